@@ -1,0 +1,1 @@
+"""Learning and development: models arrive with this app's issue (see the issue tracker)."""

@@ -1,0 +1,47 @@
+"""The home dashboard: "what needs me now", per role. Later apps add their own panels here."""
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from partnership import access
+from partnership.models import Action, Agency, ReportExport, Role
+
+
+def for_user(user) -> dict:
+    today = timezone.localdate()
+    visible = access.visible_actions(user)
+    open_q = Q(status__in=Action.OPEN_STATUSES)
+    overdue_q = open_q & Q(due_date__lt=today)
+    context = {
+        "today": today,
+        "my_overdue": list(visible.filter(owner=user).overdue(today).for_list()[:10]),
+        "my_due_soon": list(
+            visible.filter(owner=user, due_date__gte=today, due_date__lte=today + timezone.timedelta(days=28))
+            .open().for_list()[:10]
+        ),
+        "is_oversight": access.sees_all_actions(user),
+        "is_agency_user": user.has_role(Role.AGENCY_LEAD, Role.AGENCY_CONTRIBUTOR) and user.agency_id is not None,
+    }
+    if context["is_agency_user"]:
+        agency_actions = visible.filter(owner_agency_id=user.agency_id)
+        context["agency_counts"] = agency_actions.aggregate(
+            open=Count("pk", filter=open_q), overdue=Count("pk", filter=overdue_q),
+            awaiting_sign_off=Count("pk", filter=Q(status=Action.Status.COMPLETED)),
+        )
+        context["agency_open"] = list(agency_actions.open().for_list()[:10])
+    if context["is_oversight"]:
+        context["totals"] = Action.objects.aggregate(
+            open=Count("pk", filter=open_q), overdue=Count("pk", filter=overdue_q),
+            awaiting_sign_off=Count("pk", filter=Q(status=Action.Status.COMPLETED)),
+            impact_assured=Count("pk", filter=Q(status=Action.Status.IMPACT_ASSURED)),
+        )
+        context["overdue_by_agency"] = list(
+            Agency.objects.annotate(
+                open_count=Count("actions", filter=Q(actions__status__in=Action.OPEN_STATUSES)),
+                overdue_count=Count("actions", filter=Q(actions__status__in=Action.OPEN_STATUSES,
+                                                        actions__due_date__lt=today)),
+            ).filter(overdue_count__gt=0).order_by("-overdue_count", "name")[:15]
+        )
+    if access.can_request_reports(user):
+        context["recent_exports"] = list(access.visible_exports(user).filter(
+            status__in=[ReportExport.Status.READY, ReportExport.Status.FAILED])[:5])
+    return context

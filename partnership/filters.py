@@ -1,0 +1,46 @@
+import django_filters
+from django import forms
+from django.utils import timezone
+
+from partnership.models import Action, Agency, Priority
+
+
+def _source_choices():
+    kinds = Action.objects.order_by().values_list("source_kind", flat=True).distinct()
+    return [(k, k.replace("-", " ").replace("_", " ").capitalize()) for k in sorted(kinds)]
+
+
+class ActionFilter(django_filters.FilterSet):
+    owner_agency = django_filters.ModelChoiceFilter(
+        label="Agency", queryset=Agency.objects.all(), empty_label="All agencies"
+    )
+    status = django_filters.ChoiceFilter(label="Status", choices=Action.Status.choices, empty_label="Any status")
+    priority = django_filters.ModelChoiceFilter(
+        label="Priority", queryset=Priority.objects.all(), empty_label="Any priority"
+    )
+    source_kind = django_filters.ChoiceFilter(label="Source", choices=_source_choices, empty_label="Any source")
+    overdue = django_filters.BooleanFilter(
+        label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
+    )
+    q = django_filters.CharFilter(label="Title contains", field_name="title", lookup_expr="icontains")
+
+    class Meta:
+        model = Action
+        fields = ["owner_agency", "status", "priority", "source_kind", "overdue", "q"]
+
+    def __init__(self, *args, restrict_agency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if restrict_agency is not None:
+            del self.filters["owner_agency"]
+        for f in self.form.fields.values():
+            if isinstance(f.widget, forms.Select):
+                f.widget.attrs["class"] = "govuk-select"
+            elif isinstance(f.widget, forms.TextInput):
+                f.widget.attrs["class"] = "govuk-input"
+            elif isinstance(f.widget, forms.CheckboxInput):
+                f.widget.attrs["class"] = "govuk-checkboxes__input"
+
+    def filter_overdue(self, queryset, name, value):
+        if value:
+            return queryset.overdue(timezone.localdate())
+        return queryset

@@ -1,0 +1,186 @@
+"""Input shape only. Business rules live in services."""
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
+
+from partnership.models import Action, Agency, Priority, Role, User
+
+from .services.errors import ServiceError
+
+
+class GDSForm:
+    """Mixin: a GOV.UK helper without a <form> tag (templates own the tag and the buttons)."""
+
+    label_size = Size.SMALL
+
+    def setup_helper(self, *layout):
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = self.label_size
+        self.helper.legend_size = self.label_size
+        if layout:
+            self.helper.layout = Layout(*layout)
+
+    def add_service_error(self, error: ServiceError) -> None:
+        """Show a refusal from a service next to its field (or at the top)."""
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, error.message)
+
+
+def date_field(label: str, help_text: str = "", required: bool = True) -> DateInputField:
+    field = DateInputField(label=label, help_text=help_text or "For example, 27 3 2027", required=required)
+    field.error_messages["required"] = f"Enter the {label.lower()}"
+    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
+    return field
+
+
+class SignInForm(GDSForm, auth_forms.AuthenticationForm):
+    username = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password. Passwords are case-sensitive.",
+        "inactive": "This account has been closed. Contact the business unit.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.setup_helper(Field.text("username"), Field.text("password"))
+
+
+class ActionForm(GDSForm, forms.ModelForm):
+    due_date = date_field("Due date")
+
+    class Meta:
+        model = Action
+        fields = ["title", "description", "owner_agency", "owner", "priority", "due_date"]
+        labels = {"owner_agency": "Owning agency", "owner": "Named owner", "priority": "Partnership priority"}
+        help_texts = {"owner": "The person in the owning agency who answers for this action."}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_agency"].queryset = Agency.objects.active()
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).select_related("agency")
+        self.fields["owner"].label_from_instance = lambda u: f"{u.full_name} ({u.agency})" if u.agency else u.full_name
+        self.fields["priority"].queryset = Priority.objects.all()
+        self.fields["title"].error_messages["required"] = "Enter a short title for the action"
+        self.fields["description"].error_messages["required"] = "Describe what will be done and how you will know"
+        self.fields["owner_agency"].error_messages["required"] = "Choose the agency that owns the action"
+        if self.instance.pk:
+            del self.fields["owner_agency"]
+            self.fields["owner"].queryset = self.fields["owner"].queryset.filter(
+                agency_id=self.instance.owner_agency_id
+            )
+        elif user is not None and not user.has_role(Role.BUSINESS_UNIT, Role.QA_MEMBER):
+            self.fields["owner_agency"].queryset = Agency.objects.filter(pk=user.agency_id)
+            self.fields["owner_agency"].initial = user.agency_id
+        fields = [Field.text("title"), Field.textarea("description", rows=5)]
+        if "owner_agency" in self.fields:
+            fields.append(Field.select("owner_agency"))
+        fields += [Field.select("owner"), Field.select("priority"), Field("due_date")]
+        self.setup_helper(*fields)
+
+
+class ActionUpdateForm(GDSForm, forms.Form):
+    note = forms.CharField(
+        label="Add a progress update",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What has happened since the last update, and what happens next.",
+        error_messages={"required": "Enter what has happened since the last update"},
+        max_length=5000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper(Field.textarea("note"))
+
+
+class ActionTransitionForm(GDSForm, forms.Form):
+    to = forms.ChoiceField(label="What do you want to do?", widget=forms.RadioSelect,
+                           error_messages={"required": "Choose what you want to do"})
+    evidence = forms.CharField(
+        label="Evidence", required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=10000,
+        help_text="For completion: what was done and where the evidence is. For impact assured: what is "
+        "better for children and families because of this action.",
+    )
+    reason = forms.CharField(
+        label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+        help_text="Needed when the action is not accepted, or when completion evidence is not enough.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = choices
+        self.setup_helper(Field.radios("to"), Field.textarea("evidence"), Field.textarea("reason"), "version")
+
+
+class InviteUserForm(GDSForm, forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=150,
+                                error_messages={"required": "Enter the person's full name"})
+    email = forms.EmailField(label="Work email address",
+                             error_messages={"required": "Enter the person's work email address",
+                                             "invalid": "Enter an email address in the correct format, "
+                                                        "like name@example.org"})
+    job_title = forms.CharField(label="Job title", max_length=150, required=False)
+    agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.none(),
+                                    error_messages={"required": "Choose the person's agency"})
+    roles = forms.MultipleChoiceField(label="Roles", choices=Role.choices, widget=forms.CheckboxSelectMultiple,
+                                      error_messages={"required": "Choose at least one role"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.active()
+        self.setup_helper(
+            Field.text("full_name"), Field.text("email"), Field.text("job_title"), Field.select("agency"),
+            Fieldset(Field.checkboxes("roles"), legend="Roles"),
+        )
+
+
+class SetPasswordForm(GDSForm, auth_forms.SetPasswordForm):
+    """Invitation acceptance and password reset: one password field typed twice."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "Create a password"
+        self.fields["new_password1"].help_text = (
+            "Use at least 12 characters. A few unrelated words make a strong password that is easy to remember."
+        )
+        self.fields["new_password2"].label = "Type the password again"
+        self.fields["new_password1"].error_messages["required"] = "Enter a password"
+        self.fields["new_password2"].error_messages["required"] = "Type the password again"
+        self.setup_helper(Field.text("new_password1"), Field.text("new_password2"))
+
+
+class PasswordResetRequestForm(GDSForm, forms.Form):
+    email = forms.EmailField(label="Email address", error_messages={"required": "Enter your email address"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper(Field.text("email"))
+
+
+class TOTPCodeForm(GDSForm, forms.Form):
+    code = forms.RegexField(
+        label="Security code", regex=r"^\s*\d{6}\s*$",
+        help_text="The 6-digit code shown in your authenticator app.",
+        error_messages={"required": "Enter the 6-digit security code",
+                        "invalid": "Enter the 6-digit security code, like 123456"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper(Field.text("code", field_width=5))
+
+    @property
+    def token(self) -> str:
+        return self.cleaned_data["code"].strip()
+
+
+def validate_new_password(password: str, user) -> None:
+    password_validation.validate_password(password, user)

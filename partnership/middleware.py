@@ -1,0 +1,54 @@
+"""Request middleware of the shared kernel."""
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+# Paths a signed-in person who has not yet passed two-factor sign-in may still reach.
+_TWO_FACTOR_OPEN_PREFIXES = ("/static/", "/healthz", "/accessibility/", "/privacy/", "/cookies/")
+
+
+def needs_second_factor(user) -> bool:
+    """A signed-in person must pass TOTP when 2FA is required, or when they have set it up."""
+    if not user.is_authenticated or user.is_verified():
+        return False
+    if settings.REQUIRE_2FA:
+        return True
+    from django_otp import user_has_device
+
+    return user_has_device(user)
+
+
+class TwoFactorRequiredMiddleware:
+    """A password-only session reaches nothing but 2FA set-up, verification and sign-out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and needs_second_factor(user):
+            allowed = {
+                reverse("partnership:two-factor-setup"),
+                reverse("partnership:two-factor-verify"),
+                reverse("partnership:sign-out"),
+            }
+            if request.path not in allowed and not request.path.startswith(_TWO_FACTOR_OPEN_PREFIXES):
+                from django_otp import user_has_device
+
+                target = "partnership:two-factor-verify" if user_has_device(user) else "partnership:two-factor-setup"
+                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages for signed-in people are never kept in a shared or browser cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
+            response["Cache-Control"] = "no-store"
+        return response

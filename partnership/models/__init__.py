@@ -1,0 +1,14 @@
+from .accounts import Role, User, UserRole
+from .actions import Action, ActionSource, ActionUpdate
+from .agencies import Agency, Priority, Sector
+from .calendar import ClosureDay
+from .exports import ReportExport
+from .outbox import EmailMessage, OutboxMessage
+from .reminders import ReminderLog
+from .taxonomy import Criterion, Framework, JourneyStage, Tagged
+
+__all__ = [
+    "Action", "ActionSource", "ActionUpdate", "Agency", "ClosureDay", "Criterion", "EmailMessage",
+    "Framework", "JourneyStage", "OutboxMessage", "Priority", "ReminderLog", "ReportExport", "Role",
+    "Sector", "Tagged", "User", "UserRole",
+]

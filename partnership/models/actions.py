@@ -1,0 +1,159 @@
+"""The one action tracker: every app's actions, held to account in one place."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .base import TimeStampedModel, VersionedModel
+
+
+class ActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=Action.OPEN_STATUSES)
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__lt=today)
+
+    def with_overdue(self, today=None):
+        """Annotate `is_overdue` (computed, never stored)."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            is_overdue=Case(
+                When(Q(status__in=Action.OPEN_STATUSES, due_date__lt=today), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def for_list(self):
+        return self.select_related("owner_agency", "owner", "priority").with_overdue()
+
+
+class Action(TimeStampedModel, VersionedModel):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        AGREED = "agreed", "Agreed"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        IMPACT_ASSURED = "impact_assured", "Impact assured"
+        CLOSED = "closed", "Closed"
+        NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+    OPEN_STATUSES = (Status.PROPOSED, Status.AGREED, Status.IN_PROGRESS)
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(
+        help_text="Specific, measurable, achievable, relevant and time-bound: what will be done and how "
+        "you will know it has made a difference."
+    )
+    source_kind = models.CharField(
+        max_length=40, default="other", help_text="What produced this action (set by the service)."
+    )
+    owner_agency = models.ForeignKey("partnership.Agency", on_delete=models.PROTECT, related_name="actions")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_actions"
+    )
+    priority = models.ForeignKey(
+        "partnership.Priority", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    due_date = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    not_accepted_reason = models.TextField(blank=True)
+    completion_evidence = models.TextField(blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    impact_evidence = models.TextField(blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["source_kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="not_accepted") | ~Q(not_accepted_reason=""),
+                name="action_not_accepted_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["completed", "impact_assured", "closed"]) | ~Q(completion_evidence=""),
+                name="action_completed_needs_evidence",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["impact_assured", "closed"]) | ~Q(impact_evidence=""),
+                name="action_impact_assured_needs_evidence",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("partnership:action-detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"A-{self.pk:04d}"
+
+    @property
+    def overdue(self) -> bool:
+        if hasattr(self, "is_overdue"):
+            return self.is_overdue
+        return self.status in self.OPEN_STATUSES and self.due_date < timezone.localdate()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class ActionUpdate(models.Model):
+    """A dated progress note on an action."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    note = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Update on {self.action_id} at {self.created_at:%d/%m/%Y}"
+
+
+class ActionSource(models.Model):
+    """Mix into any model that produces actions: it declares the many-to-many to Action.
+
+    Subclasses set `action_source_kind` (a short slug shown in filters) and `get_absolute_url`.
+    Add actions through `partnership.services.actions.action_create(source=...)`.
+    """
+
+    action_source_kind = "other"
+    actions = models.ManyToManyField(Action, blank=True, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+def source_models() -> list[type[ActionSource]]:
+    """Every concrete model that produces actions (each declares its many-to-many to Action)."""
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if issubclass(m, ActionSource)]
+
+
+def sources_of(action: Action) -> list[ActionSource]:
+    """The records that produced an action: one query per source model, whatever the rows."""
+    found = []
+    for model in source_models():
+        found.extend(model.objects.filter(actions=action))
+    return found

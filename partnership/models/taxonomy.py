@@ -1,0 +1,63 @@
+"""Taxonomies any record can be tagged with: the child's journey and inspection/guidance criteria."""
+from django.db import models
+
+
+class JourneyStage(models.Model):
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+
+class Framework(models.Model):
+    """An inspection framework or statutory guidance: ILACS, JTAI, Working Together 2023, KCSIE."""
+
+    class Kind(models.TextChoices):
+        INSPECTION = "inspection", "Inspection framework"
+        GUIDANCE = "guidance", "Statutory guidance"
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    version = models.CharField(max_length=40, blank=True)
+    grades = models.JSONField(default=list, blank=True, help_text="The framework's grading scale, if any.")
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Criterion(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="criteria")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework__order", "order", "code"]
+        verbose_name_plural = "criteria"
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="unique_criterion_code")]
+
+    def __str__(self):
+        return f"{self.framework.code.upper()} {self.code}: {self.name}"
+
+
+class Tagged(models.Model):
+    """Mix into any record that is tagged with journey stages and inspection/guidance criteria."""
+
+    journey_stages = models.ManyToManyField(JourneyStage, blank=True, related_name="+")
+    criteria = models.ManyToManyField(Criterion, blank=True, related_name="+")
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,104 @@
+"""Invitations, password resets and account changes. Emails leave through the outbox."""
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from partnership import access
+from partnership.models import Role, User, UserRole
+
+from .errors import ServiceError
+from .outbox import enqueue_email
+
+
+def _one_time_link(user: User, route: str, base_url: str) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return base_url.rstrip("/") + reverse(route, args=[uid, token])
+
+
+@transaction.atomic
+def user_invite(
+    *, by: User, email: str, full_name: str, agency, roles: list[str], job_title: str = "", base_url: str
+) -> User:
+    """Create the account (no usable password) and email a one-time link to set one."""
+    if not access.can_invite_users(by):
+        raise ServiceError("Only the business unit can invite people.")
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ServiceError("Someone with this email address already has an account.", field="email")
+    invalid = set(roles) - set(Role.values)
+    if invalid or not roles:
+        raise ServiceError("Choose at least one role.", field="roles")
+    user = User.objects.create_user(
+        email=email, full_name=full_name.strip(), job_title=job_title.strip(), agency=agency,
+        invited_by=by, invited_at=timezone.now(),
+    )
+    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in sorted(set(roles))])
+    _send_invitation(user, by=by, base_url=base_url)
+    return user
+
+
+@transaction.atomic
+def user_reinvite(*, by: User, user: User, base_url: str) -> None:
+    if not access.can_invite_users(by):
+        raise ServiceError("Only the business unit can invite people.")
+    if user.has_usable_password():
+        raise ServiceError("This person has already accepted their invitation.")
+    user.invited_at = timezone.now()
+    user.save(update_fields=["invited_at"])
+    _send_invitation(user, by=by, base_url=base_url)
+
+
+def _send_invitation(user: User, *, by: User, base_url: str) -> None:
+    link = _one_time_link(user, "partnership:invitation-accept", base_url)
+    enqueue_email(
+        to=user.email,
+        subject=f"You have been invited to {settings.SERVICE_NAME}",
+        template="invitation",
+        context={"user": user, "invited_by": by, "link": link,
+                 "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400},
+        key=f"invitation:{user.pk}:{user.invited_at.isoformat()}",
+    )
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, base_url: str) -> None:
+    """Email a reset link if the address has an active account. Says nothing either way."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        return
+    link = _one_time_link(user, "partnership:password-reset-confirm", base_url)
+    enqueue_email(
+        to=user.email,
+        subject=f"Reset your password for {settings.SERVICE_NAME}",
+        template="password_reset",
+        context={"user": user, "link": link, "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400},
+        key=f"password-reset:{user.pk}:{timezone.now().isoformat()}",
+    )
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str) -> User:
+    """Accepting an invitation or resetting: the token becomes invalid as the password changes."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, by: User, user: User) -> None:
+    if not access.is_business_unit(by):
+        raise ServiceError("Only the business unit can close accounts.")
+    if user.pk == by.pk:
+        raise ServiceError("You cannot close your own account.")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    from django.contrib.sessions.models import Session
+
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()

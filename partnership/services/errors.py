@@ -1,0 +1,29 @@
+class ServiceError(Exception):
+    """A business rule refused the change. The message is shown to the user as is."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ConflictError(ServiceError):
+    """Someone else changed the record since it was read (optimistic locking)."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(
+            message
+            or "Someone else changed this record while you were editing it. Your changes have not been "
+            "saved. Check their changes below, then make yours again: what you typed is kept."
+        )
+
+
+def save_versioned(instance, *, expected_version: int, fields: list[str]) -> None:
+    """Save `fields` only if the row still has `expected_version`; bump the version. Raise ConflictError."""
+    model = type(instance)
+    updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
+        version=expected_version + 1, **{f: getattr(instance, f) for f in fields}
+    )
+    if updated != 1:
+        raise ConflictError()
+    instance.version = expected_version + 1

@@ -1,0 +1,83 @@
+"""Reports generated in the background into ReportExport rows: queued → running → ready/failed.
+
+An app registers a generator for its kind of report:
+
+    @register_export("actions-overdue")
+    def overdue_actions_pdf(parameters: dict) -> tuple[str, bytes]:
+        return "overdue-actions.pdf", render_pdf(...)
+"""
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from partnership.models import ReportExport
+
+from .errors import ServiceError
+from .outbox import enqueue_task
+
+log = logging.getLogger(__name__)
+Generator = Callable[[dict], tuple[str, bytes]]
+_REGISTRY: dict[str, Generator] = {}
+STALE_AFTER = timedelta(minutes=30)
+
+
+def register_export(kind: str):
+    def decorator(func: Generator) -> Generator:
+        _REGISTRY[kind] = func
+        return func
+
+    return decorator
+
+
+def export_kinds() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+@transaction.atomic
+def export_request(*, kind: str, parameters: dict, by) -> ReportExport:
+    if kind not in _REGISTRY:
+        raise ServiceError(f"There is no report called {kind!r}.")
+    export = ReportExport.objects.create(kind=kind, parameters=parameters, requested_by=by)
+    enqueue_task("partnership.run_export", dedup_key=f"export:{export.pk}", export_id=export.pk)
+    return export
+
+
+def export_run(*, export_id: int) -> ReportExport | None:
+    """Generate the file. Idempotent: a ready or running export is left alone."""
+    with transaction.atomic():
+        export = ReportExport.objects.select_for_update().filter(pk=export_id).first()
+        if export is None or export.status != ReportExport.Status.QUEUED:
+            return export
+        export.status = ReportExport.Status.RUNNING
+        export.started_at = timezone.now()
+        export.save(update_fields=["status", "started_at"])
+    try:
+        filename, content = _REGISTRY[export.kind](export.parameters)
+    except Exception as exc:  # noqa: BLE001 - the failure is shown to the person who asked
+        log.exception("report export failed", extra={"export_id": export.pk, "kind": export.kind})
+        with transaction.atomic():
+            export.status = ReportExport.Status.FAILED
+            export.error = f"{type(exc).__name__}: {exc}"[:2000]
+            export.finished_at = timezone.now()
+            export.save(update_fields=["status", "error", "finished_at"])
+        return export
+    with transaction.atomic():
+        export.file.save(filename, ContentFile(content), save=False)
+        export.filename = filename
+        export.status = ReportExport.Status.READY
+        export.finished_at = timezone.now()
+        export.save(update_fields=["file", "filename", "status", "finished_at"])
+    return export
+
+
+@transaction.atomic
+def exports_fail_stale(*, now=None) -> int:
+    """A worker that died mid-run leaves a row 'running' for ever: mark it failed so it can be re-asked."""
+    now = now or timezone.now()
+    return ReportExport.objects.filter(
+        status=ReportExport.Status.RUNNING, started_at__lt=now - STALE_AFTER
+    ).update(status=ReportExport.Status.FAILED, error="The report took too long and was stopped.", finished_at=now)

@@ -1,0 +1,105 @@
+"""The transactional outbox: the one way work leaves a request.
+
+A service calls `enqueue_task` or `enqueue_email` inside its transaction. The row commits with the
+business change or not at all. After commit, and every minute from Celery beat, the relay publishes
+pending rows to the broker and retries failures with back-off. Tasks are idempotent, so a message
+published twice does nothing the second time.
+"""
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from partnership.models import EmailMessage, OutboxMessage
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 12
+
+
+def enqueue_task(task: str, *, dedup_key: str | None = None, **kwargs) -> OutboxMessage | None:
+    """Record that `task(**kwargs)` must run once this transaction commits.
+
+    With a `dedup_key` an identical message is enqueued only once (returns None when it exists).
+    """
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(task=task, kwargs=kwargs, dedup_key=dedup_key)
+    except IntegrityError:
+        return None
+    transaction.on_commit(lambda: relay_after_commit_safely([message.pk]))
+    return message
+
+
+def enqueue_email(*, to: str, subject: str, template: str, context: dict, key: str) -> EmailMessage | None:
+    """Render an email now (inside the business transaction) and queue its delivery.
+
+    `template` names `templates/emails/<template>.txt` and, when present, `.html`. The key makes the
+    email unique: the same key never sends twice.
+    """
+    context = {
+        **context,
+        "PARTNERSHIP_NAME": settings.PARTNERSHIP_NAME,
+        "SERVICE_NAME": settings.SERVICE_NAME,
+        "SUPPORT_EMAIL": settings.SUPPORT_EMAIL,
+    }
+    body_text = render_to_string(f"emails/{template}.txt", context)
+    try:
+        body_html = render_to_string(f"emails/{template}.html", context)
+    except Exception:  # noqa: BLE001 - an HTML body is optional
+        body_html = ""
+    try:
+        with transaction.atomic():
+            email = EmailMessage.objects.create(
+                to=to, subject=subject, body_text=body_text, body_html=body_html, key=key
+            )
+    except IntegrityError:
+        return None
+    enqueue_task("partnership.deliver_email", dedup_key=f"email:{key}", email_id=email.pk)
+    return email
+
+
+def relay_outbox(*, ids: list[int] | None = None, limit: int = 200) -> int:
+    """Publish pending outbox rows. Returns how many were published. Safe to run concurrently."""
+    from merton_qa.celery import app
+
+    now = timezone.now()
+    published = 0
+    with transaction.atomic():
+        rows = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, available_at__lte=now)
+        if ids is not None:
+            rows = rows.filter(pk__in=ids)
+        rows = list(rows.select_for_update(skip_locked=True).order_by("pk")[:limit])
+        for row in rows:
+            try:
+                if app.conf.task_always_eager:
+                    app.tasks[row.task].apply(kwargs=row.kwargs, throw=True)
+                else:
+                    app.send_task(row.task, kwargs=row.kwargs)
+            except Exception as exc:  # noqa: BLE001 - any failure is retried later
+                row.attempts += 1
+                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                row.available_at = now + timedelta(seconds=min(2**row.attempts, 3600))
+                if row.attempts >= MAX_ATTEMPTS:
+                    row.status = OutboxMessage.Status.FAILED
+                    log.error("outbox gave up", extra={"outbox_id": row.pk, "task": row.task})
+                else:
+                    log.warning("outbox publish failed", extra={"outbox_id": row.pk, "error": row.last_error})
+                row.save(update_fields=["attempts", "last_error", "available_at", "status"])
+                continue
+            row.status = OutboxMessage.Status.PUBLISHED
+            row.published_at = timezone.now()
+            row.attempts += 1
+            row.save(update_fields=["status", "published_at", "attempts"])
+            published += 1
+    return published
+
+
+def relay_after_commit_safely(ids):
+    """Used by on_commit: never let a broker outage break the response (the beat relay retries)."""
+    try:
+        relay_outbox(ids=ids)
+    except Exception:  # noqa: BLE001
+        log.exception("outbox relay after commit failed; the scheduled relay will retry")

@@ -1,0 +1,32 @@
+"""The sent-reminder log: a reminder for (person, item, stage, date) is recorded once, ever."""
+import datetime
+
+from django.db import IntegrityError, models, transaction
+
+from partnership.models import ReminderLog
+
+
+def item_key(obj: models.Model) -> str:
+    """The stable key of what a reminder is about: "app_label.model:pk"."""
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def reminder_record(*, person, item: models.Model | str, stage: str, on: datetime.date) -> bool:
+    """Record a reminder. Returns False (and records nothing) when it was already sent."""
+    key = item if isinstance(item, str) else item_key(item)
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(person=person, item=key, stage=stage, date=on)
+    except IntegrityError:
+        return False
+    return True
+
+
+def reminder_already_sent(*, person, item: models.Model | str, stage: str, on: datetime.date) -> bool:
+    key = item if isinstance(item, str) else item_key(item)
+    return ReminderLog.objects.filter(person=person, item=key, stage=stage, date=on).exists()
+
+
+def last_reminder(item: models.Model | str) -> ReminderLog | None:
+    key = item if isinstance(item, str) else item_key(item)
+    return ReminderLog.objects.filter(item=key).select_related("person").first()

@@ -1,0 +1,24 @@
+"""Celery tasks of the shared kernel: thin, idempotent, taking ids."""
+from celery import shared_task
+
+from partnership.services import email, exports, outbox
+
+
+@shared_task(name="partnership.deliver_email")
+def deliver_email(email_id: int) -> bool:
+    return email.email_deliver(email_id=email_id)
+
+
+@shared_task(name="partnership.relay_outbox")
+def relay_outbox() -> int:
+    return outbox.relay_outbox()
+
+
+@shared_task(name="partnership.run_export")
+def run_export(export_id: int) -> None:
+    exports.export_run(export_id=export_id)
+
+
+@shared_task(name="partnership.fail_stale_exports")
+def fail_stale_exports() -> int:
+    return exports.exports_fail_stale()

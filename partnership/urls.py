@@ -1,0 +1,44 @@
+from django.urls import path
+
+from .views import actions, auth, exports, pages, users
+
+app_name = "partnership"
+
+urlpatterns = [
+    # Signing in
+    path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", auth.sign_out, name="sign-out"),
+    path("password-reset/", auth.password_reset_request, name="password-reset"),
+    path("password-reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
+    path("password-reset/done/", auth.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
+    path("invitation/<uidb64>/<token>/", auth.InvitationAcceptView.as_view(), name="invitation-accept"),
+    path("two-factor/set-up/", auth.two_factor_setup, name="two-factor-setup"),
+    path("two-factor/verify/", auth.two_factor_verify, name="two-factor-verify"),
+    # Action tracker
+    path("actions/", actions.action_list, name="action-list"),
+    path("actions/mine/", actions.action_list, {"mine": True}, name="my-actions"),
+    path("actions/export.csv", actions.action_export_csv, name="action-export"),
+    path("actions/mine/export.csv", actions.action_export_csv, {"mine": True}, name="my-action-export"),
+    path("actions/new/", actions.action_create, name="action-create"),
+    path("actions/<int:pk>/", actions.action_detail, name="action-detail"),
+    path("actions/<int:pk>/edit/", actions.action_edit, name="action-edit"),
+    path("actions/<int:pk>/status/", actions.action_transition, name="action-transition"),
+    path("actions/<int:pk>/updates/", actions.action_add_update, name="action-add-update"),
+    # Priorities
+    path("priorities/", pages.priority_list, name="priority-list"),
+    path("priorities/<int:pk>/", pages.priority_detail, name="priority-detail"),
+    # People
+    path("people/", users.user_list, name="user-list"),
+    path("people/invite/", users.user_invite, name="user-invite"),
+    path("people/<int:pk>/reinvite/", users.user_reinvite, name="user-reinvite"),
+    path("people/<int:pk>/close/", users.user_deactivate, name="user-deactivate"),
+    # Reports generated in the background
+    path("reports/", exports.export_list, name="export-list"),
+    path("reports/request/", exports.export_create, name="export-create"),
+    path("reports/<int:pk>/", exports.export_detail, name="export-detail"),
+    path("reports/<int:pk>/download/", exports.export_download, name="export-download"),
+    # Public pages
+    path("accessibility/", pages.PublicPage.as_view(template_name="pages/accessibility.html"), name="accessibility"),
+    path("privacy/", pages.PublicPage.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("cookies/", pages.PublicPage.as_view(template_name="pages/cookies.html"), name="cookies"),
+]

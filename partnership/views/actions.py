@@ -1,0 +1,176 @@
+"""The action tracker's pages: thin views over `access` and `services.actions`."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Max
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from partnership import access
+from partnership.csv import csv_response
+from partnership.filters import ActionFilter
+from partnership.forms import ActionForm, ActionTransitionForm, ActionUpdateForm
+from partnership.models import Action
+from partnership.models.actions import sources_of
+from partnership.services import actions as action_services
+from partnership.services.errors import ConflictError, ServiceError
+
+from .mixins import paginate, post_only
+
+
+def _filtered(request, *, mine: bool):
+    qs = access.visible_actions(request.user)
+    if mine:
+        qs = qs.filter(owner_agency_id=request.user.agency_id)
+    qs = qs.for_list().annotate(last_update=Max("updates__created_at"))
+    return ActionFilter(request.GET or None, queryset=qs, restrict_agency=request.user.agency if mine else None)
+
+
+@login_required
+def action_list(request, mine: bool = False):
+    if not mine and not access.sees_all_actions(request.user):
+        return redirect("partnership:my-actions")
+    flt = _filtered(request, mine=mine)
+    page = paginate(request, flt.qs)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "partnership/action_list.html", {
+        "filter": flt, "page": page, "mine": mine, "query": query.urlencode(),
+        "can_create": access.can_create_action(request.user), "today": timezone.localdate(),
+    })
+
+
+@login_required
+def action_export_csv(request, mine: bool = False):
+    flt = _filtered(request, mine=mine or not access.sees_all_actions(request.user))
+    rows = (
+        (a.reference, a.title, a.owner_agency.name, a.owner.full_name if a.owner else "", a.priority or "",
+         a.source_kind, a.get_status_display(), a.due_date.isoformat(), "Yes" if a.is_overdue else "No",
+         a.description)
+        for a in flt.qs.iterator(chunk_size=500)
+    )
+    header = ["Reference", "Title", "Agency", "Owner", "Priority", "Source", "Status", "Due date", "Overdue",
+              "Description"]
+    return csv_response(f"actions-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+
+
+def _detail_context(request, action, *, update_form=None):
+    history = (
+        Action.history.filter(id=action.pk).select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    return {
+        "action": action,
+        "updates": action.updates.select_related("author"),
+        "history": history,
+        "sources": sources_of(action),
+        "can_update": access.can_update_action(request.user, action),
+        "transitions": action_services.allowed_transitions(request.user, action),
+        "update_form": update_form or ActionUpdateForm(),
+    }
+
+
+def _get_action(request, pk):
+    return access.get_visible_or_404(access.visible_actions(request.user).with_overdue().select_related(
+        "owner_agency", "owner", "priority", "signed_off_by", "created_by"), pk=pk)
+
+
+@login_required
+def action_detail(request, pk):
+    action = _get_action(request, pk)
+    return render(request, "partnership/action_detail.html", _detail_context(request, action))
+
+
+@login_required
+@post_only
+def action_add_update(request, pk):
+    action = _get_action(request, pk)
+    access.require(access.can_update_action(request.user, action))
+    form = ActionUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            action_services.action_add_update(action=action, by=request.user, note=form.cleaned_data["note"])
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "Your progress update has been added.")
+            return redirect(action)
+    return render(request, "partnership/action_detail.html",
+                  _detail_context(request, action, update_form=form), status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_create(request):
+    access.require(access.can_create_action(request.user))
+    form = ActionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = action_services.action_create(
+                by=request.user, title=data["title"], description=data["description"],
+                owner_agency=data["owner_agency"], owner=data["owner"], priority=data["priority"],
+                due_date=data["due_date"],
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"Action {action.reference} has been created.")
+            return redirect(action)
+    return render(request, "partnership/action_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk):
+    action = _get_action(request, pk)
+    access.require(access.can_update_action(request.user, action))
+    form = ActionForm(request.POST or None, instance=action, user=request.user)
+    version = int(request.POST.get("version", action.version)) if request.method == "POST" else action.version
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in ("title", "description", "owner", "priority", "due_date")}
+        try:
+            action_services.action_update_details(
+                action=Action.objects.get(pk=action.pk), by=request.user, expected_version=version, **changes
+            )
+        except ConflictError as error:
+            form.add_service_error(error)
+            conflict = True
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "The action has been updated.")
+            return redirect(action)
+    current = Action.objects.get(pk=action.pk) if conflict else None
+    return render(request, "partnership/action_form.html", {
+        "form": form, "action": action, "version": version, "current": current,
+    }, status=409 if conflict else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_transition(request, pk):
+    action = _get_action(request, pk)
+    access.require(access.can_update_action(request.user, action) or access.can_sign_off_actions(request.user))
+    allowed = action_services.allowed_transitions(request.user, action)
+    choices = [(s, action_services.TRANSITION_LABELS[s]) for s in allowed]
+    form = ActionTransitionForm(request.POST or None, choices=choices, initial={"version": action.version})
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            action_services.action_transition(
+                action=Action.objects.get(pk=action.pk), to=form.cleaned_data["to"], by=request.user,
+                expected_version=form.cleaned_data["version"], evidence=form.cleaned_data["evidence"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ConflictError as error:
+            form.add_service_error(error)
+            conflict = True
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "The action's status has been changed.")
+            return redirect(action)
+    return render(request, "partnership/action_status_form.html", {
+        "form": form, "action": action, "has_choices": bool(choices),
+    }, status=409 if conflict else 200)

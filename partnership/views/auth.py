@@ -1,0 +1,151 @@
+"""Sign in and out, invitations, password reset and two-factor sign-in."""
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from partnership.forms import PasswordResetRequestForm, SetPasswordForm, SignInForm, TOTPCodeForm
+from partnership.services import accounts
+
+from .mixins import post_only
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "registration/sign_in.html"
+    redirect_authenticated_user = True
+
+
+@post_only
+def sign_out(request):
+    logout(request)
+    messages.info(request, "You have signed out.")
+    return redirect("partnership:sign-in")
+
+
+def _safe_next(request, default="home"):
+    target = request.GET.get("next") or request.POST.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(default)
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_request(request):
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accounts.password_reset_request(email=form.cleaned_data["email"], base_url=_base_url(request))
+        return render(request, "registration/password_reset_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "registration/password_reset_form.html", {"form": form})
+
+
+@method_decorator(transaction.atomic, name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("partnership:password-reset-complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
+
+
+@method_decorator(transaction.atomic, name="dispatch")
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The one-time invitation link: the invitee chooses a password and is signed in."""
+
+    form_class = SetPasswordForm
+    template_name = "registration/invitation_accept.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("home")
+    reset_url_token = "set-password"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password has been set. Welcome.")
+        return response
+
+
+def _qr_svg(uri: str) -> str:
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
+    buffer = BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    """Set up an authenticator app: scan the code (or type the key), then enter a code to confirm."""
+    if user_has_device(request.user) and not request.user.is_verified():
+        return redirect("partnership:two-factor-verify")
+    if user_has_device(request.user):
+        messages.info(request, "Two-factor sign-in is already set up for your account.")
+        return redirect("home")
+    with transaction.atomic():
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
+        )
+    form = TOTPCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+            if device.verify_token(form.token):
+                device.confirmed = True
+                device.save()
+                otp_login(request, device)
+                messages.success(
+                    request, "Two-factor sign-in is set up. You will be asked for a code when you sign in."
+                )
+                return redirect(_safe_next(request))
+        form.add_error("code", "The code is not right. Check the time on your phone is correct and enter the "
+                               "newest code from the app")
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(request, "registration/two_factor_setup.html", {
+        "form": form,
+        "qr_svg": _qr_svg(device.config_url),
+        "secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)],
+        "next": request.GET.get("next", ""),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    if not user_has_device(request.user):
+        return redirect("partnership:two-factor-setup")
+    if request.user.is_verified():
+        return redirect(_safe_next(request))
+    form = TOTPCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            for device in TOTPDevice.objects.select_for_update().filter(user=request.user, confirmed=True):
+                allowed, _ = device.verify_is_allowed()
+                if not allowed:
+                    form.add_error("code", "Too many wrong codes. Wait a minute, then try again")
+                    break
+                if device.verify_token(form.token):
+                    otp_login(request, device)
+                    return redirect(_safe_next(request))
+            else:
+                form.add_error("code", "The code is not right. Enter the newest code from your authenticator app")
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")})

@@ -1,0 +1,52 @@
+"""Reports generated in the background: ask, watch progress, download."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+
+from partnership import access
+from partnership.models import ReportExport
+from partnership.services import exports
+from partnership.services.errors import ServiceError
+
+from .mixins import paginate, post_only
+
+REPORT_TITLES = {
+    "actions-overdue": "Overdue actions by agency (PDF)",
+}
+
+
+@login_required
+def export_list(request):
+    access.require(access.can_request_reports(request.user))
+    page = paginate(request, access.visible_exports(request.user), per_page=25)
+    kinds = [(k, REPORT_TITLES.get(k, k)) for k in exports.export_kinds()]
+    return render(request, "partnership/export_list.html", {"page": page, "kinds": kinds, "titles": REPORT_TITLES})
+
+
+@login_required
+@post_only
+def export_create(request):
+    access.require(access.can_request_reports(request.user))
+    try:
+        export = exports.export_request(kind=request.POST.get("kind", ""), parameters={}, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("partnership:export-list")
+    return redirect(export)
+
+
+@login_required
+def export_detail(request, pk):
+    export = access.get_visible_or_404(access.visible_exports(request.user), pk=pk)
+    return render(request, "partnership/export_detail.html", {
+        "export": export, "title": REPORT_TITLES.get(export.kind, export.kind),
+    })
+
+
+@login_required
+def export_download(request, pk):
+    export = access.get_visible_or_404(access.visible_exports(request.user), pk=pk)
+    if export.status != ReportExport.Status.READY or not export.file:
+        raise Http404("This report is not ready.")
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename)

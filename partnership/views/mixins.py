@@ -1,0 +1,26 @@
+"""Small view helpers shared by every app."""
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import HttpResponseNotAllowed
+
+
+class SignedInMixin(LoginRequiredMixin):
+    """Every page but the public ones needs a signed-in person."""
+
+
+def post_only(view):
+    """A GET to a POST-only view answers 405."""
+
+    def wrapped(request, *args, **kwargs):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def paginate(request, queryset, per_page: int = 50):
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))

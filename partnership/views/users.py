@@ -1,0 +1,68 @@
+"""People: the business unit invites and manages accounts."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from partnership import access
+from partnership.forms import InviteUserForm
+from partnership.models import User
+from partnership.services import accounts
+from partnership.services.errors import ServiceError
+
+from .mixins import paginate, post_only
+
+
+def _require_business_unit(request):
+    access.require(access.is_business_unit(request.user))
+
+
+@login_required
+def user_list(request):
+    _require_business_unit(request)
+    users = User.objects.select_related("agency").prefetch_related("roles").order_by("agency__name", "full_name")
+    return render(request, "partnership/user_list.html", {"page": paginate(request, users)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_invite(request):
+    _require_business_unit(request)
+    form = InviteUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = accounts.user_invite(by=request.user, base_url=request.build_absolute_uri("/"), **form.cleaned_data)
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"An invitation has been sent to {user.email}.")
+            return redirect("partnership:user-list")
+    return render(request, "partnership/user_invite.html", {"form": form})
+
+
+@login_required
+@post_only
+def user_reinvite(request, pk):
+    _require_business_unit(request)
+    user = get_object_or_404(User, pk=pk)
+    try:
+        accounts.user_reinvite(by=request.user, user=user, base_url=request.build_absolute_uri("/"))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"A new invitation has been sent to {user.email}.")
+    return redirect("partnership:user-list")
+
+
+@login_required
+@post_only
+def user_deactivate(request, pk):
+    _require_business_unit(request)
+    user = get_object_or_404(User, pk=pk)
+    try:
+        accounts.user_deactivate(by=request.user, user=user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{user.full_name}'s account has been closed and they have been signed out.")
+    return redirect("partnership:user-list")

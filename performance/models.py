@@ -1,0 +1,1 @@
+"""Performance framework: models arrive with this app's issue (see the issue tracker)."""

@@ -1,0 +1,113 @@
+"""Personas: one signed-in client per role, and an outsider from another agency.
+
+Use `client_for(persona)` to get a Django test client signed in as that person (force_login, since
+django-axes makes `client.login()` raise).
+"""
+import pytest
+from django.test import Client
+
+from partnership.models import Role, Sector
+from tests.factories import AgencyFactory, UserFactory
+
+
+@pytest.fixture
+def police(db):
+    return AgencyFactory(name="Metropolitan Police (South West BCU)", sector=Sector.POLICE, statutory_partner=True)
+
+
+@pytest.fixture
+def outsider_agency(db):
+    return AgencyFactory(name="Outsider Youth Club", sector=Sector.VOLUNTARY)
+
+
+@pytest.fixture
+def partnership_unit(db):
+    return AgencyFactory(name="Merton Safeguarding Children Partnership", sector=Sector.OTHER)
+
+
+@pytest.fixture
+def business_unit(partnership_unit):
+    return UserFactory(email="manager@example.org", full_name="Bea Manager", agency=partnership_unit,
+                       roles=[Role.BUSINESS_UNIT], is_staff=True)
+
+
+@pytest.fixture
+def qa_member(partnership_unit):
+    return UserFactory(email="qa@example.org", full_name="Quinn Auditor", agency=partnership_unit,
+                       roles=[Role.QA_MEMBER])
+
+
+@pytest.fixture
+def chair(partnership_unit):
+    return UserFactory(email="chair@example.org", full_name="Cass Chair", agency=partnership_unit,
+                       roles=[Role.CHAIR])
+
+
+@pytest.fixture
+def reader(partnership_unit):
+    return UserFactory(email="reader@example.org", full_name="Rae Reader", agency=partnership_unit,
+                       roles=[Role.READER])
+
+
+@pytest.fixture
+def agency_lead(police):
+    return UserFactory(email="lead@police.example.org", full_name="Lee Lead", agency=police,
+                       roles=[Role.AGENCY_LEAD])
+
+
+@pytest.fixture
+def contributor(police):
+    return UserFactory(email="contributor@police.example.org", full_name="Cory Contributor", agency=police,
+                       roles=[Role.AGENCY_CONTRIBUTOR])
+
+
+@pytest.fixture
+def outsider(outsider_agency):
+    return UserFactory(email="lead@outsider.example.org", full_name="Olly Outsider", agency=outsider_agency,
+                       roles=[Role.AGENCY_LEAD])
+
+
+@pytest.fixture
+def reviews_member(partnership_unit):
+    return UserFactory(email="reviews@example.org", full_name="Robin Reviews", agency=partnership_unit,
+                       roles=[Role.REVIEWS_MEMBER])
+
+
+@pytest.fixture
+def ld_coordinator(partnership_unit):
+    return UserFactory(email="training@example.org", full_name="Tay Training", agency=partnership_unit,
+                       roles=[Role.LD_COORDINATOR])
+
+
+@pytest.fixture
+def client_for():
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def eager_celery(request):
+    """Unit tests run tasks eagerly in-process; integration tests use the real broker and a worker."""
+    from merton_qa.celery import app
+
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploaded and generated files go to a throwaway folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": tmp_path / "media", "base_url": None}},
+    }

@@ -2,31 +2,42 @@
 from django.urls import reverse
 
 from partnership import access
+from partnership.middleware import needs_second_factor
 
 
-def items_for(user) -> list[tuple[str, str]]:
-    if not user.is_authenticated:
-        return []
-    items = [("Home", reverse("home"))]
+def items_for(user) -> list[tuple[str, str, str]]:
+    """(label, url, section): the item is marked active on every page whose path starts with `section`."""
+    if not user.is_authenticated or needs_second_factor(user):
+        return []  # a password-only session reaches nothing but two-factor set-up and sign-out
+    actions = reverse("partnership:action-list")
+    items = [("Home", reverse("home"), "")]
     if access.sees_all_actions(user):
-        items.append(("Actions", reverse("partnership:action-list")))
+        items.append(("Actions", actions, actions))
     elif user.agency_id:
-        items.append(("My agency's actions", reverse("partnership:my-actions")))
-    items.append(("Priorities", reverse("partnership:priority-list")))
+        # Action pages live under /actions/ (not /actions/mine/): keep "My agency's actions" marked on them.
+        items.append(("My agency's actions", reverse("partnership:my-actions"), actions))
+    priorities = reverse("partnership:priority-list")
+    items.append(("Priorities", priorities, priorities))
     if access.can_request_reports(user):
-        items.append(("Reports", reverse("partnership:export-list")))
+        reports = reverse("partnership:export-list")
+        items.append(("Reports", reports, reports))
     if access.is_business_unit(user):
-        items.append(("People", reverse("partnership:user-list")))
-        items.append(("Admin", reverse("admin:index")))
+        people = reverse("partnership:user-list")
+        items.append(("People", people, people))
+        admin = reverse("admin:index")
+        items.append(("Admin", admin, admin))
     return items
 
 
 def navigation(request):
-    """Context processor: nav items with the current one marked."""
+    """Context processor: nav items with the current one marked, and whether to offer sign-out."""
+    user = getattr(request, "user", None)
+    if user is None:  # an error page rendered before the authentication middleware ran
+        return {"nav_items": [], "nav_sign_out": False}
     path = request.path
     items = []
-    for label, url in items_for(request.user):
+    for label, url, section in items_for(user):
         current = path == url
-        active = current or (url != "/" and path.startswith(url))
+        active = current or bool(section and path.startswith(section))
         items.append({"label": label, "url": url, "current": current, "active": active})
-    return {"nav_items": items}
+    return {"nav_items": items, "nav_sign_out": user.is_authenticated}

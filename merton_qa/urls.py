@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -7,6 +8,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("partnership.urls")),
+    path("section-11/", include("section11.urls")),
+    # The admin signs in through the service's own sign-in (lockout and two-factor apply there).
+    path("admin/login/", RedirectView.as_view(pattern_name="partnership:sign-in", query_string=True)),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,5 +1,6 @@
 """Request middleware of the shared kernel."""
 from django.conf import settings
+from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -13,9 +14,12 @@ def needs_second_factor(user) -> bool:
         return False
     if settings.REQUIRE_2FA:
         return True
-    from django_otp import user_has_device
+    # Asked by this middleware and again by the navigation: look the device up once per request.
+    if not hasattr(user, "_has_otp_device"):
+        from django_otp import user_has_device
 
-    return user_has_device(user)
+        user._has_otp_device = user_has_device(user)
+    return user._has_otp_device
 
 
 class TwoFactorRequiredMiddleware:
@@ -36,7 +40,9 @@ class TwoFactorRequiredMiddleware:
                 from django_otp import user_has_device
 
                 target = "partnership:two-factor-verify" if user_has_device(user) else "partnership:two-factor-setup"
-                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+                query = QueryDict(mutable=True)
+                query["next"] = request.get_full_path()
+                return redirect(f"{reverse(target)}?{query.urlencode(safe='/')}")
         return self.get_response(request)
 
 

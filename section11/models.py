@@ -1,1 +1,330 @@
-"""Section 11: models arrive with this app's issue (see the issue tracker)."""
+"""Section 11 (and schools' s175/s157) self-assessments: frameworks as data, one row per answer."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from partnership.models import ActionSource, Agency, Tagged
+from partnership.models.base import TimeStampedModel, VersionedModel
+
+
+# --- Templates as data -------------------------------------------------------------------------
+class RatingScale(models.Model):
+    """A rating scale (RAG; Fully/Mostly/Partially/Not met; ...). Scores for charts come from here."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    allows_not_applicable = models.BooleanField(default=True)
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def max_score(self) -> int:
+        return max((lvl.score for lvl in self.levels.all()), default=0)
+
+
+class RatingLevel(models.Model):
+    class Colour(models.TextChoices):
+        RED = "red", "Red"
+        AMBER = "amber", "Amber"
+        GREEN = "green", "Green"
+        GREY = "grey", "Grey"
+
+    scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="levels")
+    code = models.SlugField(max_length=40)
+    label = models.CharField(max_length=80)
+    description = models.CharField(max_length=300, blank=True)
+    score = models.PositiveSmallIntegerField(help_text="Higher is better. Used for charts and the heat map.")
+    colour = models.CharField(max_length=10, choices=Colour.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["scale", "order"]
+        constraints = [models.UniqueConstraint(fields=["scale", "code"], name="unique_rating_level")]
+
+    def __str__(self):
+        return self.label
+
+
+class Framework(models.Model):
+    """A versioned template of standards and criteria (the partnership template, KCSIE for schools)."""
+
+    class Audience(models.TextChoices):
+        AGENCIES = "agencies", "Partner agencies (Section 11)"
+        SCHOOLS = "schools", "Schools and colleges (section 175/157, KCSIE)"
+
+    code = models.SlugField(max_length=60)
+    version = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.AGENCIES)
+    description = models.TextField(blank=True)
+    scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="frameworks")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="unique_framework_version")]
+
+    def __str__(self):
+        return f"{self.name} ({self.version})"
+
+    @property
+    def is_schools(self) -> bool:
+        return self.audience == self.Audience.SCHOOLS
+
+
+class Standard(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="standards")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=250)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["framework", "number"]
+        constraints = [models.UniqueConstraint(fields=["framework", "number"], name="unique_standard_number")]
+
+    def __str__(self):
+        return f"Standard {self.number}: {self.title}"
+
+
+class Criterion(Tagged):
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(max_length=20, help_text="e.g. 1.3")
+    text = models.TextField()
+    guidance = models.TextField(blank=True)
+    evidence_examples = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["standard__number", "order"]
+        verbose_name_plural = "criteria"
+        constraints = [models.UniqueConstraint(fields=["standard", "code"], name="unique_s11_criterion_code")]
+
+    def __str__(self):
+        return f"{self.code} {self.text[:60]}"
+
+    @property
+    def evidence_examples_list(self) -> list[str]:
+        return [e.strip() for e in self.evidence_examples.split(";") if e.strip()]
+
+
+# --- Cycles and returns ------------------------------------------------------------------------
+class Cycle(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Being prepared"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=120)
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="cycles")
+    agencies = models.ManyToManyField(Agency, related_name="section11_cycles", blank=True)
+    opens_on = models.DateField()
+    deadline = models.DateField()
+    cycle_length_months = models.PositiveSmallIntegerField(
+        default=24, help_text="How often the partnership runs this self-assessment (for planning the next)."
+    )
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The cycle to compare with, and to copy answers from.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    launched_at = models.DateTimeField(null=True, blank=True)
+    launched_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-opens_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(deadline__gte=models.F("opens_on")), name="cycle_deadline_after_open")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("section11:cycle-detail", args=[self.pk])
+
+
+class ReturnQuerySet(models.QuerySet):
+    def with_progress(self):
+        """Annotate answered (rating or not applicable) and total criteria counts: one query."""
+        answered = Q(answers__rating__isnull=False) | Q(answers__not_applicable=True)
+        return self.annotate(
+            answered_count=Count("answers", filter=answered, distinct=True),
+            criteria_count=Count("answers", distinct=True),
+        )
+
+
+class Return(TimeStampedModel, VersionedModel):
+    """One agency's self-assessment in one cycle."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        SIGNED_OFF = "signed_off", "Signed off"
+        RETURNED = "returned", "Returned for clarification"
+
+    EDITABLE = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED)
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="returns")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="section11_returns")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    deputy_name = models.CharField("Deputy contact", max_length=150, blank=True)
+    deputy_email = models.EmailField("Deputy contact's email", blank=True)
+    senior_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The senior officer who signs the return off.",
+    )
+    # Schools' header facts (section 175/157)
+    dsl_name = models.CharField("Designated safeguarding lead", max_length=150, blank=True)
+    dsl_trained_on = models.DateField("DSL last trained", null=True, blank=True)
+    deputy_dsl_name = models.CharField("Deputy DSL", max_length=150, blank=True)
+    deputy_dsl_trained_on = models.DateField("Deputy DSL last trained", null=True, blank=True)
+    governor_name = models.CharField("Nominated safeguarding governor", max_length=150, blank=True)
+    governors_reviewed_on = models.DateField("Governing body reviewed this return", null=True, blank=True)
+
+    started_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+")
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_message = models.TextField(blank=True)
+    copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    history = HistoricalRecords()
+
+    objects = ReturnQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "agency"], name="one_return_per_agency_per_cycle")]
+
+    def __str__(self):
+        return f"{self.agency} – {self.cycle}"
+
+    def get_absolute_url(self):
+        return reverse("section11:return-detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def is_late(self) -> bool:
+        """Computed, never stored: past the deadline and not yet submitted."""
+        return self.status in self.EDITABLE and timezone.localdate() > self.cycle.deadline
+
+
+class Answer(ActionSource, VersionedModel):
+    """One criterion's answer in one return: workflow status and judgement are separate fields."""
+
+    action_source_kind = "section11"
+
+    class Status(models.TextChoices):
+        TO_DO = "to_do", "To do"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
+    ret = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="answers")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.TO_DO)
+    rating = models.ForeignKey(RatingLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    not_applicable = models.BooleanField(default=False)
+    not_applicable_reason = models.TextField(blank=True)
+    narrative = models.TextField("How do you know?", blank=True)
+    impact = models.TextField("Impact on children and families", blank=True)
+    needs_check = models.BooleanField(
+        default=False, help_text="Copied from the last return: confirm it still holds."
+    )
+    moderated_rating = models.ForeignKey(RatingLevel, on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+")
+    moderator_comment = models.TextField(blank=True)
+    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["criterion__standard__number", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["ret", "criterion"], name="one_answer_per_criterion"),
+            models.CheckConstraint(
+                condition=Q(not_applicable=False) | ~Q(not_applicable_reason=""),
+                name="answer_not_applicable_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(not_applicable=False) | Q(rating__isnull=True),
+                name="answer_not_applicable_has_no_rating",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ret} · {self.criterion.code}"
+
+    def get_absolute_url(self):
+        return reverse("section11:standard", args=[self.ret_id, self.criterion.standard.number]) + f"#c-{self.pk}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.rating_id is not None or self.not_applicable
+
+
+def evidence_path(instance, filename):
+    return f"section11/evidence/{instance.answer.ret.cycle_id}/{instance.stored_name}"
+
+
+class Evidence(models.Model):
+    """An uploaded evidence file, served only through a permission-checked view."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    stored_name = models.CharField(max_length=80)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("section11:evidence-download", args=[self.pk])
+
+
+class ChallengeSession(TimeStampedModel):
+    """The partnership's challenge of an agency's return, and the feedback letter it produces."""
+
+    ret = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="challenge_sessions")
+    held_on = models.DateField()
+    panel_members = models.TextField(help_text="One per line: name and role.")
+    agency_attendees = models.TextField(help_text="One per line: name and role.")
+    questions = models.TextField("Questions asked", help_text="One per line.")
+    outcome = models.TextField()
+    letter_signatory = models.CharField(max_length=150, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on"]
+
+    def __str__(self):
+        return f"Challenge session with {self.ret.agency} on {self.held_on:%d %B %Y}"

@@ -57,7 +57,7 @@ class Tagged(models.Model):
     """Mix into any record that is tagged with journey stages and inspection/guidance criteria."""
 
     journey_stages = models.ManyToManyField(JourneyStage, blank=True, related_name="+")
-    criteria = models.ManyToManyField(Criterion, blank=True, related_name="+")
+    inspection_criteria = models.ManyToManyField(Criterion, blank=True, related_name="+")
 
     class Meta:
         abstract = True

@@ -71,7 +71,7 @@ def action_create(
         raise ServiceError("The owner must work for the owning agency.", field="owner")
     if status not in (S.PROPOSED, S.AGREED):
         raise ServiceError("A new action starts as proposed or agreed.")
-    action = Action.objects.create(
+    action = Action(
         title=title,
         description=description,
         owner_agency=owner_agency,
@@ -82,6 +82,8 @@ def action_create(
         created_by=by,
         source_kind=source.action_source_kind if source is not None else "other",
     )
+    action._history_user = by  # django-simple-history reads this for the creation row
+    action.save()
     if source is not None:
         source.actions.add(action)
     return action
@@ -122,9 +124,14 @@ def action_transition(
     *, action: Action, to: str, by, expected_version: int, evidence: str = "", reason: str = ""
 ) -> Action:
     """Move the action along its lifecycle. Evidence and reasons are required where the rules say so."""
+    if to not in S.values:
+        raise ServiceError(f"There is no action status called {to!r}.")
     if to not in allowed_transitions(by, action):
-        if (action.status, to) in TRANSITIONS and TRANSITIONS[(action.status, to)] == SIGN_OFF:
+        who = TRANSITIONS.get((action.status, to))
+        if who == SIGN_OFF:
             raise ServiceError("Only the business unit or QA subgroup members can sign off actions.")
+        if who == AGENCY:
+            raise ServiceError("You cannot change this action.")
         raise ServiceError(
             f"This action cannot move from {action.get_status_display().lower()} to {S(to).label.lower()}."
         )

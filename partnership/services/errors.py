@@ -1,3 +1,6 @@
+from django.utils import timezone
+
+
 class ServiceError(Exception):
     """A business rule refused the change. The message is shown to the user as is."""
 
@@ -21,9 +24,19 @@ class ConflictError(ServiceError):
 def save_versioned(instance, *, expected_version: int, fields: list[str]) -> None:
     """Save `fields` only if the row still has `expected_version`; bump the version. Raise ConflictError."""
     model = type(instance)
+    values = {f: getattr(instance, f) for f in fields}
+    # update() skips auto_now fields (updated_at): set them here, as save() would.
+    now = timezone.now()
+    touched = {
+        f.attname: now
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) and f.attname not in values
+    }
     updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
-        version=expected_version + 1, **{f: getattr(instance, f) for f in fields}
+        version=expected_version + 1, **values, **touched
     )
     if updated != 1:
         raise ConflictError()
     instance.version = expected_version + 1
+    for attname, value in touched.items():
+        setattr(instance, attname, value)

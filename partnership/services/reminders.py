@@ -29,4 +29,4 @@ def reminder_already_sent(*, person, item: models.Model | str, stage: str, on: d
 
 def last_reminder(item: models.Model | str) -> ReminderLog | None:
     key = item if isinstance(item, str) else item_key(item)
-    return ReminderLog.objects.filter(item=key).select_related("person").first()
+    return ReminderLog.objects.filter(item=key).select_related("person").order_by("-sent_at", "-pk").first()

@@ -22,7 +22,8 @@ def _filtered(request, *, mine: bool):
     qs = access.visible_actions(request.user)
     if mine:
         qs = qs.filter(owner_agency_id=request.user.agency_id)
-    qs = qs.for_list().annotate(last_update=Max("updates__created_at"))
+    # An aggregate (GROUP BY) drops Meta.ordering: order explicitly, soonest due first.
+    qs = qs.for_list().annotate(last_update=Max("updates__created_at")).order_by("due_date", "pk")
     return ActionFilter(request.GET or None, queryset=qs, restrict_agency=request.user.agency if mine else None)
 
 
@@ -119,13 +120,23 @@ def action_create(request):
     return render(request, "partnership/action_form.html", {"form": form})
 
 
+def _posted_version(request, *, default: int) -> int:
+    """The version the person started editing from; nonsense counts as stale (a conflict), never a crash."""
+    if request.method != "POST":
+        return default
+    try:
+        return int(request.POST.get("version", default))
+    except (TypeError, ValueError):
+        return -1
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk):
     action = _get_action(request, pk)
     access.require(access.can_update_action(request.user, action))
     form = ActionForm(request.POST or None, instance=action, user=request.user)
-    version = int(request.POST.get("version", action.version)) if request.method == "POST" else action.version
+    version = _posted_version(request, default=action.version)
     conflict = False
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in ("title", "description", "owner", "priority", "due_date")}
@@ -166,6 +177,9 @@ def action_transition(request, pk):
         except ConflictError as error:
             form.add_service_error(error)
             conflict = True
+            # Keep what was typed, but let the next save apply over the version saved now.
+            form.data = form.data.copy()
+            form.data["version"] = Action.objects.values_list("version", flat=True).get(pk=action.pk)
         except ServiceError as error:
             form.add_service_error(error)
         else:

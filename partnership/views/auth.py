@@ -4,10 +4,11 @@ from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -28,6 +29,14 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "registration/sign_in.html"
     redirect_authenticated_user = True
+
+    def dispatch(self, request, *args, **kwargs):
+        # The admin sends a signed-in person it refuses to its login, which is this page: sending them
+        # back would loop for ever. Say plainly that they cannot use it.
+        if request.user.is_authenticated and self.get_redirect_url().startswith(reverse("admin:index")):
+            if not admin.site.has_permission(request):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
 
 @post_only
@@ -57,8 +66,16 @@ def password_reset_request(request):
     return render(request, "registration/password_reset_form.html", {"form": form})
 
 
+class _ActiveAccountLinkMixin:
+    """A one-time link stops working when the account is closed (its token would otherwise stay valid)."""
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+
 @method_decorator(transaction.atomic, name="dispatch")
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(_ActiveAccountLinkMixin, auth_views.PasswordResetConfirmView):
     form_class = SetPasswordForm
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("partnership:password-reset-complete")
@@ -69,7 +86,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 @method_decorator(transaction.atomic, name="dispatch")
-class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+class InvitationAcceptView(_ActiveAccountLinkMixin, auth_views.PasswordResetConfirmView):
     """The one-time invitation link: the invitee chooses a password and is signed in."""
 
     form_class = SetPasswordForm
@@ -89,7 +106,9 @@ def _qr_svg(uri: str) -> str:
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
     buffer = BytesIO()
     image.save(buffer)
-    return buffer.getvalue().decode()
+    # Inline in HTML: drop the XML declaration, which is not valid inside a page.
+    svg = buffer.getvalue().decode()
+    return svg[svg.index("<svg"):]
 
 
 @login_required

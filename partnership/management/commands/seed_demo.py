@@ -1,11 +1,14 @@
 """Invented demo data for an imaginary week in the Merton partnership. Idempotent.
 
 No real person or child appears: every name is invented and every address is on example.org.
-Later issues extend this command with their apps' demo data (see `DEMO_EXTENSIONS`).
+Each domain app extends it with a `demo.py` module whose `seed(stdout=, people=, agencies=)` it calls.
 """
 import datetime
+import importlib
+import importlib.util
 import random
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -125,6 +128,10 @@ class Command(BaseCommand):
             agencies = self._agencies()
             people = self._people(agencies, password)
             made = self._actions(agencies, people)
+            for app in apps.get_app_configs():  # each domain app may extend the demo (its `demo.seed`)
+                if importlib.util.find_spec(f"{app.name}.demo") is not None:
+                    importlib.import_module(f"{app.name}.demo").seed(stdout=self.stdout, people=people,
+                                                                     agencies=agencies)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Agency.objects.count()} agencies, {User.objects.count()} people, "
             f"{Action.objects.count()} actions ({made} new)."

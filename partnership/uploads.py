@@ -1,0 +1,106 @@
+"""Uploaded files: the type is decided by the content, never by the name; size and archive limits.
+
+`check_upload(file)` returns the detected kind or raises `UploadRefused` with a message for the user.
+"""
+import hashlib
+import secrets
+import zipfile
+from dataclasses import dataclass
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # an Office file that inflates beyond this is refused (zip bomb)
+MAX_ZIP_MEMBERS = 2000
+
+
+class UploadRefused(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    content_type: str
+    extensions: tuple[str, ...]
+
+
+PDF = Kind("PDF", "application/pdf", (".pdf",))
+PNG = Kind("PNG image", "image/png", (".png",))
+JPEG = Kind("JPEG image", "image/jpeg", (".jpg", ".jpeg"))
+GIF = Kind("GIF image", "image/gif", (".gif",))
+DOCX = Kind("Word document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",))
+XLSX = Kind("Excel workbook", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",))
+PPTX = Kind("PowerPoint", "application/vnd.openxmlformats-officedocument.presentationml.presentation", (".pptx",))
+DOC = Kind("Word 97-2003 document", "application/msword", (".doc",))
+XLS = Kind("Excel 97-2003 workbook", "application/vnd.ms-excel", (".xls",))
+ALLOWED_HELP = "a PDF, Word or Excel file, or an image (PNG, JPEG or GIF)"
+
+
+def _office_kind(upload) -> Kind:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+                raise UploadRefused("The file is too large when opened. Save it again, or split it.")
+            names = {m.filename for m in members}
+    except zipfile.BadZipFile as exc:
+        raise UploadRefused(f"The file is damaged or not {ALLOWED_HELP}.") from exc
+    if "[Content_Types].xml" not in names:
+        raise UploadRefused(f"The file must be {ALLOWED_HELP}. Zip files are not accepted.")
+    if any(n.startswith("word/") for n in names):
+        return DOCX
+    if any(n.startswith("xl/") for n in names):
+        return XLSX
+    if any(n.startswith("ppt/") for n in names):
+        return PPTX
+    raise UploadRefused(f"The file must be {ALLOWED_HELP}.")
+
+
+def detect_kind(upload) -> Kind:
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return GIF
+    if head.startswith(b"PK\x03\x04"):
+        return _office_kind(upload)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        name = (getattr(upload, "name", "") or "").lower()
+        return XLS if name.endswith(".xls") else DOC
+    raise UploadRefused(f"The file must be {ALLOWED_HELP}.")
+
+
+def check_upload(upload, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Kind:
+    """Refuse empty, oversized and unexpected files. The file name's extension must match the content."""
+    size = getattr(upload, "size", None)
+    if not size:
+        raise UploadRefused("The selected file is empty.")
+    if size > max_bytes:
+        raise UploadRefused(f"The selected file must be smaller than {max_bytes // (1024 * 1024)} MB.")
+    kind = detect_kind(upload)
+    name = (getattr(upload, "name", "") or "").lower()
+    if not name.endswith(kind.extensions):
+        raise UploadRefused(
+            f"The file's name does not match its content (it is a {kind.label}). Rename it and try again."
+        )
+    return kind
+
+
+def random_name(kind: Kind) -> str:
+    """Stored names are random: a path never reveals or trusts what the uploader called the file."""
+    return secrets.token_hex(16) + kind.extensions[0]
+
+
+def sha256_of(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(64 * 1024), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()

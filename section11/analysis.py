@@ -1,0 +1,406 @@
+"""The partnership's analysis of a cycle: completion, heat map, distribution, comparison, gaps, actions.
+
+Answers are aggregated in the database (one GROUP BY per view of the data) and rolled up in Python,
+so `analysis()` runs the same number of queries for 6 agencies or 600. Averages exclude "not
+applicable" answers. A heat-map band is decided on the average as shown (rounded to one decimal
+place), so the label on a cell and its colour never disagree.
+"""
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from partnership.models import Action, Sector
+
+from .models import Answer, Criterion, Cycle, RatingLevel, Return, Standard
+
+SELF, MODERATED = "self", "moderated"
+GREEN_FROM, AMBER_FROM = 0.75, 0.4  # share of the way up the scale where a band starts
+
+
+@dataclass(frozen=True)
+class Band:
+    colour: str  # red / amber / green / grey: for the CSS class only
+    label: str  # always shown as text: colour never carries meaning alone
+
+
+GREEN, AMBER, RED = Band("green", "Green"), Band("amber", "Amber"), Band("red", "Red")
+
+
+def _round_up(value: float) -> float:
+    return math.ceil(round(value * 10, 6)) / 10
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Where averages sit on a rating scale: the top quarter is green, the bottom 40% red."""
+
+    levels: tuple[RatingLevel, ...]
+    low: int
+    high: int
+
+    @classmethod
+    def for_cycle(cls, cycle: Cycle) -> "Scale":
+        levels = tuple(RatingLevel.objects.filter(scale_id=cycle.framework.scale_id).order_by("order"))
+        scores = [lvl.score for lvl in levels] or [0]
+        return cls(levels, min(scores), max(scores))
+
+    @property
+    def green_from(self) -> float:
+        return _round_up(self.low + GREEN_FROM * (self.high - self.low))
+
+    @property
+    def amber_from(self) -> float:
+        return _round_up(self.low + AMBER_FROM * (self.high - self.low))
+
+    @property
+    def bottom(self) -> RatingLevel | None:
+        return min(self.levels, key=lambda lvl: lvl.score, default=None)
+
+    @property
+    def top(self) -> RatingLevel | None:
+        return max(self.levels, key=lambda lvl: lvl.score, default=None)
+
+    def band(self, average: float) -> Band:
+        if self.high <= self.low or average >= self.green_from:
+            return GREEN
+        if average >= self.amber_from:
+            return AMBER
+        return RED
+
+    def legend(self) -> list[tuple[Band, str]]:
+        """The bands in words, for a key under the heat map."""
+        below_green = round(self.green_from - 0.1, 1)
+        below_amber = round(self.amber_from - 0.1, 1)
+        return [
+            (GREEN, f"average {self.green_from:.1f} to {self.high:.1f}"),
+            (AMBER, f"average {self.amber_from:.1f} to {below_green:.1f}"),
+            (RED, f"average {self.low:.1f} to {below_amber:.1f}"),
+        ]
+
+
+def band_for(average: float | None, low: int, high: int) -> Band | None:
+    """The band for an average on a scale from `low` to `high` (None for no average)."""
+    if average is None:
+        return None
+    return Scale((), low, high).band(round(average, 1))
+
+
+@dataclass
+class Tally:
+    """Sums that add up across rows and columns: an average is only ever taken at the end."""
+
+    total: int = 0  # answers
+    rated: int = 0  # answers with a rating (of the chosen basis) that are not "not applicable"
+    score: int = 0  # sum of those ratings' scores
+    not_applicable: int = 0
+
+    def __iadd__(self, other: "Tally") -> "Tally":
+        self.total += other.total
+        self.rated += other.rated
+        self.score += other.score
+        self.not_applicable += other.not_applicable
+        return self
+
+    @property
+    def average(self) -> float | None:
+        return round(self.score / self.rated, 1) if self.rated else None
+
+
+@dataclass
+class Cell:
+    average: float | None
+    rated: int
+    not_applicable: int
+    total: int
+    band: Band
+
+    @property
+    def label(self) -> str:
+        """What the cell says: "Green 2.8", or why there is no average."""
+        if self.average is None:
+            return self.band.label
+        return f"{self.band.label} {self.average:.1f}"
+
+
+def _cell(tally: Tally | None, scale: Scale, basis: str) -> Cell:
+    tally = tally or Tally()
+    average = tally.average
+    if average is not None:
+        band = scale.band(average)
+    elif tally.total and tally.not_applicable == tally.total:
+        band = Band("grey", "Not applicable")
+    elif tally.total:
+        band = Band("grey", "Not moderated" if basis == MODERATED else "Not rated yet")
+    else:
+        band = Band("grey", "No answers")
+    return Cell(average, tally.rated, tally.not_applicable, tally.total, band)
+
+
+@dataclass
+class HeatMapRow:
+    ret: Return
+    cells: list[Cell]
+    overall: Cell
+
+
+@dataclass
+class HeatMap:
+    standards: list[Standard]
+    rows: list[HeatMapRow]
+    basis: str = SELF
+    partnership: list[Cell] = field(default_factory=list)
+    partnership_overall: Cell | None = None
+    # Sums by (return id, standard id), for the comparison with the last cycle
+    tallies: dict[tuple[int, int], Tally] = field(default_factory=dict, repr=False)
+
+
+def _rating_field(basis: str) -> str:
+    return "moderated_rating" if basis == MODERATED else "rating"
+
+
+def cycle_returns(cycle: Cycle, *, sector: str = "") -> QuerySet[Return]:
+    qs = Return.objects.filter(cycle=cycle).select_related("agency").order_by("agency__name")
+    if sector:
+        qs = qs.filter(agency__sector=sector)
+    return qs
+
+
+def cycle_answers(cycle: Cycle, *, sector: str = "") -> QuerySet[Answer]:
+    """A cycle's answers, without a join to Return's list: filters travel into the GROUP BY query."""
+    qs = Answer.objects.filter(ret__cycle_id=cycle.pk)
+    if sector:
+        qs = qs.filter(ret__agency__sector=sector)
+    return qs.order_by()
+
+
+def sectors(cycle: Cycle) -> list[tuple[str, str]]:
+    """The sectors of the agencies taking part in a cycle, for the filter. One query."""
+    present = set(Return.objects.filter(cycle=cycle).order_by().values_list("agency__sector", flat=True)
+                  .distinct())
+    return [(value, label) for value, label in Sector.choices if value in present]
+
+
+def _tallies(answers: QuerySet[Answer], keys: tuple[str, ...], basis: str) -> dict[tuple, Tally]:
+    rating = _rating_field(basis)
+    rated = Q(**{f"{rating}__isnull": False}, not_applicable=False)
+    rows = answers.values(*keys).annotate(
+        total=Count("pk"), rated=Count("pk", filter=rated), score=Sum(f"{rating}__score", filter=rated),
+        na=Count("pk", filter=Q(not_applicable=True)),
+    )
+    return {tuple(r[k] for k in keys): Tally(r["total"], r["rated"], r["score"] or 0, r["na"]) for r in rows}
+
+
+def completion(cycle: Cycle, *, sector: str = "", returns: list[Return] | None = None) -> dict:
+    """How many returns are in each state; late is computed from the deadline. One query."""
+    if returns is None:
+        returns = _returns_with_progress(cycle, sector=sector)
+    counts = Counter(r.status for r in returns)
+    done = counts[Return.Status.SUBMITTED] + counts[Return.Status.SIGNED_OFF]
+    total = len(returns)
+    answered = sum(r.answered_count for r in returns)
+    criteria = sum(r.criteria_count for r in returns)
+    return {
+        "total": total,
+        "counts": {status: counts[status] for status in Return.Status.values},
+        "by_status": [(label, counts[value]) for value, label in Return.Status.choices],
+        "submitted": done,
+        "late": sum(1 for r in returns if r.is_late),
+        "rate": round(100 * done / total) if total else 0,
+        "answered_rate": round(100 * answered / criteria) if criteria else 0,
+        "returns": returns,
+    }
+
+
+def _returns_with_progress(cycle: Cycle, *, sector: str = "") -> list[Return]:
+    returns = list(cycle_returns(cycle, sector=sector).with_progress())
+    for ret in returns:
+        ret.cycle = cycle  # is_late reads the deadline: no query per row
+    return returns
+
+
+def heat_map(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Scale | None = None,
+             returns: list[Return] | None = None, standards: list[Standard] | None = None) -> HeatMap:
+    """Average rating by agency and standard (self or moderated), banded with text labels.
+
+    Four queries (one with everything passed in): the scale, standards, returns and one GROUP BY.
+    """
+    scale = scale or Scale.for_cycle(cycle)
+    if standards is None:
+        standards = list(cycle.framework.standards.order_by("number"))
+    if returns is None:
+        returns = _returns_with_progress(cycle, sector=sector)
+    tallies = _tallies(cycle_answers(cycle, sector=sector), ("ret_id", "criterion__standard_id"), basis)
+    rows, columns, grand = [], defaultdict(Tally), Tally()
+    for ret in returns:
+        overall = Tally()
+        for standard in standards:
+            tally = tallies.get((ret.pk, standard.pk), Tally())
+            overall += tally
+            columns[standard.pk] += tally
+        grand += overall
+        rows.append(HeatMapRow(
+            ret=ret, cells=[_cell(tallies.get((ret.pk, s.pk)), scale, basis) for s in standards],
+            overall=_cell(overall, scale, basis),
+        ))
+    return HeatMap(
+        standards=standards, rows=rows, basis=basis,
+        partnership=[_cell(columns[s.pk], scale, basis) for s in standards],
+        partnership_overall=_cell(grand, scale, basis), tallies=tallies,
+    )
+
+
+def distribution(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Scale | None = None,
+                 criteria: list[Criterion] | None = None) -> list[dict]:
+    """For each criterion, how many agencies gave each rating, not applicable, or none yet. Three queries."""
+    scale = scale or Scale.for_cycle(cycle)
+    if criteria is None:
+        criteria = list(Criterion.objects.filter(standard__framework_id=cycle.framework_id)
+                        .select_related("standard").order_by("standard__number", "order"))
+    rating_id = f"{_rating_field(basis)}_id"
+    counts: dict[int, Counter] = defaultdict(Counter)
+    rows = cycle_answers(cycle, sector=sector).values("criterion_id", rating_id, "not_applicable").annotate(
+        n=Count("pk"))
+    for row in rows:
+        key = "na" if row["not_applicable"] else row[rating_id]
+        counts[row["criterion_id"]][key] += row["n"]
+    bottom, top = scale.bottom, scale.top
+    result = []
+    for criterion in criteria:
+        c = counts[criterion.pk]
+        rated = sum(c[lvl.pk] for lvl in scale.levels)
+        average = round(sum(c[lvl.pk] * lvl.score for lvl in scale.levels) / rated, 1) if rated else None
+        at_bottom = c[bottom.pk] if bottom else 0
+        below_top = rated - (c[top.pk] if top else 0)
+        result.append({
+            "criterion": criterion,
+            "counts": [(lvl, c[lvl.pk]) for lvl in scale.levels],
+            "not_applicable": c["na"],
+            "unanswered": c[None],
+            "rated": rated,
+            "total": rated + c["na"] + c[None],
+            "average": average,
+            "band": scale.band(average) if average is not None else None,
+            "at_bottom": at_bottom,
+            "below_top": below_top,
+            "bottom_share": at_bottom / rated if rated else 0,
+            "below_top_share": below_top / rated if rated else 0,
+            "bottom_pct": round(100 * at_bottom / rated) if rated else 0,
+            "below_top_pct": round(100 * below_top / rated) if rated else 0,
+        })
+    return result
+
+
+def common_gaps(dist: list[dict], *, limit: int = 5) -> list[dict]:
+    """The criteria agencies most often rate at the bottom of the scale, then most often below the top,
+    then by lowest average. A criterion every agency rates at the top is no gap."""
+    gaps = [d for d in dist if d["below_top"]]
+    gaps.sort(key=lambda d: (-d["bottom_share"], -d["below_top_share"], d["average"],
+                             d["criterion"].standard.number, d["criterion"].order))
+    return gaps[:limit]
+
+
+def _direction(now: float | None, then: float | None) -> str:
+    """On the averages as shown (one decimal place), so the words match the numbers."""
+    if now is None or then is None:
+        return "No comparison"
+    if now > then:
+        return "Better"
+    if now < then:
+        return "Worse"
+    return "Same"
+
+
+def comparison(cycle: Cycle, *, sector: str = "", basis: str = SELF, hm: HeatMap | None = None) -> dict | None:
+    """This cycle against the previous one: per standard (matched by number), per agency and overall.
+
+    One query (plus the heat map's when it is not passed in). None when there is no previous cycle.
+    """
+    if not cycle.previous_id:
+        return None
+    previous = cycle.previous
+    hm = hm or heat_map(cycle, sector=sector, basis=basis)
+    result = {"previous": previous, "comparable": previous.framework.scale_id == cycle.framework.scale_id,
+              "standards": [], "agencies": [], "overall": None}
+    if not result["comparable"]:
+        return result
+    then_rows = _tallies(cycle_answers(previous, sector=sector), ("ret__agency_id", "criterion__standard__number"),
+                         basis)
+    then_s, then_a, then_all = defaultdict(Tally), defaultdict(Tally), Tally()
+    for (agency_id, number), tally in then_rows.items():
+        then_s[number] += tally
+        then_a[agency_id] += tally
+        then_all += tally
+
+    def entry(now: float | None, then: Tally | None, **extra) -> dict:
+        then_avg = then.average if then else None
+        change = ""
+        if now is not None and then_avg is not None:
+            diff = round(now - then_avg, 1)
+            change = f"{diff:+.1f}".replace("-", "\u2212") if diff else "0.0"  # a true minus sign
+        return {**extra, "now": now, "then": then_avg, "change": change,
+                "direction": _direction(now, then_avg)}
+
+    result["standards"] = [
+        entry(cell.average, then_s.get(s.number), number=s.number, title=s.title)
+        for s, cell in zip(hm.standards, hm.partnership, strict=True)
+    ]
+    result["agencies"] = [
+        entry(row.overall.average, then_a.get(row.ret.agency_id), name=row.ret.agency.display_name,
+              agency_id=row.ret.agency_id)
+        for row in hm.rows
+    ]
+    result["overall"] = entry(hm.partnership_overall.average if hm.partnership_overall else None, then_all)
+    counts = Counter(e["direction"] for e in result["agencies"])
+    result["counts"] = {"better": counts["Better"], "same": counts["Same"], "worse": counts["Worse"],
+                        "none": counts["No comparison"]}
+    return result
+
+
+def improvement_actions(cycle: Cycle, *, sector: str = "", overdue_limit: int = 20) -> dict:
+    """Improvement actions raised from this cycle's answers, how many are overdue, and the overdue ones
+    (soonest due first, up to `overdue_limit`). Two queries."""
+    through = Answer.actions.through
+    answers = through.objects.filter(answer__ret__cycle_id=cycle.pk)
+    if sector:
+        answers = answers.filter(answer__ret__agency__sector=sector)
+    actions = Action.objects.filter(pk__in=answers.values("action_id"))
+    today = timezone.localdate()
+    result = actions.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=Action.OPEN_STATUSES)),
+        overdue=Count("pk", filter=Q(status__in=Action.OPEN_STATUSES, due_date__lt=today)),
+        completed=Count("pk", filter=Q(status__in=[Action.Status.COMPLETED, Action.Status.IMPACT_ASSURED,
+                                                   Action.Status.CLOSED])),
+    )
+    result["overdue_list"] = list(
+        actions.overdue(today).select_related("owner_agency").order_by("due_date", "pk")[:overdue_limit]
+    ) if result["overdue"] else []
+    for action in result["overdue_list"]:
+        action.days_overdue = (today - action.due_date).days
+    return result
+
+
+def analysis(cycle: Cycle, *, sector: str = "", basis: str = SELF) -> dict:
+    """Everything on the analysis page and in its PDF. About ten queries, whatever the size."""
+    basis = MODERATED if basis == MODERATED else SELF
+    scale = Scale.for_cycle(cycle)
+    standards = list(cycle.framework.standards.order_by("number"))
+    returns = _returns_with_progress(cycle, sector=sector)
+    hm = heat_map(cycle, sector=sector, basis=basis, scale=scale, returns=returns, standards=standards)
+    dist = distribution(cycle, sector=sector, basis=basis, scale=scale)
+    return {
+        "cycle": cycle,
+        "sector": sector,
+        "sector_label": dict(Sector.choices).get(sector, ""),
+        "basis": basis,
+        "scale": scale,
+        "completion": completion(cycle, sector=sector, returns=returns),
+        "heat_map": hm,
+        "distribution": dist,
+        "gaps": common_gaps(dist),
+        "comparison": comparison(cycle, sector=sector, basis=basis, hm=hm),
+        "actions": improvement_actions(cycle, sector=sector),
+    }

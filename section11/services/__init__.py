@@ -1,0 +1,1 @@
+"""Section 11 services: every write and transition, keyword-only, in a transaction."""

@@ -1,0 +1,23 @@
+"""Challenge sessions and the feedback letter they produce."""
+import datetime
+
+from django.db import transaction
+
+from partnership.services.errors import ServiceError
+
+from .. import access
+from ..models import ChallengeSession, Return
+
+
+@transaction.atomic
+def challenge_record(*, ret: Return, by, held_on: datetime.date, panel_members: str, agency_attendees: str,
+                     questions: str, outcome: str, letter_signatory: str = "") -> ChallengeSession:
+    if not access.is_oversight(by):
+        raise ServiceError("Only the business unit or QA members record challenge sessions.")
+    if ret.status not in (Return.Status.SUBMITTED, Return.Status.SIGNED_OFF, Return.Status.RETURNED):
+        raise ServiceError("A challenge session follows the agency's submission.")
+    return ChallengeSession.objects.create(
+        ret=ret, held_on=held_on, panel_members=panel_members.strip(), agency_attendees=agency_attendees.strip(),
+        questions=questions.strip(), outcome=outcome.strip(), letter_signatory=letter_signatory.strip(),
+        created_by=by,
+    )

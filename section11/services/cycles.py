@@ -1,0 +1,163 @@
+"""Cycles: create, launch (returns for each agency, emails through the outbox), remind, close."""
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from partnership.models import Agency, Role, User
+from partnership.services.errors import ServiceError
+from partnership.services.outbox import enqueue_email
+from partnership.services.reminders import last_reminder, reminder_record
+
+from .. import access
+from ..models import Answer, Cycle, Framework, Return
+from .returns import copy_answers_from
+
+
+@transaction.atomic
+def cycle_create(*, by, name: str, framework: Framework, opens_on: datetime.date, deadline: datetime.date,
+                 agencies, cycle_length_months: int = 24, previous: Cycle | None = None) -> Cycle:
+    if not access.can_manage_cycles(by):
+        raise ServiceError("Only the business unit can set up a Section 11 cycle.")
+    if deadline < opens_on:
+        raise ServiceError("The deadline must be on or after the opening date.", field="deadline")
+    agencies = list(agencies)
+    if not agencies:
+        raise ServiceError("Choose at least one agency to take part.", field="agencies")
+    cycle = Cycle.objects.create(name=name, framework=framework, opens_on=opens_on, deadline=deadline,
+                                 cycle_length_months=cycle_length_months, previous=previous)
+    cycle.agencies.set(agencies)
+    return cycle
+
+
+def _leads(agency_ids) -> dict[int, list[User]]:
+    result: dict[int, list[User]] = {}
+    for user in User.objects.filter(agency_id__in=agency_ids, is_active=True, roles__role=Role.AGENCY_LEAD):
+        result.setdefault(user.agency_id, []).append(user)
+    return result
+
+
+@transaction.atomic
+def cycle_launch(*, cycle: Cycle, by, base_url: str, copy_previous: bool = True) -> int:
+    """Open the cycle: one return per agency with one answer per criterion, then email each agency lead.
+
+    With `copy_previous`, an agency's answers from the previous cycle are copied as a starting point,
+    each marked "check this still holds". Returns the number of returns created.
+    """
+    if not access.can_manage_cycles(by):
+        raise ServiceError("Only the business unit can launch a cycle.")
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status != Cycle.Status.DRAFT:
+        raise ServiceError("This cycle has already been launched.")
+    agencies = list(cycle.agencies.all())
+    if not agencies:
+        raise ServiceError("Choose at least one agency before launching.")
+    criteria = list(cycle.framework.standards.values_list("criteria__pk", flat=True))
+    returns = Return.objects.bulk_create([Return(cycle=cycle, agency=a) for a in agencies])
+    returns = list(Return.objects.filter(cycle=cycle).select_related("agency"))
+    Answer.objects.bulk_create([Answer(ret=r, criterion_id=c) for r in returns for c in criteria if c])
+    if copy_previous and cycle.previous_id:
+        previous = {r.agency_id: r for r in Return.objects.filter(cycle_id=cycle.previous_id)}
+        for ret in returns:
+            if ret.agency_id in previous:
+                copy_answers_from(ret=ret, source=previous[ret.agency_id])
+    cycle.status = Cycle.Status.OPEN
+    cycle.launched_at = timezone.now()
+    cycle.launched_by = by
+    cycle.save(update_fields=["status", "launched_at", "launched_by"])
+    leads = _leads([a.pk for a in agencies])
+    for ret in returns:
+        for lead in leads.get(ret.agency_id, []):
+            _email_lead(ret, lead, base_url=base_url, template="section11_launch",
+                        subject=f"{cycle.name}: your agency's Section 11 self-assessment is open",
+                        key=f"s11-launch:{ret.pk}:{lead.pk}")
+    return len(returns)
+
+
+def _email_lead(ret: Return, lead: User, *, base_url: str, template: str, subject: str, key: str) -> None:
+    enqueue_email(
+        to=lead.email, subject=subject, template=template, key=key,
+        context={"ret": ret, "cycle": ret.cycle, "lead": lead,
+                 "link": base_url.rstrip("/") + reverse("section11:return-detail", args=[ret.pk]),
+                 "deadline": ret.cycle.deadline, "PARTNERSHIP_SHORT_NAME": settings.PARTNERSHIP_SHORT_NAME},
+    )
+
+
+@transaction.atomic
+def return_remind(*, ret: Return, by, base_url: str) -> int:
+    """Email the agency's leads a reminder now (at most once per person per day). Returns emails sent."""
+    if not access.can_manage_cycles(by):
+        raise ServiceError("Only the business unit can send reminders.")
+    if not ret.is_editable:
+        raise ServiceError("This return has been submitted; there is nothing to remind about.")
+    today = timezone.localdate()
+    sent = 0
+    for lead in _leads([ret.agency_id]).get(ret.agency_id, []):
+        if reminder_record(person=lead, item=ret, stage="manual", on=today):
+            _email_lead(ret, lead, base_url=base_url, template="section11_reminder",
+                        subject=f"Reminder: {ret.cycle.name} is due on {ret.cycle.deadline:%d %B %Y}",
+                        key=f"s11-remind:{ret.pk}:{lead.pk}:{today.isoformat()}")
+            sent += 1
+    if sent == 0 and not _leads([ret.agency_id]):
+        raise ServiceError(f"{ret.agency} has no agency lead with an account. Invite one first.")
+    return sent
+
+
+def last_reminders(returns) -> dict[int, object]:
+    """The last reminder per return, for the tracker: one query."""
+    from partnership.models import ReminderLog
+
+    keys = {f"section11.return:{r.pk}": r.pk for r in returns}
+    result = {}
+    for log in ReminderLog.objects.filter(item__in=keys).order_by("sent_at"):
+        result[keys[log.item]] = log
+    return result
+
+
+@transaction.atomic
+def cycle_close(*, cycle: Cycle, by) -> Cycle:
+    if not access.can_manage_cycles(by):
+        raise ServiceError("Only the business unit can close a cycle.")
+    cycle.status = Cycle.Status.CLOSED
+    cycle.save(update_fields=["status"])
+    return cycle
+
+
+def participating_choices(*, sector: str = "", statutory_only: bool = False, section11_only: bool = False):
+    qs = Agency.objects.active()
+    if sector:
+        qs = qs.filter(sector=sector)
+    if statutory_only:
+        qs = qs.filter(statutory_partner=True)
+    if section11_only:
+        qs = qs.filter(section11_duty=True)
+    return qs
+
+
+def lead_counts(agency_ids) -> dict[int, int]:
+    """How many active agency leads (the people launch emails and reminders go to) each agency has: one query."""
+    rows = (User.objects.filter(agency_id__in=list(agency_ids), is_active=True, roles__role=Role.AGENCY_LEAD)
+            .values("agency_id").annotate(n=Count("pk", distinct=True)).order_by())
+    return {row["agency_id"]: row["n"] for row in rows}
+
+
+def cycle_completion(cycle_ids) -> dict[int, dict]:
+    """Per cycle: returns, submitted (or signed off) returns, and answered/total criteria. Two queries."""
+    ids = list(cycle_ids)
+    result = {pk: {"returns": 0, "submitted": 0, "answered": 0, "criteria": 0} for pk in ids}
+    done = (Return.Status.SUBMITTED, Return.Status.SIGNED_OFF)
+    for row in (Return.objects.filter(cycle_id__in=ids).values("cycle_id")
+                .annotate(n=Count("pk"), submitted=Count("pk", filter=Q(status__in=done))).order_by()):
+        result[row["cycle_id"]].update(returns=row["n"], submitted=row["submitted"])
+    answered = Q(rating__isnull=False) | Q(not_applicable=True)
+    for row in (Answer.objects.filter(ret__cycle_id__in=ids).values("ret__cycle_id")
+                .annotate(n=Count("pk"), answered=Count("pk", filter=answered)).order_by()):
+        result[row["ret__cycle_id"]].update(criteria=row["n"], answered=row["answered"])
+    return result
+
+
+__all__ = ["cycle_close", "cycle_completion", "cycle_create", "cycle_launch", "last_reminder", "last_reminders",
+           "lead_counts", "participating_choices", "return_remind"]

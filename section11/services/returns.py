@@ -1,0 +1,240 @@
+"""An agency's return: answering, evidence, submission, sign-off, and being sent back."""
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from partnership.models import Action
+from partnership.services.actions import action_create
+from partnership.services.errors import ConflictError, ServiceError, save_versioned
+from partnership.uploads import UploadRefused, check_upload, random_name, sha256_of
+
+from .. import access
+from ..models import Answer, Evidence, RatingLevel, Return
+
+HEADER_FIELDS = ("deputy_name", "deputy_email", "senior_officer", "dsl_name", "dsl_trained_on", "deputy_dsl_name",
+                 "deputy_dsl_trained_on", "governor_name", "governors_reviewed_on")
+
+
+def _require_editable(user, ret: Return) -> None:
+    if not ret.is_editable:
+        raise ServiceError("This return has been submitted. The business unit can send it back if it needs changes.")
+    if not access.can_edit_return(user, ret):
+        raise ServiceError("You cannot change this return.")
+
+
+def _mark_started(ret: Return, by) -> None:
+    if ret.status == Return.Status.NOT_STARTED:
+        Return.objects.filter(pk=ret.pk).update(status=Return.Status.IN_PROGRESS, started_at=timezone.now(),
+                                                completed_by=by)
+        ret.status = Return.Status.IN_PROGRESS
+
+
+@transaction.atomic
+def return_update_header(*, ret: Return, by, expected_version: int, **values) -> Return:
+    _require_editable(by, ret)
+    unknown = set(values) - set(HEADER_FIELDS)
+    if unknown:
+        raise ServiceError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    officer = values.get("senior_officer")
+    if officer is not None and officer.agency_id != ret.agency_id:
+        raise ServiceError("The senior officer must work for your agency.", field="senior_officer")
+    for field, value in values.items():
+        setattr(ret, field, value)
+    fields = [("senior_officer_id" if f == "senior_officer" else f) for f in values]
+    save_versioned(ret, expected_version=expected_version, fields=fields)
+    _mark_started(ret, by)
+    return ret
+
+
+@transaction.atomic
+def answer_save(*, answer: Answer, by, expected_version: int, rating: RatingLevel | None, not_applicable: bool,
+                not_applicable_reason: str, narrative: str, impact: str, confirm_still_holds: bool = False) -> Answer:
+    """Save a draft answer. Refuses a stale version so two colleagues never overwrite each other."""
+    ret = answer.ret
+    _require_editable(by, ret)
+    scale = ret.cycle.framework.scale
+    if rating is not None and rating.scale_id != scale.pk:
+        raise ServiceError("Choose a rating from this framework's scale.", field="rating")
+    reason = (not_applicable_reason or "").strip()
+    if not_applicable:
+        if not scale.allows_not_applicable:
+            raise ServiceError("This framework does not allow 'not applicable'.", field="not_applicable")
+        if not reason:
+            raise ServiceError("Explain why this does not apply to your agency.", field="not_applicable_reason")
+        rating = None
+    else:
+        reason = ""
+    answer.rating = rating
+    answer.not_applicable = not_applicable
+    answer.not_applicable_reason = reason
+    answer.narrative = (narrative or "").strip()
+    answer.impact = (impact or "").strip()
+    if answer.needs_check and confirm_still_holds:
+        answer.needs_check = False
+    answer.status = (Answer.Status.DONE if (rating is not None or not_applicable) and not answer.needs_check
+                     else Answer.Status.IN_PROGRESS if (rating or not_applicable or answer.narrative or answer.impact)
+                     else Answer.Status.TO_DO)
+    answer.updated_by = by
+    save_versioned(answer, expected_version=expected_version, fields=[
+        "rating_id", "not_applicable", "not_applicable_reason", "narrative", "impact", "needs_check", "status",
+        "updated_by_id",
+    ])
+    Answer.objects.filter(pk=answer.pk).update(updated_at=timezone.now())
+    _mark_started(ret, by)
+    return answer
+
+
+@transaction.atomic
+def evidence_add(*, answer: Answer, by, upload) -> Evidence:
+    _require_editable(by, answer.ret)
+    try:
+        kind = check_upload(upload)
+    except UploadRefused as refused:
+        raise ServiceError(str(refused), field="evidence_file") from refused
+    name = random_name(kind)
+    evidence = Evidence(answer=answer, stored_name=name, original_name=(upload.name or name)[:200],
+                        content_type=kind.content_type, size=upload.size, sha256=sha256_of(upload), uploaded_by=by)
+    evidence.file.save(name, upload, save=False)
+    evidence.save()
+    _mark_started(answer.ret, by)
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, by) -> None:
+    _require_editable(by, evidence.answer.ret)
+    shared = Evidence.objects.filter(file=evidence.file.name).exclude(pk=evidence.pk).exists()
+    name, storage = evidence.file.name, evidence.file.storage
+    evidence.delete()
+    if not shared:  # a copied link shares the stored file with the earlier cycle's return
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def answer_add_action(*, answer: Answer, by, title: str, description: str, owner, due_date: datetime.date) -> Action:
+    """An improvement action from an answer, in the shared tracker (linked both ways)."""
+    ret = answer.ret
+    if not (access.is_agency_editor(by, ret) or access.is_oversight(by)):
+        raise ServiceError("You cannot add actions to this return.")
+    return action_create(by=by, title=title, description=description, owner_agency=ret.agency, owner=owner,
+                         due_date=due_date, source=answer, status=Action.Status.PROPOSED)
+
+
+def missing_answers(ret: Return) -> list[Answer]:
+    """What stops submission: unanswered criteria, and copied answers not yet confirmed."""
+    return [a for a in ret.answers.select_related("criterion__standard").order_by(
+        "criterion__standard__number", "criterion__order") if not a.is_answered or a.needs_check]
+
+
+@transaction.atomic
+def return_submit(*, ret: Return, by) -> Return:
+    ret = Return.objects.select_for_update().get(pk=ret.pk)
+    if not access.can_submit_return(by, ret):
+        if ret.is_editable and access.is_agency_editor(by, ret):
+            raise ServiceError("Only your agency lead can submit the return.")
+        raise ServiceError("You cannot submit this return.")
+    missing = missing_answers(ret)
+    if missing:
+        raise ServiceError(f"{len(missing)} criteria still need an answer or a check before you can submit.")
+    if ret.senior_officer_id is None:
+        raise ServiceError("Name the senior officer who will sign the return off.", field="senior_officer")
+    ret.status = Return.Status.SUBMITTED
+    ret.submitted_at = timezone.now()
+    ret.submitted_by = by
+    ret.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    return ret
+
+
+@transaction.atomic
+def return_sign_off(*, ret: Return, by) -> Return:
+    ret = Return.objects.select_for_update().get(pk=ret.pk)
+    if not access.can_sign_off_return(by, ret):
+        raise ServiceError("Only the named senior officer can sign off a submitted return.")
+    ret.status = Return.Status.SIGNED_OFF
+    ret.signed_off_at = timezone.now()
+    ret.signed_off_by = by
+    ret.save(update_fields=["status", "signed_off_at", "signed_off_by", "updated_at"])
+    return ret
+
+
+@transaction.atomic
+def return_send_back(*, ret: Return, by, message: str) -> Return:
+    ret = Return.objects.select_for_update().get(pk=ret.pk)
+    if not access.can_send_back(by, ret):
+        raise ServiceError("Only the business unit can return a submitted return for clarification.")
+    message = (message or "").strip()
+    if not message:
+        raise ServiceError("Tell the agency what needs clarifying.", field="message")
+    ret.status = Return.Status.RETURNED
+    ret.returned_at = timezone.now()
+    ret.return_message = message
+    ret.save(update_fields=["status", "returned_at", "return_message", "updated_at"])
+    return ret
+
+
+@transaction.atomic
+def answer_moderate(*, answer: Answer, by, expected_version: int, moderated_rating: RatingLevel | None,
+                    comment: str) -> Answer:
+    if not access.can_moderate(by, answer.ret):
+        raise ServiceError("Only the business unit or QA members can moderate a submitted return.")
+    if moderated_rating is not None and moderated_rating.scale_id != answer.ret.cycle.framework.scale_id:
+        raise ServiceError("Choose a rating from this framework's scale.", field="moderated_rating")
+    answer.moderated_rating = moderated_rating
+    answer.moderator_comment = (comment or "").strip()
+    answer.moderated_by = by
+    answer.moderated_at = timezone.now()
+    save_versioned(answer, expected_version=expected_version,
+                   fields=["moderated_rating_id", "moderator_comment", "moderated_by_id", "moderated_at"])
+    return answer
+
+
+def copy_answers_from(*, ret: Return, source: Return) -> int:
+    """Start from the agency's last return: answers and evidence links, each marked for re-checking.
+
+    Criteria are matched by code (a new framework version keeps codes where the question is the same).
+    """
+    previous = {a.criterion.code: a for a in source.answers.select_related("criterion").prefetch_related("evidence")}
+    copied = 0
+    evidence = []
+    for answer in ret.answers.select_related("criterion"):
+        old = previous.get(answer.criterion.code)
+        if old is None or not (old.is_answered or old.narrative):
+            continue
+        Answer.objects.filter(pk=answer.pk).update(
+            rating_id=old.rating_id if old.rating_id and _same_scale(ret, source) else None,
+            not_applicable=old.not_applicable, not_applicable_reason=old.not_applicable_reason,
+            narrative=old.narrative, impact=old.impact, needs_check=True, status=Answer.Status.IN_PROGRESS,
+        )
+        evidence += [Evidence(answer=answer, file=e.file.name, stored_name=e.stored_name,
+                              original_name=e.original_name, content_type=e.content_type, size=e.size,
+                              sha256=e.sha256, uploaded_by=e.uploaded_by, uploaded_at=e.uploaded_at, copied_from=e)
+                     for e in old.evidence.all()]
+        copied += 1
+    Evidence.objects.bulk_create(evidence)
+    Return.objects.filter(pk=ret.pk).update(copied_from=source)
+    return copied
+
+
+def _same_scale(ret: Return, source: Return) -> bool:
+    return ret.cycle.framework.scale_id == source.cycle.framework.scale_id
+
+
+@transaction.atomic
+def return_start_from_last(*, ret: Return, by) -> int:
+    """The agency asks to start from its previous return (when the cycle did not copy at launch)."""
+    _require_editable(by, ret)
+    if ret.answers.exclude(status=Answer.Status.TO_DO).exists():
+        raise ServiceError("You have already started this return, so it cannot be replaced by last cycle's answers.")
+    source = (Return.objects.filter(agency=ret.agency, cycle__opens_on__lt=ret.cycle.opens_on)
+              .exclude(pk=ret.pk).order_by("-cycle__opens_on").first())
+    if source is None:
+        raise ServiceError("Your agency has no earlier return to start from.")
+    copied = copy_answers_from(ret=ret, source=source)
+    _mark_started(ret, by)
+    return copied
+
+
+__all__ = ["ConflictError", "answer_add_action", "answer_moderate", "answer_save", "copy_answers_from",
+           "evidence_add", "evidence_remove", "missing_answers", "return_send_back", "return_sign_off",
+           "return_start_from_last", "return_submit", "return_update_header"]

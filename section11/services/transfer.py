@@ -1,0 +1,290 @@
+"""Importing a whole return from a completed workbook: check every row first, then save all or nothing.
+
+`import_preview` reads the workbook (see `section11.spreadsheets` for the layout) and reports, row by
+row, what would change and what is wrong, without saving anything. The answer rules are not repeated
+here: each row is put through `answer_save` itself in a transaction that is always rolled back, so the
+preview refuses exactly what saving would refuse. `import_apply` then saves every changed row through
+`answer_save` in one transaction: one refusal and nothing is saved.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from partnership.services.errors import ConflictError, ServiceError
+
+from .. import access, spreadsheets
+from ..models import Answer, Criterion, RatingLevel, Return
+from . import returns
+
+# The longest text an answer takes: the same limits as the answer form (forms/returns.py AnswerForm;
+# a test keeps them equal). They belong on the model fields; see the hand-over note.
+TEXT_LIMITS = {"not_applicable_reason": 2000, "narrative": 10000, "impact": 5000}
+IMPORTS_DIR = "section11/imports"
+STALE_MESSAGE = ("Someone changed this return after you checked the file, so nothing has been imported. The "
+                 "changes below now compare your file with the latest answers: check them, then save again.")
+FIELD_LABELS = {"rating": "Rating", "not_applicable": "Not applicable",
+                "not_applicable_reason": "Reason not applicable", "narrative": "How do you know?",
+                "impact": "Impact on children and families"}
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class ImportRow:
+    number: int
+    code: str
+    criterion: Criterion | None = None
+    answer_id: int | None = None
+    problems: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    values: dict | None = None
+
+    @property
+    def state(self) -> str:
+        return "problem" if self.problems else "change" if self.changes else "same"
+
+
+@dataclass
+class ImportPreview:
+    ret: Return
+    problems: list[str] = field(default_factory=list)  # about the file as a whole
+    rows: list[ImportRow] = field(default_factory=list)
+    versions: dict[int, int] = field(default_factory=dict)  # answer pk → version when checked
+    not_in_file: list[str] = field(default_factory=list)  # criteria codes the file leaves as they are
+
+    @property
+    def problem_rows(self) -> list[ImportRow]:
+        return [r for r in self.rows if r.problems]
+
+    @property
+    def changed_rows(self) -> list[ImportRow]:
+        return [r for r in self.rows if r.state == "change"]
+
+    @property
+    def unchanged_rows(self) -> list[ImportRow]:
+        return [r for r in self.rows if r.state == "same"]
+
+    @property
+    def has_problems(self) -> bool:
+        return bool(self.problems or self.problem_rows)
+
+    @property
+    def can_save(self) -> bool:
+        return not self.has_problems and bool(self.changed_rows)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def import_preview(*, ret: Return, by, content: bytes) -> ImportPreview:
+    """What importing `content` into `ret` would do, row by row. Saves nothing."""
+    if not access.can_edit_return(by, ret):
+        raise ServiceError("You cannot change this return.")
+    framework = ret.cycle.framework
+    preview = ImportPreview(ret=ret)
+    sheet = spreadsheets.read_return_workbook(content)
+    preview.problems += sheet.problems
+    preview.problems += _header_problems(sheet.facts, framework)
+
+    answers = {a.criterion.code: a for a in ret.answers.select_related("criterion", "rating")}
+    preview.versions = {a.pk: a.version for a in answers.values()}
+    levels = list(RatingLevel.objects.filter(scale_id=framework.scale_id).order_by("order"))
+    by_name = {}
+    for level in levels:
+        by_name.setdefault(level.code.casefold(), level)
+    for level in levels:
+        by_name[" ".join(level.label.split()).casefold()] = level
+    elsewhere = _criteria_elsewhere(framework, {r.values.get("code", "").strip() for r in sheet.rows})
+
+    first_row: dict[str, int] = {}
+    rows_of: dict[str, list[int]] = {}
+    for sheet_row in sheet.rows:
+        code = sheet_row.values.get("code", "").strip()
+        rows_of.setdefault(code, []).append(sheet_row.number)
+    for sheet_row in sheet.rows:
+        row = _check_row(sheet_row, answers, by_name, levels, elsewhere, rows_of)
+        if row.code and row.code not in first_row:
+            first_row[row.code] = row.number
+        preview.rows.append(row)
+    if not sheet.problems:
+        preview.not_in_file = [code for code in answers if code not in first_row]
+    _dry_run(preview, by)
+    return preview
+
+
+def _header_problems(facts: dict[str, str], framework) -> list[str]:
+    problems = []
+    layout = facts.get(spreadsheets.FACT_LAYOUT, "")
+    if layout != spreadsheets.LAYOUT_VERSION:
+        problems.append(
+            f"The workbook's layout version is “{layout or 'missing'}”, but this service reads "
+            f"“{spreadsheets.LAYOUT_VERSION}”. Download the return as a spreadsheet again and copy your "
+            "answers into it."
+        )
+    code, version = facts.get(spreadsheets.FACT_FRAMEWORK, ""), facts.get(spreadsheets.FACT_FRAMEWORK_VERSION, "")
+    if (code, version) != (framework.code, framework.version):
+        problems.append(
+            f"The workbook is for framework “{code or 'missing'}” version “{version or 'missing'}”, "
+            f"but this return uses “{framework.code}” version “{framework.version}”. Download this "
+            "return as a spreadsheet and copy your answers into it."
+        )
+    return problems
+
+
+def _criteria_elsewhere(framework, codes: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """Criterion code → (normalised text, framework name) in other frameworks. One query."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for criterion in (Criterion.objects.filter(code__in=codes - {""})
+                      .exclude(standard__framework=framework).select_related("standard__framework")):
+        found.setdefault(criterion.code, []).append((_squash(criterion.text), str(criterion.standard.framework)))
+    return found
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _check_row(sheet_row, answers, by_name, levels, elsewhere, rows_of) -> ImportRow:
+    """The row's input shape: everything `answer_save` cannot judge, because it takes typed values."""
+    values = sheet_row.values
+    code = values.get("code", "").strip()
+    row = ImportRow(number=sheet_row.number, code=code)
+    problems = row.problems
+    for key in sheet_row.formulas:
+        problems.append(f"{spreadsheets.COLUMN_BY_KEY[key].header} holds a formula. Type the text itself.")
+    answer = answers.get(code)
+    if not code:
+        problems.append("The criterion code is empty, so this row cannot be matched to a criterion.")
+    elif answer is None:
+        others = elsewhere.get(code)
+        if others:
+            problems.append(f"Criterion {code} is from another framework ({others[0][1]}), not this return's.")
+        else:
+            problems.append(f"Unknown criterion code “{code}”: it is not in this return's framework.")
+    else:
+        row.criterion, row.answer_id = answer.criterion, answer.pk
+        text = _squash(values.get("criterion", ""))
+        if text and text != _squash(answer.criterion.text):
+            other = next((name for other_text, name in elsewhere.get(code, []) if other_text == text), None)
+            if other:
+                problems.append(f"Criterion {code} on this row is from another framework ({other}): its wording "
+                                "is not this return's criterion.")
+        duplicates = [n for n in rows_of.get(code, []) if n != row.number]
+        if duplicates:
+            problems.append(f"Criterion {code} is also on row{'s' if len(duplicates) > 1 else ''} "
+                            f"{', '.join(map(str, duplicates))}. Keep one row per criterion.")
+
+    label = " ".join(values.get("rating", "").split())
+    rating = None
+    if label:
+        rating = by_name.get(label.casefold())
+        if rating is None:
+            choices = ", ".join(f"“{lvl.label}”" for lvl in levels)
+            problems.append(f"The rating “{label}” is not on this framework's scale. Choose one of {choices}.")
+    na_text = values.get("not_applicable", "").strip().casefold()
+    not_applicable = na_text in spreadsheets.YES
+    if na_text not in spreadsheets.YES | spreadsheets.NO:
+        problems.append("Not applicable must be Yes or No.")
+    if not_applicable and label:
+        problems.append("Choose a rating or say it does not apply, not both.")
+    for key, limit in TEXT_LIMITS.items():
+        length = len(values.get(key, "").strip())
+        if length > limit:
+            problems.append(f"{FIELD_LABELS[key]} is too long: {length:,} characters, the most is {limit:,}.")
+    row.values = {
+        "rating": rating, "not_applicable": not_applicable,
+        "not_applicable_reason": _lines(values.get("not_applicable_reason", "")),
+        "narrative": _lines(values.get("narrative", "")), "impact": _lines(values.get("impact", "")),
+    }
+    return row
+
+
+def _dry_run(preview: ImportPreview, by) -> None:
+    """Put each well-formed row through `answer_save`, then roll everything back: the rules in one place."""
+    ret = preview.ret
+    try:
+        with transaction.atomic():
+            fresh = Return.objects.select_related("cycle__framework__scale", "agency").get(pk=ret.pk)
+            answers = {a.pk: a for a in fresh.answers.select_related("criterion", "rating")}
+            for row in preview.rows:
+                if row.problems or row.answer_id is None:
+                    continue
+                answer = answers[row.answer_id]
+                answer.ret = fresh
+                before = _snapshot(answer)
+                try:
+                    returns.answer_save(answer=answer, by=by, expected_version=answer.version, **row.values)
+                except ServiceError as error:
+                    row.problems.append(error.message)
+                    continue
+                after = _snapshot(answer)
+                row.changes = [Change(FIELD_LABELS[key], before[key], after[key])
+                               for key in FIELD_LABELS if before[key] != after[key]]
+            raise _DryRun
+    except _DryRun:
+        pass
+
+
+def _snapshot(answer: Answer) -> dict[str, str]:
+    return {
+        "rating": answer.rating.label if answer.rating_id else "",
+        "not_applicable": "Yes" if answer.not_applicable else "No",
+        "not_applicable_reason": _lines(answer.not_applicable_reason),
+        "narrative": _lines(answer.narrative), "impact": _lines(answer.impact),
+    }
+
+
+@transaction.atomic
+def import_apply(*, ret: Return, by, content: bytes, expected_versions: dict[int, int] | None) -> int:
+    """Save every changed row of the workbook, or nothing. Refuses if the return changed since the preview."""
+    ret = Return.objects.select_for_update().select_related("cycle__framework__scale", "agency").get(pk=ret.pk)
+    if not access.can_edit_return(by, ret):
+        raise ServiceError("This return can no longer be changed, so nothing has been imported.")
+    current = dict(ret.answers.values_list("pk", "version"))
+    if expected_versions is None or current != expected_versions:
+        raise ConflictError(STALE_MESSAGE)
+    preview = import_preview(ret=ret, by=by, content=content)
+    if preview.has_problems:
+        raise ServiceError("The file has problems, so nothing has been imported. Correct them and upload it again.")
+    answers = {a.pk: a for a in ret.answers.select_related("criterion")}
+    for row in preview.changed_rows:
+        answer = answers[row.answer_id]
+        answer.ret = ret
+        try:
+            returns.answer_save(answer=answer, by=by, expected_version=answer.version, **row.values)
+        except ConflictError as error:
+            raise ConflictError(STALE_MESSAGE) from error
+        except ServiceError as error:
+            raise ServiceError(f"Row {row.number} ({row.code}): {error.message} Nothing has been imported.") from error
+    return len(preview.changed_rows)
+
+
+def delete_stale_import_files(*, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
+    """Remove uploaded workbooks nobody saved or cancelled (for a daily task). Returns how many."""
+    try:
+        _, names = default_storage.listdir(IMPORTS_DIR)
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - older_than
+    removed = 0
+    for name in names:
+        path = f"{IMPORTS_DIR}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            removed += 1
+    return removed

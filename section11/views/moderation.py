@@ -1,0 +1,180 @@
+"""Oversight of a submitted return: moderation, the challenge session, and the feedback letter."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods
+
+from partnership.access import get_visible_or_404, require
+from partnership.models import Role
+from partnership.pdf import pdf_response
+from partnership.services.errors import ConflictError, ServiceError
+from partnership.views.mixins import post_only
+
+from .. import access, reports
+from ..forms.moderation import ChallengeSessionForm, ModerationForm
+from ..models import Answer, ChallengeSession, Evidence, RatingLevel, Return, Standard
+from ..services import challenge as challenge_services
+from ..services import returns as services
+
+CHALLENGE_STATUSES = (Return.Status.SUBMITTED, Return.Status.SIGNED_OFF, Return.Status.RETURNED)
+
+
+# These two predicates belong in section11/access.py (owned elsewhere); kept here until they move.
+def can_record_challenge(user, ret: Return) -> bool:
+    return access.is_oversight(user) and ret.status in CHALLENGE_STATUSES
+
+
+def can_read_feedback_letter(user, ret: Return) -> bool:
+    """Oversight, and the agency's own lead (the letter is addressed to the agency)."""
+    return access.is_oversight(user) or (access.is_agency_editor(user, ret) and user.has_role(Role.AGENCY_LEAD))
+
+
+def _get_return(request, pk) -> Return:
+    return get_visible_or_404(access.visible_returns(request.user).select_related("cycle__framework__scale"), pk=pk)
+
+
+def _levels(ret: Return) -> list[RatingLevel]:
+    return list(RatingLevel.objects.filter(scale_id=ret.cycle.framework.scale_id).order_by("order"))
+
+
+def agreement(answer: Answer) -> str:
+    """How the moderated rating compares with the agency's own: same, higher, lower, or not moderated."""
+    if answer.moderated_rating is None:
+        return "not_moderated"
+    if answer.rating is None:
+        return "moderated"
+    if answer.moderated_rating.score == answer.rating.score:
+        return "same"
+    return "higher" if answer.moderated_rating.score > answer.rating.score else "lower"
+
+
+@login_required
+def moderation_summary(request, pk):
+    """Self and moderated rating for every criterion of the return, by standard. Two queries for the rows."""
+    ret = _get_return(request, pk)
+    require(access.is_oversight(request.user))
+    answers = list(ret.answers.select_related("criterion__standard", "rating", "moderated_rating", "moderated_by")
+                   .order_by("criterion__standard__number", "criterion__order"))
+    standards: dict[int, dict] = {}
+    for answer in answers:
+        answer.agreement = agreement(answer)
+        group = standards.setdefault(answer.criterion.standard_id,
+                                     {"standard": answer.criterion.standard, "answers": []})
+        group["answers"].append(answer)
+    for group in standards.values():
+        group["moderated"] = sum(1 for a in group["answers"] if a.moderated_rating_id)
+    counts = {key: sum(1 for a in answers if a.agreement == key)
+              for key in ("same", "higher", "lower", "not_moderated", "moderated")}
+    return render(request, "section11/moderate_summary.html", {
+        "ret": ret, "groups": list(standards.values()), "counts": counts, "total": len(answers),
+        "moderated": sum(1 for a in answers if a.moderated_rating_id),
+        "can_moderate": access.can_moderate(request.user, ret),
+        "can_record_challenge": can_record_challenge(request.user, ret),
+    })
+
+
+def _standard_context(request, ret: Return, number: int, *, bound: dict[int, ModerationForm] | None = None) -> dict:
+    standard = get_visible_or_404(Standard.objects.filter(framework_id=ret.cycle.framework_id), number=number)
+    levels = _levels(ret)
+    answers = (ret.answers.filter(criterion__standard=standard)
+               .select_related("criterion", "rating", "moderated_rating", "moderated_by")
+               .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")))
+               .order_by("criterion__order"))
+    bound = bound or {}
+    items = [{"answer": a, "form": bound.get(a.pk) or ModerationForm(answer=a, levels=levels)} for a in answers]
+    numbers = list(Standard.objects.filter(framework_id=ret.cycle.framework_id).order_by("number")
+                   .values_list("number", flat=True))
+    index = numbers.index(standard.number)
+    return {
+        "ret": ret, "standard": standard, "items": items,
+        "previous_number": numbers[index - 1] if index > 0 else None,
+        "next_number": numbers[index + 1] if index + 1 < len(numbers) else None,
+        "errors_forms": [f for f in bound.values() if f.errors],
+    }
+
+
+@login_required
+def moderate_standard(request, pk, number):
+    """One standard's criteria: what the agency said beside a moderation form for each."""
+    ret = _get_return(request, pk)
+    require(access.can_moderate(request.user, ret))
+    return render(request, "section11/moderate_standard.html", _standard_context(request, ret, number))
+
+
+@login_required
+@post_only
+def moderate_answer(request, pk, answer_pk):
+    ret = _get_return(request, pk)
+    require(access.can_moderate(request.user, ret))
+    answers = ret.answers.select_related("criterion__standard", "ret__cycle__framework")
+    answer = get_visible_or_404(answers, pk=answer_pk)
+    levels = _levels(ret)
+    form = ModerationForm(request.POST, answer=answer, levels=levels)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.answer_moderate(answer=answer, by=request.user, expected_version=data["version"],
+                                     moderated_rating=data["moderated_rating"], comment=data["comment"])
+        except ConflictError as error:
+            # Keep what was typed; take the new version so that saving again is a deliberate choice
+            # made after reading the other person's moderation, which the page now shows.
+            fresh = answers.get(pk=answer.pk)
+            typed = request.POST.copy()
+            typed[form.add_prefix("version")] = str(fresh.version)
+            form = ModerationForm(typed, answer=fresh, levels=levels)
+            form.is_valid()
+            form.add_error(None, error.message)
+            status = 409
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"Your moderation of {answer.criterion.code} has been saved.")
+            return redirect(reverse("section11:moderate-standard", args=[ret.pk, answer.criterion.standard.number])
+                            + f"#m-{answer.pk}")
+    context = _standard_context(request, ret, answer.criterion.standard.number, bound={answer.pk: form})
+    return render(request, "section11/moderate_standard.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def challenge_record(request, pk):
+    ret = _get_return(request, pk)
+    require(can_record_challenge(request.user, ret))
+    # Panels are usually the same for every agency in a cycle: start from the last one recorded.
+    last = ChallengeSession.objects.filter(ret__cycle_id=ret.cycle_id).order_by("-held_on", "-pk").first()
+    initial = {"panel_members": last.panel_members, "letter_signatory": last.letter_signatory} if last else {}
+    form = ChallengeSessionForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = challenge_services.challenge_record(ret=ret, by=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"The challenge session on {session.held_on:%-d %B %Y} has been recorded. "
+                                      "Download the feedback letter below.")
+            return redirect(reverse("section11:return-detail", args=[ret.pk]) + "#challenge-sessions")
+    return render(request, "section11/challenge_form.html", {"ret": ret, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def feedback_letter(request, pk):
+    """The feedback letter as a PDF. Rendering one takes about a second: fine for one letter on demand."""
+    session = get_visible_or_404(
+        ChallengeSession.objects.filter(ret__in=access.visible_returns(request.user).values("pk"))
+        .select_related("ret__agency"), pk=pk,
+    )
+    require(can_read_feedback_letter(request.user, session.ret))
+    return pdf_response(reports.feedback_letter_pdf(session), reports.feedback_letter_filename(session))
+
+
+urlpatterns = [
+    path("returns/<int:pk>/moderation/", moderation_summary, name="moderation-summary"),
+    path("returns/<int:pk>/moderation/standards/<int:number>/", moderate_standard, name="moderate-standard"),
+    path("returns/<int:pk>/moderation/answers/<int:answer_pk>/", moderate_answer, name="moderate-answer"),
+    path("returns/<int:pk>/challenge/", challenge_record, name="challenge-record"),
+    path("challenge-sessions/<int:pk>/feedback-letter/", feedback_letter, name="feedback-letter"),
+]

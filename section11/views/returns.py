@@ -1,0 +1,318 @@
+"""The agency's side of a return: task list, answering a standard, evidence, submission and sign-off."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods
+
+from partnership.access import get_visible_or_404, require
+from partnership.models import Action
+from partnership.services.errors import ConflictError, ServiceError
+from partnership.views.mixins import post_only
+
+from .. import access
+from ..forms.returns import AnswerForm, ImprovementActionForm, ReturnHeaderForm, SendBackForm
+from ..models import Answer, Evidence, RatingLevel, Return, Standard
+from ..services import returns as services
+
+
+def _get_return(request, pk) -> Return:
+    return get_visible_or_404(access.visible_returns(request.user).select_related("senior_officer"), pk=pk)
+
+
+@login_required
+def return_list(request):
+    """Your agency's returns (agency people); every return (business unit and QA)."""
+    returns = access.visible_returns(request.user).with_progress().order_by("-cycle__opens_on", "agency__name")
+    return render(request, "section11/return_list.html", {"returns": returns[:200]})
+
+
+def standards_progress(ret: Return) -> list[dict]:
+    """Each standard with its answered, to-check and total counts, for the task list. Two queries."""
+    counts = {
+        row["criterion__standard_id"]: row
+        for row in ret.answers.values("criterion__standard_id").annotate(
+            total=Count("pk"),
+            answered=Count("pk", filter=Q(rating__isnull=False) | Q(not_applicable=True)),
+            to_check=Count("pk", filter=Q(needs_check=True)),
+            started=Count("pk", filter=~Q(status=Answer.Status.TO_DO)),
+        )
+    }
+    result = []
+    for standard in ret.cycle.framework.standards.order_by("number"):
+        c = counts.get(standard.pk, {"total": 0, "answered": 0, "to_check": 0, "started": 0})
+        if c["total"] and c["answered"] == c["total"] and not c["to_check"]:
+            state = "completed"
+        elif c["to_check"]:
+            state = "check"
+        elif c["started"]:
+            state = "in_progress"
+        else:
+            state = "not_started"
+        result.append({"standard": standard, "state": state, **c})
+    return result
+
+
+@login_required
+def return_detail(request, pk):
+    ret = _get_return(request, pk)
+    progress = standards_progress(ret)
+    user = request.user
+    return render(request, "section11/return_detail.html", {
+        "ret": ret, "progress": progress,
+        "answered": sum(p["answered"] for p in progress), "total": sum(p["total"] for p in progress),
+        "can_edit": access.can_edit_return(user, ret), "can_submit": access.can_submit_return(user, ret),
+        "can_sign_off": access.can_sign_off_return(user, ret), "can_send_back": access.can_send_back(user, ret),
+        "can_moderate": access.can_moderate(user, ret), "is_oversight": access.is_oversight(user),
+        "can_start_from_last": access.can_edit_return(user, ret) and not ret.copied_from_id
+        and all(p["state"] == "not_started" for p in progress),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_header(request, pk):
+    ret = _get_return(request, pk)
+    require(access.can_edit_return(request.user, ret))
+    form = ReturnHeaderForm(request.POST or None, instance=Return.objects.select_related("cycle__framework").get(
+        pk=ret.pk))
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_update_header(ret=Return.objects.get(pk=ret.pk), by=request.user,
+                                          expected_version=form.cleaned_data["version"], **form.header_values())
+        except ConflictError as error:
+            form.add_service_error(error)
+            conflict = True
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "The return's contact details have been saved.")
+            return redirect(ret)
+    return render(request, "section11/return_header.html", {"ret": ret, "form": form},
+                  status=409 if conflict else 200)
+
+
+def _standard_answers(ret: Return, standard: Standard):
+    return (
+        ret.answers.filter(criterion__standard=standard)
+        .select_related("criterion", "rating", "moderated_rating", "updated_by")
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
+            Prefetch("actions", queryset=Action.objects.select_related("owner").order_by("due_date")),
+        )
+        .order_by("criterion__order")
+    )
+
+
+def _standard_context(request, ret: Return, number: int, *, bound: dict[int, AnswerForm] | None = None):
+    standard = get_visible_or_404(ret.cycle.framework.standards.all(), number=number)
+    levels = list(RatingLevel.objects.filter(scale_id=ret.cycle.framework.scale_id).order_by("order"))
+    answers = list(_standard_answers(ret, standard))
+    bound = bound or {}
+    can_edit = access.can_edit_return(request.user, ret)
+    items = [{"answer": a, "form": bound.get(a.pk) or AnswerForm(answer=a, levels=levels)} for a in answers]
+    numbers = list(ret.cycle.framework.standards.order_by("number").values_list("number", flat=True))
+    index = numbers.index(standard.number)
+    return {
+        "ret": ret, "standard": standard, "items": items, "can_edit": can_edit, "levels": levels,
+        "previous_number": numbers[index - 1] if index > 0 else None,
+        "next_number": numbers[index + 1] if index + 1 < len(numbers) else None,
+        "errors_forms": [f for f in bound.values() if f.errors],
+    }
+
+
+@login_required
+def standard_page(request, pk, number):
+    ret = _get_return(request, pk)
+    return render(request, "section11/standard.html", _standard_context(request, ret, number))
+
+
+@login_required
+@post_only
+def answer_save(request, pk, answer_pk):
+    """Save one criterion's answer (and an optional evidence file). Works with and without JavaScript."""
+    ret = _get_return(request, pk)
+    answer = get_visible_or_404(ret.answers.select_related("criterion__standard", "ret__cycle__framework__scale"),
+                                pk=answer_pk)
+    require(access.can_edit_return(request.user, ret))
+    levels = list(RatingLevel.objects.filter(scale_id=ret.cycle.framework.scale_id).order_by("order"))
+    form = AnswerForm(request.POST, request.FILES, answer=answer, levels=levels)
+    status = 200
+    saved = False
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.answer_save(
+                answer=answer, by=request.user, expected_version=data["version"], rating=data["rating"],
+                not_applicable=data["not_applicable"], not_applicable_reason=data["not_applicable_reason"],
+                narrative=data["narrative"], impact=data["impact"],
+                confirm_still_holds=data.get("confirm_still_holds", False),
+            )
+            saved = True
+        except ConflictError as error:
+            form.add_service_error(error)
+            status = 409
+        except ServiceError as error:
+            form.add_service_error(error)
+            status = 400
+        if saved and data.get("evidence_file"):
+            try:
+                services.evidence_add(answer=answer, by=request.user, upload=data["evidence_file"])
+            except ServiceError as error:
+                # The typed answer is saved; only the file was refused. Show it next to the field.
+                data = request.POST.copy()
+                data[form.add_prefix("version")] = str(answer.version)
+                form = AnswerForm(data, answer=answer, levels=levels)
+                form.is_valid()
+                form.add_error("evidence_file", error.message)
+                saved, status = False, 400
+    else:
+        status = 400
+    standard_number = answer.criterion.standard.number
+    if saved:
+        message = f"Your answer to {answer.criterion.code} has been saved."
+        if request.htmx:
+            fresh = _standard_answers(ret, answer.criterion.standard).get(pk=answer.pk)
+            return render(request, "section11/includes/criterion.html", {
+                "item": {"answer": fresh, "form": AnswerForm(answer=fresh, levels=levels)}, "ret": ret,
+                "can_edit": True, "saved_message": message, "levels": levels,
+            })
+        messages.success(request, message)
+        return redirect(reverse("section11:standard", args=[ret.pk, standard_number]) + f"#c-{answer.pk}")
+    if request.htmx:
+        fresh = _standard_answers(ret, answer.criterion.standard).get(pk=answer.pk)
+        return render(request, "section11/includes/criterion.html", {
+            "item": {"answer": fresh, "form": form}, "ret": ret, "can_edit": True, "levels": levels,
+        }, status=status)
+    context = _standard_context(request, ret, standard_number, bound={answer.pk: form})
+    return render(request, "section11/standard.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_add(request, pk, answer_pk):
+    ret = _get_return(request, pk)
+    answer = get_visible_or_404(ret.answers.select_related("criterion__standard"), pk=answer_pk)
+    require(access.can_edit_return(request.user, ret))
+    form = ImprovementActionForm(request.POST or None, ret=ret)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.answer_add_action(answer=answer, by=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"Improvement action {action.reference} has been added to the action tracker.")
+            return redirect(reverse("section11:standard", args=[ret.pk, answer.criterion.standard.number])
+                            + f"#c-{answer.pk}")
+    return render(request, "section11/action_add.html", {"ret": ret, "answer": answer, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def evidence_download(request, pk):
+    evidence = get_visible_or_404(access.visible_evidence(request.user), pk=pk)
+    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+                            content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@post_only
+def evidence_delete(request, pk):
+    evidence = get_visible_or_404(access.visible_evidence(request.user).select_related("answer__criterion__standard"),
+                                  pk=pk)
+    ret = evidence.answer.ret
+    require(access.can_edit_return(request.user, ret))
+    services.evidence_remove(evidence=evidence, by=request.user)
+    messages.success(request, f"{evidence.original_name} has been removed.")
+    return redirect(reverse("section11:standard", args=[ret.pk, evidence.answer.criterion.standard.number])
+                    + f"#c-{evidence.answer_id}")
+
+
+@login_required
+@post_only
+def start_from_last(request, pk):
+    ret = _get_return(request, pk)
+    require(access.can_edit_return(request.user, ret))
+    try:
+        copied = services.return_start_from_last(ret=ret, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{copied} answers were copied from your last return. Check each one still "
+                                  "holds: they are marked 'Check'.")
+    return redirect(ret)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_submit(request, pk):
+    ret = _get_return(request, pk)
+    require(access.can_submit_return(request.user, ret))
+    missing = services.missing_answers(ret)
+    error = None
+    if request.method == "POST":
+        try:
+            services.return_submit(ret=ret, by=request.user)
+        except ServiceError as refused:
+            error = refused.message
+        else:
+            messages.success(request, "Your return has been submitted. Your senior officer has been asked to sign "
+                                      "it off.")
+            return redirect(ret)
+    return render(request, "section11/return_submit.html", {"ret": ret, "missing": missing, "error": error},
+                  status=400 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_sign_off(request, pk):
+    ret = get_visible_or_404(Return.objects.select_related("cycle", "agency"), pk=pk,
+                             agency_id=request.user.agency_id or -1)
+    require(access.can_sign_off_return(request.user, ret))
+    if request.method == "POST":
+        try:
+            services.return_sign_off(ret=ret, by=request.user)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "You have signed off the return. Thank you.")
+            return redirect(ret)
+    return render(request, "section11/return_sign_off.html", {"ret": ret})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_send_back(request, pk):
+    ret = _get_return(request, pk)
+    require(access.can_send_back(request.user, ret))
+    form = SendBackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_send_back(ret=ret, by=request.user, message=form.cleaned_data["message"])
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"The return has been sent back to {ret.agency} for clarification.")
+            return redirect(ret)
+    return render(request, "section11/return_send_back.html", {"ret": ret, "form": form})
+
+
+urlpatterns = [
+    path("returns/", return_list, name="return-list"),
+    path("returns/<int:pk>/", return_detail, name="return-detail"),
+    path("returns/<int:pk>/details/", return_header, name="return-header"),
+    path("returns/<int:pk>/standards/<int:number>/", standard_page, name="standard"),
+    path("returns/<int:pk>/answers/<int:answer_pk>/", answer_save, name="answer-save"),
+    path("returns/<int:pk>/answers/<int:answer_pk>/actions/", action_add, name="answer-action-add"),
+    path("returns/<int:pk>/start-from-last/", start_from_last, name="return-start-from-last"),
+    path("returns/<int:pk>/submit/", return_submit, name="return-submit"),
+    path("returns/<int:pk>/sign-off/", return_sign_off, name="return-sign-off"),
+    path("returns/<int:pk>/send-back/", return_send_back, name="return-send-back"),
+    path("evidence/<int:pk>/", evidence_download, name="evidence-download"),
+    path("evidence/<int:pk>/delete/", evidence_delete, name="evidence-delete"),
+]

@@ -1,0 +1,259 @@
+"""The transactional outbox and email delivery (partnership.services.outbox, .email, partnership.tasks)."""
+import io
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from merton_qa.celery import app
+from partnership import tasks
+from partnership.models import EmailMessage, OutboxMessage
+from partnership.services import outbox
+from partnership.services.email import email_deliver
+from partnership.services.outbox import MAX_ATTEMPTS, enqueue_email, enqueue_task, relay_outbox
+
+pytestmark = pytest.mark.django_db
+P = OutboxMessage.Status
+
+
+class BrokerDown(Exception):
+    pass
+
+
+def queue_email(key="reset:1", to="pat@example.org"):
+    return enqueue_email(
+        to=to, subject="Reset your password", template="password_reset",
+        context={"user": {"full_name": "Pat Person"}, "link": "https://qa.example.org/reset/x/y/", "valid_days": 3},
+        key=key,
+    )
+
+
+@pytest.fixture
+def not_eager():
+    """Take the real-broker path in relay_outbox (send_task) instead of running tasks in-process."""
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def broker_down(monkeypatch, not_eager):
+    """The broker refuses every publish."""
+
+    def refuse(*args, **kwargs):
+        raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(app, "send_task", refuse)
+
+
+@pytest.fixture
+def broker_up(monkeypatch, not_eager):
+    """A broker that accepts everything and records what it was given."""
+    sent = []
+    monkeypatch.setattr(app, "send_task", lambda name, kwargs=None, **_: sent.append((name, kwargs)))
+    return sent
+
+
+# --- Commit or nothing
+
+
+def test_email_enqueued_in_rolled_back_transaction_is_never_sent(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            queue_email()
+            assert EmailMessage.objects.count() == 1
+            raise RuntimeError("the business change failed")
+    assert callbacks == []
+    assert not EmailMessage.objects.exists()
+    assert not OutboxMessage.objects.exists()
+    assert relay_outbox() == 0
+    assert mail.outbox == []
+
+
+def test_nothing_is_sent_before_the_transaction_commits(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        queue_email()
+    assert len(callbacks) == 1
+    assert mail.outbox == []
+    assert OutboxMessage.objects.get().status == P.PENDING
+
+
+def test_email_is_sent_exactly_once_after_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = queue_email(to="pat@example.org")
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert (sent.to, sent.subject) == (["pat@example.org"], "Reset your password")
+    assert "https://qa.example.org/reset/x/y/" in sent.body
+    email.refresh_from_db()
+    assert email.sent_at is not None
+    row = OutboxMessage.objects.get()
+    assert (row.task, row.kwargs, row.status, row.attempts) == (
+        "partnership.deliver_email", {"email_id": email.pk}, P.PUBLISHED, 1)
+    assert row.dedup_key == "email:reset:1"
+    assert row.published_at is not None
+
+
+def test_relaying_again_sends_nothing_more(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_email()
+    assert relay_outbox() == 0
+    call_command("relay_outbox", stdout=io.StringIO())
+    assert len(mail.outbox) == 1
+
+
+def test_redelivered_task_sends_nothing_more(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = queue_email()
+    assert email_deliver(email_id=email.pk) is False
+    assert tasks.deliver_email.apply(kwargs={"email_id": email.pk}).get() is False
+    assert len(mail.outbox) == 1
+
+
+def test_deliver_sends_once_when_the_task_arrives_twice():
+    email = queue_email()  # not committed: no relay has run
+    assert email_deliver(email_id=email.pk) is True
+    assert email_deliver(email_id=email.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_deliver_for_a_missing_email_does_nothing():
+    assert email_deliver(email_id=999_999) is False
+    assert mail.outbox == []
+
+
+def test_same_key_twice_sends_one_email(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = queue_email(key="invite:7")
+        second = queue_email(key="invite:7")
+    assert first is not None
+    assert second is None
+    assert EmailMessage.objects.count() == 1
+    assert OutboxMessage.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_enqueue_task_with_existing_dedup_key_returns_none():
+    assert enqueue_task("partnership.relay_outbox", dedup_key="once") is not None
+    assert enqueue_task("partnership.relay_outbox", dedup_key="once") is None
+    assert OutboxMessage.objects.count() == 1
+
+
+# --- Publishing to the broker, failures and back-off
+
+
+def test_relay_publishes_pending_rows_to_the_broker(broker_up):
+    email = queue_email()
+    assert relay_outbox() == 1
+    assert broker_up == [("partnership.deliver_email", {"email_id": email.pk})]
+    assert OutboxMessage.objects.get().status == P.PUBLISHED
+    assert relay_outbox() == 0
+    assert len(broker_up) == 1
+
+
+def test_publish_failure_leaves_row_pending_with_back_off(broker_down):
+    queue_email()
+    before = timezone.now()
+    assert relay_outbox() == 0
+    row = OutboxMessage.objects.get()
+    assert row.status == P.PENDING
+    assert row.attempts == 1
+    assert "BrokerDown" in row.last_error and "Connection refused" in row.last_error
+    assert row.available_at > before
+    assert row.published_at is None
+    assert mail.outbox == []
+    # Not due yet: the next relay leaves it alone.
+    assert relay_outbox() == 0
+    assert OutboxMessage.objects.get().attempts == 1
+
+
+def test_back_off_grows_with_each_attempt(broker_down):
+    queue_email()
+    delays = []
+    for _ in range(3):
+        OutboxMessage.objects.update(available_at=timezone.now() - timedelta(seconds=1))
+        start = timezone.now()
+        relay_outbox()
+        delays.append((OutboxMessage.objects.get().available_at - start).total_seconds())
+    assert delays[0] < delays[1] < delays[2]
+
+
+def test_task_failure_in_eager_mode_leaves_row_pending(monkeypatch):
+    def fail(*args, **kwargs):
+        raise ConnectionError("SMTP server unavailable")
+
+    monkeypatch.setattr(app.tasks["partnership.deliver_email"], "apply", fail)
+    queue_email()
+    assert relay_outbox() == 0
+    row = OutboxMessage.objects.get()
+    assert (row.status, row.attempts) == (P.PENDING, 1)
+    assert "SMTP server unavailable" in row.last_error
+    assert row.available_at > timezone.now()
+
+
+def test_row_becomes_failed_after_max_attempts(broker_down):
+    queue_email()
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        OutboxMessage.objects.update(available_at=timezone.now() - timedelta(seconds=1))
+        relay_outbox()
+        row = OutboxMessage.objects.get()
+        assert row.attempts == attempt
+        assert row.status == (P.FAILED if attempt == MAX_ATTEMPTS else P.PENDING)
+    # A failed row is never picked up again.
+    OutboxMessage.objects.update(available_at=timezone.now() - timedelta(seconds=1))
+    relay_outbox()
+    assert OutboxMessage.objects.get().attempts == MAX_ATTEMPTS
+
+
+def test_recovered_broker_publishes_what_failed_before(broker_down, monkeypatch):
+    queue_email()
+    relay_outbox()
+    sent = []
+    monkeypatch.setattr(app, "send_task", lambda name, kwargs=None, **_: sent.append(name))
+    OutboxMessage.objects.update(available_at=timezone.now() - timedelta(seconds=1))
+    assert relay_outbox() == 1
+    row = OutboxMessage.objects.get()
+    assert (row.status, row.attempts, sent) == (P.PUBLISHED, 2, ["partnership.deliver_email"])
+
+
+def test_broker_outage_after_commit_does_not_break_the_request(broker_down, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = queue_email()
+    email.refresh_from_db()
+    assert email.sent_at is None
+    assert OutboxMessage.objects.get().status == P.PENDING
+
+
+def test_relay_after_commit_swallows_unexpected_errors(monkeypatch):
+    def explode(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(outbox, "relay_outbox", explode)
+    outbox.relay_after_commit_safely([1])  # logs, never raises
+
+
+def test_relay_only_publishes_the_ids_asked_for(broker_up):
+    first = enqueue_task("partnership.relay_outbox")
+    enqueue_task("partnership.fail_stale_exports")
+    assert relay_outbox(ids=[first.pk]) == 1
+    assert [name for name, _ in broker_up] == ["partnership.relay_outbox"]
+
+
+# --- The management command and the scheduled task
+
+
+def test_relay_outbox_command_publishes_pending_emails(capsys):
+    queue_email()  # committed with the test transaction, never relayed on commit
+    call_command("relay_outbox")
+    assert "Published 1 outbox message(s)." in capsys.readouterr().out
+    assert len(mail.outbox) == 1
+    assert OutboxMessage.objects.get().status == P.PUBLISHED
+
+
+def test_scheduled_relay_task_publishes_pending_emails():
+    queue_email()
+    assert tasks.relay_outbox.apply().get() == 1
+    assert len(mail.outbox) == 1

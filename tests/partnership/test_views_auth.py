@@ -1,0 +1,413 @@
+"""Signing in and out, lockout, two-factor sign-in, password reset and invitations, through the real views."""
+import base64
+import html
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from partnership.models import EmailMessage, Role, User
+from partnership.services import accounts
+from tests.factories import UserFactory
+
+PASSWORD = "correct-horse-battery-staple"  # tests.factories.UserFactory
+SIGN_IN = reverse("partnership:sign-in")
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def field_error(response, field: str) -> str:
+    match = re.search(
+        rf'id="id_{field}_\d+_error" class="govuk-error-message">\s*'
+        r'<span class="govuk-visually-hidden">Error:</span>(.*?)</(?:span|p)>',
+        response.content.decode(), re.S,
+    )
+    return html.unescape(" ".join(match.group(1).split())) if match else ""
+
+
+def main_text(response) -> str:
+    """The page's main content as text (no nonce, no CSRF token)."""
+    html = response.content.decode()
+    main = re.search(r"<main.*?</main>", html, re.S).group(0)
+    return " ".join(re.sub(r"<[^>]+>", " ", main).split())
+
+
+def sign_in(client: Client, user, password: str = PASSWORD):
+    return client.post(SIGN_IN, {"username": user.email, "password": password})
+
+
+def signed_in_user_id(client: Client):
+    return client.session.get("_auth_user_id")
+
+
+def code_for(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}"
+
+
+# --- Signing in and out -----------------------------------------------------------------------------------
+
+
+def test_sign_in_page_is_public(client, db):
+    response = client.get(SIGN_IN)
+    assert response.status_code == 200
+    assert '<h1 class="govuk-heading-l">Sign in</h1>' in response.content.decode()
+
+
+def test_sign_in_with_the_right_password_signs_in(agency_lead):
+    client = Client()
+    response = sign_in(client, agency_lead)
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert signed_in_user_id(client) == str(agency_lead.pk)
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_sign_in_email_is_not_case_sensitive(agency_lead):
+    client = Client()
+    response = client.post(SIGN_IN, {"username": agency_lead.email.upper(), "password": PASSWORD})
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == str(agency_lead.pk)
+
+
+def test_sign_in_follows_a_safe_next_but_not_another_site(agency_lead):
+    response = Client().post(SIGN_IN + "?next=/actions/mine/",
+                             {"username": agency_lead.email, "password": PASSWORD, "next": "/actions/mine/"})
+    assert response.url == "/actions/mine/"
+    response = Client().post(SIGN_IN, {"username": agency_lead.email, "password": PASSWORD,
+                                       "next": "https://evil.example.com/"})
+    assert response.url == reverse("home")
+
+
+def test_wrong_password_shows_the_govuk_error_and_keeps_the_email(agency_lead):
+    client = Client()
+    response = sign_in(client, agency_lead, password="wrong-password")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "Enter a correct email address and password" in html
+    assert f'value="{agency_lead.email}"' in html
+    assert signed_in_user_id(client) is None
+
+
+def test_empty_sign_in_form_shows_messages_next_to_the_fields(db):
+    response = Client().post(SIGN_IN, {"username": "", "password": ""})
+    assert field_error(response, "username") == "Enter your email address"
+    assert field_error(response, "password") == "Enter your password"
+
+
+def test_closed_account_cannot_sign_in(agency_lead):
+    agency_lead.is_active = False
+    agency_lead.save()
+    client = Client()
+    response = sign_in(client, agency_lead)
+    assert response.status_code == 200
+    assert signed_in_user_id(client) is None
+
+
+def test_five_wrong_passwords_lock_the_account_for_15_minutes(agency_lead):
+    client = Client()
+    for _ in range(4):
+        assert sign_in(client, agency_lead, password="wrong-password").status_code == 200
+    locked = sign_in(client, agency_lead, password="wrong-password")
+    assert locked.status_code == 429
+    assert "You cannot sign in for 15 minutes" in locked.content.decode()
+    # The right password is refused while locked, from any connection.
+    for other in (client, Client(REMOTE_ADDR="10.1.2.3")):
+        response = sign_in(other, agency_lead)
+        assert response.status_code == 429
+        assert "You cannot sign in for 15 minutes" in response.content.decode()
+        assert signed_in_user_id(other) is None
+
+
+def test_sign_out_is_post_only(client_for, agency_lead):
+    client = client_for(agency_lead)
+    response = client.get(reverse("partnership:sign-out"))
+    assert response.status_code == 405
+    assert signed_in_user_id(client) == str(agency_lead.pk)
+
+
+def test_sign_out_ends_the_session(client_for, agency_lead):
+    client = client_for(agency_lead)
+    response = client.post(reverse("partnership:sign-out"))
+    assert response.status_code == 302
+    assert response.url == SIGN_IN
+    assert signed_in_user_id(client) is None
+    home = client.get(reverse("home"))
+    assert home.status_code == 302
+    assert home.url.startswith(SIGN_IN)
+
+
+def test_signed_in_person_visiting_sign_in_goes_home(client_for, agency_lead):
+    response = client_for(agency_lead).get(SIGN_IN)
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+# --- Two-factor sign-in -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def require_2fa(settings):
+    settings.REQUIRE_2FA = True
+
+
+@pytest.fixture
+def password_only(agency_lead, require_2fa):
+    client = Client()
+    assert sign_in(client, agency_lead).status_code == 302
+    return client
+
+
+@pytest.fixture
+def confirmed_device(agency_lead):
+    return TOTPDevice.objects.create(user=agency_lead, name="Authenticator app", confirmed=True)
+
+
+def test_password_only_session_is_sent_to_two_factor_set_up(password_only):
+    response = password_only.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse("partnership:two-factor-setup") + "?next=/"
+
+
+def test_two_factor_redirect_keeps_the_whole_next_address(password_only):
+    response = password_only.get(reverse("partnership:action-list") + "?status=agreed&overdue=on")
+    follow = password_only.get(response.url)
+    assert 'name="next" value="/actions/?status=agreed&amp;overdue=on"' in follow.content.decode()
+
+
+def test_set_up_page_shows_a_qr_code_and_the_key(password_only, agency_lead):
+    response = password_only.get(reverse("partnership:two-factor-setup"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    device = TOTPDevice.objects.get(user=agency_lead, confirmed=False)
+    secret = base64.b32encode(device.bin_key).decode()
+    assert "<svg" in html
+    assert "<?xml" not in html
+    assert " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)) in html
+    # Visiting again shows the same key, not a new device each time.
+    password_only.get(reverse("partnership:two-factor-setup"))
+    assert TOTPDevice.objects.filter(user=agency_lead).count() == 1
+
+
+def test_a_valid_code_confirms_the_device_and_lets_the_person_in(password_only, agency_lead):
+    password_only.get(reverse("partnership:two-factor-setup"))
+    device = TOTPDevice.objects.get(user=agency_lead, confirmed=False)
+    response = password_only.post(reverse("partnership:two-factor-setup"), {"code": code_for(device), "next": "/"})
+    assert response.status_code == 302
+    assert response.url == "/"
+    device.refresh_from_db()
+    assert device.confirmed
+    assert password_only.get(reverse("home")).status_code == 200
+
+
+def test_a_wrong_code_at_set_up_is_refused_next_to_the_field(password_only, agency_lead):
+    password_only.get(reverse("partnership:two-factor-setup"))
+    response = password_only.post(reverse("partnership:two-factor-setup"), {"code": "12345x"})
+    assert response.status_code == 200
+    assert field_error(response, "code").startswith("Enter the 6-digit security code")
+    assert not TOTPDevice.objects.get(user=agency_lead).confirmed
+    assert password_only.get(reverse("home")).status_code == 302
+
+
+def test_later_sign_in_is_sent_to_verify_and_a_right_code_lets_in(agency_lead, require_2fa, confirmed_device):
+    client = Client()
+    sign_in(client, agency_lead)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse("partnership:two-factor-verify") + "?next=/"
+    # The set-up page does not offer a second device to a person who has one.
+    assert client.get(reverse("partnership:two-factor-setup")).url == reverse("partnership:two-factor-verify")
+    response = client.post(reverse("partnership:two-factor-verify"), {"code": code_for(confirmed_device), "next": "/"})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_wrong_code_at_verify_is_refused_next_to_the_field(agency_lead, require_2fa, confirmed_device):
+    client = Client()
+    sign_in(client, agency_lead)
+    right = int(code_for(confirmed_device))
+    response = client.post(reverse("partnership:two-factor-verify"), {"code": f"{(right + 1) % 1000000:06d}"})
+    assert response.status_code == 200
+    assert field_error(response, "code") == "The code is not right. Enter the newest code from your authenticator app"
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_the_same_code_cannot_be_replayed_for_a_second_session(agency_lead, require_2fa, confirmed_device):
+    code = code_for(confirmed_device)
+    first, second = Client(), Client()
+    sign_in(first, agency_lead)
+    sign_in(second, agency_lead)
+    assert first.post(reverse("partnership:two-factor-verify"), {"code": code}).status_code == 302
+    assert first.get(reverse("home")).status_code == 200
+    response = second.post(reverse("partnership:two-factor-verify"), {"code": code})
+    assert response.status_code == 200
+    assert "The code is not right" in field_error(response, "code")
+    assert second.get(reverse("home")).status_code == 302
+
+
+def test_a_person_who_set_up_two_factor_must_verify_even_when_it_is_optional(agency_lead, confirmed_device,
+                                                                            settings):
+    settings.REQUIRE_2FA = False
+    client = Client()
+    sign_in(client, agency_lead)
+    response = client.get(reverse("home"))
+    assert response.url.startswith(reverse("partnership:two-factor-verify"))
+
+
+@pytest.mark.parametrize("url", [
+    reverse("home"), reverse("partnership:action-list"), reverse("partnership:my-actions"),
+    reverse("partnership:action-export"), reverse("partnership:priority-list"), reverse("partnership:user-list"),
+    reverse("partnership:export-list"), "/admin/", reverse("partnership:action-detail", args=[1]),
+])
+def test_before_verifying_only_two_factor_and_public_pages_are_reachable(password_only, url):
+    response = password_only.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("partnership:two-factor-setup") + "?next=")
+
+
+@pytest.mark.parametrize("url", [
+    reverse("partnership:two-factor-setup"), reverse("partnership:accessibility"), reverse("partnership:privacy"),
+    reverse("partnership:cookies"), reverse("healthz"),
+])
+def test_before_verifying_set_up_and_public_pages_open(password_only, url):
+    assert password_only.get(url).status_code == 200
+
+
+def test_before_verifying_sign_out_works(password_only):
+    response = password_only.post(reverse("partnership:sign-out"))
+    assert response.status_code == 302
+    assert signed_in_user_id(password_only) is None
+
+
+def test_before_verifying_a_post_to_a_change_is_not_carried_out(password_only, police):
+    from tests.factories import ActionFactory
+
+    action = ActionFactory(owner_agency=police)
+    response = password_only.post(reverse("partnership:action-add-update", args=[action.pk]), {"note": "Sneaky"})
+    assert response.status_code == 302
+    assert action.updates.count() == 0
+
+
+# --- Password reset ---------------------------------------------------------------------------------------
+
+
+def test_password_reset_request_form_is_public(client, db):
+    response = client.get(reverse("partnership:password-reset"))
+    assert response.status_code == 200
+    assert "Reset your password" in response.content.decode()
+
+
+def test_password_reset_does_not_reveal_whether_the_account_exists(client, agency_lead,
+                                                                   django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(reverse("partnership:password-reset"), {"email": agency_lead.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = client.post(reverse("partnership:password-reset"), {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 200
+    assert "Check your email" in main_text(known)
+    assert main_text(known).replace(agency_lead.email, "EMAIL") == main_text(unknown).replace(
+        "nobody@example.org", "EMAIL")
+    assert [m.to for m in mail.outbox] == [[agency_lead.email]]
+
+
+def test_password_reset_with_a_bad_email_shows_the_error(client, db):
+    response = client.post(reverse("partnership:password-reset"), {"email": "not-an-email"})
+    assert response.status_code == 200
+    assert field_error(response, "email")
+    assert 'value="not-an-email"' in response.content.decode()
+
+
+def _link_in_last_email(path_start: str) -> str:
+    body = mail.outbox[-1].body
+    return re.search(rf"http://testserver({re.escape(path_start)}[^\s]+/)", body).group(1)
+
+
+def test_password_reset_link_sets_a_new_password_once(client, agency_lead, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("partnership:password-reset"), {"email": agency_lead.email})
+    link = _link_in_last_email("/password-reset/")
+    response = client.get(link)
+    assert response.status_code == 302
+    form_url = response.url
+    assert "Choose a new password" in client.get(form_url).content.decode()
+    new = "a brand new long passphrase"
+    response = client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302
+    assert response.url == reverse("partnership:password-reset-complete")
+    assert client.get(response.url).status_code == 200
+    assert sign_in(Client(), agency_lead, password=new).status_code == 302
+    # The link is spent.
+    assert "This link has expired or has been used" in Client().get(link, follow=True).content.decode()
+
+
+def test_password_reset_refuses_a_weak_password_next_to_the_field(client, agency_lead,
+                                                                  django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("partnership:password-reset"), {"email": agency_lead.email})
+    form_url = client.get(_link_in_last_email("/password-reset/")).url
+    response = client.post(form_url, {"new_password1": "short", "new_password2": "short"})
+    assert response.status_code == 200
+    assert field_error(response, "new_password2")
+    agency_lead.refresh_from_db()
+    assert agency_lead.check_password(PASSWORD)
+
+
+# --- Invitations ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def invitee(business_unit, police, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return accounts.user_invite(by=business_unit, email="new.person@police.example.org",
+                                    full_name="New Person", agency=police, roles=[Role.AGENCY_CONTRIBUTOR],
+                                    base_url="http://testserver/")
+
+
+def test_invitation_link_lets_the_invitee_choose_a_password_and_signs_them_in(client, invitee):
+    link = _link_in_last_email("/invitation/")
+    response = client.get(link)
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert "Welcome, New Person" in page.content.decode()
+    password = "a long invitation passphrase"
+    response = client.post(response.url, {"new_password1": password, "new_password2": password})
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert signed_in_user_id(client) == str(invitee.pk)
+    assert client.get(reverse("home")).status_code == 200
+    # The link works once.
+    reused = Client().get(link, follow=True)
+    assert "This invitation link has expired or has been used" in reused.content.decode()
+
+
+def test_a_closed_accounts_invitation_link_no_longer_works(client, invitee, business_unit):
+    link = _link_in_last_email("/invitation/")
+    accounts.user_deactivate(by=business_unit, user=invitee)
+    response = client.get(link, follow=True)
+    assert "This invitation link has expired or has been used" in response.content.decode()
+    assert signed_in_user_id(client) is None
+
+
+def test_a_tampered_invitation_link_is_refused(client, invitee):
+    link = _link_in_last_email("/invitation/")
+    response = client.get(link[:-3] + "xx/", follow=True)
+    assert "This invitation link has expired or has been used" in response.content.decode()
+    invitee.refresh_from_db()
+    assert not invitee.has_usable_password()
+
+
+def test_invitation_email_is_queued_once(invitee):
+    assert EmailMessage.objects.filter(to=invitee.email).count() == 1
+    assert User.objects.get(pk=invitee.pk).invitation_pending
+
+
+def test_user_factory_password_matches_the_tests_password(db):
+    assert UserFactory().check_password(PASSWORD)

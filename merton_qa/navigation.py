@@ -1,14 +1,27 @@
 """The service navigation, by role. The composition root is the one place that knows every app."""
+from django.conf import settings
 from django.urls import reverse
 
 from partnership import access
-from partnership.middleware import needs_second_factor
+from section11 import access as section11_access
 
 
-def items_for(user) -> list[tuple[str, str, str]]:
+def _before_second_factor(user, path: str) -> bool:
+    """A password-only session that the two-factor middleware keeps to set-up, verification and sign-out.
+
+    Decided without a query (django_otp's `user_has_device` costs one on every page): 2FA required and
+    not yet verified, or on the two-factor pages themselves.
+    """
+    if getattr(user, "is_verified", lambda: True)():
+        return False
+    two_factor_pages = (reverse("partnership:two-factor-setup"), reverse("partnership:two-factor-verify"))
+    return settings.REQUIRE_2FA or path in two_factor_pages
+
+
+def items_for(user, path: str = "") -> list[tuple[str, str, str]]:
     """(label, url, section): the item is marked active on every page whose path starts with `section`."""
-    if not user.is_authenticated or needs_second_factor(user):
-        return []  # a password-only session reaches nothing but two-factor set-up and sign-out
+    if not user.is_authenticated or _before_second_factor(user, path):
+        return []  # the menu would offer only pages that bounce back to two-factor sign-in
     actions = reverse("partnership:action-list")
     items = [("Home", reverse("home"), "")]
     if access.sees_all_actions(user):
@@ -16,6 +29,9 @@ def items_for(user) -> list[tuple[str, str, str]]:
     elif user.agency_id:
         # Action pages live under /actions/ (not /actions/mine/): keep "My agency's actions" marked on them.
         items.append(("My agency's actions", reverse("partnership:my-actions"), actions))
+    section11 = _section11_item(user)
+    if section11:
+        items.append(section11)
     priorities = reverse("partnership:priority-list")
     items.append(("Priorities", priorities, priorities))
     if access.can_request_reports(user):
@@ -29,6 +45,18 @@ def items_for(user) -> list[tuple[str, str, str]]:
     return items
 
 
+def _section11_item(user) -> tuple[str, str, str] | None:
+    """Section 11: the cycles for the business unit and QA, the agency's returns, the analysis for chairs."""
+    section = "/section-11/"
+    if section11_access.is_oversight(user):
+        return ("Section 11", reverse("section11:cycle-list"), section)
+    if user.agency_id and user.has_role(*section11_access.AGENCY_EDITORS):
+        return ("Section 11", reverse("section11:return-list"), section)
+    if section11_access.can_see_analysis(user):
+        return ("Section 11", reverse("section11:analysis-list"), section)
+    return None
+
+
 def navigation(request):
     """Context processor: nav items with the current one marked, and whether to offer sign-out."""
     user = getattr(request, "user", None)
@@ -36,7 +64,7 @@ def navigation(request):
         return {"nav_items": [], "nav_sign_out": False}
     path = request.path
     items = []
-    for label, url, section in items_for(user):
+    for label, url, section in items_for(user, path):
         current = path == url
         active = current or bool(section and path.startswith(section))
         items.append({"label": label, "url": url, "current": current, "active": active})

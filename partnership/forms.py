@@ -1,7 +1,7 @@
 """Input shape only. Business rules live in services."""
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
@@ -96,7 +96,7 @@ class ActionUpdateForm(GDSForm, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.setup_helper(Field.textarea("note"))
+        self.setup_helper(Field.textarea("note", rows=4))
 
 
 class ActionTransitionForm(GDSForm, forms.Form):
@@ -116,7 +116,8 @@ class ActionTransitionForm(GDSForm, forms.Form):
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = choices
-        self.setup_helper(Field.radios("to"), Field.textarea("evidence"), Field.textarea("reason"), "version")
+        self.setup_helper(Field.radios("to"), Field.textarea("evidence", rows=5), Field.textarea("reason", rows=3),
+                          "version")
 
 
 class InviteUserForm(GDSForm, forms.Form):
@@ -137,7 +138,7 @@ class InviteUserForm(GDSForm, forms.Form):
         self.fields["agency"].queryset = Agency.objects.active()
         self.setup_helper(
             Field.text("full_name"), Field.text("email"), Field.text("job_title"), Field.select("agency"),
-            Fieldset(Field.checkboxes("roles"), legend="Roles"),
+            Field.checkboxes("roles"),  # renders its own fieldset and legend
         )
 
 

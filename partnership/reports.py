@@ -43,7 +43,7 @@ def overdue_actions_context(today=None) -> dict:
             "rows": rows, "chart": chart}
 
 
-@register_export("actions-overdue")
+@register_export("actions-overdue", title="Overdue actions by agency (PDF)", on_reports_page=True)
 def overdue_actions_pdf(parameters: dict) -> tuple[str, bytes]:
     context = overdue_actions_context()
     filename = f"overdue-actions-{context['today']:%Y-%m-%d}.pdf"

@@ -66,3 +66,15 @@ def can_moderate(user, ret: Return) -> bool:
 
 def can_send_back(user, ret: Return) -> bool:
     return can_manage_cycles(user) and ret.status in (Return.Status.SUBMITTED, Return.Status.SIGNED_OFF)
+
+
+CHALLENGE_STATUSES = (Return.Status.SUBMITTED, Return.Status.SIGNED_OFF, Return.Status.RETURNED)
+
+
+def can_record_challenge(user, ret: Return) -> bool:
+    return is_oversight(user) and ret.status in CHALLENGE_STATUSES
+
+
+def can_read_feedback_letter(user, ret: Return) -> bool:
+    """Oversight, and the agency's own lead (the letter is addressed to the agency)."""
+    return is_oversight(user) or (is_agency_editor(user, ret) and user.has_role(Role.AGENCY_LEAD))

@@ -153,8 +153,6 @@ class HeatMap:
     basis: str = SELF
     partnership: list[Cell] = field(default_factory=list)
     partnership_overall: Cell | None = None
-    # Sums by (return id, standard id), for the comparison with the last cycle
-    tallies: dict[tuple[int, int], Tally] = field(default_factory=dict, repr=False)
 
 
 def _rating_field(basis: str) -> str:
@@ -169,7 +167,7 @@ def cycle_returns(cycle: Cycle, *, sector: str = "") -> QuerySet[Return]:
 
 
 def cycle_answers(cycle: Cycle, *, sector: str = "") -> QuerySet[Answer]:
-    """A cycle's answers, without a join to Return's list: filters travel into the GROUP BY query."""
+    """A cycle's answers, filtered by join (not by a list of return ids) so each GROUP BY is one query."""
     qs = Answer.objects.filter(ret__cycle_id=cycle.pk)
     if sector:
         qs = qs.filter(ret__agency__sector=sector)
@@ -248,7 +246,7 @@ def heat_map(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Scale 
     return HeatMap(
         standards=standards, rows=rows, basis=basis,
         partnership=[_cell(columns[s.pk], scale, basis) for s in standards],
-        partnership_overall=_cell(grand, scale, basis), tallies=tallies,
+        partnership_overall=_cell(grand, scale, basis),
     )
 
 

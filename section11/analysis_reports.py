@@ -114,7 +114,7 @@ def _cycle_for(parameters: dict) -> Cycle:
     return cycle
 
 
-@register_export(EXPORT_KIND)
+@register_export(EXPORT_KIND, title="Section 11 analysis (PDF)")
 def analysis_pdf(parameters: dict) -> tuple[str, bytes]:
     cycle = _cycle_for(parameters)
     sector, basis = clean_params(parameters)

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class Section11Config(AppConfig):
     name = "section11"
     verbose_name = "Section 11"
+
+    def ready(self):
+        from section11 import analysis_reports  # noqa: F401 - registers the analysis PDF export

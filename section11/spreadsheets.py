@@ -253,7 +253,6 @@ def _write_answer_rows(ws, answers: list[Answer], levels: list[RatingLevel], *, 
             type="list", allow_blank=True, showErrorMessage=True, errorStyle="stop",
             formula1=f"{RATINGS_SHEET}!$A${RATINGS_FIRST_ROW}:$A${RATINGS_FIRST_ROW + len(levels) - 1}",
             errorTitle="Choose a rating", error="Choose a rating from the list. The Ratings sheet explains each one.",
-            promptTitle="Rating", prompt="Choose from the list, or leave empty if this does not apply.",
         )
         ratings.add(rating_range)
         ws.add_data_validation(ratings)

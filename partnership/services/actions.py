@@ -104,8 +104,7 @@ def action_update_details(*, action: Action, by, expected_version: int, **change
     for field, value in changes.items():
         setattr(action, field, value)
     fields = [("owner_id" if f == "owner" else "priority_id" if f == "priority" else f) for f in changes]
-    save_versioned(action, expected_version=expected_version, fields=fields)
-    _record_history(action, by)
+    save_versioned(action, expected_version=expected_version, fields=fields, by=by)
     return action
 
 
@@ -158,24 +157,15 @@ def action_transition(
         action.signed_off_by = by
         action.signed_off_at = timezone.now()
         fields += ["impact_evidence", "signed_off_by_id", "signed_off_at"]
-    elif to == S.IN_PROGRESS and action.status == S.COMPLETED and not reason:
-        raise ServiceError("Say why the evidence is not enough, so the agency knows what to do.", field="reason")
+    elif to == S.IN_PROGRESS and action.status == S.COMPLETED:
+        if not reason:
+            raise ServiceError("Say why the evidence is not enough, so the agency knows what to do.", field="reason")
+        action.completed_at = None  # sent back: no longer counts as completed (the evidence stays on record)
+        fields.append("completed_at")
     action.status = to
-    save_versioned(action, expected_version=expected_version, fields=fields)
+    save_versioned(action, expected_version=expected_version, fields=fields, by=by)
     note = reason or evidence
     ActionUpdate.objects.create(
         action=action, author=by, note=f"Status changed to {S(to).label.lower()}." + (f" {note}" if note else "")
     )
-    _record_history(action, by)
     return action
-
-
-def _record_history(action: Action, by) -> None:
-    """save_versioned writes with update(), which django-simple-history does not see: add the row."""
-    action.refresh_from_db()
-    Action.history.model.objects.create(
-        **{f.attname: getattr(action, f.attname) for f in Action._meta.concrete_fields},
-        history_date=timezone.now(),
-        history_type="~",
-        history_user=by,
-    )

@@ -21,8 +21,12 @@ class ConflictError(ServiceError):
         )
 
 
-def save_versioned(instance, *, expected_version: int, fields: list[str]) -> None:
-    """Save `fields` only if the row still has `expected_version`; bump the version. Raise ConflictError."""
+def save_versioned(instance, *, expected_version: int, fields: list[str], by=None) -> None:
+    """Save `fields` only if the row still has `expected_version`; bump the version. Raise ConflictError.
+
+    The write is an UPDATE ... WHERE version = expected, which django-simple-history does not see, so
+    the history row (who and when) is written here for models that keep history.
+    """
     model = type(instance)
     values = {f: getattr(instance, f) for f in fields}
     # update() skips auto_now fields (updated_at): set them here, as save() would.
@@ -40,3 +44,17 @@ def save_versioned(instance, *, expected_version: int, fields: list[str]) -> Non
     instance.version = expected_version + 1
     for attname, value in touched.items():
         setattr(instance, attname, value)
+    record_history(instance, by)
+
+
+def record_history(instance, by) -> None:
+    """Write a django-simple-history row for a change made with update() (a no-op without history)."""
+    model = type(instance)
+    history = getattr(model, "history", None)
+    if history is None or not hasattr(history, "model"):
+        return
+    current = model.objects.get(pk=instance.pk)
+    history.model.objects.create(
+        **{f.attname: getattr(current, f.attname) for f in model._meta.concrete_fields},
+        history_date=timezone.now(), history_type="~", history_user=by,
+    )

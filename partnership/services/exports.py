@@ -2,7 +2,7 @@
 
 An app registers a generator for its kind of report:
 
-    @register_export("actions-overdue")
+    @register_export("actions-overdue", title="Overdue actions by agency (PDF)", on_reports_page=True)
     def overdue_actions_pdf(parameters: dict) -> tuple[str, bytes]:
         return "overdue-actions.pdf", render_pdf(...)
 """
@@ -22,12 +22,19 @@ from .outbox import enqueue_task
 log = logging.getLogger(__name__)
 Generator = Callable[[dict], tuple[str, bytes]]
 _REGISTRY: dict[str, Generator] = {}
+_TITLES: dict[str, str] = {}
+_ON_REPORTS_PAGE: set[str] = set()
 STALE_AFTER = timedelta(minutes=30)
 
 
-def register_export(kind: str):
+def register_export(kind: str, *, title: str = "", on_reports_page: bool = False):
+    """Register a generator. `on_reports_page`: it needs no parameters, so the reports page offers it."""
+
     def decorator(func: Generator) -> Generator:
         _REGISTRY[kind] = func
+        _TITLES[kind] = title or kind
+        if on_reports_page:
+            _ON_REPORTS_PAGE.add(kind)
         return func
 
     return decorator
@@ -35,6 +42,15 @@ def register_export(kind: str):
 
 def export_kinds() -> list[str]:
     return sorted(_REGISTRY)
+
+
+def export_title(kind: str) -> str:
+    return _TITLES.get(kind, kind)
+
+
+def reports_page_kinds() -> list[tuple[str, str]]:
+    """The reports anyone allowed may ask for from the reports page (those that need no parameters)."""
+    return [(kind, _TITLES[kind]) for kind in sorted(_ON_REPORTS_PAGE)]
 
 
 @transaction.atomic

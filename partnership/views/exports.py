@@ -11,25 +11,23 @@ from partnership.services.errors import ServiceError
 
 from .mixins import paginate, post_only
 
-REPORT_TITLES = {
-    "actions-overdue": "Overdue actions by agency (PDF)",
-}
-
-
 @login_required
 def export_list(request):
     access.require(access.can_request_reports(request.user))
     page = paginate(request, access.visible_exports(request.user), per_page=25)
-    kinds = [(k, REPORT_TITLES.get(k, k)) for k in exports.export_kinds()]
-    return render(request, "partnership/export_list.html", {"page": page, "kinds": kinds, "titles": REPORT_TITLES})
+    return render(request, "partnership/export_list.html", {"page": page, "kinds": exports.reports_page_kinds()})
 
 
 @login_required
 @post_only
 def export_create(request):
     access.require(access.can_request_reports(request.user))
+    kind = request.POST.get("kind", "")
+    if kind not in dict(exports.reports_page_kinds()):
+        messages.error(request, "Choose one of the reports on this page.")
+        return redirect("partnership:export-list")
     try:
-        export = exports.export_request(kind=request.POST.get("kind", ""), parameters={}, by=request.user)
+        export = exports.export_request(kind=kind, parameters={}, by=request.user)
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("partnership:export-list")
@@ -40,7 +38,7 @@ def export_create(request):
 def export_detail(request, pk):
     export = access.get_visible_or_404(access.visible_exports(request.user), pk=pk)
     return render(request, "partnership/export_detail.html", {
-        "export": export, "title": REPORT_TITLES.get(export.kind, export.kind),
+        "export": export, "title": exports.export_title(export.kind),
     })
 
 

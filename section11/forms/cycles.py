@@ -41,7 +41,8 @@ class CycleForm(GDSForm, forms.Form):
     opens_on = date_field("Opening date")
     deadline = date_field("Deadline", help_text="The last day agencies can submit. For example, 30 6 2026")
     cycle_length_months = forms.IntegerField(
-        min_value=1, max_value=60, initial=24, label="How often the partnership runs this self-assessment, in months",
+        min_value=1, max_value=60, initial=24, widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        label="How often the partnership runs this self-assessment, in months",
         help_text="24 for every two years, 12 for every year.",
         error_messages={"required": "Enter how often the self-assessment runs, in months",
                         "invalid": "Enter a whole number of months, like 24",
@@ -66,8 +67,8 @@ class CycleForm(GDSForm, forms.Form):
         self.fields["framework"].queryset = Framework.objects.filter(active=True).order_by("name", "-version")
         self.fields["previous"].queryset = Cycle.objects.order_by("-opens_on")
         self.fields["agencies"].queryset = Agency.objects.active()
-        self.fields["cycle_length_months"].widget.attrs.update({"inputmode": "numeric"})
         ticked = {str(v) for v in (self["agencies"].value() or [])}
+        self._bound_fields_cache.pop("agencies", None)  # it caches the help text, which is set below
         shown = list(shown_agencies)
         self.shown_count = len(shown)
         missing = ticked - {str(a.pk) for a in shown}
@@ -78,9 +79,11 @@ class CycleForm(GDSForm, forms.Form):
         self.ticked_count = len(ticked)
         self.fields["agencies"].choices = [Choice(a.pk, a.name, hint=_agency_hint(a)) for a in shown]
         if self.shown_count:
+            one, kept = self.shown_count == 1, self.kept_count
             self.fields["agencies"].help_text = (
-                f"{self.shown_count} agenc{'y' if self.shown_count == 1 else 'ies'} match the filter"
-                + (f"; {self.kept_count} more you ticked earlier are kept" if self.kept_count else "") + "."
+                f"{self.shown_count} {'agency matches' if one else 'agencies match'} the filter"
+                + (f"; {kept} more that you ticked earlier {'is' if kept == 1 else 'are'} kept" if kept else "")
+                + "."
             )
         else:
             self.fields["agencies"].help_text = "No agency matches the filter. Change the filter and update the list."
@@ -100,7 +103,7 @@ class CycleForm(GDSForm, forms.Form):
         data = super().clean()
         # Also refused by services.cycle_create; checked here too so it is shown with the other errors.
         if data.get("opens_on") and data.get("deadline") and data["deadline"] < data["opens_on"]:
-            self.add_error("deadline", "The deadline must be on or after the opening date.")
+            self.add_error("deadline", "The deadline must be on or after the opening date")
         return data
 
     def hide_errors(self) -> None:

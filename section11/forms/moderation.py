@@ -29,7 +29,7 @@ class ModerationForm(GDSForm, forms.Form):
         field.label = f"Moderated rating for {answer.criterion.code}"
         self.fields["comment"].label = f"Moderator's comment on {answer.criterion.code}"
         self.setup_helper(Field.radios("moderated_rating", legend_size=Size.SMALL, small=True),
-                          Field.textarea("comment"), "version")
+                          Field.textarea("comment", rows=4), "version")
         self.helper.disable_csrf = True
 
     def clean(self):
@@ -67,5 +67,6 @@ class ChallengeSessionForm(GDSForm, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.setup_helper(Field("held_on"), Field.textarea("panel_members"), Field.textarea("agency_attendees"),
-                          Field.textarea("questions"), Field.textarea("outcome"), Field.text("letter_signatory"))
+        self.setup_helper(Field("held_on"), Field.textarea("panel_members", rows=4),
+                          Field.textarea("agency_attendees", rows=3), Field.textarea("questions", rows=6),
+                          Field.textarea("outcome", rows=6), Field.text("letter_signatory"))

@@ -112,7 +112,7 @@ def last_reminders(returns) -> dict[int, object]:
 
     keys = {f"section11.return:{r.pk}": r.pk for r in returns}
     result = {}
-    for log in ReminderLog.objects.filter(item__in=keys).order_by("sent_at"):
+    for log in ReminderLog.objects.filter(item__in=keys).select_related("person").order_by("sent_at", "pk"):
         result[keys[log.item]] = log
     return result
 

@@ -42,7 +42,7 @@ def return_update_header(*, ret: Return, by, expected_version: int, **values) ->
     for field, value in values.items():
         setattr(ret, field, value)
     fields = [("senior_officer_id" if f == "senior_officer" else f) for f in values]
-    save_versioned(ret, expected_version=expected_version, fields=fields)
+    save_versioned(ret, expected_version=expected_version, fields=fields, by=by)
     _mark_started(ret, by)
     return ret
 
@@ -79,8 +79,7 @@ def answer_save(*, answer: Answer, by, expected_version: int, rating: RatingLeve
     save_versioned(answer, expected_version=expected_version, fields=[
         "rating_id", "not_applicable", "not_applicable_reason", "narrative", "impact", "needs_check", "status",
         "updated_by_id",
-    ])
-    Answer.objects.filter(pk=answer.pk).update(updated_at=timezone.now())
+    ], by=by)
     _mark_started(ret, by)
     return answer
 
@@ -185,7 +184,7 @@ def answer_moderate(*, answer: Answer, by, expected_version: int, moderated_rati
     answer.moderated_by = by
     answer.moderated_at = timezone.now()
     save_versioned(answer, expected_version=expected_version,
-                   fields=["moderated_rating_id", "moderator_comment", "moderated_by_id", "moderated_at"])
+                   fields=["moderated_rating_id", "moderator_comment", "moderated_by_id", "moderated_at"], by=by)
     return answer
 
 

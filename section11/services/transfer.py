@@ -45,6 +45,7 @@ class ImportRow:
     code: str
     criterion: Criterion | None = None
     answer_id: int | None = None
+    needs_check: bool = False  # a copied answer not yet confirmed: importing does not confirm it
     problems: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     values: dict | None = None
@@ -73,6 +74,10 @@ class ImportPreview:
     @property
     def unchanged_rows(self) -> list[ImportRow]:
         return [r for r in self.rows if r.state == "same"]
+
+    @property
+    def changes_copied_answers(self) -> bool:
+        return any(r.needs_check for r in self.changed_rows)
 
     @property
     def has_problems(self) -> bool:
@@ -177,7 +182,7 @@ def _check_row(sheet_row, answers, by_name, levels, elsewhere, rows_of) -> Impor
         else:
             problems.append(f"Unknown criterion code “{code}”: it is not in this return's framework.")
     else:
-        row.criterion, row.answer_id = answer.criterion, answer.pk
+        row.criterion, row.answer_id, row.needs_check = answer.criterion, answer.pk, answer.needs_check
         text = _squash(values.get("criterion", ""))
         if text and text != _squash(answer.criterion.text):
             other = next((name for other_text, name in elsewhere.get(code, []) if other_text == text), None)

@@ -44,6 +44,14 @@ def can_make_pdf(user) -> bool:
 
 
 @login_required
+def analysis_list(request):
+    """Every launched cycle, newest first, each with a link to its analysis."""
+    require(access.can_see_analysis(request.user))
+    cycles = analysis_cycles().exclude(status=Cycle.Status.DRAFT).order_by("-opens_on")
+    return render(request, "section11/analysis_list.html", {"cycles": cycles})
+
+
+@login_required
 def cycle_analysis(request, cycle_pk):
     cycle = _get_cycle(request, cycle_pk)
     sector, basis = clean_params(request.GET)
@@ -81,6 +89,7 @@ def cycle_analysis_pdf(request, cycle_pk):
 
 
 urlpatterns = [
+    path("analysis/", analysis_list, name="analysis-list"),
     path("analysis/<int:cycle_pk>/", cycle_analysis, name="cycle-analysis"),
     path("analysis/<int:cycle_pk>/heat-map.csv", cycle_analysis_csv, name="cycle-analysis-csv"),
     path("analysis/<int:cycle_pk>/pdf/", cycle_analysis_pdf, name="cycle-analysis-pdf"),

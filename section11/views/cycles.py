@@ -5,7 +5,6 @@ close. Everyone else gets 403: cycles are the partnership's own records, not an 
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.forms.widgets import CheckboxInput
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
@@ -19,8 +18,6 @@ from .. import access
 from ..forms.cycles import CycleForm, LaunchForm
 from ..models import Cycle, Return
 from ..services import cycles as services
-
-FILTER_FIELDS = ("sector", "statutory", "section11")
 
 
 @login_required
@@ -45,11 +42,12 @@ def cycle_list(request):
 def _filter_from(data) -> dict:
     """The agency filter (sector, statutory partners, Section 11 duty) from a query string or form data."""
     sector = data.get("sector", "")
-    return {
-        "sector": sector if sector in Sector.values else "",
-        "statutory_only": CheckboxInput().value_from_datadict(data, {}, "statutory"),
-        "section11_only": CheckboxInput().value_from_datadict(data, {}, "section11"),
-    }
+
+    def ticked(name: str) -> bool:
+        return data.get(name, "").lower() in ("1", "on", "true", "yes")
+
+    return {"sector": sector if sector in Sector.values else "", "statutory_only": ticked("statutory"),
+            "section11_only": ticked("section11")}
 
 
 @login_required
@@ -90,13 +88,14 @@ def cycle_create(request):
 
 def tracker_rows(cycle: Cycle) -> tuple[list[dict], dict]:
     """One row per participating agency, and the summary counts. Four queries whatever the agencies."""
-    returns = list(cycle.returns.select_related("agency").with_progress().order_by("agency__name"))
+    returns = list(cycle.returns.select_related("agency").with_progress())
     for ret in returns:
         ret.cycle = cycle  # `is_late` reads the deadline: no query per row
     if returns:
         agencies = [r.agency for r in returns]
     else:  # not launched yet: the agencies chosen to take part
-        agencies = list(cycle.agencies.order_by("name"))
+        agencies = list(cycle.agencies.all())
+    agencies.sort(key=lambda a: a.display_name.casefold())  # the order the names are shown in
     leads = services.lead_counts(a.pk for a in agencies)
     reminders = services.last_reminders(returns)
     by_agency = {r.agency_id: r for r in returns}

@@ -7,7 +7,6 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
-from partnership.models import Role
 from partnership.pdf import pdf_response
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.mixins import post_only
@@ -17,18 +16,6 @@ from ..forms.moderation import ChallengeSessionForm, ModerationForm
 from ..models import Answer, ChallengeSession, Evidence, RatingLevel, Return, Standard
 from ..services import challenge as challenge_services
 from ..services import returns as services
-
-CHALLENGE_STATUSES = (Return.Status.SUBMITTED, Return.Status.SIGNED_OFF, Return.Status.RETURNED)
-
-
-# These two predicates belong in section11/access.py (owned elsewhere); kept here until they move.
-def can_record_challenge(user, ret: Return) -> bool:
-    return access.is_oversight(user) and ret.status in CHALLENGE_STATUSES
-
-
-def can_read_feedback_letter(user, ret: Return) -> bool:
-    """Oversight, and the agency's own lead (the letter is addressed to the agency)."""
-    return access.is_oversight(user) or (access.is_agency_editor(user, ret) and user.has_role(Role.AGENCY_LEAD))
 
 
 def _get_return(request, pk) -> Return:
@@ -71,7 +58,7 @@ def moderation_summary(request, pk):
         "ret": ret, "groups": list(standards.values()), "counts": counts, "total": len(answers),
         "moderated": sum(1 for a in answers if a.moderated_rating_id),
         "can_moderate": access.can_moderate(request.user, ret),
-        "can_record_challenge": can_record_challenge(request.user, ret),
+        "can_record_challenge": access.can_record_challenge(request.user, ret),
     })
 
 
@@ -142,7 +129,7 @@ def moderate_answer(request, pk, answer_pk):
 @require_http_methods(["GET", "POST"])
 def challenge_record(request, pk):
     ret = _get_return(request, pk)
-    require(can_record_challenge(request.user, ret))
+    require(access.can_record_challenge(request.user, ret))
     # Panels are usually the same for every agency in a cycle: start from the last one recorded.
     last = ChallengeSession.objects.filter(ret__cycle_id=ret.cycle_id).order_by("-held_on", "-pk").first()
     initial = {"panel_members": last.panel_members, "letter_signatory": last.letter_signatory} if last else {}
@@ -167,7 +154,7 @@ def feedback_letter(request, pk):
         ChallengeSession.objects.filter(ret__in=access.visible_returns(request.user).values("pk"))
         .select_related("ret__agency"), pk=pk,
     )
-    require(can_read_feedback_letter(request.user, session.ret))
+    require(access.can_read_feedback_letter(request.user, session.ret))
     return pdf_response(reports.feedback_letter_pdf(session), reports.feedback_letter_filename(session))
 
 

@@ -66,6 +66,9 @@ def return_detail(request, pk):
         "can_edit": access.can_edit_return(user, ret), "can_submit": access.can_submit_return(user, ret),
         "can_sign_off": access.can_sign_off_return(user, ret), "can_send_back": access.can_send_back(user, ret),
         "can_moderate": access.can_moderate(user, ret), "is_oversight": access.is_oversight(user),
+        "can_record_challenge": access.can_record_challenge(user, ret),
+        "can_read_feedback_letter": access.can_read_feedback_letter(user, ret),
+        "can_see_analysis": access.can_see_analysis(user),
         "can_start_from_last": access.can_edit_return(user, ret) and not ret.copied_from_id
         and all(p["state"] == "not_started" for p in progress),
     })

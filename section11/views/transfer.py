@@ -47,6 +47,7 @@ def return_pdf_context(ret: Return) -> dict:
     answers = spreadsheets.export_answers(ret)
     standards, current = [], None
     for answer in answers:
+        answer.pdf_long = len(answer.narrative) + len(answer.impact) + len(answer.not_applicable_reason) > 1800
         if current is None or current["standard"].pk != answer.criterion.standard_id:
             current = {"standard": answer.criterion.standard, "answers": []}
             standards.append(current)

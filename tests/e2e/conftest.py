@@ -23,6 +23,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
 
+try:
+    from playwright.sync_api import expect  # noqa: E402, F401  (re-exported for the test modules)
+except ImportError:  # the tests are then skipped, or fail under CI=true: see pytest_collection_modifyitems
+    expect = None
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -4,12 +4,11 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect
 
 from partnership.models import Action, ActionUpdate
 from tests.factories import ActionFactory
 
-from .conftest import axe_check, phone_width, screenshot, sign_in
+from .conftest import axe_check, expect, phone_width, screenshot, sign_in
 
 
 @pytest.fixture

@@ -5,11 +5,6 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def csp_directives(response) -> dict[str, list[str]]:
     header = response["Content-Security-Policy"]
     directives = {}

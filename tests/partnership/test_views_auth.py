@@ -1,7 +1,7 @@
 """Signing in and out, lockout, two-factor sign-in, password reset and invitations, through the real views."""
 import base64
-import html
 import re
+from html import unescape
 
 import pytest
 from django.core import mail
@@ -18,18 +18,13 @@ PASSWORD = "correct-horse-battery-staple"  # tests.factories.UserFactory
 SIGN_IN = reverse("partnership:sign-in")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def field_error(response, field: str) -> str:
     match = re.search(
         rf'id="id_{field}_\d+_error" class="govuk-error-message">\s*'
         r'<span class="govuk-visually-hidden">Error:</span>(.*?)</(?:span|p)>',
         response.content.decode(), re.S,
     )
-    return html.unescape(" ".join(match.group(1).split())) if match else ""
+    return unescape(" ".join(match.group(1).split())) if match else ""
 
 
 def main_text(response) -> str:

@@ -10,22 +10,18 @@ KIND = "test-tiny-report"
 CONTENT = b"tiny,report\n1,2\n"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def tiny_report():
     calls = []
 
-    @exports.register_export(KIND)
+    @exports.register_export(KIND, title="Tiny test report", on_reports_page=True)
     def make(parameters: dict) -> tuple[str, bytes]:
         calls.append(parameters)
         return "tiny-report.csv", CONTENT
 
     yield calls
     exports._REGISTRY.pop(KIND, None)
+    exports._ON_REPORTS_PAGE.discard(KIND)
 
 
 @pytest.fixture
@@ -46,6 +42,13 @@ def test_report_readers_see_the_reports_page_with_each_kind(request, client_for,
     response = client_for(request.getfixturevalue(persona)).get(reverse("partnership:export-list"))
     assert response.status_code == 200
     assert f'name="kind" value="{KIND}"' in response.content.decode()
+    assert "Tiny test report" in response.content.decode()
+
+
+def test_reports_that_need_parameters_cannot_be_asked_for_from_the_reports_page(client_for, business_unit):
+    response = client_for(business_unit).post(reverse("partnership:export-create"), {"kind": "section11-analysis"})
+    assert response.status_code == 302
+    assert not ReportExport.objects.filter(kind="section11-analysis").exists()
 
 
 @pytest.mark.parametrize("persona", ["agency_lead", "contributor", "reader", "reviews_member", "ld_coordinator"])
@@ -97,7 +100,7 @@ def test_asking_for_an_unknown_report_says_so(client_for, business_unit, django_
 
 
 def test_a_failed_report_shows_why(client_for, business_unit, django_capture_on_commit_callbacks):
-    @exports.register_export("test-broken-report")
+    @exports.register_export("test-broken-report", on_reports_page=True)
     def broken(parameters):
         raise RuntimeError("the data ran away")
 
@@ -106,6 +109,7 @@ def test_a_failed_report_shows_why(client_for, business_unit, django_capture_on_
                                   kind="test-broken-report")
     finally:
         exports._REGISTRY.pop("test-broken-report", None)
+        exports._ON_REPORTS_PAGE.discard("test-broken-report")
     page = client_for(business_unit).get(response.url).content.decode()
     assert ">Failed<" in page
     assert "the data ran away" in page

@@ -9,11 +9,6 @@ from partnership.models import Role
 from tests.factories import ActionFactory, PriorityFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def h1(response) -> str:
     match = re.search(r"<h1[^>]*>(.*?)</h1>", response.content.decode(), re.S)
     return " ".join(match.group(1).split()) if match else ""

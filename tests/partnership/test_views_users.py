@@ -1,20 +1,17 @@
 """People: only the business unit lists, invites, re-invites and closes accounts."""
-import html
 import re
+from html import unescape
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from partnership.models import EmailMessage, Role, User
 from tests.factories import UserFactory
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def field_error(response, field: str) -> str:
@@ -23,7 +20,7 @@ def field_error(response, field: str) -> str:
         r'<span class="govuk-visually-hidden">Error:</span>(.*?)</(?:span|p)>',
         response.content.decode(), re.S,
     )
-    return html.unescape(" ".join(match.group(1).split())) if match else ""
+    return unescape(" ".join(match.group(1).split())) if match else ""
 
 
 @pytest.fixture
@@ -62,15 +59,12 @@ def test_user_list_queries_do_not_grow_with_people(client_for, business_unit, po
                                                    django_assert_max_num_queries):
     client = client_for(business_unit)
     url = reverse("partnership:user-list")
-    for i in range(5):
+    for _ in range(5):
         UserFactory(agency=police, roles=[Role.AGENCY_CONTRIBUTOR, Role.READER])
     client.get(url)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as few:
         client.get(url)
-    for i in range(40):
+    for _ in range(40):
         UserFactory(agency=police, roles=[Role.AGENCY_CONTRIBUTOR, Role.READER])
     with CaptureQueriesContext(connection) as many:
         client.get(url)

@@ -72,7 +72,8 @@ def test_unknown_cycle_is_not_found(client_for, qa_member, rated):
 def test_heat_map_is_an_accessible_table_with_text_labels_and_colour_classes(client_for, qa_member, rated, police):
     html = client_for(qa_member).get(url(rated)).content.decode()
 
-    assert '<caption class="govuk-table__caption govuk-table__caption--s">Average self-assessed rating by agency' in html
+    assert ('<caption class="govuk-table__caption govuk-table__caption--s">Average self-assessed rating by agency'
+            in html)
     assert '<th scope="col" class="govuk-table__header app-heat-map__standard">Standard 1</th>' in html
     assert '<th scope="row" class="govuk-table__header">Partnership average</th>' in html
     assert police.display_name in html
@@ -279,9 +280,19 @@ def test_analysis_page_runs_the_same_number_of_queries_for_60_agencies_as_for_6(
     assert response.content.decode().count("app-heat-map__agency") == 60
     # Session, user, 2FA device and roles; then the cycle, scale, standards, returns, heat map, criteria,
     # distribution, last cycle, action counts, overdue actions and the sectors for the filter.
-    assert len(queries) == 15
+    measured = len(queries)
+    assert measured == 15
 
     small = big_cycle(rag_scale, 6, code="small")
     client.get(url(small))
-    with django_assert_num_queries(len(queries)):
+    with django_assert_num_queries(measured):
         assert client.get(url(small)).status_code == 200
+
+
+def test_pdf_asked_for_from_the_reports_page_analyses_the_latest_launched_cycle(rated):
+    from section11.analysis_reports import analysis_pdf
+
+    filename, content = analysis_pdf({})
+
+    assert filename == "section11-analysis-section-11-2026.pdf"
+    assert content.startswith(b"%PDF")

@@ -94,8 +94,8 @@ def test_deadline_before_the_opening_date_is_shown_next_to_the_deadline(client_f
     response = client_for(business_unit).post(CREATE, data)
 
     assert response.status_code == 400
-    assert field_error(response, "deadline") == "The deadline must be on or after the opening date."
-    assert "The deadline must be on or after the opening date." in error_summary(response)
+    assert field_error(response, "deadline") == "The deadline must be on or after the opening date"
+    assert "The deadline must be on or after the opening date" in error_summary(response)
     assert not Cycle.objects.exists()
 
 
@@ -222,7 +222,7 @@ def test_launch_page_lists_the_agencies_and_offers_copying_only_with_a_previous_
     with_previous = client.get(url)
 
     assert "Outsider Youth Club" in text(without) and police.name in text(without)
-    assert "No agency lead to email" in text(without)
+    assert "Outsider Youth Club: no agency lead with an account to email" in text(without)
     assert "copy_previous" not in without.content.decode()
     assert 'name="copy_previous"' in with_previous.content.decode()
     assert "Section 11 2025" in text(with_previous)

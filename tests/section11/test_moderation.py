@@ -118,7 +118,7 @@ def test_summary_compares_self_and_moderated_rating_per_criterion(client_for, qa
     page = text(response)
     assert response.status_code == 200
     assert "2 of 6 criteria moderated" in page
-    assert "Lower than self rating" in page and "Agrees" in page and "Not moderated yet" in page
+    assert "Lower than self rating" in page and "Agrees" in page and "not moderated yet" in page
     assert response.context["counts"]["lower"] == 1 and response.context["counts"]["same"] == 1
 
 

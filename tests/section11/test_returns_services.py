@@ -174,3 +174,11 @@ def test_improvement_action_goes_into_the_shared_tracker(police_return, agency_l
                                         due_date=timezone.localdate() + datetime.timedelta(days=60))
     assert action.owner_agency == police_return.agency and action.source_kind == "section11"
     assert list(answer.actions.all()) == [action]
+
+
+def test_every_saved_answer_is_kept_in_history_with_who_saved_it(police_return, agency_lead, contributor):
+    answer = police_return.answers.first()
+    _save(answer, agency_lead, narrative="First")
+    _save(answer, contributor, narrative="Second")
+    records = list(answer.history.order_by("history_date").values_list("narrative", "history_user"))
+    assert records[-2:] == [("First", agency_lead.pk), ("Second", contributor.pk)]

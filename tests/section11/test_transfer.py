@@ -1,7 +1,12 @@
 """A whole return as a workbook and back: the published layout, formula safety, the import's checks."""
+import datetime
 import io
+import os
+import time
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 
 from partnership.services.errors import ConflictError, ServiceError
@@ -298,3 +303,13 @@ def test_export_and_import_work_for_a_bigger_framework(rag_scale, police, agency
     preview = transfer.import_preview(ret=ret, by=agency_lead, content=content)
 
     assert len(preview.rows) == 63 and [r.code for r in preview.changed_rows] == ["9.7"]
+
+
+def test_stale_uploaded_workbooks_are_deleted(police_return):
+    old = default_storage.save(f"{transfer.IMPORTS_DIR}/old.xlsx", ContentFile(b"x"))
+    new = default_storage.save(f"{transfer.IMPORTS_DIR}/new.xlsx", ContentFile(b"x"))
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(default_storage.path(old), (two_days_ago, two_days_ago))
+
+    assert transfer.delete_stale_import_files(older_than=datetime.timedelta(days=1)) == 1
+    assert not default_storage.exists(old) and default_storage.exists(new)

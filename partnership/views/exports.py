@@ -11,6 +11,7 @@ from partnership.services.errors import ServiceError
 
 from .mixins import paginate, post_only
 
+
 @login_required
 def export_list(request):
     access.require(access.can_request_reports(request.user))

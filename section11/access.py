@@ -23,13 +23,19 @@ def can_see_analysis(user) -> bool:
 
 
 def visible_returns(user) -> QuerySet[Return]:
-    """Business unit and QA members see every return; an agency's people see their own agency's."""
+    """Business unit and QA members see every return; an agency's people see their own agency's.
+
+    The senior officer named on a return reads it too (they sign it off), whatever their roles: the
+    header form lets the lead name any active colleague, not only the agency's editors.
+    """
     qs = Return.objects.select_related("cycle", "agency", "cycle__framework")
     if is_oversight(user):
         return qs
-    if user.is_authenticated and user.agency_id and user.has_role(*AGENCY_EDITORS):
+    if not (user.is_authenticated and user.agency_id):
+        return qs.none()
+    if user.has_role(*AGENCY_EDITORS):
         return qs.filter(agency_id=user.agency_id)
-    return qs.none()
+    return qs.filter(agency_id=user.agency_id, senior_officer_id=user.pk)
 
 
 def visible_evidence(user) -> QuerySet[Evidence]:

@@ -478,7 +478,8 @@ KNOWN_DEPLOY_WARNINGS = {
 
 def child_environment(extra: dict) -> dict:
     """This process's environment without pytest's marker or any setting, plus `extra`."""
-    drop = variables_settings_read() | {"PYTEST_VERSION", "PYTEST_CURRENT_TEST", "DJANGO_SETTINGS_MODULE"}
+    drop = variables_settings_read() | {"PYTEST_VERSION", "PYTEST_CURRENT_TEST", "DJANGO_SETTINGS_MODULE",
+                                        "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set for the browser tests only
     environment = {key: value for key, value in os.environ.items() if key not in drop}
     environment.update(extra)
     return environment

@@ -14,7 +14,7 @@ def challenge_record(*, ret: Return, by, held_on: datetime.date, panel_members: 
                      questions: str, outcome: str, letter_signatory: str = "") -> ChallengeSession:
     if not access.is_oversight(by):
         raise ServiceError("Only the business unit or QA members record challenge sessions.")
-    if ret.status not in (Return.Status.SUBMITTED, Return.Status.SIGNED_OFF, Return.Status.RETURNED):
+    if not access.can_record_challenge(by, ret):
         raise ServiceError("A challenge session follows the agency's submission.")
     return ChallengeSession.objects.create(
         ret=ret, held_on=held_on, panel_members=panel_members.strip(), agency_attendees=agency_attendees.strip(),

@@ -121,6 +121,9 @@ def last_reminders(returns) -> dict[int, object]:
 def cycle_close(*, cycle: Cycle, by) -> Cycle:
     if not access.can_manage_cycles(by):
         raise ServiceError("Only the business unit can close a cycle.")
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status != Cycle.Status.OPEN:
+        raise ServiceError("Only an open cycle can be closed.")
     cycle.status = Cycle.Status.CLOSED
     cycle.save(update_fields=["status"])
     return cycle

@@ -219,14 +219,19 @@ def _same_scale(ret: Return, source: Return) -> bool:
     return ret.cycle.framework.scale_id == source.cycle.framework.scale_id
 
 
+def previous_return(ret: Return) -> Return | None:
+    """The agency's return from the latest earlier cycle: what "start from our last return" copies."""
+    return (Return.objects.filter(agency_id=ret.agency_id, cycle__opens_on__lt=ret.cycle.opens_on)
+            .exclude(pk=ret.pk).select_related("cycle").order_by("-cycle__opens_on").first())
+
+
 @transaction.atomic
 def return_start_from_last(*, ret: Return, by) -> int:
     """The agency asks to start from its previous return (when the cycle did not copy at launch)."""
     _require_editable(by, ret)
     if ret.answers.exclude(status=Answer.Status.TO_DO).exists():
         raise ServiceError("You have already started this return, so it cannot be replaced by last cycle's answers.")
-    source = (Return.objects.filter(agency=ret.agency, cycle__opens_on__lt=ret.cycle.opens_on)
-              .exclude(pk=ret.pk).order_by("-cycle__opens_on").first())
+    source = previous_return(ret)
     if source is None:
         raise ServiceError("Your agency has no earlier return to start from.")
     copied = copy_answers_from(ret=ret, source=source)
@@ -235,5 +240,5 @@ def return_start_from_last(*, ret: Return, by) -> int:
 
 
 __all__ = ["ConflictError", "answer_add_action", "answer_moderate", "answer_save", "copy_answers_from",
-           "evidence_add", "evidence_remove", "missing_answers", "return_send_back", "return_sign_off",
-           "return_start_from_last", "return_submit", "return_update_header"]
+           "evidence_add", "evidence_remove", "missing_answers", "previous_return", "return_send_back",
+           "return_sign_off", "return_start_from_last", "return_submit", "return_update_header"]

@@ -194,9 +194,6 @@ def return_remind(request, pk, ret_pk):
 def cycle_close(request, pk):
     require(access.can_manage_cycles(request.user))
     cycle = _get_cycle(pk)
-    if cycle.status != Cycle.Status.OPEN:
-        messages.error(request, "Only an open cycle can be closed.")
-        return redirect(cycle)
     try:
         services.cycle_close(cycle=cycle, by=request.user)
     except ServiceError as error:

@@ -1,8 +1,12 @@
 """The agency's side of a return: task list, answering a standard, evidence, submission and sign-off."""
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
@@ -70,7 +74,7 @@ def return_detail(request, pk):
         "can_read_feedback_letter": access.can_read_feedback_letter(user, ret),
         "can_see_analysis": access.can_see_analysis(user),
         "can_start_from_last": access.can_edit_return(user, ret) and not ret.copied_from_id
-        and all(p["state"] == "not_started" for p in progress),
+        and all(p["state"] == "not_started" for p in progress) and services.previous_return(ret) is not None,
     })
 
 
@@ -110,11 +114,57 @@ def _standard_answers(ret: Return, standard: Standard):
     )
 
 
+KEPT_ANSWER = "section11_kept_answer"
+
+
+def keep_answer_through_sign_in(view):
+    """When the session has expired as someone saves an answer, keep what they typed while they sign in
+    again, and show it back to them on the standard's page (nothing typed is lost)."""
+
+    @wraps(view)
+    def wrapped(request, pk, answer_pk):
+        if request.user.is_authenticated:
+            return view(request, pk, answer_pk)
+        number = Answer.objects.filter(pk=answer_pk, ret_id=pk).values_list("criterion__standard__number",
+                                                                             flat=True).first()
+        target = (reverse("section11:standard", args=[pk, number]) + f"#c-{answer_pk}" if number
+                  else reverse("section11:return-detail", args=[pk]))
+        if request.method == "POST" and number:
+            request.session[KEPT_ANSWER] = {
+                "return": pk, "answer": answer_pk,
+                "data": {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"},
+            }
+        sign_in = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': target})}"
+        if request.htmx:
+            return HttpResponse(headers={"HX-Redirect": sign_in})
+        return redirect(sign_in)
+
+    return wrapped
+
+
+def _kept_forms(request, ret: Return, answers, levels) -> dict[int, AnswerForm]:
+    kept = request.session.get(KEPT_ANSWER)
+    if not kept or kept.get("return") != ret.pk:
+        return {}
+    answer = next((a for a in answers if a.pk == kept.get("answer")), None)
+    if answer is None or not access.can_edit_return(request.user, ret):
+        return {}
+    del request.session[KEPT_ANSWER]
+    data = QueryDict(mutable=True)
+    for key, values in kept["data"].items():
+        data.setlist(key, values)
+    form = AnswerForm(data, answer=answer, levels=levels)
+    form.is_valid()
+    messages.warning(request, f"You were signed out before your answer to {answer.criterion.code} was saved. "
+                              "We kept what you typed: check it and save it.")
+    return {answer.pk: form}
+
+
 def _standard_context(request, ret: Return, number: int, *, bound: dict[int, AnswerForm] | None = None):
     standard = get_visible_or_404(ret.cycle.framework.standards.all(), number=number)
     levels = list(RatingLevel.objects.filter(scale_id=ret.cycle.framework.scale_id).order_by("order"))
     answers = list(_standard_answers(ret, standard))
-    bound = bound or {}
+    bound = bound or _kept_forms(request, ret, answers, levels)
     can_edit = access.can_edit_return(request.user, ret)
     items = [{"answer": a, "form": bound.get(a.pk) or AnswerForm(answer=a, levels=levels)} for a in answers]
     numbers = list(ret.cycle.framework.standards.order_by("number").values_list("number", flat=True))
@@ -133,7 +183,7 @@ def standard_page(request, pk, number):
     return render(request, "section11/standard.html", _standard_context(request, ret, number))
 
 
-@login_required
+@keep_answer_through_sign_in
 @post_only
 def answer_save(request, pk, answer_pk):
     """Save one criterion's answer (and an optional evidence file). Works with and without JavaScript."""
@@ -274,8 +324,7 @@ def return_submit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def return_sign_off(request, pk):
-    ret = get_visible_or_404(Return.objects.select_related("cycle", "agency"), pk=pk,
-                             agency_id=request.user.agency_id or -1)
+    ret = _get_return(request, pk)
     require(access.can_sign_off_return(request.user, ret))
     if request.method == "POST":
         try:

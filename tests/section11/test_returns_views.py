@@ -205,3 +205,27 @@ def test_answer_ids_from_another_return_are_not_found(client_for, agency_lead, p
     url = reverse("section11:answer-save", args=[police_return.pk, foreign.pk])
     assert client_for(agency_lead).post(url, _post_data(foreign, narrative="x")).status_code == 404
     assert Answer.objects.get(pk=foreign.pk).narrative == ""
+
+
+def test_an_answer_typed_when_the_session_has_expired_is_kept_through_signing_in(client, contributor,
+                                                                                 police_return):
+    answer = police_return.answers.first()
+    response = client.post(_save_url(answer), _post_data(answer, narrative="Typed before my session ran out"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("partnership:sign-in"))
+    assert "standards%2F1%2F" in response["Location"]
+    client.force_login(contributor)  # signing in keeps the session's data (Django cycles the key)
+    page = client.get(reverse("section11:standard", args=[police_return.pk, 1])).content.decode()
+    assert "Typed before my session ran out" in page
+    assert "We kept what you typed" in page
+    answer.refresh_from_db()
+    assert answer.narrative == ""  # not saved behind their back: they check it and save
+    again = client.get(reverse("section11:standard", args=[police_return.pk, 1])).content.decode()
+    assert "Typed before my session ran out" not in again
+
+
+def test_an_expired_session_during_an_htmx_save_redirects_the_whole_page(client, police_return):
+    answer = police_return.answers.first()
+    response = client.post(_save_url(answer), _post_data(answer, narrative="x"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("partnership:sign-in"))

@@ -36,7 +36,7 @@ def _query(sector: str, basis: str) -> str:
 
 def _get_cycle(request, cycle_pk) -> Cycle:
     require(access.can_see_analysis(request.user))
-    return get_object_or_404(analysis_cycles(), pk=cycle_pk)
+    return get_object_or_404(analysis_cycles().exclude(status=Cycle.Status.DRAFT), pk=cycle_pk)
 
 
 def can_make_pdf(user) -> bool:

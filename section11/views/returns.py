@@ -125,11 +125,9 @@ def keep_answer_through_sign_in(view):
     def wrapped(request, pk, answer_pk):
         if request.user.is_authenticated:
             return view(request, pk, answer_pk)
-        number = Answer.objects.filter(pk=answer_pk, ret_id=pk).values_list("criterion__standard__number",
-                                                                             flat=True).first()
-        target = (reverse("section11:standard", args=[pk, number]) + f"#c-{answer_pk}" if number
-                  else reverse("section11:return-detail", args=[pk]))
-        if request.method == "POST" and number:
+        # No database lookup for an anonymous request: after signing in, `answer_kept` finds the page.
+        target = reverse("section11:answer-kept", args=[pk, answer_pk])
+        if request.method == "POST":
             request.session[KEPT_ANSWER] = {
                 "return": pk, "answer": answer_pk,
                 "data": {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"},
@@ -175,6 +173,15 @@ def _standard_context(request, ret: Return, number: int, *, bound: dict[int, Ans
         "next_number": numbers[index + 1] if index + 1 < len(numbers) else None,
         "errors_forms": [f for f in bound.values() if f.errors],
     }
+
+
+@login_required
+def answer_kept(request, pk, answer_pk):
+    """Where signing in again leads after an expired session: the answer's place on its standard's page."""
+    ret = _get_return(request, pk)
+    answer = get_visible_or_404(ret.answers.select_related("criterion__standard"), pk=answer_pk)
+    return redirect(reverse("section11:standard", args=[ret.pk, answer.criterion.standard.number])
+                    + f"#c-{answer.pk}")
 
 
 @login_required
@@ -360,6 +367,7 @@ urlpatterns = [
     path("returns/<int:pk>/details/", return_header, name="return-header"),
     path("returns/<int:pk>/standards/<int:number>/", standard_page, name="standard"),
     path("returns/<int:pk>/answers/<int:answer_pk>/", answer_save, name="answer-save"),
+    path("returns/<int:pk>/answers/<int:answer_pk>/kept/", answer_kept, name="answer-kept"),
     path("returns/<int:pk>/answers/<int:answer_pk>/actions/", action_add, name="answer-action-add"),
     path("returns/<int:pk>/start-from-last/", start_from_last, name="return-start-from-last"),
     path("returns/<int:pk>/submit/", return_submit, name="return-submit"),

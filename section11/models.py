@@ -89,6 +89,13 @@ class Standard(models.Model):
     def __str__(self):
         return f"Standard {self.number}: {self.title}"
 
+    def neighbours(self) -> tuple[int | None, int | None]:
+        """The numbers of the standards before and after this one in its framework (one query)."""
+        numbers = list(Standard.objects.filter(framework_id=self.framework_id).order_by("number")
+                       .values_list("number", flat=True))
+        index = numbers.index(self.number)
+        return (numbers[index - 1] if index > 0 else None, numbers[index + 1] if index + 1 < len(numbers) else None)
+
 
 class Criterion(Tagged):
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="criteria")

@@ -71,13 +71,10 @@ def _standard_context(request, ret: Return, number: int, *, bound: dict[int, Mod
                .order_by("criterion__order"))
     bound = bound or {}
     items = [{"answer": a, "form": bound.get(a.pk) or ModerationForm(answer=a, levels=levels)} for a in answers]
-    numbers = list(Standard.objects.filter(framework_id=ret.cycle.framework_id).order_by("number")
-                   .values_list("number", flat=True))
-    index = numbers.index(standard.number)
+    previous_number, next_number = standard.neighbours()
     return {
         "ret": ret, "standard": standard, "items": items,
-        "previous_number": numbers[index - 1] if index > 0 else None,
-        "next_number": numbers[index + 1] if index + 1 < len(numbers) else None,
+        "previous_number": previous_number, "next_number": next_number,
         "errors_forms": [f for f in bound.values() if f.errors],
     }
 

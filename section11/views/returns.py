@@ -165,12 +165,10 @@ def _standard_context(request, ret: Return, number: int, *, bound: dict[int, Ans
     bound = bound or _kept_forms(request, ret, answers, levels)
     can_edit = access.can_edit_return(request.user, ret)
     items = [{"answer": a, "form": bound.get(a.pk) or AnswerForm(answer=a, levels=levels)} for a in answers]
-    numbers = list(ret.cycle.framework.standards.order_by("number").values_list("number", flat=True))
-    index = numbers.index(standard.number)
+    previous_number, next_number = standard.neighbours()
     return {
         "ret": ret, "standard": standard, "items": items, "can_edit": can_edit, "levels": levels,
-        "previous_number": numbers[index - 1] if index > 0 else None,
-        "next_number": numbers[index + 1] if index + 1 < len(numbers) else None,
+        "previous_number": previous_number, "next_number": next_number,
         "errors_forms": [f for f in bound.values() if f.errors],
     }
 

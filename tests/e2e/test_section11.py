@@ -16,7 +16,8 @@ from section11.models import Answer, ChallengeSession, Cycle, RatingLevel, Retur
 from tests.factories import AgencyFactory, UserFactory
 from tests.section11.conftest import answer_all, make_cycle, make_framework, rag_scale  # noqa: F401 (fixture)
 
-from .conftest import axe_violations, expect, format_violations, screenshot
+from .conftest import axe_violations, expect, format_violations
+from .conftest import screenshot as _screenshot
 
 # The smallest well-formed PDF the upload check accepts (it reads the content, not the name).
 PDF_BYTES = (
@@ -77,6 +78,14 @@ def expect_refused_save(page, answer) -> None:
         page.problems.errors.remove(entry)
 
 
+def screenshot(page, name: str, *, mobile: bool = False) -> None:
+    """conftest's screenshot, then tidy up after it: Playwright hides the text caret by setting
+    `style.caretColor` on every input and restoring it, which leaves `style=""` behind. htmx copies
+    `style` when it settles a swapped criterion, and the CSP (style-src 'self') rightly blocks that."""
+    _screenshot(page, name, mobile=mobile)
+    page.evaluate("() => document.querySelectorAll('[style=\"\"]').forEach(e => e.removeAttribute('style'))")
+
+
 def service_navigation(page):
     return page.get_by_role("navigation", name="Menu")
 
@@ -131,8 +140,7 @@ def test_agency_lead_completes_and_submits_a_return(signed_in_page, agency_lead,
     page.get_by_role("link", name="1. Standard 1 title").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Standard 1: Standard 1 title")
     axe_check(page)
-    page.evaluate("() => { window.noReload = true; }")
-    page.on("console", lambda m: print("CONSOLE", m.type, m.text[:80], m.location) if "Content Security" in m.text else None)  # gone if anything below reloads the page
+    page.evaluate("() => { window.noReload = true; }")  # gone if anything below reloads the page
 
     # 1.1 with htmx: a rating, a narrative and an evidence PDF; saved in place.
     first = answer_of(ret, "1.1")
@@ -142,7 +150,7 @@ def test_agency_lead_completes_and_submits_a_return(signed_in_page, agency_lead,
     box.get_by_label("Green: fully met").check()
     box.get_by_label("How do you know?").fill("The board reviews the safeguarding policy every year.")
     box.get_by_label("Upload evidence (optional)").set_input_files(pdf)
-    print("CLICK 1.1"); box.get_by_role("button", name="Save answer to 1.1").click()
+    box.get_by_role("button", name="Save answer to 1.1").click()
     expect(box.get_by_role("status")).to_have_text("Your answer to 1.1 has been saved.")
     expect(box.get_by_role("link", name="safeguarding-policy.pdf")).to_be_visible()
     expect(box.get_by_label("Green: fully met")).to_be_checked()
@@ -154,7 +162,7 @@ def test_agency_lead_completes_and_submits_a_return(signed_in_page, agency_lead,
     expect(reason).to_be_hidden()
     box.get_by_label("This does not apply to our agency").check()
     expect(reason).to_be_visible()
-    print("CLICK 1.2"); box.get_by_role("button", name="Save answer to 1.2").click()
+    box.get_by_role("button", name="Save answer to 1.2").click()
     error = box.locator(".govuk-error-message")
     expect(error).to_contain_text("Explain why this does not apply to your agency")
     expect_refused_save(page, second)
@@ -164,13 +172,13 @@ def test_agency_lead_completes_and_submits_a_return(signed_in_page, agency_lead,
     axe_check(page)
     screenshot(page, "s11-standard-error", mobile=True)
     reason.fill("We hold no children's records: custody records sit with the national system.")
-    print("CLICK 1.2"); box.get_by_role("button", name="Save answer to 1.2").click()
+    box.get_by_role("button", name="Save answer to 1.2").click()
     expect(box.get_by_role("status")).to_have_text("Your answer to 1.2 has been saved.")
 
     third = answer_of(ret, "1.3")
     box = criterion(page, third)
     box.get_by_label("Amber: partly met").check()
-    print("CLICK 1.3"); box.get_by_role("button", name="Save answer to 1.3").click()
+    box.get_by_role("button", name="Save answer to 1.3").click()
     expect(box.get_by_role("status")).to_have_text("Your answer to 1.3 has been saved.")
     assert page.evaluate("() => window.noReload") is True, "saving with JavaScript reloaded the page"
     axe_check(page)
@@ -226,14 +234,14 @@ def test_answering_without_javascript_posts_and_redirects(signed_in_page, contri
     expect(box.get_by_label("Why it does not apply")).to_be_visible()
 
     box.get_by_label("This does not apply to our agency").check()
-    print("CLICK 1.1"); box.get_by_role("button", name="Save answer to 1.1").click()
+    box.get_by_role("button", name="Save answer to 1.1").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Explain why this does not apply to your agency")
     expect(box.locator(".govuk-error-message")).to_contain_text("Explain why this does not apply to your agency")
-    axe_check(page)
+    # No axe here: axe.run never settles with JavaScript off (its timers do not run), and evaluate waits forever.
 
     box.get_by_label("Red: not met").check()
     box.get_by_label("How do you know?").fill("No audit yet: booked for the spring.")
-    print("CLICK 1.1"); box.get_by_role("button", name="Save answer to 1.1").click()
+    box.get_by_role("button", name="Save answer to 1.1").click()
     expect(page).to_have_url(re.compile(rf"/standards/1/#c-{answer.pk}$"))
     expect(success_banner(page)).to_contain_text("Your answer to 1.1 has been saved.")
     expect(box.get_by_label("Red: not met")).to_be_checked()
@@ -254,7 +262,9 @@ def test_agency_lead_imports_a_spreadsheet_with_a_problem_row(signed_in_page, ag
         page.get_by_role("link", name="Download this return as a spreadsheet").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
-    workbook = load_workbook(download.path())
+    exported = tmp_path / download.suggested_filename
+    download.save_as(exported)
+    workbook = load_workbook(exported)
     sheet = workbook["Return"]
     assert sheet["C6"].value == "1.1"
     sheet["F6"] = "Purple: off the scale"
@@ -282,6 +292,8 @@ def test_agency_lead_imports_a_spreadsheet_with_a_problem_row(signed_in_page, ag
 def test_senior_officer_signs_off(signed_in_page, agency_lead, s11):
     ret = submit_via_orm(s11["police"], by=agency_lead, officer=s11["officer"])
     page = signed_in_page(s11["officer"])
+    expect(page.get_by_role("heading", name="Section 11 returns for you to sign off")).to_be_visible()
+    axe_check(page)  # the home page with its Section 11 panel
     page.get_by_role("link", name=f"{ret.agency.name}: {ret.cycle.name}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign off the return")
     expect(page.get_by_text(f"{agency_lead.full_name} submitted this return")).to_be_visible()
@@ -299,7 +311,7 @@ def test_business_unit_runs_a_cycle(signed_in_page, business_unit, agency_lead, 
     ret = submit_via_orm(s11["police"], by=agency_lead, officer=s11["officer"])
     s11["outsider"].answers.filter(criterion__code="1.1").update(status=Answer.Status.IN_PROGRESS)
     Return.objects.filter(pk=s11["outsider"].pk).update(status=Return.Status.IN_PROGRESS)
-    health = AgencyFactory(name="South West London ICB", sector=Sector.HEALTH, statutory_partner=True)
+    health = AgencyFactory(name="South West London ICB", sector=Sector.HEALTH_ICB, statutory_partner=True)
 
     page = signed_in_page(business_unit)
     service_navigation(page).get_by_role("link", name="Section 11").click()
@@ -312,7 +324,7 @@ def test_business_unit_runs_a_cycle(signed_in_page, business_unit, agency_lead, 
     page.get_by_role("button", name="Set up a new cycle").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up a cycle")
     axe_check(page)
-    page.get_by_label("Sector").select_option(label="Health")
+    page.get_by_label("Sector").select_option(label="Health: integrated care board")
     page.get_by_role("button", name="Update the list").click()
     agencies = page.get_by_role("group", name="Agencies taking part")
     expect(agencies.get_by_label(health.name)).to_be_visible()
@@ -446,3 +458,12 @@ def test_chair_reads_the_analysis_but_not_returns(signed_in_page, chair, agency_
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     axe_check(page)
+
+
+@pytest.mark.xfail(strict=True, reason="crispy-forms-gds renders aria-controls on every radio of a ConditionalRadios, "
+                   "pointing at reveals that do not exist (reported; fix: data-aria-controls, only with a reveal)")
+def test_rating_radios_point_aria_controls_only_at_what_they_reveal(signed_in_page, contributor, s11):
+    page = signed_in_page(contributor)
+    page.goto(f"/section-11/returns/{s11['police'].pk}/standards/1/")
+    found = [v for v in axe_violations(page) if v["id"] == "aria-valid-attr-value"]
+    assert not found, format_violations(found)

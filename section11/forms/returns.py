@@ -49,12 +49,12 @@ class AnswerForm(GDSForm, forms.Form):
         self.fields["rating"].choices = choices
         self.fields["rating"].label = f"Your rating for {answer.criterion.code}"
         if allows_na:
-            reason = ConditionalQuestion(NOT_APPLICABLE_LABEL, Field.textarea("not_applicable_reason"))
+            reason = ConditionalQuestion(NOT_APPLICABLE_LABEL, Field.textarea("not_applicable_reason", rows=2))
             rating = ConditionalRadios("rating", *[label for _, label in choices[:-1]], reason)
         else:
             rating = Field.radios("rating", legend_size="s")
             del self.fields["not_applicable_reason"]
-        layout = [rating, Field.textarea("narrative"), Field.textarea("impact"), Field("evidence_file")]
+        layout = [rating, Field.textarea("narrative", rows=4), Field.textarea("impact", rows=3), Field("evidence_file")]
         if answer.needs_check:
             layout.insert(0, Field.checkboxes("confirm_still_holds"))
         else:

@@ -216,8 +216,8 @@ def screenshot(page, name: str, *, mobile: bool = False) -> Path:
     """Full-page screenshot at 1280 wide into test-artifacts/screenshots; with mobile=True, also at 375 wide."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=path, full_page=True)
+    page.screenshot(path=path, full_page=True, caret="initial")  # "hide" leaves style="" on inputs (CSP)
     if mobile:
         with phone_width(page):
-            page.screenshot(path=SCREENSHOTS / f"{name}-mobile.png", full_page=True)
+            page.screenshot(path=SCREENSHOTS / f"{name}-mobile.png", full_page=True, caret="initial")
     return path

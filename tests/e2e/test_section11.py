@@ -16,7 +16,7 @@ from section11.models import Answer, ChallengeSession, Cycle, RatingLevel, Retur
 from tests.factories import AgencyFactory, UserFactory
 from tests.section11.conftest import answer_all, make_cycle, make_framework, rag_scale  # noqa: F401 (fixture)
 
-from .conftest import axe_violations, expect, format_violations
+from .conftest import axe_violations, expect, format_violations, phone_width
 from .conftest import screenshot as _screenshot
 
 # The smallest well-formed PDF the upload check accepts (it reads the content, not the name).
@@ -41,21 +41,19 @@ def s11(rag_scale, police, outsider_agency, outsider, agency_lead):  # noqa: F81
 
 
 def _known_radio_issue(violation: dict, node: dict) -> bool:
-    """The two reported axe findings on GOV.UK conditional radios (the "does not apply" reveal):
+    """The one accepted axe finding on GOV.UK conditional radios (the "does not apply" reveal):
 
-    - aria-allowed-attr: GOV.UK Frontend sets aria-expanded on a radio that reveals a question. Invalid
-      in ARIA 1.2, kept on purpose after research with screen reader users: GOV.UK Frontend's known issue
-      (alphagov/govuk-frontend#979, #1972; w3c/aria#1404).
-    - aria-valid-attr-value: crispy-forms-gds renders aria-controls="conditional_…" on every radio of a
-      ConditionalRadios, even those that reveal nothing. Reported; checked on its own by the strict xfail
-      test_rating_radios_point_aria_controls_only_at_what_they_reveal below.
+    aria-allowed-attr: GOV.UK Frontend sets aria-expanded on a radio that reveals a question. Invalid in
+    ARIA 1.2, kept on purpose after research with screen reader users: GOV.UK Frontend's known issue
+    (alphagov/govuk-frontend#979, #1972; w3c/aria#1404). (crispy-forms-gds also pointed aria-controls at
+    reveals that did not exist; templates/gds/layout/conditional_question.html fixes that, and
+    test_rating_radios_point_aria_controls_only_at_what_they_reveal keeps it fixed.)
     """
     if "govuk-radios__input" not in node["html"]:
         return False
     summary = node.get("failureSummary") or ""
-    if violation["id"] == "aria-allowed-attr":
-        return summary.count("ARIA attribute is not allowed") == 1 and 'aria-expanded="' in summary
-    return violation["id"] == "aria-valid-attr-value" and re.search(r'aria-controls="conditional_', summary)
+    return (violation["id"] == "aria-allowed-attr" and summary.count("ARIA attribute is not allowed") == 1
+            and 'aria-expanded="' in summary)
 
 
 def axe_check(page) -> None:
@@ -84,6 +82,14 @@ def screenshot(page, name: str, *, mobile: bool = False) -> None:
     `style` when it settles a swapped criterion, and the CSP (style-src 'self') rightly blocks that."""
     _screenshot(page, name, mobile=mobile)
     page.evaluate("() => document.querySelectorAll('[style=\"\"]').forEach(e => e.removeAttribute('style'))")
+
+
+def assert_reflows(page) -> None:
+    """375 px wide, nothing but a table's own scroll box is wider than the screen (WCAG 1.4.10 Reflow)."""
+    with phone_width(page):
+        scroll, client = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert scroll <= client, f"{page.url} is {scroll} px wide on a {client} px screen"
 
 
 def service_navigation(page):
@@ -126,6 +132,7 @@ def test_agency_lead_completes_and_submits_a_return(signed_in_page, agency_lead,
     expect(page.locator(".govuk-task-list")).to_contain_text("Not started")
     axe_check(page)
     screenshot(page, "s11-task-list", mobile=True)
+    assert_reflows(page)
 
     # The contact details: name the senior officer who signs off.
     page.get_by_role("link", name="Change senior officer").click()
@@ -183,6 +190,7 @@ def test_agency_lead_completes_and_submits_a_return(signed_in_page, agency_lead,
     assert page.evaluate("() => window.noReload") is True, "saving with JavaScript reloaded the page"
     axe_check(page)
     screenshot(page, "s11-standard", mobile=True)
+    assert_reflows(page)
 
     first.refresh_from_db(), second.refresh_from_db(), third.refresh_from_db()
     assert first.rating.code == "green" and first.evidence.get().original_name == "safeguarding-policy.pdf"
@@ -283,6 +291,7 @@ def test_agency_lead_imports_a_spreadsheet_with_a_problem_row(signed_in_page, ag
     expect(page).to_have_title(re.compile(r"^Error: "))
     axe_check(page)
     screenshot(page, "s11-import-preview", mobile=True)
+    assert_reflows(page)
 
     page.get_by_role("button", name="Cancel").click()
     expect(success_banner(page)).to_contain_text("Nothing was imported.")
@@ -319,6 +328,7 @@ def test_business_unit_runs_a_cycle(signed_in_page, business_unit, agency_lead, 
     expect(page.get_by_role("table")).to_contain_text("1 of 2 (50%)")
     axe_check(page)
     screenshot(page, "s11-cycle-list")
+    assert_reflows(page)
 
     # Set up a cycle: filter by sector, tick, then an invalid submit keeps what was ticked.
     page.get_by_role("button", name="Set up a new cycle").click()
@@ -363,6 +373,7 @@ def test_business_unit_runs_a_cycle(signed_in_page, business_unit, agency_lead, 
     expect(tracker.locator(f"#agency-{s11['outsider'].agency_id}")).to_contain_text("In progress")
     axe_check(page)
     screenshot(page, "s11-tracker", mobile=True)
+    assert_reflows(page)
     tracker.get_by_role("button", name="Send reminder to Outsider Youth Club").click()
     expect(success_banner(page)).to_contain_text("A reminder has been emailed to Outsider Youth Club")
     expect(page).to_have_url(re.compile(rf"#agency-{s11['outsider'].agency_id}$"))
@@ -393,11 +404,13 @@ def test_business_unit_runs_a_cycle(signed_in_page, business_unit, agency_lead, 
     expect(form).to_contain_text(f"Last moderated by {business_unit.full_name}")
     axe_check(page)
     screenshot(page, "s11-moderate-standard", mobile=True)
+    assert_reflows(page)
     page.get_by_role("link", name="Moderation", exact=True).click()
     expect(page.get_by_role("table", name="Self and moderated ratings for standard 1")).to_contain_text(
         "Lower than self rating")
     axe_check(page)
     screenshot(page, "s11-moderation-summary", mobile=True)
+    assert_reflows(page)
 
     # The challenge session, then its feedback letter.
     page.get_by_role("link", name="Record the challenge session").click()
@@ -433,6 +446,7 @@ def test_business_unit_runs_a_cycle(signed_in_page, business_unit, agency_lead, 
     expect(heat_map).to_contain_text(ret.agency.name)
     axe_check(page)
     screenshot(page, "s11-analysis", mobile=True)
+    assert_reflows(page)
     page.get_by_role("link", name="show moderated ratings").click()
     expect(page).to_have_url(re.compile(r"ratings=moderated"))
     expect(page.get_by_label("Moderated ratings")).to_be_checked()
@@ -460,8 +474,6 @@ def test_chair_reads_the_analysis_but_not_returns(signed_in_page, chair, agency_
     axe_check(page)
 
 
-@pytest.mark.xfail(strict=True, reason="crispy-forms-gds renders aria-controls on every radio of a ConditionalRadios, "
-                   "pointing at reveals that do not exist (reported; fix: data-aria-controls, only with a reveal)")
 def test_rating_radios_point_aria_controls_only_at_what_they_reveal(signed_in_page, contributor, s11):
     page = signed_in_page(contributor)
     page.goto(f"/section-11/returns/{s11['police'].pk}/standards/1/")

@@ -128,8 +128,10 @@ def _answer(ret: Return, rng: random.Random, bias: float, people: dict, share: f
             answer.not_applicable = True
             answer.not_applicable_reason = "We do not provide this service directly; it is commissioned."
         else:
-            position = min(len(levels) - 1, int((roll * 0.9 + bias * 0.8) * len(levels) * 0.75))
-            answer.rating = levels[position]
+            # Most agencies rate most criteria at the top of the scale; weaker ones (higher bias) less so.
+            score = rng.random() * 0.7 + bias * 0.5
+            position = 0 if score < 0.55 else 1 if score < 0.85 else 2
+            answer.rating = levels[min(position, len(levels) - 1)]
         answer.narrative = rng.choice(NARRATIVES)
         answer.impact = rng.choice(IMPACTS)
         answer.status = Answer.Status.DONE

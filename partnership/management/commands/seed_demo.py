@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from partnership.models import Action, ActionUpdate, Agency, Priority, Role, Sector, User, UserRole
 
@@ -69,6 +70,12 @@ PEOPLE = [
      [Role.AGENCY_LEAD], False),
     ("lead@safehomes.example.org", "Sasha Bright", "Service manager", "Safe Homes", [Role.AGENCY_LEAD], False),
 ]
+
+# Invented names for the other agencies' safeguarding leads.
+LEAD_NAMES = ["Avery Collins", "Blake Harper", "Casey Morgan-Lee", "Devon Price", "Ellis Grant", "Frankie Shah",
+              "Harper Quinn", "Indy Walsh", "Jules Okoro", "Kai Bennett", "Logan Reyes", "Marley Dunn",
+              "Noor Haddad", "Oakley Fraser", "Parker Nwosu", "Reese Holland", "Sky Patel", "Tatum Byrne",
+              "Umar Siddiqui", "Val Kowalski"]
 
 ACTION_TEXTS = [
     ("Audit the quality of referrals to the Children and Families Hub",
@@ -158,6 +165,18 @@ class Command(BaseCommand):
                 user.save()
             for role in roles:
                 UserRole.objects.get_or_create(user=user, role=role)
+            result[email] = user
+        # Every other agency has an invented safeguarding lead too, so launch emails reach someone.
+        led = {user.agency_id for user in result.values() if Role.AGENCY_LEAD in user.role_set}
+        for index, agency in enumerate(a for a in agencies.values() if a.pk not in led and a.short_name != "MSCP"):
+            email = f"lead@{slugify(agency.short_name)}.example.org"
+            user, created = User.objects.get_or_create(email=email, defaults={
+                "full_name": LEAD_NAMES[index % len(LEAD_NAMES)], "job_title": "Safeguarding lead", "agency": agency,
+            })
+            if created:
+                user.set_password(password)
+                user.save()
+            UserRole.objects.get_or_create(user=user, role=Role.AGENCY_LEAD)
             result[email] = user
         return result
 

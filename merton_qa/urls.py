@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("partnership.urls")),
     path("section-11/", include("section11.urls")),
+    path("performance/", include("performance.urls")),
     # The admin signs in through the service's own sign-in (lockout and two-factor apply there).
     path("admin/login/", RedirectView.as_view(pattern_name="partnership:sign-in", query_string=True)),
     path("admin/", admin.site.urls),

@@ -1,0 +1,100 @@
+"""RAG, direction of travel and ratio values: the one place these rules live. Pure functions."""
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from .models import Polarity, Unit
+
+SAME_WITHIN = Decimal("0.005")  # changes smaller than this are "no change"
+
+
+@dataclass(frozen=True)
+class Rag:
+    code: str  # red / amber / green / grey: for the colour
+    label: str  # always shown: colour never carries meaning alone
+
+
+GREEN = Rag("green", "Green")
+AMBER = Rag("amber", "Amber")
+RED = Rag("red", "Red")
+NO_TARGET = Rag("grey", "No target")
+NO_VALUE = Rag("grey", "No data")
+CONTEXT = Rag("grey", "Context only")
+
+
+@dataclass(frozen=True)
+class Direction:
+    code: str  # better / worse / same / up / down / none
+    label: str
+    arrow: str  # a text arrow for tables and PDFs (the label says it in words)
+
+
+BETTER = Direction("better", "Better", "▲")
+WORSE = Direction("worse", "Worse", "▼")
+SAME = Direction("same", "No change", "▶")
+UP = Direction("up", "Up", "▲")
+DOWN = Direction("down", "Down", "▼")
+NO_PREVIOUS = Direction("none", "No previous figure", "")
+
+
+def _d(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def shortfall(value, target, polarity: str) -> Decimal | None:
+    """How far the value is worse than the target (negative when better); None without a direction."""
+    value, target = _d(value), _d(target)
+    if value is None or target is None or polarity == Polarity.NONE:
+        return None
+    return target - value if polarity == Polarity.HIGHER else value - target
+
+
+def rag(value, *, target, polarity: str, amber_tolerance=0, red_tolerance=None) -> Rag:
+    """Green on or better than target (or within the amber tolerance of it); amber up to the red
+    tolerance worse; red beyond. With no red tolerance, anything worse than the amber tolerance is red."""
+    if polarity == Polarity.NONE:
+        return CONTEXT
+    if value is None:
+        return NO_VALUE
+    if target is None:
+        return NO_TARGET
+    gap = shortfall(value, target, polarity)
+    if gap <= (_d(amber_tolerance) or 0):
+        return GREEN
+    if red_tolerance is not None and gap <= _d(red_tolerance):
+        return AMBER
+    return RED
+
+
+def direction(current, previous, polarity: str) -> Direction:
+    """Better or worse than the previous period, judged by polarity; up or down when there is none."""
+    current, previous = _d(current), _d(previous)
+    if current is None or previous is None:
+        return NO_PREVIOUS
+    change = current - previous
+    if abs(change) < SAME_WITHIN:
+        return SAME
+    if polarity == Polarity.NONE:
+        return UP if change > 0 else DOWN
+    improved = change > 0 if polarity == Polarity.HIGHER else change < 0
+    return BETTER if improved else WORSE
+
+
+def ratio_value(numerator, denominator, unit: str) -> Decimal | None:
+    """A percentage or rate per 10,000 from its parts, to two decimal places. None for a zero denominator."""
+    numerator, denominator = _d(numerator), _d(denominator)
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    scale = {Unit.PERCENTAGE: Decimal(100), Unit.RATE_PER_10K: Decimal(10000)}.get(unit, Decimal(1))
+    return (numerator / denominator * scale).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def format_value(value, unit: str) -> str:
+    """'85.2%', '412.5 per 10,000', '12 days', '1,250', 'Yes', or 'No data'."""
+    value = _d(value)
+    if value is None:
+        return "No data"
+    if unit == Unit.YES_NO:
+        return "Yes" if value else "No"
+    text = f"{value:,.1f}".removesuffix(".0") if value != value.to_integral() else f"{value:,.0f}"
+    return {Unit.PERCENTAGE: f"{text}%", Unit.RATE_PER_10K: f"{text} per 10,000",
+            Unit.DAYS: f"{text} days"}.get(unit, text)

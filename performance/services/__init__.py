@@ -1,0 +1,1 @@
+"""Performance services: every write and transition, keyword-only, in a transaction."""

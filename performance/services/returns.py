@@ -1,0 +1,155 @@
+"""Data returns: opening them for a period, entering values, submitting, validating and querying."""
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from partnership.models import Role, User
+from partnership.services.errors import ServiceError, save_versioned
+from partnership.services.outbox import enqueue_email
+
+from .. import access
+from ..models import DataReturn, Indicator, Period, Unit, Value
+from ..rules import ratio_value
+
+MAX_TEXT = 5000
+
+
+@transaction.atomic
+def data_returns_open(*, period: Period, due_date: datetime.date, by, base_url: str) -> list[DataReturn]:
+    """One data return per agency owning an active indicator of the period's frequency; email each lead."""
+    if not access.can_manage(by):
+        raise ServiceError("Only the business unit can open data returns.")
+    if due_date < period.end:
+        raise ServiceError("The due date must be after the period ends.", field="due_date")
+    agency_ids = set(Indicator.objects.filter(active=True, frequency=period.kind)
+                     .values_list("owner_agency_id", flat=True))
+    if not agency_ids:
+        raise ServiceError("No active indicator is reported at this frequency.")
+    existing = set(DataReturn.objects.filter(period=period).values_list("agency_id", flat=True))
+    created = DataReturn.objects.bulk_create(
+        [DataReturn(agency_id=a, period=period, due_date=due_date) for a in sorted(agency_ids - existing)])
+    created = list(DataReturn.objects.filter(period=period, agency_id__in=agency_ids - existing)
+                   .select_related("agency", "period"))
+    leads = User.objects.filter(agency_id__in=[r.agency_id for r in created], is_active=True,
+                                roles__role=Role.AGENCY_LEAD)
+    by_agency: dict[int, list[User]] = {}
+    for lead in leads:
+        by_agency.setdefault(lead.agency_id, []).append(lead)
+    for data_return in created:
+        for lead in by_agency.get(data_return.agency_id, []):
+            enqueue_email(
+                to=lead.email, key=f"data-return-open:{data_return.pk}:{lead.pk}", template="performance_due",
+                subject=f"Performance data for {period} is due by {due_date:%d %B %Y}",
+                context={"data_return": data_return, "lead": lead, "due_date": due_date,
+                         "link": base_url.rstrip("/") + reverse("performance:data-return-detail",
+                                                                args=[data_return.pk])})
+    return created
+
+
+def check_value(indicator: Indicator, *, numerator, denominator, value, commentary: str) -> list[tuple[str, str]]:
+    """The problems with a figure, as (field, message). One place for the rules the form and the upload share."""
+    problems = []
+    if indicator.uses_ratio:
+        if denominator is not None and Decimal(denominator) == 0:
+            problems.append(("denominator", "The denominator cannot be zero"))
+        if (numerator is None) != (denominator is None):
+            problems.append(("denominator" if denominator is None else "numerator",
+                             "Enter both the numerator and the denominator, or neither"))
+        if numerator is not None and denominator not in (None, 0) and Decimal(numerator) > Decimal(denominator) \
+                and indicator.unit == Unit.PERCENTAGE:
+            problems.append(("numerator", "The numerator cannot be more than the denominator for a percentage"))
+    for name, number in (("numerator", numerator), ("denominator", denominator), ("value", value)):
+        if number is not None and Decimal(number) < 0:
+            problems.append((name, "Enter a number that is 0 or more"))
+    if value is not None and indicator.unit == Unit.PERCENTAGE and Decimal(value) > 100:
+        problems.append(("value", "A percentage cannot be more than 100"))
+    if value is not None and indicator.unit == Unit.YES_NO and Decimal(value) not in (0, 1):
+        problems.append(("value", "Enter 1 for yes or 0 for no"))
+    if len(commentary or "") > MAX_TEXT:
+        problems.append(("commentary", f"Commentary must be {MAX_TEXT} characters or fewer"))
+    return problems
+
+
+@transaction.atomic
+def value_save(*, data_return: DataReturn, indicator: Indicator, by, numerator=None, denominator=None, value=None,
+               provisional: bool = False, commentary: str = "", expected_version: int | None = None) -> Value:
+    """Enter or change one figure. Ratios are computed from their parts. Refuses a stale edit."""
+    if not access.can_edit_data_return(by, data_return):
+        raise ServiceError("You cannot change this data return.")
+    if indicator.owner_agency_id != data_return.agency_id or indicator.frequency != data_return.period.kind:
+        raise ServiceError(f"{indicator.code} is not part of this data return.", field="indicator")
+    problems = check_value(indicator, numerator=numerator, denominator=denominator, value=value,
+                           commentary=commentary)
+    if problems:
+        field, message = problems[0]
+        raise ServiceError(message, field=field)
+    if indicator.uses_ratio and numerator is not None:
+        value = ratio_value(numerator, denominator, indicator.unit)
+    fields = {"numerator": numerator, "denominator": denominator, "value": value, "provisional": provisional,
+              "commentary": (commentary or "").strip(), "entered_by": by, "entered_at": timezone.now()}
+    existing = Value.objects.filter(indicator=indicator, period=data_return.period).first()
+    if existing is None:
+        return Value.objects.create(indicator=indicator, period=data_return.period, data_return=data_return,
+                                    **fields)
+    if existing.data_return_id != data_return.pk:
+        raise ServiceError(f"{indicator.code} already has a figure for {data_return.period} in another return.")
+    for name, new in fields.items():
+        setattr(existing, name, new)
+    save_versioned(existing, expected_version=existing.version if expected_version is None else expected_version,
+                   fields=[("entered_by_id" if f == "entered_by" else f) for f in fields], by=by)
+    return existing
+
+
+def missing_indicators(data_return: DataReturn) -> list[Indicator]:
+    have = set(data_return.values.exclude(value__isnull=True).values_list("indicator_id", flat=True))
+    return [i for i in Indicator.objects.filter(active=True, owner_agency_id=data_return.agency_id,
+                                                frequency=data_return.period.kind) if i.pk not in have]
+
+
+@transaction.atomic
+def data_return_submit(*, data_return: DataReturn, by) -> DataReturn:
+    data_return = DataReturn.objects.select_for_update().get(pk=data_return.pk)
+    if not access.can_submit_data_return(by, data_return):
+        raise ServiceError("Only your agency lead can submit the data return.")
+    missing = missing_indicators(data_return)
+    if missing:
+        raise ServiceError(f"Enter a figure for {', '.join(i.code for i in missing)} before you submit, or "
+                           "explain in the commentary why it is not available and enter what you have.")
+    data_return.status = DataReturn.Status.SUBMITTED
+    data_return.submitted_at = timezone.now()
+    data_return.submitted_by = by
+    data_return.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    return data_return
+
+
+@transaction.atomic
+def data_return_validate(*, data_return: DataReturn, by) -> DataReturn:
+    data_return = DataReturn.objects.select_for_update().get(pk=data_return.pk)
+    if not access.can_manage(by):
+        raise ServiceError("Only the business unit validates data returns.")
+    if data_return.status != DataReturn.Status.SUBMITTED:
+        raise ServiceError("Only a submitted data return can be validated.")
+    data_return.status = DataReturn.Status.VALIDATED
+    data_return.validated_at = timezone.now()
+    data_return.validated_by = by
+    data_return.save(update_fields=["status", "validated_at", "validated_by", "updated_at"])
+    return data_return
+
+
+@transaction.atomic
+def data_return_query(*, data_return: DataReturn, by, message: str) -> DataReturn:
+    data_return = DataReturn.objects.select_for_update().get(pk=data_return.pk)
+    if not access.can_manage(by):
+        raise ServiceError("Only the business unit can query a data return.")
+    if data_return.status not in (DataReturn.Status.SUBMITTED, DataReturn.Status.VALIDATED):
+        raise ServiceError("Only a submitted or validated data return can be queried.")
+    message = (message or "").strip()
+    if not message:
+        raise ServiceError("Say what needs checking, so the agency can answer.", field="message")
+    data_return.status = DataReturn.Status.QUERIED
+    data_return.query_message = message
+    data_return.save(update_fields=["status", "query_message", "updated_at"])
+    return data_return

@@ -1,0 +1,2 @@
+"""Built with the performance issue."""
+urlpatterns = []

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from partnership import access
 from partnership.models import Action, Agency, ReportExport, Role
+from performance import dashboard as performance_dashboard
 from section11 import dashboard as section11_dashboard
 
 
@@ -43,6 +44,7 @@ def for_user(user) -> dict:
             ).filter(overdue_count__gt=0).order_by("-overdue_count", "name")[:15]
         )
     context.update(section11_dashboard.panel(user))
+    context.update(performance_dashboard.panel(user))
     if access.can_request_reports(user):
         context["recent_exports"] = list(access.visible_exports(user).filter(
             status__in=[ReportExport.Status.READY, ReportExport.Status.FAILED])[:5])

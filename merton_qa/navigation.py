@@ -32,6 +32,7 @@ def items_for(user, path: str = "") -> list[tuple[str, str, str]]:
     section11 = _section11_item(user)
     if section11:
         items.append(section11)
+    items.append(("Performance", reverse("performance:scorecard"), "/performance/"))
     priorities = reverse("partnership:priority-list")
     items.append(("Priorities", priorities, priorities))
     if access.can_request_reports(user):

@@ -207,6 +207,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "partnership.relay_outbox", "schedule": 60.0},
     "expire-stale-exports": {"task": "partnership.fail_stale_exports", "schedule": crontab(minute=15)},
+    "performance-delete-stale-uploads": {
+        "task": "performance.delete_stale_uploads", "schedule": crontab(hour=3, minute=40),
+    },
     "section11-delete-stale-imports": {
         "task": "section11.delete_stale_imports", "schedule": crontab(hour=3, minute=30),
     },

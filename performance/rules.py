@@ -34,6 +34,7 @@ SAME = Direction("same", "No change", "▶")
 UP = Direction("up", "Up", "▲")
 DOWN = Direction("down", "Down", "▼")
 NO_PREVIOUS = Direction("none", "No previous figure", "")
+NO_CURRENT = Direction("none", "No figure this period", "")
 
 
 def _d(value) -> Decimal | None:
@@ -68,7 +69,9 @@ def rag(value, *, target, polarity: str, amber_tolerance=0, red_tolerance=None) 
 def direction(current, previous, polarity: str) -> Direction:
     """Better or worse than the previous period, judged by polarity; up or down when there is none."""
     current, previous = _d(current), _d(previous)
-    if current is None or previous is None:
+    if current is None:
+        return NO_CURRENT
+    if previous is None:
         return NO_PREVIOUS
     change = current - previous
     if abs(change) < SAME_WITHIN:
@@ -95,6 +98,10 @@ def format_value(value, unit: str) -> str:
         return "No data"
     if unit == Unit.YES_NO:
         return "Yes" if value else "No"
-    text = f"{value:,.1f}".removesuffix(".0") if value != value.to_integral() else f"{value:,.0f}"
-    return {Unit.PERCENTAGE: f"{text}%", Unit.RATE_PER_10K: f"{text} per 10,000",
-            Unit.DAYS: f"{text} days"}.get(unit, text)
+    rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)  # never "-0"
+    text = f"{rounded:,.0f}" if rounded == rounded.to_integral() else f"{rounded:,.1f}"
+    if unit == Unit.DAYS:
+        return f"{text} day" if rounded == 1 else f"{text} days"
+    return {Unit.PERCENTAGE: f"{text}%", Unit.RATE_PER_10K: f"{text} per 10,000"}.get(unit, text)

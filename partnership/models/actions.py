@@ -152,8 +152,12 @@ def source_models() -> list[type[ActionSource]]:
 
 
 def sources_of(action: Action) -> list[ActionSource]:
-    """The records that produced an action: one query per source model, whatever the rows."""
+    """The records that produced an action: one query per source model of the action's kind.
+
+    `action_create(source=...)` sets the kind, so an action made without a source ("other") has none.
+    """
     found = []
     for model in source_models():
-        found.extend(model.objects.filter(actions=action))
+        if model.action_source_kind == action.source_kind:
+            found.extend(model.objects.filter(actions=action))
     return found

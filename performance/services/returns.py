@@ -2,13 +2,15 @@
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from partnership.models import Role, User
-from partnership.services.errors import ServiceError, save_versioned
+from partnership.services.errors import ConflictError, ServiceError, save_versioned
 from partnership.services.outbox import enqueue_email
+from partnership.services.reminders import reminder_record
 
 from .. import access
 from ..models import DataReturn, Indicator, Period, Unit, Value
@@ -76,7 +78,11 @@ def check_value(indicator: Indicator, *, numerator, denominator, value, commenta
 @transaction.atomic
 def value_save(*, data_return: DataReturn, indicator: Indicator, by, numerator=None, denominator=None, value=None,
                provisional: bool = False, commentary: str = "", expected_version: int | None = None) -> Value:
-    """Enter or change one figure. Ratios are computed from their parts. Refuses a stale edit."""
+    """Enter or change one figure. Ratios are computed from their parts. Refuses a stale edit.
+
+    `expected_version` is the version the person saw; 0 means they saw no figure yet, so a figure
+    someone else entered meanwhile is a conflict too. None skips the check (for scripts).
+    """
     if not access.can_edit_data_return(by, data_return):
         raise ServiceError("You cannot change this data return.")
     if indicator.owner_agency_id != data_return.agency_id or indicator.frequency != data_return.period.kind:
@@ -92,8 +98,14 @@ def value_save(*, data_return: DataReturn, indicator: Indicator, by, numerator=N
               "commentary": (commentary or "").strip(), "entered_by": by, "entered_at": timezone.now()}
     existing = Value.objects.filter(indicator=indicator, period=data_return.period).first()
     if existing is None:
-        return Value.objects.create(indicator=indicator, period=data_return.period, data_return=data_return,
-                                    **fields)
+        created = Value(indicator=indicator, period=data_return.period, data_return=data_return, **fields)
+        created._history_user = by  # the history row says who, in a task or a test as in a request
+        try:
+            with transaction.atomic():
+                created.save()
+        except IntegrityError as error:  # someone else entered the first figure at the same moment
+            raise ConflictError() from error
+        return created
     if existing.data_return_id != data_return.pk:
         raise ServiceError(f"{indicator.code} already has a figure for {data_return.period} in another return.")
     for name, new in fields.items():
@@ -101,6 +113,14 @@ def value_save(*, data_return: DataReturn, indicator: Indicator, by, numerator=N
     save_versioned(existing, expected_version=existing.version if expected_version is None else expected_version,
                    fields=[("entered_by_id" if f == "entered_by" else f) for f in fields], by=by)
     return existing
+
+
+def return_indicators(data_return: DataReturn):
+    """The indicators a data return reports, in the dataset's order: the agency's active indicators of the
+    period's frequency, and any indicator that already has a figure in this return. One query."""
+    return (Indicator.objects.filter(Q(active=True, owner_agency_id=data_return.agency_id,
+                                       frequency=data_return.period.kind) | Q(values__data_return=data_return))
+            .distinct().order_by("order", "code"))
 
 
 def missing_indicators(data_return: DataReturn) -> list[Indicator]:
@@ -153,3 +173,37 @@ def data_return_query(*, data_return: DataReturn, by, message: str) -> DataRetur
     data_return.query_message = message
     data_return.save(update_fields=["status", "query_message", "updated_at"])
     return data_return
+
+
+def _agency_leads(agency_id: int) -> list[User]:
+    return list(User.objects.filter(agency_id=agency_id, is_active=True, roles__role=Role.AGENCY_LEAD)
+                .distinct().order_by("full_name"))
+
+
+@transaction.atomic
+def data_return_remind(*, data_return: DataReturn, by, base_url: str) -> int:
+    """Email the agency's leads a reminder now: at most once per lead per day. Returns how many were sent."""
+    if not access.can_manage(by):
+        raise ServiceError("Only the business unit can send reminders.")
+    if not data_return.is_editable:
+        raise ServiceError("This data return has been submitted, so there is nothing to remind about.")
+    leads = _agency_leads(data_return.agency_id)
+    if not leads:
+        raise ServiceError(f"{data_return.agency} has no agency lead with an account. Invite one first.")
+    today = timezone.localdate()
+    link = base_url.rstrip("/") + reverse("performance:data-return-detail", args=[data_return.pk])
+    sent = 0
+    for lead in leads:
+        if not reminder_record(person=lead, item=data_return, stage="manual", on=today):
+            continue
+        late = data_return.is_late
+        enqueue_email(
+            to=lead.email, key=f"data-return-remind:{data_return.pk}:{lead.pk}:{today.isoformat()}",
+            template="performance_reminder",
+            subject=(f"Overdue: performance data for {data_return.period}" if late else
+                     f"Reminder: performance data for {data_return.period} is due by "
+                     f"{data_return.due_date:%d %B %Y}"),
+            context={"data_return": data_return, "lead": lead, "due_date": data_return.due_date, "late": late,
+                     "link": link})
+        sent += 1
+    return sent

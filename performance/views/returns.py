@@ -1,2 +1,456 @@
-"""Built with the performance issue."""
-urlpatterns = []
+"""Data returns: the business unit opens, chases, validates and queries them; each agency enters its figures
+online or uploads a spreadsheet (upload → check every row → save all or nothing), and its lead submits."""
+import datetime
+import secrets
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.db.models import Count, Min, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods
+
+from partnership.access import get_visible_or_404, require
+from partnership.csv import csv_response
+from partnership.models import Agency, ReminderLog
+from partnership.services.errors import ConflictError, ServiceError
+from partnership.views.mixins import post_only
+
+from .. import access, spreadsheets
+from ..forms.returns import OpenForm, PeriodChoiceForm, QueryForm, UploadForm, ValueForm
+from ..models import DataReturn, Indicator, Period, Value
+from ..rules import format_value
+from ..services import returns as services
+from ..services import upload as uploads
+
+SESSION_KEY = "performance_uploads"
+CONFLICT_MESSAGE = ("Someone else changed this figure while you were editing it, so yours has not been saved. Their "
+                    "figure is shown above and what you typed is kept below: check it, then save again to replace "
+                    "theirs.")
+CALENDAR_BACK = datetime.timedelta(days=92)  # periods that ended up to a quarter ago are still being collected
+CALENDAR_AHEAD = datetime.timedelta(days=100)
+
+
+def _get_return(request, pk) -> DataReturn:
+    """Agency people see their own agency's returns, the business unit all; anyone else gets 404."""
+    return get_visible_or_404(access.visible_data_returns(request.user), pk=pk)
+
+
+def _list_url(data_return: DataReturn) -> str:
+    return f"{reverse('performance:data-returns')}?period={data_return.period_id}#return-{data_return.pk}"
+
+
+def _back(request, data_return: DataReturn):
+    """Back to where the business unit acted: the return's page or the period's list."""
+    return redirect(data_return if request.POST.get("from") == "detail" else _list_url(data_return))
+
+
+# --- The business unit: a period's returns, opening them, the data calendar ------------------------
+def _reporting_periods():
+    kinds = Indicator.objects.filter(active=True).values("frequency")
+    return Period.objects.filter(kind__in=kinds).order_by("-start", "kind")
+
+
+def _default_period(periods) -> Period | None:
+    """The latest period with returns still to chase or validate, else the one that ended last, else the next."""
+    waiting = DataReturn.objects.exclude(status=DataReturn.Status.VALIDATED).values("period_id")
+    ended = periods.filter(end__lt=timezone.localdate())
+    return (ended.filter(pk__in=waiting).first() or ended.first() or periods.order_by("start").first())
+
+
+def data_calendar(today: datetime.date) -> list[dict]:
+    """What is due when: recent and coming periods with their returns' due date and progress. Two queries."""
+    outstanding = DataReturn.objects.filter(status__in=DataReturn.EDITABLE).values("period_id")
+    window = Q(end__gte=today - CALENDAR_BACK, start__lte=today + CALENDAR_AHEAD)
+    periods = (Period.objects.filter(kind__in=Indicator.objects.filter(active=True).values("frequency"))
+               .filter(window | Q(pk__in=outstanding))
+               .annotate(opened=Count("data_returns"), due=Min("data_returns__due_date"),
+                         waiting=Count("data_returns", filter=Q(data_returns__status__in=DataReturn.EDITABLE)),
+                         validated=Count("data_returns",
+                                         filter=Q(data_returns__status=DataReturn.Status.VALIDATED)))
+               .order_by("end", "kind"))
+    agencies = dict(Indicator.objects.filter(active=True).values("frequency")
+                    .annotate(n=Count("owner_agency", distinct=True)).values_list("frequency", "n"))
+    rows = []
+    for period in periods[:12]:
+        rows.append({"period": period, "agencies": agencies.get(period.kind, 0), "ended": period.end < today,
+                     "late": period.waiting and period.due and period.due < today})
+    return rows
+
+
+def _period_context(request, period: Period, *, open_form=None) -> dict:
+    returns = list(DataReturn.objects.filter(period=period).select_related("agency")
+                   .annotate(entered=Count("values", filter=Q(values__value__isnull=False)))
+                   .order_by("agency__name"))
+    expected = dict(Indicator.objects.filter(active=True, frequency=period.kind).values("owner_agency_id")
+                    .annotate(n=Count("pk")).values_list("owner_agency_id", "n"))
+    keys = {f"performance.datareturn:{r.pk}": r for r in returns}
+    for data_return in returns:
+        data_return.expected = expected.get(data_return.agency_id, 0)
+        data_return.last_reminder = None
+    for log in ReminderLog.objects.filter(item__in=keys).select_related("person").order_by("sent_at", "pk"):
+        keys[log.item].last_reminder = log
+    waiting = Agency.objects.filter(pk__in=set(expected) - {r.agency_id for r in returns}).order_by("name")
+    periods = _reporting_periods()
+    return {
+        "period": period, "returns": returns, "waiting": list(waiting),
+        "chooser": PeriodChoiceForm(initial={"period": period.pk}, periods=periods),
+        "open_form": open_form or OpenForm(), "calendar": data_calendar(timezone.localdate()),
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def data_returns(request):
+    """A period's data returns for the business unit, with a period chooser and the data calendar."""
+    require(access.can_manage(request.user))
+    periods = _reporting_periods()
+    chooser = PeriodChoiceForm(request.GET or None, periods=periods)
+    period = chooser.cleaned_data["period"] if chooser.is_bound and chooser.is_valid() else _default_period(periods)
+    if period is None:
+        return render(request, "performance/data_returns.html", {"period": None, "calendar": []})
+    return render(request, "performance/data_returns.html", _period_context(request, period))
+
+
+@login_required
+@post_only
+def data_returns_open(request, period_pk):
+    require(access.can_manage(request.user))
+    period = get_visible_or_404(_reporting_periods(), pk=period_pk)
+    form = OpenForm(request.POST)
+    if form.is_valid():
+        try:
+            created = services.data_returns_open(period=period, due_date=form.cleaned_data["due_date"],
+                                                 by=request.user, base_url=request.build_absolute_uri("/"))
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            if created:
+                messages.success(request, f"{len(created)} data return{'s' if len(created) != 1 else ''} opened for "
+                                          f"{period}. Each agency lead has been emailed a link.")
+            else:
+                messages.info(request, f"Every agency already has a data return for {period}.")
+            return redirect(f"{reverse('performance:data-returns')}?period={period.pk}")
+    return render(request, "performance/data_returns.html", _period_context(request, period, open_form=form),
+                  status=400)
+
+
+@login_required
+@post_only
+def data_return_validate(request, pk):
+    data_return = _get_return(request, pk)
+    require(access.can_manage(request.user))
+    try:
+        services.data_return_validate(data_return=data_return, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{data_return.agency.display_name}'s figures for {data_return.period} are "
+                                  "validated. They now show on the scorecard.")
+    return _back(request, data_return)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def data_return_query(request, pk):
+    data_return = _get_return(request, pk)
+    require(access.can_manage(request.user))
+    form = QueryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.data_return_query(data_return=data_return, by=request.user,
+                                       message=form.cleaned_data["message"])
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"Your query has been sent back to {data_return.agency.display_name}. They "
+                                      "can change their figures and submit again.")
+            return redirect(_list_url(data_return))
+    return render(request, "performance/data_return_query.html", {"data_return": data_return, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@post_only
+def data_return_remind(request, pk):
+    """Email the agency's leads a reminder now: at most once per lead per day."""
+    data_return = _get_return(request, pk)
+    require(access.can_manage(request.user))
+    try:
+        sent = services.data_return_remind(data_return=data_return, by=request.user,
+                                           base_url=request.build_absolute_uri("/"))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        name = data_return.agency.display_name
+        if sent:
+            messages.success(request, f"A reminder has been emailed to {name}'s agency lead"
+                                      f"{'' if sent == 1 else 's'} ({sent}).")
+        else:
+            messages.info(request, f"{name} was already reminded today, so nothing more was sent. Agency leads get "
+                                   "at most one reminder a day.")
+    return _back(request, data_return)
+
+
+# --- The agency: what is due, the return's page, saving a figure, submitting ----------------------
+@login_required
+def my_data_returns(request):
+    """What is due: the agency's data returns, and the periods coming up for its indicators."""
+    user = request.user
+    if access.can_manage(user):
+        return redirect("performance:data-returns")
+    returns = list(access.visible_data_returns(user)
+                   .annotate(entered=Count("values", filter=Q(values__value__isnull=False)))
+                   .order_by("-period__end", "agency__name"))
+    expected = {(row["owner_agency_id"], row["frequency"]): row["n"] for row in Indicator.objects.filter(
+        active=True, owner_agency_id__in={r.agency_id for r in returns})
+        .values("owner_agency_id", "frequency").annotate(n=Count("pk"))}
+    for data_return in returns:
+        data_return.expected = expected.get((data_return.agency_id, data_return.period.kind), 0)
+    coming = []
+    if access.is_agency_editor(user, user.agency_id):
+        today = timezone.localdate()
+        kinds = Indicator.objects.filter(active=True, owner_agency_id=user.agency_id).values("frequency")
+        coming = list(Period.objects.filter(kind__in=kinds, end__gte=today)
+                      .exclude(data_returns__agency_id=user.agency_id).order_by("end", "kind")[:4])
+    return render(request, "performance/data_return_list.html", {
+        "to_do": [r for r in returns if r.is_editable], "done": [r for r in returns if not r.is_editable],
+        "coming": coming,
+    })
+
+
+def _indicator_rows(request, data_return: DataReturn, *, bound: dict[int, ValueForm] | None = None,
+                    can_edit: bool) -> list[dict]:
+    """Each indicator of the return with its figure, its form and its history. Three queries, whatever the count."""
+    indicators = list(services.return_indicators(data_return))
+    values = {v.indicator_id: v for v in Value.objects.filter(data_return=data_return).select_related("entered_by")}
+    history = defaultdict(list)
+    for record in (Value.history.filter(data_return_id=data_return.pk)
+                   .select_related("history_user", "entered_by").order_by("-history_date", "-history_id")):
+        history[record.indicator_id].append(record)
+    bound = bound or {}
+    rows = []
+    for indicator in indicators:
+        value = values.get(indicator.pk)
+        records = history.get(indicator.pk, [])
+        for record in records:
+            record.shown = format_value(record.value, indicator.unit)
+            record.who = record.history_user or record.entered_by
+        rows.append({
+            "indicator": indicator, "value": value,
+            "shown": format_value(value.value, indicator.unit) if value else "No data",
+            "form": (bound.get(indicator.pk) or ValueForm(indicator=indicator, value=value)) if can_edit else None,
+            "history": records,
+        })
+    return rows
+
+
+def _detail_context(request, data_return: DataReturn, *, bound=None) -> dict:
+    user = request.user
+    can_edit = access.can_edit_data_return(user, data_return)
+    rows = _indicator_rows(request, data_return, bound=bound, can_edit=can_edit)
+    saved = request.GET.get("saved", "")
+    return {
+        "data_return": data_return, "rows": rows, "can_edit": can_edit,
+        "can_submit": access.can_submit_data_return(user, data_return), "can_manage": access.can_manage(user),
+        "entered": sum(1 for r in rows if r["value"] and r["value"].value is not None), "total": len(rows),
+        "saved": int(saved) if saved.isdigit() else None,
+        "error_forms": [f for f in (bound or {}).values() if f.errors],
+    }
+
+
+@login_required
+def data_return_detail(request, pk):
+    data_return = _get_return(request, pk)
+    return render(request, "performance/data_return_detail.html", _detail_context(request, data_return))
+
+
+@login_required
+@post_only
+def data_return_value_save(request, pk, indicator_pk):
+    """Save one indicator's figure. Errors show next to the field; a stale edit answers 409, keeping what was typed."""
+    data_return = _get_return(request, pk)
+    indicator = get_visible_or_404(services.return_indicators(data_return), pk=indicator_pk)
+    require(access.can_edit_data_return(request.user, data_return))
+    current = Value.objects.filter(indicator=indicator, period=data_return.period).first()
+    form = ValueForm(request.POST, indicator=indicator, value=current)
+    status = 400
+    if form.is_valid():
+        figures = form.figures()
+        problems = services.check_value(indicator, **{k: figures[k] for k in (
+            "numerator", "denominator", "value", "commentary")})
+        for field, message in problems:
+            form.add_error(field if field in form.fields else None, message)
+        if not problems:
+            try:
+                services.value_save(data_return=data_return, indicator=indicator, by=request.user,
+                                    expected_version=form.cleaned_data["version"], **figures)
+            except ConflictError:
+                # Keep what they typed, against the figure as it is now: saving again replaces it knowingly.
+                data = request.POST.copy()
+                latest = Value.objects.filter(indicator=indicator, period=data_return.period).first()
+                data[form.add_prefix("version")] = str(latest.version if latest else 0)
+                form = ValueForm(data, indicator=indicator, value=latest)
+                form.is_valid()
+                form.add_error(None, CONFLICT_MESSAGE)
+                status = 409
+            except ServiceError as error:
+                form.add_service_error(error)
+            else:
+                return redirect(f"{data_return.get_absolute_url()}?saved={indicator.pk}#i-{indicator.pk}")
+    context = _detail_context(request, data_return, bound={indicator.pk: form})
+    return render(request, "performance/data_return_detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def data_return_submit(request, pk):
+    data_return = _get_return(request, pk)
+    require(access.can_submit_data_return(request.user, data_return))
+    error = None
+    if request.method == "POST":
+        try:
+            services.data_return_submit(data_return=data_return, by=request.user)
+        except ServiceError as refused:
+            error = refused.message
+        else:
+            messages.success(request, f"Your figures for {data_return.period} have been submitted. The business "
+                                      "unit will check them and tell you if anything needs looking at.")
+            return redirect(data_return)
+    return render(request, "performance/data_return_submit.html", {
+        "data_return": data_return, "missing": services.missing_indicators(data_return), "error": error,
+    }, status=400 if error else 200)
+
+
+# --- The spreadsheet: download the template; upload → check every row → save all or nothing ---------
+def _filename(data_return: DataReturn, extension: str) -> str:
+    return (f"performance-{slugify(data_return.agency.display_name)}-{slugify(data_return.period.label)}"
+            f".{extension}")
+
+
+@login_required
+def data_return_template(request, pk):
+    """The return as a pre-filled workbook in the published layout."""
+    data_return = _get_return(request, pk)
+    response = HttpResponse(spreadsheets.template_workbook(data_return), content_type=spreadsheets.CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True,
+                                                                 filename=_filename(data_return, "xlsx"))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def data_return_template_csv(request, pk):
+    """The same rows as a CSV file, every cell formula-safe."""
+    data_return = _get_return(request, pk)
+    response = csv_response(_filename(data_return, "csv"), spreadsheets.HEADERS,
+                            spreadsheets.template_csv_rows(data_return))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _pending(request, data_return: DataReturn, token: str) -> dict:
+    """The upload this person made for this return. The client only names it; the session holds the rest."""
+    pending = request.session.get(SESSION_KEY, {}).get(token)
+    if not pending or pending.get("return") != data_return.pk or pending.get("user") != request.user.pk:
+        raise Http404("No such upload")
+    return pending
+
+
+def _discard(request, token: str) -> None:
+    pending_uploads = request.session.get(SESSION_KEY, {})
+    pending = pending_uploads.pop(token, None)
+    if pending:
+        default_storage.delete(pending["path"])
+        request.session[SESSION_KEY] = pending_uploads
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def data_return_upload(request, pk):
+    data_return = _get_return(request, pk)
+    require(access.can_edit_data_return(request.user, data_return))
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        for token, pending in list(request.session.get(SESSION_KEY, {}).items()):
+            if pending.get("return") == data_return.pk:  # one upload at a time per return
+                _discard(request, token)
+        token = secrets.token_hex(16)
+        upload.seek(0)
+        stored = default_storage.save(f"{uploads.UPLOADS_DIR}/{token}.{form.kind}", upload)
+        pending_uploads = request.session.get(SESSION_KEY, {})
+        pending_uploads[token] = {"path": stored, "return": data_return.pk, "user": request.user.pk,
+                                  "kind": form.kind, "name": upload.name[:200], "fingerprint": None}
+        request.session[SESSION_KEY] = pending_uploads
+        return redirect("performance:data-return-upload-preview", data_return.pk, token)
+    return render(request, "performance/upload.html", {"data_return": data_return, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def data_return_upload_preview(request, pk, token):
+    data_return = _get_return(request, pk)
+    require(access.can_edit_data_return(request.user, data_return))
+    pending = _pending(request, data_return, token)
+    with default_storage.open(pending["path"], "rb") as stored:
+        content = stored.read()
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            count = uploads.upload_apply(data_return=data_return, by=request.user, content=content,
+                                         kind=pending["kind"], expected=pending.get("fingerprint"))
+        except ConflictError as conflict:
+            error, status = conflict.message, 409
+        except ServiceError as refused:
+            error, status = refused.message, 400
+        else:
+            _discard(request, token)
+            messages.success(request, f"{count} figure{'s' if count != 1 else ''} saved from {pending['name']}.")
+            return redirect(data_return)
+    preview = uploads.upload_preview(data_return=data_return, by=request.user, content=content,
+                                     kind=pending["kind"])
+    pending["fingerprint"] = preview.fingerprint
+    request.session.modified = True
+    return render(request, "performance/upload_preview.html", {
+        "data_return": data_return, "preview": preview, "token": token, "file_name": pending["name"],
+        "error": error,
+    }, status=status)
+
+
+@login_required
+@post_only
+def data_return_upload_cancel(request, pk, token):
+    data_return = _get_return(request, pk)
+    _pending(request, data_return, token)
+    _discard(request, token)
+    messages.success(request, "The upload has been cancelled. Nothing was saved.")
+    return redirect(data_return)
+
+
+urlpatterns = [
+    path("data-returns/", data_returns, name="data-returns"),
+    path("data-returns/periods/<int:period_pk>/open/", data_returns_open, name="data-returns-open"),
+    path("data-returns/mine/", my_data_returns, name="my-data-returns"),
+    path("data-returns/<int:pk>/", data_return_detail, name="data-return-detail"),
+    path("data-returns/<int:pk>/indicators/<int:indicator_pk>/", data_return_value_save,
+         name="data-return-value-save"),
+    path("data-returns/<int:pk>/submit/", data_return_submit, name="data-return-submit"),
+    path("data-returns/<int:pk>/validate/", data_return_validate, name="data-return-validate"),
+    path("data-returns/<int:pk>/query/", data_return_query, name="data-return-query"),
+    path("data-returns/<int:pk>/remind/", data_return_remind, name="data-return-remind"),
+    path("data-returns/<int:pk>/template.xlsx", data_return_template, name="data-return-template"),
+    path("data-returns/<int:pk>/template.csv", data_return_template_csv, name="data-return-template-csv"),
+    path("data-returns/<int:pk>/upload/", data_return_upload, name="data-return-upload"),
+    path("data-returns/<int:pk>/upload/<slug:token>/", data_return_upload_preview,
+         name="data-return-upload-preview"),
+    path("data-returns/<int:pk>/upload/<slug:token>/cancel/", data_return_upload_cancel,
+         name="data-return-upload-cancel"),
+]

@@ -1,2 +1,197 @@
-"""Built with the performance issue."""
-urlpatterns = []
+"""The scorecard (page, CSV, PDF), the indicator page, the exception report and turn-the-curve records.
+
+Everyone signed in reads them, with the figures `access.visible_values` lets them see: validated ones,
+and an agency's own before validation (marked). The business unit and the owning agency's lead keep the
+turn-the-curve record; the business unit, QA members and chairs ask for the PDF.
+"""
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+
+from partnership import access as kernel_access
+from partnership.access import require, visible_actions
+from partnership.csv import csv_response
+from partnership.models import Agency, JourneyStage, Priority
+from partnership.services.errors import ConflictError, ServiceError
+from partnership.services.exports import export_request
+from partnership.views.mixins import post_only
+
+from .. import access
+from ..forms.scorecard import ScorecardFilterForm, TurnTheCurveForm
+from ..models import Frequency, Indicator, TurnTheCurve
+from ..reports import EXPORT_KIND
+from ..scorecard import (
+    CSV_HEADER,
+    csv_rows,
+    default_period,
+    exception_reasons,
+    exceptions,
+    indicator_detail,
+    legend,
+    period_choices,
+    scorecard,
+)
+from ..services.curve import can_edit_curve, curve_save
+
+PERIOD_PARAMS = ("frequency", "period")
+
+
+class Selection:
+    """What the GET parameters ask for: a frequency, a period of it (default: the latest with validated
+    figures) and, on the scorecard, filters. Four queries with the filters' choices, one without."""
+
+    def __init__(self, request, *, with_filters: bool):
+        self.values = access.visible_values(request.user)
+        self.actions = visible_actions(request.user)
+        raw = request.GET.get("frequency")
+        self.frequency = raw if raw in Frequency.values else Frequency.QUARTERLY
+        self.periods = period_choices(self.frequency, self.values)
+        choices = {}
+        if with_filters:
+            choices = {
+                "priorities": Priority.objects.values_list("pk", "title"),
+                "stages": JourneyStage.objects.values_list("pk", "name"),
+                "agencies": Agency.objects.filter(indicators__active=True).distinct().order_by("name")
+                .values_list("pk", "name"),
+            }
+        self.form = ScorecardFilterForm(request.GET, periods=self.periods, **choices)
+        chosen = self.form.value("period")
+        self.period = next((p for p in self.periods if str(p.pk) == chosen), None) or default_period(self.periods)
+        self.filters = {name: self.form.value(name) for name in ScorecardFilterForm.FILTERS} if with_filters else {}
+
+    @property
+    def params(self) -> dict:
+        """The choices as query parameters, the period made explicit so a link keeps showing the same."""
+        params = {"frequency": self.frequency, **({"period": self.period.pk} if self.period else {})}
+        return {**params, **{k: v for k, v in self.filters.items() if v}}
+
+    @property
+    def query(self) -> str:
+        return "?" + urlencode(self.params)
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.filters.values())
+
+    def scorecard(self) -> dict:
+        return scorecard(self.period, values=self.values, actions=self.actions,
+                         priority=self.filters.get("priority"), journey_stage=self.filters.get("journey_stage"),
+                         agency=self.filters.get("agency"), rag=self.filters.get("rag", ""))
+
+    def context(self) -> dict:
+        return {"form": self.form, "frequency": self.frequency, "frequency_label": Frequency(self.frequency).label,
+                "period": self.period, "periods": self.periods, "query": self.query,
+                "is_filtered": self.is_filtered, "frequencies": Frequency.choices,
+                **legend()}
+
+
+def can_make_pdf(user) -> bool:
+    return kernel_access.can_request_reports(user)
+
+
+@login_required
+def scorecard_page(request):
+    selection = Selection(request, with_filters=True)
+    context = selection.context()
+    if selection.period is not None:
+        context.update(selection.scorecard())
+    context["can_make_pdf"] = can_make_pdf(request.user)
+    return render(request, "performance/scorecard.html", context)
+
+
+@login_required
+def scorecard_csv(request):
+    selection = Selection(request, with_filters=True)
+    if selection.period is None:
+        rows, name = [], "none"
+    else:
+        rows, name = selection.scorecard()["rows"], selection.period.label
+    filename = "performance-scorecard-" + "-".join(name.lower().split()) + ".csv"
+    return csv_response(filename, CSV_HEADER, csv_rows(rows))
+
+
+@login_required
+@post_only
+def scorecard_pdf(request):
+    """Ask for the scorecard and exception report as a PDF (validated figures); it is made in the background."""
+    require(can_make_pdf(request.user))
+    kind = request.POST.get("frequency")
+    kind = kind if kind in Frequency.values else Frequency.QUARTERLY
+    periods = period_choices(kind, access.visible_values(request.user))
+    period = next((p for p in periods if str(p.pk) == request.POST.get("period_id")), None)
+    if period is None:
+        messages.error(request, "Choose a period that has figures to make a PDF.")
+        return redirect(reverse("performance:scorecard") + "?" + urlencode({"frequency": kind}))
+    export = export_request(kind=EXPORT_KIND, parameters={"period_id": period.pk, "frequency": kind},
+                            by=request.user)
+    return redirect(export)
+
+
+@login_required
+def exceptions_page(request):
+    selection = Selection(request, with_filters=False)
+    context = selection.context()
+    if selection.period is not None:
+        context.update(exceptions(selection.period, values=selection.values, actions=selection.actions))
+        for row in context["items"]:
+            row.reasons = exception_reasons(row)
+    return render(request, "performance/exceptions.html", context)
+
+
+def _indicator(code: str) -> Indicator:
+    return get_object_or_404(Indicator.objects.select_related("owner_agency", "data_lead", "priority"), code=code)
+
+
+@login_required
+def indicator_page(request, code):
+    indicator = _indicator(code)
+    context = indicator_detail(indicator, values=access.visible_values(request.user),
+                               actions=visible_actions(request.user))
+    context["can_edit_curve"] = can_edit_curve(request.user, indicator)
+    context["stages"] = list(indicator.journey_stages.all())
+    return render(request, "performance/indicator_detail.html", context)
+
+
+@login_required
+def curve_edit(request, code, pk=None):
+    """Add (no pk) or change a turn-the-curve record, optionally with a new action for the tracker."""
+    indicator = _indicator(code)
+    record = get_object_or_404(TurnTheCurve.objects.filter(indicator=indicator), pk=pk) if pk else None
+    require(can_edit_curve(request.user, indicator))
+    form = TurnTheCurveForm(request.POST or None, instance=record, indicator=indicator)
+    saved_version = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            record, action = curve_save(indicator=indicator, by=request.user, values=form.record_values(),
+                                        record=record, last_updated=form.cleaned_data["last_updated"],
+                                        action=form.action())
+        except ConflictError as error:
+            form.add_service_error(error)
+            saved_version = TurnTheCurve.objects.select_related("updated_by").get(pk=record.pk)
+            form.data = form.data.copy()
+            form.data["last_updated"] = saved_version.updated_at.isoformat()  # saving again keeps theirs seen
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            text = "The turn-the-curve record has been saved."
+            if action:
+                text += f" Action {action.reference} has been added to the action tracker."
+            messages.success(request, text)
+            return redirect(record)
+    return render(request, "performance/turn_the_curve_form.html",
+                  {"indicator": indicator, "record": record, "form": form, "saved_version": saved_version},
+                  status=400 if form.errors else 200)
+
+
+urlpatterns = [
+    path("scorecard/", scorecard_page, name="scorecard"),
+    path("scorecard/scorecard.csv", scorecard_csv, name="scorecard-csv"),
+    path("scorecard/pdf/", scorecard_pdf, name="scorecard-pdf"),
+    path("exceptions/", exceptions_page, name="exceptions"),
+    path("indicators/<slug:code>/", indicator_page, name="indicator-detail"),
+    path("indicators/<slug:code>/turn-the-curve/new/", curve_edit, name="turn-the-curve-create"),
+    path("indicators/<slug:code>/turn-the-curve/<int:pk>/", curve_edit, name="turn-the-curve-edit"),
+]

@@ -161,10 +161,10 @@ def test_priority_is_an_action_source():
 
 
 def test_sources_of_finds_the_records_that_produced_an_action():
-    action = ActionFactory()
+    action = ActionFactory(source_kind="priority")  # as action_create(source=priority) sets it
     first, second, unrelated = PriorityFactory(), PriorityFactory(), PriorityFactory()
     first.actions.add(action)
     second.actions.add(action)
-    unrelated.actions.add(ActionFactory())
+    unrelated.actions.add(ActionFactory(source_kind="priority"))
     assert set(sources_of(action)) == {first, second}
     assert list(first.actions.all()) == [action]

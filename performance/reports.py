@@ -1,0 +1,57 @@
+"""The performance pages of the board report, and the scorecard PDF made in the background.
+
+`scorecard_section(period)` and `exceptions_section(period)` return the context for
+`performance/pdf/scorecard_section.html` and `performance/pdf/exceptions_section.html`: the board
+report includes those fragments; `pdf/scorecard.html` and `pdf/exceptions.html` are the same sections
+as documents of their own. A board pack shows validated figures only, and every linked action.
+
+The PDF is registered as the "performance-scorecard" export with parameters {period_id, frequency}.
+"""
+from django.utils.text import slugify
+
+from partnership.models import Action
+from partnership.pdf import render_pdf
+from partnership.services.exports import register_export
+
+from .models import Frequency, Period
+from .scorecard import exceptions, latest_validated_period, scorecard, trend_chart, validated_values
+
+EXPORT_KIND = "performance-scorecard"
+
+
+def scorecard_section(period: Period) -> dict:
+    """The scorecard for a period (indicators of the period's frequency), by OBA question."""
+    context = scorecard(period, values=validated_values(), actions=Action.objects.all())
+    context["frequency_label"] = Frequency(period.kind).label
+    return context
+
+
+def exceptions_section(period: Period) -> dict:
+    """Red and worsening indicators with their story, trend chart and actions."""
+    context = exceptions(period, values=validated_values(), actions=Action.objects.all())
+    for row in context["items"]:
+        row.chart, _ = trend_chart(row, width=600, height=200)
+    context["frequency_label"] = Frequency(period.kind).label
+    return context
+
+
+def export_period(parameters: dict) -> Period:
+    """The period asked for; without one, the latest with validated figures at the frequency asked for."""
+    if parameters.get("period_id"):
+        return Period.objects.get(pk=parameters["period_id"])
+    kind = parameters.get("frequency") or Frequency.QUARTERLY
+    period = latest_validated_period(kind if kind in Frequency.values else Frequency.QUARTERLY)
+    if period is None:
+        raise ValueError("There are no validated performance figures to report yet.")
+    return period
+
+
+def export_filename(period: Period) -> str:
+    return f"performance-scorecard-{slugify(period.label) or period.pk}.pdf"
+
+
+@register_export(EXPORT_KIND, title="Performance scorecard (PDF)")
+def scorecard_pdf(parameters: dict) -> tuple[str, bytes]:
+    period = export_period(parameters)
+    context = {"scorecard": scorecard_section(period), "exceptions": exceptions_section(period), "period": period}
+    return export_filename(period), render_pdf("performance/pdf/scorecard.html", context)

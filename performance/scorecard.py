@@ -1,0 +1,510 @@
+"""The scorecard, the indicator page and the exception report: context builders for pages, CSV and PDFs.
+
+RAG and direction of travel come from `rules` (the one place they live). Which figures count is the
+caller's choice of Value queryset: `access.visible_values(user)` on a page, `validated_values()` in a
+board pack. Every builder runs a fixed number of queries, whatever the number of indicators or periods:
+the indicators, the trailing periods, the values, the comparators, the turn-the-curve records and the
+two kinds of linked actions, each read once and joined up in Python.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from django.db.models import Exists, F, Max, Min, OuterRef, QuerySet
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from partnership import charts
+from partnership.models import Action
+
+from . import rules
+from .models import Comparator, DataReturn, Frequency, Indicator, Period, Polarity, Quadrant, TurnTheCurve, Value
+
+SPARK_PERIODS = 8  # the sparkline's reach: the chosen period and the seven before it
+CHART_PERIODS = 24  # the most periods drawn on an indicator's trend chart
+COMMENTARY_CHARS = 160  # the scorecard shows this much of the commentary; the indicator page all of it
+SPARK_UNITS = {"monthly": "months", "quarterly": "quarters", "termly": "terms", "annual": "years"}
+WHAT_WILL_WE_DO = "what_will_we_do", "What will we do to keep improving?"
+QUADRANTS = [*Quadrant.choices, WHAT_WILL_WE_DO]
+CHART_UNITS = {"percentage": "%", "rate_per_10k": "per 10,000", "days": "days"}
+COMPARATOR_ORDER = [Comparator.Kind.ENGLAND, Comparator.Kind.LONDON, Comparator.Kind.NEIGHBOURS]
+COMPARATOR_LABELS = {"england": "England", "london": "London", "neighbours": "Neighbours"}
+RAG_FILTERS = [("red", "Red"), ("amber", "Amber"), ("green", "Green"),
+               ("grey", "No rating (no target, no data or context only)")]
+
+# What the colours and arrows mean: shown beside every scorecard (members asked for a legend).
+RAG_LEGEND = [
+    (rules.GREEN, "on or better than target, or within the agreed tolerance of it"),
+    (rules.AMBER, "worse than target, but within the red tolerance"),
+    (rules.RED, "worse than target by more than the red tolerance"),
+    (rules.Rag("grey", "Grey"), "no rating: no target, no figure for the period, or a context-only measure"),
+]
+DIRECTION_LEGEND = [
+    (rules.BETTER, "better than the previous period (judged by whether higher or lower is better)"),
+    (rules.WORSE, "worse than the previous period"),
+    (rules.SAME, "no change from the previous period"),
+    (rules.UP, "higher than the previous period, for a context-only measure (neither is better)"),
+    (rules.DOWN, "lower than the previous period, for a context-only measure"),
+]
+
+
+def rag_tag(rag: rules.Rag) -> SafeString:
+    """The rating written on its colour (page and PDF): colour never carries the meaning alone."""
+    return format_html('<span class="app-rag app-rag--{}">{}</span>', rag.code, rag.label)
+
+
+def direction_tag(direction: rules.Direction) -> SafeString:
+    """The arrow (hidden from screen readers: the label says it) and the label."""
+    if not direction.arrow:
+        return format_html('<span class="app-direction app-direction--{}">{}</span>', direction.code, direction.label)
+    return format_html('<span class="app-direction app-direction--{}"><span class="app-direction__arrow"'
+                       ' aria-hidden="true">{}</span> {}</span>', direction.code, direction.arrow, direction.label)
+
+
+def legend() -> dict:
+    return {"rag_legend": [(rag_tag(r), words) for r, words in RAG_LEGEND],
+            "direction_legend": [(direction_tag(d), words) for d, words in DIRECTION_LEGEND]}
+
+
+def chart_unit(unit: str) -> str:
+    return CHART_UNITS.get(unit, "")
+
+
+def as_float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def validated_values() -> QuerySet[Value]:
+    """The figures a board pack uses: validated by the business unit."""
+    return Value.objects.filter(data_return__status=DataReturn.Status.VALIDATED)
+
+
+# --- Periods -------------------------------------------------------------------------------------
+def period_choices(kind: str, values: QuerySet[Value]) -> list[Period]:
+    """The periods of a kind with at least one figure in `values`, newest first. One query.
+
+    Each is annotated `has_validated`, so the default (the latest with validated figures) needs no more.
+    """
+    in_values = values.filter(period=OuterRef("pk"))
+    validated = Value.objects.filter(period=OuterRef("pk"), data_return__status=DataReturn.Status.VALIDATED)
+    return list(Period.objects.filter(kind=kind).annotate(has_values=Exists(in_values), has_validated=Exists(validated))
+                .filter(has_values=True).order_by("-start"))
+
+
+def default_period(periods: list[Period]) -> Period | None:
+    """The latest period that has validated figures; failing that the latest with any the person sees."""
+    return next((p for p in periods if p.has_validated), periods[0] if periods else None)
+
+
+def latest_validated_period(kind: str = Frequency.QUARTERLY) -> Period | None:
+    """For a board pack asked for without a period."""
+    return default_period(period_choices(kind, validated_values()))
+
+
+def trailing_periods(period: Period, count: int = SPARK_PERIODS) -> list[Period]:
+    """`period` and up to `count - 1` periods of the same kind before it, oldest first. One query."""
+    return list(Period.objects.filter(kind=period.kind, start__lte=period.start).order_by("-start")[:count])[::-1]
+
+
+# --- Rows ----------------------------------------------------------------------------------------
+@dataclass
+class ComparatorFigure:
+    label: str
+    text: str
+    is_demo: bool
+
+
+@dataclass
+class Row:
+    """One indicator in one period, with everything the scorecard, CSV and exception report show."""
+
+    indicator: Indicator
+    periods: list[Period]  # trailing periods, oldest first; the last is the chosen one
+    history: list[Value | None]  # the figure for each of `periods` (None: none that the reader may see)
+    comparators: list[Comparator] = field(default_factory=list)  # every year's, any order
+    curves: list[TurnTheCurve] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)  # linked to the indicator or one of its records
+
+    @property
+    def period(self) -> Period | None:
+        return self.periods[-1] if self.periods else None
+
+    @property
+    def current(self) -> Value | None:
+        return self.history[-1] if self.history else None
+
+    @property
+    def previous(self) -> Value | None:
+        return self.history[-2] if len(self.history) > 1 else None
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.current.value if self.current else None
+
+    @property
+    def previous_value(self) -> Decimal | None:
+        return self.previous.value if self.previous else None
+
+    @cached_property
+    def rag(self) -> rules.Rag:
+        ind = self.indicator
+        return rules.rag(self.value, target=ind.target, polarity=ind.polarity,
+                         amber_tolerance=ind.amber_tolerance, red_tolerance=ind.red_tolerance)
+
+    @cached_property
+    def direction(self) -> rules.Direction:
+        return rules.direction(self.value, self.previous_value, self.indicator.polarity)
+
+    @property
+    def rag_tag(self) -> SafeString:
+        return rag_tag(self.rag)
+
+    @property
+    def direction_tag(self) -> SafeString:
+        return direction_tag(self.direction)
+
+    @property
+    def flags(self) -> SafeString:
+        """Marks beside a figure: not yet validated (seen only by the business unit and its own agency),
+        provisional, and invented demo figures."""
+        marks = []
+        if self.unvalidated:
+            marks.append(format_html('<strong class="app-flag app-flag--unvalidated">{}</strong>', "Not yet validated"))
+        if self.provisional:
+            marks.append(format_html('<strong class="app-flag">{}</strong>', "Provisional"))
+        if self.current is not None and self.indicator.values_are_demo:
+            marks.append(format_html('<span class="app-flag app-flag--demo">{}</span>', "(demo)"))
+        return format_html('<span class="app-flags">{}</span>', SafeString("".join(marks))) if marks else SafeString("")
+
+    @cached_property
+    def url(self) -> str:
+        return self.indicator.get_absolute_url()
+
+    @property
+    def value_text(self) -> str:
+        return rules.format_value(self.value, self.indicator.unit)
+
+    @property
+    def previous_text(self) -> str:
+        return rules.format_value(self.previous_value, self.indicator.unit)
+
+    @property
+    def target_text(self) -> str:
+        return "No target" if self.indicator.target is None else rules.format_value(self.indicator.target,
+                                                                                     self.indicator.unit)
+
+    @property
+    def unvalidated(self) -> bool:
+        """Shown to the business unit and the owning agency before validation: marked "not yet validated"."""
+        return self.current is not None and self.current.return_status != DataReturn.Status.VALIDATED
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.current and self.current.provisional)
+
+    @property
+    def commentary(self) -> str:
+        return self.current.commentary.strip() if self.current else ""
+
+    @property
+    def commentary_short(self) -> str:
+        text = " ".join(self.commentary.split())
+        if len(text) <= COMMENTARY_CHARS:
+            return text
+        return text[:COMMENTARY_CHARS].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+    @property
+    def is_exception(self) -> bool:
+        return self.rag == rules.RED or self.direction == rules.WORSE
+
+    @cached_property
+    def comparator_year(self) -> int | None:
+        return max((c.year for c in self.comparators), default=None)
+
+    @cached_property
+    def latest_comparators(self) -> list[ComparatorFigure]:
+        """England, London and statistical neighbours for the latest year that has any."""
+        year = self.comparator_year
+        by_kind = {c.kind: c for c in self.comparators if c.year == year}
+        return [ComparatorFigure(label=COMPARATOR_LABELS[kind],
+                                 text=rules.format_value(by_kind[kind].value, self.indicator.unit),
+                                 is_demo=by_kind[kind].is_demo)
+                for kind in COMPARATOR_ORDER if kind in by_kind]
+
+    @property
+    def comparators_all_demo(self) -> bool:
+        """Every latest comparator is invented: one "(demo)" for the lot."""
+        return bool(self.latest_comparators) and all(c.is_demo for c in self.latest_comparators)
+
+    def comparator(self, kind: str) -> Comparator | None:
+        return next((c for c in self.comparators if c.year == self.comparator_year and c.kind == kind), None)
+
+    @property
+    def open_actions(self) -> list[Action]:
+        return [a for a in self.actions if a.is_open]
+
+    @cached_property
+    def sparkline(self) -> SafeString:
+        ind = self.indicator
+        first, last = self.periods[0].label, self.periods[-1].label
+        span = last if first == last else f"{first} to {last}"
+        return charts.sparkline([as_float(v.value) if v else None for v in self.history],
+                                title=f"Trend for {ind.title}, {span}", unit=chart_unit(ind.unit))
+
+
+def _link_actions(model, key: str, ids: list[int], actions: QuerySet[Action]) -> dict[int, list[Action]]:
+    """{source id: [actions]} through a source model's many-to-many to Action. One query."""
+    through = model.actions.through.objects.filter(**{f"{key}_id__in": ids}, action__in=actions)
+    found: dict[int, list[Action]] = defaultdict(list)
+    for link in through.select_related("action__owner_agency", "action__owner").order_by("action__due_date",
+                                                                                           "action_id"):
+        found[getattr(link, f"{key}_id")].append(link.action)
+    return found
+
+
+def build_rows(indicators: list[Indicator], periods: list[Period], *, values: QuerySet[Value],
+               actions: QuerySet[Action]) -> list[Row]:
+    """A row per indicator over `periods` (oldest first, the last is the one reported): five queries,
+    whatever the number of indicators and periods."""
+    ids = [ind.pk for ind in indicators]
+    if not ids:
+        return []
+    figures = {}
+    if periods:
+        for value in (values.filter(indicator_id__in=ids, period__in=periods)
+                      .annotate(return_status=F("data_return__status")).select_related("entered_by")
+                      .order_by()):
+            figures[value.indicator_id, value.period_id] = value
+    comparators = defaultdict(list)
+    for comparator in Comparator.objects.filter(indicator_id__in=ids):
+        comparators[comparator.indicator_id].append(comparator)
+    curves = defaultdict(list)
+    curve_list = list(TurnTheCurve.objects.filter(indicator_id__in=ids).select_related("updated_by")
+                      .order_by("-updated_at", "-pk"))
+    for curve in curve_list:
+        curves[curve.indicator_id].append(curve)
+    indicator_actions = _link_actions(Indicator, "indicator", ids, actions)
+    curve_actions = _link_actions(TurnTheCurve, "turnthecurve", [c.pk for c in curve_list], actions)
+    for curve in curve_list:
+        curve.linked_actions = curve_actions.get(curve.pk, [])
+    rows = []
+    for ind in indicators:
+        linked = {a.pk: a for a in indicator_actions.get(ind.pk, [])}
+        for curve in curves[ind.pk]:
+            linked.update({a.pk: a for a in curve.linked_actions})
+        rows.append(Row(indicator=ind, periods=periods,
+                        history=[figures.get((ind.pk, p.pk)) for p in periods],
+                        comparators=comparators[ind.pk], curves=curves[ind.pk],
+                        actions=sorted(linked.values(), key=lambda a: (a.due_date, a.pk))))
+    return rows
+
+
+def scorecard_indicators(kind: str, *, priority=None, journey_stage=None, agency=None) -> list[Indicator]:
+    """The active indicators reported at a frequency, in the order the business unit set. One query."""
+    qs = Indicator.objects.filter(active=True, frequency=kind).select_related("owner_agency", "priority", "data_lead")
+    if priority:
+        qs = qs.filter(priority_id=priority)
+    if journey_stage:
+        qs = qs.filter(journey_stages__id=journey_stage)
+    if agency:
+        qs = qs.filter(owner_agency_id=agency)
+    return list(qs.order_by("order", "code"))
+
+
+def spark_label(period: Period, count: int) -> str:
+    return f"last {count} {SPARK_UNITS[period.kind]}" if count > 1 else "this period only"
+
+
+def group_rows(rows: list[Row]) -> list[dict]:
+    """The three OBA questions with their rows (empty ones kept, so the page says so)."""
+    return [{"key": key, "title": title, "rows": [r for r in rows if r.indicator.quadrant == key]}
+            for key, title in Quadrant.choices]
+
+
+def rag_counts(rows: list[Row]) -> list[dict]:
+    counts = defaultdict(int)
+    for row in rows:
+        counts[row.rag.code] += 1
+    return [{"code": code, "label": label, "count": counts[code]}
+            for code, label in [("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("grey", "No rating")]]
+
+
+def scorecard(period: Period, *, values: QuerySet[Value], actions: QuerySet[Action], priority=None,
+              journey_stage=None, agency=None, rag: str = "") -> dict:
+    """The scorecard for a period: rows grouped by OBA question, then what we will do. Seven queries."""
+    indicators = scorecard_indicators(period.kind, priority=priority, journey_stage=journey_stage, agency=agency)
+    rows = build_rows(indicators, trailing_periods(period), values=values, actions=actions)
+    if rag:
+        rows = [r for r in rows if r.rag.code == rag]
+    plans = [r for r in rows if r.curves or r.open_actions]
+    return {
+        "period": period,
+        "rows": rows,
+        "groups": group_rows(rows),
+        "plans": plans,
+        "what_will_we_do_title": WHAT_WILL_WE_DO[1],
+        "counts": rag_counts(rows),
+        "worse_count": sum(1 for r in rows if r.direction == rules.WORSE),
+        "exception_count": sum(1 for r in rows if r.is_exception),
+        **legend(),
+        "spark_span": f"{rows[0].periods[0].label} to {period.label}" if rows else period.label,
+        "spark_label": spark_label(period, len(rows[0].periods) if rows else 0),
+    }
+
+
+def exceptions(period: Period, *, values: QuerySet[Value], actions: QuerySet[Action]) -> dict:
+    """Red or worsening indicators for a period, red-and-worsening first, with their story and actions."""
+    indicators = scorecard_indicators(period.kind)
+    rows = [r for r in build_rows(indicators, trailing_periods(period), values=values, actions=actions)
+            if r.is_exception]
+    rows.sort(key=lambda r: (not (r.rag == rules.RED and r.direction == rules.WORSE), r.rag != rules.RED))
+    return {"period": period, "items": rows, **legend()}
+
+
+def exception_reasons(row: Row) -> str:
+    reasons = []
+    if row.rag == rules.RED:
+        reasons.append("red")
+    if row.direction == rules.WORSE:
+        reasons.append("worse than the period before")
+    return " and ".join(reasons).capitalize()
+
+
+# --- One indicator --------------------------------------------------------------------------------
+def rag_bands(indicator: Indicator) -> list[tuple[rules.Rag, str]]:
+    """The RAG bands in words, from the target and tolerances (tests check them against `rules.rag`)."""
+    unit, target = indicator.unit, indicator.target
+    if indicator.polarity == Polarity.NONE:
+        return [(rules.CONTEXT, "This is a context measure: neither higher nor lower is better, so it has "
+                                "no RAG rating. Its direction of travel says up or down.")]
+    if target is None:
+        return [(rules.NO_TARGET, "No target has been set, so figures are not rated.")]
+
+    def f(number) -> str:
+        return rules.format_value(number, unit)
+
+    amber, red = indicator.amber_tolerance or Decimal(0), indicator.red_tolerance
+    higher = indicator.polarity == Polarity.HIGHER
+    sign = -1 if higher else 1
+    green_edge = target + sign * amber
+    tolerance = f" (the target of {f(target)}, {'less' if higher else 'plus'} a tolerance of {amber.normalize():f})" \
+        if amber else ""
+    bands = [(rules.GREEN, f"{f(green_edge)} or {'more' if higher else 'less'}{tolerance}")]
+    if red is None:
+        bands.append((rules.AMBER, "not used: there is no red tolerance"))
+        bands.append((rules.RED, f"{'below' if higher else 'above'} {f(green_edge)}"))
+        return bands
+    red_edge = target + sign * red
+    if red_edge == green_edge:
+        bands.append((rules.AMBER, "not used: the amber and red tolerances are the same"))
+    elif higher:
+        bands.append((rules.AMBER, f"{f(red_edge)} or more, but below {f(green_edge)}"))
+    else:
+        bands.append((rules.AMBER, f"above {f(green_edge)}, up to {f(red_edge)}"))
+    bands.append((rules.RED, f"{'below' if higher else 'above'} {f(red_edge)}"))
+    return bands
+
+
+def comparator_series(comparators: list[Comparator], periods: list[Period]) -> dict[str, list[float | None]]:
+    """A line per comparator kind: each period takes its financial year's figure, else the latest earlier one
+    (published figures lag a year or more). A kind with no figure by a period has a gap there."""
+    series = {}
+    for kind in COMPARATOR_ORDER:
+        by_year = sorted((c.year, c) for c in comparators if c.kind == kind)
+        if not by_year:
+            continue
+        line = []
+        for period in periods:
+            earlier = [c for year, c in by_year if year <= period.financial_year]
+            line.append(as_float(earlier[-1].value) if earlier else None)
+        if any(v is not None for v in line):
+            label = Comparator.Kind(kind).label + (" (demo)" if any(c.is_demo for _, c in by_year) else "")
+            series[label] = line
+    return series
+
+
+def trend_chart(row: Row, *, last: int = CHART_PERIODS, width: int = 640, height: int = 300
+                ) -> tuple[SafeString, SafeString]:
+    """A row's trend as a line chart with its target and comparators, and the chart's data table."""
+    indicator = row.indicator
+    periods = row.periods[-last:]
+    comparators = comparator_series(row.comparators, periods)
+    args = {"labels": [p.label for p in periods], "values": [as_float(v.value) if v else None
+                                                             for v in row.history[-last:]],
+            "target": as_float(indicator.target), "comparators": comparators, "unit": chart_unit(indicator.unit)}
+    span = periods[0].label if len(periods) == 1 else f"{periods[0].label} to {periods[-1].label}"
+    target = f", against a target of {row.target_text}" if indicator.target is not None else ""
+    also = f", with {', '.join(comparators)} for comparison" if comparators else ""
+    chart = charts.line_chart(
+        title=f"{indicator.title}: trend, {span}",
+        description=f"{indicator.get_frequency_display()} figures for {indicator.title}{target}{also}.",
+        width=width, height=height, **args)
+    table = charts.line_chart_table(title=f"{indicator.title}: the figures in the chart", **args)
+    return chart, table
+
+
+def indicator_detail(indicator: Indicator, *, values: QuerySet[Value], actions: QuerySet[Action]) -> dict:
+    """Everything the indicator page shows: definition in words, the trend, every period, the curve."""
+    bounds = values.filter(indicator=indicator).aggregate(first=Min("period__start"), last=Max("period__start"))
+    periods = []
+    if bounds["first"]:
+        periods = list(Period.objects.filter(kind=indicator.frequency, start__gte=bounds["first"],
+                                             start__lte=bounds["last"]).order_by("start"))
+    [row] = build_rows([indicator], periods, values=values, actions=actions)
+    history = []  # newest first, one row per period that has a figure
+    for i, figure in enumerate(row.history):
+        if figure is not None:
+            sub = Row(indicator=indicator, periods=periods[: i + 1], history=row.history[: i + 1])
+            history.append(sub)
+    history.reverse()
+    chart, table = trend_chart(row) if periods else ("", "")
+    return {
+        "indicator": indicator,
+        "row": row,
+        "history": history,
+        "chart": chart,
+        "chart_table": table,
+        "curves": row.curves,
+        "direct_actions": [a for a in row.actions if not any(a in c.linked_actions for c in row.curves)],
+        "comparators_by_year": _comparators_by_year(row.comparators, indicator.unit),
+        "bands": [(rag_tag(rag), words) for rag, words in rag_bands(indicator)],
+        **legend(),
+    }
+
+
+def _comparators_by_year(comparators: list[Comparator], unit: str) -> list[dict]:
+    years = sorted({c.year for c in comparators}, reverse=True)
+    rows = []
+    for year in years:
+        by_kind = {c.kind: c for c in comparators if c.year == year}
+        rows.append({"year": year, "cells": [
+            (rules.format_value(by_kind[k].value, unit), by_kind[k].is_demo) if k in by_kind else None
+            for k in COMPARATOR_ORDER]})
+    return rows
+
+
+# --- CSV -------------------------------------------------------------------------------------------
+CSV_HEADER = ["OBA question", "Code", "Indicator", "Period", "Value", "Unit", "Formatted value", "Target", "RAG",
+              "Direction of travel", "Previous value", "Comparator year", "England", "London",
+              "Statistical neighbours", "Comparators are demo figures", "Provisional", "Validated", "Owning agency",
+              "Priority", "Open actions", "Commentary"]
+
+
+def csv_rows(rows: list[Row]) -> list[list]:
+    """One line per indicator: numbers as numbers, labels as words. `csv_response` makes text formula-safe."""
+    out = []
+    for row in rows:
+        ind = row.indicator
+        comps = [row.comparator(k) for k in COMPARATOR_ORDER]
+        out.append([
+            ind.get_quadrant_display(), ind.code, ind.title, row.periods[-1].label if row.periods else "",
+            row.value, ind.get_unit_display(), row.value_text, ind.target, row.rag.label, row.direction.label,
+            row.previous_value, row.comparator_year, *[c.value if c else None for c in comps],
+            "Yes" if any(c and c.is_demo for c in comps) else "No",
+            "Yes" if row.provisional else "No",
+            "" if row.current is None else ("No" if row.unvalidated else "Yes"),
+            ind.owner_agency.name, ind.priority.title if ind.priority else "", len(row.open_actions),
+            row.commentary,
+        ])
+    return out

@@ -104,3 +104,25 @@ def sha256_of(upload) -> str:
         digest.update(chunk)
     upload.seek(0)
     return digest.hexdigest()
+
+
+def delete_stale_files(directory: str, *, older_than) -> int:
+    """Remove files under `directory` of the default (private) storage older than `older_than`.
+
+    For uploads kept between a preview and "save all" that nobody saved or cancelled. Returns how many.
+    """
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    try:
+        _, names = default_storage.listdir(directory)
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - older_than
+    removed = 0
+    for name in names:
+        path = f"{directory}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            removed += 1
+    return removed

@@ -13,11 +13,10 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 
 from partnership.services.errors import ConflictError, ServiceError
+from partnership.uploads import delete_stale_files
 
 from .. import access, spreadsheets
 from ..models import DataReturn, Indicator, Unit, Value
@@ -319,16 +318,4 @@ def upload_apply(*, data_return: DataReturn, by, content: bytes, kind: str, expe
 
 def delete_stale_upload_files(*, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
     """Remove uploaded files nobody saved or cancelled (for a daily task). Returns how many."""
-    try:
-        _, names = default_storage.listdir(UPLOADS_DIR)
-    except FileNotFoundError:
-        return 0
-    cutoff = timezone.now() - older_than
-    removed = 0
-    for name in names:
-        path = f"{UPLOADS_DIR}/{name}"
-        if default_storage.get_modified_time(path) < cutoff:
-            default_storage.delete(path)
-            removed += 1
-    return removed
-
+    return delete_stale_files(UPLOADS_DIR, older_than=older_than)

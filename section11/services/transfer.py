@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 
 from partnership.services.errors import ConflictError, ServiceError
+from partnership.uploads import delete_stale_files
 
 from .. import access, spreadsheets
 from ..models import Answer, Criterion, RatingLevel, Return
@@ -281,15 +280,4 @@ def import_apply(*, ret: Return, by, content: bytes, expected_versions: dict[int
 
 def delete_stale_import_files(*, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
     """Remove uploaded workbooks nobody saved or cancelled (for a daily task). Returns how many."""
-    try:
-        _, names = default_storage.listdir(IMPORTS_DIR)
-    except FileNotFoundError:
-        return 0
-    cutoff = timezone.now() - older_than
-    removed = 0
-    for name in names:
-        path = f"{IMPORTS_DIR}/{name}"
-        if default_storage.get_modified_time(path) < cutoff:
-            default_storage.delete(path)
-            removed += 1
-    return removed
+    return delete_stale_files(IMPORTS_DIR, older_than=older_than)

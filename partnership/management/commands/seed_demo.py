@@ -198,7 +198,7 @@ class Command(BaseCommand):
         made = 0
         for index in range(32):
             status, days, n_updates = STATUS_PLAN[index % len(STATUS_PLAN)]
-            title, description = ACTION_TEXTS[index % len(ACTION_TEXTS)]
+            title, description = ACTION_TEXTS[(index + index // len(owning)) % len(ACTION_TEXTS)]  # varied per agency
             short = owning[index % len(owning)]
             created = timezone.now() - datetime.timedelta(days=150 - index * 3)
             action = Action.objects.create(

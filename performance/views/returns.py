@@ -1,14 +1,12 @@
 """Data returns: the business unit opens, chases, validates and queries them; each agency enters its figures
 online or uploads a spreadsheet (upload → check every row → save all or nothing), and its lead submits."""
 import datetime
-import secrets
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.db.models import Count, Min, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
+from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
 from partnership.models import Agency, ReminderLog
@@ -29,7 +28,8 @@ from ..rules import format_value
 from ..services import returns as services
 from ..services import upload as uploads
 
-SESSION_KEY = "performance_uploads"
+SESSION_KEY = staged_uploads.SESSION_KEY
+SCOPE = "performance.data-return-upload"
 CONFLICT_MESSAGE = ("Someone else changed this figure while you were editing it, so yours has not been saved. Their "
                     "figure is shown above and what you typed is kept below: check it, then save again to replace "
                     "theirs.")
@@ -357,18 +357,7 @@ def data_return_template_csv(request, pk):
 
 def _pending(request, data_return: DataReturn, token: str) -> dict:
     """The upload this person made for this return. The client only names it; the session holds the rest."""
-    pending = request.session.get(SESSION_KEY, {}).get(token)
-    if not pending or pending.get("return") != data_return.pk or pending.get("user") != request.user.pk:
-        raise Http404("No such upload")
-    return pending
-
-
-def _discard(request, token: str) -> None:
-    pending_uploads = request.session.get(SESSION_KEY, {})
-    pending = pending_uploads.pop(token, None)
-    if pending:
-        default_storage.delete(pending["path"])
-        request.session[SESSION_KEY] = pending_uploads
+    return staged_uploads.get(request, token, scope=SCOPE, owner_id=data_return.pk)
 
 
 @login_required
@@ -379,16 +368,9 @@ def data_return_upload(request, pk):
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
-        for token, pending in list(request.session.get(SESSION_KEY, {}).items()):
-            if pending.get("return") == data_return.pk:  # one upload at a time per return
-                _discard(request, token)
-        token = secrets.token_hex(16)
-        upload.seek(0)
-        stored = default_storage.save(f"{uploads.UPLOADS_DIR}/{token}.{form.kind}", upload)
-        pending_uploads = request.session.get(SESSION_KEY, {})
-        pending_uploads[token] = {"path": stored, "return": data_return.pk, "user": request.user.pk,
-                                  "kind": form.kind, "name": upload.name[:200], "fingerprint": None}
-        request.session[SESSION_KEY] = pending_uploads
+        token = staged_uploads.stage(request, upload, scope=SCOPE, owner_id=data_return.pk,  # one at a time
+                                     directory=uploads.UPLOADS_DIR, extension=form.kind,
+                                     kind=form.kind, fingerprint=None)
         return redirect("performance:data-return-upload-preview", data_return.pk, token)
     return render(request, "performance/upload.html", {"data_return": data_return, "form": form},
                   status=400 if form.errors else 200)
@@ -400,8 +382,7 @@ def data_return_upload_preview(request, pk, token):
     data_return = _get_return(request, pk)
     require(access.can_edit_data_return(request.user, data_return))
     pending = _pending(request, data_return, token)
-    with default_storage.open(pending["path"], "rb") as stored:
-        content = stored.read()
+    content = staged_uploads.read(pending)
     error, status = None, 200
     if request.method == "POST":
         try:
@@ -412,13 +393,12 @@ def data_return_upload_preview(request, pk, token):
         except ServiceError as refused:
             error, status = refused.message, 400
         else:
-            _discard(request, token)
+            staged_uploads.discard(request, token)
             messages.success(request, f"{count} figure{'s' if count != 1 else ''} saved from {pending['name']}.")
             return redirect(data_return)
     preview = uploads.upload_preview(data_return=data_return, by=request.user, content=content,
                                      kind=pending["kind"])
-    pending["fingerprint"] = preview.fingerprint
-    request.session.modified = True
+    staged_uploads.update(request, token, fingerprint=preview.fingerprint)
     return render(request, "performance/upload_preview.html", {
         "data_return": data_return, "preview": preview, "token": token, "file_name": pending["name"],
         "error": error,
@@ -430,7 +410,7 @@ def data_return_upload_preview(request, pk, token):
 def data_return_upload_cancel(request, pk, token):
     data_return = _get_return(request, pk)
     _pending(request, data_return, token)
-    _discard(request, token)
+    staged_uploads.discard(request, token)
     messages.success(request, "The upload has been cancelled. Nothing was saved.")
     return redirect(data_return)
 

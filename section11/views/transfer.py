@@ -1,16 +1,14 @@
 """A whole return out (XLSX and PDF) and back in (upload a completed workbook, check it, save all)."""
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
+from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
 from partnership.pdf import pdf_response, render_pdf
 from partnership.services.errors import ConflictError, ServiceError
@@ -21,7 +19,8 @@ from ..forms.transfer import ImportForm
 from ..models import Return
 from ..services import transfer as services
 
-SESSION_KEY = "section11_imports"
+SESSION_KEY = staged_uploads.SESSION_KEY
+SCOPE = "section11.return-import"
 
 
 def _get_return(request, pk) -> Return:
@@ -71,18 +70,7 @@ def return_export_pdf(request, pk):
 # --- Import: upload → preview (nothing saved) → save all --------------------------------------------
 def _pending(request, ret: Return, token: str) -> dict:
     """The upload this person made for this return. The client only names it; the session holds the rest."""
-    pending = request.session.get(SESSION_KEY, {}).get(token)
-    if not pending or pending.get("ret") != ret.pk or pending.get("user") != request.user.pk:
-        raise Http404("No such upload")
-    return pending
-
-
-def _discard(request, token: str) -> None:
-    imports = request.session.get(SESSION_KEY, {})
-    pending = imports.pop(token, None)
-    if pending:
-        default_storage.delete(pending["path"])
-        request.session[SESSION_KEY] = imports
+    return staged_uploads.get(request, token, scope=SCOPE, owner_id=ret.pk)
 
 
 @login_required
@@ -93,16 +81,8 @@ def return_import(request, pk):
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
-        for token, pending in list(request.session.get(SESSION_KEY, {}).items()):
-            if pending.get("ret") == ret.pk:  # one upload at a time per return
-                _discard(request, token)
-        token = secrets.token_hex(16)
-        upload.seek(0)
-        stored = default_storage.save(f"{services.IMPORTS_DIR}/{token}.xlsx", upload)
-        imports = request.session.get(SESSION_KEY, {})
-        imports[token] = {"path": stored, "ret": ret.pk, "user": request.user.pk, "name": upload.name[:200],
-                          "versions": None}
-        request.session[SESSION_KEY] = imports
+        token = staged_uploads.stage(request, upload, scope=SCOPE, owner_id=ret.pk,  # one at a time per return
+                                     directory=services.IMPORTS_DIR, extension="xlsx", versions=None)
         return redirect("section11:return-import-preview", ret.pk, token)
     return render(request, "section11/import_upload.html", {"ret": ret, "form": form},
                   status=400 if form.errors else 200)
@@ -114,8 +94,7 @@ def return_import_preview(request, pk, token):
     ret = _get_return(request, pk)
     require(access.can_edit_return(request.user, ret))
     pending = _pending(request, ret, token)
-    with default_storage.open(pending["path"], "rb") as stored:
-        content = stored.read()
+    content = staged_uploads.read(pending)
     error, status = None, 200
     if request.method == "POST":
         versions = pending.get("versions")
@@ -129,12 +108,11 @@ def return_import_preview(request, pk, token):
         except ServiceError as refused:
             error, status = refused.message, 400
         else:
-            _discard(request, token)
+            staged_uploads.discard(request, token)
             messages.success(request, f"{count} answer{'s' if count != 1 else ''} imported from {pending['name']}.")
             return redirect(ret)
     preview = services.import_preview(ret=ret, by=request.user, content=content)
-    pending["versions"] = {str(k): v for k, v in preview.versions.items()}
-    request.session.modified = True
+    staged_uploads.update(request, token, versions={str(k): v for k, v in preview.versions.items()})
     return render(request, "section11/import_preview.html", {
         "ret": ret, "preview": preview, "token": token, "file_name": pending["name"], "error": error,
     }, status=status)
@@ -145,7 +123,7 @@ def return_import_preview(request, pk, token):
 def return_import_cancel(request, pk, token):
     ret = _get_return(request, pk)
     _pending(request, ret, token)
-    _discard(request, token)
+    staged_uploads.discard(request, token)
     messages.success(request, "The upload has been cancelled. Nothing was imported.")
     return redirect(ret)
 

@@ -4,7 +4,10 @@ from django.utils import timezone
 
 from partnership import access
 from partnership.models import Action, Agency, ReportExport, Role
+from audits import dashboard as audits_dashboard
+from learning import dashboard as learning_dashboard
 from performance import dashboard as performance_dashboard
+from reviews import dashboard as reviews_dashboard
 from section11 import dashboard as section11_dashboard
 
 
@@ -45,6 +48,9 @@ def for_user(user) -> dict:
         )
     context.update(section11_dashboard.panel(user))
     context.update(performance_dashboard.panel(user))
+    context.update(audits_dashboard.panel(user))
+    context.update(reviews_dashboard.panel(user))
+    context.update(learning_dashboard.panel(user))
     if access.can_request_reports(user):
         context["recent_exports"] = list(access.visible_exports(user).filter(
             status__in=[ReportExport.Status.READY, ReportExport.Status.FAILED])[:5])

@@ -3,6 +3,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from partnership import access
+from audits import navigation as audits_navigation
+from learning import navigation as learning_navigation
+from reviews import navigation as reviews_navigation
 from section11 import access as section11_access
 
 
@@ -33,6 +36,9 @@ def items_for(user, path: str = "") -> list[tuple[str, str, str]]:
     if section11:
         items.append(section11)
     items.append(("Performance", reverse("performance:scorecard"), "/performance/"))
+    for app_item in (audits_navigation.item(user), reviews_navigation.item(user), learning_navigation.item(user)):
+        if app_item:
+            items.append(app_item)
     priorities = reverse("partnership:priority-list")
     items.append(("Priorities", priorities, priorities))
     if access.can_request_reports(user):

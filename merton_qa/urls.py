@@ -10,6 +10,9 @@ urlpatterns = [
     path("", include("partnership.urls")),
     path("section-11/", include("section11.urls")),
     path("performance/", include("performance.urls")),
+    path("audits/", include("audits.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("learning/", include("learning.urls")),
     # The admin signs in through the service's own sign-in (lockout and two-factor apply there).
     path("admin/login/", RedirectView.as_view(pattern_name="partnership:sign-in", query_string=True)),
     path("admin/", admin.site.urls),

@@ -1,0 +1,6 @@
+"""This app's item in the service navigation (called by merton_qa.navigation; no queries)."""
+
+
+def item(user) -> tuple[str, str, str] | None:
+    """(label, url, section) for this user, or None when the app has nothing for them."""
+    return None

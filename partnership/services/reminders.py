@@ -1,5 +1,6 @@
 """The sent-reminder log: a reminder for (person, item, stage, date) is recorded once, ever."""
 import datetime
+from dataclasses import dataclass
 
 from django.db import IntegrityError, models, transaction
 
@@ -30,3 +31,21 @@ def reminder_already_sent(*, person, item: models.Model | str, stage: str, on: d
 def last_reminder(item: models.Model | str) -> ReminderLog | None:
     key = item if isinstance(item, str) else item_key(item)
     return ReminderLog.objects.filter(item=key).select_related("person").order_by("-sent_at", "-pk").first()
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One thing due for one person, as each app's `reminders.due_items(person, today)` reports it.
+
+    The daily digest (board reports and reminders issue) gathers these from every app, records each
+    (person, key, stage, today) in the ReminderLog and sends one email per person. `title` is plain text
+    that may go into an email: a case reference at most, never a child's name or a pseudonym.
+    """
+
+    key: str                      # item_key(obj), e.g. "audits.agencyaudit:12"
+    stage: str                    # e.g. "due-in-5", "due-today", "overdue"
+    title: str                    # "Agency audit for case MA-2026-03 (Neglect audit)"
+    url: str                      # a path inside the service, e.g. reverse("audits:agency-audit", ...)
+    due: datetime.date | None = None
+    statutory: bool = False       # statutory clocks cannot be switched off by the person
+    app: str = ""                 # "audits", "reviews", "learning", ... for grouping in the digest

@@ -39,6 +39,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PARTNERSHIP_NAME = env("PARTNERSHIP_NAME", default="Merton Safeguarding Children Partnership")
 PARTNERSHIP_SHORT_NAME = env("PARTNERSHIP_SHORT_NAME", default="MSCP")
 LOCAL_AUTHORITY_AREA = env("LOCAL_AUTHORITY_AREA", default="London Borough of Merton")
+# Links in emails sent by scheduled work (digests, reports ready) start with this address.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SERVICE_NAME = env("SERVICE_NAME", default=f"{PARTNERSHIP_NAME} – Quality Assurance")
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="qa@example.org")
 
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
     "performance",
     "reviews",
     "learning",
+    "merton_qa",  # the composition root: board report and daily digest (commands, no models)
 ]
 
 MIDDLEWARE = [
@@ -205,6 +208,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2, "max_retries": 1}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE = {
+    "daily-digest": {"task": "merton_qa.send_digests", "schedule": crontab(hour=7, minute=0)},
     "relay-outbox": {"task": "partnership.relay_outbox", "schedule": 60.0},
     "expire-stale-exports": {"task": "partnership.fail_stale_exports", "schedule": crontab(minute=15)},
     "performance-delete-stale-uploads": {

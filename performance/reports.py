@@ -7,6 +7,9 @@ as documents of their own. A board pack shows validated figures only, and every 
 
 The PDF is registered as the "performance-scorecard" export with parameters {period_id, frequency}.
 """
+import datetime
+
+from django.db.models import Exists, OuterRef
 from django.utils.text import slugify
 
 from partnership.models import Action
@@ -14,6 +17,7 @@ from partnership.pdf import render_pdf
 from partnership.services.exports import register_export
 
 from .models import Frequency, Period
+from . import rules
 from .scorecard import exceptions, latest_validated_period, scorecard, trend_chart, validated_values
 
 EXPORT_KIND = "performance-scorecard"
@@ -32,6 +36,27 @@ def exceptions_section(period: Period) -> dict:
     for row in context["items"]:
         row.chart, _ = trend_chart(row, width=600, height=200)
     context["frequency_label"] = Frequency(period.kind).label
+    return context
+
+
+def board_section(*, start: datetime.date, end: datetime.date) -> dict:
+    """The quarterly board report's performance pages: the scorecard and the exception report.
+
+    The quarter's own validated figures; when the quarter has none yet (figures arrive after it ends),
+    the latest quarter before it that has, and the section says which.
+    """
+    validated = validated_values()
+    period = (Period.objects.filter(kind=Frequency.QUARTERLY, start__lte=end, end__lte=end)
+              .filter(Exists(validated.filter(period=OuterRef("pk")))).order_by("-start").first())
+    if period is None:
+        return {"has_data": False}
+    context = {"has_data": True, "period": period, "is_quarter_asked": period.start == start,
+               "scorecard": scorecard_section(period), "exceptions": exceptions_section(period)}
+    red = [row for row in context["exceptions"]["items"] if row.rag == rules.RED]
+    context["headlines"] = [
+        f"{len(red)} indicator{'s' if len(red) != 1 else ''} rated red in {period.label}: "
+        + "; ".join(row.indicator.title for row in red[:4]) + ("; and others." if len(red) > 4 else ".")
+    ] if red else []
     return context
 
 

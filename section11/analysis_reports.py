@@ -4,6 +4,8 @@
 figures; the board report's Section 11 pages can build on it too. The PDF is registered as the
 "section11-analysis" export with parameters {cycle_id, sector, ratings}.
 """
+import datetime
+
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
@@ -127,3 +129,24 @@ def describe(cycle: Cycle, *, sector: str, basis: str) -> str:
     """One line saying what an analysis covers: for captions and titles."""
     scope = f" · {dict(Sector.choices)[sector]}" if sector else ""
     return f"{cycle.name}{scope} · {'moderated' if basis == a.MODERATED else 'self-assessed'} ratings"
+
+
+def board_section(*, start: datetime.date, end: datetime.date) -> dict:
+    """Section 11 in the quarterly board report: the cycle under way at the end of the quarter.
+
+    Completion, the heat map of self-assessed ratings by agency and standard, the comparison with the
+    last cycle and the improvement actions: the same figures as the analysis page and its PDF.
+    """
+    cycle = analysis_cycles().filter(opens_on__lte=end).order_by("-opens_on").first()
+    if cycle is None:
+        return {"has_data": False}
+    context = {"has_data": True, **analysis_context(cycle)}
+    done = context["completion"]
+    headlines = []
+    if done["total"] and done["rate"] < 100:
+        headlines.append(f"Section 11 ({cycle.name}): {done['submitted']} of {done['total']} agencies have "
+                         f"submitted their self-assessment" + (f"; {done['late']} are late." if done["late"] else "."))
+    if context["actions"]["overdue"]:
+        headlines.append(f"{context['actions']['overdue']} Section 11 improvement actions are overdue.")
+    context["headlines"] = headlines
+    return context

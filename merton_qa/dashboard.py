@@ -2,10 +2,10 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from partnership import access
-from partnership.models import Action, Agency, ReportExport, Role
 from audits import dashboard as audits_dashboard
 from learning import dashboard as learning_dashboard
+from partnership import access
+from partnership.models import Action, Agency, ReportExport, Role
 from performance import dashboard as performance_dashboard
 from reviews import dashboard as reviews_dashboard
 from section11 import dashboard as section11_dashboard

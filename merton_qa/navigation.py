@@ -2,9 +2,9 @@
 from django.conf import settings
 from django.urls import reverse
 
-from partnership import access
 from audits import navigation as audits_navigation
 from learning import navigation as learning_navigation
+from partnership import access
 from reviews import navigation as reviews_navigation
 from section11 import access as section11_access
 
@@ -47,8 +47,12 @@ def items_for(user, path: str = "") -> list[tuple[str, str, str]]:
     if access.is_business_unit(user):
         people = reverse("partnership:user-list")
         items.append(("People", people, people))
+        sent = reverse("sent-reminders")
+        items.append(("Reminders", sent, "/reminders/"))
         admin = reverse("admin:index")
         items.append(("Admin", admin, admin))
+    account = reverse("partnership:account")
+    items.append(("Your account", account, account))
     return items
 
 

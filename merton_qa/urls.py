@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import views
+from . import report_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("reports/board/", report_views.board_reports, name="board-reports"),
+    path("reminders/sent/", report_views.sent_reminders, name="sent-reminders"),
+    path("reminders/sent/<int:pk>/", report_views.sent_reminder_detail, name="sent-reminder-detail"),
+    path("reminders/send-now/", report_views.send_reminders_now, name="send-reminders-now"),
     path("", include("partnership.urls")),
     path("section-11/", include("section11.urls")),
     path("performance/", include("performance.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, auth, exports, pages, users
+from .views import account, actions, auth, exports, pages, users
 
 app_name = "partnership"
 
@@ -27,6 +27,8 @@ urlpatterns = [
     # Priorities
     path("priorities/", pages.priority_list, name="priority-list"),
     path("priorities/<int:pk>/", pages.priority_detail, name="priority-detail"),
+    # Your account
+    path("account/", account.account, name="account"),
     # People
     path("people/", users.user_list, name="user-list"),
     path("people/invite/", users.user_invite, name="user-invite"),

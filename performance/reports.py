@@ -16,8 +16,8 @@ from partnership.models import Action
 from partnership.pdf import render_pdf
 from partnership.services.exports import register_export
 
-from .models import Frequency, Period
 from . import rules
+from .models import Frequency, Period
 from .scorecard import exceptions, latest_validated_period, scorecard, trend_chart, validated_values
 
 EXPORT_KIND = "performance-scorecard"

@@ -59,6 +59,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     invited_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     invited_at = models.DateTimeField(null=True, blank=True)
+    optional_reminders = models.BooleanField(
+        "Daily reminders of things coming up", default=True,
+        help_text="Statutory deadlines (serious-incident clocks, immediate concerns) are always sent.",
+    )
 
     objects = UserManager()
 

@@ -102,3 +102,10 @@ def user_deactivate(*, by: User, user: User) -> None:
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()
+
+
+@transaction.atomic
+def reminders_preference_set(*, user, optional_reminders: bool) -> None:
+    """Switch the daily reminders of non-statutory things on or off. Statutory clocks are always sent."""
+    User.objects.filter(pk=user.pk).update(optional_reminders=optional_reminders)
+    user.optional_reminders = optional_reminders

@@ -10,14 +10,15 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from partnership.models import ReportExport
+from partnership.models import OutboxMessage, ReportExport
 
 from .errors import ServiceError
-from .outbox import enqueue_task
+from .outbox import enqueue_email, enqueue_task
 
 log = logging.getLogger(__name__)
 Generator = Callable[[dict], tuple[str, bytes]]
@@ -80,6 +81,7 @@ def export_run(*, export_id: int) -> ReportExport | None:
             export.error = f"{type(exc).__name__}: {exc}"[:2000]
             export.finished_at = timezone.now()
             export.save(update_fields=["status", "error", "finished_at"])
+            _email_requester(export)
         return export
     with transaction.atomic():
         export.file.save(filename, ContentFile(content), save=False)
@@ -87,7 +89,32 @@ def export_run(*, export_id: int) -> ReportExport | None:
         export.status = ReportExport.Status.READY
         export.finished_at = timezone.now()
         export.save(update_fields=["file", "filename", "status", "finished_at"])
+        _email_requester(export)
     return export
+
+
+def _email_requester(export: ReportExport) -> None:
+    """Tell the person who asked that their report is ready (they may have closed the page)."""
+    person = export.requested_by
+    if person is None or not person.is_active or not person.email:
+        return
+    enqueue_email(
+        to=person.email, subject=f"Your report is ready: {export_title(export.kind)}", template="export_ready",
+        context={"person": person, "export": export, "title": export_title(export.kind),
+                 "link": settings.SITE_URL + export.get_absolute_url()},
+        key=f"export-ready:{export.pk}",
+    )
+
+
+def waiting_for_broker(export: ReportExport) -> bool:
+    """A queued report whose task could not be handed to the worker yet (the broker is down).
+
+    The request is safe in the outbox and the relay keeps retrying; the page says so plainly.
+    """
+    if export.status != ReportExport.Status.QUEUED:
+        return False
+    return OutboxMessage.objects.filter(dedup_key=f"export:{export.pk}", status=OutboxMessage.Status.PENDING,
+                                        attempts__gt=0).exists()
 
 
 @transaction.atomic

@@ -49,3 +49,32 @@ class DueItem:
     due: datetime.date | None = None
     statutory: bool = False       # statutory clocks cannot be switched off by the person
     app: str = ""                 # "audits", "reviews", "learning", ... for grouping in the digest
+
+
+def due_stage(due: datetime.date, today: datetime.date, *, soon_days: int = 7) -> str | None:
+    """The stage of something due on `due`, seen on `today`: "overdue", "due-today", "due-in-N", or None
+    when it is further off than `soon_days` calendar days. One rule for every app's `due_items`."""
+    days = (due - today).days
+    if days < 0:
+        return "overdue"
+    if days == 0:
+        return "due-today"
+    if days <= soon_days:
+        return f"due-in-{days}"
+    return None
+
+
+def stage_words(stage: str) -> str:
+    """ "due-in-3" -> "due in 3 days", for digests (a prefix such as "queried-" is the item's own words)."""
+    for known in ("overdue", "due-today", "due-in-"):
+        if known in stage:
+            stage = stage[stage.index(known):]
+            break
+    if stage == "overdue":
+        return "overdue"
+    if stage == "due-today":
+        return "due today"
+    if stage.startswith("due-in-"):
+        days = stage.removeprefix("due-in-")
+        return f"due in {days} day{'' if days == '1' else 's'}"
+    return stage.replace("-", " ")

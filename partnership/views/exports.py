@@ -40,6 +40,7 @@ def export_detail(request, pk):
     export = access.get_visible_or_404(access.visible_exports(request.user), pk=pk)
     return render(request, "partnership/export_detail.html", {
         "export": export, "title": exports.export_title(export.kind),
+        "waiting_for_broker": exports.waiting_for_broker(export),
     })
 
 

@@ -82,7 +82,7 @@ def test_failing_generator_ends_as_failed_with_the_error(test_kinds, chair, djan
     assert export.finished_at is not None
     assert not export.file
     # The failure is the report's, not the outbox's: the message was delivered.
-    assert OutboxMessage.objects.get().status == OutboxMessage.Status.PUBLISHED
+    assert OutboxMessage.objects.get(task="partnership.run_export").status == OutboxMessage.Status.PUBLISHED
 
 
 def test_running_a_ready_export_again_does_nothing(test_kinds, chair, django_capture_on_commit_callbacks):

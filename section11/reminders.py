@@ -1,0 +1,28 @@
+"""What Section 11 gives the daily digest: returns due for the person's agency, and returns to sign off."""
+import datetime
+
+from partnership.services.reminders import DueItem, due_stage, item_key
+
+from . import access
+from .models import Cycle, Return
+
+
+def due_items(person, today: datetime.date) -> list[DueItem]:
+    """Two queries: the agency's unfinished returns in open cycles, and returns awaiting the person's sign-off."""
+    items = []
+    if person.agency_id and person.has_role(*access.AGENCY_EDITORS):
+        returns = (Return.objects.filter(agency_id=person.agency_id, cycle__status=Cycle.Status.OPEN,
+                                         status__in=Return.EDITABLE)
+                   .select_related("cycle").order_by("cycle__deadline"))
+        for ret in returns:
+            stage = due_stage(ret.cycle.deadline, today, soon_days=14)
+            if stage:
+                items.append(DueItem(key=item_key(ret), stage=stage,
+                                     title=f"Section 11 return for {ret.cycle.name}",
+                                     url=ret.get_absolute_url(), due=ret.cycle.deadline, app="section11"))
+    awaiting = Return.objects.filter(senior_officer=person, status=Return.Status.SUBMITTED).select_related("cycle")
+    for ret in awaiting:
+        items.append(DueItem(key=item_key(ret), stage="to-sign-off",
+                             title=f"Section 11 return for {ret.cycle.name}: waiting for your sign-off",
+                             url=ret.get_absolute_url(), due=None, app="section11"))
+    return items

@@ -1,6 +1,6 @@
 """Invitations, password resets and account changes. Emails leave through the outbox."""
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +14,20 @@ from .errors import ServiceError
 from .outbox import enqueue_email
 
 
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """Invitation links are signed with their own salt: a password-reset token is not an invitation token."""
+
+    key_salt = "merton_qa.partnership.InvitationTokenGenerator"
+
+
+invitation_token_generator = InvitationTokenGenerator()
+TOKEN_GENERATORS = {"partnership:invitation-accept": invitation_token_generator,
+                    "partnership:password-reset-confirm": default_token_generator}
+
+
 def _one_time_link(user: User, route: str, base_url: str) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
+    token = TOKEN_GENERATORS[route].make_token(user)
     return base_url.rstrip("/") + reverse(route, args=[uid, token])
 
 

@@ -95,6 +95,7 @@ class InvitationAcceptView(_ActiveAccountLinkMixin, auth_views.PasswordResetConf
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("home")
     reset_url_token = "set-password"
+    token_generator = accounts.invitation_token_generator
 
     def form_valid(self, form):
         response = super().form_valid(form)

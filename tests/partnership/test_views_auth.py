@@ -399,6 +399,24 @@ def test_a_tampered_invitation_link_is_refused(client, invitee):
     assert not invitee.has_usable_password()
 
 
+def test_invitation_and_password_reset_tokens_are_not_interchangeable(client, invitee):
+    """A token made for one kind of link is refused by the other (each is signed with its own salt)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(invitee.pk))
+    reset_token = default_token_generator.make_token(invitee)
+    response = client.get(reverse("partnership:invitation-accept", args=[uid, reset_token]), follow=True)
+    assert "This invitation link has expired or has been used" in response.content.decode()
+    invitation_token = accounts.invitation_token_generator.make_token(invitee)
+    assert invitation_token != reset_token
+    response = client.get(reverse("partnership:password-reset-confirm", args=[uid, invitation_token]), follow=True)
+    assert response.context["validlink"] is False
+    invitee.refresh_from_db()
+    assert not invitee.has_usable_password()
+
+
 def test_invitation_email_is_queued_once(invitee):
     assert EmailMessage.objects.filter(to=invitee.email).count() == 1
     assert User.objects.get(pk=invitee.pk).invitation_pending

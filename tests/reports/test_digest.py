@@ -354,3 +354,13 @@ def test_others_cannot_send_reminders_now(request, persona, client_for, django_c
         assert client.post(reverse("send-reminders-now")).status_code == 403
     assert not OutboxMessage.objects.exists()
     assert mail.outbox == []
+
+
+def test_sent_reminder_page_shows_a_title_with_markup_as_text(police, agency_lead, business_unit, client_for,
+                                                              django_capture_on_commit_callbacks):
+    ActionFactory(owner_agency=police, owner=agency_lead, title=XSS, due_date=DAY)
+    send(django_capture_on_commit_callbacks)
+    email = EmailMessage.objects.get(to=agency_lead.email)
+    html = client_for(business_unit).get(reverse("sent-reminder-detail", args=[email.pk])).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html

@@ -356,3 +356,27 @@ def test_current_quarter_report_context_queries_do_not_grow_either(board_data):
     small = count_queries(current_quarter())
     grow(board_data, agencies=6, actions=20)
     assert count_queries(current_quarter()) == small
+
+
+# --- Section 11 in the board report ----------------------------------------------------------------------------
+def test_section11_headline_counts_late_returns_in_good_english(board_data):
+    from section11 import analysis_reports
+
+    quarter = board_data.quarter
+    [line] = analysis_reports.board_section(start=quarter.start, end=quarter.end)["headlines"]
+    assert line == ("Section 11 (Section 11 board test cycle): 1 of 2 agencies have submitted their "
+                    "self-assessment; 1 is late.")
+
+
+@pytest.mark.xfail(strict=True, reason="Section 11's board section reads today's returns, not the returns as they "
+                                       "stood at the period's end (Return has history, so it could)")
+def test_past_quarter_section11_figures_do_not_change_when_a_return_is_submitted_later(board_data):
+    from section11 import analysis_reports
+
+    quarter = board_data.quarter
+    before = analysis_reports.board_section(start=quarter.start, end=quarter.end)["completion"]["submitted"]
+    late = Return.objects.get(agency=board_data.agencies[1])
+    late.status, late.submitted_at = Return.Status.SUBMITTED, timezone.now()
+    late.save()
+    after = analysis_reports.board_section(start=quarter.start, end=quarter.end)["completion"]["submitted"]
+    assert (before, after) == (1, 1)

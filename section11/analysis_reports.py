@@ -145,7 +145,8 @@ def board_section(*, start: datetime.date, end: datetime.date) -> dict:
     headlines = []
     if done["total"] and done["rate"] < 100:
         headlines.append(f"Section 11 ({cycle.name}): {done['submitted']} of {done['total']} agencies have "
-                         f"submitted their self-assessment" + (f"; {done['late']} are late." if done["late"] else "."))
+                         f"submitted their self-assessment"
+                         + (f"; {done['late']} {'is' if done['late'] == 1 else 'are'} late." if done["late"] else "."))
     if context["actions"]["overdue"]:
         headlines.append(f"{context['actions']['overdue']} Section 11 improvement actions are overdue.")
     context["headlines"] = headlines

@@ -94,12 +94,13 @@ def export_run(*, export_id: int) -> ReportExport | None:
 
 
 def _email_requester(export: ReportExport) -> None:
-    """Tell the person who asked that their report is ready (they may have closed the page)."""
+    """Tell the person who asked that their report is ready, or could not be made (they may have closed the page)."""
     person = export.requested_by
     if person is None or not person.is_active or not person.email:
         return
+    outcome = "is ready" if export.status == ReportExport.Status.READY else "could not be made"
     enqueue_email(
-        to=person.email, subject=f"Your report is ready: {export_title(export.kind)}", template="export_ready",
+        to=person.email, subject=f"Your report {outcome}: {export_title(export.kind)}", template="export_ready",
         context={"person": person, "export": export, "title": export_title(export.kind),
                  "link": settings.SITE_URL + export.get_absolute_url()},
         key=f"export-ready:{export.pk}",

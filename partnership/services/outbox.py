@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from partnership.models import EmailMessage, OutboxMessage
@@ -45,7 +46,7 @@ def enqueue_email(*, to: str, subject: str, template: str, context: dict, key: s
         "SERVICE_NAME": settings.SERVICE_NAME,
         "SUPPORT_EMAIL": settings.SUPPORT_EMAIL,
     }
-    body_text = render_to_string(f"emails/{template}.txt", context)
+    body_text = render_text(f"emails/{template}.txt", context)
     try:
         body_html = render_to_string(f"emails/{template}.html", context)
     except Exception:  # noqa: BLE001 - an HTML body is optional
@@ -59,6 +60,11 @@ def enqueue_email(*, to: str, subject: str, template: str, context: dict, key: s
         return None
     enqueue_task("partnership.deliver_email", dedup_key=f"email:{key}", email_id=email.pk)
     return email
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text body: no HTML escaping ("child's", not "child&#x27;s"); it is never shown as HTML."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
 def relay_outbox(*, ids: list[int] | None = None, limit: int = 200) -> int:

@@ -257,3 +257,16 @@ def test_scheduled_relay_task_publishes_pending_emails():
     queue_email()
     assert tasks.relay_outbox.apply().get() == 1
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_plain_text_bodies_are_not_html_escaped_and_html_bodies_are():
+    email = outbox.enqueue_email(
+        to="someone@example.org", subject="Ready", template="digest",
+        context={"person": {"full_name": "Siobhán O'Neil & <b>Co</b>"}, "groups": [], "today": timezone.localdate(),
+                 "count": 1, "account_link": "http://testserver/account/"},
+        key="escape-test",
+    )
+    assert "Dear Siobhán O'Neil & <b>Co</b>," in email.body_text
+    assert "&#x27;" not in email.body_text and "&amp;" not in email.body_text
+    assert "Siobhán O&#x27;Neil &amp; &lt;b&gt;Co&lt;/b&gt;" in email.body_html

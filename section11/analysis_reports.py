@@ -144,7 +144,7 @@ def board_section(*, start: datetime.date, end: datetime.date) -> dict:
     done = context["completion"]
     headlines = []
     if done["total"] and done["rate"] < 100:
-        headlines.append(f"Section 11 ({cycle.name}): {done['submitted']} of {done['total']} agencies have "
+        headlines.append(f"{cycle.name}: {done['submitted']} of {done['total']} agencies have "
                          f"submitted their self-assessment"
                          + (f"; {done['late']} {'is' if done['late'] == 1 else 'are'} late." if done["late"] else "."))
     if context["actions"]["overdue"]:

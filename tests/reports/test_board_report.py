@@ -364,7 +364,7 @@ def test_section11_headline_counts_late_returns_in_good_english(board_data):
 
     quarter = board_data.quarter
     [line] = analysis_reports.board_section(start=quarter.start, end=quarter.end)["headlines"]
-    assert line == ("Section 11 (Section 11 board test cycle): 1 of 2 agencies have submitted their "
+    assert line == ("Section 11 board test cycle: 1 of 2 agencies have submitted their "
                     "self-assessment; 1 is late.")
 
 

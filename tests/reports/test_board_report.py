@@ -38,6 +38,10 @@ NOT_IN_USE = "This part of the service is not in use yet, so there is nothing to
 EARLY = Quarter(2019, 1)  # long before any data the fixtures make
 
 
+# Every test may touch the database: a test selected on its own must still get the test database created.
+pytestmark = pytest.mark.django_db
+
+
 @pytest.fixture(scope="module")
 def pdfs(django_db_setup, django_db_blocker, tmp_path_factory):
     """The last complete quarter's report with data in every built app, and a quarter before any data.
@@ -119,7 +123,8 @@ def test_executive_summary_lifts_the_red_indicator_late_returns_and_overdue_acti
     quarter = pdfs["quarter"]
     assert f"1 indicator rated red in {quarter.label}: {RED_INDICATOR}." in summary
     assert GREEN_INDICATOR not in summary
-    assert "1 of 2 agencies have submitted their self-assessment" in summary
+    assert "Section 11 board test cycle: 1 of 2 agencies have submitted their self-" in summary  # wraps
+    assert "1 is late." in summary
     assert f"Action tracker: 2 of 3 open actions were overdue on {quarter.end:%-d %B %Y}." in summary
     assert "No section reported an exception" not in summary
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from audits.management.commands.load_audit_tools import TOOLS_DIR, load_tool
-from audits.models import (AgencyAudit, AgencyAuditAnswer, Audit, AuditCase, ConsensusGrade, Grade, Programme)
+from audits.models import AgencyAudit, AgencyAuditAnswer, Audit, AuditCase, ConsensusGrade, Grade, Programme
 from tests.factories import AgencyFactory
 
 

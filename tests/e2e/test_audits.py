@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def world(police, programme, tool):
+def world(police, programme, tool):  # noqa: F811
     health = AgencyFactory(name="Community Health Trust")
     audit = make_audit(tool, programme, [police, health], status=Audit.Status.IN_PROGRESS, cases=2,
                        theme="Neglect", meeting_date=datetime.date.today())
@@ -123,7 +123,7 @@ def test_agency_audit_to_consensus_to_report(signed_in_page, world, contributor,
     check(ch, "report", mobile=True)
 
 
-def test_case_reference_refused_in_the_browser(signed_in_page, tool, programme, police, business_unit):
+def test_case_reference_refused_in_the_browser(signed_in_page, tool, programme, police, business_unit):  # noqa: F811
     audit = make_audit(tool, programme, [police], status=Audit.Status.SCOPING, cases=0, theme="Exploitation")
     page = signed_in_page(business_unit)
     page.goto(f"/audits/{audit.pk}/cases/new/")

@@ -24,7 +24,7 @@ def agency_audit(request, pk):
     answers = list(agency_audit.answers.select_related("domain", "grade"))
     grades = list(Grade.objects.filter(tool_id=agency_audit.case.audit.tool_id))
     errors, status = [], 200
-    typed = None
+    typed, missing = None, set()
     if request.method == "POST":
         require(can_edit)
         by_pk = {g.pk: g for g in grades}
@@ -48,6 +48,8 @@ def agency_audit(request, pk):
             agency_audit.refresh_from_db()
         except ServiceError as error:
             errors.append(error.message)
+            if submit:
+                missing = {domain_id for domain_id, values in typed.items() if values["grade"] is None}
         else:
             messages.success(request, "Your agency audit has been submitted. Thank you." if submit
                              else "Your answers have been saved as a draft.")
@@ -57,7 +59,7 @@ def agency_audit(request, pk):
     for answer in answers:
         values = typed.get(answer.domain_id) if typed else None
         rows.append({
-            "answer": answer, "domain": answer.domain,
+            "answer": answer, "domain": answer.domain, "missing": answer.domain_id in missing,
             "grade_id": (values["grade"].pk if values and values["grade"] else None) if typed else answer.grade_id,
             "fields": [{"name": name, "label": label,
                         "value": values[name] if values else getattr(answer, name)} for name, label in FIELDS],

@@ -107,9 +107,21 @@ def test_agency_audit_to_consensus_to_report(signed_in_page, world, contributor,
     bu.get_by_role("button", name="Record that the report is agreed").click()
     expect(bu.locator(".govuk-notification-banner--success")).to_contain_text("report agreed")
 
-    # A case form refusing a name, and the audit set-up form.
+    # Feedback to practitioners, a submitted return read by the business unit, the set-up forms, home.
+    bu.goto(f"/audits/cases/{case.pk}/")
+    bu.get_by_role("link", name="Record feedback given to practitioners").click()
+    check(bu, "feedback-form")
+    fill_date(bu, "given_on", datetime.date.today())
+    bu.get_by_role("button", name="Save").click()
+    expect(bu.locator(".govuk-notification-banner--success")).to_contain_text("feedback has been recorded")
+    bu.goto(f"/audits/agency-audits/{AgencyAudit.objects.filter(case=case).first().pk}/")
+    check(bu, "agency-audit-read-only")
     bu.goto(f"/audits/programmes/{audit.programme_id}/audits/new/")
     check(bu, "audit-form")
+    bu.goto("/audits/programmes/new/")
+    check(bu, "programme-form")
+    bu.goto("/")
+    check(bu, "home-business-unit")
 
     # The chair reads the programme and the report, never a case.
     ch = signed_in_page(chair)

@@ -9,17 +9,20 @@ from partnership.services.reminders import DueItem, item_key
 
 from . import access
 from .models import AgencyAudit, Audit, ImmediateConcern
-from .services.concerns import acknowledge_by
+from .services.concerns import acknowledge_by, closures_for
 
-WINDOW_DAYS = 14  # agency audits due within this many days are listed
+WINDOW_DAYS = 5  # agency audits due within this many days are listed (and every overdue one)
 
 
 def _stage(due: datetime.date, today: datetime.date) -> str:
-    if due < today:
+    """A few stable stages, so a digest that reminds once per stage does not nag daily: due-in-5 (2 to 5
+    days left), due-in-1, due-today, overdue."""
+    days = (due - today).days
+    if days < 0:
         return "overdue"
-    if due == today:
+    if days == 0:
         return "due-today"
-    return f"due-in-{(due - today).days}"
+    return "due-in-1" if days == 1 else "due-in-5"
 
 
 def due_items(person, today: datetime.date) -> list[DueItem]:
@@ -37,9 +40,11 @@ def due_items(person, today: datetime.date) -> list[DueItem]:
                              title=f"Agency audit for case {aa.case.case_reference} ({aa.case.audit.theme})",
                              url=reverse("audits:agency-audit", args=[aa.pk])))
     if person.has_role(Role.AGENCY_LEAD):
-        for concern in ImmediateConcern.objects.filter(agency_id=person.agency_id, acknowledged_at__isnull=True
-                                                       ).select_related("case"):
-            due = timezone.localtime(acknowledge_by(concern)).date()
+        concerns = list(ImmediateConcern.objects.filter(agency_id=person.agency_id, acknowledged_at__isnull=True
+                                                        ).select_related("case"))
+        closures = closures_for(concerns)
+        for concern in concerns:
+            due = timezone.localtime(acknowledge_by(concern, closures=closures)).date()
             items.append(DueItem(key=item_key(concern), stage=_stage(due, today), due=due, statutory=True,
                                  app="audits", url=reverse("audits:concern-detail", args=[concern.pk]),
                                  title=f"Acknowledge the immediate concern on case {concern.case.case_reference}"))

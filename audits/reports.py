@@ -7,7 +7,7 @@ from partnership import charts
 from partnership.models import Action
 
 from .models import Audit, ConsensusGrade, Finding, ImmediateConcern
-from .services.concerns import acknowledged_in_time
+from .services.concerns import acknowledged_in_time, closures_for
 
 
 def _pct(part: int, whole: int) -> int | None:
@@ -97,7 +97,8 @@ def board_section(*, start: datetime.date, end: datetime.date) -> dict:
     open_actions = Action.objects.open().filter(source_kind=Audit.action_source_kind).count()
     overdue_actions = Action.objects.overdue(end).filter(source_kind=Audit.action_source_kind).count()
     concerns = list(ImmediateConcern.objects.filter(raised_at__date__range=(start, end)))
-    in_time = sum(1 for c in concerns if acknowledged_in_time(c))
+    closures = closures_for(concerns)
+    in_time = sum(1 for c in concerns if acknowledged_in_time(c, closures=closures))
     return {
         "start": start, "end": end, "rows": rows, "open_actions": open_actions, "overdue_actions": overdue_actions,
         "concerns_raised": len(concerns), "concerns_acknowledged": sum(1 for c in concerns if c.acknowledged),

@@ -8,18 +8,33 @@ from partnership.models import Role, User
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
 from partnership.services.reminders import reminder_record
-from partnership.workdays import add_working_days
+from partnership.workdays import add_working_days, closure_days, is_working_day
 
 from .. import access
 from ..models import AuditCase, ImmediateConcern
 from .workflow import agency_leads
 
 
-def acknowledge_by(concern: ImmediateConcern) -> datetime.datetime:
-    """One working day after it was raised, at the same time of day (kernel calendar)."""
+def acknowledge_by(concern: ImmediateConcern, *, closures: frozenset | None = None) -> datetime.datetime:
+    """One working day after it was raised, at the same time of day (kernel calendar).
+
+    Pass `closures` (from `closures_for`) to work out many deadlines without a query each."""
     raised = timezone.localtime(concern.raised_at)
-    day = add_working_days(raised.date(), 1)
+    if closures is None:
+        day = add_working_days(raised.date(), 1)
+    else:
+        day = raised.date() + datetime.timedelta(days=1)
+        while not is_working_day(day, closures=closures):
+            day += datetime.timedelta(days=1)
     return timezone.make_aware(datetime.datetime.combine(day, raised.time().replace(tzinfo=None)))
+
+
+def closures_for(concerns) -> frozenset:
+    """The closure days that can matter to these concerns' deadlines, in one query (none without concerns)."""
+    dates = [timezone.localtime(c.raised_at).date() for c in concerns]
+    if not dates:
+        return frozenset()
+    return closure_days(min(dates), max(dates) + datetime.timedelta(days=30))
 
 
 def _business_unit():
@@ -61,8 +76,8 @@ def concern_acknowledge(*, concern: ImmediateConcern, by, action_taken: str) -> 
     return concern
 
 
-def acknowledged_in_time(concern: ImmediateConcern) -> bool:
-    return concern.acknowledged and concern.acknowledged_at <= acknowledge_by(concern)
+def acknowledged_in_time(concern: ImmediateConcern, *, closures: frozenset | None = None) -> bool:
+    return concern.acknowledged and concern.acknowledged_at <= acknowledge_by(concern, closures=closures)
 
 
 def escalate_concerns(*, now: datetime.datetime | None = None) -> int:

@@ -114,3 +114,21 @@ def test_acknowledged_in_time(concern, agency_lead):
                                                           acknowledged_by=agency_lead, action_taken="x")
     concern.refresh_from_db()
     assert services.acknowledged_in_time(concern)
+
+
+def test_deadlines_with_preloaded_closures_match_and_due_items_queries_are_constant(
+        audit, contributor, police, agency_lead, django_assert_max_num_queries):
+    case = audit.cases.first()
+    made = [services.concern_raise(case=case, agency=police, by=contributor, description=f"Concern {n}")
+            for n in range(3)]
+    raised(made[0], at(2026, 5, 22, 15, 0))
+    raised(made[1], at(2026, 12, 24, 9, 0))
+    ClosureDay.objects.create(date=datetime.date(2026, 12, 29), reason="Office closed")
+    closures = services.closures_for(made)
+    for concern in made:
+        concern.refresh_from_db()
+        assert services.acknowledge_by(concern, closures=closures) == services.acknowledge_by(concern)
+    assert services.acknowledge_by(made[1]) == at(2026, 12, 30, 9, 0)  # Christmas, Boxing Day (Mon), closure
+    agency_lead.role_set  # noqa: B018 - read once per request in real life
+    with django_assert_max_num_queries(3):
+        assert len(due_items(agency_lead, datetime.date(2026, 12, 24))) == 3 + 2

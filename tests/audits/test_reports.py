@@ -83,7 +83,9 @@ def test_board_section_renders_into_a_pdf(met, audit, contributor, police):
 def test_due_items_for_an_agency_auditor(audit, contributor, outsider, business_unit):
     due = audit.agency_audits_due
     items = due_items(contributor, due - datetime.timedelta(days=3))
-    assert len(items) == 2 and {i.stage for i in items} == {"due-in-3"}
+    assert len(items) == 2 and {i.stage for i in items} == {"due-in-5"}
+    assert due_items(contributor, due - datetime.timedelta(days=6)) == []  # not yet
+    assert {i.stage for i in due_items(contributor, due - datetime.timedelta(days=1))} == {"due-in-1"}
     assert items[0].title.startswith("Agency audit for case MA-")
     assert {i.stage for i in due_items(contributor, due)} == {"due-today"}
     assert {i.stage for i in due_items(contributor, due + datetime.timedelta(days=1))} == {"overdue"}

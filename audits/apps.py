@@ -6,4 +6,4 @@ class AuditsConfig(AppConfig):
     verbose_name = "Multi-agency audits"
 
     def ready(self):
-        from audits import tasks  # noqa: F401 - registers the tasks
+        from audits import reports, tasks  # noqa: F401 - registers the report export and the tasks

@@ -5,6 +5,8 @@ from django.db.models import Q
 
 from partnership import charts
 from partnership.models import Action
+from partnership.pdf import render_pdf
+from partnership.services.exports import register_export
 
 from .models import Audit, ConsensusGrade, Finding, ImmediateConcern
 from .services.concerns import acknowledged_in_time, closures_for
@@ -105,3 +107,15 @@ def board_section(*, start: datetime.date, end: datetime.date) -> dict:
         "concerns_in_time": in_time,
         "has_data": bool(rows or concerns or open_actions),
     }
+
+
+EXPORT_KIND = "audits-report"
+
+
+@register_export(EXPORT_KIND, title="Multi-agency audit report (PDF)")
+def report_pdf(parameters: dict) -> tuple[str, bytes]:
+    """The report PDF, made in the background (the report page also offers it directly: it is a few pages)."""
+    from django.utils.text import slugify
+
+    audit = Audit.objects.select_related("programme", "tool").get(pk=parameters["audit_id"])
+    return f"audit-report-{slugify(audit.theme)}.pdf", render_pdf("audits/pdf/report.html", report_context(audit))

@@ -2,13 +2,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import path
-from django.utils.text import slugify
 
 from partnership.access import require
-from partnership.pdf import pdf_response, render_pdf
+from partnership.pdf import pdf_response
 
 from .. import access
 from ..reports import report_context
+from ..reports import report_pdf as make_report_pdf
 from .common import audit_or_404
 
 
@@ -23,8 +23,8 @@ def report(request, pk):
 def report_pdf(request, pk):
     audit = audit_or_404(request, pk)
     require(access.can_see_report(request.user, audit))
-    pdf = render_pdf("audits/pdf/report.html", report_context(audit))
-    return pdf_response(pdf, f"audit-report-{slugify(audit.theme)}.pdf")
+    filename, pdf = make_report_pdf({"audit_id": audit.pk})
+    return pdf_response(pdf, filename)
 
 
 urlpatterns = [

@@ -92,3 +92,12 @@ def test_due_items_for_an_agency_auditor(audit, contributor, outsider, business_
     assert due_items(outsider, due) == [] and due_items(business_unit, due) == []
     submit_all(audit)
     assert due_items(contributor, due) == []
+
+
+def test_report_is_a_registered_export(met, business_unit):
+    from partnership.services.exports import export_kinds, export_request, export_run
+
+    assert "audits-report" in export_kinds()
+    export = export_request(kind="audits-report", parameters={"audit_id": met.pk}, by=business_unit)
+    export = export_run(export_id=export.pk)
+    assert export.status == "ready" and "6 of 8 cases good or better" in pdf_text(export.file.read())

@@ -20,10 +20,10 @@ def case_reference_problem(value: str) -> str | None:
     if not text:
         return f"Enter the case reference. {HOW}"
     if DATE_LIKE.search(text):
-        return ("This looks like a date, which could be a child's date of birth. Never record dates of birth: "
+        return ("This looks like a date, which could be a child's date of birth. Never record dates of birth. "
                 f"{HOW}")
     if NAME_LIKE.search(text) or not any(ch.isdigit() for ch in text):
-        return ("This looks like a name. Children must never be named in the audit: "
+        return ("This looks like a name. Children must never be named in the audit. "
                 f"{HOW} A reference has capital letters, then numbers, joined by hyphens.")
     if not REFERENCE.match(text):
         return ("Enter the reference in the partnership's format: capital letters, then numbers, joined by "

@@ -38,20 +38,24 @@ class AuditForm(GDSForm, forms.ModelForm):
     class Meta:
         model = Audit
         fields = ["theme", "question", "terms_of_reference", "prompted_by", "priority", "sample_criteria",
-                  "agencies", "tool", "follow_up_of", "inspection_mode"]
+                  "agencies", "tool", "follow_up_of", "inspection_mode", "journey_stages", "inspection_criteria"]
         labels = {"theme": "Theme", "question": "The question the audit asks", "priority": "Partnership priority",
                   "prompted_by": "What prompted it (reviews, inspection findings, data)",
                   "follow_up_of": "Follow-up of an earlier audit (optional)", "tool": "Audit tool",
                   "agencies": "Agencies taking part", "sample_criteria": "Sample criteria"}
         widgets = {"agencies": forms.CheckboxSelectMultiple, "question": forms.Textarea(attrs=TEXT),
                    "terms_of_reference": forms.Textarea(attrs={"rows": 5}), "prompted_by": forms.Textarea(attrs=TEXT),
-                   "sample_criteria": forms.Textarea(attrs=TEXT)}
+                   "sample_criteria": forms.Textarea(attrs=TEXT), "journey_stages": forms.CheckboxSelectMultiple,
+                   "inspection_criteria": forms.SelectMultiple(attrs={"size": 6})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agencies"].queryset = Agency.objects.active()
         self.fields["agencies"].required = False
         self.fields["tool"].queryset = AuditTool.objects.filter(active=True)
+        self.fields["journey_stages"].label = "Stages of the child's journey (optional)"
+        self.fields["inspection_criteria"].label = "Inspection criteria (optional)"
+        self.fields["inspection_criteria"].queryset = Criterion.objects.select_related("framework")
         self.fields["priority"].queryset = Priority.objects.all()
         others = Audit.objects.order_by("-pk")
         if self.instance.pk:
@@ -67,7 +71,9 @@ class AuditForm(GDSForm, forms.ModelForm):
             Field.textarea("prompted_by", rows=3), Field.select("priority"), Field.textarea("sample_criteria", rows=3),
             Field.checkboxes("agencies", small=True, legend_size=Size.SMALL), Field.select("tool"),
             Field("planned_month"), Field("agency_audits_due"), Field("meeting_date"), Field.select("follow_up_of"),
-            Field.checkbox("inspection_mode", small=True), "version",
+            Field.checkbox("inspection_mode", small=True),
+            Field.checkboxes("journey_stages", small=True, legend_size=Size.SMALL), Field("inspection_criteria"),
+            "version",
         )
 
     def values(self) -> dict:

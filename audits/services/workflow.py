@@ -52,7 +52,8 @@ def audit_create(*, by, agencies=(), journey_stages=(), inspection_criteria=(), 
 
 
 @transaction.atomic
-def audit_update(*, audit: Audit, by, expected_version: int, agencies=None, **values) -> Audit:
+def audit_update(*, audit: Audit, by, expected_version: int, agencies=None, journey_stages=None,
+                 inspection_criteria=None, **values) -> Audit:
     _need(by)
     if audit.status == S.CLOSED:
         raise ServiceError("This audit is closed and can no longer be changed.")
@@ -65,8 +66,10 @@ def audit_update(*, audit: Audit, by, expected_version: int, agencies=None, **va
             raise ValueError(name)
         setattr(audit, name, value)
     save_versioned(audit, expected_version=expected_version, fields=[f for f in values], by=by)
-    if agencies is not None:
-        audit.agencies.set(agencies)
+    for name, chosen in (("agencies", agencies), ("journey_stages", journey_stages),
+                         ("inspection_criteria", inspection_criteria)):
+        if chosen is not None:
+            getattr(audit, name).set(chosen)
     return audit
 
 

@@ -49,9 +49,8 @@ def audit_edit(request, pk):
     if request.method == "POST":
         if form.is_valid():
             values = form.values()
-            agencies = values.pop("agencies")
             try:
-                workflow.audit_update(audit=audit, by=request.user, agencies=agencies,
+                workflow.audit_update(audit=audit, by=request.user,
                                       expected_version=form.cleaned_data.get("version") or 0, **values)
             except ServiceError as error:
                 form.add_service_error(error)

@@ -3,6 +3,7 @@ import pytest
 from django.urls import reverse
 
 from audits.models import Audit, Programme
+from partnership.models import JourneyStage
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,13 @@ def test_programme_and_audit_set_up_and_edit(tool, police, business_unit, qa_mem
     page = c.get(reverse("audits:programme", args=[programme.pk])).content.decode()
     assert "Parental mental health" in page and "September 2026" in page
     # Two people edit at once: the second save is refused and what they typed is kept.
-    form = {"theme": "Parental mental health and substance misuse", "tool": tool.pk, "version": audit.version}
+
+
+    stage = JourneyStage.objects.first() or JourneyStage.objects.create(code="help", name="Early help", order=1)
+    form = {"theme": "Parental mental health and substance misuse", "tool": tool.pk, "version": audit.version,
+            "journey_stages": [stage.pk]}
     assert c.post(reverse("audits:audit-edit", args=[audit.pk]), form).status_code == 302
+    assert list(audit.journey_stages.all()) == [stage] and not audit.agencies.exists()
     stale = {**form, "theme": "Something else"}
     r = client_for(qa_member).post(reverse("audits:audit-edit", args=[audit.pk]), stale)
     assert r.status_code == 400 and "Someone else changed this record" in r.content.decode()

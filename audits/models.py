@@ -1,1 +1,297 @@
-"""Multi-agency audits: models arrive with this app's issue (see the issue tracker)."""
+"""Multi-agency case audits: the yearly programme, thematic audits, cases, agency returns, consensus, learning.
+
+Children are never named: a case is a partnership reference (validated in `validators.py`) and an age band.
+"""
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from partnership.models import ActionSource, Agency, Tagged
+from partnership.models.base import TimeStampedModel, VersionedModel
+
+from .validators import validate_case_reference
+
+
+class Programme(TimeStampedModel):
+    year = models.CharField(max_length=7, unique=True, help_text="For example, 2025-26")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"Audit programme {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("audits:programme", args=[self.pk])
+
+
+# --- The audit tool (data, loaded from audits/tools/*.yaml)
+class AuditTool(models.Model):
+    slug = models.SlugField(max_length=60)
+    version = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [models.UniqueConstraint(fields=["slug", "version"], name="audit_tool_slug_version")]
+
+    def __str__(self):
+        return f"{self.name} (version {self.version})"
+
+
+class ToolDomain(models.Model):
+    tool = models.ForeignKey(AuditTool, on_delete=models.CASCADE, related_name="domains")
+    code = models.SlugField(max_length=60)
+    order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    prompts = models.TextField(blank=True, help_text="One prompt a line.")
+    is_overall = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["tool", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["tool", "code"], name="audit_domain_tool_code")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def prompt_list(self) -> list[str]:
+        return [line.strip() for line in self.prompts.splitlines() if line.strip()]
+
+
+class Grade(models.Model):
+    tool = models.ForeignKey(AuditTool, on_delete=models.CASCADE, related_name="grades")
+    code = models.SlugField(max_length=40)
+    label = models.CharField(max_length=80)
+    score = models.PositiveSmallIntegerField()
+    order = models.PositiveIntegerField(default=0)
+    good_or_better = models.BooleanField(default=False)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["tool", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["tool", "code"], name="audit_grade_tool_code")]
+
+    def __str__(self):
+        return self.label
+
+
+# --- A thematic audit
+class Audit(TimeStampedModel, VersionedModel, Tagged, ActionSource):
+    action_source_kind = "audit"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        SCOPING = "scoping", "Scoping"
+        IN_PROGRESS = "in_progress", "Agency audits in progress"
+        MEETING = "meeting", "Audit meeting"
+        DRAFTING = "drafting", "Report drafting"
+        AGREED = "agreed", "Report agreed"
+        MONITORED = "monitored", "Actions monitored"
+        CLOSED = "closed", "Closed"
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="audits")
+    theme = models.CharField(max_length=200)
+    question = models.TextField(blank=True, help_text="The question the audit asks.")
+    terms_of_reference = models.TextField(blank=True)
+    prompted_by = models.TextField(blank=True, help_text="The reviews, inspection findings or data that prompted it.")
+    priority = models.ForeignKey("partnership.Priority", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    sample_criteria = models.TextField(blank=True)
+    agencies = models.ManyToManyField(Agency, blank=True, related_name="+")
+    tool = models.ForeignKey(AuditTool, on_delete=models.PROTECT, related_name="audits")
+    planned_month = models.DateField(null=True, blank=True, help_text="The first day of the planned month.")
+    agency_audits_due = models.DateField(null=True, blank=True)
+    meeting_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    follow_up_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="follow_ups")
+    inspection_mode = models.BooleanField("Inspection (JTAI) mode", default=False)
+    summary = models.TextField(blank=True, help_text="The chair's summary for the report.")
+    report_agreed_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[])
+
+    class Meta:
+        ordering = ["planned_month", "pk"]
+
+    def __str__(self):
+        return self.theme
+
+    def get_absolute_url(self):
+        return reverse("audits:audit-detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"MAA-{self.pk:03d}"
+
+
+class AuditCase(TimeStampedModel):
+    class AgeBand(models.TextChoices):
+        UNBORN = "unborn", "Unborn"
+        UNDER_3 = "0-2", "0 to 2"
+        AGE_3_5 = "3-5", "3 to 5"
+        AGE_6_10 = "6-10", "6 to 10"
+        AGE_11_15 = "11-15", "11 to 15"
+        AGE_16_17 = "16-17", "16 to 17"
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="cases")
+    case_reference = models.CharField(max_length=30, validators=[validate_case_reference])
+    age_band = models.CharField(max_length=10, choices=AgeBand.choices)
+    agencies = models.ManyToManyField(Agency, related_name="+")
+    named_by_inspectors = models.BooleanField(default=False)
+    discussion_notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["case_reference"]
+        constraints = [models.UniqueConstraint(fields=["audit", "case_reference"], name="audit_case_unique_ref")]
+
+    def __str__(self):
+        return self.case_reference
+
+    def get_absolute_url(self):
+        return reverse("audits:case-detail", args=[self.pk])
+
+
+class AgencyAudit(TimeStampedModel, VersionedModel):
+    """One agency's single-agency audit of one case: a grade and notes per domain of the tool."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    case = models.ForeignKey(AuditCase, on_delete=models.CASCADE, related_name="agency_audits")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    auditor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case", "agency__name"]
+        constraints = [models.UniqueConstraint(fields=["case", "agency"], name="agency_audit_case_agency")]
+
+    def __str__(self):
+        return f"{self.agency} audit of {self.case}"
+
+    def get_absolute_url(self):
+        return reverse("audits:agency-audit", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class AgencyAuditAnswer(models.Model):
+    agency_audit = models.ForeignKey(AgencyAudit, on_delete=models.CASCADE, related_name="answers")
+    domain = models.ForeignKey(ToolDomain, on_delete=models.PROTECT, related_name="+")
+    grade = models.ForeignKey(Grade, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    good_practice = models.TextField(blank=True)
+    areas_for_development = models.TextField(blank=True)
+    recommendations = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["domain__order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["agency_audit", "domain"], name="agency_answer_domain")]
+
+    def __str__(self):
+        return f"{self.agency_audit}: {self.domain}"
+
+
+class ImmediateConcern(TimeStampedModel):
+    """A child may be unsafe now: routed to the responsible agency at once, and must be acknowledged."""
+
+    case = models.ForeignKey(AuditCase, on_delete=models.CASCADE, related_name="concerns")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+",
+                               verbose_name="responsible agency")
+    description = models.TextField()
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    raised_at = models.DateTimeField()
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    action_taken = models.TextField(blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self):
+        return f"Immediate concern on {self.case}"
+
+    def get_absolute_url(self):
+        return reverse("audits:concern-detail", args=[self.pk])
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+
+class Meeting(TimeStampedModel):
+    audit = models.OneToOneField(Audit, on_delete=models.CASCADE, related_name="meeting")
+    held_on = models.DateField()
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    attending_agencies = models.ManyToManyField(Agency, blank=True, related_name="+")
+    notes = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"Audit meeting for {self.audit}"
+
+
+class ConsensusGrade(models.Model):
+    case = models.ForeignKey(AuditCase, on_delete=models.CASCADE, related_name="consensus")
+    domain = models.ForeignKey(ToolDomain, on_delete=models.PROTECT, related_name="+")
+    grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["domain__order"]
+        constraints = [models.UniqueConstraint(fields=["case", "domain"], name="consensus_case_domain")]
+
+    def __str__(self):
+        return f"{self.case}: {self.domain} {self.grade}"
+
+
+class Finding(TimeStampedModel, Tagged):
+    class Kind(models.TextChoices):
+        STRENGTH = "strength", "Strength"
+        DEVELOPMENT = "development", "Area for development"
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    theme = models.CharField(max_length=120, help_text="Findings are grouped by theme in the report.")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["theme", "kind", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.theme}"
+
+
+class Recommendation(TimeStampedModel):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="recommendations")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class PractitionerFeedback(TimeStampedModel):
+    case = models.ForeignKey(AuditCase, on_delete=models.CASCADE, related_name="feedback")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    given_on = models.DateField()
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]

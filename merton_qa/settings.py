@@ -217,7 +217,10 @@ CELERY_BEAT_SCHEDULE = {
     "section11-delete-stale-imports": {
         "task": "section11.delete_stale_imports", "schedule": crontab(hour=3, minute=30),
     },
+    "audits-escalate-concerns": {"task": "audits.escalate_concerns", "schedule": crontab(minute="*/15")},
 }
+# Multi-agency audits: working days agencies get to audit the children inspectors name (JTAI mode).
+AUDITS_INSPECTION_WORKING_DAYS = env.int("AUDITS_INSPECTION_WORKING_DAYS", default=5)
 
 # --- Security (production defaults; the demo runs on http://127.0.0.1)
 SECURE_PRODUCTION = not DEBUG and not TESTING

@@ -1,0 +1,145 @@
+"""Invented multi-agency audit demo data: a 2025-26 programme with audits in four states (closed with a report
+and following up a 2024-25 audit, at the meeting, agency audits outstanding, planned) and an acknowledged
+immediate concern. Case references are invented. Called by `manage.py seed_demo`; idempotent."""
+import datetime
+import random
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from partnership.services.actions import action_create
+
+from .models import (
+    AgencyAudit,
+    AgencyAuditAnswer,
+    Audit,
+    AuditCase,
+    AuditTool,
+    ConsensusGrade,
+    Finding,
+    ImmediateConcern,
+    Meeting,
+    PractitionerFeedback,
+    Programme,
+    Recommendation,
+)
+
+S = Audit.Status
+AGE_BANDS = ["0-2", "3-5", "6-10", "11-15", "16-17", "unborn"]
+GOOD_PRACTICE = ["Home visits were frequent and the child was seen alone.",
+                 "The health visitor shared concerns promptly with children's social care.",
+                 "The plan was clear and reviewed on time."]
+DEVELOPMENT = ["Fathers and other men in the household were not assessed.",
+               "Chronologies were not shared between agencies.",
+               "Drift between review meetings: actions were carried over without challenge."]
+
+
+def _audit(programme, tool, theme, status, agencies, *, cases, grades_for, rng, **extra) -> Audit:
+    audit = Audit.objects.create(programme=programme, tool=tool, theme=theme, status=status, **extra)
+    audit.agencies.set(agencies)
+    domains = list(tool.domains.all())
+    grades = {g.code: g for g in tool.grades.all()}
+    year = programme.year[:4]
+    for n in range(1, cases + 1):
+        case = AuditCase.objects.create(audit=audit, case_reference=f"MA-{year}-{audit.pk:02d}{n:02d}",
+                                        age_band=AGE_BANDS[(n + audit.pk) % len(AGE_BANDS)])
+        involved = [a for i, a in enumerate(agencies) if (i + n) % 4 != 3]
+        case.agencies.set(involved)
+        if status in (S.PLANNED, S.SCOPING):
+            continue
+        overall = grades_for(n)
+        for i, agency in enumerate(involved):
+            submitted = status != S.IN_PROGRESS or (n + i) % 3 != 0
+            aa = AgencyAudit.objects.create(
+                case=case, agency=agency, status="submitted" if submitted else "draft",
+                submitted_at=timezone.now() - datetime.timedelta(days=rng.randint(3, 40)) if submitted else None)
+            AgencyAuditAnswer.objects.bulk_create([AgencyAuditAnswer(
+                agency_audit=aa, domain=d, grade=grades[rng.choice([overall, overall, "good", "requires-improvement"])]
+                if submitted else None,
+                good_practice=rng.choice(GOOD_PRACTICE) if submitted else "",
+                areas_for_development=rng.choice(DEVELOPMENT) if submitted else "") for d in domains])
+        if status not in (S.IN_PROGRESS,) and not (status == S.MEETING and n > cases // 2):
+            ConsensusGrade.objects.bulk_create([ConsensusGrade(
+                case=case, domain=d, grade=grades[overall if d.is_overall or rng.random() < 0.6
+                                                  else rng.choice(["good", "requires-improvement"])])
+                for d in domains])
+    return audit
+
+
+def seed(*, stdout, people: dict, agencies: dict) -> None:
+    call_command("load_audit_tools", stdout=stdout)
+    if Programme.objects.filter(year="2025-26").exists():
+        stdout.write("Audit demo data already present.")
+        return
+    tool = AuditTool.objects.get(slug="general", version="2025")
+    manager, chair = people["manager@example.org"], people["chair@example.org"]
+    police_lead, police_contributor = people["lead@police.example.org"], people["contributor@police.example.org"]
+    rng = random.Random(2025)
+    today = timezone.localdate()
+    core = [agencies[k] for k in ("Merton Children's Services", "Met Police SW BCU", "SWL ICB", "CLCH",
+                                  "Merton Education", "Safe Homes")]
+    earlier_programme = Programme.objects.create(year="2024-25")
+    programme = Programme.objects.create(year="2025-26", notes="Agreed by the QA subgroup in March 2025. Themes "
+                                         "follow the partnership's priorities and the 2024 rapid reviews.")
+    earlier = _audit(earlier_programme, tool, "Neglect", S.CLOSED, core[:4], cases=6, rng=rng,
+                     grades_for=lambda n: "requires-improvement" if n % 2 else "good",
+                     question="How well do agencies recognise and respond to neglect?",
+                     planned_month=datetime.date(2024, 6, 1), meeting_date=datetime.date(2024, 7, 18),
+                     report_agreed_on=datetime.date(2024, 9, 5), closed_on=datetime.date(2025, 3, 31),
+                     summary="Neglect was recognised late in half the cases.")
+    Finding.objects.create(audit=earlier, kind="development", theme="Recognition",
+                           text="Cumulative neglect was not recognised until a crisis.")
+    closed = _audit(programme, tool, "Neglect: follow-up", S.CLOSED, core[:4], cases=6, rng=rng,
+                    grades_for=lambda n: "requires-improvement" if n == 3 else ("outstanding" if n == 1 else "good"),
+                    follow_up_of=earlier, priority=None,
+                    question="Did the neglect toolkit change how early neglect is recognised?",
+                    terms_of_reference="Six children on child in need or child protection plans for neglect, "
+                    "opened in the last year. Every involved agency audits its own records.",
+                    sample_criteria="Plans for neglect opened April to September 2025; ages 0 to 10.",
+                    planned_month=datetime.date(2025, 6, 1), agency_audits_due=datetime.date(2025, 7, 4),
+                    meeting_date=datetime.date(2025, 7, 17), report_agreed_on=datetime.date(2025, 9, 4),
+                    summary="Five of the six children were helped well. Neglect is now recognised earlier, and "
+                    "the toolkit is used by health visitors and schools. Fathers are still too often invisible.")
+    Meeting.objects.create(audit=closed, held_on=closed.meeting_date, notes="All four agencies attended.")
+    for kind, theme, text in [
+        ("strength", "Recognition of neglect", "The neglect toolkit was used in five of six cases."),
+        ("strength", "Voice of the child", "Children's daily lives were described in their own words."),
+        ("development", "Fathers", "Fathers and other men in the household were rarely assessed."),
+    ]:
+        Finding.objects.create(audit=closed, kind=kind, theme=theme, text=text)
+    Recommendation.objects.create(audit=closed, text="Every assessment names and assesses the adults who care "
+                                  "for the child, including fathers.")
+    for case in closed.cases.all()[:4]:
+        PractitionerFeedback.objects.create(case=case, given_on=datetime.date(2025, 7, 25), given_by=manager)
+    action = action_create(by=manager, title="Include fathers in neglect assessments",
+                           description="Update the assessment template; audit ten assessments in six months.",
+                           owner_agency=core[0], due_date=today + datetime.timedelta(days=60), source=closed,
+                           status="agreed")
+    action.status, action.completion_evidence, action.impact_evidence = "closed", "Template updated.", "8 of 10."
+    action.save()
+
+    meeting = _audit(programme, tool, "Domestic abuse and the voice of the child", S.MEETING, core, cases=6, rng=rng,
+                     grades_for=lambda n: "good" if n % 3 else "requires-improvement",
+                     question="Do we hear and act on what children living with domestic abuse tell us?",
+                     planned_month=datetime.date(2025, 10, 1), agency_audits_due=today - datetime.timedelta(days=20),
+                     meeting_date=today - datetime.timedelta(days=2))
+    Meeting.objects.create(audit=meeting, held_on=meeting.meeting_date, notes="Cases 1 to 3 discussed; "
+                           "cases 4 to 6 at the reconvened meeting.")
+
+    progress = _audit(programme, tool, "Child exploitation", S.IN_PROGRESS, core[:5], cases=5, rng=rng,
+                      grades_for=lambda n: "good",
+                      question="How well do agencies identify and disrupt the exploitation of adolescents?",
+                      planned_month=datetime.date(2026, 1, 1), agency_audits_due=today + datetime.timedelta(days=9),
+                      meeting_date=today + datetime.timedelta(days=24))
+    case = progress.cases.filter(agencies=core[1]).first()
+    ImmediateConcern.objects.create(
+        case=case, agency=core[1], raised_by=police_contributor,
+        raised_at=timezone.now() - datetime.timedelta(days=6),
+        description="Recent missing episodes were not linked to intelligence about an older associate.",
+        acknowledged_by=police_lead, acknowledged_at=timezone.now() - datetime.timedelta(days=6, hours=-3),
+        action_taken="Strategy discussion held the same day; a disruption plan is in place.")
+
+    _audit(programme, tool, "Transition to adulthood", S.PLANNED, [], cases=0, rng=rng, grades_for=lambda n: "good",
+           question="Are young people with care and support needs helped through the move to adult services?",
+           planned_month=datetime.date(2026, 3, 1), prompted_by="Practitioner feedback and a 2025 rapid review.")
+    stdout.write(f"Audit demo data: {Audit.objects.count()} audits; chair {chair.email} can read the reports.")

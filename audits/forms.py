@@ -1,0 +1,210 @@
+"""Forms for the audits app. Input shape only; the rules live in services."""
+from crispy_forms_gds.layout import Field, Size
+from django import forms
+
+from partnership.forms import GDSForm, date_field
+from partnership.models import Agency, Criterion, JourneyStage, Priority, User
+
+from .models import Audit, AuditCase, AuditTool, Finding, Programme
+
+TEXT = {"rows": 3}
+
+
+def _select(qs, label, **kw):
+    return forms.ModelChoiceField(queryset=qs, label=label, **kw)
+
+
+class ProgrammeForm(GDSForm, forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["year", "notes"]
+        labels = {"year": "Year", "notes": "Notes (optional)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].error_messages["required"] = "Enter the year, for example 2025-26"
+        self.fields["year"].error_messages["unique"] = "There is already a programme for that year"
+        self.setup_helper(Field.text("year", field_width=10), Field.textarea("notes", rows=3))
+
+
+class AuditForm(GDSForm, forms.ModelForm):
+    planned_month = date_field("Planned month", help_text="Any day in the month, for example 1 3 2026",
+                               required=False)
+    agency_audits_due = date_field("Agency audits due", required=False,
+                                   help_text="In inspection mode, leave blank for the short deadline.")
+    meeting_date = date_field("Audit meeting date", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Audit
+        fields = ["theme", "question", "terms_of_reference", "prompted_by", "priority", "sample_criteria",
+                  "agencies", "tool", "follow_up_of", "inspection_mode", "journey_stages", "inspection_criteria"]
+        labels = {"theme": "Theme", "question": "The question the audit asks", "priority": "Partnership priority",
+                  "prompted_by": "What prompted it (reviews, inspection findings, data)",
+                  "follow_up_of": "Follow-up of an earlier audit (optional)", "tool": "Audit tool",
+                  "agencies": "Agencies taking part", "sample_criteria": "Sample criteria"}
+        widgets = {"agencies": forms.CheckboxSelectMultiple, "question": forms.Textarea(attrs=TEXT),
+                   "terms_of_reference": forms.Textarea(attrs={"rows": 5}), "prompted_by": forms.Textarea(attrs=TEXT),
+                   "sample_criteria": forms.Textarea(attrs=TEXT), "journey_stages": forms.CheckboxSelectMultiple,
+                   "inspection_criteria": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = Agency.objects.active()
+        self.fields["agencies"].required = False
+        self.fields["tool"].queryset = AuditTool.objects.filter(active=True)
+        self.fields["journey_stages"].label = "Stages of the child's journey (optional)"
+        self.fields["inspection_criteria"].label = "Inspection criteria (optional)"
+        self.fields["inspection_criteria"].queryset = Criterion.objects.select_related("framework")
+        self.fields["priority"].queryset = Priority.objects.all()
+        others = Audit.objects.order_by("-pk")
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+            self.fields["version"].initial = self.instance.version
+        self.fields["follow_up_of"].queryset = others
+        self.fields["theme"].error_messages["required"] = "Enter the theme of the audit"
+        self.fields["tool"].error_messages["required"] = "Choose the audit tool"
+        self.fields["inspection_mode"].help_text = ("During a joint targeted area inspection: inspectors name the "
+                                                    "children and agencies audit them within a week.")
+        self.setup_helper(
+            Field.text("theme"), Field.textarea("question", rows=3), Field.textarea("terms_of_reference", rows=5),
+            Field.textarea("prompted_by", rows=3), Field.select("priority"), Field.textarea("sample_criteria", rows=3),
+            Field.checkboxes("agencies", small=True, legend_size=Size.SMALL), Field.select("tool"),
+            Field("planned_month"), Field("agency_audits_due"), Field("meeting_date"), Field.select("follow_up_of"),
+            Field.checkbox("inspection_mode", small=True),
+            Field.checkboxes("journey_stages", small=True, legend_size=Size.SMALL), Field("inspection_criteria"),
+            "version",
+        )
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        if data.get("planned_month"):
+            data["planned_month"] = data["planned_month"].replace(day=1)
+        return data
+
+
+class CaseForm(GDSForm, forms.Form):
+    case_reference = forms.CharField(
+        max_length=30, label="Case reference",
+        help_text="The partnership's reference only, for example MA-2026-014. Never a name or a date of birth.",
+        error_messages={"required": "Enter the case reference, for example MA-2026-014"})
+    age_band = forms.ChoiceField(choices=AuditCase.AgeBand.choices, widget=forms.RadioSelect, label="Age band",
+                                 error_messages={"required": "Choose the child's age band"})
+    agencies = forms.ModelMultipleChoiceField(queryset=Agency.objects.none(), widget=forms.CheckboxSelectMultiple,
+                                              label="Agencies involved with the child",
+                                              error_messages={"required": "Choose at least one agency"})
+    named_by_inspectors = forms.BooleanField(required=False, label="Named by the inspectors")
+
+    def __init__(self, *args, audit: Audit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = Agency.objects.active()
+        layout = [Field.text("case_reference", field_width=20),
+                  Field.radios("age_band", small=True, inline=True, legend_size=Size.SMALL),
+                  Field.checkboxes("agencies", small=True, legend_size=Size.SMALL)]
+        if audit.inspection_mode:
+            layout.append(Field.checkbox("named_by_inspectors", small=True))
+        else:
+            del self.fields["named_by_inspectors"]
+        self.setup_helper(*layout)
+
+
+class ConcernForm(GDSForm, forms.Form):
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Responsible agency",
+                                    empty_label="Choose the agency",
+                                    error_messages={"required": "Choose the agency that must act"})
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), max_length=5000, label="Why the child may be unsafe now",
+        help_text="Describe the risk and what you found. Do not name the child or anyone in the family.",
+        error_messages={"required": "Describe why the child may be unsafe now"})
+
+    def __init__(self, *args, case: AuditCase, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = case.agencies.all()
+        self.setup_helper(Field.select("agency"), Field.textarea("description", rows=5))
+
+
+class AcknowledgeForm(GDSForm, forms.Form):
+    action_taken = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
+                                   label="Action your agency has taken",
+                                   error_messages={"required": "Say what action your agency has taken"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper(Field.textarea("action_taken", rows=4))
+
+
+class MeetingForm(GDSForm, forms.Form):
+    held_on = date_field("Date of the meeting")
+    attendees = forms.ModelMultipleChoiceField(queryset=User.objects.none(), required=False,
+                                               widget=forms.CheckboxSelectMultiple, label="People who attended")
+    attending_agencies = forms.ModelMultipleChoiceField(queryset=Agency.objects.none(), required=False,
+                                                        widget=forms.CheckboxSelectMultiple,
+                                                        label="Agencies represented")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False, label="Notes (optional)")
+
+    def __init__(self, *args, audit: Audit, **kwargs):
+        super().__init__(*args, **kwargs)
+        agency_ids = list(audit.agencies.values_list("pk", flat=True))
+        self.fields["attending_agencies"].queryset = Agency.objects.filter(pk__in=agency_ids)
+        self.fields["attendees"].queryset = User.objects.filter(is_active=True).filter(
+            roles__role__in=["business_unit", "qa_member", "chair", "agency_lead", "agency_contributor"]
+        ).distinct().order_by("full_name")
+        self.fields["attendees"].label_from_instance = lambda u: f"{u.full_name}" + (f" ({u.agency})" if u.agency_id
+                                                                                     else "")
+        self.setup_helper(Field("held_on"), Field.checkboxes("attendees", small=True, legend_size=Size.SMALL),
+                          Field.checkboxes("attending_agencies", small=True, legend_size=Size.SMALL),
+                          Field.textarea("notes", rows=5))
+
+
+class FindingForm(GDSForm, forms.Form):
+    kind = forms.ChoiceField(choices=Finding.Kind.choices, widget=forms.RadioSelect, label="Kind of finding",
+                             error_messages={"required": "Choose a strength or an area for development"})
+    theme = forms.CharField(max_length=120, label="Theme", help_text="For example, Voice of the child",
+                            error_messages={"required": "Enter the theme this finding belongs to"})
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Finding",
+                           error_messages={"required": "Describe the finding"})
+    journey_stages = forms.ModelMultipleChoiceField(queryset=JourneyStage.objects.all(), required=False,
+                                                    widget=forms.CheckboxSelectMultiple,
+                                                    label="Stages of the child's journey (optional)")
+    inspection_criteria = forms.ModelMultipleChoiceField(
+        queryset=Criterion.objects.select_related("framework"), required=False, label="Inspection criteria (optional)",
+        widget=forms.SelectMultiple(attrs={"size": 6}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper(Field.radios("kind", small=True, inline=True, legend_size=Size.SMALL), Field.text("theme"),
+                          Field.textarea("text", rows=4),
+                          Field.checkboxes("journey_stages", small=True, legend_size=Size.SMALL),
+                          Field("inspection_criteria"))
+
+
+class RecommendationForm(GDSForm, forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Recommendation",
+                           error_messages={"required": "Enter the recommendation"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper(Field.textarea("text", rows=3))
+
+
+class SummaryForm(GDSForm, forms.Form):
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label="The chair's summary",
+                              error_messages={"required": "Write the summary"})
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper(Field.textarea("summary", rows=8), "version")
+
+
+class FeedbackForm(GDSForm, forms.Form):
+    given_on = date_field("Date feedback was given")
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), required=False, label="Agency (optional)",
+                                    empty_label="All the agencies involved")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Note (optional)")
+
+    def __init__(self, *args, case: AuditCase, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = case.agencies.all()
+        self.setup_helper(Field("given_on"), Field.select("agency"), Field.textarea("note", rows=3))

@@ -1,0 +1,99 @@
+"""The audit meeting and what it produces: consensus grades, findings, recommendations, actions, feedback."""
+from django.db import transaction
+
+from partnership.services.actions import action_create
+from partnership.services.errors import ServiceError
+
+from ..models import Audit, AuditCase, ConsensusGrade, Finding, Grade, Meeting, PractitionerFeedback, Recommendation
+from .workflow import _need
+
+S = Audit.Status
+MEETING_OPEN = (S.MEETING, S.DRAFTING)
+LEARNING_OPEN = (S.MEETING, S.DRAFTING)
+ACTIONS_OPEN = (S.DRAFTING, S.AGREED, S.MONITORED)
+
+
+def _in(audit: Audit, statuses, what: str) -> None:
+    if audit.status not in statuses:
+        labels = " or ".join(S(s).label.lower() for s in statuses)
+        raise ServiceError(f"{what} only while the audit is at the {labels} stage.")
+
+
+@transaction.atomic
+def meeting_save(*, audit: Audit, by, held_on, attendees=(), attending_agencies=(), notes="") -> Meeting:
+    _need(by)
+    _in(audit, MEETING_OPEN, "The meeting can be recorded")
+    meeting, _ = Meeting.objects.update_or_create(audit=audit, defaults={"held_on": held_on, "notes": notes})
+    meeting.attendees.set(attendees)
+    meeting.attending_agencies.set(attending_agencies)
+    if audit.meeting_date != held_on:
+        Audit.objects.filter(pk=audit.pk).update(meeting_date=held_on)
+        audit.meeting_date = held_on
+    return meeting
+
+
+@transaction.atomic
+def consensus_save(*, case: AuditCase, by, grades: dict, notes: dict | None = None, discussion_notes: str = ""
+                   ) -> None:
+    """`grades`: domain id -> Grade or None (left ungraded); `notes`: domain id -> text."""
+    _need(by)
+    _in(case.audit, MEETING_OPEN, "Consensus grades can be recorded")
+    notes = notes or {}
+    domains = {d.pk: d for d in case.audit.tool.domains.all()}
+    for domain_id, grade in grades.items():
+        if domain_id not in domains:
+            raise ServiceError("That domain is not part of this audit tool.")
+        if grade is None:
+            ConsensusGrade.objects.filter(case=case, domain_id=domain_id).delete()
+            continue
+        if not isinstance(grade, Grade) or grade.tool_id != case.audit.tool_id:
+            raise ServiceError("Choose a grade from the audit tool's scale.")
+        ConsensusGrade.objects.update_or_create(case=case, domain_id=domain_id, defaults={
+            "grade": grade, "notes": (notes.get(domain_id) or "").strip()})
+    case.discussion_notes = discussion_notes.strip()
+    case.save(update_fields=["discussion_notes", "updated_at"])
+
+
+@transaction.atomic
+def finding_add(*, audit: Audit, by, kind: str, theme: str, text: str, journey_stages=(), inspection_criteria=()
+                ) -> Finding:
+    _need(by)
+    _in(audit, LEARNING_OPEN, "Findings can be added")
+    if kind not in Finding.Kind.values:
+        raise ServiceError("Choose whether this is a strength or an area for development.", field="kind")
+    finding = Finding.objects.create(audit=audit, kind=kind, theme=theme.strip(), text=text.strip())
+    finding.journey_stages.set(journey_stages)
+    finding.inspection_criteria.set(inspection_criteria)
+    return finding
+
+
+@transaction.atomic
+def finding_delete(*, finding: Finding, by) -> None:
+    _need(by)
+    _in(finding.audit, LEARNING_OPEN, "Findings can be removed")
+    finding.delete()
+
+
+@transaction.atomic
+def recommendation_add(*, audit: Audit, by, text: str) -> Recommendation:
+    _need(by)
+    _in(audit, LEARNING_OPEN, "Recommendations can be added")
+    return Recommendation.objects.create(audit=audit, text=text.strip())
+
+
+@transaction.atomic
+def audit_action_add(*, audit: Audit, by, **values):
+    _need(by)
+    _in(audit, ACTIONS_OPEN, "Actions can be added")
+    return action_create(by=by, source=audit, priority=values.pop("priority", None) or audit.priority, **values)
+
+
+@transaction.atomic
+def feedback_record(*, case: AuditCase, by, given_on, agency=None, note="") -> PractitionerFeedback:
+    _need(by)
+    if case.audit.status in (S.PLANNED, S.SCOPING, S.IN_PROGRESS):
+        raise ServiceError("Feedback to practitioners is recorded after the audit meeting.")
+    if agency is not None and not case.agencies.filter(pk=agency.pk).exists():
+        raise ServiceError("Choose one of the agencies involved with this child.", field="agency")
+    return PractitionerFeedback.objects.create(case=case, given_on=given_on, agency=agency, given_by=by,
+                                               note=note.strip())

@@ -1,0 +1,209 @@
+"""A thematic audit: set up, detail (terms of reference, cases, progress grid, concerns, meeting, findings),
+status transitions (POST-only, refusals explained), reminders and cases."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_http_methods
+
+from partnership.access import require
+from partnership.models import Agency
+from partnership.services.errors import ServiceError
+from partnership.views.mixins import post_only
+
+from .. import access
+from ..forms import AuditForm, CaseForm
+from ..models import AgencyAudit, Audit, AuditCase, Programme
+from ..services import returns as return_services
+from ..services import workflow
+from .common import audit_or_404, case_or_404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_create(request, programme_pk):
+    require(access.can_manage(request.user))
+    programme = get_object_or_404(Programme, pk=programme_pk)
+    form = AuditForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            values = form.values()
+            try:
+                audit = workflow.audit_create(by=request.user, programme=programme, **values)
+            except ServiceError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, f"“{audit.theme}” has been added to the {programme.year} programme.")
+                return redirect(audit)
+        return render(request, "audits/audit_form.html", {"form": form, "programme": programme}, status=400)
+    return render(request, "audits/audit_form.html", {"form": form, "programme": programme})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_edit(request, pk):
+    audit = audit_or_404(request, pk)
+    require(access.can_manage(request.user) and audit.status != Audit.Status.CLOSED)
+    form = AuditForm(request.POST or None, instance=audit)
+    if request.method == "POST":
+        if form.is_valid():
+            values = form.values()
+            try:
+                workflow.audit_update(audit=audit, by=request.user,
+                                      expected_version=form.cleaned_data.get("version") or 0, **values)
+            except ServiceError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, "The audit has been updated.")
+                return redirect(audit)
+        return render(request, "audits/audit_form.html", {"form": form, "audit": audit}, status=400)
+    return render(request, "audits/audit_form.html", {"form": form, "audit": audit})
+
+
+def progress_grid(audit: Audit, user) -> dict:
+    """Cases x agencies: each cell the agency audit (or None when the agency is not involved). Constant queries."""
+    cases = list(access.visible_cases(user).filter(audit=audit).prefetch_related(
+        Prefetch("agencies", queryset=Agency.objects.order_by("name"))))
+    agency_audits = list(access.visible_agency_audits(user).filter(case__audit=audit).select_related(None)
+                         .only("pk", "case_id", "agency_id", "status", "submitted_at"))
+    by_cell = {(a.case_id, a.agency_id): a for a in agency_audits}
+    agencies = {}
+    for case in cases:
+        for agency in case.agencies.all():
+            if access.is_oversight(user) or agency.pk == user.agency_id:
+                agencies[agency.pk] = agency
+    columns = sorted(agencies.values(), key=lambda a: a.display_name.casefold())
+    outstanding = return_services.outstanding_by_agency(audit) if access.is_oversight(user) else {}
+    reminded = return_services.last_reminded(audit, agencies) if access.is_oversight(user) else {}
+    rows = [{"case": c, "cells": [{"agency": a, "involved": a in c.agencies.all(), "aa": by_cell.get((c.pk, a.pk))}
+                                  for a in columns]} for c in cases]
+    summary = [{"agency": a, "outstanding": outstanding.get(a.pk, 0), "reminded": reminded.get(a.pk)}
+               for a in columns]
+    return {"cases": cases, "columns": columns, "grid": rows, "agency_summary": summary,
+            "submitted": sum(1 for a in agency_audits if a.status == AgencyAudit.Status.SUBMITTED),
+            "total": len(agency_audits)}
+
+
+@login_required
+def audit_detail(request, pk):
+    audit = audit_or_404(request, pk)
+    user = request.user
+    context = {"audit": audit, "can_manage": access.can_manage(user), "sees_cases": access.sees_cases(user),
+               "can_see_report": access.can_see_report(user, audit),
+               "participating": list(audit.agencies.all()), "follow_ups": list(audit.follow_ups.all())}
+    if access.sees_cases(user):
+        context.update(progress_grid(audit, user))
+        context["concerns"] = list(access.visible_concerns(user).filter(case__audit=audit))
+    if access.can_manage(user):
+        following = workflow.next_status(audit)
+        if following:
+            context["next"] = {"status": following, "label": workflow.TRANSITION_LABELS[following],
+                               "problems": workflow.transition_problems(audit, following)}
+        context["findings"] = list(audit.findings.all())
+        context["recommendations"] = list(audit.recommendations.all())
+        context["meeting"] = getattr(audit, "meeting", None) if audit.status not in (
+            Audit.Status.PLANNED, Audit.Status.SCOPING, Audit.Status.IN_PROGRESS) else None
+        context["can_add_cases"] = audit.status in workflow.CASES_OPEN
+    return render(request, "audits/audit_detail.html", context)
+
+
+@login_required
+@post_only
+def audit_transition(request, pk):
+    audit = audit_or_404(request, pk)
+    require(access.can_manage(request.user))
+    to = request.POST.get("to", "")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        workflow.audit_transition(audit=audit, to=to, by=request.user, expected_version=version)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The audit is now at the stage: {audit.get_status_display().lower()}.")
+    return redirect(audit)
+
+
+@login_required
+@post_only
+def audit_remind(request, pk, agency_pk):
+    audit = audit_or_404(request, pk)
+    require(access.can_manage(request.user))
+    agency = get_object_or_404(Agency, pk=agency_pk)
+    try:
+        sent = return_services.agency_audits_remind(audit=audit, agency=agency, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        if sent:
+            messages.success(request, f"Reminder sent to {sent} lead{'s' if sent != 1 else ''} at {agency}.")
+        else:
+            messages.info(request, f"{agency}'s leads were already reminded today.")
+    return redirect(audit.get_absolute_url() + "#progress")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_add(request, pk):
+    audit = audit_or_404(request, pk)
+    require(access.can_manage(request.user))
+    form = CaseForm(request.POST or None, audit=audit, initial={"agencies": list(audit.agencies.all())})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                case = workflow.case_add(audit=audit, by=request.user, **form.cleaned_data)
+            except ServiceError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, f"Case {case} has been added.")
+                if "add_another" in request.POST:
+                    return redirect("audits:case-add", audit.pk)
+                return redirect(audit.get_absolute_url() + "#cases")
+        return render(request, "audits/case_form.html", {"form": form, "audit": audit}, status=400)
+    return render(request, "audits/case_form.html", {"form": form, "audit": audit})
+
+
+@login_required
+def case_detail(request, pk):
+    case = case_or_404(request, pk)
+    user = request.user
+    agency_audits = list(access.visible_agency_audits(user).filter(case=case))
+    return render(request, "audits/case_detail.html", {
+        "case": case, "audit": case.audit, "agency_audits": agency_audits,
+        "concerns": list(access.visible_concerns(user).filter(case=case)),
+        "consensus": list(case.consensus.select_related("grade", "domain")) if access.is_oversight(user) else [],
+        "feedback": list(case.feedback.select_related("agency", "given_by")) if access.is_oversight(user) else [],
+        "can_manage": access.can_manage(user), "can_raise": access.can_raise_concern(user, case),
+        "agencies": list(case.agencies.all()),
+    })
+
+
+@login_required
+@post_only
+def case_remove(request, pk):
+    case = case_or_404(request, pk)
+    require(access.can_manage(request.user))
+    audit = case.audit
+    try:
+        workflow.case_remove(case=case, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect(case)
+    messages.success(request, f"Case {case.case_reference} has been removed.")
+    return redirect(audit.get_absolute_url() + "#cases")
+
+
+urlpatterns = [
+    path("programmes/<int:programme_pk>/audits/new/", audit_create, name="audit-create"),
+    path("<int:pk>/", audit_detail, name="audit-detail"),
+    path("<int:pk>/edit/", audit_edit, name="audit-edit"),
+    path("<int:pk>/status/", audit_transition, name="audit-transition"),
+    path("<int:pk>/remind/<int:agency_pk>/", audit_remind, name="audit-remind"),
+    path("<int:pk>/cases/new/", case_add, name="case-add"),
+    path("cases/<int:pk>/", case_detail, name="case-detail"),
+    path("cases/<int:pk>/remove/", case_remove, name="case-remove"),
+]
+_ = AuditCase

@@ -1,0 +1,181 @@
+"""The audit meeting and its outputs: attendees, consensus grades per case, findings, recommendations,
+the chair's summary, actions in the shared tracker, and feedback to practitioners. Business unit and QA."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_http_methods
+
+from partnership.access import require
+from partnership.forms import ActionForm
+from partnership.services.errors import ServiceError, save_versioned
+from partnership.views.mixins import post_only
+
+from .. import access
+from ..forms import FeedbackForm, FindingForm, MeetingForm, RecommendationForm, SummaryForm
+from ..models import AgencyAuditAnswer, Finding, Grade
+from ..services import meeting as services
+from ..services.workflow import consensus_for
+from ..views.common import audit_or_404, case_or_404
+
+
+def _simple(request, *, audit, form, title, template="audits/simple_form.html", save, success, back=None,
+            intro="", extra=None):
+    """GET shows the form; POST validates, calls `save(cleaned_data)`, shows refusals next to the fields."""
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                save(form.cleaned_data)
+            except ServiceError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, success)
+                return redirect(back or audit.get_absolute_url())
+        status = 400
+    else:
+        status = 200
+    return render(request, template, {"form": form, "audit": audit, "title": title, "intro": intro,
+                                      "back": back or audit.get_absolute_url(), **(extra or {})}, status=status)
+
+
+def _manager_audit(request, pk):
+    audit = audit_or_404(request, pk)
+    require(access.can_manage(request.user))
+    return audit
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, pk):
+    audit = _manager_audit(request, pk)
+    meeting = getattr(audit, "meeting", None)
+    initial = ({"held_on": meeting.held_on, "attendees": list(meeting.attendees.all()), "notes": meeting.notes,
+                "attending_agencies": list(meeting.attending_agencies.all())} if meeting
+               else {"held_on": audit.meeting_date, "attending_agencies": list(audit.agencies.all())})
+    form = MeetingForm(request.POST or None, audit=audit, initial=initial)
+    return _simple(request, audit=audit, form=form, title="The audit meeting",
+                   intro="Who attended and what was discussed. Consensus grades are recorded case by case.",
+                   save=lambda d: services.meeting_save(audit=audit, by=request.user, **d),
+                   success="The meeting has been recorded.", back=audit.get_absolute_url() + "#meeting")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consensus_edit(request, pk):
+    case = case_or_404(request, pk)
+    require(access.can_manage(request.user))
+    audit = case.audit
+    domains = list(audit.tool.domains.all())
+    grades = list(Grade.objects.filter(tool_id=audit.tool_id))
+    current = consensus_for(case)
+    agency_grades: dict[int, list] = {}
+    for answer in (AgencyAuditAnswer.objects.filter(agency_audit__case=case, agency_audit__status="submitted")
+                   .select_related("grade", "agency_audit__agency").order_by("agency_audit__agency__name")):
+        agency_grades.setdefault(answer.domain_id, []).append(answer)
+    errors, status, typed = [], 200, None
+    if request.method == "POST":
+        by_pk = {g.pk: g for g in grades}
+        typed = {d.pk: (by_pk.get(int(v)) if (v := request.POST.get(f"grade-{d.pk}", "")).isdigit() else None)
+                 for d in domains}
+        notes = {d.pk: request.POST.get(f"notes-{d.pk}", "") for d in domains}
+        try:
+            services.consensus_save(case=case, by=request.user, grades=typed, notes=notes,
+                                    discussion_notes=request.POST.get("discussion_notes", ""))
+        except ServiceError as error:
+            errors.append(error.message)
+            status = 400
+        else:
+            messages.success(request, f"Consensus grades for case {case} have been saved.")
+            return redirect(audit.get_absolute_url() + "#meeting")
+    rows = []
+    for d in domains:
+        c = current.get(d.pk)
+        rows.append({"domain": d, "agency_answers": agency_grades.get(d.pk, []),
+                     "grade_id": (typed[d.pk].pk if typed[d.pk] else None) if typed else (c.grade_id if c else None),
+                     "notes": request.POST.get(f"notes-{d.pk}", "") if typed else (c.notes if c else "")})
+    return render(request, "audits/consensus.html", {
+        "case": case, "audit": audit, "rows": rows, "grades": grades, "errors": errors,
+        "discussion_notes": request.POST.get("discussion_notes", "") if typed else case.discussion_notes,
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_add(request, pk):
+    audit = _manager_audit(request, pk)
+    return _simple(request, audit=audit, form=FindingForm(request.POST or None), title="Add a finding",
+                   save=lambda d: services.finding_add(audit=audit, by=request.user, **d),
+                   success="The finding has been added.", back=audit.get_absolute_url() + "#findings")
+
+
+@login_required
+@post_only
+def finding_delete(request, pk):
+    finding = get_object_or_404(Finding, pk=pk, audit__in=access.visible_audits(request.user))
+    require(access.can_manage(request.user))
+    try:
+        services.finding_delete(finding=finding, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The finding has been removed.")
+    return redirect(finding.audit.get_absolute_url() + "#findings")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_add(request, pk):
+    audit = _manager_audit(request, pk)
+    return _simple(request, audit=audit, form=RecommendationForm(request.POST or None), title="Add a recommendation",
+                   save=lambda d: services.recommendation_add(audit=audit, by=request.user, **d),
+                   success="The recommendation has been added.", back=audit.get_absolute_url() + "#findings")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def summary_edit(request, pk):
+    audit = _manager_audit(request, pk)
+    require(audit.status != audit.Status.CLOSED)
+    form = SummaryForm(request.POST or None, initial={"summary": audit.summary, "version": audit.version})
+
+    def save(data):
+        audit.summary = data["summary"].strip()
+        save_versioned(audit, expected_version=data["version"], fields=["summary"], by=request.user)
+
+    return _simple(request, audit=audit, form=form, title="The chair's summary", save=save,
+                   intro="The opening of the report: what the audit found, in a few paragraphs.",
+                   success="The summary has been saved.", back=audit.get_absolute_url() + "#findings")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_add(request, pk):
+    audit = _manager_audit(request, pk)
+    form = ActionForm(request.POST or None, user=request.user, initial={"priority": audit.priority_id})
+    return _simple(request, audit=audit, form=form, title="Add an action to the tracker",
+                   intro="The action goes into the partnership's action tracker, linked to this audit.",
+                   save=lambda d: services.audit_action_add(audit=audit, by=request.user, **d),
+                   success="The action has been added to the tracker.", back=audit.get_absolute_url() + "#findings")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feedback_add(request, pk):
+    case = case_or_404(request, pk)
+    require(access.can_manage(request.user))
+    return _simple(request, audit=case.audit, form=FeedbackForm(request.POST or None, case=case),
+                   title=f"Record feedback to practitioners: case {case}",
+                   save=lambda d: services.feedback_record(case=case, by=request.user, **d),
+                   success="The feedback has been recorded.", back=case.get_absolute_url())
+
+
+urlpatterns = [
+    path("<int:pk>/meeting/", meeting_edit, name="meeting"),
+    path("cases/<int:pk>/consensus/", consensus_edit, name="consensus"),
+    path("<int:pk>/findings/new/", finding_add, name="finding-add"),
+    path("findings/<int:pk>/remove/", finding_delete, name="finding-remove"),
+    path("<int:pk>/recommendations/new/", recommendation_add, name="recommendation-add"),
+    path("<int:pk>/summary/", summary_edit, name="summary"),
+    path("<int:pk>/actions/new/", action_add, name="action-add"),
+    path("cases/<int:pk>/feedback/", feedback_add, name="feedback-add"),
+]

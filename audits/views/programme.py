@@ -1,0 +1,73 @@
+"""The yearly programme and the agency auditor's "my audits" list."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_http_methods
+
+from partnership.access import get_visible_or_404, require
+
+from .. import access
+from ..forms import ProgrammeForm
+from ..models import AgencyAudit, Audit, Programme
+
+
+def _with_outstanding(audits):
+    return audits.annotate(outstanding=Count("cases__agency_audits", distinct=True,
+                                             filter=Q(cases__agency_audits__status=AgencyAudit.Status.DRAFT)))
+
+
+@login_required
+def programme_list(request):
+    """Every programme with its audits (scoped to what this person may see). Constant queries."""
+    audits = _with_outstanding(access.visible_audits(request.user)).order_by("planned_month", "pk")
+    programmes = Programme.objects.prefetch_related(Prefetch("audits", queryset=audits, to_attr="shown"))
+    return render(request, "audits/programme_list.html", {
+        "programmes": [p for p in programmes if p.shown or access.can_manage(request.user)],
+        "can_manage": access.can_manage(request.user),
+    })
+
+
+@login_required
+def programme_detail(request, pk):
+    programme = get_visible_or_404(Programme.objects.all(), pk=pk)
+    audits = list(_with_outstanding(access.visible_audits(request.user).filter(programme=programme))
+                  .order_by("planned_month", "pk"))
+    if not audits and not (access.can_manage(request.user) or access.is_reader(request.user)):
+        require(False)
+    return render(request, "audits/programme_detail.html", {
+        "programme": programme, "audits": audits, "can_manage": access.can_manage(request.user),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_create(request):
+    require(access.can_manage(request.user))
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            programme = form.save()
+            messages.success(request, f"The {programme.year} programme has been set up. Add its audits.")
+            return redirect(programme)
+        return render(request, "audits/programme_form.html", {"form": form}, status=400)
+    return render(request, "audits/programme_form.html", {"form": form})
+
+
+@login_required
+def my_audits(request):
+    """An agency auditor's returns: outstanding first. Scoped, never refused."""
+    rows = list(access.visible_agency_audits(request.user).filter(case__audit__status__in=[
+        Audit.Status.IN_PROGRESS, Audit.Status.MEETING, Audit.Status.DRAFTING])
+        .order_by("-status", "case__audit__agency_audits_due", "case__case_reference"))
+    concerns = list(access.visible_concerns(request.user).filter(acknowledged_at__isnull=True))
+    return render(request, "audits/my_audits.html", {"rows": rows, "concerns": concerns})
+
+
+urlpatterns = [
+    path("", programme_list, name="programme-list"),
+    path("programmes/new/", programme_create, name="programme-create"),
+    path("programmes/<int:pk>/", programme_detail, name="programme"),
+    path("mine/", my_audits, name="my-audits"),
+]

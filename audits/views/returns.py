@@ -1,0 +1,73 @@
+"""An agency's audit of a case: every domain on one page, save as draft or submit."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_http_methods
+
+from partnership.access import get_visible_or_404, require
+from partnership.services.errors import ConflictError, ServiceError
+
+from .. import access
+from ..models import Grade
+from ..services import returns as services
+
+FIELDS = (("good_practice", "Good practice"), ("areas_for_development", "Areas for development"),
+          ("recommendations", "Recommendations"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_audit(request, pk):
+    agency_audit = get_visible_or_404(access.visible_agency_audits(request.user), pk=pk)
+    can_edit = access.can_edit_agency_audit(request.user, agency_audit)
+    answers = list(agency_audit.answers.select_related("domain", "grade"))
+    grades = list(Grade.objects.filter(tool_id=agency_audit.case.audit.tool_id))
+    errors, status = [], 200
+    typed, missing = None, set()
+    if request.method == "POST":
+        require(can_edit)
+        by_pk = {g.pk: g for g in grades}
+        typed = {}
+        for answer in answers:
+            raw = request.POST.get(f"grade-{answer.domain_id}", "")
+            typed[answer.domain_id] = {
+                "grade": by_pk.get(int(raw)) if raw.isdigit() else None,
+                **{name: request.POST.get(f"{name}-{answer.domain_id}", "") for name, _ in FIELDS},
+            }
+        submit = request.POST.get("action") == "submit"
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1
+        try:
+            services.agency_audit_save(agency_audit=agency_audit, by=request.user, answers=typed,
+                                       expected_version=version, submit=submit)
+        except ConflictError as error:
+            errors.append(error.message)
+            agency_audit.refresh_from_db()
+        except ServiceError as error:
+            errors.append(error.message)
+            if submit:
+                missing = {domain_id for domain_id, values in typed.items() if values["grade"] is None}
+        else:
+            messages.success(request, "Your agency audit has been submitted. Thank you." if submit
+                             else "Your answers have been saved as a draft.")
+            return redirect(agency_audit.case.audit if submit else agency_audit)
+        status = 400
+    rows = []
+    for answer in answers:
+        values = typed.get(answer.domain_id) if typed else None
+        rows.append({
+            "answer": answer, "domain": answer.domain, "missing": answer.domain_id in missing,
+            "grade_id": (values["grade"].pk if values and values["grade"] else None) if typed else answer.grade_id,
+            "fields": [{"name": name, "label": label,
+                        "value": values[name] if values else getattr(answer, name)} for name, label in FIELDS],
+        })
+    return render(request, "audits/agency_audit.html", {
+        "aa": agency_audit, "case": agency_audit.case, "audit": agency_audit.case.audit, "rows": rows,
+        "grades": grades, "can_edit": can_edit, "errors": errors,
+    }, status=status)
+
+
+urlpatterns = [path("agency-audits/<int:pk>/", agency_audit, name="agency-audit")]

@@ -45,6 +45,7 @@ def enqueue_email(*, to: str, subject: str, template: str, context: dict, key: s
         "PARTNERSHIP_NAME": settings.PARTNERSHIP_NAME,
         "SERVICE_NAME": settings.SERVICE_NAME,
         "SUPPORT_EMAIL": settings.SUPPORT_EMAIL,
+        "SITE_URL": settings.SITE_URL,  # links in emails: {{ SITE_URL }}{% url ... %}
     }
     body_text = render_text(f"emails/{template}.txt", context)
     try:

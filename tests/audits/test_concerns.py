@@ -4,6 +4,7 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from audits.models import ImmediateConcern
@@ -37,6 +38,7 @@ def raised(concern, when):
 def test_raising_emails_the_responsible_agencys_lead_at_once(concern, agency_lead):
     email = EmailMessage.objects.get(to=agency_lead.email)
     assert "IMMEDIATE CONCERN" in email.body_text and concern.case.case_reference in email.body_text
+    assert f"{settings.SITE_URL}/audits/concerns/{concern.pk}/" in email.body_text  # a link to the page
 
 
 def test_raising_refuses_an_uninvolved_agency_and_an_empty_description(audit, contributor, outsider_agency):

@@ -158,7 +158,7 @@ class Notification(TimeStampedModel, VersionedModel):
     panel_reference = models.CharField(max_length=40, blank=True)
     agencies = models.ManyToManyField("partnership.Agency", blank=True, related_name="+")
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-became_aware_on", "-pk"]
@@ -291,7 +291,7 @@ class RapidReview(TimeStampedModel, VersionedModel, Tagged, ActionSource):
     sent_on = models.DateField(null=True, blank=True)
     panel_response = models.CharField(max_length=20, choices=PanelResponse.choices, blank=True)
     panel_response_on = models.DateField(null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords()
 
     PARTNERS = [("la", "Local authority"), ("police", "Police"), ("health", "Health")]
 
@@ -350,7 +350,7 @@ class AgencySummary(TimeStampedModel, VersionedModel):
     analysis = models.TextField("Analysis of practice", blank=True)
     learning = models.TextField("Learning", blank=True)
     immediate_actions = models.TextField("Immediate actions taken", blank=True)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agency__name"]
@@ -361,6 +361,10 @@ class AgencySummary(TimeStampedModel, VersionedModel):
 
     def get_absolute_url(self):
         return reverse("reviews:summary-write", args=[self.pk])
+
+    @property
+    def case_reference(self) -> str:
+        return self.rapid_review.notification.case_reference
 
 
 class LCSPR(TimeStampedModel, VersionedModel, ActionSource):
@@ -396,7 +400,7 @@ class LCSPR(TimeStampedModel, VersionedModel, ActionSource):
     published_on = models.DateField(null=True, blank=True)
     deferred_reason = models.TextField(blank=True)
     published_title = models.CharField(max_length=120, blank=True, help_text='For example, "Child M".')
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["decided_on", "pk"]
@@ -482,6 +486,10 @@ class Recommendation(TimeStampedModel, Tagged, ActionSource):
 
     def get_absolute_url(self):
         return self.lcspr.get_absolute_url() if self.lcspr_id else self.rapid_review.get_absolute_url()
+
+    @property
+    def case_reference(self) -> str:
+        return (self.lcspr.rapid_review if self.lcspr_id else self.rapid_review).notification.case_reference
 
     @property
     def response_due_on(self) -> datetime.date:

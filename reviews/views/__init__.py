@@ -1,0 +1,31 @@
+"""Views of the reviews app, one module per area; each declares its `urlpatterns`."""
+from django.shortcuts import render
+
+
+def form_page(request, form, *, title: str, caption: str = "", back_url: str, back_label: str = "Back",
+              button: str = "Save", intro: str = ""):
+    """The one template for the app's forms: error summary, caption (case reference at most), form, button."""
+    return render(request, "reviews/form.html", {"form": form, "title": title, "caption": caption,
+                                                  "back_url": back_url, "back_label": back_label,
+                                                  "button": button, "intro": intro})
+
+
+def log_action(request) -> str:
+    return "update" if request.method == "POST" else "view"
+
+
+def post_only(view):
+    """POST-only, but people outside the reviews group get 404 before they learn the method (405)."""
+    from django.http import HttpResponseNotAllowed
+
+    from .. import access
+
+    def wrapped(request, *args, **kwargs):
+        access.require_reviews(request.user)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped

@@ -354,7 +354,9 @@ class AgencySummary(TimeStampedModel, VersionedModel):
 
     class Meta:
         ordering = ["agency__name"]
-        constraints = [models.UniqueConstraint(fields=["rapid_review", "agency"], name="reviews_one_summary_per_agency")]
+        constraints = [
+            models.UniqueConstraint(fields=["rapid_review", "agency"], name="reviews_one_summary_per_agency"),
+        ]
 
     def __str__(self):
         return f"{self.agency} summary for {self.rapid_review_id}"
@@ -445,6 +447,9 @@ class LCSPRCheck(models.Model):
     class Meta:
         ordering = ["on", "pk"]
 
+    def __str__(self):
+        return f"{self._meta.verbose_name} on {self.on:%d/%m/%Y}"
+
 
 class LCSPRDelay(models.Model):
     """A dated reason the review will miss its six-month target (parallel proceedings, inquest...)."""
@@ -456,6 +461,9 @@ class LCSPRDelay(models.Model):
 
     class Meta:
         ordering = ["on", "pk"]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} on {self.on:%d/%m/%Y}"
 
 
 class Recommendation(TimeStampedModel, Tagged, ActionSource):

@@ -38,7 +38,8 @@ def referral_list(request):
     referrals = (Referral.objects.select_related("referring_agency", "screening", "notification",
                                                  "notification__rapid_review")
                  .order_by("-referred_on", "-pk"))
-    return render(request, "reviews/referral_list.html", {"page": paginate(request, referrals, 50)})
+    return render(request, "reviews/referral_list.html", {"page": paginate(request, referrals, 50),
+                                                          "is_business_unit": access.is_business_unit(request.user)})
 
 
 @login_required
@@ -116,7 +117,8 @@ def notification_list(request):
     access.require_reviews(request.user)
     notifications = (Notification.objects.select_related("rapid_review").annotate(child_count=Count("children"))
                      .order_by("-became_aware_on", "-pk"))
-    return render(request, "reviews/notification_list.html", {"page": paginate(request, notifications, 50)})
+    return render(request, "reviews/notification_list.html", {
+        "page": paginate(request, notifications, 50), "is_business_unit": access.is_business_unit(request.user)})
 
 
 @login_required

@@ -32,7 +32,8 @@ def lcspr_commission(request, pk):
 @login_required
 def lcspr_list(request):
     access.require_reviews(request.user)
-    return render(request, "reviews/lcspr_list.html", {"lcsprs": LCSPR_QS.order_by("-decided_on", "-pk")})
+    return render(request, "reviews/lcspr_list.html", {"lcsprs": LCSPR_QS.order_by("-decided_on", "-pk"),
+                                                       "is_business_unit": access.is_business_unit(request.user)})
 
 
 @login_required

@@ -37,7 +37,8 @@ def rapid_review_create(request, pk):
 def rapid_review_list(request):
     access.require_reviews(request.user)
     reviews = RapidReview.objects.select_related("notification").order_by("-anchor_on", "-pk")
-    return render(request, "reviews/rapid_review_list.html", {"reviews": reviews, "today": timezone.localdate()})
+    return render(request, "reviews/rapid_review_list.html", {
+        "reviews": reviews, "today": timezone.localdate(), "is_business_unit": access.is_business_unit(request.user)})
 
 
 @login_required

@@ -10,7 +10,7 @@ from partnership.pdf import render_pdf
 from reviews import reminders, reports, services
 from reviews.tasks import send_deadline_reminders
 
-from .conftest import CASE_REF, D, PSEUDONYM
+from .conftest import CASE_REF, PSEUDONYM, D
 
 pytestmark = pytest.mark.django_db
 

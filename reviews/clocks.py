@@ -4,12 +4,13 @@ from dataclasses import dataclass
 
 from partnership import workdays
 
-from .models import LCSPR, AgencySummary, Notification, RapidReview
+from .models import LCSPR, AgencySummary, Notification, RapidReview, Recommendation
 
 
 @dataclass
 class Clock:
-    kind: str            # "notification", "rapid-review", "milestone", "summary", "lcspr", "pre-publication"
+    kind: str            # "notification", "rapid-review", "milestone", "summary", "lcspr", "pre-publication",
+    #                      "recommendation"
     label: str           # what is due, e.g. "Notify the Panel" (never a pseudonym)
     case_reference: str
     due: datetime.date
@@ -49,7 +50,11 @@ class _Calendar:
 
 
 def open_clocks(today: datetime.date) -> list[Clock]:
-    """Every open clock, soonest first. Five queries whatever the number of cases."""
+    """Every open clock, soonest first. Six queries whatever the number of cases.
+
+    A recommendation shows its next good-practice date (response, action plan, impact review) until the
+    last has passed; those dates are not statutory and are never shown as breached.
+    """
     clocks: list[Clock] = []
     for n in Notification.objects.filter(status=Notification.Status.DRAFT):
         clocks.append(Clock("notification", "Notify the Panel (5 working days from awareness)", n.case_reference,
@@ -86,6 +91,18 @@ def open_clocks(today: datetime.date) -> list[Clock]:
             clocks.append(Clock("pre-publication", "Pre-publication notice to the Panel and Secretary of State", ref,
                                 _minus(cal, lc.planned_publication_on), lc.get_absolute_url(),
                                 f"reviews.lcspr:{lc.pk}:notice"))
+    recommendations = Recommendation.objects.filter(made_on__gte=today - datetime.timedelta(days=370)) \
+        .select_related("rapid_review__notification", "lcspr__rapid_review__notification")
+    for rec in recommendations:
+        upcoming = [(due, label) for due, label in (
+            (rec.response_due_on, "Formal response to the recommendation (2 months)"),
+            (rec.action_plan_due_on, "Action plan for the recommendation (3 months)"),
+            (rec.impact_review_due_on, "Impact review of the recommendation (12 months)")) if due >= today]
+        if upcoming:
+            due, label = upcoming[0]
+            parent = rec.lcspr or rec.rapid_review
+            clocks.append(Clock("recommendation", label, rec.case_reference, due, parent.get_absolute_url(),
+                                f"reviews.recommendation:{rec.pk}:{due.isoformat()}"))
     for c in clocks:
         c.working_days_left = cal.between(today, c.due)
     clocks.sort(key=lambda c: (c.due, c.case_reference, c.label))

@@ -24,8 +24,8 @@ CASES = [
     ("MSCP-25-03", "Child K", "serious_harm", 200, "responded", ["CLCH", "Wandle Valley Primary"]),
     ("MSCP-26-01", "Child B", "serious_harm", 150, "late_sent", ["Epsom and St Helier", "Met Police SW BCU"]),
     ("MSCP-26-02", "Child F", "care_leaver_death", 120, "notified_only", []),
-    ("MSCP-26-03", "Child J", "serious_harm", 40, "signed_off", ["SWLStG", "Youth Justice"]),
-    ("MSCP-26-04", "Child P", "death", 25, "decided", ["Met Police SW BCU", "St George's"]),
+    ("MSCP-26-03", "Child J", "serious_harm", 22, "signed_off", ["SWLStG", "Youth Justice"]),
+    ("MSCP-26-04", "Child P", "death", 19, "decided", ["Met Police SW BCU", "St George's"]),
     ("MSCP-26-05", "Child S", "serious_harm", 6, "gathering", ["CLCH", "Met Police SW BCU", "SWL ICB"]),
     ("MSCP-26-06", "Child A", "serious_harm", 2, "draft", ["Epsom and St Helier"]),
 ]

@@ -40,7 +40,8 @@ def statutory_items(today: datetime.date) -> list[DueItem]:
         if stage is None:
             continue
         items.append(DueItem(key=clock.key, stage=stage, title=f"{clock.case_reference}: {clock.label}",
-                             url=clock.url, due=clock.due, statutory=True, app="reviews"))
+                             url=clock.url, due=clock.due,
+                             statutory=clock.kind != "recommendation", app="reviews"))
     return items
 
 

@@ -50,7 +50,7 @@ def test_board_section_says_plainly_when_there_is_nothing(db):
 def test_due_items_for_the_reviews_group_only(notification, reviews_member, qa_member,
                                               django_assert_max_num_queries):
     today = D(2026, 3, 5)  # notification due 9 March: 2 working days left
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         items = reminders.due_items(reviews_member, today)
     assert [(i.stage, i.statutory, i.app) for i in items] == [("due-in-2", True, "reviews")]
     assert CASE_REF in items[0].title and PSEUDONYM not in items[0].title

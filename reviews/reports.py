@@ -23,6 +23,8 @@ def quarters(start: datetime.date, end: datetime.date) -> list[tuple[str, dateti
         nxt = datetime.date(year + (q == 3), 3 * ((q + 1) % 4) + 1, 1)
         last = nxt - datetime.timedelta(days=1)
         label = f"{MONTHS[3 * q]}–{MONTHS[3 * q + 2]} {year}"
+        if first < start or last > end:
+            label += f" ({max(first, start):%-d %b} to {min(last, end):%-d %b}, part)"
         result.append((label, max(first, start), min(last, end)))
         year, q = (year + 1, 0) if q == 3 else (year, q + 1)
     return result

@@ -130,13 +130,18 @@ class SummaryForm(_Form):
 
 class LCSPRMoveForm(_Form):
     stage = forms.ChoiceField(choices=LCSPR.Stage.choices, label="Move to", widget=forms.RadioSelect)
-    on = date_field("Date (notice or publication)", required=False)
-    planned_publication_on = date_field("Planned publication date", required=False)
-    reviewer_name = forms.CharField(max_length=150, required=False, label="Independent reviewer")
-    terms_of_reference = forms.CharField(widget=TEXTAREA, required=False, label="Terms of reference")
-    deferred_reason = forms.CharField(widget=TEXTAREA, required=False, label="Reason publication is deferred")
+    on = date_field("Date of the pre-publication notice, or of publication", required=False,
+                    help_text="Needed for the pre-publication notice and for publication. For example, 2 10 2026")
+    planned_publication_on = date_field("Planned publication date", required=False,
+                                        help_text="Needed with the pre-publication notice.")
+    reviewer_name = forms.CharField(max_length=150, required=False, label="Independent reviewer",
+                                    help_text="Needed to move to 'Reviewer appointed'.")
+    terms_of_reference = forms.CharField(widget=TEXTAREA, required=False, label="Terms of reference",
+                                         help_text="Needed to move to 'Terms of reference agreed'.")
+    deferred_reason = forms.CharField(widget=TEXTAREA, required=False, label="Reason publication is deferred",
+                                      help_text="Needed to defer publication.")
     published_title = forms.CharField(max_length=120, required=False, label="Published title",
-                                      help_text="A pseudonym, for example Child M.")
+                                      help_text="Needed to publish: a pseudonym, for example Child M.")
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)

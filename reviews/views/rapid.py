@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partnership.services.errors import ServiceError
+from partnership.workdays import working_days_left
 
 from .. import access, services
 from ..forms import ContentForm, DecisionForm, PanelResponseForm, SendForm, SummaryForm
@@ -47,6 +48,7 @@ def rapid_review_detail(request, pk):
                                       pk=pk)
     return render(request, "reviews/rapid_review_detail.html", {
         "review": review, "milestones": services.milestones(review), "n": review.notification,
+        "days_left": working_days_left(review.due_on) if review.is_open else None,
         "lcspr": getattr(review, "lcspr", None),
         "can_commission": review.outcome == RapidReview.Outcome.LCSPR and review.status in (
             RapidReview.Status.SIGNED_OFF, RapidReview.Status.SENT, RapidReview.Status.RESPONDED)

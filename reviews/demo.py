@@ -9,6 +9,7 @@ import datetime
 
 from django.utils import timezone
 
+from partnership.models import Criterion, JourneyStage
 from partnership.workdays import add_working_days
 
 from . import services
@@ -125,7 +126,8 @@ def _case(today, manager, reviewer, agencies, ref, pseudonym, nature, days, fate
                                                       received_on=sent_on + datetime.timedelta(days=12),
                                                       expected_version=review.version)
     rec = services.recommendation_add(
-        by=reviewer, rapid_review=review, made_on=sent_on,
+        by=reviewer, rapid_review=review, made_on=sent_on, journey_stages=JourneyStage.objects.all()[:2],
+        inspection_criteria=Criterion.objects.all()[:1],
         text="All agencies apply a single Was Not Brought policy for health appointments.")
     services.recommendation_add_action(by=manager, recommendation=rec, owner_agency=agencies["CLCH"],
                                        title="Adopt the partnership Was Not Brought policy",
@@ -164,6 +166,7 @@ def _lcspr(today, manager, reviewer, agencies, review, *, published: bool):
     move(S.PRE_PUBLICATION, on=add_working_days(publication, -8), planned_publication_on=publication)
     move(S.PUBLISHED, on=publication, published_title="Child M")
     rec = services.recommendation_add(by=reviewer, lcspr=lcspr, made_on=publication,
+                                      journey_stages=JourneyStage.objects.all()[2:4],
                                       text="Interpreters are booked for every statutory visit where a parent's "
                                            "first language is not English.")
     services.recommendation_add_action(by=manager, recommendation=rec, owner_agency=agencies["Merton Children's "

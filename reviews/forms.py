@@ -97,6 +97,16 @@ class ContentForm(_Form):
     immediate_actions = forms.CharField(widget=TEXTAREA, required=False, label="Immediate safeguarding actions")
     parallel_processes_note = forms.CharField(widget=TEXTAREA, required=False, label="Parallel processes")
     panel_met_on = date_field("Date the rapid review panel met", required=False)
+    journey_stages = forms.ModelMultipleChoiceField(
+        queryset=JourneyStage.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Journey stages the learning concerns", help_text="Counted in the learning coverage map.")
+    inspection_criteria = forms.ModelMultipleChoiceField(queryset=Criterion.objects.none(), required=False,
+                                                         label="Inspection criteria the learning concerns")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["journey_stages"].queryset = JourneyStage.objects.all()
+        self.fields["inspection_criteria"].queryset = Criterion.objects.select_related("framework")
 
 
 class DecisionForm(_Form):

@@ -192,6 +192,10 @@ def rapid_review_update_content(*, by, review: RapidReview, expected_version: in
         if name in content:
             setattr(review, name, content[name])
     save_versioned(review, expected_version=expected_version, fields=fields, by=by)
+    if "journey_stages" in content:
+        review.journey_stages.set(content["journey_stages"])
+    if "inspection_criteria" in content:
+        review.inspection_criteria.set(content["inspection_criteria"])
     return review
 
 

@@ -82,7 +82,9 @@ CONTENT_FIELDS = ["context", "incident", "practice_episodes", "strengths", "lear
 def rapid_review_edit(request, pk):
     return _review_form(
         request, pk, ContentForm, title="Rapid review content", button="Save the content",
-        initial=lambda r: {f: getattr(r, f) for f in CONTENT_FIELDS},
+        initial=lambda r: {**{f: getattr(r, f) for f in CONTENT_FIELDS},
+                           "journey_stages": list(r.journey_stages.all()),
+                           "inspection_criteria": list(r.inspection_criteria.all())},
         save=lambda r, d, v: services.rapid_review_update_content(by=request.user, review=r, expected_version=v, **d))
 
 

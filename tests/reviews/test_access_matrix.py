@@ -2,6 +2,8 @@
 covered at once. Every pattern is filled with the ids of a real case; each non-reviews persona gets 404 on
 GET and POST, anonymous people are sent to sign in, and the reviews group and business unit are let in."""
 import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, reverse
 
@@ -53,8 +55,9 @@ def test_every_reviews_url_is_404_for_people_outside_the_reviews_group(request, 
 def test_anonymous_people_are_sent_to_sign_in(full_case):
     client = Client()
     for url in all_urls(full_case):
-        response = client.get(url)
-        assert response.status_code == 302 and "sign-in" in response["Location"] or "login" in response["Location"]
+        for response in (client.get(url), client.post(url, {})):
+            assert response.status_code == 302, url
+            assert response["Location"].startswith(resolve_url(settings.LOGIN_URL)), url
 
 
 @pytest.mark.parametrize("persona", ["reviews_member", "business_unit"])
@@ -85,3 +88,21 @@ def test_agency_lead_sees_only_their_own_summary_form(full_case, health_lead, po
     assert client.get(summary.rapid_review.get_absolute_url()).status_code == 404
     assert client.get(reverse("reviews:home")).status_code == 404
     assert navigation.item(health_lead) is None
+
+
+def test_agency_contributor_cannot_reach_their_agencys_summary(full_case, health, client_for):
+    from partnership.models import Role
+    from tests.factories import UserFactory
+    contributor = UserFactory(agency=health, roles=[Role.AGENCY_CONTRIBUTOR])
+    assert client_for(contributor).get(full_case["summary"].get_absolute_url()).status_code == 404
+
+
+def test_tracker_action_from_a_review_shows_the_owning_agency_no_case_detail(full_case, agency_lead, client_for):
+    action = full_case["recommendation"].actions.get()
+    page = client_for(agency_lead).get(action.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    for secret in ("MSCP-TEST-01", "Child Zed", "Improve joint working", "Infant admitted"):
+        assert secret not in html
+    # the link back to the review answers 404 for them
+    assert client_for(agency_lead).get(full_case["lcspr"].get_absolute_url()).status_code == 404

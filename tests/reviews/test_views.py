@@ -133,3 +133,15 @@ def test_home_dashboard_panel(full_case, reviews_member, health_lead, client_for
     assert "Rapid review summaries for your agency" in lead_html and "MSCP-TEST-01" in lead_html
     assert "Child Zed" not in lead_html and "Statutory review deadlines" not in lead_html
 
+
+
+def test_rapid_review_learning_is_tagged_for_the_coverage_map(rapid_review, reviews_member, client_for):
+    from partnership.models import JourneyStage
+    stage = JourneyStage.objects.create(code="early-help", name="Early help", order=1)
+    client = client_for(reviews_member)
+    url = reverse("reviews:rapid-review-edit", args=[rapid_review.pk])
+    assert "Early help" in client.get(url).content.decode()
+    client.post(url, {"version": rapid_review.version, "learning": "Earlier help was missed.",
+                      "journey_stages": [stage.pk]})
+    rapid_review.refresh_from_db()
+    assert rapid_review.learning == "Earlier help was missed." and list(rapid_review.journey_stages.all()) == [stage]

@@ -95,6 +95,31 @@ def notification_create(*, by, referral: Referral, pseudonym: str, incident_on: 
 
 
 @transaction.atomic
+def notification_update(*, by, notification: Notification, expected_version: int, pseudonym: str,
+                        incident_on: datetime.date, became_aware_on: datetime.date, nature: str, location: str,
+                        suspected_suicide: bool, media_interest: bool, parallel_processes: list[str], agencies,
+                        rules_version: str) -> Notification:
+    """Correct a notification before it is sent; the deadline follows a corrected awareness date."""
+    _require(by)
+    if notification.status != Notification.Status.DRAFT:
+        raise ServiceError("This notification has been sent: its details can no longer change.")
+    if became_aware_on < incident_on:
+        raise ServiceError("The local authority cannot become aware before the incident.", field="became_aware_on")
+    _not_future(became_aware_on, "became_aware_on", "The date the local authority became aware")
+    notification.pseudonym, notification.incident_on, notification.became_aware_on = (
+        pseudonym, incident_on, became_aware_on)
+    notification.due_on = notification_due_on(became_aware_on)
+    notification.nature, notification.location = nature, location
+    notification.suspected_suicide, notification.media_interest = suspected_suicide, media_interest
+    notification.parallel_processes, notification.rules_version = list(parallel_processes), rules_version
+    save_versioned(notification, expected_version=expected_version, by=by, fields=[
+        "pseudonym", "incident_on", "became_aware_on", "due_on", "nature", "location", "suspected_suicide",
+        "media_interest", "parallel_processes", "rules_version"])
+    notification.agencies.set(agencies)
+    return notification
+
+
+@transaction.atomic
 def notification_add_child(*, by, notification: Notification, **fields) -> NotifiedChild:
     _require(by)
     locked = Notification.objects.select_for_update().get(pk=notification.pk)

@@ -112,6 +112,33 @@ def notification_create(request, pk):
                      back_url=referral.get_absolute_url(), button="Save the notification")
 
 
+NOTIFICATION_FIELDS = ["pseudonym", "nature", "incident_on", "became_aware_on", "location", "suspected_suicide",
+                       "media_interest", "parallel_processes", "rules_version"]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_edit(request, pk):
+    notification = access.get_logged_or_404(request, Notification.objects.prefetch_related("agencies"), pk=pk,
+                                            action=log_action(request))
+    initial = {"version": notification.version, "agencies": list(notification.agencies.all()),
+               **{f: getattr(notification, f) for f in NOTIFICATION_FIELDS}}
+    form = NotificationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version") or 0
+        try:
+            services.notification_update(by=request.user, notification=notification, expected_version=version,
+                                         **data)
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"Notification updated. Notify by {notification.due_on:%-d %B %Y}.")
+            return redirect(notification)
+    return form_page(request, form, title="Change the notification", caption=notification.case_reference,
+                     back_url=notification.get_absolute_url(), button="Save the changes")
+
+
 @login_required
 def notification_list(request):
     access.require_reviews(request.user)
@@ -201,6 +228,7 @@ urlpatterns = [
     path("referrals/<int:pk>/notify/", notification_create, name="notification-create"),
     path("notifications/", notification_list, name="notification-list"),
     path("notifications/<int:pk>/", notification_detail, name="notification-detail"),
+    path("notifications/<int:pk>/edit/", notification_edit, name="notification-edit"),
     path("notifications/<int:pk>/children/new/", notification_add_child, name="notification-add-child"),
     path("notifications/<int:pk>/sent/", notification_submit, name="notification-submit"),
     path("access-log/", access_log, name="access-log"),

@@ -18,6 +18,7 @@ OUTSIDERS = ["qa_member", "chair", "reader", "agency_lead", "contributor", "outs
 PK_SOURCE = {
     "referral-detail": "referral", "screening-record": "referral", "notification-create": "referral",
     "notification-detail": "notification", "notification-add-child": "notification",
+    "notification-edit": "notification",
     "notification-submit": "notification", "rapid-review-create": "notification",
     "rapid-review-detail": "rapid_review", "rapid-review-edit": "rapid_review",
     "rapid-review-decide": "rapid_review", "rapid-review-sign-off": "rapid_review",

@@ -292,3 +292,21 @@ def test_future_dates_refused(referral, reviews_member):
     with pytest.raises(ServiceError):
         services.referral_create(by=reviews_member, case_reference="F-1", referring_agency=referral.referring_agency,
                                  referred_on=tomorrow, summary="s")
+
+
+def test_notification_corrected_before_sending_moves_its_deadline(notification, reviews_member, health):
+    n = services.notification_update(
+        by=reviews_member, notification=notification, expected_version=notification.version,
+        pseudonym="Child Y", incident_on=D(2026, 3, 1), became_aware_on=D(2026, 3, 3), nature="death",
+        location="in_area", suspected_suicide=False, media_interest=True, parallel_processes=["inquest"],
+        agencies=[health], rules_version="2023")
+    assert n.due_on == D(2026, 3, 10) and n.pseudonym == "Child Y"
+    assert Notification.history.filter(id=n.pk).count() >= 2  # who changed it, and when
+
+
+def test_sent_notification_cannot_be_changed(notified, reviews_member):
+    with pytest.raises(ServiceError):
+        services.notification_update(
+            by=reviews_member, notification=notified, expected_version=notified.version, pseudonym="Child Y",
+            incident_on=D(2026, 3, 1), became_aware_on=D(2026, 3, 3), nature="death", location="in_area",
+            suspected_suicide=False, media_interest=False, parallel_processes=[], agencies=[], rules_version="2023")

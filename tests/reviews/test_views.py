@@ -145,3 +145,15 @@ def test_rapid_review_learning_is_tagged_for_the_coverage_map(rapid_review, revi
                       "journey_stages": [stage.pk]})
     rapid_review.refresh_from_db()
     assert rapid_review.learning == "Earlier help was missed." and list(rapid_review.journey_stages.all()) == [stage]
+
+
+def test_notification_edit_form_keeps_the_details(notification, reviews_member, client_for):
+    client = client_for(reviews_member)
+    url = reverse("reviews:notification-edit", args=[notification.pk])
+    html = client.get(url).content.decode()
+    assert 'value="Child Zed"' in html
+    r = client.post(url, {"version": notification.version, "pseudonym": "Child Y", "nature": "death",
+                          "incident_on_0": "1", "incident_on_1": "3", "incident_on_2": "2026",
+                          "became_aware_on_0": "28", "became_aware_on_1": "2", "became_aware_on_2": "2026",
+                          "location": "in_area", "rules_version": "2023"})
+    assert "cannot become aware before the incident" in r.content.decode() and 'value="Child Y"' in r.content.decode()

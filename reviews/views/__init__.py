@@ -1,5 +1,8 @@
 """Views of the reviews app, one module per area; each declares its `urlpatterns`."""
+from urllib.parse import urlencode
+
 from django.shortcuts import render
+from django.urls import reverse
 
 
 def form_page(request, form, *, title: str, caption: str = "", back_url: str, back_label: str = "Back",
@@ -29,3 +32,12 @@ def post_only(view):
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
+
+
+def case_log_url(request, obj) -> str | None:
+    """For the business unit: the access log filtered to this case (None for everyone else)."""
+    from .. import access
+
+    if not access.is_business_unit(request.user):
+        return None
+    return f"{reverse('reviews:access-log')}?{urlencode({'record': obj.case_reference})}"

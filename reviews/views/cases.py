@@ -15,7 +15,7 @@ from partnership.views.mixins import paginate
 from .. import access, clocks, services
 from ..forms import ChildForm, NotificationForm, NotificationSubmitForm, ReferralForm, ScreeningForm
 from ..models import Notification, Referral, ReviewAccessLog
-from . import form_page, log_action
+from . import case_log_url, form_page, log_action
 
 
 @login_required
@@ -158,6 +158,7 @@ def notification_detail(request, pk):
         "days_left": clocks._Calendar(min(today, notification.due_on), max(today, notification.due_on))
         .between(today, notification.due_on),
         "can_add_child": notification.children.count() < 4,
+        "log_url": case_log_url(request, notification),
     })
 
 

@@ -10,7 +10,7 @@ from partnership.services.errors import ServiceError
 from .. import access, services
 from ..forms import ActionForm, LCSPRCheckForm, LCSPRDelayForm, LCSPRMoveForm, RecommendationForm
 from ..models import LCSPR, RapidReview, Recommendation, ReviewAccessLog
-from . import form_page, log_action, post_only
+from . import case_log_url, form_page, log_action, post_only
 
 LCSPR_QS = LCSPR.objects.select_related("rapid_review__notification")
 
@@ -42,7 +42,7 @@ def lcspr_detail(request, pk):
         request, LCSPR_QS.prefetch_related("checks", "delays", "recommendations__actions"), pk=pk)
     return render(request, "reviews/lcspr_detail.html", {
         "lcspr": lcspr, "next_stages": [LCSPR.Stage(s) for s in services.LCSPR_NEXT.get(lcspr.stage, [])],
-        "notice_days": services.prepublication_working_days(),
+        "notice_days": services.prepublication_working_days(), "log_url": case_log_url(request, lcspr),
     })
 
 

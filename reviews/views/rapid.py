@@ -14,7 +14,7 @@ from partnership.workdays import working_days_left
 from .. import access, services
 from ..forms import ContentForm, DecisionForm, PanelResponseForm, SendForm, SummaryForm
 from ..models import AgencySummary, Notification, RapidReview, ReviewAccessLog
-from . import form_page, log_action, post_only
+from . import case_log_url, form_page, log_action, post_only
 
 RR_QS = RapidReview.objects.select_related("notification", "decided_by", "la_signed_by", "police_signed_by",
                                            "health_signed_by")
@@ -49,6 +49,7 @@ def rapid_review_detail(request, pk):
     return render(request, "reviews/rapid_review_detail.html", {
         "review": review, "milestones": services.milestones(review), "n": review.notification,
         "days_left": working_days_left(review.due_on) if review.is_open else None,
+        "log_url": case_log_url(request, review),
         "lcspr": getattr(review, "lcspr", None),
         "can_commission": review.outcome == RapidReview.Outcome.LCSPR and review.status in (
             RapidReview.Status.SIGNED_OFF, RapidReview.Status.SENT, RapidReview.Status.RESPONDED)

@@ -102,3 +102,10 @@ def test_password_only_session_reaches_no_reviews_page(settings, full_case, revi
     for url in all_urls(full_case):
         response = client.get(url)
         assert response.status_code == 302 and "two-factor" in response["Location"], url
+
+
+def test_business_unit_follows_a_case_to_its_access_log(full_case, business_unit, reviews_member, client_for):
+    bu_page = client_for(business_unit).get(full_case["rapid_review"].get_absolute_url()).content.decode()
+    assert "Who has looked at this case" in bu_page and "record=MSCP-TEST-01" in bu_page
+    member_page = client_for(reviews_member).get(full_case["rapid_review"].get_absolute_url()).content.decode()
+    assert "Who has looked at this case" not in member_page

@@ -207,6 +207,12 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2, "max_retries": 1}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# --- Reviews: where the 15-working-day rapid review clock starts ("notified" or "aware"), and how many
+# working days before publication the LCSPR pre-publication notice must go to the Panel and the SoS.
+REVIEWS_RAPID_REVIEW_ANCHOR = env("REVIEWS_RAPID_REVIEW_ANCHOR", default="notified")
+REVIEWS_PREPUBLICATION_WORKING_DAYS = env.int("REVIEWS_PREPUBLICATION_WORKING_DAYS", default=7)
+REVIEWS_REMINDER_WORKING_DAYS_BEFORE = env.int("REVIEWS_REMINDER_WORKING_DAYS_BEFORE", default=2)
+
 CELERY_BEAT_SCHEDULE = {
     "daily-digest": {"task": "merton_qa.send_digests", "schedule": crontab(hour=7, minute=0)},
     "relay-outbox": {"task": "partnership.relay_outbox", "schedule": 60.0},
@@ -214,6 +220,7 @@ CELERY_BEAT_SCHEDULE = {
     "performance-delete-stale-uploads": {
         "task": "performance.delete_stale_uploads", "schedule": crontab(hour=3, minute=40),
     },
+    "reviews-deadline-reminders": {"task": "reviews.send_deadline_reminders", "schedule": crontab(hour=7, minute=5)},
     "section11-delete-stale-imports": {
         "task": "section11.delete_stale_imports", "schedule": crontab(hour=3, minute=30),
     },

@@ -1,5 +1,20 @@
-"""This app's panel on the home dashboard: context for templates/reviews/includes/dashboard_panel.html."""
+"""This app's panel on the home dashboard: context for templates/reviews/includes/dashboard_panel.html.
+
+Reviews group: the statutory clocks breached or due within 5 working days (case references only).
+Agency leads: the agency summaries asked of their agency and not yet submitted (one query).
+Everyone else: nothing, and no query.
+"""
+from django.utils import timezone
+
+from . import access, clocks
 
 
 def panel(user) -> dict:
-    return {}
+    if access.is_reviews_user(user):
+        due = [c for c in clocks.open_clocks(timezone.localdate()) if c.working_days_left <= 5]
+        return {"reviews_clocks": due[:10], "reviews_clocks_more": max(0, len(due) - 10)}
+    summaries = access.summaries_for_lead(user)
+    if summaries.query.is_empty():
+        return {}
+    return {"reviews_summaries": list(summaries.filter(submitted_on__isnull=True)
+                                      .select_related("rapid_review__notification").order_by("due_on"))}

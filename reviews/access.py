@@ -1,0 +1,67 @@
+"""Who may see the reviews app: the reviews group and the business unit, nobody else (404 for everyone else).
+
+The one exception is narrow: an agency lead writes their own agency's summary for a rapid review
+through `summary-write`, which shows only the review's reference, the due date and their own form.
+Every detail page of a case goes through `get_logged_or_404`, which writes the access log.
+"""
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from partnership.models import Role
+
+from .models import AgencySummary, ReviewAccessLog
+
+REVIEWS_ROLES = (Role.REVIEWS_MEMBER, Role.BUSINESS_UNIT)
+
+
+def is_reviews_user(user) -> bool:
+    return bool(user.is_authenticated and user.has_role(*REVIEWS_ROLES))
+
+
+def is_business_unit(user) -> bool:
+    return bool(user.is_authenticated and user.has_role(Role.BUSINESS_UNIT))
+
+
+def require_reviews(user) -> None:
+    """Anyone outside the reviews group learns nothing, not even that the page exists."""
+    if not is_reviews_user(user):
+        raise Http404
+
+
+def require_business_unit(user) -> None:
+    if not is_business_unit(user):
+        raise Http404
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def log_access(request, obj, action: str = ReviewAccessLog.Action.VIEW) -> ReviewAccessLog:
+    return ReviewAccessLog.objects.create(
+        user=request.user, model_label=obj._meta.label_lower, object_pk=obj.pk,
+        case_reference=getattr(obj, "case_reference", "")[:40], action=action,
+        path=request.path[:300], ip_address=client_ip(request),
+    )
+
+
+def get_logged_or_404(request, queryset: QuerySet, *, action: str = ReviewAccessLog.Action.VIEW, **lookup):
+    """The one way a case page reads its record: reviews group only (else 404), and every read is logged."""
+    require_reviews(request.user)
+    obj = get_object_or_404(queryset, **lookup)
+    log_access(request, obj, action)
+    return obj
+
+
+def summaries_for_lead(user) -> QuerySet[AgencySummary]:
+    """The agency summaries this person may write: their own agency's, as its designated (agency) lead."""
+    if not (user.is_authenticated and user.agency_id and user.has_role(Role.AGENCY_LEAD)):
+        return AgencySummary.objects.none()
+    return AgencySummary.objects.filter(agency_id=user.agency_id)
+
+
+def can_write_summary(user, summary: AgencySummary) -> bool:
+    return summary.submitted_on is None and (
+        is_reviews_user(user) or (user.has_role(Role.AGENCY_LEAD) and user.agency_id == summary.agency_id)
+    )

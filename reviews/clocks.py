@@ -1,0 +1,120 @@
+"""Every open statutory clock, read in a constant number of queries (closure days fetched once)."""
+import datetime
+from dataclasses import dataclass
+
+from partnership import workdays
+
+from .models import LCSPR, AgencySummary, Notification, RapidReview, Recommendation
+
+
+@dataclass
+class Clock:
+    kind: str            # "notification", "rapid-review", "milestone", "summary", "lcspr", "pre-publication",
+    #                      "recommendation"
+    label: str           # what is due, e.g. "Notify the Panel" (never a pseudonym)
+    case_reference: str
+    due: datetime.date
+    url: str
+    key: str             # reminder key: "reviews.notification:12:notify"
+    working_days_left: int = 0
+
+    @property
+    def breached(self) -> bool:
+        return self.working_days_left < 0
+
+
+class _Calendar:
+    """Working-day sums with the closure days of a window read once."""
+
+    def __init__(self, first: datetime.date, last: datetime.date):
+        self.closures = workdays.closure_days(first, last)
+
+    def working(self, day: datetime.date) -> bool:
+        return workdays.is_working_day(day, closures=self.closures)
+
+    def add(self, start: datetime.date, n: int) -> datetime.date:
+        day, remaining = start, n
+        while remaining > 0:
+            day += datetime.timedelta(days=1)
+            if self.working(day):
+                remaining -= 1
+        return day
+
+    def between(self, a: datetime.date, b: datetime.date) -> int:
+        sign, lo, hi = (1, a, b) if a <= b else (-1, b, a)
+        count, day = 0, lo
+        while day < hi:
+            day += datetime.timedelta(days=1)
+            count += self.working(day)
+        return sign * count
+
+
+def open_clocks(today: datetime.date) -> list[Clock]:
+    """Every open clock, soonest first. Six queries whatever the number of cases.
+
+    A recommendation shows its next good-practice date (response, action plan, impact review) until the
+    last has passed; those dates are not statutory and are never shown as breached.
+    """
+    clocks: list[Clock] = []
+    for n in Notification.objects.filter(status=Notification.Status.DRAFT):
+        clocks.append(Clock("notification", "Notify the Panel (5 working days from awareness)", n.case_reference,
+                            n.due_on, n.get_absolute_url(), f"reviews.notification:{n.pk}:notify"))
+    reviews = list(RapidReview.objects.filter(status__in=[RapidReview.Status.GATHERING, RapidReview.Status.DECIDED,
+                                                          RapidReview.Status.SIGNED_OFF])
+                   .select_related("notification"))
+    summaries = AgencySummary.objects.filter(rapid_review__in=reviews, submitted_on__isnull=True) \
+        .select_related("agency", "rapid_review__notification")
+    lcsprs = list(LCSPR.objects.filter(stage__in=LCSPR.OPEN_STAGES).select_related("rapid_review__notification"))
+    dates = [today] + [r.anchor_on for r in reviews] + [c.due for c in clocks]
+    cal = _Calendar(min(dates) - datetime.timedelta(days=1), max(dates + [today]) + datetime.timedelta(days=400))
+    for r in reviews:
+        ref = r.case_reference
+        clocks.append(Clock("rapid-review", "Rapid review to the Panel (15 working days)", ref, r.due_on,
+                            r.get_absolute_url(), f"reviews.rapidreview:{r.pk}:send"))
+        done = {"panel_meeting": r.panel_met_on, "sign_off": r.all_signed or None,
+                "summaries_requested": r.summaries_requested_on}
+        for key, label, day in RapidReview.MILESTONES:
+            if key in ("sent", "summaries_due", "summaries_requested") or done.get(key):
+                continue
+            clocks.append(Clock("milestone", label, ref, cal.add(r.anchor_on, day), r.get_absolute_url(),
+                                f"reviews.rapidreview:{r.pk}:{key}"))
+    for s in summaries:
+        clocks.append(Clock("summary", f"Agency summary from {s.agency.short_name or s.agency.name}",
+                            s.rapid_review.case_reference, s.due_on, s.rapid_review.get_absolute_url(),
+                            f"reviews.agencysummary:{s.pk}:submit"))
+    for lc in lcsprs:
+        ref = lc.case_reference
+        if lc.stage not in (LCSPR.Stage.PRE_PUBLICATION,):
+            clocks.append(Clock("lcspr", "LCSPR published (6 months from the decision)", ref,
+                                lc.target_publication_on, lc.get_absolute_url(), f"reviews.lcspr:{lc.pk}:publish"))
+        if lc.planned_publication_on and lc.prepublication_notice_on is None:
+            clocks.append(Clock("pre-publication", "Pre-publication notice to the Panel and Secretary of State", ref,
+                                _minus(cal, lc.planned_publication_on), lc.get_absolute_url(),
+                                f"reviews.lcspr:{lc.pk}:notice"))
+    recommendations = Recommendation.objects.filter(made_on__gte=today - datetime.timedelta(days=370)) \
+        .select_related("rapid_review__notification", "lcspr__rapid_review__notification")
+    for rec in recommendations:
+        upcoming = [(due, label) for due, label in (
+            (rec.response_due_on, "Formal response to the recommendation (2 months)"),
+            (rec.action_plan_due_on, "Action plan for the recommendation (3 months)"),
+            (rec.impact_review_due_on, "Impact review of the recommendation (12 months)")) if due >= today]
+        if upcoming:
+            due, label = upcoming[0]
+            parent = rec.lcspr or rec.rapid_review
+            clocks.append(Clock("recommendation", label, rec.case_reference, due, parent.get_absolute_url(),
+                                f"reviews.recommendation:{rec.pk}:{due.isoformat()}"))
+    for c in clocks:
+        c.working_days_left = cal.between(today, c.due)
+    clocks.sort(key=lambda c: (c.due, c.case_reference, c.label))
+    return clocks
+
+
+def _minus(cal: _Calendar, day: datetime.date) -> datetime.date:
+    from .services import prepublication_working_days
+
+    remaining = prepublication_working_days()
+    while remaining > 0:
+        day -= datetime.timedelta(days=1)
+        if cal.working(day):
+            remaining -= 1
+    return day

@@ -1,0 +1,86 @@
+"""The reviews section of the quarterly board report: counts and clock compliance only.
+
+No case reference, pseudonym or case detail ever leaves the app through here (tested by rendering the
+section to PDF and searching the text). There is deliberately no CSV export of case detail.
+"""
+import datetime
+
+from partnership.models import Action
+
+from .models import LCSPR, Notification, RapidReview, Recommendation, Referral, ScreeningDecision
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def quarters(start: datetime.date, end: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
+    """Calendar quarters overlapping [start, end], clipped to it: (label, first, last)."""
+    result = []
+    year, q = start.year, (start.month - 1) // 3
+    while True:
+        first = datetime.date(year, 3 * q + 1, 1)
+        if first > end:
+            break
+        nxt = datetime.date(year + (q == 3), 3 * ((q + 1) % 4) + 1, 1)
+        last = nxt - datetime.timedelta(days=1)
+        label = f"{MONTHS[3 * q]}–{MONTHS[3 * q + 2]} {year}"
+        if first < start or last > end:
+            label += f" ({max(first, start):%-d %b} to {min(last, end):%-d %b}, part)"
+        result.append((label, max(first, start), min(last, end)))
+        year, q = (year + 1, 0) if q == 3 else (year, q + 1)
+    return result
+
+
+def _count(dates, first, last) -> int:
+    return sum(1 for d in dates if d is not None and first <= d <= last)
+
+
+def _pct(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def board_section(*, start: datetime.date, end: datetime.date) -> dict:
+    """Context for templates/reviews/pdf/board_section.html, read by dates (not "now")."""
+    referrals = list(Referral.objects.filter(referred_on__range=(start, end)).values_list("referred_on", flat=True))
+    not_notifiable = ScreeningDecision.objects.filter(decided_on__range=(start, end), notifiable=False).count()
+    notified = list(Notification.objects.filter(notified_on__range=(start, end))
+                    .values_list("notified_on", "due_on"))
+    started = list(RapidReview.objects.filter(anchor_on__range=(start, end)).values_list("anchor_on", flat=True))
+    sent = list(RapidReview.objects.filter(sent_on__range=(start, end)).values_list("sent_on", "due_on"))
+    lcsprs = list(LCSPR.objects.values_list("decided_on", "published_on", "stage"))
+    rows = []
+    for label, first, last in quarters(start, end):
+        rows.append({
+            "label": label, "referrals": _count(referrals, first, last),
+            "notifications": _count([n for n, _ in notified], first, last),
+            "rapid_reviews": _count(started, first, last),
+            "lcsprs": _count([d for d, _, _ in lcsprs], first, last),
+        })
+    on_time_notified = sum(1 for n, due in notified if n <= due)
+    on_time_sent = sum(1 for s, due in sent if s <= due)
+    in_progress = sum(1 for d, p, stage in lcsprs if d <= end and (p is None or p > end) and stage != "closed")
+    published = sum(1 for _, p, _ in lcsprs if p is not None and start <= p <= end)
+    recs = Recommendation.objects.filter(made_on__lte=end)
+    rec_ids = list(recs.values_list("pk", flat=True))
+    actions = Action.objects.filter(source_kind=Recommendation.action_source_kind,
+                                    pk__in=Recommendation.actions.through.objects.filter(
+                                        recommendation_id__in=rec_ids).values("action_id"))
+    action_statuses = list(actions.values_list("status", "due_date"))
+    open_statuses = set(Action.OPEN_STATUSES)
+    context = {
+        "start": start, "end": end, "quarters": rows,
+        "totals": {k: sum(r[k] for r in rows) for k in ("referrals", "notifications", "rapid_reviews", "lcsprs")},
+        "not_notifiable": not_notifiable,
+        "notified_total": len(notified), "notified_on_time": on_time_notified,
+        "notified_pct": _pct(on_time_notified, len(notified)),
+        "sent_total": len(sent), "sent_on_time": on_time_sent, "sent_pct": _pct(on_time_sent, len(sent)),
+        "lcsprs_in_progress": in_progress, "lcsprs_published": published,
+        "recommendations": len(rec_ids),
+        "recommendations_in_period": recs.filter(made_on__gte=start).count(),
+        "actions_total": len(action_statuses),
+        "actions_open": sum(1 for s, _ in action_statuses if s in open_statuses),
+        "actions_done": sum(1 for s, _ in action_statuses if s not in open_statuses and s != "not_accepted"),
+        "actions_overdue": sum(1 for s, due in action_statuses if s in open_statuses and due < end),
+    }
+    context["has_data"] = bool(context["totals"]["referrals"] or context["totals"]["notifications"]
+                               or context["sent_total"] or in_progress or published or rec_ids)
+    return context

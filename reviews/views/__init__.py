@@ -1,0 +1,43 @@
+"""Views of the reviews app, one module per area; each declares its `urlpatterns`."""
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from django.urls import reverse
+
+
+def form_page(request, form, *, title: str, caption: str = "", back_url: str, back_label: str = "Back",
+              button: str = "Save", intro: str = ""):
+    """The one template for the app's forms: error summary, caption (case reference at most), form, button."""
+    return render(request, "reviews/form.html", {"form": form, "title": title, "caption": caption,
+                                                  "back_url": back_url, "back_label": back_label,
+                                                  "button": button, "intro": intro})
+
+
+def log_action(request) -> str:
+    return "update" if request.method == "POST" else "view"
+
+
+def post_only(view):
+    """POST-only, but people outside the reviews group get 404 before they learn the method (405)."""
+    from django.http import HttpResponseNotAllowed
+
+    from .. import access
+
+    def wrapped(request, *args, **kwargs):
+        access.require_reviews(request.user)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def case_log_url(request, obj) -> str | None:
+    """For the business unit: the access log filtered to this case (None for everyone else)."""
+    from .. import access
+
+    if not access.is_business_unit(request.user):
+        return None
+    return f"{reverse('reviews:access-log')}?{urlencode({'record': obj.case_reference})}"

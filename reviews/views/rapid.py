@@ -1,0 +1,190 @@
+"""Rapid reviews: the 15-working-day clock, content, decision, sign-off, sending, the Panel's reply,
+and the agency summaries (the one page an agency lead outside the reviews group can reach: their own)."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from partnership.services.errors import ServiceError
+from partnership.workdays import working_days_left
+
+from .. import access, services
+from ..forms import ContentForm, DecisionForm, PanelResponseForm, SendForm, SummaryForm
+from ..models import AgencySummary, Notification, RapidReview, ReviewAccessLog
+from . import case_log_url, form_page, log_action, post_only
+
+RR_QS = RapidReview.objects.select_related("notification", "decided_by", "la_signed_by", "police_signed_by",
+                                           "health_signed_by")
+
+
+@login_required
+@post_only
+def rapid_review_create(request, pk):
+    notification = access.get_logged_or_404(request, Notification.objects.all(), pk=pk,
+                                            action=ReviewAccessLog.Action.CREATE)
+    try:
+        review = services.rapid_review_create(by=request.user, notification=notification)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect(notification)
+    messages.success(request, f"Rapid review started: due by {review.due_on:%-d %B %Y}.")
+    return redirect(review)
+
+
+@login_required
+def rapid_review_list(request):
+    access.require_reviews(request.user)
+    reviews = RapidReview.objects.select_related("notification").order_by("-anchor_on", "-pk")
+    return render(request, "reviews/rapid_review_list.html", {
+        "reviews": reviews, "today": timezone.localdate(), "is_business_unit": access.is_business_unit(request.user)})
+
+
+@login_required
+def rapid_review_detail(request, pk):
+    review = access.get_logged_or_404(request, RR_QS.prefetch_related("summaries__agency", "recommendations__actions"),
+                                      pk=pk)
+    return render(request, "reviews/rapid_review_detail.html", {
+        "review": review, "milestones": services.milestones(review), "n": review.notification,
+        "days_left": working_days_left(review.due_on) if review.is_open else None,
+        "log_url": case_log_url(request, review),
+        "lcspr": getattr(review, "lcspr", None),
+        "can_commission": review.outcome == RapidReview.Outcome.LCSPR and review.status in (
+            RapidReview.Status.SIGNED_OFF, RapidReview.Status.SENT, RapidReview.Status.RESPONDED)
+        and not hasattr(review, "lcspr"),
+    })
+
+
+def _review_form(request, pk, form_class, *, title, button, initial=None, save):
+    review = access.get_logged_or_404(request, RR_QS, pk=pk, action=log_action(request))
+    form = form_class(request.POST or None, initial={"version": review.version, **(initial(review) if initial else {})})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version") or 0
+        try:
+            save(review, data, version)
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect(review)
+    return form_page(request, form, title=title, caption=review.case_reference, back_url=review.get_absolute_url(),
+                     button=button)
+
+
+CONTENT_FIELDS = ["context", "incident", "practice_episodes", "strengths", "learning", "immediate_actions",
+                  "parallel_processes_note", "panel_met_on"]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rapid_review_edit(request, pk):
+    return _review_form(
+        request, pk, ContentForm, title="Rapid review content", button="Save the content",
+        initial=lambda r: {**{f: getattr(r, f) for f in CONTENT_FIELDS},
+                           "journey_stages": list(r.journey_stages.all()),
+                           "inspection_criteria": list(r.inspection_criteria.all())},
+        save=lambda r, d, v: services.rapid_review_update_content(by=request.user, review=r, expected_version=v, **d))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rapid_review_decide(request, pk):
+    def save(review, data, version):
+        services.rapid_review_decide(by=request.user, review=review, expected_version=version, **data)
+
+    return _review_form(
+        request, pk, DecisionForm, title="Decision: commission a local review?", button="Record the decision",
+        initial=lambda r: {"criterion_a": r.criterion_a, "criterion_b": r.criterion_b, "criterion_c": r.criterion_c,
+                           "criterion_d": r.criterion_d, "rationale": r.decision_rationale, "outcome": r.outcome,
+                           "decided_on": r.decided_on},
+        save=save)
+
+
+@login_required
+@post_only
+def rapid_review_sign_off(request, pk):
+    review = access.get_logged_or_404(request, RR_QS, pk=pk, action=ReviewAccessLog.Action.UPDATE)
+    try:
+        services.rapid_review_sign_off(by=request.user, review=review, partner=request.POST.get("partner", ""),
+                                       expected_version=int(request.POST.get("version") or 0))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Sign-off recorded.")
+    return redirect(review)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rapid_review_send(request, pk):
+    return _review_form(request, pk, SendForm, title="Record the review as sent to the Panel", button="Record as sent",
+                        save=lambda r, d, v: services.rapid_review_send(by=request.user, review=r, expected_version=v,
+                                                                        **d))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rapid_review_response(request, pk):
+    return _review_form(request, pk, PanelResponseForm, title="Record the Panel's response", button="Record",
+                        save=lambda r, d, v: services.rapid_review_panel_response(
+                            by=request.user, review=r, expected_version=v, **d))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def summary_write(request, pk):
+    """An agency's summary. Its agency lead sees the reference, the due date and this form, nothing else."""
+    user = request.user
+    if access.is_reviews_user(user):
+        summary = access.get_logged_or_404(request, AgencySummary.objects.select_related(
+            "agency", "rapid_review__notification"), pk=pk, action=log_action(request))
+    else:
+        summary = get_object_or_404(access.summaries_for_lead(user).select_related(
+            "agency", "rapid_review__notification"), pk=pk)
+        access.log_access(request, summary, log_action(request))
+    if not access.can_write_summary(user, summary) and request.method == "POST":
+        raise Http404
+    form = SummaryForm(request.POST or None, initial={
+        "version": summary.version, "involvement": summary.involvement, "analysis": summary.analysis,
+        "learning": summary.learning, "immediate_actions": summary.immediate_actions})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version") or 0
+        try:
+            services.summary_submit(by=user, summary=summary, expected_version=version,
+                                    submit="submit" in request.POST, **data)
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "Summary submitted." if "submit" in request.POST else "Draft saved.")
+            return redirect("reviews:summary-write", summary.pk)
+    return render(request, "reviews/summary_write.html", {
+        "summary": summary, "form": form, "reference": summary.rapid_review.case_reference,
+        "can_write": access.can_write_summary(user, summary), "is_reviews": access.is_reviews_user(user),
+    })
+
+
+@login_required
+def my_summaries(request):
+    """The agency lead's list of summaries asked of their agency (only reference and due date)."""
+    summaries = access.summaries_for_lead(request.user).select_related("rapid_review__notification")
+    if not summaries.exists():
+        raise Http404
+    return render(request, "reviews/my_summaries.html", {"summaries": summaries})
+
+
+urlpatterns = [
+    path("rapid-reviews/", rapid_review_list, name="rapid-review-list"),
+    path("notifications/<int:pk>/rapid-review/", rapid_review_create, name="rapid-review-create"),
+    path("rapid-reviews/<int:pk>/", rapid_review_detail, name="rapid-review-detail"),
+    path("rapid-reviews/<int:pk>/content/", rapid_review_edit, name="rapid-review-edit"),
+    path("rapid-reviews/<int:pk>/decision/", rapid_review_decide, name="rapid-review-decide"),
+    path("rapid-reviews/<int:pk>/sign-off/", rapid_review_sign_off, name="rapid-review-sign-off"),
+    path("rapid-reviews/<int:pk>/sent/", rapid_review_send, name="rapid-review-send"),
+    path("rapid-reviews/<int:pk>/panel-response/", rapid_review_response, name="rapid-review-response"),
+    path("summaries/", my_summaries, name="my-summaries"),
+    path("summaries/<int:pk>/", summary_write, name="summary-write"),
+]

@@ -1,0 +1,84 @@
+"""The board section (counts only, never a case reference or pseudonym) and the deadline reminders."""
+import datetime
+import subprocess
+
+import pytest
+from django.template.loader import render_to_string
+
+from partnership.models import EmailMessage, ReminderLog
+from partnership.pdf import render_pdf
+from reviews import reminders, reports, services
+from reviews.tasks import send_deadline_reminders
+
+from .conftest import CASE_REF, PSEUDONYM, D
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "section.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_board_section_counts_and_compliance(full_case, reviews_member):
+    ctx = reports.board_section(start=D(2026, 1, 1), end=D(2026, 6, 30))
+    assert ctx["has_data"]
+    assert [q["label"] for q in ctx["quarters"]] == ["Jan–Mar 2026", "Apr–Jun 2026"]
+    assert ctx["quarters"][0]["referrals"] == 1 and ctx["quarters"][0]["notifications"] == 1
+    assert ctx["notified_on_time"] == 1 and ctx["notified_pct"] == 100
+    assert ctx["lcsprs_in_progress"] == 1 and ctx["recommendations"] == 1 and ctx["actions_total"] == 1
+
+
+def test_board_section_pdf_has_no_case_reference_or_pseudonym(full_case, tmp_path):
+    from reviews.models import LCSPR
+    LCSPR.objects.update(published_title="Child M", published_on=D(2026, 5, 1), stage="published")
+    ctx = reports.board_section(start=D(2026, 1, 1), end=D(2026, 12, 31))
+    text = pdf_text(render_pdf("reviews/pdf/board_section_document.html", ctx), tmp_path)
+    assert "Serious incidents and practice reviews" in text and "Notified within 5 working days" in text
+    for secret in (CASE_REF, PSEUDONYM, "Child M", "Infant admitted", "P-1"):
+        assert secret not in text
+
+
+def test_board_section_says_plainly_when_there_is_nothing(db):
+    ctx = reports.board_section(start=D(2025, 1, 1), end=D(2025, 3, 31))
+    assert not ctx["has_data"]
+    assert "There were no referrals" in render_to_string("reviews/pdf/board_section.html", ctx)
+
+
+def test_due_items_for_the_reviews_group_only(notification, reviews_member, qa_member,
+                                              django_assert_max_num_queries):
+    today = D(2026, 3, 5)  # notification due 9 March: 2 working days left
+    with django_assert_max_num_queries(7):
+        items = reminders.due_items(reviews_member, today)
+    assert [(i.stage, i.statutory, i.app) for i in items] == [("due-in-2", True, "reviews")]
+    assert CASE_REF in items[0].title and PSEUDONYM not in items[0].title
+    assert reminders.due_items(qa_member, today) == []
+    assert reminders.due_items(reviews_member, D(2026, 3, 9))[0].stage == "due-today"
+    assert reminders.due_items(reviews_member, D(2026, 3, 10))[0].stage == "overdue"
+    assert reminders.due_items(reviews_member, D(2026, 3, 3)) == []
+
+
+def test_reminder_emails_are_sent_once(notification, reviews_member, business_unit, monkeypatch,
+                                       django_capture_on_commit_callbacks):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 3, 9))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_deadline_reminders.delay().get() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_deadline_reminders.delay().get() == 0
+    emails = list(EmailMessage.objects.order_by("to"))
+    assert {e.to for e in emails} == {"manager@example.org", "reviews@example.org"}
+    for e in emails:
+        assert CASE_REF in e.subject and PSEUDONYM not in e.subject + e.body_text
+    assert ReminderLog.objects.count() == 2
+
+
+def test_rapid_review_clocks_list_milestones_and_summaries(rapid_review):
+    from reviews.clocks import open_clocks
+    kinds = {c.kind for c in open_clocks(D(2026, 3, 10))}
+    assert kinds == {"rapid-review", "milestone", "summary"}
+    services.rapid_review_update_content(by=rapid_review.notification.created_by, review=rapid_review,
+                                         expected_version=rapid_review.version, panel_met_on=D(2026, 3, 20))
+    labels = [c.label for c in open_clocks(D(2026, 3, 10))]
+    assert "Rapid review panel meets" not in labels and "Partners sign off" in labels

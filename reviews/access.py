@@ -29,6 +29,21 @@ def require_reviews(user) -> None:
         raise Http404
 
 
+PARTNER_REFERRER_ROLES = (Role.AGENCY_LEAD, Role.AGENCY_CONTRIBUTOR)
+
+
+def can_refer(user) -> bool:
+    """Any partner agency's staff may refer a case for consideration (they see nothing else in this app).
+    The reviews group records referrals on its own fuller form."""
+    return bool(user.is_authenticated and user.agency_id and user.has_role(*PARTNER_REFERRER_ROLES)
+                and not is_reviews_user(user))
+
+
+def require_referrer(user) -> None:
+    if not can_refer(user):
+        raise Http404
+
+
 def require_business_unit(user) -> None:
     if not is_business_unit(user):
         raise Http404

@@ -2,7 +2,7 @@
 
 Reviews group: the statutory clocks breached or due within 5 working days (case references only).
 Agency leads: the agency summaries asked of their agency and not yet submitted (one query).
-Everyone else: nothing, and no query.
+Partner agency staff: a link to refer a case (no query). Everyone else: nothing, and no query.
 """
 from django.utils import timezone
 
@@ -13,8 +13,9 @@ def panel(user) -> dict:
     if access.is_reviews_user(user):
         due = [c for c in clocks.open_clocks(timezone.localdate()) if c.working_days_left <= 5]
         return {"reviews_clocks": due[:10], "reviews_clocks_more": max(0, len(due) - 10)}
+    result = {"reviews_can_refer": access.can_refer(user)}
     summaries = access.summaries_for_lead(user)
-    if summaries.query.is_empty():
-        return {}
-    return {"reviews_summaries": list(summaries.filter(submitted_on__isnull=True)
-                                      .select_related("rapid_review__notification").order_by("due_on"))}
+    if not summaries.query.is_empty():
+        result["reviews_summaries"] = list(summaries.filter(submitted_on__isnull=True)
+                                           .select_related("rapid_review__notification").order_by("due_on"))
+    return result

@@ -36,6 +36,14 @@ class ReferralForm(_Form):
         self.fields["referring_agency"].queryset = _agencies()
 
 
+class PartnerReferralForm(_Form):
+    summary = forms.CharField(
+        widget=TEXTAREA, label="What happened?",
+        help_text="What happened to the child, when your agency learned of it, and which agencies are involved. "
+                  "Do not use names, dates of birth or addresses: the reviews group will contact you for details.",
+        error_messages={"required": "Describe what happened"})
+
+
 class ScreeningForm(_Form):
     notifiable = forms.TypedChoiceField(
         choices=[("yes", "Yes: the criteria for notification are met"), ("no", "No: not notifiable")],

@@ -5,9 +5,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from partnership.models import Agency
+from partnership.models import Agency, User
 from partnership.services.actions import action_create
 from partnership.services.errors import ServiceError, save_versioned
+from partnership.services.outbox import enqueue_email
 from partnership.workdays import add_working_days, working_days_between
 
 from . import access
@@ -48,6 +49,32 @@ def referral_create(*, by, case_reference: str, referring_agency: Agency, referr
         raise ServiceError("A referral with this case reference already exists.", field="case_reference")
     return Referral.objects.create(case_reference=case_reference, referring_agency=referring_agency,
                                    referred_by=by, referred_on=referred_on, summary=summary)
+
+
+PARTNER_REFERENCE_PREFIX = "REF"
+
+
+@transaction.atomic
+def referral_submit(*, by, summary: str) -> Referral:
+    """A partner refers a case. The reference is assigned here, so a partner never needs, sees or can guess
+    another case's reference; the reviews group is told at once (reference only, never the summary)."""
+    if not access.can_refer(by):
+        raise ServiceError("Only staff of a partner agency can refer a case here.")
+    if not summary.strip():
+        raise ServiceError("Describe what happened, without names or dates of birth.", field="summary")
+    today = timezone.localdate()
+    prefix = f"{PARTNER_REFERENCE_PREFIX}-{today.year}-"
+    number = Referral.objects.filter(case_reference__startswith=prefix).count() + 1
+    while Referral.objects.filter(case_reference=f"{prefix}{number:03d}").exists():
+        number += 1
+    referral = Referral.objects.create(case_reference=f"{prefix}{number:03d}", referring_agency=by.agency,
+                                       referred_by=by, referred_on=today, summary=summary.strip())
+    for person in User.objects.filter(is_active=True, roles__role__in=access.REVIEWS_ROLES).distinct():
+        enqueue_email(to=person.email, subject=f"A case has been referred for consideration: {referral.case_reference}",
+                      template="reviews_referral_received",
+                      context={"person": person, "referral": referral, "agency": by.agency},
+                      key=f"reviews-referral:{referral.pk}:{person.pk}")
+    return referral
 
 
 @transaction.atomic

@@ -1,5 +1,5 @@
 """URLs of the reviews app: each views module declares its own `urlpatterns`; they are joined here."""
-from .views import cases, lcspr, rapid
+from .views import cases, lcspr, rapid, refer
 
 app_name = "reviews"
 
@@ -7,4 +7,5 @@ urlpatterns = [
     *cases.urlpatterns,
     *rapid.urlpatterns,
     *lcspr.urlpatterns,
+    *refer.urlpatterns,
 ]

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from partnership.models import Agency, Priority, Tagged
 from partnership.models.base import TimeStampedModel
-from partnership.workdays import add_working_days
+from partnership.workdays import add_working_days, is_working_day
 
 
 def hash_token(raw: str) -> str:
@@ -122,19 +122,44 @@ class Session(TimeStampedModel):
     def date(self) -> datetime.date:
         return timezone.localtime(self.starts_at).date()
 
+    def _before(self, n: int) -> datetime.date:
+        """`n` working days before the session's date (the date itself when n is 0)."""
+        if not n:
+            return self.date
+        closures = getattr(self, "_closures", None)
+        if closures is None:
+            return add_working_days(self.date, -n)
+        day = self.date
+        while n:
+            day -= datetime.timedelta(days=1)
+            if is_working_day(day, closures=closures):
+                n -= 1
+        return day
+
     @property
     def booking_closes_on(self) -> datetime.date:
         """The last day a booking is taken: `booking_cutoff_days` working days before the session."""
-        return add_working_days(self.date, -self.booking_cutoff_days) if self.booking_cutoff_days else self.date
+        return self._before(self.booking_cutoff_days)
 
     @property
     def cancellation_closes_on(self) -> datetime.date:
-        if not self.cancellation_cutoff_days:
-            return self.date
-        return add_working_days(self.date, -self.cancellation_cutoff_days)
+        """The last day to cancel without it counting as a late cancellation."""
+        return self._before(self.cancellation_cutoff_days)
 
     def is_open_for_booking(self, today: datetime.date) -> bool:
         return self.status == self.Status.SCHEDULED and today <= self.booking_closes_on
+
+    @classmethod
+    def with_closures(cls, sessions: list["Session"]) -> list["Session"]:
+        """Attach the closure days around these sessions (one query), so cut-offs need no more queries."""
+        from partnership.workdays import closure_days
+
+        if sessions:
+            dates = [s.date for s in sessions]
+            closures = closure_days(min(dates) - datetime.timedelta(days=60), max(dates))
+            for s in sessions:
+                s._closures = closures
+        return sessions
 
     @property
     def has_started(self) -> bool:

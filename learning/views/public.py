@@ -33,7 +33,7 @@ def _upcoming():
 def session_list(request):
     """Upcoming sessions, with places left. Three queries whatever the number of sessions."""
     today = timezone.localdate()
-    sessions = list(_upcoming().filter(course__active=True))
+    sessions = Session.with_closures(list(_upcoming().filter(course__active=True)))
     counts = services.session_counts([s.pk for s in sessions])
     rows = [{"session": s, "left": max(s.capacity - counts[s.pk]["taken"], 0),
              "open": s.is_open_for_booking(today)} for s in sessions]

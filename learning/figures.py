@@ -6,7 +6,7 @@ answered both for that outcome (a delegate who answered only one side is left ou
 """
 import datetime
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
@@ -47,16 +47,21 @@ def uplift(bookings) -> dict:
         post = [v[1] for v in values]
         all_pre += pre
         all_post += post
-        result.append({"outcome": outcomes[outcome_id], "n": len(values), "pre": _mean(pre), "post": _mean(post),
-                       "uplift": _mean(post) - _mean(pre)})
+        result.append({"outcome": outcomes[outcome_id], "n": len(values), "pre": _round(_mean(pre)),
+                       "post": _round(_mean(post)), "uplift": _round(_mean(post) - _mean(pre))})
     result.sort(key=lambda r: (r["outcome"].course.title, r["outcome"].order, r["outcome"].pk))
-    overall = _mean(all_post) - _mean(all_pre) if all_pre else None
+    overall = _round(_mean(all_post) - _mean(all_pre)) if all_pre else None
     return {"outcomes": result, "overall": overall, "pairs": len(all_pre),
-            "pre": _mean(all_pre) if all_pre else None, "post": _mean(all_post) if all_post else None}
+            "pre": _round(_mean(all_pre)) if all_pre else None, "post": _round(_mean(all_post)) if all_post else None}
 
 
 def _mean(values) -> Decimal:
-    return (Decimal(sum(values)) / Decimal(len(values))).quantize(Decimal("0.1"))
+    return Decimal(sum(values)) / Decimal(len(values))
+
+
+def _round(value: Decimal) -> Decimal:
+    """One decimal place, from the exact difference of the exact means (never from rounded means)."""
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def response_rates(bookings) -> dict:

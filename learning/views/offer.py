@@ -5,6 +5,7 @@ their own agency's bookings and charges. A trainer with an account may mark atte
 """
 import datetime
 
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
-from partnership.forms import date_field
+from partnership.forms import GDSForm, date_field
 from partnership.services.errors import ServiceError
 from partnership.views.mixins import paginate, post_only
 
@@ -173,9 +174,13 @@ def attendance(request, pk):
                                                         "form": form, "error": error})
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(GDSForm, forms.Form):
     start = date_field("From")
     end = date_field("To")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper(Field("start"), Field("end"))
 
 
 def _period(request) -> tuple[datetime.date, datetime.date, PeriodForm]:

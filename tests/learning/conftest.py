@@ -17,9 +17,9 @@ def at(day: datetime.date, hour: int = 9) -> datetime.datetime:
 
 
 def make_course(title="Neglect: recognising and responding", duration=Course.Duration.FULL_DAY, **extra) -> Course:
-    course = Course.objects.create(title=title, summary="Multi-agency neglect training.",
-                                   level=Level.objects.get(number=2), audience="Front-line staff", duration=duration,
-                                   **extra)
+    level = Level.objects.get_or_create(number=2, defaults={"name": "Level 2: foundation"})[0]
+    course = Course.objects.create(title=title, summary="Multi-agency neglect training.", level=level,
+                                   audience="Front-line staff", duration=duration, **extra)
     for i, text in enumerate(OUTCOMES):
         LearningOutcome.objects.create(course=course, text=text, order=i)
     return course

@@ -133,9 +133,9 @@ def test_no_show_charges_by_agency_and_csv(ld_coordinator, police, outsider_agen
     rows = figures.no_show_charges(start=today - datetime.timedelta(days=30), end=today)
     by = {r["agency"]: r for r in rows}
     assert by[police.name]["total"] == 140 and by[outsider_agency.name]["total"] == 90
-    query = {"start_0": (today - datetime.timedelta(days=30)).day, "start_1": (today - datetime.timedelta(days=30)).month,
-             "start_2": (today - datetime.timedelta(days=30)).year, "end_0": today.day, "end_1": today.month,
-             "end_2": today.year}
+    start = today - datetime.timedelta(days=30)
+    query = {"start_0": start.day, "start_1": start.month, "start_2": start.year,
+             "end_0": today.day, "end_1": today.month, "end_2": today.year}
     csv = client_for(ld_coordinator).get(reverse("learning:charges"), {**query, "format": "csv"})
     body = b"".join(csv.streaming_content).decode()
     assert "140" in body and outsider_agency.name in body

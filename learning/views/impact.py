@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from partnership.access import get_visible_or_404, require
 from partnership.pdf import pdf_response, render_pdf
@@ -19,6 +19,7 @@ from .offer import _period
 
 
 @login_required
+@require_GET
 def figures_page(request):
     require(access.sees_figures(request.user))
     start, end, form = _period(request)
@@ -27,6 +28,7 @@ def figures_page(request):
 
 
 @login_required
+@require_GET
 def course_impact(request, pk):
     require(access.sees_figures(request.user))
     course = get_visible_or_404(Course.objects.select_related("level"), pk=pk)
@@ -37,6 +39,7 @@ def course_impact(request, pk):
 
 
 @login_required
+@require_GET
 def briefing_list(request):
     briefings = access.visible_briefings(request.user)
     return render(request, "learning/briefing_list.html", {"briefings": briefings,
@@ -44,6 +47,7 @@ def briefing_list(request):
 
 
 @login_required
+@require_GET
 def briefing_detail(request, pk):
     briefing = get_visible_or_404(access.visible_briefings(request.user).prefetch_related(
         "journey_stages", "inspection_criteria__framework"), pk=pk)
@@ -54,6 +58,7 @@ def briefing_detail(request, pk):
 
 
 @login_required
+@require_GET
 def briefing_pdf(request, pk):
     briefing = get_visible_or_404(access.visible_briefings(request.user), pk=pk)
     pdf = render_pdf("learning/pdf/briefing.html", {"briefing": briefing, "title": briefing.title})
@@ -65,7 +70,7 @@ def briefing_pdf(request, pk):
 def briefing_edit(request, pk=None):
     require(access.is_manager(request.user))
     briefing = get_visible_or_404(Briefing.objects.all(), pk=pk) if pk else None
-    form = BriefingForm(request.POST or None, instance=briefing)
+    form = BriefingForm(request.POST if request.method == "POST" else None, instance=briefing)
     if request.method == "POST" and form.is_valid():
         briefing = services.briefing_save(form=form, by=request.user)
         messages.success(request, "Briefing saved.")
@@ -93,7 +98,8 @@ def briefing_publish(request, pk):
 def briefing_use(request, pk):
     briefing = get_visible_or_404(access.visible_briefings(request.user), pk=pk)
     require(access.can_log_briefing_use(request.user))
-    form = BriefingUseForm(request.POST or None, user=request.user, manager=access.is_manager(request.user))
+    form = BriefingUseForm(request.POST if request.method == "POST" else None, user=request.user,
+                           manager=access.is_manager(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.briefing_use_log(briefing=briefing, form=form, by=request.user)
@@ -107,6 +113,7 @@ def briefing_use(request, pk):
 
 
 @login_required
+@require_GET
 def coverage_page(request):
     return render(request, "learning/coverage.html", {"c": coverage()})
 

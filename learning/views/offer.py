@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
@@ -30,6 +30,7 @@ from ..services import offer as services
 
 
 @login_required
+@require_GET
 def course_list(request):
     """The offer: every course with its next session. A fixed number of queries."""
     courses = Course.objects.select_related("level").annotate(
@@ -43,6 +44,7 @@ def course_list(request):
 
 
 @login_required
+@require_GET
 def course_detail(request, pk):
     qs = Course.objects.select_related("level").prefetch_related("outcomes", "prerequisites", "priorities",
                                                                  "journey_stages", "inspection_criteria__framework")
@@ -62,7 +64,7 @@ def course_detail(request, pk):
 def course_edit(request, pk=None):
     require(access.is_manager(request.user))
     course = get_visible_or_404(Course.objects.all(), pk=pk) if pk else None
-    form = CourseForm(request.POST or None, instance=course)
+    form = CourseForm(request.POST if request.method == "POST" else None, instance=course)
     if request.method == "POST" and form.is_valid():
         try:
             course = services.course_save(form=form, by=request.user)
@@ -76,6 +78,7 @@ def course_edit(request, pk=None):
 
 
 @login_required
+@require_GET
 def session_manage(request, pk):
     """A session for staff: details, trainers, and (for those who may) its bookings and attendance."""
     session = get_visible_or_404(Session.objects.select_related("course__level").prefetch_related(
@@ -96,7 +99,7 @@ def session_edit(request, pk=None):
     require(access.is_manager(request.user))
     session = get_visible_or_404(Session.objects.all(), pk=pk) if pk else None
     initial = {"course": request.GET.get("course")} if session is None else None
-    form = SessionForm(request.POST or None, instance=session, initial=initial)
+    form = SessionForm(request.POST if request.method == "POST" else None, instance=session, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_save(form=form, by=request.user)
@@ -159,7 +162,7 @@ def attendance(request, pk):
     require(access.can_mark_attendance(request.user, session))
     bookings = list(session.bookings.exclude(status=Booking.Status.WAITING).exclude(
         status=Booking.Status.DECLINED).select_related("agency").order_by("name", "pk"))
-    form = AttendanceForm(request.POST or None, bookings=bookings)
+    form = AttendanceForm(request.POST if request.method == "POST" else None, bookings=bookings)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,6 +196,7 @@ def _period(request) -> tuple[datetime.date, datetime.date, PeriodForm]:
 
 
 @login_required
+@require_GET
 def charges(request):
     """No-show charges by agency for a period: coordinators see all, agency leads their own."""
     require(access.sees_bookings(request.user))
@@ -211,6 +215,7 @@ def charges(request):
 
 
 @login_required
+@require_GET
 def booking_list(request):
     """Bookings the person may see (all for coordinators, their agency's for leads), newest sessions first."""
     require(access.sees_bookings(request.user))

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from partnership.pdf import pdf_response, render_pdf
 from partnership.services.errors import ServiceError
@@ -30,6 +30,7 @@ def _upcoming():
             .select_related("course__level"))
 
 
+@require_GET
 def session_list(request):
     """Upcoming sessions, with places left. Three queries whatever the number of sessions."""
     today = timezone.localdate()
@@ -46,6 +47,7 @@ def _public_session(pk):
     return get_object_or_404(qs, pk=pk, course__active=True)
 
 
+@require_GET
 def session_detail(request, pk):
     session = _public_session(pk)
     left = max(session.capacity - services.places_taken(session), 0)
@@ -108,6 +110,7 @@ def book(request, pk):
     return render(request, "learning/public/book.html", {**context, "form": form}, status=400)
 
 
+@require_GET
 def booked(request, pk):
     """The confirmation page: says what happened and that the link is in the email. Nothing personal."""
     session = _public_session(pk)
@@ -140,6 +143,7 @@ def _token_or_404(raw: str, *purposes) -> BookingToken:
     raise Http404
 
 
+@require_GET
 def booking(request, token):
     token = _token_or_404(token, BookingToken.Purpose.MANAGE)
     b = token.booking
@@ -198,7 +202,7 @@ def _stage(request, raw, purpose, *, template, can_answer, form_class, submit, *
         return render(request, template, context)
     if callable(form_kwargs.get("outcomes")):
         form_kwargs["outcomes"] = form_kwargs["outcomes"](course)
-    form = form_class(request.POST or None, **form_kwargs)
+    form = form_class(request.POST if request.method == "POST" else None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             submit(token, form)
@@ -237,6 +241,7 @@ def evaluate_follow_up(request, token):
                   submit=lambda t, f: evaluation.submit_follow_up(token=t, **f.cleaned_data))
 
 
+@require_GET
 def certificate(request, token):
     """The certificate, once the post-course evaluation is done (reached by the booking or 'after' link)."""
     token = _token_or_404(token, BookingToken.Purpose.MANAGE, BookingToken.Purpose.POST)

@@ -4,19 +4,19 @@ import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from . import access
+from partnership.models import Role
+
 from .models import Booking, Session
 from .reminders import sessions_to_mark
 
 
 def panel(user) -> dict:
-    """For L&D coordinators (and trainers with accounts): sessions to mark and the next fortnight. Two queries."""
-    if not user.is_authenticated:
+    """For the L&D coordinator only: sessions to mark and the next fortnight. Two queries; none for others
+    (trainers with accounts get their attendance marking in the daily digest, from reminders.due_items)."""
+    if not (user.is_authenticated and user.has_role(Role.LD_COORDINATOR)):
         return {}
     today = timezone.localdate()
     to_mark = list(sessions_to_mark(user, today)[:5])
-    if not access.is_manager(user):
-        return {"learning_to_mark": to_mark} if to_mark else {}
     now = timezone.now()
     soon = (Session.objects.filter(status=Session.Status.SCHEDULED, starts_at__gte=now,
                                    starts_at__lt=now + datetime.timedelta(days=14))

@@ -36,7 +36,10 @@ def test_attendance_due_for_coordinator_and_trainer(course, ld_coordinator, agen
     with django_assert_max_num_queries(2):  # the person's roles (then cached), and the sessions
         items = due_items(ld_coordinator, today)
     assert {i.key for i in items} == {f"learning.session:{sessions[0].pk}", f"learning.session:{sessions[1].pk}"}
-    assert all(i.stage == "overdue" and i.app == "learning" for i in items)
+    stages = {i.key: i.stage for i in items}
+    assert stages == {f"learning.session:{sessions[0].pk}": "due-today",
+                      f"learning.session:{sessions[1].pk}": "overdue"}
+    assert all(i.app == "learning" for i in items)
     assert items[0].url == reverse("learning:attendance", args=[items[0].key.split(":")[1]])
     assert [i.key for i in due_items(trainer, today)] == [f"learning.session:{sessions[1].pk}"]
     assert due_items(agency_lead, today) == []

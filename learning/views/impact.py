@@ -15,7 +15,7 @@ from ..coverage import coverage
 from ..forms.manage import BriefingForm, BriefingUseForm
 from ..models import Booking, Briefing, Course
 from ..services import offer as services
-from .offer import _period
+from .offer import _period, run_action
 
 
 @login_required
@@ -84,13 +84,8 @@ def briefing_edit(request, pk=None):
 def briefing_publish(request, pk):
     require(access.is_manager(request.user))
     briefing = get_visible_or_404(Briefing.objects.all(), pk=pk)
-    try:
-        services.briefing_publish(briefing=briefing, by=request.user)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Briefing published.")
-    return redirect(briefing)
+    return run_action(request, lambda: services.briefing_publish(briefing=briefing, by=request.user),
+                      "Briefing published.", briefing)
 
 
 @login_required

@@ -29,6 +29,17 @@ from ..services import evaluation
 from ..services import offer as services
 
 
+def run_action(request, action, success: str, *redirect_to):
+    """Run a one-button service call: show its refusal or `success`, then go back to the page."""
+    try:
+        action()
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect(*redirect_to)
+
+
 @login_required
 @require_GET
 def course_list(request):
@@ -131,13 +142,8 @@ def trainer_add(request, pk):
 def session_cancel(request, pk):
     require(access.is_manager(request.user))
     session = get_visible_or_404(Session.objects.all(), pk=pk)
-    try:
-        services.session_cancel(session=session, by=request.user)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Session cancelled; every delegate has been emailed.")
-    return redirect("learning:session-manage", session.pk)
+    return run_action(request, lambda: services.session_cancel(session=session, by=request.user),
+                      "Session cancelled; every delegate has been emailed.", "learning:session-manage", session.pk)
 
 
 @login_required
@@ -145,13 +151,8 @@ def session_cancel(request, pk):
 def booking_cancel(request, pk):
     require(access.is_manager(request.user))
     booking = get_visible_or_404(Booking.objects.all(), pk=pk)
-    try:
-        booking_services.cancel_by_coordinator(booking_id=booking.pk, by=request.user)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Booking of {booking.name} cancelled.")
-    return redirect("learning:session-manage", booking.session_id)
+    return run_action(request, lambda: booking_services.cancel_by_coordinator(booking_id=booking.pk, by=request.user),
+                      f"Booking of {booking.name} cancelled.", "learning:session-manage", booking.session_id)
 
 
 @login_required

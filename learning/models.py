@@ -15,7 +15,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from partnership.models import Agency, Priority, Tagged
-from partnership.models.base import TimeStampedModel
+from partnership.models.base import TimeStampedModel, VersionedModel
 from partnership.workdays import add_working_days, is_working_day
 
 
@@ -35,7 +35,7 @@ class Level(models.Model):
         return self.name
 
 
-class Course(TimeStampedModel, Tagged):
+class Course(TimeStampedModel, VersionedModel, Tagged):
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", "In person"
         ONLINE_LIVE = "online_live", "Online (live)"
@@ -89,7 +89,7 @@ class LearningOutcome(models.Model):
         return self.text
 
 
-class Session(TimeStampedModel):
+class Session(TimeStampedModel, VersionedModel):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
         CANCELLED = "cancelled", "Cancelled"
@@ -322,7 +322,7 @@ class FollowUp(models.Model):
         return f"Follow-up of booking {self.booking_id}"
 
 
-class Briefing(TimeStampedModel, Tagged):
+class Briefing(TimeStampedModel, VersionedModel, Tagged):
     """A 7-minute briefing: the learning from a review, an audit or a theme, on one page."""
 
     class SourceKind(models.TextChoices):

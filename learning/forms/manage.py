@@ -9,7 +9,19 @@ from partnership.models import Agency, Criterion, JourneyStage, Priority
 from ..models import Booking, Briefing, BriefingUse, Course, Level, Session
 
 
+class VersionField(forms.IntegerField):
+    """The version the person started editing from (hidden): a stale one is refused, never overwritten."""
+
+    def __init__(self):
+        super().__init__(widget=forms.HiddenInput, required=False)
+
+
+def set_version(form) -> None:
+    form.fields["version"].initial = form.instance.version if form.instance.pk else None
+
+
 class CourseForm(GDSForm, forms.ModelForm):
+    version = VersionField()
     outcomes_text = forms.CharField(label="Learning outcomes", widget=forms.Textarea(attrs={"rows": 5}),
                                     help_text="One outcome a line. Delegates rate their confidence against each.")
 
@@ -44,13 +56,15 @@ class CourseForm(GDSForm, forms.ModelForm):
             Field.text("duration_hours", field_width=4), Field.textarea("outcomes_text"),
             Field.checkbox("requires_manager_approval"), Field.checkboxes("prerequisites", small=True),
             Field.checkboxes("priorities", small=True), Field.checkboxes("journey_stages", small=True),
-            Field("inspection_criteria"), Field.textarea("responds_to"), Field.checkbox("active"))
+            Field("inspection_criteria"), Field.textarea("responds_to"), Field.checkbox("active"), "version")
+        set_version(self)
 
     def outcome_lines(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["outcomes_text"].splitlines() if line.strip()]
 
 
 class SessionForm(GDSForm, forms.ModelForm):
+    version = VersionField()
     day = date_field("Date")
     start_time = forms.TimeField(label="Starts at", help_text="For example, 09:30",
                                  widget=forms.TextInput(attrs={"inputmode": "numeric"}))
@@ -82,7 +96,8 @@ class SessionForm(GDSForm, forms.ModelForm):
                           Field.text("end_time", field_width=5), Field.textarea("venue"), Field.text("online_link"),
                           Field.textarea("joining_instructions"), Field.text("capacity", field_width=4),
                           Field.text("booking_cutoff_days", field_width=3),
-                          Field.text("cancellation_cutoff_days", field_width=3))
+                          Field.text("cancellation_cutoff_days", field_width=3), "version")
+        set_version(self)
 
     def clean(self):
         data = super().clean()
@@ -132,6 +147,7 @@ class AttendanceForm(forms.Form):
 
 
 class BriefingForm(GDSForm, forms.ModelForm):
+    version = VersionField()
     class Meta:
         model = Briefing
         fields = ["title", "source_kind", "source_title", "source_reference", "background", "why_it_matters",
@@ -150,7 +166,8 @@ class BriefingForm(GDSForm, forms.ModelForm):
             Field.text("title"), Field.radios("source_kind", inline=True), Field.text("source_title"),
             Field.text("source_reference"), Field.textarea("background"), Field.textarea("why_it_matters"),
             Field.textarea("key_points"), Field.textarea("what_to_do"), Field.textarea("reflection_questions"),
-            Field.checkboxes("journey_stages", small=True), Field("inspection_criteria"))
+            Field.checkboxes("journey_stages", small=True), Field("inspection_criteria"), "version")
+        set_version(self)
 
 
 class BriefingUseForm(GDSForm, forms.ModelForm):

@@ -2,9 +2,24 @@
 from django.db import transaction
 from django.utils import timezone
 
-from partnership.services.errors import ServiceError
+from partnership.services.errors import ServiceError, save_versioned
 
 from ..models import Briefing, BriefingUse, Course, LearningOutcome, Session, SessionTrainer
+
+
+def _save(form, by, *, extra: tuple[str, ...] = ()):
+    """Save a model form: a new record as usual; an existing one only if nobody saved it meanwhile."""
+    instance = form.save(commit=False)
+    if instance.pk is None:
+        instance._change_reason = f"created by {by}"
+        instance.save()
+    else:
+        m2m = {f.name for f in instance._meta.many_to_many}
+        fields = [name for name in form._meta.fields if name not in m2m] + list(extra)
+        expected = form.cleaned_data.get("version")
+        save_versioned(instance, expected_version=expected if expected is not None else -1, fields=fields, by=by)
+    form.save_m2m()
+    return instance
 
 
 @transaction.atomic
@@ -13,10 +28,7 @@ def course_save(*, form, by) -> Course:
     lines = form.outcome_lines()
     if not lines:
         raise ServiceError("Enter at least one learning outcome", field="outcomes_text")
-    course = form.save(commit=False)
-    course._change_reason = f"saved by {by}"
-    course.save()
-    form.save_m2m()
+    course = _save(form, by)
     existing = {o.text: o for o in course.outcomes.all()}
     keep = []
     for order, text in enumerate(lines):
@@ -33,16 +45,18 @@ def course_save(*, form, by) -> Course:
 
 @transaction.atomic
 def session_save(*, form, by) -> Session:
-    session = form.save(commit=False)
-    session.starts_at = form.cleaned_data["starts_at"]
-    session.ends_at = form.cleaned_data["ends_at"]
-    if session.pk:
-        taken = session.bookings.filter(status__in=("requested", "confirmed")).count()
-        if session.capacity < taken:
+    from .bookings import _lock_session, _promote
+
+    form.instance.starts_at = form.cleaned_data["starts_at"]
+    form.instance.ends_at = form.cleaned_data["ends_at"]
+    if form.instance.pk:
+        _lock_session(form.instance.pk)
+        taken = form.instance.bookings.filter(status__in=("requested", "confirmed")).count()
+        if form.instance.capacity < taken:
             raise ServiceError(f"{taken} places are already booked: the capacity cannot be lower",
                                field="capacity")
-    session._change_reason = f"saved by {by}"
-    session.save()
+    session = _save(form, by, extra=("starts_at", "ends_at"))
+    _promote(Session.objects.select_related("course").get(pk=session.pk))  # more places: the waiting list moves up
     return session
 
 
@@ -69,11 +83,7 @@ def trainer_add(*, session: Session, name: str, agency, days, user=None) -> Sess
 
 @transaction.atomic
 def briefing_save(*, form, by) -> Briefing:
-    briefing = form.save(commit=False)
-    briefing._change_reason = f"saved by {by}"
-    briefing.save()
-    form.save_m2m()
-    return briefing
+    return _save(form, by)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from ..coverage import coverage
 from ..forms.manage import BriefingForm, BriefingUseForm
 from ..models import Booking, Briefing, Course
 from ..services import offer as services
-from .offer import _period, run_action
+from .offer import _period, keep_typed_after_conflict, run_action
 
 
 @login_required
@@ -72,9 +72,14 @@ def briefing_edit(request, pk=None):
     briefing = get_visible_or_404(Briefing.objects.all(), pk=pk) if pk else None
     form = BriefingForm(request.POST if request.method == "POST" else None, instance=briefing)
     if request.method == "POST" and form.is_valid():
-        briefing = services.briefing_save(form=form, by=request.user)
-        messages.success(request, "Briefing saved.")
-        return redirect(briefing)
+        try:
+            briefing = services.briefing_save(form=form, by=request.user)
+        except ServiceError as error:
+            form.add_service_error(error)
+            keep_typed_after_conflict(form, error)
+        else:
+            messages.success(request, "Briefing saved.")
+            return redirect(briefing)
     return render(request, "learning/briefing_form.html", {"form": form, "briefing": briefing},
                   status=400 if form.errors else 200)
 

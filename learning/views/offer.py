@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
 from partnership.forms import GDSForm, date_field
-from partnership.services.errors import ServiceError
+from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.mixins import paginate, post_only
 
 from .. import access, figures
@@ -27,6 +27,14 @@ from ..models import Booking, Course, Session
 from ..services import bookings as booking_services
 from ..services import evaluation
 from ..services import offer as services
+
+
+def keep_typed_after_conflict(form, error: ServiceError) -> None:
+    """After a conflict, keep what was typed but let the next save apply over the version saved meanwhile."""
+    if isinstance(error, ConflictError) and form.instance.pk:
+        form.data = form.data.copy()
+        form.data["version"] = type(form.instance).objects.values_list("version", flat=True).get(
+            pk=form.instance.pk)
 
 
 def run_action(request, action, success: str, *redirect_to):
@@ -81,6 +89,7 @@ def course_edit(request, pk=None):
             course = services.course_save(form=form, by=request.user)
         except ServiceError as error:
             form.add_service_error(error)
+            keep_typed_after_conflict(form, error)
         else:
             messages.success(request, "Course saved.")
             return redirect(course)
@@ -116,6 +125,7 @@ def session_edit(request, pk=None):
             session = services.session_save(form=form, by=request.user)
         except ServiceError as error:
             form.add_service_error(error)
+            keep_typed_after_conflict(form, error)
         else:
             messages.success(request, "Session saved.")
             return redirect("learning:session-manage", session.pk)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from partnership.forms import GDSForm, date_field
-from partnership.models import Agency, Criterion, JourneyStage, Priority
+from partnership.models import Agency, Criterion, JourneyStage, Priority, User
 
 from ..models import Booking, Briefing, BriefingUse, Course, Level, Session
 
@@ -119,12 +119,17 @@ class TrainerForm(GDSForm, forms.Form):
                                     empty_label="Not lent by an agency")
     days = forms.DecimalField(label="Days given", min_value=0, max_digits=4, decimal_places=1, initial=1,
                               widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    user = forms.ModelChoiceField(label="Their account in this service (optional)", queryset=User.objects.none(),
+                                  required=False, empty_label="No account",
+                                  help_text="A trainer with an account can mark attendance for this session.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.active()
+        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("full_name")
         self.fields["name"].error_messages["required"] = "Enter the trainer's name"
-        self.setup_helper(Field.text("name"), Field.select("agency"), Field.text("days", field_width=3))
+        self.setup_helper(Field.text("name"), Field.select("agency"), Field.text("days", field_width=3),
+                          Field.select("user"))
 
 
 class AttendanceForm(forms.Form):

@@ -105,3 +105,21 @@ def test_agency_lead_cannot_log_for_another_agency(client_for, agency_lead, outs
         "agency": outsider_agency.pk, "team": "x", "used_on_0": "2", "used_on_1": "11", "used_on_2": "2026",
         "attendees": "3"})
     assert response.status_code == 400 and not BriefingUse.objects.exists()
+
+
+def test_trainer_with_an_account_marks_attendance(client_for, ld_coordinator, course, police):
+    from learning.models import SessionTrainer
+    from tests.factories import UserFactory
+
+    trainer = UserFactory(email="trainer@police.example.org", full_name="Terry Trainer", agency=police)
+    session = make_session(course, timezone.localdate() + datetime.timedelta(days=30))
+    b = book(session, "a@school.example.org")
+    client_for(ld_coordinator).post(reverse("learning:trainer-add", args=[session.pk]),
+                                    {"name": "Terry Trainer", "agency": police.pk, "days": "1", "user": trainer.pk})
+    assert SessionTrainer.objects.get().user == trainer
+    Session.objects.filter(pk=session.pk).update(starts_at=session.starts_at - datetime.timedelta(days=31),
+                                                 ends_at=session.ends_at - datetime.timedelta(days=31))
+    response = client_for(trainer).post(reverse("learning:attendance", args=[session.pk]), {f"b{b.pk}": "no_show"})
+    assert response.status_code == 302
+    b.refresh_from_db()
+    assert b.attendance == Booking.Attendance.NO_SHOW

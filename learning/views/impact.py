@@ -1,13 +1,11 @@
 """Impact and reach: the L&D figures page, each course's impact, briefings, and the coverage map."""
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partnership.access import get_visible_or_404, require
 from partnership.pdf import pdf_response, render_pdf
-from partnership.services.errors import ServiceError
 from partnership.views.mixins import post_only
 
 from .. import access, figures
@@ -15,7 +13,7 @@ from ..coverage import coverage
 from ..forms.manage import BriefingForm, BriefingUseForm
 from ..models import Booking, Briefing, Course
 from ..services import offer as services
-from .offer import _period, keep_typed_after_conflict, run_action
+from .offer import _period, form_page, run_action
 
 
 @login_required
@@ -71,17 +69,8 @@ def briefing_edit(request, pk=None):
     require(access.is_manager(request.user))
     briefing = get_visible_or_404(Briefing.objects.all(), pk=pk) if pk else None
     form = BriefingForm(request.POST if request.method == "POST" else None, instance=briefing)
-    if request.method == "POST" and form.is_valid():
-        try:
-            briefing = services.briefing_save(form=form, by=request.user)
-        except ServiceError as error:
-            form.add_service_error(error)
-            keep_typed_after_conflict(form, error)
-        else:
-            messages.success(request, "Briefing saved.")
-            return redirect(briefing)
-    return render(request, "learning/briefing_form.html", {"form": form, "briefing": briefing},
-                  status=400 if form.errors else 200)
+    return form_page(request, form, save=lambda f: services.briefing_save(form=f, by=request.user),
+                     success="Briefing saved.", template="learning/briefing_form.html", context={"briefing": briefing})
 
 
 @login_required
@@ -100,16 +89,10 @@ def briefing_use(request, pk):
     require(access.can_log_briefing_use(request.user))
     form = BriefingUseForm(request.POST if request.method == "POST" else None, user=request.user,
                            manager=access.is_manager(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.briefing_use_log(briefing=briefing, form=form, by=request.user)
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, "Thank you: the use of this briefing is logged.")
-            return redirect(briefing)
-    return render(request, "learning/briefing_use.html", {"form": form, "briefing": briefing},
-                  status=400 if form.errors else 200)
+    return form_page(request, form,
+                     save=lambda f: services.briefing_use_log(briefing=briefing, form=f, by=request.user),
+                     success="Thank you: the use of this briefing is logged.", template="learning/briefing_use.html",
+                     context={"briefing": briefing}, to=lambda use: (briefing,))
 
 
 @login_required

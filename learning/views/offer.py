@@ -37,6 +37,21 @@ def keep_typed_after_conflict(form, error: ServiceError) -> None:
             pk=form.instance.pk)
 
 
+def form_page(request, form, *, save, success: str, template: str, context: dict, to=None):
+    """A create/edit page: on a valid POST, `save(form)` through the service and go to `to(saved)` (or the
+    saved record); otherwise (or on a refusal) show the form again with what was typed."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form)
+        except ServiceError as error:
+            form.add_service_error(error)
+            keep_typed_after_conflict(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(*(to(saved) if to else (saved,)))
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
+
+
 def run_action(request, action, success: str, *redirect_to):
     """Run a one-button service call: show its refusal or `success`, then go back to the page."""
     try:
@@ -84,17 +99,8 @@ def course_edit(request, pk=None):
     require(access.is_manager(request.user))
     course = get_visible_or_404(Course.objects.all(), pk=pk) if pk else None
     form = CourseForm(request.POST if request.method == "POST" else None, instance=course)
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = services.course_save(form=form, by=request.user)
-        except ServiceError as error:
-            form.add_service_error(error)
-            keep_typed_after_conflict(form, error)
-        else:
-            messages.success(request, "Course saved.")
-            return redirect(course)
-    return render(request, "learning/course_form.html", {"form": form, "course": course},
-                  status=400 if form.errors else 200)
+    return form_page(request, form, save=lambda f: services.course_save(form=f, by=request.user),
+                     success="Course saved.", template="learning/course_form.html", context={"course": course})
 
 
 @login_required
@@ -120,17 +126,9 @@ def session_edit(request, pk=None):
     session = get_visible_or_404(Session.objects.all(), pk=pk) if pk else None
     initial = {"course": request.GET.get("course")} if session is None else None
     form = SessionForm(request.POST if request.method == "POST" else None, instance=session, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_save(form=form, by=request.user)
-        except ServiceError as error:
-            form.add_service_error(error)
-            keep_typed_after_conflict(form, error)
-        else:
-            messages.success(request, "Session saved.")
-            return redirect("learning:session-manage", session.pk)
-    return render(request, "learning/session_form.html", {"form": form, "session": session},
-                  status=400 if form.errors else 200)
+    return form_page(request, form, save=lambda f: services.session_save(form=f, by=request.user),
+                     success="Session saved.", template="learning/session_form.html", context={"session": session},
+                     to=lambda saved: ("learning:session-manage", saved.pk))
 
 
 @login_required

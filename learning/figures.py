@@ -136,7 +136,8 @@ def period_figures(*, start: datetime.date, end: datetime.date) -> dict:
     lo, hi = _bounds(start, end)
     sessions = Session.objects.filter(starts_at__gte=lo, starts_at__lt=hi, status=Session.Status.SCHEDULED)
     bookings = Booking.objects.filter(session__in=sessions)
-    delivered = sessions.filter(starts_at__lt=timezone.now())
+    # Delivered: someone was marked as attending (read from the records, not from today's date).
+    delivered = sessions.filter(bookings__attendance=Booking.Attendance.ATTENDED).distinct()
     places = sessions.aggregate(n=Count("pk"), offered=Sum("capacity"))
     filled = bookings.filter(Q(status=Booking.Status.CONFIRMED) | Q(attendance__in=["attended", "no_show"])).count()
     waiting = bookings.filter(status=Booking.Status.WAITING).count()

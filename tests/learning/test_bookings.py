@@ -134,3 +134,19 @@ def test_tokens_are_random_and_stored_hashed(session):
     assert services.find_token(raw, BookingToken.Purpose.MANAGE).booking == b
     assert services.find_token(raw, BookingToken.Purpose.POST) is None  # a link is for one purpose only
     assert services.find_token(raw[:-1] + ("A" if raw[-1] != "A" else "B"), BookingToken.Purpose.MANAGE) is None
+
+
+def test_manager_declines_and_the_place_goes_to_the_waiting_list(future_day):
+    course = make_course(title="Designated leads", requires_manager_approval=True)
+    session = make_session(course, future_day, capacity=1)
+    first = book(session, "a@school.example.org", manager_email="boss@school.example.org")
+    second = book(session, "b@school.example.org", manager_email="boss2@school.example.org")
+    assert second.status == Booking.Status.WAITING
+    raw = EmailMessage.objects.get(to="boss@school.example.org").body_text.split("/learning/approve/")[1].split("/")[0]
+    services.manager_decide(token=services.find_token(raw, BookingToken.Purpose.APPROVE), approve=False)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Booking.Status.DECLINED
+    assert second.status == Booking.Status.REQUESTED  # promoted, and now waits for their own manager
+    assert EmailMessage.objects.filter(to="a@school.example.org", subject__startswith="Booking not approved").exists()
+    assert EmailMessage.objects.filter(to="boss2@school.example.org").exists()

@@ -85,6 +85,7 @@ def test_board_section_renders_into_a_pdf(course, ld_coordinator, police):
                                logged_by=ld_coordinator)
     context = board_section(start=today - datetime.timedelta(days=30), end=today)
     assert context["has_data"] and context["sessions"] == 1 and context["briefing_attendees"] == 12
+    assert context["delivered"] == 0  # nobody attended: a no-show only
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (poppler-utils) is not installed")
 

@@ -34,7 +34,8 @@ class CourseForm(GDSForm, forms.ModelForm):
                    "responds_to": forms.Textarea(attrs={"rows": 3}),
                    "duration_hours": forms.TextInput(attrs={"inputmode": "decimal"}),
                    "prerequisites": forms.CheckboxSelectMultiple, "priorities": forms.CheckboxSelectMultiple,
-                   "journey_stages": forms.CheckboxSelectMultiple}
+                   "journey_stages": forms.CheckboxSelectMultiple,
+                   "inspection_criteria": forms.CheckboxSelectMultiple}
         labels = {"responds_to": "Reviews or audits this course responds to",
                   "requires_manager_approval": "Bookings need the manager's approval",
                   "active": "Offered (shown on the public list)"}
@@ -46,7 +47,6 @@ class CourseForm(GDSForm, forms.ModelForm):
         self.fields["priorities"].queryset = Priority.objects.all()
         self.fields["journey_stages"].queryset = JourneyStage.objects.all()
         self.fields["inspection_criteria"].queryset = Criterion.objects.select_related("framework")
-        self.fields["inspection_criteria"].widget.attrs["size"] = 8
         self.fields["title"].error_messages["required"] = "Enter the course title"
         if self.instance.pk:
             self.fields["outcomes_text"].initial = "\n".join(o.text for o in self.instance.outcomes.all())
@@ -56,7 +56,8 @@ class CourseForm(GDSForm, forms.ModelForm):
             Field.text("duration_hours", field_width=4), Field.textarea("outcomes_text"),
             Field.checkbox("requires_manager_approval"), Field.checkboxes("prerequisites", small=True),
             Field.checkboxes("priorities", small=True), Field.checkboxes("journey_stages", small=True),
-            Field("inspection_criteria"), Field.textarea("responds_to"), Field.checkbox("active"), "version")
+            Field.checkboxes("inspection_criteria", small=True), Field.textarea("responds_to"), Field.checkbox("active"),
+            "version")
         set_version(self)
 
     def outcome_lines(self) -> list[str]:
@@ -160,18 +161,19 @@ class BriefingForm(GDSForm, forms.ModelForm):
         widgets = {f: forms.Textarea(attrs={"rows": 4}) for f in
                    ("background", "why_it_matters", "key_points", "what_to_do", "reflection_questions")}
         widgets["journey_stages"] = forms.CheckboxSelectMultiple
+        widgets["inspection_criteria"] = forms.CheckboxSelectMultiple
         labels = {"source_title": "Source title", "source_reference": "Source reference (optional)"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["journey_stages"].queryset = JourneyStage.objects.all()
         self.fields["inspection_criteria"].queryset = Criterion.objects.select_related("framework")
-        self.fields["inspection_criteria"].widget.attrs["size"] = 8
         self.setup_helper(
             Field.text("title"), Field.radios("source_kind", inline=True), Field.text("source_title"),
             Field.text("source_reference"), Field.textarea("background"), Field.textarea("why_it_matters"),
             Field.textarea("key_points"), Field.textarea("what_to_do"), Field.textarea("reflection_questions"),
-            Field.checkboxes("journey_stages", small=True), Field("inspection_criteria"), "version")
+            Field.checkboxes("journey_stages", small=True), Field.checkboxes("inspection_criteria", small=True),
+            "version")
         set_version(self)
 
 

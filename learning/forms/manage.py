@@ -56,8 +56,8 @@ class CourseForm(GDSForm, forms.ModelForm):
             Field.text("duration_hours", field_width=4), Field.textarea("outcomes_text"),
             Field.checkbox("requires_manager_approval"), Field.checkboxes("prerequisites", small=True),
             Field.checkboxes("priorities", small=True), Field.checkboxes("journey_stages", small=True),
-            Field.checkboxes("inspection_criteria", small=True), Field.textarea("responds_to"), Field.checkbox("active"),
-            "version")
+            Field.checkboxes("inspection_criteria", small=True), Field.textarea("responds_to"),
+            Field.checkbox("active"), "version")
         set_version(self)
 
     def outcome_lines(self) -> list[str]:

@@ -225,9 +225,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "section11.delete_stale_imports", "schedule": crontab(hour=3, minute=30),
     },
     "audits-escalate-concerns": {"task": "audits.escalate_concerns", "schedule": crontab(minute="*/15")},
+    "learning-daily": {"task": "learning.send_due_messages", "schedule": crontab(hour=7, minute=5)},
 }
 # Multi-agency audits: working days agencies get to audit the children inspectors name (JTAI mode).
 AUDITS_INSPECTION_WORKING_DAYS = env.int("AUDITS_INSPECTION_WORKING_DAYS", default=5)
+
+# --- Learning and development (public booking and evaluation)
+LEARNING_NO_SHOW_CHARGES = {  # GBP per no-show, by course duration
+    "half_day": env.int("LEARNING_NO_SHOW_CHARGE_HALF_DAY", default=50),
+    "full_day": env.int("LEARNING_NO_SHOW_CHARGE_FULL_DAY", default=90),
+    "other": env.int("LEARNING_NO_SHOW_CHARGE_OTHER", default=50),
+}
+LEARNING_FOLLOW_UP_WEEKS = env.int("LEARNING_FOLLOW_UP_WEEKS", default=12)
+LEARNING_BOOKING_RATE_LIMIT = env.int("LEARNING_BOOKING_RATE_LIMIT", default=10)  # per IP per hour
+LEARNING_BOOKING_EMAIL_RATE_LIMIT = env.int("LEARNING_BOOKING_EMAIL_RATE_LIMIT", default=5)  # per email per hour
+LEARNING_BOOKING_MIN_SECONDS = env.int("LEARNING_BOOKING_MIN_SECONDS", default=3)  # a form filled faster is a bot
+LEARNING_SHARED_INBOXES = env.list("LEARNING_SHARED_INBOXES", default=[
+    "info", "admin", "office", "enquiries", "enquiry", "reception", "contact", "hello", "team", "safeguarding",
+    "mash", "duty", "noreply", "no-reply", "general", "mail", "post", "support", "help", "training", "hr",
+    "referrals", "frontdoor", "admissions", "school", "headteacher", "head", "business",
+])
 
 # --- Security (production defaults; the demo runs on http://127.0.0.1)
 SECURE_PRODUCTION = not DEBUG and not TESTING

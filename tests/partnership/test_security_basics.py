@@ -119,7 +119,22 @@ def every_named_url() -> list[tuple[str, str]]:
 # Sign-out answers anyone's GET with 405 and anyone's POST by signing out: it needs no sign-in (a session
 # that has already expired must still be able to press "Sign out").
 SIGN_OUT = "partnership:sign-out"
-GUARDED = [u for u in every_named_url() if u[0] not in PUBLIC_ANSWERING | {SIGN_OUT}]
+# Learning and development's public pages: delegates are not users; they book, evaluate and download
+# certificates with no account, through pages whose ids and tokens must exist (a dummy one is 404, and
+# POST-only pages answer a GET with 405). tests/learning/test_access_matrix.py checks each of them.
+LEARNING_PUBLIC = {
+    "learning:sessions", "learning:session", "learning:book", "learning:booked", "learning:resend",
+    "learning:booking", "learning:booking-cancel", "learning:certificate", "learning:approve",
+    "learning:evaluate-pre", "learning:evaluate-post", "learning:evaluate-follow-up",
+}
+GUARDED = [u for u in every_named_url() if u[0] not in PUBLIC_ANSWERING | LEARNING_PUBLIC | {SIGN_OUT}]
+
+
+@pytest.mark.parametrize("name", sorted(LEARNING_PUBLIC))
+def test_learning_public_pages_never_send_to_sign_in(client, db, name):
+    pattern = dict(_walk(get_resolver().url_patterns))[name]
+    response = client.get(_url_for(name, pattern))
+    assert response.status_code in (200, 404, 405)
 
 
 def test_sign_out_answers_an_anonymous_get_with_405_and_a_post_with_sign_in(client, db):

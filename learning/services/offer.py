@@ -1,0 +1,109 @@
+"""The training offer and briefings: courses, sessions, trainers, briefings and their use."""
+from django.db import transaction
+from django.utils import timezone
+
+from partnership.services.errors import ServiceError, save_versioned
+
+from ..models import Briefing, BriefingUse, Course, LearningOutcome, Session, SessionTrainer
+
+
+def _save(form, by, *, extra: tuple[str, ...] = ()):
+    """Save a model form: a new record as usual; an existing one only if nobody saved it meanwhile."""
+    instance = form.save(commit=False)
+    if instance.pk is None:
+        instance._change_reason = f"created by {by}"
+        instance.save()
+    else:
+        m2m = {f.name for f in instance._meta.many_to_many}
+        fields = [name for name in form._meta.fields if name not in m2m] + list(extra)
+        expected = form.cleaned_data.get("version")
+        save_versioned(instance, expected_version=expected if expected is not None else -1, fields=fields, by=by)
+    form.save_m2m()
+    return instance
+
+
+@transaction.atomic
+def course_save(*, form, by) -> Course:
+    """Save a course form and replace its outcomes, keeping the rows (and their ratings) of unchanged lines."""
+    lines = form.outcome_lines()
+    if not lines:
+        raise ServiceError("Enter at least one learning outcome", field="outcomes_text")
+    course = _save(form, by)
+    existing = {o.text: o for o in course.outcomes.all()}
+    keep = []
+    for order, text in enumerate(lines):
+        outcome = existing.get(text) or LearningOutcome(course=course, text=text)
+        outcome.order = order
+        outcome.save()
+        keep.append(outcome.pk)
+    course.outcomes.exclude(pk__in=keep).filter(ratings__isnull=True).delete()
+    if course.outcomes.exclude(pk__in=keep).exists():
+        raise ServiceError("An outcome delegates have already rated cannot be removed: reword it instead",
+                           field="outcomes_text")
+    return course
+
+
+@transaction.atomic
+def session_save(*, form, by) -> Session:
+    from .bookings import _lock_session, _promote
+
+    form.instance.starts_at = form.cleaned_data["starts_at"]
+    form.instance.ends_at = form.cleaned_data["ends_at"]
+    if form.instance.pk:
+        _lock_session(form.instance.pk)
+        taken = form.instance.bookings.filter(status__in=("requested", "confirmed")).count()
+        if form.instance.capacity < taken:
+            raise ServiceError(f"{taken} places are already booked: the capacity cannot be lower",
+                               field="capacity")
+    session = _save(form, by, extra=("starts_at", "ends_at"))
+    _promote(Session.objects.select_related("course").get(pk=session.pk))  # more places: the waiting list moves up
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, by) -> Session:
+    from .bookings import cancel_by_coordinator
+
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status == Session.Status.CANCELLED:
+        raise ServiceError("This session is already cancelled.")
+    session.status = Session.Status.CANCELLED
+    session._change_reason = f"cancelled by {by}"
+    session.save(update_fields=["status", "updated_at"])
+    for booking_id in session.bookings.filter(status__in=("requested", "confirmed", "waiting")).values_list(
+            "pk", flat=True):
+        cancel_by_coordinator(booking_id=booking_id, by=by)
+    return session
+
+
+@transaction.atomic
+def trainer_add(*, session: Session, name: str, agency, days, user=None) -> SessionTrainer:
+    return SessionTrainer.objects.create(session=session, name=name.strip(), agency=agency, days=days, user=user)
+
+
+@transaction.atomic
+def briefing_save(*, form, by) -> Briefing:
+    return _save(form, by)
+
+
+@transaction.atomic
+def briefing_publish(*, briefing: Briefing, by) -> Briefing:
+    briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
+    if briefing.status == Briefing.Status.PUBLISHED:
+        raise ServiceError("This briefing is already published.")
+    briefing.status = Briefing.Status.PUBLISHED
+    briefing.published_on = timezone.localdate()
+    briefing._change_reason = f"published by {by}"
+    briefing.save(update_fields=["status", "published_on", "updated_at"])
+    return briefing
+
+
+@transaction.atomic
+def briefing_use_log(*, briefing: Briefing, form, by) -> BriefingUse:
+    if briefing.status != Briefing.Status.PUBLISHED:
+        raise ServiceError("Only a published briefing can be logged as used.")
+    use = form.save(commit=False)
+    use.briefing = briefing
+    use.logged_by = by
+    use.save()
+    return use

@@ -1,0 +1,250 @@
+"""The signed-in side of the training offer: courses, sessions, bookings, attendance, charges.
+
+Everyone signed in sees the offer. L&D coordinators (and the business unit) manage it. Agency leads see
+their own agency's bookings and charges. A trainer with an account may mark attendance for their session.
+"""
+import datetime
+
+from crispy_forms_gds.layout import Field
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from partnership.access import get_visible_or_404, require
+from partnership.csv import csv_response
+from partnership.forms import GDSForm, date_field
+from partnership.services.errors import ConflictError, ServiceError
+from partnership.views.mixins import paginate, post_only
+
+from .. import access, figures
+from ..forms.manage import AttendanceForm, CourseForm, SessionForm, TrainerForm
+from ..models import Booking, Course, Session
+from ..services import bookings as booking_services
+from ..services import evaluation
+from ..services import offer as services
+
+
+def keep_typed_after_conflict(form, error: ServiceError) -> None:
+    """After a conflict, keep what was typed but let the next save apply over the version saved meanwhile."""
+    if isinstance(error, ConflictError) and form.instance.pk:
+        form.data = form.data.copy()
+        form.data["version"] = type(form.instance).objects.values_list("version", flat=True).get(
+            pk=form.instance.pk)
+
+
+def form_page(request, form, *, save, success: str, template: str, context: dict, to=None):
+    """A create/edit page: on a valid POST, `save(form)` through the service and go to `to(saved)` (or the
+    saved record); otherwise (or on a refusal) show the form again with what was typed."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form)
+        except ServiceError as error:
+            form.add_service_error(error)
+            keep_typed_after_conflict(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(*(to(saved) if to else (saved,)))
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
+
+
+def run_action(request, action, success: str, *redirect_to):
+    """Run a one-button service call: show its refusal or `success`, then go back to the page."""
+    try:
+        action()
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect(*redirect_to)
+
+
+@login_required
+@require_GET
+def course_list(request):
+    """The offer: every course with its next session. A fixed number of queries."""
+    courses = Course.objects.select_related("level").annotate(
+        upcoming=Count("sessions", filter=Q(sessions__starts_at__gte=timezone.now(),
+                                            sessions__status=Session.Status.SCHEDULED)))
+    if not access.is_manager(request.user):
+        courses = courses.filter(active=True)
+    return render(request, "learning/course_list.html", {
+        "courses": courses, "can_manage": access.is_manager(request.user),
+        "sees_bookings": access.sees_bookings(request.user), "sees_figures": access.sees_figures(request.user)})
+
+
+@login_required
+@require_GET
+def course_detail(request, pk):
+    qs = Course.objects.select_related("level").prefetch_related("outcomes", "prerequisites", "priorities",
+                                                                 "journey_stages", "inspection_criteria__framework")
+    if not access.is_manager(request.user):
+        qs = qs.filter(active=True)
+    course = get_visible_or_404(qs, pk=pk)
+    sessions = list(course.sessions.order_by("-starts_at"))
+    counts = booking_services.session_counts([s.pk for s in sessions])
+    rows = [{"session": s, **counts[s.pk]} for s in sessions]
+    return render(request, "learning/course_detail.html", {
+        "course": course, "rows": rows, "can_manage": access.is_manager(request.user),
+        "sees_figures": access.sees_figures(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_edit(request, pk=None):
+    require(access.is_manager(request.user))
+    course = get_visible_or_404(Course.objects.all(), pk=pk) if pk else None
+    form = CourseForm(request.POST if request.method == "POST" else None, instance=course)
+    return form_page(request, form, save=lambda f: services.course_save(form=f, by=request.user),
+                     success="Course saved.", template="learning/course_form.html", context={"course": course})
+
+
+@login_required
+@require_GET
+def session_manage(request, pk):
+    """A session for staff: details, trainers, and (for those who may) its bookings and attendance."""
+    session = get_visible_or_404(Session.objects.select_related("course__level").prefetch_related(
+        "trainers__agency"), pk=pk)
+    bookings = access.visible_bookings(request.user).filter(session=session).select_related("agency")
+    counts = booking_services.session_counts([session.pk])[session.pk]
+    return render(request, "learning/session_manage.html", {
+        "session": session, "course": session.course, "counts": counts,
+        "bookings": list(bookings) if access.sees_bookings(request.user) else None,
+        "can_manage": access.is_manager(request.user),
+        "can_mark": access.can_mark_attendance(request.user, session) and session.has_started,
+        "trainer_form": TrainerForm() if access.is_manager(request.user) else None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk=None):
+    require(access.is_manager(request.user))
+    session = get_visible_or_404(Session.objects.all(), pk=pk) if pk else None
+    initial = {"course": request.GET.get("course")} if session is None else None
+    form = SessionForm(request.POST if request.method == "POST" else None, instance=session, initial=initial)
+    return form_page(request, form, save=lambda f: services.session_save(form=f, by=request.user),
+                     success="Session saved.", template="learning/session_form.html", context={"session": session},
+                     to=lambda saved: ("learning:session-manage", saved.pk))
+
+
+@login_required
+@post_only
+def trainer_add(request, pk):
+    require(access.is_manager(request.user))
+    session = get_visible_or_404(Session.objects.all(), pk=pk)
+    form = TrainerForm(request.POST)
+    if form.is_valid():
+        services.trainer_add(session=session, **form.cleaned_data)
+        messages.success(request, "Trainer added.")
+    else:
+        messages.error(request, "Enter the trainer's name and the days given.")
+    return redirect("learning:session-manage", session.pk)
+
+
+@login_required
+@post_only
+def session_cancel(request, pk):
+    require(access.is_manager(request.user))
+    session = get_visible_or_404(Session.objects.all(), pk=pk)
+    return run_action(request, lambda: services.session_cancel(session=session, by=request.user),
+                      "Session cancelled; every delegate has been emailed.", "learning:session-manage", session.pk)
+
+
+@login_required
+@post_only
+def booking_cancel(request, pk):
+    require(access.is_manager(request.user))
+    booking = get_visible_or_404(Booking.objects.all(), pk=pk)
+    return run_action(request, lambda: booking_services.cancel_by_coordinator(booking_id=booking.pk, by=request.user),
+                      f"Booking of {booking.name} cancelled.", "learning:session-manage", booking.session_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request, pk):
+    """Mark everyone at once. Queries do not grow with the number of delegates."""
+    session = get_visible_or_404(Session.objects.select_related("course").prefetch_related("trainers"), pk=pk)
+    require(access.can_mark_attendance(request.user, session))
+    bookings = list(session.bookings.exclude(status=Booking.Status.WAITING).exclude(
+        status=Booking.Status.DECLINED).select_related("agency").order_by("name", "pk"))
+    form = AttendanceForm(request.POST if request.method == "POST" else None, bookings=bookings)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = evaluation.mark_attendance(session=session, marks=form.marks(), by=request.user)
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"Attendance saved ({changed} changed). Delegates who attended have been "
+                                      "invited to evaluate.")
+            return redirect("learning:attendance", session.pk)
+    return render(request, "learning/attendance.html", {"session": session, "course": session.course,
+                                                        "form": form, "error": error})
+
+
+class PeriodForm(GDSForm, forms.Form):
+    start = date_field("From")
+    end = date_field("To")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper(Field("start"), Field("end"))
+
+
+def _period(request) -> tuple[datetime.date, datetime.date, PeriodForm]:
+    today = timezone.localdate()
+    default_start = datetime.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+    form = PeriodForm(request.GET or None, initial={"start": default_start, "end": today})
+    if request.GET and form.is_valid() and form.cleaned_data["start"] <= form.cleaned_data["end"]:
+        return form.cleaned_data["start"], form.cleaned_data["end"], form
+    return default_start, today, form
+
+
+@login_required
+@require_GET
+def charges(request):
+    """No-show charges by agency for a period: coordinators see all, agency leads their own."""
+    require(access.sees_bookings(request.user))
+    start, end, form = _period(request)
+    agency_id = None if access.is_manager(request.user) else request.user.agency_id
+    rows = figures.no_show_charges(start=start, end=end, agency_id=agency_id)
+    if request.GET.get("format") == "csv":
+        return csv_response(f"no-show-charges-{start}-{end}.csv",
+                            ["Agency", "Half-day no-shows", "Full-day no-shows", "Other no-shows", "Charge (GBP)"],
+                            ([r["agency"], r["half_day"], r["full_day"], r["other"], r["total"]] for r in rows))
+    from django.conf import settings
+
+    return render(request, "learning/charges.html", {
+        "rows": rows, "start": start, "end": end, "form": form, "total": sum(r["total"] for r in rows),
+        "prices": settings.LEARNING_NO_SHOW_CHARGES, "query": request.GET.urlencode()})
+
+
+@login_required
+@require_GET
+def booking_list(request):
+    """Bookings the person may see (all for coordinators, their agency's for leads), newest sessions first."""
+    require(access.sees_bookings(request.user))
+    qs = (access.visible_bookings(request.user).select_related("session__course", "agency")
+          .order_by("-session__starts_at", "name", "pk"))
+    return render(request, "learning/booking_list.html", {"page": paginate(request, qs)})
+
+
+urlpatterns = [
+    path("", course_list, name="courses"),
+    path("courses/new/", course_edit, name="course-create"),
+    path("courses/<int:pk>/", course_detail, name="course"),
+    path("courses/<int:pk>/edit/", course_edit, name="course-edit"),
+    path("manage/sessions/new/", session_edit, name="session-create"),
+    path("manage/sessions/<int:pk>/", session_manage, name="session-manage"),
+    path("manage/sessions/<int:pk>/edit/", session_edit, name="session-edit"),
+    path("manage/sessions/<int:pk>/trainers/", trainer_add, name="trainer-add"),
+    path("manage/sessions/<int:pk>/cancel/", session_cancel, name="session-cancel"),
+    path("manage/sessions/<int:pk>/attendance/", attendance, name="attendance"),
+    path("manage/bookings/", booking_list, name="bookings"),
+    path("manage/bookings/<int:pk>/cancel/", booking_cancel, name="booking-cancel-staff"),
+    path("charges/", charges, name="charges"),
+]

@@ -47,3 +47,17 @@ def coverage() -> dict:
     groups = [{"framework": fw, "rows": rows, "gaps": sum(r["gap"] for r in rows)} for fw, rows in frameworks.items()]
     return {"columns": columns, "stages": stages, "stage_gaps": sum(r["gap"] for r in stages),
             "frameworks": groups}
+
+
+def board_section(*, start, end) -> dict:
+    """The coverage map in the quarterly board report: assurance by journey stage and inspection criterion.
+
+    The map is of the records as they are when the report is made (tags are not kept by period)."""
+    context = {"c": coverage()}
+    c = context["c"]
+    context["has_data"] = bool(c["columns"]) and any(row["total"] for row in c["stages"])
+    gaps = [row["item"].name for row in c["stages"] if row["gap"]]
+    context["headlines"] = [
+        f"No assurance activity is tagged to {len(gaps)} stage{'s' if len(gaps) != 1 else ''} of the child's "
+        f"journey: {', '.join(gaps)}."] if gaps and context["has_data"] else []
+    return context

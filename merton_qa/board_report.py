@@ -82,8 +82,16 @@ class Section:
         return list(self.context.get("headlines") or []) if self.has_data else []
 
 
+def module_installed(name: str) -> bool:
+    """True when `name` can be imported (False also when its parent package is missing)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def _builder(source: SectionSource):
-    if importlib.util.find_spec(source.module) is None:
+    if not module_installed(source.module):
         return None
     return getattr(importlib.import_module(source.module), source.function, None)
 

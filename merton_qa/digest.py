@@ -9,7 +9,6 @@ clocks are always sent.
 import datetime
 import hashlib
 import importlib
-import importlib.util
 import logging
 
 from django.conf import settings
@@ -19,6 +18,8 @@ from django.utils import timezone
 from partnership.models import EmailMessage, User
 from partnership.services.outbox import enqueue_email
 from partnership.services.reminders import DueItem, reminder_record, stage_words
+
+from .board_report import module_installed
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ DIGEST_KEY_PREFIX = "digest:"
 
 def _sources():
     for heading, module in SOURCES:
-        if importlib.util.find_spec(module) is not None:
+        if module_installed(module):
             yield heading, importlib.import_module(module).due_items
 
 

@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -115,3 +116,15 @@ def test_figures_page_and_query_count(course, ld_coordinator, client_for, police
             book(s, f"q{i}{j}@police.example.org", agency=police)
     with django_assert_max_num_queries(len(few)):
         assert client.get(reverse("learning:figures")).status_code == 200
+
+
+def test_coverage_in_the_board_report_names_the_journey_stages_without_assurance(taxonomy, course):
+    (early, front, leavers), crit, other = taxonomy
+    today = timezone.localdate()
+    assert coverage.board_section(start=today, end=today)["has_data"] is False  # nothing tagged yet
+    course.journey_stages.set([early, front])
+    section = coverage.board_section(start=today, end=today)
+    assert section["has_data"] is True
+    assert section["headlines"] == ["No assurance activity is tagged to 1 stage of the child's journey: Care leavers."]
+    html = render_to_string("learning/pdf/coverage_section.html", section)
+    assert "Care leavers" in html and "No assurance" in html and "Identification of initial need and risk" in html

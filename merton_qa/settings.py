@@ -145,7 +145,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Trusted reverse proxies in front of the app (the load balancer): the client's address is read through them.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 
 SESSION_COOKIE_AGE = 60 * 60 * 12  # absolute: 12 hours
 SESSION_COOKIE_HTTPONLY = True
@@ -204,6 +206,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+
+# --- Cache: shared by every web worker when Redis is there (the public booking form's rate limits must
+# hold across workers); one process's memory otherwise (the demo) and in tests (counters never leak
+# from one test into the next).
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "merton-qa",
+     "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+    if CACHE_URL and not TESTING else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2, "max_retries": 1}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}

@@ -232,7 +232,6 @@ CELERY_BEAT_SCHEDULE = {
     "performance-delete-stale-uploads": {
         "task": "performance.delete_stale_uploads", "schedule": crontab(hour=3, minute=40),
     },
-    "reviews-deadline-reminders": {"task": "reviews.send_deadline_reminders", "schedule": crontab(hour=7, minute=5)},
     "section11-delete-stale-imports": {
         "task": "section11.delete_stale_imports", "schedule": crontab(hour=3, minute=30),
     },

@@ -18,9 +18,9 @@ postgres://postgres@127.0.0.1:5432), migrates it, and drops it at the end (unles
    requests to /healthz. Requests, errors (anything but the expected status), median and p95 latency.
 
 Board report figures come from a child process (so its peak RSS is the report's, not the seeding's):
-`first` is the first render in a fresh process (templates compiled, fonts loaded), `time` a second render of
-the whole report (queries, templates, WeasyPrint); `WeasyPrint alone` renders the same final HTML with the
-same base URL and fetcher, after both; `peak Python heap` is tracemalloc's peak
+`first` is the first render in a fresh process (templates compiled, fonts loaded), `time` the median of 3 more renders
+of the whole report (queries, templates, WeasyPrint); `WeasyPrint alone` the median of 3 renders of the same
+final HTML with the same base URL and fetcher, interleaved with those; `peak Python heap` is tracemalloc's peak
 during one render; `max RSS` is the child's resource.getrusage maximum resident set size (Django included).
 """
 import argparse
@@ -80,17 +80,19 @@ def board_report_child(period: str) -> None:
     start = time.perf_counter()
     board_report.render(quarter)  # the first render also compiles templates and loads fonts
     first = time.perf_counter() - start
-    start = time.perf_counter()
-    size = len(board_report.render(quarter))
-    warm = time.perf_counter() - start
-    start = time.perf_counter()
-    real_html(**captured).write_pdf(pdf_variant="pdf/ua-1")
-    weasy = time.perf_counter() - start
+    times, weasy, size = [], [], 0
+    for _ in range(3):  # interleaved, so drift in a shared machine's load hits both alike
+        start = time.perf_counter()
+        size = len(board_report.render(quarter))
+        times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        real_html(**captured).write_pdf(pdf_variant="pdf/ua-1")
+        weasy.append(time.perf_counter() - start)
     tracemalloc.start()
     board_report.render(quarter)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(json.dumps({"first": first, "time": warm, "weasy": weasy, "heap": peak,
+    print(json.dumps({"first": first, "time": statistics.median(times), "weasy": statistics.median(weasy), "heap": peak,
                       "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, "pdf": size,
                       "html": len(captured["string"])}))
 

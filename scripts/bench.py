@@ -1,7 +1,7 @@
 """The speed benchmarks of issues 8 and 9 (`make bench`). Not a test: a measurement, printed as a table and
 written to a Markdown file (default `bench-results.md`).
 
-    DEBUG=true .venv/bin/python scripts/bench.py [--runs 5] [--users 200] [--saves 3] [--output FILE]
+    DEBUG=true .venv/bin/python scripts/bench.py [--runs 9] [--users 200] [--saves 3] [--output FILE]
         [--db mqa_bench_run] [--keep]
 
 It creates a throwaway PostgreSQL database (`--db`, on the server of BENCH_PG, default
@@ -332,14 +332,14 @@ def machine() -> dict:
         pg = cursor.fetchone()[0]
     import django
     return {"cpus": os.cpu_count(), "cpu": cpu, "ram_gib": round(mem / 1024 / 1024, 1), "postgres": pg,
-            "python": platform.python_version(), "django": django.get_version()}
+            "python": platform.python_version(), "django": django.get_version(), "load": os.getloadavg()[0]}
 
 
 def report(results: dict) -> str:
     m = results["machine"]
     lines = [f"# merton-qa benchmark ({results['date']})", "",
              f"Machine: {m['cpus']} CPUs (`nproc`), {m['cpu']}, {m['ram_gib']} GiB RAM; PostgreSQL {m['postgres']}; "
-             f"Python {m['python']}, Django {m['django']}.", "",
+             f"Python {m['python']}, Django {m['django']}. Load average at the start: {m['load']:.1f}.", "",
              f"Large partnership: {results['seeded']}.", "",
              f"## List pages against the Django admin (server time, median of {results['runs']} runs; queries)", "",
              "| Page | ms | queries | Admin changelist | ms | queries | page/admin |",
@@ -371,7 +371,7 @@ def report(results: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--saves", type=int, default=3)
     parser.add_argument("--workers", type=int, default=3)

@@ -1,13 +1,14 @@
 # merton-qa: the two commands of the README.
 #   make run   – the demo on SQLite with eager tasks, at http://127.0.0.1:8000
 #   make test  – the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set)
+#   make bench – the speed benchmarks (not part of make test; needs PostgreSQL, see README "Performance")
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_PASSWORD ?= merton-demo-2026
 export DEMO_PASSWORD
 
-.PHONY: run test venv lint migrate demo frontend clean
+.PHONY: run test bench venv lint migrate demo frontend clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +41,11 @@ run: venv
 
 test: venv
 	$(BIN)/pytest
+
+# Seeds a throwaway PostgreSQL database (BENCH_PG, default postgres://postgres@127.0.0.1:5432; dropped after),
+# prints the table and writes it to bench-results.md. About 5 minutes on 2 cores.
+bench: venv
+	DEBUG=true $(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -35,8 +35,9 @@ def test_seed_demo_is_idempotent(settings):
 
 
 @pytest.mark.django_db
-def test_seed_demo_refuses_to_run_on_a_live_system(settings):
+@pytest.mark.parametrize("command", ["seed_demo", "seed_large"])
+def test_demo_seeding_refuses_to_run_on_a_live_system(settings, command):
     settings.DEBUG = False
     settings.DEMO_PASSWORD = "x" * 20
     with pytest.raises(CommandError, match="DEBUG"):
-        call_command("seed_demo")
+        call_command(command)

@@ -1,0 +1,452 @@
+"""The speed benchmarks of issues 8 and 9 (`make bench`). Not a test: a measurement, printed as a table and
+written to a Markdown file (default `bench-results.md`).
+
+    DEBUG=true .venv/bin/python scripts/bench.py [--runs 9] [--users 200] [--saves 3] [--output FILE]
+        [--db mqa_bench_run] [--keep]
+
+It creates a throwaway PostgreSQL database (`--db`, on the server of BENCH_PG, default
+postgres://postgres@127.0.0.1:5432), migrates it, and drops it at the end (unless --keep). Then:
+
+1. Board report on the demo data (`seed_demo`): time and peak memory, and WeasyPrint alone on the same HTML.
+2. `seed_large`: the large partnership (60 agencies, 200 indicators × 20 quarters, 3 Section 11 cycles,
+   20 audits, 50 reviews, 2,000 bookings, 500 more actions).
+3. Each main list page's server time (Django test client, no network; median of --runs) and query count,
+   beside the Django admin changelist of the same model and rows, signed in as a superuser.
+4. Board report on the large partnership, as in 1.
+5. Load: gunicorn (gthread) on a loopback port; --users simulated agency contributors each save their own
+   Section 11 answer --saves times, all at once (threads, keep-alive connections), then the same number of
+   requests to /healthz. Requests, errors (anything but the expected status), median and p95 latency.
+
+Board report figures come from a child process (so its peak RSS is the report's, not the seeding's):
+`first` is the first render in a fresh process (templates compiled, fonts loaded), `time` the median of 3 more renders
+of the whole report (queries, templates, WeasyPrint); `WeasyPrint alone` the median of 3 renders of the same
+final HTML with the same base URL and fetcher, interleaved with those; `peak Python heap` is tracemalloc's peak
+during one render; `max RSS` is the child's resource.getrusage maximum resident set size (Django included).
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def setup_env(db: str) -> None:
+    os.environ["DATABASE_URL"] = f"{PG}/{db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "merton_qa.settings")
+    os.environ["DEBUG"] = "true"
+    os.environ["REQUIRE_2FA"] = "false"  # the benchmark signs users in by session, not through the forms
+    os.environ.setdefault("DEMO_PASSWORD", "merton-demo-2026")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.pop("REDIS_URL", None)  # tasks run eagerly; the benchmark measures the web tier
+
+
+def psql(sql: str) -> None:
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", f"{PG}/postgres", "-c", sql], check=True)
+
+
+# --- the board report, measured in a child process -----------------------------------------------------------
+def board_report_child(period: str) -> None:
+    import resource
+    import tracemalloc
+
+    import django
+
+    django.setup()
+    from merton_qa import board_report
+    from merton_qa.quarters import Quarter
+    from partnership import pdf
+
+    quarter = Quarter.parse(period)
+    captured = {}
+    real_html = pdf.HTML
+
+    def capturing_html(**kwargs):
+        captured.update(kwargs)
+        return real_html(**kwargs)
+
+    pdf.HTML = capturing_html
+    start = time.perf_counter()
+    board_report.render(quarter)  # the first render also compiles templates and loads fonts
+    first = time.perf_counter() - start
+    times, weasy, size = [], [], 0
+    for _ in range(3):  # interleaved, so drift in a shared machine's load hits both alike
+        start = time.perf_counter()
+        size = len(board_report.render(quarter))
+        times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        real_html(**captured).write_pdf(pdf_variant="pdf/ua-1")
+        weasy.append(time.perf_counter() - start)
+    tracemalloc.start()
+    board_report.render(quarter)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(json.dumps({"first": first, "time": statistics.median(times), "weasy": statistics.median(weasy), "heap": peak,
+                      "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, "pdf": size,
+                      "html": len(captured["string"])}))
+
+
+def measure_board_report(label: str, period: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--board-report-child", period], check=True,
+                         capture_output=True, text=True, env=os.environ).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    result["label"] = label
+    return result
+
+
+# --- list pages against the admin -----------------------------------------------------------------------------
+def register_plain_admins() -> None:
+    """Models the pages list that have no admin of their own get a plain ModelAdmin (benchmark only)."""
+    from django.contrib import admin
+
+    from learning.models import Booking, Session
+    from reviews.models import Notification, RapidReview
+    from section11.models import Return
+
+    for model in (Return, Notification, RapidReview, Session, Booking):
+        if not admin.site.is_registered(model):
+            admin.site.register(model)
+
+
+def timed(client, url: str, runs: int) -> tuple[float, int, int]:
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)  # warm up
+    assert response.status_code == 200, (url, response.status_code)
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times) if times else 0.0, len(captured.captured_queries), response.status_code
+
+
+def measure_pages(runs: int, *, queries_only: bool = False) -> list[dict]:
+    from django.test import Client
+    from django.urls import reverse
+
+    from audits.models import Audit, Programme
+    from partnership.models import User
+    from section11.models import Cycle
+
+    superuser = User.objects.filter(email="bench-admin@example.org").first() or User.objects.create_superuser(
+        "bench-admin@example.org", password=secrets.token_urlsafe(), full_name="Benchmark administrator")
+    admin_client = Client()
+    admin_client.force_login(superuser)
+    clients = {}
+
+    def client_for(email):
+        if email not in clients:
+            clients[email] = Client()
+            clients[email].force_login(User.objects.get(email=email))
+        return clients[email]
+
+    cycle = Cycle.objects.get(name="Section 11 2026")
+    programme = Programme.objects.get(year="2025-26")
+    audit = Audit.objects.filter(status=Audit.Status.MEETING).order_by("pk").first()
+    bu, reviews, training = "manager@example.org", "reviews@example.org", "training@example.org"
+    pages = [
+        ("Actions list", bu, reverse("partnership:action-list"), "partnership/action"),
+        ("Section 11 returns (all cycles)", bu, reverse("section11:return-list"), "section11/return"),
+        ("Section 11 cycle: returns", bu, reverse("section11:cycle-detail", args=[cycle.pk]), "section11/return"),
+        ("Section 11 cycle analysis", bu, reverse("section11:cycle-analysis", args=[cycle.pk]), "section11/return"),
+        ("Performance scorecard", bu, reverse("performance:scorecard"), "performance/indicator"),
+        ("Performance data returns", bu, reverse("performance:data-returns"), "performance/datareturn"),
+        ("Audits: programmes", bu, reverse("audits:programme-list"), "audits/audit"),
+        ("Audits: programme 2025-26", bu, reverse("audits:programme", args=[programme.pk]), "audits/audit"),
+        ("Audits: audit page", bu, reverse("audits:audit-detail", args=[audit.pk]), "audits/agencyaudit"),
+        ("Reviews: clocks (home)", reviews, reverse("reviews:home"), "reviews/notification"),
+        ("Reviews: notifications", reviews, reverse("reviews:notification-list"), "reviews/notification"),
+        ("Reviews: rapid reviews", reviews, reverse("reviews:rapid-review-list"), "reviews/rapidreview"),
+        ("Learning: sessions", training, reverse("learning:sessions"), "learning/session"),
+        ("Learning: bookings", training, reverse("learning:bookings"), "learning/booking"),
+    ]
+    for email, kind in [(bu, "business unit"), ("chair@example.org", "chair"), ("qa@example.org", "QA member"),
+                        ("reader@example.org", "reader"), ("lead@police.example.org", "agency lead"),
+                        ("contributor@police.example.org", "agency contributor"),
+                        ("dsl@wandlevalley.example.org", "school DSL"), (reviews, "reviews member"),
+                        (training, "L&D coordinator")]:
+        pages.append((f"Home dashboard: {kind}", email, reverse("home"), None))
+    admin_times = {}
+    rows = []
+    for name, email, url, admin_model in pages:
+        if queries_only:  # the same page on the demo data: its query count must not grow with the rows
+            rows.append({"page": name, "queries": timed(client_for(email), url, 0)[1]})
+            continue
+        ms, queries, _ = timed(client_for(email), url, runs)
+        admin_url = f"/admin/{admin_model}/" if admin_model else "/admin/"
+        if admin_url not in admin_times:
+            admin_times[admin_url] = timed(admin_client, admin_url, runs)
+        a_ms, a_queries, _ = admin_times[admin_url]
+        rows.append({"page": name, "url": url, "ms": ms, "queries": queries, "admin": admin_url, "admin_ms": a_ms,
+                     "admin_queries": a_queries})
+        print(f"  {name:<38} {ms:8.1f} ms {queries:4d} q   {admin_url:<30} {a_ms:8.1f} ms {a_queries:4d} q",
+              flush=True)
+    return rows
+
+
+# --- load run ------------------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load_run(users: int, saves: int, workers: int, threads: int) -> dict:
+    import http.client
+    from urllib.parse import urlencode
+
+    from django.conf import settings
+    from django.test import Client
+
+    from partnership.models import User
+    from section11.models import Cycle, Return
+
+    cycle = Cycle.objects.get(name="Section 11 2026")
+    people = list(User.objects.filter(email__regex=r"^bench-[0-9]{3}@")
+                  .select_related("agency").order_by("pk")[:users])
+    # Every contributor's agency has an editable return in the open cycle (some demo returns are submitted).
+    Return.objects.filter(cycle=cycle, agency__in={p.agency_id for p in people}).exclude(
+        status__in=Return.EDITABLE).update(status=Return.Status.IN_PROGRESS)
+    returns = {r.agency_id: r for r in Return.objects.filter(cycle=cycle)}
+    used: dict[int, int] = {}
+    plan = []
+    for person in people:
+        ret = returns[person.agency_id]
+        answers = list(ret.answers.order_by("pk").values_list("pk", "version"))
+        index = used.get(ret.pk, 0)
+        used[ret.pk] = index + 1
+        answer_pk, version = answers[index]
+        level = ret.cycle.framework.scale.levels.order_by("order").first()
+        client = Client()
+        client.force_login(person)  # a real session row in the session store, as signing in would make
+        plan.append({"session": client.cookies[settings.SESSION_COOKIE_NAME].value, "ret": ret.pk,
+                     "answer": answer_pk, "version": version, "level": level.pk})
+
+    port = free_port()
+    log = open(ROOT / "bench-gunicorn.log", "w")  # noqa: SIM115 - closed with the server
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "merton_qa.wsgi:application", "-b", f"127.0.0.1:{port}",
+         "-k", "gthread", "--workers", str(workers), "--threads", str(threads), "--backlog", "2048",
+         "--timeout", "60", "--keep-alive", "30"], cwd=ROOT, env=os.environ, stdout=log, stderr=log)
+    try:
+        for _ in range(100):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start; see bench-gunicorn.log")
+
+        def run(kind: str) -> dict:
+            latencies, errors, statuses = [], [], {}
+            lock = threading.Lock()
+            barrier = threading.Barrier(len(plan))
+
+            def user(item):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                csrf = secrets.token_hex(16)
+                cookie = f"{settings.SESSION_COOKIE_NAME}={item['session']}; {settings.CSRF_COOKIE_NAME}={csrf}"
+                version = item["version"]
+                barrier.wait()
+                for n in range(saves):
+                    if kind == "save":
+                        prefix = f"a{item['answer']}"
+                        body = urlencode({"csrfmiddlewaretoken": csrf, f"{prefix}-rating": item["level"],
+                                          f"{prefix}-narrative": f"Audit of staff files, round {n}: all compliant.",
+                                          f"{prefix}-impact": "Children are seen sooner.",
+                                          f"{prefix}-version": version})
+                        path = f"/section-11/returns/{item['ret']}/answers/{item['answer']}/"
+                        headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+                        method, expected = "POST", 302
+                    else:
+                        body, path, headers, method, expected = None, "/healthz", {"Cookie": cookie}, "GET", 200
+                    start = time.perf_counter()
+                    try:
+                        conn.request(method, path, body=body, headers=headers)
+                        response = conn.getresponse()
+                        response.read()
+                        status = response.status
+                    except OSError as error:
+                        conn.close()
+                        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                        status = type(error).__name__
+                    elapsed = (time.perf_counter() - start) * 1000
+                    with lock:
+                        latencies.append(elapsed)
+                        statuses[status] = statuses.get(status, 0) + 1
+                        if status != expected:
+                            errors.append(status)
+                    if status == expected:
+                        version += 1
+                conn.close()
+
+            workers_ = [threading.Thread(target=user, args=(item,)) for item in plan]
+            start = time.perf_counter()
+            for t in workers_:
+                t.start()
+            for t in workers_:
+                t.join()
+            wall = time.perf_counter() - start
+            latencies.sort()
+            return {"kind": kind, "requests": len(latencies), "errors": len(errors), "statuses": statuses,
+                    "median": statistics.median(latencies), "p95": latencies[int(len(latencies) * 0.95) - 1],
+                    "max": latencies[-1], "wall": wall, "rps": len(latencies) / wall}
+
+        save = run("save")
+        health = run("healthz")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    saved = Return.objects.filter(pk__in=[p["ret"] for p in plan]).count()
+    return {"save": save, "healthz": health, "users": len(plan), "returns": saved, "workers": workers,
+            "threads": threads}
+
+
+# --- the machine and the report ------------------------------------------------------------------------------
+def machine() -> dict:
+    from django.db import connection
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+               if line.startswith("MemTotal"))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    import django
+    return {"cpus": os.cpu_count(), "cpu": cpu, "ram_gib": round(mem / 1024 / 1024, 1), "postgres": pg,
+            "python": platform.python_version(), "django": django.get_version(), "load": os.getloadavg()[0]}
+
+
+def report(results: dict) -> str:
+    m = results["machine"]
+    lines = [f"# merton-qa benchmark ({results['date']})", "",
+             f"Machine: {m['cpus']} CPUs (`nproc`), {m['cpu']}, {m['ram_gib']} GiB RAM; PostgreSQL {m['postgres']}; "
+             f"Python {m['python']}, Django {m['django']}. Load average at the start: {m['load']:.1f}.", "",
+             f"Large partnership: {results['seeded']}.", "",
+             f"## List pages against the Django admin (server time, median of {results['runs']} runs; queries)", "",
+             "| Page | ms | queries | queries on demo data | Admin changelist | ms | queries | page/admin |",
+             "|---|---:|---:|---:|---|---:|---:|---:|"]
+    for row in results["pages"]:
+        lines.append(f"| {row['page']} | {row['ms']:.1f} | {row['queries']} | {row['demo_queries']} | `{row['admin']}` "
+                     f"| {row['admin_ms']:.1f} "
+                     f"| {row['admin_queries']} | {row['ms'] / row['admin_ms']:.2f}× |")
+    lines += ["", "## Board report (goal: within 1.2× of WeasyPrint alone)", "",
+              "| Data | first render s | report s | WeasyPrint alone s | ratio | peak Python heap MiB | max RSS MiB | "
+              "PDF KiB |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for b in results["board"]:
+        lines.append(f"| {b['label']} | {b['first']:.2f} | {b['time']:.2f} | {b['weasy']:.2f} | "
+                     f"{b['time'] / b['weasy']:.2f}× | "
+                     f"{b['heap'] / 2 ** 20:.0f} | {b['maxrss'] / 2 ** 20:.0f} | {b['pdf'] / 1024:.0f} |")
+    load = results.get("load")
+    if load:
+        lines += ["", f"## Load: {load['users']} agency users at once, gunicorn gthread {load['workers']} workers × "
+                  f"{load['threads']} threads, loopback (goal: 0 errors)", "",
+                  "| Requests | count | errors | median ms | p95 ms | max ms | requests/s |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for key, label in (("save", "Save a Section 11 answer (POST, 302)"), ("healthz", "/healthz (GET, 200)")):
+            r = load[key]
+            lines.append(f"| {label} | {r['requests']} | {r['errors']} | {r['median']:.0f} | {r['p95']:.0f} | "
+                         f"{r['max']:.0f} | {r['rps']:.0f} |")
+        if load["save"]["errors"] or load["healthz"]["errors"]:
+            lines += ["", f"Statuses: saves {load['save']['statuses']}, healthz {load['healthz']['statuses']}."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--saves", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--db", default="mqa_bench_run")
+    parser.add_argument("--output", default=str(ROOT / "bench-results.md"))
+    parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument("--board-report-child", metavar="PERIOD", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.board_report_child:
+        board_report_child(args.board_report_child)
+        return
+    if not re.fullmatch(r"mqa_bench\w*", args.db):
+        parser.error("--db must start with mqa_bench")
+    setup_env(args.db)
+    psql(f"DROP DATABASE IF EXISTS {args.db}")
+    psql(f"CREATE DATABASE {args.db}")
+    started = time.perf_counter()
+    try:
+        results = run(args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            psql(f"DROP DATABASE IF EXISTS {args.db} WITH (FORCE)")
+    text = report(results)
+    Path(args.output).write_text(text)
+    print()
+    print(text)
+    print(f"Written to {args.output} in {time.perf_counter() - started:.0f} s.")
+
+
+def run(args) -> dict:
+    import io
+
+    import django
+
+    django.setup()
+    register_plain_admins()  # before the URL conf is first loaded
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from merton_qa.management.commands.seed_large import counts
+    from merton_qa.quarters import Quarter
+
+    call_command("migrate", verbosity=0)
+    results = {"date": timezone.localtime().strftime("%Y-%m-%d %H:%M %Z"), "runs": args.runs, "machine": machine()}
+    period = Quarter.containing(timezone.localdate()).previous().code
+    print("Seeding the demo data...", flush=True)
+    call_command("seed_demo", stdout=io.StringIO())
+    print("Queries per page on the demo data...", flush=True)
+    demo_queries = {row["page"]: row["queries"] for row in measure_pages(0, queries_only=True)}
+    print(f"Board report {period}, demo data...", flush=True)
+    results["board"] = [measure_board_report("Demo data", period)]
+    print("Seeding the large partnership...", flush=True)
+    start = time.perf_counter()
+    call_command("seed_large", stdout=io.StringIO())
+    results["seeded"] = ", ".join(f"{n:,} {what}" for what, n in counts().items())
+    print(f"  {results['seeded']} ({time.perf_counter() - start:.0f} s)", flush=True)
+    print("List pages against the admin...", flush=True)
+    results["pages"] = measure_pages(args.runs)
+    for row in results["pages"]:
+        row["demo_queries"] = demo_queries[row["page"]]
+    print(f"Board report {period}, large partnership...", flush=True)
+    results["board"].append(measure_board_report("Large partnership", period))
+    if args.users:
+        print(f"Load run: {args.users} users × {args.saves} saves...", flush=True)
+        results["load"] = load_run(args.users, args.saves, args.workers, args.threads)
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from partnership import security_log
 from partnership.forms import PasswordResetRequestForm, SetPasswordForm, SignInForm, TOTPCodeForm
 from partnership.services import accounts
 
@@ -168,4 +169,5 @@ def two_factor_verify(request):
                     return redirect(_safe_next(request))
             else:
                 form.add_error("code", "The code is not right. Enter the newest code from your authenticator app")
+        security_log.event("two-factor", request, outcome="failure")
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")})

@@ -29,7 +29,7 @@ def event(name: str, request, *, outcome: str, obj=None, reference: str = "", ac
     level = logging.INFO if outcome == "success" else logging.WARNING
     log.log(level, "security event %s %s", name, outcome, extra={
         "event": name, "outcome": outcome, "actor": actor or _actor(request), "address": _address(request),
-        "object": target, "path": getattr(request, "path", "")[:300],
+        "object": target,
     })
 
 

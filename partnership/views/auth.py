@@ -140,6 +140,7 @@ def two_factor_setup(request):
                 return redirect(_safe_next(request))
         form.add_error("code", "The code is not right. Check the time on your phone is correct and enter the "
                                "newest code from the app")
+        security_log.event("two-factor-set-up", request, outcome="failure")
     secret = base64.b32encode(device.bin_key).decode()
     return render(request, "registration/two_factor_setup.html", {
         "form": form,

@@ -49,7 +49,7 @@ class TwoFactorRequiredMiddleware:
 
 
 class NoStoreForSignedInMiddleware:
-    """Pages for signed-in people are never kept in a shared or browser cache."""
+    """Pages for signed-in people, and every download (a delegate's certificate too), are never cached."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -57,7 +57,9 @@ class NoStoreForSignedInMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
+        if request.path.startswith("/static/"):
+            return response
+        if "attachment" in response.get("Content-Disposition", "") or (user is not None and user.is_authenticated):
             response["Cache-Control"] = "no-store"
         return response
 

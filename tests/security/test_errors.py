@@ -75,3 +75,16 @@ def test_health_check_reports_the_database_down_as_503(db):
         response = _quiet_client().get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
+
+
+def test_when_the_error_page_itself_fails_a_plain_page_still_gives_the_reference(agency_lead, caplog):
+    client = _quiet_client(agency_lead)
+    with mock.patch("merton_qa.views.dashboard.for_user", side_effect=RuntimeError("boom")), \
+            mock.patch("merton_qa.views.render", side_effect=RuntimeError("navigation broken")):
+        with caplog.at_level(logging.ERROR):
+            response = client.get(reverse("home"))
+    assert response.status_code == 500
+    page = response.content.decode()
+    reference = re.search(r"data-error-reference>([0-9A-F]{10})<", page).group(1)
+    assert "Sorry, there is a problem with the service" in page and "navigation broken" not in page
+    assert any(getattr(r, "reference", None) == reference for r in caplog.records)

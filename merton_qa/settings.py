@@ -149,6 +149,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# django-ipware is not installed, so axes would see only REMOTE_ADDR (the proxy): PROXY_COUNT is honoured here.
+AXES_CLIENT_IP_CALLABLE = "partnership.security_log.client_address"
 
 SESSION_COOKIE_AGE = 60 * 60 * 12  # absolute: 12 hours
 SESSION_COOKIE_HTTPONLY = True

@@ -8,14 +8,27 @@ reviews access log.
 """
 import logging
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 log = logging.getLogger("security")
 
 
-def _address(request) -> str:
-    return (request.META.get("REMOTE_ADDR") or "") if request is not None else ""
+def client_address(request) -> str:
+    """The client's address. Behind PROXY_COUNT trusted proxies, each appends the address it was called from
+    to X-Forwarded-For, so the client is that many entries from the end (entries before it may be forged).
+    Also the lockout's address (AXES_CLIENT_IP_CALLABLE): django-ipware is not installed."""
+    if request is None:
+        return ""
+    count = settings.AXES_IPWARE_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if count and len(forwarded) >= count:
+        return forwarded[-count]
+    return request.META.get("REMOTE_ADDR") or ""
+
+
+_address = client_address
 
 
 def _actor(request) -> str:

@@ -125,3 +125,20 @@ def test_the_log_formatter_masks_one_time_link_tokens_in_any_line(name, kwargs):
     line = JsonFormatter().format(record)
     assert "c4x9zz-0123456789abcdef" not in line and "[redacted]" in line
     assert "MTIz" not in line
+
+
+def test_behind_a_proxy_the_logged_address_is_the_clients(agency_lead, events, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    # One proxy in front; the client tried to forge an address of its own in front of the real one.
+    client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"198.51.100.1, {ADDRESS}")
+    client.post(reverse("partnership:sign-in"), {"username": agency_lead.email, "password": "wrong-password-1"})
+    one(events, "sign-in", "failure")
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.get().ip_address == ADDRESS  # and the lockout counts the same address
+
+
+def test_without_a_proxy_a_forwarded_header_is_ignored(agency_lead, events):
+    client = Client(REMOTE_ADDR=ADDRESS, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    client.post(reverse("partnership:sign-in"), {"username": agency_lead.email, "password": "wrong-password-1"})
+    one(events, "sign-in", "failure")

@@ -124,3 +124,19 @@ def test_hsts_is_sent_over_https_with_production_settings(settings, db):
     response = Client().get(reverse("partnership:sign-in"), secure=True)
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
+
+
+def test_production_settings_send_a_year_of_hsts_over_https_only():
+    """The settings as production loads them (DEBUG off, not under pytest): HSTS a year, HTTPS redirect."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTEST_VERSION", "PYTEST_CURRENT_TEST", "SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT")}
+    env.update(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="qa.example.org", DJANGO_SETTINGS_MODULE=
+               "merton_qa.settings")
+    code = ("from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, "
+            "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_INCLUDE_SUBDOMAINS)")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["31536000", "True", "True", "True", "True"]

@@ -15,7 +15,9 @@ def _redact_path(match: re.Match) -> str:
     path = match.group(0)
     try:
         kwargs = resolve(path).kwargs
-    except (Resolver404, ValueError):
+    except Resolver404:
+        return path
+    except Exception:  # noqa: BLE001 - a log line must never fail: logging before the URL conf can load
         return path
     for key in _SECRET_KWARGS:
         value = kwargs.get(key)

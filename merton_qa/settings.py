@@ -72,6 +72,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security, so every response carries them, even one made for an exception raised in
+    # the middleware below (the database down while loading the session answers 503 with these headers).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,11 +84,10 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "partnership.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "partnership.middleware.NoStoreForSignedInMiddleware",
+    "partnership.middleware.SecurityEventsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -145,9 +148,11 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-# Trusted reverse proxies in front of the app (the load balancer): the client's address is read through them.
+# Trusted reverse proxies in front of the app (the load balancer): the client's address is read through them
+# (partnership/net.py). django-ipware is not installed, so axes is given the same function for its lockout.
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "partnership.security_log.client_address"
 
 SESSION_COOKIE_AGE = 60 * 60 * 12  # absolute: 12 hours
 SESSION_COOKIE_HTTPONLY = True

@@ -1,11 +1,15 @@
 """Pages of the composition root: the home dashboard, health, and the error pages."""
 import logging
+import secrets
+import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import JsonResponse
+from django.contrib.auth.models import AnonymousUser
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from . import dashboard
 
@@ -51,4 +55,31 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    """A generic page with a reference that is also logged (with the trace), never the trace itself.
+
+    The database being down is not a fault of the request: 503 with Retry-After and the GOV.UK "service
+    unavailable" page, rendered without anything that needs a query.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        log.error("database unavailable", extra={"path": request.path[:300]})
+        request.user = AnonymousUser()  # so later middleware does not ask the database who this is
+        response = HttpResponse(render_to_string("errors/503.html", _plain_context()), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+    reference = secrets.token_hex(5).upper()
+    log.error("server error", exc_info=error is not None, extra={"reference": reference, "path": request.path[:300]})
+    try:
+        return render(request, "errors/500.html", {"reference": reference}, status=500)
+    except Exception:  # noqa: BLE001 - the page itself failed: the same words without the navigation
+        log.exception("server error page failed", extra={"reference": reference})
+        return HttpResponseServerError(render_to_string("errors/500_plain.html", {**_plain_context(),
+                                                                                  "reference": reference}))
+
+
+RETRY_AFTER_SECONDS = 60
+
+
+def _plain_context() -> dict:
+    return {"SERVICE_NAME": settings.SERVICE_NAME, "SUPPORT_EMAIL": settings.SUPPORT_EMAIL}

@@ -4,6 +4,8 @@ from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from partnership import security_log
+
 # Paths a signed-in person who has not yet passed two-factor sign-in may still reach.
 _TWO_FACTOR_OPEN_PREFIXES = ("/static/", "/healthz", "/accessibility/", "/privacy/", "/cookies/")
 
@@ -47,7 +49,7 @@ class TwoFactorRequiredMiddleware:
 
 
 class NoStoreForSignedInMiddleware:
-    """Pages for signed-in people are never kept in a shared or browser cache."""
+    """Pages for signed-in people, and every download (a delegate's certificate too), are never cached."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -55,6 +57,32 @@ class NoStoreForSignedInMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
+        if request.path.startswith("/static/"):
+            return response
+        if "attachment" in response.get("Content-Disposition", "") or (user is not None and user.is_authenticated):
             response["Cache-Control"] = "no-store"
+        return response
+
+
+class SecurityEventsMiddleware:
+    """Log every refusal (403, 404) and every file download, whichever view or handler produced it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/static/"):
+            return response
+        match = getattr(request, "resolver_match", None)
+        reference = ""
+        if match is not None:
+            # Only numeric ids: a string in a URL may be a one-time token, which must never be logged.
+            args = ",".join(f"{key}={value}" for key, value in sorted(match.kwargs.items()) if isinstance(value, int))
+            reference = f"{match.view_name}({args})"
+        if response.status_code in (403, 404):
+            outcome = "forbidden" if response.status_code == 403 else "not-found"
+            security_log.event("access-denied", request, outcome=outcome, reference=reference)
+        elif response.status_code == 200 and "attachment" in response.get("Content-Disposition", ""):
+            security_log.event("download", request, outcome="success", reference=reference)
         return response

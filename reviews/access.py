@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from partnership import net
+from partnership import net, security_log
 from partnership.models import Role
 
 from .models import AgencySummary, ReviewAccessLog
@@ -55,6 +55,7 @@ def client_ip(request) -> str | None:
 
 
 def log_access(request, obj, action: str = ReviewAccessLog.Action.VIEW) -> ReviewAccessLog:
+    security_log.event(f"serious-incident-{action}", request, outcome="success", obj=obj)
     return ReviewAccessLog.objects.create(
         user=request.user, model_label=obj._meta.label_lower, object_pk=obj.pk,
         case_reference=getattr(obj, "case_reference", "")[:40], action=action,

@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from partnership import security_log
 from partnership.forms import PasswordResetRequestForm, SetPasswordForm, SignInForm, TOTPCodeForm
 from partnership.services import accounts
 
@@ -139,6 +140,7 @@ def two_factor_setup(request):
                 return redirect(_safe_next(request))
         form.add_error("code", "The code is not right. Check the time on your phone is correct and enter the "
                                "newest code from the app")
+        security_log.event("two-factor-set-up", request, outcome="failure")
     secret = base64.b32encode(device.bin_key).decode()
     return render(request, "registration/two_factor_setup.html", {
         "form": form,
@@ -168,4 +170,5 @@ def two_factor_verify(request):
                     return redirect(_safe_next(request))
             else:
                 form.add_error("code", "The code is not right. Enter the newest code from your authenticator app")
+        security_log.event("two-factor", request, outcome="failure")
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")})

@@ -1,8 +1,8 @@
-"""Security headers, and every page but the public ones needs a signed-in person."""
+"""Security headers. Every page needing a signed-in person: tests/security/test_anonymous.py."""
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 
 def csp_directives(response) -> dict[str, list[str]]:
@@ -78,98 +78,3 @@ def test_session_and_csrf_cookies_are_http_only_and_same_site(db, agency_lead):
     session = response.cookies["sessionid"]
     assert session["httponly"]
     assert session["samesite"] == "Lax"
-
-
-# --- Every page needs signing in, except the public allowlist --------------------------------------------
-
-PUBLIC = {
-    "partnership:sign-in", "partnership:password-reset", "partnership:password-reset-confirm",
-    "partnership:password-reset-complete", "partnership:invitation-accept", "partnership:two-factor-setup",
-    "partnership:two-factor-verify", "partnership:accessibility", "partnership:privacy", "partnership:cookies",
-    "healthz",
-}
-# Two-factor pages need a password-only session: anonymous visitors are sent to sign in there too, so
-# they stay in the walk below; the allowlist is what may answer an anonymous visitor without signing in.
-PUBLIC_ANSWERING = PUBLIC - {"partnership:two-factor-setup", "partnership:two-factor-verify"}
-DUMMY = {"int": 1, "string": "dummy", "slug": "dummy", "uuid": "00000000-0000-0000-0000-000000000001",
-         "path": "dummy/path"}
-
-
-def _walk(patterns, namespace=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            if entry.app_name == "admin":
-                continue  # the admin has its own guard: see test_views_pages
-            ns = entry.namespace or ""
-            yield from _walk(entry.url_patterns, f"{namespace}{ns}:" if ns else namespace)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}", entry
-
-
-def _url_for(name: str, pattern: URLPattern) -> str:
-    converters = getattr(pattern.pattern, "converters", {})
-    kwargs = {key: DUMMY[type(conv).__name__.replace("Converter", "").lower()] for key, conv in converters.items()}
-    return reverse(name, kwargs=kwargs)
-
-
-def every_named_url() -> list[tuple[str, str]]:
-    return sorted({(name, _url_for(name, pattern)) for name, pattern in _walk(get_resolver().url_patterns)})
-
-
-# Sign-out answers anyone's GET with 405 and anyone's POST by signing out: it needs no sign-in (a session
-# that has already expired must still be able to press "Sign out").
-SIGN_OUT = "partnership:sign-out"
-# Learning and development's public pages: delegates are not users; they book, evaluate and download
-# certificates with no account, through pages whose ids and tokens must exist (a dummy one is 404, and
-# POST-only pages answer a GET with 405). tests/learning/test_access_matrix.py checks each of them.
-LEARNING_PUBLIC = {
-    "learning:sessions", "learning:session", "learning:book", "learning:booked", "learning:resend",
-    "learning:booking", "learning:booking-cancel", "learning:certificate", "learning:approve",
-    "learning:evaluate-pre", "learning:evaluate-post", "learning:evaluate-follow-up",
-}
-GUARDED = [u for u in every_named_url() if u[0] not in PUBLIC_ANSWERING | LEARNING_PUBLIC | {SIGN_OUT}]
-
-
-@pytest.mark.parametrize("name", sorted(LEARNING_PUBLIC))
-def test_learning_public_pages_never_send_to_sign_in(client, db, name):
-    pattern = dict(_walk(get_resolver().url_patterns))[name]
-    response = client.get(_url_for(name, pattern))
-    assert response.status_code in (200, 404, 405)
-
-
-def test_sign_out_answers_an_anonymous_get_with_405_and_a_post_with_sign_in(client, db):
-    assert client.get(reverse(SIGN_OUT)).status_code == 405
-    response = client.post(reverse(SIGN_OUT))
-    assert response.status_code == 302
-    assert response.url == reverse("partnership:sign-in")
-
-
-def test_the_walk_finds_the_partnership_pages():
-    names = {name for name, _ in every_named_url()}
-    assert {"home", "partnership:action-detail", "partnership:user-deactivate", "partnership:export-download",
-            "partnership:sign-in"} <= names
-    assert PUBLIC <= names  # the allowlist names real pages
-
-
-@pytest.mark.parametrize("name,url", GUARDED, ids=[name for name, _ in GUARDED])
-def test_anonymous_get_is_sent_to_sign_in(client, db, name, url):
-    response = client.get(url)
-    assert response.status_code == 302, f"{name} ({url}) answered {response.status_code} to an anonymous visitor"
-    assert response.url.startswith(reverse("partnership:sign-in") + "?next="), response.url
-
-
-@pytest.mark.parametrize("name,url", GUARDED, ids=[name for name, _ in GUARDED])
-def test_anonymous_post_is_sent_to_sign_in(client, db, name, url):
-    client.handler.enforce_csrf_checks = False
-    response = client.post(url, {})
-    assert response.status_code == 302, f"{name} ({url}) answered {response.status_code} to an anonymous POST"
-    assert response.url.startswith(reverse("partnership:sign-in"))
-
-
-@pytest.mark.parametrize("name", sorted(PUBLIC_ANSWERING))
-def test_public_pages_answer_without_signing_in(client, db, name):
-    pattern = dict(_walk(get_resolver().url_patterns))[name]
-    response = client.get(_url_for(name, pattern))
-    assert response.status_code in (200, 302)
-    if response.status_code == 302:  # a one-time link with a dummy token goes to its own form, not to sign in
-        assert not response.url.startswith(reverse("partnership:sign-in"))

@@ -1,0 +1,238 @@
+"""One object of each kind, for every URL pattern that takes an object id.
+
+`OBJECTS` maps each such pattern to the object that fills its id, how its URL arguments come from it, and the
+personas who must not reach it (a lead of another agency; a role without access). `DELEGATED` names the
+patterns whose objects are hard to make here and that an app's own access matrix already walks with a
+persona from another agency; test_objects checks that they really are in that matrix. A new URL with an id
+fails test_every_object_url_is_in_the_registry until it is added to one of the two.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# Personas (tests/conftest.py): `outsider` leads another agency; `contributor` is police but without a lead's
+# or the partnership's roles; `chair` and `reader` see the partnership's figures but manage nothing.
+OTHER_AGENCY = ("outsider",)
+
+
+@dataclass(frozen=True)
+class Entry:
+    object: str                      # a key of BUILDERS
+    denied: tuple[str, ...] = OTHER_AGENCY
+    kwargs: Callable = field(default=lambda obj: {"pk": obj.pk})
+
+
+def _build_export(fx):
+    from partnership.models import ReportExport
+
+    return ReportExport.objects.create(kind="security-test", requested_by=fx("business_unit"),
+                                       status=ReportExport.Status.READY, filename="report.csv")
+
+
+def _build_sent_reminder(fx):
+    from partnership.models import EmailMessage
+
+    fx("db")
+    return EmailMessage.objects.create(to="lead@police.example.org", subject="Your week", body_text="Titles only",
+                                       key="digest:security-test")
+
+
+def _build_action(fx):
+    from tests.factories import ActionFactory
+
+    return ActionFactory(owner_agency=fx("police"))
+
+
+def _build_concern(fx):
+    from django.utils import timezone
+
+    from audits.models import ImmediateConcern
+
+    case = fx("audit").cases.first()
+    return ImmediateConcern.objects.create(case=case, agency=fx("police"), description="Worry",
+                                           raised_by=fx("agency_lead"), raised_at=timezone.now())
+
+
+def _build_turn_the_curve(fx):
+    from performance.models import TurnTheCurve
+
+    return TurnTheCurve.objects.create(indicator=fx("indicator"), baseline="b", forecast="f", story="s",
+                                       partners="p", what_works="w")
+
+
+def _build_booking(fx):
+    from tests.learning.conftest import book
+
+    return book(fx("session"), "delegate@school.example.org")
+
+
+BUILDERS: dict[str, Callable] = {
+    "action": _build_action,
+    "police_lead": lambda fx: fx("agency_lead"),
+    "export": _build_export,
+    "sent_reminder": _build_sent_reminder,
+    # Section 11: an open cycle with the police return in progress.
+    "cycle": lambda fx: fx("cycle"),
+    "police_return": lambda fx: fx("police_return"),
+    # Performance: the police data return for a quarter, with its indicator.
+    "data_return": lambda fx: fx("police_data_return"),
+    "indicator": lambda fx: fx("indicator"),
+    "turn_the_curve": _build_turn_the_curve,
+    # Audits: police and health take part; the outsider's agency does not.
+    "programme": lambda fx: fx("programme"),
+    "audit": lambda fx: fx("audit"),
+    "audit_case": lambda fx: fx("audit").cases.first(),
+    "agency_audit": lambda fx: fx("audit").cases.first().agency_audits.get(agency=fx("police")),
+    "concern": _build_concern,
+    # Reviews: a serious incident case from referral to recommendation.
+    "referral": lambda fx: fx("full_case")["referral"],
+    "notification": lambda fx: fx("full_case")["notification"],
+    "rapid_review": lambda fx: fx("full_case")["rapid_review"],
+    "lcspr": lambda fx: fx("full_case")["lcspr"],
+    "recommendation": lambda fx: fx("full_case")["recommendation"],
+    "summary": lambda fx: fx("full_case")["summary"],
+    # Learning: a course with a future session and a booking.
+    "course": lambda fx: fx("course"),
+    "session": lambda fx: fx("session"),
+    "booking": _build_booking,
+}
+
+S11_MANAGE = ("outsider", "contributor")  # the partnership's cycles: business unit and QA only
+REVIEWS = ("outsider", "agency_lead", "reader")  # the reviews group only: 404 to everyone else
+LEARNING_MANAGE = ("outsider", "contributor")
+
+
+def _return_kwargs(obj):
+    return {"pk": obj.pk}
+
+
+def _answer_kwargs(ret):
+    return {"pk": ret.pk, "answer_pk": ret.answers.order_by("pk").first().pk}
+
+
+OBJECTS: dict[str, Entry] = {
+    # The composition root and the kernel.
+    "sent-reminder-detail": Entry("sent_reminder", ("outsider", "chair")),
+    "partnership:action-detail": Entry("action"),
+    "partnership:action-edit": Entry("action", ("outsider", "reader")),  # its agency's editors may
+    "partnership:action-transition": Entry("action", ("outsider", "reader")),
+    "partnership:action-add-update": Entry("action"),
+    "partnership:user-reinvite": Entry("police_lead", ("outsider", "chair", "contributor")),
+    "partnership:user-deactivate": Entry("police_lead", ("outsider", "chair", "contributor")),
+    "partnership:export-detail": Entry("export", ("outsider", "contributor")),
+    "partnership:export-download": Entry("export", ("outsider", "contributor")),
+    # Section 11.
+    "section11:cycle-detail": Entry("cycle", S11_MANAGE),
+    "section11:cycle-launch": Entry("cycle", S11_MANAGE),
+    "section11:cycle-close": Entry("cycle", S11_MANAGE),
+    "section11:return-remind": Entry("police_return", S11_MANAGE,
+                                     lambda ret: {"pk": ret.cycle_id, "ret_pk": ret.pk}),
+    "section11:return-detail": Entry("police_return"),
+    "section11:return-header": Entry("police_return"),
+    "section11:standard": Entry("police_return", kwargs=lambda ret: {"pk": ret.pk, "number": 1}),
+    "section11:answer-save": Entry("police_return", kwargs=_answer_kwargs),
+    "section11:answer-kept": Entry("police_return", kwargs=_answer_kwargs),
+    "section11:answer-action-add": Entry("police_return", kwargs=_answer_kwargs),
+    "section11:return-start-from-last": Entry("police_return"),
+    "section11:return-submit": Entry("police_return"),
+    "section11:return-sign-off": Entry("police_return"),
+    "section11:return-send-back": Entry("police_return"),
+    "section11:moderation-summary": Entry("police_return", ("outsider", "contributor")),
+    "section11:moderate-standard": Entry("police_return", ("outsider", "contributor"),
+                                         lambda ret: {"pk": ret.pk, "number": 1}),
+    "section11:moderate-answer": Entry("police_return", ("outsider", "contributor"), _answer_kwargs),
+    "section11:challenge-record": Entry("police_return", ("outsider", "contributor")),
+    "section11:cycle-analysis": Entry("cycle", S11_MANAGE, lambda c: {"cycle_pk": c.pk}),
+    "section11:cycle-analysis-csv": Entry("cycle", S11_MANAGE, lambda c: {"cycle_pk": c.pk}),
+    "section11:cycle-analysis-pdf": Entry("cycle", S11_MANAGE, lambda c: {"cycle_pk": c.pk}),
+    "section11:return-export-xlsx": Entry("police_return"),
+    "section11:return-export-pdf": Entry("police_return"),
+    "section11:return-import": Entry("police_return"),
+    "section11:return-import-preview": Entry("police_return", kwargs=lambda r: {"pk": r.pk, "token": "dummy"}),
+    "section11:return-import-cancel": Entry("police_return", kwargs=lambda r: {"pk": r.pk, "token": "dummy"}),
+    # Performance.
+    "performance:turn-the-curve-edit": Entry("turn_the_curve", ("outsider", "contributor", "reader"),
+                                             lambda t: {"code": t.indicator.code, "pk": t.pk}),
+    "performance:data-returns-open": Entry("data_return", ("outsider", "contributor"),
+                                           lambda r: {"period_pk": r.period_id}),
+    "performance:data-return-detail": Entry("data_return"),
+    "performance:data-return-value-save": Entry("data_return",
+                                                kwargs=lambda r: {"pk": r.pk,
+                                                                  "indicator_pk": r.agency.indicators.first().pk}),
+    "performance:data-return-submit": Entry("data_return"),
+    "performance:data-return-validate": Entry("data_return", ("outsider", "contributor")),
+    "performance:data-return-query": Entry("data_return", ("outsider", "contributor")),
+    "performance:data-return-remind": Entry("data_return", ("outsider", "contributor")),
+    "performance:data-return-template": Entry("data_return"),
+    "performance:data-return-template-csv": Entry("data_return"),
+    "performance:data-return-upload": Entry("data_return"),
+    "performance:data-return-upload-preview": Entry("data_return", kwargs=lambda r: {"pk": r.pk, "token": "dummy"}),
+    "performance:data-return-upload-cancel": Entry("data_return", kwargs=lambda r: {"pk": r.pk, "token": "dummy"}),
+    # Audits.
+    "audits:programme": Entry("programme", ("outsider", "contributor")),
+    "audits:audit-create": Entry("programme", ("outsider", "contributor"), lambda p: {"programme_pk": p.pk}),
+    "audits:audit-detail": Entry("audit"),
+    "audits:audit-edit": Entry("audit", ("outsider", "contributor")),
+    "audits:audit-transition": Entry("audit", ("outsider", "contributor")),
+    "audits:audit-remind": Entry("audit", ("outsider", "contributor"),
+                                 lambda a: {"pk": a.pk, "agency_pk": a.agencies.order_by("pk").first().pk}),
+    "audits:case-add": Entry("audit", ("outsider", "contributor")),
+    "audits:case-detail": Entry("audit_case"),
+    "audits:case-remove": Entry("audit_case", ("outsider", "contributor")),
+    "audits:agency-audit": Entry("agency_audit"),
+    "audits:concern-raise": Entry("audit_case"),
+    "audits:concern-detail": Entry("concern"),
+    "audits:meeting": Entry("audit", ("outsider", "contributor")),
+    "audits:consensus": Entry("audit_case", ("outsider", "contributor")),
+    "audits:finding-add": Entry("audit", ("outsider", "contributor")),
+    "audits:recommendation-add": Entry("audit", ("outsider", "contributor")),
+    "audits:summary": Entry("audit"),
+    "audits:action-add": Entry("audit", ("outsider", "contributor")),
+    "audits:feedback-add": Entry("audit_case", ("outsider",)),
+    "audits:report": Entry("audit"),
+    "audits:report-pdf": Entry("audit"),
+    # Reviews: everything is the reviews group's (agency leads write only their own agency's summary).
+    **{f"reviews:{name}": Entry(source, REVIEWS) for name, source in {
+        "referral-detail": "referral", "screening-record": "referral", "notification-create": "referral",
+        "notification-detail": "notification", "notification-edit": "notification",
+        "notification-add-child": "notification", "notification-submit": "notification",
+        "rapid-review-create": "notification", "rapid-review-detail": "rapid_review",
+        "rapid-review-edit": "rapid_review", "rapid-review-decide": "rapid_review",
+        "rapid-review-sign-off": "rapid_review", "rapid-review-send": "rapid_review",
+        "rapid-review-response": "rapid_review", "rapid-review-recommendation": "rapid_review",
+        "lcspr-commission": "rapid_review", "lcspr-detail": "lcspr", "lcspr-move": "lcspr",
+        "lcspr-check": "lcspr", "lcspr-delay": "lcspr", "lcspr-recommendation": "lcspr",
+        "recommendation-action": "recommendation",
+    }.items()},
+    "reviews:summary-write": Entry("summary", ("outsider", "agency_lead", "contributor", "reader")),  # health's
+    # Learning: managing the offer is the business unit's and the L&D coordinator's.
+    "learning:course-edit": Entry("course", LEARNING_MANAGE),
+    "learning:session-edit": Entry("session", LEARNING_MANAGE),
+    "learning:trainer-add": Entry("session", LEARNING_MANAGE),
+    "learning:session-cancel": Entry("session", LEARNING_MANAGE),
+    "learning:attendance": Entry("session", LEARNING_MANAGE),
+    "learning:booking-cancel-staff": Entry("booking", LEARNING_MANAGE),
+    "learning:course-impact": Entry("course", ("outsider", "contributor")),
+}
+
+# Patterns with an id that every signed-in person may read (nothing agency-owned behind them), or that an
+# app's own matrix covers with a made object (the module named); checked by test_objects.
+OPEN_TO_SIGNED_IN = {
+    "partnership:priority-detail": "the partnership's priorities are published to every partner",
+    "learning:course": "the training offer is open to every partner's staff",
+    "learning:session-manage": "a session's page, read-only, for every partner's staff (learning's matrix)",
+    "learning:session": "a public page (delegates book without an account)",
+    "learning:book": "a public page (delegates book without an account)",
+    "learning:booked": "a public page (delegates book without an account)",
+    "learning:resend": "a public page (delegates book without an account)",
+}
+DELEGATED = {
+    "section11:evidence-download": "tests.section11.test_access_matrix",
+    "section11:evidence-delete": "tests.section11.test_access_matrix",
+    "section11:feedback-letter": "tests.section11.test_access_matrix",
+    "audits:finding-remove": "tests.audits.test_access_matrix",
+    "learning:briefing": "tests.learning.test_access_matrix",
+    "learning:briefing-edit": "tests.learning.test_access_matrix",
+    "learning:briefing-pdf": "tests.learning.test_access_matrix",
+    "learning:briefing-publish": "tests.learning.test_access_matrix",
+    "learning:briefing-use": "tests.learning.test_access_matrix",
+}

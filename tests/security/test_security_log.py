@@ -128,7 +128,7 @@ def test_the_log_formatter_masks_one_time_link_tokens_in_any_line(name, kwargs):
 
 
 def test_behind_a_proxy_the_logged_address_is_the_clients(agency_lead, events, settings):
-    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.PROXY_COUNT = 1
     # One proxy in front; the client tried to forge an address of its own in front of the real one.
     client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"198.51.100.1, {ADDRESS}")
     client.post(reverse("partnership:sign-in"), {"username": agency_lead.email, "password": "wrong-password-1"})

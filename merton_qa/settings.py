@@ -77,9 +77,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",  # before the session timeout, which leaves a message
+    "partnership.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "partnership.middleware.TwoFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnership.context_processors.service",
+                "partnership.context_processors.session_timeout",
                 "merton_qa.navigation.navigation",
             ],
         },
@@ -147,7 +149,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
-SESSION_COOKIE_AGE = 60 * 60 * 12  # absolute: 12 hours
+SESSION_COOKIE_AGE = 60 * 60 * 12  # absolute: 12 hours after signing in (partnership.middleware enforces it)
+# Idle timeout, and how long before it the "you will be signed out" dialog opens (seconds; the browser
+# tests shorten them). The warning is 5 minutes, not the 2 at least required, because browsers run a hidden
+# tab's timers as seldom as once a minute.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_TIMEOUT_WARNING = env.int("SESSION_TIMEOUT_WARNING", default=5 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

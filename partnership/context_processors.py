@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from partnership.middleware import duration_text
+
 
 def service(request):
     """The partnership's names (settings, so another partnership adopts the product unchanged)."""
@@ -20,5 +22,5 @@ def session_timeout(request):
     warning = settings.SESSION_TIMEOUT_WARNING
     return {"session_timeout": {
         **timing, "warning_seconds": warning, "max_hours": settings.SESSION_COOKIE_AGE // 3600,
-        "warning_text": f"{warning // 60} minutes" if warning >= 120 else f"{warning} seconds",
+        "warning_text": duration_text(warning),
     }}

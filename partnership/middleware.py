@@ -72,11 +72,19 @@ class NoStoreForSignedInMiddleware:
 SIGNED_IN_AT = "signed_in_at"
 LAST_ACTIVE_AT = "last_active_at"
 SIGNED_OUT_MESSAGES = {
-    "idle": "You were signed out after {minutes} minutes without activity; nothing you saved is lost. "
+    "idle": "You were signed out after {idle} without activity; nothing you saved is lost. "
             "Sign in again to carry on.",
     "absolute": "You were signed out because you had been signed in for {hours} hours, the longest a session "
                 "can last; nothing you saved is lost. Sign in again to carry on.",
 }
+
+
+def duration_text(seconds: int) -> str:
+    """ "5 minutes", "1 minute", "45 seconds": a time limit as people read it."""
+    minutes = seconds // 60
+    if minutes:
+        return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"
 
 
 def clock() -> float:
@@ -136,7 +144,7 @@ class SessionTimeoutMiddleware:
         path = request.get_full_path()
         logout(request)  # flushes the session: its key can never be used again
         messages.info(request, SIGNED_OUT_MESSAGES[reason].format(
-            minutes=settings.SESSION_IDLE_TIMEOUT // 60, hours=settings.SESSION_COOKIE_AGE // 3600))
+            idle=duration_text(settings.SESSION_IDLE_TIMEOUT), hours=settings.SESSION_COOKIE_AGE // 3600))
         if request.path == reverse("partnership:session-keep-alive"):
             return JsonResponse({"seconds_left": 0, "can_extend": False, "signed_in": False})
         query = QueryDict(mutable=True)

@@ -41,7 +41,7 @@ urlpatterns = [
     path("reports/<int:pk>/", exports.export_detail, name="export-detail"),
     path("reports/<int:pk>/download/", exports.export_download, name="export-download"),
     # Public pages
-    path("accessibility/", pages.PublicPage.as_view(template_name="pages/accessibility.html"), name="accessibility"),
+    path("accessibility/", pages.AccessibilityStatement.as_view(), name="accessibility"),
     path("privacy/", pages.PublicPage.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("cookies/", pages.PublicPage.as_view(template_name="pages/cookies.html"), name="cookies"),
 ]

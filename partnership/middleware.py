@@ -129,26 +129,22 @@ class SessionTimeoutMiddleware:
                 _start_clocks(session, now)  # a session from before this rule: its clocks start now
             idle, absolute = session_deadlines(session)
             if now >= absolute or now >= idle:
-                return self._sign_out(request, "absolute" if now >= absolute else "idle")
-            asking = request.method == "GET" and request.path == reverse("partnership:session-keep-alive")
-            if not asking:
-                session[LAST_ACTIVE_AT] = now
-            request.session_timeout = session_time_left(session, now)  # for the warning dialog in the page
+                self._sign_out(request, "absolute" if now >= absolute else "idle")
+                if request.path == reverse("partnership:session-keep-alive"):
+                    return JsonResponse({"seconds_left": 0, "can_extend": False, "signed_in": False})
+                # Otherwise the request goes on as an anonymous one: a page that needs signing in sends to
+                # sign in as usual, and a page that keeps what was typed through signing in still does.
+            else:
+                if not (request.method == "GET" and request.path == reverse("partnership:session-keep-alive")):
+                    session[LAST_ACTIVE_AT] = now  # asking how long is left is not activity
+                request.session_timeout = session_time_left(session, now)  # for the warning dialog in the page
         response = self.get_response(request)
         if request.user.is_authenticated and SIGNED_IN_AT not in request.session:
             _start_clocks(request.session, clock())  # signed in during this request
         return response
 
     @staticmethod
-    def _sign_out(request, reason: str):
-        path = request.get_full_path()
+    def _sign_out(request, reason: str) -> None:
         logout(request)  # flushes the session: its key can never be used again
         messages.info(request, SIGNED_OUT_MESSAGES[reason].format(
             idle=duration_text(settings.SESSION_IDLE_TIMEOUT), hours=settings.SESSION_COOKIE_AGE // 3600))
-        if request.path == reverse("partnership:session-keep-alive"):
-            return JsonResponse({"seconds_left": 0, "can_extend": False, "signed_in": False})
-        query = QueryDict(mutable=True)
-        if request.method == "GET":
-            query["next"] = path
-        return redirect(f"{reverse(settings.LOGIN_URL)}?{query.urlencode(safe='/')}" if query
-                        else reverse(settings.LOGIN_URL))

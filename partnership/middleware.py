@@ -71,6 +71,10 @@ class NoStoreForSignedInMiddleware:
 # The cookie alone cannot hold either limit: every request saves the session and so slides its expiry.
 SIGNED_IN_AT = "signed_in_at"
 LAST_ACTIVE_AT = "last_active_at"
+# Activity is written to the session at most once a minute (a write per request would cost every page three
+# queries): the session may so end up to a minute before 30 minutes of real inactivity, never after.
+# "Stay signed in" always writes.
+ACTIVITY_RESOLUTION = 60
 SIGNED_OUT_MESSAGES = {
     "idle": "You were signed out after {idle} without activity; nothing you saved is lost. "
             "Sign in again to carry on.",
@@ -111,11 +115,17 @@ def _start_clocks(session, now: float) -> None:
     session[LAST_ACTIVE_AT] = now
 
 
+def start_session_clocks(sender, request, user, **kwargs) -> None:
+    """Signing in (django.contrib.auth's user_logged_in, connected in apps.py) starts both clocks."""
+    if request is not None and hasattr(request, "session"):
+        _start_clocks(request.session, clock())
+
+
 class SessionTimeoutMiddleware:
     """End a signed-in session after SESSION_IDLE_TIMEOUT without activity, or SESSION_COOKIE_AGE after sign-in.
 
-    Every request of a signed-in person counts as activity, except the timeout warning asking how long is
-    left (a GET to the keep-alive address); pressing "Stay signed in" POSTs there, which counts.
+    Every request of a signed-in person counts as activity (see ACTIVITY_RESOLUTION), except the timeout warning
+    asking how long is left (a GET to the keep-alive address); pressing "Stay signed in" POSTs there, which counts.
     """
 
     def __init__(self, get_response):
@@ -135,13 +145,12 @@ class SessionTimeoutMiddleware:
                 # Otherwise the request goes on as an anonymous one: a page that needs signing in sends to
                 # sign in as usual, and a page that keeps what was typed through signing in still does.
             else:
-                if not (request.method == "GET" and request.path == reverse("partnership:session-keep-alive")):
-                    session[LAST_ACTIVE_AT] = now  # asking how long is left is not activity
+                keep_alive = request.path == reverse("partnership:session-keep-alive")
+                if keep_alive and request.method == "POST" or (
+                        not keep_alive and now - session[LAST_ACTIVE_AT] >= ACTIVITY_RESOLUTION):
+                    session[LAST_ACTIVE_AT] = now  # asking how long is left (a GET) is not activity
                 request.session_timeout = session_time_left(session, now)  # for the warning dialog in the page
-        response = self.get_response(request)
-        if request.user.is_authenticated and SIGNED_IN_AT not in request.session:
-            _start_clocks(request.session, clock())  # signed in during this request
-        return response
+        return self.get_response(request)
 
     @staticmethod
     def _sign_out(request, reason: str) -> None:

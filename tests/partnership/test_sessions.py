@@ -252,3 +252,28 @@ def test_every_persona_can_use_keep_alive(db):
     client = Client()
     sign_in(client, user)
     assert keep_alive(client)["signed_in"] is True
+
+
+def test_requests_within_a_minute_do_not_rewrite_the_session_but_the_session_still_ends_on_time(agency_lead,
+                                                                                               clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    sign_in(client, agency_lead)
+    clock.move(seconds=59)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(HOME).status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    # That request was not recorded: 30 minutes from the last recorded activity (the sign-in) end it.
+    clock.move(minutes=29, seconds=1)
+    assert is_signed_out(client.get(HOME))
+
+
+def test_a_request_a_minute_or_more_after_the_last_recorded_one_is_recorded(agency_lead, clock):
+    client = Client()
+    sign_in(client, agency_lead)
+    clock.move(minutes=1)
+    client.get(HOME)
+    clock.move(minutes=29, seconds=59)
+    assert client.get(HOME).status_code == 200

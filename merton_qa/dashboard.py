@@ -51,7 +51,8 @@ def for_user(user) -> dict:
     context.update(audits_dashboard.panel(user))
     context.update(reviews_dashboard.panel(user))
     context.update(learning_dashboard.panel(user))
-    if access.can_request_reports(user):
+    context["can_request_reports"] = access.can_request_reports(user)
+    if context["can_request_reports"]:
         context["recent_exports"] = list(access.visible_exports(user).filter(
             status__in=[ReportExport.Status.READY, ReportExport.Status.FAILED])[:5])
     return context

@@ -47,8 +47,6 @@ def items_for(user, path: str = "") -> list[tuple[str, str, str]]:
     if access.is_business_unit(user):
         people = reverse("partnership:user-list")
         items.append(("People", people, people))
-        sent = reverse("sent-reminders")
-        items.append(("Reminders", sent, "/reminders/"))
         admin = reverse("admin:index")
         items.append(("Admin", admin, admin))
     account = reverse("partnership:account")

@@ -147,7 +147,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Trusted reverse proxies in front of the app (the load balancer): the client's address is read through them.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 
 SESSION_COOKIE_AGE = 60 * 60 * 12  # absolute: 12 hours after signing in (partnership.middleware enforces it)
 # Idle timeout, and how long before it the "you will be signed out" dialog opens (seconds; the browser
@@ -211,6 +213,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+
+# --- Cache: shared by every web worker when Redis is there (the public booking form's rate limits must
+# hold across workers); one process's memory otherwise (the demo) and in tests (counters never leak
+# from one test into the next).
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "merton-qa",
+     "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+    if CACHE_URL and not TESTING else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2, "max_retries": 1}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
@@ -227,7 +239,6 @@ CELERY_BEAT_SCHEDULE = {
     "performance-delete-stale-uploads": {
         "task": "performance.delete_stale_uploads", "schedule": crontab(hour=3, minute=40),
     },
-    "reviews-deadline-reminders": {"task": "reviews.send_deadline_reminders", "schedule": crontab(hour=7, minute=5)},
     "section11-delete-stale-imports": {
         "task": "section11.delete_stale_imports", "schedule": crontab(hour=3, minute=30),
     },

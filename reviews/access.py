@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from partnership import net
 from partnership.models import Role
 
 from .models import AgencySummary, ReviewAccessLog
@@ -50,7 +51,7 @@ def require_business_unit(user) -> None:
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return net.client_ip(request)
 
 
 def log_access(request, obj, action: str = ReviewAccessLog.Action.VIEW) -> ReviewAccessLog:

@@ -1,15 +1,15 @@
-"""What is due for a person in the reviews app, for the kernel's daily digest (constant queries).
+"""What is due for a person in the reviews app, for the daily digest (merton_qa.digest; constant queries).
+
+The digest sends these to the reviews group and the business unit every morning, whatever their reminder
+setting, since the clocks are statutory (recommendation review dates excepted).
 
 Titles carry the case reference at most: never a pseudonym or any case detail, since they go by email.
 """
 import datetime
 
 from django.conf import settings
-from django.db import transaction
 
-from partnership.models import Role, User
-from partnership.services.outbox import enqueue_email
-from partnership.services.reminders import DueItem, reminder_record
+from partnership.services.reminders import DueItem
 
 from . import access, clocks
 
@@ -43,21 +43,3 @@ def statutory_items(today: datetime.date) -> list[DueItem]:
                              url=clock.url, due=clock.due,
                              statutory=clock.kind != "recommendation", app="reviews"))
     return items
-
-
-@transaction.atomic
-def send_reminders(*, today: datetime.date) -> int:
-    """Email each reviews member and business unit manager once per (clock, stage, day). Returns emails queued."""
-    people = User.objects.filter(is_active=True, roles__role__in=[Role.REVIEWS_MEMBER, Role.BUSINESS_UNIT]) \
-        .distinct()
-    sent = 0
-    items = statutory_items(today)
-    for person in people:
-        for item in items:
-            if not reminder_record(person=person, item=item.key, stage=item.stage, on=today):
-                continue
-            enqueue_email(to=person.email, subject=f"Statutory deadline: {item.title}",
-                          template="reviews_deadline", context={"person": person.get_short_name(), "item": item},
-                          key=f"reviews:{item.key}:{item.stage}:{today.isoformat()}:{person.pk}")
-            sent += 1
-    return sent

@@ -1,11 +1,2 @@
-"""The reviews app's Celery tasks: thin and idempotent."""
-from celery import shared_task
-from django.utils import timezone
-
-
-@shared_task(name="reviews.send_deadline_reminders")
-def send_deadline_reminders() -> int:
-    """Email the reviews group before and on each statutory deadline (once per person, item, stage, day)."""
-    from .reminders import send_reminders
-
-    return send_reminders(today=timezone.localdate())
+"""The reviews app's Celery tasks. Its deadline reminders go out in the daily digest (merton_qa.digest),
+from `reviews.reminders.due_items`, so the reviews group gets one email a day, not one per clock."""

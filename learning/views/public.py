@@ -3,6 +3,8 @@
 A booking is reached only through the random link emailed to the delegate (stored as a hash); a link
 for one stage (before, after, follow-up) does nothing else, and answers once.
 """
+import logging
+
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
@@ -12,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from partnership.net import client_ip
 from partnership.pdf import pdf_response, render_pdf
 from partnership.services.errors import ServiceError
 from partnership.views.mixins import post_only
@@ -20,6 +23,8 @@ from ..forms.public import BookingForm, ConfidenceForm, FollowUpForm
 from ..models import Booking, BookingToken, Session
 from ..services import bookings as services
 from ..services import evaluation
+
+log = logging.getLogger(__name__)
 
 RATE_WINDOW = 3600
 CONFIRM_SALT = "learning.booked"
@@ -57,16 +62,22 @@ def session_detail(request, pk):
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+    return client_ip(request) or "unknown"
 
 
 def _over_limit(key: str, limit: int) -> bool:
-    cache.add(key, 0, RATE_WINDOW)
+    """Count one more attempt under `key`. With the shared cache unreachable the form stays open (the
+    honeypot and form-time checks still apply): a booking page must not fail because Redis did."""
     try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
+        cache.add(key, 0, RATE_WINDOW)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, RATE_WINDOW)
+            count = 1
+    except Exception:  # noqa: BLE001 - any cache backend error
+        log.warning("booking rate limit unavailable: cache error", exc_info=True)
+        return False
     return count > limit
 
 

@@ -16,7 +16,8 @@ from .mixins import paginate, post_only
 def export_list(request):
     access.require(access.can_request_reports(request.user))
     page = paginate(request, access.visible_exports(request.user), per_page=25)
-    return render(request, "partnership/export_list.html", {"page": page, "kinds": exports.reports_page_kinds()})
+    return render(request, "partnership/export_list.html", {"page": page, "kinds": exports.reports_page_kinds(),
+                                                            "is_business_unit": access.is_business_unit(request.user)})
 
 
 @login_required

@@ -98,6 +98,28 @@ def test_rate_limit_per_ip_and_per_email(session, police, settings):
     assert client.post(url, form_data(police, email="same@police.example.org")).status_code == 429
 
 
+def test_behind_a_proxy_the_limit_counts_each_client_not_the_proxy(session, police, settings):
+    settings.PROXY_COUNT = 1
+    settings.LEARNING_BOOKING_RATE_LIMIT = 1
+    settings.LEARNING_BOOKING_EMAIL_RATE_LIMIT = 100
+    url = reverse("learning:book", args=[session.pk])
+
+    def post(client_address, n):
+        return Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=client_address).post(
+            url, form_data(police, email=f"p{n}@police.example.org")).status_code
+
+    assert [post("203.0.113.1", 1), post("203.0.113.2", 2), post("203.0.113.1", 3)] == [302, 302, 429]
+
+
+def test_with_the_cache_down_the_form_still_books(session, police, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "add", broken)
+    response = Client().post(reverse("learning:book", args=[session.pk]), form_data(police))
+    assert response.status_code == 302 and Booking.objects.count() == 1
+
+
 def test_booking_closed_page(course, police):
     import datetime
 

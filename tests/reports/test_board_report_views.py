@@ -261,3 +261,9 @@ def test_a_failing_report_emails_the_requester_that_it_failed(client_for, qa_mem
     page = client_for(qa_member).get(response.url).content.decode()
     assert "The report could not be made." in page
     assert EmailMessage.objects.filter(key=f"export-ready:{export.pk}").count() == 1
+
+
+def test_the_home_page_offers_the_board_report_to_those_who_may_make_it(client_for, chair, reader):
+    link = reverse("board-reports")
+    assert link in client_for(chair).get(reverse("home")).content.decode()
+    assert link not in client_for(reader).get(reverse("home")).content.decode()

@@ -364,3 +364,9 @@ def test_sent_reminder_page_shows_a_title_with_markup_as_text(police, agency_lea
     html = client_for(business_unit).get(reverse("sent-reminder-detail", args=[email.pk])).content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_the_reports_page_links_to_the_reminders_log_for_the_business_unit_only(client_for, business_unit, chair):
+    link = reverse("sent-reminders")
+    assert link in client_for(business_unit).get(reverse("partnership:export-list")).content.decode()
+    assert link not in client_for(chair).get(reverse("partnership:export-list")).content.decode()

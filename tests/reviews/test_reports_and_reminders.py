@@ -1,5 +1,4 @@
 """The board section (counts only, never a case reference or pseudonym) and the deadline reminders."""
-import datetime
 import subprocess
 
 import pytest
@@ -8,7 +7,6 @@ from django.template.loader import render_to_string
 from partnership.models import EmailMessage, ReminderLog
 from partnership.pdf import render_pdf
 from reviews import reminders, reports, services
-from reviews.tasks import send_deadline_reminders
 
 from .conftest import CASE_REF, PSEUDONYM, D
 
@@ -60,17 +58,21 @@ def test_due_items_for_the_reviews_group_only(notification, reviews_member, qa_m
     assert reminders.due_items(reviews_member, D(2026, 3, 3)) == []
 
 
-def test_reminder_emails_are_sent_once(notification, reviews_member, business_unit, monkeypatch,
-                                       django_capture_on_commit_callbacks):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 3, 9))
+def test_deadline_reminders_go_out_in_the_daily_digest_once_and_cannot_be_switched_off(
+        notification, reviews_member, business_unit, django_capture_on_commit_callbacks):
+    from merton_qa import digest
+
+    reviews_member.optional_reminders = False  # statutory clocks are sent all the same
+    reviews_member.save()
     with django_capture_on_commit_callbacks(execute=True):
-        assert send_deadline_reminders.delay().get() == 2
+        assert digest.digests_send(today=D(2026, 3, 9)) == 2
     with django_capture_on_commit_callbacks(execute=True):
-        assert send_deadline_reminders.delay().get() == 0
-    emails = list(EmailMessage.objects.order_by("to"))
-    assert {e.to for e in emails} == {"manager@example.org", "reviews@example.org"}
+        assert digest.digests_send(today=D(2026, 3, 9)) == 0
+    emails = list(EmailMessage.objects.filter(key__startswith="digest:").order_by("to"))
+    assert {e.to for e in emails} == {business_unit.email, reviews_member.email}
     for e in emails:
-        assert CASE_REF in e.subject and PSEUDONYM not in e.subject + e.body_text
+        assert CASE_REF in e.body_text and "statutory deadline" in e.body_text
+        assert PSEUDONYM not in e.subject + e.body_text + e.body_html
     assert ReminderLog.objects.count() == 2
 
 

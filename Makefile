@@ -2,13 +2,16 @@
 #   make run   – the demo on SQLite with eager tasks, at http://127.0.0.1:8000
 #   make test  – the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set)
 #   make bench – the speed benchmarks (not part of make test; needs PostgreSQL, see README "Performance")
+#   make security – bandit (no medium or high issue) and pip-audit --strict (no known vulnerability), each in
+#                   its own virtualenv (.venv-bandit, .venv-audit) so neither touches the app's dependencies.
+#                   `make bandit` works offline once installed; `make audit` needs PyPI's per-release JSON API.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_PASSWORD ?= merton-demo-2026
 export DEMO_PASSWORD
 
-.PHONY: run test bench venv lint migrate demo frontend clean
+.PHONY: run test bench venv lint migrate demo frontend clean security bandit audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,8 +53,35 @@ bench: venv
 lint: venv
 	$(BIN)/ruff check .
 
+# --- Security scanners, each in its own virtualenv (never in the app's: see STACK.md)
+BANDIT_VENV := .venv-bandit
+AUDIT_VENV := .venv-audit
+SCANNED_OUT := ./.venv,./$(BANDIT_VENV),./$(AUDIT_VENV),./frontend,./staticfiles,./media,./test-artifacts
+
+$(BANDIT_VENV)/bin/bandit:
+	$(PYTHON) -m venv $(BANDIT_VENV)
+	$(BANDIT_VENV)/bin/pip install --quiet bandit==1.9.4
+
+$(AUDIT_VENV)/bin/pip-audit:
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet pip-audit==2.10.1
+
+# Fails on any medium or high severity issue. A justified false positive carries `# nosec <id>` with the
+# reason in a comment just above it.
+bandit: $(BANDIT_VENV)/bin/bandit
+	$(BANDIT_VENV)/bin/bandit --recursive . --exclude $(SCANNED_OUT) --severity-level medium --quiet
+
+# Audits exactly what the app's virtualenv holds (runtime and test dependencies). --strict fails when a
+# package cannot be looked up, so an unreachable vulnerability database is a failure, never a pass.
+audit: venv $(AUDIT_VENV)/bin/pip-audit
+	$(BIN)/pip freeze --exclude-editable | grep -v '^-e ' > $(AUDIT_VENV)/requirements.txt
+	$(AUDIT_VENV)/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
+		--requirement $(AUDIT_VENV)/requirements.txt
+
+security: bandit audit
+
 frontend:
 	scripts/build-frontend.sh
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) $(BANDIT_VENV) $(AUDIT_VENV) db.sqlite3 media staticfiles

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from partnership.pdf import render_pdf
 from partnership.services.exports import register_export
@@ -101,7 +100,8 @@ def build_section(source: SectionSource, quarter: Quarter) -> Section:
     if builder is None:
         return Section(source, available=False)
     section = Section(source, context=builder(start=quarter.start, end=quarter.end))
-    section.html = mark_safe(render_to_string(source.template, {**section.context, "has_data": section.has_data}))
+    # A rendered template is already a SafeString (its variables were autoescaped): no mark_safe needed.
+    section.html = render_to_string(source.template, {**section.context, "has_data": section.has_data})
     return section
 
 

@@ -81,9 +81,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",  # before the session timeout, which leaves a message
+    "partnership.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "partnership.middleware.TwoFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "partnership.middleware.NoStoreForSignedInMiddleware",
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnership.context_processors.service",
+                "partnership.context_processors.session_timeout",
                 "merton_qa.navigation.navigation",
             ],
         },
@@ -154,7 +156,12 @@ PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 AXES_CLIENT_IP_CALLABLE = "partnership.security_log.client_address"
 
-SESSION_COOKIE_AGE = 60 * 60 * 12  # absolute: 12 hours
+SESSION_COOKIE_AGE = 60 * 60 * 12  # absolute: 12 hours after signing in (partnership.middleware enforces it)
+# Idle timeout, and how long before it the "you will be signed out" dialog opens (seconds; the browser
+# tests shorten them). The warning is 5 minutes, not the 2 at least required, because browsers run a hidden
+# tab's timers as seldom as once a minute.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_TIMEOUT_WARNING = env.int("SESSION_TIMEOUT_WARNING", default=5 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from partnership.middleware import duration_text
+
 
 def service(request):
     """The partnership's names (settings, so another partnership adopts the product unchanged)."""
@@ -10,3 +12,15 @@ def service(request):
         "LOCAL_AUTHORITY_AREA": settings.LOCAL_AUTHORITY_AREA,
         "SUPPORT_EMAIL": settings.SUPPORT_EMAIL,
     }
+
+
+def session_timeout(request):
+    """The signed-in session's timing for the timeout warning (set by partnership.middleware)."""
+    timing = getattr(request, "session_timeout", None)
+    if timing is None:
+        return {}
+    warning = settings.SESSION_TIMEOUT_WARNING
+    return {"session_timeout": {
+        **timing, "warning_seconds": warning, "max_hours": settings.SESSION_COOKIE_AGE // 3600,
+        "warning_text": duration_text(warning),
+    }}

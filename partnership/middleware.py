@@ -1,6 +1,10 @@
 """Request middleware of the shared kernel."""
+import time
+
 from django.conf import settings
-from django.http import QueryDict
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -37,6 +41,7 @@ class TwoFactorRequiredMiddleware:
                 reverse("partnership:two-factor-setup"),
                 reverse("partnership:two-factor-verify"),
                 reverse("partnership:sign-out"),
+                reverse("partnership:session-keep-alive"),
             }
             if request.path not in allowed and not request.path.startswith(_TWO_FACTOR_OPEN_PREFIXES):
                 from django_otp import user_has_device
@@ -62,6 +67,100 @@ class NoStoreForSignedInMiddleware:
         if "attachment" in response.get("Content-Disposition", "") or (user is not None and user.is_authenticated):
             response["Cache-Control"] = "no-store"
         return response
+
+
+# --- Session lifetime: the one place that decides when a signed-in session ends ---------------------------
+# settings.SESSION_IDLE_TIMEOUT: seconds without a request before the session ends (30 minutes);
+# settings.SESSION_COOKIE_AGE: seconds from signing in after which it ends whatever the activity (12 hours).
+# The cookie alone cannot hold either limit: every request saves the session and so slides its expiry.
+SIGNED_IN_AT = "signed_in_at"
+LAST_ACTIVE_AT = "last_active_at"
+# Activity is written to the session at most once a minute (a write per request would cost every page three
+# queries): the session may so end up to a minute before 30 minutes of real inactivity, never after.
+# "Stay signed in" always writes.
+ACTIVITY_RESOLUTION = 60
+SIGNED_OUT_MESSAGES = {
+    "idle": "You were signed out after {idle} without activity; nothing you saved is lost. "
+            "Sign in again to carry on.",
+    "absolute": "You were signed out because you had been signed in for {hours} hours, the longest a session "
+                "can last; nothing you saved is lost. Sign in again to carry on.",
+}
+
+
+def duration_text(seconds: int) -> str:
+    """ "5 minutes", "1 minute", "45 seconds": a time limit as people read it."""
+    minutes = seconds // 60
+    if minutes:
+        return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"
+
+
+def clock() -> float:
+    """Seconds since the epoch (a function, so tests can move the clock)."""
+    return time.time()
+
+
+def session_deadlines(session) -> tuple[float, float]:
+    """(idle deadline, absolute deadline) of a signed-in session, as epoch seconds."""
+    return (session[LAST_ACTIVE_AT] + settings.SESSION_IDLE_TIMEOUT,
+            session[SIGNED_IN_AT] + settings.SESSION_COOKIE_AGE)
+
+
+def session_time_left(session, now: float) -> dict:
+    """What the timeout warning needs: seconds left, and whether staying signed in would take the end out of
+    the warning's reach (it cannot once the absolute limit is that close)."""
+    idle, absolute = session_deadlines(session)
+    return {"seconds_left": max(0, round(min(idle, absolute) - now)),
+            "can_extend": absolute - now > settings.SESSION_TIMEOUT_WARNING}
+
+
+def _start_clocks(session, now: float) -> None:
+    session[SIGNED_IN_AT] = now
+    session[LAST_ACTIVE_AT] = now
+
+
+def start_session_clocks(sender, request, user, **kwargs) -> None:
+    """Signing in (django.contrib.auth's user_logged_in, connected in apps.py) starts both clocks."""
+    if request is not None and hasattr(request, "session"):
+        _start_clocks(request.session, clock())
+
+
+class SessionTimeoutMiddleware:
+    """End a signed-in session after SESSION_IDLE_TIMEOUT without activity, or SESSION_COOKIE_AGE after sign-in.
+
+    Every request of a signed-in person counts as activity (see ACTIVITY_RESOLUTION), except the timeout warning
+    asking how long is left (a GET to the keep-alive address); pressing "Stay signed in" POSTs there, which counts.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = clock()
+            session = request.session
+            if SIGNED_IN_AT not in session or LAST_ACTIVE_AT not in session:
+                _start_clocks(session, now)  # a session from before this rule: its clocks start now
+            idle, absolute = session_deadlines(session)
+            if now >= absolute or now >= idle:
+                self._sign_out(request, "absolute" if now >= absolute else "idle")
+                if request.path == reverse("partnership:session-keep-alive"):
+                    return JsonResponse({"seconds_left": 0, "can_extend": False, "signed_in": False})
+                # Otherwise the request goes on as an anonymous one: a page that needs signing in sends to
+                # sign in as usual, and a page that keeps what was typed through signing in still does.
+            else:
+                keep_alive = request.path == reverse("partnership:session-keep-alive")
+                if keep_alive and request.method == "POST" or (
+                        not keep_alive and now - session[LAST_ACTIVE_AT] >= ACTIVITY_RESOLUTION):
+                    session[LAST_ACTIVE_AT] = now  # asking how long is left (a GET) is not activity
+                request.session_timeout = session_time_left(session, now)  # for the warning dialog in the page
+        return self.get_response(request)
+
+    @staticmethod
+    def _sign_out(request, reason: str) -> None:
+        logout(request)  # flushes the session: its key can never be used again
+        messages.info(request, SIGNED_OUT_MESSAGES[reason].format(
+            idle=duration_text(settings.SESSION_IDLE_TIMEOUT), hours=settings.SESSION_COOKIE_AGE // 3600))
 
 
 class SecurityEventsMiddleware:

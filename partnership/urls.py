@@ -8,6 +8,7 @@ urlpatterns = [
     # Signing in
     path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth.sign_out, name="sign-out"),
+    path("session/keep-alive/", auth.session_keep_alive, name="session-keep-alive"),
     path("password-reset/", auth.password_reset_request, name="password-reset"),
     path("password-reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
     path("password-reset/done/", auth.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
@@ -40,7 +41,7 @@ urlpatterns = [
     path("reports/<int:pk>/", exports.export_detail, name="export-detail"),
     path("reports/<int:pk>/download/", exports.export_download, name="export-download"),
     # Public pages
-    path("accessibility/", pages.PublicPage.as_view(template_name="pages/accessibility.html"), name="accessibility"),
+    path("accessibility/", pages.AccessibilityStatement.as_view(), name="accessibility"),
     path("privacy/", pages.PublicPage.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("cookies/", pages.PublicPage.as_view(template_name="pages/cookies.html"), name="cookies"),
 ]

@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import Exists, F, Max, Min, OuterRef, QuerySet
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from partnership import charts
@@ -175,7 +175,9 @@ class Row:
             marks.append(format_html('<strong class="app-flag">{}</strong>', "Provisional"))
         if self.current is not None and self.indicator.values_are_demo:
             marks.append(format_html('<span class="app-flag app-flag--demo">{}</span>', "(demo)"))
-        return format_html('<span class="app-flags">{}</span>', SafeString("".join(marks))) if marks else SafeString("")
+        if not marks:
+            return SafeString("")
+        return format_html('<span class="app-flags">{}</span>', format_html_join("", "{}", ((m,) for m in marks)))
 
     @cached_property
     def url(self) -> str:

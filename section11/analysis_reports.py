@@ -55,7 +55,8 @@ def stacked_bar(row: dict, *, width: int = 120, height: int = 14) -> SafeString:
             if n and 0 < x < width - 2:
                 edges.append(f'<line x1="{1 + x:.1f}" y1="1" x2="{1 + x:.1f}" y2="{height - 1}" stroke="#ffffff"/>')
         parts += edges
-    return mark_safe(  # nosec B308,B703 (numbers and fixed colours only)
+    # Safe to mark: numbers and fixed colours only, no text.
+    return mark_safe(  # nosec B308, B703
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-stack" aria-hidden="true" focusable="false"'
         f' viewBox="0 0 {width} {height}" width="{width}" height="{height}">{"".join(parts)}'
         f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" fill="none" stroke="{EDGE}"/></svg>'

@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -19,7 +20,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from partnership import security_log
+from partnership import middleware, security_log
 from partnership.forms import PasswordResetRequestForm, SetPasswordForm, SignInForm, TOTPCodeForm
 from partnership.services import accounts
 
@@ -45,6 +46,19 @@ def sign_out(request):
     logout(request)
     messages.info(request, "You have signed out.")
     return redirect("partnership:sign-in")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_keep_alive(request):
+    """The timeout warning asks (GET) how long is left, or keeps the person signed in (POST, "Stay signed in").
+
+    partnership.middleware.SessionTimeoutMiddleware counts the POST as activity before this view runs. A POST
+    from the form without JavaScript goes back to the page it came from.
+    """
+    if request.method == "POST" and "application/json" not in request.headers.get("Accept", ""):
+        return redirect(_safe_next(request))
+    return JsonResponse({**middleware.session_time_left(request.session, middleware.clock()), "signed_in": True})
 
 
 def _safe_next(request, default="home"):

@@ -1,15 +1,31 @@
 """Public pages: accessibility statement, privacy notice, cookies; and the priority pages."""
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import TemplateView
 
 from partnership import access
+from partnership.middleware import duration_text
 from partnership.models import Priority
 
 
 class PublicPage(TemplateView):
     pass
+
+
+class AccessibilityStatement(PublicPage):
+    """The statement quotes the session time limits from settings, so it cannot drift from what the service does."""
+
+    template_name = "pages/accessibility.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "max_hours": settings.SESSION_COOKIE_AGE // 3600,
+            "warning_minutes": duration_text(settings.SESSION_TIMEOUT_WARNING),
+            "warn_after_minutes": duration_text(settings.SESSION_IDLE_TIMEOUT - settings.SESSION_TIMEOUT_WARNING),
+        }
 
 
 @login_required

@@ -11,7 +11,8 @@ VALUES = [72, 75, None, 80, None, 91]
 
 
 def parse(markup) -> ET.Element:
-    return ET.fromstring(str(markup))
+    # Parses markup the service itself drew in this test, never input from outside.
+    return ET.fromstring(str(markup))  # nosec B314
 
 
 def by_class(root: ET.Element, css_class: str) -> list[ET.Element]:

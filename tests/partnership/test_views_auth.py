@@ -424,3 +424,124 @@ def test_invitation_email_is_queued_once(invitee):
 
 def test_user_factory_password_matches_the_tests_password(db):
     assert UserFactory().check_password(PASSWORD)
+
+
+# --- Lockout per connection, and its end ------------------------------------------------------------------
+
+
+def test_five_failures_from_one_address_lock_that_address_for_every_account(agency_lead, db):
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for n in range(5):  # a different (unknown) account each time: the address is what is counted
+        attacker.post(SIGN_IN, {"username": f"guess{n}@example.org", "password": "wrong-password"})
+    response = sign_in(attacker, agency_lead)  # even the right password for a real account
+    assert response.status_code == 429
+    assert "You cannot sign in for 15 minutes" in response.content.decode()
+    assert signed_in_user_id(attacker) is None
+    # The account itself is not locked: its owner, elsewhere, signs in.
+    other = Client(REMOTE_ADDR="198.51.100.7")
+    assert sign_in(other, agency_lead).status_code == 302
+
+
+def test_lockout_ends_after_15_minutes(agency_lead):
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt
+    from django.db.models import F
+
+    client = Client()
+    for _ in range(5):
+        sign_in(client, agency_lead, password="wrong-password")
+    assert sign_in(client, agency_lead).status_code == 429
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=14, seconds=50))
+    assert sign_in(client, agency_lead).status_code == 429  # ten seconds to go
+    # Trying while locked starts the 15 minutes again (django-axes counts the attempt): the page says "wait".
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=15, seconds=1))
+    assert sign_in(client, agency_lead).status_code == 302
+
+
+def test_lockout_page_states_the_configured_wait(agency_lead, settings):
+    from datetime import timedelta
+
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=20)
+    client = Client()
+    for _ in range(5):
+        response = sign_in(client, agency_lead, password="wrong-password")
+    assert response.status_code == 429
+    assert "You cannot sign in for 20 minutes" in response.content.decode()
+
+
+# --- Two-factor: the walk over every address, and replay within one person's sign-ins ---------------------
+
+# What a password-only session may reach (partnership.middleware.TwoFactorRequiredMiddleware): this list is the
+# specification; the walk below finds every other named URL and expects it to send the person to set up 2FA.
+TWO_FACTOR_REACHABLE = {
+    "partnership:two-factor-setup", "partnership:two-factor-verify", "partnership:sign-out",
+    "partnership:session-keep-alive", "partnership:accessibility", "partnership:privacy", "partnership:cookies",
+    "healthz",
+}
+
+
+def _every_named_url():
+    from tests.partnership.test_security_basics import every_named_url
+
+    return every_named_url()
+
+
+WALK = [(name, url) for name, url in _every_named_url() if name not in TWO_FACTOR_REACHABLE]
+WALK += [("admin", "/admin/"), ("admin:changelist", "/admin/partnership/user/"),
+         ("admin:change", "/admin/partnership/user/1/change/")]
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_password_only_session_reaches_nothing_but_two_factor_on_every_url(password_only, method):
+    password_only.handler.enforce_csrf_checks = False
+    assert len(WALK) > 100  # the walk really found the apps' pages
+    wrong = []
+    for name, url in WALK:
+        response = getattr(password_only, method)(url)
+        if response.status_code != 302 or not response.url.startswith(reverse("partnership:two-factor-setup")):
+            wrong.append(f"{name} {url}: {response.status_code} {response.get('Location', '')}")
+    assert not wrong, "reached without two-factor sign-in:\n" + "\n".join(wrong)
+
+
+def test_the_code_that_confirmed_set_up_cannot_be_used_again_to_verify(agency_lead, require_2fa):
+    first = Client()
+    sign_in(first, agency_lead)
+    first.get(reverse("partnership:two-factor-setup"))
+    device = TOTPDevice.objects.get(user=agency_lead)
+    code = code_for(device)
+    assert first.post(reverse("partnership:two-factor-setup"), {"code": code}).status_code == 302
+    second = Client()
+    sign_in(second, agency_lead)
+    response = second.post(reverse("partnership:two-factor-verify"), {"code": code})
+    assert response.status_code == 200
+    assert second.get(reverse("home")).status_code == 302
+
+
+# --- Password rules (settings.AUTH_PASSWORD_VALIDATORS) --------------------------------------------------
+
+
+@pytest.mark.parametrize("password", [
+    "plumtractors",  # 12 lower-case letters: no composition rules
+    "river otter lantern",
+    "ALLCAPSWORDS",
+])
+def test_a_password_of_12_characters_without_composition_rules_is_accepted(agency_lead, password):
+    from django.contrib.auth.password_validation import validate_password
+
+    validate_password(password, agency_lead)
+
+
+@pytest.mark.parametrize("password,reason", [
+    ("plumtractor", "at least 12 characters"),  # 11
+    ("qwerty123456", "too common"),
+    ("1q2w3e4r5t6y", "too common"),
+    ("123456654321", "too common"),
+])
+def test_short_and_common_passwords_are_refused(agency_lead, password, reason):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, agency_lead)
+    assert reason in " ".join(refused.value.messages)

@@ -143,3 +143,38 @@ def test_priority_pages_list_the_priority_and_its_visible_actions(client_for, ag
 
 def test_unknown_priority_is_404(client_for, agency_lead):
     assert client_for(agency_lead).get(reverse("partnership:priority-detail", args=[999])).status_code == 404
+
+
+# --- The accessibility statement follows the GOV.UK model ----------------------------------------------------
+
+
+def test_accessibility_statement_has_every_section_of_the_govuk_model(client, db):
+    html = client.get(reverse("partnership:accessibility")).content.decode()
+    headings = [" ".join(h.split()) for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", html, re.S)]
+    for heading in [
+        "How accessible this service is", "Feedback and contact information",
+        "Reporting accessibility problems with this service", "Enforcement procedure",
+        "Technical information about this service’s accessibility", "Compliance status", "Non-accessible content",
+        "Non-compliance with the accessibility regulations", "Disproportionate burden",
+        "Content that’s not within the scope of the accessibility regulations",
+        "What we’re doing to improve accessibility", "Preparation of this accessibility statement",
+    ]:
+        assert heading in headings, f"missing section: {heading}"
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "partially compliant with the Web Content Accessibility Guidelines version 2.2 AA standard" in text
+    assert "Equality and Human Rights Commission" in text and "https://www.equalityadvisoryservice.com/" in html
+    assert re.search(r"This statement was prepared on \d{1,2} \w+ 20\d\d", text)
+    assert re.search(r"This service was last tested on \d{1,2} \w+ 20\d\d", text)
+    assert "axe-core against WCAG 2.2 levels A and AA" in text  # how it was tested
+    reporting = html.split("Reporting accessibility problems with this service")[1].split("<h2")[0]
+    assert 'href="mailto:' in reporting  # how to report a problem
+
+
+def test_accessibility_statement_quotes_the_time_limits_the_service_applies(client, db, settings):
+    settings.SESSION_COOKIE_AGE = 10 * 3600
+    settings.SESSION_IDLE_TIMEOUT = 20 * 60
+    settings.SESSION_TIMEOUT_WARNING = 3 * 60
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get(reverse("partnership:accessibility")).content.decode()).split())
+    assert "You are signed out 10 hours after you signed in" in text
+    assert "3 minutes before it, the service warns you" in text
+    assert "after 17 minutes without activity the service warns you" in text

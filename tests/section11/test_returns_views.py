@@ -231,3 +231,25 @@ def test_an_expired_session_during_an_htmx_save_redirects_the_whole_page(client,
     response = client.post(_save_url(answer), _post_data(answer, narrative="x"), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert response["HX-Redirect"].startswith(reverse("partnership:sign-in"))
+
+
+def test_an_answer_typed_when_the_idle_timeout_has_passed_is_kept_through_signing_in(client, contributor,
+                                                                                     police_return, monkeypatch):
+    from partnership import middleware
+
+    now = [1_900_000_000.0]
+    monkeypatch.setattr(middleware, "clock", lambda: now[0])
+    client.force_login(contributor)
+    assert client.get(reverse("section11:standard", args=[police_return.pk, 1])).status_code == 200
+    now[0] += 31 * 60  # the server ends the session after 30 minutes without activity
+    answer = police_return.answers.first()
+    response = client.post(_save_url(answer), _post_data(answer, narrative="Typed for 31 minutes"),
+                           HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"].startswith(reverse("partnership:sign-in"))
+    assert "kept" in response["HX-Redirect"]
+    sign_in_page = client.get(response["HX-Redirect"]).content.decode()
+    assert "You were signed out after 30 minutes without activity" in sign_in_page
+    client.force_login(contributor)
+    client.get(reverse("section11:answer-kept", args=[police_return.pk, answer.pk]))
+    page = client.get(reverse("section11:standard", args=[police_return.pk, 1])).content.decode()
+    assert "Typed for 31 minutes" in page

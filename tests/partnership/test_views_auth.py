@@ -482,7 +482,7 @@ TWO_FACTOR_REACHABLE = {
 
 
 def _every_named_url():
-    from tests.partnership.test_security_basics import every_named_url
+    from tests.security.urlconf import every_named_url
 
     return every_named_url()
 

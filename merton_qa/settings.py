@@ -249,7 +249,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "audits-escalate-concerns": {"task": "audits.escalate_concerns", "schedule": crontab(minute="*/15")},
     "learning-daily": {"task": "learning.send_due_messages", "schedule": crontab(hour=7, minute=5)},
+    "apply-retention": {"task": "partnership.apply_retention", "schedule": crontab(hour=3, minute=50)},
 }
+# The retention schedule (every model holding personal data), applied nightly by partnership.apply_retention.
+RETENTION_POLICY = "merton_qa.retention_policy"
 # Multi-agency audits: working days agencies get to audit the children inspectors name (JTAI mode).
 AUDITS_INSPECTION_WORKING_DAYS = env.int("AUDITS_INSPECTION_WORKING_DAYS", default=5)
 

@@ -185,3 +185,21 @@ class TOTPCodeForm(GDSForm, forms.Form):
 
 def validate_new_password(password: str, user) -> None:
     password_validation.validate_password(password, user)
+
+
+class LegalHoldForm(GDSForm, forms.Form):
+    kind = forms.ChoiceField(label="Kind of record", error_messages={"required": "Choose the kind of record"})
+    object_id = forms.IntegerField(label="Record reference (its number)", min_value=1,
+                                   error_messages={"required": "Enter the record's reference number"})
+    reason = forms.CharField(label="Reason for the hold", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Give the reason for the hold"})
+
+    def __init__(self, *args, **kwargs):
+        from partnership.retention import held_models
+
+        super().__init__(*args, **kwargs)
+        self.models = {m._meta.label_lower: m for m in held_models()}
+        self.fields["kind"].choices = [("", "Choose")] + [
+            (label, str(m._meta.verbose_name).capitalize()) for label, m in self.models.items()
+        ]
+        self.setup_helper(Field.select("kind"), Field.text("object_id", field_width=10), Field.textarea("reason"))

@@ -1,7 +1,7 @@
 """Celery tasks of the shared kernel: thin, idempotent, taking ids."""
 from celery import shared_task
 
-from partnership.services import email, exports, outbox
+from partnership.services import email, exports, outbox, retention
 
 
 @shared_task(name="partnership.deliver_email")
@@ -22,3 +22,8 @@ def run_export(export_id: int) -> None:
 @shared_task(name="partnership.fail_stale_exports")
 def fail_stale_exports() -> int:
     return exports.exports_fail_stale()
+
+
+@shared_task(name="partnership.apply_retention")
+def apply_retention() -> dict[str, int]:
+    return retention.retention_run()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, actions, auth, exports, pages, users
+from .views import account, actions, auth, exports, pages, retention, users
 
 app_name = "partnership"
 
@@ -35,6 +35,9 @@ urlpatterns = [
     path("people/invite/", users.user_invite, name="user-invite"),
     path("people/<int:pk>/reinvite/", users.user_reinvite, name="user-reinvite"),
     path("people/<int:pk>/close/", users.user_deactivate, name="user-deactivate"),
+    # Retention and legal holds
+    path("retention/", retention.retention_overview, name="retention"),
+    path("retention/holds/<int:pk>/release/", retention.legal_hold_release, name="legal-hold-release"),
     # Reports generated in the background
     path("reports/", exports.export_list, name="export-list"),
     path("reports/request/", exports.export_create, name="export-create"),

@@ -5,10 +5,11 @@ from .calendar import ClosureDay
 from .exports import ReportExport
 from .outbox import EmailMessage, OutboxMessage
 from .reminders import ReminderLog
+from .retention import LegalHold
 from .taxonomy import Criterion, Framework, JourneyStage, Tagged
 
 __all__ = [
     "Action", "ActionSource", "ActionUpdate", "Agency", "ClosureDay", "Criterion", "EmailMessage",
-    "Framework", "JourneyStage", "OutboxMessage", "Priority", "ReminderLog", "ReportExport", "Role",
+    "Framework", "JourneyStage", "LegalHold", "OutboxMessage", "Priority", "ReminderLog", "ReportExport", "Role",
     "Sector", "Tagged", "User", "UserRole",
 ]

@@ -55,6 +55,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         "partnership.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
     is_active = models.BooleanField(default=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True, help_text="When the account was closed.")
     is_staff = models.BooleanField(default=False, help_text="Can open the Django admin (business unit).")
     date_joined = models.DateTimeField(default=timezone.now)
     invited_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

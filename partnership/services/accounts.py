@@ -107,7 +107,8 @@ def user_deactivate(*, by: User, user: User) -> None:
     if user.pk == by.pk:
         raise ServiceError("You cannot close your own account.")
     user.is_active = False
-    user.save(update_fields=["is_active"])
+    user.deactivated_at = timezone.now()
+    user.save(update_fields=["is_active", "deactivated_at"])
     from django.contrib.sessions.models import Session
 
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():

@@ -1,0 +1,49 @@
+"""Retention: the business unit sees the schedule, what is due for review, and places or releases legal holds."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from partnership import access
+from partnership.forms import LegalHoldForm
+from partnership.models import LegalHold
+from partnership.retention import retention_classes
+from partnership.services import retention
+from partnership.services.errors import ServiceError
+
+from .mixins import post_only
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def retention_overview(request):
+    access.require(access.is_business_unit(request.user))
+    form = LegalHoldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            retention.legal_hold_place(by=request.user, model=form.models[form.cleaned_data["kind"]],
+                                       object_id=form.cleaned_data["object_id"], reason=form.cleaned_data["reason"])
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "The legal hold is in place: the record will not be anonymised or deleted.")
+            return redirect("partnership:retention")
+    holds = LegalHold.objects.select_related("content_type", "set_by", "released_by")
+    return render(request, "partnership/retention.html", {
+        "classes": retention_classes(), "review_due": retention.review_due(), "form": form,
+        "active_holds": holds.active(), "released_holds": holds.filter(released_at__isnull=False)[:50],
+    })
+
+
+@login_required
+@post_only
+def legal_hold_release(request, pk):
+    access.require(access.is_business_unit(request.user))
+    hold = get_object_or_404(LegalHold, pk=pk)
+    try:
+        retention.legal_hold_release(by=request.user, hold=hold)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The legal hold is released.")
+    return redirect("partnership:retention")

@@ -179,6 +179,7 @@ def test_only_the_business_unit_sees_the_retention_page(client_for, business_uni
                                                         agency_lead, reviews_member, ld_coordinator, outsider):
     url = reverse("partnership:retention")
     assert client_for(business_unit).get(url).status_code == 200
+    assert url in client_for(business_unit).get(reverse("partnership:user-list")).content.decode()
     for user in (qa_member, chair, reader, agency_lead, reviews_member, ld_coordinator, outsider):
         assert client_for(user).get(url).status_code == 403, user
         form = {"kind": "learning.booking", "object_id": 1, "reason": "x"}

@@ -36,6 +36,16 @@ def _build_sent_reminder(fx):
                                        key="digest:security-test")
 
 
+def _build_legal_hold(fx):
+    from django.contrib.contenttypes.models import ContentType
+
+    from partnership.models import LegalHold
+
+    lead = fx("agency_lead")
+    return LegalHold.objects.create(content_type=ContentType.objects.get_for_model(lead), object_id=lead.pk,
+                                    reason="Claim", set_by=fx("business_unit"))
+
+
 def _build_action(fx):
     from tests.factories import ActionFactory
 
@@ -69,6 +79,7 @@ BUILDERS: dict[str, Callable] = {
     "action": _build_action,
     "police_lead": lambda fx: fx("agency_lead"),
     "export": _build_export,
+    "legal_hold": _build_legal_hold,
     "sent_reminder": _build_sent_reminder,
     # Section 11: an open cycle with the police return in progress.
     "cycle": lambda fx: fx("cycle"),
@@ -120,6 +131,7 @@ OBJECTS: dict[str, Entry] = {
     "partnership:user-deactivate": Entry("police_lead", ("outsider", "chair", "contributor")),
     "partnership:export-detail": Entry("export", ("outsider", "contributor")),
     "partnership:export-download": Entry("export", ("outsider", "contributor")),
+    "partnership:legal-hold-release": Entry("legal_hold", ("outsider", "chair", "contributor", "agency_lead")),
     # Section 11.
     "section11:cycle-detail": Entry("cycle", S11_MANAGE),
     "section11:cycle-launch": Entry("cycle", S11_MANAGE),

@@ -207,3 +207,19 @@ def test_a_hold_on_a_missing_record_is_refused(client_for, business_unit, db):
     assert response.status_code == 200
     assert "There is no booking with reference 999999" in response.content.decode()
     assert not LegalHold.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_delete_class_deletes_what_is_past_retention_except_held_records(monkeypatch, business_unit):
+    from partnership import retention as registry
+
+    monkeypatch.setitem(registry._registry, "unsent-email", registry.RetentionClass(
+        key="unsent-email", label="Unsent email: 1 year", model="partnership.EmailMessage", action=registry.DELETE,
+        clock="created_at", years=1, scope={"sent_at__isnull": True}))
+    old, held, new = (EmailMessage.objects.create(to=f"{n}@x.example.org", subject="s", body_text="b", key=n)
+                      for n in ("old", "held", "new"))
+    EmailMessage.objects.filter(pk__in=[old.pk, held.pk]).update(
+        created_at=timezone.make_aware(datetime.datetime(2024, 1, 1)))
+    retention.legal_hold_place(by=business_unit, model=EmailMessage, object_id=held.pk, reason="Complaint")
+    assert retention.retention_run(today=D(2026, 1, 1))["unsent-email"] == 1
+    assert set(EmailMessage.objects.values_list("key", flat=True)) == {"held", "new"}

@@ -190,7 +190,9 @@ def validate_new_password(password: str, user) -> None:
 class LegalHoldForm(GDSForm, forms.Form):
     kind = forms.ChoiceField(label="Kind of record", error_messages={"required": "Choose the kind of record"})
     object_id = forms.IntegerField(label="Record reference (its number)", min_value=1,
-                                   error_messages={"required": "Enter the record's reference number"})
+                                   widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+                                   error_messages={"required": "Enter the record's reference number",
+                                                   "invalid": "Enter the reference as a number, like 42"})
     reason = forms.CharField(label="Reason for the hold", widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "Give the reason for the hold"})
 

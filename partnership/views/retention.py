@@ -29,8 +29,9 @@ def retention_overview(request):
             messages.success(request, "The legal hold is in place: the record will not be anonymised or deleted.")
             return redirect("partnership:retention")
     holds = LegalHold.objects.select_related("content_type", "set_by", "released_by")
+    review_due = [(cls, records) for cls, records in retention.review_due() if records]
     return render(request, "partnership/retention.html", {
-        "classes": retention_classes(), "review_due": retention.review_due(), "form": form,
+        "classes": retention_classes(), "review_due": review_due, "form": form,
         "active_holds": holds.active(), "released_holds": holds.filter(released_at__isnull=False)[:50],
     })
 

@@ -276,6 +276,16 @@ def outbox_state() -> dict:
             "failed": OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count()}
 
 
+def outage(label: str, seconds: int, down, up) -> tuple[float, float]:
+    """Take a server down for `seconds`, bring it back; returns when it went down and when it was back."""
+    print(f"  {label} for {seconds} s", flush=True)
+    start = time.time()
+    down()
+    time.sleep(seconds)
+    up()
+    return start, time.time()
+
+
 def wait_drained(timeout: float) -> tuple[dict, float]:
     start = time.time()
     while True:
@@ -370,21 +380,11 @@ def run(args, stack: Stack) -> int:
     load.start()
     try:
         time.sleep(8)
-        print(f"  phase A: Redis killed for {REDIS_DOWN} s", flush=True)
-        a0 = time.time()
-        stack.kill_redis()
-        time.sleep(REDIS_DOWN)
-        stack.start_redis()
-        a1 = time.time()
+        a0, a1 = outage("phase A: Redis killed", REDIS_DOWN, stack.kill_redis, stack.start_redis)
         state_a, drain_a = wait_drained(60)
         print(f"  phase A: outbox drained {drain_a:.0f} s after Redis came back: {state_a}", flush=True)
         time.sleep(3)
-        print(f"  phase B: PostgreSQL stopped for {PG_DOWN} s", flush=True)
-        b0 = time.time()
-        stack.stop_pg()
-        time.sleep(PG_DOWN)
-        stack.start_pg()
-        b1 = time.time()
+        b0, b1 = outage("phase B: PostgreSQL stopped", PG_DOWN, stack.stop_pg, stack.start_pg)
         time.sleep(15)
     finally:
         load.stop()

@@ -2,6 +2,8 @@
 #   make run   – the demo on SQLite with eager tasks, at http://127.0.0.1:8000
 #   make test  – the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set)
 #   make bench – the speed benchmarks (not part of make test; needs PostgreSQL, see README "Performance")
+#   make fault – the fault test (not part of make test; CI does not run it): kills its own Redis and stops its
+#                own PostgreSQL under load, checks 503s and the outbox (see README "Reliability"). ~3-4 minutes.
 #   make security – bandit (no medium or high issue) and pip-audit --strict (no known vulnerability), each in
 #                   its own virtualenv (.venv-bandit, .venv-audit) so neither touches the app's dependencies.
 #                   `make bandit` works offline once installed; `make audit` needs PyPI's per-release JSON API.
@@ -11,7 +13,7 @@ BIN := $(VENV)/bin
 DEMO_PASSWORD ?= merton-demo-2026
 export DEMO_PASSWORD
 
-.PHONY: run test bench venv lint migrate demo frontend clean security bandit audit
+.PHONY: run test bench fault venv lint migrate demo frontend clean security bandit audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +51,11 @@ test: venv
 # prints the table and writes it to bench-results.md. About 5 minutes on 2 cores.
 bench: venv
 	DEBUG=true $(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+# Its own Redis (FAULT_ARGS --redis-port, default 6390) and PostgreSQL cluster (--pg-port, default 5440) on
+# 127.0.0.1, gunicorn, a Celery worker and the outbox relay; all torn down at the end. Exits 1 on a missed goal.
+fault: venv
+	$(BIN)/python scripts/fault.py $(FAULT_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -207,6 +207,8 @@ else:
         if DEBUG
         else "django.core.mail.backends.smtp.EmailBackend",
     )
+if "EMAIL_FILE_PATH" in os.environ:  # the file backend (scripts/fault.py counts the delivered emails)
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 
 # --- Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly in-process (the demo)
 REDIS_URL = env("REDIS_URL", default="")

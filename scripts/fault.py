@@ -1,0 +1,480 @@
+"""The fault test of issue 9 (`make fault`). Not part of `make test`: it starts its own servers.
+
+    .venv/bin/python scripts/fault.py [--redis-port 6390] [--pg-port 5440] [--users 6] [--inviters 2]
+
+Everything listens on 127.0.0.1 only and is torn down at the end, even on failure:
+its own Redis (--redis-port, append-only file so a killed Redis keeps what it accepted) and PostgreSQL
+cluster (--pg-port, initdb in a temporary directory; run as the `postgres` user when started as root), a
+throwaway database migrated and seeded with `seed_demo`, gunicorn serving the app, a Celery worker, and the
+outbox relay (`relay_outbox` every 3 s, as Celery beat does every minute). REQUIRE_2FA=false; emails go to
+Django's file backend in the temporary directory. gunicorn and the worker run with DEBUG off (as in
+production: the app's own 500/503 handlers) after `collectstatic`; plain HTTP, SECURE_SSL_REDIRECT=false.
+
+Load: agency users each save their own Section 11 answer (POST, 302) and business unit users re-send
+invitations (POST, 302; each one queues exactly one email through enqueue_email), all the time, with
+sessions made directly in the session store as scripts/bench.py does.
+
+Phase A: Redis killed (SIGKILL) for 20 s, then restarted. Goal: no failed request; after recovery every
+queued email delivered exactly once. Phase B: PostgreSQL stopped (pg_ctl stop -m fast) for 10 s, then
+started. Goal: failures only inside the outage window (from the stop to the first success after the start),
+all of them 503 with Retry-After; recovery without restarting gunicorn or the worker. Prints a table and
+exits 1 when a goal is missed.
+"""
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PGBIN = Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin"))
+DB = "mqa_fault"
+REDIS_DOWN, PG_DOWN, RECOVERY_GOAL = 20, 10, 15  # seconds
+
+
+class Stack:
+    """The processes this run started; `stop` ends each of them by its own id."""
+
+    def __init__(self, args):
+        self.args = args
+        self.tmp = Path(tempfile.mkdtemp(prefix="mqa-fault-"))
+        self.tmp.chmod(0o777)  # the postgres user writes its cluster here
+        self.pgdata = self.tmp / "pg"
+        self.mail = self.tmp / "mail"
+        self.mail.mkdir()
+        self.logs = self.tmp / "logs"
+        self.logs.mkdir()
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.pg_started = False
+
+    # --- PostgreSQL -----------------------------------------------------------------------------------------
+    def as_pg(self, *cmd) -> list[str]:
+        return ["runuser", "-u", "postgres", "--", *map(str, cmd)] if os.geteuid() == 0 else list(map(str, cmd))
+
+    def pg_ctl(self, *action) -> None:
+        subprocess.run(self.as_pg(PGBIN / "pg_ctl", "-D", self.pgdata, "-l", self.tmp / "pg.log", "-w", "-t", "30",
+                                  *action), check=True, stdout=subprocess.DEVNULL)
+
+    def start_pg(self) -> None:
+        if not self.pgdata.exists():
+            subprocess.run(self.as_pg(PGBIN / "initdb", "-D", self.pgdata, "-U", "postgres", "--auth=trust", "-E",
+                                      "UTF8", "--no-sync"), check=True, stdout=subprocess.DEVNULL)
+        self.pg_ctl("start", "-o", f"-p {self.args.pg_port} -c listen_addresses=127.0.0.1 -k {self.tmp} "
+                                   "-c fsync=off -c max_connections=100")
+        self.pg_started = True
+
+    def stop_pg(self) -> None:
+        self.pg_ctl("stop", "-m", "fast")
+        self.pg_started = False
+
+    # --- Redis ----------------------------------------------------------------------------------------------
+    def start_redis(self) -> None:
+        self.spawn("redis", ["/usr/bin/redis-server", "--port", str(self.args.redis_port), "--bind", "127.0.0.1",
+                             "--dir", str(self.tmp), "--appendonly", "yes", "--appendfsync", "always",
+                             "--save", ""])
+        wait_for_port(self.args.redis_port)
+
+    def kill_redis(self) -> None:
+        proc = self.procs.pop("redis")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+
+    # --- the app --------------------------------------------------------------------------------------------
+    def spawn(self, name: str, cmd: list[str], env: dict | None = None) -> None:
+        log = open(self.logs / f"{name}.log", "a")  # noqa: SIM115 - the child keeps it
+        self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env or os.environ, stdout=log, stderr=log,
+                                            start_new_session=True)
+
+    def stop(self) -> None:
+        for name, proc in list(self.procs.items()):
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=5)
+            self.procs.pop(name)
+        if self.pg_started:
+            try:
+                self.stop_pg()
+            except subprocess.CalledProcessError:
+                pass
+        if not self.args.keep:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def manage(*args, env: dict | None = None) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env or os.environ, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def production_env() -> dict:
+    """gunicorn and the worker run as in production (DEBUG off: the 500 and 503 handlers are the app's own),
+    on plain HTTP on the loopback."""
+    return {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false"}
+
+
+# --- seeding and sessions (in this process, on the throwaway database) ---------------------------------------
+def prepare(args) -> tuple[list[dict], list[dict]]:
+    from django.conf import settings
+    from django.test import Client
+
+    from partnership.models import Role, User, UserRole
+    from section11.models import Cycle, Return
+
+    def session_for(user) -> str:
+        client = Client()
+        client.force_login(user)  # a real session row in the session store, as signing in would make
+        return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    cycle = Cycle.objects.get(name="Section 11 2026")
+    returns = {r.agency_id: r for r in Return.objects.filter(cycle=cycle)}
+    people = [u for u in User.objects.filter(is_active=True, agency__isnull=False).order_by("pk")
+              if u.agency_id in returns][:args.users]
+    Return.objects.filter(pk__in=[returns[p.agency_id].pk for p in people]).exclude(
+        status__in=Return.EDITABLE).update(status=Return.Status.IN_PROGRESS)
+    level = cycle.framework.scale.levels.order_by("order").first()
+    used: dict[int, int] = {}
+    savers = []
+    for person in people:
+        ret = returns[person.agency_id]
+        answers = list(ret.answers.order_by("pk").values_list("pk", "version"))
+        index = used.get(ret.pk, 0)
+        used[ret.pk] = index + 1
+        answer, version = answers[index]
+        savers.append({"who": person.email, "session": session_for(person), "ret": ret.pk, "answer": answer,
+                       "version": version, "level": level.pk})
+    bu = list(User.objects.filter(is_active=True, roles__role=Role.BUSINESS_UNIT).distinct().order_by("pk"))
+    inviters = []
+    for n in range(args.inviters):
+        invitees = []
+        for i in range(5):
+            user = User.objects.create_user(f"fault-invitee-{n}-{i}@example.org", password=None,
+                                            full_name=f"Invitee {n}-{i}")
+            UserRole.objects.create(user=user, role=Role.READER)
+            invitees.append(user.pk)
+        inviters.append({"who": bu[n % len(bu)].email, "session": session_for(bu[n % len(bu)]),
+                         "invitees": invitees})
+    return savers, inviters
+
+
+# --- the load ---------------------------------------------------------------------------------------------------
+class Load:
+    def __init__(self, port: int, savers: list[dict], inviters: list[dict]):
+        from django.conf import settings
+
+        self.port, self.savers, self.inviters = port, savers, inviters
+        self.session_cookie, self.csrf_cookie = settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME
+        self.results: list[tuple] = []  # (start, end, kind, status, retry_after)
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self.user, args=("save", s)) for s in savers]
+        self.threads += [threading.Thread(target=self.user, args=("invite", i)) for i in inviters]
+
+    def start(self):
+        for t in self.threads:
+            t.start()
+
+    def stop(self):
+        self.stopping.set()
+        for t in self.threads:
+            t.join(timeout=60)
+
+    def user(self, kind: str, item: dict) -> None:
+        import http.client
+        from urllib.parse import urlencode
+
+        csrf = secrets.token_hex(16)
+        cookie = f"{self.session_cookie}={item['session']}; {self.csrf_cookie}={csrf}"
+        headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+        version, n = item.get("version"), 0
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        while not self.stopping.is_set():
+            n += 1
+            if kind == "save":
+                prefix = f"a{item['answer']}"
+                body = urlencode({"csrfmiddlewaretoken": csrf, f"{prefix}-rating": item["level"],
+                                  f"{prefix}-narrative": f"Audit of staff files, round {n}: all compliant.",
+                                  f"{prefix}-impact": "Children are seen sooner.", f"{prefix}-version": version})
+                path = f"/section-11/returns/{item['ret']}/answers/{item['answer']}/"
+            else:
+                body = urlencode({"csrfmiddlewaretoken": csrf})
+                path = f"/people/{item['invitees'][n % len(item['invitees'])]}/reinvite/"
+            start = time.time()
+            retry_after = None
+            try:
+                conn.request("POST", path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status, retry_after = response.status, response.getheader("Retry-After")
+                if status == 302 and "sign-in" in (response.getheader("Location") or ""):
+                    status = "302 to sign-in"  # not signed in: the save did not happen
+            except OSError as error:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                status = type(error).__name__
+            if kind == "save" and status == 302:
+                version += 1
+            with self.lock:
+                self.results.append((start, time.time(), kind, status, retry_after))
+            time.sleep(0.25)
+        conn.close()
+
+
+def relay_loop(stopping: threading.Event, counts: dict) -> None:
+    """The outbox relay every 3 seconds (Celery beat runs the same function every minute)."""
+    from django.db import close_old_connections
+
+    from partnership.services.outbox import relay_outbox
+
+    while not stopping.wait(3):
+        close_old_connections()
+        try:
+            counts["published"] += relay_outbox()
+        except Exception:  # noqa: BLE001 - the database or broker is down: next round
+            counts["relay_failures"] += 1
+            close_old_connections()
+
+
+def outbox_state() -> dict:
+    from django.db import close_old_connections
+
+    from partnership.models import EmailMessage, OutboxMessage
+
+    close_old_connections()
+    return {"queued": EmailMessage.objects.count(),
+            "delivered": EmailMessage.objects.filter(sent_at__isnull=False).count(),
+            "pending": OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).count(),
+            "failed": OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count()}
+
+
+def outage(label: str, seconds: int, down, up) -> tuple[float, float]:
+    """Take a server down for `seconds`, bring it back; returns when it went down and when it was back."""
+    print(f"  {label} for {seconds} s", flush=True)
+    start = time.time()
+    down()
+    time.sleep(seconds)
+    up()
+    return start, time.time()
+
+
+def wait_drained(timeout: float) -> tuple[dict, float]:
+    start = time.time()
+    while True:
+        try:
+            state = outbox_state()
+        except Exception:  # noqa: BLE001
+            state = None
+        if state and not state["pending"] and state["queued"] == state["delivered"]:
+            return state, time.time() - start
+        if time.time() - start > timeout:
+            return state or {}, time.time() - start
+        time.sleep(1)
+
+
+def delivered_files(mail: Path) -> tuple[int, int]:
+    """Messages written by the file backend, and how many (recipient, subject, body) were written twice."""
+    seen, dupes, total = set(), 0, 0
+    for path in mail.iterdir():
+        for message in path.read_text().split("-" * 79):
+            if "Message-ID:" not in message:
+                continue
+            total += 1
+            key = re.sub(r"(?m)^(Message-ID|Date):.*$", "", message)
+            if key in seen:
+                dupes += 1
+            seen.add(key)
+    return total, dupes
+
+
+# --- the run ------------------------------------------------------------------------------------------------------
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--redis-port", type=int, default=6390)
+    parser.add_argument("--pg-port", type=int, default=5440)
+    parser.add_argument("--users", type=int, default=6, help="agency users saving Section 11 answers")
+    parser.add_argument("--inviters", type=int, default=2, help="business unit users re-sending invitations")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, mail)")
+    args = parser.parse_args()
+    if args.redis_port in (6379,) or args.pg_port in (5432,):
+        parser.error("use ports of your own, never the shared services'")
+    stack = Stack(args)
+    print(f"fault test: servers and logs in {stack.tmp}", flush=True)
+    try:
+        return run(args, stack)
+    finally:
+        from django.db import connections
+
+        try:
+            connections.close_all()
+        except Exception:  # noqa: BLE001
+            pass
+        stack.stop()
+
+
+def run(args, stack: Stack) -> int:
+    os.environ.update({
+        "DJANGO_SETTINGS_MODULE": "merton_qa.settings", "DEBUG": "true", "REQUIRE_2FA": "false",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{args.pg_port}/{DB}",
+        "REDIS_URL": f"redis://127.0.0.1:{args.redis_port}/0",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(stack.mail),
+        "SECRET_KEY": secrets.token_urlsafe(50),  # one key for every process: the sessions made here are valid
+        "LOG_LEVEL": "ERROR", "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "merton-demo-2026"),
+    })
+    os.environ.pop("CACHE_URL", None)
+    os.environ.pop("EMAIL_URL", None)
+    began = time.time()
+    stack.start_pg()
+    subprocess.run(stack.as_pg(PGBIN / "createdb", "-h", "127.0.0.1", "-p", args.pg_port, "-U", "postgres", DB),
+                   check=True)
+    stack.start_redis()
+    print("  migrating and seeding…", flush=True)
+    manage("migrate", "--noinput")
+    manage("seed_demo")
+    prod = production_env()
+    manage("collectstatic", "--noinput", env=prod)  # the manifest the production static storage needs
+    import django
+
+    django.setup()
+    savers, inviters = prepare(args)
+    port = free_port()
+    stack.spawn("gunicorn", [str(BIN / "gunicorn"), "merton_qa.wsgi:application", "-b", f"127.0.0.1:{port}",
+                             "-k", "gthread", "--workers", "2", "--threads", "4", "--timeout", "60"], prod)
+    stack.spawn("celery", [str(BIN / "celery"), "-A", "merton_qa", "worker", "-c", "2", "--without-mingle",
+                           "--without-gossip", "--loglevel", "WARNING"], prod)
+    wait_for_port(port)
+    stopping = threading.Event()
+    relay_counts = {"published": 0, "relay_failures": 0}
+    relay = threading.Thread(target=relay_loop, args=(stopping, relay_counts))
+    relay.start()
+    load = Load(port, savers, inviters)
+    print(f"  load: {len(savers)} agency users saving, {len(inviters)} business unit users inviting", flush=True)
+    load.start()
+    try:
+        time.sleep(8)
+        a0, a1 = outage("phase A: Redis killed", REDIS_DOWN, stack.kill_redis, stack.start_redis)
+        state_a, drain_a = wait_drained(60)
+        print(f"  phase A: outbox drained {drain_a:.0f} s after Redis came back: {state_a}", flush=True)
+        time.sleep(3)
+        b0, b1 = outage("phase B: PostgreSQL stopped", PG_DOWN, stack.stop_pg, stack.start_pg)
+        time.sleep(15)
+    finally:
+        load.stop()
+        stopping.set()
+        relay.join(timeout=30)
+    state, drain = wait_drained(60)
+    files, file_dupes = delivered_files(stack.mail)
+    alive = {name: stack.procs[name].poll() is None for name in ("gunicorn", "celery")}
+    return report(load.results, (a0, a1), (b0, b1), state, drain, files, file_dupes, relay_counts, alive,
+                  time.time() - began, stack)
+
+
+def report(results, phase_a, phase_b, state, drain, files, file_dupes, relay_counts, alive, elapsed, stack) -> int:
+    from partnership.models import EmailMessage
+
+    ok = {302}
+    b0, b1 = phase_b
+    recovered_at = min((end for start, end, _, status, _ in results if start >= b1 and status in ok), default=None)
+    window_end = recovered_at if recovered_at is not None else float("inf")
+
+    def in_window(start, end):
+        return end >= b0 and start <= window_end
+
+    in_a = [r for r in results if r[1] >= phase_a[0] and r[0] <= phase_a[1]]
+    inside = [r for r in results if in_window(r[0], r[1])]
+    outside = [r for r in results if not in_window(r[0], r[1])]
+
+    def by_status(rows):
+        counts: dict = {}
+        for r in rows:
+            counts[r[3]] = counts.get(r[3], 0) + 1
+        return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=str)) or "none"
+
+    errors_a = [r for r in in_a if r[3] not in ok]
+    errors_out = [r for r in outside if r[3] not in ok]
+    errors_in = [r for r in inside if r[3] not in ok]
+    bad_in = [r for r in errors_in if r[3] != 503 or not r[4]]
+    invites_ok = sum(1 for r in results if r[2] == "invite" and r[3] in ok)
+    invitation_rows = EmailMessage.objects.filter(to__startswith="fault-invitee-").count()
+    recovery = (recovered_at - b1) if recovered_at is not None else None
+    lost = state.get("queued", 0) - state.get("delivered", 0)
+    goals = [
+        ("Phase A (Redis down): no failed request", not errors_a),
+        ("No failed request outside the PostgreSQL window", not errors_out),
+        ("Failures in the PostgreSQL window are 503 with Retry-After", not bad_in),
+        (f"Recovered within {RECOVERY_GOAL} s of PostgreSQL's start, gunicorn never restarted",
+         recovery is not None and recovery <= RECOVERY_GOAL and alive["gunicorn"]),
+        ("The Celery worker survived both outages (never restarted)", alive["celery"]),
+        ("Every queued email delivered (outbox drained, none failed)",
+         lost == 0 and not state.get("pending") and not state.get("failed")),
+        ("Each successful re-invitation queued exactly one email", invitation_rows == invites_ok),
+        ("No email delivered twice", files == state.get("delivered") and not file_dupes),
+    ]
+    rows = [
+        ("Requests (POST)", len(results)),
+        ("  Section 11 saves / re-invitations", f"{sum(r[2] == 'save' for r in results)} / "
+                                               f"{sum(r[2] == 'invite' for r in results)}"),
+        (f"Phase A (Redis killed {REDIS_DOWN} s): requests", len(in_a)),
+        ("  by status", by_status(in_a)),
+        (f"Phase B (PostgreSQL stopped {PG_DOWN} s): requests in the window", len(inside)),
+        ("  by status", by_status(inside)),
+        ("  failures without Retry-After or not 503", len(bad_in)),
+        ("Requests outside the window", len(outside)),
+        ("  by status", by_status(outside)),
+        ("Time to recover after PostgreSQL started", f"{recovery:.1f} s" if recovery is not None else "never"),
+        ("gunicorn / Celery worker still running (never restarted)",
+         " / ".join("yes" if alive[n] else "NO (exited)" for n in ("gunicorn", "celery"))),
+        ("Emails queued (EmailMessage rows)", state.get("queued")),
+        ("  delivered (sent_at set) / written by the file backend", f"{state.get('delivered')} / {files}"),
+        ("  re-invitations answered 302 / invitation emails queued", f"{invites_ok} / {invitation_rows}"),
+        ("  lost / delivered twice", f"{lost} / {max(files - (state.get('delivered') or 0), 0) + file_dupes}"),
+        ("Outbox pending / failed at the end", f"{state.get('pending')} / {state.get('failed')}"),
+        ("Outbox drained after the run in", f"{drain:.0f} s"),
+        ("Relay rounds that failed (broker or database down)", relay_counts["relay_failures"]),
+        ("Whole run", f"{elapsed:.0f} s"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print("\n| Figure" + " " * (width - 6) + " | Value |\n|" + "-" * (width + 2) + "|---|")
+    for label, value in rows:
+        print(f"| {label:<{width}} | {value} |")
+    print()
+    for goal, met in goals:
+        print(f"  {'PASS' if met else 'FAIL'}  {goal}")
+    if not all(met for _, met in goals):
+        print(f"\nLogs: {stack.logs} (kept with --keep)")
+        for r in (errors_a + errors_out + bad_in)[:10]:
+            print("  ", time.strftime("%H:%M:%S", time.gmtime(r[0])), r[2:])
+    return 0 if all(met for _, met in goals) else 1
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())

@@ -104,6 +104,27 @@ def relay_outbox(*, ids: list[int] | None = None, limit: int = 200) -> int:
     return published
 
 
+REDELIVER_AFTER = timedelta(minutes=10)
+
+
+def republish_undelivered_emails(*, now=None, after: timedelta = REDELIVER_AFTER) -> int:
+    """Put back to pending the published email tasks whose email is still unsent after `after`.
+
+    A published task can still come to nothing: the worker died before running it (a broker outage can crash
+    it), the database failed under it, or the mail server refused. The relay then publishes it again, up to
+    MAX_ATTEMPTS times; delivery is at most once per email row, so a task that did run sends nothing more.
+    """
+    now = now or timezone.now()
+    keys = list(EmailMessage.objects.filter(sent_at__isnull=True, created_at__lt=now - after)
+                .order_by("pk").values_list("key", flat=True)[:500])
+    if not keys:
+        return 0
+    return OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.PUBLISHED, published_at__lt=now - after, attempts__lt=MAX_ATTEMPTS,
+        dedup_key__in=[f"email:{key}" for key in keys],
+    ).update(status=OutboxMessage.Status.PENDING, available_at=timezone.now())
+
+
 def relay_after_commit_safely(ids):
     """Used by on_commit: never let a broker outage break the response (the beat relay retries)."""
     try:

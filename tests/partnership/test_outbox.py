@@ -270,3 +270,39 @@ def test_plain_text_bodies_are_not_html_escaped_and_html_bodies_are():
     assert "Dear Siobhán O'Neil & <b>Co</b>," in email.body_text
     assert "&#x27;" not in email.body_text and "&amp;" not in email.body_text
     assert "Siobhán O&#x27;Neil &amp; &lt;b&gt;Co&lt;/b&gt;" in email.body_html
+
+
+@pytest.mark.django_db
+def test_an_email_whose_published_task_came_to_nothing_is_published_again_and_sent_once(monkeypatch):
+    """The worker died (or the database failed) after the task was published: the relay tries again."""
+    monkeypatch.setattr(outbox, "relay_after_commit_safely", lambda ids: None)
+    with transaction.atomic():
+        email = outbox.enqueue_email(to="lead@police.example.org", subject="Due", template="digest",
+                                     context={"person": {"full_name": "Lee"}, "groups": [], "today": None,
+                                              "count": 1, "account_link": ""}, key="lost-once")
+    row = OutboxMessage.objects.get(dedup_key="email:lost-once")
+    later = timezone.now() + timedelta(minutes=11)
+    # Published, but the task never ran: the email is unsent.
+    OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxMessage.Status.PUBLISHED, attempts=1,
+                                                   published_at=timezone.now())
+    assert outbox.republish_undelivered_emails(now=timezone.now()) == 0  # too soon to give up on it
+    assert outbox.republish_undelivered_emails(now=later) == 1
+    row.refresh_from_db()
+    assert row.status == OutboxMessage.Status.PENDING
+    outbox.relay_outbox()  # eager here: the relay runs the task
+    email.refresh_from_db()
+    assert email.sent_at is not None and len(mail.outbox) == 1
+    # Once sent, nothing is published again and nothing is sent twice.
+    assert outbox.republish_undelivered_emails(now=later + timedelta(minutes=20)) == 0
+    tasks.relay_outbox()
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_an_email_that_keeps_failing_is_given_up_after_the_maximum_attempts():
+    email = EmailMessage.objects.create(to="x@example.org", subject="s", body_text="b", key="never")
+    OutboxMessage.objects.create(task="partnership.deliver_email", kwargs={"email_id": email.pk},
+                                 dedup_key="email:never", status=OutboxMessage.Status.PUBLISHED,
+                                 attempts=outbox.MAX_ATTEMPTS, published_at=timezone.now() - timedelta(hours=1))
+    EmailMessage.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert outbox.republish_undelivered_emails() == 0

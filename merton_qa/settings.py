@@ -4,6 +4,7 @@ Defaults are the embedded demo only when DEBUG is on: SQLite, eager Celery tasks
 With DEBUG off (production) the application refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,17 +20,20 @@ env = environ.Env()
 TESTING = "PYTEST_VERSION" in os.environ
 
 DEBUG = env.bool("DEBUG", default=False)
+# `manage.py makemigrations` only compares models with migrations: it signs nothing and serves nothing, so
+# it runs on a bare checkout without the production secrets (CI hooks and new engineers run it so).
+OFFLINE_COMMAND = len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" and sys.argv[1] == "makemigrations"
 
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG or TESTING or OFFLINE_COMMAND:
         SECRET_KEY = "insecure-demo-key-never-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
-    if DEBUG or TESTING:
+    if DEBUG or TESTING or OFFLINE_COMMAND:
         ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
     else:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")

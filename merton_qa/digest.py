@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership.models import EmailMessage, User
-from partnership.services.outbox import enqueue_email
+from partnership.services.outbox import enqueue_email, enqueue_task
 from partnership.services.reminders import DueItem, reminder_record, stage_words
 
 from .board_report import module_installed
@@ -89,6 +89,12 @@ def digests_send(*, today: datetime.date | None = None) -> int:
             log.exception("digest failed", extra={"person_id": person.pk})
     log.info("digests sent", extra={"count": sent, "date": today.isoformat()})
     return sent
+
+
+@transaction.atomic
+def digests_request() -> None:
+    """Ask the worker to run today's digests now (the business unit's button); idempotent like the 07:00 run."""
+    enqueue_task("merton_qa.send_digests")
 
 
 def sent_digests():

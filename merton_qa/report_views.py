@@ -2,7 +2,6 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -10,7 +9,6 @@ from partnership import access
 from partnership.forms import GDSForm
 from partnership.models import ReportExport
 from partnership.services import exports
-from partnership.services.outbox import enqueue_task
 from partnership.views.mixins import paginate, post_only
 
 from . import board_report, digest
@@ -75,7 +73,6 @@ def sent_reminder_detail(request, pk):
 @post_only
 def send_reminders_now(request):
     access.require(access.is_business_unit(request.user))
-    with transaction.atomic():
-        enqueue_task("merton_qa.send_digests")
+    digest.digests_request()
     messages.success(request, "Today's reminders are being sent. Anything already sent today is not sent again.")
     return redirect("sent-reminders")

@@ -3,7 +3,20 @@
 Documented in README ("Retention") and on the privacy notice; the nightly job `partnership.apply_retention`
 applies it, skipping records under a legal hold.
 """
-from partnership.retention import ANONYMISE, KEEP, REMOVED, REVIEW, RetentionClass, register, removed_email
+from partnership.retention import (
+    ANONYMISE,
+    DELETE,
+    KEEP,
+    REMOVED,
+    REVIEW,
+    RetentionClass,
+    exempt,
+    free_text,
+    register,
+    removed_email,
+)
+
+SIX_YEARS = 6  # organisational records that may name staff in free text: the partnership's records period
 
 
 def _clean_booking(booking) -> None:
@@ -16,11 +29,14 @@ def _clean_booking(booking) -> None:
 
 
 def _close_user(user) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from partnership.models import User
 
     user = User.objects.get(pk=user.pk)
     user.set_unusable_password()
     user.save(update_fields=["password"])
+    TOTPDevice.objects.filter(user=user).delete()  # the second factor's secret goes with the account
 
 
 register(
@@ -70,4 +86,117 @@ register(
     RetentionClass(
         key="legal-hold", label="Legal hold: kept", model="partnership.LegalHold", action=KEEP,
     ),
+)
+
+
+# --- Organisational records whose free text may name staff (the forms ask for no child's name)
+def _text_after_six_years(key: str, model: str, clock: str, label: str, *fields: str, **extra) -> RetentionClass:
+    return RetentionClass(key=key, label=label, model=model, action=ANONYMISE, clock=clock, years=SIX_YEARS,
+                          **free_text(*fields, blank=extra.pop("blank", ())), **extra)
+
+
+def _deleted(key: str, model: str, clock: str, label: str, **period) -> RetentionClass:
+    return RetentionClass(key=key, label=label, model=model, action=DELETE, clock=clock, **period)
+
+
+register(
+    _text_after_six_years(
+        "section11-return-contacts", "section11.Return", "cycle__deadline",
+        "Section 11 return: named contacts and the message to the agency, 6 years after the cycle's deadline",
+        "deputy_name", "dsl_name", "deputy_dsl_name", "governor_name", "return_message", blank=("deputy_email",)),
+    _text_after_six_years(
+        "section11-answer-text", "section11.Answer", "ret__cycle__deadline",
+        "Section 11 answer: narrative, impact and comments removed 6 years after the cycle (ratings kept)",
+        "narrative", "impact", "not_applicable_reason", "moderator_comment"),
+    _deleted("section11-evidence", "section11.Evidence", "answer__ret__cycle__deadline",
+             "Section 11 evidence file: deleted 6 years after the cycle's deadline", years=SIX_YEARS),
+    _text_after_six_years(
+        "section11-challenge", "section11.ChallengeSession", "held_on",
+        "Section 11 challenge session: who attended, questions and outcome, 6 years after it was held",
+        "panel_members", "agency_attendees", "questions", "outcome"),
+    _text_after_six_years("performance-commentary", "performance.Value", "period__end",
+                          "Performance commentary: removed 6 years after the period (the figures are kept)",
+                          "commentary"),
+    _text_after_six_years("performance-query", "performance.DataReturn", "period__end",
+                          "Data return query to an agency: removed 6 years after the period", "query_message"),
+    _text_after_six_years(
+        "action-text", "partnership.Action", "completed_at",
+        "Tracker action: description and evidence removed 6 years after completion (title and dates kept)",
+        "description", "not_accepted_reason", "completion_evidence", "impact_evidence",
+        scope={"completed_at__isnull": False}),
+    _text_after_six_years("action-update", "partnership.ActionUpdate", "created_at",
+                          "Progress update on an action: removed 6 years after it was written", "note"),
+    _text_after_six_years("session-trainer", "learning.SessionTrainer", "session__ends_at",
+                          "Trainer's name on a session: removed 6 years after the session", "name"),
+    _text_after_six_years("briefing-use", "learning.BriefingUse", "used_on",
+                          "Agency's reflections on a briefing: removed 6 years after its use",
+                          "reflections", "actions"),
+    _text_after_six_years("practitioner-feedback", "audits.PractitionerFeedback", "given_on",
+                          "Feedback to a practitioner after an audit: removed 6 years after it was given", "note"),
+    RetentionClass(
+        key="serious-incident-referral",
+        label="Serious-incident referral: 25 years after it was made (never deleted; review)",
+        model="reviews.Referral", action=REVIEW, clock="referred_on", years=25,
+    ),
+)
+
+# --- Operational and security records: short periods, deleted
+register(
+    _deleted("reminder-log", "partnership.ReminderLog", "date",
+             "Record of a reminder sent to a person: deleted after 2 years", years=2),
+    _deleted("report-export", "partnership.ReportExport", "requested_at",
+             "Exported report (file and request): deleted after 1 year", years=1),
+    _deleted("outbox-published", "partnership.OutboxMessage", "created_at",
+             "Published outbox message (task arguments): deleted 1 year after it was written", years=1,
+             scope={"published_at__isnull": False}),
+    _deleted("sign-in-attempts", "axes.AccessAttempt", "attempt_time",
+             "Failed sign-in counters (email, address): deleted after 90 days", days=90),
+    _deleted("sign-in-log", "axes.AccessLog", "attempt_time",
+             "Sign-in log (email, address, browser): deleted after 1 year", years=1),
+    _deleted("sign-in-failures", "axes.AccessFailureLog", "attempt_time",
+             "Failed sign-in log (email, address, browser): deleted after 1 year", years=1),
+    _deleted("expired-session", "sessions.Session", "expire_date",
+             "Expired session: deleted the day after it expired", days=1),
+    _deleted("admin-log", "admin.LogEntry", "action_time",
+             "Django admin change log: deleted after 6 years", years=SIX_YEARS),
+)
+
+# --- No class of their own, and why
+exempt(
+    "Reference data and configuration: no personal data (people appear only as links to accounts)",
+    "auth.Permission", "auth.Group", "contenttypes.ContentType",
+    "partnership.Agency", "partnership.Priority", "partnership.ClosureDay", "partnership.JourneyStage",
+    "partnership.Framework", "partnership.Criterion",
+    "section11.RatingScale", "section11.RatingLevel", "section11.Framework", "section11.Standard",
+    "section11.Criterion", "section11.Cycle",
+    "audits.Programme", "audits.AuditTool", "audits.ToolDomain", "audits.Grade",
+    "performance.Indicator", "performance.Comparator", "performance.Period",
+    "learning.Level", "learning.Course", "learning.LearningOutcome", "learning.Session", "learning.Briefing",
+)
+exempt(
+    "Part of the account: roles are the record of who could see what; the second factor's secret is deleted "
+    "when the closed account is anonymised",
+    "partnership.UserRole", "otp_totp.TOTPDevice",
+)
+exempt("Part of a failed sign-in counter: deleted with it", "axes.AccessAttemptExpiration")
+exempt(
+    "Part of a delegate booking: emptied or deleted when the booking is anonymised",
+    "learning.BookingToken", "learning.BookingReminder", "learning.ConfidenceRating",
+    "learning.PostCourseEvaluation", "learning.FollowUp",
+)
+exempt(
+    "Part of a multi-agency audit: cases are references and age bands only; kept and reviewed with the audit "
+    "cases (25 years)",
+    "audits.Audit", "audits.AgencyAudit", "audits.AgencyAuditAnswer", "audits.ImmediateConcern", "audits.Meeting",
+    "audits.ConsensusGrade", "audits.Finding", "audits.Recommendation",
+)
+exempt(
+    "Part of a serious-incident case record: reviewed with it (25 years), never changed by the job",
+    "reviews.ScreeningDecision", "reviews.NotifiedChild", "reviews.AgencySummary", "reviews.LCSPRCheck",
+    "reviews.LCSPRDelay", "reviews.Recommendation",
+)
+exempt(
+    "An indicator's current turn-the-curve story: organisational, rewritten each period; its authors are "
+    "linked by account only",
+    "performance.TurnTheCurve",
 )

@@ -77,6 +77,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.full_name or self.email
 
+    def save(self, *args, **kwargs):
+        """The closed-account retention clock runs from `deactivated_at`: set however the account is closed
+        (the service, the Django admin), cleared when it is opened again."""
+        closed_at = self.deactivated_at
+        if not self.is_active and closed_at is None:
+            self.deactivated_at = timezone.now()
+        elif self.is_active and closed_at is not None:
+            self.deactivated_at = None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and self.deactivated_at != closed_at:
+            kwargs["update_fields"] = {*update_fields, "deactivated_at"}
+        super().save(*args, **kwargs)
+
     def get_full_name(self):
         return self.full_name
 

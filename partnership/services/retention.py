@@ -3,7 +3,7 @@ import datetime
 import logging
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from partnership import access
@@ -19,6 +19,17 @@ def held_ids(model) -> set[int]:
     return set(LegalHold.objects.active().filter(content_type=ct).values_list("object_id", flat=True))
 
 
+def _stored_files(obj) -> list[tuple]:
+    """(storage, name) of every file the record holds in a FileField."""
+    files = []
+    for field in obj._meta.concrete_fields:
+        if isinstance(field, models.FileField):
+            value = getattr(obj, field.attname)
+            if value:
+                files.append((field.storage, value.name if hasattr(value, "name") else value))
+    return files
+
+
 def _apply(cls: RetentionClass, pk: int, today: datetime.date) -> bool:
     """Anonymise or delete one record, atomically, re-checking it is still due and not held."""
     with transaction.atomic():
@@ -26,7 +37,10 @@ def _apply(cls: RetentionClass, pk: int, today: datetime.date) -> bool:
         if obj is None or pk in held_ids(cls.model_class):
             return False
         if cls.action == DELETE:
+            files = _stored_files(obj)
             obj.delete()
+            # The stored files go once the deletion is committed (a rolled-back delete keeps them).
+            transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
             return True
         values = {name: value(obj) if callable(value) else value for name, value in cls.replace.items()}
         # An update, not save(): no history row with the old values, no signals sending email.

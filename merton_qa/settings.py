@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",  # before the session timeout, which leaves a message
     "partnership.middleware.SessionTimeoutMiddleware",
+    "partnership.kept_forms.KeepTypedThroughSignInMiddleware",  # its process_view runs after the CSRF check
     "django_otp.middleware.OTPMiddleware",
     "partnership.middleware.TwoFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

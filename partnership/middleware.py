@@ -75,6 +75,7 @@ class NoStoreForSignedInMiddleware:
 # The cookie alone cannot hold either limit: every request saves the session and so slides its expiry.
 SIGNED_IN_AT = "signed_in_at"
 LAST_ACTIVE_AT = "last_active_at"
+SESSION_ENDED_AT = "session_ended_at"  # in the anonymous session that follows one ended by a time limit
 # Activity is written to the session at most once a minute (a write per request would cost every page three
 # queries): the session may so end up to a minute before 30 minutes of real inactivity, never after.
 # "Stay signed in" always writes.
@@ -117,6 +118,7 @@ def session_time_left(session, now: float) -> dict:
 def _start_clocks(session, now: float) -> None:
     session[SIGNED_IN_AT] = now
     session[LAST_ACTIVE_AT] = now
+    session.pop(SESSION_ENDED_AT, None)
 
 
 def start_session_clocks(sender, request, user, **kwargs) -> None:
@@ -143,11 +145,12 @@ class SessionTimeoutMiddleware:
                 _start_clocks(session, now)  # a session from before this rule: its clocks start now
             idle, absolute = session_deadlines(session)
             if now >= absolute or now >= idle:
-                self._sign_out(request, "absolute" if now >= absolute else "idle")
+                request.session_ended = "absolute" if now >= absolute else "idle"
+                self._sign_out(request, request.session_ended)
                 if request.path == reverse("partnership:session-keep-alive"):
                     return JsonResponse({"seconds_left": 0, "can_extend": False, "signed_in": False})
                 # Otherwise the request goes on as an anonymous one: a page that needs signing in sends to
-                # sign in as usual, and a page that keeps what was typed through signing in still does.
+                # sign in as usual, and a form sent as the session ended is kept (partnership.kept_forms).
             else:
                 keep_alive = request.path == reverse("partnership:session-keep-alive")
                 if keep_alive and request.method == "POST" or (
@@ -159,6 +162,9 @@ class SessionTimeoutMiddleware:
     @staticmethod
     def _sign_out(request, reason: str) -> None:
         logout(request)  # flushes the session: its key can never be used again
+        # The new, anonymous session remembers that it ended, so a form sent from another tab (or by the
+        # timeout warning) after this request is still kept through signing in (partnership.kept_forms).
+        request.session[SESSION_ENDED_AT] = clock()
         messages.info(request, SIGNED_OUT_MESSAGES[reason].format(
             idle=duration_text(settings.SESSION_IDLE_TIMEOUT), hours=settings.SESSION_COOKIE_AGE // 3600))
 

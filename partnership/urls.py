@@ -9,6 +9,7 @@ urlpatterns = [
     path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth.sign_out, name="sign-out"),
     path("session/keep-alive/", auth.session_keep_alive, name="session-keep-alive"),
+    path("session/kept/", auth.session_kept, name="session-kept"),
     path("password-reset/", auth.password_reset_request, name="password-reset"),
     path("password-reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
     path("password-reset/done/", auth.PasswordResetCompleteView.as_view(), name="password-reset-complete"),

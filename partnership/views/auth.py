@@ -20,7 +20,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from partnership import middleware, security_log
+from partnership import kept_forms, middleware, security_log
 from partnership.forms import PasswordResetRequestForm, SetPasswordForm, SignInForm, TOTPCodeForm
 from partnership.services import accounts
 
@@ -59,6 +59,24 @@ def session_keep_alive(request):
     if request.method == "POST" and "application/json" not in request.headers.get("Accept", ""):
         return redirect(_safe_next(request))
     return JsonResponse({**middleware.session_time_left(request.session, middleware.clock()), "signed_in": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_kept(request):
+    """What was typed when the session ended: shown, and sent again to its form or discarded."""
+    value = kept_forms.kept(request)
+    if value is None:
+        messages.info(request, "There are no unsaved changes to recover.")
+        return redirect("home")
+    if request.method == "POST":
+        kept_forms.discard(request)
+        messages.info(request, "Your unsaved changes were discarded.")
+        return redirect(value["path"])
+    return render(request, "partnership/session_kept.html", {
+        "kept": value, "fields": kept_forms.shown_fields(value),
+        "hidden": [(key, v) for key, values in value["data"].items() for v in values],
+    })
 
 
 def _safe_next(request, default="home"):

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
+from partnership.kept_forms import keeps_typed_through_sign_in_itself
 from partnership.models import Action
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.mixins import post_only
@@ -121,6 +122,7 @@ def keep_answer_through_sign_in(view):
     """When the session has expired as someone saves an answer, keep what they typed while they sign in
     again, and show it back to them on the standard's page (nothing typed is lost)."""
 
+    @keeps_typed_through_sign_in_itself
     @wraps(view)
     def wrapped(request, pk, answer_pk):
         if request.user.is_authenticated:

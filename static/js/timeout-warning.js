@@ -66,10 +66,26 @@ if (dialog && typeof dialog.showModal === "function") {
     return response.json();
   };
 
+  // A form on the page with something typed or chosen in it that has not been sent.
+  const changedForm = () => Array.from(document.querySelectorAll("form")).find((form) =>
+    form !== keepAliveForm && (form.method || "").toLowerCase() === "post" &&
+    Array.from(form.elements).some((el) => {
+      if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+      if (el.tagName === "SELECT") return Array.from(el.options).some((o) => o.selected !== o.defaultSelected);
+      return el.type !== "hidden" && el.type !== "file" && "defaultValue" in el && el.value !== el.defaultValue;
+    }));
+
+  // Signed out. With something typed, send that form: the server keeps it through signing in again
+  // (partnership.kept_forms). Otherwise load this page again; the server sends it to sign in, with the reason.
+  const leave = () => {
+    const form = changedForm();
+    if (form) HTMLFormElement.prototype.submit.call(form);
+    else window.location.assign(window.location.href);
+  };
+
   const update = (status) => {
     if (!status.signed_in || status.seconds_left <= 0) {
-      // Signed out: load this page again; the server sends it to sign in, with the reason.
-      window.location.assign(window.location.href);
+      leave();
       return;
     }
     deadline = Date.now() + status.seconds_left * 1000;
@@ -91,7 +107,7 @@ if (dialog && typeof dialog.showModal === "function") {
     try {
       update(await ask("GET"));
     } catch {
-      if (left <= 0) window.location.assign(window.location.href);
+      if (left <= 0) leave();
       else open();
     } finally {
       busy = false;

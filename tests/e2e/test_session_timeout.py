@@ -50,3 +50,32 @@ def test_escape_keeps_the_person_signed_in(short_sessions, signed_in_page, agenc
     with page.expect_response(lambda r: "/session/keep-alive/" in r.url and r.request.method == "POST"):
         page.keyboard.press("Escape")
     expect(warning(page)).to_be_hidden()
+
+
+def test_text_typed_when_the_session_ends_is_kept_through_signing_in_again(short_sessions, signed_in_page,
+                                                                          agency_lead):
+    from partnership.models import ActionUpdate
+    from tests.factories import ActionFactory
+
+    from .conftest import PASSWORD
+
+    action = ActionFactory(owner_agency=agency_lead.agency, owner=agency_lead)
+    page = signed_in_page(agency_lead)
+    page.goto(action.get_absolute_url())
+    note = "Met the designated lead; the new escalation flowchart is in every team room."
+    page.get_by_role("textbox").first.fill(note)
+    # Nobody answers the warning: at the end the page sends the changed form, which the server keeps.
+    expect(page).to_have_url(re.compile(r"/sign-in/\?next=%2Fsession%2Fkept%2F"), timeout=(IDLE_SECONDS + 8) * 1000)
+    assert not ActionUpdate.objects.exists()
+    # Signing in on the page the timeout led to (its "next" is the kept form).
+    page.get_by_label("Email address").fill(agency_lead.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/session/kept/$"))
+    expect(page.get_by_role("heading", name="Your changes were not saved")).to_be_visible()
+    expect(page.get_by_text(note)).to_be_visible()
+    axe_check(page)
+    screenshot(page, "session-kept", mobile=True)
+    page.get_by_role("button", name="Save my changes").click()
+    expect(page.get_by_text("Your progress update has been added.")).to_be_visible()
+    assert ActionUpdate.objects.get().note == note

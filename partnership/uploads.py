@@ -3,13 +3,59 @@
 `check_upload(file)` returns the detected kind or raises `UploadRefused` with a message for the user.
 """
 import hashlib
+import io
 import secrets
 import zipfile
 from dataclasses import dataclass
 
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # an Office file that inflates beyond this is refused (zip bomb)
 MAX_ZIP_MEMBERS = 2000
+# A request body above this is refused before any of it is read (the largest form holds one file).
+MAX_REQUEST_BYTES = 2 * MAX_UPLOAD_BYTES
+
+
+class OversizedUpload(UploadedFile):
+    """Stands for a file that went over the limit while it arrived: its size, none of its content.
+
+    Forms refuse it through the size check they already make (`check_upload`), with their own message next to
+    the field, so a too-large file is refused the same way whether it is caught here or there.
+    """
+
+    def __init__(self, name: str, content_type: str, size: int):
+        super().__init__(io.BytesIO(b""), name=name, content_type=content_type, size=size)
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """First of FILE_UPLOAD_HANDLERS: the size limit holds before anything is buffered.
+
+    A request that says it is larger than MAX_REQUEST_BYTES is refused (400) before its body is read. A file
+    is passed on to Django's memory or temporary-file handler only up to MAX_UPLOAD_BYTES; the rest is read
+    off the connection and dropped, and the form gets an `OversizedUpload` in its place.
+    """
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if content_length > MAX_REQUEST_BYTES:
+            raise RequestDataTooBig(f"Request body of {content_length} bytes exceeds {MAX_REQUEST_BYTES}")
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.over_limit = False
+
+    def receive_data_chunk(self, raw_data, start):
+        if self.over_limit or start + len(raw_data) > MAX_UPLOAD_BYTES:
+            self.over_limit = True
+            return None  # the following handlers store nothing more of this file
+        return raw_data
+
+    def file_complete(self, file_size):
+        if self.over_limit:
+            return OversizedUpload(self.file_name, self.content_type, file_size)
+        return None  # the next handler returns the file it stored
 
 
 class UploadRefused(ValueError):

@@ -4,10 +4,11 @@ A detail the user may not see answers 404 (`get_visible_or_404`); one they may s
 answers 403 (`require`).
 """
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from partnership.models import Action, Role
+from partnership.models.actions import source_models
 
 # Roles that read everything in the action tracker (the partnership's own oversight).
 PARTNERSHIP_READERS = (Role.BUSINESS_UNIT, Role.QA_MEMBER, Role.CHAIR, Role.READER)
@@ -24,13 +25,18 @@ def sees_all_actions(user) -> bool:
 
 
 def visible_actions(user) -> QuerySet[Action]:
-    """The actions a person may read: all for the partnership's oversight roles, else their agency's."""
+    """The actions a person may read: all for the partnership's oversight roles; else their agency's, and
+    every action of the kinds whose source their role oversees (`ActionSource.action_readers`)."""
     qs = Action.objects.all()
     if sees_all_actions(user):
         return qs
-    if user.is_authenticated and user.agency_id:
-        return qs.filter(owner_agency_id=user.agency_id)
-    return qs.none()
+    if not user.is_authenticated:
+        return qs.none()
+    kinds = {m.action_source_kind for m in source_models() if user.role_set.intersection(m.action_readers)}
+    allowed = Q(source_kind__in=sorted(kinds)) if kinds else Q(pk__in=[])
+    if user.agency_id:
+        allowed |= Q(owner_agency_id=user.agency_id)
+    return qs.filter(allowed)
 
 
 def can_sign_off_actions(user) -> bool:

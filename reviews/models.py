@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from partnership.models import ActionSource, Tagged
+from partnership.models import ActionSource, Role, Tagged
 from partnership.models.base import TimeStampedModel, VersionedModel
 
 USER = settings.AUTH_USER_MODEL
@@ -223,10 +223,26 @@ class NotifiedChild(models.Model):
         return f"{self.get_age_band_display()}, {self.sex}"
 
 
-class RapidReview(TimeStampedModel, VersionedModel, Tagged, ActionSource):
+class ReviewActionSource(ActionSource):
+    """A serious-incident record that produces tracker actions: named and linked only for the reviews group,
+    who follow every action of these kinds whichever agency owns it."""
+
+    action_readers = (Role.REVIEWS_MEMBER,)
+
+    class Meta:
+        abstract = True
+
+    def action_source_visible_to(self, user) -> bool:
+        from .access import is_reviews_user
+
+        return is_reviews_user(user)
+
+
+class RapidReview(TimeStampedModel, VersionedModel, Tagged, ReviewActionSource):
     """The rapid review that follows a notification, expected within 15 working days."""
 
     action_source_kind = "rapid_review"
+    action_source_label = "A serious-incident rapid review"
 
     class Status(models.TextChoices):
         GATHERING = "gathering", "Gathering agency summaries"
@@ -369,10 +385,11 @@ class AgencySummary(TimeStampedModel, VersionedModel):
         return self.rapid_review.notification.case_reference
 
 
-class LCSPR(TimeStampedModel, VersionedModel, ActionSource):
+class LCSPR(TimeStampedModel, VersionedModel, ReviewActionSource):
     """A local child safeguarding practice review commissioned from a rapid review decision."""
 
     action_source_kind = "lcspr"
+    action_source_label = "A child safeguarding practice review"
 
     class Stage(models.TextChoices):
         DECIDED = "decided", "Decided"
@@ -466,10 +483,11 @@ class LCSPRDelay(models.Model):
         return f"{self._meta.verbose_name} on {self.on:%d/%m/%Y}"
 
 
-class Recommendation(TimeStampedModel, Tagged, ActionSource):
+class Recommendation(TimeStampedModel, Tagged, ReviewActionSource):
     """A recommendation of a rapid review or an LCSPR; each becomes actions in the shared tracker."""
 
     action_source_kind = "review_recommendation"
+    action_source_label = "A recommendation of a serious-incident review"
 
     rapid_review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, null=True, blank=True,
                                      related_name="recommendations")

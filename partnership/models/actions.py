@@ -138,10 +138,19 @@ class ActionSource(models.Model):
     """
 
     action_source_kind = "other"
+    # Roles that read every action of this kind whatever agency owns it (the group that oversees the source:
+    # the reviews group follows the actions of serious-incident reviews). partnership.access applies it.
+    action_readers: tuple[str, ...] = ()
+    # What the source is, shown instead of a link to someone who may not open it (see action_source_visible_to).
+    action_source_label = "Source record"
     actions = models.ManyToManyField(Action, blank=True, related_name="+")
 
     class Meta:
         abstract = True
+
+    def action_source_visible_to(self, user) -> bool:
+        """Whether the action's page may link to (and name) this source for `user`."""
+        return True
 
 
 def source_models() -> list[type[ActionSource]]:

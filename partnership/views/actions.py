@@ -63,7 +63,7 @@ def _detail_context(request, action, *, update_form=None):
         "action": action,
         "updates": action.updates.select_related("author"),
         "history": history,
-        "sources": sources_of(action),
+        "sources": [(source, source.action_source_visible_to(request.user)) for source in sources_of(action)],
         "can_update": access.can_update_action(request.user, action),
         "transitions": action_services.allowed_transitions(request.user, action),
         "update_form": update_form or ActionUpdateForm(),

@@ -157,3 +157,39 @@ def test_notification_edit_form_keeps_the_details(notification, reviews_member, 
                           "became_aware_on_0": "28", "became_aware_on_1": "2", "became_aware_on_2": "2026",
                           "location": "in_area", "rules_version": "2023"})
     assert "cannot become aware before the incident" in r.content.decode() and 'value="Child Y"' in r.content.decode()
+
+
+def test_the_reviews_group_follows_the_actions_of_its_recommendations_but_no_other_agency_action(
+        client_for, reviews_member, business_unit, recommendation, police, outsider_agency):
+    """A recommendation's actions are linked from the review page: the reviews group must be able to open them
+    (read only: the owning agency updates them), and still sees no unrelated agency's action."""
+    from partnership.models import Action
+    from partnership.services.actions import action_create
+
+    action = services.recommendation_add_action(by=business_unit, recommendation=recommendation,
+                                                title="Joint training", description="Run joint training.",
+                                                owner_agency=police)
+    other = action_create(by=business_unit, title="Unrelated", description="Not from a review",
+                          owner_agency=outsider_agency, due_date=D(2027, 1, 31))
+    client = client_for(reviews_member)
+    assert client.get(action.get_absolute_url()).status_code == 200
+    assert client.get(reverse("partnership:action-edit", args=[action.pk])).status_code == 403
+    assert client.get(other.get_absolute_url()).status_code == 404
+    assert Action.objects.count() == 2
+
+
+def test_an_action_page_never_names_or_links_a_serious_incident_review_outside_the_reviews_group(
+        client_for, business_unit, reviews_member, chair, qa_member, agency_lead, recommendation, police, lcspr):
+    action = services.recommendation_add_action(by=business_unit, recommendation=recommendation,
+                                                title="Joint training", description="Run joint training.",
+                                                owner_agency=police)
+    reference = lcspr.rapid_review.notification.case_reference
+    for outside in (chair, qa_member, agency_lead):
+        page = client_for(outside).get(action.get_absolute_url())
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "A recommendation of a serious-incident review" in html
+        assert reference not in html and recommendation.get_absolute_url() not in html
+    for inside in (reviews_member, business_unit):
+        html = client_for(inside).get(action.get_absolute_url()).content.decode()
+        assert recommendation.get_absolute_url() in html

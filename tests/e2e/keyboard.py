@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from playwright.sync_api import Locator, Page
 
 YELLOW = "rgb(255, 221, 0)"  # GOV.UK $govuk-focus-colour (#ffdd00)
-MAX_STOPS = 400  # more tab stops than that on one page is a trap, or a page nobody can use by keyboard
+MAX_STOPS = 400
+FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select, textarea, summary"  # more tab stops than that on one page is a trap, or a page nobody can use by keyboard
 
 # The focus style of an element, as the computed values it is drawn with. Radios and check boxes draw it on
 # their label's ::before (the input itself is transparent), so that is read too.
@@ -152,16 +153,17 @@ class KeyboardDriver:
                 first = self.key("Tab")
         assert first["skipLink"], f"the first tab stop on {self.page.url} is {first['description']}, not the skip link"
         forward = [(first["id"], first["description"])]
-        while True:
+        while True:  # round the page: past the last stop, out of the document (not always) and back to the top
             current = self.key("Tab")
             if current["body"]:
+                assert self.key("Tab")["skipLink"], f"after the last stop on {self.page.url}, Tab did not come round"
                 break
-            forward.append((current["id"], current["description"]))
-            if len(forward) > MAX_STOPS:
-                raise KeyboardTrap(f"Tab never left the page {self.page.url}: " + "\n".join(self.trail))
-            if forward[-1] in forward[:-1]:
-                raise KeyboardTrap(f"Tab came back to {forward[-1][1]} on {self.page.url}: " + "\n".join(self.trail))
-        assert self.key("Tab")["skipLink"], f"after the last stop on {self.page.url}, Tab did not come round"
+            stop = (current["id"], current["description"])
+            if stop == forward[0]:
+                break
+            if stop in forward or len(forward) > MAX_STOPS:
+                raise KeyboardTrap(f"Tab went round in a loop on {self.page.url}: " + "\n".join(self.trail))
+            forward.append(stop)
         backward = []  # from the skip link, Shift+Tab goes out of the page and round to the last stop
         while not backward or backward[-1] != forward[0]:
             current = self.key("Shift+Tab")
@@ -183,7 +185,13 @@ class KeyboardDriver:
         in_main = self.page.evaluate("() => document.activeElement && document.activeElement.id === 'main-content'")
         assert in_main, f"the skip link did not move focus to <main> on {self.page.url}"
         current = self.key("Tab")
-        assert current["inMain"], f"after the skip link, Tab went to {current['description']}, outside <main>"
+        in_main = f"[...document.querySelector('main').querySelectorAll('{FOCUSABLE}')].filter(e => e.tabIndex >= 0)"
+        if self.page.evaluate(f"() => {in_main}.length > 0"):
+            assert current["inMain"], (
+                f"after the skip link on {self.page.url}, Tab went to {current['description']}, outside <main>: "
+                + "\n".join(self.trail))
+        else:  # nothing in <main> takes focus: the next stop is after it
+            assert not current["skipLink"], f"after the skip link on {self.page.url}, Tab went back to the top"
 
     def arrive(self) -> list[tuple[int, str]]:
         stops = self.walk()
@@ -269,15 +277,24 @@ class KeyboardDriver:
             self.page.keyboard.press("Enter")
         self.arrive()
 
-    def press(self, button: Locator, *, navigates: bool = True) -> None:
-        """A button: Space (a <button>, or a link styled as one), then the page it leads to, if any."""
+    def press(self, button: Locator, *, htmx: bool = False) -> None:
+        """A button: Space (a <button>, or a link styled as one), then the page it leads to. With `htmx`, the
+        answer is swapped into the page instead: no new page."""
         self.tab_to(button)
-        if navigates:
-            with self.page.expect_navigation():
-                self.page.keyboard.press("Space")
-            self.arrive()
-        else:
+        if htmx:
             self.page.keyboard.press("Space")
+            return
+        with self.page.expect_navigation():
+            self.page.keyboard.press("Space")
+        self.arrive()
+
+    def download(self, link: Locator):
+        """A download link: Enter, or Space when it is styled as a button (GOV.UK Frontend's button script)."""
+        self.tab_to(link)
+        key = "Space" if link.get_attribute("role") == "button" else "Enter"
+        with self.page.expect_download() as download:
+            self.page.keyboard.press(key)
+        return download.value
 
 
 def assert_nothing_hidden(page: Page) -> None:
@@ -290,17 +307,20 @@ def assert_nothing_hidden(page: Page) -> None:
         """() => {
             const shown = (el) => { const b = el.getBoundingClientRect(), s = getComputedStyle(el);
                                     return b.width > 0 && b.height > 0 && s.visibility !== 'hidden'; };
+            const html = (el) => el.outerHTML.slice(0, 120);
+            const meant = (el) => el.closest('[data-honeypot]');  // a trap for robots, hidden from people on purpose
             const found = [];
-            for (const el of document.querySelectorAll(
-                    'main input:not([type=hidden]), main select, main textarea, main button, main a[href]')) {
-                const closed = el.closest('details:not([open])');
-                if (closed) { if (!shown(closed.querySelector('summary'))) found.push(el.outerHTML.slice(0, 120)); continue; }
-                if (!shown(el) && !el.closest('.govuk-visually-hidden')) found.push(el.outerHTML.slice(0, 120));
+            const controls = 'main input:not([type=hidden]), main select, main textarea, main button, main a[href]';
+            for (const el of document.querySelectorAll(controls)) {
+                if (meant(el)) continue;
+                const closed = el.closest('details:not([open])');  // opens without JavaScript: its summary shows
+                if (closed ? !shown(closed.querySelector('summary'))
+                           : !shown(el) && !el.closest('.govuk-visually-hidden')) found.push(html(el));
             }
-            for (const el of document.querySelectorAll(
-                    '.govuk-radios__conditional, .govuk-checkboxes__conditional, .govuk-tabs__panel,'
-                    + ' .govuk-accordion__section-content, .govuk-service-navigation__list, main [hidden]')) {
-                if (!shown(el) && el.textContent.trim()) found.push(el.outerHTML.slice(0, 120));
+            const collapsible = '.govuk-radios__conditional, .govuk-checkboxes__conditional, .govuk-tabs__panel,'
+                + ' .govuk-accordion__section-content, .govuk-service-navigation__list, main [hidden]';
+            for (const el of document.querySelectorAll(collapsible)) {
+                if (!meant(el) && !shown(el) && el.textContent.trim()) found.push(html(el));
             }
             return found;
         }""")
@@ -341,8 +361,12 @@ class FormDriver:
             link.click()
         self.arrive()
 
-    def press(self, button: Locator, *, navigates: bool = True) -> None:
-        assert navigates, "without JavaScript every button posts a form and loads a page"
-        with self.page.expect_navigation():
+    def press(self, button: Locator, *, htmx: bool = False) -> None:
+        with self.page.expect_navigation():  # without JavaScript, htmx or not: a form post and a new page
             button.click()
         self.arrive()
+
+    def download(self, link: Locator):
+        with self.page.expect_download() as download:
+            link.click()
+        return download.value

@@ -15,14 +15,14 @@ Locators are only *read* by the keyboard driver (to know which element is wanted
 from __future__ import annotations
 
 import datetime
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Locator, Page
 
 YELLOW = "rgb(255, 221, 0)"  # GOV.UK $govuk-focus-colour (#ffdd00)
-MAX_STOPS = 400
-FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select, textarea, summary"  # more tab stops than that on one page is a trap, or a page nobody can use by keyboard
+MAX_STOPS = 400  # more tab stops than that on one page is a trap, or a page nobody can use by keyboard
+FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select, textarea, summary"
 
 # The focus style of an element, as the computed values it is drawn with. Radios and check boxes draw it on
 # their label's ::before (the input itself is transparent), so that is read too.

@@ -13,7 +13,6 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -32,7 +31,7 @@ from tests.reports.conftest import past_quarter
 from tests.section11.conftest import rag_scale  # noqa: F401 (fixture)
 
 from .conftest import PASSWORD, expect, screenshot
-from .keyboard import FormDriver, KeyboardDriver
+from .keyboard import FormDriver, KeyboardDriver, KeyboardTrap
 from .test_journeys import police_actions  # noqa: F401 (fixture)
 from .test_learning import link_in
 from .test_learning import world as learning  # noqa: F401 (fixture)
@@ -45,13 +44,17 @@ MODES = ["keyboard", "nojs"]
 @pytest.fixture(params=MODES)
 def driven(request, new_page):
     """`driven()` → (page, driver): a fresh page with JavaScript on (keyboard) or off (nojs)."""
+    drivers = []
 
     def make():
         keyboard = request.param == "keyboard"
         page = new_page(java_script_enabled=keyboard)
-        return page, (KeyboardDriver(page) if keyboard else FormDriver(page))
+        drivers.append(KeyboardDriver(page) if keyboard else FormDriver(page))
+        return page, drivers[-1]
 
-    return make
+    yield make
+    for driver in drivers:  # the checks ran: focus styles compared, pages looked over without JavaScript
+        assert driver.checked > 0, f"the {driver.name} driver checked nothing"
 
 
 def go(page, driver, path: str) -> None:
@@ -324,3 +327,37 @@ def test_board_report_made_and_downloaded(driven, business_unit, monkeypatch):
     download = driver.download(page.get_by_role("button", name=re.compile(r"^Download ")))
     assert download.suggested_filename == export.filename
     assert download.path().read_bytes().startswith(b"%PDF")
+
+
+# --- The checks themselves: each one fails when what it guards is broken --------------------------------
+def test_the_keyboard_checks_catch_a_missing_focus_style_and_a_trap(new_page):
+    page = new_page()
+    page.goto("/sign-in/")
+    # The password box loses its focus style (set through the CSSOM, which the CSP allows).
+    page.evaluate("""() => { const box = document.querySelector('#id_password');
+        for (const p of ['outline', 'box-shadow']) box.style.setProperty(p, 'none', 'important'); }""")
+    with pytest.raises(AssertionError, match=r'input\[password\]#id_password "Password" has no GOV.UK focus style'):
+        KeyboardDriver(page).walk()
+
+    page.goto("/sign-in/")
+    # The email box keeps focus when Tab is pressed: a keyboard trap.
+    page.evaluate("""() => document.querySelector('#id_username').addEventListener('keydown', (event) => {
+                             if (event.key === 'Tab') event.preventDefault(); })""")
+    with pytest.raises(KeyboardTrap, match="Tab went round in a loop"):
+        KeyboardDriver(page).walk()
+
+    page.goto("/sign-in/")
+    # The skip link does nothing.
+    page.evaluate("""() => document.addEventListener('click', (event) => {
+        if (event.target.closest('.govuk-skip-link')) { event.preventDefault(); event.stopPropagation(); } }, true)""")
+    with pytest.raises(AssertionError, match="the skip link did not move focus to <main>"):
+        KeyboardDriver(page).skip_to_main()
+
+
+def test_the_no_javascript_check_catches_a_hidden_control(new_page):
+    page = new_page(java_script_enabled=False)
+    page.goto("/sign-in/")
+    FormDriver(page).arrive()
+    page.evaluate("() => { document.querySelector('#id_password').closest('.govuk-form-group').hidden = true; }")
+    with pytest.raises(AssertionError, match=r'hidden without JavaScript(.|\n)*id_password'):
+        FormDriver(page).arrive()

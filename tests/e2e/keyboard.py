@@ -135,18 +135,21 @@ class KeyboardDriver:
         self.page.wait_for_load_state()
         arrival = self.page.evaluate("""() => {
             const summary = document.querySelector('.govuk-error-summary');
+            const banner = document.querySelector('.govuk-notification-banner[role=alert]');
             const el = document.activeElement;
-            return {summary: !!summary, focused: !!summary && el === summary,
-                    banner: !!el && el.matches('.govuk-notification-banner[role=alert]')};
+            return {summary: !!summary, banner: !!banner && !summary, focused: el === (summary || banner)};
         }""")
-        if arrival["summary"]:  # GOV.UK Frontend puts focus on the error summary, for a screen reader to read
-            assert arrival["focused"], f"the error summary on {self.page.url} does not have focus"
-        elif not arrival["banner"]:  # ... and on a success banner that is an alert
+        fragment = urlsplit(self.page.url).fragment
+        if (arrival["summary"] or arrival["banner"]) and fragment in ("", "main-content"):
+            # GOV.UK Frontend gives focus to the error summary (or a success banner), for a screen reader to read
+            # (a redirect to a place on the page takes the person there instead)
+            assert arrival["focused"], f"the error summary or success banner on {self.page.url} does not have focus"
+        elif not fragment:
             self.assert_nothing_focused()
         first = self.key("Tab")
-        if arrival["summary"] or arrival["banner"] or urlsplit(self.page.url).fragment:
-            # Focus starts at the error summary or banner, or at the place the address names (#main-content after a form
-            # posted from a page whose skip link was taken, kept through the redirect). Go on round to the top.
+        if arrival["summary"] or arrival["banner"] or fragment:
+            # Focus starts at the error summary or banner, or at the place the address names (#main-content after
+            # a form posted from a page whose skip link was taken, kept through the redirect). Go round to the top.
             for _ in range(MAX_STOPS):
                 if first["skipLink"]:
                     break
@@ -184,6 +187,9 @@ class KeyboardDriver:
         self.page.keyboard.press("Enter")
         in_main = self.page.evaluate("() => document.activeElement && document.activeElement.id === 'main-content'")
         assert in_main, f"the skip link did not move focus to <main> on {self.page.url}"
+        # ... without putting #main-content in the address, where a form posted from the page would keep it and
+        # the page that comes back would jump there, taking focus from its error summary (static/js/skip-link.js)
+        assert not urlsplit(self.page.url).fragment.endswith("main-content"), "the skip link changed the address"
         current = self.key("Tab")
         in_main = f"[...document.querySelector('main').querySelectorAll('{FOCUSABLE}')].filter(e => e.tabIndex >= 0)"
         if self.page.evaluate(f"() => {in_main}.length > 0"):
@@ -270,6 +276,11 @@ class KeyboardDriver:
         for part, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):
             self.type(group.get_by_label(part, exact=True), str(value))
 
+    def reveal(self, summary: Locator) -> None:
+        """Open a <details> by its summary: Enter."""
+        self.tab_to(summary)
+        self.key("Enter")
+
     def follow(self, link: Locator) -> None:
         """A link: Enter, and wait for the page it goes to."""
         self.tab_to(link)
@@ -355,6 +366,9 @@ class FormDriver:
     def date(self, group: Locator, day: datetime.date) -> None:
         for part, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):
             group.get_by_label(part, exact=True).fill(str(value))
+
+    def reveal(self, summary: Locator) -> None:
+        summary.click()
 
     def follow(self, link: Locator) -> None:
         with self.page.expect_navigation():

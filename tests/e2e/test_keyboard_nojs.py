@@ -142,6 +142,10 @@ def test_section_11_answer_a_standard_and_submit(driven, agency_lead, s11):  # n
 
     first, second, third = (answer_of(ret, code) for code in ("1.1", "1.2", "1.3"))
     box = criterion(page, first)
+    examples = box.locator("details").filter(has_text="Examples of evidence for 1.1")
+    expect(examples.locator(".govuk-details__text")).to_be_hidden()
+    driver.reveal(examples.locator("summary"))  # a native <details>: it opens by keyboard, and without JavaScript
+    expect(examples.locator(".govuk-details__text")).to_be_visible()
     driver.choose(box.get_by_label("Green: fully met"))
     driver.type(box.get_by_label("How do you know?"), "The board reviews the safeguarding policy every year.")
     driver.press(box.get_by_role("button", name="Save answer to 1.1"), htmx=True)

@@ -115,13 +115,27 @@ class ComparatorFigure:
     is_demo: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """What the scorecard, its CSV, the exception report and the board pack show of a `Value`, read as a
+    tuple: a scorecard reads 200 indicators × 8 periods, and as model instances (with their timestamps and
+    who entered them) those cost more than the rest of the page. The indicator page reads whole Values."""
+
+    value: Decimal | None
+    provisional: bool
+    commentary: str
+    return_status: str
+
+    FIELDS = ("indicator_id", "period_id", "value", "provisional", "commentary", "data_return__status")
+
+
 @dataclass
 class Row:
     """One indicator in one period, with everything the scorecard, CSV and exception report show."""
 
     indicator: Indicator
     periods: list[Period]  # trailing periods, oldest first; the last is the chosen one
-    history: list[Value | None]  # the figure for each of `periods` (None: none that the reader may see)
+    history: list[Value | Figure | None]  # the figure for each of `periods` (None: none the reader may see)
     comparators: list[Comparator] = field(default_factory=list)  # every year's, any order
     curves: list[TurnTheCurve] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)  # linked to the indicator or one of its records
@@ -131,11 +145,11 @@ class Row:
         return self.periods[-1] if self.periods else None
 
     @property
-    def current(self) -> Value | None:
+    def current(self) -> Value | Figure | None:
         return self.history[-1] if self.history else None
 
     @property
-    def previous(self) -> Value | None:
+    def previous(self) -> Value | Figure | None:
         return self.history[-2] if len(self.history) > 1 else None
 
     @property
@@ -266,18 +280,22 @@ def _link_actions(model, key: str, ids: list[int], actions: QuerySet[Action]) ->
 
 
 def build_rows(indicators: list[Indicator], periods: list[Period], *, values: QuerySet[Value],
-               actions: QuerySet[Action]) -> list[Row]:
+               actions: QuerySet[Action], whole_values: bool = False) -> list[Row]:
     """A row per indicator over `periods` (oldest first, the last is the one reported): five queries,
-    whatever the number of indicators and periods."""
+    whatever the number of indicators and periods. Its history holds `Figure`s, or with `whole_values`
+    the `Value`s themselves (with who entered them)."""
     ids = [ind.pk for ind in indicators]
     if not ids:
         return []
     figures = {}
     if periods:
-        for value in (values.filter(indicator_id__in=ids, period__in=periods)
-                      .annotate(return_status=F("data_return__status")).select_related("entered_by")
-                      .order_by()):
-            figures[value.indicator_id, value.period_id] = value
+        found = values.filter(indicator_id__in=ids, period__in=periods).order_by()
+        if whole_values:
+            for value in found.annotate(return_status=F("data_return__status")).select_related("entered_by"):
+                figures[value.indicator_id, value.period_id] = value
+        else:
+            for indicator_id, period_id, *figure in found.values_list(*Figure.FIELDS):
+                figures[indicator_id, period_id] = Figure(*figure)
     comparators = defaultdict(list)
     for comparator in Comparator.objects.filter(indicator_id__in=ids):
         comparators[comparator.indicator_id].append(comparator)
@@ -453,7 +471,7 @@ def indicator_detail(indicator: Indicator, *, values: QuerySet[Value], actions: 
     if bounds["first"]:
         periods = list(Period.objects.filter(kind=indicator.frequency, start__gte=bounds["first"],
                                              start__lte=bounds["last"]).order_by("start"))
-    [row] = build_rows([indicator], periods, values=values, actions=actions)
+    [row] = build_rows([indicator], periods, values=values, actions=actions, whole_values=True)
     history = []  # newest first, one row per period that has a figure
     for i, figure in enumerate(row.history):
         if figure is not None:

@@ -400,11 +400,16 @@ def scorecard(period: Period, *, values: QuerySet[Value], actions: QuerySet[Acti
     }
 
 
-def exceptions(period: Period, *, values: QuerySet[Value], actions: QuerySet[Action]) -> dict:
-    """Red or worsening indicators for a period, red-and-worsening first, with their story and actions."""
-    indicators = scorecard_indicators(period.kind)
-    rows = [r for r in build_rows(indicators, trailing_periods(period), values=values, actions=actions)
-            if r.is_exception]
+def exceptions(period: Period, *, values: QuerySet[Value], actions: QuerySet[Action],
+               rows: list[Row] | None = None) -> dict:
+    """Red or worsening indicators for a period, red-and-worsening first, with their story and actions.
+
+    `rows`: the unfiltered scorecard's rows for the same period, figures and actions, when the caller has
+    them already (the board report shows both), so they are not read twice."""
+    if rows is None:
+        rows = build_rows(scorecard_indicators(period.kind), trailing_periods(period), values=values,
+                          actions=actions)
+    rows = [r for r in rows if r.is_exception]
     rows.sort(key=lambda r: (not (r.rag == rules.RED and r.direction == rules.WORSE), r.rag != rules.RED))
     return {"period": period, "items": rows, **legend()}
 

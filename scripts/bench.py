@@ -40,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = r"mqa_[a-z0-9_]+"  # only throwaway databases of this project's benchmarks are created and dropped
 
 
 def setup_env(db: str) -> None:
@@ -53,7 +54,11 @@ def setup_env(db: str) -> None:
 
 
 def psql(sql: str) -> None:
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", f"{PG}/postgres", "-c", sql], check=True)
+    """Run one statement on the server's `postgres` database (psycopg: no psql client needed)."""
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=10) as connection:
+        connection.execute(sql)
 
 
 # --- the board report, measured in a child process -----------------------------------------------------------
@@ -215,7 +220,7 @@ def load_run(users: int, saves: int, workers: int, threads: int) -> dict:
     from django.test import Client
 
     from partnership.models import User
-    from section11.models import Cycle, Return
+    from section11.models import Answer, Cycle, Return
 
     cycle = Cycle.objects.get(name="Section 11 2026")
     people = list(User.objects.filter(email__regex=r"^bench-[0-9]{3}@")
@@ -299,7 +304,7 @@ def load_run(users: int, saves: int, workers: int, threads: int) -> dict:
                         version += 1
                 conn.close()
 
-            workers_ = [threading.Thread(target=user, args=(item,)) for item in plan]
+            workers_ = [threading.Thread(target=user, args=(item,), daemon=True) for item in plan]
             start = time.perf_counter()
             for t in workers_:
                 t.start()
@@ -317,8 +322,10 @@ def load_run(users: int, saves: int, workers: int, threads: int) -> dict:
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    saved = Return.objects.filter(pk__in=[p["ret"] for p in plan]).count()
-    return {"save": save, "healthz": health, "users": len(plan), "returns": saved, "workers": workers,
+    # Each save that landed raised its answer's version by one: count them in the database, not the statuses.
+    after = dict(Answer.objects.filter(pk__in=[p["answer"] for p in plan]).values_list("pk", "version"))
+    saved = sum(after[p["answer"]] - p["version"] for p in plan)
+    return {"save": save, "healthz": health, "users": len(plan), "saved": saved, "workers": workers,
             "threads": threads}
 
 
@@ -380,7 +387,8 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=3)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--db", default="mqa_bench_run")
+    parser.add_argument("--db", default="mqa_bench_run", help="A throwaway database (mqa_...): dropped before and "
+                        "after.")
     parser.add_argument("--output", default=str(ROOT / "bench-results.md"))
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     parser.add_argument("--board-report-child", metavar="PERIOD", help=argparse.SUPPRESS)
@@ -388,10 +396,10 @@ def main() -> None:
     if args.board_report_child:
         board_report_child(args.board_report_child)
         return
-    if not re.fullmatch(r"mqa_bench\w*", args.db):
-        parser.error("--db must start with mqa_bench")
+    if not re.fullmatch(DB_NAME, args.db):
+        parser.error(f"--db must match {DB_NAME} (a throwaway database: it is dropped)")
     setup_env(args.db)
-    psql(f"DROP DATABASE IF EXISTS {args.db}")
+    psql(f"DROP DATABASE IF EXISTS {args.db} WITH (FORCE)")
     psql(f"CREATE DATABASE {args.db}")
     started = time.perf_counter()
     try:

@@ -1,7 +1,7 @@
 """The speed benchmarks of issues 8 and 9 (`make bench`). Not a test: a measurement, printed as a table and
 written to a Markdown file (default `bench-results.md`).
 
-    DEBUG=true .venv/bin/python scripts/bench.py [--runs 9] [--users 200] [--saves 3] [--board-runs 5]
+    DEBUG=true .venv/bin/python scripts/bench.py [--runs 9] [--users 200] [--saves 3] [--board-runs 3]
         [--output FILE] [--db mqa_bench_run] [--keep]
 
 It creates a throwaway PostgreSQL database (`--db`, any name matching mqa_[a-z0-9_]+, on the server of BENCH_PG,
@@ -23,7 +23,9 @@ Board report figures come from a child process (so its peak RSS is the report's,
 `first` is the first render in a fresh process (templates compiled, fonts loaded); then --board-runs rounds,
 each with a garbage collection before every measurement, of: the whole report (queries, charts, templates,
 WeasyPrint) and WeasyPrint alone rendering the same final HTML with the same base URL and fetcher, in
-alternating order, and the report's own work before WeasyPrint (context and template). Medians are shown;
+alternating order, and the report's own work before WeasyPrint (context and template), each in wall-clock
+seconds and in this process's CPU seconds (which other work on a shared machine hardly moves, but which leave
+out the database server's share of the queries: the own-work wall-clock column includes it). Medians are shown;
 `peak Python heap` is tracemalloc's peak during one render; `max RSS` is the child's resource.getrusage maximum
 resident set size (Django included).
 """
@@ -95,36 +97,37 @@ def board_report_child(period: str, runs: int) -> None:
     board_report.render(quarter)  # the first render also compiles templates and loads fonts
     first = time.perf_counter() - start
 
-    def whole() -> float:
-        start = time.perf_counter()
+    def whole():
         sizes.append(len(board_report.render(quarter)))
-        return time.perf_counter() - start
 
-    def weasyprint_alone() -> float:
-        start = time.perf_counter()
+    def weasyprint_alone():
         real_html(**captured).write_pdf(pdf_variant="pdf/ua-1")
-        return time.perf_counter() - start
 
     extras = {"PARTNERSHIP_NAME": settings.PARTNERSHIP_NAME, "PARTNERSHIP_SHORT_NAME": settings.PARTNERSHIP_SHORT_NAME,
               "generated_at": timezone.localtime()}  # as render_pdf adds them
 
-    def own_work() -> float:  # what the report does before WeasyPrint: queries, charts, templates
-        start = time.perf_counter()
+    def own_work():  # what the report does before WeasyPrint: queries, charts, templates
         render_to_string("reports/board_report.html", {**extras, **board_report.report_context(quarter)})
-        return time.perf_counter() - start
 
-    times, weasy, own, sizes = [], [], [], []
+    # Wall-clock seconds and this process's CPU seconds (which other work on a shared machine hardly moves,
+    # but which leave out the database server's share of the report's queries).
+    times, weasy, own, sizes = ([], []), ([], []), ([], []), []
     for i in range(runs):  # interleaved, alternating which goes first, so a shared machine's drift hits both alike
         for measure, into in ([(whole, times), (weasyprint_alone, weasy)][::1 if i % 2 == 0 else -1]
                               + [(own_work, own)]):
             gc.collect()
-            into.append(measure())
+            wall, cpu = time.perf_counter(), time.process_time()
+            measure()
+            into[0].append(time.perf_counter() - wall)
+            into[1].append(time.process_time() - cpu)
     tracemalloc.start()
     board_report.render(quarter)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(json.dumps({"first": first, "time": statistics.median(times), "weasy": statistics.median(weasy),
-                      "own": statistics.median(own), "runs": runs, "heap": peak,
+    median = statistics.median
+    print(json.dumps({"first": first, "time": median(times[0]), "weasy": median(weasy[0]), "own": median(own[0]),
+                      "time_cpu": median(times[1]), "weasy_cpu": median(weasy[1]), "own_cpu": median(own[1]),
+                      "runs": runs, "heap": peak,
                       "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, "pdf": sizes[-1],
                       "html": len(captured["string"])}))
 
@@ -392,11 +395,14 @@ def report(results: dict) -> str:
     runs = results["board"][0]["runs"]
     lines += ["", f"## Board report (goal: within 1.2× of WeasyPrint alone; medians of {runs} interleaved runs)", "",
               "| Data | first render s | report s | WeasyPrint alone s | ratio | report's own work s | "
+              "CPU s: report / WeasyPrint alone / own work | CPU ratio | "
               "peak Python heap MiB | max RSS MiB | HTML KiB | PDF KiB |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for b in results["board"]:
         lines.append(f"| {b['label']} | {b['first']:.2f} | {b['time']:.2f} | {b['weasy']:.2f} | "
                      f"{b['time'] / b['weasy']:.2f}× | {b['own']:.2f} | "
+                     f"{b['time_cpu']:.2f} / {b['weasy_cpu']:.2f} / {b['own_cpu']:.2f} | "
+                     f"{b['time_cpu'] / b['weasy_cpu']:.2f}× | "
                      f"{b['heap'] / 2 ** 20:.0f} | {b['maxrss'] / 2 ** 20:.0f} | {b['html'] / 1024:.0f} | "
                      f"{b['pdf'] / 1024:.0f} |")
     load = results.get("load")
@@ -427,7 +433,7 @@ def main() -> None:
                         "after.")
     parser.add_argument("--output", default=str(ROOT / "bench-results.md"))
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
-    parser.add_argument("--board-runs", type=int, default=5, help="Renders of the board report and of WeasyPrint "
+    parser.add_argument("--board-runs", type=int, default=3, help="Renders of the board report and of WeasyPrint "
                         "alone, interleaved (the median of each is shown).")
     parser.add_argument("--board-report-child", metavar="PERIOD", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -2,6 +2,8 @@
 #   make run   – the demo on SQLite with eager tasks, at http://127.0.0.1:8000
 #   make test  – the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set)
 #   make bench – the speed benchmarks (not part of make test; needs PostgreSQL, see README "Performance")
+#   make load  – the load run alone (CI runs it): 200 agency users save Section 11 answers at once against
+#                gunicorn on loopback, in a throwaway PostgreSQL database; exits 1 on any error. ~2 minutes.
 #   make fault – the fault test (not part of make test; CI does not run it): kills its own Redis and stops its
 #                own PostgreSQL under load, checks 503s and the outbox (see README "Reliability"). ~3-4 minutes.
 #   make security – bandit (no medium or high issue) and pip-audit --strict (no known vulnerability), each in
@@ -13,7 +15,7 @@ BIN := $(VENV)/bin
 DEMO_PASSWORD ?= merton-demo-2026
 export DEMO_PASSWORD
 
-.PHONY: run test bench fault venv lint migrate demo frontend clean security bandit audit
+.PHONY: run test bench load fault venv lint migrate demo frontend clean security bandit audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +53,11 @@ test: venv
 # prints the table and writes it to bench-results.md. About 5 minutes on 2 cores.
 bench: venv
 	DEBUG=true $(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+# A throwaway database (LOAD_ARGS --db, default mqa_load_run, on BENCH_PG) made, seeded and dropped;
+# --max-seconds (default 600) bounds the whole run (exit 2).
+load: venv
+	DEBUG=true $(BIN)/python scripts/load.py $(LOAD_ARGS)
 
 # Its own Redis (FAULT_ARGS --redis-port, default 6390) and PostgreSQL cluster (--pg-port, default 5440) on
 # 127.0.0.1, gunicorn, a Celery worker and the outbox relay; all torn down at the end. Exits 1 on a missed goal.

@@ -30,9 +30,10 @@ def scorecard_section(period: Period) -> dict:
     return context
 
 
-def exceptions_section(period: Period) -> dict:
-    """Red and worsening indicators with their story, trend chart and actions."""
-    context = exceptions(period, values=validated_values(), actions=Action.objects.all())
+def exceptions_section(period: Period, *, rows=None) -> dict:
+    """Red and worsening indicators with their story, trend chart and actions (`rows`: the unfiltered
+    scorecard's, when the caller has them)."""
+    context = exceptions(period, values=validated_values(), actions=Action.objects.all(), rows=rows)
     for row in context["items"]:
         row.chart, _ = trend_chart(row, width=600, height=200)
     context["frequency_label"] = Frequency(period.kind).label
@@ -50,8 +51,9 @@ def board_section(*, start: datetime.date, end: datetime.date) -> dict:
               .filter(Exists(validated.filter(period=OuterRef("pk")))).order_by("-start").first())
     if period is None:
         return {"has_data": False}
+    card = scorecard_section(period)
     context = {"has_data": True, "period": period, "is_quarter_asked": period.start == start,
-               "scorecard": scorecard_section(period), "exceptions": exceptions_section(period)}
+               "scorecard": card, "exceptions": exceptions_section(period, rows=card["rows"])}
     red = [row for row in context["exceptions"]["items"] if row.rag == rules.RED]
     context["headlines"] = [
         f"{len(red)} indicator{'s' if len(red) != 1 else ''} rated red in {period.label}: "
@@ -78,5 +80,7 @@ def export_filename(period: Period) -> str:
 @register_export(EXPORT_KIND, title="Performance scorecard (PDF)")
 def scorecard_pdf(parameters: dict) -> tuple[str, bytes]:
     period = export_period(parameters)
-    context = {"scorecard": scorecard_section(period), "exceptions": exceptions_section(period), "period": period}
+    card = scorecard_section(period)
+    context = {"scorecard": card, "exceptions": exceptions_section(period, rows=card["rows"]),
+               "period": period}
     return export_filename(period), render_pdf("performance/pdf/scorecard.html", context)

@@ -9,9 +9,10 @@ two kinds of linked actions, each read once and joined up in Python.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.db.models import Exists, F, Max, Min, OuterRef, QuerySet
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -24,6 +25,7 @@ from .models import Comparator, DataReturn, Frequency, Indicator, Period, Polari
 SPARK_PERIODS = 8  # the sparkline's reach: the chosen period and the seven before it
 CHART_PERIODS = 24  # the most periods drawn on an indicator's trend chart
 COMMENTARY_CHARS = 160  # the scorecard shows this much of the commentary; the indicator page all of it
+URL_CODE = "__code__"  # stands for an indicator's code in its page's URL
 SPARK_UNITS = {"monthly": "months", "quarterly": "quarters", "termly": "terms", "annual": "years"}
 WHAT_WILL_WE_DO = "what_will_we_do", "What will we do to keep improving?"
 QUADRANTS = [*Quadrant.choices, WHAT_WILL_WE_DO]
@@ -49,11 +51,13 @@ DIRECTION_LEGEND = [
 ]
 
 
+@lru_cache(maxsize=32)  # a handful of ratings, each tagged once per process
 def rag_tag(rag: rules.Rag) -> SafeString:
     """The rating written on its colour (page and PDF): colour never carries the meaning alone."""
     return format_html('<span class="app-rag app-rag--{}">{}</span>', rag.code, rag.label)
 
 
+@lru_cache(maxsize=32)
 def direction_tag(direction: rules.Direction) -> SafeString:
     """The arrow (hidden from screen readers: the label says it) and the label."""
     if not direction.arrow:
@@ -115,13 +119,27 @@ class ComparatorFigure:
     is_demo: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """What the scorecard, its CSV, the exception report and the board pack show of a `Value`, read as a
+    tuple: a scorecard reads 200 indicators × 8 periods, and as model instances (with their timestamps and
+    who entered them) those cost more than the rest of the page. The indicator page reads whole Values."""
+
+    value: Decimal | None
+    provisional: bool
+    commentary: str
+    return_status: str
+
+    FIELDS = ("indicator_id", "period_id", "value", "provisional", "commentary", "data_return__status")
+
+
 @dataclass
 class Row:
     """One indicator in one period, with everything the scorecard, CSV and exception report show."""
 
     indicator: Indicator
     periods: list[Period]  # trailing periods, oldest first; the last is the chosen one
-    history: list[Value | None]  # the figure for each of `periods` (None: none that the reader may see)
+    history: list[Value | Figure | None]  # the figure for each of `periods` (None: none the reader may see)
     comparators: list[Comparator] = field(default_factory=list)  # every year's, any order
     curves: list[TurnTheCurve] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)  # linked to the indicator or one of its records
@@ -131,11 +149,11 @@ class Row:
         return self.periods[-1] if self.periods else None
 
     @property
-    def current(self) -> Value | None:
+    def current(self) -> Value | Figure | None:
         return self.history[-1] if self.history else None
 
     @property
-    def previous(self) -> Value | None:
+    def previous(self) -> Value | Figure | None:
         return self.history[-2] if len(self.history) > 1 else None
 
     @property
@@ -181,7 +199,7 @@ class Row:
 
     @cached_property
     def url(self) -> str:
-        return self.indicator.get_absolute_url()
+        return indicator_url(self.indicator.code)
 
     @property
     def value_text(self) -> str:
@@ -251,8 +269,26 @@ class Row:
         ind = self.indicator
         first, last = self.periods[0].label, self.periods[-1].label
         span = last if first == last else f"{first} to {last}"
-        return charts.sparkline([as_float(v.value) if v else None for v in self.history],
-                                title=f"Trend for {ind.title}, {span}", unit=chart_unit(ind.unit))
+        return cached_sparkline(tuple(as_float(v.value) if v else None for v in self.history),
+                                f"Trend for {ind.title}, {span}", chart_unit(ind.unit))
+
+
+@lru_cache(maxsize=4096)
+def cached_sparkline(values: tuple[float | None, ...], title: str, unit: str) -> SafeString:
+    """Drawing 200 sparklines took a fifth of the scorecard's time; the same figures and title give the same
+    SVG, so each process keeps the last 4,096 (about 1 KiB each). Its ids stay unique on a page: a page shows
+    an indicator's trend once, and its title names the indicator and periods."""
+    return charts.sparkline(list(values), title=title, unit=unit)
+
+
+@lru_cache(maxsize=8)
+def _indicator_url_pattern(script_prefix: str) -> str:
+    return reverse("performance:indicator-detail", args=[URL_CODE])
+
+
+def indicator_url(code: str) -> str:
+    """`Indicator.get_absolute_url` without a `reverse` per row (codes are slugs: nothing to quote)."""
+    return _indicator_url_pattern(get_script_prefix()).replace(URL_CODE, code)
 
 
 def _link_actions(model, key: str, ids: list[int], actions: QuerySet[Action]) -> dict[int, list[Action]]:
@@ -265,19 +301,28 @@ def _link_actions(model, key: str, ids: list[int], actions: QuerySet[Action]) ->
     return found
 
 
-def build_rows(indicators: list[Indicator], periods: list[Period], *, values: QuerySet[Value],
-               actions: QuerySet[Action]) -> list[Row]:
+def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[Period], *,
+               values: QuerySet[Value], actions: QuerySet[Action], whole_values: bool = False) -> list[Row]:
     """A row per indicator over `periods` (oldest first, the last is the one reported): five queries,
-    whatever the number of indicators and periods."""
-    ids = [ind.pk for ind in indicators]
-    if not ids:
+    whatever the number of indicators and periods (six when `indicators` is a queryset: the others then
+    choose by it as a subquery, not by a list of 200 ids that the database driver reads one by one).
+    Its history holds `Figure`s, or with `whole_values` the `Value`s themselves (with who entered them)."""
+    if isinstance(indicators, QuerySet):
+        ids = indicators.values("pk")
+        indicators = list(indicators)
+    else:
+        ids = [ind.pk for ind in indicators]
+    if not indicators:
         return []
     figures = {}
     if periods:
-        for value in (values.filter(indicator_id__in=ids, period__in=periods)
-                      .annotate(return_status=F("data_return__status")).select_related("entered_by")
-                      .order_by()):
-            figures[value.indicator_id, value.period_id] = value
+        found = values.filter(indicator_id__in=ids, period__in=periods).order_by()
+        if whole_values:
+            for value in found.annotate(return_status=F("data_return__status")).select_related("entered_by"):
+                figures[value.indicator_id, value.period_id] = value
+        else:
+            for indicator_id, period_id, *figure in found.values_list(*Figure.FIELDS):
+                figures[indicator_id, period_id] = Figure(*figure)
     comparators = defaultdict(list)
     for comparator in Comparator.objects.filter(indicator_id__in=ids):
         comparators[comparator.indicator_id].append(comparator)
@@ -302,16 +347,16 @@ def build_rows(indicators: list[Indicator], periods: list[Period], *, values: Qu
     return rows
 
 
-def scorecard_indicators(kind: str, *, priority=None, journey_stage=None, agency=None) -> list[Indicator]:
-    """The active indicators reported at a frequency, in the order the business unit set. One query."""
-    qs = Indicator.objects.filter(active=True, frequency=kind).select_related("owner_agency", "priority", "data_lead")
+def scorecard_indicators(kind: str, *, priority=None, journey_stage=None, agency=None) -> QuerySet[Indicator]:
+    """The active indicators reported at a frequency, in the order the business unit set."""
+    qs = Indicator.objects.filter(active=True, frequency=kind).select_related("owner_agency", "priority")
     if priority:
         qs = qs.filter(priority_id=priority)
     if journey_stage:
         qs = qs.filter(journey_stages__id=journey_stage)
     if agency:
         qs = qs.filter(owner_agency_id=agency)
-    return list(qs.order_by("order", "code"))
+    return qs.order_by("order", "code")
 
 
 def spark_label(period: Period, count: int) -> str:
@@ -355,11 +400,16 @@ def scorecard(period: Period, *, values: QuerySet[Value], actions: QuerySet[Acti
     }
 
 
-def exceptions(period: Period, *, values: QuerySet[Value], actions: QuerySet[Action]) -> dict:
-    """Red or worsening indicators for a period, red-and-worsening first, with their story and actions."""
-    indicators = scorecard_indicators(period.kind)
-    rows = [r for r in build_rows(indicators, trailing_periods(period), values=values, actions=actions)
-            if r.is_exception]
+def exceptions(period: Period, *, values: QuerySet[Value], actions: QuerySet[Action],
+               rows: list[Row] | None = None) -> dict:
+    """Red or worsening indicators for a period, red-and-worsening first, with their story and actions.
+
+    `rows`: the unfiltered scorecard's rows for the same period, figures and actions, when the caller has
+    them already (the board report shows both), so they are not read twice."""
+    if rows is None:
+        rows = build_rows(scorecard_indicators(period.kind), trailing_periods(period), values=values,
+                          actions=actions)
+    rows = [r for r in rows if r.is_exception]
     rows.sort(key=lambda r: (not (r.rag == rules.RED and r.direction == rules.WORSE), r.rag != rules.RED))
     return {"period": period, "items": rows, **legend()}
 
@@ -453,7 +503,7 @@ def indicator_detail(indicator: Indicator, *, values: QuerySet[Value], actions: 
     if bounds["first"]:
         periods = list(Period.objects.filter(kind=indicator.frequency, start__gte=bounds["first"],
                                              start__lte=bounds["last"]).order_by("start"))
-    [row] = build_rows([indicator], periods, values=values, actions=actions)
+    [row] = build_rows([indicator], periods, values=values, actions=actions, whole_values=True)
     history = []  # newest first, one row per period that has a figure
     for i, figure in enumerate(row.history):
         if figure is not None:

@@ -1,27 +1,33 @@
 """The speed benchmarks of issues 8 and 9 (`make bench`). Not a test: a measurement, printed as a table and
 written to a Markdown file (default `bench-results.md`).
 
-    DEBUG=true .venv/bin/python scripts/bench.py [--runs 9] [--users 200] [--saves 3] [--output FILE]
-        [--db mqa_bench_run] [--keep]
+    DEBUG=true .venv/bin/python scripts/bench.py [--runs 9] [--users 200] [--saves 3] [--board-runs 3]
+        [--output FILE] [--db mqa_bench_run] [--keep]
 
-It creates a throwaway PostgreSQL database (`--db`, on the server of BENCH_PG, default
-postgres://postgres@127.0.0.1:5432), migrates it, and drops it at the end (unless --keep). Then:
+It creates a throwaway PostgreSQL database (`--db`, any name matching mqa_[a-z0-9_]+, on the server of BENCH_PG,
+default postgres://postgres@127.0.0.1:5432), migrates it, and drops it at the end (unless --keep). Then:
 
 1. Board report on the demo data (`seed_demo`): time and peak memory, and WeasyPrint alone on the same HTML.
 2. `seed_large`: the large partnership (60 agencies, 200 indicators × 20 quarters, 3 Section 11 cycles,
    20 audits, 50 reviews, 2,000 bookings, 500 more actions).
 3. Each main list page's server time (Django test client, no network; median of --runs) and query count,
-   beside the Django admin changelist of the same model and rows, signed in as a superuser.
+   beside the Django admin changelist of the same model and rows, signed in as a superuser, the two
+   requested alternately.
 4. Board report on the large partnership, as in 1.
 5. Load: gunicorn (gthread) on a loopback port; --users simulated agency contributors each save their own
    Section 11 answer --saves times, all at once (threads, keep-alive connections), then the same number of
-   requests to /healthz. Requests, errors (anything but the expected status), median and p95 latency.
+   requests to /healthz. Requests, errors (anything but the expected status), median and p95 latency, and the
+   saves that landed (counted from the answers' versions). `make load` (scripts/load.py) runs this alone.
 
 Board report figures come from a child process (so its peak RSS is the report's, not the seeding's):
-`first` is the first render in a fresh process (templates compiled, fonts loaded), `time` the median of 3 more renders
-of the whole report (queries, templates, WeasyPrint); `WeasyPrint alone` the median of 3 renders of the same
-final HTML with the same base URL and fetcher, interleaved with those; `peak Python heap` is tracemalloc's peak
-during one render; `max RSS` is the child's resource.getrusage maximum resident set size (Django included).
+`first` is the first render in a fresh process (templates compiled, fonts loaded); then --board-runs rounds,
+each with a garbage collection before every measurement, of: the whole report (queries, charts, templates,
+WeasyPrint) and WeasyPrint alone rendering the same final HTML with the same base URL and fetcher, in
+alternating order, and the report's own work before WeasyPrint (context and template), each in wall-clock
+seconds and in this process's CPU seconds (which other work on a shared machine hardly moves, but which leave
+out the database server's share of the queries: the own-work wall-clock column includes it). Medians are shown;
+`peak Python heap` is tracemalloc's peak during one render; `max RSS` is the child's resource.getrusage maximum
+resident set size (Django included).
 """
 import argparse
 import json
@@ -40,6 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = r"mqa_[a-z0-9_]+"  # only throwaway databases of this project's benchmarks are created and dropped
 
 
 def setup_env(db: str) -> None:
@@ -53,17 +60,26 @@ def setup_env(db: str) -> None:
 
 
 def psql(sql: str) -> None:
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", f"{PG}/postgres", "-c", sql], check=True)
+    """Run one statement on the server's `postgres` database (psycopg: no psql client needed)."""
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=10) as connection:
+        connection.execute(sql)
 
 
 # --- the board report, measured in a child process -----------------------------------------------------------
-def board_report_child(period: str) -> None:
+def board_report_child(period: str, runs: int) -> None:
+    import gc
     import resource
     import tracemalloc
 
     import django
 
     django.setup()
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
     from merton_qa import board_report
     from merton_qa.quarters import Quarter
     from partnership import pdf
@@ -80,26 +96,45 @@ def board_report_child(period: str) -> None:
     start = time.perf_counter()
     board_report.render(quarter)  # the first render also compiles templates and loads fonts
     first = time.perf_counter() - start
-    times, weasy, size = [], [], 0
-    for _ in range(3):  # interleaved, so drift in a shared machine's load hits both alike
-        start = time.perf_counter()
-        size = len(board_report.render(quarter))
-        times.append(time.perf_counter() - start)
-        start = time.perf_counter()
+
+    def whole():
+        sizes.append(len(board_report.render(quarter)))
+
+    def weasyprint_alone():
         real_html(**captured).write_pdf(pdf_variant="pdf/ua-1")
-        weasy.append(time.perf_counter() - start)
+
+    extras = {"PARTNERSHIP_NAME": settings.PARTNERSHIP_NAME, "PARTNERSHIP_SHORT_NAME": settings.PARTNERSHIP_SHORT_NAME,
+              "generated_at": timezone.localtime()}  # as render_pdf adds them
+
+    def own_work():  # what the report does before WeasyPrint: queries, charts, templates
+        render_to_string("reports/board_report.html", {**extras, **board_report.report_context(quarter)})
+
+    # Wall-clock seconds and this process's CPU seconds (which other work on a shared machine hardly moves,
+    # but which leave out the database server's share of the report's queries).
+    times, weasy, own, sizes = ([], []), ([], []), ([], []), []
+    for i in range(runs):  # interleaved, alternating which goes first, so a shared machine's drift hits both alike
+        for measure, into in ([(whole, times), (weasyprint_alone, weasy)][::1 if i % 2 == 0 else -1]
+                              + [(own_work, own)]):
+            gc.collect()
+            wall, cpu = time.perf_counter(), time.process_time()
+            measure()
+            into[0].append(time.perf_counter() - wall)
+            into[1].append(time.process_time() - cpu)
     tracemalloc.start()
     board_report.render(quarter)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(json.dumps({"first": first, "time": statistics.median(times), "weasy": statistics.median(weasy), "heap": peak,
-                      "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, "pdf": size,
+    median = statistics.median
+    print(json.dumps({"first": first, "time": median(times[0]), "weasy": median(weasy[0]), "own": median(own[0]),
+                      "time_cpu": median(times[1]), "weasy_cpu": median(weasy[1]), "own_cpu": median(own[1]),
+                      "runs": runs, "heap": peak,
+                      "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, "pdf": sizes[-1],
                       "html": len(captured["string"])}))
 
 
-def measure_board_report(label: str, period: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--board-report-child", period], check=True,
-                         capture_output=True, text=True, env=os.environ).stdout
+def measure_board_report(label: str, period: str, runs: int) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--board-report-child", period, "--board-runs", str(runs)],
+                         check=True, capture_output=True, text=True, env=os.environ).stdout
     result = json.loads(out.strip().splitlines()[-1])
     result["label"] = label
     return result
@@ -119,21 +154,28 @@ def register_plain_admins() -> None:
             admin.site.register(model)
 
 
-def timed(client, url: str, runs: int) -> tuple[float, int, int]:
-    from django.db import connection, reset_queries
+def query_count(client, url: str) -> int:
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    response = client.get(url)  # warm up
+    response = client.get(url)  # warm up: sessions and caches settle on the first request
     assert response.status_code == 200, (url, response.status_code)
-    reset_queries()
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
-    times = []
+    return len(captured.captured_queries)
+
+
+def timed_pair(page: tuple, admin: tuple, runs: int) -> tuple[float, float]:
+    """Median ms of a page and of its admin changelist, requested alternately (page, admin, page, ...) so that
+    the drift of a shared machine's load hits both alike."""
+    times: tuple[list, list] = ([], [])
     for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times) if times else 0.0, len(captured.captured_queries), response.status_code
+        for (client, url), into in ((page, times[0]), (admin, times[1])):
+            start = time.perf_counter()
+            response = client.get(url)
+            into.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def measure_pages(runs: int, *, queries_only: bool = False) -> list[dict]:
@@ -182,17 +224,14 @@ def measure_pages(runs: int, *, queries_only: bool = False) -> list[dict]:
                         ("dsl@wandlevalley.example.org", "school DSL"), (reviews, "reviews member"),
                         (training, "L&D coordinator")]:
         pages.append((f"Home dashboard: {kind}", email, reverse("home"), None))
-    admin_times = {}
     rows = []
     for name, email, url, admin_model in pages:
         if queries_only:  # the same page on the demo data: its query count must not grow with the rows
-            rows.append({"page": name, "queries": timed(client_for(email), url, 0)[1]})
+            rows.append({"page": name, "queries": query_count(client_for(email), url)})
             continue
-        ms, queries, _ = timed(client_for(email), url, runs)
         admin_url = f"/admin/{admin_model}/" if admin_model else "/admin/"
-        if admin_url not in admin_times:
-            admin_times[admin_url] = timed(admin_client, admin_url, runs)
-        a_ms, a_queries, _ = admin_times[admin_url]
+        queries, a_queries = query_count(client_for(email), url), query_count(admin_client, admin_url)
+        ms, a_ms = timed_pair((client_for(email), url), (admin_client, admin_url), runs)
         rows.append({"page": name, "url": url, "ms": ms, "queries": queries, "admin": admin_url, "admin_ms": a_ms,
                      "admin_queries": a_queries})
         print(f"  {name:<38} {ms:8.1f} ms {queries:4d} q   {admin_url:<30} {a_ms:8.1f} ms {a_queries:4d} q",
@@ -215,7 +254,7 @@ def load_run(users: int, saves: int, workers: int, threads: int) -> dict:
     from django.test import Client
 
     from partnership.models import User
-    from section11.models import Cycle, Return
+    from section11.models import Answer, Cycle, Return
 
     cycle = Cycle.objects.get(name="Section 11 2026")
     people = list(User.objects.filter(email__regex=r"^bench-[0-9]{3}@")
@@ -299,7 +338,7 @@ def load_run(users: int, saves: int, workers: int, threads: int) -> dict:
                         version += 1
                 conn.close()
 
-            workers_ = [threading.Thread(target=user, args=(item,)) for item in plan]
+            workers_ = [threading.Thread(target=user, args=(item,), daemon=True) for item in plan]
             start = time.perf_counter()
             for t in workers_:
                 t.start()
@@ -317,8 +356,10 @@ def load_run(users: int, saves: int, workers: int, threads: int) -> dict:
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    saved = Return.objects.filter(pk__in=[p["ret"] for p in plan]).count()
-    return {"save": save, "healthz": health, "users": len(plan), "returns": saved, "workers": workers,
+    # Each save that landed raised its answer's version by one: count them in the database, not the statuses.
+    after = dict(Answer.objects.filter(pk__in=[p["answer"] for p in plan]).values_list("pk", "version"))
+    saved = sum(after[p["answer"]] - p["version"] for p in plan)
+    return {"save": save, "healthz": health, "users": len(plan), "saved": saved, "workers": workers,
             "threads": threads}
 
 
@@ -351,13 +392,19 @@ def report(results: dict) -> str:
         lines.append(f"| {row['page']} | {row['ms']:.1f} | {row['queries']} | {row['demo_queries']} | `{row['admin']}` "
                      f"| {row['admin_ms']:.1f} "
                      f"| {row['admin_queries']} | {row['ms'] / row['admin_ms']:.2f}× |")
-    lines += ["", "## Board report (goal: within 1.2× of WeasyPrint alone)", "",
-              "| Data | first render s | report s | WeasyPrint alone s | ratio | peak Python heap MiB | max RSS MiB | "
-              "PDF KiB |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    runs = results["board"][0]["runs"]
+    lines += ["", f"## Board report (goal: within 1.2× of WeasyPrint alone; medians of {runs} interleaved runs)", "",
+              "| Data | first render s | report s | WeasyPrint alone s | ratio | report's own work s | "
+              "CPU s: report / WeasyPrint alone / own work | CPU ratio | "
+              "peak Python heap MiB | max RSS MiB | HTML KiB | PDF KiB |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for b in results["board"]:
         lines.append(f"| {b['label']} | {b['first']:.2f} | {b['time']:.2f} | {b['weasy']:.2f} | "
-                     f"{b['time'] / b['weasy']:.2f}× | "
-                     f"{b['heap'] / 2 ** 20:.0f} | {b['maxrss'] / 2 ** 20:.0f} | {b['pdf'] / 1024:.0f} |")
+                     f"{b['time'] / b['weasy']:.2f}× | {b['own']:.2f} | "
+                     f"{b['time_cpu']:.2f} / {b['weasy_cpu']:.2f} / {b['own_cpu']:.2f} | "
+                     f"{b['time_cpu'] / b['weasy_cpu']:.2f}× | "
+                     f"{b['heap'] / 2 ** 20:.0f} | {b['maxrss'] / 2 ** 20:.0f} | {b['html'] / 1024:.0f} | "
+                     f"{b['pdf'] / 1024:.0f} |")
     load = results.get("load")
     if load:
         lines += ["", f"## Load: {load['users']} agency users at once, gunicorn gthread {load['workers']} workers × "
@@ -368,6 +415,8 @@ def report(results: dict) -> str:
             r = load[key]
             lines.append(f"| {label} | {r['requests']} | {r['errors']} | {r['median']:.0f} | {r['p95']:.0f} | "
                          f"{r['max']:.0f} | {r['rps']:.0f} |")
+        lines += ["", f"Saves that landed (answer versions raised in the database): {load['saved']} of "
+                  f"{load['save']['requests']}."]
         if load["save"]["errors"] or load["healthz"]["errors"]:
             lines += ["", f"Statuses: saves {load['save']['statuses']}, healthz {load['healthz']['statuses']}."]
     return "\n".join(lines) + "\n"
@@ -380,18 +429,21 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=3)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--db", default="mqa_bench_run")
+    parser.add_argument("--db", default="mqa_bench_run", help="A throwaway database (mqa_...): dropped before and "
+                        "after.")
     parser.add_argument("--output", default=str(ROOT / "bench-results.md"))
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument("--board-runs", type=int, default=3, help="Renders of the board report and of WeasyPrint "
+                        "alone, interleaved (the median of each is shown).")
     parser.add_argument("--board-report-child", metavar="PERIOD", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.board_report_child:
-        board_report_child(args.board_report_child)
+        board_report_child(args.board_report_child, args.board_runs)
         return
-    if not re.fullmatch(r"mqa_bench\w*", args.db):
-        parser.error("--db must start with mqa_bench")
+    if not re.fullmatch(DB_NAME, args.db):
+        parser.error(f"--db must match {DB_NAME} (a throwaway database: it is dropped)")
     setup_env(args.db)
-    psql(f"DROP DATABASE IF EXISTS {args.db}")
+    psql(f"DROP DATABASE IF EXISTS {args.db} WITH (FORCE)")
     psql(f"CREATE DATABASE {args.db}")
     started = time.perf_counter()
     try:
@@ -430,7 +482,7 @@ def run(args) -> dict:
     print("Queries per page on the demo data...", flush=True)
     demo_queries = {row["page"]: row["queries"] for row in measure_pages(0, queries_only=True)}
     print(f"Board report {period}, demo data...", flush=True)
-    results["board"] = [measure_board_report("Demo data", period)]
+    results["board"] = [measure_board_report("Demo data", period, args.board_runs)]
     print("Seeding the large partnership...", flush=True)
     start = time.perf_counter()
     call_command("seed_large", stdout=io.StringIO())
@@ -441,7 +493,7 @@ def run(args) -> dict:
     for row in results["pages"]:
         row["demo_queries"] = demo_queries[row["page"]]
     print(f"Board report {period}, large partnership...", flush=True)
-    results["board"].append(measure_board_report("Large partnership", period))
+    results["board"].append(measure_board_report("Large partnership", period, args.board_runs))
     if args.users:
         print(f"Load run: {args.users} users × {args.saves} saves...", flush=True)
         results["load"] = load_run(args.users, args.saves, args.workers, args.threads)

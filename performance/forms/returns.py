@@ -113,8 +113,11 @@ class PeriodChoiceForm(GDSForm, forms.Form):
 
     def __init__(self, *args, periods, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = periods
-        self.fields["period"].label_from_instance = lambda p: f"{p.label} ({p.get_kind_display().lower()})"
+        field = self.fields["period"]
+        field.queryset = periods
+        # Every period of every kind (about 85): read once as choices, not once by the widget and again by the
+        # GOV.UK template through the field's queryset iterator.
+        field.choices = [(p.pk, f"{p.label} ({p.get_kind_display().lower()})") for p in periods]
         self.setup_helper(Field.select("period"))
 
 

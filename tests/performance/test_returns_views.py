@@ -379,3 +379,30 @@ def test_the_return_pages_queries_do_not_grow_with_the_indicators(client_for, po
         return len(queries)
 
     assert queries_for(5, quarters[1]) == queries_for(40, quarters[2])
+
+
+def test_the_business_units_data_returns_list_queries_do_not_grow_with_agencies(client_for, business_unit, quarters):
+    """The period's list (60 agencies on the large partnership) and its period chooser: a fixed number of
+    queries, whatever the number of agencies, returns, figures and reminders."""
+    from partnership.models import ReminderLog
+
+    client = client_for(business_unit)
+    client.get(url("data-returns"))  # sessions and the like settle on the first request
+
+    def queries_for(count, period):
+        make_indicator(AgencyFactory(name=f"Not asked {period.pk}"), code=f"w{period.pk}")  # one still to ask
+        for i in range(count):
+            agency = AgencyFactory(name=f"Agency {period.pk}-{i}")
+            indicator = make_indicator(agency, code=f"a{period.pk}-{i}")
+            data_return = DataReturn.objects.create(agency=agency, period=period, due_date=period.end,
+                                                    status=DataReturn.Status.SUBMITTED if i % 2 else
+                                                    DataReturn.Status.REQUESTED)
+            Value.objects.create(indicator=indicator, period=period, data_return=data_return, value=Decimal(i))
+            ReminderLog.objects.create(person=business_unit, item=f"performance.datareturn:{data_return.pk}",
+                                       stage="overdue", date=period.end)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url("data-returns"), {"period": period.pk}).content.decode()
+        assert html.count('id="return-') == count and html.count("Reminded ") == count
+        return len(queries)
+
+    assert queries_for(2, quarters[1]) == queries_for(25, quarters[2])

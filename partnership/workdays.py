@@ -140,6 +140,14 @@ def working_days_between(a: date, b: date) -> int:
     _check_date(b)
     if a == b:
         return 0
+    lo, hi = min(a, b), max(a, b)
+    return count_working_days_between(a, b, closures=closure_days(lo + _ONE_DAY, hi))
+
+
+def count_working_days_between(a: date, b: date, *, closures: set[date] | frozenset[date]) -> int:
+    """`working_days_between` with the closure days given (read once by a caller that counts many clocks)."""
+    if a == b:
+        return 0
     sign, lo, hi = (1, a, b) if a < b else (-1, b, a)
     # Count working days in the half-open range (lo, hi]: weekdays, less bank holidays and closure days
     # that fall on weekdays (each day removed once even if it is both a bank holiday and a closure day).
@@ -149,7 +157,7 @@ def working_days_between(a: date, b: date) -> int:
         for day in bank_holidays(year)
         if lo < day <= hi and day.weekday() < 5
     }
-    days_off.update(day for day in closure_days(lo + _ONE_DAY, hi) if day.weekday() < 5)
+    days_off.update(day for day in closures if lo < day <= hi and day.weekday() < 5)
     return sign * (_weekdays_after_up_to(lo, hi) - len(days_off))
 
 

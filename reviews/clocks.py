@@ -41,12 +41,7 @@ class _Calendar:
         return day
 
     def between(self, a: datetime.date, b: datetime.date) -> int:
-        sign, lo, hi = (1, a, b) if a <= b else (-1, b, a)
-        count, day = 0, lo
-        while day < hi:
-            day += datetime.timedelta(days=1)
-            count += self.working(day)
-        return sign * count
+        return workdays.count_working_days_between(a, b, closures=self.closures)
 
 
 def open_clocks(today: datetime.date) -> list[Clock]:

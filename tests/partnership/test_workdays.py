@@ -371,3 +371,26 @@ def test_no_query_when_the_answer_is_already_known(django_assert_num_queries):
         assert is_working_day(d("Sat 2026-06-06")) is False
         assert is_working_day(d("Mon 2026-12-28")) is False
         assert is_working_day(d("Mon 2026-06-01"), closures=set()) is True
+
+
+@pytest.mark.django_db
+def test_counting_with_closures_read_once_matches_counting_day_by_day():
+    """reviews.clocks counts many clocks with the closure days read once; it must agree with the day-by-day
+    definition across weekends, Christmas, Easter and closure days, in both directions."""
+    import random
+
+    from partnership.workdays import closure_days, count_working_days_between, is_working_day
+
+    ClosureDay.objects.create(date=date(2026, 12, 29), reason="Office closed")
+    ClosureDay.objects.create(date=date(2027, 4, 1), reason="Training day")
+    first, last = date(2026, 11, 1), date(2027, 12, 31)
+    closures = closure_days(first, last)
+    rng = random.Random(9)
+    for _ in range(300):
+        a = first + timedelta(days=rng.randrange(400))
+        b = a + timedelta(days=rng.randrange(-30, 90))
+        lo, hi = min(a, b), max(a, b)
+        by_day = sum(is_working_day(lo + timedelta(days=n), closures=closures)
+                     for n in range(1, (hi - lo).days + 1))
+        expected = by_day if a <= b else -by_day
+        assert count_working_days_between(a, b, closures=closures) == expected, (a, b)

@@ -1,0 +1,101 @@
+"""Module-scoped plumbing for the every-page sweep: committed data, a live server and one signed-in browser
+context per persona, shared by every page of a module (signing in and building the data once per module
+keeps ~150 pages within a few minutes).
+
+pytest-django's `live_server` pulls in `transactional_db`, which flushes the database after every test; the
+sweep instead commits its data once, serves it from its own `LiveServer`, and flushes when the module ends
+(what `transactional_db` would have done), so later tests start from the same empty database.
+"""
+from contextlib import contextmanager
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from .conftest import DESKTOP, _watch, sign_in
+
+
+@contextmanager
+def test_database(request, django_db_blocker):
+    """The test database. pytest-django creates it only when a collected test asks for `db` (the sweep's tests
+    do not: see the module docstring); run on their own, the sweep creates and destroys it itself."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    request.getfixturevalue("django_db_setup")
+    aliases, _ = _get_databases_for_setup(request.session.items)
+    if aliases:
+        yield
+        return
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=0)
+
+
+@contextmanager
+def committed_world(request, django_db_blocker, media_root):
+    """Everything inside may use the database and commits; the database is flushed at the end."""
+    from merton_qa.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    storages = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                            "OPTIONS": {"location": media_root, "base_url": None}}}
+    from django.conf import settings
+
+    with test_database(request, django_db_blocker), django_db_blocker.unblock(), \
+            override_settings(STORAGES={**settings.STORAGES, **storages}):
+        try:
+            yield
+        finally:
+            call_command("flush", verbosity=0, interactive=False)
+            app.conf.task_always_eager = previous
+
+
+@contextmanager
+def running_server():
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()
+    try:
+        yield server
+    finally:
+        server._live_server_modified_settings.disable()
+        server.stop()
+
+
+class Browsers:
+    """One browser context per persona (None: signed out), made on first use and reused by every page."""
+
+    def __init__(self, browser, base_url: str, users: dict):
+        self.browser, self.base_url, self.users = browser, base_url, users
+        self.pages: dict = {}
+
+    def page(self, persona: str | None):
+        if persona not in self.pages:
+            context = self.browser.new_context(base_url=self.base_url, viewport=DESKTOP)
+            context.set_default_timeout(10_000)
+            page = context.new_page()
+            _watch(page)
+            if persona is not None:
+                sign_in(page, self.users[persona])
+                assert "/sign-in/" not in page.url, f"signing in as {persona} failed: still on {page.url}"
+            self.pages[persona] = page
+        page = self.pages[persona]
+        page.problems.csp.clear()  # what an earlier page complained of was reported there
+        page.problems.errors.clear()
+        return page
+
+    def close(self):
+        for page in self.pages.values():
+            page.context.close()
+
+
+@pytest.fixture(scope="module")
+def sweep_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("sweep-media")

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from .conftest import DESKTOP, _watch, sign_in
+from .every_page import needs_listing, page_for
 
 
 @contextmanager
@@ -99,3 +100,46 @@ class Browsers:
 @pytest.fixture(scope="module")
 def sweep_media(tmp_path_factory):
     return tmp_path_factory.mktemp("sweep-media")
+
+
+@pytest.fixture(autouse=True)
+def private_media():
+    """Overrides tests/conftest.py's (a media folder per test): the sweep's files live in its module's folder."""
+
+
+@contextmanager
+def serving(request, browser, django_db_blocker, media_root, names):
+    """The sweep of one module: its world (the personas and the objects the URLs of `names` need),
+    the live server, and a browser context per persona. Yields a namespace with world, urls and browsers."""
+    from types import SimpleNamespace
+
+    from .every_page import PERSONAS, World, url_of
+
+    with committed_world(request, django_db_blocker, media_root):
+        world = World()
+        users = {persona: world(persona) for persona in PERSONAS}
+        urls = {name: url_of(name, page_for(name), world) for name in names if not needs_listing(name)}
+        with running_server() as server:
+            browsers = Browsers(browser, server.url, users)
+            try:
+                yield SimpleNamespace(world=world, urls=urls, browsers=browsers)
+            finally:
+                browsers.close()
+
+
+def open_page(sweep, name):
+    """The page's browser tab, after a GET to its URL; None when the answer shows it is not a page."""
+    assert not needs_listing(name), (
+        f"{name} takes an id: say which object fills it in tests/security/objects.py OBJECTS or in PAGES "
+        "(tests/e2e/every_page.py)")
+    entry, url = page_for(name), sweep.urls[name]
+    page = sweep.browsers.page(entry.persona)
+    answer = page.request.get(url)  # follows redirects, with the persona's cookies
+    kind = answer.headers.get("content-type", "")
+    if answer.status == 405:
+        return None  # POST-only: excluded by rule
+    if answer.ok and not kind.startswith("text/html"):
+        return None  # a download (CSV, XLSX, PDF) or JSON: not a page
+    response = page.goto(url)
+    assert response.status == 200, f"{name}: {url} answered {response.status} to {entry.persona or 'signed out'}"
+    return page

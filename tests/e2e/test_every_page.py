@@ -11,15 +11,14 @@ until every_page.py (or the security registry) says which object fills it; a new
 FORMS or NO_ERROR_STATE below.
 """
 import re
-from types import SimpleNamespace
 
 import pytest
 
 from tests.security.urlconf import walk
 
 from .conftest import axe_check, expect, screenshot
-from .every_page import FLOW_ONLY, PAGES, PERSONAS, World, needs_listing, page_for, url_of
-from .sweep import Browsers, committed_world, running_server, sweep_media  # noqa: F401 (fixture)
+from .every_page import FLOW_ONLY, PAGES
+from .sweep import open_page, private_media, serving, sweep_media  # noqa: F401 (fixtures)
 
 NAMES = sorted(name for name, _ in walk() if name not in FLOW_ONLY)
 
@@ -59,21 +58,10 @@ SCREENSHOTS = {"partnership:action-create", "reviews:referral-create", "learning
 FORM = "main form[method=post i]:has(input:not([type=hidden]):not([type=submit]), textarea, select)"
 
 
-@pytest.fixture(autouse=True)
-def private_media():
-    """The sweep's files live in its module's media folder (tests/conftest.py gives every other test its own)."""
-
-
 @pytest.fixture(scope="module")
 def full(request, browser, django_db_blocker, sweep_media):  # noqa: F811
-    with committed_world(request, django_db_blocker, sweep_media):
-        world = World()
-        users = {persona: world(persona) for persona in PERSONAS}
-        urls = {name: url_of(name, page_for(name), world) for name in NAMES if not needs_listing(name)}
-        with running_server() as server:
-            browsers = Browsers(browser, server.url, users)
-            yield SimpleNamespace(world=world, urls=urls, browsers=browsers)
-            browsers.close()
+    with serving(request, browser, django_db_blocker, sweep_media, NAMES) as sweep:
+        yield sweep
 
 
 def test_the_registries_name_real_pages():
@@ -81,24 +69,6 @@ def test_the_registries_name_real_pages():
     stale = sorted((set(PAGES) | set(FLOW_ONLY) | FORMS | set(NO_ERROR_STATE)) - names)
     assert not stale, f"these entries in the every-page sweep name no URL any more: {stale}"
     assert not FORMS & set(NO_ERROR_STATE)
-
-
-def open_page(full, name):
-    """The page's browser tab, after a GET to its URL; None when the answer shows it is not a page."""
-    assert not needs_listing(name), (
-        f"{name} takes an id: say which object fills it in tests/security/objects.py OBJECTS or in PAGES "
-        "(tests/e2e/every_page.py)")
-    entry, url = page_for(name), full.urls[name]
-    page = full.browsers.page(entry.persona)
-    answer = page.request.get(url)  # follows redirects, with the persona's cookies
-    kind = answer.headers.get("content-type", "")
-    if answer.status == 405:
-        return None  # POST-only: excluded by rule
-    if answer.ok and not kind.startswith("text/html"):
-        return None  # a download (CSV, XLSX, PDF) or JSON: not a page
-    response = page.goto(url)
-    assert response.status == 200, f"{name}: {url} answered {response.status} to {entry.persona or 'signed out'}"
-    return page
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -162,8 +162,7 @@ class Page:
     persona: str | None = "business_unit"   # None: signed out (a public page)
     object: str | None = None                # for a URL with an id: a BUILDERS/EXTRA_BUILDERS key
     kwargs: object = None                    # obj -> URL kwargs; default: the security registry's, or {"pk": ..}
-    errors: str | None = None                # "" : a form that is submitted empty for the error state
-    empty: bool = False                      # also opened on an empty partnership
+    alone: bool = False                      # its own browser context (a link that keeps state in the session)
 
 
 def url_of(name: str, page: Page, world: World) -> str:
@@ -243,8 +242,9 @@ PAGES: dict[str, Page] = {
     **{name: Page(SIGNED_OUT) for name in (
         "partnership:sign-in", "partnership:password-reset", "partnership:password-reset-complete",
         "partnership:accessibility", "partnership:privacy", "partnership:cookies", "learning:sessions")},
-    "partnership:password-reset-confirm": Page(SIGNED_OUT, kwargs=_user_token),
-    "partnership:invitation-accept": Page(SIGNED_OUT, kwargs=_invitation_token),
+    # Both keep their token in the session under the same key: each gets a context of its own.
+    "partnership:password-reset-confirm": Page(SIGNED_OUT, kwargs=_user_token, alone=True),
+    "partnership:invitation-accept": Page(SIGNED_OUT, kwargs=_invitation_token, alone=True),
     "learning:session": Page(SIGNED_OUT, "session"),
     "learning:book": Page(SIGNED_OUT, "session"),
     **{f"learning:{name}": Page(SIGNED_OUT, kwargs=_token(purpose)) for name, purpose in {

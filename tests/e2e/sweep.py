@@ -77,8 +77,9 @@ class Browsers:
         self.browser, self.base_url, self.users = browser, base_url, users
         self.pages: dict = {}
 
-    def page(self, persona: str | None):
-        if persona not in self.pages:
+    def page(self, persona: str | None, alone: str = ""):
+        key = (persona, alone)
+        if key not in self.pages:
             context = self.browser.new_context(base_url=self.base_url, viewport=DESKTOP)
             context.set_default_timeout(10_000)
             page = context.new_page()
@@ -86,8 +87,8 @@ class Browsers:
             if persona is not None:
                 sign_in(page, self.users[persona])
                 assert "/sign-in/" not in page.url, f"signing in as {persona} failed: still on {page.url}"
-            self.pages[persona] = page
-        page = self.pages[persona]
+            self.pages[key] = page
+        page = self.pages[key]
         page.problems.csp.clear()  # what an earlier page complained of was reported there
         page.problems.errors.clear()
         return page
@@ -127,18 +128,22 @@ def serving(request, browser, django_db_blocker, media_root, names):
                 browsers.close()
 
 
-def open_page(sweep, name):
-    """The page's browser tab, after a GET to its URL; None when the answer shows it is not a page."""
+def open_page(sweep, name, *, known_page=False):
+    """The page's browser tab, after a GET to its URL; None when the answer shows it is not a page (unless it is
+    `known_page`: a form the full sweep has already opened)."""
     assert not needs_listing(name), (
         f"{name} takes an id: say which object fills it in tests/security/objects.py OBJECTS or in PAGES "
         "(tests/e2e/every_page.py)")
     entry, url = page_for(name), sweep.urls[name]
-    page = sweep.browsers.page(entry.persona)
-    answer = page.request.get(url)  # follows redirects, with the persona's cookies
-    kind = answer.headers.get("content-type", "")
-    if answer.status == 405:
+    page = sweep.browsers.page(entry.persona, alone=name if entry.alone else "")
+    # Asked first without the page: Chromium starts a download for an attachment, and shows its own error page
+    # for an empty 405 (which then interrupts the next navigation).
+    answer = None if known_page else page.request.get(url)  # follows redirects, with the persona's cookies
+    if answer is None:
+        pass
+    elif answer.status == 405:
         return None  # POST-only: excluded by rule
-    if answer.ok and not kind.startswith("text/html"):
+    if answer.ok and not answer.headers.get("content-type", "").startswith("text/html"):
         return None  # a download (CSV, XLSX, PDF) or JSON: not a page
     response = page.goto(url)
     assert response.status == 200, f"{name}: {url} answered {response.status} to {entry.persona or 'signed out'}"

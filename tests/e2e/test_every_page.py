@@ -97,8 +97,7 @@ def clear_fields(form):
 
 @pytest.mark.parametrize("name", sorted(FORMS))
 def test_every_form_shows_its_errors_accessibly(full, name):
-    page = open_page(full, name)
-    assert page is not None
+    page = open_page(full, name, known_page=True)
     form = page.locator(FORM).first
     form.evaluate("form => { const details = form.closest('details'); if (details) details.open = true; }")
     clear_fields(form)

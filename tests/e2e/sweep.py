@@ -138,13 +138,12 @@ def open_page(sweep, name, *, known_page=False):
     page = sweep.browsers.page(entry.persona, alone=name if entry.alone else "")
     # Asked first without the page: Chromium starts a download for an attachment, and shows its own error page
     # for an empty 405 (which then interrupts the next navigation).
-    answer = None if known_page else page.request.get(url)  # follows redirects, with the persona's cookies
-    if answer is None:
-        pass
-    elif answer.status == 405:
-        return None  # POST-only: excluded by rule
-    if answer.ok and not answer.headers.get("content-type", "").startswith("text/html"):
-        return None  # a download (CSV, XLSX, PDF) or JSON: not a page
+    if not known_page:
+        answer = page.request.get(url)  # follows redirects, with the persona's cookies
+        if answer.status == 405:
+            return None  # POST-only: excluded by rule
+        if answer.ok and not answer.headers.get("content-type", "").startswith("text/html"):
+            return None  # a download (CSV, XLSX, PDF) or JSON: not a page
     response = page.goto(url)
     assert response.status == 200, f"{name}: {url} answered {response.status} to {entry.persona or 'signed out'}"
     return page

@@ -2,8 +2,9 @@
 and no actions, returns, audits, reviews, courses or anything else.
 
 Every list, dashboard and report must then say there is nothing yet, in words: a table with no rows (or whose
-one row is a cell across the columns saying so), an empty list or an empty summary list fails. Pages come from the URL conf walk like the full sweep (test_every_page.py),
-opened by the same persona; downloads and POST-only URLs are left out by the same rule.
+one row is a cell across the columns saying so), an empty list or an empty summary list fails. Pages come from
+the URL conf walk like the full sweep (test_every_page.py), opened by the same persona; downloads and
+POST-only URLs are left out by the same rule.
 """
 import pytest
 

@@ -107,6 +107,10 @@ def course_edit(request, pk=None):
 @require_GET
 def session_manage(request, pk):
     """A session for staff: details, trainers, and (for those who may) its bookings and attendance."""
+    return _session_page(request, pk)
+
+
+def _session_page(request, pk, trainer_form=None, status=200):
     session = get_visible_or_404(Session.objects.select_related("course__level").prefetch_related(
         "trainers__agency"), pk=pk)
     bookings = access.visible_bookings(request.user).filter(session=session).select_related("agency")
@@ -116,7 +120,7 @@ def session_manage(request, pk):
         "bookings": list(bookings) if access.sees_bookings(request.user) else None,
         "can_manage": access.is_manager(request.user),
         "can_mark": access.can_mark_attendance(request.user, session) and session.has_started,
-        "trainer_form": TrainerForm() if access.is_manager(request.user) else None})
+        "trainer_form": (trainer_form or TrainerForm()) if access.is_manager(request.user) else None}, status=status)
 
 
 @login_required
@@ -137,11 +141,10 @@ def trainer_add(request, pk):
     require(access.is_manager(request.user))
     session = get_visible_or_404(Session.objects.all(), pk=pk)
     form = TrainerForm(request.POST)
-    if form.is_valid():
-        services.trainer_add(session=session, **form.cleaned_data)
-        messages.success(request, "Trainer added.")
-    else:
-        messages.error(request, "Enter the trainer's name and the days given.")
+    if not form.is_valid():  # the page again, the form open with its errors by the fields
+        return _session_page(request, pk, trainer_form=form, status=400)
+    services.trainer_add(session=session, **form.cleaned_data)
+    messages.success(request, "Trainer added.")
     return redirect("learning:session-manage", session.pk)
 
 

@@ -123,3 +123,18 @@ def test_trainer_with_an_account_marks_attendance(client_for, ld_coordinator, co
     assert response.status_code == 302
     b.refresh_from_db()
     assert b.attendance == Booking.Attendance.NO_SHOW
+
+
+def test_a_trainer_without_a_name_is_refused_on_the_session_page_with_the_error_by_the_field(
+        client_for, ld_coordinator, course):
+    from learning.models import SessionTrainer
+
+    session = make_session(course, timezone.localdate() + datetime.timedelta(days=30))
+    response = client_for(ld_coordinator).post(reverse("learning:trainer-add", args=[session.pk]),
+                                               {"name": "", "days": "1"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<title>Error: " in html
+    assert 'class="govuk-error-summary' in html and "Enter the trainer&#x27;s name" in html
+    assert "govuk-error-message" in html and '<details class="govuk-details" open>' in html
+    assert not SessionTrainer.objects.exists()

@@ -1,0 +1,149 @@
+"""Module-scoped plumbing for the every-page sweep: committed data, a live server and one signed-in browser
+context per persona, shared by every page of a module (signing in and building the data once per module
+keeps ~150 pages within a few minutes).
+
+pytest-django's `live_server` pulls in `transactional_db`, which flushes the database after every test; the
+sweep instead commits its data once, serves it from its own `LiveServer`, and flushes when the module ends
+(what `transactional_db` would have done), so later tests start from the same empty database.
+"""
+from contextlib import contextmanager
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from .conftest import DESKTOP, _watch, sign_in
+from .every_page import needs_listing, page_for
+
+
+@contextmanager
+def test_database(request, django_db_blocker):
+    """The test database. pytest-django creates it only when a collected test asks for `db` (the sweep's tests
+    do not: see the module docstring); run on their own, the sweep creates and destroys it itself."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    request.getfixturevalue("django_db_setup")
+    aliases, _ = _get_databases_for_setup(request.session.items)
+    if aliases:
+        yield
+        return
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=0)
+
+
+@contextmanager
+def committed_world(request, django_db_blocker, media_root):
+    """Everything inside may use the database and commits; the database is flushed at the end."""
+    from merton_qa.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    storages = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                            "OPTIONS": {"location": media_root, "base_url": None}}}
+    from django.conf import settings
+
+    with test_database(request, django_db_blocker), django_db_blocker.unblock(), \
+            override_settings(STORAGES={**settings.STORAGES, **storages}):
+        try:
+            yield
+        finally:
+            call_command("flush", verbosity=0, interactive=False)
+            app.conf.task_always_eager = previous
+
+
+@contextmanager
+def running_server():
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()
+    try:
+        yield server
+    finally:
+        server._live_server_modified_settings.disable()
+        server.stop()
+
+
+class Browsers:
+    """One browser context per persona (None: signed out), made on first use and reused by every page."""
+
+    def __init__(self, browser, base_url: str, users: dict):
+        self.browser, self.base_url, self.users = browser, base_url, users
+        self.pages: dict = {}
+
+    def page(self, persona: str | None, alone: str = ""):
+        key = (persona, alone)
+        if key not in self.pages:
+            context = self.browser.new_context(base_url=self.base_url, viewport=DESKTOP)
+            context.set_default_timeout(10_000)
+            page = context.new_page()
+            _watch(page)
+            if persona is not None:
+                sign_in(page, self.users[persona])
+                assert "/sign-in/" not in page.url, f"signing in as {persona} failed: still on {page.url}"
+            self.pages[key] = page
+        page = self.pages[key]
+        page.problems.csp.clear()  # what an earlier page complained of was reported there
+        page.problems.errors.clear()
+        return page
+
+    def close(self):
+        for page in self.pages.values():
+            page.context.close()
+
+
+@pytest.fixture(scope="module")
+def sweep_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("sweep-media")
+
+
+@pytest.fixture(autouse=True)
+def private_media():
+    """Overrides tests/conftest.py's (a media folder per test): the sweep's files live in its module's folder."""
+
+
+@contextmanager
+def serving(request, browser, django_db_blocker, media_root, names):
+    """The sweep of one module: its world (the personas and the objects the URLs of `names` need),
+    the live server, and a browser context per persona. Yields a namespace with world, urls and browsers."""
+    from types import SimpleNamespace
+
+    from .every_page import PERSONAS, World, url_of
+
+    with committed_world(request, django_db_blocker, media_root):
+        world = World()
+        users = {persona: world(persona) for persona in PERSONAS}
+        urls = {name: url_of(name, page_for(name), world) for name in names if not needs_listing(name)}
+        with running_server() as server:
+            browsers = Browsers(browser, server.url, users)
+            try:
+                yield SimpleNamespace(world=world, urls=urls, browsers=browsers)
+            finally:
+                browsers.close()
+
+
+def open_page(sweep, name, *, known_page=False):
+    """The page's browser tab, after a GET to its URL; None when the answer shows it is not a page (unless it is
+    `known_page`: a form the full sweep has already opened)."""
+    assert not needs_listing(name), (
+        f"{name} takes an id: say which object fills it in tests/security/objects.py OBJECTS or in PAGES "
+        "(tests/e2e/every_page.py)")
+    entry, url = page_for(name), sweep.urls[name]
+    page = sweep.browsers.page(entry.persona, alone=name if entry.alone else "")
+    # Asked first without the page: Chromium starts a download for an attachment, and shows its own error page
+    # for an empty 405 (which then interrupts the next navigation).
+    if not known_page:
+        answer = page.request.get(url)  # follows redirects, with the persona's cookies
+        if answer.status == 405:
+            return None  # POST-only: excluded by rule
+        if answer.ok and not answer.headers.get("content-type", "").startswith("text/html"):
+            return None  # a download (CSV, XLSX, PDF) or JSON: not a page
+    response = page.goto(url)
+    assert response.status == 200, f"{name}: {url} answered {response.status} to {entry.persona or 'signed out'}"
+    return page

@@ -224,6 +224,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2, "max_retries": 1}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# Broker outages (README "Reliability", `make fault`): the worker survives them because every task's request
+# is merton_qa.celery.BrokerLossSafeRequest (no ack on a channel the lost connection closed; kombu 5.7 would
+# crash the worker). A task running when the connection drops finishes its work rather than being killed
+# half-way (killing one could send an email and not record it): the message, left unacknowledged, comes back
+# after Redis's visibility timeout (kombu's default, 1 hour) and the idempotent task then does nothing. Said
+# explicitly because Celery 6 turns this on by default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 
 # --- Cache: shared by every web worker when Redis is there (the public booking form's rate limits must
 # hold across workers); one process's memory otherwise (the demo) and in tests (counters never leak
@@ -234,9 +244,6 @@ CACHES = {"default": (
      "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
     if CACHE_URL and not TESTING else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 )}
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2, "max_retries": 1}
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 # --- Reviews: where the 15-working-day rapid review clock starts ("notified" or "aware"), and how many
 # working days before publication the LCSPR pre-publication notice must go to the Panel and the SoS.
 REVIEWS_RAPID_REVIEW_ANCHOR = env("REVIEWS_RAPID_REVIEW_ANCHOR", default="notified")

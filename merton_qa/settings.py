@@ -227,12 +227,13 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2, "max_retries": 1}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
-# Broker outages (README "Reliability", `make fault`): the worker survives them because every task's request
-# is merton_qa.celery.BrokerLossSafeRequest (no ack on a channel the lost connection closed; kombu 5.7 would
-# crash the worker). A task running when the connection drops finishes its work rather than being killed
-# half-way (killing one could send an email and not record it): the message, left unacknowledged, comes back
-# after Redis's visibility timeout (kombu's default, 1 hour) and the idempotent task then does nothing. Said
-# explicitly because Celery 6 turns this on by default.
+# Broker outages (README "Reliability", `make fault`): kombu's Redis transport with the fix that keeps the worker
+# alive when Redis goes away while a task runs (see merton_qa/broker.py; kombu 5.7 crashed it about 1 run in 4).
+CELERY_BROKER_TRANSPORT = "merton_qa.broker:Transport" if REDIS_URL else None
+# A task running when the connection drops finishes its work rather than being killed half-way (killing one
+# could send an email and not record it). Its message, left unacknowledged in Redis, comes back after the
+# visibility timeout (kombu's default, 1 hour) and the idempotent task then does nothing. Said explicitly
+# because Celery 6 turns this on by default.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 
 # --- Cache: shared by every web worker when Redis is there (the public booking form's rate limits must

@@ -18,16 +18,22 @@ worker reconnects). Nothing is lost: an unacknowledged message stays in Redis (a
 delivered again after the visibility timeout; the tasks are idempotent, so a task that had already run does
 nothing the second time.
 """
+import logging
+
 from kombu.transport import redis as kombu_redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+log = logging.getLogger(__name__)
 DETACHED = "the broker connection of this channel was closed after the broker went away"
+REFUSED = "broker channel left by a lost connection: refused, the worker carries on"
 
 
 class Channel(kombu_redis.Channel):
     def _connparams(self, asynchronous=False):
         transport = self.connection
         if transport is None or transport.client is None:
+            log.warning("%s (its unacknowledged messages stay in Redis, delivered again after the visibility "
+                        "timeout)", REFUSED)
             raise RedisConnectionError(DETACHED)
         return super()._connparams(asynchronous=asynchronous)
 

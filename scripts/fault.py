@@ -146,6 +146,29 @@ class Stack:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
 
+    def kill_redis_mid_task(self, wait: float = 15) -> bool:
+        """Kill Redis the moment the worker has received an email task it has not finished (its message is still
+        unacknowledged, the worst case for the worker: kombu 5.7 crashed on it, merton_qa/broker.py). Returns
+        whether one was caught in flight; after `wait` seconds without one, kills Redis all the same."""
+        log = self.logs / "celery.log"
+        deadline = time.monotonic() + wait
+        caught = False
+        with open(log, errors="replace") as f:
+            f.seek(0, os.SEEK_END)
+            pending: set[str] = set()
+            while time.monotonic() < deadline and not caught:
+                for line in f.readlines():
+                    match = re.search(r"Task partnership\.deliver_email\[([0-9a-f-]+)\] (received|succeeded)", line)
+                    if match and match[2] == "received":
+                        pending.add(match[1])
+                    elif match:
+                        pending.discard(match[1])
+                caught = bool(pending)
+                if not caught:
+                    time.sleep(0.002)
+        self.kill_redis()
+        return caught
+
     # --- the app --------------------------------------------------------------------------------------------
     def spawn(self, name: str, cmd: list[str], env: dict | None = None) -> None:
         log = open(self.logs / f"{name}.log", "a")  # noqa: SIM115 - the child keeps it
@@ -420,11 +443,12 @@ def main() -> int:
     try:
         return run(args, stack)
     except RunTimeout as timeout:
-        print(f"\n  FAIL  {timeout}; everything torn down. Logs: {stack.logs} (kept with --keep)", flush=True)
+        print(f"\n  FAIL  {timeout}: tearing everything down. Logs: {stack.logs} (kept with --keep)", flush=True)
         print_log_errors(stack.logs)
         return 1
     finally:
         signal.alarm(0)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let the teardown finish (each step has its own timeout)
         from django.db import connections
 
         try:
@@ -475,7 +499,10 @@ def run(args, stack: Stack) -> int:
     load.start()
     try:
         time.sleep(8)
-        a0, a1 = outage("phase A: Redis killed", REDIS_DOWN, stack.kill_redis, stack.start_redis)
+        in_flight = []
+        a0, a1 = outage("phase A: Redis killed", REDIS_DOWN, lambda: in_flight.append(stack.kill_redis_mid_task()),
+                        stack.start_redis)
+        print(f"  phase A: Redis killed {'while' if in_flight[0] else 'with no'} email task in flight", flush=True)
         state_a, drain_a = wait_drained(DRAIN_TIMEOUT)
         print(f"  phase A: outbox drained {drain_a:.0f} s after Redis came back: {state_a}", flush=True)
         time.sleep(3)
@@ -489,7 +516,7 @@ def run(args, stack: Stack) -> int:
     files, file_dupes = delivered_files(stack.mail)
     alive = {name: stack.procs[name].poll() is None for name in ("gunicorn", "celery")}
     return report(load.results, (a0, a1), (b0, b1), state, drain, files, file_dupes, relay_counts, alive,
-                  time.time() - began, stack)
+                  time.time() - began, stack, in_flight[0])
 
 
 def count_in_log(path: Path, text: str) -> int:
@@ -513,7 +540,8 @@ def print_log_errors(logs: Path, limit: int = 12) -> None:
                 print("    " + line)
 
 
-def report(results, phase_a, phase_b, state, drain, files, file_dupes, relay_counts, alive, elapsed, stack) -> int:
+def report(results, phase_a, phase_b, state, drain, files, file_dupes, relay_counts, alive, elapsed, stack,
+           in_flight) -> int:
     from partnership.models import EmailMessage
 
     ok = {302}
@@ -559,6 +587,7 @@ def report(results, phase_a, phase_b, state, drain, files, file_dupes, relay_cou
         ("  Section 11 saves / re-invitations", f"{sum(r[2] == 'save' for r in results)} / "
                                                f"{sum(r[2] == 'invite' for r in results)}"),
         (f"Phase A (Redis killed {REDIS_DOWN} s): requests", len(in_a)),
+        ("  killed while the worker ran an email task (message unacknowledged)", "yes" if in_flight else "no"),
         ("  by status", by_status(in_a)),
         (f"Phase B (PostgreSQL stopped {PG_DOWN} s): requests in the window", len(inside)),
         ("  by status", by_status(inside)),

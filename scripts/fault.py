@@ -48,6 +48,7 @@ DB = "mqa_fault"
 REDIS_DOWN, PG_DOWN, RECOVERY_GOAL = 20, 10, 15  # seconds
 DRAIN_TIMEOUT = 120  # seconds for the outbox to drain after an outage (a shared 2-core machine can be slow)
 REFUSED = "refused, the worker carries on"  # merton_qa.broker.REFUSED: the crash of kombu 5.7 avoided
+RESTORED = re.compile(r"(\d+) unacknowledged message\(s\) of the lost connection put back")  # merton_qa.broker
 RETRIED = "retry: Retry in"  # Celery's log line for a task retried (here: its database was down)
 
 
@@ -526,6 +527,13 @@ def count_in_log(path: Path, text: str) -> int:
         return 0
 
 
+def restored_in_log(logs: Path) -> int:
+    try:
+        return sum(int(n) for n in RESTORED.findall((logs / "celery.log").read_text(errors="replace")))
+    except OSError:
+        return 0
+
+
 def print_log_errors(logs: Path, limit: int = 12) -> None:
     """The first lines of the worker's and gunicorn's logs that say why (CI keeps no temporary directory)."""
     for name in ("celery", "gunicorn"):
@@ -606,6 +614,7 @@ def report(results, phase_a, phase_b, state, drain, files, file_dupes, relay_cou
         ("Relay rounds that failed (broker or database down)", relay_counts["relay_failures"]),
         ("Operations refused on the channel Redis's outage left (kombu 5.7 crashed there)",
          count_in_log(stack.logs / "celery.log", REFUSED)),
+        ("Messages put back in the queue on reconnecting (not left for an hour)", restored_in_log(stack.logs)),
         ("Tasks retried because the database was down", count_in_log(stack.logs / "celery.log", RETRIED)),
         ("Whole run", f"{elapsed:.0f} s"),
     ]

@@ -97,6 +97,7 @@ def delivered_message():
 
     opened = []
     yield open_with
+    broker.left_behind.clear()
     client = redis.Redis.from_url(settings.REDIS_URL)
     for connection, name, tag in opened:
         connection.release()
@@ -125,12 +126,29 @@ def test_the_worker_survives_losing_the_connection_while_a_task_runs(delivered_m
     import redis
 
     connection, message = delivered_message("merton_qa.broker:Transport")
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    queue_name = message.delivery_info["routing_key"]
     lose_the_connection(connection)  # no exception: the consumer goes on to reconnect
     assert message.channel.closed
     # The task ends and Celery acknowledges late, on the dead channel: logged, not raised (the worker lives on)
     with caplog.at_level(logging.WARNING):
         message.ack_log_error(logging.getLogger("celery.worker.request"), connection.connection_errors)
     assert "Couldn't ack" in caplog.text and broker.DETACHED in caplog.text and broker.REFUSED in caplog.text
-    # Nothing lost: the message is still in Redis's unacknowledged set, delivered again after the visibility
-    # timeout (the task is idempotent, so it then does nothing).
-    assert redis.Redis.from_url(settings.REDIS_URL).hexists("unacked", message.delivery_tag)
+    # Nothing lost: the message is still in Redis's unacknowledged set, not yet back in the queue...
+    assert client.hexists("unacked", message.delivery_tag) and client.llen(queue_name) == 0
+    assert broker.left_behind == {message.delivery_tag}
+
+    # ...and the first channel of the next connection puts it back, instead of the visibility timeout (1 hour)
+    again = Connection(settings.REDIS_URL, transport="merton_qa.broker:Transport",
+                       transport_options=app.conf.broker_transport_options)
+    try:
+        with caplog.at_level(logging.WARNING):
+            channel = again.default_channel
+        assert broker.RESTORED in caplog.text and not broker.left_behind
+        assert not client.hexists("unacked", message.delivery_tag)
+        redelivered = Queue(queue_name, Exchange(queue_name, type="direct"), routing_key=queue_name)(channel).get(
+            no_ack=True)
+        assert redelivered.headers["id"] == message.headers["id"]  # the same task, to run again (idempotent)
+    finally:
+        again.release()
+        client.close()

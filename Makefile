@@ -4,8 +4,9 @@
 #   make bench – the speed benchmarks (not part of make test; needs PostgreSQL, see README "Performance")
 #   make load  – the load run alone (CI runs it): 200 agency users save Section 11 answers at once against
 #                gunicorn on loopback, in a throwaway PostgreSQL database; exits 1 on any error. ~2 minutes.
-#   make fault – the fault test (not part of make test; CI does not run it): kills its own Redis and stops its
-#                own PostgreSQL under load, checks 503s and the outbox (see README "Reliability"). ~3-4 minutes.
+#   make fault – the fault test (not part of make test; CI runs it once after the tests): kills its own Redis and
+#                stops its own PostgreSQL under load, checks 503s and the outbox (see README "Reliability"). ~3-4
+#                minutes, at most 15 (FAULT_ARGS="--timeout N"); installs redis-server/postgresql-15 when root.
 #   make security – bandit (no medium or high issue) and pip-audit --strict (no known vulnerability), each in
 #                   its own virtualenv (.venv-bandit, .venv-audit) so neither touches the app's dependencies.
 #                   `make bandit` works offline once installed; `make audit` needs PyPI's per-release JSON API.
@@ -60,7 +61,9 @@ load: venv
 	DEBUG=true $(BIN)/python scripts/load.py $(LOAD_ARGS)
 
 # Its own Redis (FAULT_ARGS --redis-port, default 6390) and PostgreSQL cluster (--pg-port, default 5440) on
-# 127.0.0.1, gunicorn, a Celery worker and the outbox relay; all torn down at the end. Exits 1 on a missed goal.
+# 127.0.0.1, gunicorn, a Celery worker and the outbox relay; all torn down at the end, also on a timeout
+# (--timeout, default 900 s) or SIGTERM. Exits 1 on a missed goal, 2 when its servers are missing and cannot be
+# installed (apt-get needs root).
 fault: venv
 	$(BIN)/python scripts/fault.py $(FAULT_ARGS)
 

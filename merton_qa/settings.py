@@ -230,6 +230,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2, "max_retries": 1}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# Broker outages (README "Reliability", `make fault`): kombu's Redis transport with the fix that keeps the worker
+# alive when Redis goes away while a task runs (see merton_qa/broker.py; kombu 5.7 crashed it about 1 run in 4).
+CELERY_BROKER_TRANSPORT = "merton_qa.broker:Transport" if REDIS_URL else None
+# A task running when the connection drops finishes its work rather than being killed half-way (killing one
+# could send an email and not record it). Its message, left unacknowledged in Redis, comes back after the
+# visibility timeout (kombu's default, 1 hour) and the idempotent task then does nothing. Said explicitly
+# because Celery 6 turns this on by default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 
 # --- Cache: shared by every web worker when Redis is there (the public booking form's rate limits must
 # hold across workers); one process's memory otherwise (the demo) and in tests (counters never leak
@@ -240,9 +251,6 @@ CACHES = {"default": (
      "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
     if CACHE_URL and not TESTING else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 )}
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2, "max_retries": 1}
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 # --- Reviews: where the 15-working-day rapid review clock starts ("notified" or "aware"), and how many
 # working days before publication the LCSPR pre-publication notice must go to the Panel and the SoS.
 REVIEWS_RAPID_REVIEW_ANCHOR = env("REVIEWS_RAPID_REVIEW_ANCHOR", default="notified")

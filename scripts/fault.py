@@ -14,11 +14,17 @@ Load: agency users each save their own Section 11 answer (POST, 302) and busines
 invitations (POST, 302; each one queues exactly one email through enqueue_email), all the time, with
 sessions made directly in the session store as scripts/bench.py does.
 
-Phase A: Redis killed (SIGKILL) for 20 s, then restarted. Goal: no failed request; after recovery every
-queued email delivered exactly once. Phase B: PostgreSQL stopped (pg_ctl stop -m fast) for 10 s, then
-started. Goal: failures only inside the outage window (from the stop to the first success after the start),
-all of them 503 with Retry-After; recovery without restarting gunicorn or the worker. Prints a table and
-exits 1 when a goal is missed.
+Phase A: Redis killed (SIGKILL) for 20 s, then restarted, at the moment the worker has received an email task
+it has not finished (the worst case for the worker; after 15 s without one, at once). Goal: no failed request;
+the worker survives; after recovery every queued email delivered exactly once. Phase B: PostgreSQL stopped
+(pg_ctl stop -m fast) for 10 s, then started. Goal: failures only inside the outage window (from the stop to
+the first success after the start), all of them 503 with Retry-After; recovery without restarting gunicorn or
+the worker. Prints a table and exits 1 when a goal is missed.
+
+CI runs it (.ci/run): bounded in time (--timeout, default 900 s: past it everything is torn down and it exits
+1; SIGTERM and SIGINT tear down too), and on a machine without `redis-server` or the PostgreSQL 15 server
+binaries it installs them with apt-get when run as root (services not started), or says what is missing and
+exits 2.
 """
 import argparse
 import os
@@ -37,8 +43,65 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PGBIN = Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin"))
+REDIS_SERVER = Path(os.environ.get("REDIS_SERVER", "/usr/bin/redis-server"))
+POLICY_RC_D = Path("/usr/sbin/policy-rc.d")
 DB = "mqa_fault"
 REDIS_DOWN, PG_DOWN, RECOVERY_GOAL = 20, 10, 15  # seconds
+DRAIN_TIMEOUT = 120  # seconds for the outbox to drain after an outage (a shared 2-core machine can be slow)
+REFUSED = "refused, the worker carries on"  # merton_qa.broker.REFUSED: the crash of kombu 5.7 avoided
+RESTORED = re.compile(r"(\d+) unacknowledged message\(s\) of the lost connection put back")  # merton_qa.broker
+RETRIED = "retry: Retry in"  # Celery's log line for a task retried (here: its database was down)
+
+
+class RunTimeout(Exception):
+    """The run went past --timeout."""
+
+
+def pg_binaries() -> list[Path]:
+    return [PGBIN / name for name in ("initdb", "pg_ctl", "postgres", "createdb")]
+
+
+def missing_servers() -> dict[str, list[str]]:
+    """Debian packages to install for the servers that are not on this machine, with the files missing."""
+    missing: dict[str, list[str]] = {}
+    if not os.access(REDIS_SERVER, os.X_OK):
+        missing["redis-server"] = [str(REDIS_SERVER)]
+    pg = [str(path) for path in pg_binaries() if not os.access(path, os.X_OK)]
+    if pg:
+        missing["postgresql-15"] = pg
+    return missing
+
+
+def ensure_servers(run=subprocess.run) -> str | None:
+    """Install redis-server and PostgreSQL 15 when missing (root with apt-get: CI). Returns an error or None.
+
+    A temporary /usr/sbin/policy-rc.d (exit 101) keeps the packages from starting their own services: this test
+    starts its own servers on its own ports, and a second Redis or PostgreSQL on 6379/5432 would clash with the
+    shared ones.
+    """
+    missing = missing_servers()
+    if not missing:
+        return None
+    what = "; ".join(f"{package} ({', '.join(files)})" for package, files in missing.items())
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return (f"missing: {what}. Install them (Debian: apt-get install {' '.join(missing)}) or run as root "
+                "with apt-get, which installs them")
+    print(f"  installing {' '.join(missing)} with apt-get (missing: {what})", flush=True)
+    policy = POLICY_RC_D
+    made_policy = not policy.exists()
+    if made_policy:
+        policy.write_text("#!/bin/sh\nexit 101\n")
+        policy.chmod(0o755)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    try:
+        for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *missing]):
+            if run(cmd, env=env, timeout=600).returncode != 0:
+                return f"`{' '.join(cmd)}` failed; missing: {what}"
+    finally:
+        if made_policy:
+            policy.unlink(missing_ok=True)
+    still = missing_servers()
+    return f"still missing after apt-get: {still}" if still else None
 
 
 class Stack:
@@ -54,7 +117,6 @@ class Stack:
         self.logs = self.tmp / "logs"
         self.logs.mkdir()
         self.procs: dict[str, subprocess.Popen] = {}
-        self.pg_started = False
 
     # --- PostgreSQL -----------------------------------------------------------------------------------------
     def as_pg(self, *cmd) -> list[str]:
@@ -62,7 +124,7 @@ class Stack:
 
     def pg_ctl(self, *action) -> None:
         subprocess.run(self.as_pg(PGBIN / "pg_ctl", "-D", self.pgdata, "-l", self.tmp / "pg.log", "-w", "-t", "30",
-                                  *action), check=True, stdout=subprocess.DEVNULL)
+                                  *action), check=True, stdout=subprocess.DEVNULL, timeout=60)
 
     def start_pg(self) -> None:
         if not self.pgdata.exists():
@@ -70,15 +132,13 @@ class Stack:
                                       "UTF8", "--no-sync"), check=True, stdout=subprocess.DEVNULL)
         self.pg_ctl("start", "-o", f"-p {self.args.pg_port} -c listen_addresses=127.0.0.1 -k {self.tmp} "
                                    "-c fsync=off -c max_connections=100")
-        self.pg_started = True
 
     def stop_pg(self) -> None:
         self.pg_ctl("stop", "-m", "fast")
-        self.pg_started = False
 
     # --- Redis ----------------------------------------------------------------------------------------------
     def start_redis(self) -> None:
-        self.spawn("redis", ["/usr/bin/redis-server", "--port", str(self.args.redis_port), "--bind", "127.0.0.1",
+        self.spawn("redis", [str(REDIS_SERVER), "--port", str(self.args.redis_port), "--bind", "127.0.0.1",
                              "--dir", str(self.tmp), "--appendonly", "yes", "--appendfsync", "always",
                              "--save", ""])
         wait_for_port(self.args.redis_port)
@@ -88,6 +148,29 @@ class Stack:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
 
+    def kill_redis_mid_task(self, wait: float = 15) -> bool:
+        """Kill Redis the moment the worker has received an email task it has not finished (its message is still
+        unacknowledged, the worst case for the worker: kombu 5.7 crashed on it, merton_qa/broker.py). Returns
+        whether one was caught in flight; after `wait` seconds without one, kills Redis all the same."""
+        log = self.logs / "celery.log"
+        deadline = time.monotonic() + wait
+        caught = False
+        with open(log, errors="replace") as f:
+            f.seek(0, os.SEEK_END)
+            pending: set[str] = set()
+            while time.monotonic() < deadline and not caught:
+                for line in f.readlines():
+                    match = re.search(r"Task partnership\.deliver_email\[([0-9a-f-]+)\] (received|succeeded)", line)
+                    if match and match[2] == "received":
+                        pending.add(match[1])
+                    elif match:
+                        pending.discard(match[1])
+                caught = bool(pending)
+                if not caught:
+                    time.sleep(0.002)
+        self.kill_redis()
+        return caught
+
     # --- the app --------------------------------------------------------------------------------------------
     def spawn(self, name: str, cmd: list[str], env: dict | None = None) -> None:
         log = open(self.logs / f"{name}.log", "a")  # noqa: SIM115 - the child keeps it
@@ -95,6 +178,8 @@ class Stack:
                                             start_new_session=True)
 
     def stop(self) -> None:
+        """End what this run started, each by its own id: SIGTERM, then SIGKILL to its process group (each child
+        was started in a session of its own, so the group is the gunicorn or Celery pool's workers with it)."""
         for name, proc in list(self.procs.items()):
             if proc.poll() is None:
                 proc.terminate()
@@ -103,12 +188,23 @@ class Stack:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait(timeout=5)
-            self.procs.pop(name)
-        if self.pg_started:
             try:
-                self.stop_pg()
-            except subprocess.CalledProcessError:
+                os.killpg(proc.pid, signal.SIGKILL)  # any worker the master left behind
+            except (ProcessLookupError, PermissionError):
                 pass
+            self.procs.pop(name)
+        if self.pgdata.exists():  # started, or left half-started by an interrupted run
+            for mode in ("fast", "immediate"):
+                try:
+                    subprocess.run(self.as_pg(PGBIN / "pg_ctl", "-D", self.pgdata, "status"), check=True,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10)
+                except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
+                    break  # not running
+                try:
+                    self.pg_ctl("stop", "-m", mode)
+                    break
+                except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+                    continue
         if not self.args.keep:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
@@ -196,8 +292,9 @@ class Load:
         self.results: list[tuple] = []  # (start, end, kind, status, retry_after)
         self.lock = threading.Lock()
         self.stopping = threading.Event()
-        self.threads = [threading.Thread(target=self.user, args=("save", s)) for s in savers]
-        self.threads += [threading.Thread(target=self.user, args=("invite", i)) for i in inviters]
+        # daemon threads: a user stuck in a request never keeps the script (and CI) from ending
+        self.threads = [threading.Thread(target=self.user, args=("save", s), daemon=True) for s in savers]
+        self.threads += [threading.Thread(target=self.user, args=("invite", i), daemon=True) for i in inviters]
 
     def start(self):
         for t in self.threads:
@@ -205,8 +302,9 @@ class Load:
 
     def stop(self):
         self.stopping.set()
+        deadline = time.monotonic() + 60
         for t in self.threads:
-            t.join(timeout=60)
+            t.join(timeout=max(deadline - time.monotonic(), 0.1))
 
     def user(self, kind: str, item: dict) -> None:
         import http.client
@@ -323,14 +421,36 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=6, help="agency users saving Section 11 answers")
     parser.add_argument("--inviters", type=int, default=2, help="business unit users re-sending invitations")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, mail)")
+    parser.add_argument("--timeout", type=int, default=900,
+                        help="hard limit for the whole run in seconds (default 900): past it, tear down and exit 1")
     args = parser.parse_args()
     if args.redis_port in (6379,) or args.pg_port in (5432,):
         parser.error("use ports of your own, never the shared services'")
+    error = ensure_servers()
+    if error:
+        print(f"fault test cannot run: {error}", file=sys.stderr)
+        return 2
     stack = Stack(args)
-    print(f"fault test: servers and logs in {stack.tmp}", flush=True)
+    print(f"fault test: servers and logs in {stack.tmp} (at most {args.timeout} s)", flush=True)
+
+    def on_alarm(signum, frame):
+        raise RunTimeout(f"the run went past --timeout {args.timeout} s")
+
+    def on_term(signum, frame):
+        raise SystemExit(128 + signum)  # CI cancelled the job: tear down on the way out
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.signal(signal.SIGTERM, on_term)
+    signal.alarm(args.timeout)
     try:
         return run(args, stack)
+    except RunTimeout as timeout:
+        print(f"\n  FAIL  {timeout}: tearing everything down. Logs: {stack.logs} (kept with --keep)", flush=True)
+        print_log_errors(stack.logs)
+        return 1
     finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let the teardown finish (each step has its own timeout)
         from django.db import connections
 
         try:
@@ -368,20 +488,24 @@ def run(args, stack: Stack) -> int:
     port = free_port()
     stack.spawn("gunicorn", [str(BIN / "gunicorn"), "merton_qa.wsgi:application", "-b", f"127.0.0.1:{port}",
                              "-k", "gthread", "--workers", "2", "--threads", "4", "--timeout", "60"], prod)
+    # INFO: the worker's log says which acks were left to redelivery and which tasks were retried (counted)
     stack.spawn("celery", [str(BIN / "celery"), "-A", "merton_qa", "worker", "-c", "2", "--without-mingle",
-                           "--without-gossip", "--loglevel", "WARNING"], prod)
+                           "--without-gossip", "--loglevel", "INFO"], {**prod, "LOG_LEVEL": "INFO"})
     wait_for_port(port)
     stopping = threading.Event()
     relay_counts = {"published": 0, "relay_failures": 0}
-    relay = threading.Thread(target=relay_loop, args=(stopping, relay_counts))
+    relay = threading.Thread(target=relay_loop, args=(stopping, relay_counts), daemon=True)
     relay.start()
     load = Load(port, savers, inviters)
     print(f"  load: {len(savers)} agency users saving, {len(inviters)} business unit users inviting", flush=True)
     load.start()
     try:
         time.sleep(8)
-        a0, a1 = outage("phase A: Redis killed", REDIS_DOWN, stack.kill_redis, stack.start_redis)
-        state_a, drain_a = wait_drained(60)
+        in_flight = []
+        a0, a1 = outage("phase A: Redis killed", REDIS_DOWN, lambda: in_flight.append(stack.kill_redis_mid_task()),
+                        stack.start_redis)
+        print(f"  phase A: Redis killed {'while' if in_flight[0] else 'with no'} email task in flight", flush=True)
+        state_a, drain_a = wait_drained(DRAIN_TIMEOUT)
         print(f"  phase A: outbox drained {drain_a:.0f} s after Redis came back: {state_a}", flush=True)
         time.sleep(3)
         b0, b1 = outage("phase B: PostgreSQL stopped", PG_DOWN, stack.stop_pg, stack.start_pg)
@@ -390,14 +514,43 @@ def run(args, stack: Stack) -> int:
         load.stop()
         stopping.set()
         relay.join(timeout=30)
-    state, drain = wait_drained(60)
+    state, drain = wait_drained(DRAIN_TIMEOUT)
     files, file_dupes = delivered_files(stack.mail)
     alive = {name: stack.procs[name].poll() is None for name in ("gunicorn", "celery")}
     return report(load.results, (a0, a1), (b0, b1), state, drain, files, file_dupes, relay_counts, alive,
-                  time.time() - began, stack)
+                  time.time() - began, stack, in_flight[0])
 
 
-def report(results, phase_a, phase_b, state, drain, files, file_dupes, relay_counts, alive, elapsed, stack) -> int:
+def count_in_log(path: Path, text: str) -> int:
+    try:
+        return path.read_text(errors="replace").count(text)
+    except OSError:
+        return 0
+
+
+def restored_in_log(logs: Path) -> int:
+    try:
+        return sum(int(n) for n in RESTORED.findall((logs / "celery.log").read_text(errors="replace")))
+    except OSError:
+        return 0
+
+
+def print_log_errors(logs: Path, limit: int = 12) -> None:
+    """The first lines of the worker's and gunicorn's logs that say why (CI keeps no temporary directory)."""
+    for name in ("celery", "gunicorn"):
+        try:
+            lines = (logs / f"{name}.log").read_text(errors="replace").splitlines()
+        except OSError:
+            continue
+        hits = [line[:300] for line in lines if re.search(r"CRITICAL|Unrecoverable|AttributeError|Traceback", line)]
+        if hits:
+            print(f"  {name}.log ({len(hits)} lines like these):")
+            for line in hits[:limit]:
+                print("    " + line)
+
+
+def report(results, phase_a, phase_b, state, drain, files, file_dupes, relay_counts, alive, elapsed, stack,
+           in_flight) -> int:
     from partnership.models import EmailMessage
 
     ok = {302}
@@ -443,6 +596,7 @@ def report(results, phase_a, phase_b, state, drain, files, file_dupes, relay_cou
         ("  Section 11 saves / re-invitations", f"{sum(r[2] == 'save' for r in results)} / "
                                                f"{sum(r[2] == 'invite' for r in results)}"),
         (f"Phase A (Redis killed {REDIS_DOWN} s): requests", len(in_a)),
+        ("  killed while the worker ran an email task (message unacknowledged)", "yes" if in_flight else "no"),
         ("  by status", by_status(in_a)),
         (f"Phase B (PostgreSQL stopped {PG_DOWN} s): requests in the window", len(inside)),
         ("  by status", by_status(inside)),
@@ -459,6 +613,10 @@ def report(results, phase_a, phase_b, state, drain, files, file_dupes, relay_cou
         ("Outbox pending / failed at the end", f"{state.get('pending')} / {state.get('failed')}"),
         ("Outbox drained after the run in", f"{drain:.0f} s"),
         ("Relay rounds that failed (broker or database down)", relay_counts["relay_failures"]),
+        ("Operations refused on the channel Redis's outage left (kombu 5.7 crashed there)",
+         count_in_log(stack.logs / "celery.log", REFUSED)),
+        ("Messages put back in the queue on reconnecting (not left for an hour)", restored_in_log(stack.logs)),
+        ("Tasks retried because the database was down", count_in_log(stack.logs / "celery.log", RETRIED)),
         ("Whole run", f"{elapsed:.0f} s"),
     ]
     width = max(len(r[0]) for r in rows)
@@ -472,6 +630,7 @@ def report(results, phase_a, phase_b, state, drain, files, file_dupes, relay_cou
         print(f"\nLogs: {stack.logs} (kept with --keep)")
         for r in (errors_a + errors_out + bad_in)[:10]:
             print("  ", time.strftime("%H:%M:%S", time.gmtime(r[0])), r[2:])
+        print_log_errors(stack.logs)
     return 0 if all(met for _, met in goals) else 1
 
 

@@ -1,0 +1,74 @@
+"""scripts/fault.py (`make fault`) on a fresh machine: it installs its servers or says what is missing."""
+import importlib.util
+import subprocess
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "fault.py"
+
+
+@pytest.fixture
+def fault(monkeypatch, tmp_path):
+    spec = importlib.util.spec_from_file_location("fault_script", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    monkeypatch.setattr(module, "PGBIN", bindir)
+    monkeypatch.setattr(module, "REDIS_SERVER", bindir / "redis-server")
+    monkeypatch.setattr(module, "POLICY_RC_D", tmp_path / "policy-rc.d")
+    monkeypatch.setattr(module.shutil, "which", lambda name: f"/usr/bin/{name}")
+    module.bindir = bindir
+    return module
+
+
+def install(bindir: Path, *names: str) -> None:
+    for name in names:
+        (bindir / name).write_text("#!/bin/sh\n")
+        (bindir / name).chmod(0o755)
+
+
+def test_nothing_is_installed_when_the_servers_are_there(fault):
+    install(fault.bindir, "redis-server", "initdb", "pg_ctl", "postgres", "createdb")
+    assert fault.ensure_servers(run=pytest.fail) is None  # apt-get never runs
+
+
+def test_without_root_it_says_what_is_missing_and_how_to_install_it(fault, monkeypatch):
+    install(fault.bindir, "redis-server", "pg_ctl")
+    monkeypatch.setattr(fault.os, "geteuid", lambda: 1000)
+    error = fault.ensure_servers(run=pytest.fail)
+    assert "postgresql-15" in error and "initdb" in error and "redis-server (" not in error
+    assert "apt-get install postgresql-15" in error
+
+
+def test_as_root_it_installs_the_missing_packages_without_starting_their_services(fault, monkeypatch):
+    monkeypatch.setattr(fault.os, "geteuid", lambda: 0)
+    commands = []
+
+    def run(cmd, env, timeout):
+        commands.append(cmd)
+        assert env["DEBIAN_FRONTEND"] == "noninteractive"
+        assert "exit 101" in fault.POLICY_RC_D.read_text()  # services stay stopped during the install
+        if cmd[1] == "install":
+            install(fault.bindir, "redis-server", "initdb", "pg_ctl", "postgres", "createdb")
+        return subprocess.CompletedProcess(cmd, 0)
+
+    assert fault.ensure_servers(run=run) is None
+    assert commands == [["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "redis-server",
+                                                        "postgresql-15"]]
+    assert not fault.POLICY_RC_D.exists()  # put back as it was
+
+
+def test_a_failed_install_is_reported(fault, monkeypatch):
+    monkeypatch.setattr(fault.os, "geteuid", lambda: 0)
+    error = fault.ensure_servers(run=lambda cmd, env, timeout: subprocess.CompletedProcess(cmd, 100))
+    assert error.startswith("`apt-get update -qq` failed") and "redis-server" in error
+    assert not fault.POLICY_RC_D.exists()
+
+
+def test_an_existing_policy_rc_d_is_left_alone(fault, monkeypatch):
+    monkeypatch.setattr(fault.os, "geteuid", lambda: 0)
+    fault.POLICY_RC_D.write_text("#!/bin/sh\nexit 0\n")
+    fault.ensure_servers(run=lambda cmd, env, timeout: subprocess.CompletedProcess(cmd, 1))
+    assert fault.POLICY_RC_D.read_text() == "#!/bin/sh\nexit 0\n"

@@ -10,6 +10,8 @@ from partnership.models import Action, Agency, Priority, Role, User
 
 from .services.errors import ServiceError
 
+DASHES = "---------"  # Django's empty choice (BLANK_CHOICE_DASH, ModelChoiceField.empty_label)
+
 
 class GDSForm:
     """Mixin: a GOV.UK helper without a <form> tag (templates own the tag and the buttons)."""
@@ -17,12 +19,25 @@ class GDSForm:
     label_size = Size.SMALL
 
     def setup_helper(self, *layout):
+        self.name_empty_choices()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.label_size = self.label_size
         self.helper.legend_size = self.label_size
         if layout:
             self.helper.layout = Layout(*layout)
+
+    def name_empty_choices(self) -> None:
+        """A select's empty choice in words, not Django's "---------": "Choose one" where a choice is needed,
+        "None" where it may be left empty."""
+        for field in self.fields.values():
+            words = "Choose one" if field.required else "None"
+            if getattr(field, "empty_label", None) == DASHES:
+                field.empty_label = words
+            elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                choices = list(field.choices)
+                if choices and choices[0] == ("", DASHES):
+                    field.choices = [("", words), *choices[1:]]
 
     def add_service_error(self, error: ServiceError) -> None:
         """Show a refusal from a service next to its field (or at the top)."""

@@ -144,7 +144,8 @@ def test_expired_sessions_and_old_sign_in_records_are_deleted(db):
     Session.objects.create(session_key="live", session_data="x", expire_date=now + datetime.timedelta(hours=1))
     old = AccessAttempt.objects.create(username="a@example.org", ip_address="127.0.0.1", user_agent="x",
                                        get_data="", post_data="", failures_since_start=1)
-    AccessAttempt.objects.filter(pk=old.pk).update(attempt_time=now - datetime.timedelta(days=91))
+    # The cutoff is a local midnight 90 days back: 91 days ago late in a UTC evening (BST then) is not past it.
+    AccessAttempt.objects.filter(pk=old.pk).update(attempt_time=now - datetime.timedelta(days=92))
     recent = AccessAttempt.objects.create(username="b@example.org", ip_address="127.0.0.1", user_agent="x",
                                           get_data="", post_data="", failures_since_start=1)
     log = AccessLog.objects.create(username="a@example.org", ip_address="127.0.0.1", user_agent="x")

@@ -121,6 +121,16 @@ def test_update_progress_on_an_action(driven, agency_lead, police_actions):  # n
 
 
 # --- Section 11: an agency lead answers a standard and submits the return --------------------------------
+def settled(page, htmx: bool, code: str) -> None:
+    """With JavaScript, wait until the in-place save has moved focus to its confirmation, as it does after the
+    swap: a key pressed before that would race the page's own focus move."""
+    if htmx:
+        page.wait_for_function(
+            "(code) => { const el = document.activeElement;"
+            " return !!el && (el.textContent || '').includes(`Your answer to ${code} has been saved`); }",
+            arg=code, timeout=10_000)
+
+
 def test_section_11_answer_a_standard_and_submit(driven, agency_lead, s11):  # noqa: F811
     ret, officer = s11["police"], s11["officer"]
     page, driver = driven()
@@ -150,6 +160,7 @@ def test_section_11_answer_a_standard_and_submit(driven, agency_lead, s11):  # n
     driver.type(box.get_by_label("How do you know?"), "The board reviews the safeguarding policy every year.")
     driver.press(box.get_by_role("button", name="Save answer to 1.1"), htmx=True)
     expect(page.locator("main")).to_contain_text("Your answer to 1.1 has been saved.")
+    settled(page, htmx, "1.1")
 
     # "Does not apply" and its reason: revealed by the radio with JavaScript, always shown without.
     box = criterion(page, second)
@@ -157,11 +168,13 @@ def test_section_11_answer_a_standard_and_submit(driven, agency_lead, s11):  # n
     driver.type(box.get_by_label("Why it does not apply"), "Custody records sit with the national system.")
     driver.press(box.get_by_role("button", name="Save answer to 1.2"), htmx=True)
     expect(page.locator("main")).to_contain_text("Your answer to 1.2 has been saved.")
+    settled(page, htmx, "1.2")
 
     box = criterion(page, third)
     driver.choose(box.get_by_label("Amber: partly met"))
     driver.press(box.get_by_role("button", name="Save answer to 1.3"), htmx=True)
     expect(page.locator("main")).to_contain_text("Your answer to 1.3 has been saved.")
+    settled(page, htmx, "1.3")
     if htmx:
         assert page.evaluate("() => window.noReload") is True, "saving with JavaScript reloaded the page"
     first.refresh_from_db(), second.refresh_from_db(), third.refresh_from_db()

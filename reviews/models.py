@@ -340,6 +340,19 @@ class RapidReview(TimeStampedModel, VersionedModel, Tagged, ReviewActionSource):
     def is_open(self) -> bool:
         return self.status in (self.Status.GATHERING, self.Status.DECIDED, self.Status.SIGNED_OFF)
 
+    @property
+    def can_change_content(self) -> bool:
+        """The content and the decision may change until the partners sign off."""
+        return self.status in (self.Status.GATHERING, self.Status.DECIDED)
+
+    @property
+    def can_be_sent(self) -> bool:
+        return self.status == self.Status.SIGNED_OFF and self.all_signed
+
+    @property
+    def awaits_panel_response(self) -> bool:
+        return self.status == self.Status.SENT
+
     def sign_offs(self) -> list[dict]:
         return [{"key": key, "label": label, "by": getattr(self, f"{key}_signed_by"),
                  "at": getattr(self, f"{key}_signed_at")} for key, label in self.PARTNERS]

@@ -233,11 +233,17 @@ def rapid_review_create(*, by, notification: Notification, agencies=None) -> Rap
     return review
 
 
+CONTENT_CLOSED = "The review has been signed off: its content can no longer change."
+DECISION_CLOSED = "The decision can only be made (or changed) before the partners sign off."
+SEND_CLOSED = "All three partners must sign off before the review is sent to the Panel."
+RESPONSE_CLOSED = "Record the Panel's response once the review has been sent."
+
+
 @transaction.atomic
 def rapid_review_update_content(*, by, review: RapidReview, expected_version: int, **content) -> RapidReview:
     _require(by)
-    if review.status not in (RR.GATHERING, RR.DECIDED):
-        raise ServiceError("The review has been signed off: its content can no longer change.")
+    if not review.can_change_content:
+        raise ServiceError(CONTENT_CLOSED)
     fields = ["context", "incident", "practice_episodes", "strengths", "learning", "immediate_actions",
               "parallel_processes_note", "panel_met_on"]
     for name in fields:
@@ -274,8 +280,8 @@ def rapid_review_decide(*, by, review: RapidReview, expected_version: int, crite
                         criterion_c: bool, criterion_d: bool, rationale: str, outcome: str,
                         panel_leading_national_review: bool = False, decided_on: datetime.date) -> RapidReview:
     _require(by)
-    if review.status not in (RR.GATHERING, RR.DECIDED):
-        raise ServiceError("The decision can only be made (or changed) before the partners sign off.")
+    if not review.can_change_content:
+        raise ServiceError(DECISION_CLOSED)
     if not rationale.strip():
         raise ServiceError("Give the rationale for the decision.", field="rationale")
     if outcome not in RapidReview.Outcome.values:
@@ -321,8 +327,8 @@ def rapid_review_sign_off(*, by, review: RapidReview, partner: str, expected_ver
 @transaction.atomic
 def rapid_review_send(*, by, review: RapidReview, sent_on: datetime.date, expected_version: int) -> RapidReview:
     _require(by)
-    if review.status != RR.SIGNED_OFF or not review.all_signed:
-        raise ServiceError("All three partners must sign off before the review is sent to the Panel.")
+    if not review.can_be_sent:
+        raise ServiceError(SEND_CLOSED)
     _not_future(sent_on, "sent_on", "The date sent")
     if sent_on < review.anchor_on:
         raise ServiceError("The review cannot be sent before it started.", field="sent_on")
@@ -337,8 +343,8 @@ def rapid_review_panel_response(*, by, review: RapidReview, response: str, recei
                                 expected_version: int) -> RapidReview:
     """The Panel's reply. Asked to reconsider, the review goes back to a decision to be signed off again."""
     _require(by)
-    if review.status != RR.SENT:
-        raise ServiceError("Record the Panel's response once the review has been sent.")
+    if not review.awaits_panel_response:
+        raise ServiceError(RESPONSE_CLOSED)
     if response not in RapidReview.PanelResponse.values:
         raise ServiceError("Choose the Panel's response.", field="response")
     if received_on < review.sent_on:

@@ -57,8 +57,14 @@ def rapid_review_detail(request, pk):
     })
 
 
-def _review_form(request, pk, form_class, *, title, button, initial=None, save):
+def _review_form(request, pk, form_class, *, title, button, initial=None, save, open_when, closed_message):
+    """A form on one stage of the review. Asked for when its stage has passed (a bookmark, the back button), it
+    sends the reader to the review with the reason; a form already posted still gets the service's refusal on
+    the page, with what was typed kept."""
     review = access.get_logged_or_404(request, RR_QS, pk=pk, action=log_action(request))
+    if request.method == "GET" and not open_when(review):
+        messages.info(request, closed_message)
+        return redirect(review)
     form = form_class(request.POST or None, initial={"version": review.version, **(initial(review) if initial else {})})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -86,7 +92,8 @@ def rapid_review_edit(request, pk):
         initial=lambda r: {**{f: getattr(r, f) for f in CONTENT_FIELDS},
                            "journey_stages": list(r.journey_stages.all()),
                            "inspection_criteria": list(r.inspection_criteria.all())},
-        save=lambda r, d, v: services.rapid_review_update_content(by=request.user, review=r, expected_version=v, **d))
+        save=lambda r, d, v: services.rapid_review_update_content(by=request.user, review=r, expected_version=v, **d),
+        open_when=lambda r: r.can_change_content, closed_message=services.CONTENT_CLOSED)
 
 
 @login_required
@@ -100,7 +107,7 @@ def rapid_review_decide(request, pk):
         initial=lambda r: {"criterion_a": r.criterion_a, "criterion_b": r.criterion_b, "criterion_c": r.criterion_c,
                            "criterion_d": r.criterion_d, "rationale": r.decision_rationale, "outcome": r.outcome,
                            "decided_on": r.decided_on},
-        save=save)
+        save=save, open_when=lambda r: r.can_change_content, closed_message=services.DECISION_CLOSED)
 
 
 @login_required
@@ -122,7 +129,8 @@ def rapid_review_sign_off(request, pk):
 def rapid_review_send(request, pk):
     return _review_form(request, pk, SendForm, title="Record the review as sent to the Panel", button="Record as sent",
                         save=lambda r, d, v: services.rapid_review_send(by=request.user, review=r, expected_version=v,
-                                                                        **d))
+                                                                        **d),
+                        open_when=lambda r: r.can_be_sent, closed_message=services.SEND_CLOSED)
 
 
 @login_required
@@ -130,7 +138,8 @@ def rapid_review_send(request, pk):
 def rapid_review_response(request, pk):
     return _review_form(request, pk, PanelResponseForm, title="Record the Panel's response", button="Record",
                         save=lambda r, d, v: services.rapid_review_panel_response(
-                            by=request.user, review=r, expected_version=v, **d))
+                            by=request.user, review=r, expected_version=v, **d),
+                        open_when=lambda r: r.awaits_panel_response, closed_message=services.RESPONSE_CLOSED)
 
 
 @login_required

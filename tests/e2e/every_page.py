@@ -239,8 +239,23 @@ def _attended_booking(world):
     return booking
 
 
+def _rapid_review(stage):
+    """A rapid review of its own case at `stage`: each stage's form opens only then (the registry's is sent)."""
+    def make(world):
+        from tests.reviews.conftest import decide, open_rapid_review, sign_all
+
+        by = world("reviews_member")
+        review = open_rapid_review(by=by, referring_agency=world("police"), agency=world("health"),
+                                   case_reference=f"MSCP-SWEEP-{stage.upper()}")
+        return sign_all(decide(review, by), by) if stage == "signed-off" else review
+
+    return make
+
+
 EXTRA_BUILDERS.update({"sweep:submitted-return": _submitted_return, "sweep:export": _export_with_file,
-                       "sweep:attended-booking": _attended_booking})
+                       "sweep:attended-booking": _attended_booking,
+                       "sweep:rapid-review-gathering": _rapid_review("gathering"),
+                       "sweep:rapid-review-signed-off": _rapid_review("signed-off")})
 
 
 def _token(purpose, booking="booking"):
@@ -301,6 +316,10 @@ PAGES: dict[str, Page] = {
     "section11:challenge-record": Page(object="sweep:submitted-return"),
     "section11:moderate-standard": Page(object="sweep:submitted-return",
                                         kwargs=lambda r: {"pk": r.pk, "number": 1}),
+    # A rapid review's stage forms, each at its stage (the response form's is the registry's sent review).
+    "reviews:rapid-review-edit": Page(object="sweep:rapid-review-gathering"),
+    "reviews:rapid-review-decide": Page(object="sweep:rapid-review-gathering"),
+    "reviews:rapid-review-send": Page(object="sweep:rapid-review-signed-off"),
     # Indicators are addressed by their code.
     "performance:indicator-detail": Page(object="indicator", kwargs=lambda i: {"code": i.code}),
     "performance:turn-the-curve-create": Page(object="indicator", kwargs=lambda i: {"code": i.code}),

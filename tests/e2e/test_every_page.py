@@ -39,7 +39,7 @@ FORMS: set[str] = {
     "performance:turn-the-curve-edit", "reviews:lcspr-check", "reviews:lcspr-delay", "reviews:lcspr-move",
     "reviews:lcspr-recommendation", "reviews:notification-add-child", "reviews:notification-create",
     "reviews:notification-edit", "reviews:notification-submit", "reviews:rapid-review-decide",
-    "reviews:rapid-review-edit", "reviews:rapid-review-recommendation", "reviews:rapid-review-response",
+    "reviews:rapid-review-recommendation", "reviews:rapid-review-response",
     "reviews:rapid-review-send", "reviews:recommendation-action", "reviews:refer", "reviews:refer-sent",
     "reviews:referral-create", "reviews:screening-record", "reviews:summary-write", "section11:answer-action-add",
     "section11:challenge-record", "section11:cycle-create", "section11:moderate-standard",
@@ -51,6 +51,8 @@ NO_ERROR_STATE: dict[str, str] = {
     "section11:return-header": "the deputy and the senior officer are optional until the return is submitted",
     "audits:consensus": "every domain may be left ungraded; the page's own error (the audit is not at its meeting "
                         "yet) is a summary at the top, with nothing to fix by a field",
+    "reviews:rapid-review-edit": "every part of the content may be left empty while the review gathers it over its 15 "
+                                 "working days (the decision form, in FORMS, is the review's one with required fields)",
     "learning:attendance": "every delegate's attendance is a list with a choice already made; the page's own error "
                            "(the session has not started) is a summary at the top",
 }

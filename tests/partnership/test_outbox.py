@@ -1,18 +1,19 @@
 """The transactional outbox and email delivery (partnership.services.outbox, .email, partnership.tasks)."""
 import io
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from merton_qa.celery import app
 from partnership import tasks
 from partnership.models import EmailMessage, OutboxMessage
 from partnership.services import outbox
-from partnership.services.email import email_deliver
+from partnership.services.email import email_deliver, message_id
 from partnership.services.outbox import MAX_ATTEMPTS, enqueue_email, enqueue_task, relay_outbox
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +119,23 @@ def test_deliver_sends_once_when_the_task_arrives_twice():
     assert email_deliver(email_id=email.pk) is True
     assert email_deliver(email_id=email.pk) is False
     assert len(mail.outbox) == 1
+
+
+def test_a_copy_sent_again_carries_the_same_message_id_so_mail_systems_drop_it():
+    """The database failing after the mail server took the message but before sent_at was committed: the
+    task runs again and sends again, with the first copy's Message-ID."""
+    email = queue_email()
+    with mock.patch.object(EmailMessage, "save", side_effect=OperationalError("the server closed the connection")):
+        with pytest.raises(OperationalError):
+            email_deliver(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.sent_at is None and len(mail.outbox) == 1
+    assert email_deliver(email_id=email.pk) is True
+    first, again = (m.extra_headers["Message-ID"] for m in mail.outbox)
+    assert first == again == message_id(email)
+    assert first.startswith("<") and first.endswith("@example.org>")
+    other = queue_email(key="another")
+    assert message_id(other) != first
 
 
 def test_deliver_for_a_missing_email_does_nothing():

@@ -98,3 +98,19 @@ def full_case(recommendation, lcspr, sent_review, business_unit, police):
     return {"referral": sent_review.notification.referral, "notification": sent_review.notification,
             "rapid_review": sent_review, "summary": sent_review.summaries.get(), "lcspr": lcspr,
             "recommendation": recommendation}
+
+
+def open_rapid_review(*, by, referring_agency, agency, case_reference: str) -> RapidReview:
+    """Another case taken to a rapid review that is gathering (the fixtures above make the one test case)."""
+    referral = services.referral_create(by=by, case_reference=case_reference, referring_agency=referring_agency,
+                                        referred_on=D(2026, 3, 2), summary="Infant admitted with injuries.")
+    services.screening_record(by=by, referral=referral, notifiable=True, rationale="Criteria met.",
+                              decided_on=D(2026, 3, 3))
+    n = services.notification_create(by=by, referral=referral, pseudonym=PSEUDONYM, incident_on=D(2026, 3, 1),
+                                      became_aware_on=D(2026, 3, 2), nature=Notification.Nature.SERIOUS_HARM,
+                                      agencies=[agency], parallel_processes=["police"])
+    services.notification_add_child(by=by, notification=n, age_band="under_1", sex="Male", legal_status="none")
+    n = services.notification_submit(by=by, notification=n, notified_on=D(2026, 3, 5), partners_told_on=D(2026, 3, 5),
+                                     panel_reference=f"P-{case_reference}", expected_version=n.version)
+    return services.rapid_review_create(by=by, notification=n)
+

@@ -72,9 +72,15 @@ def test_anonymous_people_are_sent_to_sign_in(full_case):
 def test_reviews_group_reaches_every_get_page(request, persona, full_case, client_for):
     user = request.getfixturevalue(persona)
     client = client_for(user)
+    review_page = full_case["rapid_review"].get_absolute_url()
+    stage_forms = {reverse(f"reviews:rapid-review-{name}", args=[full_case["rapid_review"].pk])
+                   for name in ("edit", "decide", "send")}  # the review was sent: these stages have passed
     for url in all_urls(full_case):
-        status = client.get(url).status_code
-        if url == reverse("reviews:access-log") and persona == "reviews_member":
+        response = client.get(url)
+        status = response.status_code
+        if url in stage_forms:
+            assert (status, response["Location"]) == (302, review_page), f"GET {url} as {persona}"
+        elif url == reverse("reviews:access-log") and persona == "reviews_member":
             assert status == 404  # the access log is the business unit's
         elif url in (reverse("reviews:my-summaries"), reverse("reviews:refer"), reverse("reviews:refer-sent")):
             assert status == 404  # for agency staff only: summaries to write, and referring a case

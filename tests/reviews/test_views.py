@@ -193,3 +193,39 @@ def test_an_action_page_never_names_or_links_a_serious_incident_review_outside_t
     for inside in (reviews_member, business_unit):
         html = client_for(inside).get(action.get_absolute_url()).content.decode()
         assert recommendation.get_absolute_url() in html
+
+
+def test_each_stage_form_of_a_rapid_review_opens_only_at_its_stage(rapid_review, reviews_member, client_for):
+    """A bookmarked or back-buttoned form whose stage has passed sends the reader to the review with the reason;
+    a form posted as the stage closed keeps what was typed beside the refusal."""
+    from .conftest import decide, sign_all
+
+    client = client_for(reviews_member)
+    url = {name: reverse(f"reviews:rapid-review-{name}", args=[rapid_review.pk])
+           for name in ("edit", "decide", "send", "response")}
+
+    def opens(name):
+        r = client.get(url[name])
+        assert r.status_code in (200, 302), (name, r.status_code)
+        return r.status_code == 200
+
+    assert [opens(n) for n in url] == [True, True, False, False]
+    r = client.get(url["send"], follow=True)
+    assert r.redirect_chain == [(rapid_review.get_absolute_url(), 302)]
+    assert services.SEND_CLOSED in r.content.decode()
+
+    review = sign_all(decide(rapid_review, reviews_member), reviews_member)
+    assert [opens(n) for n in url] == [False, False, True, False]
+    html = client.get(url["edit"], follow=True).content.decode()
+    assert services.CONTENT_CLOSED in html and "Edit the content" not in html and "Record as sent" in html
+
+    r = client.post(url["edit"], {"version": review.version, "learning": "Typed after the sign-off"})
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert services.CONTENT_CLOSED in page and "Typed after the sign-off" in page
+    review.refresh_from_db()
+    assert review.learning != "Typed after the sign-off"
+
+    services.rapid_review_send(by=reviews_member, review=review, sent_on=review.decided_on,
+                               expected_version=review.version)
+    assert [opens(n) for n in url] == [False, False, False, True]

@@ -11,12 +11,15 @@ text. Uploaded files cannot be kept; the page says so.
 A view that keeps typed text its own way (Section 11 answers, sent by htmx) is marked with
 `@keeps_typed_through_sign_in_itself`.
 """
+import re
+import sys
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.shortcuts import redirect, resolve_url
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 KEPT = "kept_form"
@@ -52,16 +55,89 @@ def discard(request) -> None:
     request.session.pop(KEPT, None)
 
 
+# Lists every signed-in person may read: a choice from one is shown by its name. Any other chosen record is
+# not looked up (the kept POST is the person's own, so an id typed into it must not reveal a record's name).
+SHARED_LISTS = frozenset({"partnership.agency", "partnership.journeystage", "partnership.criterion",
+                          "partnership.framework", "partnership.priority"})
+DATE_PARTS = {"0": "day", "1": "month", "2": "year"}
+PREFIX = re.compile(r"^(?:.+-)?(?P<name>[^-]+)$")  # "form-0-rating" is the field "rating"
+PART = re.compile(r"^(?P<name>.+)_(?P<part>\d)$")  # "incident_on_1": the month of a date in three boxes
+
+
 def label(name: str) -> str:
     """A field name as a reader can take it: "good_practice-12" -> "Good practice 12"."""
     words = name.replace("_", " ").replace("-", " ").strip()
     return words[:1].upper() + words[1:]
 
 
+def form_fields(path: str, names: list[str]) -> dict[str, forms.Field]:
+    """The fields of the form the kept data was sent from: of the form classes the view's module uses, the one
+    with most of these names. Empty when none matches (the names are then shown as they are)."""
+    try:
+        module = sys.modules.get(resolve(path).func.__module__)
+    except (Resolver404, AttributeError):
+        return {}
+    namespace = dict(vars(module)) if module else {}
+    for value in list(namespace.values()):  # `from . import forms` and the like
+        if isinstance(value, type(sys)) and value.__name__.endswith("forms"):
+            namespace.update(vars(value))
+    best, matched = {}, 0
+    for candidate in namespace.values():
+        if isinstance(candidate, type) and issubclass(candidate, forms.BaseForm):
+            fields = candidate.base_fields
+            overlap = sum(1 for n in names if _field_for(n, fields)[0] is not None)
+            if overlap > matched:
+                best, matched = fields, overlap
+    return best
+
+
+def _field_for(key: str, fields: dict) -> tuple[forms.Field | None, str | None]:
+    """The field a posted name belongs to, and the part of it (a date's day, month or year), if any."""
+    name = PREFIX.match(key)["name"]
+    if name in fields:
+        return fields[name], None
+    part = PART.match(name)
+    if part and part["name"] in fields:
+        return fields[part["name"]], DATE_PARTS.get(part["part"], part["part"])
+    return None, None
+
+
+def _shown(field: forms.Field | None, values: list[str]) -> list[str]:
+    """The values as the form showed them: a choice by its words, a tick as Yes."""
+    if isinstance(field, forms.BooleanField):
+        return ["Yes" if v in ("on", "true", "True", "1") else "No" for v in values]
+    if isinstance(field, forms.ModelChoiceField):
+        model = getattr(field.queryset, "model", None)
+        if model is None or model._meta.label_lower not in SHARED_LISTS:
+            return ["(a choice: it will be sent again as it was)"]
+        names = {str(o.pk): str(o) for o in model._default_manager.filter(pk__in=[v for v in values if v.isdigit()])}
+        return [names.get(v, v) for v in values]
+    if isinstance(field, forms.ChoiceField):
+        choices = {}
+        for key, text in field.choices:
+            if isinstance(text, (list, tuple)):  # a group of choices
+                choices.update({str(k): str(t) for k, t in text})
+            else:
+                choices[str(key)] = str(text)
+        return [choices.get(v, v) for v in values]
+    return values
+
+
 def shown_fields(value: dict) -> list[tuple[str, list[str]]]:
-    """(label, values) of what was typed, leaving out the form's own bookkeeping and empty fields."""
-    return [(label(key), values) for key, values in value["data"].items()
-            if key not in NOT_SHOWN and any(v.strip() for v in values)]
+    """(label, values) of what was typed, with the form's own labels and choices where its form is known,
+    leaving out the form's bookkeeping and empty fields."""
+    data = {key: values for key, values in value["data"].items()
+            if key not in NOT_SHOWN and any(v.strip() for v in values)}
+    fields = form_fields(value["path"], list(data))
+    shown = []
+    for key, values in data.items():
+        field, part = _field_for(key, fields)
+        if field is None:
+            shown.append((label(key), values))
+            continue
+        text = str(field.label or label(PREFIX.match(key)["name"]))
+        shown.append((f"{text} ({part})" if part else text, _shown(field, values)))
+    return shown
 
 
 def needs_sign_in(view_func) -> bool:

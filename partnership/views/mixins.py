@@ -1,4 +1,6 @@
 """Small view helpers shared by every app."""
+import functools
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
@@ -16,9 +18,7 @@ def post_only(view):
             return HttpResponseNotAllowed(["POST"])
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+    return functools.wraps(view)(wrapped)  # its module and name: kept_forms finds the view's form by them
 
 
 def paginate(request, queryset, per_page: int = 50):

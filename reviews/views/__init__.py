@@ -1,4 +1,5 @@
 """Views of the reviews app, one module per area; each declares its `urlpatterns`."""
+import functools
 from urllib.parse import urlencode
 
 from django.shortcuts import render
@@ -29,9 +30,7 @@ def post_only(view):
             return HttpResponseNotAllowed(["POST"])
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+    return functools.wraps(view)(wrapped)  # its module and name: kept_forms finds the view's form by them
 
 
 def case_log_url(request, obj) -> str | None:

@@ -114,3 +114,42 @@ def test_every_page_behind_sign_in_keeps_what_was_typed():
                 if not needs_sign_in(pattern.callback)
                 and not getattr(pattern.callback, "keeps_typed_through_sign_in", False)}
     assert not_kept == PUBLIC_ANSWERING | LEARNING_PUBLIC | {SIGN_OUT}
+
+
+def test_the_kept_page_names_each_field_by_its_label_and_each_choice_by_its_words(police, db):
+    """The form is found from the view the path leads to: the form class of that view's module with the most
+    of the sent names. Choices show their words, a date its parts; a record from a list not everyone may
+    read is never looked up by an id the person could have typed."""
+    from partnership.kept_forms import shown_fields
+    from tests.factories import PriorityFactory
+
+    priority = PriorityFactory(title="Neglect: earlier help")
+    action = ActionFactory(owner_agency=police)
+    kept = {"path": reverse("partnership:action-create"), "data": {
+        "title": ["Joint training"], "description": ["Run it twice."], "owner_agency": [str(police.pk)],
+        "owner": [str(action.owner_id or 1)], "priority": [str(priority.pk)], "due_date_0": ["31"],
+        "due_date_1": ["3"], "due_date_2": ["2027"], "version": ["4"], "empty": [" "]}}
+    assert shown_fields(kept) == [
+        ("Title", ["Joint training"]), ("Description", ["Run it twice."]), ("Owning agency", [police.name]),
+        ("Named owner", ["(a choice: it will be sent again as it was)"]),
+        ("Partnership priority", [str(priority)]),
+        ("Due date (day)", ["31"]), ("Due date (month)", ["3"]), ("Due date (year)", ["2027"])]
+
+    from reviews.models import RapidReview
+
+    decision = {"path": reverse("reviews:rapid-review-decide", args=[1]),
+                "data": {"criterion_a": ["on"], "outcome": [RapidReview.Outcome.LCSPR], "rationale": ["Met."]}}
+    shown = dict(shown_fields(decision))
+    assert shown["Outcome"] == [RapidReview.Outcome.LCSPR.label] and shown["Rationale"] == ["Met."]
+    assert shown[str(RapidReview._meta.get_field("criterion_a").verbose_name)] == ["Yes"]
+
+    unknown = {"path": "/no/such/page/", "data": {"good_practice-12": ["x"]}}
+    assert shown_fields(unknown) == [("Good practice 12", ["x"])]
+
+
+def test_the_kept_page_shows_the_forms_own_label(clock, agency_lead, action):  # noqa: F811
+    client = Client()
+    expire_while_typing(client, clock, agency_lead, action)
+    sign_in(client, agency_lead)
+    html = client.get(KEPT).content.decode()
+    assert "Add a progress update" in html and ">Note<" not in html

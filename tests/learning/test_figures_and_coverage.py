@@ -74,7 +74,7 @@ def test_board_section_renders_into_a_pdf(course, ld_coordinator, police):
     today = timezone.localdate()
     empty = board_section(start=today - datetime.timedelta(days=400), end=today - datetime.timedelta(days=300))
     assert empty["has_data"] is False
-    session = make_session(course, today + datetime.timedelta(days=5))
+    session = make_session(course, add_working_days(today, 5))  # open for booking over bank holidays too
     b = book(session, "a@police.example.org", agency=police)
     session.starts_at -= datetime.timedelta(days=10)
     session.ends_at -= datetime.timedelta(days=10)

@@ -35,7 +35,6 @@ import os
 import platform
 import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from servers import free_port  # noqa: E402 - the loopback helpers shared with the fault test
+
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = r"mqa_[a-z0-9_]+"  # only throwaway databases of this project's benchmarks are created and dropped
 
@@ -240,10 +242,18 @@ def measure_pages(runs: int, *, queries_only: bool = False) -> list[dict]:
 
 
 # --- load run ------------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def own_answers(people, returns: dict) -> list[tuple]:
+    """(person, return, answer id, version): each person saves an answer of their agency's return that nobody
+    else in the run saves (the next one along), so no save conflicts with another's."""
+    used: dict[int, int] = {}
+    plan = []
+    for person in people:
+        ret = returns[person.agency_id]
+        answers = list(ret.answers.order_by("pk").values_list("pk", "version"))
+        index = used.get(ret.pk, 0)
+        used[ret.pk] = index + 1
+        plan.append((person, ret, *answers[index]))
+    return plan
 
 
 def load_run(users: int, saves: int, workers: int, threads: int) -> dict:
@@ -263,14 +273,8 @@ def load_run(users: int, saves: int, workers: int, threads: int) -> dict:
     Return.objects.filter(cycle=cycle, agency__in={p.agency_id for p in people}).exclude(
         status__in=Return.EDITABLE).update(status=Return.Status.IN_PROGRESS)
     returns = {r.agency_id: r for r in Return.objects.filter(cycle=cycle)}
-    used: dict[int, int] = {}
     plan = []
-    for person in people:
-        ret = returns[person.agency_id]
-        answers = list(ret.answers.order_by("pk").values_list("pk", "version"))
-        index = used.get(ret.pk, 0)
-        used[ret.pk] = index + 1
-        answer_pk, version = answers[index]
+    for person, ret, answer_pk, version in own_answers(people, returns):
         level = ret.cycle.framework.scale.levels.order_by("order").first()
         client = Client()
         client.force_login(person)  # a real session row in the session store, as signing in would make

@@ -6,6 +6,7 @@ figures; the board report's Section 11 pages can build on it too. The PDF is reg
 """
 import datetime
 
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
@@ -141,7 +142,10 @@ def board_section(*, start: datetime.date, end: datetime.date) -> dict:
     cycle = analysis_cycles().filter(opens_on__lte=end).order_by("-opens_on").first()
     if cycle is None:
         return {"has_data": False}
-    context = {"has_data": True, **analysis_context(cycle)}
+    today = timezone.localdate()
+    # Returns and answers are read as they stand today (not rebuilt from their history): for a quarter that has
+    # ended, the pack says so rather than pass today's figures off as the quarter's.
+    context = {"has_data": True, **analysis_context(cycle), "read_on": today if end < today else None}
     done = context["completion"]
     headlines = []
     if done["total"] and done["rate"] < 100:

@@ -1,16 +1,17 @@
-"""scripts/fault.py (`make fault`) on a fresh machine: it installs its servers or says what is missing."""
+"""scripts/fault.py (`make fault`) on a fresh machine: its servers (scripts/servers.py) are installed, or it says
+what is missing."""
 import importlib.util
 import subprocess
 from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "fault.py"
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "servers.py"
 
 
 @pytest.fixture
 def fault(monkeypatch, tmp_path):
-    spec = importlib.util.spec_from_file_location("fault_script", SCRIPT)
+    spec = importlib.util.spec_from_file_location("fault_servers", SCRIPT)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     bindir = tmp_path / "bin"

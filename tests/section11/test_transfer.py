@@ -308,8 +308,9 @@ def test_export_and_import_work_for_a_bigger_framework(rag_scale, police, agency
 def test_stale_uploaded_workbooks_are_deleted(police_return):
     old = default_storage.save(f"{transfer.IMPORTS_DIR}/old.xlsx", ContentFile(b"x"))
     new = default_storage.save(f"{transfer.IMPORTS_DIR}/new.xlsx", ContentFile(b"x"))
-    two_days_ago = time.time() - 2 * 86400
-    os.utime(default_storage.path(old), (two_days_ago, two_days_ago))
+    now = time.time()
+    os.utime(default_storage.path(old), (now - 2 * 86400, now - 2 * 86400))
+    os.utime(default_storage.path(new), (now, now))  # by the same clock as the task's (a test clock may differ)
 
     assert transfer.delete_stale_import_files(older_than=datetime.timedelta(days=1)) == 1
     assert not default_storage.exists(old) and default_storage.exists(new)

@@ -76,8 +76,9 @@ def test_board_section_renders_into_a_pdf(course, ld_coordinator, police):
     assert empty["has_data"] is False
     session = make_session(course, add_working_days(today, 5))  # open for booking over bank holidays too
     b = book(session, "a@police.example.org", agency=police)
-    session.starts_at -= datetime.timedelta(days=10)
-    session.ends_at -= datetime.timedelta(days=10)
+    shift = session.date - (today - datetime.timedelta(days=1))  # then it happened yesterday
+    session.starts_at -= shift
+    session.ends_at -= shift
     session.save()
     evaluation.mark_attendance(session=session, marks={b.pk: "no_show"}, by=ld_coordinator)
     briefing = Briefing.objects.create(title="Learning from Child Q", background="b", why_it_matters="w",

@@ -123,11 +123,13 @@ def test_update_progress_on_an_action(driven, agency_lead, police_actions):  # n
 # --- Section 11: an agency lead answers a standard and submits the return --------------------------------
 def settled(page, htmx: bool, code: str) -> None:
     """With JavaScript, wait until the in-place save has moved focus to its confirmation, as it does after the
-    swap: a key pressed before that would race the page's own focus move."""
+    swap: a key pressed before that would race the page's own focus move. The focused element must be the
+    message itself: between the swap and the focus move, focus is on <body>, whose text holds the message too."""
     if htmx:
         page.wait_for_function(
             "(code) => { const el = document.activeElement;"
-            " return !!el && (el.textContent || '').includes(`Your answer to ${code} has been saved`); }",
+            " return !!el && el.matches('.app-saved')"
+            " && (el.textContent || '').includes(`Your answer to ${code} has been saved`); }",
             arg=code, timeout=10_000)
 
 

@@ -16,7 +16,7 @@ BIN := $(VENV)/bin
 DEMO_PASSWORD ?= merton-demo-2026
 export DEMO_PASSWORD
 
-.PHONY: run test bench load fault venv lint migrate demo frontend clean security bandit audit
+.PHONY: run test dates bench load fault venv lint migrate demo frontend clean security bandit audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,14 @@ run: venv
 
 test: venv
 	$(BIN)/pytest
+
+# The suite but the browser tests, on SQLite, with the clock moved by faketime (apt-get install faketime) to a
+# moment where dates go wrong: by default the coming Saturday at 00:30 UTC (a weekend, and before any 9:30
+# session). Catches a test or rule that holds only on the day it was written. Other moments:
+# make dates DATES_AT="2027-07-01 23:10:00" (UTC; a summer late evening, when UTC is still the day before).
+DATES_AT ?= $(shell date -u -d 'next saturday' +%F) 00:30:00
+dates: venv
+	env -u DATABASE_URL -u REDIS_URL TZ=UTC faketime "$(DATES_AT)" $(BIN)/pytest --ignore=tests/e2e -p no:cacheprovider -q
 
 # Seeds a throwaway PostgreSQL database (BENCH_PG, default postgres://postgres@127.0.0.1:5432; dropped after),
 # prints the table and writes it to bench-results.md. About 5 minutes on 2 cores.

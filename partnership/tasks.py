@@ -11,8 +11,7 @@ def deliver_email(email_id: int) -> bool:
 
 @shared_task(name="partnership.relay_outbox")
 def relay_outbox() -> int:
-    outbox.republish_undelivered_emails()
-    return outbox.relay_outbox()
+    return outbox.relay_round()
 
 
 @shared_task(name="partnership.run_export")

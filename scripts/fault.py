@@ -169,15 +169,16 @@ class Load:
 
 
 def relay_loop(stopping: threading.Event, counts: dict) -> None:
-    """The outbox relay every 3 seconds (Celery beat runs the same function every minute)."""
+    """The outbox relay every 3 seconds (Celery beat runs the same function every minute): lost email tasks
+    published again, then what is pending."""
     from django.db import close_old_connections
 
-    from partnership.services.outbox import relay_outbox
+    from partnership.services.outbox import relay_round
 
     while not stopping.wait(3):
         close_old_connections()
         try:
-            counts["published"] += relay_outbox()
+            counts["published"] += relay_round()
         except Exception:  # noqa: BLE001 - the database or broker is down: next round
             counts["relay_failures"] += 1
             close_old_connections()

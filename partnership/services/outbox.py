@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
@@ -104,25 +105,44 @@ def relay_outbox(*, ids: list[int] | None = None, limit: int = 200) -> int:
     return published
 
 
-REDELIVER_AFTER = timedelta(minutes=10)
+REDELIVER_FIRST = timedelta(minutes=1)
+REDELIVER_MAX = timedelta(hours=1)
 
 
-def republish_undelivered_emails(*, now=None, after: timedelta = REDELIVER_AFTER) -> int:
-    """Put back to pending the published email tasks whose email is still unsent after `after`.
+def redeliver_after(attempts: int) -> timedelta:
+    """How long a published email task may stay without its email sent before it is published again: a minute
+    after the first publication, then twice as long after each one (capped at an hour), so a task merely
+    waiting in a long queue is published again a few times at most, and a lost one within a minute or two."""
+    return min(REDELIVER_FIRST * 2 ** max(attempts - 1, 0), REDELIVER_MAX)
 
-    A published task can still come to nothing: the worker died before running it (a broker outage can crash
-    it), the database failed under it, or the mail server refused. The relay then publishes it again, up to
-    MAX_ATTEMPTS times; delivery is at most once per email row, so a task that did run sends nothing more.
+
+def republish_undelivered_emails(*, now=None) -> int:
+    """Put back to pending the published email tasks whose email is still unsent `redeliver_after` their
+    last publication.
+
+    A published task can still come to nothing: a broker that dies as the worker takes the message loses it
+    (kombu's Redis transport takes it off the queue before recording it as unacknowledged), a worker can die
+    before running it, the database can fail under it, the mail server can refuse. The relay then publishes it
+    again, up to MAX_ATTEMPTS times; delivery is once per email row, so a task that did run sends nothing more.
     """
     now = now or timezone.now()
-    keys = list(EmailMessage.objects.filter(sent_at__isnull=True, created_at__lt=now - after)
+    keys = list(EmailMessage.objects.filter(sent_at__isnull=True, created_at__lt=now - REDELIVER_FIRST)
                 .order_by("pk").values_list("key", flat=True)[:500])
     if not keys:
         return 0
+    overdue = Q()
+    for attempts in range(1, MAX_ATTEMPTS):
+        overdue |= Q(attempts=attempts, published_at__lt=now - redeliver_after(attempts))
     return OutboxMessage.objects.filter(
-        status=OutboxMessage.Status.PUBLISHED, published_at__lt=now - after, attempts__lt=MAX_ATTEMPTS,
-        dedup_key__in=[f"email:{key}" for key in keys],
+        overdue, status=OutboxMessage.Status.PUBLISHED, dedup_key__in=[f"email:{key}" for key in keys],
     ).update(status=OutboxMessage.Status.PENDING, available_at=timezone.now())
+
+
+def relay_round() -> int:
+    """What Celery beat runs every minute (partnership.relay_outbox): publish again the email tasks that came to
+    nothing, then publish what is pending. Returns how many were published."""
+    republish_undelivered_emails()
+    return relay_outbox()
 
 
 def relay_after_commit_safely(ids):

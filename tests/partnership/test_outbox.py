@@ -324,3 +324,24 @@ def test_an_email_that_keeps_failing_is_given_up_after_the_maximum_attempts():
                                  attempts=outbox.MAX_ATTEMPTS, published_at=timezone.now() - timedelta(hours=1))
     EmailMessage.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(hours=1))
     assert outbox.republish_undelivered_emails() == 0
+
+
+@pytest.mark.django_db
+def test_a_lost_email_task_is_published_again_within_minutes_and_a_queued_one_only_a_few_times():
+    """A minute after its first publication, then twice as long after each: a task the broker lost (taken off
+    the queue as Redis died) is sent within a couple of minutes; one merely waiting behind a long queue is
+    published again a handful of times at most (each extra copy does nothing: the email is sent once)."""
+    assert [outbox.redeliver_after(n) for n in (1, 2, 3, 7, 11)] == [
+        timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4), timedelta(hours=1), timedelta(hours=1)]
+    now = timezone.now()
+    rows = {}
+    for key, attempts, minutes_ago in (("a", 1, 1.5), ("b", 1, 0.5), ("c", 3, 3), ("d", 3, 5)):
+        email = EmailMessage.objects.create(to="x@example.org", subject="s", body_text="b", key=key)
+        EmailMessage.objects.filter(pk=email.pk).update(created_at=now - timedelta(hours=1))
+        rows[key] = OutboxMessage.objects.create(
+            task="partnership.deliver_email", kwargs={"email_id": email.pk}, dedup_key=f"email:{key}",
+            status=OutboxMessage.Status.PUBLISHED, attempts=attempts,
+            published_at=now - timedelta(minutes=minutes_ago))
+    assert outbox.republish_undelivered_emails(now=now) == 2
+    pending = set(OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).values_list("dedup_key", flat=True))
+    assert pending == {"email:a", "email:d"}

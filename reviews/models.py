@@ -353,6 +353,16 @@ class RapidReview(TimeStampedModel, VersionedModel, Tagged, ReviewActionSource):
     def awaits_panel_response(self) -> bool:
         return self.status == self.Status.SENT
 
+    @property
+    def awaits_sign_off(self) -> bool:
+        return self.status == self.Status.DECIDED
+
+    @property
+    def decided_to_commission_lcspr(self) -> bool:
+        """Signed off (and perhaps sent) with the decision to commission a local review."""
+        return self.outcome == self.Outcome.LCSPR and self.status in (
+            self.Status.SIGNED_OFF, self.Status.SENT, self.Status.RESPONDED)
+
     def sign_offs(self) -> list[dict]:
         return [{"key": key, "label": label, "by": getattr(self, f"{key}_signed_by"),
                  "at": getattr(self, f"{key}_signed_at")} for key, label in self.PARTNERS]

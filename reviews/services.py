@@ -310,7 +310,7 @@ def rapid_review_sign_off(*, by, review: RapidReview, partner: str, expected_ver
     _require(by)
     if partner not in dict(RapidReview.PARTNERS):
         raise ServiceError("Choose the partner signing off.", field="partner")
-    if review.status != RR.DECIDED:
+    if not review.awaits_sign_off:
         raise ServiceError("Only a decided review awaiting sign-off can be signed off.")
     if getattr(review, f"{partner}_signed_at"):
         raise ServiceError(f"The {dict(RapidReview.PARTNERS)[partner].lower()} has already signed off.")
@@ -395,7 +395,7 @@ def latest_notice_date(publication_on: datetime.date) -> datetime.date:
 @transaction.atomic
 def lcspr_commission(*, by, review: RapidReview) -> LCSPR:
     _require(by)
-    if review.outcome != RapidReview.Outcome.LCSPR or review.status not in (RR.SENT, RR.RESPONDED, RR.SIGNED_OFF):
+    if not review.decided_to_commission_lcspr:
         raise ServiceError("An LCSPR is commissioned from a signed-off rapid review decision to commission one.")
     if LCSPR.objects.filter(rapid_review=review).exists():
         raise ServiceError("This rapid review has already commissioned an LCSPR.")

@@ -51,9 +51,7 @@ def rapid_review_detail(request, pk):
         "days_left": working_days_left(review.due_on) if review.is_open else None,
         "log_url": case_log_url(request, review),
         "lcspr": getattr(review, "lcspr", None),
-        "can_commission": review.outcome == RapidReview.Outcome.LCSPR and review.status in (
-            RapidReview.Status.SIGNED_OFF, RapidReview.Status.SENT, RapidReview.Status.RESPONDED)
-        and not hasattr(review, "lcspr"),
+        "can_commission": review.decided_to_commission_lcspr and not hasattr(review, "lcspr"),
     })
 
 

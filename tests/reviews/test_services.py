@@ -218,6 +218,19 @@ def test_lcspr_only_from_a_decision_to_commission_one(rapid_review, reviews_memb
         services.lcspr_commission(by=reviews_member, review=review)
 
 
+def test_lcspr_and_sign_off_only_at_their_stage(rapid_review, reviews_member):
+    with pytest.raises(ServiceError, match="awaiting sign-off"):  # gathering: nothing decided to sign off
+        services.rapid_review_sign_off(by=reviews_member, review=rapid_review, partner="la",
+                                       expected_version=rapid_review.version)
+    review = decide(rapid_review, reviews_member)  # decided to commission one, not yet signed off
+    assert review.awaits_sign_off and not review.decided_to_commission_lcspr
+    with pytest.raises(ServiceError, match="signed-off"):
+        services.lcspr_commission(by=reviews_member, review=review)
+    review = sign_all(review, reviews_member)
+    assert not review.awaits_sign_off and review.decided_to_commission_lcspr
+    assert services.lcspr_commission(by=reviews_member, review=review).rapid_review == review
+
+
 def test_lcspr_stages_in_order_with_their_details(lcspr, reviews_member):
     assert lcspr.target_publication_on == lcspr.decided_on.replace(month=lcspr.decided_on.month + 6)
 

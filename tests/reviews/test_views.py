@@ -210,6 +210,7 @@ def test_each_stage_form_of_a_rapid_review_opens_only_at_its_stage(rapid_review,
         return r.status_code == 200
 
     assert [opens(n) for n in url] == [True, True, False, False]
+    assert "Commission the LCSPR" not in client.get(rapid_review.get_absolute_url()).content.decode()
     r = client.get(url["send"], follow=True)
     assert r.redirect_chain == [(rapid_review.get_absolute_url(), 302)]
     assert services.SEND_CLOSED in r.content.decode()
@@ -218,6 +219,7 @@ def test_each_stage_form_of_a_rapid_review_opens_only_at_its_stage(rapid_review,
     assert [opens(n) for n in url] == [False, False, True, False]
     html = client.get(url["edit"], follow=True).content.decode()
     assert services.CONTENT_CLOSED in html and "Edit the content" not in html and "Record as sent" in html
+    assert "Commission the LCSPR" in html and "Record sign-off" not in html
 
     r = client.post(url["edit"], {"version": review.version, "learning": "Typed after the sign-off"})
     assert r.status_code == 200

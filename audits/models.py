@@ -249,6 +249,7 @@ class ConsensusGrade(models.Model):
     domain = models.ForeignKey(ToolDomain, on_delete=models.PROTECT, related_name="+")
     grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(blank=True)
+    history = HistoricalRecords()  # a past period's board pack reads the grades as they stood then
 
     class Meta:
         ordering = ["domain__order"]

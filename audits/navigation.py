@@ -1,13 +1,15 @@
-"""This app's item in the service navigation (called by merton_qa.navigation; no queries)."""
+"""This app's item in the service navigation (offered through the app's contribution; no queries)."""
 from django.urls import reverse
+
+from partnership.contract import NavItem
 
 from . import access
 
 
-def item(user) -> tuple[str, str, str] | None:
-    """(label, url, section) for this user, or None when the app has nothing for them."""
+def item(user) -> NavItem | None:
+    """The menu item for this user, or None when the app has nothing for them."""
     if access.is_oversight(user) or access.is_reader(user):
-        return ("Case audits", reverse("audits:programme-list"), "/audits/")
+        return NavItem("Case audits", reverse("audits:programme-list"), "/audits/")
     if access.is_auditor(user):
-        return ("Case audits", reverse("audits:my-audits"), "/audits/")
+        return NavItem("Case audits", reverse("audits:my-audits"), "/audits/")
     return None

@@ -1,14 +1,27 @@
 """The audit report (page and PDF) and the audits section of the quarterly board report."""
-import datetime
-
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from partnership import charts
+from partnership.contract import (
+    ACCOUNTABILITY,
+    DUTIES,
+    HOW_MUCH,
+    HOW_WELL,
+    QUALITY,
+    WHAT_NEXT,
+    Evidence,
+    Fact,
+    plural,
+    section_context,
+    share_status,
+)
 from partnership.models import Action
 from partnership.pdf import render_pdf
+from partnership.periods import ReportPeriod
 from partnership.services.exports import register_export
+from partnership.snapshots import attach, state_at
 
-from .models import Audit, ConsensusGrade, Finding, ImmediateConcern
+from .models import Audit, AuditCase, ConsensusGrade, Finding, Grade, ImmediateConcern, ToolDomain
 from .services.concerns import acknowledged_in_time, closures_for
 
 
@@ -83,30 +96,71 @@ def report_context(audit: Audit) -> dict:
     }
 
 
-def board_section(*, start: datetime.date, end: datetime.date) -> dict:
-    """Context for templates/audits/pdf/board_section.html: audits met or agreed in the period."""
+def board_section(period: ReportPeriod) -> dict:
+    """Context for templates/audits/pdf/board_section.html: audits that met or agreed their report in the period,
+    their consensus grades, the actions from audits and the immediate concerns, as they stood at the period's
+    moment (from history). Constant queries."""
+    start, end, at = period.start, period.end, period.as_at
     audits = list(
-        Audit.objects.filter(Q(meeting_date__range=(start, end)) | Q(report_agreed_on__range=(start, end)))
-        .select_related("tool").order_by("meeting_date", "pk")
-    )
-    consensus = list(ConsensusGrade.objects.filter(case__audit__in=audits, domain__is_overall=True)
-                     .select_related("grade", "domain", "case"))
+        state_at(Audit, at).filter(Q(meeting_date__range=(start, end)) | Q(report_agreed_on__range=(start, end)))
+        .order_by("meeting_date", "id"))
+    consensus = attach(attach(
+        state_at(ConsensusGrade, at).filter(case__audit_id__in=[a.pk for a in audits], domain__is_overall=True),
+        "grade", Grade), "domain", ToolDomain)
+    case_counts = dict(AuditCase.objects.filter(audit_id__in=[a.pk for a in audits], created_at__lte=at)
+                       .values_list("audit_id").annotate(n=Count("pk")))
+    audit_of_case = dict(AuditCase.objects.filter(pk__in={c.case_id for c in consensus}).values_list("pk", "audit_id"))
     rows = []
     for audit in audits:
-        mine = [c for c in consensus if c.case.audit_id == audit.pk]
-        audit.case_count = len({c.case_id for c in mine}) or audit.cases.count()
+        mine = [c for c in consensus if audit_of_case.get(c.case_id) == audit.pk]
+        audit.case_count = case_counts.get(audit.pk, 0)
         rows.append({"audit": audit, "rollup": rollup(audit, mine)})
-    open_actions = Action.objects.open().filter(source_kind=Audit.action_source_kind).count()
-    overdue_actions = Action.objects.overdue(end).filter(source_kind=Audit.action_source_kind).count()
-    concerns = list(ImmediateConcern.objects.filter(raised_at__date__range=(start, end)))
+    open_q = Q(status__in=Action.OPEN_STATUSES)
+    actions = state_at(Action, at).filter(source_kind=Audit.action_source_kind).aggregate(
+        open=Count("id", filter=open_q), overdue=Count("id", filter=open_q & Q(due_date__lt=period.as_at_date)))
+    concerns = list(state_at(ImmediateConcern, at).filter(raised_at__range=(period.start_moment, at)))
     closures = closures_for(concerns)
     in_time = sum(1 for c in concerns if acknowledged_in_time(c, closures=closures))
-    return {
-        "start": start, "end": end, "rows": rows, "open_actions": open_actions, "overdue_actions": overdue_actions,
+    context = {
+        "start": start, "end": end, "rows": rows, "open_actions": actions["open"],
+        "overdue_actions": actions["overdue"],
         "concerns_raised": len(concerns), "concerns_acknowledged": sum(1 for c in concerns if c.acknowledged),
         "concerns_in_time": in_time,
-        "has_data": bool(rows or concerns or open_actions),
+        "has_data": bool(rows or concerns or actions["open"]),
     }
+    return section_context(context, **_board_summary(context))
+
+
+def _board_summary(context: dict) -> dict:
+    """What the audits add to the pack's opening pages, in the numbers the section shows."""
+    rows, facts, evidence, headlines = context["rows"], [], [], []
+    graded = sum(r["rollup"]["graded"] for r in rows)
+    good = sum(r["rollup"]["good"] for r in rows)
+    if rows:
+        facts.append(Fact(HOW_MUCH, f"{plural(len(rows), 'multi-agency audit')} met or agreed a report, "
+                                    f"{plural(sum(r['audit'].case_count for r in rows), 'case')} audited."))
+    if graded:
+        facts.append(Fact(HOW_WELL, f"Audits: {good} of {plural(graded, 'case')} graded good or better overall."))
+        evidence.append(Evidence(QUALITY, share_status(good, graded, assured_from=0.8, partly_from=0.5),
+                                 f"Multi-agency audits: {good} of {plural(graded, 'case')} good or better."))
+    if context["concerns_raised"]:
+        raised, in_time = context["concerns_raised"], context["concerns_in_time"]
+        facts.append(Fact(HOW_WELL, f"Audits: {in_time} of {plural(raised, 'immediate concern')} acknowledged within "
+                                    f"one working day."))
+        evidence.append(Evidence(DUTIES, share_status(in_time, raised, assured_from=1.0),
+                                 f"Immediate concerns from audits: {in_time} of {raised} acknowledged in time."))
+        if in_time < raised:
+            headlines.append(f"{raised - in_time} of {plural(raised, 'immediate concern')} raised in audits "
+                             f"{'was' if raised - in_time == 1 else 'were'} not acknowledged within one working day.")
+    if context["open_actions"]:
+        facts.append(Fact(WHAT_NEXT, f"Audits: {plural(context['open_actions'], 'action')} open, "
+                                     f"{context['overdue_actions']} overdue."))
+        evidence.append(Evidence(ACCOUNTABILITY,
+                                 share_status(context["open_actions"] - context["overdue_actions"],
+                                              context["open_actions"]),
+                                 f"Actions from audits: {context['overdue_actions']} of {context['open_actions']} "
+                                 f"open actions overdue."))
+    return {"facts": facts, "evidence": evidence, "headlines": headlines}
 
 
 EXPORT_KIND = "audits-report"

@@ -3,18 +3,21 @@ tagged with it, across every app, so gaps ("no assurance") show at a glance.
 
 Apps are not imported: any installed model that mixes in the kernel's `Tagged` contributes, found through
 `django.apps.apps.get_models()`. Two queries per contributing model (one per tag through-table), plus
-the taxonomy itself, whatever the number of records.
+the taxonomy itself, whatever the number of records. At a past moment (a board pack), the tags are replayed
+from their history (`partnership.tags`) in one query instead.
 """
-from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 
-from partnership.models import Criterion, JourneyStage, Tagged
+from partnership.contract import PARTLY, RIGHT_PRIORITIES, Evidence, plural, section_context
+from partnership.models import Criterion, JourneyStage, TagChange
+from partnership.periods import ReportPeriod
+from partnership.tags import tagged_models as _tagged_models
+from partnership.tags import tags_at
 
 
 def tagged_models() -> list:
-    found = [m for m in apps.get_models() if issubclass(m, Tagged) and not m._meta.abstract
-             and not m._meta.proxy and not m.__name__.startswith("Historical")]
-    return sorted(found, key=lambda m: (m._meta.app_config.verbose_name, m._meta.verbose_name_plural))
+    return sorted(_tagged_models(), key=lambda m: (m._meta.app_config.verbose_name, m._meta.verbose_name_plural))
 
 
 def _counts(model, field_name: str) -> dict[int, int]:
@@ -29,12 +32,25 @@ def _counts(model, field_name: str) -> dict[int, int]:
     return {row[target]: row["n"] for row in rows}
 
 
-def coverage() -> dict:
+def _counts_at(models, at) -> tuple[list[dict], list[dict]]:
+    """Per model, {tag id: records tagged} for stages and for criteria, as the tags stood at `at`. Two queries."""
+    tags = tags_at(at)
+    types = ContentType.objects.get_for_models(*models)
+    stage, criterion = TagChange.Kind.STAGE, TagChange.Kind.CRITERION
+    return ([{t: len(ids) for t, ids in tags.get((types[m].pk, stage), {}).items()} for m in models],
+            [{t: len(ids) for t, ids in tags.get((types[m].pk, criterion), {}).items()} for m in models])
+
+
+def coverage(at=None) -> dict:
+    """The map now, or as the tags stood at the moment `at`."""
     models = tagged_models()
     columns = [{"app": str(m._meta.app_config.verbose_name), "label": str(m._meta.verbose_name_plural).capitalize(),
                 "key": m._meta.label_lower} for m in models]
-    stage_counts = [_counts(m, "journey_stages") for m in models]
-    criterion_counts = [_counts(m, "inspection_criteria") for m in models]
+    if at is None:
+        stage_counts = [_counts(m, "journey_stages") for m in models]
+        criterion_counts = [_counts(m, "inspection_criteria") for m in models]
+    else:
+        stage_counts, criterion_counts = _counts_at(models, at)
 
     def row(obj, counts):
         cells = [c.get(obj.pk, 0) for c in counts]
@@ -49,15 +65,17 @@ def coverage() -> dict:
             "frameworks": groups}
 
 
-def board_section(*, start, end) -> dict:
-    """The coverage map in the quarterly board report: assurance by journey stage and inspection criterion.
-
-    The map is of the records as they are when the report is made (tags are not kept by period)."""
-    context = {"c": coverage()}
+def board_section(period: ReportPeriod) -> dict:
+    """The coverage map in the board pack: assurance by journey stage and inspection criterion, from the tags as
+    they stood at the period's moment (their history)."""
+    context = {"c": coverage(at=period.as_at), "period": period}
     c = context["c"]
     context["has_data"] = bool(c["columns"]) and any(row["total"] for row in c["stages"])
     gaps = [row["item"].name for row in c["stages"] if row["gap"]]
-    context["headlines"] = [
-        f"No assurance activity is tagged to {len(gaps)} stage{'s' if len(gaps) != 1 else ''} of the child's "
-        f"journey: {', '.join(gaps)}."] if gaps and context["has_data"] else []
-    return context
+    headlines, evidence = [], []
+    if gaps and context["has_data"]:
+        line = (f"No assurance activity is tagged to {plural(len(gaps), 'stage')} of the child's journey: "
+                f"{', '.join(gaps)}.")
+        headlines.append(line)
+        evidence.append(Evidence(RIGHT_PRIORITIES, PARTLY, line))
+    return section_context(context, headlines=headlines, evidence=evidence)

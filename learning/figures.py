@@ -9,10 +9,11 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from partnership.models import Agency, Sector
+from partnership.snapshots import state_at
 
 from .models import Booking, BriefingUse, ConfidenceRating, FollowUp, LearningOutcome, Session, SessionTrainer
 
@@ -28,9 +29,15 @@ def _pct(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
-def uplift(bookings) -> dict:
-    """Uplift per outcome and overall for these bookings (a queryset). Two queries."""
-    rows = ConfidenceRating.objects.filter(booking__in=bookings).values_list("booking_id", "outcome_id", "stage",
+def uplift(bookings, *, at: datetime.datetime | None = None) -> dict:
+    """Uplift per outcome and overall for these bookings (a queryset). Two queries.
+
+    At a moment: the ratings given by then (after the course, with the evaluation submitted by then)."""
+    ratings = ConfidenceRating.objects.filter(booking__in=bookings)
+    if at is not None:
+        ratings = ratings.filter(Q(stage=ConfidenceRating.Stage.PRE) | Q(booking__evaluation__submitted_at__lte=at),
+                                 booking__session__starts_at__lte=at)
+    rows = ratings.values_list("booking_id", "outcome_id", "stage",
                                                                            "score")
     pairs: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
     for booking_id, outcome_id, stage, score in rows:
@@ -64,22 +71,46 @@ def _round(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def response_rates(bookings) -> dict:
-    """Of confirmed delegates: answered before; of attended: answered after; of those due: followed up."""
+def response_rates(bookings, *, at: datetime.datetime | None = None) -> dict:
+    """Of confirmed delegates: answered before; of attended: answered after; of those due: followed up.
+
+    `bookings` come from `bookings_at` (their status and attendance as they stood at `at`)."""
+    bookings = bookings_at(bookings, at)
+    evaluated = Q(evaluation__isnull=False) if at is None else Q(evaluation__submitted_at__lte=at)
+    followed = Q(follow_up__isnull=False) if at is None else Q(follow_up__submitted_at__lte=at)
+    confirmed, attended = Q(status_at=Booking.Status.CONFIRMED), Q(attendance_at=Booking.Attendance.ATTENDED)
     agg = bookings.aggregate(
-        confirmed=Count("pk", filter=Q(status=Booking.Status.CONFIRMED), distinct=True),
-        pre=Count("pk", filter=Q(status=Booking.Status.CONFIRMED, ratings__stage="pre"), distinct=True),
-        attended=Count("pk", filter=Q(attendance=Booking.Attendance.ATTENDED), distinct=True),
-        post=Count("pk", filter=Q(attendance=Booking.Attendance.ATTENDED, evaluation__isnull=False), distinct=True),
+        confirmed=Count("pk", filter=confirmed, distinct=True),
+        pre=Count("pk", filter=confirmed & Q(ratings__stage="pre"), distinct=True),
+        attended=Count("pk", filter=attended, distinct=True),
+        post=Count("pk", filter=attended & evaluated, distinct=True),
         invited=Count("pk", filter=Q(reminders__stage="follow-up"), distinct=True),
-        followed=Count("pk", filter=Q(follow_up__isnull=False), distinct=True),
+        followed=Count("pk", filter=followed, distinct=True),
     )
     return {**agg, "pre_pct": _pct(agg["pre"], agg["confirmed"]), "post_pct": _pct(agg["post"], agg["attended"]),
             "follow_pct": _pct(agg["followed"], max(agg["invited"], agg["followed"]))}
 
 
-def practice_change(bookings, recent: int = 5) -> dict:
+def bookings_at(bookings, at: datetime.datetime | None):
+    """The bookings that existed at `at`, each annotated with `status_at` and `attendance_at` as they stood then
+    (from the booking's history; now when `at` is None). One subquery, so every figure stays one query."""
+    if getattr(bookings, "_bookings_at", False):
+        return bookings
+    if at is None:
+        result = bookings.annotate(status_at=F("status"), attendance_at=F("attendance"))
+    else:
+        then = Booking.history.filter(id=OuterRef("pk"), history_date__lte=at).order_by("-history_date",
+                                                                                           "-history_id")
+        result = bookings.filter(Exists(then)).annotate(status_at=Subquery(then.values("status")[:1]),
+                                                         attendance_at=Subquery(then.values("attendance")[:1]))
+    result._bookings_at = True
+    return result
+
+
+def practice_change(bookings, recent: int = 5, *, at: datetime.datetime | None = None) -> dict:
     qs = FollowUp.objects.filter(booking__in=bookings)
+    if at is not None:
+        qs = qs.filter(submitted_at__lte=at)
     agg = qs.aggregate(total=Count("pk"), changed=Count("pk", filter=Q(practice_changed=True)),
                        with_manager=Count("pk", filter=Q(manager_involved=True)))
     examples = list(qs.filter(practice_changed=True).select_related("booking__session__course", "booking__agency")
@@ -107,12 +138,13 @@ def no_show_charges(*, start: datetime.date, end: datetime.date, agency_id: int 
     return sorted(by_agency.values(), key=lambda e: e["agency"])
 
 
-def by_agency_and_sector(bookings) -> tuple[list[dict], list[dict]]:
-    rows = (bookings.exclude(status=Booking.Status.WAITING).values("agency_id", "agency__name", "agency__sector")
-            .annotate(booked=Count("pk", filter=Q(status=Booking.Status.CONFIRMED) | ~Q(attendance="")),
-                      attended=Count("pk", filter=Q(attendance=Booking.Attendance.ATTENDED)),
-                      no_show=Count("pk", filter=Q(attendance=Booking.Attendance.NO_SHOW)),
-                      late=Count("pk", filter=Q(attendance=Booking.Attendance.LATE_CANCELLATION))))
+def by_agency_and_sector(bookings, *, at: datetime.datetime | None = None) -> tuple[list[dict], list[dict]]:
+    bookings = bookings_at(bookings, at)
+    rows = (bookings.exclude(status_at=Booking.Status.WAITING).values("agency_id", "agency__name", "agency__sector")
+            .annotate(booked=Count("pk", filter=Q(status_at=Booking.Status.CONFIRMED) | ~Q(attendance_at="")),
+                      attended=Count("pk", filter=Q(attendance_at=Booking.Attendance.ATTENDED)),
+                      no_show=Count("pk", filter=Q(attendance_at=Booking.Attendance.NO_SHOW)),
+                      late=Count("pk", filter=Q(attendance_at=Booking.Attendance.LATE_CANCELLATION))))
     agencies, sectors = [], {}
     labels = dict(Sector.choices)
     for row in rows:
@@ -131,27 +163,30 @@ def by_agency_and_sector(bookings) -> tuple[list[dict], list[dict]]:
     return agencies, sorted(sectors.values(), key=lambda r: r["sector"])
 
 
-def period_figures(*, start: datetime.date, end: datetime.date) -> dict:
-    """Every L&D figure for sessions that started in [start, end]."""
+def period_figures(*, start: datetime.date, end: datetime.date, at: datetime.datetime | None = None) -> dict:
+    """Every L&D figure for sessions that started in [start, end]: now, or as the records stood at `at`."""
     lo, hi = _bounds(start, end)
-    sessions = Session.objects.filter(starts_at__gte=lo, starts_at__lt=hi, status=Session.Status.SCHEDULED)
-    bookings = Booking.objects.filter(session__in=sessions)
+    scheduled = state_at(Session, at).filter(starts_at__gte=lo, starts_at__lt=hi, status=Session.Status.SCHEDULED)
+    places = scheduled.aggregate(n=Count("id"), offered=Sum("capacity"))
+    sessions = Session.objects.filter(pk__in=scheduled.values("id"))
+    bookings = bookings_at(Booking.objects.filter(session__in=sessions), at)
     # Delivered: someone was marked as attending (read from the records, not from today's date).
-    delivered = sessions.filter(bookings__attendance=Booking.Attendance.ATTENDED).distinct()
-    places = sessions.aggregate(n=Count("pk"), offered=Sum("capacity"))
-    filled = bookings.filter(Q(status=Booking.Status.CONFIRMED) | Q(attendance__in=["attended", "no_show"])).count()
-    waiting = bookings.filter(status=Booking.Status.WAITING).count()
-    agencies, sectors = by_agency_and_sector(bookings)
+    delivered = bookings.filter(attendance_at=Booking.Attendance.ATTENDED).values("session_id").distinct().count()
+    filled = bookings.filter(Q(status_at=Booking.Status.CONFIRMED)
+                             | Q(attendance_at__in=["attended", "no_show"])).count()
+    waiting = bookings.filter(status_at=Booking.Status.WAITING).count()
+    agencies, sectors = by_agency_and_sector(bookings, at=at)
     trainers = (SessionTrainer.objects.filter(session__in=sessions, agency__isnull=False)
                 .values("agency__name").annotate(days=Sum("days")).order_by("-days", "agency__name"))
-    uses = BriefingUse.objects.filter(used_on__gte=start, used_on__lte=end).aggregate(
-        uses=Count("pk"), attendees=Sum("attendees"), agencies=Count("agency", distinct=True))
+    uses = state_at(BriefingUse, at).filter(used_on__gte=start, used_on__lte=end).aggregate(
+        uses=Count("id"), attendees=Sum("attendees"), agencies=Count("agency", distinct=True))
     return {
         "start": start, "end": end,
-        "sessions": places["n"], "delivered": delivered.count(), "places_offered": places["offered"] or 0,
+        "sessions": places["n"], "delivered": delivered, "places_offered": places["offered"] or 0,
         "places_filled": filled, "fill_pct": _pct(filled, places["offered"] or 0), "waiting": waiting,
-        "agencies": agencies, "sectors": sectors, "rates": response_rates(bookings), "uplift": uplift(bookings),
-        "practice": practice_change(bookings), "trainer_days": list(trainers),
+        "agencies": agencies, "sectors": sectors, "rates": response_rates(bookings, at=at),
+        "uplift": uplift(bookings, at=at), "practice": practice_change(bookings, at=at),
+        "trainer_days": list(trainers),
         "briefing_uses": uses["uses"], "briefing_attendees": uses["attendees"] or 0,
         "briefing_agencies": uses["agencies"],
         "has_data": bool(places["n"] or uses["uses"]),

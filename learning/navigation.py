@@ -1,9 +1,11 @@
-"""This app's item in the service navigation (called by merton_qa.navigation; no queries)."""
+"""This app's item in the service navigation (offered through the app's contribution; no queries)."""
 from django.urls import reverse
 
+from partnership.contract import NavItem
 
-def item(user) -> tuple[str, str, str] | None:
-    """(label, url, section) for this user, or None when the app has nothing for them."""
+
+def item(user) -> NavItem | None:
+    """The menu item for this user, or None when the app has nothing for them."""
     if not user.is_authenticated:
         return None
-    return ("Learning", reverse("learning:courses"), "/learning/")
+    return NavItem("Learning", reverse("learning:courses"), "/learning/")

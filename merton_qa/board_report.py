@@ -1,64 +1,39 @@
-"""The quarterly QA report to the partnership board, composed from each app's board-report section.
+"""The board pack: the quarterly QA report to the partnership board, composed from every app's board sections.
 
-Each app answers for its own pages with `board_section(start=, end=)` -> the context of its
-`<app>/pdf/board_section.html` fragment, including `has_data` and, optionally, `headlines` (the
-exceptions the executive summary lifts to the front). This module only orders them, adds the cover,
-contents and summary, and renders the PDF. It is the one place that knows every app's section.
+Each app offers its sections through its contribution (`partnership.contract`); the composition root lists them
+(`merton_qa.composition`). Every section is built for one `ReportPeriod` and reads state as it stood at the
+period's one moment (`period.as_at`), so the whole pack agrees with itself and a past quarter made again shows
+the same figures. This module only puts the sections in order and writes the opening pages from what the
+sections say: "The quarter on one page" (the four OBA questions, from the sections' facts) and the five
+assurances (from their evidence), then the chair's narrative and what the board is asked to note or decide.
 
-Made in the background as the "board-report" export with parameters {"period": "2026-Q2"}, and from
-the command line by `manage.py board_report --period 2026-Q2 --output report.pdf`.
+A draft pack is made in the background as the "board-report" export with parameters {"period": "2026-Q2"} (and
+"pack_id" for a draft with its narrative); a published pack is stored with its PDF and hash and never made again
+(`partnership.services.board_packs`). From the command line: `manage.py board_report --period 2026-Q2 --output
+report.pdf`.
 """
-import importlib
-import importlib.util
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from partnership.contract import ASSURANCES, OBA_QUESTIONS, STATUS_WORDS, BoardSection, overall_status
+from partnership.models import BoardPack
 from partnership.pdf import render_pdf
+from partnership.periods import Quarter, ReportPeriod
+from partnership.services import board_packs
 from partnership.services.exports import register_export
 
-from .quarters import Quarter
+from . import composition
 
 EXPORT_KIND = "board-report"
 
 
-@dataclass(frozen=True)
-class SectionSource:
-    key: str
-    title: str
-    module: str
-    template: str
-    function: str = "board_section"
-    question: str = ""  # what the board learns from it, shown in the contents
-
-
-# The order of the board report, as the partnership's reporting structure lists it.
-SOURCES = (
-    SectionSource("performance", "Performance scorecard and exceptions", "performance.reports",
-                  "performance/pdf/board_section.html", question="How are children doing, by the four OBA questions?"),
-    SectionSource("section11", "Section 11 self-assessment", "section11.analysis_reports",
-                  "section11/pdf/board_section.html", question="Are agencies meeting their safeguarding duties?"),
-    SectionSource("audits", "Multi-agency case audits", "audits.reports", "audits/pdf/board_section.html",
-                  question="What does practice look like on real cases?"),
-    SectionSource("reviews", "Serious incidents and practice reviews", "reviews.reports",
-                  "reviews/pdf/board_section.html",
-                  question="Are statutory reviews on time, and is learning acted on?"),
-    SectionSource("learning", "Learning and development", "learning.reports", "learning/pdf/board_section.html",
-                  question="Is training reaching practitioners and changing practice?"),
-    SectionSource("actions", "Action tracker", "partnership.reports", "partnership/pdf/board_section.html",
-                  question="Are partners doing what they agreed?"),
-    SectionSource("coverage", "Coverage of assurance", "learning.coverage", "learning/pdf/coverage_section.html",
-                  question="Where along the child's journey do we have assurance, and where none?"),
-)
-
-
 @dataclass
 class Section:
-    source: SectionSource
+    source: BoardSection
     context: dict = field(default_factory=dict)
-    available: bool = True  # False: the part of the service that would fill it is not in use
-    html: str = ""          # the app's fragment, rendered with its own context
+    html: str = ""  # the app's fragment, rendered with its own context
 
     @property
     def key(self) -> str:
@@ -69,65 +44,113 @@ class Section:
         return self.source.title
 
     @property
-    def template(self) -> str:
-        return self.source.template
-
-    @property
     def has_data(self) -> bool:
-        return self.available and bool(self.context.get("has_data"))
+        return bool(self.context.get("has_data"))
+
+    def _part(self, name: str) -> list:
+        return list(self.context.get(name) or []) if self.has_data else []
 
     @property
     def headlines(self) -> list[str]:
-        return list(self.context.get("headlines") or []) if self.has_data else []
+        return self._part("headlines")
+
+    @property
+    def facts(self) -> list:
+        return self._part("facts")
+
+    @property
+    def evidence(self) -> list:
+        return self._part("evidence")
 
 
-def module_installed(name: str) -> bool:
-    """True when `name` can be imported (False also when its parent package is missing)."""
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def _builder(source: SectionSource):
-    if not module_installed(source.module):
-        return None
-    return getattr(importlib.import_module(source.module), source.function, None)
-
-
-def build_section(source: SectionSource, quarter: Quarter) -> Section:
-    builder = _builder(source)
-    if builder is None:
-        return Section(source, available=False)
-    section = Section(source, context=builder(start=quarter.start, end=quarter.end))
+def build_section(source: BoardSection, period: ReportPeriod) -> Section:
+    section = Section(source, context=source.build(period))
     # A rendered template is already a SafeString (its variables were autoescaped): no mark_safe needed.
-    section.html = render_to_string(source.template, {**section.context, "has_data": section.has_data})
+    section.html = render_to_string(source.template, {**section.context, "has_data": section.has_data,
+                                                      "period": period})
     return section
 
 
-def report_context(quarter: Quarter, *, sources=SOURCES) -> dict:
-    now = timezone.localtime()
-    sections = [build_section(source, quarter) for source in sources]
+def one_page(sections: list[Section]) -> list[dict]:
+    """The four OBA questions, each answered by every section's facts for it (in the sections' order)."""
+    return [{"key": key, "question": question,
+             "facts": [(s, fact.text) for s in sections for fact in s.facts if fact.question == key]}
+            for key, question in OBA_QUESTIONS]
+
+
+def assurances(sections: list[Section]) -> list[dict]:
+    """The five assurances, each with its evidence from every section and a status in words."""
+    result = []
+    for key, title in ASSURANCES:
+        evidence = [(s, e) for s in sections for e in s.evidence if e.assurance == key]
+        status = overall_status(e.status for _, e in evidence)
+        result.append({"key": key, "title": title, "status": status, "status_words": STATUS_WORDS[status],
+                       "evidence": [{"section": s, "text": e.text, "status": e.status,
+                                     "status_words": STATUS_WORDS[e.status]} for s, e in evidence]})
+    return result
+
+
+def report_context(period: ReportPeriod | Quarter, *, sources=None, pack: BoardPack | None = None) -> dict:
+    if isinstance(period, Quarter):
+        period = ReportPeriod.for_quarter(period)
+    sources = composition.board_sections() if sources is None else sources
+    sections = [build_section(source, period) for source in sources]
     return {
-        "quarter": quarter,
+        "period": period,
+        "quarter": period.quarter(),
         "sections": sections,
+        "one_page": one_page(sections),
+        "assurances": assurances(sections),
         "headlines": [(s, line) for s in sections for line in s.headlines],
-        "generated_at": now,
-        "as_at": min(quarter.end, now.date()),
-        "in_progress": quarter.end >= now.date(),
-        "title": f"Quality assurance report to the partnership board, {quarter.label}",
+        "pack": pack,
+        "narrative": pack.narrative_paragraphs if pack else [],
+        "asks": pack.ask_lines if pack else [],
+        "generated_at": timezone.localtime(),
+        "as_at": period.as_at,
+        "in_progress": period.in_progress,
+        "title": f"Quality assurance report to the partnership board, {period.label}",
     }
 
 
-def filename(quarter: Quarter) -> str:
-    return f"board-report-{quarter.label.replace(' ', '-').lower()}.pdf"
+def summary_of(context: dict) -> dict:
+    """The pack's opening page in plain data, kept with a published pack (the chair's home page shows it)."""
+    return {
+        "one_page": [{"question": q["question"], "facts": [text for _, text in q["facts"]]}
+                     for q in context["one_page"]],
+        "assurances": [{"title": a["title"], "status": a["status"], "status_words": a["status_words"]}
+                       for a in context["assurances"]],
+    }
 
 
-def render(quarter: Quarter) -> bytes:
-    return render_pdf("reports/board_report.html", report_context(quarter))
+def filename(period: ReportPeriod | Quarter, *, draft: bool = False) -> str:
+    label = period.label
+    return f"board-report-{label.replace(' ', '-').lower()}{'-draft' if draft else ''}.pdf"
+
+
+def render(period: ReportPeriod | Quarter, *, pack: BoardPack | None = None) -> bytes:
+    return render_pdf("reports/board_report.html", report_context(period, pack=pack))
+
+
+def render_with_summary(period: ReportPeriod | Quarter, *, pack: BoardPack | None = None) -> tuple[bytes, dict,
+                                                                                                   ReportPeriod]:
+    """The PDF, its opening page as data, and the period it was read for (with its moment)."""
+    context = report_context(period, pack=pack)
+    return render_pdf("reports/board_report.html", context), summary_of(context), context["period"]
 
 
 @register_export(EXPORT_KIND, title="Quarterly QA board report (PDF)")
 def board_report_pdf(parameters: dict) -> tuple[str, bytes]:
-    quarter = Quarter.parse(parameters.get("period", ""))
-    return filename(quarter), render(quarter)
+    """A draft pack (with its narrative when `pack_id` is given), or the figures alone for a quarter."""
+    pack = BoardPack.objects.filter(pk=parameters["pack_id"]).first() if parameters.get("pack_id") else None
+    quarter = Quarter.parse(parameters.get("period", "") or (pack.period_code if pack else ""))
+    return filename(quarter, draft=pack is not None), render(quarter, pack=pack)
+
+
+@register_export(board_packs.PUBLISH_KIND, title="Board pack, published (PDF)")
+def board_pack_publish_pdf(parameters: dict) -> tuple[str, bytes]:
+    """Publishing: the approved pack is made once, stored with its hash on the pack, and never made again."""
+    pack = BoardPack.objects.get(pk=parameters["pack_id"])
+    quarter = Quarter.parse(pack.period_code)
+    pdf, summary, period = render_with_summary(quarter, pack=pack)
+    board_packs.pack_store_published(pack=pack, pdf=pdf, summary=summary, as_at=period.as_at)
+    return filename(quarter), pdf

@@ -1,14 +1,11 @@
-"""The home dashboard: "what needs me now", per role. Later apps add their own panels here."""
+"""The home dashboard: "what needs me now", per role, with each app's panel (its contribution's `dashboard_panel`)."""
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from audits import dashboard as audits_dashboard
-from learning import dashboard as learning_dashboard
 from partnership import access
 from partnership.models import Action, Agency, ReportExport, Role
-from performance import dashboard as performance_dashboard
-from reviews import dashboard as reviews_dashboard
-from section11 import dashboard as section11_dashboard
+
+from .composition import APPS
 
 
 def for_user(user) -> dict:
@@ -46,11 +43,9 @@ def for_user(user) -> dict:
                                                         actions__due_date__lt=today)),
             ).filter(overdue_count__gt=0).order_by("-overdue_count", "name")[:15]
         )
-    context.update(section11_dashboard.panel(user))
-    context.update(performance_dashboard.panel(user))
-    context.update(audits_dashboard.panel(user))
-    context.update(reviews_dashboard.panel(user))
-    context.update(learning_dashboard.panel(user))
+    for app in APPS:
+        if app.dashboard_panel:
+            context.update(app.dashboard_panel(user))
     context["can_request_reports"] = access.can_request_reports(user)
     if context["can_request_reports"]:
         context["recent_exports"] = list(access.visible_exports(user).filter(

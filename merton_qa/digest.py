@@ -1,6 +1,6 @@
 """The daily digest: one email a person, gathering what is due for them from every app.
 
-Each app answers `reminders.due_items(person, today)` with DueItems (partnership.services.reminders).
+Each app's contribution answers `due_items(person, today)` with DueItems (partnership.services.reminders).
 Computed from the database each run: a missed day is caught up by the next run (the overdue items are
 still overdue), and the ReminderLog's unique (person, item, stage, date) means a second run on the same
 day sends nothing twice. Non-statutory items respect the person's `optional_reminders`; statutory
@@ -8,7 +8,6 @@ clocks are always sent.
 """
 import datetime
 import hashlib
-import importlib
 import logging
 
 from django.conf import settings
@@ -19,26 +18,17 @@ from partnership.models import EmailMessage, User
 from partnership.services.outbox import enqueue_email, enqueue_task
 from partnership.services.reminders import DueItem, reminder_record, stage_words
 
-from .board_report import module_installed
+from .composition import DIGEST_ORDER
 
 log = logging.getLogger(__name__)
 
-# (heading in the email, module with `due_items`), in the order the email lists them.
-SOURCES = (
-    ("Serious incidents and reviews", "reviews.reminders"),
-    ("Multi-agency audits", "audits.reminders"),
-    ("Section 11", "section11.reminders"),
-    ("Performance data returns", "performance.reminders"),
-    ("Actions", "partnership.reminders"),
-    ("Learning and development", "learning.reminders"),
-)
 DIGEST_KEY_PREFIX = "digest:"
 
 
 def _sources():
-    for heading, module in SOURCES:
-        if module_installed(module):
-            yield heading, importlib.import_module(module).due_items
+    for app in DIGEST_ORDER:
+        if app.due_items:
+            yield app.digest_heading, app.due_items
 
 
 def due_for(person, today: datetime.date) -> list[tuple[str, list[DueItem]]]:

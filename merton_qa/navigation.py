@@ -2,11 +2,9 @@
 from django.conf import settings
 from django.urls import reverse
 
-from audits import navigation as audits_navigation
-from learning import navigation as learning_navigation
 from partnership import access
-from reviews import navigation as reviews_navigation
-from section11 import access as section11_access
+
+from .composition import APPS
 
 
 def _before_second_factor(user, path: str) -> bool:
@@ -32,13 +30,10 @@ def items_for(user, path: str = "") -> list[tuple[str, str, str]]:
     elif user.agency_id:
         # Action pages live under /actions/ (not /actions/mine/): keep "My agency's actions" marked on them.
         items.append(("My agency's actions", reverse("partnership:my-actions"), actions))
-    section11 = _section11_item(user)
-    if section11:
-        items.append(section11)
-    items.append(("Performance", reverse("performance:scorecard"), "/performance/"))
-    for app_item in (audits_navigation.item(user), reviews_navigation.item(user), learning_navigation.item(user)):
+    for app in APPS:
+        app_item = app.navigation(user) if app.navigation else None
         if app_item:
-            items.append(app_item)
+            items.append((app_item.label, app_item.url, app_item.section))
     priorities = reverse("partnership:priority-list")
     items.append(("Priorities", priorities, priorities))
     if access.can_request_reports(user):
@@ -52,18 +47,6 @@ def items_for(user, path: str = "") -> list[tuple[str, str, str]]:
     account = reverse("partnership:account")
     items.append(("Your account", account, account))
     return items
-
-
-def _section11_item(user) -> tuple[str, str, str] | None:
-    """Section 11: the cycles for the business unit and QA, the agency's returns, the analysis for chairs."""
-    section = "/section-11/"
-    if section11_access.is_oversight(user):
-        return ("Section 11", reverse("section11:cycle-list"), section)
-    if user.agency_id and user.has_role(*section11_access.AGENCY_EDITORS):
-        return ("Section 11", reverse("section11:return-list"), section)
-    if section11_access.can_see_analysis(user):
-        return ("Section 11", reverse("section11:analysis-list"), section)
-    return None
 
 
 def navigation(request):

@@ -8,11 +8,11 @@ from django.utils import timezone
 from partnership import access
 from partnership.forms import GDSForm
 from partnership.models import ReportExport
+from partnership.periods import Quarter, recent_quarters
 from partnership.services import exports
 from partnership.views.mixins import paginate, post_only
 
 from . import board_report, digest
-from .quarters import Quarter, recent_quarters
 
 
 class BoardReportForm(GDSForm, forms.Form):

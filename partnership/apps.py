@@ -15,3 +15,8 @@ class PartnershipConfig(AppConfig):
 
         # Signing in starts the session's idle and absolute clocks (partnership.middleware enforces them).
         user_logged_in.connect(start_session_clocks, dispatch_uid="partnership-session-clocks")
+
+        # Every tag put on or taken off a record is kept, so a past period's coverage map can be made again.
+        from partnership.tags import track
+
+        track()

@@ -1,16 +1,27 @@
 """The kernel's own report: overdue actions by agency (PDF), generated in the background.
 
-`board_section` is the action tracker's part of the quarterly board report (merton_qa.board_report).
+`board_section` is the action tracker's part of the board pack (offered through `partnership.contribution`).
 """
-import datetime
-
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from partnership import charts
-from partnership.models import Action, Agency
+from partnership.contract import (
+    ACCOUNTABILITY,
+    HOW_MUCH,
+    PRIORITIES,
+    WHAT_NEXT,
+    Evidence,
+    Fact,
+    plural,
+    section_context,
+    share_status,
+)
+from partnership.models import Action, Agency, Priority
 from partnership.pdf import render_pdf
+from partnership.periods import ReportPeriod
 from partnership.services.exports import register_export
+from partnership.snapshots import attach
 
 
 def overdue_actions_context(today=None) -> dict:
@@ -52,39 +63,36 @@ def overdue_actions_pdf(parameters: dict) -> tuple[str, bytes]:
     return filename, render_pdf("pdf/actions_overdue.html", context)
 
 
-def _as_at(end: datetime.date) -> tuple[datetime.date, datetime.datetime]:
-    """The day a report for a period ending `end` reads its figures at: the end, or today if sooner."""
-    day = min(end, timezone.localdate())
-    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
-    return day, min(moment, timezone.now())
+def board_section(period: ReportPeriod) -> dict:
+    """The action tracker in the board pack: overdue at the period's moment and signed off during it, by agency
+    and by partnership priority.
 
-
-def board_section(*, start: datetime.date, end: datetime.date) -> dict:
-    """The action tracker in the board report: overdue at the period's end and closed during it, by agency.
-
-    Read from the tracker's history as it stood at the end of the period (or now, for the current
-    quarter), so a past quarter's pack shows the same figures when made again. Three queries.
+    Read from the tracker's history as it stood at the period's moment, so a past period's pack shows the same
+    figures when made again. Four queries.
     """
-    day, moment = _as_at(end)
-    actions = list(Action.history.as_of(moment))
-    agencies = Agency.objects.in_bulk({a.owner_agency_id for a in actions})
+    day, actions = period.as_at_date, list(Action.history.as_of(period.as_at))
+    attach(attach(actions, "owner_agency", Agency), "priority", Priority)
     done_statuses = {Action.Status.IMPACT_ASSURED, Action.Status.CLOSED}
-    start_moment = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
-    overdue, signed_off, by_agency = [], [], {}
+    overdue, signed_off, by_agency, by_priority = [], [], {}, {}
     for action in actions:
-        action.owner_agency = agencies.get(action.owner_agency_id)
         is_open = action.status in Action.OPEN_STATUSES
         row = by_agency.setdefault(action.owner_agency_id, {"agency": action.owner_agency, "open": 0,
                                                             "overdue": 0, "signed_off": 0})
+        theirs = by_priority.setdefault(action.priority_id, {"priority": action.priority, "open": 0, "overdue": 0,
+                                                             "done": 0})
         if is_open:
             row["open"] += 1
+            theirs["open"] += 1
             if action.due_date < day:
                 row["overdue"] += 1
+                theirs["overdue"] += 1
                 action.days_overdue = (day - action.due_date).days
                 overdue.append(action)
-        elif action.status in done_statuses and action.signed_off_at and action.signed_off_at >= start_moment:
-            row["signed_off"] += 1
-            signed_off.append(action)
+        elif action.status in done_statuses:
+            theirs["done"] += 1
+            if action.signed_off_at and action.signed_off_at >= period.start_moment:
+                row["signed_off"] += 1
+                signed_off.append(action)
     rows = sorted((r for r in by_agency.values() if r["open"] or r["signed_off"]),
                   key=lambda r: (-r["overdue"], -r["open"], r["agency"].name if r["agency"] else ""))
     open_count = sum(r["open"] for r in rows)
@@ -95,10 +103,9 @@ def board_section(*, start: datetime.date, end: datetime.date) -> dict:
         description=f"Open actions past their due date on {day:%d %B %Y}, by owning agency.",
         labels=[r["agency"].display_name for r in with_overdue], values=[r["overdue"] for r in with_overdue],
     ) if with_overdue else ""
-    headlines = []
-    if overdue:
-        headlines.append(f"{len(overdue)} of {open_count} open actions were overdue on {day:%-d %B %Y}.")
-    return {
+    priorities = sorted((p for key, p in by_priority.items() if key is not None),
+                        key=lambda p: (p["priority"].order, p["priority"].title))
+    context = {
         "has_data": bool(actions),
         "as_at": day,
         "open": open_count,
@@ -108,6 +115,32 @@ def board_section(*, start: datetime.date, end: datetime.date) -> dict:
         "signed_off": sorted(signed_off, key=lambda a: a.signed_off_at, reverse=True)[:20],
         "signed_off_count": len(signed_off),
         "by_agency": rows,
+        "by_priority": priorities,
         "chart": chart,
-        "headlines": headlines,
     }
+    return section_context(context, **_board_summary(context))
+
+
+def _board_summary(c: dict) -> dict:
+    """What the tracker adds to the pack's opening pages, in the numbers the section shows."""
+    facts, evidence, headlines = [], [], []
+    day = f"{c['as_at']:%-d %B %Y}"
+    if c["signed_off_count"]:
+        facts.append(Fact(HOW_MUCH, f"Actions: {plural(c['signed_off_count'], 'action')} signed off as done in the "
+                                    f"period."))
+    if c["open"]:
+        facts.append(Fact(WHAT_NEXT, f"Actions: {c['overdue_count']} of {plural(c['open'], 'open action')} "
+                                     f"overdue on {day}."))
+        late_agencies = sum(1 for r in c["by_agency"] if r["overdue"])
+        evidence.append(Evidence(ACCOUNTABILITY, share_status(c["open"] - c["overdue_count"], c["open"]),
+                                 f"Action tracker: {c['overdue_count']} of {plural(c['open'], 'open action')} overdue "
+                                 f"on {day}, held by {plural(late_agencies, 'agency', 'agencies')}."))
+    if c["overdue_count"]:
+        headlines.append(f"{c['overdue_count']} of {plural(c['open'], 'open action')} were overdue on {day}.")
+    for p in c["by_priority"]:
+        total = p["open"] + p["done"]
+        if total:
+            evidence.append(Evidence(PRIORITIES, share_status(total - p["overdue"], total),
+                                     f"{p['priority'].title}: {p['done']} of {plural(total, 'action')} done, "
+                                     f"{p['overdue']} overdue."))
+    return {"facts": facts, "evidence": evidence, "headlines": headlines}

@@ -7,14 +7,28 @@ as documents of their own. A board pack shows validated figures only, and every 
 
 The PDF is registered as the "performance-scorecard" export with parameters {period_id, frequency}.
 """
-import datetime
-
 from django.db.models import Exists, OuterRef
 from django.utils.text import slugify
 
+from partnership.contract import (
+    BETTER_OFF,
+    HOW_MUCH,
+    HOW_WELL,
+    PRIORITIES,
+    QUALITY,
+    RIGHT_PRIORITIES,
+    WHAT_NEXT,
+    Evidence,
+    Fact,
+    plural,
+    section_context,
+    share_status,
+)
 from partnership.models import Action
 from partnership.pdf import render_pdf
+from partnership.periods import ReportPeriod
 from partnership.services.exports import register_export
+from partnership.snapshots import state_at
 
 from . import rules
 from .models import Frequency, Period
@@ -23,43 +37,80 @@ from .scorecard import exceptions, latest_validated_period, scorecard, trend_cha
 EXPORT_KIND = "performance-scorecard"
 
 
-def scorecard_section(period: Period) -> dict:
-    """The scorecard for a period (indicators of the period's frequency), by OBA question."""
-    context = scorecard(period, values=validated_values(), actions=Action.objects.all())
+def scorecard_section(period: Period, *, at=None) -> dict:
+    """The scorecard for a period (indicators of the period's frequency), by OBA question: now, or with the
+    figures, plans and actions as they stood at the moment `at`."""
+    context = scorecard(period, values=validated_values(at), actions=state_at(Action, at))
     context["frequency_label"] = Frequency(period.kind).label
     return context
 
 
-def exceptions_section(period: Period, *, rows=None) -> dict:
+def exceptions_section(period: Period, *, rows=None, at=None) -> dict:
     """Red and worsening indicators with their story, trend chart and actions (`rows`: the unfiltered
     scorecard's, when the caller has them)."""
-    context = exceptions(period, values=validated_values(), actions=Action.objects.all(), rows=rows)
+    context = exceptions(period, values=validated_values(at), actions=state_at(Action, at), rows=rows)
     for row in context["items"]:
         row.chart, _ = trend_chart(row, width=600, height=200)
     context["frequency_label"] = Frequency(period.kind).label
     return context
 
 
-def board_section(*, start: datetime.date, end: datetime.date) -> dict:
-    """The quarterly board report's performance pages: the scorecard and the exception report.
+def board_section(report: ReportPeriod) -> dict:
+    """The board pack's performance pages: the scorecard and the exception report, from the figures validated by
+    the period's moment, as they stood then.
 
-    The quarter's own validated figures; when the quarter has none yet (figures arrive after it ends),
-    the latest quarter before it that has, and the section says which.
+    The last quarter of the period's own validated figures; when it has none yet (figures arrive after a quarter
+    ends), the latest quarter before it that has, and the section says which.
     """
-    validated = validated_values()
-    period = (Period.objects.filter(kind=Frequency.QUARTERLY, start__lte=end, end__lte=end)
-              .filter(Exists(validated.filter(period=OuterRef("pk")))).order_by("-start").first())
+    validated = validated_values(report.as_at)
+    period = (Period.objects.filter(kind=Frequency.QUARTERLY, start__lte=report.end, end__lte=report.end)
+              .filter(Exists(validated.filter(period_id=OuterRef("pk")))).order_by("-start").first())
     if period is None:
-        return {"has_data": False}
-    card = scorecard_section(period)
-    context = {"has_data": True, "period": period, "is_quarter_asked": period.start == start,
-               "scorecard": card, "exceptions": exceptions_section(period, rows=card["rows"])}
-    red = [row for row in context["exceptions"]["items"] if row.rag == rules.RED]
-    context["headlines"] = [
+        return section_context({"has_data": False})
+    card = scorecard_section(period, at=report.as_at)
+    context = {"has_data": True, "period": period, "is_quarter_asked": period.end == report.end,
+               "scorecard": card, "exceptions": exceptions_section(period, rows=card["rows"], at=report.as_at)}
+    return section_context(context, **_board_summary(period, card, context["exceptions"]["items"]))
+
+
+def _board_summary(period: Period, card: dict, exceptions: list) -> dict:
+    """What the scorecard adds to the pack's opening pages, in the numbers it shows."""
+    rows = [r for r in card["rows"] if r.rag.code != "grey"]
+    counts = {c["code"]: c["count"] for c in card["counts"]}
+    better = sum(1 for r in card["rows"] if r.direction == rules.BETTER)
+    worse = sum(1 for r in card["rows"] if r.direction == rules.WORSE)
+    red = [row for row in exceptions if row.rag == rules.RED]
+    with_plans = sum(1 for r in exceptions if r.curves or r.open_actions)
+    facts = [
+        Fact(HOW_MUCH, f"Performance: {plural(len(card['rows']), 'indicator')} reported for {period.label}."),
+        Fact(HOW_WELL, f"Performance: {counts.get('green', 0)} green, {counts.get('amber', 0)} amber and "
+                       f"{counts.get('red', 0)} red against target."),
+        Fact(BETTER_OFF, f"Performance: {plural(better, 'indicator')} better than the period before, {worse} worse."),
+    ]
+    if exceptions:
+        facts.append(Fact(WHAT_NEXT, f"Performance: {plural(len(exceptions), 'exception')} (red or worsening), "
+                                     f"{with_plans} with a turn-the-curve plan or open action."))
+    evidence = [Evidence(QUALITY, share_status(counts.get("green", 0), len(rows), assured_from=0.8, partly_from=0.5),
+                         f"Performance: {counts.get('green', 0)} of {plural(len(rows), 'rated indicator')} on "
+                         f"target in {period.label}.")] if rows else []
+    if exceptions:
+        evidence.append(Evidence(RIGHT_PRIORITIES, share_status(with_plans, len(exceptions)),
+                                 f"Performance: {with_plans} of {plural(len(exceptions), 'exception')} with a plan "
+                                 f"or an open action."))
+    by_priority: dict = {}
+    for row in rows:
+        if row.indicator.priority_id:
+            entry = by_priority.setdefault(row.indicator.priority_id, [row.indicator.priority, 0, 0])
+            entry[1] += row.rag.code == "green"
+            entry[2] += 1
+    for priority, green, total in sorted(by_priority.values(), key=lambda e: e[0].title):
+        evidence.append(Evidence(PRIORITIES, share_status(green, total, assured_from=0.8, partly_from=0.5),
+                                 f"{priority.title}: {green} of {plural(total, 'indicator')} on target."))
+    headlines = [
         f"{len(red)} indicator{'s' if len(red) != 1 else ''} rated red in {period.label}: "
         + "; ".join(row.indicator.title for row in red[:4]) + ("; and others." if len(red) > 4 else ".")
     ] if red else []
-    return context
+    return {"facts": facts, "evidence": evidence, "headlines": headlines}
 
 
 def export_period(parameters: dict) -> Period:

@@ -17,7 +17,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from partnership import charts
-from partnership.models import Action
+from partnership.models import Action, Agency, User
+from partnership.snapshots import attach, state_at
 
 from . import rules
 from .models import Comparator, DataReturn, Frequency, Indicator, Period, Polarity, Quadrant, TurnTheCurve, Value
@@ -79,9 +80,12 @@ def as_float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def validated_values() -> QuerySet[Value]:
-    """The figures a board pack uses: validated by the business unit."""
-    return Value.objects.filter(data_return__status=DataReturn.Status.VALIDATED)
+def validated_values(at=None) -> QuerySet[Value]:
+    """The figures a board pack uses: validated by the business unit (by the moment `at`, as they stood then)."""
+    if at is None:
+        return Value.objects.filter(data_return__status=DataReturn.Status.VALIDATED)
+    validated = state_at(DataReturn, at).filter(status=DataReturn.Status.VALIDATED).values("id")
+    return state_at(Value, at).filter(data_return_id__in=validated)
 
 
 # --- Periods -------------------------------------------------------------------------------------
@@ -292,9 +296,17 @@ def indicator_url(code: str) -> str:
 
 
 def _link_actions(model, key: str, ids: list[int], actions: QuerySet[Action]) -> dict[int, list[Action]]:
-    """{source id: [actions]} through a source model's many-to-many to Action. One query."""
-    through = model.actions.through.objects.filter(**{f"{key}_id__in": ids}, action__in=actions)
+    """{source id: [actions]} through a source model's many-to-many to Action. One query (three when `actions`
+    are as they stood at a past moment, read from their history: the links, the actions then, their owners)."""
     found: dict[int, list[Action]] = defaultdict(list)
+    if hasattr(actions.model, "instance_type"):  # historical: link to the actions as they stood then
+        links = list(model.actions.through.objects.filter(**{f"{key}_id__in": ids}, action_id__in=actions.values("id"))
+                     .values_list(f"{key}_id", "action_id"))
+        then = {a.pk: a for a in attach(actions.filter(id__in={a for _, a in links}), "owner_agency", Agency)}
+        for source_id, action_id in sorted(links, key=lambda link: (then[link[1]].due_date, link[1])):
+            found[source_id].append(then[action_id])
+        return found
+    through = model.actions.through.objects.filter(**{f"{key}_id__in": ids}, action__in=actions)
     for link in through.select_related("action__owner_agency", "action__owner").order_by("action__due_date",
                                                                                            "action_id"):
         found[getattr(link, f"{key}_id")].append(link.action)
@@ -327,8 +339,13 @@ def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[
     for comparator in Comparator.objects.filter(indicator_id__in=ids):
         comparators[comparator.indicator_id].append(comparator)
     curves = defaultdict(list)
-    curve_list = list(TurnTheCurve.objects.filter(indicator_id__in=ids).select_related("updated_by")
-                      .order_by("-updated_at", "-pk"))
+    at = getattr(values, "_as_of", None)  # figures as they stood at a past moment: so are the plans
+    if at is None:
+        curve_list = list(TurnTheCurve.objects.filter(indicator_id__in=ids).select_related("updated_by")
+                          .order_by("-updated_at", "-pk"))
+    else:
+        curve_list = attach(state_at(TurnTheCurve, at).filter(indicator_id__in=ids).order_by("-updated_at", "-id"),
+                            "updated_by", User)
     for curve in curve_list:
         curves[curve.indicator_id].append(curve)
     indicator_actions = _link_actions(Indicator, "indicator", ids, actions)

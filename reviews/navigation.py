@@ -1,11 +1,13 @@
-"""This app's item in the service navigation (called by merton_qa.navigation; no queries)."""
+"""This app's item in the service navigation (offered through the app's contribution; no queries)."""
 from django.urls import reverse
+
+from partnership.contract import NavItem
 
 from .access import is_reviews_user
 
 
-def item(user) -> tuple[str, str, str] | None:
-    """(label, url, section) for the reviews group and the business unit; None for everyone else."""
+def item(user) -> NavItem | None:
+    """The menu item for the reviews group and the business unit; None for everyone else."""
     if not is_reviews_user(user):
         return None
-    return ("Reviews", reverse("reviews:home"), "/reviews/")
+    return NavItem("Reviews", reverse("reviews:home"), "/reviews/")

@@ -5,7 +5,22 @@ section to PDF and searching the text). There is deliberately no CSV export of c
 """
 import datetime
 
+from partnership.contract import (
+    ACCOUNTABILITY,
+    BETTER_OFF,
+    DUTIES,
+    HOW_MUCH,
+    HOW_WELL,
+    WHAT_NEXT,
+    Evidence,
+    Fact,
+    plural,
+    section_context,
+    share_status,
+)
 from partnership.models import Action
+from partnership.periods import ReportPeriod
+from partnership.snapshots import state_at
 
 from .models import LCSPR, Notification, RapidReview, Recommendation, Referral, ScreeningDecision
 
@@ -38,15 +53,18 @@ def _pct(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
-def board_section(*, start: datetime.date, end: datetime.date) -> dict:
-    """Context for templates/reviews/pdf/board_section.html, read by dates (not "now")."""
-    referrals = list(Referral.objects.filter(referred_on__range=(start, end)).values_list("referred_on", flat=True))
-    not_notifiable = ScreeningDecision.objects.filter(decided_on__range=(start, end), notifiable=False).count()
-    notified = list(Notification.objects.filter(notified_on__range=(start, end))
+def board_section(period: ReportPeriod) -> dict:
+    """Context for templates/reviews/pdf/board_section.html: read by dates, from the records as they stood at the
+    period's moment (their history), never "now"."""
+    start, end, at = period.start, period.end, period.as_at
+    referrals = list(state_at(Referral, at).filter(referred_on__range=(start, end))
+                     .values_list("referred_on", flat=True))
+    not_notifiable = state_at(ScreeningDecision, at).filter(decided_on__range=(start, end), notifiable=False).count()
+    notified = list(state_at(Notification, at).filter(notified_on__range=(start, end))
                     .values_list("notified_on", "due_on"))
-    started = list(RapidReview.objects.filter(anchor_on__range=(start, end)).values_list("anchor_on", flat=True))
-    sent = list(RapidReview.objects.filter(sent_on__range=(start, end)).values_list("sent_on", "due_on"))
-    lcsprs = list(LCSPR.objects.values_list("decided_on", "published_on", "stage"))
+    started = list(state_at(RapidReview, at).filter(anchor_on__range=(start, end)).values_list("anchor_on", flat=True))
+    sent = list(state_at(RapidReview, at).filter(sent_on__range=(start, end)).values_list("sent_on", "due_on"))
+    lcsprs = list(state_at(LCSPR, at).values_list("decided_on", "published_on", "stage"))
     rows = []
     for label, first, last in quarters(start, end):
         rows.append({
@@ -59,10 +77,10 @@ def board_section(*, start: datetime.date, end: datetime.date) -> dict:
     on_time_sent = sum(1 for s, due in sent if s <= due)
     in_progress = sum(1 for d, p, stage in lcsprs if d <= end and (p is None or p > end) and stage != "closed")
     published = sum(1 for _, p, _ in lcsprs if p is not None and start <= p <= end)
-    recs = Recommendation.objects.filter(made_on__lte=end)
-    rec_ids = list(recs.values_list("pk", flat=True))
-    actions = Action.objects.filter(source_kind=Recommendation.action_source_kind,
-                                    pk__in=Recommendation.actions.through.objects.filter(
+    recs = state_at(Recommendation, at).filter(made_on__lte=end)
+    rec_ids = list(recs.values_list("id", flat=True))
+    actions = state_at(Action, at).filter(source_kind=Recommendation.action_source_kind,
+                                    id__in=Recommendation.actions.through.objects.filter(
                                         recommendation_id__in=rec_ids).values("action_id"))
     action_statuses = list(actions.values_list("status", "due_date"))
     open_statuses = set(Action.OPEN_STATUSES)
@@ -79,8 +97,37 @@ def board_section(*, start: datetime.date, end: datetime.date) -> dict:
         "actions_total": len(action_statuses),
         "actions_open": sum(1 for s, _ in action_statuses if s in open_statuses),
         "actions_done": sum(1 for s, _ in action_statuses if s not in open_statuses and s != "not_accepted"),
-        "actions_overdue": sum(1 for s, due in action_statuses if s in open_statuses and due < end),
+        "actions_overdue": sum(1 for s, due in action_statuses if s in open_statuses and due < period.as_at_date),
     }
     context["has_data"] = bool(context["totals"]["referrals"] or context["totals"]["notifications"]
                                or context["sent_total"] or in_progress or published or rec_ids)
-    return context
+    return section_context(context, **_board_summary(context))
+
+
+def _board_summary(c: dict) -> dict:
+    """What reviews add to the pack's opening pages: counts and clocks only, in the numbers the section shows."""
+    totals, facts, evidence, headlines = c["totals"], [], [], []
+    if c["has_data"]:
+        facts.append(Fact(HOW_MUCH, f"Reviews: {plural(totals['referrals'], 'referral')}, "
+                                    f"{plural(totals['notifications'], 'notification')} to the national Panel, "
+                                    f"{plural(totals['rapid_reviews'], 'rapid review')} started."))
+    for total, on_time, what, days in ((c["notified_total"], c["notified_on_time"], "notification", 5),
+                                       (c["sent_total"], c["sent_on_time"], "rapid review", 15)):
+        if not total:
+            continue
+        line = f"{on_time} of {plural(total, what)} within {days} working days"
+        facts.append(Fact(HOW_WELL, f"Reviews: {line}."))
+        evidence.append(Evidence(DUTIES, share_status(on_time, total, assured_from=1.0), f"Statutory clocks: {line}."))
+        if on_time < total:
+            headlines.append(f"{total - on_time} of {plural(total, what)} missed the {days}-working-day deadline.")
+    if c["lcsprs_published"]:
+        facts.append(Fact(BETTER_OFF, f"Reviews: {plural(c['lcsprs_published'], 'local practice review')} "
+                                      f"published, with {plural(c['recommendations'], 'recommendation')} in all."))
+    if c["actions_open"]:
+        facts.append(Fact(WHAT_NEXT, f"Reviews: {plural(c['actions_open'], 'action')} from recommendations open, "
+                                     f"{c['actions_overdue']} overdue."))
+        evidence.append(Evidence(ACCOUNTABILITY, share_status(c["actions_open"] - c["actions_overdue"],
+                                                              c["actions_open"]),
+                                 f"Actions from review recommendations: {c['actions_overdue']} of "
+                                 f"{c['actions_open']} open actions overdue."))
+    return {"facts": facts, "evidence": evidence, "headlines": headlines}

@@ -83,7 +83,7 @@ def board_report_child(period: str, runs: int) -> None:
     from django.utils import timezone
 
     from merton_qa import board_report
-    from merton_qa.quarters import Quarter
+    from partnership.periods import Quarter
     from partnership import pdf
 
     quarter = Quarter.parse(period)
@@ -476,7 +476,7 @@ def run(args) -> dict:
     from django.utils import timezone
 
     from merton_qa.management.commands.seed_large import counts
-    from merton_qa.quarters import Quarter
+    from partnership.periods import Quarter
 
     call_command("migrate", verbosity=0)
     results = {"date": timezone.localtime().strftime("%Y-%m-%d %H:%M %Z"), "runs": args.runs, "machine": machine()}

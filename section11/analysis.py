@@ -4,7 +4,12 @@ Answers are aggregated in the database (one GROUP BY per view of the data) and r
 so `analysis()` runs the same number of queries for 6 agencies or 600. Averages exclude "not
 applicable" answers. A heat-map band is decided on the average as shown (rounded to one decimal
 place), so the label on a cell and its colour never disagree.
+
+Every function takes `at`: None for the cycle as it stands now, or a moment, to read the returns, answers,
+ratings, moderation and improvement actions as they stood then, from their history (the board pack of a
+past quarter). The same aggregation runs on either, so the page and a pack agree on the same moment.
 """
+import datetime
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -12,7 +17,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from partnership.models import Action, Sector
+from partnership.models import Action, Agency, Sector
+from partnership.snapshots import attach, state_at
 
 from .models import Answer, Criterion, Cycle, RatingLevel, Return, Standard
 
@@ -159,16 +165,18 @@ def _rating_field(basis: str) -> str:
     return "moderated_rating" if basis == MODERATED else "rating"
 
 
-def cycle_returns(cycle: Cycle, *, sector: str = "") -> QuerySet[Return]:
-    qs = Return.objects.filter(cycle=cycle).select_related("agency").order_by("agency__name")
+def cycle_returns(cycle: Cycle, *, sector: str = "", at: datetime.datetime | None = None) -> QuerySet[Return]:
+    qs = state_at(Return, at).filter(cycle_id=cycle.pk).order_by("agency__name")
+    if at is None:
+        qs = qs.select_related("agency")
     if sector:
         qs = qs.filter(agency__sector=sector)
     return qs
 
 
-def cycle_answers(cycle: Cycle, *, sector: str = "") -> QuerySet[Answer]:
+def cycle_answers(cycle: Cycle, *, sector: str = "", at: datetime.datetime | None = None) -> QuerySet[Answer]:
     """A cycle's answers, filtered by join (not by a list of return ids) so each GROUP BY is one query."""
-    qs = Answer.objects.filter(ret__cycle_id=cycle.pk)
+    qs = state_at(Answer, at).filter(ret__cycle_id=cycle.pk)
     if sector:
         qs = qs.filter(ret__agency__sector=sector)
     return qs.order_by()
@@ -191,12 +199,13 @@ def _tallies(answers: QuerySet[Answer], keys: tuple[str, ...], basis: str) -> di
     return {tuple(r[k] for k in keys): Tally(r["total"], r["rated"], r["score"] or 0, r["na"]) for r in rows}
 
 
-def completion(cycle: Cycle, *, sector: str = "", returns: list[Return] | None = None) -> dict:
-    """How many returns are in each state; late is computed from the deadline. One query."""
+def completion(cycle: Cycle, *, sector: str = "", returns: list[Return] | None = None,
+               at: datetime.datetime | None = None) -> dict:
+    """How many returns are in each state; late is computed from the deadline on the day read. One query."""
     if returns is None:
-        returns = _returns_with_progress(cycle, sector=sector)
+        returns = returns_with_progress(cycle, sector=sector, at=at)
     counts = Counter(r.status for r in returns)
-    done = counts[Return.Status.SUBMITTED] + counts[Return.Status.SIGNED_OFF]
+    done = sum(1 for r in returns if r.is_done)
     total = len(returns)
     answered = sum(r.answered_count for r in returns)
     criteria = sum(r.criteria_count for r in returns)
@@ -205,22 +214,40 @@ def completion(cycle: Cycle, *, sector: str = "", returns: list[Return] | None =
         "counts": {status: counts[status] for status in Return.Status.values},
         "by_status": [(label, counts[value]) for value, label in Return.Status.choices],
         "submitted": done,
-        "late": sum(1 for r in returns if r.is_late),
+        "late": sum(1 for r in returns if r.late),
         "rate": round(100 * done / total) if total else 0,
         "answered_rate": round(100 * answered / criteria) if criteria else 0,
         "returns": returns,
     }
 
 
-def _returns_with_progress(cycle: Cycle, *, sector: str = "") -> list[Return]:
-    returns = list(cycle_returns(cycle, sector=sector).with_progress())
+def returns_with_progress(cycle: Cycle, *, sector: str = "", at: datetime.datetime | None = None) -> list[Return]:
+    """The cycle's returns with `answered_count` and `criteria_count`, now or as they stood at `at`.
+
+    Two queries now (one with the progress annotated); three at a moment (the returns, their agencies, and one
+    GROUP BY of the answers as they stood), whatever the number of returns.
+    """
+    if at is None:
+        returns = list(cycle_returns(cycle, sector=sector).with_progress())
+    else:
+        returns = list(cycle_returns(cycle, sector=sector, at=at))
+        attach(returns, "agency", Agency)
+        answered = Q(rating__isnull=False) | Q(not_applicable=True)
+        progress = {row["ret_id"]: row for row in cycle_answers(cycle, sector=sector, at=at).values("ret_id")
+                    .annotate(answered=Count("pk", filter=answered), total=Count("pk"))}
+        for ret in returns:
+            row = progress.get(ret.pk, {})
+            ret.answered_count, ret.criteria_count = row.get("answered", 0), row.get("total", 0)
+    day = timezone.localtime(at).date() if at else timezone.localdate()
     for ret in returns:
         ret.cycle = cycle  # is_late reads the deadline: no query per row
+        ret.late = ret.is_late_on(day)  # on the day read, for the pages and packs that show it
     return returns
 
 
 def heat_map(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Scale | None = None,
-             returns: list[Return] | None = None, standards: list[Standard] | None = None) -> HeatMap:
+             returns: list[Return] | None = None, standards: list[Standard] | None = None,
+             at: datetime.datetime | None = None) -> HeatMap:
     """Average rating by agency and standard (self or moderated), banded with text labels.
 
     Four queries (one with everything passed in): the scale, standards, returns and one GROUP BY.
@@ -229,8 +256,8 @@ def heat_map(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Scale 
     if standards is None:
         standards = list(cycle.framework.standards.order_by("number"))
     if returns is None:
-        returns = _returns_with_progress(cycle, sector=sector)
-    tallies = _tallies(cycle_answers(cycle, sector=sector), ("ret_id", "criterion__standard_id"), basis)
+        returns = returns_with_progress(cycle, sector=sector, at=at)
+    tallies = _tallies(cycle_answers(cycle, sector=sector, at=at), ("ret_id", "criterion__standard_id"), basis)
     rows, columns, grand = [], defaultdict(Tally), Tally()
     for ret in returns:
         overall = Tally()
@@ -251,7 +278,7 @@ def heat_map(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Scale 
 
 
 def distribution(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Scale | None = None,
-                 criteria: list[Criterion] | None = None) -> list[dict]:
+                 criteria: list[Criterion] | None = None, at: datetime.datetime | None = None) -> list[dict]:
     """For each criterion, how many agencies gave each rating, not applicable, or none yet. Three queries."""
     scale = scale or Scale.for_cycle(cycle)
     if criteria is None:
@@ -259,7 +286,7 @@ def distribution(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Sc
                         .select_related("standard").order_by("standard__number", "order"))
     rating_id = f"{_rating_field(basis)}_id"
     counts: dict[int, Counter] = defaultdict(Counter)
-    rows = cycle_answers(cycle, sector=sector).values("criterion_id", rating_id, "not_applicable").annotate(
+    rows = cycle_answers(cycle, sector=sector, at=at).values("criterion_id", rating_id, "not_applicable").annotate(
         n=Count("pk"))
     for row in rows:
         key = "na" if row["not_applicable"] else row[rating_id]
@@ -311,7 +338,8 @@ def _direction(now: float | None, then: float | None) -> str:
     return "Same"
 
 
-def comparison(cycle: Cycle, *, sector: str = "", basis: str = SELF, hm: HeatMap | None = None) -> dict | None:
+def comparison(cycle: Cycle, *, sector: str = "", basis: str = SELF, hm: HeatMap | None = None,
+               at: datetime.datetime | None = None) -> dict | None:
     """This cycle against the previous one: per standard (matched by number), per agency and overall.
 
     One query (plus the heat map's when it is not passed in). None when there is no previous cycle.
@@ -319,13 +347,13 @@ def comparison(cycle: Cycle, *, sector: str = "", basis: str = SELF, hm: HeatMap
     if not cycle.previous_id:
         return None
     previous = cycle.previous
-    hm = hm or heat_map(cycle, sector=sector, basis=basis)
+    hm = hm or heat_map(cycle, sector=sector, basis=basis, at=at)
     result = {"previous": previous, "comparable": previous.framework.scale_id == cycle.framework.scale_id,
               "standards": [], "agencies": [], "overall": None}
     if not result["comparable"]:
         return result
-    then_rows = _tallies(cycle_answers(previous, sector=sector), ("ret__agency_id", "criterion__standard__number"),
-                         basis)
+    then_rows = _tallies(cycle_answers(previous, sector=sector, at=at),
+                         ("ret__agency_id", "criterion__standard__number"), basis)
     then_s, then_a, then_all = defaultdict(Tally), defaultdict(Tally), Tally()
     for (agency_id, number), tally in then_rows.items():
         then_s[number] += tally
@@ -357,48 +385,52 @@ def comparison(cycle: Cycle, *, sector: str = "", basis: str = SELF, hm: HeatMap
     return result
 
 
-def improvement_actions(cycle: Cycle, *, sector: str = "", overdue_limit: int = 20) -> dict:
+def improvement_actions(cycle: Cycle, *, sector: str = "", overdue_limit: int = 20,
+                        at: datetime.datetime | None = None) -> dict:
     """Improvement actions raised from this cycle's answers, how many are overdue, and the overdue ones
-    (soonest due first, up to `overdue_limit`). Two queries."""
+    (soonest due first, up to `overdue_limit`), now or as they stood at `at`. Two queries (three at a moment)."""
     through = Answer.actions.through
     answers = through.objects.filter(answer__ret__cycle_id=cycle.pk)
     if sector:
         answers = answers.filter(answer__ret__agency__sector=sector)
-    actions = Action.objects.filter(pk__in=answers.values("action_id"))
-    today = timezone.localdate()
+    actions = state_at(Action, at).filter(id__in=answers.values("action_id"))
+    day = timezone.localtime(at).date() if at else timezone.localdate()
+    open_q = Q(status__in=Action.OPEN_STATUSES)
     result = actions.aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(status__in=Action.OPEN_STATUSES)),
-        overdue=Count("pk", filter=Q(status__in=Action.OPEN_STATUSES, due_date__lt=today)),
-        completed=Count("pk", filter=Q(status__in=[Action.Status.COMPLETED, Action.Status.IMPACT_ASSURED,
+        total=Count("id"),
+        open=Count("id", filter=open_q),
+        overdue=Count("id", filter=open_q & Q(due_date__lt=day)),
+        completed=Count("id", filter=Q(status__in=[Action.Status.COMPLETED, Action.Status.IMPACT_ASSURED,
                                                    Action.Status.CLOSED])),
     )
-    result["overdue_list"] = list(
-        actions.overdue(today).select_related("owner_agency").order_by("due_date", "pk")[:overdue_limit]
-    ) if result["overdue"] else []
-    for action in result["overdue_list"]:
-        action.days_overdue = (today - action.due_date).days
+    overdue = list(actions.filter(open_q, due_date__lt=day).order_by("due_date", "id")[:overdue_limit]) \
+        if result["overdue"] else []
+    for action in attach(overdue, "owner_agency", Agency):
+        action.days_overdue = (day - action.due_date).days
+    result["overdue_list"] = overdue
     return result
 
 
-def analysis(cycle: Cycle, *, sector: str = "", basis: str = SELF) -> dict:
-    """Everything on the analysis page and in its PDF. About ten queries, whatever the size."""
+def analysis(cycle: Cycle, *, sector: str = "", basis: str = SELF, at: datetime.datetime | None = None) -> dict:
+    """Everything on the analysis page and in its PDF (now), or in a board pack (as at a moment).
+
+    About ten queries, whatever the size."""
     basis = MODERATED if basis == MODERATED else SELF
     scale = Scale.for_cycle(cycle)
     standards = list(cycle.framework.standards.order_by("number"))
-    returns = _returns_with_progress(cycle, sector=sector)
-    hm = heat_map(cycle, sector=sector, basis=basis, scale=scale, returns=returns, standards=standards)
-    dist = distribution(cycle, sector=sector, basis=basis, scale=scale)
+    returns = returns_with_progress(cycle, sector=sector, at=at)
+    hm = heat_map(cycle, sector=sector, basis=basis, scale=scale, returns=returns, standards=standards, at=at)
+    dist = distribution(cycle, sector=sector, basis=basis, scale=scale, at=at)
     return {
         "cycle": cycle,
         "sector": sector,
         "sector_label": dict(Sector.choices).get(sector, ""),
         "basis": basis,
         "scale": scale,
-        "completion": completion(cycle, sector=sector, returns=returns),
+        "completion": completion(cycle, sector=sector, returns=returns, at=at),
         "heat_map": hm,
         "distribution": dist,
         "gaps": common_gaps(dist),
-        "comparison": comparison(cycle, sector=sector, basis=basis, hm=hm),
-        "actions": improvement_actions(cycle, sector=sector),
+        "comparison": comparison(cycle, sector=sector, basis=basis, hm=hm, at=at),
+        "actions": improvement_actions(cycle, sector=sector, at=at),
     }

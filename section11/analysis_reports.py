@@ -4,18 +4,33 @@
 figures; the board report's Section 11 pages can build on it too. The PDF is registered as the
 "section11-analysis" export with parameters {cycle_id, sector, ratings}.
 """
-import datetime
-
-from django.utils import timezone
+from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
+from partnership.contract import (
+    ACCOUNTABILITY,
+    BETTER_OFF,
+    DUTIES,
+    HOW_MUCH,
+    HOW_WELL,
+    NOT_ASSURED,
+    WHAT_NEXT,
+    Evidence,
+    Fact,
+    plural,
+    section_context,
+    share_status,
+)
 from partnership.models import Sector
 from partnership.pdf import render_pdf
+from partnership.periods import ReportPeriod
 from partnership.services.exports import register_export
+from partnership.snapshots import state_at
 
 from . import analysis as a
-from .models import Cycle
+from .models import Cycle, Return
 
 EXPORT_KIND = "section11-analysis"
 BAR_FILLS = {"green": "#00703c", "amber": "#ffdd00", "red": "#d4351c", "grey": "#505a5f"}
@@ -64,9 +79,9 @@ def stacked_bar(row: dict, *, width: int = 120, height: int = 14) -> SafeString:
     )
 
 
-def analysis_context(cycle: Cycle, *, sector: str = "", basis: str = a.SELF) -> dict:
-    """The analysis, with what the page and the PDF both show beside the figures."""
-    context = a.analysis(cycle, sector=sector, basis=basis)
+def analysis_context(cycle: Cycle, *, sector: str = "", basis: str = a.SELF, at=None) -> dict:
+    """The analysis, with what the page and the PDF both show beside the figures (as it stood at `at`, if given)."""
+    context = a.analysis(cycle, sector=sector, basis=basis, at=at)
     for row in context["distribution"]:
         row["bar"] = stacked_bar(row)
     levels = context["scale"].levels
@@ -133,26 +148,77 @@ def describe(cycle: Cycle, *, sector: str, basis: str) -> str:
     return f"{cycle.name}{scope} · {'moderated' if basis == a.MODERATED else 'self-assessed'} ratings"
 
 
-def board_section(*, start: datetime.date, end: datetime.date) -> dict:
-    """Section 11 in the quarterly board report: the cycle under way at the end of the quarter.
+def cycles_in(period: ReportPeriod) -> list[Cycle]:
+    """Every cycle open at any time in the period: launched by its end, opened by then, and either due on or after
+    its start or with a return still not made when it began (a late cycle is still the partnership's business).
+    Two queries."""
+    launched = (analysis_cycles().exclude(status=Cycle.Status.DRAFT).filter(opens_on__lte=period.end)
+                .filter(Q(launched_at__isnull=True) | Q(launched_at__lte=period.as_at)))
+    outstanding_at_start = set(
+        state_at(Return, period.start_moment).filter(status__in=Return.EDITABLE, cycle__in=launched)
+        .values_list("cycle_id", flat=True).distinct())
+    return [cycle for cycle in launched.order_by("framework__audience", "-opens_on", "pk")
+            if cycle.deadline >= period.start or cycle.pk in outstanding_at_start]
 
-    Completion, the heat map of self-assessed ratings by agency and standard, the comparison with the
-    last cycle and the improvement actions: the same figures as the analysis page and its PDF.
-    """
-    cycle = analysis_cycles().filter(opens_on__lte=end).order_by("-opens_on").first()
-    if cycle is None:
-        return {"has_data": False}
-    today = timezone.localdate()
-    # Returns and answers are read as they stand today (not rebuilt from their history): for a quarter that has
-    # ended, the pack says so rather than pass today's figures off as the quarter's.
-    context = {"has_data": True, **analysis_context(cycle), "read_on": today if end < today else None}
-    done = context["completion"]
-    headlines = []
+
+def statute(cycle: Cycle, *, short: bool = False) -> str:
+    """What the returns answer under: schools and colleges under section 175/157 (KCSIE), agencies under section 11."""
+    if cycle.framework.is_schools:
+        return "section 175/157" if short else "Education Act 2002, section 175/157, Keeping children safe in education"
+    return "section 11" if short else "Children Act 2004, section 11"
+
+
+def cycle_board_context(cycle: Cycle, period: ReportPeriod) -> dict:
+    """One cycle in the board pack, as it stood at the period's moment, with what it adds to the opening pages."""
+    context = analysis_context(cycle, at=period.as_at)
+    done, actions = context["completion"], context["actions"]
+    nouns = ("school", "schools") if cycle.framework.is_schools else ("agency", "agencies")
+    who = nouns[1]
+    context.update(statute=statute(cycle), who=who)
+    facts, evidence, headlines = [], [], []
+    if done["total"]:
+        facts.append(Fact(HOW_MUCH, f"{cycle.name}: {done['submitted']} of {plural(done['total'], *nouns)} had made "
+                                    f"their self-assessment ({done['rate']}%)."))
+        lateness = f"; {plural(done['late'], 'return')} late" if done["late"] else ""
+        evidence.append(Evidence(DUTIES, share_status(done["submitted"], done["total"]),
+                                 f"{cycle.name} ({statute(cycle, short=True)}): {done['submitted']} of {done['total']} "
+                                 f"returns made{lateness}."))
+        if done["late"]:
+            evidence.append(Evidence(ACCOUNTABILITY, NOT_ASSURED,
+                                     f"{cycle.name}: {plural(done['late'], 'return')} past the deadline and not made."))
+    overall = context["heat_map"].partnership_overall
+    if overall is not None and overall.average is not None:
+        facts.append(Fact(HOW_WELL, f"{cycle.name}: {who} rate themselves {overall.label} on average "
+                                    f"({overall.rated} criteria rated)."))
+    comparison = context["comparison"]
+    counts = (comparison or {}).get("counts")
+    if counts and counts["better"] + counts["same"] + counts["worse"]:
+        facts.append(Fact(BETTER_OFF, f"{cycle.name}: {plural(counts['better'], *nouns)} rated "
+                                      f"higher than in {comparison['previous'].name}, {counts['worse']} lower."))
+    if actions["total"]:
+        facts.append(Fact(WHAT_NEXT, f"{cycle.name}: {plural(actions['open'], 'improvement action')} open, "
+                                     f"{actions['overdue']} overdue."))
+        evidence.append(Evidence(ACCOUNTABILITY, share_status(actions["open"] - actions["overdue"], actions["open"]),
+                                 f"{cycle.name}: {actions['overdue']} of {actions['open']} open improvement actions "
+                                 f"overdue."))
     if done["total"] and done["rate"] < 100:
-        headlines.append(f"{cycle.name}: {done['submitted']} of {done['total']} agencies have "
-                         f"submitted their self-assessment"
-                         + (f"; {done['late']} {'is' if done['late'] == 1 else 'are'} late." if done["late"] else "."))
-    if context["actions"]["overdue"]:
-        headlines.append(f"{context['actions']['overdue']} Section 11 improvement actions are overdue.")
-    context["headlines"] = headlines
+        late = f"; {done['late']} {'was' if done['late'] == 1 else 'were'} late." if done["late"] else "."
+        headlines.append(f"{cycle.name}: {done['submitted']} of {plural(done['total'], *nouns)} had made their "
+                         f"self-assessment{late}")
+    if actions["overdue"]:
+        headlines.append(f"{cycle.name}: {plural(actions['overdue'], 'improvement action')} overdue.")
+    section_context(context, facts=facts, evidence=evidence, headlines=headlines)
+    context["html"] = render_to_string("section11/pdf/board_cycle.html", context)
     return context
+
+
+def board_section(period: ReportPeriod) -> dict:
+    """Section 11 and schools' self-assessments in the board pack: every cycle open at any time in the period,
+    each with its own completion, ratings, comparison and improvement actions, as they stood at the period's
+    moment (from the returns', answers' and actions' history)."""
+    cycles = [cycle_board_context(cycle, period) for cycle in cycles_in(period)]
+    return section_context(
+        {"has_data": bool(cycles), "cycles": cycles, "period": period},
+        facts=[f for c in cycles for f in c["facts"]], evidence=[e for c in cycles for e in c["evidence"]],
+        headlines=[h for c in cycles for h in c["headlines"]],
+    )

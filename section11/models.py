@@ -227,7 +227,16 @@ class Return(TimeStampedModel, VersionedModel):
     @property
     def is_late(self) -> bool:
         """Computed, never stored: past the deadline and not yet submitted."""
-        return self.status in self.EDITABLE and timezone.localdate() > self.cycle.deadline
+        return self.is_late_on(timezone.localdate())
+
+    def is_late_on(self, day) -> bool:
+        """Late on `day`: past the deadline and not yet submitted (as the return stood then, for a past day)."""
+        return self.status in self.EDITABLE and day > self.cycle.deadline
+
+    @property
+    def is_done(self) -> bool:
+        """Submitted or signed off: the agency has made its return."""
+        return self.status in (self.Status.SUBMITTED, self.Status.SIGNED_OFF)
 
 
 class Answer(ActionSource, VersionedModel):

@@ -1,15 +1,16 @@
 from .accounts import Role, User, UserRole
 from .actions import Action, ActionSource, ActionUpdate
 from .agencies import Agency, Priority, Sector
+from .board_packs import BoardPack
 from .calendar import ClosureDay
 from .exports import ReportExport
 from .outbox import EmailMessage, OutboxMessage
 from .reminders import ReminderLog
 from .retention import LegalHold
-from .taxonomy import Criterion, Framework, JourneyStage, Tagged
+from .taxonomy import Criterion, Framework, JourneyStage, TagChange, Tagged
 
 __all__ = [
-    "Action", "ActionSource", "ActionUpdate", "Agency", "ClosureDay", "Criterion", "EmailMessage",
+    "Action", "ActionSource", "ActionUpdate", "Agency", "BoardPack", "ClosureDay", "Criterion", "EmailMessage",
     "Framework", "JourneyStage", "LegalHold", "OutboxMessage", "Priority", "ReminderLog", "ReportExport", "Role",
-    "Sector", "Tagged", "User", "UserRole",
+    "Sector", "TagChange", "Tagged", "User", "UserRole",
 ]

@@ -61,3 +61,30 @@ class Tagged(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TagChange(models.Model):
+    """One tag put on or taken off a record, when it happened: the tags' history (append-only).
+
+    Tags are many-to-many fields, which django-simple-history does not follow; a past period's coverage map
+    replays these changes up to its moment (`partnership.tags.tags_at`). Written by signals on every tagged
+    model (`partnership.tags.track`), so no code path can change a tag without leaving its change here.
+    """
+
+    class Kind(models.TextChoices):
+        STAGE = "stage", "Journey stage"
+        CRITERION = "criterion", "Inspection or guidance criterion"
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    tag_id = models.PositiveIntegerField()
+    added = models.BooleanField(help_text="True: the tag was put on; False: it was taken off.")
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "at"])]
+
+    def __str__(self):
+        return f"{'+' if self.added else '-'}{self.kind} {self.tag_id} on {self.content_type_id}/{self.object_id}"

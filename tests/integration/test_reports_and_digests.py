@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from merton_qa.quarters import Quarter
+from partnership.periods import Quarter
 from partnership.models import EmailMessage, ReportExport
 from tests.factories import ActionFactory
 from tests.partnership.test_outbox_integration import wait_for, worker  # noqa: F401 - the worker fixture

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from merton_qa.quarters import Quarter
+from partnership.periods import Quarter
 from partnership.models import Action, Agency, Role, Sector
 from performance.models import DataReturn, Frequency, Indicator, Period, Polarity, Quadrant, Unit, Value
 from performance.services.periods import periods_generate

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from merton_qa import board_report
-from merton_qa.quarters import Quarter, QuarterError
+from partnership.periods import Quarter, QuarterError
 from partnership import reports as action_reports
 from partnership.models import Action
 from section11.models import Answer, Criterion, Cycle, Return

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from merton_qa import board_report
-from merton_qa.quarters import Quarter
+from partnership.periods import Quarter
 from partnership.models import EmailMessage, OutboxMessage, ReportExport
 from partnership.services.outbox import relay_outbox
 from tests.factories import UserFactory

@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from merton_qa.quarters import Quarter, QuarterError, recent_quarters
+from partnership.periods import Quarter, QuarterError, recent_quarters
 
 D = datetime.date
 

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from merton_qa import board_report
-from merton_qa.quarters import Quarter, QuarterError
+from partnership.periods import Quarter, QuarterError
 
 
 class Command(BaseCommand):

@@ -1,0 +1,19 @@
+"""What learning and development offers the rest of the service (the contract: partnership.contract)."""
+from partnership.contract import AppContribution, BoardSection
+
+from . import coverage, dashboard, navigation, reminders, reports
+
+CONTRIBUTION = AppContribution(
+    name="learning",
+    navigation=navigation.item,
+    dashboard_panel=dashboard.panel,
+    due_items=reminders.due_items,
+    digest_heading="Learning and development",
+    board_sections=(
+        BoardSection("learning", "Learning and development", "learning/pdf/board_section.html",
+                     reports.board_section, question="Is training reaching practitioners and changing practice?"),
+        BoardSection("coverage", "Coverage of assurance", "learning/pdf/coverage_section.html",
+                     coverage.board_section,
+                     question="Where along the child's journey do we have assurance, and where none?"),
+    ),
+)

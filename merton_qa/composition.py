@@ -1,0 +1,25 @@
+"""The composition root's list of apps: each one's contribution (partnership.contract), by real import.
+
+This is the one place that knows every app. The navigation, the home dashboard, the daily digest and the board
+pack (and the yearly report) read the apps from here, each in the order its readers expect.
+"""
+from audits.contribution import CONTRIBUTION as AUDITS
+from learning.contribution import CONTRIBUTION as LEARNING
+from partnership.contract import AppContribution, BoardSection
+from partnership.contribution import CONTRIBUTION as ACTIONS
+from performance.contribution import CONTRIBUTION as PERFORMANCE
+from reviews.contribution import CONTRIBUTION as REVIEWS
+from section11.contribution import CONTRIBUTION as SECTION11
+
+# The menu and the dashboard's panels, in this order.
+APPS: tuple[AppContribution, ...] = (SECTION11, PERFORMANCE, AUDITS, REVIEWS, LEARNING, ACTIONS)
+# The daily digest's headings, most pressing first (statutory clocks at the top).
+DIGEST_ORDER: tuple[AppContribution, ...] = (REVIEWS, AUDITS, SECTION11, PERFORMANCE, ACTIONS, LEARNING)
+# The board pack's sections after its opening pages, as the partnership's reporting structure lists them.
+BOARD_ORDER = ("performance", "section11", "audits", "reviews", "learning", "actions", "coverage")
+
+
+def board_sections() -> tuple[BoardSection, ...]:
+    """Every app's board sections in the pack's order (a test holds BOARD_ORDER to exactly the apps' sections)."""
+    sections = {section.key: section for app in APPS for section in app.board_sections}
+    return tuple(sections[key] for key in BOARD_ORDER)

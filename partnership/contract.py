@@ -1,0 +1,122 @@
+"""The one contract between the composition root (`merton_qa`) and the apps.
+
+Each app offers the root what it has for the rest of the service through one `AppContribution`, defined in its
+own `contribution.py`: its item in the navigation, its panel on the home dashboard, the items it puts in a
+person's daily digest, and its sections of the board pack (and of the yearly report). The root lists the apps
+by importing their contributions (`merton_qa.composition`); nothing is found by name at run time.
+
+A board section is built for a `ReportPeriod` and reads state as it stood at `period.as_at`, from history,
+never "now": a pack made again for a period that is over shows the same figures. Besides the context of its
+template (with `has_data`), a section states what it adds to the pack's first pages, in the same numbers it
+shows: `facts` (sentences that answer the four Outcomes Based Accountability questions), `evidence` (what it
+says for each of the partnership's five assurances) and `headlines` (exceptions the board should see first).
+"""
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .periods import ReportPeriod
+
+# The four Outcomes Based Accountability questions, in the order the framework asks them.
+HOW_MUCH, HOW_WELL, BETTER_OFF, WHAT_NEXT = "how_much", "how_well", "better_off", "what_next"
+OBA_QUESTIONS = (
+    (HOW_MUCH, "How much did we do?"),
+    (HOW_WELL, "How well did we do it?"),
+    (BETTER_OFF, "Is anyone better off?"),
+    (WHAT_NEXT, "What will we do next?"),
+)
+
+# The five assurances the framework promises the partnership, in the framework's words.
+DUTIES, PRIORITIES, QUALITY, RIGHT_PRIORITIES, ACCOUNTABILITY = (
+    "duties", "priorities", "quality", "right_priorities", "accountability")
+ASSURANCES = (
+    (DUTIES, "Meeting its statutory duties"),
+    (PRIORITIES, "Achieving its priorities"),
+    (QUALITY, "Ensuring quality across the system"),
+    (RIGHT_PRIORITIES, "Setting the right priorities"),
+    (ACCOUNTABILITY, "Holding partners and board members to account"),
+)
+
+# How far one piece of evidence, or all of an assurance's evidence, gives assurance. Worst first.
+NOT_ASSURED, PARTLY, ASSURED, NO_EVIDENCE = "not_assured", "partly", "assured", "no_evidence"
+STATUS_WORDS = {ASSURED: "Assured", PARTLY: "Partly assured", NOT_ASSURED: "Not assured",
+                NO_EVIDENCE: "No evidence"}
+_WORST_FIRST = (NOT_ASSURED, PARTLY, ASSURED)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A sentence, with its numbers, answering one OBA question for the period."""
+
+    question: str  # HOW_MUCH, HOW_WELL, BETTER_OFF or WHAT_NEXT
+    text: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one section says about one assurance, and how far it assures."""
+
+    assurance: str  # one of ASSURANCES' keys
+    status: str  # ASSURED, PARTLY or NOT_ASSURED
+    text: str
+
+
+def overall_status(statuses) -> str:
+    """An assurance is as strong as its weakest evidence; with none, there is no evidence."""
+    statuses = set(statuses)
+    return next((s for s in _WORST_FIRST if s in statuses), NO_EVIDENCE)
+
+
+def share_status(good: int, whole: int, *, assured_from: float = 0.9, partly_from: float = 0.6) -> str:
+    """Assured when at least 90% of something is as it should be, partly from 60%: one rule for every section."""
+    if not whole:
+        return NO_EVIDENCE
+    share = good / whole
+    return ASSURED if share >= assured_from else PARTLY if share >= partly_from else NOT_ASSURED
+
+
+def plural(count: int, singular: str, plural_form: str = "") -> str:
+    """ "1 agency", "3 agencies": the number with its noun, for the pack's sentences."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+@dataclass(frozen=True)
+class BoardSection:
+    """One section of the board pack, built by its app for a period (see the module's docstring)."""
+
+    key: str
+    title: str
+    template: str
+    build: Callable[[ReportPeriod], dict]
+    question: str = ""  # what the board learns from it, shown in the contents
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    section: str  # the item is marked active on every page whose path starts with this
+
+
+@dataclass(frozen=True)
+class AppContribution:
+    """What an app offers the composition root. Every part is optional; each is called with no query to spare."""
+
+    name: str
+    navigation: Callable[..., NavItem | None] | None = None  # (user) -> the app's menu item, no query
+    dashboard_panel: Callable[..., dict] | None = None  # (user) -> context for the app's dashboard panel
+    due_items: Callable[..., list] | None = None  # (person, today) -> DueItems for the daily digest
+    digest_heading: str = ""  # the heading of the app's items in the digest email
+    board_sections: tuple[BoardSection, ...] = field(default=())
+
+
+def section_context(context: dict, *, facts=(), evidence=(), headlines=()) -> dict:
+    """A board section's context with the contract's parts in place (empty when the app has nothing to say)."""
+    context.setdefault("facts", list(facts))
+    context.setdefault("evidence", list(evidence))
+    context.setdefault("headlines", list(headlines))
+    return context
+
+
+def day_words(day: datetime.date) -> str:
+    return f"{day:%-d %B %Y}"

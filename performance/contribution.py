@@ -1,0 +1,16 @@
+"""What the performance framework offers the rest of the service (the contract: partnership.contract)."""
+from partnership.contract import AppContribution, BoardSection
+
+from . import dashboard, navigation, reminders, reports
+
+CONTRIBUTION = AppContribution(
+    name="performance",
+    navigation=navigation.item,
+    dashboard_panel=dashboard.panel,
+    due_items=reminders.due_items,
+    digest_heading="Performance data returns",
+    board_sections=(
+        BoardSection("performance", "Performance scorecard and exceptions", "performance/pdf/board_section.html",
+                     reports.board_section, question="How are children doing, by the four OBA questions?"),
+    ),
+)

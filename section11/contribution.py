@@ -1,0 +1,17 @@
+"""What Section 11 offers the rest of the service (the contract: partnership.contract)."""
+from partnership.contract import AppContribution, BoardSection
+
+from . import analysis_reports, dashboard, navigation, reminders
+
+CONTRIBUTION = AppContribution(
+    name="section11",
+    navigation=navigation.item,
+    dashboard_panel=dashboard.panel,
+    due_items=reminders.due_items,
+    digest_heading="Section 11",
+    board_sections=(
+        BoardSection("section11", "Section 11 and schools' safeguarding self-assessments",
+                     "section11/pdf/board_section.html", analysis_reports.board_section,
+                     question="Are agencies and schools meeting their safeguarding duties?"),
+    ),
+)

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from partnership import access
 from partnership.models import Action, Agency, ReportExport, Role
+from partnership.services import board_packs
 
 from .composition import APPS
 
@@ -48,6 +49,7 @@ def for_user(user) -> dict:
             context.update(app.dashboard_panel(user))
     context["can_request_reports"] = access.can_request_reports(user)
     if context["can_request_reports"]:
+        context["latest_pack"] = board_packs.latest_published()
         context["recent_exports"] = list(access.visible_exports(user).filter(
             status__in=[ReportExport.Status.READY, ReportExport.Status.FAILED])[:5])
     return context

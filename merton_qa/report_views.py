@@ -1,15 +1,19 @@
-"""The board report page (ask for a quarter's report, download any made before) and the sent-reminders log."""
+"""The board packs (draft, approve, publish, download; a figures-only PDF for any quarter) and the sent-reminders
+log. Thin views: the rules are in `partnership.services.board_packs`."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from partnership import access
 from partnership.forms import GDSForm
-from partnership.models import ReportExport
+from partnership.models import BoardPack, ReportExport
 from partnership.periods import Quarter, recent_quarters
-from partnership.services import exports
+from partnership.services import board_packs, exports
+from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.mixins import paginate, post_only
 
 from . import board_report, digest
@@ -29,22 +33,138 @@ class BoardReportForm(GDSForm, forms.Form):
         self.setup_helper()
 
 
+class PackTextForm(GDSForm, forms.ModelForm):
+    class Meta:
+        model = BoardPack
+        fields = ["narrative", "asks"]
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 10}), "asks": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper()
+
+
 @login_required
 def board_reports(request):
+    """The board packs: published ones (every version), those being drafted, and a new draft or a figures-only
+    PDF for any quarter."""
     access.require(access.can_request_reports(request.user))
     today = timezone.localdate()
     form = BoardReportForm(request.POST or None, today=today,
                            initial={"period": Quarter.containing(today).code})
+    can_draft = board_packs.can_draft(request.user)
     if request.method == "POST" and form.is_valid():
-        export = exports.export_request(kind=board_report.EXPORT_KIND,
-                                        parameters={"period": form.cleaned_data["period"]}, by=request.user)
-        return redirect(export)
+        period = form.cleaned_data["period"]
+        if request.POST.get("make") == "pack" and can_draft:
+            try:
+                pack = board_packs.pack_start(period_code=period, by=request.user)
+            except ServiceError as error:
+                form.add_service_error(error)
+            else:
+                return redirect(pack)
+        else:
+            export = exports.export_request(kind=board_report.EXPORT_KIND, parameters={"period": period},
+                                            by=request.user)
+            return redirect(export)
     past = access.visible_exports(request.user).filter(kind=board_report.EXPORT_KIND)
     page = paginate(request, past, per_page=20)
     for export in page.object_list:
         export.quarter = _quarter_or_none(export.parameters.get("period", ""))
-    return render(request, "reports/board_reports.html", {"form": form, "page": page,
-                                                          "ready": ReportExport.Status.READY})
+    return render(request, "reports/board_reports.html", {
+        "form": form, "page": page, "ready": ReportExport.Status.READY, "can_draft": can_draft,
+        "published": list(board_packs.published_packs()[:20]),
+        "drafts": list(BoardPack.objects.exclude(status=BoardPack.Status.PUBLISHED).defer("pdf")
+                       .select_related("drafted_by").order_by("-period_code", "-pk")),
+    })
+
+
+def _pack(request, pk) -> BoardPack:
+    access.require(access.can_request_reports(request.user))
+    return get_object_or_404(BoardPack.objects.defer("pdf").select_related("approved_by", "published_by"), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_pack(request, pk):
+    """A pack: its narrative and asks (editable while a draft), its status and what can be done next."""
+    pack = _pack(request, pk)
+    can_edit = pack.is_editable and board_packs.can_draft(request.user)
+    form = PackTextForm(request.POST or None, instance=pack) if can_edit else None
+    version = _posted_version(request, default=pack.version)
+    current = None
+    if request.method == "POST":
+        access.require(can_edit)
+        if form.is_valid():
+            try:
+                board_packs.pack_edit(pack=BoardPack.objects.get(pk=pack.pk), narrative=form.cleaned_data["narrative"],
+                                      asks=form.cleaned_data["asks"], expected_version=version, by=request.user)
+            except ConflictError as error:
+                form.add_service_error(error)
+                current = BoardPack.objects.defer("pdf").get(pk=pack.pk)
+            except ServiceError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, "The narrative and the board's asks have been saved.")
+                return redirect(pack)
+    drafts = access.visible_exports(request.user).filter(kind=board_report.EXPORT_KIND,
+                                                         parameters__pack_id=pack.pk)[:5]
+    return render(request, "reports/board_pack.html", {
+        "pack": pack, "form": form, "version": current.version if current else version, "current": current,
+        "quarter": _quarter_or_none(pack.period_code), "drafts": drafts, "ready": ReportExport.Status.READY,
+        "can_draft": board_packs.can_draft(request.user), "can_approve": board_packs.can_approve(request.user),
+        "versions": board_packs.published_packs().filter(period_code=pack.period_code),
+    }, status=409 if current else 200)
+
+
+def _posted_version(request, *, default: int) -> int:
+    try:
+        return int(request.POST.get("version", default)) if request.method == "POST" else default
+    except (TypeError, ValueError):
+        return -1
+
+
+# What each button on a pack's page does, and what the person is told when it is done.
+PACK_STEPS = {
+    "draft-pdf": (lambda pack, by: exports.export_request(kind=board_report.EXPORT_KIND,
+                                                          parameters={"period": pack.period_code, "pack_id": pack.pk},
+                                                          by=by),
+                  "The draft PDF is being made. It appears below when it is ready."),
+    "ask-approval": (lambda pack, by: board_packs.pack_ask_approval(pack=pack, by=by),
+                     "The chair has been emailed a link to approve the pack."),
+    "approve": (lambda pack, by: board_packs.pack_approve(pack=pack, by=by), "You have approved the pack."),
+    "reopen": (lambda pack, by: board_packs.pack_reopen(pack=pack, by=by), "The pack is a draft again."),
+    "publish": (lambda pack, by: board_packs.pack_publish(pack=pack, by=by),
+                "The pack is being published. Everyone who reads board packs will be emailed when it is ready."),
+}
+
+
+@login_required
+@post_only
+def board_pack_step(request, pk, step):
+    pack = _pack(request, pk)
+    if step not in PACK_STEPS:
+        raise Http404
+    pack.version = _posted_version(request, default=pack.version)
+    do, done = PACK_STEPS[step]
+    try:
+        do(pack, request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect(pack)
+
+
+@login_required
+def board_pack_download(request, pk):
+    """A published pack's PDF exactly as it was published (never made again), with its SHA-256."""
+    access.require(access.can_request_reports(request.user))
+    pack = get_object_or_404(BoardPack, pk=pk, status=BoardPack.Status.PUBLISHED)
+    response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")
+    name = f"board-pack-{pack.period_code.lower()}-v{pack.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-SHA256"] = pack.sha256
+    return response
 
 
 def _quarter_or_none(code: str) -> Quarter | None:

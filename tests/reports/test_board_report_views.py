@@ -42,7 +42,7 @@ def quick_render(monkeypatch):
     """A stand-in for the PDF where the test is about the page, not the document (the real one is tested)."""
     calls = []
 
-    def render(quarter):
+    def render(quarter, **kwargs):
         calls.append(quarter)
         return b"%PDF-1.7 board report " + quarter.code.encode()
 
@@ -241,7 +241,7 @@ def test_a_queued_report_whose_task_was_handed_over_does_not_say_the_service_is_
 
 def test_a_failing_report_emails_the_requester_that_it_failed(client_for, qa_member, monkeypatch, settings,
                                                               django_capture_on_commit_callbacks):
-    def broken(quarter):
+    def broken(quarter, **kwargs):
         raise RuntimeError("the scorecard could not be drawn")
 
     monkeypatch.setattr(board_report, "render", broken)

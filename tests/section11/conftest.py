@@ -5,6 +5,7 @@ Builds on the personas in tests/conftest.py (agency_lead and contributor work fo
 import datetime
 
 import pytest
+from simple_history.utils import bulk_create_with_history
 from django.utils import timezone
 
 from section11.models import Answer, Criterion, Cycle, Framework, RatingLevel, RatingScale, Return, Standard
@@ -48,7 +49,7 @@ def make_cycle(framework, agencies, *, name="Section 11 2026", opens_on=None, de
     criteria = list(Criterion.objects.filter(standard__framework=framework))
     for agency in agencies:
         ret = Return.objects.create(cycle=cycle, agency=agency)
-        Answer.objects.bulk_create([Answer(ret=ret, criterion=c) for c in criteria])
+        bulk_create_with_history([Answer(ret=ret, criterion=c) for c in criteria], Answer)
     return cycle
 
 

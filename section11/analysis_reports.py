@@ -188,8 +188,8 @@ def cycle_board_context(cycle: Cycle, period: ReportPeriod) -> dict:
                                      f"{cycle.name}: {plural(done['late'], 'return')} past the deadline and not made."))
     overall = context["heat_map"].partnership_overall
     if overall is not None and overall.average is not None:
-        facts.append(Fact(HOW_WELL, f"{cycle.name}: {who} rate themselves {overall.label} on average "
-                                    f"({overall.rated} criteria rated)."))
+        facts.append(Fact(HOW_WELL, f"{cycle.name}: {who} rate themselves {overall.label} on average across "
+                                    f"the partnership."))
     comparison = context["comparison"]
     counts = (comparison or {}).get("counts")
     if counts and counts["better"] + counts["same"] + counts["worse"]:

@@ -46,6 +46,20 @@ def _build_legal_hold(fx):
                                     reason="Claim", set_by=fx("business_unit"))
 
 
+def _build_board_pack(fx, *, published=False):
+    import hashlib
+
+    from partnership.models import BoardPack
+
+    fx("db")
+    pdf = b"%PDF-1.7 a published pack"
+    if published:
+        return BoardPack.objects.create(period_code="2026-Q1", status=BoardPack.Status.PUBLISHED, pdf=pdf,
+                                        sha256=hashlib.sha256(pdf).hexdigest(), narrative="The quarter.",
+                                        asks="Note the figures.")
+    return BoardPack.objects.create(period_code="2026-Q2", narrative="A draft.", asks="Note the draft.")
+
+
 def _build_action(fx):
     from tests.factories import ActionFactory
 
@@ -79,6 +93,8 @@ BUILDERS: dict[str, Callable] = {
     "action": _build_action,
     "police_lead": lambda fx: fx("agency_lead"),
     "export": _build_export,
+    "board_pack": _build_board_pack,
+    "published_pack": lambda fx: _build_board_pack(fx, published=True),
     "legal_hold": _build_legal_hold,
     "sent_reminder": _build_sent_reminder,
     # Section 11: an open cycle with the police return in progress.
@@ -123,6 +139,11 @@ def _answer_kwargs(ret):
 OBJECTS: dict[str, Entry] = {
     # The composition root and the kernel.
     "sent-reminder-detail": Entry("sent_reminder", ("outsider", "chair")),
+    # Board packs: the business unit, QA and the chair; no agency and no reader.
+    "board-pack": Entry("board_pack", ("outsider", "contributor", "reader")),
+    "board-pack-download": Entry("published_pack", ("outsider", "contributor", "reader")),
+    "board-pack-step": Entry("board_pack", ("outsider", "contributor", "reader"),
+                             kwargs=lambda obj: {"pk": obj.pk, "step": "approve"}),
     "partnership:action-detail": Entry("action"),
     "partnership:action-edit": Entry("action", ("outsider", "reader")),  # its agency's editors may
     "partnership:action-transition": Entry("action", ("outsider", "reader")),

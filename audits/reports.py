@@ -3,14 +3,13 @@ from django.db.models import Count, Q
 
 from partnership import charts
 from partnership.contract import (
-    ACCOUNTABILITY,
     DUTIES,
     HOW_MUCH,
     HOW_WELL,
     QUALITY,
-    WHAT_NEXT,
     Evidence,
     Fact,
+    open_actions,
     plural,
     section_context,
     share_status,
@@ -153,13 +152,10 @@ def _board_summary(context: dict) -> dict:
             headlines.append(f"{raised - in_time} of {plural(raised, 'immediate concern')} raised in audits "
                              f"{'was' if raised - in_time == 1 else 'were'} not acknowledged within one working day.")
     if context["open_actions"]:
-        facts.append(Fact(WHAT_NEXT, f"Audits: {plural(context['open_actions'], 'action')} open, "
-                                     f"{context['overdue_actions']} overdue."))
-        evidence.append(Evidence(ACCOUNTABILITY,
-                                 share_status(context["open_actions"] - context["overdue_actions"],
-                                              context["open_actions"]),
-                                 f"Actions from audits: {context['overdue_actions']} of {context['open_actions']} "
-                                 f"open actions overdue."))
+        fact, proof = open_actions("Actions from audits", open_count=context["open_actions"],
+                                   overdue=context["overdue_actions"])
+        facts.append(fact)
+        evidence.append(proof)
     return {"facts": facts, "evidence": evidence, "headlines": headlines}
 
 

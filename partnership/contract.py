@@ -80,6 +80,14 @@ def plural(count: int, singular: str, plural_form: str = "") -> str:
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
+def open_actions(source: str, *, open_count: int, overdue: int, noun: str = "action") -> tuple[Fact, Evidence]:
+    """What a section's open actions add to the opening pages: what next, and how far partners are held to it
+    (one rule for every kind of action: the share of open actions not overdue)."""
+    return (Fact(WHAT_NEXT, f"{source}: {plural(open_count, noun)} open, {overdue} overdue."),
+            Evidence(ACCOUNTABILITY, share_status(open_count - overdue, open_count),
+                     f"{source}: {overdue} of {plural(open_count, 'open ' + noun)} overdue."))
+
+
 @dataclass(frozen=True)
 class BoardSection:
     """One section of the board pack, built by its app for a period (see the module's docstring)."""

@@ -6,14 +6,13 @@ section to PDF and searching the text). There is deliberately no CSV export of c
 import datetime
 
 from partnership.contract import (
-    ACCOUNTABILITY,
     BETTER_OFF,
     DUTIES,
     HOW_MUCH,
     HOW_WELL,
-    WHAT_NEXT,
     Evidence,
     Fact,
+    open_actions,
     plural,
     section_context,
     share_status,
@@ -124,10 +123,8 @@ def _board_summary(c: dict) -> dict:
         facts.append(Fact(BETTER_OFF, f"Reviews: {plural(c['lcsprs_published'], 'local practice review')} "
                                       f"published, with {plural(c['recommendations'], 'recommendation')} in all."))
     if c["actions_open"]:
-        facts.append(Fact(WHAT_NEXT, f"Reviews: {plural(c['actions_open'], 'action')} from recommendations open, "
-                                     f"{c['actions_overdue']} overdue."))
-        evidence.append(Evidence(ACCOUNTABILITY, share_status(c["actions_open"] - c["actions_overdue"],
-                                                              c["actions_open"]),
-                                 f"Actions from review recommendations: {c['actions_overdue']} of "
-                                 f"{c['actions_open']} open actions overdue."))
+        fact, proof = open_actions("Actions from review recommendations", open_count=c["actions_open"],
+                                   overdue=c["actions_overdue"])
+        facts.append(fact)
+        evidence.append(proof)
     return {"facts": facts, "evidence": evidence, "headlines": headlines}

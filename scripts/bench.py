@@ -83,8 +83,8 @@ def board_report_child(period: str, runs: int) -> None:
     from django.utils import timezone
 
     from merton_qa import board_report
-    from partnership.periods import Quarter
     from partnership import pdf
+    from partnership.periods import Quarter
 
     quarter = Quarter.parse(period)
     captured = {}

@@ -16,9 +16,9 @@ from partnership.contract import (
     HOW_MUCH,
     HOW_WELL,
     NOT_ASSURED,
-    WHAT_NEXT,
     Evidence,
     Fact,
+    open_actions,
     plural,
     section_context,
     share_status,
@@ -195,12 +195,11 @@ def cycle_board_context(cycle: Cycle, period: ReportPeriod) -> dict:
     if counts and counts["better"] + counts["same"] + counts["worse"]:
         facts.append(Fact(BETTER_OFF, f"{cycle.name}: {plural(counts['better'], *nouns)} rated "
                                       f"higher than in {comparison['previous'].name}, {counts['worse']} lower."))
-    if actions["total"]:
-        facts.append(Fact(WHAT_NEXT, f"{cycle.name}: {plural(actions['open'], 'improvement action')} open, "
-                                     f"{actions['overdue']} overdue."))
-        evidence.append(Evidence(ACCOUNTABILITY, share_status(actions["open"] - actions["overdue"], actions["open"]),
-                                 f"{cycle.name}: {actions['overdue']} of {actions['open']} open improvement actions "
-                                 f"overdue."))
+    if actions["open"]:
+        fact, proof = open_actions(cycle.name, open_count=actions["open"], overdue=actions["overdue"],
+                                   noun="improvement action")
+        facts.append(fact)
+        evidence.append(proof)
     if done["total"] and done["rate"] < 100:
         late = f"; {done['late']} {'was' if done['late'] == 1 else 'were'} late." if done["late"] else "."
         headlines.append(f"{cycle.name}: {done['submitted']} of {plural(done['total'], *nouns)} had made their "

@@ -47,6 +47,8 @@ FORMS: set[str] = {
 }
 NO_ERROR_STATE: dict[str, str] = {
     "board-reports": "one choice, the quarter, always filled in: sending the form asks for the report",
+    "board-pack": "a draft's narrative and asks may both be empty while it is written; approval (a button) is "
+                  "what refuses them, with its message at the top",
     "partnership:account": "one yes/no choice, always answered: sending it saves the reminder setting",
     "section11:return-header": "the deputy and the senior officer are optional until the return is submitted",
     "audits:consensus": "every domain may be left ungraded; the page's own error (the audit is not at its meeting "

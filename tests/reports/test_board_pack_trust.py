@@ -171,7 +171,8 @@ def test_every_cycle_open_in_the_quarter_is_in_the_pack_each_under_its_own_statu
     done.status = Return.Status.SIGNED_OFF
     done.save()
     later = make_cycle(schools_framework, [police], name="Not opened yet",
-                       opens_on=quarter.end + datetime.timedelta(days=10), deadline=quarter.end + datetime.timedelta(90))
+                       opens_on=quarter.end + datetime.timedelta(days=10),
+                       deadline=quarter.end + datetime.timedelta(days=90))
     backdate_history(moment(quarter.start - datetime.timedelta(days=1)))
 
     section = analysis_reports.board_section(ReportPeriod.for_quarter(quarter))

@@ -8,8 +8,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from merton_qa import board_report
-from merton_qa import composition
+from merton_qa import board_report, composition
+from partnership import reports as action_reports
 from partnership.contract import (
     ASSURED,
     HOW_MUCH,
@@ -20,15 +20,14 @@ from partnership.contract import (
     overall_status,
     share_status,
 )
-from partnership.periods import Quarter, QuarterError, ReportPeriod, end_of_day
-from partnership import reports as action_reports
 from partnership.models import Action
+from partnership.periods import Quarter, QuarterError, ReportPeriod, end_of_day
 from section11.models import Answer, Criterion, Cycle, Return
 from tests.factories import AgencyFactory
 from tests.reports.conftest import (
     GREEN_INDICATOR,
-    backdate_history,
     RED_INDICATOR,
+    backdate_history,
     current_quarter,
     make_action,
     make_board_data,

@@ -5,8 +5,8 @@ Builds on the personas in tests/conftest.py (agency_lead and contributor work fo
 import datetime
 
 import pytest
-from simple_history.utils import bulk_create_with_history
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from section11.models import Answer, Criterion, Cycle, Framework, RatingLevel, RatingScale, Return, Standard
 

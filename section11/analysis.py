@@ -403,9 +403,13 @@ def improvement_actions(cycle: Cycle, *, sector: str = "", overdue_limit: int = 
         completed=Count("id", filter=Q(status__in=[Action.Status.COMPLETED, Action.Status.IMPACT_ASSURED,
                                                    Action.Status.CLOSED])),
     )
-    overdue = list(actions.filter(open_q, due_date__lt=day).order_by("due_date", "id")[:overdue_limit]) \
-        if result["overdue"] else []
-    for action in attach(overdue, "owner_agency", Agency):
+    overdue = []
+    if result["overdue"]:
+        rows = actions.filter(open_q, due_date__lt=day).order_by("due_date", "id")
+        # Now: the agency joined in; at a moment, rows from history carry no relations, so one more query.
+        overdue = list(rows.select_related("owner_agency")[:overdue_limit]) if at is None else attach(
+            rows[:overdue_limit], "owner_agency", Agency)
+    for action in overdue:
         action.days_overdue = (day - action.due_date).days
     result["overdue_list"] = overdue
     return result

@@ -10,6 +10,7 @@ from audits.models import Audit, Finding
 from audits.reminders import due_items
 from audits.reports import board_section, previous_audit, report_context, rollup
 from partnership.pdf import render_pdf
+from partnership.periods import ReportPeriod
 from tests.audits.conftest import agree_all, make_audit, submit_all
 
 pytestmark = pytest.mark.django_db
@@ -68,13 +69,13 @@ def test_board_section_renders_into_a_pdf(met, audit, contributor, police):
 
     concern_raise(case=audit.cases.first(), agency=police, by=contributor, description="Unsafe at home.")
     today = datetime.date.today()
-    ctx = board_section(start=datetime.date(2026, 1, 1), end=max(today, datetime.date(2026, 3, 31)))
+    ctx = board_section(ReportPeriod.between(datetime.date(2026, 1, 1), max(today, datetime.date(2026, 3, 31))))
     assert ctx["has_data"] and ctx["rows"][0]["rollup"]["text"] == "6 of 8 cases good or better"
     assert ctx["concerns_raised"] == 1 and ctx["concerns_in_time"] == 0
     html = render_to_string("audits/pdf/board_section.html", ctx)
     text = pdf_text(render_pdf("audits/pdf/board_section_preview.html", {"section": html}))
     assert "Multi-agency case audits" in text and "6 of 8 cases good or better" in text
-    empty = board_section(start=datetime.date(2020, 1, 1), end=datetime.date(2020, 3, 31))
+    empty = board_section(ReportPeriod.between(datetime.date(2020, 1, 1), datetime.date(2020, 3, 31)))
     empty_text = pdf_text(render_pdf("audits/pdf/board_section_preview.html", {
         "section": render_to_string("audits/pdf/board_section.html", empty)}))
     assert not empty["has_data"] and "No multi-agency audit met" in empty_text

@@ -15,6 +15,7 @@ from learning.reports import board_section
 from learning.services import evaluation
 from partnership.models import Criterion, Framework, JourneyStage
 from partnership.pdf import render_pdf
+from partnership.periods import ReportPeriod
 from partnership.workdays import add_working_days
 
 from .conftest import book, make_session
@@ -71,7 +72,8 @@ def test_coverage_page_for_any_signed_in_person(taxonomy, client_for, reader, ou
 
 def test_board_section_renders_into_a_pdf(course, ld_coordinator, police):
     today = timezone.localdate()
-    empty = board_section(start=today - datetime.timedelta(days=400), end=today - datetime.timedelta(days=300))
+    empty = board_section(ReportPeriod.between(today - datetime.timedelta(days=400),
+                                               today - datetime.timedelta(days=300)))
     assert empty["has_data"] is False
     session = make_session(course, add_working_days(today, 5))  # open for booking over bank holidays too
     b = book(session, "a@police.example.org", agency=police)
@@ -85,7 +87,7 @@ def test_board_section_renders_into_a_pdf(course, ld_coordinator, police):
                                        source_kind="national_review", status="published", published_on=today)
     BriefingUse.objects.create(briefing=briefing, agency=police, team="CAIT", used_on=today, attendees=12,
                                logged_by=ld_coordinator)
-    context = board_section(start=today - datetime.timedelta(days=30), end=today)
+    context = board_section(ReportPeriod.between(today - datetime.timedelta(days=30), today))
     assert context["has_data"] and context["sessions"] == 1 and context["briefing_attendees"] == 12
     assert context["delivered"] == 0  # nobody attended: a no-show only
 
@@ -120,9 +122,9 @@ def test_figures_page_and_query_count(course, ld_coordinator, client_for, police
 def test_coverage_in_the_board_report_names_the_journey_stages_without_assurance(taxonomy, course):
     (early, front, leavers), crit, other = taxonomy
     today = timezone.localdate()
-    assert coverage.board_section(start=today, end=today)["has_data"] is False  # nothing tagged yet
+    assert coverage.board_section(ReportPeriod.between(today, today))["has_data"] is False  # nothing tagged yet
     course.journey_stages.set([early, front])
-    section = coverage.board_section(start=today, end=today)
+    section = coverage.board_section(ReportPeriod.between(today, today))
     assert section["has_data"] is True
     assert section["headlines"] == ["No assurance activity is tagged to 1 stage of the child's journey: Care leavers."]
     html = render_to_string("learning/pdf/coverage_section.html", section)

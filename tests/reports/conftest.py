@@ -18,6 +18,7 @@ from performance.models import DataReturn, Frequency, Indicator, Period, Polarit
 from performance.services.periods import periods_generate
 from section11.models import Return
 from tests.factories import AgencyFactory, UserFactory
+from tests.history import backdate_history
 from tests.section11.conftest import answer_all, make_cycle, make_framework
 
 RED_INDICATOR = "Return home interviews offered within 72 hours"
@@ -47,23 +48,6 @@ def poppler(*args) -> str:
 def dated_history(obj, when: datetime.datetime) -> None:
     """Move every history row of `obj` so far to `when` (as if it had been made then)."""
     type(obj).history.filter(id=obj.pk).update(history_date=when)
-
-
-def backdate_history(when: datetime.datetime) -> None:
-    """Move every history row written after `when` (by the fixtures, today) to just after `when`, one microsecond
-    apart in the order they were written, so the data reads as made then (a past quarter's pack sees it)."""
-    from django.apps import apps
-
-    for model in apps.get_models():
-        if not model.__name__.startswith("Historical") or not hasattr(model, "instance_type"):
-            continue
-        rows = list(model.objects.filter(history_date__gt=when).order_by("history_date", "history_id")
-                    .values_list("history_id", flat=True))
-        for n, history_id in enumerate(rows):
-            model.objects.filter(history_id=history_id).update(history_date=when + datetime.timedelta(microseconds=n))
-    from partnership.models import TagChange
-
-    TagChange.objects.filter(at__gt=when).update(at=when)
 
 
 def make_action(agency, *, title, due, status=Action.Status.AGREED, created=None, **extra) -> Action:

@@ -42,7 +42,8 @@ def make_full_quarter():
     quarter = data.quarter
     make_review_case(quarter)
     tool = load_tool(TOOLS_DIR / "general-2025.yaml")
-    audit = make_audit(tool, Programme.objects.create(year=f"{quarter.financial_year}-trust"), data.agencies,
+    year = f"{quarter.financial_year}-{(quarter.financial_year + 1) % 100:02d}"
+    audit = make_audit(tool, Programme.objects.get_or_create(year=year)[0], data.agencies,
                        status=Audit.Status.MEETING, meeting_date=quarter.start + datetime.timedelta(days=10))
     agree_all(audit, codes_by_case={1: "requires-improvement"})
     session = make_session(make_course(), quarter.start + datetime.timedelta(days=12))

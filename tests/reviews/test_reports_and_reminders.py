@@ -6,7 +6,9 @@ from django.template.loader import render_to_string
 
 from partnership.models import EmailMessage, ReminderLog
 from partnership.pdf import render_pdf
+from partnership.periods import ReportPeriod
 from reviews import reminders, reports, services
+from tests.history import backdate_history, moment
 
 from .conftest import CASE_REF, PSEUDONYM, D
 
@@ -21,7 +23,8 @@ def pdf_text(pdf: bytes, tmp_path) -> str:
 
 
 def test_board_section_counts_and_compliance(full_case, reviews_member):
-    ctx = reports.board_section(start=D(2026, 1, 1), end=D(2026, 6, 30))
+    backdate_history(moment(D(2026, 6, 1)))  # the case was recorded as it went, before the half-year ended
+    ctx = reports.board_section(ReportPeriod.between(D(2026, 1, 1), D(2026, 6, 30)))
     assert ctx["has_data"]
     assert [q["label"] for q in ctx["quarters"]] == ["Jan–Mar 2026", "Apr–Jun 2026"]
     assert ctx["quarters"][0]["referrals"] == 1 and ctx["quarters"][0]["notifications"] == 1
@@ -31,8 +34,10 @@ def test_board_section_counts_and_compliance(full_case, reviews_member):
 
 def test_board_section_pdf_has_no_case_reference_or_pseudonym(full_case, tmp_path):
     from reviews.models import LCSPR
-    LCSPR.objects.update(published_title="Child M", published_on=D(2026, 5, 1), stage="published")
-    ctx = reports.board_section(start=D(2026, 1, 1), end=D(2026, 12, 31))
+    for lcspr in LCSPR.objects.all():
+        lcspr.published_title, lcspr.published_on, lcspr.stage = "Child M", D(2026, 5, 1), "published"
+        lcspr.save()
+    ctx = reports.board_section(ReportPeriod.between(D(2026, 1, 1), D(2026, 12, 31)))
     text = pdf_text(render_pdf("reviews/pdf/board_section_document.html", ctx), tmp_path)
     assert "Serious incidents and practice reviews" in text and "Notified within 5 working days" in text
     for secret in (CASE_REF, PSEUDONYM, "Child M", "Infant admitted", "P-1"):
@@ -40,7 +45,7 @@ def test_board_section_pdf_has_no_case_reference_or_pseudonym(full_case, tmp_pat
 
 
 def test_board_section_says_plainly_when_there_is_nothing(db):
-    ctx = reports.board_section(start=D(2025, 1, 1), end=D(2025, 3, 31))
+    ctx = reports.board_section(ReportPeriod.between(D(2025, 1, 1), D(2025, 3, 31)))
     assert not ctx["has_data"]
     assert "There were no referrals" in render_to_string("reviews/pdf/board_section.html", ctx)
 

@@ -180,6 +180,16 @@ exempt(
 )
 exempt("Part of a failed sign-in counter: deleted with it", "axes.AccessAttemptExpiration")
 exempt(
+    "The record of what the partnership board was told: counts and deadlines only, never a child; published packs "
+    "are kept as the partnership's reports are (its people appear only as links to accounts)",
+    "partnership.BoardPack",
+)
+exempt(
+    "The tags' history (which record carried which journey stage or criterion, and when): no personal data; kept "
+    "so a past period's coverage map can be made again",
+    "partnership.TagChange",
+)
+exempt(
     "Part of a delegate booking: emptied or deleted when the booking is anonymised",
     "learning.BookingToken", "learning.BookingReminder", "learning.ConfidenceRating",
     "learning.PostCourseEvaluation", "learning.FollowUp",

@@ -16,7 +16,8 @@ HOSTILE = "Jayden Smith (DOB 12/03/2013) said his mum hit him"
 EMAILS = Path(settings.BASE_DIR) / "templates" / "emails"
 # What an email may say: who, which record (its title or reference), where to click, when, how many.
 MAY_CARRY = {
-    "full_name", "name", "display_name", "title", "theme", "case_reference", "reference", "agency", "email",
+    "full_name", "name", "officer_name", "display_name", "title", "theme", "case_reference", "reference", "agency",
+    "email",
     "manager_email", "role", "period", "cycle", "ret", "course", "session", "audit", "data_return", "lead",
     "person", "user", "invited_by", "booking", "concern", "case", "referral", "export", "item", "heading",
     "link", "manage_url", "pre_url", "post_url", "approve_url", "follow_up_url", "account_link", "online_link",

@@ -141,7 +141,7 @@ def test_agency_lead_completes_and_submits_a_return(signed_in_page, agency_lead,
     screenshot(page, "s11-return-officer")
     page.get_by_label("Senior officer with an account").select_option(label=agency_lead.full_name)
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#id_senior_officer_error")).to_contain_text("You cannot name yourself")
+    expect(page.locator("#div_id_senior_officer .govuk-error-message")).to_contain_text("You cannot name yourself")
     axe_check(page)
     page.get_by_label("Senior officer with an account").select_option(label=officer.full_name)
     page.get_by_role("button", name="Save").click()
@@ -217,7 +217,7 @@ def test_agency_lead_completes_and_submits_a_return(signed_in_page, agency_lead,
 
     page.get_by_role("button", name="Check and submit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Submit your return")
-    expect(page.get_by_text(f"{officer.full_name} will be asked to sign the return off")).to_be_visible()
+    expect(page.get_by_text(f"we email {officer.full_name} a link to sign the return off")).to_be_visible()
     axe_check(page)
     screenshot(page, "s11-submit")
     page.get_by_role("button", name="Submit the return").click()

@@ -90,7 +90,7 @@ def _check_officer(ret: Return, *, by, senior_officer=None, senior_officer_name=
 def name_senior_officer(*, ret: Return, by, senior_officer=None, senior_officer_name: str = "",
                         senior_officer_email: str = "") -> Return:
     """Name (or change) the senior officer before sign-off. A submitted return's new officer is emailed at once."""
-    ret = Return.objects.select_for_update().select_related("completed_by", "submitted_by").get(pk=ret.pk)
+    ret = Return.objects.select_for_update(of=("self",)).select_related("completed_by", "submitted_by").get(pk=ret.pk)
     if ret.status == Return.Status.SIGNED_OFF:
         raise ServiceError("This return has been signed off.")
     _check_officer(ret, by=by, senior_officer=senior_officer, senior_officer_name=senior_officer_name,

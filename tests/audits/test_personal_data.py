@@ -43,6 +43,7 @@ def test_an_agency_audit_naming_a_child_is_refused_and_nothing_is_saved(audit, c
         "not seen alone", f"good_practice-{domain.pk}": "Seen at school"})
     page = r.content.decode()
     assert r.status_code == 400 and "Remove the child&#x27;s name" in page and "Her son Jayden Smith" in page
+    assert f'id="areas_for_development-{domain.pk}-error"' in page  # beside the box it is about
     assert aa.answers.get(domain=domain).good_practice == ""
 
 

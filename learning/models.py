@@ -4,7 +4,6 @@ Delegates are not users: they book with a work email and reach their booking and
 tokenised links. Only the SHA-256 of a token is stored; the raw token goes into the email link only.
 """
 import datetime
-import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,10 +16,6 @@ from simple_history.models import HistoricalRecords
 from partnership.models import Agency, Priority, Tagged
 from partnership.models.base import TimeStampedModel, VersionedModel
 from partnership.workdays import add_working_days, is_working_day
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class Level(models.Model):

@@ -8,15 +8,21 @@ from django.contrib.auth import password_validation
 
 from partnership.models import Action, Agency, Priority, Role, User
 
+from .personal_data import guard_free_text
 from .services.errors import ServiceError
 
 DASHES = "---------"  # Django's empty choice (BLANK_CHOICE_DASH, ModelChoiceField.empty_label)
 
 
 class GDSForm:
-    """Mixin: a GOV.UK helper without a <form> tag (templates own the tag and the buttons)."""
+    """Mixin: a GOV.UK helper without a <form> tag (templates own the tag and the buttons), and the personal-data
+    check on every free-text field (`partnership.personal_data`), including fields added in `__init__`."""
 
     label_size = Size.SMALL
+
+    def full_clean(self):
+        guard_free_text(self.fields)
+        super().full_clean()
 
     def setup_helper(self, *layout):
         self.name_empty_choices()

@@ -63,7 +63,16 @@ def can_submit_return(user, ret: Return) -> bool:
 
 
 def can_sign_off_return(user, ret: Return) -> bool:
-    return ret.status == Return.Status.SUBMITTED and user.is_authenticated and ret.senior_officer_id == user.pk
+    return (ret.status == Return.Status.SUBMITTED and user.is_authenticated and ret.senior_officer_id == user.pk
+            and ret.sign_off_refusal(user=user) is None)
+
+
+def can_name_senior_officer(user, ret: Return) -> bool:
+    """The agency's lead, or the business unit, names the senior officer: never a contributor (nor anyone else),
+    and not once the return is signed off."""
+    if ret.status == Return.Status.SIGNED_OFF or not user.is_authenticated:
+        return False
+    return can_manage_cycles(user) or (is_agency_editor(user, ret) and user.has_role(Role.AGENCY_LEAD))
 
 
 def can_moderate(user, ret: Return) -> bool:

@@ -186,8 +186,11 @@ class Return(TimeStampedModel, VersionedModel):
     deputy_email = models.EmailField("Deputy contact's email", blank=True)
     senior_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        help_text="The senior officer who signs the return off.",
+        help_text="The senior officer who signs the return off, when they have an account.",
     )
+    senior_officer_name = models.CharField("Senior officer's name", max_length=150, blank=True,
+                                           help_text="A senior officer without an account, who signs off by a link.")
+    senior_officer_email = models.EmailField("Senior officer's email", blank=True)
     # Schools' header facts (section 175/157)
     dsl_name = models.CharField("Designated safeguarding lead", max_length=150, blank=True)
     dsl_trained_on = models.DateField("DSL last trained", null=True, blank=True)
@@ -203,6 +206,7 @@ class Return(TimeStampedModel, VersionedModel):
     signed_off_at = models.DateTimeField(null=True, blank=True)
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                       related_name="+")
+    signed_off_name = models.CharField(max_length=150, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
     return_message = models.TextField(blank=True)
     copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -237,6 +241,40 @@ class Return(TimeStampedModel, VersionedModel):
     def is_done(self) -> bool:
         """Submitted or signed off: the agency has made its return."""
         return self.status in (self.Status.SUBMITTED, self.Status.SIGNED_OFF)
+
+    @property
+    def officer_name(self) -> str:
+        return self.senior_officer.full_name if self.senior_officer_id else self.senior_officer_name
+
+    @property
+    def officer_email(self) -> str:
+        return (self.senior_officer.email if self.senior_officer_id else self.senior_officer_email or "").lower()
+
+    def sign_off_refusal(self, *, user=None, email: str = "") -> str | None:
+        """The one rule for who may sign off: never the person who completed the return or submitted it (a person
+        with an account by who they are, one without by their email). None when `user`/`email` may."""
+        authors = [person for person in (self.completed_by, self.submitted_by) if person is not None]
+        email = (email or (user.email if user is not None else "") or "").strip().lower()
+        if any((user is not None and user.pk == person.pk) or (email and email == (person.email or "").lower())
+               for person in authors):
+            return ("The senior officer signs off someone else's work: they cannot be the person who completed "
+                    "or submitted the return. Name another senior officer.")
+        return None
+
+
+class SignOffLink(models.Model):
+    """The emailed single-use link by which the named senior officer signs a return off, with or without an
+    account. Only the token's hash is stored (`partnership.tokens`)."""
+
+    ret = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="sign_off_links")
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Sign-off link for return {self.ret_id}"
 
 
 class Answer(ActionSource, VersionedModel):

@@ -1,6 +1,7 @@
 """The audit meeting and what it produces: consensus grades, findings, recommendations, actions, feedback."""
 from django.db import transaction
 
+from partnership.personal_data import personal_data_problem
 from partnership.services.actions import action_create
 from partnership.services.errors import ServiceError
 
@@ -40,6 +41,11 @@ def consensus_save(*, case: AuditCase, by, grades: dict, notes: dict | None = No
     _in(case.audit, MEETING_OPEN, "Consensus grades can be recorded")
     notes = notes or {}
     domains = {d.pk: d for d in case.audit.tool.domains.all()}
+    for domain_id, text in notes.items():
+        if (problem := personal_data_problem(text or "")) and domain_id in domains:
+            raise ServiceError(f"Learning on {domains[domain_id].title.lower()}: {problem}", field=f"notes-{domain_id}")
+    if problem := personal_data_problem(discussion_notes or ""):
+        raise ServiceError(f"Discussion notes: {problem}", field="discussion_notes")
     for domain_id, grade in grades.items():
         if domain_id not in domains:
             raise ServiceError("That domain is not part of this audit tool.")

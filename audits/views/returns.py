@@ -23,7 +23,7 @@ def agency_audit(request, pk):
     can_edit = access.can_edit_agency_audit(request.user, agency_audit)
     answers = list(agency_audit.answers.select_related("domain", "grade"))
     grades = list(Grade.objects.filter(tool_id=agency_audit.case.audit.tool_id))
-    errors, status = [], 200
+    errors, status, field_errors = [], 200, {}
     typed, missing = None, set()
     if request.method == "POST":
         require(can_edit)
@@ -48,6 +48,8 @@ def agency_audit(request, pk):
             agency_audit.refresh_from_db()
         except ServiceError as error:
             errors.append(error.message)
+            if error.field:  # a child named in one box: the message is beside that box too
+                field_errors[error.field] = error.message.split(": ", 1)[-1]
             if submit:
                 missing = {domain_id for domain_id, values in typed.items() if values["grade"] is None}
         else:
@@ -61,7 +63,7 @@ def agency_audit(request, pk):
         rows.append({
             "answer": answer, "domain": answer.domain, "missing": answer.domain_id in missing,
             "grade_id": (values["grade"].pk if values and values["grade"] else None) if typed else answer.grade_id,
-            "fields": [{"name": name, "label": label,
+            "fields": [{"name": name, "label": label, "error": field_errors.get(f"{name}-{answer.domain_id}"),
                         "value": values[name] if values else getattr(answer, name)} for name, label in FIELDS],
         })
     return render(request, "audits/agency_audit.html", {

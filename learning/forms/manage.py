@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from partnership.forms import GDSForm, date_field
 from partnership.models import Agency, Criterion, JourneyStage, Priority, User
+from partnership.personal_data import allow_postcode
 
 from ..models import Booking, Briefing, BriefingUse, Course, Level, Session
 
@@ -89,6 +90,7 @@ class SessionForm(GDSForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = Course.objects.filter(active=True)
+        allow_postcode(self.fields["venue"])  # an address: its postcode is the venue's, not a family's
         if self.instance.pk:
             start = timezone.localtime(self.instance.starts_at)
             self.initial.update(day=start.date(), start_time=start.time(),

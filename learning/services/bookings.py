@@ -5,7 +5,6 @@ bookings or cancellations at once never exceed the capacity and the waiting list
 Delegates are not users: each email goes through the outbox, keyed so it is sent once.
 """
 import datetime
-import secrets
 
 from django.conf import settings
 from django.db import transaction
@@ -15,8 +14,9 @@ from django.utils import timezone
 
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
+from partnership.tokens import hash_token, new_token, plausible
 
-from ..models import Booking, BookingReminder, BookingToken, Session, hash_token
+from ..models import Booking, BookingReminder, BookingToken, Session
 
 SHARED_INBOX_MESSAGE = (
     "Enter your own work email address, not a shared inbox such as {local}@. Your booking, joining details "
@@ -35,13 +35,13 @@ def is_shared_inbox(email: str) -> bool:
 
 def issue_token(booking: Booking, purpose: str) -> str:
     """A new random link for this booking and purpose. Only its hash is stored: return the raw token."""
-    raw = secrets.token_urlsafe(32)
-    BookingToken.objects.create(booking=booking, purpose=purpose, token_hash=hash_token(raw))
+    raw, token_hash = new_token()
+    BookingToken.objects.create(booking=booking, purpose=purpose, token_hash=token_hash)
     return raw
 
 
 def find_token(raw: str, purpose: str) -> BookingToken | None:
-    if not raw or len(raw) > 100:
+    if not plausible(raw):
         return None
     return (BookingToken.objects.select_related("booking__session__course__level", "booking__agency")
             .filter(token_hash=hash_token(raw), purpose=purpose).first())

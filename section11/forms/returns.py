@@ -72,6 +72,27 @@ class AnswerForm(GDSForm, forms.Form):
         return data
 
 
+OFFICER_HELP = ("A colleague with an account signs off in the service. A senior officer without an account: give "
+                "their name and work email instead, and they sign off by a single-use link we email them. Never the "
+                "person who completes or submits the return.")
+
+
+def officer_fields(form, ret: Return) -> list:
+    """The senior officer's fields, shared by the header form (agency lead) and the officer page (lead or business
+    unit)."""
+    officer = form.fields["senior_officer"]
+    officer.queryset = User.objects.filter(agency_id=ret.agency_id, is_active=True)
+    officer.empty_label = "None: someone without an account"
+    officer.required = False
+    officer.label = "Senior officer with an account"
+    officer.help_text = OFFICER_HELP
+    form.fields["senior_officer_name"].label = "Or, without an account: their name"
+    form.fields["senior_officer_email"].label = "Their work email"
+    form.fields["senior_officer_email"].error_messages["invalid"] = "Enter an email address like name@example.org"
+    return [Fieldset(Field.select("senior_officer"), Field.text("senior_officer_name"),
+                     Field.text("senior_officer_email"), legend="Senior officer who signs off", legend_size="s")]
+
+
 class ReturnHeaderForm(GDSForm, forms.ModelForm):
     dsl_trained_on = date_field("DSL last trained", required=False)
     deputy_dsl_trained_on = date_field("Deputy DSL last trained", required=False)
@@ -80,18 +101,21 @@ class ReturnHeaderForm(GDSForm, forms.ModelForm):
 
     class Meta:
         model = Return
-        fields = ["deputy_name", "deputy_email", "senior_officer", "dsl_name", "dsl_trained_on", "deputy_dsl_name",
-                  "deputy_dsl_trained_on", "governor_name", "governors_reviewed_on"]
-        help_texts = {"senior_officer": "They sign the return off after you submit it. They need an account."}
+        fields = ["deputy_name", "deputy_email", "senior_officer", "senior_officer_name", "senior_officer_email",
+                  "dsl_name", "dsl_trained_on", "deputy_dsl_name", "deputy_dsl_trained_on", "governor_name",
+                  "governors_reviewed_on"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, can_name_officer: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         ret = self.instance
-        self.fields["senior_officer"].queryset = User.objects.filter(agency_id=ret.agency_id, is_active=True)
-        self.fields["senior_officer"].empty_label = "Choose the senior officer"
         self.fields["version"].initial = ret.version
         self.fields["deputy_email"].error_messages["invalid"] = "Enter an email address like name@example.org"
-        layout = [Field.text("deputy_name"), Field.text("deputy_email"), Field.select("senior_officer")]
+        layout = [Field.text("deputy_name"), Field.text("deputy_email")]
+        if can_name_officer:
+            layout += officer_fields(self, ret)
+        else:  # only the agency lead or the business unit names the senior officer
+            for name in ("senior_officer", "senior_officer_name", "senior_officer_email"):
+                del self.fields[name]
         if ret.cycle.framework.is_schools:
             layout.append(Fieldset(
                 Field.text("dsl_name"), Field("dsl_trained_on"), Field.text("deputy_dsl_name"),
@@ -106,6 +130,16 @@ class ReturnHeaderForm(GDSForm, forms.ModelForm):
 
     def header_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+
+
+class SeniorOfficerForm(GDSForm, forms.ModelForm):
+    class Meta:
+        model = Return
+        fields = ["senior_officer", "senior_officer_name", "senior_officer_email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper(*officer_fields(self, self.instance))
 
 
 class ImprovementActionForm(GDSForm, forms.Form):

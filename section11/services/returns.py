@@ -1,19 +1,25 @@
 """An agency's return: answering, evidence, submission, sign-off, and being sent back."""
 import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from partnership.models import Action
 from partnership.services.actions import action_create
 from partnership.services.errors import ConflictError, ServiceError, save_versioned
+from partnership.services.outbox import enqueue_email
+from partnership.tokens import hash_token, new_token, plausible
 from partnership.uploads import UploadRefused, check_upload, random_name, sha256_of
 
 from .. import access
-from ..models import Answer, Evidence, RatingLevel, Return
+from ..models import Answer, Evidence, RatingLevel, Return, SignOffLink
 
-HEADER_FIELDS = ("deputy_name", "deputy_email", "senior_officer", "dsl_name", "dsl_trained_on", "deputy_dsl_name",
+OFFICER_FIELDS = ("senior_officer", "senior_officer_name", "senior_officer_email")
+HEADER_FIELDS = ("deputy_name", "deputy_email", *OFFICER_FIELDS, "dsl_name", "dsl_trained_on", "deputy_dsl_name",
                  "deputy_dsl_trained_on", "governor_name", "governors_reviewed_on")
+SIGN_OFF_LINK_DAYS = 14
 
 
 def _require_editable(user, ret: Return) -> None:
@@ -36,14 +42,135 @@ def return_update_header(*, ret: Return, by, expected_version: int, **values) ->
     unknown = set(values) - set(HEADER_FIELDS)
     if unknown:
         raise ServiceError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
-    officer = values.get("senior_officer")
-    if officer is not None and officer.agency_id != ret.agency_id:
-        raise ServiceError("The senior officer must work for your agency.", field="senior_officer")
-    for field, value in values.items():
+    officer = {f: values.pop(f) for f in OFFICER_FIELDS if f in values}
+    if officer and _officer_changes(ret, **officer):
+        _check_officer(ret, by=by, **officer)
+    elif officer:
+        officer = {}
+    for field, value in {**values, **officer}.items():
         setattr(ret, field, value)
-    fields = [("senior_officer_id" if f == "senior_officer" else f) for f in values]
+    fields = [("senior_officer_id" if f == "senior_officer" else f) for f in {**values, **officer}]
     save_versioned(ret, expected_version=expected_version, fields=fields, by=by)
     _mark_started(ret, by)
+    return ret
+
+
+def _officer_changes(ret: Return, *, senior_officer=None, senior_officer_name="", senior_officer_email="") -> bool:
+    return ((senior_officer.pk if senior_officer else None) != ret.senior_officer_id
+            or (senior_officer_name or "").strip() != ret.senior_officer_name
+            or (senior_officer_email or "").strip().lower() != ret.senior_officer_email)
+
+
+def _check_officer(ret: Return, *, by, senior_officer=None, senior_officer_name="", senior_officer_email="") -> None:
+    """Who names the senior officer, and whom: the agency lead or the business unit; a colleague of the agency
+    with an account, or a person without one by name and email; never the namer, never an author."""
+    if not access.can_name_senior_officer(by, ret):
+        raise ServiceError("Only your agency lead or the business unit can name the senior officer.",
+                           field="senior_officer")
+    name, email = (senior_officer_name or "").strip(), (senior_officer_email or "").strip().lower()
+    if senior_officer is not None and (name or email):
+        raise ServiceError("Choose a colleague with an account, or give the name and email of someone without one, "
+                           "not both.", field="senior_officer")
+    if senior_officer is None and not (name and email):
+        field = "senior_officer_email" if name else "senior_officer_name" if email else "senior_officer"
+        raise ServiceError("Choose the senior officer, or give the name and work email of a senior officer "
+                           "without an account.", field=field)
+    if senior_officer is not None and (senior_officer.agency_id != ret.agency_id or not senior_officer.is_active):
+        raise ServiceError("The senior officer must work for your agency.", field="senior_officer")
+    field = "senior_officer" if senior_officer is not None else "senior_officer_email"
+    if (senior_officer is not None and senior_officer.pk == by.pk) or (email and email == (by.email or "").lower()):
+        raise ServiceError("You cannot name yourself: the senior officer signs off someone else's work. Name "
+                           "another senior officer.", field=field)
+    refusal = ret.sign_off_refusal(user=senior_officer, email=email)
+    if refusal:
+        raise ServiceError(refusal, field=field)
+
+
+@transaction.atomic
+def name_senior_officer(*, ret: Return, by, senior_officer=None, senior_officer_name: str = "",
+                        senior_officer_email: str = "") -> Return:
+    """Name (or change) the senior officer before sign-off. A submitted return's new officer is emailed at once."""
+    ret = Return.objects.select_for_update(of=("self",)).select_related("completed_by", "submitted_by").get(pk=ret.pk)
+    if ret.status == Return.Status.SIGNED_OFF:
+        raise ServiceError("This return has been signed off.")
+    _check_officer(ret, by=by, senior_officer=senior_officer, senior_officer_name=senior_officer_name,
+                   senior_officer_email=senior_officer_email)
+    ret.senior_officer = senior_officer
+    ret.senior_officer_name = "" if senior_officer else senior_officer_name.strip()
+    ret.senior_officer_email = "" if senior_officer else senior_officer_email.strip().lower()
+    ret.save(update_fields=["senior_officer", "senior_officer_name", "senior_officer_email", "updated_at"])
+    if ret.status == Return.Status.SUBMITTED:
+        request_sign_off(ret)
+    return ret
+
+
+def request_sign_off(ret: Return) -> tuple[SignOffLink, str]:
+    """Email the named senior officer a new single-use link at once (the outbox, in the caller's transaction);
+    earlier unused links stop working. The email carries the link, never the return's text. Returns the link and
+    its raw token (which is stored nowhere)."""
+    SignOffLink.objects.filter(ret=ret, used_at__isnull=True).delete()
+    raw, token_hash = new_token()
+    link = SignOffLink.objects.create(ret=ret, email=ret.officer_email, token_hash=token_hash,
+                                      expires_at=timezone.now() + datetime.timedelta(days=SIGN_OFF_LINK_DAYS))
+    enqueue_email(to=ret.officer_email, subject=f"Please sign off {ret.agency}'s Section 11 return",
+                  template="section11_sign_off", key=f"s11-sign-off:{link.pk}",
+                  context={"ret": ret, "cycle": ret.cycle, "officer_name": ret.officer_name,
+                           "link": settings.SITE_URL + reverse("section11:sign-off-link", args=[raw]),
+                           "expires_at": link.expires_at})
+    return link, raw
+
+
+def find_sign_off_link(raw: str) -> SignOffLink | None:
+    if not plausible(raw):
+        return None
+    return (SignOffLink.objects.select_related("ret__agency", "ret__cycle", "ret__submitted_by",
+                                               "ret__senior_officer")
+            .filter(token_hash=hash_token(raw)).first())
+
+
+def sign_off_link_problem(link: SignOffLink | None) -> str | None:
+    """Why this link cannot sign off now, or None."""
+    if link is None:
+        return "This link is not valid. Check you copied all of it from the email."
+    if link.used_at:
+        return "This link has already been used. Each sign-off link works once."
+    if link.expires_at <= timezone.now():
+        return ("This link has expired. Ask the agency lead or the business unit to name you again, and a new link "
+                "will be emailed to you.")
+    ret = link.ret
+    if ret.status != Return.Status.SUBMITTED:
+        return "This return is not waiting for sign-off."
+    if link.email != ret.officer_email:
+        return "This link no longer works: a different senior officer has been named for this return."
+    return None
+
+
+@transaction.atomic
+def return_sign_off_by_link(*, raw: str) -> Return:
+    """The named senior officer, with or without an account, signs off by the emailed single-use link."""
+    link = find_sign_off_link(raw)
+    if link is not None:  # locked: two clicks on the link sign off once
+        link = SignOffLink.objects.select_for_update().get(pk=link.pk)
+        link.ret = Return.objects.select_for_update().get(pk=link.ret_id)
+    problem = sign_off_link_problem(link)
+    if problem:
+        raise ServiceError(problem)
+    ret = link.ret
+    refusal = ret.sign_off_refusal(user=ret.senior_officer, email=link.email)
+    if refusal:
+        raise ServiceError(refusal)
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    return _signed_off(ret, by=ret.senior_officer)
+
+
+def _signed_off(ret: Return, *, by) -> Return:
+    ret.status = Return.Status.SIGNED_OFF
+    ret.signed_off_at = timezone.now()
+    ret.signed_off_by = by
+    ret.signed_off_name = ret.officer_name
+    ret.save(update_fields=["status", "signed_off_at", "signed_off_by", "signed_off_name", "updated_at"])
+    SignOffLink.objects.filter(ret=ret, used_at__isnull=True).delete()
     return ret
 
 
@@ -136,25 +263,28 @@ def return_submit(*, ret: Return, by) -> Return:
     missing = missing_answers(ret)
     if missing:
         raise ServiceError(f"{len(missing)} criteria still need an answer or a check before you can submit.")
-    if ret.senior_officer_id is None:
+    if not ret.officer_email:
         raise ServiceError("Name the senior officer who will sign the return off.", field="senior_officer")
+    ret.submitted_by = by
+    refusal = ret.sign_off_refusal(user=ret.senior_officer, email=ret.officer_email)
+    if refusal:
+        raise ServiceError(refusal, field="senior_officer")
     ret.status = Return.Status.SUBMITTED
     ret.submitted_at = timezone.now()
-    ret.submitted_by = by
     ret.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    request_sign_off(ret)
     return ret
 
 
 @transaction.atomic
 def return_sign_off(*, ret: Return, by) -> Return:
     ret = Return.objects.select_for_update().get(pk=ret.pk)
+    refusal = ret.sign_off_refusal(user=by) if by.is_authenticated else None
+    if refusal:
+        raise ServiceError(refusal)
     if not access.can_sign_off_return(by, ret):
         raise ServiceError("Only the named senior officer can sign off a submitted return.")
-    ret.status = Return.Status.SIGNED_OFF
-    ret.signed_off_at = timezone.now()
-    ret.signed_off_by = by
-    ret.save(update_fields=["status", "signed_off_at", "signed_off_by", "updated_at"])
-    return ret
+    return _signed_off(ret, by=by)
 
 
 @transaction.atomic
@@ -239,6 +369,7 @@ def return_start_from_last(*, ret: Return, by) -> int:
     return copied
 
 
-__all__ = ["ConflictError", "answer_add_action", "answer_moderate", "answer_save", "copy_answers_from",
+__all__ = ["ConflictError", "answer_add_action", "find_sign_off_link", "name_senior_officer", "request_sign_off",
+           "return_sign_off_by_link", "sign_off_link_problem", "answer_moderate", "answer_save", "copy_answers_from",
            "evidence_add", "evidence_remove", "missing_answers", "previous_return", "return_send_back",
            "return_sign_off", "return_start_from_last", "return_submit", "return_update_header"]

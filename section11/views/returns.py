@@ -18,7 +18,7 @@ from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.mixins import post_only
 
 from .. import access
-from ..forms.returns import AnswerForm, ImprovementActionForm, ReturnHeaderForm, SendBackForm
+from ..forms.returns import AnswerForm, ImprovementActionForm, ReturnHeaderForm, SendBackForm, SeniorOfficerForm
 from ..models import Answer, Evidence, RatingLevel, Return, Standard
 from ..services import returns as services
 
@@ -69,6 +69,7 @@ def return_detail(request, pk):
         "ret": ret, "progress": progress,
         "answered": sum(p["answered"] for p in progress), "total": sum(p["total"] for p in progress),
         "can_edit": access.can_edit_return(user, ret), "can_submit": access.can_submit_return(user, ret),
+        "can_name_officer": access.can_name_senior_officer(user, ret),
         "can_sign_off": access.can_sign_off_return(user, ret), "can_send_back": access.can_send_back(user, ret),
         "can_moderate": access.can_moderate(user, ret), "is_oversight": access.is_oversight(user),
         "can_record_challenge": access.can_record_challenge(user, ret),
@@ -85,7 +86,7 @@ def return_header(request, pk):
     ret = _get_return(request, pk)
     require(access.can_edit_return(request.user, ret))
     form = ReturnHeaderForm(request.POST or None, instance=Return.objects.select_related("cycle__framework").get(
-        pk=ret.pk))
+        pk=ret.pk), can_name_officer=access.can_name_senior_officer(request.user, ret))
     conflict = False
     if request.method == "POST" and form.is_valid():
         try:
@@ -346,6 +347,44 @@ def return_sign_off(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def return_officer(request, pk):
+    """The agency lead or the business unit names (or changes) the senior officer until the return is signed off."""
+    ret = _get_return(request, pk)
+    require(access.can_name_senior_officer(request.user, ret))
+    form = SeniorOfficerForm(request.POST or None, instance=Return.objects.get(pk=ret.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            ret = services.name_senior_officer(ret=ret, by=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"{ret.officer_name} is named as the senior officer."
+                             + (" We have emailed them a link to sign the return off." if
+                                ret.status == Return.Status.SUBMITTED else ""))
+            return redirect(ret)
+    return render(request, "section11/return_officer.html", {"ret": ret, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_off_link(request, token):
+    """The senior officer's emailed single-use link: no account needed. GET shows; only the POST signs off."""
+    link = services.find_sign_off_link(token)
+    problem = services.sign_off_link_problem(link)
+    if request.method == "POST" and not problem:
+        try:
+            services.return_sign_off_by_link(raw=token)
+        except ServiceError as error:
+            problem = error.message
+        else:
+            return render(request, "section11/sign_off_link_done.html", {"ret": link.ret})
+    return render(request, "section11/sign_off_link.html", {"link": link, "ret": link.ret if link else None,
+                                                             "problem": problem},
+                  status=404 if link is None else 400 if problem and request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def return_send_back(request, pk):
     ret = _get_return(request, pk)
     require(access.can_send_back(request.user, ret))
@@ -372,6 +411,8 @@ urlpatterns = [
     path("returns/<int:pk>/start-from-last/", start_from_last, name="return-start-from-last"),
     path("returns/<int:pk>/submit/", return_submit, name="return-submit"),
     path("returns/<int:pk>/sign-off/", return_sign_off, name="return-sign-off"),
+    path("returns/<int:pk>/senior-officer/", return_officer, name="return-officer"),
+    path("sign-off/<str:token>/", sign_off_link, name="sign-off-link"),
     path("returns/<int:pk>/send-back/", return_send_back, name="return-send-back"),
     path("evidence/<int:pk>/", evidence_download, name="evidence-download"),
     path("evidence/<int:pk>/delete/", evidence_delete, name="evidence-delete"),

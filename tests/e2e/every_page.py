@@ -203,19 +203,28 @@ def today_plus(days: int) -> datetime.date:
 
 
 def _submitted_return(world):
-    """The outsider agency's return, answered and submitted, naming its lead as the senior officer."""
+    """The outsider agency's return, answered and submitted by a colleague, naming its lead as the senior officer
+    (who never signs off what they completed or submitted)."""
     from django.utils import timezone
 
     from section11.models import Return
+    from tests.factories import UserFactory
     from tests.section11.conftest import answer_all
 
     ret = world("outsider_return")
     answer_all(ret, "amber")
     ret.answers.update(narrative="Volunteers are vetted before they start and every three years.")
+    colleague = UserFactory(email="deputy@outsider.example.org", full_name="Dev Deputy", agency=ret.agency)
     Return.objects.filter(pk=ret.pk).update(
-        status=Return.Status.SUBMITTED, senior_officer=world("outsider"), completed_by=world("outsider"),
-        submitted_by=world("outsider"), started_at=timezone.now(), submitted_at=timezone.now())
+        status=Return.Status.SUBMITTED, senior_officer=world("outsider"), completed_by=colleague,
+        submitted_by=colleague, started_at=timezone.now(), submitted_at=timezone.now())
     return Return.objects.get(pk=ret.pk)
+
+
+def _sign_off_token(world):
+    from section11.services.returns import request_sign_off
+
+    return {"token": request_sign_off(build(world, "sweep:submitted-return"))[1]}
 
 
 def _export_with_file(world):
@@ -300,7 +309,8 @@ PAGES: dict[str, Page] = {
     "learning:resend": Page(SIGNED_OUT, "session"),
     # The police lead's own work in progress.
     **{name: Page(LEAD, "police_return") for name in (
-        "section11:return-header", "section11:return-submit", "section11:return-import")},
+        "section11:return-header", "section11:return-submit", "section11:return-import",
+        "section11:return-officer")},
     "section11:answer-action-add": Page(LEAD, "police_return", kwargs=lambda r: {
         "pk": r.pk, "answer_pk": r.answers.order_by("pk").first().pk}),
     "performance:my-data-returns": Page(LEAD),
@@ -312,6 +322,7 @@ PAGES: dict[str, Page] = {
     "reviews:my-summaries": Page("health_lead"),
     # A return that has been submitted: signed off by its senior officer, moderated and challenged.
     "section11:return-sign-off": Page("outsider", "sweep:submitted-return"),
+    "section11:sign-off-link": Page(SIGNED_OUT, kwargs=_sign_off_token),
     "section11:return-send-back": Page(object="sweep:submitted-return"),
     "section11:challenge-record": Page(object="sweep:submitted-return"),
     "section11:moderate-standard": Page(object="sweep:submitted-return",

@@ -140,9 +140,9 @@ def test_section_11_answer_a_standard_and_submit(driven, agency_lead, s11):  # n
     go(page, driver, ret.get_absolute_url())
 
     driver.follow(page.get_by_role("link", name="Change senior officer"))
-    driver.select(page.get_by_label("Senior officer"), officer.full_name)
+    driver.select(page.get_by_label("Senior officer with an account"), officer.full_name)
     driver.press(page.get_by_role("button", name="Save"))
-    expect(success_banner(page)).to_contain_text("The return's contact details have been saved.")
+    expect(success_banner(page)).to_contain_text(f"{officer.full_name} is named as the senior officer.")
 
     driver.follow(page.get_by_role("link", name="1. Standard 1 title"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Standard 1: Standard 1 title")

@@ -134,14 +134,18 @@ def test_agency_lead_completes_and_submits_a_return(signed_in_page, agency_lead,
     screenshot(page, "s11-task-list", mobile=True)
     assert_reflows(page)
 
-    # The contact details: name the senior officer who signs off.
+    # Name the senior officer who signs off (never herself: refused beside the field).
     page.get_by_role("link", name="Change senior officer").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Contacts for this return")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Senior officer who signs off")
     axe_check(page)
-    screenshot(page, "s11-return-header")
-    page.get_by_label("Senior officer").select_option(label=officer.full_name)
+    screenshot(page, "s11-return-officer")
+    page.get_by_label("Senior officer with an account").select_option(label=agency_lead.full_name)
     page.get_by_role("button", name="Save").click()
-    expect(success_banner(page)).to_contain_text("The return's contact details have been saved.")
+    expect(page.locator("#div_id_senior_officer .govuk-error-message")).to_contain_text("You cannot name yourself")
+    axe_check(page)
+    page.get_by_label("Senior officer with an account").select_option(label=officer.full_name)
+    page.get_by_role("button", name="Save").click()
+    expect(success_banner(page)).to_contain_text(f"{officer.full_name} is named as the senior officer.")
     expect(page.locator(".govuk-summary-list")).to_contain_text(officer.full_name)
 
     page.get_by_role("link", name="1. Standard 1 title").click()
@@ -213,7 +217,7 @@ def test_agency_lead_completes_and_submits_a_return(signed_in_page, agency_lead,
 
     page.get_by_role("button", name="Check and submit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Submit your return")
-    expect(page.get_by_text(f"{officer.full_name} will be asked to sign the return off")).to_be_visible()
+    expect(page.get_by_text(f"we email {officer.full_name} a link to sign the return off")).to_be_visible()
     axe_check(page)
     screenshot(page, "s11-submit")
     page.get_by_role("button", name="Submit the return").click()
@@ -313,6 +317,41 @@ def test_senior_officer_signs_off(signed_in_page, agency_lead, s11):
     expect(page.locator(".govuk-summary-list")).to_contain_text(f"by {s11['officer'].full_name}")
     ret.refresh_from_db()
     assert ret.status == Return.Status.SIGNED_OFF and ret.signed_off_by == s11["officer"]
+
+
+def test_officer_without_an_account_signs_off_by_the_emailed_link(signed_in_page, new_page, agency_lead, s11):
+    """The lead names a senior officer without an account; submitting emails them at once (read here from the
+    outbox); they follow the link signed out, sign off once, and the link then refuses."""
+    from partnership.models import EmailMessage
+
+    ret = s11["police"]
+    answer_all(ret)
+    page = signed_in_page(agency_lead)
+    page.goto(ret.get_absolute_url())
+    page.get_by_role("link", name="Change senior officer").click()
+    page.get_by_label("Or, without an account: their name").fill("Dana Director")
+    page.get_by_label("Their work email").fill("dana.director@police.example.org")
+    page.get_by_role("button", name="Save").click()
+    expect(success_banner(page)).to_contain_text("Dana Director is named as the senior officer.")
+    page.get_by_role("button", name="Check and submit").click()
+    page.get_by_role("button", name="Submit the return").click()
+    expect(success_banner(page)).to_contain_text("Your return has been submitted.")
+
+    email = EmailMessage.objects.get(to="dana.director@police.example.org")
+    assert ret.answers.first().narrative not in email.body_text
+    link = re.search(r"https?://\S+(/section-11/sign-off/\S+/)", email.body_text).group(1)
+    officer = new_page()  # signed out: no account
+    officer.goto(link)
+    expect(officer.get_by_role("heading", level=1)).to_have_text("Sign off a Section 11 return")
+    expect(officer.get_by_text("named you, Dana Director")).to_be_visible()
+    axe_check(officer)
+    officer.get_by_role("button", name="Sign off the return").click()
+    expect(officer.get_by_role("heading", level=1)).to_have_text("Return signed off")
+    axe_check(officer)
+    ret.refresh_from_db()
+    assert ret.status == Return.Status.SIGNED_OFF and ret.signed_off_name == "Dana Director"
+    officer.goto(link)
+    expect(officer.locator(".govuk-error-summary")).to_contain_text("already been used")
 
 
 def test_business_unit_runs_a_cycle(signed_in_page, business_unit, agency_lead, s11):

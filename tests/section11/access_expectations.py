@@ -69,6 +69,10 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # Only the named senior officer signs off.
     "return-sign-off": {"GET": row(404, each(SEES_RETURN, 403), police_senior_officer=200),
                         "POST": row(404, each(SEES_RETURN, 403), police_senior_officer=302)},
+    # Only the agency lead or the business unit names the senior officer (an empty POST: the form re-shown).
+    "return-officer": same(row(404, each(SEES_RETURN, 403), police_lead=200, business_unit=200)),
+    # The senior officer's emailed link needs no account; a made-up token is 404 to everyone (test_sign_off.py).
+    "sign-off-link": same({**row(404), "anonymous": 404}),
     # Oversight of a submitted return.
     "return-send-back": {"GET": row(404, each(SEES_RETURN, 403), business_unit=200),
                          "POST": row(404, each(SEES_RETURN, 403), business_unit=200)},  # form re-shown

@@ -248,7 +248,7 @@ def test_access_matrix(world):
                 where = f"{method:4} {name} {url} as {persona}"
                 if response.status_code != expected:
                     mismatches.append(f"{where}: expected {expected}, got {response.status_code}")
-                elif persona == "anonymous" and not response["Location"].startswith(sign_in):
+                elif persona == "anonymous" and expected == 302 and not response["Location"].startswith(sign_in):
                     mismatches.append(f"{where}: redirected to {response['Location']}, not to sign in")
                 if (method, name, persona) in WRITES:
                     if response.status_code == expected and not changes:
@@ -317,7 +317,7 @@ def test_answer_save_ignores_every_field_it_does_not_ask_for(client_for, world):
 def test_return_header_ignores_every_field_it_does_not_ask_for(client_for, world):
     ret = _make_editable(world)
     before = _row(Return, ret.pk)
-    colleague = world.users["police_contributor"]
+    colleague = world.users["police_senior_officer"]  # not the contributor: he completed the return
     data = _extras("", world, keep=EXTRA_FIELDS)
     data.update({"deputy_name": "Dee Deputy", "deputy_email": "dee@police.example.org",
                  "senior_officer": colleague.pk, "version": ret.version})
@@ -337,7 +337,7 @@ def test_return_header_with_a_stale_or_invented_version_changes_nothing(client_f
     before = _row(Return, ret.pk)
     response = client_for(world.users["police_lead"]).post(
         reverse("section11:return-header", args=[ret.pk]),
-        {"deputy_name": "Dee Deputy", "senior_officer": world.users["police_contributor"].pk,
+        {"deputy_name": "Dee Deputy", "senior_officer": world.users["police_senior_officer"].pk,
          "version": ret.version + 50},
     )
     assert response.status_code == 409

@@ -87,6 +87,9 @@ def test_contributor_cannot_submit_and_lead_can_only_when_complete(police_return
     with pytest.raises(ServiceError, match="senior officer"):
         services.return_submit(ret=police_return, by=agency_lead)
     Return.objects.filter(pk=police_return.pk).update(senior_officer=agency_lead)
+    with pytest.raises(ServiceError, match="someone else's work"):  # she would sign off her own submission
+        services.return_submit(ret=police_return, by=agency_lead)
+    Return.objects.filter(pk=police_return.pk).update(senior_officer=contributor)
     submitted = services.return_submit(ret=police_return, by=agency_lead)
     assert submitted.status == Return.Status.SUBMITTED and submitted.submitted_by == agency_lead
 
@@ -97,8 +100,8 @@ def _submitted(ret, lead, officer):
     return services.return_submit(ret=ret, by=lead)
 
 
-def test_submitted_return_cannot_be_edited_until_sent_back(police_return, agency_lead, business_unit):
-    ret = _submitted(police_return, agency_lead, agency_lead)
+def test_submitted_return_cannot_be_edited_until_sent_back(police_return, agency_lead, contributor, business_unit):
+    ret = _submitted(police_return, agency_lead, contributor)
     answer = ret.answers.first()
     with pytest.raises(ServiceError, match="submitted"):
         _save(answer, agency_lead)

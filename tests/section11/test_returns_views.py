@@ -129,7 +129,7 @@ def test_submit_page_lists_what_is_missing_then_submits(client_for, agency_lead,
     response = client_for(agency_lead).get(url)
     assert b"still need" in response.content and b"1.1" in response.content
     answer_all(police_return)
-    Return.objects.filter(pk=police_return.pk).update(senior_officer=agency_lead)
+    Return.objects.filter(pk=police_return.pk).update(senior_officer=contributor)  # never the submitter herself
     response = client_for(agency_lead).post(url)
     assert response.status_code == 302
     police_return.refresh_from_db()

@@ -168,6 +168,7 @@ OBJECTS: dict[str, Entry] = {
     "section11:return-start-from-last": Entry("police_return"),
     "section11:return-submit": Entry("police_return"),
     "section11:return-sign-off": Entry("police_return"),
+    "section11:return-officer": Entry("police_return"),
     "section11:return-send-back": Entry("police_return"),
     "section11:moderation-summary": Entry("police_return", ("outsider", "contributor")),
     "section11:moderate-standard": Entry("police_return", ("outsider", "contributor"),

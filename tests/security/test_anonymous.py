@@ -31,6 +31,10 @@ LEARNING_PUBLIC = {
     "learning:booking", "learning:booking-cancel", "learning:certificate", "learning:approve",
     "learning:evaluate-pre", "learning:evaluate-post", "learning:evaluate-follow-up",
 }
+# A senior officer without an account signs a Section 11 return off by an emailed single-use link (a made-up
+# token is 404). tests/section11/test_sign_off.py checks it.
+LINK_PUBLIC = {"section11:sign-off-link"}
+LEARNING_PUBLIC |= LINK_PUBLIC
 GUARDED = [u for u in every_named_url() if u[0] not in PUBLIC_ANSWERING | LEARNING_PUBLIC | {SIGN_OUT}]
 SIGN_IN = reverse("partnership:sign-in")
 

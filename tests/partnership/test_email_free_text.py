@@ -1,0 +1,104 @@
+"""Generated: no email quotes free text. Every template under templates/emails/ is rendered with every value it
+reads set to hostile text, except the few that an email may carry (names, titles, the case reference, links,
+dates and counts); the hostile text must not appear. A new template, or a new line quoting a description, a
+summary or a note, fails here."""
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from partnership.services.outbox import render_text
+
+HOSTILE = "Jayden Smith (DOB 12/03/2013) said his mum hit him"
+EMAILS = Path(settings.BASE_DIR) / "templates" / "emails"
+# What an email may say: who, which record (its title or reference), where to click, when, how many.
+MAY_CARRY = {
+    "full_name", "name", "officer_name", "display_name", "title", "theme", "case_reference", "reference", "agency",
+    "email",
+    "manager_email", "role", "period", "cycle", "ret", "course", "session", "audit", "data_return", "lead",
+    "person", "user", "invited_by", "booking", "concern", "case", "referral", "export", "item", "heading",
+    "link", "manage_url", "pre_url", "post_url", "approve_url", "follow_up_url", "account_link", "online_link",
+    "starts_at", "ends_at", "deadline", "due_date", "due", "acknowledge_by", "raised_at", "today", "when",
+    "agency_audits_due", "count", "position", "valid_days", "late", "status", "attendance", "statutory",
+    "inspection_mode", "pk", "id", "officer", "expires_at", "items", "groups", "agency_audits",
+    # a training venue: an address, checked on entry (postcodes allowed, names and dates of birth refused)
+    "venue",
+    # a report that failed: the system's own message, never typed by a person
+    "error",
+}
+
+
+WHEN = datetime.datetime(2026, 12, 7, 9, 30, tzinfo=datetime.UTC)
+DATES = {"starts_at", "ends_at", "deadline", "due_date", "due", "acknowledge_by", "raised_at", "today",
+         "agency_audits_due", "expires_at", "submitted_at", "signed_off_at"}
+
+
+def probe(path: str):
+    return WHEN if path.rsplit(".", 1)[-1] in DATES else Probe(path)
+
+
+class Probe:
+    """Any value a template reads: itself for attributes, hostile text when printed unless it may be carried."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return 1 if name in {"pk", "id"} else probe(f"{self.path}.{name}")
+
+    def __iter__(self):
+        return iter([Probe(f"{self.path}.item")])
+
+    def __bool__(self):
+        return True
+
+    def __str__(self):
+        return "Safe value" if self.path.rsplit(".", 1)[-1] in MAY_CARRY else HOSTILE
+
+
+def context_for(source: str) -> dict:
+    names = set(re.findall(r"{{\s*(\w+)", source)) | set(re.findall(r"{%\s*(?:if|elif|for [\w, ]+ in)\s+(\w+)", source))
+    names |= set(re.findall(r"{%\s*url\s+'[^']+'\s+(\w+)", source))
+    context = {name: probe(name) for name in names}
+    if "groups" in names:  # the digest unpacks (heading, items) and (item, when, link)
+        context["groups"] = [(Probe("heading"), [(Probe("item"), Probe("when"), Probe("link"))])]
+    return context
+
+
+TEMPLATES = sorted(p.name for p in EMAILS.iterdir() if p.suffix in {".txt", ".html"})
+
+
+def render(name: str) -> str:
+    source = (EMAILS / name).read_text()
+    context = {**context_for(source), "SITE_URL": "https://qa.example.org", "SERVICE_NAME": "Merton QA",
+               "PARTNERSHIP_NAME": "Merton Safeguarding Children Partnership", "SUPPORT_EMAIL": "bu@example.org"}
+    if name.endswith(".txt"):
+        return render_text(f"emails/{name}", context)
+    return render_to_string(f"emails/{name}", context)
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_no_email_quotes_free_text(name):
+    body = render(name)
+    assert "Jayden" not in body, f"{name} quotes free text:\n{body}"
+
+
+def test_the_probe_would_catch_a_quoted_description():
+    """The test's own check: a template quoting a concern's description is caught."""
+    from django.template import Context, Template
+
+    source = ("Dear {{ person.full_name }}, {{ concern.description }} "
+              "{{ SITE_URL }}{% url 'audits:concern-detail' concern.pk %}")
+
+    body = Template(source).render(Context(context_for(source)))
+    assert HOSTILE in body and "Safe value" in body
+
+
+def test_the_concern_email_carries_the_link_and_the_case_reference():
+    body = render("audits_concern.txt")
+    assert "https://qa.example.org/" in body and "case Safe value" in body

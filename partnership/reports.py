@@ -105,6 +105,8 @@ def board_section(period: ReportPeriod) -> dict:
     ) if with_overdue else ""
     priorities = sorted((p for key, p in by_priority.items() if key is not None),
                         key=lambda p: (p["priority"].order, p["priority"].title))
+    for row in priorities:
+        row["total"] = row["open"] + row["done"]
     context = {
         "has_data": bool(actions),
         "as_at": day,
@@ -138,9 +140,8 @@ def _board_summary(c: dict) -> dict:
     if c["overdue_count"]:
         headlines.append(f"{c['overdue_count']} of {plural(c['open'], 'open action')} were overdue on {day}.")
     for p in c["by_priority"]:
-        total = p["open"] + p["done"]
-        if total:
-            evidence.append(Evidence(PRIORITIES, share_status(total - p["overdue"], total),
-                                     f"{p['priority'].title}: {p['done']} of {plural(total, 'action')} done, "
+        if p["total"]:
+            evidence.append(Evidence(PRIORITIES, share_status(p["total"] - p["overdue"], p["total"]),
+                                     f"{p['priority'].title}: {p['done']} of {plural(p['total'], 'action')} done, "
                                      f"{p['overdue']} overdue."))
     return {"facts": facts, "evidence": evidence, "headlines": headlines}

@@ -11,7 +11,7 @@ from audits.management.commands.load_audit_tools import TOOLS_DIR, load_tool
 from audits.models import Audit, ConsensusGrade, Grade, Programme
 from learning.models import Booking
 from merton_qa import board_report
-from partnership.models import Action, JourneyStage
+from partnership.models import Action, JourneyStage, Priority
 from partnership.periods import ReportPeriod
 from performance.models import Indicator
 from section11 import analysis_reports
@@ -51,7 +51,14 @@ def make_full_quarter():
         Booking.objects.create(session=session, name=f"Delegate {n}", email=f"delegate{n}@example.org",
                                agency=data.agencies[n % 2], role="Social worker", status=Booking.Status.CONFIRMED,
                                attendance=Booking.Attendance.ATTENDED if n < 3 else Booking.Attendance.NO_SHOW)
+    priority = Priority.objects.create(code="trust-exploitation", title="Exploitation and missing children",
+                                       start_date=quarter.start)
+    for action in (data.actions["overdue"], data.actions["signed_off"]):
+        action.priority = priority
+        action.save()
     indicator = Indicator.objects.get(code="rhi-72h")
+    indicator.priority = priority
+    indicator.save()
     indicator.journey_stages.add(_stage("trust-help", "Help and protection"))
     _stage("trust-early", "Early help")  # reference data, there before the quarter: only the tags change later
     backdate_history(moment(quarter.start + datetime.timedelta(days=20)))
@@ -147,6 +154,9 @@ def test_the_same_count_agrees_wherever_the_pack_gives_it():
     audits = sections["audits"]
     rollup = audits["rows"][0]["rollup"]
     assert f"Audits: {rollup['good']} of {rollup['graded']} cases graded good or better overall." in one_page
+    [priority] = sections["actions"]["by_priority"]
+    assert f"{priority['priority'].title}: {priority['done']} of {priority['total']} actions done" in " ".join(
+        e["text"] for a in context["assurances"] for e in a["evidence"])
     learning = sections["learning"]
     assert f"{learning['rates']['post']} of {learning['rates']['attended']} delegates" in one_page or \
         learning["rates"]["attended"] == 0

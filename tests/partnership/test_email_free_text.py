@@ -18,7 +18,8 @@ EMAILS = Path(settings.BASE_DIR) / "templates" / "emails"
 MAY_CARRY = {
     "full_name", "name", "officer_name", "display_name", "title", "theme", "case_reference", "reference", "agency",
     "email",
-    "manager_email", "role", "period", "period_code", "cycle", "ret", "course", "session", "audit", "data_return", "lead",
+    "manager_email", "role", "period", "period_code",
+    "cycle", "ret", "course", "session", "audit", "data_return", "lead",
     "person", "user", "invited_by", "booking", "concern", "case", "referral", "export", "item", "heading",
     "link", "manage_url", "pre_url", "post_url", "approve_url", "follow_up_url", "account_link", "online_link",
     "starts_at", "ends_at", "deadline", "due_date", "due", "acknowledge_by", "raised_at", "today", "when",

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from partnership import history
 from partnership.models import Agency, Criterion, JourneyStage
 
 from .models import (
@@ -165,7 +166,8 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
                 manager_email=f"manager.{counter}@{domain}.example.org" if session.course.requires_manager_approval
                 else "", status=Booking.Status.CONFIRMED if n < session.capacity else Booking.Status.WAITING)
             booking.save()
-            Booking.objects.filter(pk=booking.pk).update(created_at=booked_at + datetime.timedelta(hours=n * 5))
+            history.update(Booking.objects.filter(pk=booking.pk),
+                           created_at=booked_at + datetime.timedelta(hours=n * 5))
             total += 1
             if booking.status == Booking.Status.WAITING:
                 if past:

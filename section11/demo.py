@@ -7,6 +7,7 @@ import random
 from django.core.management import call_command
 from django.utils import timezone
 
+from partnership import history
 from partnership.models import Action, Agency, Sector
 from partnership.services.actions import action_create
 
@@ -76,10 +77,10 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
             _answer(ret, rng, bias[agency.pk], people)
             _submit(ret, people, moderate_by=qa if state != "submitted" else None, signed_off=state == "signed_off")
             if state == "returned":
-                Return.objects.filter(pk=ret.pk).update(
-                    status=Return.Status.RETURNED, returned_at=timezone.now() - datetime.timedelta(days=3),
-                    return_message="Standard 6: please add the date of your last single central record audit "
-                                   "and upload the audit summary.")
+                history.update(Return.objects.filter(pk=ret.pk),
+                               status=Return.Status.RETURNED, returned_at=timezone.now() - datetime.timedelta(days=3),
+                               return_message="Standard 6: please add the date of your last single central record "
+                                              "audit and upload the audit summary.")
         _challenge_and_actions(current, people)
 
     schools_cycle, created = Cycle.objects.get_or_create(name="Schools safeguarding audit 2026", defaults={
@@ -95,9 +96,9 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
                     _answer(ret, rng, bias[school.pk], people, share=0.4)
                 continue  # late: not started, or in progress
             _answer(ret, rng, bias[school.pk], people, share=1.0 if index % 3 == 0 else 0.5)
-            Return.objects.filter(pk=ret.pk).update(
-                dsl_name="Designated safeguarding lead (named in school records)",
-                dsl_trained_on=today - datetime.timedelta(days=300), governor_name="Chair of governors")
+            history.update(Return.objects.filter(pk=ret.pk),
+                           dsl_name="Designated safeguarding lead (named in school records)",
+                           dsl_trained_on=today - datetime.timedelta(days=300), governor_name="Chair of governors")
             if index % 3 == 0:
                 _submit(ret, people, moderate_by=None, signed_off=False)
     stdout.write(f"Section 11: {Cycle.objects.count()} cycles, {Return.objects.count()} returns, "
@@ -107,7 +108,7 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
 def _return(cycle: Cycle, agency) -> Return:
     ret = Return.objects.create(cycle=cycle, agency=agency)
     criteria = Criterion.objects.filter(standard__framework=cycle.framework)
-    Answer.objects.bulk_create([Answer(ret=ret, criterion=c) for c in criteria])
+    history.bulk_create([Answer(ret=ret, criterion=c) for c in criteria])
     return ret
 
 
@@ -136,20 +137,21 @@ def _answer(ret: Return, rng: random.Random, bias: float, people: dict, share: f
         answer.impact = rng.choice(IMPACTS)
         answer.status = Answer.Status.DONE
         answer.updated_by = lead
-    Answer.objects.bulk_update(answers, ["rating", "not_applicable", "not_applicable_reason", "narrative", "impact",
+    history.bulk_update(answers, ["rating", "not_applicable", "not_applicable_reason", "narrative", "impact",
                                          "status", "updated_by"])
-    Return.objects.filter(pk=ret.pk).update(status=Return.Status.IN_PROGRESS, completed_by=lead,
-                                            started_at=timezone.now() - datetime.timedelta(days=30))
+    history.update(Return.objects.filter(pk=ret.pk),
+                   status=Return.Status.IN_PROGRESS, completed_by=lead,
+                   started_at=timezone.now() - datetime.timedelta(days=30))
 
 
 def _submit(ret: Return, people: dict, *, moderate_by, signed_off: bool) -> None:
     lead = _lead(ret, people)
     when = ret.cycle.deadline - datetime.timedelta(days=5)
     stamp = timezone.make_aware(datetime.datetime.combine(when, datetime.time(10)))
-    Return.objects.filter(pk=ret.pk).update(
-        status=Return.Status.SIGNED_OFF if signed_off else Return.Status.SUBMITTED, submitted_at=stamp,
-        submitted_by=lead, senior_officer=lead, signed_off_at=stamp if signed_off else None,
-        signed_off_by=lead if signed_off else None, deputy_name="Deputy safeguarding lead")
+    history.update(Return.objects.filter(pk=ret.pk),
+                   status=Return.Status.SIGNED_OFF if signed_off else Return.Status.SUBMITTED, submitted_at=stamp,
+                   submitted_by=lead, senior_officer=lead, signed_off_at=stamp if signed_off else None,
+                   signed_off_by=lead if signed_off else None, deputy_name="Deputy safeguarding lead")
     if moderate_by is not None:
         levels = list(RatingLevel.objects.filter(scale=ret.cycle.framework.scale).order_by("order"))
         answers = list(ret.answers.filter(rating__isnull=False).select_related("rating"))
@@ -161,7 +163,7 @@ def _submit(ret: Return, people: dict, *, moderate_by, signed_off: bool) -> None
             answer.moderator_comment = "" if index % 4 else "Evidence supports a lower rating for now."
             answer.moderated_by = moderate_by
             answer.moderated_at = stamp
-        Answer.objects.bulk_update(answers, ["moderated_rating", "moderator_comment", "moderated_by",
+        history.bulk_update(answers, ["moderated_rating", "moderator_comment", "moderated_by",
                                              "moderated_at"])
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from partnership import history
 from tests.security.objects import BUILDERS, OBJECTS
 from tests.security.urlconf import converter_types, walk
 
@@ -211,10 +212,10 @@ def _submitted_return(world):
 
     ret = world("outsider_return")
     answer_all(ret, "amber")
-    ret.answers.update(narrative="Volunteers are vetted before they start and every three years.")
-    Return.objects.filter(pk=ret.pk).update(
-        status=Return.Status.SUBMITTED, senior_officer=world("outsider"), completed_by=world("outsider"),
-        submitted_by=world("outsider"), started_at=timezone.now(), submitted_at=timezone.now())
+    history.update(ret.answers.all(), narrative="Volunteers are vetted before they start and every three years.")
+    history.update(Return.objects.filter(pk=ret.pk),
+                   status=Return.Status.SUBMITTED, senior_officer=world("outsider"), completed_by=world("outsider"),
+                   submitted_by=world("outsider"), started_at=timezone.now(), submitted_at=timezone.now())
     return Return.objects.get(pk=ret.pk)
 
 

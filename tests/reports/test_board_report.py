@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from merton_qa import board_report
 from merton_qa.quarters import Quarter, QuarterError
+from partnership import history
 from partnership import reports as action_reports
 from partnership.models import Action
 from section11.models import Answer, Criterion, Cycle, Return
@@ -367,7 +368,7 @@ def grow(data, *, agencies: int, actions: int) -> None:
     cycle.agencies.add(*new)
     for agency in new:
         ret = Return.objects.create(cycle=cycle, agency=agency)
-        Answer.objects.bulk_create([Answer(ret=ret, criterion=c) for c in criteria])
+        history.bulk_create([Answer(ret=ret, criterion=c) for c in criteria])
     for n in range(actions):
         make_action(new[n % len(new)], title=f"Grown action {n}", due=data.quarter.start + datetime.timedelta(days=n),
                     created=created, owner=None)

@@ -4,6 +4,7 @@ import subprocess
 import pytest
 from django.template.loader import render_to_string
 
+from partnership import history
 from partnership.models import EmailMessage, ReminderLog
 from partnership.pdf import render_pdf
 from reviews import reminders, reports, services
@@ -31,7 +32,7 @@ def test_board_section_counts_and_compliance(full_case, reviews_member):
 
 def test_board_section_pdf_has_no_case_reference_or_pseudonym(full_case, tmp_path):
     from reviews.models import LCSPR
-    LCSPR.objects.update(published_title="Child M", published_on=D(2026, 5, 1), stage="published")
+    history.update(LCSPR.objects.all(), published_title="Child M", published_on=D(2026, 5, 1), stage="published")
     ctx = reports.board_section(start=D(2026, 1, 1), end=D(2026, 12, 31))
     text = pdf_text(render_pdf("reviews/pdf/board_section_document.html", ctx), tmp_path)
     assert "Serious incidents and practice reviews" in text and "Notified within 5 working days" in text

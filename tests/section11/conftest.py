@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from partnership import history
 from section11.models import Answer, Criterion, Cycle, Framework, RatingLevel, RatingScale, Return, Standard
 
 
@@ -48,7 +49,7 @@ def make_cycle(framework, agencies, *, name="Section 11 2026", opens_on=None, de
     criteria = list(Criterion.objects.filter(standard__framework=framework))
     for agency in agencies:
         ret = Return.objects.create(cycle=cycle, agency=agency)
-        Answer.objects.bulk_create([Answer(ret=ret, criterion=c) for c in criteria])
+        history.bulk_create([Answer(ret=ret, criterion=c) for c in criteria])
     return cycle
 
 
@@ -70,5 +71,5 @@ def outsider_return(cycle, outsider_agency):
 def answer_all(ret, level_code="green"):
     """Rate every criterion of a return (directly, for setting up states)."""
     level = RatingLevel.objects.get(scale=ret.cycle.framework.scale, code=level_code)
-    ret.answers.update(rating=level, status=Answer.Status.DONE, narrative="We audit this yearly.")
+    history.update(ret.answers.all(), rating=level, status=Answer.Status.DONE, narrative="We audit this yearly.")
     return ret

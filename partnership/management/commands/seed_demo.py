@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from partnership import history
 from partnership.models import Action, ActionUpdate, Agency, Priority, Role, Sector, User, UserRole
 
 AGENCIES = [
@@ -217,7 +218,7 @@ class Command(BaseCommand):
                 signed_off_at=timezone.now()
                 if status in (Action.Status.IMPACT_ASSURED, Action.Status.CLOSED) else None,
             )
-            Action.objects.filter(pk=action.pk).update(created_at=created)
+            history.update(Action.objects.filter(pk=action.pk), created_at=created)
             if action.priority:
                 action.priority.actions.add(action)
             for n in range(n_updates):

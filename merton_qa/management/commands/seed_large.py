@@ -92,7 +92,7 @@ class Command(BaseCommand):
 
     # --- Section 11: every agency has a return with answers in each of the three cycles
     def _section11(self, agencies):
-        from section11.demo import IMPACTS, NARRATIVES
+        from section11.demo import impact_for, narrative_for
         from section11.models import Answer, Criterion, Cycle, RatingLevel, Return
 
         cycles = list(Cycle.objects.select_related("framework").order_by("pk"))
@@ -109,17 +109,19 @@ class Command(BaseCommand):
                    for agency_id in cycle.agencies.values_list("pk", flat=True) if agency_id not in existing]
             reached = _stamp(cycle.deadline if closed else cycle.opens_on)  # when the rows got to this state
             history.bulk_create(new, model=Return, date=reached)
-            criteria = list(Criterion.objects.filter(standard__framework=cycle.framework).order_by("pk"))
+            criteria = list(Criterion.objects.filter(standard__framework=cycle.framework)
+                            .select_related("standard__framework").order_by("pk"))
             levels = list(RatingLevel.objects.filter(scale=cycle.framework.scale).order_by("order"))
             answers = []
             for ret in Return.objects.filter(cycle=cycle, agency_id__in=[r.agency_id for r in new]):
                 share = 1.0 if closed else self.rng.choice([0.0, 0.3, 0.6])
                 for index, criterion in enumerate(criteria):
                     done = index < len(criteria) * share
+                    position = self.rng.randrange(len(levels))
                     answers.append(Answer(
-                        ret=ret, criterion=criterion, rating=levels[self.rng.randrange(len(levels))] if done else None,
-                        narrative=self.rng.choice(NARRATIVES) if done else "",
-                        impact=self.rng.choice(IMPACTS) if done else "",
+                        ret=ret, criterion=criterion, rating=levels[position] if done else None,
+                        narrative=narrative_for(criterion, position, self.rng) if done else "",
+                        impact=impact_for(criterion) if done else "",
                         status=Answer.Status.DONE if done else Answer.Status.TO_DO))
             history.bulk_create(answers, model=Answer, date=reached, batch_size=2000)
 

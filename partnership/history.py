@@ -28,6 +28,7 @@ from partnership.services.errors import ConflictError
 GUARDED_METHODS = ("update", "bulk_create", "bulk_update")
 
 _inside_kernel = contextvars.ContextVar("partnership_history_kernel", default=False)
+_dated = contextvars.ContextVar("partnership_history_date", default=None)
 
 
 @contextlib.contextmanager
@@ -47,6 +48,32 @@ def is_tracked(model) -> bool:
 
 def history_manager(model):
     return getattr(model, model._meta.simple_history_manager_attribute)
+
+
+# --- Dates
+
+
+@contextlib.contextmanager
+def dated(when: datetime.datetime):
+    """History rows written inside (by save(), the services, the helpers here) are dated `when`: for seeding
+    events that happened earlier through the services that record them."""
+    token = _dated.set(when)
+    try:
+        yield
+    finally:
+        _dated.reset(token)
+
+
+def date_history_row(sender, instance, history_instance, **kwargs) -> None:
+    """simple-history's pre_create_historical_record receiver: apply `dated()` unless the instance carries its own
+    `_history_date` (connected in apps.py)."""
+    when = _dated.get()
+    if when is not None and not hasattr(instance, "_history_date"):
+        history_instance.history_date = when
+
+
+def _now() -> datetime.datetime:
+    return _dated.get() or timezone.now()
 
 
 # --- Writes
@@ -74,7 +101,7 @@ def bulk_create(objs, *, model=None, date: When = None, user=None, batch_size: i
     with transaction.atomic(), _kernel_write():
         if not is_tracked(model):
             return model._default_manager.bulk_create(objs, batch_size=batch_size)
-        return bulk_create_with_history(objs, model, batch_size=batch_size, default_date=date,
+        return bulk_create_with_history(objs, model, batch_size=batch_size, default_date=date or _dated.get(),
                                         default_user=user)
 
 
@@ -88,8 +115,8 @@ def bulk_update(objs, fields, *, model=None, date: When = None, user=None, batch
     with transaction.atomic(), _kernel_write():
         if not is_tracked(model):
             return model._default_manager.bulk_update(objs, fields, batch_size=batch_size)
-        return bulk_update_with_history(objs, model, fields, batch_size=batch_size, default_date=date,
-                                        default_user=user)
+        return bulk_update_with_history(objs, model, fields, batch_size=batch_size,
+                                        default_date=date or _dated.get(), default_user=user)
 
 
 def update(queryset: models.QuerySet, *, date: datetime.datetime | None = None, user=None, **values) -> int:
@@ -103,7 +130,8 @@ def update(queryset: models.QuerySet, *, date: datetime.datetime | None = None, 
             return 0
         changed = model._default_manager.filter(pk__in=pks).update(**values)
         fresh = list(model._default_manager.filter(pk__in=pks))
-        history_manager(model).bulk_history_create(fresh, update=True, default_date=date, default_user=user)
+        history_manager(model).bulk_history_create(fresh, update=True, default_date=date or _dated.get(),
+                                                   default_user=user)
         return changed
 
 
@@ -118,20 +146,34 @@ def save_dated(instance, when: datetime.datetime | None, **save_kwargs) -> None:
 
 
 def create_dated(instance, when: datetime.datetime) -> None:
-    """Save a new instance as created at `when`: its "+" history row, and its auto_now(_add) times (which save()
-    would set to now) on the row and that history row. For seeding records of past events."""
+    """Save a new instance as created at `when`: its "+" history row and its creation times. For seeding records
+    of past events."""
+    with transaction.atomic():
+        save_dated(instance, when)
+        restamp_creation(instance, when)
+
+
+def restamp_creation(instance, when: datetime.datetime) -> None:
+    """Set the auto_now(_add) times of a row just created (save() sets them to now) to `when`, on the row and on
+    its history rows, which hold the same values."""
     model = type(instance)
     times = {f.attname: when for f in model._meta.concrete_fields
              if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)}
-    with transaction.atomic():
-        save_dated(instance, when)
-        if times:
-            with _kernel_write():
-                model._default_manager.filter(pk=instance.pk).update(**times)
-                if is_tracked(model):
-                    history_manager(model).filter(**{model._meta.pk.attname: instance.pk}).update(**times)
-            for attname, value in times.items():
-                setattr(instance, attname, value)
+    if not times:
+        return
+    with transaction.atomic(), _kernel_write():
+        model._default_manager.filter(pk=instance.pk).update(**times)
+        if is_tracked(model):
+            history_manager(model).filter(**{model._meta.pk.attname: instance.pk}).update(**times)
+    for attname, value in times.items():
+        setattr(instance, attname, value)
+
+
+def restamp_dated_creation(sender, instance, created, raw=False, **kwargs) -> None:
+    """post_save receiver: a tracked record created inside `dated()` was created then (connected in apps.py)."""
+    when = _dated.get()
+    if created and not raw and when is not None and is_tracked(sender) and not hasattr(instance, "_history_date"):
+        restamp_creation(instance, when)
 
 
 def replace_history(instance) -> None:
@@ -185,7 +227,7 @@ def record_history(instance, by) -> None:
     current = model.objects.get(pk=instance.pk)
     history_manager(model).model.objects.create(
         **{f.attname: getattr(current, f.attname) for f in model._meta.concrete_fields},
-        history_date=timezone.now(), history_type="~", history_user=by,
+        history_date=_now(), history_type="~", history_user=by,
     )
 
 

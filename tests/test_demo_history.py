@@ -10,6 +10,7 @@ from django.utils import timezone
 from audits.models import AuditCase
 from partnership.history import is_tracked
 from partnership.models import Action
+from reviews.models import Referral
 from section11.models import Answer, Cycle, Return
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,8 @@ def test_the_demo_history_tells_a_dated_story(demo):
     for action in Action.objects.exclude(signed_off_at=None):
         assert action.history.filter(status=Action.Status.IMPACT_ASSURED,
                                      history_date=action.signed_off_at).exists(), action
+    for referral in Referral.objects.all():  # made through the services, on the day of the referral
+        assert timezone.localtime(referral.history.earliest().history_date).date() == referral.referred_on, referral
     for answer in Answer.objects.exclude(moderated_at=None)[:200]:
         assert answer.history.filter(history_date=answer.moderated_at,
                                      moderated_rating_id=answer.moderated_rating_id).exists(), answer

@@ -131,6 +131,19 @@ def test_create_dated_sets_the_creation_time_on_the_row_and_its_history():
     assert not Action.history.as_of(LAST_YEAR - datetime.timedelta(seconds=1)).filter(pk=action.pk).exists()
 
 
+def test_inside_dated_every_history_row_and_creation_carries_the_date(business_unit):
+    with history.dated(LAST_YEAR):
+        action = ActionFactory()  # a plain create, as a service makes it
+        history.save_versioned(action, expected_version=action.version, fields=["title"], by=business_unit)
+        history.update(Action.objects.filter(pk=action.pk), status=Action.Status.IN_PROGRESS)
+    action.refresh_from_db()
+    assert action.created_at == LAST_YEAR
+    assert [(r.history_type, r.history_date, r.created_at) for r in history_of(Action, [action])] == [
+        ("+", LAST_YEAR, LAST_YEAR), ("~", LAST_YEAR, LAST_YEAR), ("~", LAST_YEAR, LAST_YEAR)]
+    action.save()
+    assert history_of(Action, [action]).last().history_date > LAST_YEAR, "outside, history is dated now again"
+
+
 # --- The baseline migration
 
 

@@ -114,7 +114,7 @@ STATUS_PLAN = [
 # How long ago an action in each status was raised (days): the older the action, the further along it is.
 ACTION_AGE_DAYS = {
     Action.Status.PROPOSED: (20, 80), Action.Status.AGREED: (60, 240), Action.Status.IN_PROGRESS: (150, 600),
-    Action.Status.COMPLETED: (300, 750), Action.Status.IMPACT_ASSURED: (450, 850), Action.Status.CLOSED: (650, 950),
+    Action.Status.COMPLETED: (300, 750), Action.Status.IMPACT_ASSURED: (450, 900), Action.Status.CLOSED: (720, 980),
     Action.Status.NOT_ACCEPTED: (100, 500),
 }
 ACTION_PATH = [Action.Status.PROPOSED, Action.Status.AGREED, Action.Status.IN_PROGRESS, Action.Status.COMPLETED,

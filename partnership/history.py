@@ -8,7 +8,11 @@ bulk_update() do not. Use the helpers here instead:
 - `bulk_create(objs)`, `bulk_update(objs, fields)` and `update(queryset, **values)` write the rows and
   one history row per row written, dated `date` (default: now) and signed by `user`;
 - `save_versioned(instance, ...)` is the optimistic-locking save (UPDATE ... WHERE version = n);
-- `save_dated(instance, when)` is save() with a history row dated `when` (for seeding past events).
+- `replace_history(instance)` leaves one version of an anonymised record, dated when it was created.
+
+For events that happened earlier (the demo's story): `save_dated(instance, when)` and `create_dated(instance,
+when)` date one save, and inside `dated(when)` every history row written (by save(), the services and the
+helpers here) and the creation times of tracked records created are dated `when`.
 
 `guard_bypassing_writes()` (switched on for the whole test session in tests/conftest.py) makes any
 update()/bulk_create()/bulk_update() on a tracked model outside this module raise AssertionError.

@@ -7,6 +7,8 @@ import random
 from django.core.management import call_command
 from django.utils import timezone
 
+from partnership import history
+from partnership.demo_dates import at, by_now, live_through
 from partnership.services.actions import action_create
 
 from .models import (
@@ -26,6 +28,10 @@ from .models import (
 
 S = Audit.Status
 AGE_BANDS = ["0-2", "3-5", "6-10", "11-15", "16-17", "unborn"]
+ADOLESCENTS = ["11-15", "16-17"]  # exploitation and the move to adult services concern older children
+UNDER_TENS = ["0-2", "3-5", "6-10"]  # the neglect audits sampled children aged 0 to 10
+# The audit's path; an audit is saved at each step up to its status, dated when it got there.
+PATH = [S.PLANNED, S.SCOPING, S.IN_PROGRESS, S.MEETING, S.DRAFTING, S.AGREED, S.MONITORED, S.CLOSED]
 GOOD_PRACTICE = ["Home visits were frequent and the child was seen alone.",
                  "The health visitor shared concerns promptly with children's social care.",
                  "The plan was clear and reviewed on time."]
@@ -34,15 +40,31 @@ DEVELOPMENT = ["Fathers and other men in the household were not assessed.",
                "Drift between review meetings: actions were carried over without challenge."]
 
 
-def _audit(programme, tool, theme, status, agencies, *, cases, grades_for, rng, **extra) -> Audit:
-    audit = Audit.objects.create(programme=programme, tool=tool, theme=theme, status=status, **extra)
+def _step_days(audit: Audit) -> dict[str, datetime.date]:
+    """When the audit reached each step of its path (a step without its own date follows the one before)."""
+    start = audit.planned_month or timezone.localdate()
+    meeting = audit.meeting_date or audit.agency_audits_due or start + datetime.timedelta(days=40)
+    agreed = audit.report_agreed_on or meeting + datetime.timedelta(days=30)
+    return {S.PLANNED: start - datetime.timedelta(days=75), S.SCOPING: start - datetime.timedelta(days=30),
+             S.IN_PROGRESS: start, S.MEETING: meeting, S.DRAFTING: meeting + datetime.timedelta(days=1),
+             S.AGREED: agreed, S.MONITORED: agreed + datetime.timedelta(days=14),
+             S.CLOSED: audit.closed_on or agreed + datetime.timedelta(days=120)}
+
+
+def _audit(programme, tool, theme, status, agencies, *, cases, grades_for, rng, age_bands=AGE_BANDS,
+           **extra) -> Audit:
+    audit = Audit(programme=programme, tool=tool, theme=theme, status=S.PLANNED, **extra)
+    days = _step_days(audit)
+    history.create_dated(audit, by_now(at(days[S.PLANNED])))
     audit.agencies.set(agencies)
     domains = list(tool.domains.all())
     grades = {g.code: g for g in tool.grades.all()}
     year = programme.year[:4]
+    started = at(days[S.IN_PROGRESS], 9)
+    audits_due = at(audit.agency_audits_due or days[S.MEETING], 17)
     for n in range(1, cases + 1):
         case = AuditCase.objects.create(audit=audit, case_reference=f"MA-{year}-{audit.pk:02d}{n:02d}",
-                                        age_band=AGE_BANDS[(n + audit.pk) % len(AGE_BANDS)])
+                                        age_band=age_bands[(n + audit.pk) % len(age_bands)])
         involved = [a for i, a in enumerate(agencies) if (i + n) % 4 != 3]
         case.agencies.set(involved)
         if status in (S.PLANNED, S.SCOPING):
@@ -50,9 +72,11 @@ def _audit(programme, tool, theme, status, agencies, *, cases, grades_for, rng, 
         overall = grades_for(n)
         for i, agency in enumerate(involved):
             submitted = status != S.IN_PROGRESS or (n + i) % 3 != 0
-            aa = AgencyAudit.objects.create(
-                case=case, agency=agency, status="submitted" if submitted else "draft",
-                submitted_at=timezone.now() - datetime.timedelta(days=rng.randint(3, 40)) if submitted else None)
+            aa = AgencyAudit(case=case, agency=agency)
+            history.create_dated(aa, by_now(started))
+            if submitted:
+                when = by_now(audits_due - datetime.timedelta(days=rng.randint(0, 12), hours=rng.randint(0, 6)))
+                live_through(aa, [(when, {"status": "submitted", "submitted_at": when})])
             AgencyAuditAnswer.objects.bulk_create([AgencyAuditAnswer(
                 agency_audit=aa, domain=d, grade=grades[rng.choice([overall, overall, "good", "requires-improvement"])]
                 if submitted else None,
@@ -63,6 +87,7 @@ def _audit(programme, tool, theme, status, agencies, *, cases, grades_for, rng, 
                 case=case, domain=d, grade=grades[overall if d.is_overall or rng.random() < 0.6
                                                   else rng.choice(["good", "requires-improvement"])])
                 for d in domains])
+    live_through(audit, [(at(days[step], 16), {"status": step}) for step in PATH[1:PATH.index(status) + 1]])
     return audit
 
 
@@ -81,7 +106,7 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
     earlier_programme = Programme.objects.create(year="2024-25")
     programme = Programme.objects.create(year="2025-26", notes="Agreed by the QA subgroup in March 2025. Themes "
                                          "follow the partnership's priorities and the 2024 rapid reviews.")
-    earlier = _audit(earlier_programme, tool, "Neglect", S.CLOSED, core[:4], cases=6, rng=rng,
+    earlier = _audit(earlier_programme, tool, "Neglect", S.CLOSED, core[:4], cases=6, rng=rng, age_bands=UNDER_TENS,
                      grades_for=lambda n: "requires-improvement" if n % 2 else "good",
                      question="How well do agencies recognise and respond to neglect?",
                      planned_month=datetime.date(2024, 6, 1), meeting_date=datetime.date(2024, 7, 18),
@@ -89,7 +114,7 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
                      summary="Neglect was recognised late in half the cases.")
     Finding.objects.create(audit=earlier, kind="development", theme="Recognition",
                            text="Cumulative neglect was not recognised until a crisis.")
-    closed = _audit(programme, tool, "Neglect: follow-up", S.CLOSED, core[:4], cases=6, rng=rng,
+    closed = _audit(programme, tool, "Neglect: follow-up", S.CLOSED, core[:4], cases=6, rng=rng, age_bands=UNDER_TENS,
                     grades_for=lambda n: "requires-improvement" if n == 3 else ("outstanding" if n == 1 else "good"),
                     follow_up_of=earlier, priority=None,
                     question="Did the neglect toolkit change how early neglect is recognised?",
@@ -127,19 +152,24 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
                            "cases 4 to 6 at the reconvened meeting.")
 
     progress = _audit(programme, tool, "Child exploitation", S.IN_PROGRESS, core[:5], cases=5, rng=rng,
+                      age_bands=ADOLESCENTS,
                       grades_for=lambda n: "good",
                       question="How well do agencies identify and disrupt the exploitation of adolescents?",
                       planned_month=datetime.date(2026, 1, 1), agency_audits_due=today + datetime.timedelta(days=9),
                       meeting_date=today + datetime.timedelta(days=24))
     case = progress.cases.filter(agencies=core[1]).first()
-    ImmediateConcern.objects.create(
-        case=case, agency=core[1], raised_by=police_contributor,
-        raised_at=timezone.now() - datetime.timedelta(days=6),
-        description="Recent missing episodes were not linked to intelligence about an older associate.",
-        acknowledged_by=police_lead, acknowledged_at=timezone.now() - datetime.timedelta(days=6, hours=-3),
-        action_taken="Strategy discussion held the same day; a disruption plan is in place.")
+    raised = timezone.now() - datetime.timedelta(days=6)
+    concern = ImmediateConcern(
+        case=case, agency=core[1], raised_by=police_contributor, raised_at=raised,
+        description="Recent missing episodes were not linked to intelligence about an older associate.")
+    history.create_dated(concern, raised)
+    acknowledged = raised + datetime.timedelta(hours=3)
+    live_through(concern, [(acknowledged, {
+        "acknowledged_by": police_lead, "acknowledged_at": acknowledged,
+        "action_taken": "Strategy discussion held the same day; a disruption plan is in place."})])
 
     _audit(programme, tool, "Transition to adulthood", S.PLANNED, [], cases=0, rng=rng, grades_for=lambda n: "good",
+           age_bands=ADOLESCENTS,
            question="Are young people with care and support needs helped through the move to adult services?",
            planned_month=datetime.date(2026, 3, 1), prompted_by="Practitioner feedback and a 2025 rapid review.")
     stdout.write(f"Audit demo data: {Audit.objects.count()} audits; chair {chair.email} can read the reports.")

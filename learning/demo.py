@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from partnership import history
+from partnership.demo_dates import by_now, live_through
 from partnership.models import Agency, Criterion, JourneyStage
 
 from .models import (
@@ -93,6 +95,12 @@ def _at(day, hour, minute=30):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
+def _cancel(booking, when, attendance) -> None:
+    """The delegate cancels their place at `when`."""
+    live_through(booking, [(when, {"status": Booking.Status.CANCELLED_BY_BOOKER, "attendance": attendance,
+                                   "cancelled_at": when})])
+
+
 def seed(*, stdout, people: dict, agencies: dict) -> None:
     if Course.objects.filter(title=COURSES[0][0]).exists():
         stdout.write("Learning demo data already present.")
@@ -105,12 +113,13 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
     agency_list = [a for a in Agency.objects.filter(active=True) if a.short_name != "MSCP"]
     courses = []
     for title, level, mode, duration, stage_codes, crit_codes, outcomes, summary in COURSES:
-        course = Course.objects.create(
+        course = Course(
             title=title, summary=summary, level=levels[level], mode=mode, duration=duration,
             duration_hours=Decimal("1.5") if duration == "other" else None,
             audience="Practitioners and managers in every partner agency who work with children or parents.",
             requires_manager_approval=level == 4,
             responds_to="Local review of Child R (2025); neglect audit (2026)" if level == 3 else "")
+        history.create_dated(course, _at(today - datetime.timedelta(days=400), 11))  # before its first session
         course.journey_stages.set([stages[c] for c in stage_codes if c in stages])
         course.inspection_criteria.set([criteria[c] for c in crit_codes if c in criteria])
         for order, text in enumerate(outcomes):
@@ -133,13 +142,15 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
         while day.weekday() >= 5:
             day += datetime.timedelta(days=1)
         half = course.duration == "half_day"
-        session = Session.objects.create(
+        session = Session(
             course=course, starts_at=_at(day, 13 if half else 9), ends_at=_at(day, 16),
             venue="" if course.mode == "online_live" else "Merton Civic Centre, London Road, Morden SM4 5DX",
             online_link="https://meet.example.org/mscp-training" if course.mode == "online_live" else "",
             joining_instructions="Sign in at reception with photo ID; room 3, first floor." if course.mode ==
             "in_person" else "Join five minutes early with your camera on if you can.",
             capacity=rng.choice([16, 18, 20, 24]))
+        history.create_dated(session, min(session.starts_at - datetime.timedelta(days=60),
+                                          timezone.now() - datetime.timedelta(days=30)))
         name, agency = trainers[index % len(trainers)]
         SessionTrainer.objects.create(session=session, name=name, agency=agency,
                                       user=coordinator if index % 5 == 4 else None,
@@ -153,7 +164,8 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
         past = session.starts_at < timezone.now()
         demand = rng.randint(int(session.capacity * 0.6), session.capacity + 4)
         outcomes = list(session.course.outcomes.all())
-        booked_at = session.starts_at - datetime.timedelta(days=rng.randint(20, 40))
+        booked_at = min(session.starts_at - datetime.timedelta(days=rng.randint(20, 40)),
+                        timezone.now() - datetime.timedelta(days=10))
         for n in range(demand):
             counter += 1
             first, last = FIRST[counter % len(FIRST)], LAST[(counter * 7) % len(LAST)]
@@ -164,20 +176,18 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
                 agency=agency, role=rng.choice(ROLES),
                 manager_email=f"manager.{counter}@{domain}.example.org" if session.course.requires_manager_approval
                 else "", status=Booking.Status.CONFIRMED if n < session.capacity else Booking.Status.WAITING)
-            booking.save()
-            Booking.objects.filter(pk=booking.pk).update(created_at=booked_at + datetime.timedelta(hours=n * 5))
+            history.create_dated(booking, min(booked_at + datetime.timedelta(hours=n * 5),
+                                              timezone.now() - datetime.timedelta(days=2)))
             total += 1
             if booking.status == Booking.Status.WAITING:
                 if past:
-                    booking.status = Booking.Status.CANCELLED_BY_COORDINATOR
-                    booking.save(update_fields=["status"])
+                    live_through(booking, [(session.starts_at - datetime.timedelta(days=1),
+                                            {"status": Booking.Status.CANCELLED_BY_COORDINATOR})])
                 continue
             roll = rng.random()
             if roll < 0.06:
-                booking.status = Booking.Status.CANCELLED_BY_BOOKER
-                booking.attendance = Booking.Attendance.CANCELLED_IN_TIME
-                booking.cancelled_at = session.starts_at - datetime.timedelta(days=8)
-                booking.save()
+                _cancel(booking, by_now(session.starts_at - datetime.timedelta(days=8)),
+                        Booking.Attendance.CANCELLED_IN_TIME)
                 continue
             wants_pre = rng.random() < 0.75
             if wants_pre:
@@ -186,19 +196,14 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
             if not past:
                 continue
             if roll < 0.10:
-                booking.status = Booking.Status.CANCELLED_BY_BOOKER
-                booking.attendance = Booking.Attendance.LATE_CANCELLATION
-                booking.cancelled_at = session.starts_at - datetime.timedelta(days=1)
-                booking.save()
+                _cancel(booking, session.starts_at - datetime.timedelta(days=1), Booking.Attendance.LATE_CANCELLATION)
                 continue
             if roll < 0.18:
-                booking.attendance = Booking.Attendance.NO_SHOW
-                booking.save()
+                live_through(booking, [(session.ends_at, {"attendance": Booking.Attendance.NO_SHOW})])
                 continue
             if session == last_past:
                 continue  # the most recent session is left for the coordinator to mark
-            booking.attendance = Booking.Attendance.ATTENDED
-            booking.save()
+            live_through(booking, [(session.ends_at, {"attendance": Booking.Attendance.ATTENDED})])
             BookingReminder.objects.create(booking=booking, stage="post-invite", sent_on=session.date)
             if rng.random() < 0.72:
                 PostCourseEvaluation.objects.create(booking=booking, quality=rng.choice([3, 4, 4, 5, 5]),
@@ -226,7 +231,7 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
 
     leads = [p for p in people.values() if p.agency_id and p.has_role("agency_lead")] or [coordinator]
     for index, (title, kind, source, ref, stage_codes) in enumerate(BRIEFINGS):
-        briefing = Briefing.objects.create(
+        briefing = Briefing(
             title=title, source_kind=kind, source_title=source, source_reference=ref,
             background="A short summary of what happened and what the review or audit looked at.",
             why_it_matters="The same risks appear in cases across Merton: this learning applies to every agency.",
@@ -236,16 +241,18 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
             reflection_questions="When did you last challenge another professional?\nHow do you hear the child's "
                                  "voice in your work?\nWhat gets in the way of sharing information?",
             status=Briefing.Status.PUBLISHED, published_on=today - datetime.timedelta(days=200 - index * 60))
+        history.create_dated(briefing, _at(briefing.published_on, 9))
         briefing.journey_stages.set([stages[c] for c in stage_codes if c in stages])
         for n in range(4 + index * 2):
             lead = leads[(n + index) % len(leads)]
-            BriefingUse.objects.create(
+            use = BriefingUse(
                 briefing=briefing, agency=lead.agency, team=rng.choice(["Team meeting", "Front-line staff briefing",
                                                                         "Supervision group", "Safeguarding forum"]),
                 used_on=briefing.published_on + datetime.timedelta(days=7 + n * 9), attendees=rng.randint(5, 30),
                 reflections="We talked about a current case where we had accepted the first explanation.",
                 actions="Add professional curiosity to the supervision template." if n % 2 else "",
                 logged_by=lead)
+            history.create_dated(use, by_now(_at(use.used_on, 16)))
     sample = Booking.objects.filter(status=Booking.Status.CONFIRMED, session__starts_at__gt=timezone.now()).first()
     link = f" A delegate's booking page: /learning/my/{issue_token(sample, 'manage')}/" if sample else ""
     stdout.write(f"Learning: {len(courses)} courses, {len(sessions)} sessions, {total} bookings, "

@@ -7,10 +7,13 @@ class PartnershipConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_save
+        from simple_history.signals import pre_create_historical_record
 
         # Registered here so every process (web, worker, tests) knows them: Celery's autodiscovery
         # runs only when a worker starts, and the outbox relay publishes from the web process.
         from partnership import reports, security_log, tasks  # noqa: F401
+        from partnership.history import date_history_row, restamp_dated_creation
         from partnership.middleware import start_session_clocks
 
         # Signing in starts the session's idle and absolute clocks (partnership.middleware enforces them).
@@ -20,3 +23,6 @@ class PartnershipConfig(AppConfig):
         from partnership.tags import track
 
         track()
+        # partnership.history.dated(): history rows of events seeded after the fact carry the event's date.
+        pre_create_historical_record.connect(date_history_row, dispatch_uid="partnership-dated-history")
+        post_save.connect(restamp_dated_creation, dispatch_uid="partnership-dated-creation")

@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, pre_delete
 from django.utils import timezone
 
+from .history import dated_moment
 from .models import TagChange, Tagged
 
 FIELDS = {"journey_stages": TagChange.Kind.STAGE, "inspection_criteria": TagChange.Kind.CRITERION}
@@ -27,7 +28,7 @@ def _record(instance, kind: str, tag_ids, *, added: bool, at: datetime.datetime 
     if not tag_ids:
         return
     content_type = ContentType.objects.get_for_model(type(instance))
-    at = at or getattr(instance, "_tags_changed_at", None) or timezone.now()
+    at = at or dated_moment() or getattr(instance, "_history_date", None) or timezone.now()
     TagChange.objects.bulk_create([TagChange(content_type=content_type, object_id=instance.pk, kind=kind,
                                              tag_id=tag_id, added=added, at=at) for tag_id in sorted(tag_ids)])
 

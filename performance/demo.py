@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.core.management import call_command
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
+from partnership import history
 from partnership.models import Action, Priority, Role
 from partnership.services.actions import action_create
 
@@ -268,7 +268,7 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
         state = LATEST_QUARTER_STATES.get(agency.short_name, S.VALIDATED) if period == latest_quarter \
             else S.VALIDATED
         new_returns.append(_data_return(agency, period, state, leads.get(agency_id), manager, rng))
-    created = bulk_create_with_history(new_returns, DataReturn)
+    created = history.bulk_create(new_returns, model=DataReturn)
     returns = {(r.agency_id, r.period_id): r for r in DataReturn.objects.filter(
         pk__in=[r.pk for r in created]).select_related("period")}
 
@@ -287,7 +287,7 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
             value = _value(indicator, data_return, index, len(periods), figure, previous, leads, manager, rng)
             values.append(value)
             previous = value
-    bulk_create_with_history(values, Value)
+    history.bulk_create(values, model=Value)
 
     turned = _turn_the_curve(people, agencies, leads, manager)
     stdout.write(f"Performance: {len(indicators)} indicators, {len(created)} new data returns, {len(values)} new "

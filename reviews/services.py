@@ -5,9 +5,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from partnership.history import save_versioned
 from partnership.models import Agency, User
 from partnership.services.actions import action_create
-from partnership.services.errors import ServiceError, save_versioned
+from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
 from partnership.workdays import add_working_days, working_days_between
 

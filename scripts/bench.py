@@ -263,6 +263,7 @@ def load_run(users: int, saves: int, workers: int, threads: int) -> dict:
     from django.conf import settings
     from django.test import Client
 
+    from partnership import history
     from partnership.models import User
     from section11.models import Answer, Cycle, Return
 
@@ -270,8 +271,8 @@ def load_run(users: int, saves: int, workers: int, threads: int) -> dict:
     people = list(User.objects.filter(email__regex=r"^bench-[0-9]{3}@")
                   .select_related("agency").order_by("pk")[:users])
     # Every contributor's agency has an editable return in the open cycle (some demo returns are submitted).
-    Return.objects.filter(cycle=cycle, agency__in={p.agency_id for p in people}).exclude(
-        status__in=Return.EDITABLE).update(status=Return.Status.IN_PROGRESS)
+    history.update(Return.objects.filter(cycle=cycle, agency__in={p.agency_id for p in people}).exclude(
+                   status__in=Return.EDITABLE), status=Return.Status.IN_PROGRESS)
     returns = {r.agency_id: r for r in Return.objects.filter(cycle=cycle)}
     plan = []
     for person, ret, answer_pk, version in own_answers(people, returns):

@@ -70,6 +70,7 @@ def main() -> None:
 
 
 def seed(args) -> dict[str, int]:
+    from partnership import history
     from partnership.models import Action, Agency, Priority, Role, Sector, User, UserRole
     from performance.models import (
         Comparator,
@@ -120,12 +121,12 @@ def seed(args) -> dict[str, int]:
                   order=i)
         for i in range(args.indicators)])
     indicators = list(Indicator.objects.filter(code__startswith=tag).order_by("order"))
-    DataReturn.objects.bulk_create([
+    history.bulk_create([
         DataReturn(agency=a, period=p, due_date=p.end + datetime.timedelta(days=30),
                    status=DataReturn.Status.VALIDATED)
         for a in agencies for p in periods])
     returns = {(r.agency_id, r.period_id): r.pk for r in DataReturn.objects.filter(agency__in=agencies)}
-    Value.objects.bulk_create([
+    history.bulk_create([
         Value(indicator=ind, period=p, data_return_id=returns[ind.owner_agency_id, p.pk],
               value=Decimal(55 + (i * 7 + j * 3) % 40), provisional=j == len(periods) - 1 and i % 5 == 0,
               commentary="The story behind the number: staffing, demand and what the partners are doing. " * 3)
@@ -133,10 +134,10 @@ def seed(args) -> dict[str, int]:
     Comparator.objects.bulk_create([
         Comparator(indicator=ind, year=year, kind=kind, value=Decimal(70 + n), is_demo=True)
         for ind in indicators for year in (2023, 2024) for n, kind in enumerate(Comparator.Kind.values)])
-    TurnTheCurve.objects.bulk_create([
+    history.bulk_create([
         TurnTheCurve(indicator=ind, baseline="b", forecast="f", story="s", partners="p", what_works="w")
         for ind in indicators[::4]])
-    Action.objects.bulk_create([
+    history.bulk_create([
         Action(title=f"{tag} action {i}", description="d", owner_agency=ind.owner_agency,
                due_date=datetime.date(2027, 3, 31)) for i, ind in enumerate(indicators[::2])])
     actions = list(Action.objects.filter(title__startswith=tag).order_by("pk"))

@@ -71,6 +71,7 @@ def prepare(args) -> tuple[list[dict], list[dict]]:
     from django.conf import settings
     from django.test import Client
 
+    from partnership import history
     from partnership.models import Role, User, UserRole
     from section11.models import Cycle, Return
 
@@ -83,8 +84,8 @@ def prepare(args) -> tuple[list[dict], list[dict]]:
     returns = {r.agency_id: r for r in Return.objects.filter(cycle=cycle)}
     people = [u for u in User.objects.filter(is_active=True, agency__isnull=False).order_by("pk")
               if u.agency_id in returns][:args.users]
-    Return.objects.filter(pk__in=[returns[p.agency_id].pk for p in people]).exclude(
-        status__in=Return.EDITABLE).update(status=Return.Status.IN_PROGRESS)
+    history.update(Return.objects.filter(pk__in=[returns[p.agency_id].pk for p in people]).exclude(
+                   status__in=Return.EDITABLE), status=Return.Status.IN_PROGRESS)
     level = cycle.framework.scale.levels.order_by("order").first()
     savers = [{"who": person.email, "session": session_for(person), "ret": ret.pk, "answer": answer,
                "version": version, "level": level.pk}

@@ -6,8 +6,16 @@ django-axes makes `client.login()` raise).
 import pytest
 from django.test import Client
 
+from partnership.history import guard_bypassing_writes
 from partnership.models import Role, Sector
 from tests.factories import AgencyFactory, UserFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _history_is_complete():
+    """Fail any test whose code writes to a history-tracked model without a history row (see partnership.history)."""
+    with guard_bypassing_writes():
+        yield
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The audit meeting and what it produces: consensus grades, findings, recommendations, actions, feedback."""
 from django.db import transaction
 
+from partnership import history
 from partnership.personal_data import personal_data_problem
 from partnership.services.actions import action_create
 from partnership.services.errors import ServiceError
@@ -28,7 +29,7 @@ def meeting_save(*, audit: Audit, by, held_on, attendees=(), attending_agencies=
     meeting.attendees.set(attendees)
     meeting.attending_agencies.set(attending_agencies)
     if audit.meeting_date != held_on:
-        Audit.objects.filter(pk=audit.pk).update(meeting_date=held_on)
+        history.update(Audit.objects.filter(pk=audit.pk), user=by, meeting_date=held_on)
         audit.meeting_date = held_on
     return meeting
 

@@ -3,9 +3,10 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from partnership.history import save_versioned
 from partnership.models import ReminderLog
 from partnership.personal_data import personal_data_problem
-from partnership.services.errors import ServiceError, save_versioned
+from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
 from partnership.services.reminders import reminder_record
 

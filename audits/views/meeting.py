@@ -8,7 +8,8 @@ from django.views.decorators.http import require_http_methods
 
 from partnership.access import require
 from partnership.forms import ActionForm
-from partnership.services.errors import ServiceError, save_versioned
+from partnership.history import save_versioned
+from partnership.services.errors import ServiceError
 from partnership.views.mixins import post_only
 
 from .. import access

@@ -2,7 +2,8 @@
 from django.db import transaction
 from django.utils import timezone
 
-from partnership.services.errors import ServiceError, save_versioned
+from partnership.history import save_versioned
+from partnership.services.errors import ServiceError
 
 from ..models import Briefing, BriefingUse, Course, LearningOutcome, Session, SessionTrainer
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from partnership import access
+from partnership import access, history
 from partnership.models import Role, User, UserRole
 
 from .errors import ServiceError
@@ -48,7 +48,7 @@ def user_invite(
         email=email, full_name=full_name.strip(), job_title=job_title.strip(), agency=agency,
         invited_by=by, invited_at=timezone.now(),
     )
-    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in sorted(set(roles))])
+    history.bulk_create([UserRole(user=user, role=r) for r in sorted(set(roles))], user=by)
     _send_invitation(user, by=by, base_url=base_url)
     return user
 

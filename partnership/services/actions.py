@@ -5,9 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership import access
+from partnership.history import save_versioned
 from partnership.models import Action, ActionSource, ActionUpdate
 
-from .errors import ServiceError, save_versioned
+from .errors import ServiceError
 
 S = Action.Status
 SIGN_OFF = "sign_off"  # only business unit or QA members

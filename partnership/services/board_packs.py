@@ -11,10 +11,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from partnership.history import save_versioned
 from partnership.models import BoardPack, Role, User
 from partnership.periods import Quarter, QuarterError
 
-from .errors import ConflictError, ServiceError, save_versioned
+from .errors import ConflictError, ServiceError
 from .exports import export_request
 from .outbox import enqueue_email
 

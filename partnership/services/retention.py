@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from partnership import access
+from partnership import access, history
 from partnership.models import LegalHold, User
 from partnership.retention import ANONYMISE, DELETE, REVIEW, RetentionClass, held_models, retention_classes
 from partnership.services.errors import ServiceError
@@ -43,10 +43,10 @@ def _apply(cls: RetentionClass, pk: int, today: datetime.date) -> bool:
             transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
             return True
         values = {name: value(obj) if callable(value) else value for name, value in cls.replace.items()}
-        # An update, not save(): no history row with the old values, no signals sending email.
-        type(obj)._default_manager.filter(pk=pk).update(**values)
-        if hasattr(obj, "history"):
-            obj.history.all().delete()  # earlier versions hold the personal data too
+        # An update, not save(): no signals sending email. Earlier versions hold the personal data too, so
+        # the record's history is replaced by one row of its anonymised values.
+        history.update(type(obj)._default_manager.filter(pk=pk), **values)
+        history.replace_history(obj)
         if cls.also:
             cls.also(obj)
         return True

@@ -7,8 +7,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership import history
+from partnership.history import save_versioned
 from partnership.models import Role, User
-from partnership.services.errors import ConflictError, ServiceError, save_versioned
+from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.outbox import enqueue_email
 from partnership.services.reminders import reminder_record
 
@@ -31,8 +33,8 @@ def data_returns_open(*, period: Period, due_date: datetime.date, by, base_url: 
     if not agency_ids:
         raise ServiceError("No active indicator is reported at this frequency.")
     existing = set(DataReturn.objects.filter(period=period).values_list("agency_id", flat=True))
-    created = DataReturn.objects.bulk_create(
-        [DataReturn(agency_id=a, period=period, due_date=due_date) for a in sorted(agency_ids - existing)])
+    history.bulk_create(
+        [DataReturn(agency_id=a, period=period, due_date=due_date) for a in sorted(agency_ids - existing)], user=by)
     created = list(DataReturn.objects.filter(period=period, agency_id__in=agency_ids - existing)
                    .select_related("agency", "period"))
     leads = User.objects.filter(agency_id__in=[r.agency_id for r in created], is_active=True,

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership import history
 from partnership.models import Agency, Role, User
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
@@ -56,9 +57,9 @@ def cycle_launch(*, cycle: Cycle, by, base_url: str, copy_previous: bool = True)
     if not agencies:
         raise ServiceError("Choose at least one agency before launching.")
     criteria = list(cycle.framework.standards.values_list("criteria__pk", flat=True))
-    returns = Return.objects.bulk_create([Return(cycle=cycle, agency=a) for a in agencies])
+    history.bulk_create([Return(cycle=cycle, agency=a) for a in agencies], user=by)
     returns = list(Return.objects.filter(cycle=cycle).select_related("agency"))
-    Answer.objects.bulk_create([Answer(ret=r, criterion_id=c) for r in returns for c in criteria if c])
+    history.bulk_create([Answer(ret=r, criterion_id=c) for r in returns for c in criteria if c], user=by)
     if copy_previous and cycle.previous_id:
         previous = {r.agency_id: r for r in Return.objects.filter(cycle_id=cycle.previous_id)}
         for ret in returns:

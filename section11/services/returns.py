@@ -6,9 +6,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership import history
+from partnership.history import save_versioned
 from partnership.models import Action
 from partnership.services.actions import action_create
-from partnership.services.errors import ConflictError, ServiceError, save_versioned
+from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.outbox import enqueue_email
 from partnership.tokens import hash_token, new_token, plausible
 from partnership.uploads import UploadRefused, check_upload, random_name, sha256_of
@@ -31,8 +33,8 @@ def _require_editable(user, ret: Return) -> None:
 
 def _mark_started(ret: Return, by) -> None:
     if ret.status == Return.Status.NOT_STARTED:
-        Return.objects.filter(pk=ret.pk).update(status=Return.Status.IN_PROGRESS, started_at=timezone.now(),
-                                                completed_by=by)
+        history.update(Return.objects.filter(pk=ret.pk), user=by, status=Return.Status.IN_PROGRESS,
+                       started_at=timezone.now(), completed_by=by)
         ret.status = Return.Status.IN_PROGRESS
 
 
@@ -318,6 +320,7 @@ def answer_moderate(*, answer: Answer, by, expected_version: int, moderated_rati
     return answer
 
 
+@transaction.atomic
 def copy_answers_from(*, ret: Return, source: Return) -> int:
     """Start from the agency's last return: answers and evidence links, each marked for re-checking.
 
@@ -330,7 +333,8 @@ def copy_answers_from(*, ret: Return, source: Return) -> int:
         old = previous.get(answer.criterion.code)
         if old is None or not (old.is_answered or old.narrative):
             continue
-        Answer.objects.filter(pk=answer.pk).update(
+        history.update(
+            Answer.objects.filter(pk=answer.pk),
             rating_id=old.rating_id if old.rating_id and _same_scale(ret, source) else None,
             not_applicable=old.not_applicable, not_applicable_reason=old.not_applicable_reason,
             narrative=old.narrative, impact=old.impact, needs_check=True, status=Answer.Status.IN_PROGRESS,
@@ -341,7 +345,7 @@ def copy_answers_from(*, ret: Return, source: Return) -> int:
                      for e in old.evidence.all()]
         copied += 1
     Evidence.objects.bulk_create(evidence)
-    Return.objects.filter(pk=ret.pk).update(copied_from=source)
+    history.update(Return.objects.filter(pk=ret.pk), copied_from=source)
     return copied
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audits.management.commands.load_audit_tools import TOOLS_DIR, load_tool
 from audits.models import AgencyAudit, AgencyAuditAnswer, Audit, AuditCase, ConsensusGrade, Grade, Programme
+from partnership import history
 from tests.factories import AgencyFactory
 
 
@@ -48,7 +49,7 @@ def make_audit(tool, programme, agencies, *, theme="Neglect", status=Audit.Statu
 def submit_all(audit, grade_code="good"):
     grade = Grade.objects.get(tool=audit.tool, code=grade_code)
     AgencyAuditAnswer.objects.filter(agency_audit__case__audit=audit).update(grade=grade)
-    AgencyAudit.objects.filter(case__audit=audit).update(status="submitted", submitted_at=timezone.now())
+    history.update(AgencyAudit.objects.filter(case__audit=audit), status="submitted", submitted_at=timezone.now())
 
 
 def agree_all(audit, codes_by_case=None, default="good"):

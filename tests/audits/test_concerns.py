@@ -12,6 +12,7 @@ from audits.models import ImmediateConcern
 from audits.reminders import due_items
 from audits.services import concerns as services
 from audits.tasks import escalate_concerns
+from partnership import history
 from partnership.models import ClosureDay, EmailMessage, ReminderLog
 from partnership.services.errors import ServiceError
 
@@ -31,7 +32,7 @@ def concern(audit, contributor, police, agency_lead):
 
 
 def raised(concern, when):
-    ImmediateConcern.objects.filter(pk=concern.pk).update(raised_at=when)
+    history.update(ImmediateConcern.objects.filter(pk=concern.pk), raised_at=when)
     concern.refresh_from_db()
     return concern
 
@@ -113,8 +114,8 @@ def test_unacknowledged_concerns_stay_on_the_business_unit_home_page(concern, bu
 
 def test_acknowledged_in_time(concern, agency_lead):
     raised(concern, at(2026, 5, 22, 15, 0))
-    ImmediateConcern.objects.filter(pk=concern.pk).update(acknowledged_at=at(2026, 5, 26, 10, 0),
-                                                          acknowledged_by=agency_lead, action_taken="x")
+    history.update(ImmediateConcern.objects.filter(pk=concern.pk), acknowledged_at=at(2026, 5, 26, 10, 0),
+                   acknowledged_by=agency_lead, action_taken="x")
     concern.refresh_from_db()
     assert services.acknowledged_in_time(concern)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from partnership import history
 from tests.security.objects import BUILDERS, OBJECTS
 from tests.security.urlconf import converter_types, walk
 
@@ -213,11 +214,11 @@ def _submitted_return(world):
 
     ret = world("outsider_return")
     answer_all(ret, "amber")
-    ret.answers.update(narrative="Volunteers are vetted before they start and every three years.")
+    history.update(ret.answers.all(), narrative="Volunteers are vetted before they start and every three years.")
     colleague = UserFactory(email="deputy@outsider.example.org", full_name="Dev Deputy", agency=ret.agency)
-    Return.objects.filter(pk=ret.pk).update(
-        status=Return.Status.SUBMITTED, senior_officer=world("outsider"), completed_by=colleague,
-        submitted_by=colleague, started_at=timezone.now(), submitted_at=timezone.now())
+    history.update(Return.objects.filter(pk=ret.pk),
+                   status=Return.Status.SUBMITTED, senior_officer=world("outsider"), completed_by=colleague,
+                   submitted_by=colleague, started_at=timezone.now(), submitted_at=timezone.now())
     return Return.objects.get(pk=ret.pk)
 
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from audits.models import AgencyAudit, Audit
+from partnership import history
 from tests.audits.conftest import make_audit, programme, submit_all, tool  # noqa: F401 (fixtures)
 from tests.factories import AgencyFactory
 
@@ -76,7 +77,7 @@ def test_agency_audit_to_consensus_to_report(signed_in_page, world, contributor,
     check(lead, "concern-acknowledged")
 
     # Every other return in; the business unit runs the meeting and agrees the grades.
-    AgencyAudit.objects.filter(case__audit=audit).exclude(status="submitted").update(status="submitted")
+    history.update(AgencyAudit.objects.filter(case__audit=audit).exclude(status="submitted"), status="submitted")
     submit_all(audit)
     bu = signed_in_page(business_unit)
     bu.goto(f"/audits/{audit.pk}/")

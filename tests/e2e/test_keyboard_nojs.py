@@ -20,6 +20,7 @@ from audits.models import AgencyAudit, Audit
 from learning.models import Booking, PostCourseEvaluation, Session
 from learning.services.evaluation import mark_attendance
 from merton_qa import board_report
+from partnership import history
 from partnership.models import ActionUpdate, EmailMessage, ReportExport
 from performance.models import DataReturn, Value
 from reviews.models import Referral
@@ -185,8 +186,8 @@ def test_section_11_answer_a_standard_and_submit(driven, agency_lead, s11):  # n
     assert third.rating.code == "amber"
 
     green = RatingLevel.objects.get(scale=s11["framework"].scale, code="green")  # standard 2 as done already
-    ret.answers.filter(criterion__standard__number=2).update(rating=green, status=Answer.Status.DONE,
-                                                              narrative="Audited by internal audit in 2025.")
+    history.update(ret.answers.filter(criterion__standard__number=2), rating=green, status=Answer.Status.DONE,
+                   narrative="Audited by internal audit in 2025.")
     go(page, driver, ret.get_absolute_url())
     driver.press(page.get_by_role("button", name="Check and submit"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Submit your return")
@@ -309,8 +310,8 @@ def test_public_booking_and_evaluation(driven, learning, police, ld_coordinator)
     assert booking.session == session and booking.agency == police and booking.name == "Jo Bloggs"
 
     # The day comes and goes; the coordinator marks attendance, which sends the evaluation link.
-    Session.objects.filter(pk=session.pk).update(starts_at=session.starts_at - datetime.timedelta(days=22),
-                                                 ends_at=session.ends_at - datetime.timedelta(days=22))
+    history.update(Session.objects.filter(pk=session.pk), starts_at=session.starts_at - datetime.timedelta(days=22),
+                   ends_at=session.ends_at - datetime.timedelta(days=22))
     mark_attendance(session=Session.objects.get(pk=session.pk), marks={booking.pk: "attended"}, by=ld_coordinator)
     invitation = EmailMessage.objects.get(to=booking.email, subject__startswith="How was it")
     go(page, driver, link_in(invitation, "after"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from learning.models import Booking, Briefing, BriefingUse, Course, Session
 from learning.services.bookings import issue_token
+from partnership import history
 from partnership.models import EmailMessage, Sector
 from tests.factories import AgencyFactory
 from tests.learning.conftest import make_course, make_session
@@ -87,8 +88,8 @@ def test_book_attend_evaluate_and_download_certificate(new_page, signed_in_page,
     axe_check(page)
 
     # The day comes: the session is now in the past, and the coordinator marks attendance.
-    Session.objects.filter(pk=session.pk).update(starts_at=session.starts_at - datetime.timedelta(days=22),
-                                                 ends_at=session.ends_at - datetime.timedelta(days=22))
+    history.update(Session.objects.filter(pk=session.pk), starts_at=session.starts_at - datetime.timedelta(days=22),
+                   ends_at=session.ends_at - datetime.timedelta(days=22))
     staff = signed_in_page(ld_coordinator)
     staff.goto(f"/learning/manage/sessions/{session.pk}/")
     axe_check(staff)
@@ -147,8 +148,8 @@ def test_follow_up_and_approval_pages(new_page, world, settings):
     from learning.models import PostCourseEvaluation
 
     PostCourseEvaluation.objects.create(booking=attended, quality=4, relevance=4)
-    Session.objects.filter(pk=session.pk).update(starts_at=session.starts_at - datetime.timedelta(weeks=16),
-                                                 ends_at=session.ends_at - datetime.timedelta(weeks=16))
+    history.update(Session.objects.filter(pk=session.pk), starts_at=session.starts_at - datetime.timedelta(weeks=16),
+                   ends_at=session.ends_at - datetime.timedelta(weeks=16))
     page.goto(f"/learning/follow-up/{issue_token(attended, 'follow_up')}/")
     axe_check(page)
     page.get_by_role("button", name="Send").click()  # nothing chosen: the error state

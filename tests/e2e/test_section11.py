@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from partnership import history
 from partnership.models import Agency, Sector
 from section11.models import Answer, ChallengeSession, Cycle, RatingLevel, Return
 from tests.factories import AgencyFactory, UserFactory
@@ -111,8 +112,9 @@ def answer_of(ret, code) -> Answer:
 def submit_via_orm(ret, *, by, officer):
     answer_all(ret)
     now = timezone.now()
-    Return.objects.filter(pk=ret.pk).update(status=Return.Status.SUBMITTED, senior_officer=officer, submitted_by=by,
-                                            submitted_at=now, started_at=now, completed_by=by)
+    history.update(Return.objects.filter(pk=ret.pk),
+                   status=Return.Status.SUBMITTED, senior_officer=officer, submitted_by=by,
+                   submitted_at=now, started_at=now, completed_by=by)
     ret.refresh_from_db()
     return ret
 
@@ -209,8 +211,8 @@ def test_agency_lead_completes_and_submits_a_return(signed_in_page, agency_lead,
 
     # Standard 2 through the ORM, then the task list shows both done.
     green = RatingLevel.objects.get(scale=s11["framework"].scale, code="green")
-    ret.answers.filter(criterion__standard__number=2).update(rating=green, status=Answer.Status.DONE,
-                                                              narrative="Audited by internal audit in 2025.")
+    history.update(ret.answers.filter(criterion__standard__number=2), rating=green, status=Answer.Status.DONE,
+                   narrative="Audited by internal audit in 2025.")
     page.goto(ret.get_absolute_url())
     expect(page.locator("#standard-1-status")).to_have_text("Completed")
     expect(page.locator("#standard-2-status")).to_have_text("Completed")
@@ -357,8 +359,8 @@ def test_officer_without_an_account_signs_off_by_the_emailed_link(signed_in_page
 def test_business_unit_runs_a_cycle(signed_in_page, business_unit, agency_lead, s11):
     cycle = s11["cycle"]
     ret = submit_via_orm(s11["police"], by=agency_lead, officer=s11["officer"])
-    s11["outsider"].answers.filter(criterion__code="1.1").update(status=Answer.Status.IN_PROGRESS)
-    Return.objects.filter(pk=s11["outsider"].pk).update(status=Return.Status.IN_PROGRESS)
+    history.update(s11["outsider"].answers.filter(criterion__code="1.1"), status=Answer.Status.IN_PROGRESS)
+    history.update(Return.objects.filter(pk=s11["outsider"].pk), status=Return.Status.IN_PROGRESS)
     health = AgencyFactory(name="South West London ICB", sector=Sector.HEALTH_ICB, statutory_partner=True)
 
     page = signed_in_page(business_unit)

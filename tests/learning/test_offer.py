@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learning.models import Booking, Briefing, BriefingUse, Course, Level, Session
+from partnership import history
 
 from .conftest import book, make_session
 
@@ -117,8 +118,8 @@ def test_trainer_with_an_account_marks_attendance(client_for, ld_coordinator, co
     client_for(ld_coordinator).post(reverse("learning:trainer-add", args=[session.pk]),
                                     {"name": "Terry Trainer", "agency": police.pk, "days": "1", "user": trainer.pk})
     assert SessionTrainer.objects.get().user == trainer
-    Session.objects.filter(pk=session.pk).update(starts_at=session.starts_at - datetime.timedelta(days=31),
-                                                 ends_at=session.ends_at - datetime.timedelta(days=31))
+    history.update(Session.objects.filter(pk=session.pk), starts_at=session.starts_at - datetime.timedelta(days=31),
+                   ends_at=session.ends_at - datetime.timedelta(days=31))
     response = client_for(trainer).post(reverse("learning:attendance", args=[session.pk]), {f"b{b.pk}": "no_show"})
     assert response.status_code == 302
     b.refresh_from_db()

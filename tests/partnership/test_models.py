@@ -5,6 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from partnership import history
 from partnership.models import Action, OutboxMessage, ReminderLog
 from partnership.models.actions import source_models, sources_of
 from tests.factories import ActionFactory, AgencyFactory, PriorityFactory, UserFactory
@@ -53,7 +54,7 @@ def test_impact_assured_action_without_impact_evidence_is_refused_by_database(st
 def test_update_to_not_accepted_without_reason_is_refused_by_database():
     action = ActionFactory(status=S.PROPOSED)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Action.objects.filter(pk=action.pk).update(status=S.NOT_ACCEPTED)
+        history.update(Action.objects.filter(pk=action.pk), status=S.NOT_ACCEPTED)
     assert Action.objects.get(pk=action.pk).status == S.PROPOSED
 
 
@@ -134,7 +135,7 @@ def test_overdue_property_prefers_the_annotation():
 def test_overdue_becomes_false_when_the_action_is_completed():
     action = make(S.IN_PROGRESS, YESTERDAY)
     assert Action.objects.overdue(today=TODAY).exists()
-    Action.objects.filter(pk=action.pk).update(status=S.COMPLETED, completion_evidence="Done.")
+    history.update(Action.objects.filter(pk=action.pk), status=S.COMPLETED, completion_evidence="Done.")
     assert not Action.objects.overdue(today=TODAY).exists()
 
 

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership import history
 from partnership.models import Action, ActionUpdate, Agency, ReportExport, Role, Sector, User
 from tests.factories import ActionFactory, ActionUpdateFactory, AgencyFactory, PriorityFactory, UserFactory
 
@@ -33,7 +34,7 @@ def make_actions(n: int, *, prefix: str = "") -> None:
         )
     priorities = [PriorityFactory(code=f"p{i}") for i in range(3)]
     statuses = [S.PROPOSED, S.AGREED, S.IN_PROGRESS]
-    actions = Action.objects.bulk_create([
+    actions = history.bulk_create([
         Action(title=f"{prefix}Action {i}", description="d", owner_agency=agencies[i % 10],
                owner=owners[agencies[i % 10].pk], priority=priorities[i % 3], status=statuses[i % 3],
                source_kind=["audit", "section11", "other"][i % 3],

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from partnership import history
 from partnership.models import Action, ReportExport
 from partnership.services.exports import export_request
 from performance import reports, rules
@@ -202,7 +203,7 @@ def seed(count: int, periods: list[Period], prefix: str):
                   for i in range(count)]
     returns = {(a.pk, p.pk): DataReturn.objects.create(agency=a, period=p, due_date=p.end, status=V.VALIDATED)
                for a in agencies for p in periods}
-    Value.objects.bulk_create([
+    history.bulk_create([
         Value(indicator=ind, period=p, data_return=returns[ind.owner_agency_id, p.pk], value=Decimal(60 + (i + j) % 30),
               commentary="Commentary " * 30)
         for i, ind in enumerate(indicators) for j, p in enumerate(periods)])

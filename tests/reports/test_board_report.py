@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from merton_qa import board_report, composition
+from partnership import history
 from partnership import reports as action_reports
 from partnership.contract import (
     ASSURED,
@@ -417,7 +418,7 @@ def grow(data, *, agencies: int, actions: int) -> None:
     cycle.agencies.add(*new)
     for agency in new:
         ret = Return.objects.create(cycle=cycle, agency=agency)
-        Answer.objects.bulk_create([Answer(ret=ret, criterion=c) for c in criteria])
+        history.bulk_create([Answer(ret=ret, criterion=c) for c in criteria])
     for n in range(actions):
         make_action(new[n % len(new)], title=f"Grown action {n}", due=data.quarter.start + datetime.timedelta(days=n),
                     created=created, owner=None)

@@ -4,6 +4,7 @@ import datetime
 import pytest
 from django.db import IntegrityError
 
+from partnership import history
 from partnership.models import Action
 from partnership.services.errors import ConflictError, ServiceError
 from reviews import services
@@ -85,7 +86,7 @@ def test_late_notification_requires_a_reason(notification, reviews_member):
 
 def test_late_notification_without_reason_is_refused_by_the_database(notification):
     with pytest.raises(IntegrityError):
-        Notification.objects.filter(pk=notification.pk).update(status="notified", notified_on=D(2026, 3, 20))
+        history.update(Notification.objects.filter(pk=notification.pk), status="notified", notified_on=D(2026, 3, 20))
 
 
 def test_stale_notification_submit_is_refused(notification, reviews_member):
@@ -102,7 +103,7 @@ def test_notification_cannot_be_sent_twice(notified, reviews_member):
 
 @pytest.mark.parametrize("nature", [Notification.Nature.LAC_DEATH, Notification.Nature.CARE_LEAVER_DEATH])
 def test_looked_after_and_care_leaver_deaths_have_no_rapid_review(notified, reviews_member, nature):
-    Notification.objects.filter(pk=notified.pk).update(nature=nature)
+    history.update(Notification.objects.filter(pk=notified.pk), nature=nature)
     notified.refresh_from_db()
     with pytest.raises(ServiceError) as e:
         services.rapid_review_create(by=reviews_member, notification=notified)

@@ -2,6 +2,7 @@
 import pytest
 from django.urls import reverse
 
+from partnership import history
 from reviews import services
 from reviews.models import Notification, RapidReview, Referral
 
@@ -71,7 +72,7 @@ def test_stale_decision_keeps_what_was_typed(rapid_review, reviews_member, clien
 
 
 def test_lac_death_page_explains_there_is_no_rapid_review(notified, reviews_member, client_for):
-    Notification.objects.filter(pk=notified.pk).update(nature=Notification.Nature.LAC_DEATH)
+    history.update(Notification.objects.filter(pk=notified.pk), nature=Notification.Nature.LAC_DEATH)
     client = client_for(reviews_member)
     page = client.get(notified.get_absolute_url()).content.decode()
     assert "Secretary of State and Ofsted" in page and "Start the rapid review" not in page

@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
+from partnership import history
 from section11.models import Answer, Criterion, Cycle, Framework, RatingLevel, RatingScale, Return, Standard
 
 
@@ -49,7 +49,7 @@ def make_cycle(framework, agencies, *, name="Section 11 2026", opens_on=None, de
     criteria = list(Criterion.objects.filter(standard__framework=framework))
     for agency in agencies:
         ret = Return.objects.create(cycle=cycle, agency=agency)
-        bulk_create_with_history([Answer(ret=ret, criterion=c) for c in criteria], Answer)
+        history.bulk_create([Answer(ret=ret, criterion=c) for c in criteria])
     return cycle
 
 
@@ -71,7 +71,5 @@ def outsider_return(cycle, outsider_agency):
 def answer_all(ret, level_code="green"):
     """Rate every criterion of a return (directly, for setting up states)."""
     level = RatingLevel.objects.get(scale=ret.cycle.framework.scale, code=level_code)
-    for answer in ret.answers.all():  # saved one by one, so each answer's history has its rating
-        answer.rating, answer.status, answer.narrative = level, Answer.Status.DONE, "We audit this yearly."
-        answer.save()
+    history.update(ret.answers.all(), rating=level, status=Answer.Status.DONE, narrative="We audit this yearly.")
     return ret

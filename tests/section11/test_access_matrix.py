@@ -41,6 +41,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from django.utils import timezone
 
 import section11.analysis_reports  # noqa: F401 - registers the analysis PDF export
+from partnership import history
 from partnership.models import Action, ReportExport, Role
 from partnership.services.errors import ServiceError
 from section11.analysis_reports import analysis_context, analysis_pdf
@@ -102,21 +103,20 @@ def world(cycle, police, police_return, outsider_return, outsider, contributor, 
     senior = UserFactory(email="senior@police.example.org", full_name="Sam Senior", agency=police,
                          roles=[Role.REVIEWS_MEMBER])
     answer_all(police_return, "green")
-    police_return.answers.update(narrative=POLICE_NARRATIVE, impact=POLICE_IMPACT)
+    history.update(police_return.answers.all(), narrative=POLICE_NARRATIVE, impact=POLICE_IMPACT)
     answers = list(police_return.answers.order_by("criterion__standard__number", "criterion__order"))
-    Answer.objects.filter(pk=answers[-1].pk).update(rating=None, not_applicable=True,
-                                                    not_applicable_reason=POLICE_NA_REASON)
+    history.update(Answer.objects.filter(pk=answers[-1].pk), rating=None, not_applicable=True,
+                   not_applicable_reason=POLICE_NA_REASON)
     amber = RatingLevel.objects.get(scale=cycle.framework.scale, code="amber")
     moderated = answers[0]
-    Answer.objects.filter(pk=moderated.pk).update(moderated_rating=amber, moderator_comment=MODERATOR_COMMENT,
-                                                  moderated_by=qa_member, moderated_at=timezone.now(), version=3)
-    Return.objects.filter(pk=police_return.pk).update(
-        status=Return.Status.SUBMITTED, senior_officer=senior, completed_by=contributor, submitted_by=agency_lead,
-        started_at=timezone.now(), submitted_at=timezone.now(), version=2,
-    )
+    history.update(Answer.objects.filter(pk=moderated.pk), moderated_rating=amber, moderator_comment=MODERATOR_COMMENT,
+                   moderated_by=qa_member, moderated_at=timezone.now(), version=3)
+    history.update(Return.objects.filter(pk=police_return.pk),
+                   status=Return.Status.SUBMITTED, senior_officer=senior, completed_by=contributor,
+                   submitted_by=agency_lead, started_at=timezone.now(), submitted_at=timezone.now(), version=2)
     answer_all(outsider_return, "amber")
-    outsider_return.answers.update(narrative=OUTSIDER_NARRATIVE)
-    Return.objects.filter(pk=outsider_return.pk).update(status=Return.Status.IN_PROGRESS)
+    history.update(outsider_return.answers.all(), narrative=OUTSIDER_NARRATIVE)
+    history.update(Return.objects.filter(pk=outsider_return.pk), status=Return.Status.IN_PROGRESS)
     session = ChallengeSession.objects.create(
         ret=police_return, held_on=timezone.localdate(), panel_members="Chair of the QA subgroup",
         agency_attendees="Sam Senior", questions="How do you know?", outcome="Good progress.", created_by=qa_member,
@@ -287,7 +287,7 @@ def _row(model, pk) -> dict:
 
 
 def _make_editable(world: World) -> Return:
-    Return.objects.filter(pk=world.police_return.pk).update(status=Return.Status.IN_PROGRESS)
+    history.update(Return.objects.filter(pk=world.police_return.pk), status=Return.Status.IN_PROGRESS)
     return Return.objects.get(pk=world.police_return.pk)
 
 
@@ -545,16 +545,16 @@ def test_no_page_offers_a_submitted_returns_readers_a_link_or_button_that_refuse
 
 
 def test_no_page_offers_a_draft_returns_editors_a_link_or_button_that_refuses_them(world):
-    Return.objects.filter(pk=world.police_return.pk).update(status=Return.Status.RETURNED,
-                                                            returned_at=timezone.now(), return_message="Add 2.1")
+    history.update(Return.objects.filter(pk=world.police_return.pk), status=Return.Status.RETURNED,
+                   returned_at=timezone.now(), return_message="Add 2.1")
     problems = _refused_offers(world)
     assert not problems, "\n".join(problems)
 
 
 def test_start_from_last_return_is_offered_only_when_there_is_an_earlier_return(world, framework):
     ret = world.outsider_return
-    ret.answers.update(rating=None, narrative="", status=Answer.Status.TO_DO)
-    Return.objects.filter(pk=ret.pk).update(status=Return.Status.NOT_STARTED)
+    history.update(ret.answers.all(), rating=None, narrative="", status=Answer.Status.TO_DO)
+    history.update(Return.objects.filter(pk=ret.pk), status=Return.Status.NOT_STARTED)
     client = world.client("outsider_lead")
     assert "start-from-last" not in client.get(ret.get_absolute_url()).content.decode()  # first cycle
 

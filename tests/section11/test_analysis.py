@@ -4,6 +4,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from partnership import history
 from partnership.models import Action, Sector
 from section11 import analysis as a
 from section11.models import Answer, RatingLevel, Return
@@ -19,11 +20,11 @@ def rate(ret, code_to_level: dict[str, str | None], *, moderated=False):
     for code, value in code_to_level.items():
         answers = ret.answers.filter(criterion__code=code)
         if moderated:
-            answers.update(moderated_rating=levels.get(value))
+            history.update(answers, moderated_rating=levels.get(value))
         elif value == "na":
-            answers.update(rating=None, not_applicable=True, not_applicable_reason="We do not do this.")
+            history.update(answers, rating=None, not_applicable=True, not_applicable_reason="We do not do this.")
         else:
-            answers.update(rating=levels.get(value), not_applicable=False, not_applicable_reason="")
+            history.update(answers, rating=levels.get(value), not_applicable=False, not_applicable_reason="")
 
 
 def labels(row):
@@ -162,7 +163,7 @@ def test_completion_counts_returns_by_status_and_late_ones(framework, police, ou
     today = timezone.localdate()
     cycle = make_cycle(framework, [police, outsider_agency], opens_on=today - datetime.timedelta(days=60),
                        deadline=today - datetime.timedelta(days=1))
-    Return.objects.filter(cycle=cycle, agency=police).update(status=Return.Status.SUBMITTED)
+    history.update(Return.objects.filter(cycle=cycle, agency=police), status=Return.Status.SUBMITTED)
     answer_all(Return.objects.get(cycle=cycle, agency=police))
 
     result = a.completion(cycle)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import section11.analysis_reports  # noqa: F401 - registers the PDF export, as apps.py ready() will
+from partnership import history
 from partnership.models import Action, ReportExport, Sector
 from section11.models import Answer, Criterion, Evidence, RatingLevel, Return
 from tests.factories import ActionFactory, AgencyFactory
@@ -87,7 +88,7 @@ def test_heat_map_is_an_accessible_table_with_text_labels_and_colour_classes(cli
 
 def test_moderated_toggle_shows_moderated_ratings(client_for, qa_member, rated, police_return):
     red = RatingLevel.objects.get(scale=rated.framework.scale, code="red")
-    police_return.answers.update(moderated_rating=red)
+    history.update(police_return.answers.all(), moderated_rating=red)
 
     own = client_for(qa_member).get(url(rated)).content.decode()
     moderated = client_for(qa_member).get(url(rated, ratings="moderated")).content.decode()
@@ -255,12 +256,13 @@ def big_cycle(scale, agencies: int, *, code: str):
     levels = {lvl.code: lvl for lvl in RatingLevel.objects.filter(scale=scale)}
     for c in (previous, cycle):
         answers = Answer.objects.filter(ret__cycle=c)
-        answers.filter(criterion__order__in=[1, 2, 3]).update(rating=levels["green"], moderated_rating=levels["amber"])
-        answers.filter(criterion__order__in=[4, 5]).update(rating=levels["amber"])
-        answers.filter(criterion__order=6).update(rating=levels["red"])
-        answers.filter(criterion__order=7, ret__agency__in=members[::2]).update(
-            not_applicable=True, not_applicable_reason="Not a service we run.")
-    Return.objects.filter(cycle=cycle, agency__in=members[::3]).update(status=Return.Status.SUBMITTED)
+        history.update(answers.filter(criterion__order__in=[1, 2, 3]),
+                       rating=levels["green"], moderated_rating=levels["amber"])
+        history.update(answers.filter(criterion__order__in=[4, 5]), rating=levels["amber"])
+        history.update(answers.filter(criterion__order=6), rating=levels["red"])
+        history.update(answers.filter(criterion__order=7, ret__agency__in=members[::2]),
+                       not_applicable=True, not_applicable_reason="Not a service we run.")
+    history.update(Return.objects.filter(cycle=cycle, agency__in=members[::3]), status=Return.Status.SUBMITTED)
     for agency in members[:3]:
         action = ActionFactory(owner_agency=agency, source_kind="section11",
                                due_date=timezone.localdate() - datetime.timedelta(days=2))

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership import history
 from partnership.models import ReminderLog, Role, Sector
 from partnership.services.reminders import reminder_record
 from section11.models import Answer, Cycle, Framework, RatingLevel, Return
@@ -265,11 +266,12 @@ def late_cycle(framework, police, outsider_agency):
                        opens_on=TODAY - datetime.timedelta(days=60), deadline=TODAY - datetime.timedelta(days=1))
     police_return = Return.objects.get(cycle=cycle, agency=police)
     level = RatingLevel.objects.get(scale=framework.scale, code="green")
-    Answer.objects.filter(pk__in=list(police_return.answers.values_list("pk", flat=True)[:2])).update(rating=level)
-    Return.objects.filter(pk=police_return.pk).update(status=Return.Status.IN_PROGRESS)
-    Return.objects.filter(cycle=cycle, agency=submitted).update(status=Return.Status.SUBMITTED)
-    Return.objects.filter(cycle=cycle, agency=signed).update(status=Return.Status.SIGNED_OFF)
-    Return.objects.filter(cycle=cycle, agency=returned).update(status=Return.Status.RETURNED)
+    history.update(Answer.objects.filter(pk__in=list(police_return.answers.values_list("pk", flat=True)[:2])),
+                   rating=level)
+    history.update(Return.objects.filter(pk=police_return.pk), status=Return.Status.IN_PROGRESS)
+    history.update(Return.objects.filter(cycle=cycle, agency=submitted), status=Return.Status.SUBMITTED)
+    history.update(Return.objects.filter(cycle=cycle, agency=signed), status=Return.Status.SIGNED_OFF)
+    history.update(Return.objects.filter(cycle=cycle, agency=returned), status=Return.Status.RETURNED)
     cycle.others = {"submitted": submitted, "signed": signed, "returned": returned}
     return cycle
 
@@ -312,7 +314,7 @@ def test_cycle_list_shows_every_cycle_newest_first_with_its_completion_rate(clie
     older = make_cycle(framework, [police], name="Section 11 2024", status=Cycle.Status.CLOSED,
                        opens_on=TODAY - datetime.timedelta(days=800), deadline=TODAY - datetime.timedelta(days=700))
     answer_all(Return.objects.get(cycle=older))
-    Return.objects.filter(cycle=older).update(status=Return.Status.SIGNED_OFF)
+    history.update(Return.objects.filter(cycle=older), status=Return.Status.SIGNED_OFF)
 
     response = client_for(qa_member).get(reverse("section11:cycle-list"))
 
@@ -342,7 +344,7 @@ def test_reminder_is_sent_once_per_lead_per_day_and_the_second_click_says_so(
 
 
 def test_reminding_a_submitted_return_is_refused(client_for, business_unit, police_return, agency_lead):
-    Return.objects.filter(pk=police_return.pk).update(status=Return.Status.SUBMITTED)
+    history.update(Return.objects.filter(pk=police_return.pk), status=Return.Status.SUBMITTED)
     url = reverse("section11:return-remind", args=[police_return.cycle_id, police_return.pk])
 
     response = client_for(business_unit).post(url, follow=True)

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership import history
 from partnership.models import Role
 from section11.models import Answer, ChallengeSession, RatingLevel, Return
 from section11.reports import feedback_letter_context
@@ -27,7 +28,8 @@ def level(ret, code) -> RatingLevel:
 
 def moderate(ret, code: str, moderated: str, comment: str = "") -> Answer:
     answer = ret.answers.get(criterion__code=code)
-    Answer.objects.filter(pk=answer.pk).update(moderated_rating=level(ret, moderated), moderator_comment=comment)
+    history.update(Answer.objects.filter(pk=answer.pk),
+                   moderated_rating=level(ret, moderated), moderator_comment=comment)
     return answer
 
 
@@ -44,8 +46,9 @@ def make_session(ret, by) -> ChallengeSession:
 def moderated(police_return, business_unit, agency_lead):
     """Police rated everything green; moderation agreed on 1.1, found 1.2 amber and 2.1 red."""
     answer_all(police_return, "green")
-    Return.objects.filter(pk=police_return.pk).update(status=Return.Status.SIGNED_OFF, senior_officer=agency_lead,
-                                                      submitted_at=timezone.now())
+    history.update(Return.objects.filter(pk=police_return.pk),
+                   status=Return.Status.SIGNED_OFF, senior_officer=agency_lead,
+                   submitted_at=timezone.now())
     moderate(police_return, "1.1", "green", "Strong board oversight.")
     moderate(police_return, "1.2", "amber", "Supervision records are patchy.")
     moderate(police_return, "2.1", "red")
@@ -73,7 +76,7 @@ def test_letter_sorts_strengths_and_areas_for_development(moderated, agency_lead
 def test_letter_is_addressed_to_the_agency_lead_when_no_senior_officer_is_named(police_return, business_unit,
                                                                                 agency_lead):
     answer_all(police_return)
-    Return.objects.filter(pk=police_return.pk).update(status=Return.Status.SUBMITTED)
+    history.update(Return.objects.filter(pk=police_return.pk), status=Return.Status.SUBMITTED)
 
     context = feedback_letter_context(make_session(police_return, business_unit))
 
@@ -84,9 +87,9 @@ def _context_queries(framework, agency, by, name) -> int:
     cycle = make_cycle(framework, [agency], name=name)
     ret = Return.objects.get(cycle=cycle)
     answer_all(ret)
-    Return.objects.filter(pk=ret.pk).update(status=Return.Status.SUBMITTED)
+    history.update(Return.objects.filter(pk=ret.pk), status=Return.Status.SUBMITTED)
     for answer in ret.answers.all()[::2]:
-        Answer.objects.filter(pk=answer.pk).update(moderated_rating=answer.rating)
+        history.update(Answer.objects.filter(pk=answer.pk), moderated_rating=answer.rating)
         answer_add_action(answer=answer, by=by, title=f"Action for {answer.pk}", description="d", owner=None,
                           due_date=timezone.localdate())
     session = make_session(ret, by)

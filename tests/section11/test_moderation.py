@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership import history
 from section11 import reports
 from section11.models import Answer, ChallengeSession, Evidence, RatingLevel, Return
 from tests.section11.conftest import answer_all
@@ -19,8 +20,8 @@ def fast_passwords(settings):
 @pytest.fixture
 def submitted(police_return):
     answer_all(police_return, "green")
-    Return.objects.filter(pk=police_return.pk).update(status=Return.Status.SUBMITTED,
-                                                      submitted_at=timezone.now())
+    history.update(Return.objects.filter(pk=police_return.pk), status=Return.Status.SUBMITTED,
+                   submitted_at=timezone.now())
     police_return.refresh_from_db()
     return police_return
 
@@ -51,7 +52,7 @@ def standard_url(ret, number=1):
 # --- Moderating ---------------------------------------------------------------------------------------------------
 def test_standard_page_shows_what_the_agency_said_beside_a_moderation_form(client_for, qa_member, submitted):
     answer = first_answer(submitted)
-    Answer.objects.filter(pk=answer.pk).update(impact="Fewer missed referrals.")
+    history.update(Answer.objects.filter(pk=answer.pk), impact="Fewer missed referrals.")
     Evidence.objects.create(answer=answer, file="x/abc.pdf", stored_name="abc.pdf", original_name="Audit 2026.pdf",
                             content_type="application/pdf", size=10, sha256="0" * 64)
 
@@ -110,8 +111,8 @@ def test_stale_moderation_answers_409_and_keeps_the_typed_comment(client_for, bu
 
 def test_summary_compares_self_and_moderated_rating_per_criterion(client_for, qa_member, submitted):
     answers = list(submitted.answers.order_by("criterion__standard__number", "criterion__order"))
-    Answer.objects.filter(pk=answers[0].pk).update(moderated_rating=level(submitted, "amber"))
-    Answer.objects.filter(pk=answers[1].pk).update(moderated_rating=level(submitted, "green"))
+    history.update(Answer.objects.filter(pk=answers[0].pk), moderated_rating=level(submitted, "amber"))
+    history.update(Answer.objects.filter(pk=answers[1].pk), moderated_rating=level(submitted, "green"))
 
     response = client_for(qa_member).get(reverse("section11:moderation-summary", args=[submitted.pk]))
 

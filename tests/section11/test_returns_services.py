@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from partnership import history
 from partnership.services.errors import ConflictError, ServiceError
 from section11.models import Answer, Evidence, RatingLevel, Return
 from section11.services import returns as services
@@ -60,7 +61,7 @@ def test_not_applicable_needs_a_reason_and_clears_the_rating(police_return, agen
 
 def test_database_refuses_not_applicable_without_reason(police_return):
     with pytest.raises(IntegrityError), transaction.atomic():
-        police_return.answers.filter(pk=police_return.answers.first().pk).update(not_applicable=True)
+        history.update(police_return.answers.filter(pk=police_return.answers.first().pk), not_applicable=True)
 
 
 def test_rating_from_another_scale_is_refused(police_return, agency_lead, rag_scale):
@@ -86,17 +87,17 @@ def test_contributor_cannot_submit_and_lead_can_only_when_complete(police_return
     answer_all(police_return)
     with pytest.raises(ServiceError, match="senior officer"):
         services.return_submit(ret=police_return, by=agency_lead)
-    Return.objects.filter(pk=police_return.pk).update(senior_officer=agency_lead)
+    history.update(Return.objects.filter(pk=police_return.pk), senior_officer=agency_lead)
     with pytest.raises(ServiceError, match="someone else's work"):  # she would sign off her own submission
         services.return_submit(ret=police_return, by=agency_lead)
-    Return.objects.filter(pk=police_return.pk).update(senior_officer=contributor)
+    history.update(Return.objects.filter(pk=police_return.pk), senior_officer=contributor)
     submitted = services.return_submit(ret=police_return, by=agency_lead)
     assert submitted.status == Return.Status.SUBMITTED and submitted.submitted_by == agency_lead
 
 
 def _submitted(ret, lead, officer):
     answer_all(ret)
-    Return.objects.filter(pk=ret.pk).update(senior_officer=officer)
+    history.update(Return.objects.filter(pk=ret.pk), senior_officer=officer)
     return services.return_submit(ret=ret, by=lead)
 
 

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 
+from partnership import history
 from partnership.services.errors import ConflictError, ServiceError
 from section11 import spreadsheets
 from section11.forms.returns import AnswerForm
@@ -276,7 +277,7 @@ def test_import_refuses_when_the_return_changed_after_the_preview(police_return,
 
 def test_nobody_can_import_into_a_submitted_return(police_return, agency_lead):
     content = spreadsheets.return_workbook(police_return)
-    Return.objects.filter(pk=police_return.pk).update(status=Return.Status.SUBMITTED)
+    history.update(Return.objects.filter(pk=police_return.pk), status=Return.Status.SUBMITTED)
     police_return.refresh_from_db()
 
     with pytest.raises(ServiceError):

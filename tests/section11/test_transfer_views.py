@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from partnership import history
 from section11 import spreadsheets
 from section11.models import Evidence, Return
 from section11.services.returns import answer_save
@@ -206,7 +207,7 @@ def test_saving_after_someone_else_changed_the_return_is_refused_with_a_clear_me
 
 @pytest.mark.parametrize("persona", ["agency_lead", "contributor", "business_unit"])
 def test_nobody_can_import_into_a_submitted_return(request, client_for, police_return, persona):
-    Return.objects.filter(pk=police_return.pk).update(status=Return.Status.SUBMITTED)
+    history.update(Return.objects.filter(pk=police_return.pk), status=Return.Status.SUBMITTED)
     client = client_for(request.getfixturevalue(persona))
 
     assert client.get(url("return-import", police_return)).status_code == 403
@@ -219,7 +220,7 @@ def test_a_return_submitted_between_preview_and_save_is_not_changed(client_for, 
     client = client_for(agency_lead)
     token = client.get(preview_url(upload(client, police_return, content))).wsgi_request.resolver_match.kwargs[
         "token"]
-    Return.objects.filter(pk=police_return.pk).update(status=Return.Status.SUBMITTED)
+    history.update(Return.objects.filter(pk=police_return.pk), status=Return.Status.SUBMITTED)
 
     assert client.post(url("return-import-preview", police_return, token)).status_code == 403
     assert answers_of(police_return)["1.1"].narrative == ""

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from partnership import history
 from section11.services import returns as s11
 from tests.factories import ActionFactory
 
@@ -43,7 +44,7 @@ def poison(*objects) -> int:
                 continue
             values[field.name] = PAYLOAD
         if values:
-            type(obj)._default_manager.filter(pk=obj.pk).update(**values)
+            history.update(type(obj)._default_manager.filter(pk=obj.pk), **values)
             written += len(values)
     return written
 

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from partnership import history
 from partnership.models import Action, Agency, Priority, Role, Sector, User, UserRole
 
 AGENCIES = 60
@@ -84,14 +85,14 @@ class Command(BaseCommand):
                              password=unusable) for n in range(CONTRIBUTORS)]
         User.objects.bulk_create(leads + contributors)
         made = {u.email: u.pk for u in User.objects.filter(email__startswith=BENCH_PREFIX)}
-        UserRole.objects.bulk_create(
+        history.bulk_create(
             [UserRole(user_id=made[u.email], role=Role.AGENCY_LEAD) for u in leads]
             + [UserRole(user_id=made[u.email], role=Role.AGENCY_CONTRIBUTOR) for u in contributors])
         return agencies
 
     # --- Section 11: every agency has a return with answers in each of the three cycles
     def _section11(self, agencies):
-        from section11.demo import IMPACTS, NARRATIVES
+        from section11.demo import impact_for, narrative_for
         from section11.models import Answer, Criterion, Cycle, RatingLevel, Return
 
         cycles = list(Cycle.objects.select_related("framework").order_by("pk"))
@@ -106,20 +107,23 @@ class Command(BaseCommand):
                           started_at=_stamp(cycle.opens_on),
                           submitted_at=_stamp(cycle.deadline) if closed else None)
                    for agency_id in cycle.agencies.values_list("pk", flat=True) if agency_id not in existing]
-            Return.objects.bulk_create(new)
-            criteria = list(Criterion.objects.filter(standard__framework=cycle.framework).order_by("pk"))
+            reached = _stamp(cycle.deadline if closed else cycle.opens_on)  # when the rows got to this state
+            history.bulk_create(new, model=Return, date=reached)
+            criteria = list(Criterion.objects.filter(standard__framework=cycle.framework)
+                            .select_related("standard__framework").order_by("pk"))
             levels = list(RatingLevel.objects.filter(scale=cycle.framework.scale).order_by("order"))
             answers = []
             for ret in Return.objects.filter(cycle=cycle, agency_id__in=[r.agency_id for r in new]):
                 share = 1.0 if closed else self.rng.choice([0.0, 0.3, 0.6])
                 for index, criterion in enumerate(criteria):
                     done = index < len(criteria) * share
+                    position = self.rng.randrange(len(levels))
                     answers.append(Answer(
-                        ret=ret, criterion=criterion, rating=levels[self.rng.randrange(len(levels))] if done else None,
-                        narrative=self.rng.choice(NARRATIVES) if done else "",
-                        impact=self.rng.choice(IMPACTS) if done else "",
+                        ret=ret, criterion=criterion, rating=levels[position] if done else None,
+                        narrative=narrative_for(criterion, position, self.rng) if done else "",
+                        impact=impact_for(criterion) if done else "",
                         status=Answer.Status.DONE if done else Answer.Status.TO_DO))
-            Answer.objects.bulk_create(answers, batch_size=2000)
+            history.bulk_create(answers, model=Answer, date=reached, batch_size=2000)
 
     # --- performance: 200 quarterly indicators × 20 quarters, with data returns and values
     def _performance(self, agencies):
@@ -153,20 +157,21 @@ class Command(BaseCommand):
         indicators = list(Indicator.objects.filter(active=True, frequency=Frequency.QUARTERLY).order_by("order", "pk"))
         owners = {i.owner_agency_id for i in indicators}
         have = set(DataReturn.objects.filter(period__in=periods).values_list("agency_id", "period_id"))
-        DataReturn.objects.bulk_create([
+        history.bulk_create([
             DataReturn(agency_id=agency_id, period=p, due_date=p.end + datetime.timedelta(days=30),
                        status=DataReturn.Status.VALIDATED, submitted_at=_stamp(p.end + datetime.timedelta(days=20)),
                        validated_at=_stamp(p.end + datetime.timedelta(days=25)), validated_by=self.manager)
-            for agency_id in owners for p in periods if (agency_id, p.pk) not in have])
+            for agency_id in owners for p in periods if (agency_id, p.pk) not in have],
+            model=DataReturn, date=lambda r: r.validated_at)
         returns = {(r.agency_id, r.period_id): r.pk for r in DataReturn.objects.filter(period__in=periods)}
         filled = set(Value.objects.filter(period__in=periods).values_list("indicator_id", "period_id"))
-        Value.objects.bulk_create([
+        history.bulk_create([
             Value(indicator=ind, period=p, data_return_id=returns[ind.owner_agency_id, p.pk],
                   value=Decimal(55 + (i * 7 + j * 3) % 40), entered_by=self.manager,
                   entered_at=_stamp(p.end + datetime.timedelta(days=10)),
                   commentary="Staffing, demand and what the partners are doing about it.")
             for i, ind in enumerate(indicators) for j, p in enumerate(periods) if (ind.pk, p.pk) not in filled],
-            batch_size=2000)
+            model=Value, date=lambda v: v.entered_at, batch_size=2000)
 
     # --- audits: 20 in all, each with invented case references, age bands and agency audits
     def _audits(self, agencies):
@@ -213,7 +218,7 @@ class Command(BaseCommand):
             day = self.today + datetime.timedelta(days=-300 + n * 7)
             sessions.append(Session(course=courses[n % len(courses)], starts_at=_stamp(day, 9),
                                     ends_at=_stamp(day, 16), venue="Merton Civic Centre", capacity=capacity))
-        Session.objects.bulk_create(sessions)
+        history.bulk_create(sessions)
         sessions = list(Session.objects.filter(venue="Merton Civic Centre", capacity=capacity).order_by("pk"))
         bookings = []
         for n in range(need):
@@ -224,13 +229,13 @@ class Command(BaseCommand):
                 session=session, name=f"Delegate {n:04d}", email=f"delegate.{n:04d}@partner.example.org",
                 agency=agency, role="Practitioner", status=Booking.Status.CONFIRMED,
                 attendance=(Booking.Attendance.ATTENDED if n % 7 else Booking.Attendance.NO_SHOW) if past else ""))
-        Booking.objects.bulk_create(bookings, batch_size=2000)
+        history.bulk_create(bookings, batch_size=2000)
 
     # --- actions across every agency
     def _actions(self, agencies):
         statuses = list(Action.Status.values)
         priorities = list(Priority.objects.all()) or [None]
-        Action.objects.bulk_create([
+        history.bulk_create([
             Action(title=f"Invented action {n:03d}: embed the learning in practice",
                    description="Brief the front line and audit ten cases in three months.",
                    owner_agency=agencies[n % len(agencies)], priority=priorities[n % len(priorities)],
@@ -239,7 +244,7 @@ class Command(BaseCommand):
                    not_accepted_reason="Already covered by the agency's own plan.",
                    completion_evidence="Briefing notes and the audit summary.",
                    impact_evidence="Re-audit: 9 of 10 cases now meet the standard.")
-            for n in range(ACTIONS)])
+            for n in range(ACTIONS)], model=Action)
 
 
 def counts() -> dict[str, int]:

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from partnership import history
+from partnership.demo_dates import at, between, live_through
 from partnership.models import Action, ActionUpdate, Agency, Priority, Role, Sector, User, UserRole
 
 AGENCIES = [
@@ -109,6 +111,36 @@ STATUS_PLAN = [
     (Action.Status.IMPACT_ASSURED, -60, 4), (Action.Status.CLOSED, -120, 4), (Action.Status.NOT_ACCEPTED, 30, 1),
 ]
 
+# How long ago an action in each status was raised (days): the older the action, the further along it is.
+ACTION_AGE_DAYS = {
+    Action.Status.PROPOSED: (20, 80), Action.Status.AGREED: (60, 240), Action.Status.IN_PROGRESS: (150, 600),
+    Action.Status.COMPLETED: (300, 750), Action.Status.IMPACT_ASSURED: (450, 900), Action.Status.CLOSED: (720, 980),
+    Action.Status.NOT_ACCEPTED: (100, 500),
+}
+ACTION_PATH = [Action.Status.PROPOSED, Action.Status.AGREED, Action.Status.IN_PROGRESS, Action.Status.COMPLETED,
+               Action.Status.IMPACT_ASSURED, Action.Status.CLOSED]
+
+
+def _action_story(status, created, reached, *, signed_off_by) -> list[tuple]:
+    """The events that took a proposed action to `status`, spread evenly from its creation to `reached`."""
+    if status == Action.Status.NOT_ACCEPTED:
+        return [(reached, {"status": status,
+                           "not_accepted_reason": "The agency already meets this through its own audit programme."})]
+    steps = ACTION_PATH[1:ACTION_PATH.index(status) + 1]
+    events = []
+    for n, step in enumerate(steps, start=1):
+        when = between(created, reached, n / len(steps))
+        changes = {"status": step}
+        if step == Action.Status.COMPLETED:
+            changes.update(completion_evidence="Audit report and training register attached to the agency's return.",
+                           completed_at=when)
+        if step == Action.Status.IMPACT_ASSURED:
+            changes.update(impact_evidence="Re-audit shows 18 of 20 cases now meet the standard (was 11 of 20).",
+                           signed_off_by=signed_off_by, signed_off_at=when)
+        events.append((when, changes))
+    return events
+
+
 UPDATE_NOTES = [
     "Agreed at the QA subgroup; lead officer named.",
     "Briefing delivered to two teams; the rest booked for next month.",
@@ -200,30 +232,23 @@ class Command(BaseCommand):
             status, days, n_updates = STATUS_PLAN[index % len(STATUS_PLAN)]
             title, description = ACTION_TEXTS[(index + index // len(owning)) % len(ACTION_TEXTS)]  # varied per agency
             short = owning[index % len(owning)]
-            created = timezone.now() - datetime.timedelta(days=150 - index * 3)
-            action = Action.objects.create(
+            youngest, oldest = ACTION_AGE_DAYS[status]
+            created = at(today - datetime.timedelta(days=youngest + (index * 37) % (oldest - youngest)), 11)
+            reached = between(created, timezone.now(), 0.8)  # when it got to its status today
+            action = Action(
                 title=title, description=description, owner_agency=agencies[short], owner=owners.get(short),
                 priority=priorities[index % len(priorities)] if priorities else None,
-                due_date=today + datetime.timedelta(days=days + rng.randint(0, 6)), status=status,
-                created_by=manager, source_kind="priority",
-                not_accepted_reason="The agency already meets this through its own audit programme."
-                if status == Action.Status.NOT_ACCEPTED else "",
-                completion_evidence="Audit report and training register attached to the agency's return."
-                if status in (Action.Status.COMPLETED, Action.Status.IMPACT_ASSURED, Action.Status.CLOSED) else "",
-                impact_evidence="Re-audit shows 18 of 20 cases now meet the standard (was 11 of 20)."
-                if status in (Action.Status.IMPACT_ASSURED, Action.Status.CLOSED) else "",
-                signed_off_by=people["qa@example.org"]
-                if status in (Action.Status.IMPACT_ASSURED, Action.Status.CLOSED) else None,
-                signed_off_at=timezone.now()
-                if status in (Action.Status.IMPACT_ASSURED, Action.Status.CLOSED) else None,
-            )
-            Action.objects.filter(pk=action.pk).update(created_at=created)
+                due_date=today + datetime.timedelta(days=days + rng.randint(0, 6)), created_by=manager,
+                source_kind="priority", status=Action.Status.PROPOSED)
+            action._history_user = manager
+            history.create_dated(action, created)
+            live_through(action, _action_story(status, created, reached, signed_off_by=people["qa@example.org"]))
             if action.priority:
                 action.priority.actions.add(action)
             for n in range(n_updates):
                 ActionUpdate.objects.create(
                     action=action, author=owners.get(short) or manager, note=UPDATE_NOTES[n % len(UPDATE_NOTES)],
-                    created_at=created + datetime.timedelta(days=20 * (n + 1)),
+                    created_at=between(created, reached, (n + 1) / (n_updates + 1)),
                 )
             made += 1
         return made

@@ -1,0 +1,85 @@
+"""The demo's history is a credible story: the board pack for any recent quarter, read "as at" the quarter's end,
+finds the records that existed then, each history row dated when its event happened."""
+import datetime
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.utils import timezone
+
+from audits.models import AuditCase
+from partnership.history import is_tracked
+from partnership.models import Action
+from reviews.models import Referral
+from section11.models import Answer, Cycle, Return
+
+pytestmark = pytest.mark.django_db
+
+
+def last_completed_quarter_ends(today: datetime.date, count: int) -> list[datetime.datetime]:
+    """The ends (23:59:59 local) of the `count` financial quarters before the one holding `today`, newest first."""
+    ends = []
+    day = today
+    for _ in range(count):
+        day = datetime.date(day.year, (day.month - 1) // 3 * 3 + 1, 1) - datetime.timedelta(days=1)
+        ends.append(timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59))))
+    return ends
+
+
+def test_quarter_ends_are_the_four_before_the_current_quarter():
+    assert [e.date() for e in last_completed_quarter_ends(datetime.date(2026, 12, 6), 4)] == [
+        datetime.date(2026, 9, 30), datetime.date(2026, 6, 30), datetime.date(2026, 3, 31), datetime.date(2025, 12, 31)]
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = "demo-password-for-tests"
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    return timezone.now()
+
+
+def tracked_models():
+    return [m for m in apps.get_models() if is_tracked(m)]
+
+
+def test_the_demo_history_tells_a_dated_story(demo):
+    # Every recent quarter's pack finds actions and returns as they stood at its end.
+    for end in last_completed_quarter_ends(timezone.localdate(), 4):
+        assert Action.history.as_of(end).exists(), end
+        assert Return.history.as_of(end).exists(), end
+
+    # Every record has history, and none of it happens after the seeding.
+    for model in tracked_models():
+        assert not model.objects.exclude(pk__in=model.history.values("id")).exists(), model
+        assert not model.history.filter(history_date__gt=demo).exists(), model
+
+    # Each record's first history row is its creation, dated when it was created (a service's save() stamps the
+    # two a moment apart).
+    for model in (Action, Return):
+        for created in model.history.filter(history_type="+"):
+            assert abs(created.history_date - created.created_at) < datetime.timedelta(seconds=1), (model, created.id)
+
+    # The events are dated when they happened.
+    for ret in Return.objects.exclude(submitted_at=None):
+        assert ret.history.filter(status=Return.Status.SUBMITTED, history_date=ret.submitted_at).exists(), ret
+        assert ret.started_at <= ret.submitted_at
+    for ret in Return.objects.exclude(signed_off_at=None):
+        assert ret.history.filter(status=Return.Status.SIGNED_OFF, history_date=ret.signed_off_at).exists(), ret
+    for action in Action.objects.exclude(signed_off_at=None):
+        assert action.history.filter(status=Action.Status.IMPACT_ASSURED,
+                                     history_date=action.signed_off_at).exists(), action
+    for referral in Referral.objects.all():  # made through the services, on the day of the referral
+        assert timezone.localtime(referral.history.earliest().history_date).date() == referral.referred_on, referral
+    for answer in Answer.objects.exclude(moderated_at=None)[:200]:
+        assert answer.history.filter(history_date=answer.moderated_at,
+                                     moderated_rating_id=answer.moderated_rating_id).exists(), answer
+
+
+def test_the_demo_records_are_plausible(demo):
+    for cycle in Cycle.objects.select_related("framework"):
+        assert int(cycle.framework.version[:4]) <= cycle.opens_on.year, "a cycle's framework existed when it opened"
+    for answer in Answer.objects.exclude(narrative="").select_related("criterion")[:300]:
+        assert answer.criterion.text.strip() in answer.narrative, "the narrative answers its own criterion"
+    bands = set(AuditCase.objects.filter(audit__theme__icontains="exploitation").values_list("age_band", flat=True))
+    assert bands and bands <= {"11-15", "16-17"}

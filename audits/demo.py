@@ -83,10 +83,10 @@ def _audit(programme, tool, theme, status, agencies, *, cases, grades_for, rng, 
                 good_practice=rng.choice(GOOD_PRACTICE) if submitted else "",
                 areas_for_development=rng.choice(DEVELOPMENT) if submitted else "") for d in domains])
         if status not in (S.IN_PROGRESS,) and not (status == S.MEETING and n > cases // 2):
-            ConsensusGrade.objects.bulk_create([ConsensusGrade(
+            history.bulk_create([ConsensusGrade(  # agreed at the audit meeting
                 case=case, domain=d, grade=grades[overall if d.is_overall or rng.random() < 0.6
                                                   else rng.choice(["good", "requires-improvement"])])
-                for d in domains])
+                for d in domains], date=by_now(at(days[S.MEETING], 12)))
     live_through(audit, [(at(days[step], 16), {"status": step}) for step in PATH[1:PATH.index(status) + 1]])
     return audit
 

@@ -212,15 +212,18 @@ def _answer(ret: Return, rng: random.Random, bias: float, people: dict, *, until
 
 
 def _submit(ret: Return, people: dict, *, submitted: datetime.datetime, moderate_by, signed_off: bool) -> None:
-    """Submitted by the lead, signed off by them as senior officer two days later, moderated a week after."""
+    """Submitted by the lead, signed off two days later by the agency's senior officer (someone else, by the emailed
+    link), moderated a week after."""
     lead = _lead(ret, people)
+    officer = f"{ret.agency.display_name} director of safeguarding"  # never the person who submitted (no account)
+    domain = (lead.email.split("@")[-1] if lead else "example.org")
     history.update(Return.objects.filter(pk=ret.pk), date=submitted, user=lead, status=Return.Status.SUBMITTED,
-                   submitted_at=submitted, submitted_by=lead, senior_officer=lead,
-                   deputy_name="Deputy safeguarding lead")
-    if signed_off:
+                   submitted_at=submitted, submitted_by=lead, senior_officer=None, senior_officer_name=officer,
+                   senior_officer_email=f"director.safeguarding@{domain}", deputy_name="Deputy safeguarding lead")
+    if signed_off:  # by the emailed single-use link
         signed = by_now(submitted + datetime.timedelta(days=2))
-        history.update(Return.objects.filter(pk=ret.pk), date=signed, user=lead, status=Return.Status.SIGNED_OFF,
-                       signed_off_at=signed, signed_off_by=lead)
+        history.update(Return.objects.filter(pk=ret.pk), date=signed, user=None, status=Return.Status.SIGNED_OFF,
+                       signed_off_at=signed, signed_off_by=None, signed_off_name=officer)
     if moderate_by is not None:
         moderated = by_now(submitted + datetime.timedelta(days=7))
         levels = list(RatingLevel.objects.filter(scale=ret.cycle.framework.scale).order_by("order"))

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from partnership import history
-from partnership.demo_dates import at, between, live_through
+from partnership.demo_dates import at, between, date_tags_by_their_records, live_through
 from partnership.models import Action, ActionUpdate, Agency, Priority, Role, Sector, User, UserRole
 
 AGENCIES = [
@@ -163,6 +163,7 @@ class Command(BaseCommand):
         if not password:
             raise CommandError("Set DEMO_PASSWORD to the password the demo accounts should have.")
         call_command("load_reference_data", stdout=self.stdout)
+        seeding_from = timezone.now()
         with transaction.atomic():
             agencies = self._agencies()
             people = self._people(agencies, password)
@@ -171,6 +172,7 @@ class Command(BaseCommand):
                 if importlib.util.find_spec(f"{app.name}.demo") is not None:
                     importlib.import_module(f"{app.name}.demo").seed(stdout=self.stdout, people=people,
                                                                      agencies=agencies)
+            date_tags_by_their_records(seeding_from, story_start=at(datetime.date(2024, 4, 1)))
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Agency.objects.count()} agencies, {User.objects.count()} people, "
             f"{Action.objects.count()} actions ({made} new)."

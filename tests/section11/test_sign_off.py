@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership import history
 from partnership.models import EmailMessage
 from partnership.services.errors import ServiceError
 from partnership.tokens import hash_token
@@ -27,7 +28,7 @@ def senior(police):
 
 def _ready(ret, completed_by=None):
     answer_all(ret)
-    Return.objects.filter(pk=ret.pk).update(completed_by=completed_by, status=Return.Status.IN_PROGRESS)
+    history.update(Return.objects.filter(pk=ret.pk), completed_by=completed_by, status=Return.Status.IN_PROGRESS)
     ret.refresh_from_db()
     return ret
 
@@ -69,21 +70,21 @@ def test_the_person_who_completed_it_cannot_be_named_or_sign_off(police_return, 
         with pytest.raises(ServiceError, match="completed or submitted"):
             services.name_senior_officer(ret=ret, by=namer, senior_officer=contributor)
     # Named before he started the return, then he completed it: submission and sign-off refuse him.
-    Return.objects.filter(pk=ret.pk).update(senior_officer=contributor)
+    history.update(Return.objects.filter(pk=ret.pk), senior_officer=contributor)
     with pytest.raises(ServiceError, match="completed or submitted"):
         services.return_submit(ret=ret, by=agency_lead)
-    Return.objects.filter(pk=ret.pk).update(status=Return.Status.SUBMITTED, submitted_by=agency_lead)
+    history.update(Return.objects.filter(pk=ret.pk), status=Return.Status.SUBMITTED, submitted_by=agency_lead)
     with pytest.raises(ServiceError, match="completed or submitted"):
         services.return_sign_off(ret=Return.objects.get(pk=ret.pk), by=contributor)
 
 
 def test_the_submitter_cannot_sign_off_even_when_named_earlier(police_return, agency_lead):
     ret = _ready(police_return)
-    Return.objects.filter(pk=ret.pk).update(senior_officer=agency_lead)  # an old record: named herself
+    history.update(Return.objects.filter(pk=ret.pk), senior_officer=agency_lead)  # an old record: named herself
     with pytest.raises(ServiceError, match="someone else's work") as refused:
         services.return_submit(ret=ret, by=agency_lead)
     assert refused.value.field == "senior_officer"
-    Return.objects.filter(pk=ret.pk).update(status=Return.Status.SUBMITTED, submitted_by=agency_lead)
+    history.update(Return.objects.filter(pk=ret.pk), status=Return.Status.SUBMITTED, submitted_by=agency_lead)
     with pytest.raises(ServiceError):
         services.return_sign_off(ret=Return.objects.get(pk=ret.pk), by=agency_lead)
     assert Return.objects.get(pk=ret.pk).status == Return.Status.SUBMITTED

@@ -180,7 +180,8 @@ def cycle_board_context(cycle: Cycle, period: ReportPeriod) -> dict:
         facts.append(Fact(HOW_MUCH, f"{cycle.name}: {done['submitted']} of {plural(done['total'], *nouns)} had made "
                                     f"their self-assessment ({done['rate']}%)."))
         lateness = f"; {plural(done['late'], 'return')} late" if done["late"] else ""
-        evidence.append(Evidence(DUTIES, share_status(done["submitted"], done["total"]),
+        # Judged on lateness: a return not yet due is no failure of the duty.
+        evidence.append(Evidence(DUTIES, share_status(done["total"] - done["late"], done["total"]),
                                  f"{cycle.name} ({statute(cycle, short=True)}): {done['submitted']} of {done['total']} "
                                  f"returns made{lateness}."))
         if done["late"]:

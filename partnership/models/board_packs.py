@@ -47,6 +47,16 @@ class BoardPack(TimeStampedModel, VersionedModel):
         return reverse("board-pack", args=[self.pk])
 
     @property
+    def label(self) -> str:
+        """ "2026-27 Q2" (the quarter as every page names it)."""
+        from partnership.periods import Quarter, QuarterError
+
+        try:
+            return Quarter.parse(self.period_code).label
+        except QuarterError:
+            return self.period_code
+
+    @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 

@@ -81,7 +81,7 @@ def pack_ask_approval(*, pack: BoardPack, by) -> int:
     told = 0
     for chair in _chairs():
         told += enqueue_email(
-            to=chair.email, subject=f"Board pack {pack.period_code} is ready for your approval",
+            to=chair.email, subject=f"Board pack {pack.label} is ready for your approval",
             template="board_pack_approval", key=f"board-pack-approval:{pack.pk}:{pack.version}:{chair.pk}",
             context={"person": chair, "pack": pack, "link": settings.SITE_URL + pack.get_absolute_url()},
         ) is not None
@@ -125,10 +125,17 @@ def pack_reopen(*, pack: BoardPack, by) -> BoardPack:
 
 
 @transaction.atomic
+def pack_begin_publishing(*, pack: BoardPack, by) -> BoardPack:
+    """The approved pack is being published: nothing can change it from here."""
+    _require(can_draft(by), "Only the business unit or the chair can publish a board pack.")
+    return _set_status(pack, expected=BoardPack.Status.APPROVED, to=BoardPack.Status.PUBLISHING, by=by,
+                       published_by=by)
+
+
+@transaction.atomic
 def pack_publish(*, pack: BoardPack, by) -> BoardPack:
     """Queue the one rendering of the approved pack; the worker stores it (`pack_store_published`)."""
-    _require(can_draft(by), "Only the business unit or the chair can publish a board pack.")
-    _set_status(pack, expected=BoardPack.Status.APPROVED, to=BoardPack.Status.PUBLISHING, by=by, published_by=by)
+    pack_begin_publishing(pack=pack, by=by)
     export_request(kind=PUBLISH_KIND, parameters={"pack_id": pack.pk}, by=by)
     return pack
 
@@ -147,7 +154,7 @@ def pack_store_published(*, pack: BoardPack, pdf: bytes, summary: dict, as_at) -
                                "updated_at"])
     for person in User.objects.filter(is_active=True, roles__role__in=[Role.CHAIR, Role.BUSINESS_UNIT,
                                                                        Role.QA_MEMBER]).exclude(email="").distinct():
-        enqueue_email(to=person.email, subject=f"Board pack {locked.period_code} has been published",
+        enqueue_email(to=person.email, subject=f"Board pack {locked.label} has been published",
                       template="board_pack_published", key=f"board-pack-published:{locked.pk}:{person.pk}",
                       context={"person": person, "pack": locked,
                                "link": settings.SITE_URL + locked.get_absolute_url()})

@@ -18,7 +18,7 @@ EMAILS = Path(settings.BASE_DIR) / "templates" / "emails"
 MAY_CARRY = {
     "full_name", "name", "officer_name", "display_name", "title", "theme", "case_reference", "reference", "agency",
     "email",
-    "manager_email", "role", "period", "period_code",
+    "manager_email", "role", "period", "period_code", "label",
     "cycle", "ret", "course", "session", "audit", "data_return", "lead",
     "person", "user", "invited_by", "booking", "concern", "case", "referral", "export", "item", "heading",
     "link", "manage_url", "pre_url", "post_url", "approve_url", "follow_up_url", "account_link", "online_link",

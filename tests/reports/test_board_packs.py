@@ -127,7 +127,7 @@ def test_publishing_makes_the_pdf_once_keeps_it_with_its_hash_and_never_makes_it
 
     # The chair's home page shows the latest published pack's one page and assurances.
     home = chairing.get(reverse("home")).content.decode()
-    assert f"The latest board pack: {pack.period_code}" in home
+    assert f"The latest board pack: {pack.label}" in home
     assert "Is anyone better off?" in home and "Meeting its statutory duties" in home
 
 

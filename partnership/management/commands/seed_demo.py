@@ -168,11 +168,15 @@ class Command(BaseCommand):
             agencies = self._agencies()
             people = self._people(agencies, password)
             made = self._actions(agencies, people)
-            for app in apps.get_app_configs():  # each domain app may extend the demo (its `demo.seed`)
-                if importlib.util.find_spec(f"{app.name}.demo") is not None:
-                    importlib.import_module(f"{app.name}.demo").seed(stdout=self.stdout, people=people,
-                                                                     agencies=agencies)
+            # Each domain app may extend the demo (its `demo.seed`); the composition root's (board packs, which read
+            # every app's records as they stood) comes last, once every record and tag has its date.
+            demos = [app.name for app in apps.get_app_configs() if importlib.util.find_spec(f"{app.name}.demo")]
+            root = [name for name in demos if name == settings.ROOT_URLCONF.split(".")[0]]
+            for name in [name for name in demos if name not in root]:
+                importlib.import_module(f"{name}.demo").seed(stdout=self.stdout, people=people, agencies=agencies)
             date_tags_by_their_records(seeding_from, story_start=at(datetime.date(2024, 4, 1)))
+            for name in root:
+                importlib.import_module(f"{name}.demo").seed(stdout=self.stdout, people=people, agencies=agencies)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Agency.objects.count()} agencies, {User.objects.count()} people, "
             f"{Action.objects.count()} actions ({made} new)."

@@ -185,6 +185,11 @@ exempt(
     "partnership.BoardPack",
 )
 exempt(
+    "Part of a Section 11 return's sign-off: the senior officer's single-use link (only its hash), kept with the "
+    "return as the record of who signed it off and how",
+    "section11.SignOffLink",
+)
+exempt(
     "The tags' history (which record carried which journey stage or criterion, and when): no personal data; kept "
     "so a past period's coverage map can be made again",
     "partnership.TagChange",

@@ -31,6 +31,24 @@ def _actor(request) -> str:
     return str(user.pk) if user is not None and user.is_authenticated else "anonymous"
 
 
+def view_reference(match) -> str:
+    """A resolved URL as the log names it: the view and its numeric ids only (a string in a URL may be a
+    one-time token, which must never be logged)."""
+    if match is None:
+        return ""
+    args = ",".join(f"{key}={value}" for key, value in sorted(match.kwargs.items()) if isinstance(value, int))
+    return f"{match.view_name}({args})"
+
+
+def path_reference(path: str) -> str:
+    from django.urls import Resolver404, resolve
+
+    try:
+        return view_reference(resolve(path))
+    except Resolver404:
+        return "unknown"
+
+
 def event(name: str, request, *, outcome: str, obj=None, reference: str = "", actor: str | None = None) -> None:
     """Log one security event. `obj` is a model instance (logged as label:pk) or `reference` a short code."""
     target = f"{obj._meta.label_lower}:{obj.pk}" if obj is not None else reference

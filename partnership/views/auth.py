@@ -65,7 +65,7 @@ def session_keep_alive(request):
 @require_http_methods(["GET", "POST"])
 def session_kept(request):
     """What was typed when the session ended: shown, and sent again to its form or discarded."""
-    value = kept_forms.kept(request)
+    value = kept_forms.kept(request, read=request.method == "GET")
     if value is None:
         messages.info(request, "There are no unsaved changes to recover.")
         return redirect("home")

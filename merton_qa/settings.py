@@ -149,9 +149,13 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # invitation and reset links last thr
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG and not TESTING)
 OTP_TOTP_ISSUER = PARTNERSHIP_SHORT_NAME + " QA"
 
-AXES_FAILURE_LIMIT = 5
+# Sign-in lockout: the rules are in partnership/lockout.py (an account from one address; an address for all).
+AXES_HANDLER = "partnership.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "partnership.lockout.username"
+AXES_FAILURE_LIMIT = 5  # failures of one account from one address
+SIGN_IN_ADDRESS_FAILURE_LIMIT = 30  # failures from one address, whichever accounts
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True

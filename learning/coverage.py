@@ -29,8 +29,10 @@ def _counts(model, field_name: str) -> dict[int, int]:
     return {row[target]: row["n"] for row in rows}
 
 
-def coverage() -> dict:
-    models = tagged_models()
+def coverage(user=None) -> dict:
+    """The map; for `user`, only the kinds of record they may learn of (`kind_visible_to`: serious-incident
+    reviews are counted only for the reviews group). None: every kind."""
+    models = [m for m in tagged_models() if user is None or m.kind_visible_to(user)]
     columns = [{"app": str(m._meta.app_config.verbose_name), "label": str(m._meta.verbose_name_plural).capitalize(),
                 "key": m._meta.label_lower} for m in models]
     stage_counts = [_counts(m, "journey_stages") for m in models]

@@ -145,6 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:  # hashing is deliberately slow; tests create hundreds of accounts
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # invitation and reset links last three days
+PASSWORD_RESET_ADDRESS_LIMIT = 10  # reset requests from one address per 15 minutes (partnership.services.accounts)
 # TOTP two-factor sign-in for every account (on in production, off in the demo)
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG and not TESTING)
 OTP_TOTP_ISSUER = PARTNERSHIP_SHORT_NAME + " QA"

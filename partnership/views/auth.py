@@ -86,15 +86,13 @@ def _safe_next(request, default="home"):
     return reverse(default)
 
 
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
-
 
 @require_http_methods(["GET", "POST"])
 def password_reset_request(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        accounts.password_reset_request(email=form.cleaned_data["email"], base_url=_base_url(request))
+        accounts.password_reset_request(email=form.cleaned_data["email"],
+                                        address=security_log.client_address(request))
         return render(request, "registration/password_reset_sent.html", {"email": form.cleaned_data["email"]})
     return render(request, "registration/password_reset_form.html", {"form": form})
 

@@ -4,6 +4,7 @@ import re
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -322,7 +323,7 @@ def test_password_reset_with_a_bad_email_shows_the_error(client, db):
 
 def _link_in_last_email(path_start: str) -> str:
     body = mail.outbox[-1].body
-    return re.search(rf"http://testserver({re.escape(path_start)}[^\s]+/)", body).group(1)
+    return re.search(rf"{re.escape(settings.SITE_URL)}({re.escape(path_start)}[^\s]+/)", body).group(1)
 
 
 def test_password_reset_link_sets_a_new_password_once(client, agency_lead, django_capture_on_commit_callbacks):
@@ -362,8 +363,7 @@ def test_password_reset_refuses_a_weak_password_next_to_the_field(client, agency
 def invitee(business_unit, police, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return accounts.user_invite(by=business_unit, email="new.person@police.example.org",
-                                    full_name="New Person", agency=police, roles=[Role.AGENCY_CONTRIBUTOR],
-                                    base_url="http://testserver/")
+                                    full_name="New Person", agency=police, roles=[Role.AGENCY_CONTRIBUTOR])
 
 
 def test_invitation_link_lets_the_invitee_choose_a_password_and_signs_them_in(client, invitee):

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     # Outermost after security, so every response carries them, even one made for an exception raised in
     # the middleware below (the database down while loading the session answers 503 with these headers).
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "partnership.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,6 +97,12 @@ MIDDLEWARE = [
     "partnership.middleware.SecurityEventsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Browser features no page of the service uses, switched off for every page (partnership.middleware).
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media", "fullscreen",
+    "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+    "screen-wake-lock", "serial", "usb", "xr-spatial-tracking"))
 
 ROOT_URLCONF = "merton_qa.urls"
 WSGI_APPLICATION = "merton_qa.wsgi.application"

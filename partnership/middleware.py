@@ -53,6 +53,18 @@ class TwoFactorRequiredMiddleware:
         return self.get_response(request)
 
 
+class PermissionsPolicyMiddleware:
+    """Every response says which browser features the service never uses (settings.PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
 class NoStoreForSignedInMiddleware:
     """Pages for signed-in people, and every download (a delegate's certificate too), are never cached."""
 

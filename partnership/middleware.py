@@ -8,7 +8,7 @@ from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from partnership import security_log
+from partnership import security_log, url_secrets
 
 # Paths a signed-in person who has not yet passed two-factor sign-in may still reach.
 _TWO_FACTOR_OPEN_PREFIXES = ("/static/", "/healthz", "/accessibility/", "/privacy/", "/cookies/")
@@ -66,7 +66,8 @@ class PermissionsPolicyMiddleware:
 
 
 class NoStoreForSignedInMiddleware:
-    """Pages for signed-in people, and every download (a delegate's certificate too), are never cached."""
+    """Pages for signed-in people, one-time links' pages (partnership.url_secrets) and every download (a
+    delegate's certificate too) are never cached."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -76,7 +77,8 @@ class NoStoreForSignedInMiddleware:
         user = getattr(request, "user", None)
         if request.path.startswith("/static/"):
             return response
-        if "attachment" in response.get("Content-Disposition", "") or (user is not None and user.is_authenticated):
+        if ("attachment" in response.get("Content-Disposition", "") or (user is not None and user.is_authenticated)
+                or url_secrets.is_secret_url(request)):
             response["Cache-Control"] = "no-store"
         return response
 

@@ -22,8 +22,9 @@ from django.urls import reverse
 from .objects import BUILDERS, OBJECTS
 from .urlconf import APPS, walk
 
+# No NUL: PostgreSQL text cannot hold one (the forms refuse it before it could be stored).
 HOSTILE = [
-    "=1+1", "+1+1", "-1+1", "@SUM(1+1)", "\x01=1+1", "\x00\x1f=HYPERLINK(\"http://evil.example\",\"x\")",
+    "=1+1", "+1+1", "-1+1", "@SUM(1+1)", "\x01=1+1", "\x1f\x08=HYPERLINK(\"http://evil.example\",\"x\")",
     " =1+1", "  +1", "\t=1+1", "\r=1+1", "\n=1+1", "\x0b\t @SUM(1)", "=cmd|' /C calc'!A0",
     "\x02-2+3+cmd|' /C calc'!A0", "@cmd|'/c notepad'!_xlbgnm.A1", "|cmd", "%0A=1",
 ]

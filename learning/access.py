@@ -37,6 +37,12 @@ def visible_bookings(user) -> QuerySet[Booking]:
     return qs.none()
 
 
+def sees_joining_details(user, session: Session) -> bool:
+    """The online link and joining instructions on staff pages: the L&D coordinator (or business unit) and the
+    session's trainers. Delegates see them on their own booking page once confirmed, nobody else anywhere."""
+    return can_mark_attendance(user, session)
+
+
 def can_mark_attendance(user, session: Session) -> bool:
     """The L&D coordinator (or business unit), or a trainer of this session who has an account."""
     if is_manager(user):

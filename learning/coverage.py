@@ -41,9 +41,10 @@ def _counts_at(models, at) -> tuple[list[dict], list[dict]]:
             [{t: len(ids) for t, ids in tags.get((types[m].pk, criterion), {}).items()} for m in models])
 
 
-def coverage(at=None) -> dict:
-    """The map now, or as the tags stood at the moment `at`."""
-    models = tagged_models()
+def coverage(user=None, *, at=None) -> dict:
+    """The map now, or as the tags stood at the moment `at`; for `user`, only the kinds of record they may learn of
+    (`kind_visible_to`: serious-incident reviews are counted only for the reviews group). None: every kind."""
+    models = [m for m in tagged_models() if user is None or m.kind_visible_to(user)]
     columns = [{"app": str(m._meta.app_config.verbose_name), "label": str(m._meta.verbose_name_plural).capitalize(),
                 "key": m._meta.label_lower} for m in models]
     if at is None:

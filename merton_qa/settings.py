@@ -79,6 +79,7 @@ MIDDLEWARE = [
     # Outermost after security, so every response carries them, even one made for an exception raised in
     # the middleware below (the database down while loading the session answers 503 with these headers).
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "partnership.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,6 +97,12 @@ MIDDLEWARE = [
     "partnership.middleware.SecurityEventsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Browser features no page of the service uses, switched off for every page (partnership.middleware).
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media", "fullscreen",
+    "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+    "screen-wake-lock", "serial", "usb", "xr-spatial-tracking"))
 
 ROOT_URLCONF = "merton_qa.urls"
 WSGI_APPLICATION = "merton_qa.wsgi.application"
@@ -145,13 +152,18 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:  # hashing is deliberately slow; tests create hundreds of accounts
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # invitation and reset links last three days
+PASSWORD_RESET_ADDRESS_LIMIT = 10  # reset requests from one address per 15 minutes (partnership.services.accounts)
 # TOTP two-factor sign-in for every account (on in production, off in the demo)
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG and not TESTING)
 OTP_TOTP_ISSUER = PARTNERSHIP_SHORT_NAME + " QA"
 
-AXES_FAILURE_LIMIT = 5
+# Sign-in lockout: the rules are in partnership/lockout.py (an account from one address; an address for all).
+AXES_HANDLER = "partnership.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "partnership.lockout.username"
+AXES_FAILURE_LIMIT = 5  # failures of one account from one address
+SIGN_IN_ADDRESS_FAILURE_LIMIT = 30  # failures from one address, whichever accounts
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True

@@ -1,6 +1,5 @@
 """Pages of the composition root: the home dashboard, health, and the error pages."""
 import logging
-import secrets
 import sys
 
 from django.conf import settings
@@ -10,6 +9,8 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+
+from partnership import security_log
 
 from . import dashboard
 
@@ -68,7 +69,7 @@ def server_error(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response
-    reference = secrets.token_hex(5).upper()
+    reference = security_log.error_reference()
     log.error("server error", exc_info=error is not None, extra={"reference": reference, "path": request.path[:300]})
     try:
         return render(request, "errors/500.html", {"reference": reference}, status=500)

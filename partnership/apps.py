@@ -10,9 +10,10 @@ class PartnershipConfig(AppConfig):
         from django.db.models.signals import post_save
         from simple_history.signals import pre_create_historical_record
 
+        from partnership import kept_forms, reports, security_log, tasks  # noqa: F401
+
         # Registered here so every process (web, worker, tests) knows them: Celery's autodiscovery
         # runs only when a worker starts, and the outbox relay publishes from the web process.
-        from partnership import reports, security_log, tasks  # noqa: F401
         from partnership.history import date_history_row, restamp_dated_creation
         from partnership.middleware import start_session_clocks
 
@@ -26,3 +27,5 @@ class PartnershipConfig(AppConfig):
         # partnership.history.dated(): history rows of events seeded after the fact carry the event's date.
         pre_create_historical_record.connect(date_history_row, dispatch_uid="partnership-dated-history")
         post_save.connect(restamp_dated_creation, dispatch_uid="partnership-dated-creation")
+        # Text kept when a session ended belongs to the person who typed it: anyone else signing in drops it.
+        user_logged_in.connect(kept_forms.discard_other_peoples, dispatch_uid="partnership-kept-forms-owner")

@@ -3,11 +3,18 @@ from django import forms
 from django.utils import timezone
 
 from partnership.models import Action, Agency, Priority
+from partnership.models.actions import hidden_source_kinds, kind_words
 
 
 def _source_choices():
     kinds = Action.objects.order_by().values_list("source_kind", flat=True).distinct()
-    return [(k, k.replace("-", " ").replace("_", " ").capitalize()) for k in sorted(kinds)]
+    return [(k, kind_words(k)) for k in sorted(kinds)]
+
+
+def _source_choices_for(user):
+    """The kinds `user` may learn of (partnership.models.actions.source_kind_labels decides)."""
+    hidden = hidden_source_kinds(user)
+    return [(k, label) for k, label in _source_choices() if k not in hidden]
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -28,10 +35,12 @@ class ActionFilter(django_filters.FilterSet):
         model = Action
         fields = ["owner_agency", "status", "priority", "source_kind", "overdue", "q"]
 
-    def __init__(self, *args, restrict_agency=None, **kwargs):
+    def __init__(self, *args, restrict_agency=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if restrict_agency is not None:
             del self.filters["owner_agency"]
+        if user is not None:
+            self.filters["source_kind"].extra["choices"] = lambda: _source_choices_for(user)
         for f in self.form.fields.values():
             if isinstance(f.widget, forms.Select):
                 f.widget.attrs["class"] = "govuk-select"

@@ -91,14 +91,20 @@ class ActionForm(GDSForm, forms.ModelForm):
         self.fields["title"].error_messages["required"] = "Enter a short title for the action"
         self.fields["description"].error_messages["required"] = "Describe what will be done and how you will know"
         self.fields["owner_agency"].error_messages["required"] = "Choose the agency that owns the action"
+        # The named owner is chosen from the owning agency's people only, once the owning agency is known (the
+        # action's, or the creator's own); the business unit and QA, who set up actions for any agency, see
+        # everyone with their agency (partnership.services.actions refuses an owner from another agency).
         if self.instance.pk:
             del self.fields["owner_agency"]
-            self.fields["owner"].queryset = self.fields["owner"].queryset.filter(
-                agency_id=self.instance.owner_agency_id
-            )
+            owning_agency_id = self.instance.owner_agency_id
         elif user is not None and not user.has_role(Role.BUSINESS_UNIT, Role.QA_MEMBER):
             self.fields["owner_agency"].queryset = Agency.objects.filter(pk=user.agency_id)
             self.fields["owner_agency"].initial = user.agency_id
+            owning_agency_id = user.agency_id
+        else:
+            owning_agency_id = None
+        if owning_agency_id is not None:
+            self.fields["owner"].queryset = self.fields["owner"].queryset.filter(agency_id=owning_agency_id)
         fields = [Field.text("title"), Field.textarea("description", rows=5)]
         if "owner_agency" in self.fields:
             fields.append(Field.select("owner_agency"))

@@ -9,7 +9,13 @@ fresh CSRF token: the form's own view validates it, and its version check refuse
 text. Uploaded files cannot be kept; the page says so.
 
 A view that keeps typed text its own way (Section 11 answers, sent by htmx) is marked with
-`@keeps_typed_through_sign_in_itself`.
+`@keeps_typed_through_sign_in_itself` and keeps it through `hold` and `held` too, so the same rules apply:
+
+- kept text belongs to the person whose session ended (`typist`): it is held with their id, discarded when
+  anyone else signs in on that browser (`discard_other_peoples`, on user_logged_in) and never shown to anyone
+  else (`held`);
+- nothing is kept from a restricted area (`RESTRICTED_NAMESPACES`: the reviews app, serious incidents);
+- showing kept text is a read of what was typed: it goes to the security log (`kept-form-read`).
 """
 import re
 import sys
@@ -17,12 +23,17 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.shortcuts import redirect, resolve_url
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from partnership import security_log
+
 KEPT = "kept_form"
+HELD_KEYS = "kept_keys"  # the session keys holding someone's kept text, whichever view kept it
+RESTRICTED_NAMESPACES = frozenset({"reviews"})  # never kept: a later sign-in on the browser must not reveal it
 MAX_CHARACTERS = 100_000  # a session is not a file store: beyond this, nothing is kept (and the page says so)
 KEEP_AFTER_END_SECONDS = 60 * 60
 SECRET_WORDS = ("password", "token", "otp")  # never kept, whatever form they come from
@@ -34,25 +45,96 @@ def keeps_typed_through_sign_in_itself(view):
     return view
 
 
-def keep(request) -> bool:
+def typed(request) -> dict[str, list[str]] | None:
+    """What the POST holds that may be kept: no CSRF token, nothing secret; None beyond MAX_CHARACTERS."""
     data = {key: values for key, values in request.POST.lists()
             if key != "csrfmiddlewaretoken" and not any(word in key.lower() for word in SECRET_WORDS)}
     if sum(len(v) for values in data.values() for v in values) > MAX_CHARACTERS:
+        return None
+    return data
+
+
+def typist(request) -> int | None:
+    """The id of the person whose session this request found ended (or that ended within the hour and that
+    nobody has signed in to since), or None."""
+    from partnership import middleware
+
+    return request.session.get(middleware.SESSION_ENDED_FOR) if session_just_ended(request) else None
+
+
+def is_restricted(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return bool(match and RESTRICTED_NAMESPACES & set(match.namespaces))
+
+
+def hold(request, key: str, value: dict) -> bool:
+    """Keep `value` in the session under `key` for the person who typed it. Not kept (False): a restricted
+    area, or a request with no signed-in session that just ended (nobody to keep it for)."""
+    owner = typist(request)
+    if owner is None or is_restricted(request):
         return False
-    request.session[KEPT] = {"path": request.path, "data": data, "had_files": bool(request.FILES)}
+    request.session[key] = {**value, "user": owner}
+    request.session[HELD_KEYS] = sorted({*request.session.get(HELD_KEYS, []), key})
     return True
 
 
-def kept(request) -> dict | None:
-    """The kept form of this session, if its address is one of ours."""
-    value = request.session.get(KEPT)
+def held(request, key: str, *, read: bool = True) -> dict | None:
+    """The text kept under `key` if the signed-in person typed it (anyone else's is discarded). `read`: it is
+    about to be shown, which the security log records."""
+    value = request.session.get(key)
+    if value is None:
+        return None
+    if not request.user.is_authenticated or value.get("user") != request.user.pk:
+        release(request, key)
+        return None
+    if read:
+        log_read(request, value)
+    return value
+
+
+def log_read(request, value: dict) -> None:
+    """Showing kept text is a read of what was typed, like any record's page."""
+    security_log.event("kept-form-read", request, outcome="success",
+                       reference=security_log.path_reference(value.get("path", "")))
+
+
+def release(request, key: str) -> None:
+    request.session.pop(key, None)
+    keys = [k for k in request.session.get(HELD_KEYS, []) if k != key]
+    if keys:
+        request.session[HELD_KEYS] = keys
+    else:
+        request.session.pop(HELD_KEYS, None)
+
+
+def discard_other_peoples(sender, request, user, **kwargs) -> None:
+    """On signing in (user_logged_in): what someone else typed on this browser is thrown away, unseen."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    for key in list(session.get(HELD_KEYS, [])):
+        if (session.get(key) or {}).get("user") != user.pk:
+            release(request, key)
+
+
+def keep(request) -> bool:
+    data = typed(request)
+    return data is not None and hold(request, KEPT, {"path": request.path, "data": data,
+                                                     "had_files": bool(request.FILES)})
+
+
+def kept(request, *, read: bool = False) -> dict | None:
+    """The signed-in person's own kept form of this session, if its address is one of ours."""
+    value = held(request, KEPT, read=False)
     if not value or not url_has_allowed_host_and_scheme(value.get("path", ""), allowed_hosts=None):
         return None
+    if read:
+        log_read(request, value)
     return value
 
 
 def discard(request) -> None:
-    request.session.pop(KEPT, None)
+    release(request, KEPT)
 
 
 # Lists every signed-in person may read: a choice from one is shown by its name. Any other chosen record is
@@ -176,5 +258,8 @@ class KeepTypedThroughSignInMiddleware:
                 or getattr(view_func, "keeps_typed_through_sign_in", False)
                 or request.path == reverse("partnership:session-keep-alive")):
             return None
+        if is_restricted(request):
+            messages.warning(request, "What you typed was not kept: forms about serious incidents and reviews "
+                                      "are never kept after a session ends.")
         target = reverse("partnership:session-kept") if keep(request) else request.path
         return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': target})}")

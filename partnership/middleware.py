@@ -8,7 +8,7 @@ from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from partnership import security_log
+from partnership import security_log, url_secrets
 
 # Paths a signed-in person who has not yet passed two-factor sign-in may still reach.
 _TWO_FACTOR_OPEN_PREFIXES = ("/static/", "/healthz", "/accessibility/", "/privacy/", "/cookies/")
@@ -53,8 +53,21 @@ class TwoFactorRequiredMiddleware:
         return self.get_response(request)
 
 
+class PermissionsPolicyMiddleware:
+    """Every response says which browser features the service never uses (settings.PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
 class NoStoreForSignedInMiddleware:
-    """Pages for signed-in people, and every download (a delegate's certificate too), are never cached."""
+    """Pages for signed-in people, one-time links' pages (partnership.url_secrets) and every download (a
+    delegate's certificate too) are never cached."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -64,7 +77,8 @@ class NoStoreForSignedInMiddleware:
         user = getattr(request, "user", None)
         if request.path.startswith("/static/"):
             return response
-        if "attachment" in response.get("Content-Disposition", "") or (user is not None and user.is_authenticated):
+        if ("attachment" in response.get("Content-Disposition", "") or (user is not None and user.is_authenticated)
+                or url_secrets.is_secret_url(request)):
             response["Cache-Control"] = "no-store"
         return response
 
@@ -76,6 +90,7 @@ class NoStoreForSignedInMiddleware:
 SIGNED_IN_AT = "signed_in_at"
 LAST_ACTIVE_AT = "last_active_at"
 SESSION_ENDED_AT = "session_ended_at"  # in the anonymous session that follows one ended by a time limit
+SESSION_ENDED_FOR = "session_ended_for"  # ... with the id of the person signed in (kept text is theirs alone)
 # Activity is written to the session at most once a minute (a write per request would cost every page three
 # queries): the session may so end up to a minute before 30 minutes of real inactivity, never after.
 # "Stay signed in" always writes.
@@ -119,6 +134,7 @@ def _start_clocks(session, now: float) -> None:
     session[SIGNED_IN_AT] = now
     session[LAST_ACTIVE_AT] = now
     session.pop(SESSION_ENDED_AT, None)
+    session.pop(SESSION_ENDED_FOR, None)
 
 
 def start_session_clocks(sender, request, user, **kwargs) -> None:
@@ -161,10 +177,13 @@ class SessionTimeoutMiddleware:
 
     @staticmethod
     def _sign_out(request, reason: str) -> None:
+        user_pk = request.user.pk
         logout(request)  # flushes the session: its key can never be used again
-        # The new, anonymous session remembers that it ended, so a form sent from another tab (or by the
-        # timeout warning) after this request is still kept through signing in (partnership.kept_forms).
+        # The new, anonymous session remembers that it ended, and whose it was, so a form sent from another tab
+        # (or by the timeout warning) after this request is still kept through signing in, for that person
+        # only (partnership.kept_forms).
         request.session[SESSION_ENDED_AT] = clock()
+        request.session[SESSION_ENDED_FOR] = user_pk
         messages.info(request, SIGNED_OUT_MESSAGES[reason].format(
             idle=duration_text(settings.SESSION_IDLE_TIMEOUT), hours=settings.SESSION_COOKIE_AGE // 3600))
 
@@ -179,12 +198,7 @@ class SecurityEventsMiddleware:
         response = self.get_response(request)
         if request.path.startswith("/static/"):
             return response
-        match = getattr(request, "resolver_match", None)
-        reference = ""
-        if match is not None:
-            # Only numeric ids: a string in a URL may be a one-time token, which must never be logged.
-            args = ",".join(f"{key}={value}" for key, value in sorted(match.kwargs.items()) if isinstance(value, int))
-            reference = f"{match.view_name}({args})"
+        reference = security_log.view_reference(getattr(request, "resolver_match", None))
         if response.status_code in (403, 404):
             outcome = "forbidden" if response.status_code == 403 else "not-found"
             security_log.event("access-denied", request, outcome=outcome, reference=reference)

@@ -7,6 +7,7 @@ Used by the sign-in signals (below), two-factor verification, the 403/404 handle
 reviews access log.
 """
 import logging
+import secrets
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
@@ -29,6 +30,30 @@ _address = client_address
 def _actor(request) -> str:
     user = getattr(request, "user", None)
     return str(user.pk) if user is not None and user.is_authenticated else "anonymous"
+
+
+def error_reference() -> str:
+    """A short reference for a failure: shown to the person (never the exception's text) and logged with the
+    trace, so the business unit can find one from the other."""
+    return secrets.token_hex(5).upper()
+
+
+def view_reference(match) -> str:
+    """A resolved URL as the log names it: the view and its numeric ids only (a string in a URL may be a
+    one-time token, which must never be logged)."""
+    if match is None:
+        return ""
+    args = ",".join(f"{key}={value}" for key, value in sorted(match.kwargs.items()) if isinstance(value, int))
+    return f"{match.view_name}({args})"
+
+
+def path_reference(path: str) -> str:
+    from django.urls import Resolver404, resolve
+
+    try:
+        return view_reference(resolve(path))
+    except Resolver404:
+        return "unknown"
 
 
 def event(name: str, request, *, outcome: str, obj=None, reference: str = "", actor: str | None = None) -> None:

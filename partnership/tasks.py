@@ -1,7 +1,7 @@
 """Celery tasks of the shared kernel: thin, idempotent, taking ids."""
 from celery import shared_task
 
-from partnership.services import email, exports, outbox, retention
+from partnership.services import accounts, email, exports, outbox, retention
 
 
 @shared_task(name="partnership.deliver_email")
@@ -27,3 +27,8 @@ def fail_stale_exports() -> int:
 @shared_task(name="partnership.apply_retention")
 def apply_retention() -> dict[str, int]:
     return retention.retention_run()
+
+
+@shared_task(name="partnership.password_reset_send")
+def password_reset_send(email: str) -> None:
+    accounts.password_reset_send(email=email)

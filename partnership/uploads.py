@@ -81,6 +81,45 @@ XLS = Kind("Excel 97-2003 workbook", "application/vnd.ms-excel", (".xls",))
 ALLOWED_HELP = "a PDF, Word or Excel file, or an image (PNG, JPEG or GIF)"
 
 
+# Office files that carry macros are refused: the VBA project's part in a .docx/.xlsx/.pptx (or .docm, .xlsm ...
+# whose content types say "macroEnabled"), and in a Word 97-2003 or Excel 97-2003 file the storages and streams
+# that hold one (their directory names are UTF-16 in the file). A 97-2003 file must be plain Word or Excel.
+OOXML_MACRO_PARTS = frozenset({"vbaproject.bin", "vbadata.xml", "vbaprojectsignature.bin"})
+OLE_MACRO_NAMES = ("_VBA_PROJECT", "_VBA_PROJECT_CUR", "Macros", "VBA")
+OLE_WORD, OLE_EXCEL = ("WordDocument",), ("Workbook", "Book")
+OLE_ENTRY = 128  # a directory entry's size: each starts with its name, NUL-terminated UTF-16, at a multiple of it
+MAX_OLE_SCAN_BYTES = 12 * 1024 * 1024
+MACROS_REFUSED = ("The file contains macros, which are not accepted. Save it without macros (as .docx or .xlsx) "
+                  "and try again.")
+
+
+def _legacy_office_kind(upload) -> Kind:
+    """A Word 97-2003 or Excel 97-2003 file without macros, decided by its streams (never by its name)."""
+    upload.seek(0)
+    content = upload.read(MAX_OLE_SCAN_BYTES)
+    upload.seek(0)
+    if _ole_has_entry(content, OLE_MACRO_NAMES):
+        raise UploadRefused(MACROS_REFUSED)
+    if _ole_has_entry(content, OLE_WORD):
+        return DOC
+    if _ole_has_entry(content, OLE_EXCEL):
+        return XLS
+    raise UploadRefused(f"The file must be {ALLOWED_HELP}.")
+
+
+def _ole_has_entry(content: bytes, names: tuple[str, ...]) -> bool:
+    """Whether the compound file's directory names a storage or stream in `names` (text that merely contains
+    the word is not at an entry's start)."""
+    for name in names:
+        encoded = name.encode("utf-16-le") + b"\x00\x00"
+        start = content.find(encoded)
+        while start != -1:
+            if start % OLE_ENTRY == 0:
+                return True
+            start = content.find(encoded, start + 1)
+    return False
+
+
 def _office_kind(upload) -> Kind:
     upload.seek(0)
     try:
@@ -89,10 +128,15 @@ def _office_kind(upload) -> Kind:
             if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
                 raise UploadRefused("The file is too large when opened. Save it again, or split it.")
             names = {m.filename for m in members}
+            content_types = (archive.read("[Content_Types].xml")[:200_000]
+                             if "[Content_Types].xml" in names else b"")
     except zipfile.BadZipFile as exc:
         raise UploadRefused(f"The file is damaged or not {ALLOWED_HELP}.") from exc
     if "[Content_Types].xml" not in names:
         raise UploadRefused(f"The file must be {ALLOWED_HELP}. Zip files are not accepted.")
+    if (any(n.lower().rsplit("/", 1)[-1] in OOXML_MACRO_PARTS for n in names)
+            or b"macroenabled" in content_types.lower()):
+        raise UploadRefused(MACROS_REFUSED)
     if any(n.startswith("word/") for n in names):
         return DOCX
     if any(n.startswith("xl/") for n in names):
@@ -117,8 +161,7 @@ def detect_kind(upload) -> Kind:
     if head.startswith(b"PK\x03\x04"):
         return _office_kind(upload)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        name = (getattr(upload, "name", "") or "").lower()
-        return XLS if name.endswith(".xls") else DOC
+        return _legacy_office_kind(upload)
     raise UploadRefused(f"The file must be {ALLOWED_HELP}.")
 
 

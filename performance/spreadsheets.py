@@ -22,13 +22,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 
 from partnership.csv import safe_cell
+from partnership.csv import xlsx_text as text_cell  # normalised, then formula-safe
 
 from .models import DataReturn, Indicator, Unit, Value
 from .services.returns import return_indicators
@@ -125,11 +125,6 @@ def format_number(number) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def text_cell(value) -> str:
-    """What goes into a text cell: formula-safe (`safe_cell`) and without characters XML cannot hold."""
-    return ILLEGAL_CHARACTERS_RE.sub("", safe_cell(value))
-
-
 def from_text_cell(value) -> str:
     """The text a cell holds, with the apostrophe `safe_cell` added taken off again."""
     if value is None:
@@ -192,7 +187,7 @@ def template_workbook(data_return: DataReturn) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    wb.properties.title = f"Performance data: {data_return.agency} – {data_return.period}"
+    wb.properties.title = text_cell(f"Performance data: {data_return.agency} – {data_return.period}")
     wb.properties.creator = settings.PARTNERSHIP_NAME
     _write_rows(ws, rows, data_return.period.label)
     _write_guide(wb.create_sheet(GUIDE_SHEET), data_return, rows)

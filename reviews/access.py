@@ -63,6 +63,27 @@ def log_access(request, obj, action: str = ReviewAccessLog.Action.VIEW) -> Revie
     )
 
 
+CLOCKS = "reviews.clocks"  # what the clocks page and the dashboard panel list: every open case's clocks
+
+
+def log_listing(request, listed: str, *, user=None) -> ReviewAccessLog:
+    """A page that lists cases (a list, the clocks, the dashboard panel) is a read of every case it shows:
+    logged with the kind listed (a model label, or CLOCKS) and no single record. `user` when there is no
+    request (the dashboard panel is built from the user alone)."""
+    user = user or request.user
+    security_log.event("serious-incident-list", request, outcome="success", reference=listed, actor=str(user.pk))
+    return ReviewAccessLog.objects.create(
+        user=user, model_label=listed[:60], object_pk=0, action=ReviewAccessLog.Action.VIEW,
+        path=request.path[:300] if request is not None else "", ip_address=client_ip(request) if request else None,
+    )
+
+
+def require_reviews_logged(request, listed: str) -> None:
+    """The one way a reviews list page starts: reviews group only (else 404), and the listing is logged."""
+    require_reviews(request.user)
+    log_listing(request, listed)
+
+
 def get_logged_or_404(request, queryset: QuerySet, *, action: str = ReviewAccessLog.Action.VIEW, **lookup):
     """The one way a case page reads its record: reviews group only (else 404), and every read is logged."""
     require_reviews(request.user)

@@ -12,6 +12,8 @@ from . import access, clocks
 def panel(user) -> dict:
     if access.is_reviews_user(user):
         due = [c for c in clocks.open_clocks(timezone.localdate()) if c.working_days_left <= 5]
+        if due:  # case references shown: a read, like the clocks page
+            access.log_listing(None, access.CLOCKS, user=user)
         return {"reviews_clocks": due[:10], "reviews_clocks_more": max(0, len(due) - 10)}
     result = {"reviews_can_refer": access.can_refer(user)}
     summaries = access.summaries_for_lead(user)

@@ -228,11 +228,15 @@ class ReviewActionSource(ActionSource):
     who follow every action of these kinds whichever agency owns it."""
 
     action_readers = (Role.REVIEWS_MEMBER,)
+    hidden_kind_label = "A practice review action"
 
     class Meta:
         abstract = True
 
-    def action_source_visible_to(self, user) -> bool:
+    @classmethod
+    def kind_visible_to(cls, user) -> bool:
+        """Serious-incident records are named, linked and counted only for the reviews group (and the business
+        unit): everywhere else their actions are "a practice review action" and their tags are not counted."""
         from .access import is_reviews_user
 
         return is_reviews_user(user)

@@ -34,7 +34,6 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -42,6 +41,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 
 from partnership.csv import safe_cell
+from partnership.csv import xlsx_text as text_cell  # normalised, then formula-safe
 
 from .models import Answer, Evidence, RatingLevel, Return
 
@@ -104,11 +104,6 @@ _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _BOLD = Font(bold=True)
 
 
-def text_cell(value) -> str:
-    """What goes into a text cell: formula-safe (`safe_cell`) and without characters XML cannot hold."""
-    return ILLEGAL_CHARACTERS_RE.sub("", safe_cell(value))
-
-
 def from_text_cell(value) -> str:
     """The text a cell holds, with the apostrophe `safe_cell` added taken off again."""
     if value is None:
@@ -145,7 +140,7 @@ def return_workbook(ret: Return) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = RETURN_SHEET
-    wb.properties.title = f"Section 11 return: {ret.agency} – {ret.cycle}"
+    wb.properties.title = text_cell(f"Section 11 return: {ret.agency} – {ret.cycle}")
     wb.properties.creator = settings.PARTNERSHIP_NAME
     _write_header_block(ws, ret)
     _write_answer_rows(ws, answers, levels, allows_na=scale.allows_not_applicable)

@@ -119,3 +119,13 @@ def private_media(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                     "OPTIONS": {"location": tmp_path / "media", "base_url": None}},
     }
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (rate-limit counters, such as password resets per address, live
+    there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

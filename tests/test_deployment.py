@@ -33,7 +33,7 @@ SETTINGS_FILE = ROOT / "merton_qa" / "settings.py"
 APP_SERVICES = ("migrate", "web", "worker", "beat")
 ALL_SERVICES = ("db", "redis", *APP_SERVICES)
 LONG_RUNNING_APP_SERVICES = ("web", "worker", "beat")
-REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "ALLOWED_HOSTS")
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL")
 
 
 def random_secret_key(length: int = 60) -> str:
@@ -45,6 +45,7 @@ def random_secret_key(length: int = 60) -> str:
 OPERATOR_VARIABLES = {
     "SECRET_KEY": random_secret_key(),
     "ALLOWED_HOSTS": "qa.example.org",
+    "SITE_URL": "https://qa.example.org",
     "POSTGRES_PASSWORD": "0123456789abcdef0123456789abcdef",
     "EMAIL_URL": "smtp+tls://mailer:mail-password@smtp.example.org:587",
     "DEFAULT_FROM_EMAIL": "qa-no-reply@example.org",
@@ -226,7 +227,7 @@ def test_production_environment_is_locked_down(services):
     assert environment["SECRET_KEY"] == OPERATOR_VARIABLES["SECRET_KEY"]
 
 
-@pytest.mark.parametrize("variable", ["SECRET_KEY", "POSTGRES_PASSWORD", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "POSTGRES_PASSWORD", "ALLOWED_HOSTS", "SITE_URL"])
 def test_compose_refuses_to_start_without_a_required_secret(raw_compose, variable):
     without = {key: value for key, value in OPERATOR_VARIABLES.items() if key != variable}
     with pytest.raises(MissingVariable, match=variable):

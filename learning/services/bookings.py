@@ -28,9 +28,29 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+# Providers that deliver "j.smith", "jsmith" and "j.s.mith" to one inbox.
+DOTS_IGNORED = frozenset({"gmail.com", "googlemail.com"})
+
+
+def mailbox(email: str) -> str:
+    """The inbox an address reaches, for the shared-inbox, duplicate and per-address checks (the booking keeps the
+    address as typed): lower case, without a "+tag", and without dots where the provider ignores them."""
+    local, _, domain = normalise_email(email).partition("@")
+    local = local.split("+", 1)[0]
+    if domain in DOTS_IGNORED:
+        local = local.replace(".", "")
+    return f"{local}@{domain}" if domain else local
+
+
 def is_shared_inbox(email: str) -> bool:
-    local = normalise_email(email).split("@", 1)[0]
+    local = mailbox(email).split("@", 1)[0]
     return local in {name.lower() for name in settings.LEARNING_SHARED_INBOXES}
+
+
+def _active_booking_for(bookings, email: str) -> Booking | None:
+    """The active booking among `bookings` whose address reaches the same inbox as `email`."""
+    wanted = mailbox(email)
+    return next((b for b in bookings.filter(status__in=Booking.ACTIVE) if mailbox(b.email) == wanted), None)
 
 
 def issue_token(booking: Booking, purpose: str) -> str:
@@ -100,7 +120,7 @@ def book(*, session_id: int, name: str, email: str, agency=None, other_agency_na
                                field="manager_email")
         if manager_email == email:
             raise ServiceError("Enter your manager's email, not your own", field="manager_email")
-    if session.bookings.filter(email=email, status__in=Booking.ACTIVE).exists():
+    if _active_booking_for(session.bookings.all(), email) is not None:
         raise ServiceError("You have already booked this session with this email address. We can send you the "
                            "link to your booking again.", field="email")
     full = places_taken(session) >= session.capacity
@@ -237,8 +257,8 @@ def manager_decide(*, token: BookingToken, approve: bool) -> Booking:
 @transaction.atomic
 def resend_link(*, session_id: int, email: str) -> bool:
     """Send the booking link again to the address that booked (never shown on screen)."""
-    booking = Booking.objects.filter(session_id=session_id, email=normalise_email(email),
-                                     status__in=Booking.ACTIVE).select_related("session__course").first()
+    booking = _active_booking_for(Booking.objects.filter(session_id=session_id).select_related("session__course"),
+                                  email)
     if booking is None:
         return False
     _send(booking, "resend", f"Your booking link: {booking.session.course.title}",

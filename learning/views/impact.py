@@ -98,7 +98,7 @@ def briefing_use(request, pk):
 @login_required
 @require_GET
 def coverage_page(request):
-    return render(request, "learning/coverage.html", {"c": coverage()})
+    return render(request, "learning/coverage.html", {"c": coverage(request.user)})
 
 
 urlpatterns = [

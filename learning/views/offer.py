@@ -119,6 +119,7 @@ def _session_page(request, pk, trainer_form=None, status=200):
         "session": session, "course": session.course, "counts": counts,
         "bookings": list(bookings) if access.sees_bookings(request.user) else None,
         "can_manage": access.is_manager(request.user),
+        "show_joining": access.sees_joining_details(request.user, session),
         "can_mark": access.can_mark_attendance(request.user, session) and session.has_started,
         "trainer_form": (trainer_form or TrainerForm()) if access.is_manager(request.user) else None}, status=status)
 

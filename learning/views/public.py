@@ -105,7 +105,7 @@ def book(request, pk):
         return render(request, "learning/public/rate_limited.html", context, status=429)
     if form.is_valid():
         email = form.cleaned_data["email"]
-        if _over_limit(f"learning:book:email:{email}", settings.LEARNING_BOOKING_EMAIL_RATE_LIMIT):
+        if _over_limit(f"learning:book:email:{services.mailbox(email)}", settings.LEARNING_BOOKING_EMAIL_RATE_LIMIT):
             return render(request, "learning/public/rate_limited.html", context, status=429)
         try:
             booking = services.book(
@@ -141,7 +141,7 @@ def resend(request, pk):
     session = _public_session(pk)
     email = services.normalise_email(request.POST.get("email", ""))
     if email and not _over_limit(f"learning:resend:{_client_ip(request)}", settings.LEARNING_BOOKING_RATE_LIMIT) \
-            and not _over_limit(f"learning:resend:email:{email}", 3):
+            and not _over_limit(f"learning:resend:email:{services.mailbox(email)}", 3):
         services.resend_link(session_id=session.pk, email=email)
     return render(request, "learning/public/resent.html", {"session": session, "course": session.course})
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .base import TimeStampedModel, VersionedModel
+from .visibility import KindVisibility
 
 
 class ActionQuerySet(models.QuerySet):
@@ -130,7 +131,7 @@ class ActionUpdate(models.Model):
         return f"Update on {self.action_id} at {self.created_at:%d/%m/%Y}"
 
 
-class ActionSource(models.Model):
+class ActionSource(KindVisibility, models.Model):
     """Mix into any model that produces actions: it declares the many-to-many to Action.
 
     Subclasses set `action_source_kind` (a short slug shown in filters) and `get_absolute_url`.
@@ -150,7 +151,7 @@ class ActionSource(models.Model):
 
     def action_source_visible_to(self, user) -> bool:
         """Whether the action's page may link to (and name) this source for `user`."""
-        return True
+        return self.kind_visible_to(user)
 
 
 def source_models() -> list[type[ActionSource]]:
@@ -158,6 +159,26 @@ def source_models() -> list[type[ActionSource]]:
     from django.apps import apps
 
     return [m for m in apps.get_models() if issubclass(m, ActionSource)]
+
+
+def source_kind_labels(user) -> dict[str, str]:
+    """How each source kind is shown to `user` in lists and exports: its own words, or, for a kind they may not
+    learn of, that kind's `hidden_kind_label` (the same rule as the action's page: `kind_visible_to`)."""
+    return {m.action_source_kind: kind_words(m.action_source_kind) if m.kind_visible_to(user) else m.hidden_kind_label
+            for m in source_models()}
+
+
+def kind_words(kind: str) -> str:
+    """A source kind as words: "review_recommendation" -> "Review recommendation"."""
+    return kind.replace("-", " ").replace("_", " ").capitalize()
+
+
+def source_kind_label(labels: dict[str, str], kind: str) -> str:
+    return labels.get(kind) or kind_words(kind)
+
+
+def hidden_source_kinds(user) -> set[str]:
+    return {m.action_source_kind for m in source_models() if not m.kind_visible_to(user)}
 
 
 def sources_of(action: Action) -> list[ActionSource]:

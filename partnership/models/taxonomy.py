@@ -1,6 +1,8 @@
 """Taxonomies any record can be tagged with: the child's journey and inspection/guidance criteria."""
 from django.db import models
 
+from .visibility import KindVisibility
+
 
 class JourneyStage(models.Model):
     code = models.SlugField(max_length=40, unique=True)
@@ -53,7 +55,7 @@ class Criterion(models.Model):
         return f"{self.framework.code.upper()} {self.code}: {self.name}"
 
 
-class Tagged(models.Model):
+class Tagged(KindVisibility, models.Model):
     """Mix into any record that is tagged with journey stages and inspection/guidance criteria."""
 
     journey_stages = models.ManyToManyField(JourneyStage, blank=True, related_name="+")

@@ -1,6 +1,9 @@
 """Invitations, password resets and account changes. Emails leave through the outbox."""
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -8,10 +11,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from partnership import access, history
-from partnership.models import Role, User, UserRole
+from partnership.links import site_link
+from partnership.models import EmailMessage, Role, User, UserRole
 
 from .errors import ServiceError
-from .outbox import enqueue_email
+from .outbox import enqueue_email, enqueue_task
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
@@ -25,15 +29,15 @@ TOKEN_GENERATORS = {"partnership:invitation-accept": invitation_token_generator,
                     "partnership:password-reset-confirm": default_token_generator}
 
 
-def _one_time_link(user: User, route: str, base_url: str) -> str:
+def _one_time_link(user: User, route: str) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = TOKEN_GENERATORS[route].make_token(user)
-    return base_url.rstrip("/") + reverse(route, args=[uid, token])
+    return site_link(reverse(route, args=[uid, token]))
 
 
 @transaction.atomic
 def user_invite(
-    *, by: User, email: str, full_name: str, agency, roles: list[str], job_title: str = "", base_url: str
+    *, by: User, email: str, full_name: str, agency, roles: list[str], job_title: str = ""
 ) -> User:
     """Create the account (no usable password) and email a one-time link to set one."""
     if not access.can_invite_users(by):
@@ -49,23 +53,23 @@ def user_invite(
         invited_by=by, invited_at=timezone.now(),
     )
     history.bulk_create([UserRole(user=user, role=r) for r in sorted(set(roles))], user=by)
-    _send_invitation(user, by=by, base_url=base_url)
+    _send_invitation(user, by=by)
     return user
 
 
 @transaction.atomic
-def user_reinvite(*, by: User, user: User, base_url: str) -> None:
+def user_reinvite(*, by: User, user: User) -> None:
     if not access.can_invite_users(by):
         raise ServiceError("Only the business unit can invite people.")
     if user.has_usable_password():
         raise ServiceError("This person has already accepted their invitation.")
     user.invited_at = timezone.now()
     user.save(update_fields=["invited_at"])
-    _send_invitation(user, by=by, base_url=base_url)
+    _send_invitation(user, by=by)
 
 
-def _send_invitation(user: User, *, by: User, base_url: str) -> None:
-    link = _one_time_link(user, "partnership:invitation-accept", base_url)
+def _send_invitation(user: User, *, by: User) -> None:
+    link = _one_time_link(user, "partnership:invitation-accept")
     enqueue_email(
         to=user.email,
         subject=f"You have been invited to {settings.SERVICE_NAME}",
@@ -76,13 +80,41 @@ def _send_invitation(user: User, *, by: User, base_url: str) -> None:
     )
 
 
+RESET_INTERVAL = timedelta(minutes=15)  # at most one reset email per account in this time
+
+
 @transaction.atomic
-def password_reset_request(*, email: str, base_url: str) -> None:
-    """Email a reset link if the address has an active account. Says nothing either way."""
+def password_reset_request(*, email: str, address: str) -> None:
+    """Someone asks for a reset link. The request does the same work whatever was typed (an account or not:
+    same answer, same timing): it queues `password_reset_send`, which looks the address up. At most
+    settings.PASSWORD_RESET_ADDRESS_LIMIT requests from one client address per RESET_INTERVAL are queued;
+    the rest are dropped, with the same answer."""
+    if _reset_requests_from(address) > settings.PASSWORD_RESET_ADDRESS_LIMIT:
+        return
+    enqueue_task("partnership.password_reset_send", email=email.strip().lower())
+
+
+def _reset_requests_from(address: str) -> int:
+    """This request's number among the reset requests from `address` in the current interval."""
+    key = f"password-reset-from:{address}"
+    try:
+        cache.add(key, 0, timeout=int(RESET_INTERVAL.total_seconds()))
+        return cache.incr(key)
+    except Exception:  # noqa: BLE001 - the cache down: the per-account limit still holds
+        return 0
+
+
+@transaction.atomic
+def password_reset_send(*, email: str) -> None:
+    """The task behind a reset request: email a link if the address has an active account and no reset email
+    went to it in the last RESET_INTERVAL. Says nothing either way."""
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None:
         return
-    link = _one_time_link(user, "partnership:password-reset-confirm", base_url)
+    if EmailMessage.objects.filter(key__startswith=f"password-reset:{user.pk}:",
+                                   created_at__gte=timezone.now() - RESET_INTERVAL).exists():
+        return
+    link = _one_time_link(user, "partnership:password-reset-confirm")
     enqueue_email(
         to=user.email,
         subject=f"Reset your password for {settings.SERVICE_NAME}",

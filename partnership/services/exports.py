@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from partnership import security_log
 from partnership.models import OutboxMessage, ReportExport
 
 from .errors import ServiceError
@@ -74,11 +75,14 @@ def export_run(*, export_id: int) -> ReportExport | None:
         export.save(update_fields=["status", "started_at"])
     try:
         filename, content = _REGISTRY[export.kind](export.parameters)
-    except Exception as exc:  # noqa: BLE001 - the failure is shown to the person who asked
-        log.exception("report export failed", extra={"export_id": export.pk, "kind": export.kind})
+    except Exception:  # noqa: BLE001 - the failure is shown to the person who asked, by its reference only
+        reference = security_log.error_reference()
+        log.exception("report export failed", extra={"export_id": export.pk, "kind": export.kind,
+                                                     "reference": reference})
         with transaction.atomic():
             export.status = ReportExport.Status.FAILED
-            export.error = f"{type(exc).__name__}: {exc}"[:2000]
+            export.error = (f"Something went wrong while making it. Try again; if it fails again, give the "
+                            f"business unit this reference: {reference}.")
             export.finished_at = timezone.now()
             export.save(update_fields=["status", "error", "finished_at"])
             _email_requester(export)

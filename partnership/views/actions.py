@@ -11,7 +11,7 @@ from partnership.csv import csv_response
 from partnership.filters import ActionFilter
 from partnership.forms import ActionForm, ActionTransitionForm, ActionUpdateForm
 from partnership.models import Action
-from partnership.models.actions import sources_of
+from partnership.models.actions import source_kind_label, source_kind_labels, sources_of
 from partnership.services import actions as action_services
 from partnership.services.errors import ConflictError, ServiceError
 
@@ -24,7 +24,8 @@ def _filtered(request, *, mine: bool):
         qs = qs.filter(owner_agency_id=request.user.agency_id)
     # An aggregate (GROUP BY) drops Meta.ordering: order explicitly, soonest due first.
     qs = qs.for_list().annotate(last_update=Max("updates__created_at")).order_by("due_date", "pk")
-    return ActionFilter(request.GET or None, queryset=qs, restrict_agency=request.user.agency if mine else None)
+    return ActionFilter(request.GET or None, queryset=qs, restrict_agency=request.user.agency if mine else None,
+                        user=request.user)
 
 
 @login_required
@@ -33,6 +34,9 @@ def action_list(request, mine: bool = False):
         return redirect("partnership:my-actions")
     flt = _filtered(request, mine=mine)
     page = paginate(request, flt.qs)
+    labels = source_kind_labels(request.user)
+    for action in page.object_list:
+        action.source_shown = source_kind_label(labels, action.source_kind)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "partnership/action_list.html", {
@@ -44,10 +48,11 @@ def action_list(request, mine: bool = False):
 @login_required
 def action_export_csv(request, mine: bool = False):
     flt = _filtered(request, mine=mine or not access.sees_all_actions(request.user))
+    labels = source_kind_labels(request.user)
     rows = (
         (a.reference, a.title, a.owner_agency.name, a.owner.full_name if a.owner else "", a.priority or "",
-         a.source_kind, a.get_status_display(), a.due_date.isoformat(), "Yes" if a.is_overdue else "No",
-         a.description)
+         source_kind_label(labels, a.source_kind), a.get_status_display(), a.due_date.isoformat(),
+         "Yes" if a.is_overdue else "No", a.description)
         for a in flt.qs.iterator(chunk_size=500)
     )
     header = ["Reference", "Title", "Agency", "Owner", "Priority", "Source", "Status", "Due date", "Overdue",

@@ -65,7 +65,7 @@ def session_keep_alive(request):
 @require_http_methods(["GET", "POST"])
 def session_kept(request):
     """What was typed when the session ended: shown, and sent again to its form or discarded."""
-    value = kept_forms.kept(request)
+    value = kept_forms.kept(request, read=request.method == "GET")
     if value is None:
         messages.info(request, "There are no unsaved changes to recover.")
         return redirect("home")
@@ -86,15 +86,13 @@ def _safe_next(request, default="home"):
     return reverse(default)
 
 
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
-
 
 @require_http_methods(["GET", "POST"])
 def password_reset_request(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        accounts.password_reset_request(email=form.cleaned_data["email"], base_url=_base_url(request))
+        accounts.password_reset_request(email=form.cleaned_data["email"],
+                                        address=security_log.client_address(request))
         return render(request, "registration/password_reset_sent.html", {"email": form.cleaned_data["email"]})
     return render(request, "registration/password_reset_form.html", {"form": form})
 

@@ -31,7 +31,7 @@ def user_invite(request):
     form = InviteUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = accounts.user_invite(by=request.user, base_url=request.build_absolute_uri("/"), **form.cleaned_data)
+            user = accounts.user_invite(by=request.user, **form.cleaned_data)
         except ServiceError as error:
             form.add_service_error(error)
         else:
@@ -46,7 +46,7 @@ def user_reinvite(request, pk):
     _require_business_unit(request)
     user = get_object_or_404(User, pk=pk)
     try:
-        accounts.user_reinvite(by=request.user, user=user, base_url=request.build_absolute_uri("/"))
+        accounts.user_reinvite(by=request.user, user=user)
     except ServiceError as error:
         messages.error(request, error.message)
     else:

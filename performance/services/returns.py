@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from partnership import history
 from partnership.history import save_versioned
+from partnership.links import site_link
 from partnership.models import Role, User
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.outbox import enqueue_email
@@ -22,7 +23,7 @@ MAX_TEXT = 5000
 
 
 @transaction.atomic
-def data_returns_open(*, period: Period, due_date: datetime.date, by, base_url: str) -> list[DataReturn]:
+def data_returns_open(*, period: Period, due_date: datetime.date, by) -> list[DataReturn]:
     """One data return per agency owning an active indicator of the period's frequency; email each lead."""
     if not access.can_manage(by):
         raise ServiceError("Only the business unit can open data returns.")
@@ -48,8 +49,7 @@ def data_returns_open(*, period: Period, due_date: datetime.date, by, base_url: 
                 to=lead.email, key=f"data-return-open:{data_return.pk}:{lead.pk}", template="performance_due",
                 subject=f"Performance data for {period} is due by {due_date:%d %B %Y}",
                 context={"data_return": data_return, "lead": lead, "due_date": due_date,
-                         "link": base_url.rstrip("/") + reverse("performance:data-return-detail",
-                                                                args=[data_return.pk])})
+                         "link": site_link(reverse("performance:data-return-detail", args=[data_return.pk]))})
     return created
 
 
@@ -183,7 +183,7 @@ def _agency_leads(agency_id: int) -> list[User]:
 
 
 @transaction.atomic
-def data_return_remind(*, data_return: DataReturn, by, base_url: str) -> int:
+def data_return_remind(*, data_return: DataReturn, by) -> int:
     """Email the agency's leads a reminder now: at most once per lead per day. Returns how many were sent."""
     if not access.can_manage(by):
         raise ServiceError("Only the business unit can send reminders.")
@@ -193,7 +193,7 @@ def data_return_remind(*, data_return: DataReturn, by, base_url: str) -> int:
     if not leads:
         raise ServiceError(f"{data_return.agency} has no agency lead with an account. Invite one first.")
     today = timezone.localdate()
-    link = base_url.rstrip("/") + reverse("performance:data-return-detail", args=[data_return.pk])
+    link = site_link(reverse("performance:data-return-detail", args=[data_return.pk]))
     sent = 0
     for lead in leads:
         if not reminder_record(person=lead, item=data_return, stage="manual", on=today):

@@ -127,7 +127,7 @@ def data_returns_open(request, period_pk):
     if form.is_valid():
         try:
             created = services.data_returns_open(period=period, due_date=form.cleaned_data["due_date"],
-                                                 by=request.user, base_url=request.build_absolute_uri("/"))
+                                                 by=request.user)
         except ServiceError as error:
             form.add_service_error(error)
         else:
@@ -183,8 +183,7 @@ def data_return_remind(request, pk):
     data_return = _get_return(request, pk)
     require(access.can_manage(request.user))
     try:
-        sent = services.data_return_remind(data_return=data_return, by=request.user,
-                                           base_url=request.build_absolute_uri("/"))
+        sent = services.data_return_remind(data_return=data_return, by=request.user)
     except ServiceError as error:
         messages.error(request, error.message)
     else:

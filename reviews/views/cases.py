@@ -21,7 +21,7 @@ from . import case_log_url, form_page, log_action
 @login_required
 def home(request):
     """Every open clock with working days left, breaches first, and what is due this week."""
-    access.require_reviews(request.user)
+    access.require_reviews_logged(request, access.CLOCKS)
     today = timezone.localdate()
     all_clocks = clocks.open_clocks(today)
     return render(request, "reviews/home.html", {
@@ -34,7 +34,7 @@ def home(request):
 
 @login_required
 def referral_list(request):
-    access.require_reviews(request.user)
+    access.require_reviews_logged(request, Referral._meta.label_lower)
     referrals = (Referral.objects.select_related("referring_agency", "screening", "notification",
                                                  "notification__rapid_review")
                  .order_by("-referred_on", "-pk"))
@@ -141,7 +141,7 @@ def notification_edit(request, pk):
 
 @login_required
 def notification_list(request):
-    access.require_reviews(request.user)
+    access.require_reviews_logged(request, Notification._meta.label_lower)
     notifications = (Notification.objects.select_related("rapid_review").annotate(child_count=Count("children"))
                      .order_by("-became_aware_on", "-pk"))
     return render(request, "reviews/notification_list.html", {

@@ -31,7 +31,7 @@ def lcspr_commission(request, pk):
 
 @login_required
 def lcspr_list(request):
-    access.require_reviews(request.user)
+    access.require_reviews_logged(request, LCSPR._meta.label_lower)
     return render(request, "reviews/lcspr_list.html", {"lcsprs": LCSPR_QS.order_by("-decided_on", "-pk"),
                                                        "is_business_unit": access.is_business_unit(request.user)})
 

@@ -36,7 +36,7 @@ def rapid_review_create(request, pk):
 
 @login_required
 def rapid_review_list(request):
-    access.require_reviews(request.user)
+    access.require_reviews_logged(request, RapidReview._meta.label_lower)
     reviews = RapidReview.objects.select_related("notification").order_by("-anchor_on", "-pk")
     return render(request, "reviews/rapid_review_list.html", {
         "reviews": reviews, "today": timezone.localdate(), "is_business_unit": access.is_business_unit(request.user)})

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership import history
+from partnership.links import site_link
 from partnership.models import Agency, Role, User
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
@@ -42,7 +43,7 @@ def _leads(agency_ids) -> dict[int, list[User]]:
 
 
 @transaction.atomic
-def cycle_launch(*, cycle: Cycle, by, base_url: str, copy_previous: bool = True) -> int:
+def cycle_launch(*, cycle: Cycle, by, copy_previous: bool = True) -> int:
     """Open the cycle: one return per agency with one answer per criterion, then email each agency lead.
 
     With `copy_previous`, an agency's answers from the previous cycle are copied as a starting point,
@@ -72,23 +73,23 @@ def cycle_launch(*, cycle: Cycle, by, base_url: str, copy_previous: bool = True)
     leads = _leads([a.pk for a in agencies])
     for ret in returns:
         for lead in leads.get(ret.agency_id, []):
-            _email_lead(ret, lead, base_url=base_url, template="section11_launch",
+            _email_lead(ret, lead, template="section11_launch",
                         subject=f"{cycle.name}: your agency's Section 11 self-assessment is open",
                         key=f"s11-launch:{ret.pk}:{lead.pk}")
     return len(returns)
 
 
-def _email_lead(ret: Return, lead: User, *, base_url: str, template: str, subject: str, key: str) -> None:
+def _email_lead(ret: Return, lead: User, *, template: str, subject: str, key: str) -> None:
     enqueue_email(
         to=lead.email, subject=subject, template=template, key=key,
         context={"ret": ret, "cycle": ret.cycle, "lead": lead,
-                 "link": base_url.rstrip("/") + reverse("section11:return-detail", args=[ret.pk]),
+                 "link": site_link(reverse("section11:return-detail", args=[ret.pk])),
                  "deadline": ret.cycle.deadline, "PARTNERSHIP_SHORT_NAME": settings.PARTNERSHIP_SHORT_NAME},
     )
 
 
 @transaction.atomic
-def return_remind(*, ret: Return, by, base_url: str) -> int:
+def return_remind(*, ret: Return, by) -> int:
     """Email the agency's leads a reminder now (at most once per person per day). Returns emails sent."""
     if not access.can_manage_cycles(by):
         raise ServiceError("Only the business unit can send reminders.")
@@ -98,7 +99,7 @@ def return_remind(*, ret: Return, by, base_url: str) -> int:
     sent = 0
     for lead in _leads([ret.agency_id]).get(ret.agency_id, []):
         if reminder_record(person=lead, item=ret, stage="manual", on=today):
-            _email_lead(ret, lead, base_url=base_url, template="section11_reminder",
+            _email_lead(ret, lead, template="section11_reminder",
                         subject=f"Reminder: {ret.cycle.name} is due on {ret.cycle.deadline:%d %B %Y}",
                         key=f"s11-remind:{ret.pk}:{lead.pk}:{today.isoformat()}")
             sent += 1

@@ -152,7 +152,7 @@ def cycle_launch(request, pk):
         agencies = list(cycle.agencies.values_list("pk", flat=True))
         emailed = sum(services.lead_counts(agencies).values())
         try:
-            created = services.cycle_launch(cycle=cycle, by=request.user, base_url=request.build_absolute_uri("/"),
+            created = services.cycle_launch(cycle=cycle, by=request.user,
                                             copy_previous=form.cleaned_data.get("copy_previous", False))
         except ServiceError as error:
             messages.error(request, error.message)
@@ -176,7 +176,7 @@ def return_remind(request, pk, ret_pk):
     cycle = _get_cycle(pk)
     ret = get_visible_or_404(cycle.returns.select_related("agency", "cycle"), pk=ret_pk)
     try:
-        sent = services.return_remind(ret=ret, by=request.user, base_url=request.build_absolute_uri("/"))
+        sent = services.return_remind(ret=ret, by=request.user)
     except ServiceError as error:
         messages.error(request, error.message)
     else:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
+from partnership import kept_forms
 from partnership.access import get_visible_or_404, require
 from partnership.kept_forms import keeps_typed_through_sign_in_itself
 from partnership.models import Action
@@ -130,11 +131,10 @@ def keep_answer_through_sign_in(view):
             return view(request, pk, answer_pk)
         # No database lookup for an anonymous request: after signing in, `answer_kept` finds the page.
         target = reverse("section11:answer-kept", args=[pk, answer_pk])
-        if request.method == "POST":
-            request.session[KEPT_ANSWER] = {
-                "return": pk, "answer": answer_pk,
-                "data": {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"},
-            }
+        data = kept_forms.typed(request) if request.method == "POST" else None
+        if data is not None:  # kept for the person whose session just ended, and only for them
+            kept_forms.hold(request, KEPT_ANSWER, {"return": pk, "answer": answer_pk, "path": request.path,
+                                                   "data": data})
         sign_in = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': target})}"
         if request.htmx:
             return HttpResponse(headers={"HX-Redirect": sign_in})
@@ -144,13 +144,14 @@ def keep_answer_through_sign_in(view):
 
 
 def _kept_forms(request, ret: Return, answers, levels) -> dict[int, AnswerForm]:
-    kept = request.session.get(KEPT_ANSWER)
+    kept = kept_forms.held(request, KEPT_ANSWER, read=False)
     if not kept or kept.get("return") != ret.pk:
         return {}
     answer = next((a for a in answers if a.pk == kept.get("answer")), None)
     if answer is None or not access.can_edit_return(request.user, ret):
         return {}
-    del request.session[KEPT_ANSWER]
+    kept_forms.log_read(request, kept)
+    kept_forms.release(request, KEPT_ANSWER)
     data = QueryDict(mutable=True)
     for key, values in kept["data"].items():
         data.setlist(key, values)

@@ -70,7 +70,7 @@ def wait_for(predicate, what: str):
 
 def invite(business_unit, police):
     return user_invite(by=business_unit, email="new.person@police.example.org", full_name="Nia Newcomer",
-                       agency=police, roles=[Role.AGENCY_CONTRIBUTOR], base_url="http://testserver/")
+                       agency=police, roles=[Role.AGENCY_CONTRIBUTOR])
 
 
 def sent(email_id) -> bool:

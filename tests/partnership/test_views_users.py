@@ -3,6 +3,7 @@ import re
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -89,7 +90,7 @@ def test_business_unit_invites_someone_and_the_email_is_sent_on_commit(client_fo
     assert user.role_set == {Role.AGENCY_CONTRIBUTOR, Role.READER}
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["nia@police.example.org"]
-    assert "http://testserver/invitation/" in mail.outbox[0].body
+    assert f"{settings.SITE_URL}/invitation/" in mail.outbox[0].body
     assert "An invitation has been sent to nia@police.example.org" in client.get(response.url).content.decode()
 
 

@@ -3,6 +3,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from partnership.models import EmailMessage, ReminderLog, Role
@@ -102,14 +103,13 @@ def test_a_reminder_is_emailed_once_per_lead_per_day(police, police_data_return,
     second_lead = UserFactory(agency=police, roles=[Role.AGENCY_LEAD])
     UserFactory(agency=police, roles=[Role.AGENCY_CONTRIBUTOR])
 
-    sent = services.data_return_remind(data_return=police_data_return, by=business_unit, base_url="https://qa.test/")
-    again = services.data_return_remind(data_return=police_data_return, by=business_unit,
-                                        base_url="https://qa.test/")
+    sent = services.data_return_remind(data_return=police_data_return, by=business_unit)
+    again = services.data_return_remind(data_return=police_data_return, by=business_unit)
 
     assert (sent, again) == (2, 0)
     emails = EmailMessage.objects.order_by("to")
     assert sorted(e.to for e in emails) == sorted([agency_lead.email, second_lead.email])
-    assert f"https://qa.test/performance/data-returns/{police_data_return.pk}/" in emails[0].body_text
+    assert f"{settings.SITE_URL}/performance/data-returns/{police_data_return.pk}/" in emails[0].body_text
     assert ReminderLog.objects.filter(date=timezone.localdate(), stage="manual").count() == 2
 
 
@@ -117,7 +117,7 @@ def test_a_late_return_is_chased_as_overdue(police_data_return, business_unit, a
     police_data_return.due_date = timezone.localdate() - datetime.timedelta(days=3)
     police_data_return.save()
 
-    services.data_return_remind(data_return=police_data_return, by=business_unit, base_url="https://qa.test/")
+    services.data_return_remind(data_return=police_data_return, by=business_unit)
 
     email = EmailMessage.objects.get()
     assert email.subject.startswith("Overdue") and "have not been submitted yet" in email.body_text
@@ -125,23 +125,23 @@ def test_a_late_return_is_chased_as_overdue(police_data_return, business_unit, a
 
 def test_only_the_business_unit_sends_reminders(police_data_return, agency_lead):
     with pytest.raises(ServiceError):
-        services.data_return_remind(data_return=police_data_return, by=agency_lead, base_url="https://qa.test/")
+        services.data_return_remind(data_return=police_data_return, by=agency_lead)
     assert not EmailMessage.objects.exists()
 
 
 def test_no_reminder_for_a_submitted_return_or_an_agency_without_a_lead(police_data_return, business_unit):
     with pytest.raises(ServiceError, match="no agency lead"):
-        services.data_return_remind(data_return=police_data_return, by=business_unit, base_url="https://qa.test/")
+        services.data_return_remind(data_return=police_data_return, by=business_unit)
     police_data_return.status = DataReturn.Status.SUBMITTED
     with pytest.raises(ServiceError, match="submitted"):
-        services.data_return_remind(data_return=police_data_return, by=business_unit, base_url="https://qa.test/")
+        services.data_return_remind(data_return=police_data_return, by=business_unit)
 
 
 def test_opening_a_period_emails_each_lead_a_link_to_their_return(police, quarters, indicator, business_unit,
                                                                   agency_lead):
     period = quarters[2]
     created = services.data_returns_open(period=period, due_date=period.end + datetime.timedelta(days=21),
-                                         by=business_unit, base_url="https://qa.test/")
+                                         by=business_unit)
 
     assert [r.agency for r in created] == [police]
     assert created[0].get_absolute_url() in EmailMessage.objects.get(to=agency_lead.email).body_text

@@ -60,6 +60,7 @@ def test_database_down_answers_503_with_retry_after_and_the_unavailable_page(age
     # Still carries the security headers.
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in response["Permissions-Policy"]
     assert "no-store" in response["Cache-Control"]
 
 

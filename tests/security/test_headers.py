@@ -32,6 +32,9 @@ def assert_security_headers(response, *, no_store: bool):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+    policy = dict(part.strip().split("=", 1) for part in response["Permissions-Policy"].split(","))
+    assert {"camera", "microphone", "geolocation", "payment", "usb"} <= set(policy)
+    assert set(policy.values()) == {"()"}, "every feature named is switched off"
     if no_store:
         assert "no-store" in response.get("Cache-Control", ""), response.get("Cache-Control")
 

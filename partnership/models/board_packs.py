@@ -57,6 +57,13 @@ class BoardPack(TimeStampedModel, VersionedModel):
             return self.period_code
 
     @property
+    def status_words(self) -> str:
+        """What the PDF says it is: a pack being published is the published copy."""
+        if self.status in (self.Status.PUBLISHING, self.Status.PUBLISHED):
+            return self.Status.PUBLISHED.label
+        return self.get_status_display()
+
+    @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 

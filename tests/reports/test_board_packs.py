@@ -1,6 +1,7 @@
 """Board packs: drafted by the business unit, approved by the chair only, published once and frozen, every version
 kept, and the latest on the chair's home page."""
 import hashlib
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -109,6 +110,10 @@ def test_publishing_makes_the_pdf_once_keeps_it_with_its_hash_and_never_makes_it
     pdf = bytes(pack.pdf)
     assert pdf.startswith(b"%PDF-") and pack.sha256 == hashlib.sha256(pdf).hexdigest()
     assert [q["question"] for q in pack.summary["one_page"]][0] == "How much did we do?"
+    text = " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True,
+                                   timeout=120).stdout.decode().split())
+    assert f"Published: approved by {chair.full_name}" in text and "Being published" not in text
+    assert "Section 11 returns came in late this quarter." in text and "Decide whether to re-audit neglect" in text
 
     def never(*args, **kwargs):
         raise AssertionError("a published pack is never made again")

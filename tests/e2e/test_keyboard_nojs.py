@@ -332,7 +332,7 @@ def test_public_booking_and_evaluation(driven, learning, police, ld_coordinator)
 # --- The board report: the business unit asks for a quarter's report and downloads it -------------------
 def test_board_report_made_and_downloaded(driven, business_unit, monkeypatch):
     # The page and the download, not the document (the real PDF is tested in tests/reports).
-    monkeypatch.setattr(board_report, "render", lambda quarter: b"%PDF-1.7 board report " + quarter.code.encode())
+    monkeypatch.setattr(board_report, "render", lambda quarter, **kw: b"%PDF-1.7 board report " + quarter.code.encode())
     quarter = past_quarter()
     page, driver = driven()
     sign_in(page, driver, business_unit)
@@ -340,7 +340,7 @@ def test_board_report_made_and_downloaded(driven, business_unit, monkeypatch):
     if driver.name == "nojs":
         screenshot(page, "kbd-board-reports-nojs")
     driver.choose(page.locator(f'input[name="period"][value="{quarter.code}"]'))
-    driver.press(page.get_by_role("button", name="Make the report"))
+    driver.press(page.get_by_role("button", name="Make the figures as a PDF"))
     export = ReportExport.objects.get()
     assert export.parameters == {"period": quarter.code} and export.requested_by == business_unit
     assert export.status == ReportExport.Status.READY

@@ -42,7 +42,7 @@ def any_host(settings):
 def test_reset_and_invitation_links_ignore_a_forged_host(any_host, business_unit, agency_lead, police,
                                                          django_capture_on_commit_callbacks):
     forged = {"HTTP_HOST": EVIL}
-    invitee = {"email": "new@police.example.org", "full_name": "New Person", "job_title": "", "agency": police.pk,
+    invitee = {"email": "new@police.example.org", "full_name": "Nia Patel", "job_title": "", "agency": police.pk,
                "roles": [Role.AGENCY_CONTRIBUTOR]}
     with django_capture_on_commit_callbacks(execute=True):
         Client(**forged).post(reverse("partnership:password-reset"), {"email": agency_lead.email})

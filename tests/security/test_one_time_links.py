@@ -15,7 +15,8 @@ from .urlconf import converter_types, url_for, walk
 
 SECRET = "Zq9x-secretTOKEN-0123456789"
 # URL parts that are not numbers and are not secrets, with the reason.
-NOT_SECRET = {"code": "an indicator's published code (performance)"}
+NOT_SECRET = {"code": "an indicator's published code (performance)",
+              "step": "a board pack's next step (approve, publish...): a word, not a secret"}
 ONE_TIME = sorted((name, url_for(name, pattern, token=SECRET, uidb64=SECRET)) for name, pattern in walk()
                   if SECRET_URL_KWARGS & set(converter_types(pattern)))
 

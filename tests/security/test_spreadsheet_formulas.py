@@ -19,6 +19,8 @@ from django.db import IntegrityError, models, transaction
 from django.test import Client
 from django.urls import reverse
 
+from partnership import history
+
 from .objects import BUILDERS, OBJECTS
 from .urlconf import APPS, walk
 
@@ -57,7 +59,7 @@ def make_every_text_hostile():
                 changes[f.name] = value[:room] + suffix
             try:
                 with transaction.atomic():
-                    model._default_manager.filter(pk=obj.pk).update(**changes)
+                    history.update(model._default_manager.filter(pk=obj.pk), **changes)
             except IntegrityError:  # a constraint on a combination of fields: keep that row's words
                 pass
 

@@ -82,8 +82,9 @@ def consensus_edit(request, pk):
         try:
             services.consensus_save(case=case, by=request.user, grades=typed, notes=notes,
                                     discussion_notes=request.POST.get("discussion_notes", ""))
-        except ServiceError as error:
-            errors.append(error.message)
+        except ServiceError as error:  # about the grades as a whole: the link goes to the first one
+            errors.append((f"grade-{domains[0].pk}-{grades[0].pk}" if domains and grades else "discussion_notes",
+                           error.message))
             status = 400
         else:
             messages.success(request, f"Consensus grades for case {case} have been saved.")

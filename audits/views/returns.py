@@ -16,6 +16,12 @@ FIELDS = (("good_practice", "Good practice"), ("areas_for_development", "Areas f
           ("recommendations", "Recommendations"))
 
 
+def first_control(answers, grades) -> str:
+    """The id of the first grade radio of the first domain in `answers` (objects with a domain_id): where an
+    error summary link about the grades goes (templates/audits/includes/errors.html)."""
+    return f"grade-{answers[0].domain_id}-{grades[0].pk}" if answers and grades else "main-content"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agency_audit(request, pk):
@@ -44,14 +50,16 @@ def agency_audit(request, pk):
             services.agency_audit_save(agency_audit=agency_audit, by=request.user, answers=typed,
                                        expected_version=version, submit=submit)
         except ConflictError as error:
-            errors.append(error.message)
+            errors.append((first_control(answers, grades), error.message))
             agency_audit.refresh_from_db()
         except ServiceError as error:
-            errors.append(error.message)
-            if error.field:  # a child named in one box: the message is beside that box too
-                field_errors[error.field] = error.message.split(": ", 1)[-1]
             if submit:
                 missing = {domain_id for domain_id, values in typed.items() if values["grade"] is None}
+            if error.field:  # a child named in one box: the message is beside that box too (its id)
+                field_errors[error.field] = error.message.split(": ", 1)[-1]
+            errors.append((error.field if error.field else
+                           first_control([a for a in answers if a.domain_id in missing] or answers, grades),
+                           error.message))
         else:
             messages.success(request, "Your agency audit has been submitted. Thank you." if submit
                              else "Your answers have been saved as a draft.")

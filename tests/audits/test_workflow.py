@@ -130,6 +130,9 @@ def test_agency_audit_draft_then_submit(audit, contributor, police, client_for):
     r = c.post(url, data)
     assert r.status_code == 400 and "Grade every domain before you submit" in r.content.decode()
     assert "Seen alone at every visit" in r.content.decode()
+    # The summary's link goes to the first radio of the first domain without a grade (not to the form).
+    first_missing = f"grade-{domains[1].pk}-{Grade.objects.filter(tool=audit.tool).first().pk}"
+    assert f'<a href="#{first_missing}">' in r.content.decode() and f'id="{first_missing}"' in r.content.decode()
     data.update({f"grade-{d.pk}": good.pk for d in domains})
     assert c.post(url, data).status_code == 302
     aa.refresh_from_db()

@@ -147,3 +147,119 @@ def open_page(sweep, name, *, known_page=False):
     response = page.goto(url)
     assert response.status == 200, f"{name}: {url} answered {response.status} to {entry.persona or 'signed out'}"
     return page
+
+
+# --- Checks axe cannot make, run on every page the sweeps open (full, empty and error states) -----------------
+NARROW = {"width": 320, "height": 640}  # 1280 px at 400% zoom (WCAG 1.4.10 Reflow)
+SCROLL_WRAPPER = ".app-table-wrap"  # a wide table scrolls inside it (static/js/scroll-tables.js names it a region)
+
+# Pages allowed not to reflow at 320 px, and why. Keep it short: each entry is a known gap with a reason.
+REFLOW_EXCEPTIONS: dict[str, str] = {}
+
+ERROR_LINKS = """() => {
+    const focusable = el => el.matches(
+        'input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), '
+        + 'button:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])');
+    return [...document.querySelectorAll('.govuk-error-summary a')].flatMap(a => {
+        const href = a.getAttribute('href') || '';
+        const text = a.textContent.trim().replace(/\\s+/g, ' ');
+        if (!href.startsWith('#') || href.length < 2) return [`"${text}" links to ${href || 'nothing'}, not a field`];
+        const target = document.getElementById(decodeURIComponent(href.slice(1)));
+        if (!target) return [`"${text}" links to ${href}, which is not in the page`];
+        if (!focusable(target)) {
+            const inside = target.querySelector('input:not([type=hidden]), select, textarea');
+            return [`"${text}" links to ${href}, a <${target.tagName.toLowerCase()}>`
+                    + (inside ? `: link to its first control, #${inside.id || '(no id)'}` : ' with no control in it')];
+        }
+        return [];
+    });
+}"""
+
+REFLOW = """wrapper => {
+    const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+        + [...el.classList].slice(0, 2).map(c => '.' + c).join('');
+    // Visually hidden on purpose (a stacked table's header row, .govuk-visually-hidden): clipped to 1 px.
+    const hidden = el => { for (; el && el !== document.body; el = el.parentElement) {
+        const style = getComputedStyle(el);
+        if (style.clip !== 'auto' || style.clipPath !== 'none') return true; } return false; };
+    // A cell too narrow for its words (a fixed table layout): the text spills over its neighbours or is cut off.
+    const spilt = [...document.querySelectorAll('main th, main td')]
+        .filter(cell => cell.offsetParent && cell.scrollWidth > cell.clientWidth + 1 && !hidden(cell))
+        .map(cell => `text overflows its cell: ${describe(cell.closest('table'))} "${cell.textContent.trim()
+            .replace(/\\s+/g, ' ').slice(0, 40)}" (${cell.scrollWidth} px in ${cell.clientWidth} px)`);
+    const root = document.scrollingElement;
+    if (root.scrollWidth <= root.clientWidth + 1) return spilt.slice(0, 6);
+    const width = root.clientWidth;
+    const over = [...document.body.querySelectorAll('*')].filter(el => {
+        if (el.closest(wrapper)) return false;
+        const box = el.getBoundingClientRect();
+        return box.width > 0 && box.right + window.scrollX > width + 1;
+    });
+    // The innermost ones: what makes the page wider, not every ancestor it widens.
+    const innermost = over.filter(el => !over.some(other => other !== el && el.contains(other)));
+    return [...spilt.slice(0, 6), `the page is ${root.scrollWidth} px wide in a ${width} px window`,
+            ...innermost.slice(0, 6).map(el => `${describe(el)} ends at ${Math.round(el.getBoundingClientRect().right
+                + window.scrollX)} px (in ${describe(el.parentElement)})`)];
+}"""
+
+
+def check_error_links(page, name: str) -> None:
+    """Every link of the error summary goes to an element of the page that a person can focus: the first
+    control of its field (a group of radios or checkboxes, or a date, has no element with the field's id)."""
+    broken = page.evaluate(ERROR_LINKS)
+    assert not broken, f"{name}: error summary links that go nowhere:\n" + "\n".join(broken)
+
+
+def check_error_links_focus(page, name: str) -> None:
+    """Following each error summary link moves focus to its target (GOV.UK Frontend's error summary)."""
+    links = page.locator(".govuk-error-summary a[href^='#']")
+    for index in range(links.count()):
+        link = links.nth(index)
+        target = link.get_attribute("href")[1:]
+        link.click()
+        focused = page.evaluate("() => document.activeElement && document.activeElement.id")
+        assert focused == target, f"{name}: following the error link to #{target} focused #{focused or 'nothing'}"
+
+
+@contextmanager
+def window(page, width: int):
+    """The page laid out `width` px wide for the duration, then the viewport as it was."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": width, "height": NARROW["height"]})
+    try:
+        yield page
+    finally:
+        page.set_viewport_size(size)
+
+
+def reflow_problems(page, width: int) -> list[str]:
+    """What does not reflow with the window `width` px wide: a page that scrolls sideways outside a table's
+    wrapper, a table cell too narrow for its text. The viewport is restored afterwards."""
+    with window(page, width):
+        return page.evaluate(REFLOW, SCROLL_WRAPPER)
+
+
+def check_reflow(page, name: str, widths: tuple[int, ...] = (NARROW["width"],)) -> None:
+    """At 320 px wide (400% zoom; other `widths` if given) the page does not scroll sideways (only a wide table
+    scrolls, inside its wrapper) and no table cell is too narrow for its text."""
+    for width in widths:
+        overflow = reflow_problems(page, width)
+        if name in REFLOW_EXCEPTIONS:
+            assert overflow, f"{name} reflows at {width} px now: take it out of REFLOW_EXCEPTIONS"
+            continue
+        assert not overflow, f"{name} does not reflow at {width} px:\n" + "\n".join(overflow)
+
+
+def layout_checks(page, name: str) -> None:
+    check_error_links(page, name)
+    check_reflow(page, name)
+
+
+def screenshot_widths(page, name: str) -> None:
+    """Full-page screenshots at 1280 px and at 320 px (400% zoom), to look at: sweep-<name>-1280/-320.png."""
+    from .conftest import screenshot
+
+    stem = f"sweep-{name.replace(':', '-')}"
+    screenshot(page, f"{stem}-1280")
+    with window(page, NARROW["width"]):
+        screenshot(page, f"{stem}-320")

@@ -3,7 +3,12 @@
 - full: every GET page with realistic data (the project's own fixtures, one of each object), opened by a
   persona who may see it (public pages signed out);
 - with errors: every form submitted empty (or with its fields cleared) in the browser, so the GOV.UK error
-  summary and field messages show: axe passes, the title begins "Error: ", and focus is on the summary.
+  summary and field messages show: axe passes, the title begins "Error: ", focus is on the summary, and each
+  summary link goes to its field's first control and focuses it when followed.
+
+In every state (sweep.py `layout_checks`) each error summary link's target is in the page and focusable, and at
+320 px wide (400% zoom) the page does not scroll sideways except inside a table's scrolling wrapper (known
+gaps: REFLOW_EXCEPTIONS, each with its reason).
 
 The empty state (an empty partnership) is test_every_page_empty.py. A URL the walk finds is a page here unless
 its answer to a GET shows it is not one: a download (not HTML) or POST-only (405). A new URL with an id fails
@@ -18,7 +23,16 @@ from tests.security.urlconf import walk
 
 from .conftest import axe_check, expect, screenshot
 from .every_page import FLOW_ONLY, PAGES
-from .sweep import open_page, private_media, serving, sweep_media  # noqa: F401 (fixtures)
+from .sweep import (  # noqa: F401 (fixtures)
+    REFLOW_EXCEPTIONS,
+    check_error_links_focus,
+    layout_checks,
+    open_page,
+    private_media,
+    screenshot_widths,
+    serving,
+    sweep_media,
+)
 
 NAMES = sorted(name for name, _ in walk() if name not in FLOW_ONLY)
 
@@ -58,6 +72,8 @@ NO_ERROR_STATE: dict[str, str] = {
     "learning:attendance": "every delegate's attendance is a list with a choice already made; the page's own error "
                            "(the session has not started) is a summary at the top",
 }
+# Looked at, at 1280 and 320 px wide: the widest tables and charts.
+WIDTH_SCREENSHOTS = {"section11:cycle-analysis", "performance:scorecard", "learning:coverage", "learning:figures"}
 SCREENSHOTS = {"partnership:action-create", "reviews:referral-create", "learning:book", "section11:cycle-create"}
 # A form in <main> that posts, with something a person fills in or chooses.
 FORM = "main form[method=post i]:has(input:not([type=hidden]):not([type=submit]), textarea, select)"
@@ -71,7 +87,7 @@ def full(request, browser, django_db_blocker, sweep_media):  # noqa: F811
 
 def test_the_registries_name_real_pages():
     names = {name for name, _ in walk()}
-    stale = sorted((set(PAGES) | set(FLOW_ONLY) | FORMS | set(NO_ERROR_STATE)) - names)
+    stale = sorted((set(PAGES) | set(FLOW_ONLY) | FORMS | set(NO_ERROR_STATE) | set(REFLOW_EXCEPTIONS)) - names)
     assert not stale, f"these entries in the every-page sweep name no URL any more: {stale}"
     assert not FORMS & set(NO_ERROR_STATE)
 
@@ -84,6 +100,9 @@ def test_every_page_passes_axe_with_data(full, name):
     expect(page.get_by_role("heading", level=1)).to_have_count(1)
     assert page.title().strip(), f"{name} has no <title>"
     axe_check(page)
+    layout_checks(page, name)
+    if name in WIDTH_SCREENSHOTS:
+        screenshot_widths(page, name)
     has_form = page.locator(FORM).count() > 0
     if has_form:
         assert name in FORMS or name in NO_ERROR_STATE, (
@@ -119,5 +138,7 @@ def test_every_form_shows_its_errors_accessibly(full, name):
         "() => !!document.activeElement && !!document.activeElement.closest('.govuk-error-summary')")
     assert focused_in_summary, f"{name}: focus is not on the error summary (GOV.UK Frontend moves it there)"
     axe_check(page)
+    layout_checks(page, name)
     if name in SCREENSHOTS:
         screenshot(page, f"sweep-error-{name.replace(':', '-')}")
+    check_error_links_focus(page, name)

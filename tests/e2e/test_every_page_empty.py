@@ -12,7 +12,7 @@ from tests.security.urlconf import converter_types, walk
 
 from .conftest import axe_check, screenshot
 from .every_page import FLOW_ONLY
-from .sweep import open_page, private_media, serving, sweep_media  # noqa: F401 (fixtures)
+from .sweep import layout_checks, open_page, private_media, serving, sweep_media  # noqa: F401 (fixtures)
 
 # Pages that rightly answer 404 on an empty partnership, and why.
 NOT_FOUND_WHEN_EMPTY = {
@@ -61,3 +61,4 @@ def test_every_page_says_when_there_is_nothing_yet(empty, name):
     nothing = page.evaluate(NOTHING_SHOWN)
     assert not nothing, f"{name} on an empty partnership shows {nothing}: say there is nothing yet instead"
     axe_check(page)
+    layout_checks(page, name)

@@ -23,6 +23,7 @@ from tests.performance.conftest import make_indicator, quarters  # noqa: F401 (f
 
 from .conftest import axe_check, expect, phone_width, sign_in
 from .conftest import screenshot as _screenshot
+from .sweep import check_reflow, window
 
 DEMO_PASSWORD = "demo-password-for-tests"
 ERROR_TITLE = re.compile(r"^Error: ")  # every page with a form in error (base.html, or the page's own title)
@@ -395,6 +396,10 @@ def test_full_dataset_pages(new_page, cast, tmp_path):
     axe_check(page)
     screenshot(page, "perf-demo-scorecard", mobile=True)
     assert_fits_a_phone(page)
+    # Between a phone and a desktop the comparators keep their column (zoomed 200%, a tablet).
+    check_reflow(page, "performance:scorecard", widths=(320, 640, 700, 800, 900, 1280))
+    with window(page, 800):
+        screenshot(page, "perf-demo-scorecard-800")
 
     title = "Re-referrals within 12 months"
     scorecard_row(page, title).get_by_role("link", name=title).click()

@@ -17,8 +17,9 @@ from section11.models import Answer, ChallengeSession, Cycle, RatingLevel, Retur
 from tests.factories import AgencyFactory, UserFactory
 from tests.section11.conftest import answer_all, make_cycle, make_framework, rag_scale  # noqa: F401 (fixture)
 
-from .conftest import axe_violations, expect, format_violations, phone_width
+from .conftest import SCREENSHOTS, axe_violations, expect, format_violations
 from .conftest import screenshot as _screenshot
+from .sweep import check_reflow, window
 
 # The smallest well-formed PDF the upload check accepts (it reads the content, not the name).
 PDF_BYTES = (
@@ -86,11 +87,9 @@ def screenshot(page, name: str, *, mobile: bool = False) -> None:
 
 
 def assert_reflows(page) -> None:
-    """375 px wide, nothing but a table's own scroll box is wider than the screen (WCAG 1.4.10 Reflow)."""
-    with phone_width(page):
-        scroll, client = page.evaluate(
-            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert scroll <= client, f"{page.url} is {scroll} px wide on a {client} px screen"
+    """320 px (400% zoom), 375 px (a phone) and 640 px (200% zoom) wide: nothing but a table's own scroll box is
+    wider than the screen, and no table cell is too narrow for its text (WCAG 1.4.4, 1.4.10)."""
+    check_reflow(page, page.url, widths=(320, 375, 640))
 
 
 def service_navigation(page):
@@ -488,6 +487,9 @@ def test_business_unit_runs_a_cycle(signed_in_page, business_unit, agency_lead, 
     axe_check(page)
     screenshot(page, "s11-analysis", mobile=True)
     assert_reflows(page)
+    for width in (320, 640):  # the heat map scrolls whole inside its region, the agency column in view
+        with window(page, width):
+            heat_map.locator("xpath=..").screenshot(path=SCREENSHOTS / f"s11-heat-map-{width}.png")
     page.get_by_role("link", name="show moderated ratings").click()
     expect(page).to_have_url(re.compile(r"ratings=moderated"))
     expect(page.get_by_label("Moderated ratings")).to_be_checked()

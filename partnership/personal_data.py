@@ -55,7 +55,9 @@ services sexual she since social south special spring st staff summer sunday sup
 there they this thursday to trust tuesday unit under visitor we wednesday welfare when where which who winter with
 worker year youth abuse assessment board conference criminal death domestic harm in initial strategy
 """.split())
-WORD = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
+# A word starts at a word boundary and its letters are taken possessively: a long run of letters is one failed try,
+# not one per letter with every length backtracked (which made "aaaa…" of 40,000 characters take a minute).
+WORD = r"\b[A-Z][a-z]++(?:[-'][A-Z]?[a-z]++)?+"
 NAME_PAIR = rf"(?P<given>{WORD})\s+(?P<surname>{WORD})"
 CHILD_THEN_NAME = (  # tried one by one: a lower-case pair matched by one must not hide a name from the next
     re.compile(rf"\b{CHILD}\b[\s,:(]*(?:(?:is|was)\s+)?(?:(?P<called>called|named|known\s+as)\s+)?{NAME_PAIR}",

@@ -92,3 +92,15 @@ def test_nhs_checksum():
     assert nhs_checksum_ok("9434765919")
     assert not nhs_checksum_ok("9434765918")
     assert not nhs_checksum_ok("12345")
+
+
+@pytest.mark.parametrize("text", ["a" * 40_000, "A" * 40_000, "Aa " * 13_000, "aB-" * 13_000, "1" * 40_000,
+                                  "Jayden " * 6_000, "the child " * 4_000, "12/" * 13_000])
+def test_the_check_takes_time_in_proportion_to_the_text_never_more(text):
+    """No pattern backtracks over a long run (a regular-expression denial of service): 40,000 characters of any
+    shape are checked in well under a second (one was a minute)."""
+    import time
+
+    started = time.process_time()
+    find_personal_data(text)
+    assert time.process_time() - started < 1.0

@@ -118,8 +118,8 @@ class ReportPeriod:
 
     @property
     def in_progress(self) -> bool:
-        """True while the period is not over: its figures are to date, and will change."""
-        return self.as_at_date < self.end
+        """True while the period is not over (its last day included): its figures are to date, and will change."""
+        return self.as_at < end_of_day(self.end)
 
     @property
     def start_moment(self) -> datetime.datetime:

@@ -106,3 +106,19 @@ def test_recent_quarters_default_to_eight_across_two_years():
     assert len(quarters) == 8
     assert (quarters[0], quarters[-1]) == (Quarter(2026, 4), Quarter(2025, 1))
     assert len(set(quarters)) == 8
+
+
+def test_a_period_is_in_progress_until_the_last_moment_of_its_last_day():
+    import datetime
+
+    from django.utils import timezone
+
+    from partnership.periods import ReportPeriod, end_of_day
+
+    quarter = Quarter(2026, 2)
+    last_morning = timezone.make_aware(datetime.datetime(2026, 9, 30, 9, 0))
+    assert ReportPeriod.for_quarter(quarter, now=last_morning).in_progress is True
+    assert ReportPeriod.for_quarter(quarter, now=last_morning).as_at == last_morning
+    after = timezone.make_aware(datetime.datetime(2026, 10, 1, 0, 5))
+    period = ReportPeriod.for_quarter(quarter, now=after)
+    assert (period.in_progress, period.as_at) == (False, end_of_day(quarter.end))

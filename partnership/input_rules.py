@@ -89,14 +89,15 @@ class NoHiddenCharacters:
 
 
 class WithinLimits:
-    """A text field's other validators (the personal-data scan among them), run only on text that passed the
-    limits: scanning 200,000 characters, or text with a NUL, is slow and pointless when it is refused anyway."""
+    """A text field's other validators (the personal-data scan among them), skipped for text refused anyway for
+    its hidden characters or for being longer than any text box takes: scanning 200,000 characters is slow.
+    Text a little over a field's own limit is still scanned, so a child's name is named as the problem."""
 
     def __init__(self, inner, max_length: int = TEXT_MAX):
         self.inner, self.max_length = list(inner), max_length
 
     def __call__(self, value) -> None:
-        if isinstance(value, str) and (len(value) > self.max_length or has_hidden_characters(value)):
+        if isinstance(value, str) and (len(value) > max(self.max_length, TEXT_MAX) or has_hidden_characters(value)):
             return
         for validator in self.inner:
             validator(value)
@@ -184,11 +185,15 @@ def harden_fields(fields) -> None:
         lower = _lower(safe)
         choice = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField,
                                     forms.FileField))
-        _message(field, "required", f"Select {lower}" if choice else f"Enter {lower}")
+        question = str(field.label or "").strip().endswith("?")  # "Which quarter?": not a noun to name
+        if question:
+            _message(field, "required", "Select an answer" if choice else "Enter an answer")
+        else:
+            _message(field, "required", f"Select {lower}" if choice else f"Enter {lower}")
         if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)):
-            _message(field, "invalid_choice", f"Select {lower} from the list")
-            _message(field, "invalid_pk_value", f"Select {lower} from the list")
-            _message(field, "invalid_list", f"Select {lower} from the list")
+            shown = "Select one of the options shown" + ("" if question else f" for {lower}")
+            for code in ("invalid_choice", "invalid_pk_value", "invalid_list"):
+                _message(field, code, shown)
         if isinstance(field, forms.CharField):
             _harden_text(field, safe)
         elif isinstance(field, forms.DecimalField):

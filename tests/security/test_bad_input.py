@@ -141,3 +141,52 @@ def test_every_list_page_survives_hostile_query_values(url_name, business_unit, 
                   {name: "\uffff" for name in names}):
         response = client.get(url, query, secure=True)
         assert response.status_code < 500, (url_name, query, response.status_code)
+
+
+# --- The raw paths: values read without a form -------------------------------------------------------------------
+@pytest.mark.parametrize("typed", ["1e30", "1e308", "-1e30", 1e308, float("inf"), "²", "NaN"])
+def test_a_figure_typed_online_or_in_an_upload_is_refused_with_a_message_never_a_crash(typed):
+    from performance.spreadsheets import NumberError, parse_number
+
+    with pytest.raises(NumberError) as refused:
+        parse_number(typed)
+    assert str(refused.value).startswith("Enter a number")
+
+
+@pytest.mark.django_db
+def test_an_agency_audit_refuses_hidden_characters_and_a_superscript_grade_without_a_500(
+        audit, contributor, police, client_for):
+    from django.urls import reverse
+
+    from audits.models import AgencyAudit
+
+    aa = AgencyAudit.objects.get(case=audit.cases.first(), agency=police)
+    domain = audit.tool.domains.first()
+    url = reverse("audits:agency-audit", args=[aa.pk])
+    client = client_for(contributor)
+    response = client.post(url, {"version": "²", "action": "save", f"grade-{domain.pk}": "²",
+                                 f"good_practice-{domain.pk}": "Seen alone\x00 at every visit"})
+    assert response.status_code == 400
+    assert "must not contain hidden characters" in response.content.decode()
+    aa.refresh_from_db()
+    assert "\x00" not in aa.answers.get(domain=domain).good_practice
+    response = client.post(url, {"version": aa.version, "action": "save", f"grade-{domain.pk}": "²",
+                                 f"good_practice-{domain.pk}": "x" * 10_001})
+    assert response.status_code == 400 and "characters or fewer" in response.content.decode()
+
+
+def test_a_query_value_with_a_nul_is_dropped_before_the_view(rf):
+    from partnership.input_rules import BadQueryValuesMiddleware
+
+    seen = {}
+    request = rf.get("/reviews/access-log/", {"person": "\x00", "q": "ok", "x\uffff": "1", "page": ["2", "\ufffe"]})
+    BadQueryValuesMiddleware(lambda r: seen.update(r.GET.lists()))(request)
+    assert seen == {"q": ["ok"], "page": ["2"]}
+
+
+@pytest.mark.parametrize("raw, expected", [("12", 12), (" 7 ", 7), ("²", None), ("١٢", None), ("1e3", None),
+                                           ("-1", None), ("", None), (None, None), ("9" * 30, None)])
+def test_an_id_read_from_a_request_is_ascii_digits_only(raw, expected):
+    from partnership.input_rules import as_id
+
+    assert as_id(raw) == expected

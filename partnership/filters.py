@@ -2,8 +2,14 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
+from partnership.forms import GDSForm
 from partnership.models import Action, Agency, Priority
 from partnership.models.actions import hidden_source_kinds, kind_words
+
+
+class FilterForm(GDSForm, forms.Form):
+    """The form of every filter set: the input rules of `partnership.input_rules` (real dates in range, bounded
+    numbers, no hidden characters) apply to filters too, so a bad query value is refused, never a 500."""
 
 
 def _source_choices():
@@ -33,6 +39,7 @@ class ActionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Action
+        form = FilterForm
         fields = ["owner_agency", "status", "priority", "source_kind", "overdue", "q"]
 
     def __init__(self, *args, restrict_agency=None, user=None, **kwargs):

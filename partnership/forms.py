@@ -1,5 +1,4 @@
 """Input shape only. Business rules live in services."""
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
@@ -8,6 +7,7 @@ from django.contrib.auth import password_validation
 
 from partnership.models import Action, Agency, Priority, Role, User
 
+from .input_rules import DateField, harden_fields
 from .personal_data import guard_free_text
 from .services.errors import ServiceError
 
@@ -23,6 +23,13 @@ class GDSForm:
     def full_clean(self):
         guard_free_text(self.fields)
         super().full_clean()
+
+    def _clean_fields(self):
+        """The input rules (`partnership.input_rules`) on every field, fields added in `__init__` included: no
+        hidden characters, the house text limits, bounded numbers, GOV.UK messages. Kept apart from
+        `full_clean` on purpose."""
+        harden_fields(self.fields)
+        super()._clean_fields()
 
     def setup_helper(self, *layout):
         self.name_empty_choices()
@@ -51,11 +58,10 @@ class GDSForm:
         self.add_error(field, error.message)
 
 
-def date_field(label: str, help_text: str = "", required: bool = True) -> DateInputField:
-    field = DateInputField(label=label, help_text=help_text or "For example, 27 3 2027", required=required)
-    field.error_messages["required"] = f"Enter the {label.lower()}"
-    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
-    return field
+def date_field(label: str, help_text: str = "", required: bool = True, **years) -> DateField:
+    """A GOV.UK date input (`partnership.input_rules.DateField`): a real date, 1900 to 2100 unless `min_year` or
+    `max_year` say otherwise, all three parts or none."""
+    return DateField(label=label, help_text=help_text or "For example, 27 3 2027", required=required, **years)
 
 
 class SignInForm(GDSForm, auth_forms.AuthenticationForm):

@@ -109,10 +109,10 @@ def parse_number(text) -> Decimal | None:
             raise NumberError(NUMBER_MESSAGE) from error
     if not number.is_finite():
         raise NumberError(NUMBER_MESSAGE)
+    if abs(number) >= LARGEST:  # before quantize, which raises for 1e30 (more digits than the context holds)
+        raise NumberError(TOO_BIG_MESSAGE)
     if number != number.quantize(Decimal("0.01")):
         raise NumberError(DECIMALS_MESSAGE)
-    if abs(number) >= LARGEST:
-        raise NumberError(TOO_BIG_MESSAGE)
     return number.quantize(Decimal("0.01"))
 
 

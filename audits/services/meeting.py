@@ -2,6 +2,7 @@
 from django.db import transaction
 
 from partnership import history
+from partnership.input_rules import text_problem
 from partnership.personal_data import personal_data_problem
 from partnership.services.actions import action_create
 from partnership.services.errors import ServiceError
@@ -43,9 +44,9 @@ def consensus_save(*, case: AuditCase, by, grades: dict, notes: dict | None = No
     notes = notes or {}
     domains = {d.pk: d for d in case.audit.tool.domains.all()}
     for domain_id, text in notes.items():
-        if (problem := personal_data_problem(text or "")) and domain_id in domains:
+        if (problem := text_problem(text, "Learning") or personal_data_problem(text or "")) and domain_id in domains:
             raise ServiceError(f"Learning on {domains[domain_id].title.lower()}: {problem}", field=f"notes-{domain_id}")
-    if problem := personal_data_problem(discussion_notes or ""):
+    if problem := text_problem(discussion_notes, "Discussion notes") or personal_data_problem(discussion_notes or ""):
         raise ServiceError(f"Discussion notes: {problem}", field="discussion_notes")
     for domain_id, grade in grades.items():
         if domain_id not in domains:

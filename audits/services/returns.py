@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from partnership.history import save_versioned
+from partnership.input_rules import text_problem
 from partnership.models import ReminderLog
 from partnership.personal_data import personal_data_problem
 from partnership.services.errors import ServiceError
@@ -33,7 +34,8 @@ def agency_audit_save(*, agency_audit: AgencyAudit, by, answers: dict, expected_
         if grade is not None and (not isinstance(grade, Grade) or grade.tool_id != tool_id):
             raise ServiceError("Choose a grade from the audit tool's scale.")
         for name in ANSWER_FIELDS:
-            problem = personal_data_problem(values.get(name) or "")
+            problem = (text_problem(values.get(name), name.replace("_", " ").capitalize())
+                       or personal_data_problem(values.get(name) or ""))
             if problem:
                 raise ServiceError(f"{answer.domain.title}, {name.replace('_', ' ')}: {problem}",
                                    field=f"{name}-{domain_id}")

@@ -8,6 +8,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import require
+from partnership.input_rules import as_id
 from partnership.models import Agency
 from partnership.services.errors import ServiceError
 from partnership.views.mixins import post_only
@@ -114,10 +115,8 @@ def audit_transition(request, pk):
     audit = audit_or_404(request, pk)
     require(access.can_manage(request.user))
     to = request.POST.get("to", "")
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
+    version = as_id(request.POST.get("version", ""))
+    version = -1 if version is None else version
     try:
         workflow.audit_transition(audit=audit, to=to, by=request.user, expected_version=version)
     except ServiceError as error:

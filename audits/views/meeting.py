@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from partnership.access import require
 from partnership.forms import ActionForm
 from partnership.history import save_versioned
+from partnership.input_rules import as_id
 from partnership.services.errors import ServiceError
 from partnership.views.mixins import post_only
 
@@ -76,8 +77,7 @@ def consensus_edit(request, pk):
     errors, status, typed = [], 200, None
     if request.method == "POST":
         by_pk = {g.pk: g for g in grades}
-        typed = {d.pk: (by_pk.get(int(v)) if (v := request.POST.get(f"grade-{d.pk}", "")).isdigit() else None)
-                 for d in domains}
+        typed = {d.pk: by_pk.get(as_id(request.POST.get(f"grade-{d.pk}", ""))) for d in domains}
         notes = {d.pk: request.POST.get(f"notes-{d.pk}", "") for d in domains}
         try:
             services.consensus_save(case=case, by=request.user, grades=typed, notes=notes,

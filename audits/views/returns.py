@@ -6,6 +6,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
+from partnership.input_rules import as_id
 from partnership.services.errors import ConflictError, ServiceError
 
 from .. import access
@@ -38,14 +39,12 @@ def agency_audit(request, pk):
         for answer in answers:
             raw = request.POST.get(f"grade-{answer.domain_id}", "")
             typed[answer.domain_id] = {
-                "grade": by_pk.get(int(raw)) if raw.isdigit() else None,
+                "grade": by_pk.get(as_id(raw)),
                 **{name: request.POST.get(f"{name}-{answer.domain_id}", "") for name, _ in FIELDS},
             }
         submit = request.POST.get("action") == "submit"
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = -1
+        version = as_id(request.POST.get("version", ""))
+        version = -1 if version is None else version
         try:
             services.agency_audit_save(agency_audit=agency_audit, by=request.user, answers=typed,
                                        expected_version=version, submit=submit)

@@ -135,7 +135,7 @@ class TrainerForm(GDSForm, forms.Form):
                           Field.select("user"))
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(GDSForm, forms.Form):
     """One select per booking, named by booking id: all rows saved at once."""
 
     def __init__(self, *args, bookings, **kwargs):

@@ -10,6 +10,7 @@ from partnership import access
 from partnership.csv import csv_response
 from partnership.filters import ActionFilter
 from partnership.forms import ActionForm, ActionTransitionForm, ActionUpdateForm
+from partnership.input_rules import as_id
 from partnership.models import Action
 from partnership.models.actions import source_kind_label, source_kind_labels, sources_of
 from partnership.services import actions as action_services
@@ -129,10 +130,8 @@ def _posted_version(request, *, default: int) -> int:
     """The version the person started editing from; nonsense counts as stale (a conflict), never a crash."""
     if request.method != "POST":
         return default
-    try:
-        return int(request.POST.get("version", default))
-    except (TypeError, ValueError):
-        return -1
+    version = as_id(request.POST.get("version", str(default)))
+    return -1 if version is None else version
 
 
 @login_required

@@ -15,7 +15,7 @@ def _choices(rows, empty: str) -> list[tuple[str, str]]:
     return [("", empty), *((str(pk), label) for pk, label in rows)]
 
 
-class ScorecardFilterForm(forms.Form):
+class ScorecardFilterForm(GDSForm, forms.Form):
     """The GET filters of the scorecard (and the period chooser of the exception report).
 
     Anything unknown is ignored rather than refused: a stale bookmark still shows a scorecard.

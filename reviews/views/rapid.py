@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from partnership.input_rules import as_id
 from partnership.services.errors import ServiceError
 from partnership.workdays import working_days_left
 
@@ -114,7 +115,7 @@ def rapid_review_sign_off(request, pk):
     review = access.get_logged_or_404(request, RR_QS, pk=pk, action=ReviewAccessLog.Action.UPDATE)
     try:
         services.rapid_review_sign_off(by=request.user, review=review, partner=request.POST.get("partner", ""),
-                                       expected_version=int(request.POST.get("version") or 0))
+                                       expected_version=as_id(request.POST.get("version")) or 0)
     except ServiceError as error:
         messages.error(request, error.message)
     else:

@@ -72,7 +72,7 @@ def test_a_missing_or_unknown_choice_shows_the_error_by_the_field(client_for, ch
     html = response.content.decode()
     assert "govuk-error-summary" in html
     message = ("Choose whether you want daily reminders" if data.get("optional_reminders") != "maybe"
-               else "Select a valid choice")
+               else "Select one of the options shown")
     assert re.search(r'Do you want daily reminders of things coming up\?\s*</legend>.*?'
                      r'class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:</span>\s*'
                      + re.escape(message), html, re.DOTALL)

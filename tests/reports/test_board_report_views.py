@@ -121,8 +121,8 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, django_capture_on_commit_c
 @pytest.mark.parametrize("period, message", [
     (None, "Choose the quarter the report is for."),
     ("", "Choose the quarter the report is for."),
-    ("2026-Q5", "Select a valid choice"),
-    ("2001-Q1", "Select a valid choice"),  # a real quarter, but not one the page offers
+    ("2026-Q5", "Select one of the options shown"),
+    ("2001-Q1", "Select one of the options shown"),  # a real quarter, but not one the page offers
 ])
 def test_a_missing_or_invalid_period_shows_the_error_by_the_field(client_for, business_unit, period, message,
                                                                   django_capture_on_commit_callbacks):

@@ -14,7 +14,7 @@ from partnership.models import BoardPack, ReportExport
 from partnership.periods import Quarter, recent_quarters
 from partnership.services import board_packs, exports
 from partnership.services.errors import ConflictError, ServiceError
-from partnership.views.mixins import paginate, post_only
+from partnership.views.mixins import paginate, post_only, posted_version
 
 from . import board_report, digest
 
@@ -90,7 +90,7 @@ def board_pack(request, pk):
     pack = _pack(request, pk)
     can_edit = pack.is_editable and board_packs.can_draft(request.user)
     form = PackTextForm(request.POST or None, instance=pack) if can_edit else None
-    version = _posted_version(request, default=pack.version)
+    version = posted_version(request, default=pack.version)
     current = None
     if request.method == "POST":
         access.require(can_edit)
@@ -116,13 +116,6 @@ def board_pack(request, pk):
     }, status=409 if current else 200)
 
 
-def _posted_version(request, *, default: int) -> int:
-    try:
-        return int(request.POST.get("version", default)) if request.method == "POST" else default
-    except (TypeError, ValueError):
-        return -1
-
-
 # What each button on a pack's page does, and what the person is told when it is done.
 PACK_STEPS = {
     "draft-pdf": (lambda pack, by: exports.export_request(kind=board_report.EXPORT_KIND,
@@ -144,7 +137,7 @@ def board_pack_step(request, pk, step):
     pack = _pack(request, pk)
     if step not in PACK_STEPS:
         raise Http404
-    pack.version = _posted_version(request, default=pack.version)
+    pack.version = posted_version(request, default=pack.version)
     do, done = PACK_STEPS[step]
     try:
         do(pack, request.user)

@@ -10,13 +10,12 @@ from partnership import access
 from partnership.csv import csv_response
 from partnership.filters import ActionFilter
 from partnership.forms import ActionForm, ActionTransitionForm, ActionUpdateForm
-from partnership.input_rules import as_id
 from partnership.models import Action
 from partnership.models.actions import source_kind_label, source_kind_labels, sources_of
 from partnership.services import actions as action_services
 from partnership.services.errors import ConflictError, ServiceError
 
-from .mixins import paginate, post_only
+from .mixins import paginate, post_only, posted_version
 
 
 def _filtered(request, *, mine: bool):
@@ -126,21 +125,13 @@ def action_create(request):
     return render(request, "partnership/action_form.html", {"form": form})
 
 
-def _posted_version(request, *, default: int) -> int:
-    """The version the person started editing from; nonsense counts as stale (a conflict), never a crash."""
-    if request.method != "POST":
-        return default
-    version = as_id(request.POST.get("version", str(default)))
-    return -1 if version is None else version
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk):
     action = _get_action(request, pk)
     access.require(access.can_update_action(request.user, action))
     form = ActionForm(request.POST or None, instance=action, user=request.user)
-    version = _posted_version(request, default=action.version)
+    version = posted_version(request, default=action.version)
     conflict = False
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in ("title", "description", "owner", "priority", "due_date")}

@@ -5,6 +5,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 
+from partnership.input_rules import as_id
+
 
 class SignedInMixin(LoginRequiredMixin):
     """Every page but the public ones needs a signed-in person."""
@@ -24,3 +26,11 @@ def post_only(view):
 def paginate(request, queryset, per_page: int = 50):
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
+
+
+def posted_version(request, *, default: int) -> int:
+    """The version the person started editing from; nonsense counts as stale (a conflict), never a crash."""
+    if request.method != "POST":
+        return default
+    version = as_id(request.POST.get("version", str(default)))
+    return -1 if version is None else version

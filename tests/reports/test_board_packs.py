@@ -146,3 +146,29 @@ def test_publishing_twice_is_refused_and_a_redelivered_task_changes_nothing(busi
     assert bytes(stored.pdf) == b"%PDF-first"
     with pytest.raises(ServiceError):
         board_packs.pack_publish(pack=BoardPack.objects.get(pk=pack.pk), by=business_unit)
+
+
+def test_a_qa_member_reads_a_pack_but_cannot_write_approve_or_publish_it(client_for, business_unit, chair,
+                                                                          qa_member):
+    pack = board_packs.pack_start(period_code=past_quarter().code, by=business_unit)
+    board_packs.pack_edit(pack=pack, narrative=NARRATIVE, asks=ASKS, expected_version=pack.version, by=business_unit)
+    qa = client_for(qa_member)
+    page = qa.get(pack.get_absolute_url())
+    assert page.status_code == 200 and "Save the text" not in page.content.decode()
+    assert write(qa, pack, narrative="Rewritten by QA").status_code == 403
+    step(qa, pack, "approve")
+    pack.refresh_from_db()
+    assert (pack.status, pack.narrative_paragraphs[0]) == (BoardPack.Status.DRAFT, NARRATIVE.split("\n\n")[0])
+    board_packs.pack_approve(pack=pack, by=chair)
+    step(qa, pack, "publish")
+    pack.refresh_from_db()
+    assert pack.status == BoardPack.Status.APPROVED  # not published by QA
+
+
+def test_a_nonsense_version_is_a_conflict_never_a_crash(client_for, business_unit):
+    manager = client_for(business_unit)
+    pack = start(manager)
+    for version in ("²", "abc", "99999999999999999999999"):
+        response = manager.post(pack.get_absolute_url(),
+                                {"narrative": "Typed text kept.", "asks": "", "version": version})
+        assert response.status_code == 409 and "Typed text kept." in response.content.decode()

@@ -60,7 +60,7 @@ def test_report_readers_see_the_page_with_the_last_eight_quarters(request, clien
     assert re.search(rf'value="{this.code}"[^>]*checked', html)  # the current quarter is chosen
     assert f"{this.label}: {this.months} (figures to date)" in html
     assert len(re.findall(r'name="period"', html)) == 8
-    assert "No board report has been made yet." in html
+    assert "No PDF has been made yet." in html
 
 
 @pytest.mark.parametrize("persona", ["business_unit", "qa_member", "chair"])

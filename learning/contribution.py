@@ -1,7 +1,7 @@
 """What learning and development offers the rest of the service (the contract: partnership.contract)."""
-from partnership.contract import AppContribution, BoardSection
+from partnership.contract import AppContribution, BoardSection, Governance
 
-from . import coverage, dashboard, navigation, reminders, reports
+from . import agency_profile, agenda, coverage, dashboard, duties, navigation, priority_evidence, reminders, reports
 
 CONTRIBUTION = AppContribution(
     name="learning",
@@ -15,5 +15,12 @@ CONTRIBUTION = AppContribution(
         BoardSection("coverage", "Coverage of assurance", "learning/pdf/coverage_section.html",
                      coverage.board_section,
                      question="Where along the child's journey do we have assurance, and where none?"),
+    ),
+    governance=Governance(
+        priority_evidence=priority_evidence.for_priorities,
+        agency_profile=agency_profile.facts,
+        agenda_items=agenda.items,
+        papers=agenda.papers,
+        duty_checks=duties.CHECKS,
     ),
 )

@@ -23,3 +23,16 @@ def board_sections() -> tuple[BoardSection, ...]:
     """Every app's board sections in the pack's order (a test holds BOARD_ORDER to exactly the apps' sections)."""
     sections = {section.key: section for app in APPS for section in app.board_sections}
     return tuple(sections[key] for key in BOARD_ORDER)
+
+
+def governance_parts():
+    """Every app's part in the governance loop (partnership.contract.Governance), in the menu's order."""
+    return tuple(app.governance for app in APPS if app.governance)
+
+
+def duty_checks() -> dict:
+    """Every rule the statutory duties register may name, from every app (a test holds the names unique)."""
+    checks = {}
+    for part in governance_parts():
+        checks.update(part.duty_checks)
+    return checks

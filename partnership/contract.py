@@ -116,6 +116,7 @@ class AppContribution:
     due_items: Callable[..., list] | None = None  # (person, today) -> DueItems for the daily digest
     digest_heading: str = ""  # the heading of the app's items in the digest email
     board_sections: tuple[BoardSection, ...] = field(default=())
+    governance: "Governance | None" = None  # its part in the governance loop (below)
 
 
 def section_context(context: dict, *, facts=(), evidence=(), headlines=()) -> dict:
@@ -128,3 +129,96 @@ def section_context(context: dict, *, facts=(), evidence=(), headlines=()) -> di
 
 def day_words(day: datetime.date) -> str:
     return f"{day:%-d %B %Y}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The governance loop (issue 18) and the yearly report (issue 19): what each app adds, through the same contract.
+# Every hook takes a whole list (of priorities, of agencies) and answers for all of them with a fixed number of
+# queries, so a page that shows many rows never calls an app once per row.
+# ---------------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One record behind a judgement: what it is, where to see it (may be blank), and how it stands."""
+
+    label: str
+    url: str = ""
+    status: str = ""  # ASSURED, PARTLY, NOT_ASSURED or NO_EVIDENCE; blank when it is a plain record
+
+
+@dataclass(frozen=True)
+class PriorityEvidence:
+    """What one app holds, tagged to one priority, for a period: its facts under the four OBA questions, how far
+    it shows progress (ASSURED = progress, PARTLY = some, NOT_ASSURED = none or going the wrong way,
+    NO_EVIDENCE = nothing tagged), and the records behind it."""
+
+    source: str  # "Indicators", "Audits", "Section 11 standards", "Training", "Review learning", "Actions"
+    facts: tuple[Fact, ...] = ()
+    progress: str = NO_EVIDENCE
+    items: tuple[EvidenceItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class AgencyFact:
+    """One line of an agency's accountability profile: "Section 11 return: submitted 3 days late"."""
+
+    heading: str  # the profile's section: "Section 11", "Data returns", "Audits", "Rapid reviews", ...
+    label: str
+    value: str
+    status: str = NO_EVIDENCE  # ASSURED (engaging), PARTLY, NOT_ASSURED (not engaging), NO_EVIDENCE
+    url: str = ""  # blank when the viewer may not follow it (review details stay with the reviews group)
+
+
+@dataclass(frozen=True)
+class AgendaSuggestion:
+    """Something due for a meeting's agenda, offered by an app; the business unit takes it or leaves it."""
+
+    key: str  # stable across calls ("audits:report:12"), so an item taken once is not offered twice
+    kind: str  # "Scorecard exception", "Overdue actions", "Late returns", "Statutory clock", "Audit report", ...
+    title: str
+    detail: str = ""
+    url: str = ""
+    priority_ids: tuple[int, ...] = ()  # the priorities it is tagged to, so a thematic subgroup sees its own
+
+
+@dataclass(frozen=True)
+class SystemPaper:
+    """A paper a meeting can take from the system (the board pack, an audit report, an analysis)."""
+
+    key: str  # stable ("audits:report:12")
+    title: str
+    url: str
+
+
+# How a statutory duty stands, worst first.
+BREACHED, DUE, MET, NOT_STARTED = "breached", "due", "met", "not_started"
+DUTY_WORDS = {BREACHED: "Breached", DUE: "Due", MET: "Met", NOT_STARTED: "Not yet applicable"}
+
+
+@dataclass(frozen=True)
+class DutyReading:
+    """A statutory duty's status on a day, in words, with the records behind it."""
+
+    status: str  # BREACHED, DUE, MET or NOT_STARTED
+    text: str
+    items: tuple[EvidenceItem, ...] = ()
+    due_on: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class Governance:
+    """An app's part in the governance loop. Each hook is optional; each answers with a fixed number of queries.
+
+    - `priority_evidence(priorities, period) -> {priority_id: PriorityEvidence}`
+    - `agency_profile(agencies, period, user) -> {agency_id: [AgencyFact, ...]}`
+    - `agenda_items(today, user) -> [AgendaSuggestion, ...]`
+    - `papers(user) -> [SystemPaper, ...]`
+    - `duty_checks: {check_name: (duty, today) -> DutyReading}`: the rules the duties register
+      (partnership/reference/duties.yaml) names in each duty's `check`.
+    """
+
+    priority_evidence: Callable[..., dict] | None = None
+    agency_profile: Callable[..., dict] | None = None
+    agenda_items: Callable[..., list] | None = None
+    papers: Callable[..., list] | None = None
+    duty_checks: dict = field(default_factory=dict)

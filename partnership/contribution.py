@@ -1,8 +1,8 @@
 """What the kernel's action tracker offers the composition root (the contract: partnership.contract).
 
 Its menu items (Actions, Priorities, Reports, People) belong to the shell and stay in `merton_qa.navigation`."""
-from . import reminders, reports
-from .contract import AppContribution, BoardSection
+from . import agency_profile, agenda, duties, priority_evidence, reminders, reports
+from .contract import AppContribution, BoardSection, Governance
 
 CONTRIBUTION = AppContribution(
     name="actions",
@@ -11,5 +11,12 @@ CONTRIBUTION = AppContribution(
     board_sections=(
         BoardSection("actions", "Action tracker", "partnership/pdf/board_section.html", reports.board_section,
                      question="Are partners doing what they agreed?"),
+    ),
+    governance=Governance(
+        priority_evidence=priority_evidence.for_priorities,
+        agency_profile=agency_profile.facts,
+        agenda_items=agenda.items,
+        papers=agenda.papers,
+        duty_checks=duties.CHECKS,
     ),
 )

@@ -1,9 +1,9 @@
 """What serious incidents and reviews offer the rest of the service (the contract: partnership.contract).
 
 The board section carries counts and deadlines only: no case reference or detail leaves the app through it."""
-from partnership.contract import AppContribution, BoardSection
+from partnership.contract import AppContribution, BoardSection, Governance
 
-from . import dashboard, navigation, reminders, reports
+from . import agency_profile, agenda, dashboard, duties, navigation, priority_evidence, reminders, reports
 
 CONTRIBUTION = AppContribution(
     name="reviews",
@@ -14,5 +14,12 @@ CONTRIBUTION = AppContribution(
     board_sections=(
         BoardSection("reviews", "Serious incidents and practice reviews", "reviews/pdf/board_section.html",
                      reports.board_section, question="Are statutory reviews on time, and is learning acted on?"),
+    ),
+    governance=Governance(
+        priority_evidence=priority_evidence.for_priorities,
+        agency_profile=agency_profile.facts,
+        agenda_items=agenda.items,
+        papers=agenda.papers,
+        duty_checks=duties.CHECKS,
     ),
 )

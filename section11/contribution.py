@@ -1,7 +1,7 @@
 """What Section 11 offers the rest of the service (the contract: partnership.contract)."""
-from partnership.contract import AppContribution, BoardSection
+from partnership.contract import AppContribution, BoardSection, Governance
 
-from . import analysis_reports, dashboard, navigation, reminders
+from . import agency_profile, agenda, analysis_reports, dashboard, duties, navigation, priority_evidence, reminders
 
 CONTRIBUTION = AppContribution(
     name="section11",
@@ -13,5 +13,12 @@ CONTRIBUTION = AppContribution(
         BoardSection("section11", "Section 11 and schools' safeguarding self-assessments",
                      "section11/pdf/board_section.html", analysis_reports.board_section,
                      question="Are agencies and schools meeting their safeguarding duties?"),
+    ),
+    governance=Governance(
+        priority_evidence=priority_evidence.for_priorities,
+        agency_profile=agency_profile.facts,
+        agenda_items=agenda.items,
+        papers=agenda.papers,
+        duty_checks=duties.CHECKS,
     ),
 )

@@ -1,0 +1,3 @@
+"""The statutory duties this app's records answer (partnership.contract.DutyReading), by check name."""
+
+CHECKS: dict = {}

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import TemplateView
 
-from partnership import access
+from partnership import access, accessibility
 from partnership.middleware import duration_text
 from partnership.models import Priority
 
@@ -25,6 +25,11 @@ class AccessibilityStatement(PublicPage):
             "max_hours": settings.SESSION_COOKIE_AGE // 3600,
             "warning_minutes": duration_text(settings.SESSION_TIMEOUT_WARNING),
             "warn_after_minutes": duration_text(settings.SESSION_IDLE_TIMEOUT - settings.SESSION_TIMEOUT_WARNING),
+            "known_gaps": accessibility.KNOWN_GAPS,
+            "pdf_documents": accessibility.PDF_DOCUMENTS,
+            "accepted_findings": accessibility.ACCEPTED_AXE_FINDINGS,
+            "prepared": accessibility.STATEMENT_PREPARED,
+            "reviewed": accessibility.STATEMENT_REVIEWED,
         }
 
 

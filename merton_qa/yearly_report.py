@@ -50,7 +50,7 @@ from partnership.pdf import render_pdf
 from partnership.periods import Quarter, ReportPeriod
 from partnership.services import yearly_reports
 from partnership.services.exports import register_export
-from partnership.snapshots import attach, state_at
+from partnership.snapshots import state_at
 from partnership.tags import tags_at
 from performance.models import DataReturn
 from reviews.models import RapidReview, Recommendation
@@ -164,8 +164,8 @@ def _kernel_evidence(priorities, period: ReportPeriod, sections: dict) -> dict[i
                 and signed_off >= period.start_moment:
             entry["done"] += 1
     for priority_id, c in counts.items():
-        status = (ASSURED if c["done"] and not c["overdue"] else PARTLY if c["done"] or c["open"] > c["overdue"]
-                  else NOT_ASSURED)
+        # Open actions on time are plans, not progress: progress is actions done (and none left overdue).
+        status = ASSURED if c["done"] and not c["overdue"] else PARTLY if c["done"] else NOT_ASSURED
         result[priority_id].append(PriorityEvidence(
             "Actions", (Fact(WHAT_NEXT, f"{plural(c['done'], 'action')} done in the year; {c['open']} open, "
                                         f"{c['overdue']} overdue."),), status))
@@ -267,10 +267,11 @@ def agency_contributions(period: ReportPeriod, learning: Section | None) -> list
 
 
 def feedback_in(period: ReportPeriod) -> list[Feedback]:
-    """The year's feedback as the record stood at the period's moment, with its priority and action."""
-    rows = list(state_at(Feedback, period.as_at).filter(heard_on__range=(period.start, period.end))
-                .order_by("heard_on", "id"))
-    return attach(attach(rows, "priority", Priority), "action", Action)
+    """The feedback heard in the year, with its priority and action, as the record stands now: unlike the figures,
+    what was heard is written up after the event, often after the year has ended, and the report is written then
+    (like the business unit's own sections); the published PDF keeps it as it was when published."""
+    return list(Feedback.objects.filter(heard_on__range=(period.start, period.end))
+                .select_related("priority", "action").order_by("heard_on", "pk"))
 
 
 def packs_published(period: ReportPeriod) -> int:

@@ -110,7 +110,6 @@ def _table(document, block) -> None:
     _repeat_header(header)
     for i, text in enumerate(block.header):
         cell = header.cells[i]
-        cell.text = ""
         run = cell.paragraphs[0].add_run(text)
         run.bold = True
         if i in block.numeric:

@@ -59,15 +59,28 @@ FEEDBACK = (  # (days after the year's start, source, how sought, heard, changed
 )
 
 
+FEEDBACK_NOW = (
+    (20, Feedback.Source.FAMILIES, "Early help family survey",
+     "Families said they had to tell their story again to each new service.",
+     "A shared family plan now travels with the family between early help services."),
+    (95, Feedback.Source.CHILDREN, "School council workshops",
+     "Pupils said they would tell a trusted adult about online harm but did not know who that was.",
+     "Each school now names its trusted adults in assemblies and on posters."),
+    (150, Feedback.Source.PRACTITIONERS, "Multi-agency audit feedback sessions",
+     "Practitioners said audit findings reached managers but not the teams whose cases were audited.",
+     ""),
+)
+
+
 def _moment(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
 
 
-def _feedback(start: datetime.date, today: datetime.date, *, manager) -> int:
+def _feedback(start: datetime.date, today: datetime.date, *, manager, entries=FEEDBACK) -> int:
     priorities = list(Priority.objects.order_by("order", "title")[:3])
     actions = list(Action.objects.order_by("pk")[:3])
     made = 0
-    for n, (days, source, how, heard, changed) in enumerate(FEEDBACK):
+    for n, (days, source, how, heard, changed) in enumerate(entries):
         day = start + datetime.timedelta(days=days)
         if day > today or Feedback.objects.filter(heard_on=day, heard=heard).exists():
             continue
@@ -113,7 +126,7 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
     today = timezone.localdate()
     current = Quarter.containing(today).financial_year
     made = _feedback(Quarter(current - 1, 1).start, today, manager=manager)
-    made += _feedback(Quarter(current, 1).start, today, manager=manager)
+    made += _feedback(Quarter(current, 1).start, today, manager=manager, entries=FEEDBACK_NOW)
     published = _publish(current - 1, manager=manager, today=today)
     start = Quarter(current, 1).start
     if not YearlyReport.objects.filter(start=start).exists():

@@ -89,13 +89,14 @@ def _row_whole(row) -> None:
 
 
 def _widths(block) -> list[float]:
-    """Centimetres per column: numbers narrow, words share the rest (the first column the most)."""
+    """Centimetres per column: numbers 2.2 cm, words share the rest by the table's weights (or evenly, the first
+    column twice as wide when the others are numbers)."""
     count = len(block.header)
-    numbers = [i for i in range(count) if i in block.numeric]
     words = [i for i in range(count) if i not in block.numeric]
-    number_width = min(2.4, TEXT_WIDTH_CM * 0.5 / max(len(numbers), 1)) if numbers else 0
-    rest = TEXT_WIDTH_CM - number_width * len(numbers)
-    shares = {i: (2 if i == words[0] and len(words) > 1 else 1) for i in words}
+    number_width = 2.2
+    rest = TEXT_WIDTH_CM - number_width * (count - len(words))
+    weights = list(block.weights) if len(block.weights) == len(words) else [1.0] * len(words)
+    shares = dict(zip(words, weights, strict=True))
     return [number_width if i in block.numeric else rest * shares[i] / sum(shares.values()) for i in range(count)]
 
 
@@ -121,9 +122,12 @@ def _table(document, block) -> None:
             row.cells[i].text = str(text)
             if i in block.numeric:
                 row.cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    widths = _widths(block)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # the table's grid: LibreOffice lays the table out from it
     for row in table.rows:
-        for cell, width in zip(row.cells, _widths(block), strict=True):
-            cell.width = Cm(width)
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)  # each cell's own width: Word lays the table out from these
     document.add_paragraph()
 
 

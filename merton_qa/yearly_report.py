@@ -88,6 +88,7 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     numeric: tuple[int, ...] = ()  # the columns that hold numbers (right-aligned)
+    weights: tuple[float, ...] = ()  # how the width is shared between the columns of words (default: evenly)
     kind: str = "table"
 
 
@@ -181,9 +182,9 @@ def _judge(priority: Priority, evidence: list[PriorityEvidence]) -> PriorityFind
         finding.little_or_no_evidence = (f"{priority.title}: there is no evidence of progress. No indicator, audit, "
                                          f"Section 11 standard, training or action is tagged to it for the year.")
     elif judgement == NOT_ASSURED:
-        what = "; ".join(f"{e.source.lower()}: {' '.join(f.text for f in e.facts)}" for e in evidence
+        what = "; ".join(f"{e.source.lower()}: {' '.join(f.text for f in e.facts).rstrip('.')}" for e in evidence
                          if e.progress == NOT_ASSURED)
-        finding.little_or_no_evidence = f"{priority.title}: little evidence of progress ({what})"
+        finding.little_or_no_evidence = f"{priority.title}: little evidence of progress ({what})."
     return finding
 
 
@@ -365,7 +366,7 @@ def _did(c: dict, sections: dict[str, Section]) -> list:
     rows.append(("Partnership board", f"{plural(c['packs_published'], 'quarterly assurance report')} published "
                                       f"to the board.", "—"))
     out.append(Table("What the partnership did, and how well", ("Area", "How much we did", "How well we did it"),
-                     tuple(rows)))
+                     tuple(rows), weights=(1, 1.6, 1.6)))
     return out
 
 
@@ -471,7 +472,7 @@ def _priorities(c: dict) -> list:
     out.append(Table("Evidence of progress on each priority", ("Priority", "Evidence", "Judgement"),
                      tuple((f.priority.title, " ".join(f"{e.source}: {' '.join(x.text for x in e.facts)}"
                                                        for e in f.evidence) or "Nothing tagged to it.",
-                            f.judgement_words) for f in findings)))
+                            f.judgement_words) for f in findings), weights=(1, 2.2, 1)))
     little = [f.little_or_no_evidence for f in findings if f.little_or_no_evidence]
     out.append(Heading("Areas with little or no evidence of progress", 2))
     out.append(Bullets(tuple(little)) if little else Paragraph("Every priority shows some evidence of progress."))
@@ -491,7 +492,7 @@ def _feedback(c: dict) -> list:
                      tuple((f.get_source_display(), _day(f.heard_on) + (f" ({f.how_sought})" if f.how_sought else ""),
                             f.heard, f.changed or "Not yet changed.",
                             f.priority.title if f.priority else (f.action.title if f.action else ""))
-                           for f in feedback)))
+                           for f in feedback), weights=(1.35, 1.25, 1.8, 1.8, 1.2)))
     return out
 
 

@@ -43,8 +43,6 @@ class TextForm(GDSForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.max_length = yearly_reports.TEXT_LIMIT
         self.setup_helper()
 
 
@@ -67,6 +65,8 @@ class PublicationForm(GDSForm, forms.ModelForm):
     class Meta:
         model = YearlyReport
         fields = ["web_address"]
+        widgets = {"web_address": forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false",
+                                                         "autocomplete": "url"})}
 
     published_on = date_field("Date published on the website")
     sent_to_panel_on = date_field("Date sent to the national Panel", required=False)

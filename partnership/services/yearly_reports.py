@@ -36,7 +36,7 @@ from .outbox import enqueue_email
 PUBLISH_KIND = "yearly-report-publish"
 DOCX_KIND = "yearly-report-docx"
 TEXT_FIELDS = ("scrutineer_assessment", "national_response", "priorities_ahead")
-TEXT_LIMIT = 20_000
+TEXT_LIMIT = 10_000  # the house limit of a text box (partnership.input_rules.TEXT_MAX)
 _YEAR = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*$")
 READERS = (Role.BUSINESS_UNIT, Role.QA_MEMBER, Role.CHAIR, Role.READER)
 

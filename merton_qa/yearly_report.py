@@ -544,7 +544,12 @@ def yearly_report_docx(parameters: dict) -> tuple[str, bytes]:
     """The report to edit before sign-off: the draft's text with the year's figures, or the figures alone."""
     report = YearlyReport.objects.defer("pdf").filter(pk=parameters.get("report_id")).first() \
         if parameters.get("report_id") else None
-    period = period_of(report) if report else ReportPeriod.for_financial_year(int(parameters["year"]))
+    if report:
+        period = period_of(report)
+    elif parameters.get("start"):
+        period = yearly_reports.period_for(datetime.date.fromisoformat(parameters["start"]))
+    else:
+        period = ReportPeriod.for_financial_year(int(parameters["year"]))
     return filename(period, "docx", draft=not (report and report.is_published)), render_docx_for(period,
                                                                                                   report=report)
 

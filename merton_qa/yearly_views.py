@@ -29,6 +29,9 @@ class YearForm(GDSForm, forms.Form):
                              help_text="Financial years, which start in April.",
                              error_messages={"required": "Choose the year the report is for."})
 
+    start = date_field("Or, for 12 months that are not a financial year, the first day", required=False,
+                       help_text="Leave blank for the year chosen above. For example, 1 9 2025")
+
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = _years(today)
@@ -97,13 +100,12 @@ def yearly_report_list(request):
     can_edit = yearly_reports.can_edit(request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            first = yearly_reports.parse_year(form.cleaned_data["year"])
-            start = Quarter(first, 1).start
+            start = form.cleaned_data["start"] or Quarter(yearly_reports.parse_year(form.cleaned_data["year"]), 1).start
             if request.POST.get("make") == "report" and can_edit:
                 return redirect(yearly_reports.report_start(start=start, by=request.user))
             yearly_reports.require_started(start)
-            export = exports.export_request(kind=yearly_reports.DOCX_KIND, parameters={"year": first},
-                                                   by=request.user)
+            export = exports.export_request(kind=yearly_reports.DOCX_KIND, parameters={"start": start.isoformat()},
+                                            by=request.user)
             return redirect(export)
         except ServiceError as error:
             form.add_service_error(error)

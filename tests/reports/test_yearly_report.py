@@ -353,3 +353,16 @@ def test_the_pages_queries_do_not_grow_with_rows(client_for, business_unit):
     before = counts()
     add(range(2, 10))
     assert counts() == before
+
+
+def test_any_twelve_months_may_be_reported(client_for, business_unit):
+    first = datetime.date(last_year(), 9, 1)
+    response = client_for(business_unit).post(reverse("yearly-reports"), {
+        "year": f"{last_year()}-{(last_year() + 1) % 100:02d}", "make": "report",
+        "start_0": "1", "start_1": "9", "start_2": str(last_year())})
+    report = YearlyReport.objects.get()
+    assert response.status_code == 302
+    assert (report.start, report.end, report.label) == (
+        first, datetime.date(last_year() + 1, 8, 31), f"September {last_year()} to August {last_year() + 1}")
+    period = yearly_report.period_of(report)
+    assert (period.start, period.end) == (report.start, report.end)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import report_views, views
+from . import report_views, views, yearly_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,13 @@ urlpatterns = [
     path("reports/board/packs/<int:pk>/", report_views.board_pack, name="board-pack"),
     path("reports/board/packs/<int:pk>/pdf/", report_views.board_pack_download, name="board-pack-download"),
     path("reports/board/packs/<int:pk>/<slug:step>/", report_views.board_pack_step, name="board-pack-step"),
+    path("reports/yearly/", yearly_views.yearly_report_list, name="yearly-reports"),
+    path("reports/yearly/<int:pk>/", yearly_views.yearly_report_detail, name="yearly-report"),
+    path("reports/yearly/<int:pk>/approve/", yearly_views.yearly_report_approve, name="yearly-report-approve"),
+    path("reports/yearly/<int:pk>/publication/", yearly_views.yearly_report_publication,
+         name="yearly-report-publication"),
+    path("reports/yearly/<int:pk>/pdf/", yearly_views.yearly_report_download, name="yearly-report-download"),
+    path("reports/yearly/<int:pk>/<slug:step>/", yearly_views.yearly_report_step, name="yearly-report-step"),
     path("reminders/sent/", report_views.sent_reminders, name="sent-reminders"),
     path("reminders/sent/<int:pk>/", report_views.sent_reminder_detail, name="sent-reminder-detail"),
     path("reminders/send-now/", report_views.send_reminders_now, name="send-reminders-now"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, actions, auth, exports, pages, retention, users
+from .views import account, actions, auth, exports, feedback, pages, retention, users
 
 app_name = "partnership"
 
@@ -28,6 +28,9 @@ urlpatterns = [
     path("actions/<int:pk>/updates/", actions.action_add_update, name="action-add-update"),
     # Priorities
     path("priorities/", pages.priority_list, name="priority-list"),
+    path("feedback/", feedback.feedback_list, name="feedback-list"),
+    path("feedback/new/", feedback.feedback_create, name="feedback-create"),
+    path("feedback/<int:pk>/", feedback.feedback_edit, name="feedback-edit"),
     path("priorities/<int:pk>/", pages.priority_detail, name="priority-detail"),
     # Your account
     path("account/", account.account, name="account"),

@@ -8,9 +8,11 @@ from .outbox import EmailMessage, OutboxMessage
 from .reminders import ReminderLog
 from .retention import LegalHold
 from .taxonomy import Criterion, Framework, JourneyStage, TagChange, Tagged
+from .yearly_reports import Feedback, SafeguardingPartner, YearlyReport, YearlyReportApproval
 
 __all__ = [
     "Action", "ActionSource", "ActionUpdate", "Agency", "BoardPack", "ClosureDay", "Criterion", "EmailMessage",
+    "Feedback", "SafeguardingPartner", "YearlyReport", "YearlyReportApproval",
     "Framework", "JourneyStage", "LegalHold", "OutboxMessage", "Priority", "ReminderLog", "ReportExport", "Role",
     "Sector", "TagChange", "Tagged", "User", "UserRole",
 ]

@@ -45,7 +45,8 @@ FORMS: set[str] = {
     "learning:briefing-create", "learning:briefing-edit", "learning:briefing-use", "learning:course-create",
     "learning:course-edit", "learning:evaluate-pre", "learning:session-create", "learning:session-edit",
     "learning:session-manage", "partnership:action-create", "partnership:action-detail",
-    "partnership:action-edit", "partnership:action-transition", "partnership:invitation-accept",
+    "partnership:action-edit", "partnership:action-transition", "partnership:feedback-create",
+    "partnership:feedback-edit", "partnership:invitation-accept",
     "partnership:password-reset", "partnership:password-reset-confirm", "partnership:retention",
     "partnership:sign-in", "partnership:two-factor-setup", "partnership:two-factor-verify",
     "partnership:user-invite",
@@ -63,6 +64,9 @@ NO_ERROR_STATE: dict[str, str] = {
     "board-reports": "one choice, the quarter, always filled in: sending the form asks for the report",
     "board-pack": "a draft's narrative and asks may both be empty while it is written; approval (a button) is "
                   "what refuses them, with its message at the top",
+    "yearly-reports": "one choice, the year, always filled in: sending the form starts the report or asks for it",
+    "yearly-report": "the written sections may all be empty while they are drafted; the partners' approval is what "
+                     "refuses them, with its message at the top",
     "partnership:account": "one yes/no choice, always answered: sending it saves the reminder setting",
     "section11:return-header": "the deputy and the senior officer are optional until the return is submitted",
     "audits:consensus": "every domain may be left ungraded; the page's own error (the audit is not at its meeting "

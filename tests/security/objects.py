@@ -60,6 +60,32 @@ def _build_board_pack(fx, *, published=False):
     return BoardPack.objects.create(period_code="2026-Q2", narrative="A draft.", asks="Note the draft.")
 
 
+def _build_yearly_report(fx, *, published=False):
+    import datetime
+    import hashlib
+
+    from partnership.models import YearlyReport
+
+    fx("db")
+    if published:
+        pdf = b"%PDF-1.7 a published yearly report"
+        return YearlyReport.objects.create(start=datetime.date(2024, 4, 1), end=datetime.date(2025, 3, 31),
+                                           label="2024-25", status=YearlyReport.Status.PUBLISHED, pdf=pdf,
+                                           sha256=hashlib.sha256(pdf).hexdigest())
+    return YearlyReport.objects.create(start=datetime.date(2025, 4, 1), end=datetime.date(2026, 3, 31),
+                                       label="2025-26", scrutineer_assessment="Working.", national_response="Done.",
+                                       priorities_ahead="Neglect")
+
+
+def _build_feedback(fx):
+    import datetime
+
+    from partnership.models import Feedback
+
+    return Feedback.objects.create(source=Feedback.Source.CHILDREN, heard_on=datetime.date(2025, 6, 1),
+                                   heard="Young people wanted to know their worker.", recorded_by=fx("business_unit"))
+
+
 def _build_action(fx):
     from tests.factories import ActionFactory
 
@@ -96,6 +122,9 @@ BUILDERS: dict[str, Callable] = {
     "board_pack": _build_board_pack,
     "published_pack": lambda fx: _build_board_pack(fx, published=True),
     "legal_hold": _build_legal_hold,
+    "yearly_report": _build_yearly_report,
+    "published_yearly_report": lambda fx: _build_yearly_report(fx, published=True),
+    "feedback": _build_feedback,
     "sent_reminder": _build_sent_reminder,
     # Section 11: an open cycle with the police return in progress.
     "cycle": lambda fx: fx("cycle"),
@@ -144,6 +173,14 @@ OBJECTS: dict[str, Entry] = {
     "board-pack-download": Entry("published_pack", ("outsider", "contributor", "reader")),
     "board-pack-step": Entry("board_pack", ("outsider", "contributor", "reader"),
                              kwargs=lambda obj: {"pk": obj.pk, "step": "approve"}),
+    # Yearly reports: the partnership's readers and the statutory partners' leads; no other agency's people.
+    "yearly-report": Entry("yearly_report", ("outsider", "contributor")),
+    "yearly-report-approve": Entry("yearly_report", ("outsider", "contributor", "reader", "qa_member")),
+    "yearly-report-publication": Entry("published_yearly_report", ("outsider", "contributor", "reader", "chair")),
+    "yearly-report-download": Entry("published_yearly_report", ("outsider", "contributor")),
+    "yearly-report-step": Entry("yearly_report", ("outsider", "contributor"),
+                                kwargs=lambda obj: {"pk": obj.pk, "step": "word"}),
+    "partnership:feedback-edit": Entry("feedback", ("outsider", "contributor", "agency_lead", "reader", "chair")),
     "partnership:action-detail": Entry("action"),
     "partnership:action-edit": Entry("action", ("outsider", "reader")),  # its agency's editors may
     "partnership:action-transition": Entry("action", ("outsider", "reader")),

@@ -37,6 +37,8 @@ class AcceptedFinding:
 PDF_DOCUMENTS = (
     PdfDocument("reports/board_report.html", "Board pack (quarterly report to the partnership board)",
                 "chair, business unit, QA subgroup"),
+    PdfDocument("reports/yearly_report_pdf.html", "Yearly partnership report (approved and published version)",
+                "everyone: it is published"),
     PdfDocument("section11/pdf/return.html", "Section 11 or school safeguarding self-assessment return",
                 "the agency or school, business unit"),
     PdfDocument("section11/pdf/feedback_letter.html", "Section 11 feedback letter after a challenge session",

@@ -69,3 +69,25 @@ def test_a_definition_list_laid_out_as_a_table_is_refused():
     body = ('<dl style="display: table"><div style="display: table-row"><dt style="display: table-cell">Name'
             '</dt><dd style="display: table-cell">Value</dd></div></dl>')
     assert problems(pdf_of(body)) == ["a list that holds only lists (a definition list tagged as nested lists)"]
+
+
+def test_every_pdf_the_code_writes_is_a_tagged_document():
+    """Every write_pdf in the service's code asks for PDF/UA-1 (so conftest's check reads it), but the chart images'
+    intermediate page, which becomes a PNG and is never a document."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    calls = {}
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root)
+        if relative.parts[0] in {".venv", "tests", "node_modules"} or relative.parts[0].startswith(".venv"):
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if ".write_pdf(" in line:
+                calls.setdefault(str(relative), []).append(line.strip())
+    untagged = {path: lines for path, lines in calls.items() if path != "partnership/chart_images.py"
+                and any(not re.search(r"pdf_variant=\"pdf/ua-1\"", line) for line in lines)}
+    assert calls and not untagged, f"write_pdf without pdf_variant=\"pdf/ua-1\": {untagged}"

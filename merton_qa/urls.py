@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import report_views, views
+from . import agency_views, report_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,14 @@ urlpatterns = [
     path("reports/board/packs/<int:pk>/", report_views.board_pack, name="board-pack"),
     path("reports/board/packs/<int:pk>/pdf/", report_views.board_pack_download, name="board-pack-download"),
     path("reports/board/packs/<int:pk>/<slug:step>/", report_views.board_pack_step, name="board-pack-step"),
+    path("agencies/", agency_views.agency_list, name="agency-list"),
+    path("agencies/<int:pk>/", agency_views.agency_profile, name="agency-profile"),
+    path("agencies/<int:pk>/escalate/", agency_views.escalation_create, name="escalation-create"),
+    path("escalations/<int:pk>/", agency_views.escalation_detail, name="escalation-detail"),
+    path("escalations/<int:pk>/letter.pdf", agency_views.escalation_letter, name="escalation-letter"),
+    path("escalations/<int:pk>/response/", agency_views.escalation_response, name="escalation-response"),
+    path("escalations/<int:pk>/next-stage/", agency_views.escalation_escalate, name="escalation-escalate"),
+    path("escalations/<int:pk>/close/", agency_views.escalation_close, name="escalation-close"),
     path("reminders/sent/", report_views.sent_reminders, name="sent-reminders"),
     path("reminders/sent/<int:pk>/", report_views.sent_reminder_detail, name="sent-reminder-detail"),
     path("reminders/send-now/", report_views.send_reminders_now, name="send-reminders-now"),

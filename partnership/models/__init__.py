@@ -3,6 +3,7 @@ from .actions import Action, ActionSource, ActionUpdate
 from .agencies import Agency, Priority, Sector
 from .board_packs import BoardPack
 from .calendar import ClosureDay
+from .escalations import Escalation
 from .exports import ReportExport
 from .outbox import EmailMessage, OutboxMessage
 from .reminders import ReminderLog
@@ -11,6 +12,6 @@ from .taxonomy import Criterion, Framework, JourneyStage, TagChange, Tagged
 
 __all__ = [
     "Action", "ActionSource", "ActionUpdate", "Agency", "BoardPack", "ClosureDay", "Criterion", "EmailMessage",
-    "Framework", "JourneyStage", "LegalHold", "OutboxMessage", "Priority", "ReminderLog", "ReportExport", "Role",
-    "Sector", "TagChange", "Tagged", "User", "UserRole",
+    "Escalation", "Framework", "JourneyStage", "LegalHold", "OutboxMessage", "Priority", "ReminderLog", "ReportExport",
+    "Role", "Sector", "TagChange", "Tagged", "User", "UserRole",
 ]

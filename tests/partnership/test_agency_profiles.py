@@ -43,7 +43,7 @@ def facts_under(found, agency, heading):
     return [f for f in found[agency.pk].facts if f.heading == heading]
 
 
-def give_records(agency, *, framework, quarters, tool, programme, rapid_review, late: bool):
+def give_records(agency, *, framework, quarters, tool, programme, rapid_review, late: bool):  # noqa: F811
     """One of everything the profile reads, for `agency`: on time, or late when `late`."""
     cycle = make_cycle(framework, [agency], name=f"Section 11 {agency.pk}", opens_on=ago(90), deadline=ago(30))
     ret = Return.objects.get(cycle=cycle, agency=agency)

@@ -69,7 +69,14 @@ class Profile:
         """The lines an escalation letter cites: what is not assured (or every judged line when all are)."""
         concerns = [f for f in self.facts if f.status in (NOT_ASSURED, PARTLY)]
         chosen = concerns or [f for f in self.facts if f.status != NO_EVIDENCE]
-        return "\n".join(f"{f.heading}, {f.label[0].lower()}{f.label[1:]}: {f.value}" for f in chosen)
+        return "\n".join(_line(f) for f in chosen)
+
+
+def _line(fact: AgencyFact) -> str:
+    """ "Data returns due in the period: 3 of 4 on time", or "Section 11, Section 11 2025: Submitted (late)"."""
+    if fact.heading.lower() in fact.label.lower():
+        return f"{fact.label}: {fact.value}"
+    return f"{fact.heading}, {fact.label[0].lower()}{fact.label[1:]}: {fact.value}"
 
 
 def period_for(today: datetime.date | None = None) -> ReportPeriod:

@@ -62,8 +62,13 @@ class Profile:
 
     @property
     def worst_facts(self) -> list[AgencyFact]:
+        """The lines of concern (not assured, else partly), for the overview; none when all is well."""
         worst = self.worst
-        return [fact for fact in self.facts if fact.status == worst] if worst != NO_EVIDENCE else []
+        return [fact for fact in self.facts if fact.status == worst] if worst in (NOT_ASSURED, PARTLY) else []
+
+    @property
+    def worst_lines(self) -> list[str]:
+        return [_line(fact) for fact in self.worst_facts]
 
     def cited(self) -> str:
         """The lines an escalation letter cites: what is not assured (or every judged line when all are)."""

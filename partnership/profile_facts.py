@@ -21,7 +21,7 @@ class Tally(defaultdict):
         super().__init__(lambda: defaultdict(int))
 
 
-def timeliness(heading: str, label: str, noun: str, counts: dict, *, url: str = "",
+def timeliness(heading: str, label: str, noun: str, counts: dict, *, url: str = "", nouns: str = "",
                nothing: str = "None due in the period") -> AgencyFact:
     """ "4 of 5 returns on time; 1 late; 1 due and not yet in", from counts of on_time, late (came in after
     the date) and missing (due, not in)."""
@@ -29,7 +29,7 @@ def timeliness(heading: str, label: str, noun: str, counts: dict, *, url: str = 
     whole = on_time + late + missing
     if not whole:
         return AgencyFact(heading, label, nothing, NO_EVIDENCE, url)
-    parts = [f"{on_time} of {plural(whole, noun)} on time"]
+    parts = [f"{on_time} of {plural(whole, noun, nouns)} on time"]
     if late:
         parts.append(f"{late} late")
     if missing:

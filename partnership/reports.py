@@ -21,7 +21,7 @@ from partnership.models import Action, Agency, Escalation, Priority
 from partnership.pdf import render_pdf
 from partnership.periods import ReportPeriod
 from partnership.services.exports import register_export
-from partnership.snapshots import attach
+from partnership.snapshots import attach, state_at
 
 
 def overdue_actions_context(today=None) -> dict:
@@ -70,7 +70,7 @@ def board_section(period: ReportPeriod) -> dict:
     Read from the tracker's history as it stood at the period's moment, so a past period's pack shows the same
     figures when made again. The escalations open at that moment (the ladder's history) come with it. Six queries.
     """
-    day, actions = period.as_at_date, list(Action.history.as_of(period.as_at))
+    day, actions = period.as_at_date, list(state_at(Action, period.as_at))
     attach(attach(actions, "owner_agency", Agency), "priority", Priority)
     done_statuses = {Action.Status.IMPACT_ASSURED, Action.Status.CLOSED}
     overdue, signed_off, by_agency, by_priority = [], [], {}, {}
@@ -129,7 +129,7 @@ def board_section(period: ReportPeriod) -> dict:
 def open_escalations_at(period: ReportPeriod) -> list:
     """The escalations open at the period's moment, as they stood then, highest stage first. Two queries."""
     day = period.as_at_date
-    rows = attach(Escalation.history.as_of(period.as_at).filter(status__in=Escalation.OPEN_STATUSES), "agency",
+    rows = attach(state_at(Escalation, period.as_at).filter(status__in=Escalation.OPEN_STATUSES), "agency",
                   Agency)
     for row in rows:
         row.response_overdue = row.response_overdue_on(day)

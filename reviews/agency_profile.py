@@ -34,7 +34,7 @@ def facts(agencies, period, user) -> dict:
     url = reverse("reviews:rapid-review-list") if access.is_reviews_user(user) else ""
     for pk in ids:
         found[pk].append(timeliness(HEADING, "Agency summaries due in the period", "summary", tally[pk],
-                                    url=url, nothing="None asked for in the period"))
+                                    url=url, nouns="summaries", nothing="None asked for in the period"))
         if tally[pk]["pending"]:
             value = f"{tally[pk]['pending']} not yet due; the next is due {day_words(next_due[pk])}"
             found[pk].append(AgencyFact(HEADING, "Summaries being written", value, url=url))

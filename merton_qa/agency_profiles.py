@@ -30,7 +30,7 @@ from partnership.periods import ReportPeriod
 from .composition import governance_parts
 
 # The profile's headings, in the order the page shows them (an app's heading not listed here comes last).
-HEADINGS = ("Section 11", "Data returns", "Audits", "Rapid reviews", "Training", "Actions", "Meeting attendance")
+HEADINGS = ("Section 11", "Data returns", "Audits", "Practice reviews", "Training", "Actions", "Meeting attendance")
 ENGAGEMENT_WORDS = {ASSURED: "Engaging", PARTLY: "Partly engaging", NOT_ASSURED: "Not engaging",
                     NO_EVIDENCE: "Not enough evidence yet"}
 STATUS_TAGS = {ASSURED: "govuk-tag--green", PARTLY: "govuk-tag--yellow", NOT_ASSURED: "govuk-tag--red",

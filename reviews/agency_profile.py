@@ -11,7 +11,7 @@ from partnership.snapshots import state_at
 from . import access
 from .models import AgencySummary
 
-HEADING = "Rapid reviews"
+HEADING = "Practice reviews"  # not the review's kind: outside the reviews group no page names it
 
 
 def facts(agencies, period, user) -> dict:

@@ -1,6 +1,6 @@
 """This app's lines of each agency's accountability profile (partnership.contract.AgencyFact): its Section 11
-(or schools' s175/s157) return in each cycle it took part in, as the return stood at the period's moment, with
-how it was rated (the moderated rating where there is one, else the agency's own). Four queries."""
+(or schools' s175/s157) return in each of its last three cycles, as the return stood at the period's moment, with
+how a return made was rated (the moderated rating where there is one, else the agency's own). Four queries."""
 from django.db.models import Count
 from django.utils import timezone
 
@@ -12,6 +12,7 @@ from . import access
 from .models import Answer, Cycle, RatingLevel, Return
 
 HEADING = "Section 11"
+DONE = (Return.Status.SUBMITTED, Return.Status.SIGNED_OFF)  # ratings are quoted once the agency has made its return
 CYCLES_SHOWN = 3
 
 
@@ -28,7 +29,7 @@ def facts(agencies, period, user) -> dict:
         if len(theirs) < CYCLES_SHOWN:
             theirs.append(ret)
     kept = [r for rows in shown.values() for r in rows]
-    ratings = _ratings([r.pk for r in kept], period.as_at)
+    ratings = _ratings([r.pk for r in kept if r.status in DONE], period.as_at)
     for ret in kept:
         url = ret.get_absolute_url() if access.is_oversight(user) or access.is_agency_editor(user, ret) else ""
         found[ret.agency_id].append(_fact(ret, cycles[ret.cycle_id], day, ratings.get(ret.pk, ""), url))
@@ -59,7 +60,7 @@ def _ratings(return_ids: list[int], at) -> dict[int, str]:
 
 def _fact(ret: Return, cycle: Cycle, day, ratings: str, url: str) -> AgencyFact:
     deadline = cycle.deadline
-    if ret.status in (Return.Status.SUBMITTED, Return.Status.SIGNED_OFF):
+    if ret.status in DONE:
         submitted = timezone.localtime(ret.submitted_at).date() if ret.submitted_at else None
         late = submitted is not None and submitted > deadline
         value = f"{Return.Status(ret.status).label} ({'late' if late else 'on time'}, due {day_words(deadline)})"

@@ -87,7 +87,7 @@ def test_each_app_says_how_the_agency_engaged(records, police, business_unit):
     found = agency_profiles.profiles([police], year_period(), business_unit)
     profile = found[police.pk]
     headings = [heading for heading, _ in profile.sections]
-    assert headings == ["Section 11", "Data returns", "Audits", "Rapid reviews", "Training", "Actions",
+    assert headings == ["Section 11", "Data returns", "Audits", "Practice reviews", "Training", "Actions",
                         "Meeting attendance"]
     (s11,) = facts_under(found, police, "Section 11")
     assert "Submitted (late" in s11.value and "Ratings: 6 Green: fully met" in s11.value and s11.status == PARTLY
@@ -96,7 +96,7 @@ def test_each_app_says_how_the_agency_engaged(records, police, business_unit):
     assert returns.status == NOT_ASSURED
     (audits,) = facts_under(found, police, "Audits")
     assert audits.value == "0 of 1 case audit on time; 1 overdue and not yet in"
-    summaries = facts_under(found, police, "Rapid reviews")
+    summaries = facts_under(found, police, "Practice reviews")
     assert summaries[0].value == "0 of 1 summary on time; 1 late"
     training = {f.label: f for f in facts_under(found, police, "Training")}
     assert training["Training places used"].value == "2 places"
@@ -134,7 +134,7 @@ def test_review_details_and_links_stay_with_the_reviews_group(records, police, a
     records(police, late=True)
     for user, linked in ((agency_lead, False), (reviews_member, True), (business_unit, True)):
         found = agency_profiles.profiles([police], year_period(), user)
-        for fact in facts_under(found, police, "Rapid reviews"):
+        for fact in facts_under(found, police, "Practice reviews"):
             assert bool(fact.url) is linked
             assert "MA-" not in fact.value and "Infant" not in fact.value
 

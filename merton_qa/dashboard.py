@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from partnership import access
-from partnership.models import Action, Agency, ReportExport, Role
+from partnership.models import Action, Agency, Escalation, ReportExport, Role
 from partnership.services import board_packs
 
 from .composition import APPS
@@ -44,6 +44,7 @@ def for_user(user) -> dict:
                                                         actions__due_date__lt=today)),
             ).filter(overdue_count__gt=0).order_by("-overdue_count", "name")[:15]
         )
+    context.update(escalations_panel(user, today))
     for app in APPS:
         if app.dashboard_panel:
             context.update(app.dashboard_panel(user))
@@ -52,4 +53,18 @@ def for_user(user) -> dict:
         context["latest_pack"] = board_packs.latest_published()
         context["recent_exports"] = list(access.visible_exports(user).filter(
             status__in=[ReportExport.Status.READY, ReportExport.Status.FAILED])[:5])
+    return context
+
+
+def escalations_panel(user, today) -> dict:
+    """The escalation ladder for the business unit and the chair: every open escalation, response overdue first.
+    An agency's people get a link to their own profile. One query, whatever the number of escalations."""
+    context = {"profile_agency_id": user.agency_id if access.can_see_profile(user, user.agency_id or 0) else None,
+               "sees_escalations": access.can_manage_escalation(user)}
+    if context["sees_escalations"]:
+        rows = list(Escalation.objects.filter(status__in=Escalation.OPEN_STATUSES).select_related("agency")
+                    .order_by("response_due", "pk")[:20])
+        for row in rows:
+            row.response_overdue = row.response_overdue_on(today)
+        context["open_escalations"] = sorted(rows, key=lambda e: (not e.response_overdue, -e.stage, e.response_due))
     return context

@@ -7,7 +7,7 @@ from partnership.models import BoardPack
 from partnership.periods import Quarter
 from partnership.services import board_packs
 
-from . import board_report, yearly_demo
+from . import board_report, demo_escalations, yearly_demo
 
 NARRATIVES = {
     "published": (
@@ -40,6 +40,7 @@ def _publish(quarter: Quarter, *, manager, chair) -> None:
 
 
 def seed(*, stdout, people: dict, agencies: dict) -> None:
+    demo_escalations.seed(stdout=stdout, people=people, agencies=agencies)  # before the packs, which show it
     manager, chair = people["manager@example.org"], people["chair@example.org"]
     current = Quarter.containing(timezone.localdate())
     _publish(current.previous().previous(), manager=manager, chair=chair)

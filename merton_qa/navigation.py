@@ -34,6 +34,9 @@ def items_for(user, path: str = "") -> list[tuple[str, str, str]]:
         app_item = app.navigation(user) if app.navigation else None
         if app_item:
             items.append((app_item.label, app_item.url, app_item.section))
+    if access.sees_all_profiles(user):
+        agencies = reverse("agency-list")
+        items.append(("Agencies", agencies, agencies))
     priorities = reverse("partnership:priority-list")
     items.append(("Priorities", priorities, priorities))
     if access.can_request_reports(user):

@@ -87,3 +87,39 @@ def visible_exports(user):
     if can_request_reports(user):
         return qs
     return qs.filter(requested_by_id=user.pk) if user.is_authenticated else qs.none()
+
+
+# --- Agencies' accountability profiles and the escalation ladder
+PROFILE_READERS = (Role.BUSINESS_UNIT, Role.QA_MEMBER, Role.CHAIR)
+ESCALATION_SIGNERS = (Role.BUSINESS_UNIT, Role.CHAIR)  # stage 2 and 3 letters; stage 1 is the business unit's
+
+
+def sees_all_profiles(user) -> bool:
+    """The business unit, QA members and the chair read every agency's profile and escalations."""
+    return user.is_authenticated and user.has_role(*PROFILE_READERS)
+
+
+def can_see_profile(user, agency_id: int) -> bool:
+    """Everyone who oversees, and an agency's own lead and contributors (a school's DSL is its lead)."""
+    return sees_all_profiles(user) or (
+        user.is_authenticated and user.agency_id is not None and user.agency_id == agency_id
+        and user.has_role(*AGENCY_EDITORS))
+
+
+def can_escalate(user, stage: int) -> bool:
+    """Stage 1 is the business unit's letter; stage 2 (the independent chair) and 3 (to the lead safeguarding
+    partners) the business unit's or the chair's."""
+    if not user.is_authenticated:
+        return False
+    return user.has_role(Role.BUSINESS_UNIT) if stage == 1 else user.has_role(*ESCALATION_SIGNERS)
+
+
+def can_manage_escalation(user) -> bool:
+    """Record a response, escalate, close: the business unit or the chair."""
+    return user.is_authenticated and user.has_role(*ESCALATION_SIGNERS)
+
+
+def can_record_response(user, agency_id: int) -> bool:
+    """The partnership records the response it received, or the agency's lead records its own."""
+    return can_manage_escalation(user) or (
+        user.is_authenticated and user.agency_id == agency_id and user.has_role(Role.AGENCY_LEAD))

@@ -8,12 +8,22 @@ one relation for a list of rows in one query, whatever their number.
 import datetime
 
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 
 
 def state_at(model: type[models.Model], at: datetime.datetime | None) -> models.QuerySet:
+    """Like `Model.history.as_of(at)`, but one row per record even when two history rows of a record share the
+    latest moment (a save and a history-aware write in the same instant, or dated events): the later row wins."""
     if at is None:
         return model._default_manager.all()
-    return model.history.as_of(at)
+    rows = model.history.filter(history_date__lte=at)
+    pk = rows._pk_attr
+    later = rows.filter(Q(**{pk: OuterRef(pk)}),
+                        Q(history_date__gt=OuterRef("history_date"))
+                        | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id")))
+    latest = rows.filter(~Exists(later))
+    latest._as_of = at
+    return latest.as_instances()
 
 
 def attach(rows, name: str, model: type[models.Model]) -> list:

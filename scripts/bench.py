@@ -219,6 +219,7 @@ def measure_pages(runs: int, *, queries_only: bool = False) -> list[dict]:
         ("Reviews: rapid reviews", reviews, reverse("reviews:rapid-review-list"), "reviews/rapidreview"),
         ("Learning: sessions", training, reverse("learning:sessions"), "learning/session"),
         ("Learning: bookings", training, reverse("learning:bookings"), "learning/booking"),
+        ("Agencies' accountability", bu, reverse("agency-list"), "partnership/agency"),
     ]
     for email, kind in [(bu, "business unit"), ("chair@example.org", "chair"), ("qa@example.org", "QA member"),
                         ("reader@example.org", "reader"), ("lead@police.example.org", "agency lead"),

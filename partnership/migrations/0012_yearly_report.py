@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0008_history_baselines'),
+        ('partnership', '0011_escalations'),
     ]
 
     operations = [

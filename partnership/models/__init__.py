@@ -3,6 +3,7 @@ from .actions import Action, ActionSource, ActionUpdate
 from .agencies import Agency, Priority, Sector
 from .board_packs import BoardPack
 from .calendar import ClosureDay
+from .escalations import Escalation
 from .exports import ReportExport
 from .outbox import EmailMessage, OutboxMessage
 from .reminders import ReminderLog
@@ -12,7 +13,7 @@ from .yearly_reports import Feedback, SafeguardingPartner, YearlyReport, YearlyR
 
 __all__ = [
     "Action", "ActionSource", "ActionUpdate", "Agency", "BoardPack", "ClosureDay", "Criterion", "EmailMessage",
-    "Feedback", "SafeguardingPartner", "YearlyReport", "YearlyReportApproval",
-    "Framework", "JourneyStage", "LegalHold", "OutboxMessage", "Priority", "ReminderLog", "ReportExport", "Role",
-    "Sector", "TagChange", "Tagged", "User", "UserRole",
+    "Escalation", "Feedback", "Framework", "JourneyStage", "LegalHold", "OutboxMessage", "Priority", "ReminderLog",
+    "ReportExport", "Role", "SafeguardingPartner", "Sector", "TagChange", "Tagged", "User", "UserRole",
+    "YearlyReport", "YearlyReportApproval",
 ]

@@ -59,6 +59,7 @@ FORMS: set[str] = {
     "reviews:referral-create", "reviews:screening-record", "reviews:summary-write", "section11:answer-action-add",
     "section11:challenge-record", "section11:cycle-create", "section11:moderate-standard",
     "section11:return-import", "section11:return-officer", "section11:return-send-back",
+    "escalation-create", "escalation-detail", "escalation-escalate",
 }
 NO_ERROR_STATE: dict[str, str] = {
     "board-reports": "one choice, the quarter, always filled in: sending the form asks for the report",

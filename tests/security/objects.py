@@ -115,7 +115,22 @@ def _build_booking(fx):
     return book(fx("session"), "delegate@school.example.org")
 
 
+def _build_escalation(fx):
+    import datetime
+
+    from django.utils import timezone
+
+    from partnership.models import Escalation
+
+    today = timezone.localdate()
+    return Escalation.objects.create(agency=fx("police"), stage=1, reason="Late data returns.", letter_date=today,
+                                     response_due=today + datetime.timedelta(days=28), signatory="Bea Manager",
+                                     signatory_role="Business manager", raised_by=fx("business_unit"))
+
+
 BUILDERS: dict[str, Callable] = {
+    "police": lambda fx: fx("police"),
+    "escalation": _build_escalation,
     "action": _build_action,
     "police_lead": lambda fx: fx("agency_lead"),
     "export": _build_export,
@@ -181,6 +196,14 @@ OBJECTS: dict[str, Entry] = {
     "yearly-report-step": Entry("yearly_report", ("outsider", "contributor"),
                                 kwargs=lambda obj: {"pk": obj.pk, "step": "word"}),
     "partnership:feedback-edit": Entry("feedback", ("outsider", "contributor", "agency_lead", "reader", "chair")),
+    # Agencies' profiles and the escalation ladder: the partnership's oversight and the agency's own people.
+    "agency-profile": Entry("police", ("outsider", "reader", "reviews_member")),
+    "escalation-create": Entry("police", ("outsider", "contributor", "agency_lead", "chair", "reader")),
+    "escalation-detail": Entry("escalation", ("outsider", "reader")),
+    "escalation-letter": Entry("escalation", ("outsider", "reader")),
+    "escalation-response": Entry("escalation", ("outsider", "contributor", "reader")),
+    "escalation-escalate": Entry("escalation", ("outsider", "agency_lead", "contributor", "qa_member")),
+    "escalation-close": Entry("escalation", ("outsider", "agency_lead", "contributor", "qa_member")),
     "partnership:action-detail": Entry("action"),
     "partnership:action-edit": Entry("action", ("outsider", "reader")),  # its agency's editors may
     "partnership:action-transition": Entry("action", ("outsider", "reader")),

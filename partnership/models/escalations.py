@@ -7,6 +7,8 @@ response is due, and the response when it comes.
 """
 from django.conf import settings
 from django.db import models
+
+from ..history import SET_NULL_KEEPING_HISTORY
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -43,7 +45,7 @@ class Escalation(TimeStampedModel, VersionedModel):
     response = models.TextField("The agency's response", blank=True)
     closed_on = models.DateField(null=True, blank=True)
     closing_note = models.TextField(blank=True)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
                                   related_name="+")
     history = HistoricalRecords()
 

@@ -34,7 +34,7 @@ def items_for(user, path: str = "") -> list[tuple[str, str, str]]:
         app_item = app.navigation(user) if app.navigation else None
         if app_item:
             items.append((app_item.label, app_item.url, app_item.section))
-    priorities = reverse("partnership:priority-list")
+    priorities = reverse("priority-list")
     items.append(("Priorities", priorities, priorities))
     if access.can_request_reports(user):
         reports = reverse("partnership:export-list")

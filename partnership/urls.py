@@ -26,9 +26,6 @@ urlpatterns = [
     path("actions/<int:pk>/edit/", actions.action_edit, name="action-edit"),
     path("actions/<int:pk>/status/", actions.action_transition, name="action-transition"),
     path("actions/<int:pk>/updates/", actions.action_add_update, name="action-add-update"),
-    # Priorities
-    path("priorities/", pages.priority_list, name="priority-list"),
-    path("priorities/<int:pk>/", pages.priority_detail, name="priority-detail"),
     # Your account
     path("account/", account.account, name="account"),
     # People

@@ -34,9 +34,10 @@ from partnership.periods import Quarter, ReportPeriod
 
 from . import composition
 
-# The words for how far one source, or a whole priority, shows progress.
-PROGRESS_WORDS = {ASSURED: "Progress", PARTLY: "Some progress", NOT_ASSURED: "Little or no progress",
+# The words for how far one source shows progress.
+PROGRESS_WORDS = {ASSURED: "Progress", PARTLY: "Some progress", NOT_ASSURED: "No progress shown",
                   NO_EVIDENCE: "Nothing tagged"}
+LITTLE_OR_NONE = "Little or no evidence of progress"
 TAG_CLASSES = {ASSURED: "govuk-tag--green", PARTLY: "govuk-tag--yellow", NOT_ASSURED: "govuk-tag--red",
                NO_EVIDENCE: "govuk-tag--grey"}
 SHOWING = (ASSURED, PARTLY)
@@ -54,11 +55,12 @@ class Progress:
 
     @property
     def words(self) -> str:
-        return PROGRESS_WORDS[self.status]
+        """The priority's judgement in the pack's words: flagged, or as assured as its weakest source."""
+        return LITTLE_OR_NONE if self.little_or_none else STATUS_WORDS[self.status]
 
     @property
     def tag_class(self) -> str:
-        return TAG_CLASSES[self.status]
+        return TAG_CLASSES[NOT_ASSURED if self.little_or_none else self.status]
 
     @property
     def showing(self) -> list[PriorityEvidence]:
@@ -95,7 +97,10 @@ def judge(priority: Priority, evidences: list[PriorityEvidence]) -> Progress:
     else:
         status = overall_status(e.progress for e in evidenced)
         sentence = (f"{priority.title}: {plural(len(showing), 'source')} of {len(evidences)} "
-                    f"({_list(showing)}) {'shows' if len(showing) == 1 else 'show'} progress.")
+                    f"({_list(showing)}) show progress")
+        if none_shown:
+            sentence += f"; {_list(none_shown)} {'shows' if len(none_shown) == 1 else 'show'} none"
+        sentence += "."
     return Progress(priority, tuple(evidences), status, little, sentence)
 
 

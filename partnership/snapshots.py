@@ -8,12 +8,20 @@ one relation for a list of rows in one query, whatever their number.
 import datetime
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 
 
 def state_at(model: type[models.Model], at: datetime.datetime | None) -> models.QuerySet:
     if at is None:
         return model._default_manager.all()
-    return model.history.as_of(at)
+    rows = model.history.as_of(at)
+    # simple-history keeps each row that no later row beats, so two history rows written at the same instant (a
+    # service saving twice inside one dated() block) both came back: the record counted twice. Of rows at the same
+    # instant, the one written last (highest history_id) is the state.
+    pk = rows._pk_attr
+    written_later = model.history.filter(**{pk: OuterRef(pk)}, history_date=OuterRef("history_date"),
+                                         history_id__gt=OuterRef("history_id"))
+    return rows.filter(~Exists(written_later))
 
 
 def attach(rows, name: str, model: type[models.Model]) -> list:

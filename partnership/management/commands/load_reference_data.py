@@ -56,11 +56,12 @@ class Command(BaseCommand):
                 priority.journey_stages.set([stages[code] for code in pri["journey_stages"]])
         for order, duty in enumerate(_load("duties.yaml"), start=1):
             found = Duty.objects.filter(code=duty["code"]).first() or Duty(code=duty["code"])
-            for name, value in {"title": duty["title"], "reference": duty.get("reference", ""), "rule": duty["rule"],
-                                "check_name": duty["check"], "parameters": duty.get("parameters") or {},
-                                "order": order}.items():
-                setattr(found, name, value)
-            found.save()  # through save(): the register keeps its history
+            values = {"title": duty["title"], "reference": duty.get("reference", ""), "rule": duty["rule"],
+                      "check_name": duty["check"], "parameters": duty.get("parameters") or {}, "order": order}
+            if found.pk is None or any(getattr(found, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(found, name, value)
+                found.save()  # through save(): the register keeps its history
         self.stdout.write(self.style.SUCCESS(
             f"Reference data loaded: {JourneyStage.objects.count()} journey stages, "
             f"{Framework.objects.count()} frameworks, {Criterion.objects.count()} criteria, "

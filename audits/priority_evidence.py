@@ -24,7 +24,12 @@ from partnership.snapshots import attach, state_at
 from .models import Audit, AuditCase, ConsensusGrade, Finding, Grade
 
 SOURCE = "Audits"
-NOT_YET = (Audit.Status.PLANNED, Audit.Status.SCOPING, Audit.Status.IN_PROGRESS, Audit.Status.MEETING)
+BEFORE_MEETING = (Audit.Status.PLANNED, Audit.Status.SCOPING, Audit.Status.IN_PROGRESS)
+NOT_YET = (*BEFORE_MEETING, Audit.Status.MEETING)
+
+
+def _within(day, start, last) -> bool:
+    return day is not None and start <= day <= last
 
 
 def for_priorities(priorities, period) -> dict:
@@ -32,8 +37,9 @@ def for_priorities(priorities, period) -> dict:
     at, start, end = period.as_at, period.start, period.end
     audits = list(state_at(Audit, at).filter(priority_id__in=[p.pk for p in priorities])
                   .order_by("planned_month", "id"))
-    done = [a for a in audits if (a.meeting_date and start <= a.meeting_date <= end)
-            or (a.report_agreed_on and start <= a.report_agreed_on <= end)]
+    last = min(end, period.as_at_date)  # a meeting booked for later in the period has not happened yet
+    done = [a for a in audits if a.status not in BEFORE_MEETING and (
+        _within(a.meeting_date, start, last) or _within(a.report_agreed_on, start, last))]
     ahead = [a for a in audits if a not in done and a.status in NOT_YET]
     done_ids = [a.pk for a in done]
     cases = dict(AuditCase.objects.filter(audit_id__in=done_ids, created_at__lte=at).values_list("audit_id")
@@ -63,8 +69,9 @@ def for_priorities(priorities, period) -> dict:
                                         f"{plural(sum(cases.get(a.pk, 0) for a in mine), 'case')} audited."))
             strengths = sum(findings[a.pk, Finding.Kind.STRENGTH] for a in mine)
             development = sum(findings[a.pk, Finding.Kind.DEVELOPMENT] for a in mine)
-            facts.append(Fact(HOW_WELL, f"Audits: {n_good} of {plural(n_graded, 'case')} graded good or better "
-                                        f"overall; {plural(strengths, 'strength')} and "
+            graded_text = (f"{n_good} of {plural(n_graded, 'case')} graded good or better overall"
+                           if n_graded else "no case graded yet")
+            facts.append(Fact(HOW_WELL, f"Audits: {graded_text}; {plural(strengths, 'strength')} and "
                                         f"{plural(development, 'area')} for development found."))
         if next_ones:
             facts.append(Fact(WHAT_NEXT, f"Audits: {plural(len(next_ones), 'audit')} planned or under way."))

@@ -69,8 +69,10 @@ def for_priorities(priorities, period) -> dict:
         worse = sum(1 for r in rows if r.direction == rules.WORSE)
         exceptions = [r for r in rows if r.is_exception]
         planned = sum(1 for r in exceptions if r.curves or r.open_actions)
-        facts = [Fact(HOW_MUCH, f"Indicators: {plural(len(rows), 'indicator')} reported, "
-                                f"{len(rated)} with a figure against a target."),
+        with_figure = sum(1 for r in rows if r.value is not None)
+        labels = ", ".join(sorted({r.period.label for r in rows}))
+        facts = [Fact(HOW_MUCH, f"Indicators: {plural(len(rows), 'indicator')}, {with_figure} with a validated "
+                                f"figure for {labels}."),
                  Fact(HOW_WELL, f"Indicators: {colours['green']} green, {colours['amber']} amber and "
                                 f"{colours['red']} red against target."),
                  Fact(BETTER_OFF, f"Indicators: {better} better than the period before, {worse} worse.")]
@@ -79,7 +81,6 @@ def for_priorities(priorities, period) -> dict:
                                          f"{planned} with a turn-the-curve plan or open action."))
         # Progress: on target or getting better, of the indicators with a figure (the board pack's 80% and 50%).
         moving = sum(1 for r in rows if r.value is not None and (r.rag == rules.GREEN or r.direction == rules.BETTER))
-        with_figure = sum(1 for r in rows if r.value is not None)
         items = tuple(EvidenceItem(f"{r.indicator.title}: {r.rag.label}, {r.direction.label.lower()} "
                                    f"({r.period.label})", indicator_url(r.indicator.code),
                                    RAG_STATUS.get(r.rag.code, NO_EVIDENCE)) for r in rows)

@@ -6,8 +6,11 @@ same queries as one. Each app's evidence answers the four OBA questions and says
 priority page, the priorities list, the board pack's "Priorities" section and the yearly report all read it.
 
 The one rule for "little or no evidence of progress" (Working Together asks the yearly report to say so): a
-priority is flagged when at most one of its sources shows any progress (assured or partly). Otherwise it is as
-strong as its weakest source that holds evidence, as every assurance in the pack is.
+priority is flagged when at most one of its sources shows any progress (assured or partly). Otherwise it is judged
+by the share of its sources holding evidence that show progress: four in five or more is progress (assured), half
+or more some progress (partly), fewer not assured. (Not "as strong as its weakest source", as an assurance in the
+pack is: one red indicator among six sources would make every priority "not assured", and the page would tell
+the board nothing it could tell apart.)
 """
 from dataclasses import dataclass
 
@@ -25,9 +28,9 @@ from partnership.contract import (
     Evidence,
     Fact,
     PriorityEvidence,
-    overall_status,
     plural,
     section_context,
+    share_status,
 )
 from partnership.models import Priority
 from partnership.periods import Quarter, ReportPeriod
@@ -55,8 +58,7 @@ class Progress:
 
     @property
     def words(self) -> str:
-        """The priority's judgement in the pack's words: flagged, or as assured as its weakest source."""
-        return LITTLE_OR_NONE if self.little_or_none else STATUS_WORDS[self.status]
+        return LITTLE_OR_NONE if self.little_or_none else PROGRESS_WORDS[self.status]
 
     @property
     def tag_class(self) -> str:
@@ -95,7 +97,7 @@ def judge(priority: Priority, evidences: list[PriorityEvidence]) -> Progress:
             parts.append(f"nothing from {_list(nothing)} is tagged to it")
         sentence = f"Little or no evidence of progress on {priority.title}: {'; '.join(parts)}."
     else:
-        status = overall_status(e.progress for e in evidenced)
+        status = share_status(len(showing), len(evidenced), assured_from=0.8, partly_from=0.5)
         sentence = (f"{priority.title}: {plural(len(showing), 'source')} of {len(evidences)} "
                     f"({_list(showing)}) show progress")
         if none_shown:

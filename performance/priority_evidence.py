@@ -13,7 +13,6 @@ from partnership.contract import (
     BETTER_OFF,
     HOW_MUCH,
     HOW_WELL,
-    NO_EVIDENCE,
     NOT_ASSURED,
     PARTLY,
     WHAT_NEXT,
@@ -83,7 +82,7 @@ def for_priorities(priorities, period) -> dict:
         moving = sum(1 for r in rows if r.value is not None and (r.rag == rules.GREEN or r.direction == rules.BETTER))
         items = tuple(EvidenceItem(f"{r.indicator.title}: {r.rag.label}, {r.direction.label.lower()} "
                                    f"({r.period.label})", indicator_url(r.indicator.code),
-                                   RAG_STATUS.get(r.rag.code, NO_EVIDENCE)) for r in rows)
+                                   RAG_STATUS.get(r.rag.code, "")) for r in rows)
         result[priority.pk] = PriorityEvidence(
             SOURCE, tuple(facts), share_status(moving, with_figure, assured_from=0.8, partly_from=0.5), items)
     return result

@@ -14,7 +14,7 @@ from partnership.contract import ASSURED, BREACHED, DUE, DUTIES, MET, NOT_STARTE
 from partnership.models import Duty, Role
 from partnership.periods import add_months
 from reviews import duties as review_duties
-from reviews.models import LCSPR, Notification
+from reviews.models import LCSPR, LCSPRDelay, Notification
 from section11 import duties as s11_duties
 from tests.factories import UserFactory
 from tests.reports.conftest import _scale
@@ -122,6 +122,16 @@ def test_lcspr_due_within_six_months_of_the_decision_then_breached_unless_deferr
     lcspr.stage, lcspr.published_on = LCSPR.Stage.PUBLISHED, lcspr.decided_on + datetime.timedelta(days=100)
     lcspr.save()
     assert review_duties.lcspr_completed(rule, TODAY).status == MET
+
+
+def test_an_lcspr_delay_the_partners_explained_is_due_not_breached(lcspr, reviews_member):  # noqa: F811
+    rule = duty("lcspr_completed", months=6)
+    later = max(TODAY, add_months(lcspr.decided_on, 7))  # the records exist from today (their history)
+    assert review_duties.lcspr_completed(rule, later).status == BREACHED
+    LCSPRDelay.objects.create(lcspr=lcspr, on=later - datetime.timedelta(days=40), reason="Inquest adjourned.",
+                              recorded_by=reviews_member)
+    reading = review_duties.lcspr_completed(rule, later)
+    assert reading.status == DUE and "delayed, with the reason recorded" in reading.text
 
 
 def test_section11_cycle_met_while_in_its_interval_due_when_unplanned_and_breached_after(db, police):

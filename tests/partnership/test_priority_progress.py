@@ -65,13 +65,16 @@ def test_a_priority_with_at_most_one_source_showing_progress_has_little_or_no_ev
     assert "no source shows progress" in empty.sentence
 
 
-def test_otherwise_a_priority_is_as_strong_as_its_weakest_source(db):
+def test_otherwise_a_priority_is_judged_by_the_share_of_its_sources_that_show_progress(db):
     priority = PriorityFactory(title="Think family")
-    row = priorities.judge(priority, [_ev("Indicators", ASSURED), _ev("Actions", PARTLY),
+    row = priorities.judge(priority, [_ev("Indicators", ASSURED), _ev("Actions", PARTLY), _ev("Audits", NOT_ASSURED),
                                       PriorityEvidence("Training")])
-    assert not row.little_or_none and row.status == PARTLY
-    assert row.sentence == "Think family: 2 sources of 3 (Indicators and Actions) show progress."
-    assert priorities.judge(priority, [_ev("Indicators", ASSURED), _ev("Actions", ASSURED)]).status == ASSURED
+    assert not row.little_or_none and row.status == PARTLY and row.words == "Some progress"
+    assert row.sentence == "Think family: 2 sources of 4 (Indicators and Actions) show progress; Audits shows none."
+    five = [_ev(s, ASSURED) for s in ("Indicators", "Actions", "Training", "Review learning")]
+    assert priorities.judge(priority, five + [_ev("Audits", NOT_ASSURED)]).status == ASSURED
+    assert priorities.judge(priority, [_ev("Indicators", PARTLY), _ev("Actions", PARTLY)] + [
+        _ev(s, NOT_ASSURED) for s in ("Audits", "Training", "Review learning")]).status == NOT_ASSURED
 
 
 # --- Every app's evidence, for many priorities at once -----------------------------------------------------------

@@ -108,7 +108,7 @@ def board_section(period: ReportPeriod) -> dict:
     if n[NOT_CHECKED]:
         unchecked = plural(n[NOT_CHECKED], "duty", "duties")
         evidence.append(Evidence(DUTIES, PARTLY, f"Statutory duties register: {unchecked} not checked by any rule."))
-    headlines = [f"Statutory duty breached: {row.duty.title}. {row.text}" for row in rows if row.status == BREACHED]
+    headlines = [f"{row.duty.title}: breached. {row.text}" for row in rows if row.status == BREACHED]
     context = {"has_data": bool(rows), "rows": rows, "counts": n, "as_at": period.as_at}
     return section_context(context, facts=facts, evidence=evidence, headlines=headlines)
 

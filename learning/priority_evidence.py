@@ -114,6 +114,7 @@ def for_priorities(priorities, period) -> dict:
                 bits.append(f"{follow[c.pk][1]} of {follow[c.pk][0]} changed practice")
             status = (share_status(follow[c.pk][1], follow[c.pk][0], assured_from=0.7, partly_from=0.4)
                       if follow[c.pk][0] else ASSURED if course_uplift and course_uplift > 0 else "")
-            items.append(EvidenceItem(f"{c.title}: {', '.join(bits)}", c.get_absolute_url(), status))
+            url = c.get_absolute_url() if c.active else ""  # a withdrawn course's page is for managers only
+            items.append(EvidenceItem(f"{c.title}: {', '.join(bits)}", url, status))
         result[priority.pk] = PriorityEvidence(SOURCE, tuple(facts), progress, tuple(items))
     return result

@@ -114,6 +114,11 @@ def board_section(period: ReportPeriod) -> dict:
 
 
 def page_context(user, today: datetime.date) -> dict:
+    """The register on `today`, each record's link kept only where the reader may follow it."""
+    from .links import may_follow
+
     rows = register(today)
-    return {"rows": rows, "counts": counts(rows), "today": today, "words": WORDS,
+    entries = [{"row": row, "items": [{"item": i, "url": i.url if may_follow(user, i.url) else ""}
+                                      for i in row.items]} for row in rows]
+    return {"rows": rows, "entries": entries, "counts": counts(rows), "today": today, "words": WORDS,
             "can_edit": access.is_business_unit(user) and user.is_staff}

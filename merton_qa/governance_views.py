@@ -9,7 +9,7 @@ from django.utils import timezone
 from partnership import access
 from partnership.models import Priority
 
-from . import duties, priorities
+from . import duties, links, priorities
 
 
 @login_required
@@ -32,6 +32,7 @@ def priority_detail(request, pk):
         Q(priority=priority) | Q(pk__in=priority.actions.values("pk"))).for_list()
     return render(request, "governance/priority_detail.html", {
         "priority": priority, "row": row, "period": period, "actions": actions,
+        "sources": row.sources(follow=lambda url: links.may_follow(request.user, url)),
         "sees_records": access.sees_all_actions(request.user)})
 
 

@@ -74,10 +74,12 @@ class Progress:
                  "facts": [(e.source, f.text) for e in self.evidences for f in e.facts if f.question == key]}
                 for key, question in OBA_QUESTIONS]
 
-    def sources(self) -> list[dict]:
+    def sources(self, follow=None) -> list[dict]:
+        """Each source with its records; `follow(url)` says whether the reader may follow a record's link."""
         return [{"evidence": e, "words": PROGRESS_WORDS[e.progress], "tag_class": TAG_CLASSES[e.progress],
-                 "items": [{"item": i, "words": STATUS_WORDS.get(i.status, ""),
-                            "tag_class": TAG_CLASSES.get(i.status, "")} for i in e.items]}
+                 "items": [{"item": i, "url": i.url if follow is None or follow(i.url) else "",
+                            "words": STATUS_WORDS.get(i.status, ""), "tag_class": TAG_CLASSES.get(i.status, "")}
+                           for i in e.items]}
                 for e in self.evidences]
 
 

@@ -6,10 +6,17 @@ opened within its interval, and due when the next one is close and not yet plann
 """
 import datetime
 
+from django.urls import reverse
+
 from partnership.contract import BREACHED, DUE, MET, DutyReading, EvidenceItem, day_words
 from partnership.periods import add_months, end_of_day
 
 from .models import Cycle, Framework
+
+
+def _url(cycle: Cycle) -> str:
+    """The cycle's analysis, which the partnership's oversight roles read (a cycle being prepared has none yet)."""
+    return "" if cycle.status == Cycle.Status.DRAFT else reverse("section11:cycle-analysis", args=[cycle.pk])
 
 
 def _cycle_duty(audience: str, duty, today: datetime.date, *, months: int | None, what: str) -> DutyReading:
@@ -21,18 +28,18 @@ def _cycle_duty(audience: str, duty, today: datetime.date, *, months: int | None
                 and (c.launched_at is None or c.launched_at <= moment)]
     if not launched:
         return DutyReading(BREACHED, f"No {what} has been launched.",
-                           tuple(EvidenceItem(f"{c.name}: planned to open {day_words(c.opens_on)}",
-                                              c.get_absolute_url()) for c in cycles[:1]))
+                           tuple(EvidenceItem(f"{c.name}: planned to open {day_words(c.opens_on)}", _url(c))
+                                 for c in cycles[:1]))
     latest = launched[0]
     interval = months or latest.cycle_length_months
     due_on = add_months(latest.opens_on, interval)
     planned = [c for c in cycles if c.opens_on > latest.opens_on]
     following = planned[-1] if planned else None  # the soonest after the latest
     items = [EvidenceItem(f"{latest.name}: opened {day_words(latest.opens_on)}, returns due "
-                          f"{day_words(latest.deadline)}", latest.get_absolute_url())]
+                          f"{day_words(latest.deadline)}", _url(latest))]
     if following:
         items.append(EvidenceItem(f"{following.name}: planned to open {day_words(following.opens_on)}",
-                                  following.get_absolute_url()))
+                                  _url(following)))
     text = (f"The latest {what} opened on {day_words(latest.opens_on)}; the next is due to open by "
             f"{day_words(due_on)} (every {interval} months)")
     if today > due_on:

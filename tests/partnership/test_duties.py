@@ -228,3 +228,18 @@ def test_the_board_pack_section_gives_the_duties_assurance_its_evidence(db, revi
     statuses = {e.status for e in context["evidence"] if e.assurance == DUTIES}
     assert statuses == {ASSURED, PARTLY}  # one met; one not checked by any rule
     assert context["counts"][MET] == 1
+
+
+def test_the_register_links_a_record_only_for_those_its_page_lets_in(client_for, business_unit, chair, reviews_member,
+                                                                     police):
+    duty("serious_incident_notified", working_days=5, months=12)
+    duty("section11_cycle")
+    n = make_notification(reviews_member, 1, aware=TODAY - datetime.timedelta(days=40),
+                          notified_on=TODAY - datetime.timedelta(days=38))
+    cycle = make_cycle(make_framework(_scale()), [police], name="S11 linked", opens_on=TODAY - datetime.timedelta(30))
+    link = f'href="{reverse("reviews:notification-detail", args=[n.pk])}"'
+    analysis = f'href="{reverse("section11:cycle-analysis", args=[cycle.pk])}"'
+    as_unit = client_for(business_unit).get(reverse("duties")).content.decode()
+    assert link in as_unit and analysis in as_unit  # the business unit reads the case pages and the analysis
+    as_chair = client_for(chair).get(reverse("duties")).content.decode()
+    assert link not in as_chair and "notified" in as_chair  # the line stays, without a link that would refuse

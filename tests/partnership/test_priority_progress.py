@@ -221,3 +221,11 @@ def test_the_yearly_report_can_ask_for_progress_by_priority(world):
     [row] = priorities.progress([priority], year_so_far())
     assert row.priority == priority and row.evidences and row.status in (ASSURED, PARTLY, NOT_ASSURED)
     assert row.sentence.startswith(priority.title)
+
+
+def test_a_record_is_linked_only_for_readers_its_page_lets_in(world, client_for, reader, business_unit):
+    priority = world(1)
+    as_reader = client_for(reader).get(priority.get_absolute_url()).content.decode()
+    assert "Recommendation R-" in as_reader and 'href="/reviews/' not in as_reader  # the reviews group's pages
+    as_unit = client_for(business_unit).get(priority.get_absolute_url()).content.decode()
+    assert 'href="/reviews/' in as_unit

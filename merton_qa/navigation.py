@@ -37,7 +37,7 @@ def items_for(user, path: str = "") -> list[tuple[str, str, str]]:
     if access.sees_all_profiles(user):
         agencies = reverse("agency-list")
         items.append(("Agencies", agencies, agencies))
-    priorities = reverse("partnership:priority-list")
+    priorities = reverse("priority-list")
     items.append(("Priorities", priorities, priorities))
     if access.can_request_reports(user):
         reports = reverse("partnership:export-list")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import agency_views, report_views, views, yearly_views
+from . import agency_views, governance_views, report_views, views, yearly_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,6 +29,9 @@ urlpatterns = [
     path("reminders/sent/", report_views.sent_reminders, name="sent-reminders"),
     path("reminders/sent/<int:pk>/", report_views.sent_reminder_detail, name="sent-reminder-detail"),
     path("reminders/send-now/", report_views.send_reminders_now, name="send-reminders-now"),
+    path("priorities/", governance_views.priority_list, name="priority-list"),
+    path("priorities/<int:pk>/", governance_views.priority_detail, name="priority-detail"),
+    path("duties/", governance_views.duty_register, name="duties"),
     path("", include("partnership.urls")),
     path("section-11/", include("section11.urls")),
     path("performance/", include("performance.urls")),

@@ -9,6 +9,7 @@ from partnership.models import (
     Agency,
     ClosureDay,
     Criterion,
+    Duty,
     EmailMessage,
     Framework,
     JourneyStage,
@@ -63,6 +64,21 @@ class AgencyAdmin(admin.ModelAdmin):
 class PriorityAdmin(admin.ModelAdmin):
     list_display = ["title", "start_date", "end_date", "order"]
     exclude = ["actions"]
+    filter_horizontal = ["journey_stages"]
+
+
+@admin.register(Duty)
+class DutyAdmin(SimpleHistoryAdmin):
+    """The statutory duties register: the rule and its settings, and for duties kept by hand, when and where."""
+
+    list_display = ["title", "check_name", "last_done_on", "order", "active"]
+    list_filter = ["active"]
+    search_fields = ["title", "code", "reference"]
+    fieldsets = [
+        (None, {"fields": ["code", "title", "reference", "rule", "order", "active"]}),
+        ("How its status is read", {"fields": ["check_name", "parameters"]}),
+        ("Kept by hand", {"fields": ["last_done_on", "evidence_url", "evidence_note"]}),
+    ]
 
 
 @admin.register(JourneyStage)

@@ -3,6 +3,7 @@
 "2026-Q2" is the second quarter of the financial year 2026-27: 1 July to 30 September 2026, the same
 quarters the performance framework labels "2026-27 Q2".
 """
+import calendar
 import datetime
 import re
 from dataclasses import dataclass
@@ -136,6 +137,13 @@ class ReportPeriod:
         """The quarter this period is, if it is one."""
         quarter = Quarter.containing(self.start)
         return quarter if self.kind == self.QUARTER and (quarter.start, quarter.end) == (self.start, self.end) else None
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    year, month0 = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return day.replace(year=year, month=month0 + 1, day=min(day.day, calendar.monthrange(year, month0 + 1)[1]))
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:

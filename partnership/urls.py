@@ -26,12 +26,9 @@ urlpatterns = [
     path("actions/<int:pk>/edit/", actions.action_edit, name="action-edit"),
     path("actions/<int:pk>/status/", actions.action_transition, name="action-transition"),
     path("actions/<int:pk>/updates/", actions.action_add_update, name="action-add-update"),
-    # Priorities
-    path("priorities/", pages.priority_list, name="priority-list"),
     path("feedback/", feedback.feedback_list, name="feedback-list"),
     path("feedback/new/", feedback.feedback_create, name="feedback-create"),
     path("feedback/<int:pk>/", feedback.feedback_edit, name="feedback-edit"),
-    path("priorities/<int:pk>/", pages.priority_detail, name="priority-detail"),
     # Your account
     path("account/", account.account, name="account"),
     # People

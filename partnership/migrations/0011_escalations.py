@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0008_history_baselines'),
+        ('partnership', '0009_duties'),
     ]
 
     operations = [

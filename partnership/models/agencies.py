@@ -61,6 +61,10 @@ class Priority(ActionSource):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    journey_stages = models.ManyToManyField(
+        "partnership.JourneyStage", blank=True, related_name="+",
+        help_text="The stages of the child's journey the priority is about: Section 11 standards and review "
+                  "recommendations tagged with them count as its evidence.")
 
     class Meta:
         ordering = ["order", "title"]
@@ -70,4 +74,4 @@ class Priority(ActionSource):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("partnership:priority-detail", args=[self.pk])
+        return reverse("priority-detail", args=[self.pk])

@@ -295,7 +295,7 @@ PAGES: dict[str, Page] = {
     "learning:certificate": Page(SIGNED_OUT, kwargs=_token("manage", "sweep:attended-booking")),
     "partnership:export-download": Page(object="sweep:export"),
     # Objects the security registry delegates to an app's matrix.
-    "partnership:priority-detail": Page(object="sweep:priority"),
+    "priority-detail": Page(object="sweep:priority"),
     "learning:course": Page(object="course"),
     "learning:session-manage": Page(object="session"),
     "learning:briefing": Page(object="sweep:briefing"),

@@ -260,7 +260,7 @@ def test_a_person_who_set_up_two_factor_must_verify_even_when_it_is_optional(age
 
 @pytest.mark.parametrize("url", [
     reverse("home"), reverse("partnership:action-list"), reverse("partnership:my-actions"),
-    reverse("partnership:action-export"), reverse("partnership:priority-list"), reverse("partnership:user-list"),
+    reverse("partnership:action-export"), reverse("priority-list"), reverse("partnership:user-list"),
     reverse("partnership:export-list"), "/admin/", reverse("partnership:action-detail", args=[1]),
 ])
 def test_before_verifying_only_two_factor_and_public_pages_are_reachable(password_only, url):

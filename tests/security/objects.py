@@ -311,7 +311,7 @@ OBJECTS: dict[str, Entry] = {
 # Patterns with an id that every signed-in person may read (nothing agency-owned behind them), or that an
 # app's own matrix covers with a made object (the module named); checked by test_objects.
 OPEN_TO_SIGNED_IN = {
-    "partnership:priority-detail": "the partnership's priorities are published to every partner",
+    "priority-detail": "the partnership's priorities are published to every partner",
     "learning:course": "the training offer is open to every partner's staff",
     "learning:session-manage": "a session's page, read-only, for every partner's staff (learning's matrix)",
     "learning:session": "a public page (delegates book without an account)",

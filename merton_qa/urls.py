@@ -14,6 +14,7 @@ urlpatterns = [
     path("reminders/sent/", report_views.sent_reminders, name="sent-reminders"),
     path("reminders/sent/<int:pk>/", report_views.sent_reminder_detail, name="sent-reminder-detail"),
     path("reminders/send-now/", report_views.send_reminders_now, name="send-reminders-now"),
+    path("meetings/", include("merton_qa.meetings.urls")),
     path("", include("partnership.urls")),
     path("section-11/", include("section11.urls")),
     path("performance/", include("performance.urls")),

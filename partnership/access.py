@@ -87,3 +87,47 @@ def visible_exports(user):
     if can_request_reports(user):
         return qs
     return qs.filter(requested_by_id=user.pk) if user.is_authenticated else qs.none()
+
+
+# --- Subgroups and meetings
+MEETING_READERS = (Role.BUSINESS_UNIT, Role.QA_MEMBER, Role.CHAIR)
+
+
+def can_manage_meetings(user) -> bool:
+    """Subgroups, the forward plan, agendas, papers, attendance, minutes and decisions: the business unit."""
+    return is_business_unit(user)
+
+
+def reads_every_meeting(user) -> bool:
+    return user.is_authenticated and user.has_role(*MEETING_READERS)
+
+
+def _member_q(user, prefix: str = "") -> Q:
+    """The subgroups `user` is a member (or a named deputy) of."""
+    return Q(**{f"{prefix}memberships__person_id": user.pk}) | Q(**{f"{prefix}memberships__deputy_id": user.pk})
+
+
+def visible_subgroups(user) -> QuerySet:
+    from partnership.models import Subgroup
+
+    qs = Subgroup.objects.all()
+    if reads_every_meeting(user):
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(pk__in=Subgroup.objects.filter(_member_q(user)).values("pk"))
+
+
+def visible_meetings(user) -> QuerySet:
+    from partnership.models import Meeting
+
+    qs = Meeting.objects.all()
+    if reads_every_meeting(user):
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(subgroup_id__in=visible_subgroups(user).values("pk"))
+
+
+def can_read_meeting(user, meeting) -> bool:
+    return reads_every_meeting(user) or visible_meetings(user).filter(pk=meeting.pk).exists()

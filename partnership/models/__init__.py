@@ -4,12 +4,14 @@ from .agencies import Agency, Priority, Sector
 from .board_packs import BoardPack
 from .calendar import ClosureDay
 from .exports import ReportExport
+from .meetings import AgendaItem, Attendance, Decision, Meeting, Membership, Paper, Subgroup
 from .outbox import EmailMessage, OutboxMessage
 from .reminders import ReminderLog
 from .retention import LegalHold
 from .taxonomy import Criterion, Framework, JourneyStage, TagChange, Tagged
 
 __all__ = [
+    "AgendaItem", "Attendance", "Decision", "Meeting", "Membership", "Paper", "Subgroup",
     "Action", "ActionSource", "ActionUpdate", "Agency", "BoardPack", "ClosureDay", "Criterion", "EmailMessage",
     "Framework", "JourneyStage", "LegalHold", "OutboxMessage", "Priority", "ReminderLog", "ReportExport", "Role",
     "Sector", "TagChange", "Tagged", "User", "UserRole",

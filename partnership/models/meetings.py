@@ -126,7 +126,9 @@ class AgendaItem(models.Model):
     presenter = models.CharField(max_length=150, blank=True)
     minutes = models.TextField(blank=True)
     finished = models.BooleanField(default=True, help_text="Unfinished items are carried over to the next meeting.")
-    carried_over_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Cleared by the service before an item is removed (a SET_NULL would update history-tracked rows unseen).
+    carried_over_from = models.ForeignKey("self", on_delete=models.DO_NOTHING, null=True, blank=True,
+                                          related_name="+")
     history = HistoricalRecords()
 
     class Meta:
@@ -181,7 +183,8 @@ class Attendance(models.Model):
     ATTENDED = (Status.PRESENT, Status.DEPUTY)  # the agency was represented
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
-    membership = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # A member who has attended is ended (its "to" date), never deleted.
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("partnership.Agency", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices)
@@ -198,7 +201,8 @@ class Attendance(models.Model):
 
 class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
-    item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions")
+    # An item with decisions cannot be removed (the service refuses).
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions")
     text = models.TextField("Decision")
     needs_action = models.BooleanField(default=False)
     action = models.OneToOneField("partnership.Action", on_delete=models.SET_NULL, null=True, blank=True,

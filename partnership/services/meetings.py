@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from partnership import access
+from partnership import access, history
 from partnership.contract import AgendaSuggestion, SystemPaper
 from partnership.history import save_versioned
 from partnership.models import (
@@ -189,6 +189,7 @@ def agenda_remove(*, item: AgendaItem, by) -> None:
     _require_manager(by)
     if item.decisions.exists():
         raise ServiceError("This item has decisions recorded against it, so it stays on the agenda.")
+    history.update(AgendaItem.objects.filter(carried_over_from=item), user=by, carried_over_from=None)
     item.delete()
 
 

@@ -326,3 +326,23 @@ def test_pages_do_not_grow_with_their_rows(client_for, subgroup, business_unit, 
     assert counts_big == counts_small
     assert _queries(client, reverse("subgroup-list")) == list_small
     assert _queries(client, reverse("subgroup-detail", args=[subgroup.pk])) == detail_small
+
+
+# --- Home dashboards
+
+
+def test_home_shows_the_next_meeting_and_members_their_meetings_and_actions(client_for, subgroup, business_unit,
+                                                                           next_meeting, past_meeting, police,
+                                                                           agency_lead, contributor):
+    ActionFactory(owner_agency=police, due_date=TODAY - datetime.timedelta(days=3))
+    services.decision_record(meeting=past_meeting, by=business_unit, text="Police to audit custody records.",
+                             needs_action=True, owner_agency=police, owner=agency_lead,
+                             due_date=TODAY + datetime.timedelta(days=20), action_title="Custody records audit")
+    home = client_for(business_unit).get(reverse("home")).content.decode()
+    assert reverse("meeting-detail", args=[next_meeting.pk]) in home
+    due = len(builder.suggestions_for(next_meeting, business_unit))
+    assert due >= 1 and f"{due} item{'s' if due > 1 else ''} due for its agenda" in home
+    lead_home = client_for(agency_lead).get(reverse("home")).content.decode()
+    assert "Your meetings" in lead_home and reverse("meeting-detail", args=[next_meeting.pk]) in lead_home
+    assert "Open actions from your meetings" in lead_home and "Custody records audit" in lead_home
+    assert "Your meetings" not in client_for(contributor).get(reverse("home")).content.decode()

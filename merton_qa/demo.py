@@ -7,7 +7,7 @@ from partnership.models import BoardPack
 from partnership.periods import Quarter
 from partnership.services import board_packs
 
-from . import board_report
+from . import board_report, demo_meetings
 
 NARRATIVES = {
     "published": (
@@ -50,4 +50,5 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
         board_packs.pack_edit(pack=pack, narrative=narrative, asks=asks, expected_version=pack.version, by=manager)
     published = BoardPack.objects.filter(status=BoardPack.Status.PUBLISHED).count()
     stdout.write(f"Board packs: {published} published, the quarter under way drafted for the chair.")
+    demo_meetings.seed(stdout=stdout, people=people, agencies=agencies)
 

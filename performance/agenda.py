@@ -28,7 +28,7 @@ def items(today, user) -> list:
             indicator = row.indicator
             suggestions.append(AgendaSuggestion(
                 key=f"performance:exception:{indicator.pk}:{period.pk}", kind="Scorecard exception",
-                title=f"{indicator.name}: exception in {period.label}",
+                title=f"{indicator.title}: exception in {period.label}",
                 detail="Red or worse than the period before", url=indicator.get_absolute_url(),
                 priority_ids=(indicator.priority_id,) if indicator.priority_id else ()))
     late = list(DataReturn.objects.filter(status__in=DataReturn.EDITABLE, due_date__lt=today)

@@ -274,9 +274,11 @@ def attendance_record(*, meeting: Meeting, by, rows: list[tuple[Membership, str,
 
 @transaction.atomic
 def decision_record(*, meeting: Meeting, by, text: str, item: AgendaItem | None = None, needs_action: bool = False,
-                    action_title: str = "", owner_agency=None, owner=None, due_date=None) -> Decision:
+                    action_title: str = "", owner_agency=None, owner=None, due_date=None,
+                    tell: bool = True) -> Decision:
     """Record a decision; one that needs doing becomes a tracker action (the meeting is its source) and its owner
-    (or, with no named owner, the owning agency's leads) is told at once."""
+    (or, with no named owner, the owning agency's leads) is told at once (`tell`: off only for the demo's past,
+    when they were told at the time)."""
     _require_manager(by)
     _require_open(meeting)
     text = (text or "").strip()
@@ -298,7 +300,8 @@ def decision_record(*, meeting: Meeting, by, text: str, item: AgendaItem | None 
             description=f"Agreed at {meeting}: {text}", source=meeting, status=Action.Status.AGREED,
             priority=_priority_of(meeting))
         decision.action = action
-        _tell_action_owner(action, meeting)
+        if tell:
+            _tell_action_owner(action, meeting)
     decision.save()
     return decision
 

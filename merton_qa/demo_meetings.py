@@ -78,13 +78,18 @@ def _subgroup(name, kind, *, priorities=(), members, people, agencies, since):
     return group, True
 
 
+def _second_wednesday(year: int, month: int) -> datetime.date:
+    first = datetime.date(year, month, 1)
+    return first + datetime.timedelta(days=(2 - first.weekday()) % 7 + 7)
+
+
 def _meeting_days(today):
-    """Bi-monthly from December 2025: (days held, the next one to plan)."""
-    days, day = [], FIRST_QA_MEETING
+    """Bi-monthly, on the second Wednesday, from December 2025: (days held, the next one to plan)."""
+    days, day = [], _second_wednesday(FIRST_QA_MEETING.year, FIRST_QA_MEETING.month)
     while day < today:
         days.append(day)
         month = day.month + 2
-        day = day.replace(year=day.year + (month - 1) // 12, month=(month - 1) % 12 + 1)
+        day = _second_wednesday(day.year + (month - 1) // 12, (month - 1) % 12 + 1)
     return days, day
 
 
@@ -195,7 +200,7 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
     for paper in _one_of_each(builder.papers_for(upcoming, manager), kinds=5):
         services.paper_attach(meeting=upcoming, by=manager, paper=paper)
     for group in (neglect, exploitation):
-        meeting = services.meeting_create(subgroup=group, starts_at=at(today + datetime.timedelta(days=24), 10),
+        meeting = services.meeting_create(subgroup=group, starts_at=at(next_day + datetime.timedelta(days=7), 10),
                                           by=manager, place="Online",
                                           joining_link="https://meet.example.org/mscp-thematic")
         for suggestion in builder.suggestions_for(meeting, manager, today=today)[:3]:

@@ -10,6 +10,28 @@ from .actions import ActionSource
 from .base import TimeStampedModel, VersionedModel
 
 
+def checked_upload(file) -> None:
+    """The project's upload rules (partnership.uploads) for a file added in the admin: type by content, size."""
+    from django.core.exceptions import ValidationError
+
+    from partnership.uploads import UploadRefused, check_upload
+
+    if getattr(file, "_committed", True):  # already stored: checked when it was uploaded
+        return
+    try:
+        check_upload(file)
+    except UploadRefused as refused:
+        raise ValidationError(str(refused)) from refused
+
+
+def terms_path(instance, filename: str) -> str:
+    """A random stored name (the upload rules checked that the name's extension matches the content)."""
+    import secrets
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"subgroups/terms/{secrets.token_hex(16)}.{extension[:8]}"
+
+
 class Subgroup(TimeStampedModel):
     class Kind(models.TextChoices):
         QA = "qa", "Quality assurance subgroup"
@@ -19,8 +41,8 @@ class Subgroup(TimeStampedModel):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     terms_of_reference = models.TextField(blank=True, help_text="What the group is for, who chairs it, quoracy.")
-    terms_file = models.FileField("Terms of reference (file)", upload_to="subgroups/terms/", blank=True,
-                                  max_length=300)
+    terms_file = models.FileField("Terms of reference (file)", upload_to=terms_path, blank=True,
+                                  max_length=300, validators=[checked_upload])
     priorities = models.ManyToManyField("partnership.Priority", blank=True, related_name="subgroups",
                                         help_text="A thematic subgroup's agenda offers what is tagged to these first.")
     active = models.BooleanField(default=True)

@@ -346,3 +346,13 @@ def test_home_shows_the_next_meeting_and_members_their_meetings_and_actions(clie
     assert "Your meetings" in lead_home and reverse("meeting-detail", args=[next_meeting.pk]) in lead_home
     assert "Open actions from your meetings" in lead_home and "Custody records audit" in lead_home
     assert "Your meetings" not in client_for(contributor).get(reverse("home")).content.decode()
+
+
+def test_a_terms_of_reference_file_follows_the_upload_rules(subgroup):
+    from django.core.exceptions import ValidationError
+
+    subgroup.terms_file = SimpleUploadedFile("terms.pdf", b"MZ\x90\x00 a program")
+    with pytest.raises(ValidationError):
+        subgroup.full_clean()
+    subgroup.terms_file = SimpleUploadedFile("terms.pdf", b"%PDF-1.4 terms of reference")
+    subgroup.full_clean()

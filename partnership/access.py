@@ -102,9 +102,13 @@ def reads_every_meeting(user) -> bool:
     return user.is_authenticated and user.has_role(*MEETING_READERS)
 
 
-def _member_q(user, prefix: str = "") -> Q:
-    """The subgroups `user` is a member (or a named deputy) of."""
-    return Q(**{f"{prefix}memberships__person_id": user.pk}) | Q(**{f"{prefix}memberships__deputy_id": user.pk})
+def _member_q(user) -> Q:
+    """The subgroups `user` is a current member (or a member's named deputy) of: a past member sees no more."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return ((Q(memberships__person_id=user.pk) | Q(memberships__deputy_id=user.pk))
+            & (Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)))
 
 
 def visible_subgroups(user) -> QuerySet:

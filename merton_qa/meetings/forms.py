@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from partnership.forms import GDSForm, date_field
 from partnership.models import Agency, Attendance, User
+from partnership.uploads import UploadRefused, check_upload
 
 NUMERIC = {"inputmode": "numeric"}
 
@@ -82,6 +83,15 @@ class PaperUploadForm(GDSForm, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_helper(Field.text("title"), Field("file"))
+
+    def clean_file(self):
+        """The project's upload rules, next to the field (the service checks again before it stores the file)."""
+        upload = self.cleaned_data["file"]
+        try:
+            check_upload(upload)
+        except UploadRefused as refused:
+            raise forms.ValidationError(str(refused)) from refused
+        return upload
 
 
 class AttendanceForm(GDSForm, forms.Form):

@@ -356,3 +356,23 @@ def test_a_terms_of_reference_file_follows_the_upload_rules(subgroup):
         subgroup.full_clean()
     subgroup.terms_file = SimpleUploadedFile("terms.pdf", b"%PDF-1.4 terms of reference")
     subgroup.full_clean()
+
+
+def test_a_past_member_no_longer_reads_the_subgroups_meetings(client_for, next_meeting, agency_lead):
+    membership = Membership.objects.get(person=agency_lead)
+    membership.end_date = TODAY - datetime.timedelta(days=1)
+    membership.save()
+    assert client_for(agency_lead).get(reverse("meeting-detail", args=[next_meeting.pk])).status_code == 404
+
+
+def test_links_from_the_system_are_shown_to_the_business_unit_only(client_for, next_meeting, business_unit,
+                                                                    agency_lead):
+    """An item or paper taken from the system links to a page a member may not be allowed to open."""
+    services.agenda_add(meeting=next_meeting, by=business_unit, title="Statutory review clocks", url="/reviews/")
+    services.paper_attach(meeting=next_meeting, by=business_unit,
+                          paper=builder.SystemPaper("actions:board-pack:1", "Board pack", "/reports/board/packs/1/"))
+    url = reverse("meeting-detail", args=[next_meeting.pk])
+    assert 'href="/reviews/"' in client_for(business_unit).get(url).content.decode()
+    member = client_for(agency_lead).get(url).content.decode()
+    assert "Statutory review clocks" in member and 'href="/reviews/"' not in member
+    assert "Board pack" in member and 'href="/reports/board/packs/1/"' not in member

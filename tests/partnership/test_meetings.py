@@ -376,3 +376,18 @@ def test_links_from_the_system_are_shown_to_the_business_unit_only(client_for, n
     member = client_for(agency_lead).get(url).content.decode()
     assert "Statutory review clocks" in member and 'href="/reviews/"' not in member
     assert "Board pack" in member and 'href="/reports/board/packs/1/"' not in member
+
+
+def test_up_and_down_are_plain_form_posts(client_for, next_meeting, business_unit):
+    """Reordering needs no JavaScript: each button posts its direction and the page comes back at the item."""
+    first = services.agenda_add(meeting=next_meeting, by=business_unit, title="Scorecard")
+    second = services.agenda_add(meeting=next_meeting, by=business_unit, title="Audit report")
+    client = client_for(business_unit)
+    response = client.post(reverse("agenda-move", args=[next_meeting.pk, second.pk]), {"direction": "up"})
+    assert response.status_code == 302 and response["Location"].endswith(f"#item-{second.pk}")
+    assert list(next_meeting.items.values_list("pk", flat=True)) == [second.pk, first.pk]
+    client.post(reverse("agenda-move", args=[next_meeting.pk, second.pk]), {"direction": "sideways"})
+    assert list(next_meeting.items.values_list("pk", flat=True)) == [second.pk, first.pk]
+    assert client.get(reverse("agenda-move", args=[next_meeting.pk, second.pk])).status_code == 405
+    client.post(reverse("agenda-remove", args=[next_meeting.pk, first.pk]))
+    assert list(next_meeting.items.values_list("pk", flat=True)) == [second.pk]

@@ -2,11 +2,12 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import partnership.models.meetings
-import partnership.models.visibility
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import partnership.models.meetings
+import partnership.models.visibility
 
 
 class Migration(migrations.Migration):

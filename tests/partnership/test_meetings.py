@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from merton_qa import composition
 from merton_qa import meetings as builder
 from partnership import access
 from partnership.contract import AgendaSuggestion
@@ -26,7 +27,11 @@ from partnership.models.actions import sources_of
 from partnership.periods import ReportPeriod
 from partnership.services import meetings as services
 from partnership.services.errors import ConflictError, ServiceError
+from tests.audits.conftest import audit, programme, tool  # noqa: F401 (fixtures)
 from tests.factories import ActionFactory, AgencyFactory, PriorityFactory, UserFactory
+from tests.performance.conftest import indicator, police_data_return, quarters  # noqa: F401 (fixtures)
+from tests.reviews.conftest import health, notification, notified, referral, screened  # noqa: F401 (fixtures)
+from tests.section11.conftest import cycle, framework, rag_scale  # noqa: F401 (fixtures)
 
 TODAY = timezone.localdate()
 NOW = timezone.now()
@@ -391,3 +396,30 @@ def test_up_and_down_are_plain_form_posts(client_for, next_meeting, business_uni
     assert client.get(reverse("agenda-move", args=[next_meeting.pk, second.pk])).status_code == 405
     client.post(reverse("agenda-remove", args=[next_meeting.pk, first.pk]))
     assert list(next_meeting.items.values_list("pk", flat=True)) == [second.pk]
+
+
+def test_every_apps_agenda_hooks_answer_from_their_records(business_unit, qa_member, police_data_return, audit,
+                                                          notification, cycle):
+    """Late data returns (performance), an audit report agreed (audits), a statutory clock (reviews: a count, no
+    case), returns past a cycle's deadline (Section 11), overdue actions (the tracker); and their papers."""
+    from audits.models import Audit
+    from partnership import history
+    from performance.models import DataReturn
+    from section11.models import Cycle
+
+    history.update(DataReturn.objects.filter(pk=police_data_return.pk), due_date=TODAY - datetime.timedelta(days=5))
+    history.update(Audit.objects.filter(pk=audit.pk), status=Audit.Status.AGREED,
+                   report_agreed_on=TODAY - datetime.timedelta(days=3))
+    Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.OPEN, deadline=TODAY - datetime.timedelta(days=1))
+    ActionFactory(owner_agency=police_data_return.agency, due_date=TODAY - datetime.timedelta(days=2))
+    with CaptureQueriesContext(connection) as ctx:
+        found = builder.all_suggestions(TODAY, business_unit)
+    kinds = {s.key.split(":")[0] + ":" + s.kind for s in found}
+    assert {"performance:Late returns", "audits:Audit report", "actions:Overdue actions"} <= kinds, kinds
+    assert any(s.kind == "Statutory clock" and "MSCP" not in s.title + s.detail for s in found)
+    if cycle.returns.exists():
+        assert "section11:Late returns" in kinds
+    assert len(ctx.captured_queries) < 40
+    papers = {p.key.split(":")[0] for part in composition.governance_parts() if part.papers
+              for p in part.papers(qa_member)}
+    assert {"audits"} <= papers

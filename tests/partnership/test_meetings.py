@@ -398,8 +398,8 @@ def test_up_and_down_are_plain_form_posts(client_for, next_meeting, business_uni
     assert list(next_meeting.items.values_list("pk", flat=True)) == [second.pk]
 
 
-def test_every_apps_agenda_hooks_answer_from_their_records(business_unit, qa_member, police_data_return, audit,
-                                                          notification, cycle):
+def test_every_apps_agenda_hooks_answer_from_their_records(business_unit, qa_member, police_data_return,  # noqa: F811
+                                                          audit, notification, cycle):  # noqa: F811
     """Late data returns (performance), an audit report agreed (audits), a statutory clock (reviews: a count, no
     case), returns past a cycle's deadline (Section 11), overdue actions (the tracker); and their papers."""
     from audits.models import Audit

@@ -26,6 +26,7 @@ from partnership.contract import (
 )
 from partnership.models import Escalation
 from partnership.periods import ReportPeriod
+from partnership.services.meetings import attendance_rates
 
 from .composition import governance_parts
 
@@ -92,14 +93,21 @@ def period_for(today: datetime.date | None = None) -> ReportPeriod:
 
 
 def attendance_facts(agencies, period) -> dict:
-    """Meeting attendance per agency.
-
-    MERGE (issue 18, subgroups and meetings): replace the body with the kernel's `attendance_rates(agencies,
-    period)`, turned into one AgencyFact per agency under "Meeting attendance". Until then every agency shows
-    "Not recorded yet".
-    """
-    return {agency.pk: [AgencyFact("Meeting attendance", "Partnership meetings", "Not recorded yet")]
-            for agency in agencies}
+    """Meeting attendance per agency over the period's held meetings (partnership.services.meetings.attendance_rates,
+    one query): attended of expected places, present or by a deputy, judged by the one share rule."""
+    rates = attendance_rates(agencies, period)
+    facts = {}
+    for agency in agencies:
+        rate = rates.get(agency.pk)
+        if rate is None or not rate.expected:
+            facts[agency.pk] = [AgencyFact("Meeting attendance", "Partnership meetings",
+                                           "No place at a partnership meeting held in the period")]
+            continue
+        facts[agency.pk] = [AgencyFact(
+            "Meeting attendance", "Partnership meetings",
+            f"Attended {rate.attended} of {rate.expected} ({rate.percent}%), in person or by a deputy",
+            share_status(rate.attended, rate.expected))]
+    return facts
 
 
 def profiles(agencies, period: ReportPeriod, user) -> dict[int, Profile]:

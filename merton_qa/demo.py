@@ -11,7 +11,7 @@ from partnership.models import BoardPack, Duty
 from partnership.periods import Quarter, add_months
 from partnership.services import board_packs
 
-from . import board_report, demo_escalations, yearly_demo
+from . import board_report, demo_escalations, demo_meetings, yearly_demo
 
 NARRATIVES = {
     "published": (
@@ -80,4 +80,5 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
     published = BoardPack.objects.filter(status=BoardPack.Status.PUBLISHED).count()
     stdout.write(f"Board packs: {published} published, the quarter under way drafted for the chair.")
     yearly_demo.seed(stdout=stdout, people=people, agencies=agencies)
+    demo_meetings.seed(stdout=stdout, people=people, agencies=agencies)
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("priorities/", governance_views.priority_list, name="priority-list"),
     path("priorities/<int:pk>/", governance_views.priority_detail, name="priority-detail"),
     path("duties/", governance_views.duty_register, name="duties"),
+    path("meetings/", include("merton_qa.meetings.urls")),
     path("", include("partnership.urls")),
     path("section-11/", include("section11.urls")),
     path("performance/", include("performance.urls")),

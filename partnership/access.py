@@ -123,3 +123,51 @@ def can_record_response(user, agency_id: int) -> bool:
     """The partnership records the response it received, or the agency's lead records its own."""
     return can_manage_escalation(user) or (
         user.is_authenticated and user.agency_id == agency_id and user.has_role(Role.AGENCY_LEAD))
+
+
+# --- Subgroups and meetings
+MEETING_READERS = (Role.BUSINESS_UNIT, Role.QA_MEMBER, Role.CHAIR)
+
+
+def can_manage_meetings(user) -> bool:
+    """Subgroups, the forward plan, agendas, papers, attendance, minutes and decisions: the business unit."""
+    return is_business_unit(user)
+
+
+def reads_every_meeting(user) -> bool:
+    return user.is_authenticated and user.has_role(*MEETING_READERS)
+
+
+def _member_q(user) -> Q:
+    """The subgroups `user` is a current member (or a member's named deputy) of: a past member sees no more."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return ((Q(memberships__person_id=user.pk) | Q(memberships__deputy_id=user.pk))
+            & (Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)))
+
+
+def visible_subgroups(user) -> QuerySet:
+    from partnership.models import Subgroup
+
+    qs = Subgroup.objects.all()
+    if reads_every_meeting(user):
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(pk__in=Subgroup.objects.filter(_member_q(user)).values("pk"))
+
+
+def visible_meetings(user) -> QuerySet:
+    from partnership.models import Meeting
+
+    qs = Meeting.objects.all()
+    if reads_every_meeting(user):
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(subgroup_id__in=visible_subgroups(user).values("pk"))
+
+
+def can_read_meeting(user, meeting) -> bool:
+    return reads_every_meeting(user) or visible_meetings(user).filter(pk=meeting.pk).exists()

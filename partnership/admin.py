@@ -13,10 +13,12 @@ from partnership.models import (
     EmailMessage,
     Framework,
     JourneyStage,
+    Membership,
     OutboxMessage,
     Priority,
     ReminderLog,
     ReportExport,
+    Subgroup,
     User,
     UserRole,
 )
@@ -138,3 +140,18 @@ class ReportExportAdmin(admin.ModelAdmin):
     list_display = ["kind", "status", "requested_by", "requested_at", "finished_at"]
     list_filter = ["kind", "status"]
     readonly_fields = [f.name for f in ReportExport._meta.fields]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ()
+    fields = ["person", "agency", "role", "deputy", "start_date", "end_date"]
+
+
+@admin.register(Subgroup)
+class SubgroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "active"]
+    list_filter = ["kind", "active"]
+    filter_horizontal = ["priorities"]
+    inlines = [MembershipInline]

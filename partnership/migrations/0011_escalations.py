@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0009_duties'),
+        ('partnership', '0010_meetings'),
     ]
 
     operations = [

@@ -7,11 +7,10 @@ response is due, and the response when it comes.
 """
 from django.conf import settings
 from django.db import models
-
-from ..history import SET_NULL_KEEPING_HISTORY
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ..history import SET_NULL_KEEPING_HISTORY
 from .base import TimeStampedModel, VersionedModel
 
 

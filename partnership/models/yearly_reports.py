@@ -11,11 +11,10 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-
-from ..history import SET_NULL_KEEPING_HISTORY
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ..history import SET_NULL_KEEPING_HISTORY
 from .base import TimeStampedModel, VersionedModel
 
 
@@ -55,9 +54,10 @@ class YearlyReport(TimeStampedModel, VersionedModel):
     priorities_ahead = models.TextField(
         "Priorities for the year ahead", blank=True,
         help_text="One priority on each line, with what the partnership will do about it.")
-    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True, related_name="+")
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True,
-                                     related_name="+")
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
+                                    related_name="+")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
+                                     blank=True, related_name="+")
     as_at = models.DateTimeField(null=True, blank=True, help_text="The moment the published figures were read at.")
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -154,7 +154,8 @@ class Feedback(TimeStampedModel, VersionedModel):
                                  related_name="feedback")
     action = models.ForeignKey("partnership.Action", on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True,
                                related_name="feedback")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
+                                    related_name="+")
     history = HistoricalRecords()
 
     class Meta:

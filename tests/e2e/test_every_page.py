@@ -41,10 +41,11 @@ NAMES = sorted(name for name, _ in walk() if name not in FLOW_ONLY)
 FORMS: set[str] = {
     "audits:action-add", "audits:audit-create", "audits:audit-edit", "audits:case-add", "audits:concern-raise",
     "audits:feedback-add", "audits:finding-add", "audits:meeting", "audits:programme-create",
-    "audits:recommendation-add", "audits:summary", "learning:book",
+    "audits:recommendation-add", "audits:summary", "decision-create", "learning:book",
     "learning:briefing-create", "learning:briefing-edit", "learning:briefing-use", "learning:course-create",
     "learning:course-edit", "learning:evaluate-pre", "learning:session-create", "learning:session-edit",
-    "learning:session-manage", "partnership:action-create", "partnership:action-detail",
+    "learning:session-manage", "meeting-agenda", "meeting-attendance", "meeting-cancel", "meeting-create",
+    "meeting-edit", "meeting-papers", "partnership:action-create", "partnership:action-detail",
     "partnership:action-edit", "partnership:action-transition", "partnership:feedback-create",
     "partnership:feedback-edit", "partnership:invitation-accept",
     "partnership:password-reset", "partnership:password-reset-confirm", "partnership:retention",
@@ -74,6 +75,8 @@ NO_ERROR_STATE: dict[str, str] = {
                         "yet) is a summary at the top, with nothing to fix by a field",
     "reviews:rapid-review-edit": "every part of the content may be left empty while the review gathers it over its 15 "
                                  "working days (the decision form, in FORMS, is the review's one with required fields)",
+    "item-minutes": "the minutes may be empty, and whether the item was finished is always answered (yes unless "
+                    "it is carried over)",
     "learning:attendance": "every delegate's attendance is a list with a choice already made; the page's own error "
                            "(the session has not started) is a summary at the top",
 }

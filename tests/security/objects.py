@@ -126,6 +126,52 @@ def _build_escalation(fx):
     return Escalation.objects.create(agency=fx("police"), stage=1, reason="Late data returns.", letter_date=today,
                                      response_due=today + datetime.timedelta(days=28), signatory="Bea Manager",
                                      signatory_role="Business manager", raised_by=fx("business_unit"))
+def _build_subgroup(fx):
+    """The QA subgroup: the QA member chairs it, the police lead is a member (not the contributor)."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from partnership.models import Membership, Subgroup
+
+    fx("db")
+    existing = Subgroup.objects.filter(name="Quality assurance subgroup").first()
+    if existing:  # the every-page sweep builds the subgroup and the meeting in one world
+        return existing
+    group = Subgroup.objects.create(name="Quality assurance subgroup", kind=Subgroup.Kind.QA,
+                                    terms_of_reference="Scrutinise quality.")
+    group.terms_file.save("terms.pdf", ContentFile(b"%PDF-1.4 terms"))
+    since = datetime.date(2025, 1, 1)
+    Membership.objects.create(subgroup=group, person=fx("qa_member"), agency=fx("partnership_unit"),
+                              role=Membership.GroupRole.CHAIR, start_date=since)
+    Membership.objects.create(subgroup=group, person=fx("agency_lead"), agency=fx("police"), start_date=since)
+    return group
+
+
+def _build_meeting(fx):
+    """A meeting of the QA subgroup that started an hour ago, with an item, an uploaded paper and a decision."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from partnership.services import meetings
+
+    bu = fx("business_unit")
+    meeting = meetings.meeting_create(subgroup=_build_subgroup(fx), by=bu, place="Civic Centre",
+                                      starts_at=timezone.now() - datetime.timedelta(hours=1))
+    item = meetings.agenda_add(meeting=meeting, by=bu, title="Scorecard exceptions")
+    meetings.paper_upload(meeting=meeting, by=bu, upload=SimpleUploadedFile("paper.pdf", b"%PDF-1.4 paper"))
+    meetings.decision_record(meeting=meeting, by=bu, text="Noted.", item=item)
+    return meeting
+
+
+def _meeting_item(meeting):
+    return {"pk": meeting.pk, "item_pk": meeting.items.order_by("pk").first().pk}
+
+
+def _meeting_paper(meeting):
+    return {"pk": meeting.pk, "paper_pk": meeting.papers.order_by("pk").first().pk}
 
 
 BUILDERS: dict[str, Callable] = {
@@ -165,6 +211,9 @@ BUILDERS: dict[str, Callable] = {
     "course": lambda fx: fx("course"),
     "session": lambda fx: fx("session"),
     "booking": _build_booking,
+    # Meetings: the QA subgroup (the police lead a member) and a meeting of it.
+    "subgroup": _build_subgroup,
+    "meeting": _build_meeting,
 }
 
 S11_MANAGE = ("outsider", "contributor")  # the partnership's cycles: business unit and QA only
@@ -180,7 +229,24 @@ def _answer_kwargs(ret):
     return {"pk": ret.pk, "answer_pk": ret.answers.order_by("pk").first().pk}
 
 
+MEETING_READERS_ONLY = ("outsider", "contributor", "reader")  # not members, not the partnership's overseers
+MEETING_MANAGE = ("outsider", "contributor", "reader", "agency_lead", "chair", "qa_member")  # the business unit's
+
 OBJECTS: dict[str, Entry] = {
+    # Subgroups and meetings: members, chairs and QA read; the business unit changes.
+    "subgroup-detail": Entry("subgroup", MEETING_READERS_ONLY),
+    "subgroup-terms": Entry("subgroup", MEETING_READERS_ONLY),
+    "meeting-create": Entry("subgroup", MEETING_MANAGE),
+    "meeting-detail": Entry("meeting", MEETING_READERS_ONLY),
+    "minutes-pdf": Entry("meeting", MEETING_READERS_ONLY),
+    "paper-download": Entry("meeting", MEETING_READERS_ONLY, _meeting_paper),
+    **{name: Entry("meeting", MEETING_MANAGE) for name in (
+        "meeting-edit", "meeting-cancel", "meeting-held", "meeting-agenda", "meeting-papers", "meeting-attendance",
+        "decision-create")},
+    "agenda-move": Entry("meeting", MEETING_MANAGE, _meeting_item),
+    "agenda-remove": Entry("meeting", MEETING_MANAGE, _meeting_item),
+    "item-minutes": Entry("meeting", MEETING_MANAGE, _meeting_item),
+    "paper-remove": Entry("meeting", MEETING_MANAGE, _meeting_paper),
     # The composition root and the kernel.
     "sent-reminder-detail": Entry("sent_reminder", ("outsider", "chair")),
     # Board packs: the business unit, QA and the chair; no agency and no reader.

@@ -19,6 +19,7 @@ class GDSForm:
     check on every free-text field (`partnership.personal_data`), including fields added in `__init__`."""
 
     label_size = Size.SMALL
+    public = False  # typed by people without an account: one-line boxes refuse links (partnership.input_rules)
 
     def full_clean(self):
         guard_free_text(self.fields)
@@ -28,7 +29,7 @@ class GDSForm:
         """The input rules (`partnership.input_rules`) on every field, fields added in `__init__` included: no
         hidden characters, the house text limits, bounded numbers, GOV.UK messages. Kept apart from
         `full_clean` on purpose."""
-        harden_fields(self.fields)
+        harden_fields(self.fields, public=self.public)
         super()._clean_fields()
 
     def setup_helper(self, *layout):

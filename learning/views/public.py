@@ -4,6 +4,7 @@ A booking is reached only through the random link emailed to the delegate (store
 for one stage (before, after, follow-up) does nothing else, and answers once.
 """
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -121,7 +122,8 @@ def book(request, pk):
             form.add_service_error(error)
         else:
             return redirect("learning:booked", session.pk)
-    form.renew_ticket(form_time.issue(request, purpose))
+    # The person already passed the timing check: the form shown again keeps the time it was first shown.
+    form.renew_ticket(form_time.issue(request, purpose, at=time.time() - verdict.seconds))
     return render(request, "learning/public/book.html", {**context, "form": form}, status=400)
 
 

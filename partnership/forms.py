@@ -217,6 +217,16 @@ class TOTPCodeForm(GDSForm, forms.Form):
         return self.cleaned_data["code"].strip()
 
 
+class EmailCodeForm(TOTPCodeForm):
+    """The 6-digit code emailed to prove the address before setting up two-factor sign-in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Code from the email"
+        self.fields["code"].help_text = "The 6-digit code in the email we have just sent you."
+        self.fields["code"].error_messages["required"] = "Enter the 6-digit code from the email"
+
+
 def validate_new_password(password: str, user) -> None:
     password_validation.validate_password(password, user)
 

@@ -4,12 +4,22 @@ A 1.9 MB workbook of 390,000 near-empty rows took 68 s to read: empty rows were 
 Every reader goes through `rows` (a worksheet) or `records` (CSV): at most `MAX_ROWS` rows are read, empty ones
 included, and at most `MAX_COLUMNS` cells of each; a sheet that declares more rows is refused before reading.
 Past the limit `TooManyRows` is raised, with a message for the person.
+`parsed_once` keeps a reader's result for the same bytes (the preview, its reloads and "save all" parse once).
+
 `check_workbook` runs first, before openpyxl opens the file: openpyxl reads a whole sheet looking for its size
 when the sheet does not declare one, so the rows are counted in the compressed file's stream (a fraction of a
 second for the worst case).
 """
+import functools
+import hashlib
+import logging
 import re
 import zipfile
+
+from django.core.cache import cache
+
+log = logging.getLogger(__name__)
+PARSED_SECONDS = 30 * 60  # a parsed upload is kept this long: the preview's reloads and "save all" reuse it
 
 MAX_ROWS = 2_000  # rows read, empty ones included: our largest sheet has about 1,000 rows
 MAX_COLUMNS = 40  # cells read per row: our widest sheet has 12 columns
@@ -67,3 +77,28 @@ def records(reader, *, max_rows: int = MAX_ROWS, max_col: int = MAX_COLUMNS):
         if number > max_rows:
             raise TooManyRows(max_rows, "file")
         yield number, fields[:max_col]
+
+
+def parsed_once(reader):
+    """Decorate a reader `f(content, *args)`: its result for the same bytes and arguments is kept in the shared
+    cache for PARSED_SECONDS. Without the cache (Redis down) it simply parses again."""
+    name = f"{reader.__module__}.{reader.__qualname__}"
+
+    @functools.wraps(reader)
+    def wrapper(content: bytes, *args):
+        key = "parsed:" + hashlib.sha256(name.encode() + repr(args).encode() + b"\0" + content).hexdigest()
+        try:
+            kept = cache.get(key)
+        except Exception:  # noqa: BLE001 - any cache backend error: parse
+            log.warning("parsed upload cache unavailable", exc_info=True)
+            kept = None
+        if kept is not None:
+            return kept
+        result = reader(content, *args)
+        try:
+            cache.set(key, result, PARSED_SECONDS)
+        except Exception:  # noqa: BLE001 - any cache backend error: the result is still returned
+            log.warning("parsed upload cache unavailable", exc_info=True)
+        return result
+
+    return wrapper

@@ -305,6 +305,7 @@ class UploadSheet:
     problems: list[str] = field(default_factory=list)  # about the file as a whole
 
 
+@sheet_limits.parsed_once
 def read_upload(content: bytes, kind: str) -> UploadSheet:
     """Parse an uploaded XLSX or CSV file in the published layout. Never raises for a bad file."""
     sheet = UploadSheet()

@@ -338,6 +338,7 @@ class UnreadableWorkbook(ValueError):
     pass
 
 
+@sheet_limits.parsed_once
 def read_return_workbook(content: bytes) -> ReturnSheet:
     """Parse a workbook in the published layout. Problems with the file as a whole go in `problems`."""
     sheet = ReturnSheet()

@@ -73,3 +73,21 @@ def test_a_sheet_within_the_limit_is_read_whole():
     sheet, header = layout(module)
     result = call(function, near_empty_workbook(sheet, header, rows=sheet_limits.MAX_ROWS - 5), "xlsx")
     assert not any("more than" in problem for problem in result.problems)
+
+
+@pytest.mark.parametrize("name", sorted(READERS))
+def test_each_reader_parses_the_same_upload_once(name, monkeypatch):
+    """The preview, its reloads and "save all" read the same bytes: openpyxl opens them once."""
+    from django.core.cache import cache
+
+    module, function = READERS[name]
+    sheet, header = layout(module)
+    content = near_empty_workbook(sheet, header, rows=50)
+    cache.clear()
+    opened = []
+    real = module.load_workbook
+    monkeypatch.setattr(module, "load_workbook", lambda *a, **k: opened.append(1) or real(*a, **k))
+    first = call(function, content, "xlsx")
+    once = len(opened)
+    second = call(function, content, "xlsx")
+    assert once >= 1 and len(opened) == once and first.problems == second.problems

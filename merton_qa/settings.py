@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "partnership.middleware.NoStoreForSignedInMiddleware",
     "partnership.middleware.SecurityEventsMiddleware",
+    "partnership.rate_limits.TooManyMiddleware",  # a person over their share of costly work: the 429 page
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -7,16 +7,16 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from partnership import form_time
+from partnership import form_time, rate_limits
 from partnership.net import client_ip
 from partnership.pdf import pdf_response, render_pdf
+from partnership.rate_limits import limited_pdf
 from partnership.services.errors import ServiceError
 from partnership.views.mixins import post_only
 
@@ -69,19 +69,9 @@ def _client_ip(request) -> str:
 
 
 def _over_limit(key: str, limit: int) -> bool:
-    """Count one more attempt under `key`. With the shared cache unreachable the form stays open (the
-    honeypot and form-time checks still apply): a booking page must not fail because Redis did."""
-    try:
-        cache.add(key, 0, RATE_WINDOW)
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, RATE_WINDOW)
-            count = 1
-    except Exception:  # noqa: BLE001 - any cache backend error
-        log.warning("booking rate limit unavailable: cache error", exc_info=True)
-        return False
-    return count > limit
+    """Count one more attempt under `key` (partnership.rate_limits: with the shared cache unreachable the form
+    stays open; the honeypot and form-time checks still apply)."""
+    return rate_limits.over(key, limit, RATE_WINDOW)
 
 
 @require_http_methods(["GET", "POST"])
@@ -273,6 +263,7 @@ def evaluate_follow_up(request, token):
 
 
 @require_GET
+@limited_pdf
 def certificate(request, token):
     """The certificate, once the post-course evaluation is done (reached by the booking or 'after' link)."""
     token = _token_or_404(token, BookingToken.Purpose.MANAGE, BookingToken.Purpose.POST)

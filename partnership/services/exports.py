@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from partnership import security_log
+from partnership import rate_limits, security_log
 from partnership.models import OutboxMessage, ReportExport
 
 from .errors import ServiceError
@@ -56,9 +56,15 @@ def reports_page_kinds() -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def export_request(*, kind: str, parameters: dict, by) -> ReportExport:
+def export_request(*, kind: str, parameters: dict, by, limited: bool = True) -> ReportExport:
+    """Queue a report. `limited`: a person asking for reports gets at most EXPORTS_PER_PERSON in EXPORTS_WINDOW
+    (rate_limits.TooMany, answered 429); a step of a workflow (publishing a board pack) passes False."""
     if kind not in _REGISTRY:
         raise ServiceError(f"There is no report called {kind!r}.")
+    if limited and by is not None and rate_limits.over(f"limit:export:user:{by.pk}", rate_limits.EXPORTS_PER_PERSON,
+                                                       rate_limits.EXPORTS_WINDOW):
+        raise rate_limits.TooMany(f"You have asked for {rate_limits.EXPORTS_PER_PERSON} reports in the last "
+                                  f"{rate_limits.EXPORTS_WINDOW // 60} minutes. Wait a few minutes, then ask again.")
     export = ReportExport.objects.create(kind=kind, parameters=parameters, requested_by=by)
     enqueue_task("partnership.run_export", dedup_key=f"export:{export.pk}", export_id=export.pk)
     return export

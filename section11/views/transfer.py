@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
 from partnership.pdf import pdf_response, render_pdf
+from partnership.rate_limits import limited_pdf
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.mixins import post_only
 
@@ -59,6 +60,7 @@ def return_pdf_context(ret: Return) -> dict:
 
 
 @login_required
+@limited_pdf
 def return_export_pdf(request, pk):
     # One return is a few pages and renders in about a second, so it is made in the request. Reports
     # across many returns go through ReportExport and a background task instead (see partnership/pdf.py).

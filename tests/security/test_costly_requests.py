@@ -44,7 +44,7 @@ PDF_VIEWS = pdf_views()
 
 
 def test_the_walk_finds_the_pdf_views_of_every_app_that_makes_them():
-    assert {"section11:return-export-pdf", "section11:feedback-letter", "audits:report-pdf",
+    assert {"section11:feedback-letter", "audits:report-pdf",
             "learning:certificate", "learning:briefing-pdf"} <= set(PDF_VIEWS)
 
 

@@ -82,11 +82,14 @@ def can_request_reports(user) -> bool:
 
 def visible_exports(user):
     from partnership.models import ReportExport
+    from partnership.services.exports import private_kinds
 
     qs = ReportExport.objects.select_related("requested_by")
-    if can_request_reports(user):
-        return qs
-    return qs.filter(requested_by_id=user.pk) if user.is_authenticated else qs.none()
+    if not user.is_authenticated:
+        return qs.none()
+    if can_request_reports(user):  # every report but another person's private one (an agency's own record)
+        return qs.filter(~Q(kind__in=private_kinds()) | Q(requested_by_id=user.pk))
+    return qs.filter(requested_by_id=user.pk)
 
 
 # --- Agencies' accountability profiles and the escalation ladder

@@ -19,6 +19,7 @@ class GDSForm:
     check on every free-text field (`partnership.personal_data`), including fields added in `__init__`."""
 
     label_size = Size.SMALL
+    public = False  # typed by people without an account: one-line boxes refuse links (partnership.input_rules)
 
     def full_clean(self):
         guard_free_text(self.fields)
@@ -28,7 +29,7 @@ class GDSForm:
         """The input rules (`partnership.input_rules`) on every field, fields added in `__init__` included: no
         hidden characters, the house text limits, bounded numbers, GOV.UK messages. Kept apart from
         `full_clean` on purpose."""
-        harden_fields(self.fields)
+        harden_fields(self.fields, public=self.public)
         super()._clean_fields()
 
     def setup_helper(self, *layout):
@@ -214,6 +215,16 @@ class TOTPCodeForm(GDSForm, forms.Form):
     @property
     def token(self) -> str:
         return self.cleaned_data["code"].strip()
+
+
+class EmailCodeForm(TOTPCodeForm):
+    """The 6-digit code emailed to prove the address before setting up two-factor sign-in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Code from the email"
+        self.fields["code"].help_text = "The 6-digit code in the email we have just sent you."
+        self.fields["code"].error_messages["required"] = "Enter the 6-digit code from the email"
 
 
 def validate_new_password(password: str, user) -> None:

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from partnership.access import get_visible_or_404, require
 from partnership.pdf import pdf_response, render_pdf
+from partnership.rate_limits import limited_pdf
 from partnership.views.mixins import post_only
 
 from .. import access, figures
@@ -57,6 +58,7 @@ def briefing_detail(request, pk):
 
 @login_required
 @require_GET
+@limited_pdf
 def briefing_pdf(request, pk):
     briefing = get_visible_or_404(access.visible_briefings(request.user), pk=pk)
     pdf = render_pdf("learning/pdf/briefing.html", {"briefing": briefing, "title": briefing.title})

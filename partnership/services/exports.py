@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from partnership import security_log
+from partnership import rate_limits, security_log
 from partnership.models import OutboxMessage, ReportExport
 
 from .errors import ServiceError
@@ -26,20 +26,29 @@ Generator = Callable[[dict], tuple[str, bytes]]
 _REGISTRY: dict[str, Generator] = {}
 _TITLES: dict[str, str] = {}
 _ON_REPORTS_PAGE: set[str] = set()
+_PRIVATE: set[str] = set()
 STALE_AFTER = timedelta(minutes=30)
 
 
-def register_export(kind: str, *, title: str = "", on_reports_page: bool = False):
-    """Register a generator. `on_reports_page`: it needs no parameters, so the reports page offers it."""
+def register_export(kind: str, *, title: str = "", on_reports_page: bool = False, private: bool = False):
+    """Register a generator. `on_reports_page`: it needs no parameters, so the reports page offers it.
+    `private`: only the person who asked sees and downloads it (one agency's record, such as its Section 11
+    return: the report readers who see every other export may not see that record)."""
 
     def decorator(func: Generator) -> Generator:
         _REGISTRY[kind] = func
         _TITLES[kind] = title or kind
         if on_reports_page:
             _ON_REPORTS_PAGE.add(kind)
+        if private:
+            _PRIVATE.add(kind)
         return func
 
     return decorator
+
+
+def private_kinds() -> list[str]:
+    return sorted(_PRIVATE)
 
 
 def export_kinds() -> list[str]:
@@ -56,9 +65,15 @@ def reports_page_kinds() -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def export_request(*, kind: str, parameters: dict, by) -> ReportExport:
+def export_request(*, kind: str, parameters: dict, by, limited: bool = True) -> ReportExport:
+    """Queue a report. `limited`: a person asking for reports gets at most EXPORTS_PER_PERSON in EXPORTS_WINDOW
+    (rate_limits.TooMany, answered 429); a step of a workflow (publishing a board pack) passes False."""
     if kind not in _REGISTRY:
         raise ServiceError(f"There is no report called {kind!r}.")
+    if limited and by is not None and rate_limits.over(f"limit:export:user:{by.pk}", rate_limits.EXPORTS_PER_PERSON,
+                                                       rate_limits.EXPORTS_WINDOW):
+        raise rate_limits.TooMany(f"You have asked for {rate_limits.EXPORTS_PER_PERSON} reports in the last "
+                                  f"{rate_limits.EXPORTS_WINDOW // 60} minutes. Wait a few minutes, then ask again.")
     export = ReportExport.objects.create(kind=kind, parameters=parameters, requested_by=by)
     enqueue_task("partnership.run_export", dedup_key=f"export:{export.pk}", export_id=export.pk)
     return export

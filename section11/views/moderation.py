@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
 from partnership.pdf import pdf_response
+from partnership.rate_limits import limited_pdf
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.mixins import post_only
 
@@ -145,6 +146,7 @@ def challenge_record(request, pk):
 
 
 @login_required
+@limited_pdf
 def feedback_letter(request, pk):
     """The feedback letter as a PDF. Rendering one takes about a second: fine for one letter on demand."""
     session = get_visible_or_404(

@@ -343,6 +343,7 @@ FLOW_ONLY = {
     "section11:return-import-preview": "test_section11 (import preview), after a staged upload",
     "performance:data-return-upload-preview": "test_performance (upload preview), after a staged upload",
     "learning:booked": "test_learning (book, attend, evaluate), straight after booking",
+    "learning:confirm": "test_learning (book, attend, evaluate), the link emailed to confirm a booking",
 }
 
 

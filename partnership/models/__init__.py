@@ -3,6 +3,7 @@ from .actions import Action, ActionSource, ActionUpdate
 from .agencies import Agency, Priority, Sector
 from .board_packs import BoardPack
 from .calendar import ClosureDay
+from .counters import Counter
 from .exports import ReportExport
 from .outbox import EmailMessage, OutboxMessage
 from .reminders import ReminderLog
@@ -10,7 +11,7 @@ from .retention import LegalHold
 from .taxonomy import Criterion, Framework, JourneyStage, TagChange, Tagged
 
 __all__ = [
-    "Action", "ActionSource", "ActionUpdate", "Agency", "BoardPack", "ClosureDay", "Criterion", "EmailMessage",
+    "Action", "ActionSource", "ActionUpdate", "Agency", "BoardPack", "ClosureDay", "Counter", "Criterion", "EmailMessage",
     "Framework", "JourneyStage", "LegalHold", "OutboxMessage", "Priority", "ReminderLog", "ReportExport", "Role",
     "Sector", "TagChange", "Tagged", "User", "UserRole",
 ]

@@ -11,7 +11,7 @@ from partnership.models import Agency, User
 from partnership.services.actions import action_create
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
-from partnership.workdays import add_working_days, working_days_between
+from partnership.workdays import add_working_days, working_days_late, working_days_words
 
 from . import access
 from .models import (
@@ -183,9 +183,9 @@ def notification_submit(*, by, notification: Notification, notified_on: datetime
                            field="notified_on")
     _not_future(notified_on, "notified_on", "The notification date")
     if notified_on > notification.due_on and not late_reason.strip():
-        days = working_days_between(notification.due_on, notified_on)
+        days = working_days_late(notification.due_on, notified_on)
         raise ServiceError(
-            f"This is {days} working day{'s' if days != 1 else ''} after the deadline of "
+            f"This is {working_days_words(days)} after the deadline of "
             f"{notification.due_on:%-d %B %Y}: explain why it is late.", field="late_reason")
     notification.status = Notification.Status.NOTIFIED
     notification.notified_on = notified_on

@@ -31,6 +31,14 @@ def _require_editable(user, ret: Return) -> None:
         raise ServiceError("You cannot change this return.")
 
 
+def _lock_editable(user, ret: Return) -> Return:
+    """The return, locked for this transaction and read afresh, refused unless still editable: an answer saved
+    while the lead submits either lands before the submission's completeness check or is refused after it."""
+    locked = Return.objects.select_for_update(of=("self",)).select_related("cycle__framework__scale").get(pk=ret.pk)
+    _require_editable(user, locked)
+    return locked
+
+
 def _mark_started(ret: Return, by) -> None:
     if ret.status == Return.Status.NOT_STARTED:
         history.update(Return.objects.filter(pk=ret.pk), user=by, status=Return.Status.IN_PROGRESS,
@@ -40,7 +48,7 @@ def _mark_started(ret: Return, by) -> None:
 
 @transaction.atomic
 def return_update_header(*, ret: Return, by, expected_version: int, **values) -> Return:
-    _require_editable(by, ret)
+    _lock_editable(by, ret)
     unknown = set(values) - set(HEADER_FIELDS)
     if unknown:
         raise ServiceError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
@@ -180,8 +188,7 @@ def _signed_off(ret: Return, *, by) -> Return:
 def answer_save(*, answer: Answer, by, expected_version: int, rating: RatingLevel | None, not_applicable: bool,
                 not_applicable_reason: str, narrative: str, impact: str, confirm_still_holds: bool = False) -> Answer:
     """Save a draft answer. Refuses a stale version so two colleagues never overwrite each other."""
-    ret = answer.ret
-    _require_editable(by, ret)
+    ret = answer.ret = _lock_editable(by, answer.ret)
     scale = ret.cycle.framework.scale
     if rating is not None and rating.scale_id != scale.pk:
         raise ServiceError("Choose a rating from this framework's scale.", field="rating")
@@ -215,7 +222,7 @@ def answer_save(*, answer: Answer, by, expected_version: int, rating: RatingLeve
 
 @transaction.atomic
 def evidence_add(*, answer: Answer, by, upload) -> Evidence:
-    _require_editable(by, answer.ret)
+    answer.ret = _lock_editable(by, answer.ret)
     try:
         kind = check_upload(upload)
     except UploadRefused as refused:
@@ -231,7 +238,7 @@ def evidence_add(*, answer: Answer, by, upload) -> Evidence:
 
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, by) -> None:
-    _require_editable(by, evidence.answer.ret)
+    _lock_editable(by, evidence.answer.ret)
     shared = Evidence.objects.filter(file=evidence.file.name).exclude(pk=evidence.pk).exists()
     name, storage = evidence.file.name, evidence.file.storage
     evidence.delete()

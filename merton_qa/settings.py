@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "partnership.middleware.NoStoreForSignedInMiddleware",
     "partnership.middleware.SecurityEventsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: a form sent twice does its work once; every POST form of a page gets its token here.
+    "partnership.form_tokens.FormTokenMiddleware",
 ]
 
 # Browser features no page of the service uses, switched off for every page (partnership.middleware).

@@ -334,6 +334,8 @@ def copy_answers_from(*, ret: Return, source: Return) -> int:
     Criteria are matched by code (a new framework version keeps codes where the question is the same).
     """
     previous = {a.criterion.code: a for a in source.answers.select_related("criterion").prefetch_related("evidence")}
+    linked = set(Evidence.objects.filter(answer__ret=ret, copied_from__isnull=False)
+                 .values_list("answer_id", "copied_from_id"))  # never link the same file twice
     copied = 0
     evidence = []
     for answer in ret.answers.select_related("criterion"):
@@ -349,7 +351,7 @@ def copy_answers_from(*, ret: Return, source: Return) -> int:
         evidence += [Evidence(answer=answer, file=e.file.name, stored_name=e.stored_name,
                               original_name=e.original_name, content_type=e.content_type, size=e.size,
                               sha256=e.sha256, uploaded_by=e.uploaded_by, uploaded_at=e.uploaded_at, copied_from=e)
-                     for e in old.evidence.all()]
+                     for e in old.evidence.all() if (answer.pk, e.pk) not in linked]
         copied += 1
     Evidence.objects.bulk_create(evidence)
     history.update(Return.objects.filter(pk=ret.pk), copied_from=source)
@@ -368,8 +370,9 @@ def previous_return(ret: Return) -> Return | None:
 
 @transaction.atomic
 def return_start_from_last(*, ret: Return, by) -> int:
-    """The agency asks to start from its previous return (when the cycle did not copy at launch)."""
-    _require_editable(by, ret)
+    """The agency asks to start from its previous return (when the cycle did not copy at launch). The return is
+    locked first, so pressing the button twice at once copies once and refuses the second."""
+    ret = _lock_editable(by, ret)
     if ret.answers.exclude(status=Answer.Status.TO_DO).exists():
         raise ServiceError("You have already started this return, so it cannot be replaced by last cycle's answers.")
     source = previous_return(ret)

@@ -1,6 +1,7 @@
 """Celery tasks of the shared kernel: thin, idempotent, taking ids."""
 from celery import shared_task
 
+from partnership import form_tokens
 from partnership.services import accounts, email, exports, outbox, retention
 
 
@@ -26,7 +27,9 @@ def fail_stale_exports() -> int:
 
 @shared_task(name="partnership.apply_retention")
 def apply_retention() -> dict[str, int]:
-    return retention.retention_run()
+    counts = retention.retention_run()
+    counts["form-tokens"] = form_tokens.forget_old()
+    return counts
 
 
 @shared_task(name="partnership.password_reset_send")

@@ -4,18 +4,17 @@ Idempotent: run it as often as you like; records are matched by code and updated
 """
 from pathlib import Path
 
-import yaml
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from partnership.models import Criterion, Framework, JourneyStage, Priority
+from partnership.reference_files import read_yaml
 
 REFERENCE = Path(__file__).resolve().parents[2] / "reference"
 
 
 def _load(name: str):
-    with open(REFERENCE / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return read_yaml(REFERENCE / name)
 
 
 class Command(BaseCommand):

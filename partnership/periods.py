@@ -12,7 +12,7 @@ from django.utils import timezone
 _CODE = re.compile(r"^\s*(\d{4})(?:-(\d{2}))?\s*[- ]\s*Q([1-4])\s*$", re.IGNORECASE)
 
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100  # a quarter outside these years is a typing error, not a report
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # a quarter outside these years is a typing error, not a report
 
 
 class QuarterError(ValueError):

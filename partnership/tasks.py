@@ -17,7 +17,10 @@ def relay_outbox() -> int:
 
 @shared_task(name="partnership.run_export")
 def run_export(export_id: int) -> None:
-    exports.export_run(export_id=export_id)
+    export = exports.export_run(export_id=export_id)
+    if exports.still_running(export) and not run_export.app.conf.task_always_eager:
+        # another run has it: look again when its lease could have ended (taken over if that run died)
+        run_export.apply_async(kwargs={"export_id": export_id}, countdown=exports.lease().total_seconds() + 5)
 
 
 @shared_task(name="partnership.fail_stale_exports")

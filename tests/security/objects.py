@@ -89,6 +89,14 @@ def _build_booking(fx):
     return book(fx("session"), "delegate@school.example.org")
 
 
+def _build_outbox_row(fx):
+    from partnership.models import OutboxMessage
+
+    fx("db")
+    return OutboxMessage.objects.create(task="merton_qa.send_digests", status=OutboxMessage.Status.FAILED,
+                                        attempts=3, last_error="BrokerDown: connection refused")
+
+
 BUILDERS: dict[str, Callable] = {
     "action": _build_action,
     "police_lead": lambda fx: fx("agency_lead"),
@@ -96,6 +104,7 @@ BUILDERS: dict[str, Callable] = {
     "board_pack": _build_board_pack,
     "published_pack": lambda fx: _build_board_pack(fx, published=True),
     "legal_hold": _build_legal_hold,
+    "outbox_row": _build_outbox_row,
     "sent_reminder": _build_sent_reminder,
     # Section 11: an open cycle with the police return in progress.
     "cycle": lambda fx: fx("cycle"),
@@ -153,6 +162,7 @@ OBJECTS: dict[str, Entry] = {
     "partnership:export-detail": Entry("export", ("outsider", "contributor")),
     "partnership:export-download": Entry("export", ("outsider", "contributor")),
     "partnership:legal-hold-release": Entry("legal_hold", ("outsider", "chair", "contributor", "agency_lead")),
+    "partnership:outbox-requeue": Entry("outbox_row", ("outsider", "chair", "contributor", "agency_lead")),
     # Section 11.
     "section11:cycle-detail": Entry("cycle", S11_MANAGE),
     "section11:cycle-launch": Entry("cycle", S11_MANAGE),

@@ -12,7 +12,7 @@ from partnership import access
 from partnership.forms import GDSForm
 from partnership.models import BoardPack, ReportExport
 from partnership.periods import Quarter, recent_quarters
-from partnership.services import board_packs, exports
+from partnership.services import board_packs, exports, outbox
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.mixins import paginate, post_only, posted_version
 
@@ -186,6 +186,8 @@ def sent_reminder_detail(request, pk):
 @post_only
 def send_reminders_now(request):
     access.require(access.is_business_unit(request.user))
-    digest.digests_request()
-    messages.success(request, "Today's reminders are being sent. Anything already sent today is not sent again.")
+    messages.success(request, outbox.queued_words(
+        outbox.is_waiting(digest.digests_request()),
+        "Today's reminders have been handed to the mail service and go out in the next few minutes. Anything "
+        "already sent today is not sent again.", "Sending today's reminders"))
     return redirect("sent-reminders")

@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "partnership.middleware.SecurityEventsMiddleware",
     "partnership.rate_limits.TooManyMiddleware",  # a person over their share of costly work: the 429 page
     "axes.middleware.AxesMiddleware",
+    # Innermost: a form sent twice does its work once; every POST form of a page gets its token here.
+    "partnership.form_tokens.FormTokenMiddleware",
 ]
 
 # Browser features no page of the service uses, switched off for every page (partnership.middleware).

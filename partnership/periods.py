@@ -13,6 +13,9 @@ from django.utils import timezone
 _CODE = re.compile(r"^\s*(\d{4})(?:-(\d{2}))?\s*[- ]\s*Q([1-4])\s*$", re.IGNORECASE)
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # a quarter outside these years is a typing error, not a report
+
+
 class QuarterError(ValueError):
     pass
 
@@ -29,6 +32,9 @@ class Quarter:
         if not match:
             raise QuarterError(f'"{text}" is not a quarter. Write it as 2026-Q2 (July to September 2026).')
         year, second, number = int(match[1]), match[2], int(match[3])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise QuarterError(f'"{text}" is not a quarter the partnership reports on: give a year from {FIRST_YEAR} '
+                               f"to {LAST_YEAR}.")
         if second is not None and int(second) != (year + 1) % 100:
             raise QuarterError(f'"{text}" is not a financial year: 2026-27 follows 2026.')
         return cls(year, number)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, actions, auth, exports, feedback, pages, retention, users
+from .views import account, actions, auth, exports, feedback, outbox, pages, retention, users
 
 app_name = "partnership"
 
@@ -48,4 +48,6 @@ urlpatterns = [
     path("accessibility/", pages.AccessibilityStatement.as_view(), name="accessibility"),
     path("privacy/", pages.PublicPage.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("cookies/", pages.PublicPage.as_view(template_name="pages/cookies.html"), name="cookies"),
+    # Messages waiting to be sent (business unit)
+    *outbox.urlpatterns,
 ]

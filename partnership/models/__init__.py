@@ -3,9 +3,11 @@ from .actions import Action, ActionSource, ActionUpdate
 from .agencies import Agency, Priority, Sector
 from .board_packs import BoardPack
 from .calendar import ClosureDay
+from .counters import Counter
 from .duties import Duty
 from .escalations import Escalation
 from .exports import ReportExport
+from .form_tokens import FormToken
 from .meetings import AgendaItem, Attendance, Decision, Meeting, Membership, Paper, Subgroup
 from .outbox import EmailMessage, OutboxMessage
 from .reminders import ReminderLog
@@ -15,8 +17,8 @@ from .yearly_reports import Feedback, SafeguardingPartner, YearlyReport, YearlyR
 
 __all__ = [
     "Action", "ActionSource", "ActionUpdate", "Agency", "AgendaItem", "Attendance", "BoardPack", "ClosureDay",
-    "Criterion", "Decision", "Duty", "EmailMessage", "Escalation", "Feedback", "Framework", "JourneyStage",
-    "LegalHold", "Meeting", "Membership", "OutboxMessage", "Paper", "Priority", "ReminderLog", "ReportExport",
-    "Role", "SafeguardingPartner", "Sector", "Subgroup", "TagChange", "Tagged", "User", "UserRole", "YearlyReport",
-    "YearlyReportApproval",
+    "Counter", "Criterion", "Decision", "Duty", "EmailMessage", "Escalation", "Feedback", "FormToken", "Framework",
+    "JourneyStage", "LegalHold", "Meeting", "Membership", "OutboxMessage", "Paper", "Priority", "ReminderLog",
+    "ReportExport", "Role", "SafeguardingPartner", "Sector", "Subgroup", "TagChange", "Tagged", "User", "UserRole",
+    "YearlyReport", "YearlyReportApproval",
 ]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership.services.errors import ServiceError
 from partnership.views.mixins import paginate
+from partnership.workdays import working_days_left
 
 from .. import access, clocks, services
 from ..forms import ChildForm, NotificationForm, NotificationSubmitForm, ReferralForm, ScreeningForm
@@ -155,8 +156,7 @@ def notification_detail(request, pk):
     today = timezone.localdate()
     return render(request, "reviews/notification_detail.html", {
         "n": notification, "rapid_review": getattr(notification, "rapid_review", None),
-        "days_left": clocks._Calendar(min(today, notification.due_on), max(today, notification.due_on))
-        .between(today, notification.due_on),
+        "days_left": working_days_left(notification.due_on, today),
         "can_add_child": notification.children.count() < 4,
         "log_url": case_log_url(request, notification),
     })

@@ -126,6 +126,8 @@ def _build_escalation(fx):
     return Escalation.objects.create(agency=fx("police"), stage=1, reason="Late data returns.", letter_date=today,
                                      response_due=today + datetime.timedelta(days=28), signatory="Bea Manager",
                                      signatory_role="Business manager", raised_by=fx("business_unit"))
+
+
 def _build_subgroup(fx):
     """The QA subgroup: the QA member chairs it, the police lead is a member (not the contributor)."""
     import datetime
@@ -174,6 +176,14 @@ def _meeting_paper(meeting):
     return {"pk": meeting.pk, "paper_pk": meeting.papers.order_by("pk").first().pk}
 
 
+def _build_outbox_row(fx):
+    from partnership.models import OutboxMessage
+
+    fx("db")
+    return OutboxMessage.objects.create(task="merton_qa.send_digests", status=OutboxMessage.Status.FAILED,
+                                        attempts=3, last_error="BrokerDown: connection refused")
+
+
 BUILDERS: dict[str, Callable] = {
     "police": lambda fx: fx("police"),
     "escalation": _build_escalation,
@@ -186,6 +196,7 @@ BUILDERS: dict[str, Callable] = {
     "yearly_report": _build_yearly_report,
     "published_yearly_report": lambda fx: _build_yearly_report(fx, published=True),
     "feedback": _build_feedback,
+    "outbox_row": _build_outbox_row,
     "sent_reminder": _build_sent_reminder,
     # Section 11: an open cycle with the police return in progress.
     "cycle": lambda fx: fx("cycle"),
@@ -279,6 +290,7 @@ OBJECTS: dict[str, Entry] = {
     "partnership:export-detail": Entry("export", ("outsider", "contributor")),
     "partnership:export-download": Entry("export", ("outsider", "contributor")),
     "partnership:legal-hold-release": Entry("legal_hold", ("outsider", "chair", "contributor", "agency_lead")),
+    "partnership:outbox-requeue": Entry("outbox_row", ("outsider", "chair", "contributor", "agency_lead")),
     # Section 11.
     "section11:cycle-detail": Entry("cycle", S11_MANAGE),
     "section11:cycle-launch": Entry("cycle", S11_MANAGE),

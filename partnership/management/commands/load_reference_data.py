@@ -5,18 +5,17 @@ kept by the business unit in the admin, are left alone).
 """
 from pathlib import Path
 
-import yaml
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from partnership.models import Criterion, Duty, Framework, JourneyStage, Priority
+from partnership.reference_files import read_yaml
 
 REFERENCE = Path(__file__).resolve().parents[2] / "reference"
 
 
 def _load(name: str):
-    with open(REFERENCE / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return read_yaml(REFERENCE / name)
 
 
 class Command(BaseCommand):

@@ -38,6 +38,9 @@ class GDSForm:
         self.helper.form_tag = False
         self.helper.label_size = self.label_size
         self.helper.legend_size = self.label_size
+        grouped = [name for name, field in self.fields.items() if isinstance(field, InspectionCriteriaField)]
+        if grouped and not layout:  # the default layout, but grouped checkboxes for the criteria
+            layout = [criteria_layout(name) if name in grouped else name for name in self.fields]
         if layout:
             self.helper.layout = Layout(*layout)
 
@@ -249,3 +252,33 @@ class LegalHoldForm(GDSForm, forms.Form):
             (label, str(m._meta.verbose_name).capitalize()) for label, m in self.models.items()
         ]
         self.setup_helper(Field.select("kind"), Field.text("object_id", field_width=10), Field.textarea("reason"))
+
+
+class InspectionCriteriaField(forms.ModelMultipleChoiceField):
+    """The inspection frameworks' criteria (ILACS, JTAI, Working Together, KCSIE) as checkboxes grouped by framework:
+    a long ctrl-click multi-select neither reflowed at 320 px nor said how to choose more than one (accessibility
+    issue). One query, as a multi-select's; the GOV.UK error link goes to the first checkbox (`id_<name>_1`)."""
+
+    widget = forms.CheckboxSelectMultiple
+    template = "gds/layout/grouped_checkboxes.html"
+
+    def __init__(self, *, label="Inspection criteria (optional)", **kwargs):
+        from partnership.models import Criterion
+
+        kwargs.setdefault("queryset", Criterion.objects.select_related("framework"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "Choose all that apply, under each framework.")
+        super().__init__(label=label, **kwargs)
+
+    def groups(self) -> list[tuple[str, list[tuple[int, str, str]]]]:
+        """[(framework name, [(position from 1, value, label), ...]), ...] in the frameworks' order."""
+        grouped: list = []
+        for position, criterion in enumerate(self.queryset, start=1):
+            if not grouped or grouped[-1][0] != criterion.framework.name:
+                grouped.append((criterion.framework.name, []))
+            grouped[-1][1].append((position, str(criterion.pk), f"{criterion.code}: {criterion.name}"))
+        return grouped
+
+
+def criteria_layout(name: str = "inspection_criteria") -> Field:
+    return Field(name, template=InspectionCriteriaField.template)

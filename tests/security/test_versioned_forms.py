@@ -12,8 +12,8 @@ A marked view with no entry in HOW fails until one is added: how to reach an edi
 type in.
 """
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from django.apps import apps

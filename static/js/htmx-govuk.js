@@ -70,6 +70,7 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     return;
   }
   event.detail.shouldSwap = false;
+  event.detail.isError = false; // handled: shown beside the form (htmx would only log it)
   showRefusal(target, messageFor(xhr));
 });
 

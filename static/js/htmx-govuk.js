@@ -31,7 +31,8 @@ function isFragmentFor(target, html) {
 
 function messageFor(xhr) {
   const own = parse(xhr.responseText).querySelector("[data-error-message]");
-  if (own && own.textContent.trim()) return `Not saved: ${own.textContent.trim()} What you typed is still here.`;
+  const text = own ? own.textContent.trim() : "";
+  if (text) return `Not saved: ${text.charAt(0).toLowerCase()}${text.slice(1)} What you typed is still here.`;
   if (xhr.status >= 500) return MESSAGES.server;
   return MESSAGES[xhr.status] || MESSAGES[400];
 }

@@ -192,9 +192,11 @@ def notification_add_child(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Notification)
 def notification_submit(request, pk):
     notification = access.get_logged_or_404(request, Notification.objects.all(), pk=pk, action=log_action(request))
     form = NotificationSubmitForm(request.POST or None, initial={"version": notification.version})
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -203,14 +205,15 @@ def notification_submit(request, pk):
                                          panel_reference=data["panel_reference"], late_reason=data["late_reason"],
                                          expected_version=data["version"] or 0)
         except ServiceError as error:
-            form.add_service_error(error)
+            if refusal_status(form, error, current=lambda: Notification.objects.get(pk=notification.pk)) == 409:
+                status = 409
         else:
             messages.success(request, "Notification recorded as sent.")
             return redirect(notification)
     return form_page(request, form, title="Record the notification as sent", caption=notification.case_reference,
                      back_url=notification.get_absolute_url(), button="Record as sent",
                      intro=f"Due by {notification.due_on:%-d %B %Y} (5 working days after the local authority "
-                           "became aware).")
+                           "became aware).", status=status)
 
 
 @login_required

@@ -37,7 +37,7 @@ NO_EDIT_PAGE = {
 # Views that save with an expected version but are one-button or stage steps: nothing typed to keep; a stale
 # step is refused with a message on the page it returns to (their own tests cover it).
 STEPS = {
-    "audits:audit-transition", "reviews:rapid-review-sign-off", "board-pack-step", "reviews:notification-submit",
+    "audits:audit-transition", "reviews:rapid-review-sign-off", "board-pack-step",
     "section11:return-import-preview", "performance:data-return-upload-preview",
 }
 
@@ -132,6 +132,7 @@ TRIED_ELSEWHERE = {
     "reviews:rapid-review-send": "a stage step with a date; tests/reviews",
     "reviews:rapid-review-response": "a stage step with a date; tests/reviews",
     "reviews:lcspr-move": "a stage move; tests/reviews",
+    "reviews:notification-submit": "records the sending, with dates; tests/reviews",
 }
 WITH_ID = sorted(name for name, p in _marked().items() if "<int:" in str(p.pattern))
 

@@ -44,6 +44,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "merton_qa.views.bad_request"
 handler403 = "merton_qa.views.permission_denied"
 handler404 = "merton_qa.views.page_not_found"
 handler500 = "merton_qa.views.server_error"

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from partnership.access import get_visible_or_404, require
 from partnership.pdf import pdf_response, render_pdf
 from partnership.rate_limits import limited_pdf
+from partnership.views.conflicts import edits_versioned
 from partnership.views.mixins import post_only
 
 from .. import access, figures
@@ -67,6 +68,7 @@ def briefing_pdf(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Briefing)
 def briefing_edit(request, pk=None):
     require(access.is_manager(request.user))
     briefing = get_visible_or_404(Briefing.objects.all(), pk=pk) if pk else None

@@ -60,6 +60,7 @@ class AnswerForm(GDSForm, forms.Form):
         else:
             del self.fields["confirm_still_holds"]
         self.setup_helper(*layout, "version")
+        self.helper.show_non_field_errors = True  # saved in place: no error summary above the criterion
 
     def clean(self):
         data = super().clean()

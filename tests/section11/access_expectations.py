@@ -58,6 +58,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # Changing the return: submitted, so refused to everyone who can see it.
     "return-header": same(row(404, each(SEES_RETURN, 403))),
     "answer-save": post_only(row(404, each(SEES_RETURN, 403))),
+    "standard-save": post_only(row(404, each(SEES_RETURN, 403))),
     "answer-kept": same(row(404, each(SEES_RETURN, 302))),  # after signing in again: back to the answer
     "answer-action-add": same(row(404, each(SEES_RETURN, 403))),
     "return-start-from-last": post_only(row(404, each(SEES_RETURN, 403))),

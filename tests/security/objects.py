@@ -162,6 +162,7 @@ OBJECTS: dict[str, Entry] = {
     "section11:return-detail": Entry("police_return"),
     "section11:return-header": Entry("police_return"),
     "section11:standard": Entry("police_return", kwargs=lambda ret: {"pk": ret.pk, "number": 1}),
+    "section11:standard-save": Entry("police_return", kwargs=lambda ret: {"pk": ret.pk, "number": 1}),
     "section11:answer-save": Entry("police_return", kwargs=_answer_kwargs),
     "section11:answer-kept": Entry("police_return", kwargs=_answer_kwargs),
     "section11:answer-action-add": Entry("police_return", kwargs=_answer_kwargs),

@@ -80,6 +80,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "moderation-summary": same(row(404, each(POLICE, 403), each(OVERSIGHT, 200))),
     "moderate-standard": same(row(404, each(POLICE, 403), each(OVERSIGHT, 200))),
     "moderate-answer": post_only(row(404, each(POLICE, 403), each(OVERSIGHT, 400))),
+    "moderate-standard-save": post_only(row(404, each(POLICE, 403), each(OVERSIGHT, 302))),  # nothing changed
     "challenge-record": {"GET": row(404, each(POLICE, 403), each(OVERSIGHT, 200)),
                          "POST": row(404, each(POLICE, 403), each(OVERSIGHT, 400))},
     # The letter is addressed to the agency: its lead reads it, its contributors do not.

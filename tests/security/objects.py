@@ -174,6 +174,8 @@ OBJECTS: dict[str, Entry] = {
     "section11:moderation-summary": Entry("police_return", ("outsider", "contributor")),
     "section11:moderate-standard": Entry("police_return", ("outsider", "contributor"),
                                          lambda ret: {"pk": ret.pk, "number": 1}),
+    "section11:moderate-standard-save": Entry("police_return", ("outsider", "contributor"),
+                                              lambda ret: {"pk": ret.pk, "number": 1}),
     "section11:moderate-answer": Entry("police_return", ("outsider", "contributor"), _answer_kwargs),
     "section11:challenge-record": Entry("police_return", ("outsider", "contributor")),
     "section11:cycle-analysis": Entry("cycle", S11_MANAGE, lambda c: {"cycle_pk": c.pk}),

@@ -51,9 +51,19 @@ class DueItem:
     app: str = ""                 # "audits", "reviews", "learning", ... for grouping in the digest
 
 
-def due_stage(due: datetime.date, today: datetime.date, *, soon_days: int = 7) -> str | None:
+SHORT_TIMETABLE_DAYS = 21
+
+
+def due_stage(due: datetime.date, today: datetime.date, *, soon_days: int = 7,
+              since: datetime.date | None = None) -> str | None:
     """The stage of something due on `due`, seen on `today`: "overdue", "due-today", "due-in-N", or None
-    when it is further off than `soon_days` calendar days. One rule for every app's `due_items`."""
+    when it is further off than the look-ahead. One rule for every app's `due_items`.
+
+    The look-ahead follows the item's own timetable: `soon_days` calendar days by default; an item given
+    `since` (the day it was asked for) with a timetable of three weeks or less is in the digest every day from
+    that day, since all of its time is short (a rapid review's summary: nine working days)."""
+    if since is not None and (due - since).days <= SHORT_TIMETABLE_DAYS:
+        soon_days = max(soon_days, (due - since).days)
     days = (due - today).days
     if days < 0:
         return "overdue"

@@ -88,3 +88,46 @@ def stage_words(stage: str) -> str:
         days = stage.removeprefix("due-in-")
         return f"due in {days} day{'' if days == '1' else 's'}"
     return stage.replace("-", " ")
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """One outstanding thing to remind an agency about ("remind all outstanding agencies"): the item the reminder
+    log records, the agency's name, its leads, and the app's own one-agency reminder (which returns emails sent)."""
+
+    item: object
+    agency: str
+    leads: list
+    send: object  # () -> int
+
+
+@dataclass
+class RemindAll:
+    """What "remind all outstanding agencies" does, or would do: one email per agency lead not reminded today."""
+
+    agencies: int = 0
+    people: int = 0
+    already_today: int = 0
+    without_lead: list = None
+
+    def __post_init__(self):
+        self.without_lead = self.without_lead or []
+
+
+def remind_all(outstanding: list[Outstanding], *, today: datetime.date, send: bool) -> RemindAll:
+    """Count (send=False, for the confirmation page) or send (send=True, inside the caller's transaction) a
+    reminder to every outstanding agency's leads, through each app's own one-agency reminder: one email per lead
+    per day at most, links not text."""
+    result = RemindAll()
+    for entry in outstanding:
+        if not entry.leads:
+            result.without_lead.append(entry.agency)
+            continue
+        fresh = [lead for lead in entry.leads
+                 if not reminder_already_sent(person=lead, item=entry.item, stage="manual", on=today)]
+        result.already_today += len(entry.leads) - len(fresh)
+        if not fresh:
+            continue
+        result.agencies += 1
+        result.people += entry.send() if send else len(fresh)
+    return result

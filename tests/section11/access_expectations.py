@@ -48,6 +48,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "cycle-launch": same(row(403, business_unit=302)),  # already open: back to the tracker, nothing done
     "cycle-close": post_only(row(403, business_unit=302)),  # closes it (a write, rolled back)
     "return-remind": post_only(row(403, business_unit=302)),  # submitted: "nothing to remind about"
+    "cycle-remind-all": {"GET": row(403, business_unit=200), "POST": row(403, business_unit=302)},  # GET: how many
     # Lists are scoped, never refused.
     "return-list": same(row(200)),
     "return-detail": same(row(404, each(SEES_RETURN, 200))),
@@ -80,7 +81,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "moderation-summary": same(row(404, each(POLICE, 403), each(OVERSIGHT, 200))),
     "moderate-standard": same(row(404, each(POLICE, 403), each(OVERSIGHT, 200))),
     "moderate-answer": post_only(row(404, each(POLICE, 403), each(OVERSIGHT, 400))),
-    "moderate-standard-save": post_only(row(404, each(POLICE, 403), each(OVERSIGHT, 302))),  # nothing changed
+    "moderate-standard-save": post_only(row(404, each(POLICE, 403), each(OVERSIGHT, 400))),  # an empty post
     "challenge-record": {"GET": row(404, each(POLICE, 403), each(OVERSIGHT, 200)),
                          "POST": row(404, each(POLICE, 403), each(OVERSIGHT, 400))},
     # The letter is addressed to the agency: its lead reads it, its contributors do not.

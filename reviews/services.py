@@ -246,7 +246,7 @@ def summary_request_send(summary: AgencySummary) -> int:
                                    f"{summary.due_on:%-d %B %Y}",
             template="reviews_summary_requested", key=f"reviews-summary-request:{summary.pk}:{lead.pk}",
             context={"person": lead, "summary": summary, "agency": summary.agency,
-                     "case_reference": summary.case_reference, "due_on": summary.due_on}) is not None
+                     "case_reference": summary.case_reference, "due": summary.due_on}) is not None
     return told
 
 

@@ -71,7 +71,11 @@ def session_changes(form) -> list[str]:
             return (a or "").replace("\r\n", "\n").strip() == (b or "").replace("\r\n", "\n").strip()
         return a == b
 
-    return [words for field, words in TOLD_CHANGES if not same(data.get(field), getattr(before, field))]
+    changed = [words for field, words in TOLD_CHANGES if field != "ends_at"
+               and not same(data.get(field), getattr(before, field))]
+    if data["ends_at"] - data["starts_at"] != before.ends_at - before.starts_at:  # not merely moved with the date
+        changed.insert(1 if changed and changed[0] == TOLD_CHANGES[0][1] else 0, TOLD_CHANGES[1][1])
+    return changed
 
 
 @transaction.atomic

@@ -38,6 +38,7 @@ def test_moving_a_session_asks_first_then_emails_every_booked_and_waiting_person
     assert page.status_code == 200 and "Check the change before you save it" in body
     assert "3 people will be emailed at once that the session is changed: 2 booked and 1 on the waiting list" in body
     assert "the date or start time" in body and "the place" in body
+    assert "the end time" not in body  # it moved with the date; its length is the same
     assert EmailMessage.objects.count() == before  # nothing saved or sent yet
     assert timezone.localtime(Session.objects.get(pk=session.pk).starts_at).date() != new_day
 

@@ -223,10 +223,10 @@ def standard_save(request, pk, number):
     saved, status = [], 200
     for answer in answers:
         form = AnswerForm(request.POST, request.FILES, answer=answer, levels=levels)
+        if not form.typed_changes():
+            continue
         if not form.is_valid():
             bound[answer.pk], status = form, 400
-            continue
-        if not [name for name in form.changed_data if name != "version"]:
             continue
         data = form.cleaned_data
         try:

@@ -119,12 +119,14 @@ def remind_all(outstanding: list[Outstanding], *, today: datetime.date, send: bo
     reminder to every outstanding agency's leads, through each app's own one-agency reminder: one email per lead
     per day at most, links not text."""
     result = RemindAll()
+    keys = {id(entry): entry.item if isinstance(entry.item, str) else item_key(entry.item) for entry in outstanding}
+    sent = set(ReminderLog.objects.filter(item__in=set(keys.values()), stage="manual", date=today)
+               .values_list("person_id", "item"))  # one query, however many agencies
     for entry in outstanding:
         if not entry.leads:
             result.without_lead.append(entry.agency)
             continue
-        fresh = [lead for lead in entry.leads
-                 if not reminder_already_sent(person=lead, item=entry.item, stage="manual", on=today)]
+        fresh = [lead for lead in entry.leads if (lead.pk, keys[id(entry)]) not in sent]
         result.already_today += len(entry.leads) - len(fresh)
         if not fresh:
             continue

@@ -22,6 +22,7 @@ RUN apt-get update \
         fonts-liberation \
         fonts-dejavu-core \
         shared-mime-info \
+        poppler-utils \
     && fc-cache -f \
     && rm -rf /var/lib/apt/lists/*
 

@@ -47,8 +47,13 @@ run: venv
 	@echo
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# pytest-xdist: the suite in $(TEST_PROCESSES) processes (2 cores here); tests that share the broker or start servers of
+# their own run in one of them (tests/conftest.py). TEST_PROCESSES=0 runs it in this process alone.
+TEST_PROCESSES ?= 2
+XDIST = -n $(TEST_PROCESSES) --dist loadgroup
+
 test: venv
-	$(BIN)/pytest
+	$(BIN)/pytest $(XDIST)
 
 # The suite but the browser tests, on SQLite, with the clock moved by faketime (apt-get install faketime) to a
 # moment where dates go wrong: by default the coming Saturday at 00:30 UTC (a weekend, and before any 9:30
@@ -56,7 +61,7 @@ test: venv
 # make dates DATES_AT="2027-07-01 23:10:00" (UTC; a summer late evening, when UTC is still the day before).
 DATES_AT ?= $(shell date -u -d 'next saturday' +%F) 00:30:00
 dates: venv
-	env -u DATABASE_URL -u REDIS_URL TZ=UTC faketime "$(DATES_AT)" $(BIN)/pytest --ignore=tests/e2e -p no:cacheprovider -q
+	env -u DATABASE_URL -u REDIS_URL TZ=UTC faketime "$(DATES_AT)" $(BIN)/pytest $(XDIST) --ignore=tests/e2e -p no:cacheprovider -q
 
 # Seeds a throwaway PostgreSQL database (BENCH_PG, default postgres://postgres@127.0.0.1:5432; dropped after),
 # prints the table and writes it to bench-results.md. About 5 minutes on 2 cores.

@@ -244,7 +244,10 @@ class Meeting(TimeStampedModel):
         return f"Audit meeting for {self.audit}"
 
 
-class ConsensusGrade(models.Model):
+class ConsensusGrade(VersionedModel):
+    """The grade the audit meeting agrees for one domain of one case. Versioned: two people recording the
+    meeting's grades at once cannot revert each other's (`services.meeting.consensus_save`)."""
+
     case = models.ForeignKey(AuditCase, on_delete=models.CASCADE, related_name="consensus")
     domain = models.ForeignKey(ToolDomain, on_delete=models.PROTECT, related_name="+")
     grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="+")

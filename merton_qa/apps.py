@@ -8,4 +8,4 @@ class MertonQaConfig(AppConfig):
     verbose_name = "Merton QA"
 
     def ready(self):
-        from merton_qa import board_report, tasks  # noqa: F401 - registers the board-report export and tasks
+        from merton_qa import board_report, tasks, yearly_report  # noqa: F401 - registers the exports and tasks

@@ -133,6 +133,9 @@ register(
                           "reflections", "actions"),
     _text_after_six_years("practitioner-feedback", "audits.PractitionerFeedback", "given_on",
                           "Feedback to a practitioner after an audit: removed 6 years after it was given", "note"),
+    _text_after_six_years("you-said-we-did", "partnership.Feedback", "heard_on",
+                          "You said, we did: what was heard and what changed, removed 6 years after it was heard",
+                          "heard", "changed", "how_sought"),
     RetentionClass(
         key="serious-incident-referral",
         label="Serious-incident referral: 25 years after it was made (never deleted; review)",
@@ -179,10 +182,19 @@ exempt(
     "partnership.UserRole", "otp_totp.TOTPDevice",
 )
 exempt("Part of a failed sign-in counter: deleted with it", "axes.AccessAttemptExpiration")
+exempt("The last reference number handed out, per kind of reference: no personal data", "partnership.Counter")
+exempt("A used form token (only its hash and where the form led): deleted two days after use by the daily retention "
+       "task (partnership.form_tokens.forget_old)", "partnership.FormToken")
 exempt(
     "The record of what the partnership board was told: counts and deadlines only, never a child; published packs "
     "are kept as the partnership's reports are (its people appear only as links to accounts)",
     "partnership.BoardPack",
+)
+exempt(
+    "The partnership's yearly report and the safeguarding partners' approvals of it: a public statutory report, "
+    "counts and themes only, never a child; approvers are named in their public role; kept as the partnership's "
+    "reports are",
+    "partnership.YearlyReport", "partnership.YearlyReportApproval",
 )
 exempt(
     "Part of a Section 11 return's sign-off: the senior officer's single-use link (only its hash), kept with the "

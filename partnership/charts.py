@@ -57,15 +57,33 @@ def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
+def alternative(title: str, description: str, figures: str = "") -> str:
+    """A chart's whole text alternative: its name, what it shows, and its figures.
+
+    It is the SVG's <title>, which names the image on the page and which WeasyPrint's tagged PDF takes as the
+    Figure's alternative text: a reader of the PDF, where the page's data table may not follow, hears the
+    figures too (accessibility issue: the PDFs' chart alternatives were the title alone)."""
+    parts = [title.strip().rstrip(".") + "."]
+    parts += [text.strip() for text in (description, figures) if text and text.strip()]
+    return " ".join(parts)
+
+
+def figures_text(labels: Sequence[str], values: Series, unit: str = "", name: str = "") -> str:
+    """ "This partnership: Apr 72%, May No data, Jun 75%." (every value, gaps named)."""
+    pairs = ", ".join(f"{label} {fmt(v, unit)}" for label, v in zip(labels, values, strict=True))
+    return f"{name}: {pairs}." if name else f"{pairs}."
+
+
 def _svg(body: list[str], *, title: str, description: str, width: int, height: int,
-         css_class: str = "app-chart") -> SafeString:
+         css_class: str = "app-chart", figures: str = "") -> SafeString:
     chart_id = f"chart-{uuid.uuid4().hex[:12]}"
-    # Every text value is escaped, here and in the markup the callers pass in.
+    # Every text value is escaped, here and in the markup the callers pass in. The <title> is the whole text
+    # alternative (`alternative`); the <desc> repeats what the chart shows for SVG tools, and is not read twice.
     return mark_safe(  # nosec B308, B703
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" role="img"'
-        f' aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {width} {height}"'
+        f' aria-labelledby="{chart_id}-title" viewBox="0 0 {width} {height}"'
         f' width="{width}" height="{height}" font-family="{FONT}" font-size="{FONT_SIZE}" fill="{BLACK}">'
-        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<title id="{chart_id}-title">{escape(alternative(title, description, figures))}</title>'
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>' + "".join(body) + "</svg>"
     )
 
@@ -184,7 +202,10 @@ def line_chart(*, title: str, description: str, labels: Sequence[str], values: S
         body += _lines_and_points(*plot(series, name), colour, line_width=2, radius=2.5, dash=dash,
                                   css_class="chart-comparator", isolated_only=True)
     body += _lines_and_points(*plot(values), BLUE, line_width=2.5, radius=4, css_class="chart")
-    return _svg(body, title=title, description=description, width=width, height=height)
+    figures = " ".join([figures_text(labels, values, unit, series_label if comparators else ""),
+                        *(figures_text(labels, series, unit, name) for name, series in comparators.items()),
+                        *([f"{target_label}."] if target_label else [])])
+    return _svg(body, title=title, description=description, width=width, height=height, figures=figures)
 
 
 def sparkline(values: Series, *, title: str, width: int = 120, height: int = 28,
@@ -208,8 +229,9 @@ def sparkline(values: Series, *, title: str, width: int = 120, height: int = 28,
     body = _lines_and_points(points, [""] * len(points), BLUE, line_width=1.5, radius=0, css_class="chart")
     x, y = point(*known[-1])
     body.append(f'<circle class="chart-point" cx="{_n(x)}" cy="{_n(y)}" r="2.5" fill="{BLUE}"/>')
+    figures = "Values: " + ", ".join(fmt(v, unit) for v in values) + "."
     return _svg(body, title=title, description=desc, width=width, height=height,
-                css_class="app-chart app-chart--sparkline")
+                css_class="app-chart app-chart--sparkline", figures=figures)
 
 
 def _wrap(text: str, max_chars: int, max_lines: int = 2) -> list[str]:
@@ -261,7 +283,8 @@ def bar_chart(*, title: str, description: str, labels: Sequence[str], values: Se
                         f"<title>{escape(label)}: {escape(text)}</title></rect>")
         ink = BLACK if value is not None else GREY
         body.append(_text(max(sx(value or 0), sx(0)) + 6, y_mid + 4, text, fill=ink))
-    return _svg(body, title=title, description=description, width=width, height=height)
+    figures = "; ".join(f"{label}: {text}" for label, text in zip(labels, value_texts, strict=True)) + "."
+    return _svg(body, title=title, description=description, width=width, height=height, figures=figures)
 
 
 RAG = {  # rating: (label, fill, text colour); text contrast is at least 4.5:1 on each fill

@@ -6,6 +6,7 @@ figures; the board report's Section 11 pages can build on it too. The PDF is reg
 """
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
@@ -52,8 +53,12 @@ def clean_params(data) -> tuple[str, str]:
 def stacked_bar(row: dict, *, width: int = 120, height: int = 14) -> SafeString:
     """A small bar of one criterion's answers split by rating, then N/A, then not yet rated.
 
-    Decorative: the counts are in the table beside it, so it is hidden from screen readers.
+    Decorative on a page: the counts are in the table beside it, so it is hidden from screen readers. A tagged PDF
+    makes every SVG a Figure, which must have alternative text: its <title> gives the same counts in words.
     """
+    words = [f"{level.label} {n}" for level, n in row["counts"]]
+    words += [f"not applicable {row['not_applicable']}", f"not rated {row['unanswered']}"]
+    title = escape("Answers by rating: " + ", ".join(words))
     segments = [(BAR_FILLS.get(level.colour, EDGE), n) for level, n in row["counts"]]
     segments += [(NA_FILL, row["not_applicable"]), (EMPTY_FILL, row["unanswered"])]
     total = sum(n for _, n in segments)
@@ -71,10 +76,10 @@ def stacked_bar(row: dict, *, width: int = 120, height: int = 14) -> SafeString:
             if n and 0 < x < width - 2:
                 edges.append(f'<line x1="{1 + x:.1f}" y1="1" x2="{1 + x:.1f}" y2="{height - 1}" stroke="#ffffff"/>')
         parts += edges
-    # Safe to mark: numbers and fixed colours only, no text.
+    # Safe to mark: numbers, fixed colours and the escaped title.
     return mark_safe(  # nosec B308, B703
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-stack" aria-hidden="true" focusable="false"'
-        f' viewBox="0 0 {width} {height}" width="{width}" height="{height}">{"".join(parts)}'
+        f' viewBox="0 0 {width} {height}" width="{width}" height="{height}"><title>{title}</title>{"".join(parts)}'
         f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" fill="none" stroke="{EDGE}"/></svg>'
     )
 

@@ -3,6 +3,9 @@
 Use `client_for(persona)` to get a Django test client signed in as that person (force_login, since
 django-axes makes `client.login()` raise).
 """
+import os
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -129,3 +132,53 @@ def empty_cache():
 
     cache.clear()
     yield
+
+
+def pytest_collection_modifyitems(config, items):
+    """With pytest-xdist (`make test` runs two processes), the tests that share one outside resource run in one
+    process, one after another: those with a Celery worker on the Redis broker (one queue) and those that start
+    servers of their own."""
+    for item in items:
+        if item.get_closest_marker("integration") or item.get_closest_marker("own_servers"):
+            item.add_marker(pytest.mark.xdist_group("one_at_a_time"))
+
+
+_PDF_PROBLEMS: list[str] = []
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _every_pdf_is_checked():
+    """Every PDF rendered anywhere in the run (WeasyPrint's `write_pdf`, which partnership.pdf calls) is read back
+    and its structure checked for readers who cannot see it (tests/pdf_structure.py): a new PDF is covered
+    without being listed. The problems fail the test that made it (`_no_pdf_problems`)."""
+    from weasyprint import HTML
+
+    from tests.pdf_structure import problems
+
+    original = HTML.write_pdf
+
+    def write_pdf(self, target=None, *args, **kwargs):
+        result = original(self, target, *args, **kwargs)
+        # Only the service's documents: partnership.pdf.render_pdf always asks for a tagged PDF (PDF/UA-1), and
+        # tests/partnership/test_pdf_structure.py holds every write_pdf in the code to that, but for the chart
+        # images' intermediate page (partnership/chart_images.py), which is never a document.
+        if target is None and result and kwargs.get("pdf_variant"):
+            found = problems(result)
+            if found and os.environ.get("KEEP_BAD_PDFS"):  # to look at one: KEEP_BAD_PDFS=/tmp/pdfs pytest ...
+                folder = Path(os.environ["KEEP_BAD_PDFS"])
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / f"bad-{len(list(folder.iterdir()))}.pdf").write_bytes(result)
+            _PDF_PROBLEMS.extend(found)
+        return result
+
+    HTML.write_pdf = write_pdf
+    yield
+    HTML.write_pdf = original
+
+
+@pytest.fixture(autouse=True)
+def _no_pdf_problems():
+    _PDF_PROBLEMS.clear()
+    yield
+    found, _PDF_PROBLEMS[:] = sorted(set(_PDF_PROBLEMS)), []
+    assert not found, "A PDF made in this test is not accessible: " + "; ".join(found)

@@ -11,6 +11,7 @@ from partnership.access import require
 from partnership.input_rules import as_id
 from partnership.models import Agency
 from partnership.services.errors import ServiceError
+from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 from partnership.views.remind_all import remind_all_page
 
@@ -44,6 +45,7 @@ def audit_create(request, programme_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Audit)
 def audit_edit(request, pk):
     audit = audit_or_404(request, pk)
     require(access.can_manage(request.user) and audit.status != Audit.Status.CLOSED)
@@ -55,11 +57,13 @@ def audit_edit(request, pk):
                 workflow.audit_update(audit=audit, by=request.user,
                                       expected_version=form.cleaned_data.get("version") or 0, **values)
             except ServiceError as error:
-                form.add_service_error(error)
+                status = refusal_status(form, error, current=lambda: Audit.objects.get(pk=audit.pk))
             else:
                 messages.success(request, "The audit has been updated.")
                 return redirect(audit)
-        return render(request, "audits/audit_form.html", {"form": form, "audit": audit}, status=400)
+        else:
+            status = 400
+        return render(request, "audits/audit_form.html", {"form": form, "audit": audit}, status=status)
     return render(request, "audits/audit_form.html", {"form": form, "audit": audit})
 
 

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
 from partnership.forms import GDSForm, date_field
-from partnership.services.errors import ConflictError, ServiceError
+from partnership.services.errors import ServiceError
+from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import paginate, post_only
 
 from .. import access, figures
@@ -29,27 +30,21 @@ from ..services import evaluation
 from ..services import offer as services
 
 
-def keep_typed_after_conflict(form, error: ServiceError) -> None:
-    """After a conflict, keep what was typed but let the next save apply over the version saved meanwhile."""
-    if isinstance(error, ConflictError) and form.instance.pk:
-        form.data = form.data.copy()
-        form.data["version"] = type(form.instance).objects.values_list("version", flat=True).get(
-            pk=form.instance.pk)
-
-
 def form_page(request, form, *, save, success: str, template: str, context: dict, to=None):
     """A create/edit page: on a valid POST, `save(form)` through the service and go to `to(saved)` (or the
     saved record); otherwise (or on a refusal) show the form again with what was typed."""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(form)
         except ServiceError as error:
-            form.add_service_error(error)
-            keep_typed_after_conflict(form, error)
+            status = refusal_status(form, error, current=lambda: type(form.instance).objects.get(pk=form.instance.pk))
         else:
             messages.success(request, success)
             return redirect(*(to(saved) if to else (saved,)))
-    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
+    if status == 200 and form.errors:
+        status = 400
+    return render(request, template, {"form": form, **context}, status=status)
 
 
 def run_action(request, action, success: str, *redirect_to):
@@ -95,6 +90,7 @@ def course_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Course)
 def course_edit(request, pk=None):
     require(access.is_manager(request.user))
     course = get_visible_or_404(Course.objects.all(), pk=pk) if pk else None
@@ -126,6 +122,7 @@ def _session_page(request, pk, trainer_form=None, status=200):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Session)
 def session_edit(request, pk=None):
     require(access.is_manager(request.user))
     session = get_visible_or_404(Session.objects.all(), pk=pk) if pk else None

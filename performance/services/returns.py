@@ -84,7 +84,11 @@ def value_save(*, data_return: DataReturn, indicator: Indicator, by, numerator=N
 
     `expected_version` is the version the person saw; 0 means they saw no figure yet, so a figure
     someone else entered meanwhile is a conflict too. None skips the check (for scripts).
+
+    The data return is locked and read afresh first, so a figure saved while the lead submits either lands
+    before the submission's completeness check or is refused after it.
     """
+    data_return = DataReturn.objects.select_for_update(of=("self",)).select_related("period").get(pk=data_return.pk)
     if not access.can_edit_data_return(by, data_return):
         raise ServiceError("You cannot change this data return.")
     if indicator.owner_agency_id != data_return.agency_id or indicator.frequency != data_return.period.kind:

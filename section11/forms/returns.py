@@ -75,6 +75,7 @@ class AnswerForm(GDSForm, forms.Form):
         else:
             del self.fields["confirm_still_holds"]
         self.setup_helper(*layout, "version", "served")
+        self.helper.show_non_field_errors = True  # saved in place: no error summary above the criterion
 
     def typed_changes(self) -> bool:
         """Whether what was posted differs from what the page showed (a file or a confirmation is a change)."""

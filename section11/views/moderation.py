@@ -8,7 +8,9 @@ from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
 from partnership.pdf import pdf_response
-from partnership.services.errors import ConflictError, ServiceError
+from partnership.rate_limits import limited_pdf
+from partnership.services.errors import ServiceError
+from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 
 from .. import access, reports
@@ -89,6 +91,7 @@ def moderate_standard(request, pk, number):
 
 @login_required
 @post_only
+@edits_versioned(Answer)
 def moderate_answer(request, pk, answer_pk):
     ret = _get_return(request, pk)
     require(access.can_moderate(request.user, ret))
@@ -102,18 +105,9 @@ def moderate_answer(request, pk, answer_pk):
         try:
             services.answer_moderate(answer=answer, by=request.user, expected_version=data["version"],
                                      moderated_rating=data["moderated_rating"], comment=data["comment"])
-        except ConflictError as error:
-            # Keep what was typed; take the new version so that saving again is a deliberate choice
-            # made after reading the other person's moderation, which the page now shows.
-            fresh = answers.get(pk=answer.pk)
-            typed = request.POST.copy()
-            typed[form.add_prefix("version")] = str(fresh.version)
-            form = ModerationForm(typed, answer=fresh, levels=levels)
-            form.is_valid()
-            form.add_error(None, error.message)
-            status = 409
         except ServiceError as error:
-            form.add_service_error(error)
+            status = refusal_status(form, error, current=lambda: answers.get(pk=answer.pk),
+                                    saved_form=lambda record: ModerationForm(answer=record, levels=levels))
         else:
             messages.success(request, f"Your moderation of {answer.criterion.code} has been saved.")
             return redirect(reverse("section11:moderate-standard", args=[ret.pk, answer.criterion.standard.number])
@@ -206,6 +200,7 @@ def challenge_record(request, pk):
 
 
 @login_required
+@limited_pdf
 def feedback_letter(request, pk):
     """The feedback letter as a PDF. Rendering one takes about a second: fine for one letter on demand."""
     session = get_visible_or_404(

@@ -16,6 +16,7 @@ from partnership.access import get_visible_or_404, require
 from partnership.kept_forms import keeps_typed_through_sign_in_itself
 from partnership.models import Action
 from partnership.services.errors import ConflictError, ServiceError
+from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 
 from .. import access
@@ -83,26 +84,26 @@ def return_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Return)
 def return_header(request, pk):
     ret = _get_return(request, pk)
     require(access.can_edit_return(request.user, ret))
     form = ReturnHeaderForm(request.POST or None, instance=Return.objects.select_related("cycle__framework").get(
         pk=ret.pk), can_name_officer=access.can_name_senior_officer(request.user, ret))
-    conflict = False
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.return_update_header(ret=Return.objects.get(pk=ret.pk), by=request.user,
                                           expected_version=form.cleaned_data["version"], **form.header_values())
-        except ConflictError as error:
-            form.add_service_error(error)
-            conflict = True
         except ServiceError as error:
-            form.add_service_error(error)
+            status = refusal_status(form, error, current=lambda: Return.objects.select_related(
+                "cycle__framework").get(pk=ret.pk), saved_form=lambda record: ReturnHeaderForm(
+                instance=record, can_name_officer=access.can_name_senior_officer(request.user, ret)))
         else:
             messages.success(request, "The return's contact details have been saved.")
             return redirect(ret)
     return render(request, "section11/return_header.html", {"ret": ret, "form": form},
-                  status=409 if conflict else 200)
+                  status=status if status != 400 else 200)
 
 
 def _standard_answers(ret: Return, standard: Standard):
@@ -290,6 +291,7 @@ def _remove_evidence(request, ret: Return, answers) -> str:
 
 @keep_answer_through_sign_in
 @post_only
+@edits_versioned(Answer)
 def answer_save(request, pk, answer_pk):
     """Save one criterion's answer (and an optional evidence file). Works with and without JavaScript."""
     ret = _get_return(request, pk)
@@ -310,12 +312,10 @@ def answer_save(request, pk, answer_pk):
                 confirm_still_holds=data.get("confirm_still_holds", False),
             )
             saved = True
-        except ConflictError as error:
-            form.add_service_error(error)
-            status = 409
         except ServiceError as error:
-            form.add_service_error(error)
-            status = 400
+            status = refusal_status(
+                form, error, current=lambda: _standard_answers(ret, answer.criterion.standard).get(pk=answer.pk),
+                saved_form=lambda record: AnswerForm(answer=record, levels=levels))
         if saved and data.get("evidence_file"):
             try:
                 services.evidence_add(answer=answer, by=request.user, upload=data["evidence_file"])

@@ -239,9 +239,9 @@ def reflow_problems(page, width: int) -> list[str]:
         return page.evaluate(REFLOW, SCROLL_WRAPPER)
 
 
-def check_reflow(page, name: str, widths: tuple[int, ...] = (NARROW["width"],)) -> None:
-    """At 320 px wide (400% zoom; other `widths` if given) the page does not scroll sideways (only a wide table
-    scrolls, inside its wrapper) and no table cell is too narrow for its text."""
+def check_reflow(page, name: str, widths: tuple[int, ...] = (NARROW["width"], 640)) -> None:
+    """At 320 px wide (400% zoom) and 640 px (200%; other `widths` if given) the page does not scroll sideways
+    (only a wide table scrolls, inside its wrapper) and no table cell is too narrow for its text."""
     for width in widths:
         overflow = reflow_problems(page, width)
         if name in REFLOW_EXCEPTIONS:

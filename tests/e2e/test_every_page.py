@@ -41,11 +41,13 @@ NAMES = sorted(name for name, _ in walk() if name not in FLOW_ONLY)
 FORMS: set[str] = {
     "audits:action-add", "audits:audit-create", "audits:audit-edit", "audits:case-add", "audits:concern-raise",
     "audits:feedback-add", "audits:finding-add", "audits:meeting", "audits:programme-create",
-    "audits:recommendation-add", "audits:summary", "learning:book",
+    "audits:recommendation-add", "audits:summary", "decision-create", "learning:book",
     "learning:briefing-create", "learning:briefing-edit", "learning:briefing-use", "learning:course-create",
     "learning:course-edit", "learning:evaluate-pre", "learning:session-create", "learning:session-edit",
-    "learning:session-manage", "partnership:action-create", "partnership:action-detail",
-    "partnership:action-edit", "partnership:action-transition", "partnership:invitation-accept",
+    "learning:session-manage", "meeting-agenda", "meeting-attendance", "meeting-cancel", "meeting-create",
+    "meeting-edit", "meeting-papers", "partnership:action-create", "partnership:action-detail",
+    "partnership:action-edit", "partnership:action-transition", "partnership:feedback-create",
+    "partnership:feedback-edit", "partnership:invitation-accept",
     "partnership:password-reset", "partnership:password-reset-confirm", "partnership:retention",
     "partnership:sign-in", "partnership:two-factor-setup", "partnership:two-factor-verify",
     "partnership:user-invite",
@@ -58,11 +60,15 @@ FORMS: set[str] = {
     "reviews:referral-create", "reviews:screening-record", "reviews:summary-write", "section11:answer-action-add",
     "section11:challenge-record", "section11:cycle-create",
     "section11:return-import", "section11:return-officer", "section11:return-send-back",
+    "escalation-create", "escalation-detail", "escalation-escalate",
 }
 NO_ERROR_STATE: dict[str, str] = {
     "board-reports": "one choice, the quarter, always filled in: sending the form asks for the report",
     "board-pack": "a draft's narrative and asks may both be empty while it is written; approval (a button) is "
                   "what refuses them, with its message at the top",
+    "yearly-reports": "one choice, the year, always filled in: sending the form starts the report or asks for it",
+    "yearly-report": "the written sections may all be empty while they are drafted; the partners' approval is what "
+                     "refuses them, with its message at the top",
     "partnership:account": "one yes/no choice, always answered: sending it saves the reminder setting",
     "section11:return-header": "the deputy and the senior officer are optional until the return is submitted",
     "audits:consensus": "every domain may be left ungraded; the page's own error (the audit is not at its meeting "
@@ -72,6 +78,8 @@ NO_ERROR_STATE: dict[str, str] = {
     "section11:moderate-standard": "one form for the standard: 'Save and continue' saves each criterion changed and "
                                    "goes on, so nothing changed is no error; a criterion's own button with nothing "
                                    "chosen shows its error, with axe (tests/e2e/test_section11.py)",
+    "item-minutes": "the minutes may be empty, and whether the item was finished is always answered (yes unless "
+                    "it is carried over)",
     "learning:attendance": "every delegate's attendance is a list with a choice already made; the page's own error "
                            "(the session has not started) is a summary at the top",
 }

@@ -17,7 +17,7 @@ from section11.models import Answer, ChallengeSession, Cycle, RatingLevel, Retur
 from tests.factories import AgencyFactory, UserFactory
 from tests.section11.conftest import answer_all, make_cycle, make_framework, rag_scale  # noqa: F401 (fixture)
 
-from .conftest import SCREENSHOTS, axe_violations, expect, format_violations
+from .conftest import SCREENSHOTS, axe_check, axe_violations, expect, format_violations
 from .conftest import screenshot as _screenshot
 from .sweep import check_reflow, window
 
@@ -40,33 +40,6 @@ def s11(rag_scale, police, outsider_agency, outsider, agency_lead):  # noqa: F81
         "police": Return.objects.get(cycle=cycle, agency=police),
         "outsider": Return.objects.get(cycle=cycle, agency=outsider_agency),
     }
-
-
-def _known_radio_issue(violation: dict, node: dict) -> bool:
-    """The one accepted axe finding on GOV.UK conditional radios (the "does not apply" reveal):
-
-    aria-allowed-attr: GOV.UK Frontend sets aria-expanded on a radio that reveals a question. Invalid in
-    ARIA 1.2, kept on purpose after research with screen reader users: GOV.UK Frontend's known issue
-    (alphagov/govuk-frontend#979, #1972; w3c/aria#1404). (crispy-forms-gds also pointed aria-controls at
-    reveals that did not exist; templates/gds/layout/conditional_question.html fixes that, and
-    test_rating_radios_point_aria_controls_only_at_what_they_reveal keeps it fixed.)
-    """
-    if "govuk-radios__input" not in node["html"]:
-        return False
-    summary = node.get("failureSummary") or ""
-    return (violation["id"] == "aria-allowed-attr" and summary.count("ARIA attribute is not allowed") == 1
-            and 'aria-expanded="' in summary)
-
-
-def axe_check(page) -> None:
-    """conftest's axe_check, less the two known findings on conditional radios (and nothing else on them)."""
-    violations = []
-    for violation in axe_violations(page):
-        nodes = [n for n in violation["nodes"] if not _known_radio_issue(violation, n)]
-        if nodes:
-            violations.append({**violation, "nodes": nodes})
-    assert not violations, f"axe found {len(violations)} violation(s) on {page.url}:\n{format_violations(violations)}"
-    page.problems.assert_none()
 
 
 def expect_refused_save(page, answer) -> None:

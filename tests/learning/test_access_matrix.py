@@ -29,7 +29,8 @@ MANAGERS = ("business_unit", "ld_coordinator")
 LEADS = ("agency_lead", "outsider")
 FIGURES = ("reader", "qa_member", "chair", *MANAGERS)
 LOGGERS = (*MANAGERS, "agency_lead", "contributor", "outsider")
-PUBLIC = {"sessions", "session", "book", "booked", "resend", "booking", "booking-cancel", "certificate", "approve",
+PUBLIC = {"sessions", "session", "book", "booked", "resend", "confirm",
+          "booking", "booking-cancel", "certificate", "approve",
           "evaluate-pre", "evaluate-post", "evaluate-follow-up"}
 
 
@@ -77,7 +78,8 @@ EXPECTED = {
     "sessions": {"GET": everyone(200), "POST": everyone(405)},
     "session": {"GET": everyone(200), "POST": everyone(405)},
     "book": {"GET": everyone(410), "POST": everyone(410)},  # the past session: booking closed
-    "booked": {"GET": everyone(404), "POST": everyone(405)},
+    "booked": {"GET": everyone(200), "POST": everyone(405)},  # "check your email": the same for everyone
+    "confirm": {"GET": everyone(404), "POST": everyone(404)},
     "resend": {"GET": everyone(405), "POST": everyone(200)},  # always the same answer
     "booking": {"GET": everyone(404), "POST": everyone(405)},
     "booking-cancel": {"GET": everyone(404), "POST": everyone(404)},
@@ -114,7 +116,7 @@ def url_for(name, world):
            "course-impact": world["session"].course_id, "booking-cancel-staff": world["booking"].pk,
            "briefing": world["draft"].pk, "briefing-edit": world["draft"].pk, "briefing-pdf": world["draft"].pk,
            "briefing-publish": world["draft"].pk, "briefing-use": world["published"].pk}
-    token_names = {"booking", "booking-cancel", "certificate", "approve", "evaluate-pre", "evaluate-post",
+    token_names = {"confirm", "booking", "booking-cancel", "certificate", "approve", "evaluate-pre", "evaluate-post",
                    "evaluate-follow-up"}
     if name in token_names:
         return reverse(f"learning:{name}", args=["guessed-" + "x" * 36])

@@ -42,8 +42,9 @@ def test_stale_edit_is_refused_and_what_was_typed_is_kept(client_for, ld_coordin
     second.post(reverse("learning:course-edit", args=[course.pk]), course_data(title="Theirs", version=1))
     response = first.post(reverse("learning:course-edit", args=[course.pk]), course_data(title="Mine", version=1))
     body = response.content.decode()
-    assert response.status_code == 400 and "Someone else changed this record" in body
+    assert response.status_code == 409 and "Someone else changed this record" in body
     assert 'value="Mine"' in body and 'name="version" value="2"' in body
+    assert "Theirs" in body  # what is saved now, beside what was typed
     course.refresh_from_db()
     assert course.title == "Theirs"
 

@@ -144,6 +144,17 @@ def test_inside_dated_every_history_row_and_creation_carries_the_date(business_u
     assert history_of(Action, [action]).last().history_date > LAST_YEAR, "outside, history is dated now again"
 
 
+def test_a_record_saved_twice_in_the_same_instant_is_read_once_as_it_was_last(business_unit):
+    from partnership.snapshots import state_at
+
+    with history.dated(LAST_YEAR):
+        action = ActionFactory(title="First")
+        action.title = "Second"
+        action.save()
+    rows = list(state_at(Action, LAST_YEAR + datetime.timedelta(days=1)).filter(id=action.pk))
+    assert [r.title for r in rows] == ["Second"]
+
+
 # --- The baseline migration
 
 

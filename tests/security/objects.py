@@ -60,6 +60,32 @@ def _build_board_pack(fx, *, published=False):
     return BoardPack.objects.create(period_code="2026-Q2", narrative="A draft.", asks="Note the draft.")
 
 
+def _build_yearly_report(fx, *, published=False):
+    import datetime
+    import hashlib
+
+    from partnership.models import YearlyReport
+
+    fx("db")
+    if published:
+        pdf = b"%PDF-1.7 a published yearly report"
+        return YearlyReport.objects.create(start=datetime.date(2024, 4, 1), end=datetime.date(2025, 3, 31),
+                                           label="2024-25", status=YearlyReport.Status.PUBLISHED, pdf=pdf,
+                                           sha256=hashlib.sha256(pdf).hexdigest())
+    return YearlyReport.objects.create(start=datetime.date(2025, 4, 1), end=datetime.date(2026, 3, 31),
+                                       label="2025-26", scrutineer_assessment="Working.", national_response="Done.",
+                                       priorities_ahead="Neglect")
+
+
+def _build_feedback(fx):
+    import datetime
+
+    from partnership.models import Feedback
+
+    return Feedback.objects.create(source=Feedback.Source.CHILDREN, heard_on=datetime.date(2025, 6, 1),
+                                   heard="Young people wanted to know their worker.", recorded_by=fx("business_unit"))
+
+
 def _build_action(fx):
     from tests.factories import ActionFactory
 
@@ -89,13 +115,88 @@ def _build_booking(fx):
     return book(fx("session"), "delegate@school.example.org")
 
 
+def _build_escalation(fx):
+    import datetime
+
+    from django.utils import timezone
+
+    from partnership.models import Escalation
+
+    today = timezone.localdate()
+    return Escalation.objects.create(agency=fx("police"), stage=1, reason="Late data returns.", letter_date=today,
+                                     response_due=today + datetime.timedelta(days=28), signatory="Bea Manager",
+                                     signatory_role="Business manager", raised_by=fx("business_unit"))
+
+
+def _build_subgroup(fx):
+    """The QA subgroup: the QA member chairs it, the police lead is a member (not the contributor)."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from partnership.models import Membership, Subgroup
+
+    fx("db")
+    existing = Subgroup.objects.filter(name="Quality assurance subgroup").first()
+    if existing:  # the every-page sweep builds the subgroup and the meeting in one world
+        return existing
+    group = Subgroup.objects.create(name="Quality assurance subgroup", kind=Subgroup.Kind.QA,
+                                    terms_of_reference="Scrutinise quality.")
+    group.terms_file.save("terms.pdf", ContentFile(b"%PDF-1.4 terms"))
+    since = datetime.date(2025, 1, 1)
+    Membership.objects.create(subgroup=group, person=fx("qa_member"), agency=fx("partnership_unit"),
+                              role=Membership.GroupRole.CHAIR, start_date=since)
+    Membership.objects.create(subgroup=group, person=fx("agency_lead"), agency=fx("police"), start_date=since)
+    return group
+
+
+def _build_meeting(fx):
+    """A meeting of the QA subgroup that started an hour ago, with an item, an uploaded paper and a decision."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from partnership.services import meetings
+
+    bu = fx("business_unit")
+    meeting = meetings.meeting_create(subgroup=_build_subgroup(fx), by=bu, place="Civic Centre",
+                                      starts_at=timezone.now() - datetime.timedelta(hours=1))
+    item = meetings.agenda_add(meeting=meeting, by=bu, title="Scorecard exceptions")
+    meetings.paper_upload(meeting=meeting, by=bu, upload=SimpleUploadedFile("paper.pdf", b"%PDF-1.4 paper"))
+    meetings.decision_record(meeting=meeting, by=bu, text="Noted.", item=item)
+    return meeting
+
+
+def _meeting_item(meeting):
+    return {"pk": meeting.pk, "item_pk": meeting.items.order_by("pk").first().pk}
+
+
+def _meeting_paper(meeting):
+    return {"pk": meeting.pk, "paper_pk": meeting.papers.order_by("pk").first().pk}
+
+
+def _build_outbox_row(fx):
+    from partnership.models import OutboxMessage
+
+    fx("db")
+    return OutboxMessage.objects.create(task="merton_qa.send_digests", status=OutboxMessage.Status.FAILED,
+                                        attempts=3, last_error="BrokerDown: connection refused")
+
+
 BUILDERS: dict[str, Callable] = {
+    "police": lambda fx: fx("police"),
+    "escalation": _build_escalation,
     "action": _build_action,
     "police_lead": lambda fx: fx("agency_lead"),
     "export": _build_export,
     "board_pack": _build_board_pack,
     "published_pack": lambda fx: _build_board_pack(fx, published=True),
     "legal_hold": _build_legal_hold,
+    "yearly_report": _build_yearly_report,
+    "published_yearly_report": lambda fx: _build_yearly_report(fx, published=True),
+    "feedback": _build_feedback,
+    "outbox_row": _build_outbox_row,
     "sent_reminder": _build_sent_reminder,
     # Section 11: an open cycle with the police return in progress.
     "cycle": lambda fx: fx("cycle"),
@@ -121,6 +222,9 @@ BUILDERS: dict[str, Callable] = {
     "course": lambda fx: fx("course"),
     "session": lambda fx: fx("session"),
     "booking": _build_booking,
+    # Meetings: the QA subgroup (the police lead a member) and a meeting of it.
+    "subgroup": _build_subgroup,
+    "meeting": _build_meeting,
 }
 
 S11_MANAGE = ("outsider", "contributor")  # the partnership's cycles: business unit and QA only
@@ -136,7 +240,24 @@ def _answer_kwargs(ret):
     return {"pk": ret.pk, "answer_pk": ret.answers.order_by("pk").first().pk}
 
 
+MEETING_READERS_ONLY = ("outsider", "contributor", "reader")  # not members, not the partnership's overseers
+MEETING_MANAGE = ("outsider", "contributor", "reader", "agency_lead", "chair", "qa_member")  # the business unit's
+
 OBJECTS: dict[str, Entry] = {
+    # Subgroups and meetings: members, chairs and QA read; the business unit changes.
+    "subgroup-detail": Entry("subgroup", MEETING_READERS_ONLY),
+    "subgroup-terms": Entry("subgroup", MEETING_READERS_ONLY),
+    "meeting-create": Entry("subgroup", MEETING_MANAGE),
+    "meeting-detail": Entry("meeting", MEETING_READERS_ONLY),
+    "minutes-pdf": Entry("meeting", MEETING_READERS_ONLY),
+    "paper-download": Entry("meeting", MEETING_READERS_ONLY, _meeting_paper),
+    **{name: Entry("meeting", MEETING_MANAGE) for name in (
+        "meeting-edit", "meeting-cancel", "meeting-held", "meeting-agenda", "meeting-papers", "meeting-attendance",
+        "decision-create")},
+    "agenda-move": Entry("meeting", MEETING_MANAGE, _meeting_item),
+    "agenda-remove": Entry("meeting", MEETING_MANAGE, _meeting_item),
+    "item-minutes": Entry("meeting", MEETING_MANAGE, _meeting_item),
+    "paper-remove": Entry("meeting", MEETING_MANAGE, _meeting_paper),
     # The composition root and the kernel.
     "sent-reminder-detail": Entry("sent_reminder", ("outsider", "chair")),
     # Board packs: the business unit, QA and the chair; no agency and no reader.
@@ -144,6 +265,22 @@ OBJECTS: dict[str, Entry] = {
     "board-pack-download": Entry("published_pack", ("outsider", "contributor", "reader")),
     "board-pack-step": Entry("board_pack", ("outsider", "contributor", "reader"),
                              kwargs=lambda obj: {"pk": obj.pk, "step": "approve"}),
+    # Yearly reports: the partnership's readers and the statutory partners' leads; no other agency's people.
+    "yearly-report": Entry("yearly_report", ("outsider", "contributor")),
+    "yearly-report-approve": Entry("yearly_report", ("outsider", "contributor", "reader", "qa_member")),
+    "yearly-report-publication": Entry("published_yearly_report", ("outsider", "contributor", "reader", "chair")),
+    "yearly-report-download": Entry("published_yearly_report", ("outsider", "contributor")),
+    "yearly-report-step": Entry("yearly_report", ("outsider", "contributor"),
+                                kwargs=lambda obj: {"pk": obj.pk, "step": "word"}),
+    "partnership:feedback-edit": Entry("feedback", ("outsider", "contributor", "agency_lead", "reader", "chair")),
+    # Agencies' profiles and the escalation ladder: the partnership's oversight and the agency's own people.
+    "agency-profile": Entry("police", ("outsider", "reader", "reviews_member")),
+    "escalation-create": Entry("police", ("outsider", "contributor", "agency_lead", "chair", "reader")),
+    "escalation-detail": Entry("escalation", ("outsider", "reader")),
+    "escalation-letter": Entry("escalation", ("outsider", "reader")),
+    "escalation-response": Entry("escalation", ("outsider", "contributor", "reader")),
+    "escalation-escalate": Entry("escalation", ("outsider", "agency_lead", "contributor", "qa_member")),
+    "escalation-close": Entry("escalation", ("outsider", "agency_lead", "contributor", "qa_member")),
     "partnership:action-detail": Entry("action"),
     "partnership:action-edit": Entry("action", ("outsider", "reader")),  # its agency's editors may
     "partnership:action-transition": Entry("action", ("outsider", "reader")),
@@ -153,6 +290,7 @@ OBJECTS: dict[str, Entry] = {
     "partnership:export-detail": Entry("export", ("outsider", "contributor")),
     "partnership:export-download": Entry("export", ("outsider", "contributor")),
     "partnership:legal-hold-release": Entry("legal_hold", ("outsider", "chair", "contributor", "agency_lead")),
+    "partnership:outbox-requeue": Entry("outbox_row", ("outsider", "chair", "contributor", "agency_lead")),
     # Section 11.
     "section11:cycle-detail": Entry("cycle", S11_MANAGE),
     "section11:cycle-launch": Entry("cycle", S11_MANAGE),
@@ -258,7 +396,7 @@ OBJECTS: dict[str, Entry] = {
 # Patterns with an id that every signed-in person may read (nothing agency-owned behind them), or that an
 # app's own matrix covers with a made object (the module named); checked by test_objects.
 OPEN_TO_SIGNED_IN = {
-    "partnership:priority-detail": "the partnership's priorities are published to every partner",
+    "priority-detail": "the partnership's priorities are published to every partner",
     "learning:course": "the training offer is open to every partner's staff",
     "learning:session-manage": "a session's page, read-only, for every partner's staff (learning's matrix)",
     "learning:session": "a public page (delegates book without an account)",

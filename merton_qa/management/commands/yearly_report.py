@@ -1,0 +1,47 @@
+"""python manage.py yearly_report --year 2025-26 --output report.docx (or report.pdf)"""
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from merton_qa import yearly_report
+from partnership.models import YearlyReport
+from partnership.periods import ReportPeriod
+from partnership.services import yearly_reports
+from partnership.services.errors import ServiceError
+
+FORMATS = {".docx": "Word", ".pdf": "PDF"}
+
+
+class Command(BaseCommand):
+    help = ("Write the partnership's yearly report for a financial year as a Word document (.docx) or a tagged PDF "
+            "(.pdf): the format follows the file name. The report's written sections are included when the year "
+            "has a report (the published one, else the one being drafted).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", required=True, help="The financial year: 2025-26 is April 2025 to March 2026.")
+        parser.add_argument("--output", required=True, help="The file to write: report.docx or report.pdf.")
+
+    def handle(self, *args, year, output, **options):
+        # Everything is checked before the (slow) rendering starts.
+        try:
+            first = yearly_reports.parse_year(year)
+            period = ReportPeriod.for_financial_year(first)
+            yearly_reports.require_started(period.start)
+        except ServiceError as error:
+            raise CommandError(error.message) from error
+        path = Path(output)
+        suffix = path.suffix.lower()
+        if suffix not in FORMATS:
+            raise CommandError(f'"{output}" must end in .docx (a Word document) or .pdf (a tagged PDF).')
+        if not path.parent.is_dir():
+            raise CommandError(f'There is no folder "{path.parent}" to write "{path.name}" into.')
+        if path.is_dir():
+            raise CommandError(f'"{output}" is a folder: give a file name ending in {suffix}.')
+        reports = YearlyReport.objects.defer("pdf").filter(start=period.start)
+        report = reports.filter(status=YearlyReport.Status.PUBLISHED).order_by("-pk").first() or reports.order_by(
+            "-pk").first()
+        render = yearly_report.render_docx_for if suffix == ".docx" else yearly_report.render_pdf_for
+        content = render(period, report=report)
+        path.write_bytes(content)
+        self.stdout.write(f"Wrote the yearly report for {period.label} ({period.months}) as {FORMATS[suffix]} to "
+                          f"{output} ({max(1, len(content) // 1024)} KB).")

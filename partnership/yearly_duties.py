@@ -1,0 +1,85 @@
+"""The yearly report's two statutory duties, for the duties register (partnership.contract.DutyReading).
+
+- `yearly_report_published`: a yearly report published at least once in every `every_months` (12 by default),
+  read from the publication record (the date it went on the website).
+- `yearly_report_sent`: the latest published report sent to the national Panel and to the Department for
+  Education within `send_within_days` (7 by default) of its publication.
+
+Each check reads the duty's `parameters` (a dict; a duty without them takes the defaults) and answers with two
+queries at most.
+"""
+import calendar
+import datetime
+
+from django.urls import reverse
+
+from partnership.contract import BREACHED, DUE, MET, DutyReading, EvidenceItem
+from partnership.models import YearlyReport
+
+DUE_SOON_DAYS = 60  # a report due within two months is "due"
+
+
+def _parameters(duty) -> dict:
+    parameters = duty.get("parameters") if isinstance(duty, dict) else getattr(duty, "parameters", None)
+    return parameters or {}
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    year, month0 = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return day.replace(year=year, month=month0 + 1, day=min(day.day, calendar.monthrange(year, month0 + 1)[1]))
+
+
+def _words(day: datetime.date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def _latest_published():
+    return (YearlyReport.objects.filter(published_on__isnull=False).defer("pdf")
+            .order_by("-published_on", "-pk").first())
+
+
+def _item(report: YearlyReport, text: str) -> EvidenceItem:
+    return EvidenceItem(label=text, url=reverse("yearly-report", args=[report.pk]))
+
+
+def yearly_report_published(duty, today: datetime.date) -> DutyReading:
+    every = int(_parameters(duty).get("every_months", 12))
+    report = _latest_published()
+    if report is None:
+        return DutyReading(DUE, f"No yearly report has been recorded as published. One must be published at least "
+                                f"once every {every} months.")
+    due_on = _add_months(report.published_on, every)
+    item = _item(report, f"Yearly report {report.label}, published {_words(report.published_on)}")
+    if today > due_on:
+        return DutyReading(BREACHED, f"The last yearly report ({report.label}) was published on "
+                                     f"{_words(report.published_on)}: the next was due by {_words(due_on)}.",
+                           (item,), due_on)
+    status = DUE if (due_on - today).days <= DUE_SOON_DAYS else MET
+    return DutyReading(status, f"The yearly report {report.label} was published on {_words(report.published_on)}; "
+                               f"the next is due by {_words(due_on)}.", (item,), due_on)
+
+
+def yearly_report_sent(duty, today: datetime.date) -> DutyReading:
+    within = int(_parameters(duty).get("send_within_days", 7))
+    report = _latest_published()
+    if report is None:
+        return DutyReading(DUE, "No yearly report has been published yet, so none has been sent.")
+    due_on = report.published_on + datetime.timedelta(days=within)
+    sent = {"the national Panel": report.sent_to_panel_on, "the Department for Education": report.sent_to_dfe_on}
+    items = tuple(_item(report, f"Sent to {who} on {_words(day)}" if day else f"Not yet sent to {who}")
+                  for who, day in sent.items())
+    late = [who for who, day in sent.items() if day is not None and day > due_on]
+    missing = [who for who, day in sent.items() if day is None]
+    if late or (missing and today > due_on):
+        what = " and ".join(late + missing)
+        return DutyReading(BREACHED, f"The yearly report {report.label} was not sent to {what} within {within} days "
+                                     f"of its publication (by {_words(due_on)}).", items, due_on)
+    if missing:
+        return DutyReading(DUE, f"Send the yearly report {report.label} to {' and '.join(missing)} by "
+                                f"{_words(due_on)}.", items, due_on)
+    return DutyReading(MET, f"The yearly report {report.label} was sent to the national Panel and the Department for "
+                            f"Education within {within} days of its publication.", items, due_on)
+
+
+CHECKS = {"yearly_report_published": yearly_report_published, "yearly_report_sent": yearly_report_sent}

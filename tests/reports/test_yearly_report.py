@@ -1,0 +1,368 @@
+"""The yearly report: built from the board pack's sections for 12 months, so its figures are the quarterly packs'
+figures; written by the business unit, approved by the three safeguarding partners, published once; the feedback
+record; the two statutory-duty checks; who may do what; constant queries."""
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from learning.models import Booking
+from merton_qa import board_report, yearly_report
+from partnership.contract import BREACHED, DUE, MET, NO_EVIDENCE, NOT_ASSURED, PriorityEvidence
+from partnership.models import (
+    Action,
+    Feedback,
+    Priority,
+    SafeguardingPartner,
+    Sector,
+    YearlyReport,
+    YearlyReportApproval,
+)
+from partnership.periods import Quarter, ReportPeriod
+from partnership.services import yearly_reports
+from partnership.services.errors import ServiceError
+from partnership.yearly_duties import CHECKS
+from tests.factories import AgencyFactory, UserFactory
+from tests.history import backdate_history, moment
+from tests.learning.conftest import make_course, make_session
+from tests.reports.conftest import make_action
+
+pytestmark = pytest.mark.django_db
+TEXTS = {"scrutineer_assessment": "The arrangements work.\n\nImpact is less clear.",
+         "national_response": "We checked out-of-borough placements.",
+         "priorities_ahead": "Neglect\nExploitation"}
+
+
+def last_year() -> int:
+    return Quarter.containing(timezone.localdate()).financial_year - 1
+
+
+def _review_case(quarter: Quarter, n: int, member, agency) -> None:
+    from reviews import services
+    from reviews.models import Notification
+
+    day = quarter.start + datetime.timedelta(days=10 + n)
+    referral = services.referral_create(by=member, case_reference=f"YR-{quarter.code}-{n}", referring_agency=agency,
+                                        referred_on=day, summary="A serious incident.")
+    services.screening_record(by=member, referral=referral, notifiable=True, rationale="Criteria met.",
+                              decided_on=day)
+    notification = services.notification_create(by=member, referral=referral, pseudonym=f"Child {quarter.number}{n}",
+                                                incident_on=day, became_aware_on=day,
+                                                nature=Notification.Nature.SERIOUS_HARM, agencies=[agency],
+                                                parallel_processes=["police"])
+    services.notification_add_child(by=member, notification=notification, age_band="under_1", sex="Male",
+                                    legal_status="none")
+    services.notification_submit(by=member, notification=notification, notified_on=day + datetime.timedelta(days=2),
+                                 partners_told_on=day + datetime.timedelta(days=2), panel_reference=f"P-{n}",
+                                 expected_version=notification.version)
+
+
+def make_year(year: int) -> dict:
+    """Something in each quarter of the financial year, each made (by its history) inside its quarter: serious
+    incidents notified, training delivered, actions signed off, and actions left open."""
+    from partnership.models import Role
+
+    member = UserFactory(roles=[Role.REVIEWS_MEMBER])
+    police = AgencyFactory(name="Year Police", sector=Sector.POLICE, statutory_partner=True)
+    health = AgencyFactory(name="Year Health Trust", sector=Sector.ACUTE_TRUST)
+    course = make_course()
+    quarters = [Quarter(year, n) for n in (1, 2, 3, 4)]
+    for number, quarter in enumerate(quarters, start=1):
+        for n in range(number % 3 + 1):  # 2, 3, 1, 2 cases
+            _review_case(quarter, n, member, health)
+        session = make_session(course, quarter.start + datetime.timedelta(days=20))
+        for n in range(number + 1):
+            Booking.objects.create(session=session, name=f"Delegate {n}", email=f"d{quarter.number}{n}@example.org",
+                                   agency=police if n % 2 else health, role="Nurse", status=Booking.Status.CONFIRMED,
+                                   attendance=Booking.Attendance.ATTENDED)
+        created = moment(quarter.start + datetime.timedelta(days=2))
+        for n in range(number):
+            make_action(police, title=f"Done in {quarter.code} #{n}", due=quarter.start + datetime.timedelta(days=30),
+                        status=Action.Status.CLOSED, created=created,
+                        signed_off_at=moment(quarter.start + datetime.timedelta(days=40)))
+        make_action(health, title=f"Open from {quarter.code}", due=quarter.start + datetime.timedelta(days=50),
+                    created=created)
+        backdate_history(moment(quarter.start + datetime.timedelta(days=45)))
+    return {"police": police, "health": health, "quarters": quarters}
+
+
+def test_every_figure_is_the_quarters_board_packs_figure():
+    """A count of what happened in the year is the sum of the four quarterly packs' counts; a state at the year's
+    end is the fourth quarter's pack's."""
+    year = last_year()
+    make_year(year)
+    period = ReportPeriod.for_financial_year(year)
+    context = yearly_report.report_context(period)
+    sections = context["sections"]
+    packs = [board_report.report_context(q) for q in (Quarter(year, n) for n in (1, 2, 3, 4))]
+    quarter_sections = [{s.key: s for s in pack["sections"]} for pack in packs]
+
+    def quarters(key, *path):
+        values = []
+        for found in quarter_sections:
+            value = found[key].context
+            for step in path:
+                value = value[step]
+            values.append(value)
+        return values
+
+    for key in ("referrals", "notifications", "rapid_reviews", "lcsprs"):
+        assert sections["reviews"].context["totals"][key] == sum(quarters("reviews", "totals", key)), key
+    assert sections["reviews"].context["totals"]["notifications"] == 8
+    for key in ("delivered", "places_filled", "sessions"):
+        assert sections["learning"].context[key] == sum(quarters("learning", key)), key
+    assert sections["learning"].context["delivered"] == 4
+    assert sections["actions"].context["signed_off_count"] == sum(quarters("actions", "signed_off_count")) == 10
+    # States at the year's end are the fourth quarter's.
+    for key in ("open", "overdue_count"):
+        assert sections["actions"].context[key] == quarters("actions", key)[-1], key
+    assert sections["actions"].context["open"] == 4
+    # The report says them in the same numbers.
+    words = " ".join(getattr(b, "text", "") + " ".join(getattr(b, "items", ()))
+                     + " ".join(" ".join(row) for row in getattr(b, "rows", ())) for b in context["blocks"])
+    assert "notified the national Panel of 8 incidents" in words
+    assert "Training: 4 sessions delivered" in words
+    assert "Actions: 10 actions signed off" in words
+    # No case reference or pseudonym leaves the reviews app.
+    assert "YR-" not in words and "Child 1" not in words
+
+
+def _report(by, *, texts=True) -> YearlyReport:
+    report = yearly_reports.report_start(start=Quarter(last_year(), 1).start, by=by)
+    if texts:
+        yearly_reports.report_edit(report=report, expected_version=report.version, by=by, **TEXTS)
+    return report
+
+
+def _statutory_lead(sector: str, name: str):
+    from partnership.models import Role
+
+    agency = AgencyFactory(name=name, sector=sector, statutory_partner=True)
+    return UserFactory(roles=[Role.AGENCY_LEAD], agency=agency, full_name=f"Lead of {name}")
+
+
+def test_the_partners_approve_and_publishing_keeps_the_pdf_once(client_for, business_unit, agency_lead, chair,
+                                                                 django_capture_on_commit_callbacks):
+    manager = client_for(business_unit)
+    response = manager.post(reverse("yearly-reports"), {"year": f"{last_year()}-{(last_year() + 1) % 100:02d}",
+                                                        "make": "report"})
+    report = YearlyReport.objects.get()
+    assert response.status_code == 302 and response["Location"] == report.get_absolute_url()
+    assert (report.start, report.end) == (Quarter(last_year(), 1).start, Quarter(last_year(), 4).end)
+    assert manager.post(report.get_absolute_url(), {**TEXTS, "version": report.version}).status_code == 302
+    report.refresh_from_db()
+    assert report.missing_text == []
+
+    # The police lead approves for the police only, in their own name, today.
+    police = client_for(agency_lead)
+    assert police.get(report.get_absolute_url()).status_code == 200
+    with pytest.raises(ServiceError):
+        yearly_reports.report_approve(report=report, partner=SafeguardingPartner.ICB, by=agency_lead)
+    assert police.post(reverse("yearly-report-approve", args=[report.pk]),
+                       {"partner": SafeguardingPartner.POLICE, "approver_name": "Someone else"}).status_code == 302
+    approval = YearlyReportApproval.objects.get(partner=SafeguardingPartner.POLICE)
+    assert (approval.approver_name, approval.approved_on, approval.recorded_by) == (
+        agency_lead.full_name, timezone.localdate(), agency_lead)
+    # The text cannot change once a partner has approved.
+    assert manager.post(report.get_absolute_url(), {**TEXTS, "version": report.version}).status_code == 403
+    # The business unit records the others' approvals given at a meeting, naming who approved.
+    day = Quarter(last_year(), 4).end + datetime.timedelta(days=20)
+    for partner in (SafeguardingPartner.LOCAL_AUTHORITY, SafeguardingPartner.ICB):
+        response = manager.post(reverse("yearly-report-approve", args=[report.pk]), {
+            "partner": partner, "approver_name": "Director", "approver_role": "Statutory lead",
+            "approved_on_0": day.day, "approved_on_1": day.month, "approved_on_2": day.year})
+        assert response.status_code == 302, response.content.decode()[:2000]
+    assert yearly_reports.is_approved(report)
+    with django_capture_on_commit_callbacks(execute=True):
+        report.refresh_from_db()
+        response = manager.post(reverse("yearly-report-step", args=[report.pk, "publish"]),
+                                {"version": report.version})
+    report.refresh_from_db()
+    assert report.status == YearlyReport.Status.PUBLISHED and bytes(report.pdf).startswith(b"%PDF")
+    download = manager.get(reverse("yearly-report-download", args=[report.pk]))
+    assert download["X-Content-SHA256"] == report.sha256
+    # The publication record: checked, then saved.
+    record = {"published_on_0": "3", "published_on_1": "4", "published_on_2": str(last_year() + 1),
+              "web_address": "http://example.org/report", "version": report.version}
+    response = manager.post(reverse("yearly-report-publication", args=[report.pk]), record)
+    assert response.status_code == 400 and "starting https://" in response.content.decode()
+    record.update(web_address="https://example.org/report", sent_to_panel_on_0="5", sent_to_panel_on_1="4",
+                  sent_to_panel_on_2=str(last_year() + 1))
+    assert manager.post(reverse("yearly-report-publication", args=[report.pk]), record).status_code == 302
+    report.refresh_from_db()
+    assert report.web_address == "https://example.org/report" and report.sent_to_dfe_on is None
+    assert report.history.count() >= 4
+
+
+def test_who_may_do_what(client_for, business_unit, qa_member, reader, chair, agency_lead, contributor, outsider):
+    report = _report(business_unit)
+    for person in (outsider, contributor):  # agencies that are not safeguarding partners' leads
+        client = client_for(person)
+        assert client.get(reverse("yearly-reports")).status_code == 403
+        assert client.get(report.get_absolute_url()).status_code == 403
+        assert client.post(reverse("yearly-report-step", args=[report.pk, "word"])).status_code == 403
+        assert client.get(reverse("partnership:feedback-list")).status_code == 403
+    for person in (qa_member, reader, chair, agency_lead):  # they read
+        assert client_for(person).get(report.get_absolute_url()).status_code == 200
+        assert client_for(person).post(report.get_absolute_url(), {**TEXTS, "version": report.version}
+                                       ).status_code == 403
+        assert client_for(person).get(reverse("partnership:feedback-list")).status_code == 403
+    for person in (qa_member, reader):  # they do not approve
+        assert client_for(person).post(reverse("yearly-report-approve", args=[report.pk]),
+                                       {"partner": SafeguardingPartner.POLICE}).status_code == 403
+    with pytest.raises(ServiceError):
+        yearly_reports.report_publish(report=report, by=chair)
+    with pytest.raises(ServiceError):
+        yearly_reports.report_start(start=Quarter(last_year(), 1).start, by=chair)
+    # The chair records any partner's approval, naming who approved.
+    yearly_reports.report_approve(report=report, partner=SafeguardingPartner.ICB, approver_name="Chief Nurse",
+                                  by=chair)
+    with pytest.raises(ServiceError, match="already approved"):
+        yearly_reports.report_approve(report=report, partner=SafeguardingPartner.ICB, approver_name="Again",
+                                      by=business_unit)
+    with pytest.raises(ServiceError, match="three safeguarding partners"):
+        yearly_reports.report_publish(report=report, by=business_unit)
+    assert yearly_reports.report_reopen(report=report, by=business_unit) == 1
+    assert YearlyReportApproval.history.filter(history_type="-").count() == 1
+
+
+def test_a_year_that_has_not_begun_or_a_nonsense_year_is_refused(client_for, business_unit):
+    future = Quarter.containing(timezone.localdate()).financial_year + 1
+    with pytest.raises(ServiceError, match="not started"):
+        yearly_reports.report_start(start=Quarter(future, 1).start, by=business_unit)
+    for text in ("2025", "2025-27", "twenty"):
+        with pytest.raises(ServiceError):
+            yearly_reports.parse_year(text)
+    assert yearly_reports.parse_year("2025-26") == yearly_reports.parse_year("2025/2026") == 2025
+    response = client_for(business_unit).post(reverse("yearly-reports"), {"year": f"{future}-{(future + 1) % 100}",
+                                                                         "make": "report"})
+    assert response.status_code == 200 and not YearlyReport.objects.exists()
+
+
+def test_approval_needs_the_written_sections(business_unit):
+    report = _report(business_unit, texts=False)
+    with pytest.raises(ServiceError, match="independent scrutineer"):
+        yearly_reports.report_approve(report=report, partner=SafeguardingPartner.POLICE, approver_name="X",
+                                      by=business_unit)
+
+
+def test_feedback_is_kept_by_the_business_unit_and_checked_for_personal_data(client_for, business_unit):
+    client = client_for(business_unit)
+    day = datetime.date(last_year(), 6, 3)
+    form = {"source": "children", "heard_on_0": day.day, "heard_on_1": day.month, "heard_on_2": day.year,
+            "how_sought": "Youth council", "heard": "Amelia Jones, born 01/09/2013, said nobody listened.",
+            "changed": ""}
+    response = client.post(reverse("partnership:feedback-create"), form)
+    assert response.status_code == 400 and not Feedback.objects.exists()
+    form["heard"] = "Young people said nobody explained what happens next."
+    assert client.post(reverse("partnership:feedback-create"), form).status_code == 302
+    feedback = Feedback.objects.get()
+    form.update(changed="A leaflet written with the youth council.", version=feedback.version)
+    assert client.post(feedback.get_absolute_url(), form).status_code == 302
+    form["version"] = feedback.version  # stale now
+    response = client.post(feedback.get_absolute_url(), {**form, "changed": "Mine"})
+    assert response.status_code == 409 and "Mine" in response.content.decode()
+    feedback.refresh_from_db()
+    assert feedback.changed.startswith("A leaflet") and feedback.history.count() == 2
+    period = ReportPeriod.for_financial_year(last_year())
+    assert [f.pk for f in yearly_report.feedback_in(period)] == [feedback.pk]
+    words = [b for b in yearly_report.report_context(period)["blocks"] if getattr(b, "caption", "") ==
+             "You said, we did"]
+    assert words and "A leaflet" in words[0].rows[0][3]
+
+
+def test_a_priority_with_nothing_behind_it_is_named_as_having_no_evidence(business_unit):
+    period = ReportPeriod.for_financial_year(last_year())
+    quiet = Priority.objects.create(code="quiet", title="Neglect", start_date=period.start)
+    late = Priority.objects.create(code="late", title="Exploitation", start_date=period.start)
+    make_action(AgencyFactory(), title="Overdue", due=period.start + datetime.timedelta(days=5), priority=late,
+                created=moment(period.start))
+    findings = {f.priority.pk: f for f in yearly_report.report_context(period)["findings"]}
+    assert findings[quiet.pk].judgement == NO_EVIDENCE
+    assert "Neglect: there is no evidence of progress" in findings[quiet.pk].little_or_no_evidence
+    assert findings[late.pk].judgement == NOT_ASSURED
+    assert "1 overdue" in findings[late.pk].little_or_no_evidence
+
+
+def test_the_priority_progress_work_can_take_over(business_unit):
+    period = ReportPeriod.for_financial_year(last_year())
+    priority = Priority.objects.create(code="p", title="Neglect", start_date=period.start)
+    evidence = PriorityEvidence("Audits", progress=NOT_ASSURED)
+    results = {priority.pk: {"priority": priority, "evidences": [evidence], "judgement": NOT_ASSURED,
+                             "little_or_no_evidence": "Neglect: audits show no change."}}
+    [finding] = yearly_report.findings_from_progress(results)
+    assert (finding.priority, finding.evidence, finding.little_or_no_evidence) == (
+        priority, [evidence], "Neglect: audits show no change.")
+
+
+def _published(day: datetime.date, **dates) -> YearlyReport:
+    return YearlyReport.objects.create(start=datetime.date(2024, 4, 1), end=datetime.date(2025, 3, 31),
+                                       label="2024-25", status=YearlyReport.Status.PUBLISHED, published_on=day,
+                                       web_address="https://example.org/r", **dates)
+
+
+def test_the_two_statutory_duty_checks(db):
+    published, sent = CHECKS["yearly_report_published"], CHECKS["yearly_report_sent"]
+    today = datetime.date(2026, 6, 1)
+    assert published({}, today).status == DUE and sent({}, today).status == DUE
+    report = _published(datetime.date(2025, 9, 1))
+    assert published({"parameters": {}}, today).status == MET
+    assert published(type("Duty", (), {"parameters": {"every_months": 8}})(), today).status == BREACHED
+    assert published({}, datetime.date(2026, 8, 1)).status == DUE  # due within two months
+    assert published({}, datetime.date(2026, 9, 2)).status == BREACHED
+    assert published({}, today).due_on == datetime.date(2026, 9, 1)
+    assert sent({}, datetime.date(2025, 9, 5)).status == DUE
+    assert sent({}, datetime.date(2025, 9, 9)).status == BREACHED
+    report.sent_to_panel_on = report.sent_to_dfe_on = datetime.date(2025, 9, 8)
+    report.save()
+    assert sent({}, today).status == MET
+    assert sent({"parameters": {"send_within_days": 5}}, today).status == BREACHED
+
+
+def test_the_pages_queries_do_not_grow_with_rows(client_for, business_unit):
+    client = client_for(business_unit)
+    report = _report(business_unit)
+
+    def counts():
+        counted = {}
+        for name, url in (("list", reverse("yearly-reports")), ("detail", report.get_absolute_url()),
+                          ("feedback", reverse("partnership:feedback-list"))):
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counted[name] = len(queries)
+        return counted
+
+    priority = Priority.objects.create(code="p", title="Neglect", start_date=datetime.date(2020, 1, 1))
+
+    def add(numbers):
+        for n in numbers:
+            other = YearlyReport.objects.create(start=datetime.date(2010 + n, 4, 1),
+                                                end=datetime.date(2011 + n, 3, 31), label=f"{2010 + n}",
+                                                status=YearlyReport.Status.PUBLISHED if n % 2 else "draft")
+            Feedback.objects.create(source="children", heard_on=datetime.date(2025, 5, n + 1), heard="Heard",
+                                    priority=priority, recorded_by=business_unit)
+            YearlyReportApproval.objects.create(report=other, partner=SafeguardingPartner.values[n % 3],
+                                                approver_name="A", approved_on=datetime.date(2025, 5, 1),
+                                                recorded_by=business_unit)
+
+    add(range(2))
+    before = counts()
+    add(range(2, 10))
+    assert counts() == before
+
+
+def test_any_twelve_months_may_be_reported(client_for, business_unit):
+    first = datetime.date(last_year(), 9, 1)
+    response = client_for(business_unit).post(reverse("yearly-reports"), {
+        "year": f"{last_year()}-{(last_year() + 1) % 100:02d}", "make": "report",
+        "start_0": "1", "start_1": "9", "start_2": str(last_year())})
+    report = YearlyReport.objects.get()
+    assert response.status_code == 302
+    assert (report.start, report.end, report.label) == (
+        first, datetime.date(last_year() + 1, 8, 31), f"September {last_year()} to August {last_year() + 1}")
+    period = yearly_report.period_of(report)
+    assert (period.start, period.end) == (report.start, report.end)

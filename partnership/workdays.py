@@ -219,3 +219,13 @@ def _check_date(value: object) -> None:
     # A datetime is a date subclass but never equals a date, so it would silently miss every holiday.
     if isinstance(value, datetime) or not isinstance(value, date):
         raise TypeError(f"Expected a datetime.date, got {type(value).__name__}.")
+
+
+def working_day_ends(day: date) -> datetime:
+    """The end of `day`'s working hours, in local time (settings.WORKING_DAY_ENDS, "17:00" unless set): the
+    moment "by the end of the next working day" means."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    hours, minutes = (int(part) for part in getattr(settings, "WORKING_DAY_ENDS", "17:00").split(":"))
+    return timezone.make_aware(datetime.combine(day, datetime.min.time().replace(hour=hours, minute=minutes)))

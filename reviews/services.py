@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from partnership import counters
 from partnership.history import save_versioned
-from partnership.models import Agency, User
+from partnership.models import Agency, Role, User
 from partnership.services.actions import action_create
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
@@ -236,16 +236,32 @@ def rapid_review_create(*, by, notification: Notification, agencies=None) -> Rap
     if RapidReview.objects.filter(notification=notification).exists():
         raise ServiceError("This notification already has a rapid review.")
     anchor, anchor_on = rapid_review_anchor(notification)
+    today = timezone.localdate()
     review = RapidReview.objects.create(
         notification=notification, anchor=anchor, anchor_on=anchor_on,
         due_on=add_working_days(anchor_on, RapidReview.DEADLINE_WORKING_DAYS),
-        summaries_requested_on=add_working_days(anchor_on, 1),
+        summaries_requested_on=today,  # the day the requests are emailed: the timetable shows the real date
     )
     due = add_working_days(anchor_on, 10)
     for agency in (agencies if agencies is not None else notification.agencies.all()):
-        AgencySummary.objects.create(rapid_review=review, agency=agency, requested_on=review.summaries_requested_on,
-                                     due_on=due)
+        summary = AgencySummary.objects.create(rapid_review=review, agency=agency, requested_on=today, due_on=due)
+        summary_request_send(summary)
     return review
+
+
+def summary_request_send(summary: AgencySummary) -> int:
+    """Ask the agency's leads for its summary at once: the case reference, the due date and the link (never any
+    case detail). Returns how many were emailed. It is in their digest too (reviews.reminders)."""
+    leads = User.objects.filter(agency_id=summary.agency_id, is_active=True, roles__role=Role.AGENCY_LEAD).distinct()
+    told = 0
+    for lead in leads:
+        told += enqueue_email(
+            to=lead.email, subject=f"Rapid review {summary.case_reference}: your agency's summary is due by "
+                                   f"{summary.due_on:%-d %B %Y}",
+            template="reviews_summary_requested", key=f"reviews-summary-request:{summary.pk}:{lead.pk}",
+            context={"person": lead, "summary": summary, "agency": summary.agency,
+                     "case_reference": summary.case_reference, "due": summary.due_on}) is not None
+    return told
 
 
 CONTENT_CLOSED = "The review has been signed off: its content can no longer change."

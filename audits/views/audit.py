@@ -13,6 +13,7 @@ from partnership.models import Agency
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
+from partnership.views.remind_all import remind_all_page
 
 from .. import access
 from ..forms import AuditForm, CaseForm
@@ -150,6 +151,20 @@ def audit_remind(request, pk, agency_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def audit_remind_all(request, pk):
+    """Remind every agency with outstanding agency audits, in one action, after a page that says how many."""
+    audit = audit_or_404(request, pk)
+    require(access.can_manage(request.user))
+    if audit.status != Audit.Status.IN_PROGRESS:
+        messages.info(request, "Reminders are sent only while agency audits are in progress.")
+        return redirect(audit)
+    return remind_all_page(request, outstanding=lambda: return_services.outstanding_agencies(audit, by=request.user),
+                           what=audit.theme, noun="their agency audits",
+                           back_url=audit.get_absolute_url() + "#progress")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def case_add(request, pk):
     audit = audit_or_404(request, pk)
     require(access.can_manage(request.user))
@@ -205,6 +220,7 @@ urlpatterns = [
     path("<int:pk>/edit/", audit_edit, name="audit-edit"),
     path("<int:pk>/status/", audit_transition, name="audit-transition"),
     path("<int:pk>/remind/<int:agency_pk>/", audit_remind, name="audit-remind"),
+    path("<int:pk>/remind-all/", audit_remind_all, name="audit-remind-all"),
     path("<int:pk>/cases/new/", case_add, name="case-add"),
     path("cases/<int:pk>/", case_detail, name="case-detail"),
     path("cases/<int:pk>/remove/", case_remove, name="case-remove"),

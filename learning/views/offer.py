@@ -128,6 +128,14 @@ def session_edit(request, pk=None):
     session = get_visible_or_404(Session.objects.all(), pk=pk) if pk else None
     initial = {"course": request.GET.get("course")} if session is None else None
     form = SessionForm(request.POST if request.method == "POST" else None, instance=session, initial=initial)
+    if session and request.method == "POST" and "confirmed" not in request.POST and form.is_valid():
+        # Before a change people must be told about: a page that says what changes and how many will be emailed.
+        changes, counts = services.session_changes(form), services.session_told_counts(session)
+        if changes and counts["total"]:
+            posted = [(key, request.POST.getlist(key)) for key in request.POST if key != "csrfmiddlewaretoken"]
+            return render(request, "learning/session_change_confirm.html", {
+                "session": session, "course": session.course, "changes": changes, "counts": counts,
+                "posted": posted})
     return form_page(request, form, save=lambda f: services.session_save(form=f, by=request.user),
                      success="Session saved.", template="learning/session_form.html", context={"session": session},
                      to=lambda saved: ("learning:session-manage", saved.pk))
@@ -147,12 +155,18 @@ def trainer_add(request, pk):
 
 
 @login_required
-@post_only
+@require_http_methods(["GET", "POST"])
 def session_cancel(request, pk):
+    """GET: a page that says how many people will be emailed; POST: cancel, and email each of them."""
     require(access.is_manager(request.user))
-    session = get_visible_or_404(Session.objects.all(), pk=pk)
+    session = get_visible_or_404(Session.objects.select_related("course"), pk=pk)
+    if request.method == "GET":
+        return render(request, "learning/session_cancel_confirm.html", {
+            "session": session, "course": session.course, "counts": services.session_told_counts(session)})
+    told = services.session_told_counts(session)["total"]
     return run_action(request, lambda: services.session_cancel(session=session, by=request.user),
-                      "Session cancelled; every delegate has been emailed.", "learning:session-manage", session.pk)
+                      f"Session cancelled; {told} {'person has' if told == 1 else 'people have'} been emailed.",
+                      "learning:session-manage", session.pk)
 
 
 @login_required
@@ -172,9 +186,14 @@ def attendance(request, pk):
     require(access.can_mark_attendance(request.user, session))
     bookings = list(session.bookings.exclude(status=Booking.Status.WAITING).exclude(
         status=Booking.Status.DECLINED).select_related("agency").order_by("name", "pk"))
-    form = AttendanceForm(request.POST if request.method == "POST" else None, bookings=bookings)
+    everyone = request.method == "POST" and "everyone_attended" in request.POST
+    form = AttendanceForm(request.POST if request.method == "POST" and not everyone else None, bookings=bookings,
+                          everyone_attended=everyone)
     error = None
-    if request.method == "POST" and form.is_valid():
+    if everyone:  # nothing saved yet: everyone booked is shown as attended; change the exceptions, then save
+        messages.info(request, "Everyone with a place is marked as attended below. Change those who did not "
+                               "come, then save the attendance.")
+    elif request.method == "POST" and form.is_valid():
         try:
             changed = evaluation.mark_attendance(session=session, marks=form.marks(), by=request.user)
         except ServiceError as exc:

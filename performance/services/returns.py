@@ -186,6 +186,22 @@ def _agency_leads(agency_id: int) -> list[User]:
                 .distinct().order_by("full_name"))
 
 
+def outstanding_data_returns(period, *, by) -> list:
+    """The period's data returns not yet submitted (or queried back), each with its agency's leads and its
+    one-agency reminder, for "remind all outstanding agencies" (two queries)."""
+    from partnership.services.reminders import Outstanding
+
+    returns = list(DataReturn.objects.filter(period=period, status__in=DataReturn.EDITABLE)
+                   .select_related("agency", "period").order_by("agency__name"))
+    leads: dict[int, list] = {}
+    for user in User.objects.filter(agency_id__in=[r.agency_id for r in returns], is_active=True,
+                                    roles__role=Role.AGENCY_LEAD).distinct():
+        leads.setdefault(user.agency_id, []).append(user)
+    return [Outstanding(item=ret, agency=ret.agency.display_name, leads=leads.get(ret.agency_id, []),
+                        send=lambda ret=ret: data_return_remind(data_return=ret, by=by))
+            for ret in returns]
+
+
 @transaction.atomic
 def data_return_remind(*, data_return: DataReturn, by) -> int:
     """Email the agency's leads a reminder now: at most once per lead per day. Returns how many were sent."""

@@ -21,6 +21,7 @@ from partnership.models import Agency, ReminderLog
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
+from partnership.views.remind_all import remind_all_page
 
 from .. import access, spreadsheets
 from ..forms.returns import OpenForm, PeriodChoiceForm, QueryForm, UploadForm, ValueForm
@@ -175,6 +176,18 @@ def data_return_query(request, pk):
             return redirect(_list_url(data_return))
     return render(request, "performance/data_return_query.html", {"data_return": data_return, "form": form},
                   status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def data_returns_remind_all(request, period_pk):
+    """Remind every agency whose data return for the period is outstanding, in one action, after a page that says
+    how many."""
+    require(access.can_manage(request.user))
+    period = get_visible_or_404(_reporting_periods(), pk=period_pk)
+    return remind_all_page(request, outstanding=lambda: services.outstanding_data_returns(period, by=request.user),
+                           what=f"Data returns for {period}", noun="their data return",
+                           back_url=f"{reverse('performance:data-returns')}?period={period.pk}")
 
 
 @login_required
@@ -421,6 +434,8 @@ urlpatterns = [
     path("data-returns/<int:pk>/validate/", data_return_validate, name="data-return-validate"),
     path("data-returns/<int:pk>/query/", data_return_query, name="data-return-query"),
     path("data-returns/<int:pk>/remind/", data_return_remind, name="data-return-remind"),
+    path("data-returns/periods/<int:period_pk>/remind-all/", data_returns_remind_all,
+         name="data-returns-remind-all"),
     path("data-returns/<int:pk>/template.xlsx", data_return_template, name="data-return-template"),
     path("data-returns/<int:pk>/template.csv", data_return_template_csv, name="data-return-template-csv"),
     path("data-returns/<int:pk>/upload/", data_return_upload, name="data-return-upload"),

@@ -32,7 +32,10 @@ def rapid_review_create(request, pk):
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect(notification)
-    messages.success(request, f"Rapid review started: due by {review.due_on:%-d %B %Y}.")
+    summaries = list(review.summaries.select_related("agency"))
+    asked = (f" Each agency's lead has been emailed today for its summary, due by {summaries[0].due_on:%-d %B %Y}."
+             if summaries else "")
+    messages.success(request, f"Rapid review started: due by {review.due_on:%-d %B %Y}.{asked}")
     return redirect(review)
 
 

@@ -308,7 +308,24 @@ def return_send_back(*, ret: Return, by, message: str) -> Return:
     ret.returned_at = timezone.now()
     ret.return_message = message
     ret.save(update_fields=["status", "returned_at", "return_message", "updated_at"])
+    _tell_sent_back(ret)
     return ret
+
+
+def _tell_sent_back(ret: Return) -> int:
+    """Email the agency's leads and whoever submitted the return, at once: a link to the return, never the message
+    (it is read in the service). It is in their digest too (section11.reminders)."""
+    from .cycles import _email_lead, _leads
+
+    people = {p.pk: p for p in _leads([ret.agency_id]).get(ret.agency_id, [])}
+    for person in (ret.submitted_by, ret.completed_by):
+        if person is not None and person.is_active and person.email:
+            people.setdefault(person.pk, person)
+    for person in people.values():
+        _email_lead(ret, person, template="section11_sent_back",
+                    subject=f"{ret.cycle.name}: your return has been sent back for clarification",
+                    key=f"s11-sent-back:{ret.pk}:{person.pk}:{ret.returned_at:%Y%m%d%H%M%S}")
+    return len(people)
 
 
 @transaction.atomic

@@ -67,6 +67,8 @@ EXPECTED = {
     "audit-edit": manage_form(),
     "audit-transition": post_only(row(404, oversight=302, readers=403, police=403)),
     "audit-remind": post_only(row(404, oversight=302, readers=403, police=403)),
+    "audit-remind-all": {"GET": row(404, oversight=200, readers=403, police=403),  # how many will be told
+                         "POST": row(404, oversight=302, readers=403, police=403)},
     "case-add": manage_form(),
     "case-detail": same(row(404, oversight=200, police=200)),
     "case-remove": post_only(row(404, oversight=302, police=403)),

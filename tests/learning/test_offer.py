@@ -57,7 +57,7 @@ def test_more_places_promote_the_waiting_list(client_for, ld_coordinator, course
     data = {"course": course.pk, "day_0": start.day, "day_1": start.month, "day_2": start.year,
             "start_time": "09:30", "end_time": "16:00", "venue": "Civic Centre", "online_link": "",
             "joining_instructions": "", "capacity": "2", "booking_cutoff_days": "2", "cancellation_cutoff_days": "2",
-            "version": session.version}
+            "version": session.version, "confirmed": "1"}  # the time and place change: confirmed, both told
     response = client_for(ld_coordinator).post(reverse("learning:session-edit", args=[session.pk]), data)
     assert response.status_code == 302
     waiting.refresh_from_db()
@@ -72,7 +72,7 @@ def test_capacity_below_bookings_refused(client_for, ld_coordinator, course):
     start = timezone.localtime(session.starts_at)
     data = {"course": course.pk, "day_0": start.day, "day_1": start.month, "day_2": start.year,
             "start_time": "09:30", "end_time": "16:00", "capacity": "1", "booking_cutoff_days": "2",
-            "cancellation_cutoff_days": "2", "version": session.version}
+            "cancellation_cutoff_days": "2", "version": session.version, "confirmed": "1"}
     response = client_for(ld_coordinator).post(reverse("learning:session-edit", args=[session.pk]), data)
     assert response.status_code == 400 and "2 places are already booked" in response.content.decode()
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from partnership.access import get_visible_or_404, require
 from partnership.pdf import pdf_response
 from partnership.rate_limits import limited_pdf
-from partnership.services.errors import ServiceError
+from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 

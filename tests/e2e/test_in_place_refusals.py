@@ -95,7 +95,8 @@ def test_a_file_over_the_request_limit_says_so_with_the_limit_and_the_text_stays
     expect(box.get_by_label("How do you know?")).to_have_value(MINE)
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Standard 1"))  # the page is still there
     _expect_logged(page, 400)
-    box.screenshot(path=str(SCREENSHOTS / "s11-in-place-too-large.png"), caret="initial")  # "hide" leaves style="" (CSP)
+    # caret="initial": "hide" leaves style="" behind, which the CSP refuses
+    box.screenshot(path=str(SCREENSHOTS / "s11-in-place-too-large.png"), caret="initial")
     # Without the file, the same text saves.
     box.get_by_label("Upload evidence (optional)").set_input_files([])
     box.get_by_role("button", name="Save answer to 1.1").click()

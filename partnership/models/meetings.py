@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from ..history import SET_NULL_KEEPING_HISTORY
 from .actions import ActionSource
 from .base import TimeStampedModel, VersionedModel
 
@@ -47,11 +48,13 @@ class Subgroup(TimeStampedModel):
                                         help_text="A thematic subgroup's agenda offers what is tagged to these first.")
     active = models.BooleanField(default=True)
     # The performance pack that goes with the group's papers every period: the scorecard with these filters.
-    scorecard_priority = models.ForeignKey("partnership.Priority", on_delete=models.SET_NULL, null=True, blank=True,
+    scorecard_priority = models.ForeignKey("partnership.Priority", on_delete=SET_NULL_KEEPING_HISTORY,
+                                           null=True, blank=True,
                                            related_name="+", verbose_name="Scorecard: priority")
-    scorecard_stage = models.ForeignKey("partnership.JourneyStage", on_delete=models.SET_NULL, null=True,
+    scorecard_stage = models.ForeignKey("partnership.JourneyStage", on_delete=SET_NULL_KEEPING_HISTORY, null=True,
                                         blank=True, related_name="+", verbose_name="Scorecard: journey stage")
-    scorecard_agency = models.ForeignKey("partnership.Agency", on_delete=models.SET_NULL, null=True, blank=True,
+    scorecard_agency = models.ForeignKey("partnership.Agency", on_delete=SET_NULL_KEEPING_HISTORY,
+                                         null=True, blank=True,
                                          related_name="+", verbose_name="Scorecard: agency")
     history = HistoricalRecords(excluded_fields=["terms_file"])
 
@@ -82,7 +85,7 @@ class Membership(TimeStampedModel):
     agency = models.ForeignKey("partnership.Agency", on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField("Role in the group", max_length=20, choices=GroupRole.choices,
                             default=GroupRole.MEMBER)
-    deputy = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    deputy = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True,
                                related_name="deputising")
     start_date = models.DateField("From", default=timezone.localdate)
     end_date = models.DateField("To", null=True, blank=True)
@@ -113,7 +116,8 @@ class Meeting(ActionSource, TimeStampedModel, VersionedModel):
     joining_link = models.URLField("Joining link", max_length=500, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
     cancelled_reason = models.CharField(max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
+                                   null=True, related_name="+")
     history = HistoricalRecords()
 
     class Meta:
@@ -227,9 +231,10 @@ class Decision(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions")
     text = models.TextField("Decision")
     needs_action = models.BooleanField(default=False)
-    action = models.OneToOneField("partnership.Action", on_delete=models.SET_NULL, null=True, blank=True,
+    action = models.OneToOneField("partnership.Action", on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True,
                                   related_name="decision")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
+                                    null=True, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 

@@ -16,6 +16,7 @@ from partnership.escalation_letters import letter_filename, letter_pdf
 from partnership.forms import GDSForm, date_field
 from partnership.models import Agency, Escalation
 from partnership.pdf import pdf_response
+from partnership.rate_limits import limited_pdf
 from partnership.services import escalations as services
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.mixins import post_only, posted_version
@@ -200,6 +201,7 @@ def escalation_detail(request, pk):
 
 
 @login_required
+@limited_pdf
 def escalation_letter(request, pk):
     escalation = _escalation(request, pk)
     return pdf_response(letter_pdf(escalation), letter_filename(escalation))

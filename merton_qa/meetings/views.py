@@ -17,6 +17,7 @@ from partnership import access
 from partnership.input_rules import as_id
 from partnership.models import AgendaItem, Decision, Meeting, Membership, Paper
 from partnership.pdf import pdf_response, render_pdf
+from partnership.rate_limits import limited_pdf
 from partnership.services import meetings as services
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.mixins import post_only, posted_version
@@ -394,6 +395,7 @@ def decision_create(request, pk):
 
 
 @login_required
+@limited_pdf
 def minutes_pdf(request, pk):
     """The minutes as a PDF, made now: a few pages (STACK.md: about a third of a second a page)."""
     meeting = _meeting(request, pk)

@@ -104,7 +104,8 @@ def test_each_app_says_how_the_agency_engaged(records, police, business_unit):
     assert training["Trainer days given to the partnership"].value == "1 day"
     actions = {f.label: f for f in facts_under(found, police, "Actions")}
     assert actions["Open actions"].value == "1 of 1 open action overdue"
-    assert facts_under(found, police, "Meeting attendance")[0].value == "Not recorded yet"
+    assert facts_under(found, police, "Meeting attendance")[0].value == (
+        "No place at a partnership meeting held in the period")  # attendance is tested in test_meetings
     assert profile.engagement == NOT_ASSURED
 
 

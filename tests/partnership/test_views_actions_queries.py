@@ -63,8 +63,8 @@ def everyone(business_unit, agency_lead, outsider, qa_member):
 # Measured on SQLite and PostgreSQL (each includes session, user, 2FA device and roles: 4 queries).
 ACTION_LIST_QUERIES = 9
 ACTION_CSV_QUERIES = 5
-HOME_BU_QUERIES = 21  # each app panel on the home page adds its own (section11: 2, performance: 1, audits: 2,
-# reviews: 5), and the latest published board pack 1
+HOME_BU_QUERIES = 25  # each app panel on the home page adds its own (section11: 2, performance: 1, audits: 2,
+# reviews: 5), the latest published board pack 1, open escalations 1, the next meeting and its due items 3
 HOME_AGENCY_QUERIES = 15  # audits: 2, reviews: 1 (rapid review summaries asked of the agency)
 DETAIL_QUERIES = 9  # includes one query per ActionSource model of the action's kind (sources_of)
 

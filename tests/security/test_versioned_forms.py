@@ -167,7 +167,9 @@ def test_a_stale_save_answers_409_keeps_the_text_shows_theirs_and_the_next_save_
     assert page.status_code == 200, f"{name}: {page_url} answered {page.status_code}"
     opened = {**form_as_rendered(page.content.decode(), box), **how.extra(obj)}
     assert box in opened and _versions(opened), f"{name}: no {box!r} box or no version in the form"
-    saved_first = second.post(url, {**opened, box: THEIRS})
+    # Two people, two copies of the page: each copy has its own single-use form token (partnership.form_tokens).
+    theirs = {**form_as_rendered(second.get(page_url).content.decode(), box), **how.extra(obj)}
+    saved_first = second.post(url, {**theirs, box: THEIRS})
     assert saved_first.status_code == 302, f"{name}: the first save was refused ({saved_first.status_code}): " + \
         " ".join(saved_first.content.decode().split('govuk-error-summary__list')[1:])[:1500]
     stale = first.post(url, {**opened, box: MINE})
@@ -189,13 +191,16 @@ def test_the_in_place_section11_answer_save_keeps_the_text_and_carries_the_versi
     answer = _first_answer(ret)
     box = how.box(ret)
     opened = form_as_rendered(first.get(page_url).content.decode(), box)
-    assert second.post(url, {**opened, box: THEIRS}, HTTP_HX_REQUEST="true").status_code == 200
+    theirs = form_as_rendered(second.get(page_url).content.decode(), box)  # their own copy, its own form token
+    assert second.post(url, {**theirs, box: THEIRS}, HTTP_HX_REQUEST="true").status_code == 200
     stale = first.post(url, {**opened, box: MINE}, HTTP_HX_REQUEST="true")
     fragment = stale.content.decode()
     assert stale.status_code == 409
     assert "<main" not in fragment and f'id="c-{answer.pk}"' in fragment  # the criterion again, swapped in place
     assert MINE in fragment and THEIRS in fragment and "Someone else changed this record" in fragment
-    again = form_as_rendered(fragment, box)
+    # The criterion's controls, swapped into the standard page's one form: read them as that form would send them.
+    again = {**opened, **form_as_rendered(f"<form method=\"post\">{fragment}</form>", box)}
+    again.pop("form_token", None)  # that copy of the page was sent once: htmx sends the form as it now stands
     assert _versions(again) != _versions(opened)
     resaved = first.post(url, again, HTTP_HX_REQUEST="true")
     assert resaved.status_code == 200 and "has been saved" in resaved.content.decode()

@@ -65,7 +65,8 @@ ACTION_LIST_QUERIES = 9
 ACTION_CSV_QUERIES = 5
 HOME_BU_QUERIES = 25  # each app panel on the home page adds its own (section11: 2, performance: 1, audits: 2,
 # reviews: 5), the latest published board pack 1, open escalations 1, the next meeting and its due items 3
-HOME_AGENCY_QUERIES = 15  # audits: 2, reviews: 1 (rapid review summaries asked of the agency)
+HOME_AGENCY_QUERIES = 17  # audits: 2, reviews: 1 (rapid review summaries asked of the agency), their meetings and
+# the open actions from meetings 2
 DETAIL_QUERIES = 9  # includes one query per ActionSource model of the action's kind (sources_of)
 
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learning.models import Booking
-from merton_qa import board_report, yearly_report
-from partnership.contract import BREACHED, DUE, MET, NO_EVIDENCE, NOT_ASSURED, PriorityEvidence
+from merton_qa import board_report, priorities, yearly_report
+from partnership.contract import ASSURED, BREACHED, DUE, MET, NOT_ASSURED, PriorityEvidence
 from partnership.models import (
     Action,
     Feedback,
@@ -279,21 +279,24 @@ def test_a_priority_with_nothing_behind_it_is_named_as_having_no_evidence(busine
     make_action(AgencyFactory(), title="Overdue", due=period.start + datetime.timedelta(days=5), priority=late,
                 created=moment(period.start))
     findings = {f.priority.pk: f for f in yearly_report.report_context(period)["findings"]}
-    assert findings[quiet.pk].judgement == NO_EVIDENCE
-    assert "Neglect: there is no evidence of progress" in findings[quiet.pk].little_or_no_evidence
-    assert findings[late.pk].judgement == NOT_ASSURED
-    assert "1 overdue" in findings[late.pk].little_or_no_evidence
+    # The same judgement as each priority's own page (merton_qa.priorities.progress): one rule for both.
+    assert "Little or no evidence of progress on Neglect" in findings[quiet.pk].little_or_no_evidence
+    assert "Little or no evidence of progress on Exploitation" in findings[late.pk].little_or_no_evidence
+    pages = {p.priority.pk: p for p in priorities.progress([quiet, late], period)}
+    assert findings[late.pk].judgement == pages[late.pk].status and findings[quiet.pk].judgement == pages[
+        quiet.pk].status
 
 
-def test_the_priority_progress_work_can_take_over(business_unit):
+def test_the_report_says_what_the_priority_pages_say(business_unit):
     period = ReportPeriod.for_financial_year(last_year())
     priority = Priority.objects.create(code="p", title="Neglect", start_date=period.start)
     evidence = PriorityEvidence("Audits", progress=NOT_ASSURED)
-    results = {priority.pk: {"priority": priority, "evidences": [evidence], "judgement": NOT_ASSURED,
-                             "little_or_no_evidence": "Neglect: audits show no change."}}
-    [finding] = yearly_report.findings_from_progress(results)
-    assert (finding.priority, finding.evidence, finding.little_or_no_evidence) == (
-        priority, [evidence], "Neglect: audits show no change.")
+    result = priorities.Progress(priority, (evidence,), NOT_ASSURED, True, "Neglect: audits show no change.")
+    [finding] = yearly_report.findings_from_progress([result])
+    assert (finding.priority, finding.evidence, finding.judgement, finding.little_or_no_evidence) == (
+        priority, [evidence], NOT_ASSURED, "Neglect: audits show no change.")
+    shown = priorities.Progress(priority, (evidence,), ASSURED, False, "Neglect: 1 source of 1 shows progress")
+    assert yearly_report.findings_from_progress([shown])[0].little_or_no_evidence == ""
 
 
 def _published(day: datetime.date, **dates) -> YearlyReport:

@@ -72,7 +72,7 @@ def test_it_opens_with_every_required_heading_in_real_heading_styles(word):
     assert document.core_properties.title.startswith("Yearly report of the safeguarding partnership")
     text = "\n".join(p.text for p in document.paragraphs)
     assert "The arrangements work." in text and "Impact is less clear." in text
-    assert "Neglect: there is no evidence of progress" in text
+    assert "Little or no evidence of progress on Neglect" in text
     assert "notified the national Panel of 8 incidents" in text
     assert "YR-" not in text  # no case reference
 

@@ -195,7 +195,8 @@ class SetPasswordForm(GDSForm, auth_forms.SetPasswordForm):
 
 
 class PasswordResetRequestForm(GDSForm, forms.Form):
-    email = forms.EmailField(label="Email address", error_messages={"required": "Enter your email address"})
+    email = forms.EmailField(label="Email address", error_messages={"required": "Enter your email address"},
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

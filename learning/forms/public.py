@@ -25,7 +25,8 @@ class BookingForm(GDSForm, forms.Form):
                              widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}))
     agency = forms.ChoiceField(label="Agency or organisation")
     other_agency_name = forms.CharField(label="If 'Other', the name of your organisation", max_length=200,
-                                        required=False)
+                                        required=False,
+                                        widget=forms.TextInput(attrs={"autocomplete": "organization"}))
     role = forms.CharField(label="Your role", max_length=200,
                            widget=forms.TextInput(attrs={"autocomplete": "organization-title"}))
     manager_email = forms.EmailField(label="Your manager's work email address", required=False,

@@ -29,7 +29,9 @@ def email_deliver(*, email_id: int) -> bool:
         message.attach_alternative(email.body_html, "text/html")
     message.send()
     email.sent_at = timezone.now()
-    email.save(update_fields=["sent_at"])
+    email.notify_id = getattr(message, "notify_id", "")  # set by the GOV.UK Notify backend (partnership.notify)
+    email.delivery_status = EmailMessage.Delivery.SENDING if email.notify_id else ""
+    email.save(update_fields=["sent_at", "notify_id", "delivery_status"])
     return True
 
 

@@ -29,10 +29,14 @@ def user_detail(request, pk):
     """A person's record: their account, and every email the service sent them with whether it arrived."""
     _require_business_unit(request)
     person = get_object_or_404(User.objects.select_related("agency").prefetch_related("roles"), pk=pk)
-    emails = paginate(request, EmailMessage.objects.filter(to__iexact=person.email).order_by("-created_at", "-pk"),
-                      per_page=25)
-    return render(request, "partnership/user_detail.html",
-                  {"person": person, "page": emails, "tracks_delivery": tracks_delivery(emails)})
+    sent_to = EmailMessage.objects.filter(to__iexact=person.email)
+    emails = paginate(request, sent_to.order_by("-created_at", "-pk"), per_page=25)
+    last_report = sent_to.filter(delivery_status__in=EmailMessage.FINAL).order_by("-delivery_status_at", "-pk").first()
+    return render(request, "partnership/user_detail.html", {
+        "person": person, "page": emails, "tracks_delivery": tracks_delivery(emails),
+        "bounced": last_report if last_report and last_report.delivery_status == EmailMessage.Delivery.PERMANENT_FAILURE
+        else None,
+    })
 
 
 @login_required

@@ -356,6 +356,10 @@ def test_the_person_s_record_lists_their_emails_and_whether_they_arrived(
     for label in ("Delivered", "Not delivered: address refused", "Not delivered: mailbox full"):
         assert label in page
     assert page.count("2 things due for you") == 3 and "someone.else" not in page
+    assert "Emails to lead@police.example.org are not arriving" not in page  # the last report: mailbox full
+    bounce = send(to=agency_lead.email, key="test:bounce", capture=django_capture_on_commit_callbacks)
+    notify_service.delivery_status_record(notify_id=bounce.notify_id, status="permanent-failure")
+    assert "Emails to lead@police.example.org are not arriving" in client.get(url).content.decode()
     for i in range(10):
         send(to=agency_lead.email, key=f"test:more:{i}", capture=django_capture_on_commit_callbacks)
     with django_assert_max_num_queries(queries):

@@ -26,6 +26,7 @@ from partnership.services.outbox import enqueue_email
 from tests.factories import UserFactory
 
 from .fake_notify import API_KEY, SECRET, SERVICE_ID, TEMPLATE_ID, FakeNotify
+from .test_outbox_integration import wait_for, worker  # noqa: F401 - worker: a Celery worker on the real broker
 
 pytestmark = pytest.mark.django_db
 D = EmailMessage.Delivery
@@ -410,3 +411,28 @@ def test_check_notify_fails_on_a_bounce_a_wrong_template_or_a_refused_key(settin
     settings.NOTIFY_API_KEY = f"merton_qa_test-{SERVICE_ID}-{'f' * 8}-{SECRET[9:]}"
     with pytest.raises(CommandError, match="403"):
         call_command("check_notify", stdout=io.StringIO())
+
+
+# --- End to end: a real Redis broker and a Celery worker
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("worker")
+def test_through_the_broker_an_invitation_goes_to_notify_and_its_bounce_is_read_back(notify_on, business_unit,
+                                                                                       police):
+    """`REDIS_URL=redis://127.0.0.1:6379/N pytest -k broker tests/partnership/test_notify.py`: skipped without it."""
+    from partnership.services.accounts import user_invite
+
+    invited = user_invite(by=business_unit, email="new.lead@police.example.org", full_name="Nia Newcomer",
+                          agency=police, roles=[Role.AGENCY_LEAD])
+    wait_for(lambda: EmailMessage.objects.filter(to=invited.email).exclude(notify_id="").exists(),
+             "the invitation to reach Notify through the worker")
+    invitation = EmailMessage.objects.get(to=invited.email)
+    assert notify_on.sent[0]["personalisation"]["subject"] == invitation.subject
+    notify_on.set_status(invitation.notify_id, "permanent-failure")
+    tasks.check_notify_statuses.delay()
+    wait_for(lambda: bounce_alerts().filter(sent_at__isnull=False).exists(),
+             "the bounce to be read back and the business unit told through Notify")
+    assert [a.to for a in bounce_alerts()] == [business_unit.email]
+    assert notify_on.sent[-1]["email_address"] == business_unit.email

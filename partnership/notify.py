@@ -10,6 +10,7 @@ email row; the delivery status is read back later (partnership.services.notify).
 """
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
+from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
 
 TIMEOUT_SECONDS = 15  # a worker never hangs on Notify for long; a failed send is retried by the outbox
@@ -62,10 +63,17 @@ class EmailBackend(BaseEmailBackend):
         sent = 0
         for message in email_messages:
             ids = []
+            message.notify_status = ""
             try:
                 for to in message.recipients():
                     ids.append(send(api, to=to, subject=message.subject, body=message.body,
                                     reference=reference_of(message)))
+            except HTTPError as error:
+                if not address_refused(error):
+                    if not self.fail_silently:
+                        raise
+                    continue
+                message.notify_status = "permanent-failure"  # never deliverable: not retried, reported as a bounce
             except Exception:
                 if not self.fail_silently:
                     raise
@@ -73,3 +81,9 @@ class EmailBackend(BaseEmailBackend):
             message.notify_id = ids[0] if ids else ""
             sent += 1
         return sent
+
+
+def address_refused(error: HTTPError) -> bool:
+    """Notify refused the address itself (400, "email_address Not a valid email address"): sending it again can
+    never work, so it counts as a permanent failure rather than an error for the outbox to retry."""
+    return error.status_code == 400 and "email_address" in str(error.message)

@@ -4,7 +4,8 @@ Notify reports an email's status by its callback (partnership.views.notify) and 
 `partnership.check_notify_statuses` asks for every email still "sending" (Notify keeps them for 7 days), so a
 status is read back even with no callback set up. Both land in `delivery_status_record`.
 
-A permanent failure (the address does not exist, or its mail system refuses the service) reaches the business
+A permanent failure (the address does not exist, or its mail system refuses the service; or Notify rejected the
+address outright when it was sent, partnership.notify.address_refused) reaches the business
 unit at once, by an email through the outbox to each of them (once per failed address: again only after a
 message to that address has since been delivered), and stays in their daily digest for two weeks unless a later
 message to the address is delivered: an agency lead whose address bounces cannot be left unreached.

@@ -138,6 +138,15 @@ def test_notify_down_leaves_the_email_to_the_outbox_s_retry(notify_on, django_ca
     assert email.sent_at is not None and email.notify_id and len(notify_on.sent) == 1
 
 
+def test_an_address_notify_refuses_outright_is_a_bounce_not_a_retry(notify_on, bu_people,
+                                                                     django_capture_on_commit_callbacks):
+    email = send(to="lead@police-no-domain", capture=django_capture_on_commit_callbacks)
+    assert notify_on.refused == [(400, "email_address Not a valid email address")]
+    assert email.sent_at is not None and (email.notify_id, email.delivery_status) == ("", D.PERMANENT_FAILURE)
+    assert OutboxMessage.objects.get(dedup_key=f"email:{email.key}").status == OutboxMessage.Status.PUBLISHED
+    assert [a.to for a in bounce_alerts()] == ["manager@example.org", "second@example.org"]
+
+
 # --- Reading statuses back
 
 

@@ -1,11 +1,33 @@
-"""What this app puts forward for a meeting's agenda, and the papers a meeting can take from it."""
+"""What this app puts forward for a meeting's agenda, and the papers a meeting can take from it: the audit
+reports agreed (each one an item and a paper)."""
+from django.urls import reverse
+
+from partnership.contract import AgendaSuggestion, SystemPaper, day_words
+
+from .models import Audit
+
+RECENT = 20  # the reports agreed most recently
+
+
+def _agreed():
+    return list(Audit.objects.filter(status=Audit.Status.AGREED, report_agreed_on__isnull=False)
+                .only("pk", "theme", "priority_id", "report_agreed_on").order_by("-report_agreed_on", "-pk")[:RECENT])
 
 
 def items(today, user) -> list:
-    """[AgendaSuggestion, ...] due for the next meeting, in a fixed number of queries."""
-    return []
+    """[AgendaSuggestion, ...]: the audit reports agreed and not yet monitored. One query."""
+    return [AgendaSuggestion(key=f"audits:report:{audit.pk}", kind="Audit report",
+                             title=f"Multi-agency audit report: {audit.theme}",
+                             detail=f"Agreed {day_words(audit.report_agreed_on)}",
+                             url=reverse("audits:report", args=[audit.pk]),
+                             priority_ids=(audit.priority_id,) if audit.priority_id else ())
+            for audit in _agreed()]
 
 
 def papers(user) -> list:
-    """[SystemPaper, ...] this user may attach to a meeting."""
-    return []
+    """[SystemPaper, ...]: the reports of audits agreed, monitored or closed, most recent first. One query."""
+    done = (Audit.objects.filter(report_agreed_on__isnull=False,
+                                 status__in=[Audit.Status.AGREED, Audit.Status.MONITORED, Audit.Status.CLOSED])
+            .only("pk", "theme", "report_agreed_on").order_by("-report_agreed_on", "-pk")[:RECENT])
+    return [SystemPaper(f"audits:report:{audit.pk}", f"Audit report: {audit.theme} (PDF)",
+                        reverse("audits:report-pdf", args=[audit.pk])) for audit in done]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from partnership import history
 from partnership.demo_dates import at, by_now, live_through
+from partnership.models import Priority
 from partnership.services.actions import action_create
 
 from .models import (
@@ -106,7 +107,10 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
     earlier_programme = Programme.objects.create(year="2024-25")
     programme = Programme.objects.create(year="2025-26", notes="Agreed by the QA subgroup in March 2025. Themes "
                                          "follow the partnership's priorities and the 2024 rapid reviews.")
+    priorities = {p.code: p for p in Priority.objects.all()}  # the themes follow the partnership's priorities
+    think_family, contextual = priorities.get("think-family"), priorities.get("contextual-safeguarding")
     earlier = _audit(earlier_programme, tool, "Neglect", S.CLOSED, core[:4], cases=6, rng=rng, age_bands=UNDER_TENS,
+                     priority=think_family,
                      grades_for=lambda n: "requires-improvement" if n % 2 else "good",
                      question="How well do agencies recognise and respond to neglect?",
                      planned_month=datetime.date(2024, 6, 1), meeting_date=datetime.date(2024, 7, 18),
@@ -116,7 +120,7 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
                            text="Cumulative neglect was not recognised until a crisis.")
     closed = _audit(programme, tool, "Neglect: follow-up", S.CLOSED, core[:4], cases=6, rng=rng, age_bands=UNDER_TENS,
                     grades_for=lambda n: "requires-improvement" if n == 3 else ("outstanding" if n == 1 else "good"),
-                    follow_up_of=earlier, priority=None,
+                    follow_up_of=earlier, priority=think_family,
                     question="Did the neglect toolkit change how early neglect is recognised?",
                     terms_of_reference="Six children on child in need or child protection plans for neglect, "
                     "opened in the last year. Every involved agency audits its own records.",
@@ -144,6 +148,7 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
     action.save()
 
     meeting = _audit(programme, tool, "Domestic abuse and the voice of the child", S.MEETING, core, cases=6, rng=rng,
+                     priority=think_family,
                      grades_for=lambda n: "good" if n % 3 else "requires-improvement",
                      question="Do we hear and act on what children living with domestic abuse tell us?",
                      planned_month=datetime.date(2025, 10, 1), agency_audits_due=today - datetime.timedelta(days=20),
@@ -152,6 +157,7 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
                            "cases 4 to 6 at the reconvened meeting.")
 
     progress = _audit(programme, tool, "Child exploitation", S.IN_PROGRESS, core[:5], cases=5, rng=rng,
+                      priority=contextual,
                       age_bands=ADOLESCENTS,
                       grades_for=lambda n: "good",
                       question="How well do agencies identify and disrupt the exploitation of adolescents?",

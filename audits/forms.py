@@ -2,8 +2,8 @@
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from partnership.forms import GDSForm, date_field
-from partnership.models import Agency, Criterion, JourneyStage, Priority, User
+from partnership.forms import GDSForm, InspectionCriteriaField, criteria_layout, date_field
+from partnership.models import Agency, JourneyStage, Priority, User
 
 from .models import Audit, AuditCase, AuditTool, Finding, Programme
 
@@ -45,8 +45,8 @@ class AuditForm(GDSForm, forms.ModelForm):
                   "agencies": "Agencies taking part", "sample_criteria": "Sample criteria"}
         widgets = {"agencies": forms.CheckboxSelectMultiple, "question": forms.Textarea(attrs=TEXT),
                    "terms_of_reference": forms.Textarea(attrs={"rows": 5}), "prompted_by": forms.Textarea(attrs=TEXT),
-                   "sample_criteria": forms.Textarea(attrs=TEXT), "journey_stages": forms.CheckboxSelectMultiple,
-                   "inspection_criteria": forms.SelectMultiple(attrs={"size": 6})}
+                   "sample_criteria": forms.Textarea(attrs=TEXT), "journey_stages": forms.CheckboxSelectMultiple}
+        field_classes = {"inspection_criteria": InspectionCriteriaField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,8 +54,6 @@ class AuditForm(GDSForm, forms.ModelForm):
         self.fields["agencies"].required = False
         self.fields["tool"].queryset = AuditTool.objects.filter(active=True)
         self.fields["journey_stages"].label = "Stages of the child's journey (optional)"
-        self.fields["inspection_criteria"].label = "Inspection criteria (optional)"
-        self.fields["inspection_criteria"].queryset = Criterion.objects.select_related("framework")
         self.fields["priority"].queryset = Priority.objects.all()
         others = Audit.objects.order_by("-pk")
         if self.instance.pk:
@@ -72,7 +70,7 @@ class AuditForm(GDSForm, forms.ModelForm):
             Field.checkboxes("agencies", small=True, legend_size=Size.SMALL), Field.select("tool"),
             Field("planned_month"), Field("agency_audits_due"), Field("meeting_date"), Field.select("follow_up_of"),
             Field.checkbox("inspection_mode", small=True),
-            Field.checkboxes("journey_stages", small=True, legend_size=Size.SMALL), Field("inspection_criteria"),
+            Field.checkboxes("journey_stages", small=True, legend_size=Size.SMALL), criteria_layout(),
             "version",
         )
 
@@ -167,16 +165,14 @@ class FindingForm(GDSForm, forms.Form):
     journey_stages = forms.ModelMultipleChoiceField(queryset=JourneyStage.objects.all(), required=False,
                                                     widget=forms.CheckboxSelectMultiple,
                                                     label="Stages of the child's journey (optional)")
-    inspection_criteria = forms.ModelMultipleChoiceField(
-        queryset=Criterion.objects.select_related("framework"), required=False, label="Inspection criteria (optional)",
-        widget=forms.SelectMultiple(attrs={"size": 6}))
+    inspection_criteria = InspectionCriteriaField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_helper(Field.radios("kind", small=True, inline=True, legend_size=Size.SMALL), Field.text("theme"),
                           Field.textarea("text", rows=4),
                           Field.checkboxes("journey_stages", small=True, legend_size=Size.SMALL),
-                          Field("inspection_criteria"))
+                          criteria_layout())
 
 
 class RecommendationForm(GDSForm, forms.Form):

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from partnership.history import SET_NULL_KEEPING_HISTORY
 from partnership.models import ActionSource, Agency, Tagged
 from partnership.models.base import TimeStampedModel, VersionedModel
 
@@ -99,7 +100,7 @@ class Audit(TimeStampedModel, VersionedModel, Tagged, ActionSource):
     question = models.TextField(blank=True, help_text="The question the audit asks.")
     terms_of_reference = models.TextField(blank=True)
     prompted_by = models.TextField(blank=True, help_text="The reviews, inspection findings or data that prompted it.")
-    priority = models.ForeignKey("partnership.Priority", on_delete=models.SET_NULL, null=True, blank=True,
+    priority = models.ForeignKey("partnership.Priority", on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True,
                                  related_name="+")
     sample_criteria = models.TextField(blank=True)
     agencies = models.ManyToManyField(Agency, blank=True, related_name="+")
@@ -108,7 +109,7 @@ class Audit(TimeStampedModel, VersionedModel, Tagged, ActionSource):
     agency_audits_due = models.DateField(null=True, blank=True)
     meeting_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
-    follow_up_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+    follow_up_of = models.ForeignKey("self", on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True,
                                      related_name="follow_ups")
     inspection_mode = models.BooleanField("Inspection (JTAI) mode", default=False)
     summary = models.TextField(blank=True, help_text="The chair's summary for the report.")
@@ -167,7 +168,7 @@ class AgencyAudit(TimeStampedModel, VersionedModel):
     case = models.ForeignKey(AuditCase, on_delete=models.CASCADE, related_name="agency_audits")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    auditor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    auditor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True,
                                 related_name="+")
     submitted_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
@@ -210,9 +211,11 @@ class ImmediateConcern(TimeStampedModel):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+",
                                verbose_name="responsible agency")
     description = models.TextField()
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
+                                  null=True, related_name="+")
     raised_at = models.DateTimeField()
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
+                                        null=True, blank=True,
                                         related_name="+")
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     action_taken = models.TextField(blank=True)
@@ -244,7 +247,10 @@ class Meeting(TimeStampedModel):
         return f"Audit meeting for {self.audit}"
 
 
-class ConsensusGrade(models.Model):
+class ConsensusGrade(VersionedModel):
+    """The grade the audit meeting agrees for one domain of one case. Versioned: two people recording the
+    meeting's grades at once cannot revert each other's (`services.meeting.consensus_save`)."""
+
     case = models.ForeignKey(AuditCase, on_delete=models.CASCADE, related_name="consensus")
     domain = models.ForeignKey(ToolDomain, on_delete=models.PROTECT, related_name="+")
     grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="+")

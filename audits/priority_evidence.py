@@ -1,6 +1,87 @@
-"""What this app holds, tagged to each partnership priority, for a period (partnership.contract.PriorityEvidence)."""
+"""What this app holds, tagged to each partnership priority, for a period (partnership.contract.PriorityEvidence).
+
+An audit belongs to a priority through its `priority`. The audits that met or agreed their report in the period
+give the evidence (cases audited, overall consensus grades, strengths and areas for development found), read as
+they stood at the period's moment; those planned or under way then are what comes next.
+"""
+from collections import defaultdict
+
+from django.db.models import Count
+
+from partnership.contract import (
+    HOW_MUCH,
+    HOW_WELL,
+    NO_EVIDENCE,
+    WHAT_NEXT,
+    EvidenceItem,
+    Fact,
+    PriorityEvidence,
+    plural,
+    share_status,
+)
+from partnership.snapshots import attach, state_at
+
+from .models import Audit, AuditCase, ConsensusGrade, Finding, Grade
+
+SOURCE = "Audits"
+BEFORE_MEETING = (Audit.Status.PLANNED, Audit.Status.SCOPING, Audit.Status.IN_PROGRESS)
+NOT_YET = (*BEFORE_MEETING, Audit.Status.MEETING)
+
+
+def _within(day, start, last) -> bool:
+    return day is not None and start <= day <= last
 
 
 def for_priorities(priorities, period) -> dict:
-    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries."""
-    return {}
+    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (five)."""
+    at, start, end = period.as_at, period.start, period.end
+    audits = list(state_at(Audit, at).filter(priority_id__in=[p.pk for p in priorities])
+                  .order_by("planned_month", "id"))
+    last = min(end, period.as_at_date)  # a meeting booked for later in the period has not happened yet
+    done = [a for a in audits if a.status not in BEFORE_MEETING and (
+        _within(a.meeting_date, start, last) or _within(a.report_agreed_on, start, last))]
+    ahead = [a for a in audits if a not in done and a.status in NOT_YET]
+    done_ids = [a.pk for a in done]
+    cases = dict(AuditCase.objects.filter(audit_id__in=done_ids, created_at__lte=at).values_list("audit_id")
+                 .annotate(n=Count("pk")).order_by())
+    case_audit = dict(AuditCase.objects.filter(audit_id__in=done_ids).values_list("pk", "audit_id"))
+    graded, good = defaultdict(int), defaultdict(int)
+    for grade in attach(state_at(ConsensusGrade, at).filter(case_id__in=list(case_audit), domain__is_overall=True),
+                        "grade", Grade):
+        audit_id = case_audit[grade.case_id]
+        graded[audit_id] += 1
+        good[audit_id] += bool(grade.grade and grade.grade.good_or_better)
+    findings = defaultdict(int)
+    for audit_id, kind, n in (Finding.objects.filter(audit_id__in=done_ids, created_at__lte=at)
+                              .values_list("audit_id", "kind").annotate(n=Count("pk")).order_by()):
+        findings[audit_id, kind] = n
+    result = {}
+    for priority in priorities:
+        mine = [a for a in done if a.priority_id == priority.pk]
+        next_ones = [a for a in ahead if a.priority_id == priority.pk]
+        if not mine and not next_ones:
+            result[priority.pk] = PriorityEvidence(SOURCE)
+            continue
+        n_graded, n_good = sum(graded[a.pk] for a in mine), sum(good[a.pk] for a in mine)
+        facts = []
+        if mine:
+            facts.append(Fact(HOW_MUCH, f"Audits: {plural(len(mine), 'multi-agency audit')} met or agreed a report, "
+                                        f"{plural(sum(cases.get(a.pk, 0) for a in mine), 'case')} audited."))
+            strengths = sum(findings[a.pk, Finding.Kind.STRENGTH] for a in mine)
+            development = sum(findings[a.pk, Finding.Kind.DEVELOPMENT] for a in mine)
+            graded_text = (f"{n_good} of {plural(n_graded, 'case')} graded good or better overall"
+                           if n_graded else "no case graded yet")
+            facts.append(Fact(HOW_WELL, f"Audits: {graded_text}; {plural(strengths, 'strength')} and "
+                                        f"{plural(development, 'area')} for development found."))
+        if next_ones:
+            facts.append(Fact(WHAT_NEXT, f"Audits: {plural(len(next_ones), 'audit')} planned or under way."))
+        items = tuple(EvidenceItem(f"{a.reference} {a.theme}: {good[a.pk]} of {plural(graded[a.pk], 'case')} good or "
+                                   f"better", a.get_absolute_url(),
+                                   share_status(good[a.pk], graded[a.pk], assured_from=0.8, partly_from=0.5))
+                      for a in mine)
+        items += tuple(EvidenceItem(f"{a.reference} {a.theme}: {Audit.Status(a.status).label.lower()}",
+                                    a.get_absolute_url()) for a in next_ones)
+        # Progress: the board pack's rule for audit grades (80% good or better assures, 50% partly).
+        progress = share_status(n_good, n_graded, assured_from=0.8, partly_from=0.5) if n_graded else NO_EVIDENCE
+        result[priority.pk] = PriorityEvidence(SOURCE, tuple(facts), progress, items)
+    return result

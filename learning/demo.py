@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from partnership import history
 from partnership.demo_dates import by_now, live_through
-from partnership.models import Agency, Criterion, JourneyStage
+from partnership.models import Agency, Criterion, JourneyStage, Priority
 
 from .models import (
     Booking,
@@ -81,6 +81,16 @@ COURSES = [
      "Basic awareness for all staff and volunteers."),
 ]
 
+# The partnership priorities each course serves (partnership/reference/priorities.yaml codes).
+COURSE_PRIORITIES = {
+    "Safeguarding children: multi-agency foundations": ["early-help"],
+    "Neglect: using the graded care profile": ["think-family"],
+    "Domestic abuse and its impact on children": ["think-family"],
+    "Child exploitation and contextual safeguarding": ["contextual-safeguarding"],
+    "Professional curiosity and challenge": ["think-family"],
+    "Safeguarding for designated leads (level 4)": ["early-help"],
+}
+
 BRIEFINGS = [
     ("Professional curiosity: learning from Child R", "local_review",
      "Local child safeguarding practice review: Child R", "LCSPR-2025-02", ["assessment", "child-in-need"]),
@@ -122,6 +132,7 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
         history.create_dated(course, _at(today - datetime.timedelta(days=400), 11))  # before its first session
         course.journey_stages.set([stages[c] for c in stage_codes if c in stages])
         course.inspection_criteria.set([criteria[c] for c in crit_codes if c in criteria])
+        course.priorities.set(Priority.objects.filter(code__in=COURSE_PRIORITIES.get(title, [])))
         for order, text in enumerate(outcomes):
             LearningOutcome.objects.create(course=course, text=text, order=order)
         courses.append(course)

@@ -206,6 +206,9 @@ class Booking(TimeStampedModel):
     attendance = models.CharField(max_length=30, choices=Attendance.choices, blank=True, default="")
     cancelled_at = models.DateTimeField(null=True, blank=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
+    organisation_checked = models.BooleanField(
+        default=True, help_text="False when the address is not at a domain of the chosen agency (an 'Other' "
+                                "organisation, or an agency with no domains recorded).")
     history = HistoricalRecords()
 
     class Meta:
@@ -229,6 +232,33 @@ class Booking(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+
+class BookingRequest(models.Model):
+    """A booking asked for on the public form, waiting for the address's owner to confirm it from the emailed link.
+
+    It holds no place and appears on no list: a `Booking` is made only when the link is followed, before
+    `expires_at`. Only the link's hash is stored. Unconfirmed requests are deleted a while after they expire."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    other_agency_name = models.CharField(max_length=200, blank=True)
+    organisation_checked = models.BooleanField(default=False)
+    role = models.CharField(max_length=200)
+    manager_email = models.EmailField(blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    booking = models.ForeignKey("Booking", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self):
+        return f"Booking request {self.pk} for session {self.session_id}"
 
 
 class BookingToken(models.Model):

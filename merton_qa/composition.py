@@ -11,12 +11,16 @@ from performance.contribution import CONTRIBUTION as PERFORMANCE
 from reviews.contribution import CONTRIBUTION as REVIEWS
 from section11.contribution import CONTRIBUTION as SECTION11
 
+from .governance import CONTRIBUTION as GOVERNANCE
+
 # The menu and the dashboard's panels, in this order.
-APPS: tuple[AppContribution, ...] = (SECTION11, PERFORMANCE, AUDITS, REVIEWS, LEARNING, ACTIONS)
+# The root's own part (priorities and the duties register: pages that read every app) comes last.
+APPS: tuple[AppContribution, ...] = (SECTION11, PERFORMANCE, AUDITS, REVIEWS, LEARNING, ACTIONS, GOVERNANCE)
 # The daily digest's headings, most pressing first (statutory clocks at the top).
-DIGEST_ORDER: tuple[AppContribution, ...] = (REVIEWS, AUDITS, SECTION11, PERFORMANCE, ACTIONS, LEARNING)
+DIGEST_ORDER: tuple[AppContribution, ...] = (GOVERNANCE, REVIEWS, AUDITS, SECTION11, PERFORMANCE, ACTIONS, LEARNING)
 # The board pack's sections after its opening pages, as the partnership's reporting structure lists them.
-BOARD_ORDER = ("performance", "section11", "audits", "reviews", "learning", "actions", "coverage")
+BOARD_ORDER = ("priorities", "performance", "section11", "audits", "reviews", "learning", "actions", "coverage",
+               "duties")
 
 
 def board_sections() -> tuple[BoardSection, ...]:

@@ -3,9 +3,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from partnership import access
-from partnership.models import Action, Agency, ReportExport, Role
+from partnership.models import Action, Agency, Escalation, ReportExport, Role
 from partnership.services import board_packs
 
+from . import meetings
 from .composition import APPS
 
 
@@ -44,6 +45,8 @@ def for_user(user) -> dict:
                                                         actions__due_date__lt=today)),
             ).filter(overdue_count__gt=0).order_by("-overdue_count", "name")[:15]
         )
+    context.update(escalations_panel(user, today))
+    context.update(meetings_panel(user, today))
     for app in APPS:
         if app.dashboard_panel:
             context.update(app.dashboard_panel(user))
@@ -53,3 +56,38 @@ def for_user(user) -> dict:
         context["recent_exports"] = list(access.visible_exports(user).filter(
             status__in=[ReportExport.Status.READY, ReportExport.Status.FAILED])[:5])
     return context
+
+
+def escalations_panel(user, today) -> dict:
+    """The escalation ladder for the business unit and the chair: every open escalation, response overdue first.
+    An agency's people get a link to their own profile. One query, whatever the number of escalations."""
+    context = {"profile_agency_id": user.agency_id if access.can_see_profile(user, user.agency_id or 0) else None,
+               "sees_escalations": access.can_manage_escalation(user)}
+    if context["sees_escalations"]:
+        rows = list(Escalation.objects.filter(status__in=Escalation.OPEN_STATUSES).select_related("agency")
+                    .order_by("response_due", "pk")[:20])
+        for row in rows:
+            row.response_overdue = row.response_overdue_on(today)
+        context["open_escalations"] = sorted(rows, key=lambda e: (not e.response_overdue, -e.stage, e.response_due))
+    return context
+
+
+def meetings_panel(user, today) -> dict:
+    """The business unit: the next meeting and how much is due for its agenda and not on it yet. Members of a
+    subgroup: their next meetings, and the open actions their meetings gave them or their agency."""
+    from partnership.models import Meeting, Membership
+
+    result = {}
+    upcoming = Meeting.objects.filter(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now())
+    if access.can_manage_meetings(user):
+        meeting = upcoming.select_related("subgroup").order_by("starts_at").first()
+        if meeting is not None:
+            result["next_meeting"] = meeting
+            result["next_meeting_due"] = len(meetings.suggestions_for(meeting, user, today=today))
+    mine = upcoming.filter(subgroup_id__in=Membership.objects.filter(Q(person=user) | Q(deputy=user))
+                           .filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).values("subgroup_id"))
+    result["my_meetings"] = list(mine.select_related("subgroup").order_by("starts_at")[:5])
+    owned = Q(owner=user) | (Q(owner_agency_id=user.agency_id) if user.agency_id else Q(pk__in=[]))
+    result["meeting_actions"] = list(access.visible_actions(user).filter(source_kind="meeting").filter(owned)
+                                     .open().for_list()[:10])
+    return result

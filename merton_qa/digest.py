@@ -84,9 +84,10 @@ def digests_send(*, today: datetime.date | None = None) -> int:
 
 
 @transaction.atomic
-def digests_request() -> None:
-    """Ask the worker to run today's digests now (the business unit's button); idempotent like the 07:00 run."""
-    enqueue_task("merton_qa.send_digests")
+def digests_request():
+    """Ask the worker to run today's digests now (the business unit's button); idempotent like the 07:00 run.
+    Returns the outbox row (`outbox.is_waiting` tells whether the broker took it)."""
+    return enqueue_task("merton_qa.send_digests")
 
 
 def sent_digests():

@@ -34,7 +34,13 @@ def items_for(user, path: str = "") -> list[tuple[str, str, str]]:
         app_item = app.navigation(user) if app.navigation else None
         if app_item:
             items.append((app_item.label, app_item.url, app_item.section))
-    priorities = reverse("partnership:priority-list")
+    if access.reads_every_meeting(user):  # members of a subgroup reach their meetings from the home page
+        meetings = reverse("subgroup-list")
+        items.append(("Meetings", meetings, meetings))
+    if access.sees_all_profiles(user):
+        agencies = reverse("agency-list")
+        items.append(("Agencies", agencies, agencies))
+    priorities = reverse("priority-list")
     items.append(("Priorities", priorities, priorities))
     if access.can_request_reports(user):
         reports = reverse("partnership:export-list")

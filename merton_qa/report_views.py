@@ -12,8 +12,9 @@ from partnership import access
 from partnership.forms import GDSForm
 from partnership.models import BoardPack, ReportExport
 from partnership.periods import Quarter, recent_quarters
-from partnership.services import board_packs, exports
-from partnership.services.errors import ConflictError, ServiceError
+from partnership.services import board_packs, exports, outbox
+from partnership.services.errors import ServiceError
+from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import paginate, post_only, posted_version, tracks_delivery
 
 from . import board_report, digest
@@ -85,35 +86,34 @@ def _pack(request, pk) -> BoardPack:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(BoardPack)
 def board_pack(request, pk):
     """A pack: its narrative and asks (editable while a draft), its status and what can be done next."""
     pack = _pack(request, pk)
     can_edit = pack.is_editable and board_packs.can_draft(request.user)
     form = PackTextForm(request.POST or None, instance=pack) if can_edit else None
     version = posted_version(request, default=pack.version)
-    current = None
+    status = 200
     if request.method == "POST":
         access.require(can_edit)
         if form.is_valid():
             try:
                 board_packs.pack_edit(pack=BoardPack.objects.get(pk=pack.pk), narrative=form.cleaned_data["narrative"],
                                       asks=form.cleaned_data["asks"], expected_version=version, by=request.user)
-            except ConflictError as error:
-                form.add_service_error(error)
-                current = BoardPack.objects.defer("pdf").get(pk=pack.pk)
             except ServiceError as error:
-                form.add_service_error(error)
+                status = refusal_status(form, error, current=lambda: BoardPack.objects.defer("pdf").get(pk=pack.pk))
             else:
                 messages.success(request, "The narrative and the board's asks have been saved.")
                 return redirect(pack)
     drafts = access.visible_exports(request.user).filter(kind=board_report.EXPORT_KIND,
                                                          parameters__pack_id=pack.pk)[:5]
+    conflict = getattr(form, "conflict", None)
     return render(request, "reports/board_pack.html", {
-        "pack": pack, "form": form, "version": current.version if current else version, "current": current,
+        "pack": pack, "form": form, "version": conflict.version if conflict else version,
         "quarter": _quarter_or_none(pack.period_code), "drafts": drafts, "ready": ReportExport.Status.READY,
         "can_draft": board_packs.can_draft(request.user), "can_approve": board_packs.can_approve(request.user),
         "versions": board_packs.published_packs().filter(period_code=pack.period_code),
-    }, status=409 if current else 200)
+    }, status=status if status != 400 else 200)
 
 
 # What each button on a pack's page does, and what the person is told when it is done.
@@ -186,6 +186,8 @@ def sent_reminder_detail(request, pk):
 @post_only
 def send_reminders_now(request):
     access.require(access.is_business_unit(request.user))
-    digest.digests_request()
-    messages.success(request, "Today's reminders are being sent. Anything already sent today is not sent again.")
+    messages.success(request, outbox.queued_words(
+        outbox.is_waiting(digest.digests_request()),
+        "Today's reminders have been handed to the mail service and go out in the next few minutes. Anything "
+        "already sent today is not sent again.", "Sending today's reminders"))
     return redirect("sent-reminders")

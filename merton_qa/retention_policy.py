@@ -182,6 +182,9 @@ exempt(
     "partnership.UserRole", "otp_totp.TOTPDevice",
 )
 exempt("Part of a failed sign-in counter: deleted with it", "axes.AccessAttemptExpiration")
+exempt("The last reference number handed out, per kind of reference: no personal data", "partnership.Counter")
+exempt("A used form token (only its hash and where the form led): deleted two days after use by the daily retention "
+       "task (partnership.form_tokens.forget_old)", "partnership.FormToken")
 exempt(
     "The record of what the partnership board was told: counts and deadlines only, never a child; published packs "
     "are kept as the partnership's reports are (its people appear only as links to accounts)",

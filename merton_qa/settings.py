@@ -96,7 +96,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "partnership.middleware.NoStoreForSignedInMiddleware",
     "partnership.middleware.SecurityEventsMiddleware",
+    "partnership.rate_limits.TooManyMiddleware",  # a person over their share of costly work: the 429 page
     "axes.middleware.AxesMiddleware",
+    # Innermost: a form sent twice does its work once; every POST form of a page gets its token here.
+    "partnership.form_tokens.FormTokenMiddleware",
 ]
 
 # Browser features no page of the service uses, switched off for every page (partnership.middleware).
@@ -312,6 +315,9 @@ LEARNING_FOLLOW_UP_WEEKS = env.int("LEARNING_FOLLOW_UP_WEEKS", default=12)
 LEARNING_BOOKING_RATE_LIMIT = env.int("LEARNING_BOOKING_RATE_LIMIT", default=10)  # per IP per hour
 LEARNING_BOOKING_EMAIL_RATE_LIMIT = env.int("LEARNING_BOOKING_EMAIL_RATE_LIMIT", default=5)  # per email per hour
 LEARNING_BOOKING_MIN_SECONDS = env.int("LEARNING_BOOKING_MIN_SECONDS", default=3)  # a form filled faster is a bot
+LEARNING_BOOKING_FORM_MAX_AGE = env.int("LEARNING_BOOKING_FORM_MAX_AGE", default=24 * 3600)  # seconds
+# A public booking holds a place only once its address confirms it from the emailed link, within this time.
+LEARNING_BOOKING_CONFIRM_HOURS = env.int("LEARNING_BOOKING_CONFIRM_HOURS", default=48)
 LEARNING_SHARED_INBOXES = env.list("LEARNING_SHARED_INBOXES", default=[
     "info", "admin", "office", "enquiries", "enquiry", "reception", "contact", "hello", "team", "safeguarding",
     "mash", "duty", "noreply", "no-reply", "general", "mail", "post", "support", "help", "training", "hr",

@@ -5,12 +5,14 @@ import sys
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from partnership import security_log
+from partnership.uploads import MAX_UPLOAD_BYTES
 
 from . import dashboard
 
@@ -45,6 +47,15 @@ def healthz(request):
             status["broker"] = "unavailable"
     status["status"] = "ok" if code == 200 else "unavailable"
     return JsonResponse(status, status=code)
+
+
+def bad_request(request, exception=None):
+    """400 in the house style. A request over the size limit (`RequestDataTooBig`, raised before any of it is read:
+    `partnership.uploads`) says the file is too large and what the limit is; its text cannot be kept here, but the
+    in-place saves keep it in the page (static/js/htmx-govuk.js shows this page's message beside the form)."""
+    too_big = isinstance(exception, RequestDataTooBig)
+    return render(request, "errors/400.html", {"too_big": too_big, "file_limit": f"{MAX_UPLOAD_BYTES // 2**20} MB"},
+                  status=400)
 
 
 def permission_denied(request, exception=None):

@@ -31,13 +31,10 @@ from partnership.contract import (
     NO_EVIDENCE,
     NOT_ASSURED,
     PARTLY,
-    WHAT_NEXT,
-    Fact,
     PriorityEvidence,
     plural,
 )
 from partnership.models import (
-    Action,
     Agency,
     BoardPack,
     Feedback,
@@ -57,6 +54,7 @@ from reviews.models import RapidReview, Recommendation
 from section11.models import Return
 
 from . import composition
+from . import priorities as priorities_module
 from .board_report import Section
 
 TITLE = "Yearly report of the safeguarding partnership"
@@ -120,90 +118,15 @@ JUDGEMENT_WORDS = {ASSURED: "Evidence of progress", PARTLY: "Some evidence of pr
                    NOT_ASSURED: "Little or no evidence of progress", NO_EVIDENCE: "No evidence"}
 
 
-def fallback_progress(priorities: list[Priority], period: ReportPeriod, *, sections: dict | None = None) -> list[
-        PriorityFinding]:
-    """Until the priority-progress work (merton_qa.priorities.progress) lands: every app's evidence tagged to each
-    priority through the contract (`Governance.priority_evidence`), and, for what no app answers yet, the
-    indicators of the board pack's scorecard and the action tracker, read as at the period's moment."""
-    found: dict[int, list[PriorityEvidence]] = {p.pk: [] for p in priorities}
-    for part in composition.governance_parts():
-        if part.priority_evidence:
-            for priority_id, evidence in (part.priority_evidence(priorities, period) or {}).items():
-                if priority_id in found and evidence is not None:
-                    found[priority_id].append(evidence)
-    for priority_id, evidence in _kernel_evidence(priorities, period, sections or {}).items():
-        sources = {e.source for e in found[priority_id]}
-        found[priority_id].extend(e for e in evidence if e.source not in sources)
-    return [_judge(priority, found[priority.pk]) for priority in priorities]
-
-
-def _kernel_evidence(priorities, period: ReportPeriod, sections: dict) -> dict[int, list[PriorityEvidence]]:
-    """Indicators (from the performance section's scorecard) and actions (the tracker as at the moment)."""
-    result: dict[int, list[PriorityEvidence]] = {p.pk: [] for p in priorities}
-    performance = sections.get("performance")
-    rows = performance.context["scorecard"]["rows"] if performance and performance.has_data else []
-    by_priority: dict[int, list] = {}
-    for row in rows:
-        if row.indicator.priority_id in result and row.rag.code != "grey":
-            by_priority.setdefault(row.indicator.priority_id, []).append(row)
-    for priority_id, these in by_priority.items():
-        green = sum(1 for r in these if r.rag.code == "green")
-        better = sum(1 for r in these if r.direction.code == "better")
-        status = ASSURED if green * 2 > len(these) else PARTLY if green or better else NOT_ASSURED
-        result[priority_id].append(PriorityEvidence(
-            "Indicators", (Fact(HOW_WELL, f"{green} of {plural(len(these), 'indicator')} on target, {better} "
-                                          f"better than the quarter before."),), status))
-    day = period.as_at_date
-    counts: dict[int, dict] = {}
-    for status, due, signed_off, priority_id in state_at(Action, period.as_at).filter(
-            priority_id__in=list(result)).values_list("status", "due_date", "signed_off_at", "priority_id"):
-        entry = counts.setdefault(priority_id, {"open": 0, "overdue": 0, "done": 0})
-        if status in Action.OPEN_STATUSES:
-            entry["open"] += 1
-            entry["overdue"] += due < day
-        elif status in (Action.Status.IMPACT_ASSURED, Action.Status.CLOSED) and signed_off \
-                and signed_off >= period.start_moment:
-            entry["done"] += 1
-    for priority_id, c in counts.items():
-        # Open actions on time are plans, not progress: progress is actions done (and none left overdue).
-        status = ASSURED if c["done"] and not c["overdue"] else PARTLY if c["done"] else NOT_ASSURED
-        result[priority_id].append(PriorityEvidence(
-            "Actions", (Fact(WHAT_NEXT, f"{plural(c['done'], 'action')} done in the year; {c['open']} open, "
-                                        f"{c['overdue']} overdue."),), status))
-    return result
-
-
-def _judge(priority: Priority, evidence: list[PriorityEvidence]) -> PriorityFinding:
-    statuses = {e.progress for e in evidence}
-    judgement = ASSURED if ASSURED in statuses else PARTLY if PARTLY in statuses else (
-        NOT_ASSURED if NOT_ASSURED in statuses else NO_EVIDENCE)
-    finding = PriorityFinding(priority, evidence, judgement)
-    if judgement == NO_EVIDENCE:
-        finding.little_or_no_evidence = (f"{priority.title}: there is no evidence of progress. No indicator, audit, "
-                                         f"Section 11 standard, training or action is tagged to it for the year.")
-    elif judgement == NOT_ASSURED:
-        what = "; ".join(f"{e.source.lower()}: {' '.join(f.text for f in e.facts).rstrip('.')}" for e in evidence
-                         if e.progress == NOT_ASSURED)
-        finding.little_or_no_evidence = f"{priority.title}: little evidence of progress ({what})."
-    return finding
-
-
 def findings_from_progress(results) -> list[PriorityFinding]:
-    """The priority-progress work's answer in the report's terms (a list, or a dict by priority id)."""
-    results = list(results.values()) if isinstance(results, dict) else list(results)
-    findings = []
-    for result in results:
-        read = (result.get if isinstance(result, dict) else lambda name, r=result: getattr(r, name, None))
-        sentence = read("little_or_no_evidence") or read("sentence") or ""
-        findings.append(PriorityFinding(read("priority"), list(read("evidences") or read("evidence") or []),
-                                        read("judgement") or NO_EVIDENCE, sentence))
-    return findings
+    """The priority pages' judgements (merton_qa.priorities.progress) in the report's terms: one rule for both."""
+    return [PriorityFinding(result.priority, list(result.evidences), result.status,
+                            result.sentence if result.little_or_none else "") for result in results]
 
 
 def priority_progress(priorities: list[Priority], period: ReportPeriod, *, sections: dict) -> list[PriorityFinding]:
-    # At merge, when merton_qa.priorities.progress has landed, this one line becomes:
-    #     return findings_from_progress(priorities_module.progress(priorities, period))
-    return fallback_progress(priorities, period, sections=sections)
+    """The same judgement as each priority's page and the board pack's priorities section, for the year."""
+    return findings_from_progress(priorities_module.progress(priorities, period))
 
 
 # --- Figures ----------------------------------------------------------------------------------------------------

@@ -82,8 +82,95 @@ def can_request_reports(user) -> bool:
 
 def visible_exports(user):
     from partnership.models import ReportExport
+    from partnership.services.exports import private_kinds
 
     qs = ReportExport.objects.select_related("requested_by")
-    if can_request_reports(user):
+    if not user.is_authenticated:
+        return qs.none()
+    if can_request_reports(user):  # every report but another person's private one (an agency's own record)
+        return qs.filter(~Q(kind__in=private_kinds()) | Q(requested_by_id=user.pk))
+    return qs.filter(requested_by_id=user.pk)
+
+
+# --- Agencies' accountability profiles and the escalation ladder
+PROFILE_READERS = (Role.BUSINESS_UNIT, Role.QA_MEMBER, Role.CHAIR)
+ESCALATION_SIGNERS = (Role.BUSINESS_UNIT, Role.CHAIR)  # stage 2 and 3 letters; stage 1 is the business unit's
+
+
+def sees_all_profiles(user) -> bool:
+    """The business unit, QA members and the chair read every agency's profile and escalations."""
+    return user.is_authenticated and user.has_role(*PROFILE_READERS)
+
+
+def can_see_profile(user, agency_id: int) -> bool:
+    """Everyone who oversees, and an agency's own lead and contributors (a school's DSL is its lead)."""
+    return sees_all_profiles(user) or (
+        user.is_authenticated and user.agency_id is not None and user.agency_id == agency_id
+        and user.has_role(*AGENCY_EDITORS))
+
+
+def can_escalate(user, stage: int) -> bool:
+    """Stage 1 is the business unit's letter; stage 2 (the independent chair) and 3 (to the lead safeguarding
+    partners) the business unit's or the chair's."""
+    if not user.is_authenticated:
+        return False
+    return user.has_role(Role.BUSINESS_UNIT) if stage == 1 else user.has_role(*ESCALATION_SIGNERS)
+
+
+def can_manage_escalation(user) -> bool:
+    """Record a response, escalate, close: the business unit or the chair."""
+    return user.is_authenticated and user.has_role(*ESCALATION_SIGNERS)
+
+
+def can_record_response(user, agency_id: int) -> bool:
+    """The partnership records the response it received, or the agency's lead records its own."""
+    return can_manage_escalation(user) or (
+        user.is_authenticated and user.agency_id == agency_id and user.has_role(Role.AGENCY_LEAD))
+
+
+# --- Subgroups and meetings
+MEETING_READERS = (Role.BUSINESS_UNIT, Role.QA_MEMBER, Role.CHAIR)
+
+
+def can_manage_meetings(user) -> bool:
+    """Subgroups, the forward plan, agendas, papers, attendance, minutes and decisions: the business unit."""
+    return is_business_unit(user)
+
+
+def reads_every_meeting(user) -> bool:
+    return user.is_authenticated and user.has_role(*MEETING_READERS)
+
+
+def _member_q(user) -> Q:
+    """The subgroups `user` is a current member (or a member's named deputy) of: a past member sees no more."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return ((Q(memberships__person_id=user.pk) | Q(memberships__deputy_id=user.pk))
+            & (Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)))
+
+
+def visible_subgroups(user) -> QuerySet:
+    from partnership.models import Subgroup
+
+    qs = Subgroup.objects.all()
+    if reads_every_meeting(user):
         return qs
-    return qs.filter(requested_by_id=user.pk) if user.is_authenticated else qs.none()
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(pk__in=Subgroup.objects.filter(_member_q(user)).values("pk"))
+
+
+def visible_meetings(user) -> QuerySet:
+    from partnership.models import Meeting
+
+    qs = Meeting.objects.all()
+    if reads_every_meeting(user):
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(subgroup_id__in=visible_subgroups(user).values("pk"))
+
+
+def can_read_meeting(user, meeting) -> bool:
+    return reads_every_meeting(user) or visible_meetings(user).filter(pk=meeting.pk).exists()

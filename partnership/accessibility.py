@@ -55,6 +55,9 @@ PDF_DOCUMENTS = (
     PdfDocument("learning/pdf/certificate.html", "Training attendance certificate", "the delegate"),
     PdfDocument("learning/pdf/board_section_document.html", "Learning section of the board pack, on its own",
                 "learning and development coordinator"),
+    PdfDocument("partnership/pdf/escalation_letter.html", "Escalation letter to an agency",
+                "business unit, chair, the agency's lead"),
+    PdfDocument("meetings/minutes_pdf.html", "Minutes of a subgroup meeting", "the subgroup's members, business unit"),
     PdfDocument("pdf/actions_overdue.html", "Overdue actions report", "business unit"),
 )
 # Templates that extend pdf/base.html but are not documents the service offers (a check that PDFs work here).

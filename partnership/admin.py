@@ -9,13 +9,16 @@ from partnership.models import (
     Agency,
     ClosureDay,
     Criterion,
+    Duty,
     EmailMessage,
     Framework,
     JourneyStage,
+    Membership,
     OutboxMessage,
     Priority,
     ReminderLog,
     ReportExport,
+    Subgroup,
     User,
     UserRole,
 )
@@ -63,6 +66,21 @@ class AgencyAdmin(admin.ModelAdmin):
 class PriorityAdmin(admin.ModelAdmin):
     list_display = ["title", "start_date", "end_date", "order"]
     exclude = ["actions"]
+    filter_horizontal = ["journey_stages"]
+
+
+@admin.register(Duty)
+class DutyAdmin(SimpleHistoryAdmin):
+    """The statutory duties register: the rule and its settings, and for duties kept by hand, when and where."""
+
+    list_display = ["title", "check_name", "last_done_on", "order", "active"]
+    list_filter = ["active"]
+    search_fields = ["title", "code", "reference"]
+    fieldsets = [
+        (None, {"fields": ["code", "title", "reference", "rule", "order", "active"]}),
+        ("How its status is read", {"fields": ["check_name", "parameters"]}),
+        ("Kept by hand", {"fields": ["last_done_on", "evidence_url", "evidence_note"]}),
+    ]
 
 
 @admin.register(JourneyStage)
@@ -124,3 +142,18 @@ class ReportExportAdmin(admin.ModelAdmin):
     list_display = ["kind", "status", "requested_by", "requested_at", "finished_at"]
     list_filter = ["kind", "status"]
     readonly_fields = [f.name for f in ReportExport._meta.fields]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ()
+    fields = ["person", "agency", "role", "deputy", "start_date", "end_date"]
+
+
+@admin.register(Subgroup)
+class SubgroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "active"]
+    list_filter = ["kind", "active"]
+    filter_horizontal = ["priorities"]
+    inlines = [MembershipInline]

@@ -19,6 +19,7 @@ class GDSForm:
     check on every free-text field (`partnership.personal_data`), including fields added in `__init__`."""
 
     label_size = Size.SMALL
+    public = False  # typed by people without an account: one-line boxes refuse links (partnership.input_rules)
 
     def full_clean(self):
         guard_free_text(self.fields)
@@ -28,7 +29,7 @@ class GDSForm:
         """The input rules (`partnership.input_rules`) on every field, fields added in `__init__` included: no
         hidden characters, the house text limits, bounded numbers, GOV.UK messages. Kept apart from
         `full_clean` on purpose."""
-        harden_fields(self.fields)
+        harden_fields(self.fields, public=self.public)
         super()._clean_fields()
 
     def setup_helper(self, *layout):
@@ -37,6 +38,9 @@ class GDSForm:
         self.helper.form_tag = False
         self.helper.label_size = self.label_size
         self.helper.legend_size = self.label_size
+        grouped = [name for name, field in self.fields.items() if isinstance(field, InspectionCriteriaField)]
+        if grouped and not layout:  # the default layout, but grouped checkboxes for the criteria
+            layout = [criteria_layout(name) if name in grouped else name for name in self.fields]
         if layout:
             self.helper.layout = Layout(*layout)
 
@@ -216,6 +220,16 @@ class TOTPCodeForm(GDSForm, forms.Form):
         return self.cleaned_data["code"].strip()
 
 
+class EmailCodeForm(TOTPCodeForm):
+    """The 6-digit code emailed to prove the address before setting up two-factor sign-in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Code from the email"
+        self.fields["code"].help_text = "The 6-digit code in the email we have just sent you."
+        self.fields["code"].error_messages["required"] = "Enter the 6-digit code from the email"
+
+
 def validate_new_password(password: str, user) -> None:
     password_validation.validate_password(password, user)
 
@@ -238,3 +252,33 @@ class LegalHoldForm(GDSForm, forms.Form):
             (label, str(m._meta.verbose_name).capitalize()) for label, m in self.models.items()
         ]
         self.setup_helper(Field.select("kind"), Field.text("object_id", field_width=10), Field.textarea("reason"))
+
+
+class InspectionCriteriaField(forms.ModelMultipleChoiceField):
+    """The inspection frameworks' criteria (ILACS, JTAI, Working Together, KCSIE) as checkboxes grouped by framework:
+    a long ctrl-click multi-select neither reflowed at 320 px nor said how to choose more than one (accessibility
+    issue). One query, as a multi-select's; the GOV.UK error link goes to the first checkbox (`id_<name>_1`)."""
+
+    widget = forms.CheckboxSelectMultiple
+    template = "gds/layout/grouped_checkboxes.html"
+
+    def __init__(self, *, label="Inspection criteria (optional)", **kwargs):
+        from partnership.models import Criterion
+
+        kwargs.setdefault("queryset", Criterion.objects.select_related("framework"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "Choose all that apply, under each framework.")
+        super().__init__(label=label, **kwargs)
+
+    def groups(self) -> list[tuple[str, list[tuple[int, str, str]]]]:
+        """[(framework name, [(position from 1, value, label), ...]), ...] in the frameworks' order."""
+        grouped: list = []
+        for position, criterion in enumerate(self.queryset, start=1):
+            if not grouped or grouped[-1][0] != criterion.framework.name:
+                grouped.append((criterion.framework.name, []))
+            grouped[-1][1].append((position, str(criterion.pk), f"{criterion.code}: {criterion.name}"))
+        return grouped
+
+
+def criteria_layout(name: str = "inspection_criteria") -> Field:
+    return Field(name, template=InspectionCriteriaField.template)

@@ -144,6 +144,15 @@ def update(queryset: models.QuerySet, *, date: datetime.datetime | None = None, 
         return changed
 
 
+def SET_NULL_KEEPING_HISTORY(collector, field, sub_objs, using):  # noqa: N802 (named like Django's SET_NULL)
+    """`on_delete` for a history-tracked model's optional key: like SET_NULL, but through `update`, so each row
+    whose key is cleared gets its history row (Django's SET_NULL is a bare QuerySet.update, which the guard refuses).
+    """
+    queryset = sub_objs if isinstance(sub_objs, models.QuerySet) else field.model._default_manager.filter(
+        pk__in=[obj.pk for obj in sub_objs])
+    update(queryset.using(using), **{field.name: None})
+
+
 def save_dated(instance, when: datetime.datetime | None, **save_kwargs) -> None:
     """instance.save(), its history row dated `when` (None: now). For recording events that happened earlier."""
     if when is not None:

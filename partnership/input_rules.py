@@ -40,6 +40,58 @@ _HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\u
 _ASCII_DIGITS = re.compile(r"[0-9]{1,18}")
 
 
+# A one-line box is one line: a line break typed or pasted into a name would start a new line in every email and
+# page that quotes it (an attacker's "paragraph" in an email sent from the partnership).
+_LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
+LINE_BREAK_CODE = "line_break"
+LINK_CODE = "link"
+# A web or email address in a name or role typed on a public page (no account): links in a name would be
+# relayed to whoever reads it. Schemes, "www.", an "@", or a host name with a common top-level domain.
+_LINK = re.compile(
+    r"(?i)([a-z][a-z0-9+.-]{0,20}:/|\b(?:javascript|data|vbscript|mailto|tel|sms):|www\.|@|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|uk|io|co|info|biz|ru|cn|"
+    r"xyz|link|ly|me|app|site|online|top|click|gov|nhs|ac|sch|edu|de|fr|eu|us|tk|gl|gd|to|sh|cc|ws|tv|page|dev)"
+    r"(?![a-z0-9-]))")
+
+
+def has_line_break(text) -> bool:
+    return isinstance(text, str) and _LINE_BREAK.search(text) is not None
+
+
+def has_link(text) -> bool:
+    return isinstance(text, str) and _LINK.search(text) is not None
+
+
+class OneLine:
+    """A one-line box's validator: no line breaks."""
+
+    code = LINE_BREAK_CODE
+
+    def __call__(self, value) -> None:
+        if has_line_break(value):
+            raise ValidationError("This must be one line", code=self.code)
+
+    def __eq__(self, other):
+        return isinstance(other, OneLine)
+
+
+class NoLinks:
+    """A public form's one-line boxes (names, roles): no web or email address."""
+
+    code = LINK_CODE
+
+    def __call__(self, value) -> None:
+        if has_link(value):
+            raise ValidationError("This must not contain a web or email address", code=self.code)
+
+    def __eq__(self, other):
+        return isinstance(other, NoLinks)
+
+
+def is_one_line(field) -> bool:
+    return (isinstance(field, forms.CharField) and isinstance(field.widget, forms.widgets.Input)
+            and not isinstance(field.widget, (forms.HiddenInput, forms.FileInput)))
+
+
 def has_hidden_characters(text) -> bool:
     return isinstance(text, str) and _HIDDEN.search(text) is not None
 
@@ -108,7 +160,8 @@ class WithinLimits:
 
 def _order_text_validators(field: forms.CharField) -> None:
     """The limits first; everything else (added before or since, e.g. by `guard_free_text`) behind them."""
-    limits = [v for v in field.validators if isinstance(v, (NoHiddenCharacters, validators.MaxLengthValidator))]
+    limits = [v for v in field.validators
+              if isinstance(v, (NoHiddenCharacters, validators.MaxLengthValidator, OneLine, NoLinks))]
     wrapped = next((v for v in field.validators if isinstance(v, WithinLimits)), WithinLimits([]))
     for validator in field.validators:
         if validator not in limits and not isinstance(validator, WithinLimits) and validator not in wrapped.inner:
@@ -172,9 +225,15 @@ def _message(field: forms.Field, code: str, text: str) -> None:
         field.error_messages[code] = text
 
 
-def harden_fields(fields) -> None:
-    """Give every field of a form the input rules above, once (idempotent; fields added in `__init__` too)."""
+def harden_fields(fields, public: bool = False) -> None:
+    """Give every field of a form the input rules above, once (idempotent; fields added in `__init__` too).
+    `public`: the form is typed by people without an account, so its names and roles carry no links."""
     for name, field in fields.items():
+        if public and is_one_line(field) and not isinstance(field, (forms.EmailField, forms.URLField)) \
+                and NoLinks() not in field.validators:
+            field.validators.append(NoLinks())
+            field.error_messages[LINK_CODE] = (f"{words(field.label, name)} must not contain a web address or an "
+                                               "email address")
         if getattr(field, "_input_rules", False):
             if isinstance(field, forms.CharField):
                 _order_text_validators(field)
@@ -215,6 +274,9 @@ def _harden_text(field: forms.CharField, label: str) -> None:
     if field.min_length is not None:
         _message(field, "min_length", f"{label} must be {field.min_length:,} characters or more")
     _message(field, "invalid", f"Enter {_lower(label)} in the correct format")
+    if is_one_line(field):
+        field.validators.append(OneLine())
+        field.error_messages[LINE_BREAK_CODE] = f"{label} must be one line"
     _order_text_validators(field)
 
 

@@ -3,6 +3,7 @@
 "2026-Q2" is the second quarter of the financial year 2026-27: 1 July to 30 September 2026, the same
 quarters the performance framework labels "2026-27 Q2".
 """
+import calendar
 import datetime
 import re
 from dataclasses import dataclass
@@ -10,6 +11,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 _CODE = re.compile(r"^\s*(\d{4})(?:-(\d{2}))?\s*[- ]\s*Q([1-4])\s*$", re.IGNORECASE)
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # a quarter outside these years is a typing error, not a report
 
 
 class QuarterError(ValueError):
@@ -28,6 +32,9 @@ class Quarter:
         if not match:
             raise QuarterError(f'"{text}" is not a quarter. Write it as 2026-Q2 (July to September 2026).')
         year, second, number = int(match[1]), match[2], int(match[3])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise QuarterError(f'"{text}" is not a quarter the partnership reports on: give a year from {FIRST_YEAR} '
+                               f"to {LAST_YEAR}.")
         if second is not None and int(second) != (year + 1) % 100:
             raise QuarterError(f'"{text}" is not a financial year: 2026-27 follows 2026.')
         return cls(year, number)
@@ -136,6 +143,13 @@ class ReportPeriod:
         """The quarter this period is, if it is one."""
         quarter = Quarter.containing(self.start)
         return quarter if self.kind == self.QUARTER and (quarter.start, quarter.end) == (self.start, self.end) else None
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    year, month0 = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return day.replace(year=year, month=month0 + 1, day=min(day.day, calendar.monthrange(year, month0 + 1)[1]))
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:

@@ -17,11 +17,11 @@ from partnership.contract import (
     section_context,
     share_status,
 )
-from partnership.models import Action, Agency, Priority
+from partnership.models import Action, Agency, Escalation, Priority
 from partnership.pdf import render_pdf
 from partnership.periods import ReportPeriod
 from partnership.services.exports import register_export
-from partnership.snapshots import attach
+from partnership.snapshots import attach, state_at
 
 
 def overdue_actions_context(today=None) -> dict:
@@ -68,9 +68,9 @@ def board_section(period: ReportPeriod) -> dict:
     and by partnership priority.
 
     Read from the tracker's history as it stood at the period's moment, so a past period's pack shows the same
-    figures when made again. Four queries.
+    figures when made again. The escalations open at that moment (the ladder's history) come with it. Six queries.
     """
-    day, actions = period.as_at_date, list(Action.history.as_of(period.as_at))
+    day, actions = period.as_at_date, list(state_at(Action, period.as_at))
     attach(attach(actions, "owner_agency", Agency), "priority", Priority)
     done_statuses = {Action.Status.IMPACT_ASSURED, Action.Status.CLOSED}
     overdue, signed_off, by_agency, by_priority = [], [], {}, {}
@@ -107,8 +107,11 @@ def board_section(period: ReportPeriod) -> dict:
                         key=lambda p: (p["priority"].order, p["priority"].title))
     for row in priorities:
         row["total"] = row["open"] + row["done"]
+    escalations = open_escalations_at(period)
     context = {
-        "has_data": bool(actions),
+        "has_data": bool(actions) or bool(escalations),
+        "escalations": escalations,
+        "escalations_overdue": sum(1 for e in escalations if e.response_overdue),
         "as_at": day,
         "open": open_count,
         "overdue_count": len(overdue),
@@ -121,6 +124,16 @@ def board_section(period: ReportPeriod) -> dict:
         "chart": chart,
     }
     return section_context(context, **_board_summary(context))
+
+
+def open_escalations_at(period: ReportPeriod) -> list:
+    """The escalations open at the period's moment, as they stood then, highest stage first. Two queries."""
+    day = period.as_at_date
+    rows = attach(state_at(Escalation, period.as_at).filter(status__in=Escalation.OPEN_STATUSES), "agency",
+                  Agency)
+    for row in rows:
+        row.response_overdue = row.response_overdue_on(day)
+    return sorted(rows, key=lambda e: (-e.stage, e.letter_date, e.pk))
 
 
 def _board_summary(c: dict) -> dict:
@@ -137,6 +150,14 @@ def _board_summary(c: dict) -> dict:
         evidence.append(Evidence(ACCOUNTABILITY, share_status(c["open"] - c["overdue_count"], c["open"]),
                                  f"Action tracker: {c['overdue_count']} of {plural(c['open'], 'open action')} overdue "
                                  f"on {day}, held by {plural(late_agencies, 'agency', 'agencies')}."))
+    if c["escalations"]:
+        count, late = len(c["escalations"]), c["escalations_overdue"]
+        evidence.append(Evidence(ACCOUNTABILITY, share_status(count - late, count),
+                                 f"Escalation ladder: {plural(count, 'escalation')} open on {day}, {late} with the "
+                                 f"agency's response overdue."))
+        highest = c["escalations"][0]
+        headlines.append(f"{plural(count, 'escalation')} open on {day}; the highest is stage {highest.stage}, "
+                         f"{highest.agency.display_name}.")
     if c["overdue_count"]:
         headlines.append(f"{c['overdue_count']} of {plural(c['open'], 'open action')} were overdue on {day}.")
     for p in c["by_priority"]:

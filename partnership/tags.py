@@ -78,3 +78,18 @@ def tags_at(moment: datetime.datetime) -> dict[tuple[int, str], dict[int, set[in
         if records:
             result[(content_type_id, kind)][tag_id] = records
     return result
+
+
+def tagged_for_priorities(model, priorities, moment: datetime.datetime) -> dict[int, set[int]]:
+    """{priority id: ids of `model`'s records tagged, at `moment`, with one of the priority's journey stages}
+    (`Priority.journey_stages`). Two queries, whatever the number of priorities and records."""
+    from .models import Priority
+
+    stages: dict[int, set[int]] = defaultdict(set)
+    for priority_id, stage_id in Priority.journey_stages.through.objects.filter(
+            priority_id__in=[p.pk for p in priorities]).values_list("priority_id", "journeystage_id"):
+        stages[priority_id].add(stage_id)
+    if not stages:
+        return {p.pk: set() for p in priorities}
+    by_stage = tags_at(moment).get((ContentType.objects.get_for_model(model).pk, TagChange.Kind.STAGE), {})
+    return {p.pk: set().union(*(by_stage.get(stage, set()) for stage in stages[p.pk])) for p in priorities}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, actions, auth, exports, feedback, notify, pages, retention, users
+from .views import account, actions, auth, exports, feedback, notify, outbox, pages, retention, users
 
 app_name = "partnership"
 
@@ -26,12 +26,9 @@ urlpatterns = [
     path("actions/<int:pk>/edit/", actions.action_edit, name="action-edit"),
     path("actions/<int:pk>/status/", actions.action_transition, name="action-transition"),
     path("actions/<int:pk>/updates/", actions.action_add_update, name="action-add-update"),
-    # Priorities
-    path("priorities/", pages.priority_list, name="priority-list"),
     path("feedback/", feedback.feedback_list, name="feedback-list"),
     path("feedback/new/", feedback.feedback_create, name="feedback-create"),
     path("feedback/<int:pk>/", feedback.feedback_edit, name="feedback-edit"),
-    path("priorities/<int:pk>/", pages.priority_detail, name="priority-detail"),
     # Your account
     path("account/", account.account, name="account"),
     # People
@@ -54,4 +51,6 @@ urlpatterns = [
     path("accessibility/", pages.AccessibilityStatement.as_view(), name="accessibility"),
     path("privacy/", pages.PublicPage.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("cookies/", pages.PublicPage.as_view(template_name="pages/cookies.html"), name="cookies"),
+    # Messages waiting to be sent (business unit)
+    *outbox.urlpatterns,
 ]

@@ -47,8 +47,11 @@ __all__ = [
     "bank_holidays",
     "closure_days",
     "is_working_day",
+    "count_working_days_left",
     "working_days_between",
+    "working_days_late",
     "working_days_left",
+    "working_days_words",
 ]
 
 #: Largest |n| accepted by `add_working_days` (about 20 years); anything bigger is a bug upstream.
@@ -162,16 +165,39 @@ def count_working_days_between(a: date, b: date, *, closures: set[date] | frozen
 
 
 def working_days_left(deadline: date, today: date | None = None) -> int:
-    """Working days from `today` to `deadline`: ``working_days_between(today, deadline)``.
-
-    0 means due today (or, on a non-working day, due on the last working day); -1 means one working day
-    past the deadline. `today` defaults to the current local date.
-    """
+    """Working days from `today` to `deadline` (`count_working_days_left`); `today` defaults to the local date."""
     if today is None:
         from django.utils import timezone
 
         today = timezone.localdate()
-    return working_days_between(today, deadline)
+    _check_date(deadline)
+    _check_date(today)
+    lo, hi = min(today, deadline), max(today, deadline)
+    return count_working_days_left(deadline, today, closures=closure_days(lo + _ONE_DAY, hi))
+
+
+def count_working_days_left(deadline: date, today: date, *, closures: set[date] | frozenset[date]) -> int:
+    """Working days left before `deadline`, judged from `today`'s date whatever the weekday.
+
+    0 means due today; a positive number, working days left. Once the date is past the deadline the answer is
+    negative, -1 at least, even on the weekend straight after a Friday deadline (the working-day clock has not
+    moved, but the deadline has been missed): -n means n working days late.
+    """
+    if today > deadline:
+        return -max(1, count_working_days_between(deadline, today, closures=closures))
+    return count_working_days_between(today, deadline, closures=closures)
+
+
+def working_days_late(deadline: date, day: date) -> int:
+    """Working days `day` is after `deadline`: 0 on or before it, 1 at least after it (see
+    `count_working_days_left`), so "explain why it is late" never says "0 working days after the deadline"."""
+    return max(0, -working_days_left(deadline, day))
+
+
+def working_days_words(n: int) -> str:
+    """ "1 working day", "3 working days" (the sign dropped: the caller says "left" or "late")."""
+    n = abs(n)
+    return f"{n} working day{'' if n == 1 else 's'}"
 
 
 def _is_weekday_not_bank_holiday(day: date) -> bool:
@@ -193,3 +219,13 @@ def _check_date(value: object) -> None:
     # A datetime is a date subclass but never equals a date, so it would silently miss every holiday.
     if isinstance(value, datetime) or not isinstance(value, date):
         raise TypeError(f"Expected a datetime.date, got {type(value).__name__}.")
+
+
+def working_day_ends(day: date) -> datetime:
+    """The end of `day`'s working hours, in local time (settings.WORKING_DAY_ENDS, "17:00" unless set): the
+    moment "by the end of the next working day" means."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    hours, minutes = (int(part) for part in getattr(settings, "WORKING_DAY_ENDS", "17:00").split(":"))
+    return timezone.make_aware(datetime.combine(day, datetime.min.time().replace(hour=hours, minute=minutes)))

@@ -1,6 +1,88 @@
-"""What this app holds, tagged to each partnership priority, for a period (partnership.contract.PriorityEvidence)."""
+"""What this app holds, tagged to each partnership priority, for a period (partnership.contract.PriorityEvidence).
+
+An indicator belongs to a priority through its `priority`. Each frequency's indicators are read for the latest
+period of that frequency with figures validated by the period's moment (as the board pack reads the scorecard),
+as they stood then: RAG against target, direction against the period before, and the plans for exceptions.
+"""
+from collections import defaultdict
+
+from django.db.models import Exists, OuterRef
+
+from partnership.contract import (
+    ASSURED,
+    BETTER_OFF,
+    HOW_MUCH,
+    HOW_WELL,
+    NOT_ASSURED,
+    PARTLY,
+    WHAT_NEXT,
+    EvidenceItem,
+    Fact,
+    PriorityEvidence,
+    plural,
+    share_status,
+)
+from partnership.models import Action
+from partnership.snapshots import state_at
+
+from . import rules
+from .models import Indicator, Period
+from .scorecard import build_rows, indicator_url, trailing_periods, validated_values
+
+SOURCE = "Indicators"
+RAG_STATUS = {"green": ASSURED, "amber": PARTLY, "red": NOT_ASSURED}
+
+
+def _rows(ids, period):
+    """The priorities' indicators as rows of the latest validated period of each frequency. Constant queries."""
+    indicators = list(Indicator.objects.filter(active=True, priority_id__in=ids).select_related("priority")
+                      .order_by("order", "code"))
+    validated = validated_values(period.as_at)
+    actions = state_at(Action, period.as_at)
+    rows = []
+    for kind in sorted({ind.frequency for ind in indicators}):  # at most the four frequencies
+        latest = (Period.objects.filter(kind=kind, end__lte=period.end)
+                  .filter(Exists(validated.filter(period_id=OuterRef("pk")))).order_by("-start").first())
+        if latest is not None:
+            rows += build_rows([i for i in indicators if i.frequency == kind], trailing_periods(latest),
+                               values=validated, actions=actions)
+    return rows
 
 
 def for_priorities(priorities, period) -> dict:
     """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries."""
-    return {}
+    by_priority = defaultdict(list)
+    for row in _rows([p.pk for p in priorities], period):
+        by_priority[row.indicator.priority_id].append(row)
+    result = {}
+    for priority in priorities:
+        rows = by_priority.get(priority.pk, [])
+        if not rows:
+            result[priority.pk] = PriorityEvidence(SOURCE)
+            continue
+        rated = [r for r in rows if r.rag.code in RAG_STATUS]
+        colours = defaultdict(int)
+        for r in rated:
+            colours[r.rag.code] += 1
+        better = sum(1 for r in rows if r.direction == rules.BETTER)
+        worse = sum(1 for r in rows if r.direction == rules.WORSE)
+        exceptions = [r for r in rows if r.is_exception]
+        planned = sum(1 for r in exceptions if r.curves or r.open_actions)
+        with_figure = sum(1 for r in rows if r.value is not None)
+        labels = ", ".join(sorted({r.period.label for r in rows}))
+        facts = [Fact(HOW_MUCH, f"Indicators: {plural(len(rows), 'indicator')}, {with_figure} with a validated "
+                                f"figure for {labels}."),
+                 Fact(HOW_WELL, f"Indicators: {colours['green']} green, {colours['amber']} amber and "
+                                f"{colours['red']} red against target."),
+                 Fact(BETTER_OFF, f"Indicators: {better} better than the period before, {worse} worse.")]
+        if exceptions:
+            facts.append(Fact(WHAT_NEXT, f"Indicators: {plural(len(exceptions), 'exception')} (red or worsening), "
+                                         f"{planned} with a turn-the-curve plan or open action."))
+        # Progress: on target or getting better, of the indicators with a figure (the board pack's 80% and 50%).
+        moving = sum(1 for r in rows if r.value is not None and (r.rag == rules.GREEN or r.direction == rules.BETTER))
+        items = tuple(EvidenceItem(f"{r.indicator.title}: {r.rag.label}, {r.direction.label.lower()} "
+                                   f"({r.period.label})", indicator_url(r.indicator.code),
+                                   RAG_STATUS.get(r.rag.code, "")) for r in rows)
+        result[priority.pk] = PriorityEvidence(
+            SOURCE, tuple(facts), share_status(moving, with_figure, assured_from=0.8, partly_from=0.5), items)
+    return result

@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 
+from partnership import sheet_limits
 from partnership.csv import safe_cell
 from partnership.csv import xlsx_text as text_cell  # normalised, then formula-safe
 
@@ -304,6 +305,7 @@ class UploadSheet:
     problems: list[str] = field(default_factory=list)  # about the file as a whole
 
 
+@sheet_limits.parsed_once
 def read_upload(content: bytes, kind: str) -> UploadSheet:
     """Parse an uploaded XLSX or CSV file in the published layout. Never raises for a bad file."""
     sheet = UploadSheet()
@@ -313,16 +315,27 @@ def read_upload(content: bytes, kind: str) -> UploadSheet:
         except UnicodeDecodeError:
             sheet.problems.append("The CSV file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")
             return sheet
-        _read_records(enumerate(csv.reader(io.StringIO(text, newline="")), start=1), sheet)
+        try:
+            _read_records(sheet_limits.records(csv.reader(io.StringIO(text, newline=""))), sheet)
+        except sheet_limits.TooManyRows as error:
+            sheet.problems.append(str(error))
+            sheet.rows = []
+        except csv.Error:  # a field over the csv module's limit (128 KB), or a NUL
+            sheet.problems.append("The CSV file could not be read. Save it again as “CSV UTF-8” and upload it again.")
+            sheet.rows = []
         return sheet
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(m.file_size for m in archive.infolist()) > MAX_UNZIPPED_BYTES:
                 sheet.problems.append("The workbook is far larger than a data return. Upload the data return only.")
                 return sheet
+            sheet_limits.check_workbook(archive)
         # Twice: the formulas as written, and the results Excel saved with them (a sum is read as its result).
         formulas = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
         results = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except sheet_limits.TooManyRows as error:
+        sheet.problems.append(str(error))
+        return sheet
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
         sheet.problems.append("The workbook could not be read. Save it again in Excel as an .xlsx workbook and "
                               "upload it again.")
@@ -331,10 +344,13 @@ def read_upload(content: bytes, kind: str) -> UploadSheet:
         name = SHEET if SHEET in formulas.sheetnames else formulas.sheetnames[0]
         records = (
             (n, [_cell_value(f, r) for f, r in zip(f_row, r_row, strict=False)])
-            for n, (f_row, r_row) in enumerate(zip(formulas[name].iter_rows(), results[name].iter_rows(),
-                                                   strict=False), start=1)
+            for (n, f_row), (_, r_row) in zip(sheet_limits.rows(formulas[name]), sheet_limits.rows(results[name]),
+                                              strict=False)
         )
         _read_records(records, sheet)
+    except sheet_limits.TooManyRows as error:
+        sheet.problems.append(str(error))
+        sheet.rows = []
     finally:
         formulas.close()
         results.close()

@@ -1,11 +1,31 @@
-"""What this app puts forward for a meeting's agenda, and the papers a meeting can take from it."""
+"""What this app puts forward for a meeting's agenda: the statutory clocks breached or due within five working
+days, as counts and the next deadline (never a case's details: those stay with the reviews group)."""
+from django.urls import reverse
+
+from partnership.contract import AgendaSuggestion, day_words, plural
+
+from . import access, clocks
+
+AT_RISK_DAYS = 5
 
 
 def items(today, user) -> list:
-    """[AgendaSuggestion, ...] due for the next meeting, in a fixed number of queries."""
-    return []
+    """[AgendaSuggestion]: one item when any clock is breached or at risk. Six queries (the clocks)."""
+    pressing = [c for c in clocks.open_clocks(today) if c.working_days_left <= AT_RISK_DAYS]
+    if not pressing:
+        return []
+    breached = sum(1 for c in pressing if c.breached)
+    at_risk = len(pressing) - breached
+    next_due = min(c.due for c in pressing if not c.breached) if at_risk else None
+    detail = f"{breached} breached, {at_risk} due within {AT_RISK_DAYS} working days"
+    if next_due:
+        detail += f"; the next on {day_words(next_due)}"
+    return [AgendaSuggestion(
+        key="reviews:clocks", kind="Statutory clock",
+        title=f"Statutory review clocks: {plural(len(pressing), 'deadline')} breached or at risk",
+        detail=detail, url=reverse("reviews:home") if access.is_reviews_user(user) else "")]
 
 
 def papers(user) -> list:
-    """[SystemPaper, ...] this user may attach to a meeting."""
+    """Review papers stay with the reviews group: none are offered to meetings."""
     return []

@@ -43,6 +43,10 @@ class _Calendar:
     def between(self, a: datetime.date, b: datetime.date) -> int:
         return workdays.count_working_days_between(a, b, closures=self.closures)
 
+    def left(self, deadline: datetime.date, today: datetime.date) -> int:
+        """Working days left, negative once the date is past the deadline (`workdays.count_working_days_left`)."""
+        return workdays.count_working_days_left(deadline, today, closures=self.closures)
+
 
 def open_clocks(today: datetime.date) -> list[Clock]:
     """Every open clock, soonest first. Six queries whatever the number of cases.
@@ -99,7 +103,7 @@ def open_clocks(today: datetime.date) -> list[Clock]:
             clocks.append(Clock("recommendation", label, rec.case_reference, due, parent.get_absolute_url(),
                                 f"reviews.recommendation:{rec.pk}:{due.isoformat()}"))
     for c in clocks:
-        c.working_days_left = cal.between(today, c.due)
+        c.working_days_left = cal.left(c.due, today)
     clocks.sort(key=lambda c: (c.due, c.case_reference, c.label))
     return clocks
 

@@ -1,8 +1,8 @@
 """Input shape only for the reviews app; every rule lives in reviews.services."""
 from django import forms
 
-from partnership.forms import GDSForm, date_field
-from partnership.models import Agency, Criterion, JourneyStage
+from partnership.forms import GDSForm, InspectionCriteriaField, date_field
+from partnership.models import Agency, JourneyStage
 
 from .models import LCSPR, LCSPRCheck, Notification, NotifiedChild, ParallelProcess, RapidReview
 
@@ -108,13 +108,11 @@ class ContentForm(_Form):
     journey_stages = forms.ModelMultipleChoiceField(
         queryset=JourneyStage.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         label="Journey stages the learning concerns", help_text="Counted in the learning coverage map.")
-    inspection_criteria = forms.ModelMultipleChoiceField(queryset=Criterion.objects.none(), required=False,
-                                                         label="Inspection criteria the learning concerns")
+    inspection_criteria = InspectionCriteriaField(label="Inspection criteria the learning concerns (optional)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["journey_stages"].queryset = JourneyStage.objects.all()
-        self.fields["inspection_criteria"].queryset = Criterion.objects.select_related("framework")
 
 
 class DecisionForm(_Form):
@@ -184,13 +182,11 @@ class RecommendationForm(_Form):
     made_on = date_field("Date of the recommendation (or publication)")
     journey_stages = forms.ModelMultipleChoiceField(queryset=JourneyStage.objects.none(), required=False,
                                                     widget=forms.CheckboxSelectMultiple, label="Journey stages")
-    inspection_criteria = forms.ModelMultipleChoiceField(queryset=Criterion.objects.none(), required=False,
-                                                         label="Inspection criteria")
+    inspection_criteria = InspectionCriteriaField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["journey_stages"].queryset = JourneyStage.objects.all()
-        self.fields["inspection_criteria"].queryset = Criterion.objects.select_related("framework")
 
 
 class ActionForm(_Form):

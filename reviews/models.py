@@ -4,7 +4,6 @@ Children are identified by case reference and pseudonym only (never names or dat
 of a case page is written to the append-only `ReviewAccessLog`. Clocks count working days
 (partnership.workdays); deadlines are fixed by the services when the anchor date is recorded.
 """
-import calendar
 import datetime
 
 from django.conf import settings
@@ -15,15 +14,9 @@ from simple_history.models import HistoricalRecords
 
 from partnership.models import ActionSource, Role, Tagged
 from partnership.models.base import TimeStampedModel, VersionedModel
+from partnership.periods import add_months  # noqa: F401 - the reviews' deadlines count in months
 
 USER = settings.AUTH_USER_MODEL
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    year, month0 = divmod(day.month - 1 + months, 12)
-    year += day.year
-    return day.replace(year=year, month=month0 + 1, day=min(day.day, calendar.monthrange(year, month0 + 1)[1]))
 
 
 class AppendOnlyError(Exception):

@@ -1,6 +1,89 @@
-"""What this app holds, tagged to each partnership priority, for a period (partnership.contract.PriorityEvidence)."""
+"""What this app holds, tagged to each partnership priority, for a period (partnership.contract.PriorityEvidence).
+
+A review recommendation counts for a priority when it is tagged with one of the priority's journey stages
+(`Priority.journey_stages`, the tags as they stood at the period's moment). Review learning leaves the reviews
+group as counts and status words only: each line names the recommendation by its number ("R-12"), never the
+case, and links to the review's page, which lets in only the reviews group.
+"""
+from collections import defaultdict
+
+from django.urls import reverse
+
+from partnership.contract import (
+    ASSURED,
+    BETTER_OFF,
+    HOW_MUCH,
+    HOW_WELL,
+    NOT_ASSURED,
+    PARTLY,
+    WHAT_NEXT,
+    EvidenceItem,
+    Fact,
+    PriorityEvidence,
+    day_words,
+    plural,
+    share_status,
+)
+from partnership.models import Action
+from partnership.snapshots import state_at
+from partnership.tags import tagged_for_priorities
+
+from .models import Recommendation
+
+SOURCE = "Review learning"
+DONE = (Action.Status.COMPLETED, Action.Status.IMPACT_ASSURED, Action.Status.CLOSED)
 
 
 def for_priorities(priorities, period) -> dict:
-    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries."""
-    return {}
+    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (five)."""
+    at, today = period.as_at, period.as_at_date
+    tagged = tagged_for_priorities(Recommendation, priorities, at)
+    wanted = set().union(*tagged.values()) if tagged else set()
+    recs = {r.pk: r for r in state_at(Recommendation, at).filter(id__in=wanted, made_on__lte=period.end)} \
+        if wanted else {}
+    links = list(Recommendation.actions.through.objects.filter(recommendation_id__in=list(recs))
+                 .values_list("recommendation_id", "action_id")) if recs else []
+    actions = {a.pk: a for a in state_at(Action, at).filter(id__in=[a for _, a in links])} if links else {}
+    actions_of = defaultdict(list)
+    for rec_id, action_id in links:
+        if action_id in actions:
+            actions_of[rec_id].append(actions[action_id])
+    result = {}
+    for priority in priorities:
+        mine = [recs[pk] for pk in sorted(tagged.get(priority.pk, ())) if pk in recs]
+        if not mine:
+            result[priority.pk] = PriorityEvidence(SOURCE)
+            continue
+        theirs = [a for r in mine for a in actions_of[r.pk]]
+        open_ = [a for a in theirs if a.status in Action.OPEN_STATUSES]
+        overdue = [a for a in open_ if a.due_date < today]
+        done = [a for a in theirs if a.status in DONE]
+        assured = [a for a in theirs if a.status == Action.Status.IMPACT_ASSURED]
+        with_action = sum(1 for r in mine if actions_of[r.pk])
+        new = sum(1 for r in mine if r.made_on >= period.start)
+        facts = [Fact(HOW_MUCH, f"Review learning: {plural(len(mine), 'recommendation')} ({new} made in the period), "
+                                f"{plural(len(theirs), 'action')} from them."),
+                 Fact(HOW_WELL, f"Review learning: {with_action} of {plural(len(mine), 'recommendation')} with an "
+                                f"action; {len(overdue)} of {plural(len(open_), 'open action')} overdue."),
+                 Fact(BETTER_OFF, f"Review learning: {len(done)} of {plural(len(theirs), 'action')} done, "
+                                  f"{len(assured)} with impact assured.")]
+        if open_:
+            facts.append(Fact(WHAT_NEXT, f"Review learning: {plural(len(open_), 'action')} still open."))
+        items = []
+        progressing = 0
+        for r in mine:
+            acts = actions_of[r.pk]
+            late = sum(1 for a in acts if a.status in Action.OPEN_STATUSES and a.due_date < today)
+            finished = sum(1 for a in acts if a.status in DONE)
+            moving = bool(acts) and (finished or not late)
+            progressing += moving
+            url = (reverse("reviews:lcspr-detail", args=[r.lcspr_id]) if r.lcspr_id
+                   else reverse("reviews:rapid-review-detail", args=[r.rapid_review_id]))
+            items.append(EvidenceItem(
+                f"Recommendation R-{r.pk} (made {day_words(r.made_on)}): {plural(len(acts), 'action')}, "
+                f"{finished} done, {late} overdue", url,
+                NOT_ASSURED if not acts or (late and not finished) else PARTLY if late or not finished else ASSURED))
+        # Progress: the recommendations with an action done, or open and on time (80% assures, 50% partly).
+        progress = share_status(progressing, len(mine), assured_from=0.8, partly_from=0.5)
+        result[priority.pk] = PriorityEvidence(SOURCE, tuple(facts), progress, tuple(items))
+    return result

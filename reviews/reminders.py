@@ -9,7 +9,7 @@ import datetime
 
 from django.conf import settings
 
-from partnership.services.reminders import DueItem
+from partnership.services.reminders import DueItem, due_stage, item_key
 
 from . import access, clocks
 
@@ -27,10 +27,21 @@ def stage_for(working_days_left: int) -> str | None:
 
 
 def due_items(person, today: datetime.date) -> list[DueItem]:
-    """Every statutory clock within the reminder window, for the reviews group only."""
+    """Every statutory clock within the reminder window, for the reviews group; an agency lead's own agency
+    summaries still to write, every day from the day they are asked (their whole timetable is nine working days)."""
+    items = summary_items(person, today)
     if not access.is_reviews_user(person):
-        return []
-    return statutory_items(today)
+        return items
+    return items + statutory_items(today)
+
+
+def summary_items(person, today: datetime.date) -> list[DueItem]:
+    summaries = (access.summaries_for_lead(person).filter(submitted_on__isnull=True, requested_on__lte=today)
+                 .select_related("rapid_review__notification").order_by("due_on"))
+    return [DueItem(key=item_key(s), stage=due_stage(s.due_on, today, since=s.requested_on) or "requested",
+                    title=f"{s.case_reference}: your agency's summary for the rapid review",
+                    url=s.get_absolute_url(), due=s.due_on, statutory=True, app="reviews")
+            for s in summaries]
 
 
 def statutory_items(today: datetime.date) -> list[DueItem]:

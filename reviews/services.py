@@ -2,15 +2,16 @@
 import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from partnership import counters
 from partnership.history import save_versioned
-from partnership.models import Agency, User
+from partnership.models import Agency, Role, User
 from partnership.services.actions import action_create
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
-from partnership.workdays import add_working_days, working_days_between
+from partnership.workdays import add_working_days, working_days_late, working_days_words
 
 from . import access
 from .models import (
@@ -46,13 +47,25 @@ def referral_create(*, by, case_reference: str, referring_agency: Agency, referr
                     summary: str) -> Referral:
     _require(by)
     _not_future(referred_on, "referred_on", "The referral date")
+    taken = ServiceError("A referral with this case reference already exists.", field="case_reference")
     if Referral.objects.filter(case_reference__iexact=case_reference).exists():
-        raise ServiceError("A referral with this case reference already exists.", field="case_reference")
-    return Referral.objects.create(case_reference=case_reference, referring_agency=referring_agency,
-                                   referred_by=by, referred_on=referred_on, summary=summary)
+        raise taken
+    try:
+        with transaction.atomic():  # two people typing the same reference at once: the second is refused
+            return Referral.objects.create(case_reference=case_reference, referring_agency=referring_agency,
+                                           referred_by=by, referred_on=referred_on, summary=summary)
+    except IntegrityError:
+        raise taken from None
 
 
 PARTNER_REFERENCE_PREFIX = "REF"
+
+
+def _highest_number(prefix: str) -> int:
+    """The highest number already used after `prefix` (seeds the year's counter)."""
+    numbers = [reference.removeprefix(prefix) for reference in
+               Referral.objects.filter(case_reference__startswith=prefix).values_list("case_reference", flat=True)]
+    return max((int(n) for n in numbers if n.isdigit() and len(n) < 10), default=0)
 
 
 @transaction.atomic
@@ -65,11 +78,12 @@ def referral_submit(*, by, summary: str) -> Referral:
         raise ServiceError("Describe what happened, without names or dates of birth.", field="summary")
     today = timezone.localdate()
     prefix = f"{PARTNER_REFERENCE_PREFIX}-{today.year}-"
-    number = Referral.objects.filter(case_reference__startswith=prefix).count() + 1
-    while Referral.objects.filter(case_reference=f"{prefix}{number:03d}").exists():
-        number += 1
-    referral = Referral.objects.create(case_reference=f"{prefix}{number:03d}", referring_agency=by.agency,
+
+    def make(number):
+        return Referral.objects.create(case_reference=f"{prefix}{number:03d}", referring_agency=by.agency,
                                        referred_by=by, referred_on=today, summary=summary.strip())
+
+    referral = counters.allocate(f"referral:{prefix}", make, start_after=lambda: _highest_number(prefix))
     for person in User.objects.filter(is_active=True, roles__role__in=access.REVIEWS_ROLES).distinct():
         enqueue_email(to=person.email, subject=f"A case has been referred for consideration: {referral.case_reference}",
                       template="reviews_referral_received",
@@ -169,9 +183,9 @@ def notification_submit(*, by, notification: Notification, notified_on: datetime
                            field="notified_on")
     _not_future(notified_on, "notified_on", "The notification date")
     if notified_on > notification.due_on and not late_reason.strip():
-        days = working_days_between(notification.due_on, notified_on)
+        days = working_days_late(notification.due_on, notified_on)
         raise ServiceError(
-            f"This is {days} working day{'s' if days != 1 else ''} after the deadline of "
+            f"This is {working_days_words(days)} after the deadline of "
             f"{notification.due_on:%-d %B %Y}: explain why it is late.", field="late_reason")
     notification.status = Notification.Status.NOTIFIED
     notification.notified_on = notified_on
@@ -222,16 +236,32 @@ def rapid_review_create(*, by, notification: Notification, agencies=None) -> Rap
     if RapidReview.objects.filter(notification=notification).exists():
         raise ServiceError("This notification already has a rapid review.")
     anchor, anchor_on = rapid_review_anchor(notification)
+    today = timezone.localdate()
     review = RapidReview.objects.create(
         notification=notification, anchor=anchor, anchor_on=anchor_on,
         due_on=add_working_days(anchor_on, RapidReview.DEADLINE_WORKING_DAYS),
-        summaries_requested_on=add_working_days(anchor_on, 1),
+        summaries_requested_on=today,  # the day the requests are emailed: the timetable shows the real date
     )
     due = add_working_days(anchor_on, 10)
     for agency in (agencies if agencies is not None else notification.agencies.all()):
-        AgencySummary.objects.create(rapid_review=review, agency=agency, requested_on=review.summaries_requested_on,
-                                     due_on=due)
+        summary = AgencySummary.objects.create(rapid_review=review, agency=agency, requested_on=today, due_on=due)
+        summary_request_send(summary)
     return review
+
+
+def summary_request_send(summary: AgencySummary) -> int:
+    """Ask the agency's leads for its summary at once: the case reference, the due date and the link (never any
+    case detail). Returns how many were emailed. It is in their digest too (reviews.reminders)."""
+    leads = User.objects.filter(agency_id=summary.agency_id, is_active=True, roles__role=Role.AGENCY_LEAD).distinct()
+    told = 0
+    for lead in leads:
+        told += enqueue_email(
+            to=lead.email, subject=f"Rapid review {summary.case_reference}: your agency's summary is due by "
+                                   f"{summary.due_on:%-d %B %Y}",
+            template="reviews_summary_requested", key=f"reviews-summary-request:{summary.pk}:{lead.pk}",
+            context={"person": lead, "summary": summary, "agency": summary.agency,
+                     "case_reference": summary.case_reference, "due": summary.due_on}) is not None
+    return told
 
 
 CONTENT_CLOSED = "The review has been signed off: its content can no longer change."

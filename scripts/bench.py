@@ -219,6 +219,7 @@ def measure_pages(runs: int, *, queries_only: bool = False) -> list[dict]:
         ("Reviews: rapid reviews", reviews, reverse("reviews:rapid-review-list"), "reviews/rapidreview"),
         ("Learning: sessions", training, reverse("learning:sessions"), "learning/session"),
         ("Learning: bookings", training, reverse("learning:bookings"), "learning/booking"),
+        ("Agencies' accountability", bu, reverse("agency-list"), "partnership/agency"),
     ]
     for email, kind in [(bu, "business unit"), ("chair@example.org", "chair"), ("qa@example.org", "QA member"),
                         ("reader@example.org", "reader"), ("lead@police.example.org", "agency lead"),
@@ -238,6 +239,70 @@ def measure_pages(runs: int, *, queries_only: bool = False) -> list[dict]:
                      "admin_queries": a_queries})
         print(f"  {name:<38} {ms:8.1f} ms {queries:4d} q   {admin_url:<30} {a_ms:8.1f} ms {a_queries:4d} q",
               flush=True)
+    return rows
+
+
+# --- worst cases an agency user can send (issue 17, finding 6) --------------------------------------------------
+WORST_GOAL_S = 2.0
+
+
+def measure_worst_cases() -> list[dict]:
+    """Server time of the worst inputs an outside tester sent, each through its real page as the demo police
+    lead: a 390,000-row near-empty workbook uploaded to a Section 11 return and to a data return (upload, then
+    the preview twice: the reload reuses the parse), and a Section 11 return PDF with every answer 10,000
+    characters long (asked for in the request, made by the worker). Goal: no request over WORST_GOAL_S seconds of
+    server time."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+    from django.test import Client
+    from django.urls import reverse
+
+    from partnership import history
+    from partnership.models import User
+    from performance.models import DataReturn
+    from performance.spreadsheets import COLUMNS as DR_COLUMNS
+    from performance.spreadsheets import SHEET as DR_SHEET
+    from section11.models import Answer, Return
+    from section11.spreadsheets import COLUMNS as S11_COLUMNS
+    from section11.spreadsheets import RETURN_SHEET
+    from tests.security.worst_cases import near_empty_workbook
+
+    lead = User.objects.get(email="lead@police.example.org")
+    client = Client()
+    client.force_login(lead)
+    rows = []
+
+    def timed(label, call, expect):
+        cpu, wall = time.process_time(), time.perf_counter()
+        response = call()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        ok = response.status_code in expect
+        rows.append({"case": label, "status": response.status_code, "wall": wall, "cpu": cpu,
+                     "met": ok and wall <= WORST_GOAL_S})
+        print(f"  {label:<60} {response.status_code} {wall:6.2f} s ({cpu:.2f} s CPU)", flush=True)
+        return response
+
+    ret = Return.objects.filter(agency=lead.agency, cycle__name="Section 11 2026").get()
+    book = near_empty_workbook(RETURN_SHEET, [c.header for c in S11_COLUMNS])
+    upload = timed("Section 11 import: upload 390,000 near-empty rows (1.9 MB)", lambda: client.post(
+        reverse("section11:return-import", args=[ret.pk]),
+        {"file": SimpleUploadedFile("return.xlsx", book)}), {302})
+    if upload.status_code == 302:
+        timed("Section 11 import: its preview", lambda: client.get(upload["Location"]), {200})
+        timed("Section 11 import: the preview reloaded", lambda: client.get(upload["Location"]), {200})
+    data_return = DataReturn.objects.filter(agency=lead.agency).exclude(status="validated").order_by("-pk").first()
+    if data_return is not None:
+        book = near_empty_workbook(DR_SHEET, [c.header for c in DR_COLUMNS])
+        upload = timed("Data return: upload 390,000 near-empty rows (1.9 MB)", lambda: client.post(
+            reverse("performance:data-return-upload", args=[data_return.pk]),
+            {"file": SimpleUploadedFile("data-return.xlsx", book)}), {302})
+        if upload.status_code == 302:
+            timed("Data return: its preview", lambda: client.get(upload["Location"]), {200})
+    with transaction.atomic():
+        history.update(Answer.objects.filter(ret=ret), narrative="Our practice is reviewed. " * 384,
+                       impact="Children are safer because. " * 357)
+    timed("Section 11 return PDF, every answer 10,000 characters: asked for", lambda: client.post(
+        reverse("section11:return-export-pdf", args=[ret.pk])), {302})
     return rows
 
 
@@ -384,8 +449,24 @@ def machine() -> dict:
             "python": platform.python_version(), "django": django.get_version(), "load": os.getloadavg()[0]}
 
 
+def worst_lines(results: dict) -> list[str]:
+    worst = results.get("worst")
+    if not worst:
+        return []
+    lines = ["", f"## Worst cases an agency user can send (goal: no request over {WORST_GOAL_S:.0f} s of server time)",
+             "", "| Request | status | server s | CPU s | goal met |", "|---|---:|---:|---:|---|"]
+    for row in worst:
+        lines.append(f"| {row['case']} | {row['status']} | {row['wall']:.2f} | {row['cpu']:.2f} | "
+                     f"{'yes' if row['met'] else '**no**'} |")
+    return lines
+
+
 def report(results: dict) -> str:
     m = results["machine"]
+    if "pages" not in results:  # --worst-only
+        return "\n".join([f"# merton-qa benchmark, worst cases only ({results['date']})", "",
+                          f"Machine: {m['cpus']} CPUs, load average at the start {m['load']:.1f}.",
+                          *worst_lines(results)]) + "\n"
     lines = [f"# merton-qa benchmark ({results['date']})", "",
              f"Machine: {m['cpus']} CPUs (`nproc`), {m['cpu']}, {m['ram_gib']} GiB RAM; PostgreSQL {m['postgres']}; "
              f"Python {m['python']}, Django {m['django']}. Load average at the start: {m['load']:.1f}.", "",
@@ -410,6 +491,7 @@ def report(results: dict) -> str:
                      f"{b['time_cpu'] / b['weasy_cpu']:.2f}× | "
                      f"{b['heap'] / 2 ** 20:.0f} | {b['maxrss'] / 2 ** 20:.0f} | {b['html'] / 1024:.0f} | "
                      f"{b['pdf'] / 1024:.0f} |")
+    lines += worst_lines(results)
     load = results.get("load")
     if load:
         lines += ["", f"## Load: {load['users']} agency users at once, gunicorn gthread {load['workers']} workers × "
@@ -440,6 +522,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     parser.add_argument("--board-runs", type=int, default=3, help="Renders of the board report and of WeasyPrint "
                         "alone, interleaved (the median of each is shown).")
+    parser.add_argument("--worst-only", action="store_true", help="Only the worst cases, on the demo data.")
     parser.add_argument("--board-report-child", metavar="PERIOD", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.board_report_child:
@@ -484,6 +567,10 @@ def run(args) -> dict:
     period = Quarter.containing(timezone.localdate()).previous().code
     print("Seeding the demo data...", flush=True)
     call_command("seed_demo", stdout=io.StringIO())
+    print("Worst cases an agency user can send...", flush=True)
+    results["worst"] = measure_worst_cases()
+    if args.worst_only:
+        return results
     print("Queries per page on the demo data...", flush=True)
     demo_queries = {row["page"]: row["queries"] for row in measure_pages(0, queries_only=True)}
     print(f"Board report {period}, demo data...", flush=True)

@@ -1,11 +1,29 @@
-"""What this app puts forward for a meeting's agenda, and the papers a meeting can take from it."""
+"""What this app puts forward for a meeting's agenda, and the papers a meeting can take from it: the returns of an
+open cycle past its deadline, and each cycle's analysis."""
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from partnership.contract import AgendaSuggestion, SystemPaper, day_words, plural
+
+from .models import Cycle, Return
+
+NOT_IN = (Return.Status.NOT_STARTED, Return.Status.IN_PROGRESS, Return.Status.RETURNED)
 
 
 def items(today, user) -> list:
-    """[AgendaSuggestion, ...] due for the next meeting, in a fixed number of queries."""
-    return []
+    """[AgendaSuggestion, ...]: one item per open cycle past its deadline with returns not in. One query."""
+    late = (Cycle.objects.filter(status=Cycle.Status.OPEN, deadline__lt=today)
+            .annotate(late=Count("returns", filter=Q(returns__status__in=NOT_IN))).filter(late__gt=0)
+            .order_by("deadline"))
+    return [AgendaSuggestion(key=f"section11:late:{cycle.pk}", kind="Late returns",
+                             title=f"Section 11 returns overdue: {cycle.name}",
+                             detail=f"{plural(cycle.late, 'return')} not submitted; the deadline was "
+                                    f"{day_words(cycle.deadline)}",
+                             url=cycle.get_absolute_url()) for cycle in late]
 
 
 def papers(user) -> list:
-    """[SystemPaper, ...] this user may attach to a meeting."""
-    return []
+    """[SystemPaper, ...]: the analysis of each open or closed cycle (PDF), newest first. One query."""
+    cycles = Cycle.objects.exclude(status=Cycle.Status.DRAFT).only("pk", "name").order_by("-opens_on", "-pk")[:6]
+    return [SystemPaper(f"section11:analysis:{cycle.pk}", f"Section 11 analysis: {cycle.name}",
+                        reverse("section11:cycle-analysis", args=[cycle.pk])) for cycle in cycles]

@@ -6,4 +6,4 @@ class Section11Config(AppConfig):
     verbose_name = "Section 11"
 
     def ready(self):
-        from section11 import analysis_reports, tasks  # noqa: F401 - registers the PDF export and the tasks
+        from section11 import analysis_reports, reports, tasks  # noqa: F401 - registers the PDF exports and the tasks

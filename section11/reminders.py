@@ -15,6 +15,11 @@ def due_items(person, today: datetime.date) -> list[DueItem]:
                                          status__in=Return.EDITABLE)
                    .select_related("cycle").order_by("cycle__deadline"))
         for ret in returns:
+            if ret.status == Return.Status.RETURNED:  # a hand-off: in the digest from the day it happens
+                items.append(DueItem(key=item_key(ret), stage="sent-back",
+                                     title=f"Section 11 return for {ret.cycle.name}: sent back for clarification",
+                                     url=ret.get_absolute_url(), due=ret.cycle.deadline, app="section11"))
+                continue
             stage = due_stage(ret.cycle.deadline, today, soon_days=14)
             if stage:
                 items.append(DueItem(key=item_key(ret), stage=stage,

@@ -1,4 +1,5 @@
-"""Section 11 documents: the feedback letter to an agency after its challenge session."""
+"""Section 11 documents: the feedback letter to an agency after its challenge session, and a whole return as a
+PDF (made in the background: `RETURN_PDF_KIND`)."""
 import datetime
 
 from django.conf import settings
@@ -8,8 +9,41 @@ from django.utils.text import slugify
 
 from partnership.models import Action, Role, User
 from partnership.pdf import render_pdf
+from partnership.services.exports import register_export
 
-from .models import Answer, ChallengeSession, RatingLevel
+from .models import Answer, ChallengeSession, RatingLevel, Return
+
+RETURN_PDF_KIND = "section11-return-pdf"
+
+
+def return_filename(ret: Return, extension: str) -> str:
+    return f"section11-{slugify(ret.agency.display_name)}-{slugify(ret.cycle.name)}.{extension}"
+
+
+def return_pdf_context(ret: Return) -> dict:
+    from . import spreadsheets
+
+    answers = spreadsheets.export_answers(ret)
+    standards, current = [], None
+    for answer in answers:
+        answer.pdf_long = len(answer.narrative) + len(answer.impact) + len(answer.not_applicable_reason) > 1800
+        if current is None or current["standard"].pk != answer.criterion.standard_id:
+            current = {"standard": answer.criterion.standard, "answers": []}
+            standards.append(current)
+        current["answers"].append(answer)
+    return {
+        "ret": ret, "standards": standards, "total": len(answers),
+        "answered": sum(1 for a in answers if a.is_answered),
+        "not_applicable": sum(1 for a in answers if a.not_applicable),
+    }
+
+
+@register_export(RETURN_PDF_KIND, title="Section 11 return (PDF)", private=True)
+def return_pdf(parameters: dict) -> tuple[str, bytes]:
+    """The whole return as the agency wrote it (access was checked when it was asked for; only the person who
+    asked sees the file)."""
+    ret = Return.objects.select_related("agency", "cycle__framework").get(pk=parameters["return_id"])
+    return return_filename(ret, "pdf"), render_pdf("section11/pdf/return.html", return_pdf_context(ret))
 
 
 def _lines(text: str) -> list[str]:

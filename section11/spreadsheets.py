@@ -40,6 +40,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 
+from partnership import sheet_limits
 from partnership.csv import safe_cell
 from partnership.csv import xlsx_text as text_cell  # normalised, then formula-safe
 
@@ -337,13 +338,14 @@ class UnreadableWorkbook(ValueError):
     pass
 
 
+@sheet_limits.parsed_once
 def read_return_workbook(content: bytes) -> ReturnSheet:
     """Parse a workbook in the published layout. Problems with the file as a whole go in `problems`."""
     sheet = ReturnSheet()
     try:
         _check_size(content)
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except UnreadableWorkbook as error:
+    except (UnreadableWorkbook, sheet_limits.TooManyRows) as error:
         sheet.problems.append(str(error))
         return sheet
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
@@ -356,6 +358,9 @@ def read_return_workbook(content: bytes) -> ReturnSheet:
                                   "return as a spreadsheet and fill that in.")
             return sheet
         _read_rows(wb[RETURN_SHEET], sheet)
+    except sheet_limits.TooManyRows as error:
+        sheet.problems.append(str(error))
+        sheet.rows = []
     finally:
         wb.close()
     return sheet
@@ -367,6 +372,7 @@ def _check_size(content: bytes) -> None:
             if sum(m.file_size for m in archive.infolist()) > MAX_UNZIPPED_BYTES:
                 raise UnreadableWorkbook("The workbook is far larger than a return. Upload the return's workbook "
                                          "only.")
+            sheet_limits.check_workbook(archive)
     except zipfile.BadZipFile as error:
         raise UnreadableWorkbook("The file is damaged or is not an Excel workbook (.xlsx).") from error
 
@@ -374,7 +380,7 @@ def _check_size(content: bytes) -> None:
 def _read_rows(ws, sheet: ReturnSheet) -> None:
     columns: dict[str, int] | None = None
     headers = {c.header.casefold(): c.key for c in COLUMNS}
-    for number, cells in enumerate(ws.iter_rows(), start=1):
+    for number, cells in sheet_limits.rows(ws):
         if columns is None:
             texts = [from_text_cell(c.value).strip() for c in cells]
             found = {headers[t.casefold()]: i for i, t in enumerate(texts) if t.casefold() in headers}

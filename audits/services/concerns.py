@@ -8,7 +8,7 @@ from partnership.models import Role, User
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
 from partnership.services.reminders import reminder_record
-from partnership.workdays import add_working_days, closure_days, is_working_day
+from partnership.workdays import add_working_days, closure_days, is_working_day, working_day_ends
 
 from .. import access
 from ..models import AuditCase, ImmediateConcern
@@ -16,7 +16,8 @@ from .workflow import agency_leads
 
 
 def acknowledge_by(concern: ImmediateConcern, *, closures: frozenset | None = None) -> datetime.datetime:
-    """One working day after it was raised, at the same time of day (kernel calendar).
+    """By the end of the next working day's working hours after it was raised (kernel calendar and
+    `working_day_ends`): raised on a Friday afternoon, it is due at 17:00 on Monday, not 24 clock hours later.
 
     Pass `closures` (from `closures_for`) to work out many deadlines without a query each."""
     raised = timezone.localtime(concern.raised_at)
@@ -26,7 +27,7 @@ def acknowledge_by(concern: ImmediateConcern, *, closures: frozenset | None = No
         day = raised.date() + datetime.timedelta(days=1)
         while not is_working_day(day, closures=closures):
             day += datetime.timedelta(days=1)
-    return timezone.make_aware(datetime.datetime.combine(day, raised.time().replace(tzinfo=None)))
+    return working_day_ends(day)
 
 
 def closures_for(concerns) -> frozenset:

@@ -5,7 +5,7 @@ from partnership import history
 from partnership.input_rules import text_problem
 from partnership.personal_data import personal_data_problem
 from partnership.services.actions import action_create
-from partnership.services.errors import ServiceError
+from partnership.services.errors import ConflictError, ServiceError
 
 from ..models import Audit, AuditCase, ConsensusGrade, Finding, Grade, Meeting, PractitionerFeedback, Recommendation
 from .workflow import _need
@@ -36,13 +36,20 @@ def meeting_save(*, audit: Audit, by, held_on, attendees=(), attending_agencies=
 
 
 @transaction.atomic
-def consensus_save(*, case: AuditCase, by, grades: dict, notes: dict | None = None, discussion_notes: str = ""
-                   ) -> None:
-    """`grades`: domain id -> Grade or None (left ungraded); `notes`: domain id -> text."""
+def consensus_save(*, case: AuditCase, by, grades: dict, notes: dict | None = None, discussion_notes: str = "",
+                   versions: dict | None = None) -> None:
+    """`grades`: domain id -> Grade or None (left ungraded); `notes`: domain id -> text. `versions`: domain id ->
+    the version of its grade the person started from (0: none yet); a grade saved meanwhile raises ConflictError
+    and nothing is saved. (Without `versions`, as the demo does, nothing is checked.)"""
     _need(by)
     _in(case.audit, MEETING_OPEN, "Consensus grades can be recorded")
     notes = notes or {}
     domains = {d.pk: d for d in case.audit.tool.domains.all()}
+    AuditCase.objects.select_for_update().filter(pk=case.pk).first()  # one consensus save of a case at a time
+    saved = {c.domain_id: c for c in ConsensusGrade.objects.filter(case=case)}
+    if versions is not None and any(versions.get(d, 0) != (saved[d].version if d in saved else 0)
+                                    for d in set(grades) | set(saved)):
+        raise ConflictError()
     for domain_id, text in notes.items():
         if (problem := text_problem(text, "Learning") or personal_data_problem(text or "")) and domain_id in domains:
             raise ServiceError(f"Learning on {domains[domain_id].title.lower()}: {problem}", field=f"notes-{domain_id}")
@@ -51,13 +58,19 @@ def consensus_save(*, case: AuditCase, by, grades: dict, notes: dict | None = No
     for domain_id, grade in grades.items():
         if domain_id not in domains:
             raise ServiceError("That domain is not part of this audit tool.")
+        current = saved.get(domain_id)
         if grade is None:
-            ConsensusGrade.objects.filter(case=case, domain_id=domain_id).delete()
+            if current is not None:
+                current.delete()
             continue
         if not isinstance(grade, Grade) or grade.tool_id != case.audit.tool_id:
             raise ServiceError("Choose a grade from the audit tool's scale.")
-        ConsensusGrade.objects.update_or_create(case=case, domain_id=domain_id, defaults={
-            "grade": grade, "notes": (notes.get(domain_id) or "").strip()})
+        text = (notes.get(domain_id) or "").strip()
+        if current is None:
+            ConsensusGrade.objects.create(case=case, domain_id=domain_id, grade=grade, notes=text)
+        elif (current.grade_id, current.notes) != (grade.pk, text):
+            current.grade, current.notes, current.version = grade, text, current.version + 1
+            current.save()
     case.discussion_notes = discussion_notes.strip()
     case.save(update_fields=["discussion_notes", "updated_at"])
 

@@ -77,6 +77,21 @@ def last_reminded(audit: Audit, agency_ids) -> dict[int, ReminderLog]:
     return result
 
 
+def outstanding_agencies(audit: Audit, *, by) -> list:
+    """Each agency with agency audits still in draft on the audit, with its leads and its one-agency reminder, for
+    "remind all outstanding agencies" (two queries)."""
+    from partnership.models import Agency
+    from partnership.services.reminders import Outstanding
+
+    ids = set(AgencyAudit.objects.filter(case__audit=audit, status=AgencyAudit.Status.DRAFT)
+              .values_list("agency_id", flat=True))
+    leads = agency_leads(list(ids))
+    return [Outstanding(item=reminder_item(audit, agency.pk), agency=agency.display_name,
+                        leads=leads.get(agency.pk, []),
+                        send=lambda agency=agency: agency_audits_remind(audit=audit, agency=agency, by=by))
+            for agency in Agency.objects.filter(pk__in=ids).order_by("name")]
+
+
 @transaction.atomic
 def agency_audits_remind(*, audit: Audit, agency, by) -> int:
     """Email the agency's leads about its outstanding returns; once a day per lead. Returns emails sent."""

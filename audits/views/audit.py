@@ -11,7 +11,9 @@ from partnership.access import require
 from partnership.input_rules import as_id
 from partnership.models import Agency
 from partnership.services.errors import ServiceError
+from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
+from partnership.views.remind_all import remind_all_page
 
 from .. import access
 from ..forms import AuditForm, CaseForm
@@ -43,6 +45,7 @@ def audit_create(request, programme_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Audit)
 def audit_edit(request, pk):
     audit = audit_or_404(request, pk)
     require(access.can_manage(request.user) and audit.status != Audit.Status.CLOSED)
@@ -54,11 +57,13 @@ def audit_edit(request, pk):
                 workflow.audit_update(audit=audit, by=request.user,
                                       expected_version=form.cleaned_data.get("version") or 0, **values)
             except ServiceError as error:
-                form.add_service_error(error)
+                status = refusal_status(form, error, current=lambda: Audit.objects.get(pk=audit.pk))
             else:
                 messages.success(request, "The audit has been updated.")
                 return redirect(audit)
-        return render(request, "audits/audit_form.html", {"form": form, "audit": audit}, status=400)
+        else:
+            status = 400
+        return render(request, "audits/audit_form.html", {"form": form, "audit": audit}, status=status)
     return render(request, "audits/audit_form.html", {"form": form, "audit": audit})
 
 
@@ -146,6 +151,20 @@ def audit_remind(request, pk, agency_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def audit_remind_all(request, pk):
+    """Remind every agency with outstanding agency audits, in one action, after a page that says how many."""
+    audit = audit_or_404(request, pk)
+    require(access.can_manage(request.user))
+    if audit.status != Audit.Status.IN_PROGRESS:
+        messages.info(request, "Reminders are sent only while agency audits are in progress.")
+        return redirect(audit)
+    return remind_all_page(request, outstanding=lambda: return_services.outstanding_agencies(audit, by=request.user),
+                           what=audit.theme, noun="their agency audits",
+                           back_url=audit.get_absolute_url() + "#progress")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def case_add(request, pk):
     audit = audit_or_404(request, pk)
     require(access.can_manage(request.user))
@@ -201,6 +220,7 @@ urlpatterns = [
     path("<int:pk>/edit/", audit_edit, name="audit-edit"),
     path("<int:pk>/status/", audit_transition, name="audit-transition"),
     path("<int:pk>/remind/<int:agency_pk>/", audit_remind, name="audit-remind"),
+    path("<int:pk>/remind-all/", audit_remind_all, name="audit-remind-all"),
     path("<int:pk>/cases/new/", case_add, name="case-add"),
     path("cases/<int:pk>/", case_detail, name="case-detail"),
     path("cases/<int:pk>/remove/", case_remove, name="case-remove"),

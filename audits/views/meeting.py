@@ -10,30 +10,33 @@ from partnership.access import require
 from partnership.forms import ActionForm
 from partnership.history import save_versioned
 from partnership.input_rules import as_id
-from partnership.services.errors import ServiceError
+from partnership.services.errors import ConflictError, ServiceError
+from partnership.views.conflicts import Conflict, compared, edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 
 from .. import access
 from ..forms import FeedbackForm, FindingForm, MeetingForm, RecommendationForm, SummaryForm
-from ..models import AgencyAuditAnswer, Finding, Grade
+from ..models import AgencyAuditAnswer, Audit, ConsensusGrade, Finding, Grade
 from ..services import meeting as services
 from ..services.workflow import consensus_for
 from ..views.common import audit_or_404, case_or_404
 
 
 def _simple(request, *, audit, form, title, template="audits/simple_form.html", save, success, back=None,
-            intro="", extra=None):
-    """GET shows the form; POST validates, calls `save(cleaned_data)`, shows refusals next to the fields."""
+            intro="", extra=None, saved_form=None):
+    """GET shows the form; POST validates, calls `save(cleaned_data)`, shows refusals next to the fields (and
+    the audit as saved now, through `saved_form(audit)`, when someone else saved it first)."""
     if request.method == "POST":
+        status = 400
         if form.is_valid():
             try:
                 save(form.cleaned_data)
             except ServiceError as error:
-                form.add_service_error(error)
+                status = refusal_status(form, error, current=lambda: Audit.objects.get(pk=audit.pk),
+                                        saved_form=saved_form)
             else:
                 messages.success(request, success)
                 return redirect(back or audit.get_absolute_url())
-        status = 400
     else:
         status = 200
     return render(request, template, {"form": form, "audit": audit, "title": title, "intro": intro,
@@ -63,6 +66,7 @@ def meeting_edit(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(ConsensusGrade)
 def consensus_edit(request, pk):
     case = case_or_404(request, pk)
     require(access.can_manage(request.user))
@@ -74,29 +78,39 @@ def consensus_edit(request, pk):
     for answer in (AgencyAuditAnswer.objects.filter(agency_audit__case=case, agency_audit__status="submitted")
                    .select_related("grade", "agency_audit__agency").order_by("agency_audit__agency__name")):
         agency_grades.setdefault(answer.domain_id, []).append(answer)
-    errors, status, typed = [], 200, None
+    errors, status, typed, conflict = [], 200, None, None
     if request.method == "POST":
         by_pk = {g.pk: g for g in grades}
         typed = {d.pk: by_pk.get(as_id(request.POST.get(f"grade-{d.pk}", ""))) for d in domains}
         notes = {d.pk: request.POST.get(f"notes-{d.pk}", "") for d in domains}
+        versions = {d.pk: as_id(request.POST.get(f"version-{d.pk}", "0")) for d in domains}
         try:
             services.consensus_save(case=case, by=request.user, grades=typed, notes=notes,
-                                    discussion_notes=request.POST.get("discussion_notes", ""))
+                                    discussion_notes=request.POST.get("discussion_notes", ""),
+                                    versions={k: -1 if v is None else v for k, v in versions.items()})
         except ServiceError as error:  # about the grades as a whole: the link goes to the first one
             errors.append((f"grade-{domains[0].pk}-{grades[0].pk}" if domains and grades else "discussion_notes",
                            error.message))
             status = 400
+            if isinstance(error, ConflictError):  # what the others saved, beside what was typed; their versions
+                status, current = 409, consensus_for(case)
+                conflict = Conflict.of(case, compared(
+                    pair for d in domains for pair in (
+                        (f"Agreed grade for {d.title.lower()}", current[d.pk].grade.label if d.pk in current else "",
+                         typed[d.pk].label if typed[d.pk] else ""),
+                        (f"Learning on {d.title.lower()}", current[d.pk].notes if d.pk in current else "",
+                         notes[d.pk]))))
         else:
             messages.success(request, f"Consensus grades for case {case} have been saved.")
             return redirect(audit.get_absolute_url() + "#meeting")
     rows = []
     for d in domains:
         c = current.get(d.pk)
-        rows.append({"domain": d, "agency_answers": agency_grades.get(d.pk, []),
+        rows.append({"domain": d, "agency_answers": agency_grades.get(d.pk, []), "version": c.version if c else 0,
                      "grade_id": (typed[d.pk].pk if typed[d.pk] else None) if typed else (c.grade_id if c else None),
                      "notes": request.POST.get(f"notes-{d.pk}", "") if typed else (c.notes if c else "")})
     return render(request, "audits/consensus.html", {
-        "case": case, "audit": audit, "rows": rows, "grades": grades, "errors": errors,
+        "case": case, "audit": audit, "rows": rows, "grades": grades, "errors": errors, "conflict": conflict,
         "discussion_notes": request.POST.get("discussion_notes", "") if typed else case.discussion_notes,
     }, status=status)
 
@@ -135,6 +149,7 @@ def recommendation_add(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Audit)
 def summary_edit(request, pk):
     audit = _manager_audit(request, pk)
     require(audit.status != audit.Status.CLOSED)
@@ -145,6 +160,7 @@ def summary_edit(request, pk):
         save_versioned(audit, expected_version=data["version"], fields=["summary"], by=request.user)
 
     return _simple(request, audit=audit, form=form, title="The chair's summary", save=save,
+                   saved_form=lambda saved: SummaryForm(initial={"summary": saved.summary, "version": saved.version}),
                    intro="The opening of the report: what the audit found, in a few paragraphs.",
                    success="The summary has been saved.", back=audit.get_absolute_url() + "#findings")
 

@@ -5,6 +5,7 @@ from django.urls import path
 
 from partnership.access import require
 from partnership.pdf import pdf_response
+from partnership.rate_limits import limited_pdf
 
 from .. import access
 from ..reports import report_context
@@ -20,6 +21,7 @@ def report(request, pk):
 
 
 @login_required
+@limited_pdf
 def report_pdf(request, pk):
     audit = audit_or_404(request, pk)
     require(access.can_see_report(request.user, audit))

@@ -8,9 +8,10 @@ from django.views.decorators.http import require_http_methods
 from partnership.access import get_visible_or_404, require
 from partnership.input_rules import as_id
 from partnership.services.errors import ConflictError, ServiceError
+from partnership.views.conflicts import Conflict, compared, edits_versioned
 
 from .. import access
-from ..models import Grade
+from ..models import AgencyAudit, Grade
 from ..services import returns as services
 
 FIELDS = (("good_practice", "Good practice"), ("areas_for_development", "Areas for development"),
@@ -25,13 +26,14 @@ def first_control(answers, grades) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(AgencyAudit)
 def agency_audit(request, pk):
     agency_audit = get_visible_or_404(access.visible_agency_audits(request.user), pk=pk)
     can_edit = access.can_edit_agency_audit(request.user, agency_audit)
     answers = list(agency_audit.answers.select_related("domain", "grade"))
     grades = list(Grade.objects.filter(tool_id=agency_audit.case.audit.tool_id))
     errors, status, field_errors = [], 200, {}
-    typed, missing = None, set()
+    typed, missing, conflict, conflict_status = None, set(), None, None
     if request.method == "POST":
         require(can_edit)
         by_pk = {g.pk: g for g in grades}
@@ -48,9 +50,17 @@ def agency_audit(request, pk):
         try:
             services.agency_audit_save(agency_audit=agency_audit, by=request.user, answers=typed,
                                        expected_version=version, submit=submit)
-        except ConflictError as error:
+        except ConflictError as error:  # what was saved meanwhile beside what was typed; the page carries its version
             errors.append((first_control(answers, grades), error.message))
             agency_audit.refresh_from_db()
+            saved = {a.domain_id: a for a in agency_audit.answers.select_related("domain", "grade")}
+            conflict = Conflict.of(agency_audit, compared(
+                pair for a in answers for pair in (
+                    (f"{a.domain.title}: grade", saved[a.domain_id].grade.label if saved[a.domain_id].grade else "",
+                     typed[a.domain_id]["grade"].label if typed[a.domain_id]["grade"] else ""),
+                    *((f"{a.domain.title}: {label.lower()}", getattr(saved[a.domain_id], name),
+                       typed[a.domain_id][name]) for name, label in FIELDS))))
+            conflict_status = 409
         except ServiceError as error:
             if submit:
                 missing = {domain_id for domain_id, values in typed.items() if values["grade"] is None}
@@ -63,7 +73,7 @@ def agency_audit(request, pk):
             messages.success(request, "Your agency audit has been submitted. Thank you." if submit
                              else "Your answers have been saved as a draft.")
             return redirect(agency_audit.case.audit if submit else agency_audit)
-        status = 400
+        status = conflict_status or 400
     rows = []
     for answer in answers:
         values = typed.get(answer.domain_id) if typed else None
@@ -75,7 +85,7 @@ def agency_audit(request, pk):
         })
     return render(request, "audits/agency_audit.html", {
         "aa": agency_audit, "case": agency_audit.case, "audit": agency_audit.case.audit, "rows": rows,
-        "grades": grades, "can_edit": can_edit, "errors": errors,
+        "grades": grades, "can_edit": can_edit, "errors": errors, "conflict": conflict,
     }, status=status)
 
 

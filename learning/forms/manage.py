@@ -135,16 +135,23 @@ class TrainerForm(GDSForm, forms.Form):
                           Field.select("user"))
 
 
+CANCELLED_MARKS = ("", Booking.Attendance.CANCELLED_IN_TIME, Booking.Attendance.LATE_CANCELLATION)
+
+
 class AttendanceForm(GDSForm, forms.Form):
     """One select per booking, named by booking id: all rows saved at once."""
 
-    def __init__(self, *args, bookings, **kwargs):
+    def __init__(self, *args, bookings, everyone_attended: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.bookings = bookings
         for b in bookings:
-            self.fields[f"b{b.pk}"] = forms.ChoiceField(label=f"Attendance of {b.name}",
-                                                        choices=Booking.Attendance.choices, required=False,
-                                                        initial=b.attendance)
+            # A cancelled booking can be marked as a cancellation, never as attended or a no-show.
+            choices = Booking.Attendance.choices if b.status in Booking.HOLDS_PLACE else [
+                (value, label) for value, label in Booking.Attendance.choices if value in CANCELLED_MARKS]
+            initial = (Booking.Attendance.ATTENDED if everyone_attended and b.status in Booking.HOLDS_PLACE
+                       else b.attendance)
+            self.fields[f"b{b.pk}"] = forms.ChoiceField(label=f"Attendance of {b.name}", choices=choices,
+                                                        required=False, initial=initial)
 
     def marks(self) -> dict[int, str]:
         return {b.pk: self.cleaned_data.get(f"b{b.pk}", "") for b in self.bookings}

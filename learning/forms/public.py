@@ -1,21 +1,23 @@
 """Forms of the public pages (no account): booking, evaluations. Input shape only; rules in services."""
-import time
-
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.conf import settings
-from django.core import signing
 
+from partnership import form_time
 from partnership.forms import GDSForm
 from partnership.models import Agency
 
 from ..services.bookings import SHARED_INBOX_MESSAGE, is_shared_inbox, normalise_email
 
 OTHER = "other"
-SALT = "learning.booking-form"
+
+
+def form_purpose(session_pk) -> str:
+    return f"learning.book:{session_pk}"
 
 
 class BookingForm(GDSForm, forms.Form):
+    public = True  # names and roles: one line, no links (partnership.input_rules)
     name = forms.CharField(label="Full name", max_length=200,
                            widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}))
     email = forms.EmailField(label="Work email address", max_length=254,
@@ -28,17 +30,18 @@ class BookingForm(GDSForm, forms.Form):
                            widget=forms.TextInput(attrs={"autocomplete": "organization-title"}))
     manager_email = forms.EmailField(label="Your manager's work email address", required=False,
                                      help_text="This course needs your manager's approval: we email them.")
-    # Anti-bot: a field people never see (bots fill it in) and the time the form was shown (signed).
+    # Anti-bot: a field people never see (bots fill it in) and a form-time ticket (partnership.form_time): signed,
+    # bound to the browser session, single use, and refused when the form comes back too fast or too late.
     website = forms.CharField(required=False, label="Leave this empty",
                               widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
     started = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, needs_manager: bool = False, **kwargs):
+    def __init__(self, *args, needs_manager: bool = False, ticket: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.needs_manager = needs_manager
         self.fields["agency"].choices = [("", "Choose your agency")] + [
             (str(a.pk), a.name) for a in Agency.objects.active().order_by("name")] + [(OTHER, "Other")]
-        self.fields["started"].initial = signing.dumps(time.time(), salt=SALT)
+        self.fields["started"].initial = ticket
         self.fields["name"].error_messages["required"] = "Enter your full name"
         self.fields["email"].error_messages["required"] = "Enter your work email address"
         self.fields["email"].error_messages["invalid"] = (
@@ -67,15 +70,21 @@ class BookingForm(GDSForm, forms.Form):
             self.add_error("other_agency_name", "Enter the name of your organisation")
         return data
 
-    def is_bot(self) -> bool:
-        """True when the hidden field is filled, or the form came back too fast (or with a forged time)."""
-        if self.data.get("website"):
-            return True
-        try:
-            started = signing.loads(self.data.get("started", ""), salt=SALT, max_age=24 * 3600)
-        except signing.BadSignature:
-            return True
-        return time.time() - float(started) < settings.LEARNING_BOOKING_MIN_SECONDS
+    def renew_ticket(self, ticket: str) -> None:
+        """A form shown again carries a new ticket (the one it came back with is used up)."""
+        self.fields["started"].initial = ticket
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data["started"] = ticket
+
+    def verdict(self, request, session_pk) -> form_time.Verdict:
+        """The form-time ticket's verdict (it is used up by asking); the honeypot counts as a forgery."""
+        verdict = form_time.check(request, form_purpose(session_pk), self.data.get("started", ""),
+                                  min_seconds=settings.LEARNING_BOOKING_MIN_SECONDS,
+                                  max_age=settings.LEARNING_BOOKING_FORM_MAX_AGE)
+        if self.data.get("website") and verdict.outcome != form_time.REPLAYED:
+            return form_time.Verdict(form_time.FORGED)
+        return verdict
 
     def agency_object(self):
         value = self.cleaned_data.get("agency")

@@ -1,5 +1,10 @@
 """Booking rules: one place per rule.
 
+The public form only asks (`request_booking`): nothing is held, listed or emailed to anyone else until the
+address's owner follows the emailed link (`confirm_request`), which books (`book`). The form's answer is the same
+whatever happened (a new request, an address that already booked, one that asked before), so it tells nobody
+who attends what. The confirmation email quotes nothing typed on the form.
+
 Capacity and the waiting list are decided under a row lock on the session (`select_for_update`), so two
 bookings or cancellations at once never exceed the capacity and the waiting list is promoted in order.
 Delegates are not users: each email goes through the outbox, keyed so it is sent once.
@@ -12,11 +17,12 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.models import Agency, Role, User
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
 from partnership.tokens import hash_token, new_token, plausible
 
-from ..models import Booking, BookingReminder, BookingToken, Session
+from ..models import Booking, BookingReminder, BookingRequest, BookingToken, Session
 
 SHARED_INBOX_MESSAGE = (
     "Enter your own work email address, not a shared inbox such as {local}@. Your booking, joining details "
@@ -45,6 +51,29 @@ def mailbox(email: str) -> str:
 def is_shared_inbox(email: str) -> bool:
     local = mailbox(email).split("@", 1)[0]
     return local in {name.lower() for name in settings.LEARNING_SHARED_INBOXES}
+
+
+def organisation_problem(email: str, agency) -> str | None:
+    """An address that is not at the chosen agency's domains (when the agency has any recorded)."""
+    if agency is None or not agency.domains or agency.has_address(email):
+        return None
+    listed = ", ".join(agency.domains)
+    return (f"Enter your work email address at {agency.display_name} (an address ending {listed}), or choose "
+            "'Other' and enter the name of your organisation")
+
+
+def manager_problem(manager_email: str, email: str) -> str | None:
+    """The manager's address: not the booker's own, and at a partner agency's domain or a registered agency lead."""
+    if mailbox(manager_email) == mailbox(email):
+        return "Enter your manager's email, not your own"
+    from partnership.models.agencies import domain_matches
+
+    if domain_matches(manager_email, Agency.objects.partner_domains()):
+        return None
+    if User.objects.filter(email__iexact=manager_email, is_active=True, roles__role=Role.AGENCY_LEAD).exists():
+        return None
+    return ("Enter your manager's work email address at a partner agency. If they work elsewhere, ask the "
+            "training team to book your place")
 
 
 def _active_booking_for(bookings, email: str) -> Booking | None:
@@ -96,10 +125,99 @@ def _lock_session(session_id: int) -> Session:
     return Session.objects.select_for_update().select_related("course").get(pk=session_id)
 
 
+def _session_problem(session: Session, today: datetime.date) -> str | None:
+    if session.status != Session.Status.SCHEDULED:
+        return "This session has been cancelled: choose another date."
+    if not session.is_open_for_booking(today):
+        return (f"Booking for this session closed on {session.booking_closes_on:%-d %B %Y}. "
+                "Choose another date, or contact the training team.")
+    return None
+
+
+@transaction.atomic
+def request_booking(*, session_id: int, name: str, email: str, agency=None, other_agency_name: str = "", role: str,
+                    manager_email: str = "", today: datetime.date | None = None) -> None:
+    """The public form: email the address a link that confirms the booking. Returns nothing on purpose: the
+    answer must not say whether the address had booked already (then its booking link is sent again)."""
+    today = today or timezone.localdate()
+    email = normalise_email(email)
+    manager_email = normalise_email(manager_email)
+    if is_shared_inbox(email):
+        raise ServiceError(SHARED_INBOX_MESSAGE.format(local=email.split("@", 1)[0]), field="email")
+    if agency is None and not other_agency_name.strip():
+        raise ServiceError("Choose your agency, or choose 'Other' and enter its name", field="agency")
+    if (problem := organisation_problem(email, agency)) is not None:
+        raise ServiceError(problem, field="email")
+    session = Session.objects.select_related("course").get(pk=session_id)
+    if (problem := _session_problem(session, today)) is not None:
+        raise ServiceError(problem)
+    if session.course.requires_manager_approval:
+        if not manager_email:
+            raise ServiceError("Enter your manager's work email: this course needs their approval",
+                               field="manager_email")
+        if (problem := manager_problem(manager_email, email)) is not None:
+            raise ServiceError(problem, field="manager_email")
+    existing = _active_booking_for(Booking.objects.filter(session=session), email)
+    if existing is not None:
+        # The same answer as a new request; the address gets its own booking link again (at most once an hour).
+        _send(existing, "resend", f"Your booking link: {session.course.title}",
+              {"manage_url": link("booking", issue_token(existing, BookingToken.Purpose.MANAGE))},
+              key=f"learning:resend:{existing.pk}:{timezone.now():%Y%m%d%H}")
+        return
+    raw, token_hash = new_token()
+    hours = settings.LEARNING_BOOKING_CONFIRM_HOURS
+    request = BookingRequest.objects.create(
+        session=session, name=name.strip(), email=email, agency=agency,
+        other_agency_name="" if agency else other_agency_name.strip(),
+        organisation_checked=agency is not None and bool(agency.domains), role=role.strip(),
+        manager_email=manager_email, token_hash=token_hash,
+        expires_at=timezone.now() + datetime.timedelta(hours=hours))
+    enqueue_email(to=email, subject=f"Confirm your booking: {session.course.title}",
+                  template="learning_confirm_request", key=f"learning:confirm-request:{request.pk}",
+                  context={"session": session, "course": session.course, "hours": hours,
+                           "confirm_url": link("confirm", raw)})
+
+
+def find_request(raw: str) -> BookingRequest | None:
+    if not plausible(raw):
+        return None
+    return (BookingRequest.objects.select_related("session__course", "booking", "agency")
+            .filter(token_hash=hash_token(raw)).first())
+
+
+@transaction.atomic
+def confirm_request(*, request_id: int, today: datetime.date | None = None) -> Booking:
+    """The address's owner followed the link: book (or find their booking). Once only; never after it expires."""
+    _lock_session(BookingRequest.objects.values_list("session_id", flat=True).get(pk=request_id))
+    request = BookingRequest.objects.select_related("booking").get(pk=request_id)
+    if request.confirmed_at is not None and request.booking is not None:
+        return request.booking
+    if request.expires_at <= timezone.now():
+        raise ServiceError("This link has expired and no place was held. Book again from the session's page.")
+    existing = _active_booking_for(Booking.objects.filter(session_id=request.session_id), request.email)
+    booking = existing or book(
+        session_id=request.session_id, name=request.name, email=request.email, agency=request.agency,
+        other_agency_name=request.other_agency_name, role=request.role, manager_email=request.manager_email,
+        organisation_checked=request.organisation_checked, today=today)
+    request.confirmed_at = timezone.now()
+    request.booking = booking
+    request.save(update_fields=["confirmed_at", "booking"])
+    return booking
+
+
+def delete_stale_requests(now=None) -> int:
+    """Unconfirmed requests a week past their expiry, and confirmed ones a week after confirmation (the booking
+    holds what it needs): nobody's typed details are kept for nothing."""
+    cut = (now or timezone.now()) - datetime.timedelta(days=7)
+    deleted, _ = BookingRequest.objects.filter(Q(expires_at__lt=cut) | Q(confirmed_at__lt=cut)).delete()
+    return deleted
+
+
 @transaction.atomic
 def book(*, session_id: int, name: str, email: str, agency=None, other_agency_name: str = "", role: str,
-         manager_email: str = "", today: datetime.date | None = None) -> Booking:
-    """Book a place, or a place on the waiting list when the session is full. Refuse what the rules forbid."""
+         manager_email: str = "", today: datetime.date | None = None, organisation_checked: bool = True) -> Booking:
+    """Book a place, or a place on the waiting list when the session is full. Refuse what the rules forbid.
+    Public bookings come here only through `confirm_request`; the address is the booker's own."""
     today = today or timezone.localdate()
     email = normalise_email(email)
     manager_email = normalise_email(manager_email)
@@ -109,11 +227,8 @@ def book(*, session_id: int, name: str, email: str, agency=None, other_agency_na
         raise ServiceError("Choose your agency, or choose 'Other' and enter its name", field="agency")
     session = _lock_session(session_id)
     course = session.course
-    if session.status != Session.Status.SCHEDULED:
-        raise ServiceError("This session has been cancelled: choose another date.")
-    if not session.is_open_for_booking(today):
-        raise ServiceError(f"Booking for this session closed on {session.booking_closes_on:%-d %B %Y}. "
-                           "Choose another date, or contact the training team.")
+    if (problem := _session_problem(session, today)) is not None:
+        raise ServiceError(problem)
     if course.requires_manager_approval:
         if not manager_email:
             raise ServiceError("Enter your manager's work email: this course needs their approval",
@@ -133,7 +248,7 @@ def book(*, session_id: int, name: str, email: str, agency=None, other_agency_na
     booking = Booking.objects.create(
         session=session, name=name.strip(), email=email, agency=agency,
         other_agency_name="" if agency else other_agency_name.strip(), role=role.strip(),
-        manager_email=manager_email, status=status)
+        manager_email=manager_email, status=status, organisation_checked=organisation_checked and agency is not None)
     manage = issue_token(booking, BookingToken.Purpose.MANAGE)
     context = {"manage_url": link("booking", manage)}
     if status == Booking.Status.CONFIRMED:

@@ -31,6 +31,10 @@ def mark_attendance(*, session: Session, marks: dict[int, str], by) -> int:
         booking = bookings.get(pk)
         if booking is None or value not in ("", *ATTENDANCE_CHOICES) or booking.attendance == value:
             continue
+        if booking.status not in Booking.HOLDS_PLACE and value in (Booking.Attendance.ATTENDED,
+                                                                    Booking.Attendance.NO_SHOW):
+            raise ServiceError(f"{booking.name}'s booking was cancelled: it can be marked as a cancellation, not "
+                               f"as {Booking.Attendance(value).label.lower()}.")
         booking.attendance = value
         booking._change_reason = f"attendance marked by {by}"
         booking.save(update_fields=["attendance", "updated_at"])

@@ -5,7 +5,7 @@ from django.utils import timezone
 from partnership.history import save_versioned
 from partnership.services.errors import ServiceError
 
-from ..models import Briefing, BriefingUse, Course, LearningOutcome, Session, SessionTrainer
+from ..models import Booking, BookingToken, Briefing, BriefingUse, Course, LearningOutcome, Session, SessionTrainer
 
 
 def _save(form, by, *, extra: tuple[str, ...] = ()):
@@ -44,11 +44,53 @@ def course_save(*, form, by) -> Course:
     return course
 
 
+# What delegates are told about when it changes (the Session field, and its words in the email).
+TOLD_CHANGES = (("starts_at", "the date or start time"), ("ends_at", "the end time"), ("venue", "the place"),
+                ("online_link", "the joining link"))
+
+
+def session_people(session: Session):
+    """Everyone a change of the session is told to: booked (or awaiting approval) and on the waiting list."""
+    return session.bookings.filter(status__in=Booking.ACTIVE).order_by("pk")
+
+
+def session_told_counts(session: Session) -> dict[str, int]:
+    people = list(session_people(session).values_list("status", flat=True))
+    waiting = sum(1 for status in people if status == Booking.Status.WAITING)
+    return {"total": len(people), "booked": len(people) - waiting, "waiting": waiting}
+
+
+def session_changes(form) -> list[str]:
+    """What a valid session form changes that delegates must be told about (nothing for a new session)."""
+    if not form.instance.pk:
+        return []
+    before = Session.objects.get(pk=form.instance.pk)
+    data = {**form.cleaned_data}
+    def same(a, b) -> bool:
+        if isinstance(a, str) or isinstance(b, str):
+            return (a or "").replace("\r\n", "\n").strip() == (b or "").replace("\r\n", "\n").strip()
+        return a == b
+
+    changed = [words for field, words in TOLD_CHANGES if field != "ends_at"
+               and not same(data.get(field), getattr(before, field))]
+    if data["ends_at"] - data["starts_at"] != before.ends_at - before.starts_at:  # not merely moved with the date
+        changed.insert(1 if changed and changed[0] == TOLD_CHANGES[0][1] else 0, TOLD_CHANGES[1][1])
+    return changed
+
+
 @transaction.atomic
 def session_save(*, form, by) -> Session:
+    """Save a session. A start in the past is refused (for a new session, or a moved one). When the date, time,
+    place or joining link of a session with people booked changes, each of them is emailed at once, with a link
+    to their booking (never the joining instructions' text)."""
     from .bookings import _lock_session, _promote
 
-    form.instance.starts_at = form.cleaned_data["starts_at"]
+    changes = session_changes(form)
+    starts_at = form.cleaned_data["starts_at"]
+    moved = not form.instance.pk or "the date or start time" in changes
+    if moved and starts_at < timezone.now():
+        raise ServiceError("The session cannot start in the past: enter a date from today on", field="day")
+    form.instance.starts_at = starts_at
     form.instance.ends_at = form.cleaned_data["ends_at"]
     if form.instance.pk:
         _lock_session(form.instance.pk)
@@ -57,8 +99,23 @@ def session_save(*, form, by) -> Session:
             raise ServiceError(f"{taken} places are already booked: the capacity cannot be lower",
                                field="capacity")
     session = _save(form, by, extra=("starts_at", "ends_at"))
-    _promote(Session.objects.select_related("course").get(pk=session.pk))  # more places: the waiting list moves up
+    session = Session.objects.select_related("course").get(pk=session.pk)
+    if changes:
+        _tell_of_change(session, changes)
+    _promote(session)  # more places: the waiting list moves up
     return session
+
+
+def _tell_of_change(session: Session, changes: list[str]) -> int:
+    from .bookings import _send, issue_token, link
+
+    told = 0
+    for booking in session_people(session).select_related("session__course"):
+        _send(booking, "session_changed", f"Your training session has changed: {session.course.title}",
+              {"changes": changes, "manage_url": link("booking", issue_token(booking, BookingToken.Purpose.MANAGE))},
+              key=f"learning:session-changed:{booking.pk}:{session.version}")
+        told += 1
+    return told
 
 
 @transaction.atomic

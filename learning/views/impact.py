@@ -6,6 +6,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from partnership.access import get_visible_or_404, require
 from partnership.pdf import pdf_response, render_pdf
+from partnership.rate_limits import limited_pdf
+from partnership.views.conflicts import edits_versioned
 from partnership.views.mixins import post_only
 
 from .. import access, figures
@@ -57,6 +59,7 @@ def briefing_detail(request, pk):
 
 @login_required
 @require_GET
+@limited_pdf
 def briefing_pdf(request, pk):
     briefing = get_visible_or_404(access.visible_briefings(request.user), pk=pk)
     pdf = render_pdf("learning/pdf/briefing.html", {"briefing": briefing, "title": briefing.title})
@@ -65,6 +68,7 @@ def briefing_pdf(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Briefing)
 def briefing_edit(request, pk=None):
     require(access.is_manager(request.user))
     briefing = get_visible_or_404(Briefing.objects.all(), pk=pk) if pk else None

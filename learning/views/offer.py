@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
 from partnership.forms import GDSForm, date_field
-from partnership.services.errors import ConflictError, ServiceError
+from partnership.services.errors import ServiceError
+from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import paginate, post_only
 
 from .. import access, figures
@@ -29,27 +30,21 @@ from ..services import evaluation
 from ..services import offer as services
 
 
-def keep_typed_after_conflict(form, error: ServiceError) -> None:
-    """After a conflict, keep what was typed but let the next save apply over the version saved meanwhile."""
-    if isinstance(error, ConflictError) and form.instance.pk:
-        form.data = form.data.copy()
-        form.data["version"] = type(form.instance).objects.values_list("version", flat=True).get(
-            pk=form.instance.pk)
-
-
 def form_page(request, form, *, save, success: str, template: str, context: dict, to=None):
     """A create/edit page: on a valid POST, `save(form)` through the service and go to `to(saved)` (or the
     saved record); otherwise (or on a refusal) show the form again with what was typed."""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(form)
         except ServiceError as error:
-            form.add_service_error(error)
-            keep_typed_after_conflict(form, error)
+            status = refusal_status(form, error, current=lambda: type(form.instance).objects.get(pk=form.instance.pk))
         else:
             messages.success(request, success)
             return redirect(*(to(saved) if to else (saved,)))
-    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
+    if status == 200 and form.errors:
+        status = 400
+    return render(request, template, {"form": form, **context}, status=status)
 
 
 def run_action(request, action, success: str, *redirect_to):
@@ -95,6 +90,7 @@ def course_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Course)
 def course_edit(request, pk=None):
     require(access.is_manager(request.user))
     course = get_visible_or_404(Course.objects.all(), pk=pk) if pk else None
@@ -126,11 +122,20 @@ def _session_page(request, pk, trainer_form=None, status=200):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Session)
 def session_edit(request, pk=None):
     require(access.is_manager(request.user))
     session = get_visible_or_404(Session.objects.all(), pk=pk) if pk else None
     initial = {"course": request.GET.get("course")} if session is None else None
     form = SessionForm(request.POST if request.method == "POST" else None, instance=session, initial=initial)
+    if session and request.method == "POST" and "confirmed" not in request.POST and form.is_valid():
+        # Before a change people must be told about: a page that says what changes and how many will be emailed.
+        changes, counts = services.session_changes(form), services.session_told_counts(session)
+        if changes and counts["total"]:
+            posted = [(key, request.POST.getlist(key)) for key in request.POST if key != "csrfmiddlewaretoken"]
+            return render(request, "learning/session_change_confirm.html", {
+                "session": session, "course": session.course, "changes": changes, "counts": counts,
+                "posted": posted})
     return form_page(request, form, save=lambda f: services.session_save(form=f, by=request.user),
                      success="Session saved.", template="learning/session_form.html", context={"session": session},
                      to=lambda saved: ("learning:session-manage", saved.pk))
@@ -150,12 +155,18 @@ def trainer_add(request, pk):
 
 
 @login_required
-@post_only
+@require_http_methods(["GET", "POST"])
 def session_cancel(request, pk):
+    """GET: a page that says how many people will be emailed; POST: cancel, and email each of them."""
     require(access.is_manager(request.user))
-    session = get_visible_or_404(Session.objects.all(), pk=pk)
+    session = get_visible_or_404(Session.objects.select_related("course"), pk=pk)
+    if request.method == "GET":
+        return render(request, "learning/session_cancel_confirm.html", {
+            "session": session, "course": session.course, "counts": services.session_told_counts(session)})
+    told = services.session_told_counts(session)["total"]
     return run_action(request, lambda: services.session_cancel(session=session, by=request.user),
-                      "Session cancelled; every delegate has been emailed.", "learning:session-manage", session.pk)
+                      f"Session cancelled; {told} {'person has' if told == 1 else 'people have'} been emailed.",
+                      "learning:session-manage", session.pk)
 
 
 @login_required
@@ -175,9 +186,14 @@ def attendance(request, pk):
     require(access.can_mark_attendance(request.user, session))
     bookings = list(session.bookings.exclude(status=Booking.Status.WAITING).exclude(
         status=Booking.Status.DECLINED).select_related("agency").order_by("name", "pk"))
-    form = AttendanceForm(request.POST if request.method == "POST" else None, bookings=bookings)
+    everyone = request.method == "POST" and "everyone_attended" in request.POST
+    form = AttendanceForm(request.POST if request.method == "POST" and not everyone else None, bookings=bookings,
+                          everyone_attended=everyone)
     error = None
-    if request.method == "POST" and form.is_valid():
+    if everyone:  # nothing saved yet: everyone booked is shown as attended; change the exceptions, then save
+        messages.info(request, "Everyone with a place is marked as attended below. Change those who did not "
+                               "come, then save the attendance.")
+    elif request.method == "POST" and form.is_valid():
         try:
             changed = evaluation.mark_attendance(session=session, marks=form.marks(), by=request.user)
         except ServiceError as exc:

@@ -4,22 +4,23 @@ A booking is reached only through the random link emailed to the delegate (store
 for one stage (before, after, follow-up) does nothing else, and answers once.
 """
 import logging
+import time
 
 from django.conf import settings
-from django.core import signing
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from partnership import form_time, rate_limits
 from partnership.net import client_ip
 from partnership.pdf import pdf_response, render_pdf
+from partnership.rate_limits import limited_pdf
 from partnership.services.errors import ServiceError
 from partnership.views.mixins import post_only
 
-from ..forms.public import BookingForm, ConfidenceForm, FollowUpForm
+from ..forms.public import BookingForm, ConfidenceForm, FollowUpForm, form_purpose
 from ..models import Booking, BookingToken, Session
 from ..services import bookings as services
 from ..services import evaluation
@@ -27,7 +28,9 @@ from ..services import evaluation
 log = logging.getLogger(__name__)
 
 RATE_WINDOW = 3600
-CONFIRM_SALT = "learning.booked"
+REFUSED_MESSAGE = "Something went wrong with the form. Check your answers and send it again."
+REPLAYED_MESSAGE = ("This form was sent already: look for our email. If nothing arrives within a few minutes, "
+                    "check your answers and send it again.")
 
 
 def _upcoming():
@@ -66,40 +69,33 @@ def _client_ip(request) -> str:
 
 
 def _over_limit(key: str, limit: int) -> bool:
-    """Count one more attempt under `key`. With the shared cache unreachable the form stays open (the
-    honeypot and form-time checks still apply): a booking page must not fail because Redis did."""
-    try:
-        cache.add(key, 0, RATE_WINDOW)
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, RATE_WINDOW)
-            count = 1
-    except Exception:  # noqa: BLE001 - any cache backend error
-        log.warning("booking rate limit unavailable: cache error", exc_info=True)
-        return False
-    return count > limit
+    """Count one more attempt under `key` (partnership.rate_limits: with the shared cache unreachable the form
+    stays open; the honeypot and form-time checks still apply)."""
+    return rate_limits.over(key, limit, RATE_WINDOW)
 
 
 @require_http_methods(["GET", "POST"])
 def book(request, pk):
+    """The public form asks for a place; the address's owner confirms it from the email (`confirm`). Every
+    accepted form gets the same answer, whether or not the address had booked before."""
     session = _public_session(pk)
     needs_manager = session.course.requires_manager_approval
     context = {"session": session, "course": session.course}
     if not session.is_open_for_booking(timezone.localdate()) or session.has_started:
         return render(request, "learning/public/booking_closed.html", context, status=410
                       if session.has_started else 200)
+    purpose = form_purpose(session.pk)
     if request.method == "GET":
-        form = BookingForm(needs_manager=needs_manager)
+        form = BookingForm(needs_manager=needs_manager, ticket=form_time.issue(request, purpose))
         return render(request, "learning/public/book.html", {**context, "form": form})
     form = BookingForm(request.POST, needs_manager=needs_manager)
-    if form.is_bot():
-        # Say nothing useful to a bot; a person who was very quick just tries again.
-        form = BookingForm(request.POST, needs_manager=needs_manager)
+    verdict = form.verdict(request, session.pk)
+    if not verdict.ok:
+        # Say nothing useful to a bot; a person who was very quick, or sent the form twice, just tries again.
+        log.info("booking form refused: %s", verdict.outcome)
         form.is_valid()
-        form.add_error(None, "Something went wrong with the form. Check your answers and send it again.")
-        form.data = form.data.copy()
-        form.data["started"] = form.fields["started"].initial
+        form.add_error(None, REPLAYED_MESSAGE if verdict.outcome == form_time.REPLAYED else REFUSED_MESSAGE)
+        form.renew_ticket(form_time.issue(request, purpose))
         return render(request, "learning/public/book.html", {**context, "form": form}, status=400)
     if _over_limit(f"learning:book:ip:{_client_ip(request)}", settings.LEARNING_BOOKING_RATE_LIMIT):
         return render(request, "learning/public/rate_limited.html", context, status=429)
@@ -108,31 +104,45 @@ def book(request, pk):
         if _over_limit(f"learning:book:email:{services.mailbox(email)}", settings.LEARNING_BOOKING_EMAIL_RATE_LIMIT):
             return render(request, "learning/public/rate_limited.html", context, status=429)
         try:
-            booking = services.book(
+            services.request_booking(
                 session_id=session.pk, name=form.cleaned_data["name"], email=email,
                 agency=form.agency_object(), other_agency_name=form.cleaned_data.get("other_agency_name", ""),
                 role=form.cleaned_data["role"], manager_email=form.cleaned_data.get("manager_email", ""))
         except ServiceError as error:
             form.add_service_error(error)
-            context["duplicate"] = "already booked" in error.message
         else:
-            token = signing.dumps({"b": booking.pk, "s": booking.status}, salt=CONFIRM_SALT)
-            return redirect(reverse("learning:booked", args=[session.pk]) + f"?r={token}")
+            return redirect("learning:booked", session.pk)
+    # The person already passed the timing check: the form shown again keeps the time it was first shown.
+    form.renew_ticket(form_time.issue(request, purpose, at=time.time() - verdict.seconds))
     return render(request, "learning/public/book.html", {**context, "form": form}, status=400)
 
 
 @require_GET
 def booked(request, pk):
-    """The confirmation page: says what happened and that the link is in the email. Nothing personal."""
+    """The one answer to every accepted booking form: check your email. Nothing personal, nothing that differs."""
     session = _public_session(pk)
-    try:
-        data = signing.loads(request.GET.get("r", ""), salt=CONFIRM_SALT, max_age=3600)
-    except signing.BadSignature:
-        raise Http404 from None
-    if data.get("b") is None or not Booking.objects.filter(pk=data["b"], session=session).exists():
+    return render(request, "learning/public/booked.html", {
+        "session": session, "course": session.course, "hours": settings.LEARNING_BOOKING_CONFIRM_HOURS})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """The emailed link: the address's owner confirms the booking (a button, so a mail scanner that follows
+    links books nothing). Then the page says what they have: a place, the waiting list or the manager's approval."""
+    found = services.find_request(token)
+    if found is None:
         raise Http404
-    return render(request, "learning/public/booked.html", {"session": session, "course": session.course,
-                                                           "status": data.get("s")})
+    context = {"session": found.session, "course": found.session.course, "email": found.email,
+               "booking": found.booking if found.confirmed_at else None,
+               "expired": found.confirmed_at is None and found.expires_at <= timezone.now()}
+    if request.method == "POST" and context["booking"] is None and not context["expired"]:
+        try:
+            services.confirm_request(request_id=found.pk)
+        except ServiceError as error:
+            context["error"] = error.message
+        else:
+            return redirect(request.path)
+    return render(request, "learning/public/confirm.html", context, status=400 if context.get("error") else 200)
 
 
 @post_only
@@ -253,6 +263,7 @@ def evaluate_follow_up(request, token):
 
 
 @require_GET
+@limited_pdf
 def certificate(request, token):
     """The certificate, once the post-course evaluation is done (reached by the booking or 'after' link)."""
     token = _token_or_404(token, BookingToken.Purpose.MANAGE, BookingToken.Purpose.POST)
@@ -272,6 +283,7 @@ urlpatterns = [
     path("sessions/<int:pk>/book/", book, name="book"),
     path("sessions/<int:pk>/booked/", booked, name="booked"),
     path("sessions/<int:pk>/resend/", resend, name="resend"),
+    path("confirm/<str:token>/", confirm, name="confirm"),
     path("my/<str:token>/", booking, name="booking"),
     path("my/<str:token>/cancel/", booking_cancel, name="booking-cancel"),
     path("my/<str:token>/certificate/", certificate, name="certificate"),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0012_yearly_report'),  # main's leaf when written; the lead chains it at merge
+        ('partnership', '0015_set_null_keeping_history'),  # main's leaf at the last merge of main
     ]
 
     operations = [

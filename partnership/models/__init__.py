@@ -3,7 +3,12 @@ from .actions import Action, ActionSource, ActionUpdate
 from .agencies import Agency, Priority, Sector
 from .board_packs import BoardPack
 from .calendar import ClosureDay
+from .counters import Counter
+from .duties import Duty
+from .escalations import Escalation
 from .exports import ReportExport
+from .form_tokens import FormToken
+from .meetings import AgendaItem, Attendance, Decision, Meeting, Membership, Paper, Subgroup
 from .outbox import EmailMessage, OutboxMessage
 from .reminders import ReminderLog
 from .retention import LegalHold
@@ -11,8 +16,9 @@ from .taxonomy import Criterion, Framework, JourneyStage, TagChange, Tagged
 from .yearly_reports import Feedback, SafeguardingPartner, YearlyReport, YearlyReportApproval
 
 __all__ = [
-    "Action", "ActionSource", "ActionUpdate", "Agency", "BoardPack", "ClosureDay", "Criterion", "EmailMessage",
-    "Feedback", "SafeguardingPartner", "YearlyReport", "YearlyReportApproval",
-    "Framework", "JourneyStage", "LegalHold", "OutboxMessage", "Priority", "ReminderLog", "ReportExport", "Role",
-    "Sector", "TagChange", "Tagged", "User", "UserRole",
+    "Action", "ActionSource", "ActionUpdate", "Agency", "AgendaItem", "Attendance", "BoardPack", "ClosureDay",
+    "Counter", "Criterion", "Decision", "Duty", "EmailMessage", "Escalation", "Feedback", "FormToken", "Framework",
+    "JourneyStage", "LegalHold", "Meeting", "Membership", "OutboxMessage", "Paper", "Priority", "ReminderLog",
+    "ReportExport", "Role", "SafeguardingPartner", "Sector", "Subgroup", "TagChange", "Tagged", "User", "UserRole",
+    "YearlyReport", "YearlyReportApproval",
 ]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from ..history import SET_NULL_KEEPING_HISTORY
 from .base import TimeStampedModel, VersionedModel
 from .visibility import KindVisibility
 
@@ -55,10 +56,11 @@ class Action(TimeStampedModel, VersionedModel):
     )
     owner_agency = models.ForeignKey("partnership.Agency", on_delete=models.PROTECT, related_name="actions")
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_actions"
+        settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
+        null=True, blank=True, related_name="owned_actions"
     )
     priority = models.ForeignKey(
-        "partnership.Priority", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "partnership.Priority", on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True, related_name="+"
     )
     due_date = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
@@ -67,11 +69,11 @@ class Action(TimeStampedModel, VersionedModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     impact_evidence = models.TextField(blank=True)
     signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True, related_name="+"
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True, related_name="+"
     )
     history = HistoricalRecords()
 

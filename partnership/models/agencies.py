@@ -21,9 +21,24 @@ class Sector(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def domain_list(text: str) -> list[str]:
+    """"met.police.uk, @Police.uk" -> ["met.police.uk", "police.uk"]."""
+    return [d.strip().lstrip("@").lower().rstrip(".") for d in (text or "").replace(",", " ").split() if d.strip("@.")]
+
+
+def domain_matches(email: str, domains) -> bool:
+    domain = (email or "").rpartition("@")[2].strip().lower().rstrip(".")
+    return bool(domain) and any(domain == d or domain.endswith("." + d) for d in domains)
+
+
 class AgencyQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
+
+    def partner_domains(self) -> list[str]:
+        """Every active agency's staff email domains."""
+        return [d for text in self.active().exclude(email_domains="").values_list("email_domains", flat=True)
+                for d in domain_list(text)]
 
 
 class Agency(models.Model):
@@ -37,6 +52,11 @@ class Agency(models.Model):
     section11_duty = models.BooleanField("Has a Section 11 duty", default=False)
     active = models.BooleanField(default=True)
     works_in_other_partnerships = models.BooleanField(default=False)
+    email_domains = models.CharField(
+        max_length=500, blank=True,
+        help_text="The agency's staff email domains, separated by commas or spaces (for example: met.police.uk, "
+                  "police.uk). A public booking for this agency must use an address at one of them, or a "
+                  "sub-domain of one.")
 
     objects = AgencyQuerySet.as_manager()
 
@@ -51,6 +71,14 @@ class Agency(models.Model):
     def display_name(self):
         return self.short_name or self.name
 
+    @property
+    def domains(self) -> list[str]:
+        return domain_list(self.email_domains)
+
+    def has_address(self, email: str) -> bool:
+        """True when `email` is at one of the agency's domains (or a sub-domain of one)."""
+        return domain_matches(email, self.domains)
+
 
 class Priority(ActionSource):
     action_source_kind = "priority"
@@ -61,6 +89,10 @@ class Priority(ActionSource):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    journey_stages = models.ManyToManyField(
+        "partnership.JourneyStage", blank=True, related_name="+",
+        help_text="The stages of the child's journey the priority is about: Section 11 standards and review "
+                  "recommendations tagged with them count as its evidence.")
 
     class Meta:
         ordering = ["order", "title"]
@@ -70,4 +102,4 @@ class Priority(ActionSource):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("partnership:priority-detail", args=[self.pk])
+        return reverse("priority-detail", args=[self.pk])

@@ -7,7 +7,7 @@ class OutboxMessage(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         PUBLISHED = "published", "Published"
-        FAILED = "failed", "Failed (gave up)"
+        FAILED = "failed", "Failed (gave up, before the outbox retried for ever)"
 
     task = models.CharField(max_length=200, help_text="The Celery task name to publish.")
     kwargs = models.JSONField(default=dict)
@@ -18,6 +18,7 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    alerted_at = models.DateTimeField(null=True, blank=True, help_text="When the business unit was told it waits.")
 
     class Meta:
         ordering = ["pk"]

@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ..history import SET_NULL_KEEPING_HISTORY
 from .base import TimeStampedModel, VersionedModel
 
 
@@ -53,9 +54,10 @@ class YearlyReport(TimeStampedModel, VersionedModel):
     priorities_ahead = models.TextField(
         "Priorities for the year ahead", blank=True,
         help_text="One priority on each line, with what the partnership will do about it.")
-    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
+                                    related_name="+")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
+                                     blank=True, related_name="+")
     as_at = models.DateTimeField(null=True, blank=True, help_text="The moment the published figures were read at.")
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -148,11 +150,12 @@ class Feedback(TimeStampedModel, VersionedModel):
                              help_text="In general terms. Never name a child or give a date of birth.")
     changed = models.TextField("What changed (we did)", blank=True,
                                help_text="Leave blank until something has changed.")
-    priority = models.ForeignKey("partnership.Priority", on_delete=models.SET_NULL, null=True, blank=True,
+    priority = models.ForeignKey("partnership.Priority", on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True,
                                  related_name="feedback")
-    action = models.ForeignKey("partnership.Action", on_delete=models.SET_NULL, null=True, blank=True,
+    action = models.ForeignKey("partnership.Action", on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True,
                                related_name="feedback")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
+                                    related_name="+")
     history = HistoricalRecords()
 
     class Meta:

@@ -136,7 +136,7 @@ def pack_begin_publishing(*, pack: BoardPack, by) -> BoardPack:
 def pack_publish(*, pack: BoardPack, by) -> BoardPack:
     """Queue the one rendering of the approved pack; the worker stores it (`pack_store_published`)."""
     pack_begin_publishing(pack=pack, by=by)
-    export_request(kind=PUBLISH_KIND, parameters={"pack_id": pack.pk}, by=by)
+    export_request(kind=PUBLISH_KIND, parameters={"pack_id": pack.pk}, by=by, limited=False)
     return pack
 
 

@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
@@ -18,7 +19,9 @@ from django.utils import timezone
 from partnership.models import EmailMessage, OutboxMessage
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 12
+MAX_ATTEMPTS = 12  # email tasks are published again at most this often while their email stays unsent
+RETRY_CAP = timedelta(minutes=15)  # a row that cannot be published is tried again at least this often, for ever
+ALERT_AFTER = timedelta(hours=1)  # the business unit is told once a row has waited this long
 
 
 def enqueue_task(task: str, *, dedup_key: str | None = None, **kwargs) -> OutboxMessage | None:
@@ -89,13 +92,9 @@ def relay_outbox(*, ids: list[int] | None = None, limit: int = 200) -> int:
             except Exception as exc:  # noqa: BLE001 - any failure is retried later
                 row.attempts += 1
                 row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                row.available_at = now + timedelta(seconds=min(2**row.attempts, 3600))
-                if row.attempts >= MAX_ATTEMPTS:
-                    row.status = OutboxMessage.Status.FAILED
-                    log.error("outbox gave up", extra={"outbox_id": row.pk, "task": row.task})
-                else:
-                    log.warning("outbox publish failed", extra={"outbox_id": row.pk, "error": row.last_error})
-                row.save(update_fields=["attempts", "last_error", "available_at", "status"])
+                row.available_at = now + retry_after(row.attempts)  # never given up: capped back-off for ever
+                log.warning("outbox publish failed", extra={"outbox_id": row.pk, "error": row.last_error})
+                row.save(update_fields=["attempts", "last_error", "available_at"])
                 continue
             row.status = OutboxMessage.Status.PUBLISHED
             row.published_at = timezone.now()
@@ -103,6 +102,81 @@ def relay_outbox(*, ids: list[int] | None = None, limit: int = 200) -> int:
             row.save(update_fields=["status", "published_at", "attempts"])
             published += 1
     return published
+
+
+def retry_after(attempts: int) -> timedelta:
+    """Back-off after a failed publication: 2, 4, 8 ... seconds, then every 15 minutes, for ever."""
+    return min(timedelta(seconds=2 ** min(attempts, 20)), RETRY_CAP)
+
+
+def is_waiting(message: OutboxMessage | None = None, *, dedup_key: str | None = None) -> bool:
+    """True when the message (or the one with `dedup_key`) could not be handed to the worker yet (the broker is
+    down): it is safe in the outbox and will be sent when the service is back. Views use it to say so."""
+    rows = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, attempts__gt=0)
+    if message is not None:
+        return rows.filter(pk=message.pk).exists()
+    return dedup_key is not None and rows.filter(dedup_key=dedup_key).exists()
+
+
+def queued_words(waiting: bool, done: str, what: str = "It") -> str:
+    """The honest message after asking for background work: `done` when the worker has it, or that it is queued
+    while the mail or worker service is down."""
+    if waiting:
+        return (f"{what} is queued: the mail and background service is not answering at the moment, so it will be "
+                "sent as soon as the service is back. You do not need to do it again.")
+    return done
+
+
+def stuck(*, now=None):
+    """Rows the business unit should see: given up by the old rules, waiting to be published for more than a
+    minute after a failure, or published email tasks whose email is still unsent after an hour."""
+    now = now or timezone.now()
+    unsent = EmailMessage.objects.filter(sent_at__isnull=True, created_at__lt=now - ALERT_AFTER).values("key")
+    keys = unsent.annotate(dedup=Concat(Value("email:"), "key")).values("dedup")
+    return (OutboxMessage.objects.filter(
+        Q(status=OutboxMessage.Status.FAILED)
+        | Q(status=OutboxMessage.Status.PENDING, attempts__gt=0, created_at__lt=now - timedelta(minutes=1))
+        | Q(status=OutboxMessage.Status.PUBLISHED, dedup_key__in=keys))
+        .order_by("created_at", "pk"))
+
+
+@transaction.atomic
+def requeue(*, by, message_id: int) -> OutboxMessage:
+    """The business unit's button: publish the row again now."""
+    from partnership import access
+    from partnership.services.errors import ServiceError
+
+    if not access.is_business_unit(by):
+        raise ServiceError("Only the business unit can send messages again.")
+    row = OutboxMessage.objects.select_for_update().get(pk=message_id)
+    row.status, row.available_at, row.alerted_at = OutboxMessage.Status.PENDING, timezone.now(), None
+    row.save(update_fields=["status", "available_at", "alerted_at"])
+    transaction.on_commit(lambda: relay_after_commit_safely([row.pk]))
+    return row
+
+
+def alert_business_unit(*, now=None) -> int:
+    """Tell the business unit, once per row, about messages waiting longer than ALERT_AFTER (the email is itself
+    queued: it arrives when the mail service is back, and the outbox page lists the rows meanwhile)."""
+    from django.urls import reverse
+
+    from partnership.models import Role, User
+
+    now = now or timezone.now()
+    rows = list(stuck(now=now).filter(alerted_at__isnull=True, created_at__lt=now - ALERT_AFTER)
+                .exclude(task="partnership.deliver_email", dedup_key__startswith="email:outbox-alert:")[:200])
+    if not rows:
+        return 0
+    with transaction.atomic():
+        OutboxMessage.objects.filter(pk__in=[r.pk for r in rows]).update(alerted_at=now)
+        for person in User.objects.filter(is_active=True, roles__role=Role.BUSINESS_UNIT).distinct():
+            enqueue_email(to=person.email, subject=f"{len(rows)} messages of the service are waiting to be sent",
+                          template="outbox_alert",
+                          context={"person": person, "count": len(rows),
+                                   "link": settings.SITE_URL + reverse("partnership:outbox")},
+                          key=f"outbox-alert:{now:%Y%m%d%H%M}:{person.pk}")
+    log.error("outbox messages waiting longer than an hour", extra={"count": len(rows)})
+    return len(rows)
 
 
 REDELIVER_FIRST = timedelta(minutes=1)
@@ -123,14 +197,15 @@ def republish_undelivered_emails(*, now=None) -> int:
     A published task can still come to nothing: a broker that dies as the worker takes the message loses it
     (kombu's Redis transport takes it off the queue before recording it as unacknowledged), a worker can die
     before running it, the database can fail under it, the mail server can refuse. The relay then publishes it
-    again, up to MAX_ATTEMPTS times; delivery is once per email row, so a task that did run sends nothing more.
+    again (every hour at most after MAX_ATTEMPTS times, never given up); delivery is once per email row, so a
+    task that did run sends nothing more.
     """
     now = now or timezone.now()
     keys = list(EmailMessage.objects.filter(sent_at__isnull=True, created_at__lt=now - REDELIVER_FIRST)
                 .order_by("pk").values_list("key", flat=True)[:500])
     if not keys:
         return 0
-    overdue = Q()
+    overdue = Q(attempts__gte=MAX_ATTEMPTS, published_at__lt=now - REDELIVER_MAX)  # for ever, hourly at most
     for attempts in range(1, MAX_ATTEMPTS):
         overdue |= Q(attempts=attempts, published_at__lt=now - redeliver_after(attempts))
     return OutboxMessage.objects.filter(
@@ -142,7 +217,9 @@ def relay_round() -> int:
     """What Celery beat runs every minute (partnership.relay_outbox): publish again the email tasks that came to
     nothing, then publish what is pending. Returns how many were published."""
     republish_undelivered_emails()
-    return relay_outbox()
+    published = relay_outbox()
+    alert_business_unit()
+    return published
 
 
 def relay_after_commit_safely(ids):

@@ -51,9 +51,19 @@ class DueItem:
     app: str = ""                 # "audits", "reviews", "learning", ... for grouping in the digest
 
 
-def due_stage(due: datetime.date, today: datetime.date, *, soon_days: int = 7) -> str | None:
+SHORT_TIMETABLE_DAYS = 21
+
+
+def due_stage(due: datetime.date, today: datetime.date, *, soon_days: int = 7,
+              since: datetime.date | None = None) -> str | None:
     """The stage of something due on `due`, seen on `today`: "overdue", "due-today", "due-in-N", or None
-    when it is further off than `soon_days` calendar days. One rule for every app's `due_items`."""
+    when it is further off than the look-ahead. One rule for every app's `due_items`.
+
+    The look-ahead follows the item's own timetable: `soon_days` calendar days by default; an item given
+    `since` (the day it was asked for) with a timetable of three weeks or less is in the digest every day from
+    that day, since all of its time is short (a rapid review's summary: nine working days)."""
+    if since is not None and (due - since).days <= SHORT_TIMETABLE_DAYS:
+        soon_days = max(soon_days, (due - since).days)
     days = (due - today).days
     if days < 0:
         return "overdue"
@@ -78,3 +88,48 @@ def stage_words(stage: str) -> str:
         days = stage.removeprefix("due-in-")
         return f"due in {days} day{'' if days == '1' else 's'}"
     return stage.replace("-", " ")
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """One outstanding thing to remind an agency about ("remind all outstanding agencies"): the item the reminder
+    log records, the agency's name, its leads, and the app's own one-agency reminder (which returns emails sent)."""
+
+    item: object
+    agency: str
+    leads: list
+    send: object  # () -> int
+
+
+@dataclass
+class RemindAll:
+    """What "remind all outstanding agencies" does, or would do: one email per agency lead not reminded today."""
+
+    agencies: int = 0
+    people: int = 0
+    already_today: int = 0
+    without_lead: list = None
+
+    def __post_init__(self):
+        self.without_lead = self.without_lead or []
+
+
+def remind_all(outstanding: list[Outstanding], *, today: datetime.date, send: bool) -> RemindAll:
+    """Count (send=False, for the confirmation page) or send (send=True, inside the caller's transaction) a
+    reminder to every outstanding agency's leads, through each app's own one-agency reminder: one email per lead
+    per day at most, links not text."""
+    result = RemindAll()
+    keys = {id(entry): entry.item if isinstance(entry.item, str) else item_key(entry.item) for entry in outstanding}
+    sent = set(ReminderLog.objects.filter(item__in=set(keys.values()), stage="manual", date=today)
+               .values_list("person_id", "item"))  # one query, however many agencies
+    for entry in outstanding:
+        if not entry.leads:
+            result.without_lead.append(entry.agency)
+            continue
+        fresh = [lead for lead in entry.leads if (lead.pk, keys[id(entry)]) not in sent]
+        result.already_today += len(entry.leads) - len(fresh)
+        if not fresh:
+            continue
+        result.agencies += 1
+        result.people += entry.send() if send else len(fresh)
+    return result

@@ -13,8 +13,9 @@ from partnership.forms import ActionForm, ActionTransitionForm, ActionUpdateForm
 from partnership.models import Action
 from partnership.models.actions import source_kind_label, source_kind_labels, sources_of
 from partnership.services import actions as action_services
-from partnership.services.errors import ConflictError, ServiceError
+from partnership.services.errors import ServiceError
 
+from .conflicts import edits_versioned, refusal_status
 from .mixins import paginate, post_only, posted_version
 
 
@@ -127,41 +128,39 @@ def action_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Action)
 def action_edit(request, pk):
     action = _get_action(request, pk)
     access.require(access.can_update_action(request.user, action))
     form = ActionForm(request.POST or None, instance=action, user=request.user)
     version = posted_version(request, default=action.version)
-    conflict = False
+    status = 200
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in ("title", "description", "owner", "priority", "due_date")}
         try:
             action_services.action_update_details(
                 action=Action.objects.get(pk=action.pk), by=request.user, expected_version=version, **changes
             )
-        except ConflictError as error:
-            form.add_service_error(error)
-            conflict = True
         except ServiceError as error:
-            form.add_service_error(error)
+            status = refusal_status(form, error, current=lambda: Action.objects.get(pk=action.pk),
+                                    saved_form=lambda saved: ActionForm(instance=saved, user=request.user))
         else:
             messages.success(request, "The action has been updated.")
             return redirect(action)
-    current = Action.objects.get(pk=action.pk) if conflict else None
-    return render(request, "partnership/action_form.html", {
-        "form": form, "action": action, "version": version, "current": current,
-    }, status=409 if conflict else 200)
+    return render(request, "partnership/action_form.html", {"form": form, "action": action, "version": version},
+                  status=status if status != 400 else 200)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Action)
 def action_transition(request, pk):
     action = _get_action(request, pk)
     access.require(access.can_update_action(request.user, action) or access.can_sign_off_actions(request.user))
     allowed = action_services.allowed_transitions(request.user, action)
     choices = [(s, action_services.TRANSITION_LABELS[s]) for s in allowed]
     form = ActionTransitionForm(request.POST or None, choices=choices, initial={"version": action.version})
-    conflict = False
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             action_services.action_transition(
@@ -169,17 +168,11 @@ def action_transition(request, pk):
                 expected_version=form.cleaned_data["version"], evidence=form.cleaned_data["evidence"],
                 reason=form.cleaned_data["reason"],
             )
-        except ConflictError as error:
-            form.add_service_error(error)
-            conflict = True
-            # Keep what was typed, but let the next save apply over the version saved now.
-            form.data = form.data.copy()
-            form.data["version"] = Action.objects.values_list("version", flat=True).get(pk=action.pk)
         except ServiceError as error:
-            form.add_service_error(error)
+            status = refusal_status(form, error, current=lambda: Action.objects.get(pk=action.pk))
         else:
             messages.success(request, "The action's status has been changed.")
             return redirect(action)
     return render(request, "partnership/action_status_form.html", {
         "form": form, "action": action, "has_choices": bool(choices),
-    }, status=409 if conflict else 200)
+    }, status=status if status != 400 else 200)

@@ -1,6 +1,7 @@
 """Sign in and out, invitations, password reset and two-factor sign-in."""
 import base64
 from io import BytesIO
+from urllib.parse import quote
 
 import qrcode
 import qrcode.image.svg
@@ -20,8 +21,8 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from partnership import kept_forms, middleware, security_log
-from partnership.forms import PasswordResetRequestForm, SetPasswordForm, SignInForm, TOTPCodeForm
+from partnership import enrolment, kept_forms, middleware, security_log
+from partnership.forms import EmailCodeForm, PasswordResetRequestForm, SetPasswordForm, SignInForm, TOTPCodeForm
 from partnership.services import accounts
 
 from .mixins import post_only
@@ -130,6 +131,8 @@ class InvitationAcceptView(_ActiveAccountLinkMixin, auth_views.PasswordResetConf
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        # The emailed invitation proves the address: the invitee may set up two-factor sign-in straight away.
+        enrolment.mark_proved(self.request.session, form.user)
         messages.success(self.request, "Your password has been set. Welcome.")
         return response
 
@@ -152,6 +155,8 @@ def two_factor_setup(request):
     if user_has_device(request.user):
         messages.info(request, "Two-factor sign-in is already set up for your account.")
         return redirect("home")
+    if not enrolment.is_proved(request.session, request.user):
+        return _prove_address(request)
     with transaction.atomic():
         device, _ = TOTPDevice.objects.get_or_create(
             user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
@@ -178,6 +183,31 @@ def two_factor_setup(request):
         "secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)],
         "next": request.GET.get("next", ""),
     })
+
+
+@transaction.atomic
+def _prove_address(request):
+    """Before a password-only session sets up an authenticator: a code emailed to the account's address."""
+    user = request.user
+    form = EmailCodeForm(request.POST if request.method == "POST" and "resend" not in request.POST else None)
+    if request.method == "POST" and "resend" in request.POST:
+        if enrolment.send_code(request.session, user, force=True):
+            messages.info(request, "We have sent a new code.")
+        else:
+            messages.info(request, "We sent a code less than a minute ago: wait for it, then send another if needed.")
+    elif request.method == "POST" and form.is_valid():
+        problem = enrolment.check_code(request.session, user, form.token)
+        if problem is None:
+            security_log.event("two-factor-enrolment-proved", request, outcome="success")
+            return redirect(reverse("partnership:two-factor-setup") + (
+                f"?next={quote(request.POST.get('next', ''))}" if request.POST.get("next") else ""))
+        form.add_error("code", problem)
+        security_log.event("two-factor-enrolment-proved", request, outcome="failure")
+    elif request.method == "GET":
+        enrolment.send_code(request.session, user)
+    return render(request, "registration/two_factor_prove.html", {
+        "form": form, "email": user.email, "next": request.GET.get("next") or request.POST.get("next", "")},
+        status=200)
 
 
 @login_required

@@ -42,6 +42,7 @@ def export_detail(request, pk):
     return render(request, "partnership/export_detail.html", {
         "export": export, "title": exports.export_title(export.kind),
         "waiting_for_broker": exports.waiting_for_broker(export),
+        "waited_minutes": int(exports.waited(export).total_seconds() // 60),
     })
 
 

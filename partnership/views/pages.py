@@ -1,13 +1,10 @@
-"""Public pages: accessibility statement, privacy notice, cookies; and the priority pages."""
+"""Public pages: accessibility statement, privacy notice, cookies. (The priority pages read every app: they are the
+composition root's, `merton_qa.governance_views`.)"""
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.db.models import Q
-from django.shortcuts import get_object_or_404, render
 from django.views.generic import TemplateView
 
-from partnership import access, accessibility
+from partnership import accessibility
 from partnership.middleware import duration_text
-from partnership.models import Priority
 
 
 class PublicPage(TemplateView):
@@ -31,18 +28,3 @@ class AccessibilityStatement(PublicPage):
             "prepared": accessibility.STATEMENT_PREPARED,
             "reviewed": accessibility.STATEMENT_REVIEWED,
         }
-
-
-@login_required
-def priority_list(request):
-    return render(request, "partnership/priority_list.html", {"priorities": Priority.objects.all()})
-
-
-@login_required
-def priority_detail(request, pk):
-    priority = get_object_or_404(Priority, pk=pk)
-    # Actions that contribute to the priority, and actions the priority itself raised (as their source).
-    actions = access.visible_actions(request.user).filter(
-        Q(priority=priority) | Q(pk__in=priority.actions.values("pk"))
-    ).for_list()
-    return render(request, "partnership/priority_detail.html", {"priority": priority, "actions": actions})

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 from partnership import access
 from partnership.forms import InviteUserForm
 from partnership.models import EmailMessage, User
-from partnership.services import accounts
+from partnership.services import accounts, outbox
 from partnership.services.errors import ServiceError
 
 from .mixins import paginate, post_only, tracks_delivery
@@ -50,9 +50,17 @@ def user_invite(request):
         except ServiceError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, f"An invitation has been sent to {user.email}.")
+            messages.success(request, _sent_words(user, "An invitation"))
             return redirect("partnership:user-list")
     return render(request, "partnership/user_invite.html", {"form": form})
+
+
+def _sent_words(user, what: str) -> str:
+    """Honest: "has been sent" only when the mail service took the email; else that it is queued."""
+    user.refresh_from_db(fields=["invited_at"])
+    waiting = outbox.is_waiting(dedup_key=f"email:invitation:{user.pk}:{user.invited_at.isoformat()}")
+    return outbox.queued_words(waiting, f"{what} is on its way to {user.email}: it usually arrives within a few "
+                                        "minutes.", f"{what} to {user.email}")
 
 
 @login_required
@@ -65,7 +73,7 @@ def user_reinvite(request, pk):
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"A new invitation has been sent to {user.email}.")
+        messages.success(request, _sent_words(user, "A new invitation"))
     return redirect("partnership:user-list")
 
 

@@ -84,7 +84,11 @@ def value_save(*, data_return: DataReturn, indicator: Indicator, by, numerator=N
 
     `expected_version` is the version the person saw; 0 means they saw no figure yet, so a figure
     someone else entered meanwhile is a conflict too. None skips the check (for scripts).
+
+    The data return is locked and read afresh first, so a figure saved while the lead submits either lands
+    before the submission's completeness check or is refused after it.
     """
+    data_return = DataReturn.objects.select_for_update(of=("self",)).select_related("period").get(pk=data_return.pk)
     if not access.can_edit_data_return(by, data_return):
         raise ServiceError("You cannot change this data return.")
     if indicator.owner_agency_id != data_return.agency_id or indicator.frequency != data_return.period.kind:
@@ -180,6 +184,22 @@ def data_return_query(*, data_return: DataReturn, by, message: str) -> DataRetur
 def _agency_leads(agency_id: int) -> list[User]:
     return list(User.objects.filter(agency_id=agency_id, is_active=True, roles__role=Role.AGENCY_LEAD)
                 .distinct().order_by("full_name"))
+
+
+def outstanding_data_returns(period, *, by) -> list:
+    """The period's data returns not yet submitted (or queried back), each with its agency's leads and its
+    one-agency reminder, for "remind all outstanding agencies" (two queries)."""
+    from partnership.services.reminders import Outstanding
+
+    returns = list(DataReturn.objects.filter(period=period, status__in=DataReturn.EDITABLE)
+                   .select_related("agency", "period").order_by("agency__name"))
+    leads: dict[int, list] = {}
+    for user in User.objects.filter(agency_id__in=[r.agency_id for r in returns], is_active=True,
+                                    roles__role=Role.AGENCY_LEAD).distinct():
+        leads.setdefault(user.agency_id, []).append(user)
+    return [Outstanding(item=ret, agency=ret.agency.display_name, leads=leads.get(ret.agency_id, []),
+                        send=lambda ret=ret: data_return_remind(data_return=ret, by=by))
+            for ret in returns]
 
 
 @transaction.atomic

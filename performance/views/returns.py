@@ -19,7 +19,9 @@ from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
 from partnership.models import Agency, ReminderLog
 from partnership.services.errors import ConflictError, ServiceError
+from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
+from partnership.views.remind_all import remind_all_page
 
 from .. import access, spreadsheets
 from ..forms.returns import OpenForm, PeriodChoiceForm, QueryForm, UploadForm, ValueForm
@@ -31,7 +33,7 @@ from ..services import upload as uploads
 SESSION_KEY = staged_uploads.SESSION_KEY
 SCOPE = "performance.data-return-upload"
 CONFLICT_MESSAGE = ("Someone else changed this figure while you were editing it, so yours has not been saved. Their "
-                    "figure is shown above and what you typed is kept below: check it, then save again to replace "
+                    "figure is shown beside what you typed, which is kept: check it, then save again to replace "
                     "theirs.")
 CALENDAR_BACK = datetime.timedelta(days=92)  # periods that ended up to a quarter ago are still being collected
 CALENDAR_AHEAD = datetime.timedelta(days=100)
@@ -177,6 +179,18 @@ def data_return_query(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def data_returns_remind_all(request, period_pk):
+    """Remind every agency whose data return for the period is outstanding, in one action, after a page that says
+    how many."""
+    require(access.can_manage(request.user))
+    period = get_visible_or_404(_reporting_periods(), pk=period_pk)
+    return remind_all_page(request, outstanding=lambda: services.outstanding_data_returns(period, by=request.user),
+                           what=f"Data returns for {period}", noun="their data return",
+                           back_url=f"{reverse('performance:data-returns')}?period={period.pk}")
+
+
+@login_required
 @post_only
 def data_return_remind(request, pk):
     """Email the agency's leads a reminder now: at most once per lead per day."""
@@ -272,6 +286,7 @@ def data_return_detail(request, pk):
 
 @login_required
 @post_only
+@edits_versioned(Value)
 def data_return_value_save(request, pk, indicator_pk):
     """Save one indicator's figure. Errors show next to the field; a stale edit answers 409, keeping what was typed."""
     data_return = _get_return(request, pk)
@@ -290,17 +305,11 @@ def data_return_value_save(request, pk, indicator_pk):
             try:
                 services.value_save(data_return=data_return, indicator=indicator, by=request.user,
                                     expected_version=form.cleaned_data["version"], **figures)
-            except ConflictError:
-                # Keep what they typed, against the figure as it is now: saving again replaces it knowingly.
-                data = request.POST.copy()
-                latest = Value.objects.filter(indicator=indicator, period=data_return.period).first()
-                data[form.add_prefix("version")] = str(latest.version if latest else 0)
-                form = ValueForm(data, indicator=indicator, value=latest)
-                form.is_valid()
-                form.add_error(None, CONFLICT_MESSAGE)
-                status = 409
             except ServiceError as error:
-                form.add_service_error(error)
+                refusal = ConflictError(CONFLICT_MESSAGE) if isinstance(error, ConflictError) else error
+                status = refusal_status(
+                    form, refusal, current=lambda: Value.objects.get(indicator=indicator, period=data_return.period),
+                    saved_form=lambda saved: ValueForm(indicator=indicator, value=saved))
             else:
                 return redirect(f"{data_return.get_absolute_url()}?saved={indicator.pk}#i-{indicator.pk}")
     context = _detail_context(request, data_return, bound={indicator.pk: form})
@@ -425,6 +434,8 @@ urlpatterns = [
     path("data-returns/<int:pk>/validate/", data_return_validate, name="data-return-validate"),
     path("data-returns/<int:pk>/query/", data_return_query, name="data-return-query"),
     path("data-returns/<int:pk>/remind/", data_return_remind, name="data-return-remind"),
+    path("data-returns/periods/<int:period_pk>/remind-all/", data_returns_remind_all,
+         name="data-returns-remind-all"),
     path("data-returns/<int:pk>/template.xlsx", data_return_template, name="data-return-template"),
     path("data-returns/<int:pk>/template.csv", data_return_template_csv, name="data-return-template-csv"),
     path("data-returns/<int:pk>/upload/", data_return_upload, name="data-return-upload"),

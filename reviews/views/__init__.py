@@ -7,11 +7,11 @@ from django.urls import reverse
 
 
 def form_page(request, form, *, title: str, caption: str = "", back_url: str, back_label: str = "Back",
-              button: str = "Save", intro: str = ""):
+              button: str = "Save", intro: str = "", status: int = 200):
     """The one template for the app's forms: error summary, caption (case reference at most), form, button."""
     return render(request, "reviews/form.html", {"form": form, "title": title, "caption": caption,
                                                   "back_url": back_url, "back_label": back_label,
-                                                  "button": button, "intro": intro})
+                                                  "button": button, "intro": intro}, status=status)
 
 
 def log_action(request) -> str:

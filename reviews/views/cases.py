@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partnership.services.errors import ServiceError
+from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import paginate
+from partnership.workdays import working_days_left
 
 from .. import access, clocks, services
 from ..forms import ChildForm, NotificationForm, NotificationSubmitForm, ReferralForm, ScreeningForm
@@ -118,12 +120,12 @@ NOTIFICATION_FIELDS = ["pseudonym", "nature", "incident_on", "became_aware_on", 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Notification)
 def notification_edit(request, pk):
     notification = access.get_logged_or_404(request, Notification.objects.prefetch_related("agencies"), pk=pk,
                                             action=log_action(request))
-    initial = {"version": notification.version, "agencies": list(notification.agencies.all()),
-               **{f: getattr(notification, f) for f in NOTIFICATION_FIELDS}}
-    form = NotificationForm(request.POST or None, initial=initial)
+    form = NotificationForm(request.POST or None, initial=_notification_initial(notification))
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version") or 0
@@ -131,12 +133,19 @@ def notification_edit(request, pk):
             services.notification_update(by=request.user, notification=notification, expected_version=version,
                                          **data)
         except ServiceError as error:
-            form.add_service_error(error)
+            if refusal_status(form, error, current=lambda: Notification.objects.get(pk=notification.pk),
+                              saved_form=lambda saved: NotificationForm(initial=_notification_initial(saved))) == 409:
+                status = 409
         else:
             messages.success(request, f"Notification updated. Notify by {notification.due_on:%-d %B %Y}.")
             return redirect(notification)
     return form_page(request, form, title="Change the notification", caption=notification.case_reference,
-                     back_url=notification.get_absolute_url(), button="Save the changes")
+                     back_url=notification.get_absolute_url(), button="Save the changes", status=status)
+
+
+def _notification_initial(notification: Notification) -> dict:
+    return {"version": notification.version, "agencies": list(notification.agencies.all()),
+            **{f: getattr(notification, f) for f in NOTIFICATION_FIELDS}}
 
 
 @login_required
@@ -155,8 +164,7 @@ def notification_detail(request, pk):
     today = timezone.localdate()
     return render(request, "reviews/notification_detail.html", {
         "n": notification, "rapid_review": getattr(notification, "rapid_review", None),
-        "days_left": clocks._Calendar(min(today, notification.due_on), max(today, notification.due_on))
-        .between(today, notification.due_on),
+        "days_left": working_days_left(notification.due_on, today),
         "can_add_child": notification.children.count() < 4,
         "log_url": case_log_url(request, notification),
     })
@@ -184,9 +192,11 @@ def notification_add_child(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Notification)
 def notification_submit(request, pk):
     notification = access.get_logged_or_404(request, Notification.objects.all(), pk=pk, action=log_action(request))
     form = NotificationSubmitForm(request.POST or None, initial={"version": notification.version})
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -195,14 +205,15 @@ def notification_submit(request, pk):
                                          panel_reference=data["panel_reference"], late_reason=data["late_reason"],
                                          expected_version=data["version"] or 0)
         except ServiceError as error:
-            form.add_service_error(error)
+            if refusal_status(form, error, current=lambda: Notification.objects.get(pk=notification.pk)) == 409:
+                status = 409
         else:
             messages.success(request, "Notification recorded as sent.")
             return redirect(notification)
     return form_page(request, form, title="Record the notification as sent", caption=notification.case_reference,
                      back_url=notification.get_absolute_url(), button="Record as sent",
                      intro=f"Due by {notification.due_on:%-d %B %Y} (5 working days after the local authority "
-                           "became aware).")
+                           "became aware).", status=status)
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from partnership.services.errors import ServiceError
+from partnership.views.conflicts import edits_versioned, refusal_status
 
 from .. import access, services
 from ..forms import ActionForm, LCSPRCheckForm, LCSPRDelayForm, LCSPRMoveForm, RecommendationForm
@@ -48,11 +49,16 @@ def lcspr_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(LCSPR)
 def lcspr_move(request, pk):
     lcspr = access.get_logged_or_404(request, LCSPR_QS, pk=pk, action=log_action(request))
-    form = LCSPRMoveForm(request.POST or None, choices=services.LCSPR_NEXT.get(lcspr.stage, []),
-                         initial={"version": lcspr.version, "reviewer_name": lcspr.reviewer_name,
-                                  "terms_of_reference": lcspr.terms_of_reference})
+    def form_of(record, data=None):
+        return LCSPRMoveForm(data, choices=services.LCSPR_NEXT.get(record.stage, []),
+                             initial={"version": record.version, "reviewer_name": record.reviewer_name,
+                                      "terms_of_reference": record.terms_of_reference})
+
+    form = form_of(lcspr, request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version") or 0
@@ -61,12 +67,13 @@ def lcspr_move(request, pk):
                                 **{k: (v if v is not None else ("" if k not in ("on", "planned_publication_on")
                                                                 else None)) for k, v in data.items()})
         except ServiceError as error:
-            form.add_service_error(error)
+            if refusal_status(form, error, current=lambda: LCSPR_QS.get(pk=lcspr.pk), saved_form=form_of) == 409:
+                status = 409
         else:
             messages.success(request, f"Moved to “{lcspr.get_stage_display()}”.")
             return redirect(lcspr)
     return form_page(request, form, title="Move the LCSPR to its next stage", caption=lcspr.case_reference,
-                     back_url=lcspr.get_absolute_url(), button="Move")
+                     back_url=lcspr.get_absolute_url(), button="Move", status=status)
 
 
 def _lcspr_row(request, pk, form_class, service, title):

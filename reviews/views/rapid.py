@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership.input_rules import as_id
 from partnership.services.errors import ServiceError
+from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.workdays import working_days_left
 
 from .. import access, services
@@ -31,7 +32,10 @@ def rapid_review_create(request, pk):
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect(notification)
-    messages.success(request, f"Rapid review started: due by {review.due_on:%-d %B %Y}.")
+    summaries = list(review.summaries.select_related("agency"))
+    asked = (f" Each agency's lead has been emailed today for its summary, due by {summaries[0].due_on:%-d %B %Y}."
+             if summaries else "")
+    messages.success(request, f"Rapid review started: due by {review.due_on:%-d %B %Y}.{asked}")
     return redirect(review)
 
 
@@ -64,19 +68,25 @@ def _review_form(request, pk, form_class, *, title, button, initial=None, save, 
     if request.method == "GET" and not open_when(review):
         messages.info(request, closed_message)
         return redirect(review)
-    form = form_class(request.POST or None, initial={"version": review.version, **(initial(review) if initial else {})})
+    def initial_of(record):
+        return {"version": record.version, **(initial(record) if initial else {})}
+
+    form = form_class(request.POST or None, initial=initial_of(review))
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version") or 0
         try:
             save(review, data, version)
         except ServiceError as error:
-            form.add_service_error(error)
+            if refusal_status(form, error, current=lambda: RR_QS.get(pk=review.pk),
+                              saved_form=lambda saved: form_class(initial=initial_of(saved))) == 409:
+                status = 409
         else:
             messages.success(request, "Saved.")
             return redirect(review)
     return form_page(request, form, title=title, caption=review.case_reference, back_url=review.get_absolute_url(),
-                     button=button)
+                     button=button, status=status)
 
 
 CONTENT_FIELDS = ["context", "incident", "practice_episodes", "strengths", "learning", "immediate_actions",
@@ -85,6 +95,7 @@ CONTENT_FIELDS = ["context", "incident", "practice_episodes", "strengths", "lear
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(RapidReview)
 def rapid_review_edit(request, pk):
     return _review_form(
         request, pk, ContentForm, title="Rapid review content", button="Save the content",
@@ -97,6 +108,7 @@ def rapid_review_edit(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(RapidReview)
 def rapid_review_decide(request, pk):
     def save(review, data, version):
         services.rapid_review_decide(by=request.user, review=review, expected_version=version, **data)
@@ -125,6 +137,7 @@ def rapid_review_sign_off(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(RapidReview)
 def rapid_review_send(request, pk):
     return _review_form(request, pk, SendForm, title="Record the review as sent to the Panel", button="Record as sent",
                         save=lambda r, d, v: services.rapid_review_send(by=request.user, review=r, expected_version=v,
@@ -134,6 +147,7 @@ def rapid_review_send(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(RapidReview)
 def rapid_review_response(request, pk):
     return _review_form(request, pk, PanelResponseForm, title="Record the Panel's response", button="Record",
                         save=lambda r, d, v: services.rapid_review_panel_response(
@@ -141,8 +155,12 @@ def rapid_review_response(request, pk):
                         open_when=lambda r: r.awaits_panel_response, closed_message=services.RESPONSE_CLOSED)
 
 
+SUMMARY_FIELDS = ("involvement", "analysis", "learning", "immediate_actions")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(AgencySummary)
 def summary_write(request, pk):
     """An agency's summary. Its agency lead sees the reference, the due date and this form, nothing else."""
     user = request.user
@@ -155,9 +173,11 @@ def summary_write(request, pk):
         access.log_access(request, summary, log_action(request))
     if not access.can_write_summary(user, summary) and request.method == "POST":
         raise Http404
-    form = SummaryForm(request.POST or None, initial={
-        "version": summary.version, "involvement": summary.involvement, "analysis": summary.analysis,
-        "learning": summary.learning, "immediate_actions": summary.immediate_actions})
+    def initial_of(record):
+        return {"version": record.version, **{f: getattr(record, f) for f in SUMMARY_FIELDS}}
+
+    form = SummaryForm(request.POST or None, initial=initial_of(summary))
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version") or 0
@@ -165,14 +185,16 @@ def summary_write(request, pk):
             services.summary_submit(by=user, summary=summary, expected_version=version,
                                     submit="submit" in request.POST, **data)
         except ServiceError as error:
-            form.add_service_error(error)
+            if refusal_status(form, error, current=lambda: AgencySummary.objects.get(pk=summary.pk),
+                              saved_form=lambda saved: SummaryForm(initial=initial_of(saved))) == 409:
+                status = 409
         else:
             messages.success(request, "Summary submitted." if "submit" in request.POST else "Draft saved.")
             return redirect("reviews:summary-write", summary.pk)
     return render(request, "reviews/summary_write.html", {
         "summary": summary, "form": form, "reference": summary.rapid_review.case_reference,
         "can_write": access.can_write_summary(user, summary), "is_reviews": access.is_reviews_user(user),
-    })
+    }, status=status)
 
 
 @login_required

@@ -11,6 +11,16 @@ NOT_APPLICABLE = "na"
 NOT_APPLICABLE_LABEL = "This does not apply to our agency"
 
 
+def fingerprint(rating, narrative, impact, reason) -> str:
+    """A short fingerprint of an answer's rating and texts, the same for the served and the posted answer."""
+    import hashlib
+
+    def norm(text) -> str:
+        return str(text or "").replace("\r\n", "\n").strip()
+
+    return hashlib.sha256("\x1f".join(norm(v) for v in (rating, narrative, impact, reason)).encode()).hexdigest()[:20]
+
+
 class AnswerForm(GDSForm, forms.Form):
     """One criterion's answer. Prefixed by the answer id, so a standard's page holds many of them.
 
@@ -31,6 +41,9 @@ class AnswerForm(GDSForm, forms.Form):
     evidence_file = forms.FileField(required=False, label="Upload evidence (optional)",
                                     help_text="A PDF, Word or Excel file, or an image. Up to 10 MB.")
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # What the page showed, so "Save and continue" saves only what the person changed (not what a colleague
+    # saved since): a fingerprint of the served answer.
+    served = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, answer: Answer, levels, **kwargs):
         kwargs.setdefault("prefix", f"a{answer.pk}")
@@ -38,6 +51,8 @@ class AnswerForm(GDSForm, forms.Form):
             "rating": NOT_APPLICABLE if answer.not_applicable else answer.rating_id,
             "not_applicable_reason": answer.not_applicable_reason, "narrative": answer.narrative,
             "impact": answer.impact, "version": answer.version,
+            "served": fingerprint(NOT_APPLICABLE if answer.not_applicable else answer.rating_id,
+                                  answer.narrative, answer.impact, answer.not_applicable_reason),
         })
         super().__init__(*args, **kwargs)
         self.answer = answer
@@ -59,7 +74,19 @@ class AnswerForm(GDSForm, forms.Form):
             layout.insert(0, Field.checkboxes("confirm_still_holds"))
         else:
             del self.fields["confirm_still_holds"]
-        self.setup_helper(*layout, "version")
+        self.setup_helper(*layout, "version", "served")
+        self.helper.show_non_field_errors = True  # saved in place: no error summary above the criterion
+
+    def typed_changes(self) -> bool:
+        """Whether what was posted differs from what the page showed (a file or a confirmation is a change)."""
+        value = lambda name: self.data.get(self.add_prefix(name), "")  # noqa: E731
+        if self.files.get(self.add_prefix("evidence_file")) or value("confirm_still_holds"):
+            return True
+        served = value("served")
+        if not served:  # a page from before the fingerprint: compare with the answer as it is now
+            return bool([name for name in self.changed_data if name not in ("version", "served")])
+        return fingerprint(value("rating"), value("narrative"), value("impact"),
+                           value("not_applicable_reason")) != served
 
     def clean(self):
         data = super().clean()

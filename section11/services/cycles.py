@@ -95,6 +95,27 @@ def return_remind(*, ret: Return, by) -> int:
         raise ServiceError("Only the business unit can send reminders.")
     if not ret.is_editable:
         raise ServiceError("This return has been submitted; there is nothing to remind about.")
+    sent = return_remind_quietly(ret)
+    if sent == 0 and not _leads([ret.agency_id]):
+        raise ServiceError(f"{ret.agency} has no agency lead with an account. Invite one first.")
+    return sent
+
+
+def outstanding_returns(cycle: Cycle) -> list:
+    """The cycle's returns not yet submitted, each with its agency's leads and its one-agency reminder, for
+    "remind all outstanding agencies" (two queries)."""
+    from partnership.services.reminders import Outstanding
+
+    returns = list(cycle.returns.filter(status__in=Return.EDITABLE).select_related("agency", "cycle")
+                   .order_by("agency__name"))
+    leads = _leads([r.agency_id for r in returns])
+    return [Outstanding(item=ret, agency=ret.agency.display_name, leads=leads.get(ret.agency_id, []),
+                        send=lambda ret=ret: return_remind_quietly(ret))
+            for ret in returns]
+
+
+def return_remind_quietly(ret: Return) -> int:
+    """`return_remind`'s emails without its refusals (the caller has checked who may and what is outstanding)."""
     today = timezone.localdate()
     sent = 0
     for lead in _leads([ret.agency_id]).get(ret.agency_id, []):
@@ -103,8 +124,6 @@ def return_remind(*, ret: Return, by) -> int:
                         subject=f"Reminder: {ret.cycle.name} is due on {ret.cycle.deadline:%d %B %Y}",
                         key=f"s11-remind:{ret.pk}:{lead.pk}:{today.isoformat()}")
             sent += 1
-    if sent == 0 and not _leads([ret.agency_id]):
-        raise ServiceError(f"{ret.agency} has no agency lead with an account. Invite one first.")
     return sent
 
 

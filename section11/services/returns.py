@@ -31,6 +31,14 @@ def _require_editable(user, ret: Return) -> None:
         raise ServiceError("You cannot change this return.")
 
 
+def _lock_editable(user, ret: Return) -> Return:
+    """The return, locked for this transaction and read afresh, refused unless still editable: an answer saved
+    while the lead submits either lands before the submission's completeness check or is refused after it."""
+    locked = Return.objects.select_for_update(of=("self",)).select_related("cycle__framework__scale").get(pk=ret.pk)
+    _require_editable(user, locked)
+    return locked
+
+
 def _mark_started(ret: Return, by) -> None:
     if ret.status == Return.Status.NOT_STARTED:
         history.update(Return.objects.filter(pk=ret.pk), user=by, status=Return.Status.IN_PROGRESS,
@@ -40,7 +48,7 @@ def _mark_started(ret: Return, by) -> None:
 
 @transaction.atomic
 def return_update_header(*, ret: Return, by, expected_version: int, **values) -> Return:
-    _require_editable(by, ret)
+    _lock_editable(by, ret)
     unknown = set(values) - set(HEADER_FIELDS)
     if unknown:
         raise ServiceError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
@@ -180,8 +188,7 @@ def _signed_off(ret: Return, *, by) -> Return:
 def answer_save(*, answer: Answer, by, expected_version: int, rating: RatingLevel | None, not_applicable: bool,
                 not_applicable_reason: str, narrative: str, impact: str, confirm_still_holds: bool = False) -> Answer:
     """Save a draft answer. Refuses a stale version so two colleagues never overwrite each other."""
-    ret = answer.ret
-    _require_editable(by, ret)
+    ret = answer.ret = _lock_editable(by, answer.ret)
     scale = ret.cycle.framework.scale
     if rating is not None and rating.scale_id != scale.pk:
         raise ServiceError("Choose a rating from this framework's scale.", field="rating")
@@ -215,7 +222,7 @@ def answer_save(*, answer: Answer, by, expected_version: int, rating: RatingLeve
 
 @transaction.atomic
 def evidence_add(*, answer: Answer, by, upload) -> Evidence:
-    _require_editable(by, answer.ret)
+    answer.ret = _lock_editable(by, answer.ret)
     try:
         kind = check_upload(upload)
     except UploadRefused as refused:
@@ -231,7 +238,7 @@ def evidence_add(*, answer: Answer, by, upload) -> Evidence:
 
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, by) -> None:
-    _require_editable(by, evidence.answer.ret)
+    _lock_editable(by, evidence.answer.ret)
     shared = Evidence.objects.filter(file=evidence.file.name).exclude(pk=evidence.pk).exists()
     name, storage = evidence.file.name, evidence.file.storage
     evidence.delete()
@@ -301,7 +308,24 @@ def return_send_back(*, ret: Return, by, message: str) -> Return:
     ret.returned_at = timezone.now()
     ret.return_message = message
     ret.save(update_fields=["status", "returned_at", "return_message", "updated_at"])
+    _tell_sent_back(ret)
     return ret
+
+
+def _tell_sent_back(ret: Return) -> int:
+    """Email the agency's leads and whoever submitted the return, at once: a link to the return, never the message
+    (it is read in the service). It is in their digest too (section11.reminders)."""
+    from .cycles import _email_lead, _leads
+
+    people = {p.pk: p for p in _leads([ret.agency_id]).get(ret.agency_id, [])}
+    for person in (ret.submitted_by, ret.completed_by):
+        if person is not None and person.is_active and person.email:
+            people.setdefault(person.pk, person)
+    for person in people.values():
+        _email_lead(ret, person, template="section11_sent_back",
+                    subject=f"{ret.cycle.name}: your return has been sent back for clarification",
+                    key=f"s11-sent-back:{ret.pk}:{person.pk}:{ret.returned_at:%Y%m%d%H%M%S}")
+    return len(people)
 
 
 @transaction.atomic
@@ -327,6 +351,8 @@ def copy_answers_from(*, ret: Return, source: Return) -> int:
     Criteria are matched by code (a new framework version keeps codes where the question is the same).
     """
     previous = {a.criterion.code: a for a in source.answers.select_related("criterion").prefetch_related("evidence")}
+    linked = set(Evidence.objects.filter(answer__ret=ret, copied_from__isnull=False)
+                 .values_list("answer_id", "copied_from_id"))  # never link the same file twice
     copied = 0
     evidence = []
     for answer in ret.answers.select_related("criterion"):
@@ -342,7 +368,7 @@ def copy_answers_from(*, ret: Return, source: Return) -> int:
         evidence += [Evidence(answer=answer, file=e.file.name, stored_name=e.stored_name,
                               original_name=e.original_name, content_type=e.content_type, size=e.size,
                               sha256=e.sha256, uploaded_by=e.uploaded_by, uploaded_at=e.uploaded_at, copied_from=e)
-                     for e in old.evidence.all()]
+                     for e in old.evidence.all() if (answer.pk, e.pk) not in linked]
         copied += 1
     Evidence.objects.bulk_create(evidence)
     history.update(Return.objects.filter(pk=ret.pk), copied_from=source)
@@ -361,8 +387,9 @@ def previous_return(ret: Return) -> Return | None:
 
 @transaction.atomic
 def return_start_from_last(*, ret: Return, by) -> int:
-    """The agency asks to start from its previous return (when the cycle did not copy at launch)."""
-    _require_editable(by, ret)
+    """The agency asks to start from its previous return (when the cycle did not copy at launch). The return is
+    locked first, so pressing the button twice at once copies once and refuses the second."""
+    ret = _lock_editable(by, ret)
     if ret.answers.exclude(status=Answer.Status.TO_DO).exists():
         raise ServiceError("You have already started this return, so it cannot be replaced by last cycle's answers.")
     source = previous_return(ret)

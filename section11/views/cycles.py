@@ -13,6 +13,7 @@ from partnership.access import get_visible_or_404, require
 from partnership.models import Sector
 from partnership.services.errors import ServiceError
 from partnership.views.mixins import post_only
+from partnership.views.remind_all import remind_all_page
 
 from .. import access
 from ..forms.cycles import CycleForm, LaunchForm
@@ -190,6 +191,19 @@ def return_remind(request, pk, ret_pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def cycle_remind_all(request, pk):
+    """Remind every agency whose return is outstanding, in one action, after a page that says how many."""
+    require(access.can_manage_cycles(request.user))
+    cycle = _get_cycle(pk)
+    if cycle.status != Cycle.Status.OPEN:
+        messages.info(request, f"{cycle.name} is not open: there is nothing to remind about.")
+        return redirect(cycle)
+    return remind_all_page(request, outstanding=lambda: services.outstanding_returns(cycle), what=cycle.name,
+                           noun="their agency's return", back_url=reverse("section11:cycle-detail", args=[cycle.pk]))
+
+
+@login_required
 @post_only
 def cycle_close(request, pk):
     require(access.can_manage_cycles(request.user))
@@ -210,4 +224,5 @@ urlpatterns = [
     path("cycles/<int:pk>/launch/", cycle_launch, name="cycle-launch"),
     path("cycles/<int:pk>/close/", cycle_close, name="cycle-close"),
     path("cycles/<int:pk>/returns/<int:ret_pk>/remind/", return_remind, name="return-remind"),
+    path("cycles/<int:pk>/remind-all/", cycle_remind_all, name="cycle-remind-all"),
 ]

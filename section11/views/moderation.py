@@ -8,7 +8,9 @@ from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
 from partnership.pdf import pdf_response
+from partnership.rate_limits import limited_pdf
 from partnership.services.errors import ConflictError, ServiceError
+from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 
 from .. import access, reports
@@ -89,6 +91,7 @@ def moderate_standard(request, pk, number):
 
 @login_required
 @post_only
+@edits_versioned(Answer)
 def moderate_answer(request, pk, answer_pk):
     ret = _get_return(request, pk)
     require(access.can_moderate(request.user, ret))
@@ -102,24 +105,76 @@ def moderate_answer(request, pk, answer_pk):
         try:
             services.answer_moderate(answer=answer, by=request.user, expected_version=data["version"],
                                      moderated_rating=data["moderated_rating"], comment=data["comment"])
-        except ConflictError as error:
-            # Keep what was typed; take the new version so that saving again is a deliberate choice
-            # made after reading the other person's moderation, which the page now shows.
-            fresh = answers.get(pk=answer.pk)
-            typed = request.POST.copy()
-            typed[form.add_prefix("version")] = str(fresh.version)
-            form = ModerationForm(typed, answer=fresh, levels=levels)
-            form.is_valid()
-            form.add_error(None, error.message)
-            status = 409
         except ServiceError as error:
-            form.add_service_error(error)
+            status = refusal_status(form, error, current=lambda: answers.get(pk=answer.pk),
+                                    saved_form=lambda record: ModerationForm(answer=record, levels=levels))
         else:
             messages.success(request, f"Your moderation of {answer.criterion.code} has been saved.")
             return redirect(reverse("section11:moderate-standard", args=[ret.pk, answer.criterion.standard.number])
                             + f"#m-{answer.pk}")
     context = _standard_context(request, ret, answer.criterion.standard.number, bound={answer.pk: form})
     return render(request, "section11/moderate_standard.html", context, status=status)
+
+
+@login_required
+@post_only
+def moderate_standard_save(request, pk, number):
+    """Save the moderation of every criterion changed on the standard in one post (whichever button was used), so
+    nothing typed on another criterion is lost. "agree" moderates each criterion not given a rating on the page at
+    the agency's own rating, keeping the comments typed."""
+    ret = _get_return(request, pk)
+    require(access.can_moderate(request.user, ret))
+    standard = get_visible_or_404(Standard.objects.filter(framework_id=ret.cycle.framework_id), number=number)
+    levels = _levels(ret)
+    answers = list(ret.answers.filter(criterion__standard=standard).select_related("criterion", "rating")
+                   .order_by("criterion__order"))
+    agree = request.POST.get("agree") == "1"
+    posted = request.POST.copy()
+    bound, saved, status = {}, [], 200
+    for answer in answers:
+        form = ModerationForm(posted, answer=answer, levels=levels)
+        if agree and answer.rating_id and not posted.get(form.add_prefix("moderated_rating")):
+            posted[form.add_prefix("moderated_rating")] = str(answer.rating_id)
+        chosen = request.POST.get("save") == str(answer.pk)  # its own button: checked even when unchanged
+        if not chosen and not [name for name in form.changed_data if name != "version"]:
+            continue
+        if not form.is_valid():
+            bound[answer.pk], status = form, 400
+            continue
+        data = form.cleaned_data
+        try:
+            services.answer_moderate(answer=answer, by=request.user, expected_version=data["version"],
+                                     moderated_rating=data["moderated_rating"], comment=data["comment"])
+        except ConflictError as error:
+            typed = posted.copy()
+            typed[form.add_prefix("version")] = str(ret.answers.get(pk=answer.pk).version)
+            form = ModerationForm(typed, answer=answer, levels=levels)
+            form.is_valid()
+            form.add_error(None, error.message)
+            bound[answer.pk], status = form, 409
+        except ServiceError as error:
+            form.add_service_error(error)
+            bound[answer.pk], status = form, 400
+        else:
+            saved.append(answer.criterion.code)
+    if saved:
+        codes = saved[0] if len(saved) == 1 else ", ".join(saved[:-1]) + " and " + saved[-1]
+        messages.success(request, ("You agreed with the agency's own ratings where you had not given one. " if agree
+                                   else "") + f"Your moderation of {codes} has been saved.")
+    elif status == 200:
+        messages.info(request, "There were no changes to save.")
+    if status != 200:
+        context = _standard_context(request, ret, number, bound=bound)
+        return render(request, "section11/moderate_standard.html", context, status=status)
+    previous_number, next_number = standard.neighbours()
+    then = request.POST.get("then")
+    if then == "next":
+        return redirect(reverse("section11:moderate-standard", args=[ret.pk, next_number]) if next_number
+                        else reverse("section11:moderation-summary", args=[ret.pk]))
+    if then == "previous" and previous_number:
+        return redirect(reverse("section11:moderate-standard", args=[ret.pk, previous_number]))
+    anchor = f"#m-{request.POST['save']}" if request.POST.get("save", "").isdigit() else ""
+    return redirect(reverse("section11:moderate-standard", args=[ret.pk, number]) + anchor)
 
 
 @login_required
@@ -145,6 +200,7 @@ def challenge_record(request, pk):
 
 
 @login_required
+@limited_pdf
 def feedback_letter(request, pk):
     """The feedback letter as a PDF. Rendering one takes about a second: fine for one letter on demand."""
     session = get_visible_or_404(
@@ -158,6 +214,8 @@ def feedback_letter(request, pk):
 urlpatterns = [
     path("returns/<int:pk>/moderation/", moderation_summary, name="moderation-summary"),
     path("returns/<int:pk>/moderation/standards/<int:number>/", moderate_standard, name="moderate-standard"),
+    path("returns/<int:pk>/moderation/standards/<int:number>/save/", moderate_standard_save,
+         name="moderate-standard-save"),
     path("returns/<int:pk>/moderation/answers/<int:answer_pk>/", moderate_answer, name="moderate-answer"),
     path("returns/<int:pk>/challenge/", challenge_record, name="challenge-record"),
     path("challenge-sessions/<int:pk>/feedback-letter/", feedback_letter, name="feedback-letter"),

@@ -16,6 +16,7 @@ from partnership.access import get_visible_or_404, require
 from partnership.kept_forms import keeps_typed_through_sign_in_itself
 from partnership.models import Action
 from partnership.services.errors import ConflictError, ServiceError
+from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 
 from .. import access
@@ -83,26 +84,26 @@ def return_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Return)
 def return_header(request, pk):
     ret = _get_return(request, pk)
     require(access.can_edit_return(request.user, ret))
     form = ReturnHeaderForm(request.POST or None, instance=Return.objects.select_related("cycle__framework").get(
         pk=ret.pk), can_name_officer=access.can_name_senior_officer(request.user, ret))
-    conflict = False
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.return_update_header(ret=Return.objects.get(pk=ret.pk), by=request.user,
                                           expected_version=form.cleaned_data["version"], **form.header_values())
-        except ConflictError as error:
-            form.add_service_error(error)
-            conflict = True
         except ServiceError as error:
-            form.add_service_error(error)
+            status = refusal_status(form, error, current=lambda: Return.objects.select_related(
+                "cycle__framework").get(pk=ret.pk), saved_form=lambda record: ReturnHeaderForm(
+                instance=record, can_name_officer=access.can_name_senior_officer(request.user, ret)))
         else:
             messages.success(request, "The return's contact details have been saved.")
             return redirect(ret)
     return render(request, "section11/return_header.html", {"ret": ret, "form": form},
-                  status=409 if conflict else 200)
+                  status=status if status != 400 else 200)
 
 
 def _standard_answers(ret: Return, standard: Standard):
@@ -192,8 +193,105 @@ def standard_page(request, pk, number):
     return render(request, "section11/standard.html", _standard_context(request, ret, number))
 
 
+NEXT_PLACES = {"next", "previous", "stay", "task-list"}
+
+
+def _after_saving(ret: Return, standard: Standard, then: str) -> str:
+    previous_number, next_number = standard.neighbours()
+    if then == "next":
+        return (reverse("section11:standard", args=[ret.pk, next_number]) if next_number
+                else ret.get_absolute_url())
+    if then == "previous" and previous_number:
+        return reverse("section11:standard", args=[ret.pk, previous_number])
+    if then == "task-list":
+        return ret.get_absolute_url()
+    return reverse("section11:standard", args=[ret.pk, standard.number])
+
+
+@login_required
+@post_only
+def standard_save(request, pk, number):
+    """"Save and continue": save every criterion on the standard whose answer changed (one post, with or without
+    JavaScript; "Next standard" posts here too, so leaving never loses what was typed). Unchanged criteria are
+    left alone, so a colleague's newer save of another criterion is not refused. "remove_evidence" removes one
+    file after saving the typed answers."""
+    ret = _get_return(request, pk)
+    require(access.can_edit_return(request.user, ret))
+    standard = get_visible_or_404(ret.cycle.framework.standards.all(), number=number)
+    levels = list(RatingLevel.objects.filter(scale_id=ret.cycle.framework.scale_id).order_by("order"))
+    answers = list(_standard_answers(ret, standard).select_related("ret__cycle__framework__scale"))
+    bound: dict[int, AnswerForm] = {}
+    saved, status = [], 200
+    for answer in answers:
+        form = AnswerForm(request.POST, request.FILES, answer=answer, levels=levels)
+        if not form.typed_changes():
+            continue
+        if not form.is_valid():
+            bound[answer.pk], status = form, 400
+            continue
+        data = form.cleaned_data
+        try:
+            services.answer_save(
+                answer=answer, by=request.user, expected_version=data["version"], rating=data["rating"],
+                not_applicable=data["not_applicable"], not_applicable_reason=data["not_applicable_reason"],
+                narrative=data["narrative"], impact=data["impact"],
+                confirm_still_holds=data.get("confirm_still_holds", False))
+        except ServiceError as error:
+            form.add_service_error(error)
+            bound[answer.pk] = form
+            status = 409 if isinstance(error, ConflictError) else max(status, 400)
+            continue
+        saved.append(answer.criterion.code)
+        if data.get("evidence_file"):
+            try:
+                services.evidence_add(answer=answer, by=request.user, upload=data["evidence_file"])
+            except ServiceError as error:
+                bound[answer.pk] = _file_refused(request, answer, levels, error)
+                status = max(status, 400)
+    removed = _remove_evidence(request, ret, answers)
+    if saved:
+        messages.success(request, f"Your {'answer' if len(saved) == 1 else 'answers'} to {_and(saved)} "
+                                  f"{'has' if len(saved) == 1 else 'have'} been saved.")
+    if removed:
+        messages.success(request, f"{removed} has been removed.")
+    if status == 200:
+        if not saved and not removed and request.POST.get("then") == "stay":
+            messages.info(request, "There were no changes to save.")
+        return redirect(_after_saving(ret, standard, request.POST.get("then", "stay")))
+    context = _standard_context(request, ret, number, bound=bound)
+    return render(request, "section11/standard.html", context, status=status)
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _file_refused(request, answer: Answer, levels, error: ServiceError) -> AnswerForm:
+    """The answer was saved but its file refused: the form again (as typed, at the new version), and a message
+    that says both."""
+    data = request.POST.copy()
+    form = AnswerForm(data, answer=answer, levels=levels)
+    data[form.add_prefix("version")] = str(answer.version)
+    form.is_valid()
+    form.add_error("evidence_file", f"Your answer to {answer.criterion.code} has been saved, but the file was not: "
+                                    f"{error.message}")
+    return form
+
+
+def _remove_evidence(request, ret: Return, answers) -> str:
+    pk = request.POST.get("remove_evidence", "")
+    if not pk.isdigit():
+        return ""
+    evidence = Evidence.objects.filter(pk=int(pk), answer__in=[a.pk for a in answers]).first()
+    if evidence is None:
+        return ""
+    services.evidence_remove(evidence=evidence, by=request.user)
+    return evidence.original_name
+
+
 @keep_answer_through_sign_in
 @post_only
+@edits_versioned(Answer)
 def answer_save(request, pk, answer_pk):
     """Save one criterion's answer (and an optional evidence file). Works with and without JavaScript."""
     ret = _get_return(request, pk)
@@ -214,22 +312,16 @@ def answer_save(request, pk, answer_pk):
                 confirm_still_holds=data.get("confirm_still_holds", False),
             )
             saved = True
-        except ConflictError as error:
-            form.add_service_error(error)
-            status = 409
         except ServiceError as error:
-            form.add_service_error(error)
-            status = 400
+            status = refusal_status(
+                form, error, current=lambda: _standard_answers(ret, answer.criterion.standard).get(pk=answer.pk),
+                saved_form=lambda record: AnswerForm(answer=record, levels=levels))
         if saved and data.get("evidence_file"):
             try:
                 services.evidence_add(answer=answer, by=request.user, upload=data["evidence_file"])
             except ServiceError as error:
-                # The typed answer is saved; only the file was refused. Show it next to the field.
-                data = request.POST.copy()
-                data[form.add_prefix("version")] = str(answer.version)
-                form = AnswerForm(data, answer=answer, levels=levels)
-                form.is_valid()
-                form.add_error("evidence_file", error.message)
+                # The typed answer is saved; only the file was refused. Say both, next to the field.
+                form = _file_refused(request, answer, levels, error)
                 saved, status = False, 400
     else:
         status = 400
@@ -406,6 +498,7 @@ urlpatterns = [
     path("returns/<int:pk>/", return_detail, name="return-detail"),
     path("returns/<int:pk>/details/", return_header, name="return-header"),
     path("returns/<int:pk>/standards/<int:number>/", standard_page, name="standard"),
+    path("returns/<int:pk>/standards/<int:number>/save/", standard_save, name="standard-save"),
     path("returns/<int:pk>/answers/<int:answer_pk>/", answer_save, name="answer-save"),
     path("returns/<int:pk>/answers/<int:answer_pk>/kept/", answer_kept, name="answer-kept"),
     path("returns/<int:pk>/answers/<int:answer_pk>/actions/", action_add, name="answer-action-add"),

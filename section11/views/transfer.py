@@ -5,16 +5,15 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
-from partnership.pdf import pdf_response, render_pdf
 from partnership.services.errors import ConflictError, ServiceError
+from partnership.services.exports import export_request
 from partnership.views.mixins import post_only
 
-from .. import access, spreadsheets
+from .. import access, reports, spreadsheets
 from ..forms.transfer import ImportForm
 from ..models import Return
 from ..services import transfer as services
@@ -28,43 +27,24 @@ def _get_return(request, pk) -> Return:
     return get_visible_or_404(access.visible_returns(request.user).select_related("senior_officer"), pk=pk)
 
 
-def _filename(ret: Return, extension: str) -> str:
-    return f"section11-{slugify(ret.agency.display_name)}-{slugify(ret.cycle.name)}.{extension}"
-
-
 @login_required
 def return_export_xlsx(request, pk):
     ret = _get_return(request, pk)
     response = HttpResponse(spreadsheets.return_workbook(ret), content_type=spreadsheets.CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True,
-                                                                 filename=_filename(ret, "xlsx"))
+                                                                 filename=reports.return_filename(ret, "xlsx"))
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-def return_pdf_context(ret: Return) -> dict:
-    answers = spreadsheets.export_answers(ret)
-    standards, current = [], None
-    for answer in answers:
-        answer.pdf_long = len(answer.narrative) + len(answer.impact) + len(answer.not_applicable_reason) > 1800
-        if current is None or current["standard"].pk != answer.criterion.standard_id:
-            current = {"standard": answer.criterion.standard, "answers": []}
-            standards.append(current)
-        current["answers"].append(answer)
-    return {
-        "ret": ret, "standards": standards, "total": len(answers),
-        "answered": sum(1 for a in answers if a.is_answered),
-        "not_applicable": sum(1 for a in answers if a.not_applicable),
-    }
-
-
 @login_required
+@post_only
 def return_export_pdf(request, pk):
-    # One return is a few pages and renders in about a second, so it is made in the request. Reports
-    # across many returns go through ReportExport and a background task instead (see partnership/pdf.py).
+    """Ask for the whole return as a PDF. It is made in the background (reports.return_pdf): a return with long
+    answers takes many seconds to render, longer than a request may hold a web worker."""
     ret = _get_return(request, pk)
-    pdf = render_pdf("section11/pdf/return.html", return_pdf_context(ret), request=request)
-    return pdf_response(pdf, _filename(ret, "pdf"))
+    export = export_request(kind=reports.RETURN_PDF_KIND, parameters={"return_id": ret.pk}, by=request.user)
+    return redirect(export)
 
 
 # --- Import: upload → preview (nothing saved) → save all --------------------------------------------

@@ -67,10 +67,12 @@ EXPECTED = {
     "audit-edit": manage_form(),
     "audit-transition": post_only(row(404, oversight=302, readers=403, police=403)),
     "audit-remind": post_only(row(404, oversight=302, readers=403, police=403)),
+    "audit-remind-all": {"GET": row(404, oversight=200, readers=403, police=403),  # how many will be told
+                         "POST": row(404, oversight=302, readers=403, police=403)},
     "case-add": manage_form(),
     "case-detail": same(row(404, oversight=200, police=200)),
     "case-remove": post_only(row(404, oversight=302, police=403)),
-    "agency-audit": {"GET": row(404, oversight=200, police=200), "POST": row(404, oversight=403, police=400)},
+    "agency-audit": {"GET": row(404, oversight=200, police=200), "POST": row(404, oversight=403, police=409)},
     "concern-raise": {"GET": row(404, oversight=200, police=200), "POST": row(404, oversight=400, police=400)},
     "concern-detail": {"GET": row(404, oversight=200, police=200),
                        "POST": row(404, oversight=403, police_contributor=403, police_lead=400)},

@@ -72,19 +72,29 @@ def test_only_a_lead_of_the_responsible_agency_acknowledges_with_the_action(conc
 def test_deadline_skips_the_weekend_and_a_bank_holiday(concern):
     # Friday 22 May 2026, 15:00; Monday 25 May is the spring bank holiday.
     raised(concern, at(2026, 5, 22, 15, 0))
-    assert services.acknowledge_by(concern) == at(2026, 5, 26, 15, 0)
+    # By the end of the next working day's working hours (17:00), not 24 clock hours.
+    assert services.acknowledge_by(concern) == at(2026, 5, 26, 17, 0)
     ClosureDay.objects.create(date=datetime.date(2026, 5, 26), reason="Office closed")
-    assert services.acknowledge_by(concern) == at(2026, 5, 27, 15, 0)
+    assert services.acknowledge_by(concern) == at(2026, 5, 27, 17, 0)
+
+
+def test_deadline_is_the_end_of_the_next_working_days_hours(concern, settings):
+    raised(concern, at(2026, 5, 20, 8, 0))  # Wednesday early: due Thursday at the end of the day
+    assert services.acknowledge_by(concern) == at(2026, 5, 21, 17, 0)
+    raised(concern, at(2026, 5, 21, 23, 30))  # Thursday night: due Friday 17:00, not Friday 23:30
+    assert services.acknowledge_by(concern) == at(2026, 5, 22, 17, 0)
+    settings.WORKING_DAY_ENDS = "17:30"
+    assert services.acknowledge_by(concern) == at(2026, 5, 22, 17, 30)
 
 
 def test_escalation_after_one_working_day_once(concern, business_unit, qa_member):
     raised(concern, at(2026, 5, 22, 15, 0))
     assert services.escalate_concerns(now=at(2026, 5, 25, 18, 0)) == 0  # bank holiday Monday: not yet
-    assert services.escalate_concerns(now=at(2026, 5, 26, 14, 59)) == 0
-    assert services.escalate_concerns(now=at(2026, 5, 26, 15, 0)) == 1
-    assert services.escalate_concerns(now=at(2026, 5, 26, 15, 15)) == 0  # recorded once
+    assert services.escalate_concerns(now=at(2026, 5, 26, 16, 59)) == 0
+    assert services.escalate_concerns(now=at(2026, 5, 26, 17, 0)) == 1
+    assert services.escalate_concerns(now=at(2026, 5, 26, 17, 15)) == 0  # recorded once
     concern.refresh_from_db()
-    assert concern.escalated_at == at(2026, 5, 26, 15, 0)
+    assert concern.escalated_at == at(2026, 5, 26, 17, 0)
     emails = EmailMessage.objects.filter(subject__startswith="Unacknowledged")
     assert [e.to for e in emails] == [business_unit.email]  # the business unit only, not QA
     assert ReminderLog.objects.filter(person=business_unit, stage="escalated").count() == 1
@@ -132,7 +142,7 @@ def test_deadlines_with_preloaded_closures_match_and_due_items_queries_are_const
     for concern in made:
         concern.refresh_from_db()
         assert services.acknowledge_by(concern, closures=closures) == services.acknowledge_by(concern)
-    assert services.acknowledge_by(made[1]) == at(2026, 12, 30, 9, 0)  # Christmas, Boxing Day (Mon), closure
+    assert services.acknowledge_by(made[1]) == at(2026, 12, 30, 17, 0)  # Christmas, Boxing Day (Mon), closure
     agency_lead.role_set  # noqa: B018 - read once per request in real life
     with django_assert_max_num_queries(3):
         # the audit's two agency audits are due 10 days from the real today (the fixture's): ask as of that day

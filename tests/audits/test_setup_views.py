@@ -32,8 +32,9 @@ def test_programme_and_audit_set_up_and_edit(tool, police, business_unit, qa_mem
     assert list(audit.journey_stages.all()) == [stage] and not audit.agencies.exists()
     stale = {**form, "theme": "Something else"}
     r = client_for(qa_member).post(reverse("audits:audit-edit", args=[audit.pk]), stale)
-    assert r.status_code == 400 and "Someone else changed this record" in r.content.decode()
+    assert r.status_code == 409 and "Someone else changed this record" in r.content.decode()
     assert 'value="Something else"' in r.content.decode()
+    assert "Parental mental health and substance misuse" in r.content.decode()  # what is saved now
     audit.refresh_from_db()
     assert audit.theme == "Parental mental health and substance misuse" and audit.history.count() >= 2
 

@@ -295,7 +295,7 @@ PAGES: dict[str, Page] = {
     "learning:certificate": Page(SIGNED_OUT, kwargs=_token("manage", "sweep:attended-booking")),
     "partnership:export-download": Page(object="sweep:export"),
     # Objects the security registry delegates to an app's matrix.
-    "partnership:priority-detail": Page(object="sweep:priority"),
+    "priority-detail": Page(object="sweep:priority"),
     "learning:course": Page(object="course"),
     "learning:session-manage": Page(object="session"),
     "learning:briefing": Page(object="sweep:briefing"),
@@ -343,6 +343,7 @@ FLOW_ONLY = {
     "section11:return-import-preview": "test_section11 (import preview), after a staged upload",
     "performance:data-return-upload-preview": "test_performance (upload preview), after a staged upload",
     "learning:booked": "test_learning (book, attend, evaluate), straight after booking",
+    "learning:confirm": "test_learning (book, attend, evaluate), the link emailed to confirm a booking",
 }
 
 

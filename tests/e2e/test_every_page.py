@@ -41,10 +41,11 @@ NAMES = sorted(name for name, _ in walk() if name not in FLOW_ONLY)
 FORMS: set[str] = {
     "audits:action-add", "audits:audit-create", "audits:audit-edit", "audits:case-add", "audits:concern-raise",
     "audits:feedback-add", "audits:finding-add", "audits:meeting", "audits:programme-create",
-    "audits:recommendation-add", "audits:summary", "learning:book",
+    "audits:recommendation-add", "audits:summary", "decision-create", "learning:book",
     "learning:briefing-create", "learning:briefing-edit", "learning:briefing-use", "learning:course-create",
     "learning:course-edit", "learning:evaluate-pre", "learning:session-create", "learning:session-edit",
-    "learning:session-manage", "partnership:action-create", "partnership:action-detail",
+    "learning:session-manage", "meeting-agenda", "meeting-attendance", "meeting-cancel", "meeting-create",
+    "meeting-edit", "meeting-papers", "partnership:action-create", "partnership:action-detail",
     "partnership:action-edit", "partnership:action-transition", "partnership:feedback-create",
     "partnership:feedback-edit", "partnership:invitation-accept",
     "partnership:password-reset", "partnership:password-reset-confirm", "partnership:retention",
@@ -57,8 +58,9 @@ FORMS: set[str] = {
     "reviews:rapid-review-recommendation", "reviews:rapid-review-response",
     "reviews:rapid-review-send", "reviews:recommendation-action", "reviews:refer", "reviews:refer-sent",
     "reviews:referral-create", "reviews:screening-record", "reviews:summary-write", "section11:answer-action-add",
-    "section11:challenge-record", "section11:cycle-create", "section11:moderate-standard",
+    "section11:challenge-record", "section11:cycle-create",
     "section11:return-import", "section11:return-officer", "section11:return-send-back",
+    "escalation-create", "escalation-detail", "escalation-escalate",
 }
 NO_ERROR_STATE: dict[str, str] = {
     "board-reports": "one choice, the quarter, always filled in: sending the form asks for the report",
@@ -73,6 +75,11 @@ NO_ERROR_STATE: dict[str, str] = {
                         "yet) is a summary at the top, with nothing to fix by a field",
     "reviews:rapid-review-edit": "every part of the content may be left empty while the review gathers it over its 15 "
                                  "working days (the decision form, in FORMS, is the review's one with required fields)",
+    "section11:moderate-standard": "one form for the standard: 'Save and continue' saves each criterion changed and "
+                                   "goes on, so nothing changed is no error; a criterion's own button with nothing "
+                                   "chosen shows its error, with axe (tests/e2e/test_section11.py)",
+    "item-minutes": "the minutes may be empty, and whether the item was finished is always answered (yes unless "
+                    "it is carried over)",
     "learning:attendance": "every delegate's attendance is a list with a choice already made; the page's own error "
                            "(the session has not started) is a summary at the top",
 }

@@ -194,6 +194,15 @@ def test_two_factor_set_up_page(settings, signed_in_page, agency_lead):
     settings.REQUIRE_2FA = True
     page = signed_in_page(agency_lead)
     expect(page).to_have_url(re.compile(r"/two-factor/set-up/\?next=/$"))
+    # A password alone does not set up an authenticator: first the code emailed to the account's address.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    axe_check(page)
+    screenshot(page, "two-factor-prove-address", mobile=True)
+    from partnership.models import EmailMessage
+
+    email = EmailMessage.objects.filter(to=agency_lead.email, subject__contains="two-factor").latest("pk")
+    page.get_by_label("Code from the email").fill(re.search(r"^(\d{6})$", email.body_text, re.M).group(1))
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor sign-in")
     expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
     # Until the second factor is set up, the menu offers nothing that would only bounce back here.

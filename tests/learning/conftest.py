@@ -3,7 +3,6 @@ import datetime
 import re
 
 import pytest
-from django.core import signing
 from django.utils import timezone
 
 from learning.models import Booking, BookingToken, Course, LearningOutcome, Level, Session
@@ -49,12 +48,34 @@ def raw_token(booking, purpose=BookingToken.Purpose.MANAGE) -> str:
     raise AssertionError(f"no {purpose} link emailed for booking {booking.pk}")
 
 
-def started_value(seconds_ago: int = 60) -> str:
+def started_value(client, session, seconds_ago: int = 60) -> str:
+    """A form-time ticket for `client`'s browser session, as if the booking form was shown `seconds_ago`."""
     import time
+    from types import SimpleNamespace
 
-    from learning.forms.public import SALT
+    from django.urls import reverse
 
-    return signing.dumps(time.time() - seconds_ago, salt=SALT)
+    from learning.forms.public import form_purpose
+    from partnership import form_time
+
+    if client.session.session_key is None:
+        client.get(reverse("learning:session", args=[session.pk]))
+        client.get(reverse("learning:book", args=[session.pk]))
+    store = client.session
+    ticket = form_time.issue(SimpleNamespace(session=store), form_purpose(session.pk), at=time.time() - seconds_ago)
+    store.save()
+    return ticket
+
+
+def confirm_link(email: str) -> str:
+    """The confirmation link from the latest email to `email` (only emails ever hold it)."""
+    from partnership.models import EmailMessage
+
+    for message in EmailMessage.objects.filter(to=email).order_by("-pk"):
+        found = re.search(r"/learning/confirm/[A-Za-z0-9_\-]+/", message.body_text)
+        if found:
+            return found.group(0)
+    raise AssertionError(f"no confirmation link emailed to {email}")
 
 
 @pytest.fixture

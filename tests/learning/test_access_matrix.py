@@ -29,7 +29,8 @@ MANAGERS = ("business_unit", "ld_coordinator")
 LEADS = ("agency_lead", "outsider")
 FIGURES = ("reader", "qa_member", "chair", *MANAGERS)
 LOGGERS = (*MANAGERS, "agency_lead", "contributor", "outsider")
-PUBLIC = {"sessions", "session", "book", "booked", "resend", "booking", "booking-cancel", "certificate", "approve",
+PUBLIC = {"sessions", "session", "book", "booked", "resend", "confirm",
+          "booking", "booking-cancel", "certificate", "approve",
           "evaluate-pre", "evaluate-post", "evaluate-follow-up"}
 
 
@@ -59,7 +60,7 @@ EXPECTED = {
     "session-manage": {"GET": signed_in(200), "POST": GET_405},
     "session-edit": {"GET": only(MANAGERS), "POST": only(MANAGERS, ok=400)},
     "trainer-add": {"GET": GET_405, "POST": only(MANAGERS, ok=400)},  # an empty form: the page with its errors
-    "session-cancel": {"GET": GET_405, "POST": only(MANAGERS, ok=302)},
+    "session-cancel": {"GET": only(MANAGERS), "POST": only(MANAGERS, ok=302)},  # GET: how many will be told
     "attendance": {"GET": only((*MANAGERS, "trainer")), "POST": only((*MANAGERS, "trainer"), ok=302)},
     "bookings": {"GET": only((*MANAGERS, *LEADS)), "POST": GET_405},
     "booking-cancel-staff": {"GET": GET_405, "POST": only(MANAGERS, ok=302)},
@@ -77,7 +78,8 @@ EXPECTED = {
     "sessions": {"GET": everyone(200), "POST": everyone(405)},
     "session": {"GET": everyone(200), "POST": everyone(405)},
     "book": {"GET": everyone(410), "POST": everyone(410)},  # the past session: booking closed
-    "booked": {"GET": everyone(404), "POST": everyone(405)},
+    "booked": {"GET": everyone(200), "POST": everyone(405)},  # "check your email": the same for everyone
+    "confirm": {"GET": everyone(404), "POST": everyone(404)},
     "resend": {"GET": everyone(405), "POST": everyone(200)},  # always the same answer
     "booking": {"GET": everyone(404), "POST": everyone(405)},
     "booking-cancel": {"GET": everyone(404), "POST": everyone(404)},
@@ -114,7 +116,7 @@ def url_for(name, world):
            "course-impact": world["session"].course_id, "booking-cancel-staff": world["booking"].pk,
            "briefing": world["draft"].pk, "briefing-edit": world["draft"].pk, "briefing-pdf": world["draft"].pk,
            "briefing-publish": world["draft"].pk, "briefing-use": world["published"].pk}
-    token_names = {"booking", "booking-cancel", "certificate", "approve", "evaluate-pre", "evaluate-post",
+    token_names = {"confirm", "booking", "booking-cancel", "certificate", "approve", "evaluate-pre", "evaluate-post",
                    "evaluate-follow-up"}
     if name in token_names:
         return reverse(f"learning:{name}", args=["guessed-" + "x" * 36])

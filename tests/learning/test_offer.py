@@ -42,8 +42,9 @@ def test_stale_edit_is_refused_and_what_was_typed_is_kept(client_for, ld_coordin
     second.post(reverse("learning:course-edit", args=[course.pk]), course_data(title="Theirs", version=1))
     response = first.post(reverse("learning:course-edit", args=[course.pk]), course_data(title="Mine", version=1))
     body = response.content.decode()
-    assert response.status_code == 400 and "Someone else changed this record" in body
+    assert response.status_code == 409 and "Someone else changed this record" in body
     assert 'value="Mine"' in body and 'name="version" value="2"' in body
+    assert "Theirs" in body  # what is saved now, beside what was typed
     course.refresh_from_db()
     assert course.title == "Theirs"
 
@@ -56,7 +57,7 @@ def test_more_places_promote_the_waiting_list(client_for, ld_coordinator, course
     data = {"course": course.pk, "day_0": start.day, "day_1": start.month, "day_2": start.year,
             "start_time": "09:30", "end_time": "16:00", "venue": "Civic Centre", "online_link": "",
             "joining_instructions": "", "capacity": "2", "booking_cutoff_days": "2", "cancellation_cutoff_days": "2",
-            "version": session.version}
+            "version": session.version, "confirmed": "1"}  # the time and place change: confirmed, both told
     response = client_for(ld_coordinator).post(reverse("learning:session-edit", args=[session.pk]), data)
     assert response.status_code == 302
     waiting.refresh_from_db()
@@ -71,7 +72,7 @@ def test_capacity_below_bookings_refused(client_for, ld_coordinator, course):
     start = timezone.localtime(session.starts_at)
     data = {"course": course.pk, "day_0": start.day, "day_1": start.month, "day_2": start.year,
             "start_time": "09:30", "end_time": "16:00", "capacity": "1", "booking_cutoff_days": "2",
-            "cancellation_cutoff_days": "2", "version": session.version}
+            "cancellation_cutoff_days": "2", "version": session.version, "confirmed": "1"}
     response = client_for(ld_coordinator).post(reverse("learning:session-edit", args=[session.pk]), data)
     assert response.status_code == 400 and "2 places are already booked" in response.content.decode()
 

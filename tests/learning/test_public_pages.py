@@ -8,7 +8,7 @@ from django.urls import reverse
 from learning.models import Booking, BookingToken
 from partnership.models import EmailMessage
 
-from .conftest import book, raw_token, started_value
+from .conftest import book, confirm_link, raw_token, started_value
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +20,22 @@ def clear_cache():
     cache.clear()
 
 
-def form_data(police, **extra):
+def form_data(client, session, police, **extra):
     return {"name": "Jo Bloggs", "email": "jo.bloggs@police.example.org", "agency": str(police.pk),
-            "other_agency_name": "", "role": "Detective constable", "website": "", "started": started_value(),
-            **extra}
+            "other_agency_name": "", "role": "Detective constable", "website": "",
+            "started": started_value(client, session), **extra}
+
+
+def post_form(session, police, client=None, **extra):
+    client = client or Client()
+    return client.post(reverse("learning:book", args=[session.pk]), form_data(client, session, police, **extra))
+
+
+def confirm(email="jo.bloggs@police.example.org", client=None):
+    client = client or Client()
+    url = confirm_link(email)
+    assert client.get(url).status_code == 200
+    return client.post(url)
 
 
 def test_public_list_and_session_need_no_sign_in(session):
@@ -34,90 +46,115 @@ def test_public_list_and_session_need_no_sign_in(session):
     assert page.status_code == 200 and "Recognise signs of neglect" in page.content.decode()
 
 
-def test_book_through_the_form(session, police):
-    response = Client().post(reverse("learning:book", args=[session.pk]), form_data(police))
+def test_book_through_the_form_then_confirm_from_the_email(session, police):
+    response = post_form(session, police)
     assert response.status_code == 302
+    assert not Booking.objects.exists()  # nothing held, nothing listed, until the address confirms
+    answer = Client().get(response["Location"]).content.decode()
+    assert "Check your email" in answer and "jo.bloggs" not in answer
+    email = EmailMessage.objects.get(to="jo.bloggs@police.example.org")
+    assert "Jo Bloggs" not in email.body_text and "Detective" not in email.body_text  # nothing typed is quoted
+    confirmed = confirm()
+    assert confirmed.status_code == 302
     booking = Booking.objects.get()
     assert booking.agency == police and booking.status == Booking.Status.CONFIRMED
-    confirmation = Client().get(response["Location"])
-    assert "Your place is booked" in confirmation.content.decode()
-    assert "jo.bloggs" not in confirmation.content.decode()
+    assert "Your place is booked" in Client().get(confirmed["Location"]).content.decode()
+    again = Client().post(confirmed["Location"])  # the link is spent: a second press changes nothing
+    assert again.status_code == 200 and Booking.objects.count() == 1
 
 
 def test_other_agency_needs_a_name(session, police):
-    response = Client().post(reverse("learning:book", args=[session.pk]), form_data(police, agency="other"))
+    response = post_form(session, police, agency="other")
     assert response.status_code == 400
     assert "Enter the name of your organisation" in response.content.decode()
-    ok = Client().post(reverse("learning:book", args=[session.pk]),
-                       form_data(police, agency="other", other_agency_name="Little Acorns Nursery"))
-    assert ok.status_code == 302 and Booking.objects.get().other_agency_name == "Little Acorns Nursery"
+    ok = post_form(session, police, agency="other", other_agency_name="Little Acorns Nursery")
+    assert ok.status_code == 302
+    confirm()
+    booking = Booking.objects.get()
+    assert booking.other_agency_name == "Little Acorns Nursery" and not booking.organisation_checked
 
 
 def test_shared_inbox_refused_with_explanation_and_input_kept(session, police):
-    response = Client().post(reverse("learning:book", args=[session.pk]),
-                             form_data(police, email="info@police.example.org"))
+    response = post_form(session, police, email="info@police.example.org")
     body = response.content.decode()
     assert response.status_code == 400 and "not a shared inbox such as info@" in body
     assert 'value="Jo Bloggs"' in body and not Booking.objects.exists()
 
 
-def test_duplicate_refused_and_link_resent(session, police):
+def test_duplicate_answered_as_a_new_booking_and_link_resent(session, police):
     client = Client()
-    client.post(reverse("learning:book", args=[session.pk]), form_data(police))
-    again = client.post(reverse("learning:book", args=[session.pk]), form_data(police))
-    assert again.status_code == 400 and "already booked" in again.content.decode()
-    assert "Send the link again" in again.content.decode()
+    first = post_form(session, police, client)
+    confirm()
     before = EmailMessage.objects.count()
+    again = post_form(session, police, client)
+    assert again.status_code == first.status_code == 302 and again["Location"] == first["Location"]
+    assert EmailMessage.objects.count() == before + 1
+    assert "/learning/my/" in EmailMessage.objects.order_by("-pk").first().body_text
+    assert Booking.objects.count() == 1
     resent = client.post(reverse("learning:resend", args=[session.pk]), {"email": "jo.bloggs@police.example.org"})
-    assert resent.status_code == 200 and EmailMessage.objects.count() == before + 1
+    assert resent.status_code == 200
     # The same answer for an address that never booked: nobody learns who booked.
     other = client.post(reverse("learning:resend", args=[session.pk]), {"email": "nobody@police.example.org"})
     assert other.content.decode().count("If that address has a booking") == 1
-    assert EmailMessage.objects.count() == before + 1
 
 
-def test_honeypot_and_too_fast_forms_are_refused(session, police):
+def test_honeypot_too_fast_forged_replayed_and_other_session_tickets_are_refused(session, police):
     url = reverse("learning:book", args=[session.pk])
-    assert Client().post(url, form_data(police, website="http://spam.example")).status_code == 400
-    assert Client().post(url, form_data(police, started=started_value(0))).status_code == 400
-    assert Client().post(url, form_data(police, started="forged")).status_code == 400
-    assert not Booking.objects.exists()
+    client = Client()
+    assert client.post(url, form_data(client, session, police, website="http://spam.example")).status_code == 400
+    client = Client()
+    assert client.post(url, {**form_data(client, session, police),
+                             "started": started_value(client, session, 0)}).status_code == 400
+    client = Client()
+    assert client.post(url, form_data(client, session, police, started="forged")).status_code == 400
+    assert not EmailMessage.objects.exists()
+    # A ticket works once, in the browser session it was given to.
+    client = Client()
+    data = form_data(client, session, police)
+    assert client.post(url, data).status_code == 302
+    replay = client.post(url, data)
+    assert replay.status_code == 400 and "This form was sent already" in replay.content.decode()
+    elsewhere = Client()
+    elsewhere.get(url)
+    assert elsewhere.post(url, {**data, "email": "other@police.example.org"}).status_code == 400
+    assert EmailMessage.objects.count() == 1
 
 
 def test_rate_limit_per_ip_and_per_email(session, police, settings):
     settings.LEARNING_BOOKING_RATE_LIMIT = 3
     settings.LEARNING_BOOKING_EMAIL_RATE_LIMIT = 100
     client = Client()
-    url = reverse("learning:book", args=[session.pk])
-    statuses = [client.post(url, form_data(police, email=f"p{i}@police.example.org")).status_code for i in range(4)]
+    statuses = [post_form(session, police, client, email=f"p{i}@police.example.org").status_code for i in range(4)]
     assert statuses == [302, 302, 302, 429]
     cache.clear()
     settings.LEARNING_BOOKING_RATE_LIMIT = 100
     settings.LEARNING_BOOKING_EMAIL_RATE_LIMIT = 1
-    client.post(url, form_data(police, email="same@police.example.org"))
-    assert client.post(url, form_data(police, email="same@police.example.org")).status_code == 429
+    post_form(session, police, client, email="same@police.example.org")
+    assert post_form(session, police, client, email="same@police.example.org").status_code == 429
 
 
 def test_behind_a_proxy_the_limit_counts_each_client_not_the_proxy(session, police, settings):
     settings.PROXY_COUNT = 1
     settings.LEARNING_BOOKING_RATE_LIMIT = 1
     settings.LEARNING_BOOKING_EMAIL_RATE_LIMIT = 100
-    url = reverse("learning:book", args=[session.pk])
 
     def post(client_address, n):
-        return Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=client_address).post(
-            url, form_data(police, email=f"p{n}@police.example.org")).status_code
+        client = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=client_address)
+        return post_form(session, police, client, email=f"p{n}@police.example.org").status_code
 
     assert [post("203.0.113.1", 1), post("203.0.113.2", 2), post("203.0.113.1", 3)] == [302, 302, 429]
 
 
 def test_with_the_cache_down_the_form_still_books(session, police, monkeypatch):
+    client = Client()
+    data = form_data(client, session, police)
+
     def broken(*args, **kwargs):
         raise ConnectionError("Redis is down")
 
     monkeypatch.setattr(cache, "add", broken)
-    response = Client().post(reverse("learning:book", args=[session.pk]), form_data(police))
-    assert response.status_code == 302 and Booking.objects.count() == 1
+    response = client.post(reverse("learning:book", args=[session.pk]), data)
+    assert response.status_code == 302 and EmailMessage.objects.count() == 1
 
 
 def test_booking_closed_page(course, police):

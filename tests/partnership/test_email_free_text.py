@@ -29,12 +29,17 @@ MAY_CARRY = {
     "venue",
     # a report that failed: the system's own message, never typed by a person
     "error",
+    # a subgroup's name and a meeting's place (a venue, as above); an action's owning agency; the agency a booker
+    # named (one line, no links or line breaks: partnership.input_rules); an escalation's stage in fixed words
+    "subgroup", "place", "owner_agency", "agency_name", "stage_words",
+    # numbers and links the service makes: a time limit, a one-time code, a confirmation link
+    "hours", "minutes", "code", "confirm_url",
 }
 
 
 WHEN = datetime.datetime(2026, 12, 7, 9, 30, tzinfo=datetime.UTC)
 DATES = {"starts_at", "ends_at", "deadline", "due_date", "due", "acknowledge_by", "raised_at", "today",
-         "agency_audits_due", "expires_at", "submitted_at", "signed_off_at"}
+         "agency_audits_due", "expires_at", "submitted_at", "signed_off_at", "response_due", "letter_date"}
 
 
 def probe(path: str):

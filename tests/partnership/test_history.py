@@ -144,6 +144,17 @@ def test_inside_dated_every_history_row_and_creation_carries_the_date(business_u
     assert history_of(Action, [action]).last().history_date > LAST_YEAR, "outside, history is dated now again"
 
 
+def test_a_record_saved_twice_in_the_same_instant_is_read_once_as_it_was_last(business_unit):
+    from partnership.snapshots import state_at
+
+    with history.dated(LAST_YEAR):
+        action = ActionFactory(title="First")
+        action.title = "Second"
+        action.save()
+    rows = list(state_at(Action, LAST_YEAR + datetime.timedelta(days=1)).filter(id=action.pk))
+    assert [r.title for r in rows] == ["Second"]
+
+
 # --- The baseline migration
 
 
@@ -223,3 +234,33 @@ def test_starting_a_return_leaves_a_history_row_with_who_started_it(cycle, polic
     latest = Return.history.filter(id=ret.pk).latest()
     assert (latest.status, latest.completed_by_id, latest.history_user) == (
         Return.Status.IN_PROGRESS, agency_lead.pk, agency_lead)
+
+
+def test_no_tracked_model_clears_a_key_without_its_history_row():
+    """Django's SET_NULL clears a key with a bare QuerySet.update: on a history-tracked model that change has no
+    history row (and the guard refuses it, so deleting a user or an action failed). Every such key uses
+    partnership.history.SET_NULL_KEEPING_HISTORY instead."""
+    from django.apps import apps
+    from django.db import models
+
+    from partnership.history import is_tracked
+
+    bare = [f"{model._meta.label}.{field.name}" for model in apps.get_models() if is_tracked(model)
+            for field in model._meta.get_fields()
+            if isinstance(field, models.ForeignKey) and field.remote_field.on_delete is models.SET_NULL]
+    assert not bare, f"use on_delete=SET_NULL_KEEPING_HISTORY on: {bare}"
+
+
+def test_deleting_a_person_clears_their_name_from_an_action_with_a_history_row(db, police):
+    from partnership.models import Action
+    from tests.factories import ActionFactory, UserFactory
+
+    owner = UserFactory(email="leaver@police.example.org", agency=police)
+    action = ActionFactory(owner_agency=police, owner=owner)
+    before = action.history.count()
+
+    owner.delete()
+
+    action = Action.objects.get(pk=action.pk)
+    assert action.owner_id is None
+    assert action.history.count() == before + 1 and action.history.first().owner_id is None

@@ -155,11 +155,70 @@ def require_2fa(settings):
     settings.REQUIRE_2FA = True
 
 
+def prove_address(client, user):
+    """What the emailed code (or the invitation) gives a session: the right to set up an authenticator."""
+    from partnership import enrolment
+
+    session = client.session
+    enrolment.mark_proved(session, user)
+    session.save()
+
+
 @pytest.fixture
 def password_only(agency_lead, require_2fa):
     client = Client()
     assert sign_in(client, agency_lead).status_code == 302
+    prove_address(client, agency_lead)
     return client
+
+
+@pytest.fixture
+def unproved(agency_lead, require_2fa):
+    client = Client()
+    assert sign_in(client, agency_lead).status_code == 302
+    return client
+
+
+def _enrol_code(user) -> str:
+    email = EmailMessage.objects.filter(to=user.email, subject__contains="two-factor").latest("pk")
+    return re.search(r"^(\d{6})$", email.body_text, re.M).group(1)
+
+
+def test_a_password_alone_cannot_set_up_an_authenticator(unproved, agency_lead):
+    page = unproved.get(reverse("partnership:two-factor-setup") + "?next=/actions/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Check your email" in html and "<svg" not in html
+    assert not TOTPDevice.objects.filter(user=agency_lead).exists()
+    assert EmailMessage.objects.filter(to=agency_lead.email, subject__contains="two-factor").count() == 1
+    unproved.get(reverse("partnership:two-factor-setup"))  # reloading sends no second email
+    assert EmailMessage.objects.filter(to=agency_lead.email, subject__contains="two-factor").count() == 1
+    wrong = unproved.post(reverse("partnership:two-factor-setup"), {"code": "000000" if _enrol_code(
+        agency_lead) != "000000" else "111111"})
+    assert "The code is not right" in wrong.content.decode()
+    right = unproved.post(reverse("partnership:two-factor-setup"), {"code": _enrol_code(agency_lead),
+                                                                    "next": "/actions/"})
+    assert right.status_code == 302 and right.url == reverse("partnership:two-factor-setup") + "?next=/actions/"
+    assert "<svg" in unproved.get(right.url).content.decode()
+
+
+def test_the_emailed_code_allows_five_tries(unproved, agency_lead):
+    unproved.get(reverse("partnership:two-factor-setup"))
+    code = _enrol_code(agency_lead)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for _ in range(5):
+        unproved.post(reverse("partnership:two-factor-setup"), {"code": wrong})
+    last = unproved.post(reverse("partnership:two-factor-setup"), {"code": code})
+    assert "Too many wrong codes" in last.content.decode()
+    assert "<svg" not in unproved.get(reverse("partnership:two-factor-setup")).content.decode()
+
+
+def test_another_accounts_code_proves_nothing(unproved, agency_lead, reader):
+    from partnership import enrolment
+
+    session = unproved.session
+    enrolment.mark_proved(session, reader)
+    session.save()
+    assert "<svg" not in unproved.get(reverse("partnership:two-factor-setup")).content.decode()
 
 
 @pytest.fixture
@@ -260,7 +319,7 @@ def test_a_person_who_set_up_two_factor_must_verify_even_when_it_is_optional(age
 
 @pytest.mark.parametrize("url", [
     reverse("home"), reverse("partnership:action-list"), reverse("partnership:my-actions"),
-    reverse("partnership:action-export"), reverse("partnership:priority-list"), reverse("partnership:user-list"),
+    reverse("partnership:action-export"), reverse("priority-list"), reverse("partnership:user-list"),
     reverse("partnership:export-list"), "/admin/", reverse("partnership:action-detail", args=[1]),
 ])
 def test_before_verifying_only_two_factor_and_public_pages_are_reachable(password_only, url):
@@ -379,6 +438,8 @@ def test_invitation_link_lets_the_invitee_choose_a_password_and_signs_them_in(cl
     assert response.url == reverse("home")
     assert signed_in_user_id(client) == str(invitee.pk)
     assert client.get(reverse("home")).status_code == 200
+    settings_2fa = client.get(reverse("partnership:two-factor-setup"))  # the invitation proved the address
+    assert "<svg" in settings_2fa.content.decode()
     # The link works once.
     reused = Client().get(link, follow=True)
     assert "This invitation link has expired or has been used" in reused.content.decode()
@@ -542,6 +603,7 @@ def test_a_password_only_session_reaches_nothing_but_two_factor_on_every_url(pas
 def test_the_code_that_confirmed_set_up_cannot_be_used_again_to_verify(agency_lead, require_2fa):
     first = Client()
     sign_in(first, agency_lead)
+    prove_address(first, agency_lead)
     first.get(reverse("partnership:two-factor-setup"))
     device = TOTPDevice.objects.get(user=agency_lead)
     code = code_for(device)

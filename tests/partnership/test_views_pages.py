@@ -130,7 +130,7 @@ def test_priority_pages_list_the_priority_and_its_visible_actions(client_for, ag
     from_source = ActionFactory(title="Police: raised by the priority", owner_agency=police)
     priority.actions.add(from_source)
     client = client_for(agency_lead)
-    listing = client.get(reverse("partnership:priority-list"))
+    listing = client.get(reverse("priority-list"))
     assert listing.status_code == 200
     assert "Voice of the child" in listing.content.decode()
     detail = client.get(priority.get_absolute_url())
@@ -142,7 +142,7 @@ def test_priority_pages_list_the_priority_and_its_visible_actions(client_for, ag
 
 
 def test_unknown_priority_is_404(client_for, agency_lead):
-    assert client_for(agency_lead).get(reverse("partnership:priority-detail", args=[999])).status_code == 404
+    assert client_for(agency_lead).get(reverse("priority-detail", args=[999])).status_code == 404
 
 
 # --- The accessibility statement follows the GOV.UK model ----------------------------------------------------

@@ -91,7 +91,7 @@ def test_business_unit_invites_someone_and_the_email_is_sent_on_commit(client_fo
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["nia@police.example.org"]
     assert f"{settings.SITE_URL}/invitation/" in mail.outbox[0].body
-    assert "An invitation has been sent to nia@police.example.org" in client.get(response.url).content.decode()
+    assert "An invitation is on its way to nia@police.example.org" in client.get(response.url).content.decode()
 
 
 def test_invitation_is_not_sent_before_the_transaction_commits(client_for, business_unit, police,

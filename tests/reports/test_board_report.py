@@ -38,6 +38,7 @@ from tests.reports.conftest import (
 )
 
 SECTION_HEADINGS = {
+    "priorities": "Partnership priorities",
     "performance": "Performance scorecard: ",
     "section11": "Section 11 and schools' safeguarding self-assessments",
     "audits": "Multi-agency case audits",
@@ -45,6 +46,7 @@ SECTION_HEADINGS = {
     "learning": "Learning and development",
     "actions": "Action tracker",
     "coverage": "Coverage of assurance",
+    "duties": "Statutory duties",
 }
 EARLY = Quarter(2019, 1)  # long before any data the fixtures make
 REVIEW_CASE_REF, REVIEW_PSEUDONYM = "MSCP-BOARD-77", "Child Quill"

@@ -344,7 +344,7 @@ def test_business_unit_sends_today_s_reminders_now(client_for, business_unit, ag
     assert OutboxMessage.objects.filter(task="merton_qa.send_digests").count() == 1
     assert [m.to for m in mail.outbox] == [[agency_lead.email]]
     page = client.get(response.url).content.decode()
-    assert "Today&#x27;s reminders are being sent." in page
+    assert "Today&#x27;s reminders have been handed to the mail service" in page
 
 
 @pytest.mark.parametrize("persona", ["qa_member", "chair", "agency_lead"])

@@ -3,6 +3,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError
+from django.utils import timezone
 
 from partnership import history
 from partnership.models import Action
@@ -119,7 +120,9 @@ def test_rapid_review_clock_anchors_on_notification_by_default(rapid_review):
     assert rapid_review.anchor == "notified" and rapid_review.anchor_on == D(2026, 3, 5)
     assert rapid_review.due_on == D(2026, 3, 26)  # 15 working days after Thursday 5 March
     summary = rapid_review.summaries.get()
-    assert summary.requested_on == D(2026, 3, 6) and summary.due_on == D(2026, 3, 19)
+    # Requested the day the review starts (the emails go then), not on a notional date; due on the timetable's.
+    assert summary.requested_on == timezone.localdate() and summary.due_on == D(2026, 3, 19)
+    assert rapid_review.summaries_requested_on == timezone.localdate()
     with pytest.raises(ServiceError):
         services.rapid_review_create(by=rapid_review.notification.created_by, notification=rapid_review.notification)
 
@@ -139,7 +142,7 @@ def test_rapid_review_clock_over_easter():
 def test_milestones_follow_the_timetable(rapid_review):
     rows = {m["key"]: m for m in services.milestones(rapid_review)}
     assert rows["summaries_requested"]["due"] == D(2026, 3, 6)
-    assert rows["summaries_requested"]["done"] == D(2026, 3, 6)
+    assert rows["summaries_requested"]["done"] == timezone.localdate()  # the real day the requests were emailed
     assert rows["sent"]["due"] == rapid_review.due_on and rows["sent"]["done"] is None
 
 

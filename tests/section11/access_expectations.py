@@ -48,16 +48,18 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "cycle-launch": same(row(403, business_unit=302)),  # already open: back to the tracker, nothing done
     "cycle-close": post_only(row(403, business_unit=302)),  # closes it (a write, rolled back)
     "return-remind": post_only(row(403, business_unit=302)),  # submitted: "nothing to remind about"
+    "cycle-remind-all": {"GET": row(403, business_unit=200), "POST": row(403, business_unit=302)},  # GET: how many
     # Lists are scoped, never refused.
     "return-list": same(row(200)),
     "return-detail": same(row(404, each(SEES_RETURN, 200))),
     "standard": same(row(404, each(SEES_RETURN, 200))),
     "return-export-xlsx": same(row(404, each(SEES_RETURN, 200))),
-    "return-export-pdf": same(row(404, each(SEES_RETURN, 200))),
+    "return-export-pdf": post_only(row(404, each(SEES_RETURN, 302))),  # asks for it; made in the background
     "evidence-download": same(row(404, each(SEES_RETURN, 200))),
     # Changing the return: submitted, so refused to everyone who can see it.
     "return-header": same(row(404, each(SEES_RETURN, 403))),
     "answer-save": post_only(row(404, each(SEES_RETURN, 403))),
+    "standard-save": post_only(row(404, each(SEES_RETURN, 403))),
     "answer-kept": same(row(404, each(SEES_RETURN, 302))),  # after signing in again: back to the answer
     "answer-action-add": same(row(404, each(SEES_RETURN, 403))),
     "return-start-from-last": post_only(row(404, each(SEES_RETURN, 403))),
@@ -79,6 +81,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "moderation-summary": same(row(404, each(POLICE, 403), each(OVERSIGHT, 200))),
     "moderate-standard": same(row(404, each(POLICE, 403), each(OVERSIGHT, 200))),
     "moderate-answer": post_only(row(404, each(POLICE, 403), each(OVERSIGHT, 400))),
+    "moderate-standard-save": post_only(row(404, each(POLICE, 403), each(OVERSIGHT, 400))),  # an empty post
     "challenge-record": {"GET": row(404, each(POLICE, 403), each(OVERSIGHT, 200)),
                          "POST": row(404, each(POLICE, 403), each(OVERSIGHT, 400))},
     # The letter is addressed to the agency: its lead reads it, its contributors do not.

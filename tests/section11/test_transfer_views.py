@@ -52,13 +52,39 @@ def test_people_who_see_the_return_can_download_it_as_a_spreadsheet(request, cli
 
 @pytest.mark.parametrize("name", ["return-export-xlsx", "return-export-pdf", "return-import"])
 def test_outsider_agency_lead_gets_404_on_another_agencys_return(client_for, outsider, police_return, name):
-    assert client_for(outsider).get(url(name, police_return)).status_code == 404
+    method = "post" if name == "return-export-pdf" else "get"
+    assert getattr(client_for(outsider), method)(url(name, police_return)).status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["chair", "reader"])
 @pytest.mark.parametrize("name", ["return-export-xlsx", "return-export-pdf"])
 def test_chair_and_reader_get_404_on_exports(request, client_for, police_return, persona, name):
-    assert client_for(request.getfixturevalue(persona)).get(url(name, police_return)).status_code == 404
+    method = "post" if name == "return-export-pdf" else "get"
+    assert getattr(client_for(request.getfixturevalue(persona)), method)(url(name, police_return)).status_code == 404
+
+
+def return_pdf(client, ret) -> bytes:
+    """Ask for the return's PDF as a person would, run the background export, download it as they would."""
+    from partnership.services.exports import export_run
+
+    asked = client.post(url("return-export-pdf", ret))
+    assert asked.status_code == 302
+    export_id = int(re.search(r"/(\d+)/$", asked["Location"]).group(1))
+    assert export_run(export_id=export_id).status == "ready"
+    download = client.get(reverse("partnership:export-download", args=[export_id]))
+    assert download.status_code == 200
+    return b"".join(download.streaming_content)
+
+
+def test_a_return_pdf_is_seen_only_by_the_person_who_asked(client_for, police_return, contributor, chair,
+                                                           business_unit):
+    return_pdf(client_for(contributor), police_return)
+    from partnership.models import ReportExport
+
+    export = ReportExport.objects.get()
+    for other in (chair, business_unit):  # report readers see every other report, never someone's return
+        assert client_for(other).get(reverse("partnership:export-download", args=[export.pk])).status_code == 404
+        assert client_for(other).get(reverse("partnership:export-detail", args=[export.pk])).status_code == 404
 
 
 def test_spreadsheet_export_queries_do_not_grow_with_the_criteria(client_for, rag_scale, police, agency_lead):
@@ -86,10 +112,8 @@ def poppler(*args) -> str:
 def test_pdf_of_the_whole_return_has_the_answers_as_text_and_is_tagged(client_for, police_return, contributor,
                                                                        tmp_path):
     fill_varied(police_return, contributor)
-    response = client_for(contributor).get(url("return-export-pdf", police_return))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     path = tmp_path / "return.pdf"
-    path.write_bytes(response.content)
+    path.write_bytes(return_pdf(client_for(contributor), police_return))
 
     text = poppler("pdftotext", str(path), "-")
     assert "Metropolitan Police (South West BCU)" in text

@@ -115,7 +115,78 @@ def _build_booking(fx):
     return book(fx("session"), "delegate@school.example.org")
 
 
+def _build_escalation(fx):
+    import datetime
+
+    from django.utils import timezone
+
+    from partnership.models import Escalation
+
+    today = timezone.localdate()
+    return Escalation.objects.create(agency=fx("police"), stage=1, reason="Late data returns.", letter_date=today,
+                                     response_due=today + datetime.timedelta(days=28), signatory="Bea Manager",
+                                     signatory_role="Business manager", raised_by=fx("business_unit"))
+
+
+def _build_subgroup(fx):
+    """The QA subgroup: the QA member chairs it, the police lead is a member (not the contributor)."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from partnership.models import Membership, Subgroup
+
+    fx("db")
+    existing = Subgroup.objects.filter(name="Quality assurance subgroup").first()
+    if existing:  # the every-page sweep builds the subgroup and the meeting in one world
+        return existing
+    group = Subgroup.objects.create(name="Quality assurance subgroup", kind=Subgroup.Kind.QA,
+                                    terms_of_reference="Scrutinise quality.")
+    group.terms_file.save("terms.pdf", ContentFile(b"%PDF-1.4 terms"))
+    since = datetime.date(2025, 1, 1)
+    Membership.objects.create(subgroup=group, person=fx("qa_member"), agency=fx("partnership_unit"),
+                              role=Membership.GroupRole.CHAIR, start_date=since)
+    Membership.objects.create(subgroup=group, person=fx("agency_lead"), agency=fx("police"), start_date=since)
+    return group
+
+
+def _build_meeting(fx):
+    """A meeting of the QA subgroup that started an hour ago, with an item, an uploaded paper and a decision."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from partnership.services import meetings
+
+    bu = fx("business_unit")
+    meeting = meetings.meeting_create(subgroup=_build_subgroup(fx), by=bu, place="Civic Centre",
+                                      starts_at=timezone.now() - datetime.timedelta(hours=1))
+    item = meetings.agenda_add(meeting=meeting, by=bu, title="Scorecard exceptions")
+    meetings.paper_upload(meeting=meeting, by=bu, upload=SimpleUploadedFile("paper.pdf", b"%PDF-1.4 paper"))
+    meetings.decision_record(meeting=meeting, by=bu, text="Noted.", item=item)
+    return meeting
+
+
+def _meeting_item(meeting):
+    return {"pk": meeting.pk, "item_pk": meeting.items.order_by("pk").first().pk}
+
+
+def _meeting_paper(meeting):
+    return {"pk": meeting.pk, "paper_pk": meeting.papers.order_by("pk").first().pk}
+
+
+def _build_outbox_row(fx):
+    from partnership.models import OutboxMessage
+
+    fx("db")
+    return OutboxMessage.objects.create(task="merton_qa.send_digests", status=OutboxMessage.Status.FAILED,
+                                        attempts=3, last_error="BrokerDown: connection refused")
+
+
 BUILDERS: dict[str, Callable] = {
+    "police": lambda fx: fx("police"),
+    "escalation": _build_escalation,
     "action": _build_action,
     "police_lead": lambda fx: fx("agency_lead"),
     "export": _build_export,
@@ -125,6 +196,7 @@ BUILDERS: dict[str, Callable] = {
     "yearly_report": _build_yearly_report,
     "published_yearly_report": lambda fx: _build_yearly_report(fx, published=True),
     "feedback": _build_feedback,
+    "outbox_row": _build_outbox_row,
     "sent_reminder": _build_sent_reminder,
     # Section 11: an open cycle with the police return in progress.
     "cycle": lambda fx: fx("cycle"),
@@ -150,6 +222,9 @@ BUILDERS: dict[str, Callable] = {
     "course": lambda fx: fx("course"),
     "session": lambda fx: fx("session"),
     "booking": _build_booking,
+    # Meetings: the QA subgroup (the police lead a member) and a meeting of it.
+    "subgroup": _build_subgroup,
+    "meeting": _build_meeting,
 }
 
 S11_MANAGE = ("outsider", "contributor")  # the partnership's cycles: business unit and QA only
@@ -165,7 +240,24 @@ def _answer_kwargs(ret):
     return {"pk": ret.pk, "answer_pk": ret.answers.order_by("pk").first().pk}
 
 
+MEETING_READERS_ONLY = ("outsider", "contributor", "reader")  # not members, not the partnership's overseers
+MEETING_MANAGE = ("outsider", "contributor", "reader", "agency_lead", "chair", "qa_member")  # the business unit's
+
 OBJECTS: dict[str, Entry] = {
+    # Subgroups and meetings: members, chairs and QA read; the business unit changes.
+    "subgroup-detail": Entry("subgroup", MEETING_READERS_ONLY),
+    "subgroup-terms": Entry("subgroup", MEETING_READERS_ONLY),
+    "meeting-create": Entry("subgroup", MEETING_MANAGE),
+    "meeting-detail": Entry("meeting", MEETING_READERS_ONLY),
+    "minutes-pdf": Entry("meeting", MEETING_READERS_ONLY),
+    "paper-download": Entry("meeting", MEETING_READERS_ONLY, _meeting_paper),
+    **{name: Entry("meeting", MEETING_MANAGE) for name in (
+        "meeting-edit", "meeting-cancel", "meeting-held", "meeting-agenda", "meeting-papers", "meeting-attendance",
+        "decision-create")},
+    "agenda-move": Entry("meeting", MEETING_MANAGE, _meeting_item),
+    "agenda-remove": Entry("meeting", MEETING_MANAGE, _meeting_item),
+    "item-minutes": Entry("meeting", MEETING_MANAGE, _meeting_item),
+    "paper-remove": Entry("meeting", MEETING_MANAGE, _meeting_paper),
     # The composition root and the kernel.
     "sent-reminder-detail": Entry("sent_reminder", ("outsider", "chair")),
     # Board packs: the business unit, QA and the chair; no agency and no reader.
@@ -181,6 +273,14 @@ OBJECTS: dict[str, Entry] = {
     "yearly-report-step": Entry("yearly_report", ("outsider", "contributor"),
                                 kwargs=lambda obj: {"pk": obj.pk, "step": "word"}),
     "partnership:feedback-edit": Entry("feedback", ("outsider", "contributor", "agency_lead", "reader", "chair")),
+    # Agencies' profiles and the escalation ladder: the partnership's oversight and the agency's own people.
+    "agency-profile": Entry("police", ("outsider", "reader", "reviews_member")),
+    "escalation-create": Entry("police", ("outsider", "contributor", "agency_lead", "chair", "reader")),
+    "escalation-detail": Entry("escalation", ("outsider", "reader")),
+    "escalation-letter": Entry("escalation", ("outsider", "reader")),
+    "escalation-response": Entry("escalation", ("outsider", "contributor", "reader")),
+    "escalation-escalate": Entry("escalation", ("outsider", "agency_lead", "contributor", "qa_member")),
+    "escalation-close": Entry("escalation", ("outsider", "agency_lead", "contributor", "qa_member")),
     "partnership:action-detail": Entry("action"),
     "partnership:action-edit": Entry("action", ("outsider", "reader")),  # its agency's editors may
     "partnership:action-transition": Entry("action", ("outsider", "reader")),
@@ -191,15 +291,18 @@ OBJECTS: dict[str, Entry] = {
     "partnership:export-detail": Entry("export", ("outsider", "contributor")),
     "partnership:export-download": Entry("export", ("outsider", "contributor")),
     "partnership:legal-hold-release": Entry("legal_hold", ("outsider", "chair", "contributor", "agency_lead")),
+    "partnership:outbox-requeue": Entry("outbox_row", ("outsider", "chair", "contributor", "agency_lead")),
     # Section 11.
     "section11:cycle-detail": Entry("cycle", S11_MANAGE),
     "section11:cycle-launch": Entry("cycle", S11_MANAGE),
     "section11:cycle-close": Entry("cycle", S11_MANAGE),
+    "section11:cycle-remind-all": Entry("cycle", S11_MANAGE),
     "section11:return-remind": Entry("police_return", S11_MANAGE,
                                      lambda ret: {"pk": ret.cycle_id, "ret_pk": ret.pk}),
     "section11:return-detail": Entry("police_return"),
     "section11:return-header": Entry("police_return"),
     "section11:standard": Entry("police_return", kwargs=lambda ret: {"pk": ret.pk, "number": 1}),
+    "section11:standard-save": Entry("police_return", kwargs=lambda ret: {"pk": ret.pk, "number": 1}),
     "section11:answer-save": Entry("police_return", kwargs=_answer_kwargs),
     "section11:answer-kept": Entry("police_return", kwargs=_answer_kwargs),
     "section11:answer-action-add": Entry("police_return", kwargs=_answer_kwargs),
@@ -211,6 +314,8 @@ OBJECTS: dict[str, Entry] = {
     "section11:moderation-summary": Entry("police_return", ("outsider", "contributor")),
     "section11:moderate-standard": Entry("police_return", ("outsider", "contributor"),
                                          lambda ret: {"pk": ret.pk, "number": 1}),
+    "section11:moderate-standard-save": Entry("police_return", ("outsider", "contributor"),
+                                              lambda ret: {"pk": ret.pk, "number": 1}),
     "section11:moderate-answer": Entry("police_return", ("outsider", "contributor"), _answer_kwargs),
     "section11:challenge-record": Entry("police_return", ("outsider", "contributor")),
     "section11:cycle-analysis": Entry("cycle", S11_MANAGE, lambda c: {"cycle_pk": c.pk}),
@@ -224,6 +329,8 @@ OBJECTS: dict[str, Entry] = {
     # Performance.
     "performance:turn-the-curve-edit": Entry("turn_the_curve", ("outsider", "contributor", "reader"),
                                              lambda t: {"code": t.indicator.code, "pk": t.pk}),
+    "performance:data-returns-remind-all": Entry("data_return", ("outsider", "contributor"),
+                                                 lambda r: {"period_pk": r.period_id}),
     "performance:data-returns-open": Entry("data_return", ("outsider", "contributor"),
                                            lambda r: {"period_pk": r.period_id}),
     "performance:data-return-detail": Entry("data_return"),
@@ -245,6 +352,7 @@ OBJECTS: dict[str, Entry] = {
     "audits:audit-detail": Entry("audit"),
     "audits:audit-edit": Entry("audit", ("outsider", "contributor")),
     "audits:audit-transition": Entry("audit", ("outsider", "contributor")),
+    "audits:audit-remind-all": Entry("audit", ("outsider", "contributor")),
     "audits:audit-remind": Entry("audit", ("outsider", "contributor"),
                                  lambda a: {"pk": a.pk, "agency_pk": a.agencies.order_by("pk").first().pk}),
     "audits:case-add": Entry("audit", ("outsider", "contributor")),
@@ -289,7 +397,7 @@ OBJECTS: dict[str, Entry] = {
 # Patterns with an id that every signed-in person may read (nothing agency-owned behind them), or that an
 # app's own matrix covers with a made object (the module named); checked by test_objects.
 OPEN_TO_SIGNED_IN = {
-    "partnership:priority-detail": "the partnership's priorities are published to every partner",
+    "priority-detail": "the partnership's priorities are published to every partner",
     "learning:course": "the training offer is open to every partner's staff",
     "learning:session-manage": "a session's page, read-only, for every partner's staff (learning's matrix)",
     "learning:session": "a public page (delegates book without an account)",

@@ -27,7 +27,7 @@ SIGN_OUT = "partnership:sign-out"
 # certificates with no account, through pages whose ids and tokens must exist (a dummy one is 404, and
 # POST-only pages answer a GET with 405). tests/learning/test_access_matrix.py checks each of them.
 LEARNING_PUBLIC = {
-    "learning:sessions", "learning:session", "learning:book", "learning:booked", "learning:resend",
+    "learning:sessions", "learning:session", "learning:book", "learning:booked", "learning:resend", "learning:confirm",
     "learning:booking", "learning:booking-cancel", "learning:certificate", "learning:approve",
     "learning:evaluate-pre", "learning:evaluate-post", "learning:evaluate-follow-up",
 }

@@ -38,6 +38,7 @@ def test_another_spelling_of_a_booked_inbox_is_a_duplicate(session, second):
 def test_the_per_address_limit_counts_an_inbox_whatever_its_spelling(session, settings, police):
     settings.LEARNING_BOOKING_EMAIL_RATE_LIMIT = 2
     url = reverse("learning:book", args=[session.pk])
-    answers = [Client(REMOTE_ADDR=f"192.0.2.{n + 1}").post(url, form_data(police, email=f"j.smith+{n}@gmail.com"))
-               .status_code for n in range(3)]
+    clients = [Client(REMOTE_ADDR=f"192.0.2.{n + 1}") for n in range(3)]
+    answers = [client.post(url, form_data(client, session, police, email=f"j.smith+{n}@gmail.com")).status_code
+               for n, client in enumerate(clients)]
     assert answers[-1] == 429, answers

@@ -23,6 +23,8 @@ BY_DESIGN = {
     "partnership.forms.InviteUserForm": {"agency", "roles"},
     # The business unit sets which agency owns a partnership action (the view is business-unit only).
     "partnership.forms.ActionForm": {"owner_agency"},
+    # The business unit records which agency owns the action a meeting's decision becomes (business-unit only).
+    "merton_qa.meetings.forms.DecisionForm": {"owner_agency"},
     # Reviews group: which agency owns a recommendation's action.
     "reviews.forms.ActionForm": {"owner_agency"},
     # A cycle is created from a chosen framework by the business unit.

@@ -63,3 +63,6 @@ def test_a_request_declaring_a_body_over_the_limit_is_refused_before_it_is_read(
     response = client_for(contributor).post(_save_url(answer), data)
     assert response.status_code == 400
     assert not Evidence.objects.exists()
+    body = response.content.decode()  # the house 400 page: what went wrong, and the limit
+    assert "The file is too large" in body and "A file must be 10 MB or smaller" in body
+    assert "back button" in body and 'class="govuk-footer' in body

@@ -1,21 +1,21 @@
-"""Load the kernel's reference data from YAML: journey stages, frameworks and criteria, priorities.
+"""Load the kernel's reference data from YAML: journey stages, frameworks and criteria, priorities, statutory duties.
 
-Idempotent: run it as often as you like; records are matched by code and updated.
+Idempotent: run it as often as you like; records are matched by code and updated (a duty's dates and evidence,
+kept by the business unit in the admin, are left alone).
 """
 from pathlib import Path
 
-import yaml
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from partnership.models import Criterion, Framework, JourneyStage, Priority
+from partnership.models import Criterion, Duty, Framework, JourneyStage, Priority
+from partnership.reference_files import read_yaml
 
 REFERENCE = Path(__file__).resolve().parents[2] / "reference"
 
 
 def _load(name: str):
-    with open(REFERENCE / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return read_yaml(REFERENCE / name)
 
 
 class Command(BaseCommand):
@@ -43,15 +43,26 @@ class Command(BaseCommand):
                               "parent": by_code.get(crit.get("parent"))},
                 )
                 by_code[criterion.code] = criterion
+        stages = {stage.code: stage for stage in JourneyStage.objects.all()}
         for pri in _load("priorities.yaml"):
-            Priority.objects.update_or_create(
+            priority, _ = Priority.objects.update_or_create(
                 code=pri["code"],
                 defaults={"title": pri["title"], "description": pri.get("description", ""),
                           "start_date": pri["start_date"], "end_date": pri.get("end_date"),
                           "order": pri.get("order", 0)},
             )
+            if "journey_stages" in pri:
+                priority.journey_stages.set([stages[code] for code in pri["journey_stages"]])
+        for order, duty in enumerate(_load("duties.yaml"), start=1):
+            found = Duty.objects.filter(code=duty["code"]).first() or Duty(code=duty["code"])
+            values = {"title": duty["title"], "reference": duty.get("reference", ""), "rule": duty["rule"],
+                      "check_name": duty["check"], "parameters": duty.get("parameters") or {}, "order": order}
+            if found.pk is None or any(getattr(found, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(found, name, value)
+                found.save()  # through save(): the register keeps its history
         self.stdout.write(self.style.SUCCESS(
             f"Reference data loaded: {JourneyStage.objects.count()} journey stages, "
             f"{Framework.objects.count()} frameworks, {Criterion.objects.count()} criteria, "
-            f"{Priority.objects.count()} priorities."
+            f"{Priority.objects.count()} priorities, {Duty.objects.count()} statutory duties."
         ))

@@ -184,10 +184,18 @@ class Command(BaseCommand):
 
     def _agencies(self) -> dict[str, Agency]:
         result = {}
+        # Each agency's staff email domains, from its demo people's addresses (public bookings are checked
+        # against them); the partnership's own example.org addresses are not an agency's domain.
+        domains: dict[str, set[str]] = {}
+        for email, _name, _title, short, *_rest in PEOPLE:
+            domain = email.rpartition("@")[2]
+            if domain != "example.org":
+                domains.setdefault(short, set()).add(domain)
         for name, short, sector, statutory, s11, other in AGENCIES:
             agency, _ = Agency.objects.update_or_create(name=name, defaults={
                 "short_name": short, "sector": sector, "statutory_partner": statutory, "section11_duty": s11,
                 "works_in_other_partnerships": other, "active": True,
+                "email_domains": ", ".join(sorted(domains.get(short, ()))),
             })
             result[short] = agency
         return result

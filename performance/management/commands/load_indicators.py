@@ -16,7 +16,6 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import yaml
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -25,6 +24,7 @@ from django.utils.text import slugify
 
 from partnership.models import Agency, JourneyStage, Priority
 from partnership.models import Criterion as InspectionCriterion
+from partnership.reference_files import read_yaml
 from performance.models import Comparator, Frequency, Indicator, Polarity, Quadrant, Unit
 from performance.services.periods import periods_generate
 
@@ -43,13 +43,7 @@ RATIO_UNITS = (Unit.PERCENTAGE, Unit.RATE_PER_10K)
 
 
 def _read(path: Path):
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except OSError as exc:
-        raise CommandError(f"{path}: cannot read the file ({exc.strerror}).") from exc
-    except yaml.YAMLError as exc:
-        raise CommandError(f"{path}: not valid YAML: {exc}") from exc
+    return read_yaml(path)
 
 
 def _str(item: dict, key: str, where: str, *, required: bool = True, max_length: int | None = None) -> str:
@@ -96,7 +90,7 @@ def _number(item: dict, key: str, where: str, *, default=None) -> Decimal | None
         raise CommandError(f"{where}: '{key}' must be a number (got {value!r}).") from None
     if not number.is_finite() or number < 0:
         raise CommandError(f"{where}: '{key}' must be a number of 0 or more (got {value!r}).")
-    if number != number.quantize(Decimal("0.01")) or number >= Decimal(10) ** 10:
+    if number >= Decimal(10) ** 10 or number != number.quantize(Decimal("0.01")):
         raise CommandError(f"{where}: '{key}' must have at most two decimal places and ten digits (got {value!r}).")
     return number
 

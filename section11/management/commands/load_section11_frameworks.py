@@ -16,7 +16,6 @@ them, in which case they are left alone and a warning is printed.
 from collections import Counter
 from pathlib import Path
 
-import yaml
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -24,6 +23,7 @@ from django.db.models import Q
 
 from partnership.models import Criterion as InspectionCriterion
 from partnership.models import JourneyStage
+from partnership.reference_files import read_yaml, whole_number
 from section11.models import Answer, Criterion, Framework, RatingLevel, RatingScale, Standard
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parents[2] / "frameworks"
@@ -31,13 +31,7 @@ SCALES_FILE = FRAMEWORKS_DIR / "scales.yaml"
 
 
 def _read(path: Path):
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except OSError as exc:
-        raise CommandError(f"{path}: cannot read the file ({exc.strerror}).") from exc
-    except yaml.YAMLError as exc:
-        raise CommandError(f"{path}: not valid YAML: {exc}") from exc
+    return read_yaml(path)
 
 
 def _str(item: dict, key: str, where: str, *, model=None, required: bool = True, default: str = "") -> str:
@@ -62,10 +56,7 @@ def _str(item: dict, key: str, where: str, *, model=None, required: bool = True,
 
 
 def _int(item: dict, key: str, where: str, default: int | None = None) -> int:
-    value = item.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise CommandError(f"{where}: '{key}' must be a whole number of 0 or more (got {value!r}).")
-    return value
+    return whole_number(item.get(key, default), where, key)
 
 
 def _list(item: dict, key: str, where: str, *, required: bool = False) -> list:
@@ -107,6 +98,8 @@ class Command(BaseCommand):
         files = [SCALES_FILE]
         for path in options["paths"] or [FRAMEWORKS_DIR]:
             found = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+            if not found:
+                raise CommandError(f"{path}: no framework files (*.yaml) in this folder.")
             files += [f for f in found if f.resolve() not in {g.resolve() for g in files}]
         documents = [(path, _read(path)) for path in files]
 

@@ -1,0 +1,61 @@
+"""The agenda builder: what every app says is due for a meeting (`Governance.agenda_items`) and the papers it can
+take from the system (`Governance.papers`), read through `merton_qa.composition.governance_parts()`.
+
+Items already on the meeting's agenda (by `AgendaSuggestion.key`) and papers already attached are left out, so
+nothing is offered twice. A thematic subgroup sees what is tagged to its priorities (all of it on request).
+"""
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+
+from partnership.contract import AgendaSuggestion, SystemPaper
+from partnership.models import Meeting
+
+from ..composition import governance_parts
+
+
+def all_suggestions(today, user) -> list[AgendaSuggestion]:
+    found = []
+    for part in governance_parts():
+        if part.agenda_items:
+            found.extend(part.agenda_items(today, user))
+    return found
+
+
+def suggestions_for(meeting: Meeting, user, *, today=None, everything: bool = False,
+                    taken: set[str] | None = None) -> list[AgendaSuggestion]:
+    """What is due for `meeting` and not yet on its agenda. For a thematic subgroup, only what is tagged to its
+    priorities, unless `everything`."""
+    today = today or timezone.localdate()
+    if taken is None:
+        taken = set(meeting.items.exclude(source_key="").values_list("source_key", flat=True))
+    found = [s for s in all_suggestions(today, user) if s.key not in taken]
+    if meeting.subgroup.kind == meeting.subgroup.Kind.THEMATIC and not everything:
+        own = {p.pk for p in meeting.subgroup.priorities.all()}
+        found = [s for s in found if own.intersection(s.priority_ids)]
+    return found
+
+
+def performance_pack(subgroup) -> SystemPaper | None:
+    """The subgroup's saved scorecard view (its filters), which goes with its papers every period."""
+    filters = subgroup.scorecard_filters
+    if not filters:
+        return None
+    return SystemPaper(f"performance:pack:{subgroup.pk}", f"Performance pack: the scorecard for {subgroup.name}",
+                       reverse("performance:scorecard") + "?" + urlencode(filters))
+
+
+def papers_for(meeting: Meeting, user) -> list[SystemPaper]:
+    """The papers `meeting` can take from the system, its subgroup's performance pack first, without those
+    attached."""
+    attached = set(meeting.papers.exclude(system_key="").values_list("system_key", flat=True))
+    found = [p for p in [performance_pack(meeting.subgroup)] if p]
+    for part in governance_parts():
+        if part.papers:
+            found.extend(part.papers(user))
+    return [p for p in found if p.key not in attached]
+
+
+def find(items, key: str):
+    return next((item for item in items if item.key == key), None)

@@ -1,0 +1,403 @@
+"""Subgroups and meetings: thin views over `partnership.access` and `partnership.services.meetings`.
+
+Everyone who may read a meeting (the business unit, QA members, chairs, and the subgroup's members and deputies)
+sees its pages; only the business unit changes them (403 to other readers, 404 to anyone else).
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.forms.utils import ErrorDict
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from partnership import access
+from partnership.input_rules import as_id
+from partnership.models import AgendaItem, Decision, Meeting, Membership, Paper
+from partnership.pdf import pdf_response, render_pdf
+from partnership.services import meetings as services
+from partnership.services.errors import ConflictError, ServiceError
+from partnership.views.mixins import post_only, posted_version
+
+from . import find, papers_for, suggestions_for
+from .forms import (
+    AgendaItemForm,
+    AttendanceForm,
+    CancelForm,
+    DecisionForm,
+    MeetingForm,
+    MinutesForm,
+    PaperUploadForm,
+)
+
+
+def _subgroup(request, pk):
+    return get_object_or_404(access.visible_subgroups(request.user), pk=pk)
+
+
+def _meeting(request, pk):
+    return get_object_or_404(access.visible_meetings(request.user).select_related("subgroup"), pk=pk)
+
+
+def _manage(request):
+    access.require(access.can_manage_meetings(request.user))
+
+
+@login_required
+def subgroup_list(request):
+    now = timezone.now()
+    subgroups = access.visible_subgroups(request.user).annotate(
+        members=Count("memberships", distinct=True,
+                      filter=Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=now.date())),
+    ).order_by("kind", "name")
+    upcoming = {}
+    for meeting in (Meeting.objects.filter(subgroup__in=subgroups, status=Meeting.Status.PLANNED, starts_at__gte=now)
+                    .order_by("starts_at")):
+        upcoming.setdefault(meeting.subgroup_id, meeting)
+    rows = [(s, upcoming.get(s.pk)) for s in subgroups]
+    return render(request, "meetings/subgroup_list.html", {"rows": rows})
+
+
+@login_required
+def subgroup_detail(request, pk):
+    subgroup = _subgroup(request, pk)
+    today = timezone.localdate()
+    members = list(services.current_members(subgroup, today))
+    meetings = list(subgroup.meetings.annotate(items_count=Count("items")).order_by("starts_at"))
+    return render(request, "meetings/subgroup_detail.html", {
+        "subgroup": subgroup, "members": members, "priorities": list(subgroup.priorities.all()),
+        "upcoming": [m for m in meetings if m.status == Meeting.Status.PLANNED],
+        "past": [m for m in meetings if m.status != Meeting.Status.PLANNED][::-1],
+        "can_manage": access.can_manage_meetings(request.user),
+        "scorecard_params": subgroup.scorecard_filters,
+    })
+
+
+@login_required
+def subgroup_terms(request, pk):
+    subgroup = _subgroup(request, pk)
+    if not subgroup.terms_file:
+        raise Http404
+    response = FileResponse(subgroup.terms_file.open("rb"), as_attachment=True,
+                            filename=f"terms-of-reference-{subgroup.pk}.{subgroup.terms_file.name.rsplit('.', 1)[-1]}")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request, pk):
+    subgroup = _subgroup(request, pk)
+    _manage(request)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(subgroup=subgroup, starts_at=form.starts_at, by=request.user,
+                                              place=form.cleaned_data["place"],
+                                              joining_link=form.cleaned_data["joining_link"])
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "The meeting has been added to the forward plan.")
+            return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"form": form, "subgroup": subgroup})
+
+
+def _meeting_context(request, meeting):
+    items = list(meeting.items.prefetch_related(
+        Prefetch("decisions", queryset=Decision.objects.select_related("action__owner_agency", "action__owner"))))
+    attendance = list(meeting.attendance.select_related("person", "agency"))
+    return {
+        "meeting": meeting, "subgroup": meeting.subgroup, "items": items,
+        "papers": list(meeting.papers.all()),
+        "attendance": attendance,
+        "loose_decisions": list(meeting.decisions.filter(item__isnull=True)
+                                .select_related("action__owner_agency", "action__owner")),
+        "can_manage": access.can_manage_meetings(request.user),
+        "is_past": meeting.starts_at <= timezone.now(),
+    }
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = _meeting(request, pk)
+    return render(request, "meetings/meeting_detail.html", _meeting_context(request, meeting))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, pk):
+    meeting = _meeting(request, pk)
+    _manage(request)
+    form = MeetingForm(request.POST or None, meeting=meeting)
+    version = posted_version(request, default=meeting.version)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=Meeting.objects.get(pk=meeting.pk), by=request.user,
+                                    expected_version=version, starts_at=form.starts_at,
+                                    place=form.cleaned_data["place"], joining_link=form.cleaned_data["joining_link"])
+        except ConflictError as error:
+            form.add_service_error(error)
+            conflict = True
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "The meeting has been changed. Members have been told.")
+            return redirect(meeting)
+    current = Meeting.objects.get(pk=meeting.pk) if conflict else None
+    return render(request, "meetings/meeting_form.html", {
+        "form": form, "subgroup": meeting.subgroup, "meeting": meeting, "version": version, "current": current,
+    }, status=409 if conflict else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, pk):
+    meeting = _meeting(request, pk)
+    _manage(request)
+    form = CancelForm(request.POST or None)
+    version = posted_version(request, default=meeting.version)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_cancel(meeting=Meeting.objects.get(pk=meeting.pk), by=request.user,
+                                    expected_version=version, reason=form.cleaned_data["reason"])
+        except ConflictError as error:
+            form.add_service_error(error)
+            status, version = 409, Meeting.objects.get(pk=meeting.pk).version
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "The meeting has been cancelled. Members have been told.")
+            return redirect(meeting)
+    return render(request, "meetings/meeting_cancel.html", {"form": form, "meeting": meeting, "version": version},
+                  status=status)
+
+
+@login_required
+@post_only
+def meeting_held(request, pk):
+    meeting = _meeting(request, pk)
+    _manage(request)
+    try:
+        services.meeting_mark_held(meeting=meeting, by=request.user,
+                                   expected_version=posted_version(request, default=meeting.version))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The meeting is marked as held.")
+    return redirect(meeting)
+
+
+# --- The agenda
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda(request, pk):
+    """Build the agenda: take what is due (from every app), add an item of your own, reorder, remove."""
+    meeting = _meeting(request, pk)
+    _manage(request)
+    everything = request.GET.get("all") == "1"
+    form = AgendaItemForm(request.POST if request.POST.get("add") == "own" else None)
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("add") == "own":
+                if form.is_valid():
+                    services.agenda_add(meeting=meeting, by=request.user, title=form.cleaned_data["title"],
+                                        presenter=form.cleaned_data["presenter"])
+                    messages.success(request, f"‘{form.cleaned_data['title']}’ has been added to the agenda.")
+                    return redirect("meeting-agenda", pk=meeting.pk)
+                status = 400
+            else:
+                suggestion = find(suggestions_for(meeting, request.user, everything=True),
+                                  request.POST.get("key", ""))
+                if suggestion is None:
+                    messages.error(request, "That item is no longer due, or is already on the agenda.")
+                else:
+                    services.agenda_add_suggestion(meeting=meeting, by=request.user, suggestion=suggestion)
+                    messages.success(request, f"‘{suggestion.title}’ has been added to the agenda.")
+                return redirect(reverse("meeting-agenda", args=[meeting.pk]) + ("?all=1" if everything else ""))
+        except ServiceError as error:
+            form.add_service_error(error)
+            status = 400
+    items = list(meeting.items.all())
+    taken = {i.source_key for i in items if i.source_key}
+    return render(request, "meetings/agenda.html", {
+        "meeting": meeting, "items": items, "form": form, "everything": everything,
+        "is_thematic": meeting.subgroup.kind == meeting.subgroup.Kind.THEMATIC,
+        "suggestions": suggestions_for(meeting, request.user, everything=everything, taken=taken),
+    }, status=status)
+
+
+def _item(request, pk, item_pk):
+    meeting = _meeting(request, pk)
+    return meeting, get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
+
+
+@login_required
+@post_only
+def agenda_move(request, pk, item_pk):
+    meeting, item = _item(request, pk, item_pk)
+    _manage(request)
+    direction = request.POST.get("direction")
+    services.agenda_move(item=item, by=request.user, direction=direction if direction in ("up", "down") else "")
+    return redirect(reverse("meeting-agenda", args=[meeting.pk]) + f"#item-{item.pk}")
+
+
+@login_required
+@post_only
+def agenda_remove(request, pk, item_pk):
+    meeting, item = _item(request, pk, item_pk)
+    _manage(request)
+    try:
+        services.agenda_remove(item=item, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"‘{item.title}’ has been taken off the agenda.")
+    return redirect("meeting-agenda", pk=meeting.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_minutes(request, pk, item_pk):
+    meeting, item = _item(request, pk, item_pk)
+    _manage(request)
+    form = MinutesForm(request.POST or None, item=item)
+    if request.method == "POST" and form.is_valid():
+        services.item_minutes(item=item, by=request.user, minutes=form.cleaned_data["minutes"],
+                              finished=form.cleaned_data["finished"] == "yes",
+                              presenter=form.cleaned_data["presenter"])
+        messages.success(request, f"The minutes of ‘{item.title}’ have been saved.")
+        return redirect(reverse("meeting-detail", args=[meeting.pk]) + f"#item-{item.pk}")
+    return render(request, "meetings/item_minutes.html", {"form": form, "meeting": meeting, "item": item})
+
+
+# --- Papers
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_papers(request, pk):
+    meeting = _meeting(request, pk)
+    _manage(request)
+    upload_form = PaperUploadForm(request.POST or None, request.FILES or None) \
+        if request.POST.get("add") == "upload" else PaperUploadForm()
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("add") == "upload":
+                if upload_form.is_valid():
+                    paper = services.paper_upload(meeting=meeting, by=request.user,
+                                                  upload=upload_form.cleaned_data["file"],
+                                                  title=upload_form.cleaned_data["title"])
+                    messages.success(request, f"‘{paper.title}’ has been added to the papers.")
+                    return redirect("meeting-papers", pk=meeting.pk)
+                status = 400
+            else:
+                found = find(papers_for(meeting, request.user), request.POST.get("key", ""))
+                if found is None:
+                    messages.error(request, "That paper is no longer offered, or is already attached.")
+                else:
+                    services.paper_attach(meeting=meeting, by=request.user, paper=found)
+                    messages.success(request, f"‘{found.title}’ has been added to the papers.")
+                return redirect("meeting-papers", pk=meeting.pk)
+        except ServiceError as error:
+            upload_form.add_service_error(error)
+            status = 400
+    return render(request, "meetings/papers.html", {
+        "meeting": meeting, "papers": list(meeting.papers.all()), "offered": papers_for(meeting, request.user),
+        "form": upload_form,
+    }, status=status)
+
+
+@login_required
+def paper_download(request, pk, paper_pk):
+    meeting = _meeting(request, pk)
+    paper = get_object_or_404(Paper, meeting=meeting, pk=paper_pk)
+    if not paper.is_upload:
+        return redirect(paper.url or meeting.get_absolute_url())
+    response = FileResponse(paper.file.open("rb"), as_attachment=True, filename=paper.original_name,
+                            content_type=paper.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@post_only
+def paper_remove(request, pk, paper_pk):
+    meeting = _meeting(request, pk)
+    _manage(request)
+    paper = get_object_or_404(Paper, meeting=meeting, pk=paper_pk)
+    services.paper_remove(paper=paper, by=request.user)
+    messages.success(request, f"‘{paper.title}’ has been taken off the papers.")
+    return redirect("meeting-papers", pk=meeting.pk)
+
+
+# --- Attendance, minutes and decisions
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request, pk):
+    meeting = _meeting(request, pk)
+    _manage(request)
+    members = list(services.current_members(meeting.subgroup, timezone.localdate(meeting.starts_at)))
+    recorded = {a.person_id: a for a in meeting.attendance.all()}
+    form = AttendanceForm(request.POST or None, memberships=members, recorded=recorded)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_record(meeting=meeting, by=request.user, rows=form.as_rows())
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "Attendance has been recorded.")
+            return redirect(reverse("meeting-detail", args=[meeting.pk]) + "#attendance")
+    return render(request, "meetings/attendance.html", {"form": form, "meeting": meeting, "members": members},
+                  status=400 if form.is_bound and form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_create(request, pk):
+    meeting = _meeting(request, pk)
+    _manage(request)
+    initial = {"item": as_id(request.GET.get("item", ""))}
+    form = DecisionForm(request.POST or None, meeting=meeting, initial=initial)
+    showing = request.POST.get("show") == "people"
+    if showing:  # "Show its people": the named owners narrowed to the chosen agency, nothing saved, nothing lost
+        form._errors = ErrorDict()
+    if request.method == "POST" and not showing and form.is_valid():
+        data = form.cleaned_data
+        item = meeting.items.filter(pk=data["item"]).first() if data["item"] else None
+        try:
+            decision = services.decision_record(
+                meeting=meeting, by=request.user, text=data["text"], item=item,
+                needs_action=data["needs_action"] == "yes", action_title=data["action_title"],
+                owner_agency=data["owner_agency"], owner=data["owner"], due_date=data["due_date"])
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            if decision.action:
+                messages.success(request, f"The decision has been recorded, and action {decision.action.reference} "
+                                          "is in the tracker. Its owner has been told.")
+            else:
+                messages.success(request, "The decision has been recorded.")
+            return redirect(reverse("meeting-detail", args=[meeting.pk]) + (f"#item-{item.pk}" if item else ""))
+    return render(request, "meetings/decision_form.html", {"form": form, "meeting": meeting},
+                  status=400 if form.is_bound and form.errors else 200)
+
+
+@login_required
+def minutes_pdf(request, pk):
+    """The minutes as a PDF, made now: a few pages (STACK.md: about a third of a second a page)."""
+    meeting = _meeting(request, pk)
+    context = _meeting_context(request, meeting)
+    context["members"] = list(Membership.objects.filter(subgroup=meeting.subgroup).select_related("person", "agency"))
+    pdf = render_pdf("meetings/minutes_pdf.html", context)
+    return pdf_response(pdf, f"minutes-{meeting.subgroup.pk}-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf")

@@ -1,0 +1,147 @@
+"""Progress on the partnership's priorities: every app's evidence for each priority, and one judgement.
+
+`progress(priorities, period)` asks every app (its `Governance.priority_evidence`, through
+`composition.governance_parts()`) once for all the priorities, so a page or report with many priorities costs the
+same queries as one. Each app's evidence answers the four OBA questions and says how far it shows progress. The
+priority page, the priorities list, the board pack's "Priorities" section and the yearly report all read it.
+
+The one rule for "little or no evidence of progress" (Working Together asks the yearly report to say so): a
+priority is flagged when at most one of its sources shows any progress (assured or partly). Otherwise it is judged
+by the share of its sources holding evidence that show progress: four in five or more is progress (assured), half
+or more some progress (partly), fewer not assured. (Not "as strong as its weakest source", as an assurance in the
+pack is: one red indicator among six sources would make every priority "not assured", and the page would tell
+the board nothing it could tell apart.)
+"""
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from partnership.contract import (
+    ASSURED,
+    NO_EVIDENCE,
+    NOT_ASSURED,
+    OBA_QUESTIONS,
+    PARTLY,
+    PRIORITIES,
+    STATUS_WORDS,
+    WHAT_NEXT,
+    Evidence,
+    Fact,
+    PriorityEvidence,
+    plural,
+    section_context,
+    share_status,
+)
+from partnership.models import Priority
+from partnership.periods import Quarter, ReportPeriod
+
+from . import composition
+
+# The words for how far one source shows progress.
+PROGRESS_WORDS = {ASSURED: "Progress", PARTLY: "Some progress", NOT_ASSURED: "No progress shown",
+                  NO_EVIDENCE: "Nothing tagged"}
+LITTLE_OR_NONE = "Little or no evidence of progress"
+TAG_CLASSES = {ASSURED: "govuk-tag--green", PARTLY: "govuk-tag--yellow", NOT_ASSURED: "govuk-tag--red",
+               NO_EVIDENCE: "govuk-tag--grey"}
+SHOWING = (ASSURED, PARTLY)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One priority's evidence from every source, and the judgement on it."""
+
+    priority: Priority
+    evidences: tuple[PriorityEvidence, ...]
+    status: str  # ASSURED, PARTLY, NOT_ASSURED or NO_EVIDENCE
+    little_or_none: bool
+    sentence: str
+
+    @property
+    def words(self) -> str:
+        return LITTLE_OR_NONE if self.little_or_none else PROGRESS_WORDS[self.status]
+
+    @property
+    def tag_class(self) -> str:
+        return TAG_CLASSES[NOT_ASSURED if self.little_or_none else self.status]
+
+    @property
+    def showing(self) -> list[PriorityEvidence]:
+        return [e for e in self.evidences if e.progress in SHOWING]
+
+    def answers(self) -> list[dict]:
+        """The four OBA questions, each with every source's facts for it."""
+        return [{"key": key, "question": question,
+                 "facts": [(e.source, f.text) for e in self.evidences for f in e.facts if f.question == key]}
+                for key, question in OBA_QUESTIONS]
+
+    def sources(self, follow=None) -> list[dict]:
+        """Each source with its records; `follow(url)` says whether the reader may follow a record's link."""
+        return [{"evidence": e, "words": PROGRESS_WORDS[e.progress], "tag_class": TAG_CLASSES[e.progress],
+                 "items": [{"item": i, "url": i.url if follow is None or follow(i.url) else "",
+                            "words": STATUS_WORDS.get(i.status, ""), "tag_class": TAG_CLASSES.get(i.status, "")}
+                           for i in e.items]}
+                for e in self.evidences]
+
+
+def judge(priority: Priority, evidences: list[PriorityEvidence]) -> Progress:
+    """The one rule (see the module's docstring), with its sentence in words."""
+    showing = [e.source for e in evidences if e.progress in SHOWING]
+    evidenced = [e for e in evidences if e.progress != NO_EVIDENCE]
+    none_shown = [e.source for e in evidenced if e.progress not in SHOWING]
+    nothing = [e.source for e in evidences if e.progress == NO_EVIDENCE]
+    little = len(showing) <= 1
+    if little:
+        status = NOT_ASSURED if evidenced else NO_EVIDENCE
+        parts = [f"only {showing[0]} shows progress" if showing else "no source shows progress"]
+        if none_shown:
+            parts.append(f"{_list(none_shown)} {'shows' if len(none_shown) == 1 else 'show'} none")
+        if nothing:
+            parts.append(f"nothing from {_list(nothing)} is tagged to it")
+        sentence = f"Little or no evidence of progress on {priority.title}: {'; '.join(parts)}."
+    else:
+        status = share_status(len(showing), len(evidenced), assured_from=0.8, partly_from=0.5)
+        sentence = (f"{priority.title}: {plural(len(showing), 'source')} of {len(evidences)} "
+                    f"({_list(showing)}) show progress")
+        if none_shown:
+            sentence += f"; {_list(none_shown)} {'shows' if len(none_shown) == 1 else 'show'} none"
+        sentence += "."
+    return Progress(priority, tuple(evidences), status, little, sentence)
+
+
+def _list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def progress(priorities, period: ReportPeriod) -> list[Progress]:
+    """Every priority's evidence from every app for the period, and its judgement: one call per app."""
+    priorities = list(priorities)
+    answers = [part.priority_evidence(priorities, period) for part in composition.governance_parts()
+               if part.priority_evidence]
+    return [judge(p, [answer.get(p.pk) for answer in answers if answer.get(p.pk)]) for p in priorities]
+
+
+def current_priorities(on):
+    """The priorities in force on a day (started, and not ended before it)."""
+    return Priority.objects.filter(start_date__lte=on).exclude(end_date__lt=on).order_by("order", "title")
+
+
+def page_period(today=None) -> ReportPeriod:
+    """The priority pages read the financial year so far: progress is judged over a year, not a quarter."""
+    today = today or timezone.localdate()
+    return ReportPeriod.for_financial_year(Quarter.containing(today).financial_year)
+
+
+def board_section(period: ReportPeriod) -> dict:
+    """The board pack's "Priorities" section: each priority's progress in the period, as it stood at its moment."""
+    rows = progress(current_priorities(period.end), period)
+    facts, evidence = [], []
+    if rows:
+        flagged = [r for r in rows if r.little_or_none]
+        facts.append(Fact(WHAT_NEXT, f"Priorities: {plural(len(rows), 'priority', 'priorities')}, "
+                                     f"{len(flagged)} with little or no evidence of progress."))
+        for row in rows:
+            status = row.status if row.status != NO_EVIDENCE else NOT_ASSURED
+            evidence.append(Evidence(PRIORITIES, status, row.sentence))
+    headlines = [r.sentence for r in rows if r.little_or_none]
+    context = {"has_data": bool(rows), "rows": rows, "period": period}
+    return section_context(context, facts=facts, evidence=evidence, headlines=headlines)

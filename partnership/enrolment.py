@@ -1,0 +1,69 @@
+"""Proof before setting up two-factor sign-in (issue 17).
+
+A password alone must not be enough to attach an authenticator to an account that has none: whoever guessed or
+stole the password would then own the second factor too. Setting one up needs, in the same browser session,
+one of:
+- the invitation link just followed (it was emailed to the account's address): `mark_proved` at acceptance;
+- a fresh code emailed to the account's address (`send_code`, then `check_code`): 6 digits, valid 15 minutes,
+  5 tries, stored only as a hash in the session, at most one email a minute.
+"""
+import hashlib
+import hmac
+import secrets
+import time
+
+from django.conf import settings
+
+from partnership.services.outbox import enqueue_email
+
+PROVED = "two_factor_enrolment_proved"  # the user id the proof is for
+CODE = "two_factor_enrolment_code"  # {"user", "hash", "sent", "tries"}
+CODE_SECONDS = 15 * 60
+RESEND_SECONDS = 60
+TRIES = 5
+
+
+def _hash(code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+def mark_proved(session, user) -> None:
+    session[PROVED] = user.pk
+    session.pop(CODE, None)
+
+
+def is_proved(session, user) -> bool:
+    return session.get(PROVED) == user.pk
+
+
+def code_pending(session, user) -> bool:
+    sent = session.get(CODE)
+    return bool(sent) and sent.get("user") == user.pk and time.time() - sent.get("sent", 0) < CODE_SECONDS
+
+
+def send_code(session, user, *, force: bool = False) -> bool:
+    """Email a new code unless one was sent under a minute ago (or one is still valid and `force` is off)."""
+    sent = session.get(CODE) or {}
+    if sent.get("user") == user.pk and time.time() - sent.get("sent", 0) < (RESEND_SECONDS if force else
+                                                                            CODE_SECONDS):
+        return False
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    session[CODE] = {"user": user.pk, "hash": _hash(code), "sent": time.time(), "tries": 0}
+    enqueue_email(to=user.email, subject="Your code to set up two-factor sign-in", template="two_factor_enrol_code",
+                  context={"code": code, "minutes": CODE_SECONDS // 60},
+                  key=f"two-factor-enrol:{user.pk}:{secrets.token_hex(8)}")
+    return True
+
+
+def check_code(session, user, code: str) -> str | None:
+    """None when `code` is right (the session is then proved); otherwise what to tell the person."""
+    sent = session.get(CODE) or {}
+    if sent.get("user") != user.pk or time.time() - sent.get("sent", 0) >= CODE_SECONDS:
+        return "The code has expired. Send a new code and enter it"
+    if sent.get("tries", 0) >= TRIES:
+        return "Too many wrong codes. Send a new code and enter it"
+    if hmac.compare_digest(sent.get("hash", ""), _hash((code or "").strip())):
+        mark_proved(session, user)
+        return None
+    session[CODE] = {**sent, "tries": sent.get("tries", 0) + 1}
+    return "The code is not right. Enter the 6-digit code from the newest email we sent you"

@@ -1,0 +1,68 @@
+"""The statutory clock judged from today's date whatever the weekday, in words that agree with their number."""
+import datetime
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from partnership import workdays
+from reviews import clocks, reminders, services
+from reviews.models import Notification
+
+D = datetime.date
+FRIDAY, SATURDAY, SUNDAY, MONDAY = D(2026, 3, 13), D(2026, 3, 14), D(2026, 3, 15), D(2026, 3, 16)
+
+
+@pytest.mark.django_db
+def test_past_a_friday_deadline_the_weekend_is_late_not_due_today():
+    assert workdays.working_days_left(FRIDAY, FRIDAY) == 0
+    assert workdays.working_days_left(FRIDAY, SATURDAY) == -1
+    assert workdays.working_days_left(FRIDAY, SUNDAY) == -1
+    assert workdays.working_days_left(FRIDAY, MONDAY) == -1
+    assert workdays.working_days_left(FRIDAY, D(2026, 3, 17)) == -2
+    assert workdays.working_days_left(MONDAY, SATURDAY) == 1
+    assert workdays.working_days_late(FRIDAY, SUNDAY) == 1 and workdays.working_days_late(FRIDAY, FRIDAY) == 0
+    assert reminders.stage_for(workdays.working_days_left(FRIDAY, SUNDAY)) == "overdue"
+
+
+@pytest.mark.parametrize("days, words", [(-1, "1 working day late"), (-3, "3 working days late"),
+                                         (0, "Due today"), (1, "1 working day left"), (4, "4 working days left")])
+def test_the_tag_words_agree_with_the_number(days, words):
+    assert words in render_to_string("reviews/includes/days_left.html", {"days": days})
+    assert days == 0 or workdays.working_days_words(days) in words
+
+
+@pytest.fixture
+def friday_notification(reviews_member, police, health):
+    referral = services.referral_create(by=reviews_member, case_reference="MSCP-WKND-01", referring_agency=police,
+                                        referred_on=D(2026, 3, 6), summary="Infant admitted with injuries.")
+    services.screening_record(by=reviews_member, referral=referral, notifiable=True, rationale="Criteria met.",
+                              decided_on=D(2026, 3, 6))
+    n = services.notification_create(by=reviews_member, referral=referral, pseudonym="Child Zed",
+                                     incident_on=D(2026, 3, 5), became_aware_on=D(2026, 3, 6),
+                                     nature=Notification.Nature.SERIOUS_HARM, agencies=[health])
+    assert n.due_on == FRIDAY
+    return n
+
+
+@pytest.mark.django_db
+def test_on_sunday_a_notification_due_on_friday_is_breached_everywhere(friday_notification, reviews_member,
+                                                                      client_for, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a: SUNDAY)
+    [clock] = [c for c in clocks.open_clocks(SUNDAY) if c.kind == "notification"]
+    assert clock.breached and clock.working_days_left == -1
+    page = client_for(reviews_member).get(reverse("reviews:notification-detail", args=[friday_notification.pk]))
+    text = page.content.decode()
+    assert "Due today" not in text and "Breached: 1 working day late" in text
+
+
+@pytest.mark.django_db
+def test_recording_a_notification_sent_on_sunday_says_it_is_one_working_day_late(friday_notification,
+                                                                                reviews_member, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a: D(2026, 3, 20))
+    with pytest.raises(services.ServiceError) as refused:
+        services.notification_submit(by=reviews_member, notification=friday_notification, notified_on=SUNDAY,
+                                     partners_told_on=None, expected_version=friday_notification.version)
+    assert "This is 1 working day after the deadline of 13 March 2026" in refused.value.message
+    assert refused.value.field == "late_reason"

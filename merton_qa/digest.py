@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership.models import EmailMessage, User
+from partnership.services import notify
 from partnership.services.outbox import enqueue_email, enqueue_task
 from partnership.services.reminders import DueItem, reminder_record, stage_words
 
@@ -26,6 +27,7 @@ DIGEST_KEY_PREFIX = "digest:"
 
 
 def _sources():
+    yield "Emails that could not be delivered", notify.due_items  # the business unit's (GOV.UK Notify's bounces)
     for app in DIGEST_ORDER:
         if app.due_items:
             yield app.digest_heading, app.due_items

@@ -15,7 +15,7 @@ from partnership.periods import Quarter, recent_quarters
 from partnership.services import board_packs, exports, outbox
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import paginate, post_only, posted_version
+from partnership.views.mixins import paginate, post_only, posted_version, tracks_delivery
 
 from . import board_report, digest
 
@@ -172,7 +172,7 @@ def sent_reminders(request):
     """The business unit sees what the daily digest sent to whom, and can send today's now."""
     access.require(access.is_business_unit(request.user))
     page = paginate(request, digest.sent_digests(), per_page=25)
-    return render(request, "reports/sent_reminders.html", {"page": page})
+    return render(request, "reports/sent_reminders.html", {"page": page, "tracks_delivery": tracks_delivery(page)})
 
 
 @login_required

@@ -235,6 +235,17 @@ else:
     )
 if "EMAIL_FILE_PATH" in os.environ:  # the file backend (scripts/fault.py counts the delivered emails)
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+# GOV.UK Notify (README "Email through GOV.UK Notify"): with NOTIFY_API_KEY set, the outbox sends through Notify's
+# API (one email template whose subject is ((subject)) and body ((body))) and reads back each email's delivery
+# status; without it, EMAIL_URL (SMTP) stays the way out. NOTIFY_BASE_URL points the client elsewhere (tests).
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+NOTIFY_TEMPLATE_ID = env("NOTIFY_TEMPLATE_ID", default="")
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_CALLBACK_TOKEN = env("NOTIFY_CALLBACK_TOKEN", default="")  # the bearer token Notify's callbacks carry
+NOTIFY_CALLBACK_RATE_LIMIT = env.int("NOTIFY_CALLBACK_RATE_LIMIT", default=1200)  # callbacks per address a minute
+NOTIFY_CALLBACK_REFUSALS_LIMIT = env.int("NOTIFY_CALLBACK_REFUSALS_LIMIT", default=20)  # bad tokens an hour
+if NOTIFY_API_KEY:
+    EMAIL_BACKEND = "partnership.notify.EmailBackend"
 
 # --- Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly in-process (the demo)
 REDIS_URL = env("REDIS_URL", default="")
@@ -286,6 +297,8 @@ CELERY_BEAT_SCHEDULE = {
     "audits-escalate-concerns": {"task": "audits.escalate_concerns", "schedule": crontab(minute="*/15")},
     "learning-daily": {"task": "learning.send_due_messages", "schedule": crontab(hour=7, minute=5)},
     "apply-retention": {"task": "partnership.apply_retention", "schedule": crontab(hour=3, minute=50)},
+    # GOV.UK Notify's delivery statuses of recent emails (does nothing without NOTIFY_API_KEY)
+    "notify-delivery-status": {"task": "partnership.check_notify_statuses", "schedule": crontab(minute="*/5")},
 }
 # The retention schedule (every model holding personal data), applied nightly by partnership.apply_retention.
 RETENTION_POLICY = "merton_qa.retention_policy"

@@ -122,9 +122,11 @@ class OutboxAdmin(admin.ModelAdmin):
 
 @admin.register(EmailMessage)
 class EmailMessageAdmin(admin.ModelAdmin):
-    list_display = ["subject", "to", "created_at", "sent_at"]
-    search_fields = ["to", "subject"]
-    readonly_fields = ["to", "subject", "key", "created_at", "sent_at"]
+    list_display = ["subject", "to", "created_at", "sent_at", "delivery_status"]
+    list_filter = ["delivery_status"]
+    search_fields = ["to", "subject", "notify_id"]
+    readonly_fields = ["to", "subject", "key", "created_at", "sent_at", "notify_id", "delivery_status",
+                       "delivery_status_at"]
     exclude = ["body_text", "body_html"]  # may hold one-time links
 
 

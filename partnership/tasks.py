@@ -2,7 +2,7 @@
 from celery import shared_task
 
 from partnership import form_tokens
-from partnership.services import accounts, email, exports, outbox, retention
+from partnership.services import accounts, email, exports, notify, outbox, retention
 
 
 @shared_task(name="partnership.deliver_email")
@@ -38,3 +38,8 @@ def apply_retention() -> dict[str, int]:
 @shared_task(name="partnership.password_reset_send")
 def password_reset_send(email: str) -> None:
     accounts.password_reset_send(email=email)
+
+
+@shared_task(name="partnership.check_notify_statuses")
+def check_notify_statuses() -> int:
+    return notify.delivery_statuses_check()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, actions, auth, exports, feedback, outbox, pages, retention, users
+from .views import account, actions, auth, exports, feedback, notify, outbox, pages, retention, users
 
 app_name = "partnership"
 
@@ -34,6 +34,7 @@ urlpatterns = [
     # People
     path("people/", users.user_list, name="user-list"),
     path("people/invite/", users.user_invite, name="user-invite"),
+    path("people/<int:pk>/", users.user_detail, name="user-detail"),
     path("people/<int:pk>/reinvite/", users.user_reinvite, name="user-reinvite"),
     path("people/<int:pk>/close/", users.user_deactivate, name="user-deactivate"),
     # Retention and legal holds
@@ -44,6 +45,8 @@ urlpatterns = [
     path("reports/request/", exports.export_create, name="export-create"),
     path("reports/<int:pk>/", exports.export_detail, name="export-detail"),
     path("reports/<int:pk>/download/", exports.export_download, name="export-download"),
+    # GOV.UK Notify's delivery receipts (its bearer token, no session)
+    path("notify/callback/", notify.notify_callback, name="notify-callback"),
     # Public pages
     path("accessibility/", pages.AccessibilityStatement.as_view(), name="accessibility"),
     path("privacy/", pages.PublicPage.as_view(template_name="pages/privacy.html"), name="privacy"),

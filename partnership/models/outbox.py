@@ -29,7 +29,21 @@ class OutboxMessage(models.Model):
 
 
 class EmailMessage(models.Model):
-    """An email rendered inside the business transaction; sent at most once by its task."""
+    """An email rendered inside the business transaction; sent at most once by its task.
+
+    Sent through GOV.UK Notify (partnership.notify), it also holds Notify's id for it and the delivery status
+    Notify last reported (partnership.services.notify); through SMTP both stay empty: SMTP only says it took it.
+    """
+
+    class Delivery(models.TextChoices):
+        SENDING = "sending", "Sending"  # Notify's created, sending and pending
+        DELIVERED = "delivered", "Delivered"
+        PERMANENT_FAILURE = "permanent-failure", "Not delivered: address refused"  # no such address, or blocked
+        TEMPORARY_FAILURE = "temporary-failure", "Not delivered: mailbox full"  # or out of office, unavailable
+        TECHNICAL_FAILURE = "technical-failure", "Not delivered: Notify fault"
+
+    FINAL = (Delivery.DELIVERED, Delivery.PERMANENT_FAILURE, Delivery.TEMPORARY_FAILURE, Delivery.TECHNICAL_FAILURE)
+    FAILED = (Delivery.PERMANENT_FAILURE, Delivery.TEMPORARY_FAILURE, Delivery.TECHNICAL_FAILURE)
 
     to = models.EmailField()
     subject = models.CharField(max_length=250)
@@ -38,9 +52,22 @@ class EmailMessage(models.Model):
     key = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    notify_id = models.CharField("GOV.UK Notify id", max_length=36, blank=True, default="", db_index=True)
+    delivery_status = models.CharField(max_length=20, choices=Delivery.choices, blank=True, default="")
+    delivery_status_at = models.DateTimeField(null=True, blank=True, help_text="When Notify last reported it.")
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+    @property
+    def delivery_failed(self) -> bool:
+        return self.delivery_status in self.FAILED
+
+    @property
+    def delivery_tag(self) -> str:
+        """The GOV.UK tag colour of its delivery status."""
+        return {"delivered": "green", "sending": "blue", "permanent-failure": "red"}.get(self.delivery_status,
+                                                                                        "orange")

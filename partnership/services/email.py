@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership.models import EmailMessage
+from partnership.services.notify import bounce_alert
 
 
 @transaction.atomic
@@ -29,7 +30,13 @@ def email_deliver(*, email_id: int) -> bool:
         message.attach_alternative(email.body_html, "text/html")
     message.send()
     email.sent_at = timezone.now()
-    email.save(update_fields=["sent_at"])
+    # Set by the GOV.UK Notify backend (partnership.notify): Notify's id, or an address Notify refused outright.
+    email.notify_id = getattr(message, "notify_id", "")
+    email.delivery_status = getattr(message, "notify_status", "") or ("sending" if email.notify_id else "")
+    email.delivery_status_at = timezone.now() if email.delivery_status else None
+    email.save(update_fields=["sent_at", "notify_id", "delivery_status", "delivery_status_at"])
+    if email.delivery_status == EmailMessage.Delivery.PERMANENT_FAILURE:
+        bounce_alert(email)
     return True
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 
+from partnership import notify
 from partnership.input_rules import as_id
 
 
@@ -26,6 +27,11 @@ def post_only(view):
 def paginate(request, queryset, per_page: int = 50):
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
+
+
+def tracks_delivery(page) -> bool:
+    """Whether a page of emails shows a delivery column: when GOV.UK Notify sends them, or any of them was."""
+    return notify.configured() or any(email.delivery_status for email in page.object_list)
 
 
 def posted_version(request, *, default: int) -> int:

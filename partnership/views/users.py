@@ -6,11 +6,11 @@ from django.views.decorators.http import require_http_methods
 
 from partnership import access
 from partnership.forms import InviteUserForm
-from partnership.models import User
+from partnership.models import EmailMessage, User
 from partnership.services import accounts, outbox
 from partnership.services.errors import ServiceError
 
-from .mixins import paginate, post_only
+from .mixins import paginate, post_only, tracks_delivery
 
 
 def _require_business_unit(request):
@@ -22,6 +22,21 @@ def user_list(request):
     _require_business_unit(request)
     users = User.objects.select_related("agency").prefetch_related("roles").order_by("agency__name", "full_name")
     return render(request, "partnership/user_list.html", {"page": paginate(request, users)})
+
+
+@login_required
+def user_detail(request, pk):
+    """A person's record: their account, and every email the service sent them with whether it arrived."""
+    _require_business_unit(request)
+    person = get_object_or_404(User.objects.select_related("agency").prefetch_related("roles"), pk=pk)
+    sent_to = EmailMessage.objects.filter(to__iexact=person.email)
+    emails = paginate(request, sent_to.order_by("-created_at", "-pk"), per_page=25)
+    last_report = sent_to.filter(delivery_status__in=EmailMessage.FINAL).order_by("-delivery_status_at", "-pk").first()
+    return render(request, "partnership/user_detail.html", {
+        "person": person, "page": emails, "tracks_delivery": tracks_delivery(emails),
+        "bounced": last_report if last_report and last_report.delivery_status == EmailMessage.Delivery.PERMANENT_FAILURE
+        else None,
+    })
 
 
 @login_required

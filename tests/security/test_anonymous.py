@@ -35,7 +35,11 @@ LEARNING_PUBLIC = {
 # token is 404). tests/section11/test_sign_off.py checks it.
 LINK_PUBLIC = {"section11:sign-off-link"}
 LEARNING_PUBLIC |= LINK_PUBLIC
-GUARDED = [u for u in every_named_url() if u[0] not in PUBLIC_ANSWERING | LEARNING_PUBLIC | {SIGN_OUT}]
+# GOV.UK Notify's delivery receipts: no session, a bearer token instead (tests/partnership/test_notify.py checks its
+# refusals); below, anonymous callers are refused before any record is looked up.
+TOKEN_PUBLIC = {"partnership:notify-callback"}
+GUARDED = [u for u in every_named_url()
+           if u[0] not in PUBLIC_ANSWERING | LEARNING_PUBLIC | TOKEN_PUBLIC | {SIGN_OUT}]
 SIGN_IN = reverse("partnership:sign-in")
 
 
@@ -55,7 +59,7 @@ def test_the_walk_covers_every_app_and_fills_every_converter():
         assert any(name.startswith(f"{app}:") for name in names), f"no pattern of {app} walked"
     assert {"home", "partnership:action-detail", "partnership:user-deactivate", "partnership:export-download",
             "partnership:sign-in", "reviews:notification-detail", "learning:booking"} <= names
-    assert PUBLIC | LEARNING_PUBLIC | {SIGN_OUT} <= names  # the allowlist names real pages
+    assert PUBLIC | LEARNING_PUBLIC | TOKEN_PUBLIC | {SIGN_OUT} <= names  # the allowlist names real pages
     for name, pattern in walk():
         assert set(converter_types(pattern).values()) <= set(DUMMY), f"{name}: a converter with no dummy value"
 
@@ -102,3 +106,16 @@ def test_public_pages_answer_without_signing_in(client, db, name):
     assert response.status_code in (200, 302)
     if response.status_code == 302:  # a one-time link with a dummy token goes to its own form, not to sign in
         assert not response.url.startswith(SIGN_IN)
+
+
+@pytest.mark.parametrize("name", sorted(TOKEN_PUBLIC))
+def test_token_pages_refuse_an_anonymous_caller_before_any_lookup(client, db, settings, name):
+    settings.NOTIFY_CALLBACK_TOKEN = "the-configured-token"
+    url = url_for(name, patterns_by_name()[name])
+    client.handler.enforce_csrf_checks = True
+    with no_record_looked_up():
+        assert client.get(url).status_code == 405
+        response = client.post(url, {"id": "1", "status": "delivered"})
+        assert response.status_code == 401
+        response = client.post(url, "{}", content_type="application/json", HTTP_AUTHORIZATION="Bearer guess")
+        assert response.status_code == 401

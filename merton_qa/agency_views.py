@@ -18,7 +18,8 @@ from partnership.models import Agency, Escalation
 from partnership.pdf import pdf_response
 from partnership.rate_limits import limited_pdf
 from partnership.services import escalations as services
-from partnership.services.errors import ConflictError, ServiceError
+from partnership.services.errors import ServiceError
+from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only, posted_version
 
 from . import agency_profiles
@@ -136,6 +137,7 @@ def escalation_create(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Escalation)
 def escalation_escalate(request, pk):
     """The next stage of an open escalation: the chair's letter, then the lead safeguarding partners."""
     escalation = _escalation(request, pk)
@@ -155,18 +157,16 @@ def escalation_escalate(request, pk):
                                                   response_due=form.cleaned_data["response_due"],
                                                   cited_facts=found.cited(), expected_version=version,
                                                   by=request.user, today=today)
-        except ConflictError as error:
-            form.add_service_error(error)
-            status = 409
         except ServiceError as error:
-            form.add_service_error(error)
+            status = refusal_status(form, error, current=lambda: Escalation.objects.get(pk=escalation.pk))
+            status = status if status == 409 else 200
         else:
             messages.success(request, f"Escalated to stage {raised.stage} ({raised.reference}). The agency's lead "
                                       f"has been emailed a link to the letter.")
             return redirect(raised)
     return render(request, "agencies/escalation_form.html", {
         "agency": escalation.agency, "form": form, "stage": Escalation.Stage(stage), "cited": found.cited(),
-        "escalation": escalation, "version": escalation.version if status == 409 else version,
+        "escalation": escalation, "version": form.conflict.version if getattr(form, "conflict", None) else version,
     }, status=status)
 
 
@@ -195,6 +195,10 @@ def _ladder(escalation) -> list[Escalation]:
     return earlier[::-1]
 
 
+def _current(pk) -> Escalation:
+    return Escalation.objects.select_related("agency", "previous__previous").get(pk=pk)
+
+
 @login_required
 def escalation_detail(request, pk):
     return _detail(request, _escalation(request, pk))
@@ -209,6 +213,7 @@ def escalation_letter(request, pk):
 
 @login_required
 @post_only
+@edits_versioned(Escalation)
 def escalation_response(request, pk):
     escalation = _escalation(request, pk)
     access.require(access.can_record_response(request.user, escalation.agency_id))
@@ -219,12 +224,11 @@ def escalation_response(request, pk):
                 escalation=escalation, received_on=form.cleaned_data["received_on"],
                 response=form.cleaned_data["response"], by=request.user,
                 expected_version=posted_version(request, default=escalation.version))
-        except ConflictError as error:
-            form.add_service_error(error)
-            return _detail(request, Escalation.objects.select_related("agency", "previous__previous").get(pk=pk),
-                           response_form=form, status=409)
         except ServiceError as error:
-            form.add_service_error(error)
+            status = refusal_status(form, error, current=lambda: _current(pk), saved_form=lambda saved: ResponseForm(
+                initial={"received_on": saved.response_received_on, "response": saved.response}))
+            if status == 409:
+                return _detail(request, _current(pk), response_form=form, status=409)
         else:
             messages.success(request, "The agency's response has been recorded.")
             return redirect(escalation)
@@ -233,6 +237,7 @@ def escalation_response(request, pk):
 
 @login_required
 @post_only
+@edits_versioned(Escalation)
 def escalation_close(request, pk):
     escalation = _escalation(request, pk)
     access.require(access.can_manage_escalation(request.user))
@@ -241,12 +246,11 @@ def escalation_close(request, pk):
         try:
             services.escalation_close(escalation=escalation, note=form.cleaned_data["note"], by=request.user,
                                       expected_version=posted_version(request, default=escalation.version))
-        except ConflictError as error:
-            form.add_service_error(error)
-            return _detail(request, Escalation.objects.select_related("agency", "previous__previous").get(pk=pk),
-                           close_form=form, status=409)
         except ServiceError as error:
-            form.add_service_error(error)
+            status = refusal_status(form, error, current=lambda: _current(pk),
+                                    saved_form=lambda saved: CloseForm(initial={"note": saved.closing_note}))
+            if status == 409:
+                return _detail(request, _current(pk), close_form=form, status=409)
         else:
             messages.success(request, "The escalation is closed.")
             return redirect(escalation)

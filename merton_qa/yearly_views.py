@@ -14,7 +14,8 @@ from partnership.forms import GDSForm, date_field
 from partnership.models import ReportExport, SafeguardingPartner, YearlyReport
 from partnership.periods import Quarter
 from partnership.services import exports, yearly_reports
-from partnership.services.errors import ConflictError, ServiceError
+from partnership.services.errors import ServiceError
+from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only, posted_version
 
 
@@ -124,6 +125,7 @@ def _report(request, pk) -> YearlyReport:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(YearlyReport)
 def yearly_report_detail(request, pk):
     """A report: its written sections (editable by the business unit while no partner has approved), the
     partners' approvals, the Word document and, once published, the PDF and the publication record."""
@@ -133,26 +135,26 @@ def yearly_report_detail(request, pk):
     text_editable = can_edit and report.is_editable and not approvals
     form = TextForm(request.POST or None, instance=report) if text_editable else None
     version = posted_version(request, default=report.version)
-    current = None
+    status = 200
     if request.method == "POST":
         access.require(text_editable)
         if form.is_valid():
             try:
-                yearly_reports.report_edit(report=YearlyReport.objects.defer("pdf").get(pk=report.pk),
-                                           expected_version=version, by=request.user,
+                yearly_reports.report_edit(report=_saved(pk), expected_version=version, by=request.user,
                                            **{name: form.cleaned_data[name] for name in yearly_reports.TEXT_FIELDS})
-            except ConflictError as error:
-                form.add_service_error(error)
-                current = YearlyReport.objects.defer("pdf").get(pk=report.pk)
             except ServiceError as error:
-                form.add_service_error(error)
+                status = refusal_status(form, error, current=lambda: _saved(pk))
             else:
                 messages.success(request, "The report's written sections have been saved.")
                 return redirect(report)
     return render(request, "reports/yearly_report.html", {
         **_detail_context(request, report, approvals),
-        "form": form, "version": current.version if current else version, "current": current,
-    }, status=409 if current else 200)
+        "form": form, "version": form.conflict.version if getattr(form, "conflict", None) else version,
+    }, status=status if status != 400 else 200)
+
+
+def _saved(pk) -> YearlyReport:
+    return YearlyReport.objects.defer("pdf").get(pk=pk)
 
 
 def _detail_context(request, report: YearlyReport, approvals: list) -> dict:
@@ -197,25 +199,29 @@ def yearly_report_approve(request, pk):
 
 @login_required
 @post_only
+@edits_versioned(YearlyReport)
 def yearly_report_publication(request, pk):
     report = _report(request, pk)
     access.require(yearly_reports.can_edit(request.user) and report.is_published)
     form = PublicationForm(request.POST, instance=report)
     version = posted_version(request, default=report.version)
+    status = 400
     if form.is_valid():
         try:
-            yearly_reports.report_record_publication(report=YearlyReport.objects.defer("pdf").get(pk=report.pk),
-                                                     expected_version=version, by=request.user,
+            yearly_reports.report_record_publication(report=_saved(pk), expected_version=version, by=request.user,
                                                      **form.cleaned_data)
         except ServiceError as error:
-            form.add_service_error(error)
+            status = refusal_status(form, error, current=lambda: _saved(pk),
+                                    saved_form=lambda saved: PublicationForm(instance=saved))
         else:
             messages.success(request, "The publication record has been saved.")
             return redirect(report)
     report.refresh_from_db()
     context = _detail_context(request, report, list(report.approvals.select_related("recorded_by")))
-    return render(request, "reports/yearly_report.html", {**context, "publication_form": form, "form": None},
-                  status=409 if version != report.version else 400)
+    return render(request, "reports/yearly_report.html", {
+        **context, "publication_form": form, "form": None,
+        "publication_version": form.conflict.version if getattr(form, "conflict", None) else version,
+    }, status=status)
 
 
 STEPS = {

@@ -19,7 +19,8 @@ from partnership.models import AgendaItem, Decision, Meeting, Membership, Paper
 from partnership.pdf import pdf_response, render_pdf
 from partnership.rate_limits import limited_pdf
 from partnership.services import meetings as services
-from partnership.services.errors import ConflictError, ServiceError
+from partnership.services.errors import ServiceError
+from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only, posted_version
 
 from . import find, papers_for, suggestions_for
@@ -129,33 +130,33 @@ def meeting_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Meeting)
 def meeting_edit(request, pk):
     meeting = _meeting(request, pk)
     _manage(request)
     form = MeetingForm(request.POST or None, meeting=meeting)
     version = posted_version(request, default=meeting.version)
-    conflict = False
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_update(meeting=Meeting.objects.get(pk=meeting.pk), by=request.user,
                                     expected_version=version, starts_at=form.starts_at,
                                     place=form.cleaned_data["place"], joining_link=form.cleaned_data["joining_link"])
-        except ConflictError as error:
-            form.add_service_error(error)
-            conflict = True
         except ServiceError as error:
-            form.add_service_error(error)
+            status = refusal_status(form, error, current=lambda: Meeting.objects.get(pk=meeting.pk),
+                                    saved_form=lambda saved: MeetingForm(meeting=saved))
         else:
             messages.success(request, "The meeting has been changed. Members have been told.")
             return redirect(meeting)
-    current = Meeting.objects.get(pk=meeting.pk) if conflict else None
     return render(request, "meetings/meeting_form.html", {
-        "form": form, "subgroup": meeting.subgroup, "meeting": meeting, "version": version, "current": current,
-    }, status=409 if conflict else 200)
+        "form": form, "subgroup": meeting.subgroup, "meeting": meeting,
+        "version": form.conflict.version if getattr(form, "conflict", None) else version,
+    }, status=status if status != 400 else 200)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Meeting)
 def meeting_cancel(request, pk):
     meeting = _meeting(request, pk)
     _manage(request)
@@ -166,16 +167,16 @@ def meeting_cancel(request, pk):
         try:
             services.meeting_cancel(meeting=Meeting.objects.get(pk=meeting.pk), by=request.user,
                                     expected_version=version, reason=form.cleaned_data["reason"])
-        except ConflictError as error:
-            form.add_service_error(error)
-            status, version = 409, Meeting.objects.get(pk=meeting.pk).version
         except ServiceError as error:
-            form.add_service_error(error)
+            status = refusal_status(form, error, current=lambda: Meeting.objects.get(pk=meeting.pk),
+                                    saved_form=lambda saved: CancelForm(initial={"reason": saved.cancelled_reason}))
         else:
             messages.success(request, "The meeting has been cancelled. Members have been told.")
             return redirect(meeting)
-    return render(request, "meetings/meeting_cancel.html", {"form": form, "meeting": meeting, "version": version},
-                  status=status)
+    return render(request, "meetings/meeting_cancel.html", {
+        "form": form, "meeting": meeting,
+        "version": form.conflict.version if getattr(form, "conflict", None) else version,
+    }, status=status if status != 400 else 200)
 
 
 @login_required

@@ -10,8 +10,9 @@ from partnership import access
 from partnership.forms import GDSForm, date_field
 from partnership.models import Action, Feedback, Priority
 from partnership.services import yearly_reports
-from partnership.services.errors import ConflictError, ServiceError
+from partnership.services.errors import ServiceError
 
+from .conflicts import edits_versioned, refusal_status
 from .mixins import paginate, posted_version
 
 
@@ -65,25 +66,23 @@ def feedback_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@edits_versioned(Feedback)
 def feedback_edit(request, pk):
     _require_business_unit(request.user)
     feedback = get_object_or_404(Feedback, pk=pk)
     form = FeedbackForm(request.POST or None, instance=feedback)
     version = posted_version(request, default=feedback.version)
-    current = None
+    status = 400 if form.errors else 200
     if request.method == "POST" and form.is_valid():
         try:
             yearly_reports.feedback_edit(feedback=Feedback.objects.get(pk=pk), expected_version=version,
                                          by=request.user, **form.cleaned_data)
-        except ConflictError as error:
-            form.add_service_error(error)
-            current = Feedback.objects.get(pk=pk)
         except ServiceError as error:
-            form.add_service_error(error)
+            status = refusal_status(form, error, current=lambda: Feedback.objects.get(pk=pk))
         else:
             messages.success(request, "The feedback has been saved.")
             return redirect("partnership:feedback-list")
     return render(request, "partnership/feedback_form.html", {
-        "form": form, "feedback": feedback, "current": current,
-        "version": current.version if current else version,
-    }, status=409 if current else (400 if form.errors else 200))
+        "form": form, "feedback": feedback,
+        "version": form.conflict.version if getattr(form, "conflict", None) else version,
+    }, status=status)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from partnership.access import get_visible_or_404, require
 from partnership.pdf import pdf_response
 from partnership.rate_limits import limited_pdf
-from partnership.services.errors import ConflictError, ServiceError
+from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 
@@ -116,8 +116,13 @@ def moderate_answer(request, pk, answer_pk):
     return render(request, "section11/moderate_standard.html", context, status=status)
 
 
+def _moderated(ret: Return, pk: int) -> Answer:
+    return ret.answers.select_related("criterion__standard", "ret__cycle__framework", "rating").get(pk=pk)
+
+
 @login_required
 @post_only
+@edits_versioned(Answer)
 def moderate_standard_save(request, pk, number):
     """Save the moderation of every criterion changed on the standard in one post (whichever button was used), so
     nothing typed on another criterion is lost. "agree" moderates each criterion not given a rating on the page at
@@ -145,16 +150,10 @@ def moderate_standard_save(request, pk, number):
         try:
             services.answer_moderate(answer=answer, by=request.user, expected_version=data["version"],
                                      moderated_rating=data["moderated_rating"], comment=data["comment"])
-        except ConflictError as error:
-            typed = posted.copy()
-            typed[form.add_prefix("version")] = str(ret.answers.get(pk=answer.pk).version)
-            form = ModerationForm(typed, answer=answer, levels=levels)
-            form.is_valid()
-            form.add_error(None, error.message)
-            bound[answer.pk], status = form, 409
         except ServiceError as error:
-            form.add_service_error(error)
-            bound[answer.pk], status = form, 400
+            refused = refusal_status(form, error, current=lambda pk=answer.pk: _moderated(ret, pk),
+                                     saved_form=lambda record: ModerationForm(answer=record, levels=levels))
+            bound[answer.pk], status = form, max(status, refused)
         else:
             saved.append(answer.criterion.code)
     if saved:

@@ -15,7 +15,7 @@ from partnership import kept_forms
 from partnership.access import get_visible_or_404, require
 from partnership.kept_forms import keeps_typed_through_sign_in_itself
 from partnership.models import Action
-from partnership.services.errors import ConflictError, ServiceError
+from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 
@@ -210,6 +210,7 @@ def _after_saving(ret: Return, standard: Standard, then: str) -> str:
 
 @login_required
 @post_only
+@edits_versioned(Answer)
 def standard_save(request, pk, number):
     """"Save and continue": save every criterion on the standard whose answer changed (one post, with or without
     JavaScript; "Next standard" posts here too, so leaving never loses what was typed). Unchanged criteria are
@@ -237,9 +238,10 @@ def standard_save(request, pk, number):
                 narrative=data["narrative"], impact=data["impact"],
                 confirm_still_holds=data.get("confirm_still_holds", False))
         except ServiceError as error:
-            form.add_service_error(error)
-            bound[answer.pk] = form
-            status = 409 if isinstance(error, ConflictError) else max(status, 400)
+            refused = refusal_status(form, error,
+                                     current=lambda pk=answer.pk: _standard_answers(ret, standard).get(pk=pk),
+                                     saved_form=lambda record: AnswerForm(answer=record, levels=levels))
+            bound[answer.pk], status = form, max(status, refused)
             continue
         saved.append(answer.criterion.code)
         if data.get("evidence_file"):

@@ -180,6 +180,26 @@ def test_a_stale_response_answers_409_and_keeps_the_text(client, stage1, agency_
     assert response.status_code == 409 and "Typed and kept." in response.content.decode()
 
 
+@pytest.mark.parametrize("name,data", [
+    ("escalation-close", {"note": "Typed and kept."}),
+    ("escalation-escalate", {"reason": "Typed and kept.", "response_due_0": DUE.day, "response_due_1": DUE.month,
+                             "response_due_2": DUE.year}),
+])
+def test_a_stale_close_or_escalation_answers_409_keeps_the_text_and_carries_the_version(client, stage1, chair,
+                                                                                        name, data):
+    """Someone recorded the agency's response since the page was opened: the step is refused the one way."""
+    read_version = stage1.version
+    services.escalation_record_response(escalation=stage1, received_on=TODAY, response="Their reply, saved first.",
+                                        by=chair, expected_version=read_version)
+    stage1.refresh_from_db()
+    client.force_login(chair)
+    response = client.post(reverse(name, args=[stage1.pk]), {**data, "version": read_version})
+    body = response.content.decode()
+    assert response.status_code == 409 and "Typed and kept." in body and "app-conflict" in body
+    assert f'name="version" value="{stage1.version}"' in body
+    assert Escalation.objects.count() == 1 and Escalation.objects.get().status == Escalation.Status.RESPONDED
+
+
 def test_the_chair_escalates_and_closes_on_the_page(client, stage1, chair):
     client.force_login(chair)
     response = client.post(reverse("escalation-escalate", args=[stage1.pk]),

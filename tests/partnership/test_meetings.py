@@ -423,3 +423,20 @@ def test_every_apps_agenda_hooks_answer_from_their_records(business_unit, qa_mem
     papers = {p.key.split(":")[0] for part in composition.governance_parts() if part.papers
               for p in part.papers(qa_member)}
     assert {"audits"} <= papers
+
+
+def test_a_stale_cancellation_answers_409_keeps_the_reason_and_carries_the_version(client_for, next_meeting,
+                                                                                   business_unit):
+    read_version = next_meeting.version
+    services.meeting_update(meeting=next_meeting, by=business_unit, expected_version=read_version,
+                            starts_at=next_meeting.starts_at, place="Their room, saved first", joining_link="")
+    client = client_for(business_unit)
+    response = client.post(reverse("meeting-cancel", args=[next_meeting.pk]),
+                           {"reason": "Typed and kept.", "version": read_version})
+    body = response.content.decode()
+    meeting = fresh(next_meeting)
+    assert response.status_code == 409 and "Typed and kept." in body and "app-conflict" in body
+    assert f'name="version" value="{meeting.version}"' in body and meeting.status != Meeting.Status.CANCELLED
+    again = client.post(reverse("meeting-cancel", args=[next_meeting.pk]),
+                        {"reason": "Typed and kept.", "version": meeting.version})
+    assert again.status_code == 302 and fresh(next_meeting).status == Meeting.Status.CANCELLED

@@ -193,6 +193,14 @@ def test_the_partners_approve_and_publishing_keeps_the_pdf_once(client_for, busi
     report.refresh_from_db()
     assert report.web_address == "https://example.org/report" and report.sent_to_dfe_on is None
     assert report.history.count() >= 4
+    # A stale publication record: 409, what was typed kept beside what is saved now, the new version carried.
+    stale = {**record, "web_address": "https://example.org/mine", "version": report.version - 1}
+    response = manager.post(reverse("yearly-report-publication", args=[report.pk]), stale)
+    body = response.content.decode()
+    assert response.status_code == 409 and "https://example.org/mine" in body and "app-conflict" in body
+    assert "https://example.org/report" in body and f'name="version" value="{report.version}"' in body
+    assert manager.post(reverse("yearly-report-publication", args=[report.pk]),
+                        {**stale, "version": report.version}).status_code == 302
 
 
 def test_who_may_do_what(client_for, business_unit, qa_member, reader, chair, agency_lead, contributor, outsider):

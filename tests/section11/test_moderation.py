@@ -109,6 +109,26 @@ def test_stale_moderation_answers_409_and_keeps_the_typed_comment(client_for, bu
     assert f'name="m{answer.pk}-version" value="{answer.version}"' in page  # saving again is a deliberate choice
 
 
+def test_a_stale_standard_moderation_answers_409_keeps_the_comment_and_carries_the_version(
+        client_for, business_unit, qa_member, submitted):
+    answer = first_answer(submitted)
+    read_version = answer.version
+    moderate(client_for(qa_member), submitted, answer, rating=level(submitted, "red"), comment="Quinn's view.")
+    url = reverse("section11:moderate-standard-save", args=[submitted.pk, answer.criterion.standard.number])
+    typed = {f"m{answer.pk}-comment": "My carefully typed comment.", f"m{answer.pk}-version": read_version,
+             f"m{answer.pk}-moderated_rating": str(level(submitted, "amber").pk), "save": str(answer.pk)}
+    client = client_for(business_unit)
+    response = client.post(url, typed)
+    answer.refresh_from_db()
+    page = response.content.decode()
+    assert response.status_code == 409 and "app-conflict" in page and "Quinn&#x27;s view." in page
+    assert "My carefully typed comment." in page and answer.moderator_comment == "Quinn's view."
+    assert f'name="m{answer.pk}-version" value="{answer.version}"' in page
+    assert client.post(url, {**typed, f"m{answer.pk}-version": answer.version}).status_code == 302
+    answer.refresh_from_db()
+    assert answer.moderator_comment == "My carefully typed comment."
+
+
 def test_summary_compares_self_and_moderated_rating_per_criterion(client_for, qa_member, submitted):
     answers = list(submitted.answers.order_by("criterion__standard__number", "criterion__order"))
     history.update(Answer.objects.filter(pk=answers[0].pk), moderated_rating=level(submitted, "amber"))

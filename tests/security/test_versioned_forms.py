@@ -39,6 +39,7 @@ NO_EDIT_PAGE = {
 STEPS = {
     "audits:audit-transition", "reviews:rapid-review-sign-off", "board-pack-step",
     "section11:return-import-preview", "performance:data-return-upload-preview",
+    "meeting-held",  # one button; tests/partnership/test_meetings.py
 }
 
 
@@ -122,6 +123,12 @@ HOW = {
     "learning:course-edit": How("course", "ld_coordinator", lambda o: "summary"),
     "learning:session-edit": How("session", "ld_coordinator", lambda o: "venue"),
     "learning:briefing-edit": How("briefing", "ld_coordinator", lambda o: "background"),
+    "section11:standard-save": How("police_return", "contributor", lambda r: f"a{_first_answer(r).pk}-narrative",
+                                   page=lambda r: reverse("section11:standard", args=[r.pk, 1]),
+                                   kwargs=lambda r: {"pk": r.pk, "number": 1}),
+    "yearly-report": How("yearly_report", "business_unit", lambda o: "scrutineer_assessment"),
+    "partnership:feedback-edit": How("feedback", "business_unit", lambda o: "heard"),
+    "meeting-edit": How("meeting", "business_unit", lambda o: "place"),
 }
 # Marked views tried elsewhere, with the reason (their forms need a state these objects do not have).
 TRIED_ELSEWHERE = {
@@ -133,6 +140,12 @@ TRIED_ELSEWHERE = {
     "reviews:rapid-review-response": "a stage step with a date; tests/reviews",
     "reviews:lcspr-move": "a stage move; tests/reviews",
     "reviews:notification-submit": "records the sending, with dates; tests/reviews",
+    "section11:moderate-standard-save": "needs a submitted return; tests/section11/test_moderation.py",
+    "yearly-report-publication": "dates and a web address, no free text; tests/reports/test_yearly_report.py",
+    "escalation-response": "a stage step (the escalation is then answered); tests/partnership/test_escalations.py",
+    "escalation-escalate": "a stage step with a date; tests/partnership/test_escalations.py",
+    "escalation-close": "a stage step (closes it); tests/partnership/test_escalations.py",
+    "meeting-cancel": "a stage step (cancels it); tests/partnership/test_meetings.py",
 }
 WITH_ID = sorted(name for name, p in _marked().items() if "<int:" in str(p.pattern))
 

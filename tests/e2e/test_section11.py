@@ -446,6 +446,7 @@ def test_business_unit_runs_a_cycle(signed_in_page, business_unit, agency_lead, 
     page.get_by_role("button", name="Save the challenge session").click()
     expect(success_banner(page)).to_contain_text("has been recorded")
     session = ChallengeSession.objects.get(ret=ret)
+    screenshot(page, "s11-challenge-recorded")
     page.get_by_role("button", name=re.compile("Make the feedback letter")).click()  # made in the background
     expect(page.get_by_role("heading", level=1)).to_have_text("Section 11 feedback letter (PDF)")
     export_run(export_id=ReportExport.objects.get(kind=reports.FEEDBACK_LETTER_KIND).pk)

@@ -29,5 +29,5 @@ def papers(user) -> list:
     done = (Audit.objects.filter(report_agreed_on__isnull=False,
                                  status__in=[Audit.Status.AGREED, Audit.Status.MONITORED, Audit.Status.CLOSED])
             .only("pk", "theme", "report_agreed_on").order_by("-report_agreed_on", "-pk")[:RECENT])
-    return [SystemPaper(f"audits:report:{audit.pk}", f"Audit report: {audit.theme} (PDF)",
-                        reverse("audits:report-pdf", args=[audit.pk])) for audit in done]
+    return [SystemPaper(f"audits:report:{audit.pk}", f"Audit report: {audit.theme}",
+                        reverse("audits:report", args=[audit.pk])) for audit in done]

@@ -162,9 +162,10 @@ def _board_summary(context: dict) -> dict:
 EXPORT_KIND = "audits-report"
 
 
-@register_export(EXPORT_KIND, title="Multi-agency audit report (PDF)")
+@register_export(EXPORT_KIND, title="Multi-agency audit report (PDF)", private=True)
 def report_pdf(parameters: dict) -> tuple[str, bytes]:
-    """The report PDF, made in the background (the report page also offers it directly: it is a few pages)."""
+    """The report PDF, made in the background (access was checked when it was asked for; only the person who
+    asked sees the file: report readers need not be able to see every audit)."""
     from django.utils.text import slugify
 
     audit = Audit.objects.select_related("programme", "tool").get(pk=parameters["audit_id"])

@@ -1,5 +1,5 @@
 """Section 11 documents: the feedback letter to an agency after its challenge session, and a whole return as a
-PDF (made in the background: `RETURN_PDF_KIND`)."""
+PDF (both made in the background: `FEEDBACK_LETTER_KIND`, `RETURN_PDF_KIND`)."""
 import datetime
 
 from django.conf import settings
@@ -14,6 +14,7 @@ from partnership.services.exports import register_export
 from .models import Answer, ChallengeSession, RatingLevel, Return
 
 RETURN_PDF_KIND = "section11-return-pdf"
+FEEDBACK_LETTER_KIND = "section11-feedback-letter"
 
 
 def return_filename(ret: Return, extension: str) -> str:
@@ -129,12 +130,16 @@ def feedback_letter_context(session: ChallengeSession) -> dict:
 
 
 def feedback_letter_pdf(session: ChallengeSession) -> bytes:
-    """The feedback letter as a tagged A4 PDF.
-
-    WeasyPrint takes about a second for one letter. That is acceptable inside a request for a single
-    letter downloaded on demand; letters for a whole cycle at once belong in a background export.
-    """
+    """The feedback letter as a tagged A4 PDF."""
     return render_pdf("section11/pdf/feedback_letter.html", feedback_letter_context(session))
+
+
+@register_export(FEEDBACK_LETTER_KIND, title="Section 11 feedback letter (PDF)", private=True)
+def feedback_letter_export(parameters: dict) -> tuple[str, bytes]:
+    """The letter, made in the background (access was checked when it was asked for; only the person who asked
+    sees the file: it is one agency's record)."""
+    session = ChallengeSession.objects.select_related("ret__agency").get(pk=parameters["session_id"])
+    return feedback_letter_filename(session), feedback_letter_pdf(session)
 
 
 def feedback_letter_filename(session: ChallengeSession) -> str:

@@ -1,15 +1,14 @@
-"""The audit report: a page and a PDF (a few pages, rendered in the request)."""
+"""The audit report: a page, and a PDF made in the background."""
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
 
 from partnership.access import require
-from partnership.pdf import pdf_response
-from partnership.rate_limits import limited_pdf
+from partnership.services.exports import export_request
+from partnership.views.mixins import post_only
 
 from .. import access
-from ..reports import report_context
-from ..reports import report_pdf as make_report_pdf
+from ..reports import EXPORT_KIND, report_context
 from .common import audit_or_404
 
 
@@ -21,12 +20,14 @@ def report(request, pk):
 
 
 @login_required
-@limited_pdf
+@post_only
 def report_pdf(request, pk):
+    """Ask for the report as a PDF. It is made in the background (reports.report_pdf), like a Section 11 return's
+    PDF: rendering its charts may take longer than a request may hold a web worker."""
     audit = audit_or_404(request, pk)
     require(access.can_see_report(request.user, audit))
-    filename, pdf = make_report_pdf({"audit_id": audit.pk})
-    return pdf_response(pdf, filename)
+    export = export_request(kind=EXPORT_KIND, parameters={"audit_id": audit.pk}, by=request.user)
+    return redirect(export)
 
 
 urlpatterns = [

@@ -7,9 +7,8 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
-from partnership.pdf import pdf_response
-from partnership.rate_limits import limited_pdf
 from partnership.services.errors import ServiceError
+from partnership.services.exports import export_request
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 
@@ -192,22 +191,25 @@ def challenge_record(request, pk):
             form.add_service_error(error)
         else:
             messages.success(request, f"The challenge session on {session.held_on:%-d %B %Y} has been recorded. "
-                                      "Download the feedback letter below.")
+                                      "Make the feedback letter below.")
             return redirect(reverse("section11:return-detail", args=[ret.pk]) + "#challenge-sessions")
     return render(request, "section11/challenge_form.html", {"ret": ret, "form": form},
                   status=400 if form.errors else 200)
 
 
 @login_required
-@limited_pdf
+@post_only
 def feedback_letter(request, pk):
-    """The feedback letter as a PDF. Rendering one takes about a second: fine for one letter on demand."""
+    """Ask for the feedback letter as a PDF. It is made in the background (reports.feedback_letter_export), like
+    the whole return's PDF: rendering may take longer than a request may hold a web worker."""
     session = get_visible_or_404(
         ChallengeSession.objects.filter(ret__in=access.visible_returns(request.user).values("pk"))
         .select_related("ret__agency"), pk=pk,
     )
     require(access.can_read_feedback_letter(request.user, session.ret))
-    return pdf_response(reports.feedback_letter_pdf(session), reports.feedback_letter_filename(session))
+    export = export_request(kind=reports.FEEDBACK_LETTER_KIND, parameters={"session_id": session.pk},
+                            by=request.user)
+    return redirect(export)
 
 
 urlpatterns = [

@@ -12,6 +12,7 @@ from audits.reports import board_section, previous_audit, report_context, rollup
 from partnership.pdf import render_pdf
 from partnership.periods import ReportPeriod
 from tests.audits.conftest import agree_all, make_audit, submit_all
+from tests.background_pdfs import assert_only_the_asker_sees_it, made_in_background
 
 pytestmark = pytest.mark.django_db
 S = Audit.Status
@@ -56,12 +57,19 @@ def test_comparison_with_the_previous_closed_audit_of_the_theme(met, tool, progr
 def test_report_page_and_pdf(met, chair, client_for):
     page = client_for(chair).get(reverse("audits:report", args=[met.pk])).content.decode()
     assert "6 of 8 cases good or better" in page and "<svg" in page
-    r = client_for(chair).get(reverse("audits:report-pdf", args=[met.pk]))
-    assert r["Content-Type"] == "application/pdf"
-    text = pdf_text(r.content)
+    text = pdf_text(made_in_background(client_for(chair), reverse("audits:report-pdf", args=[met.pk])))
     assert "Multi-agency case audit: Neglect" in text and "6 of 8 cases good or better" in text
     assert "Fathers were rarely spoken to." in text and "Voice of the child" in text
     assert "MA-2026" not in text  # the report is about grades, not about children
+
+
+def test_the_report_pdf_is_asked_for_by_post_and_seen_only_by_the_person_who_asked(met, chair, reader,
+                                                                                   business_unit, client_for):
+    asking = reverse("audits:report-pdf", args=[met.pk])
+    assert client_for(chair).get(asking).status_code == 405  # an old bookmark: a GET starts nothing
+    made_in_background(client_for(reader), asking)
+    export = assert_only_the_asker_sees_it(client_for, chair, business_unit)
+    assert export.requested_by == reader and export.filename == "audit-report-neglect.pdf"
 
 
 def test_board_section_renders_into_a_pdf(met, audit, contributor, police):

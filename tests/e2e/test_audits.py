@@ -1,6 +1,7 @@
 """Multi-agency audits in a real browser: an agency auditor's return, an immediate concern and its
 acknowledgement, the business unit's meeting and consensus, and the report. axe-core on every page type."""
 import datetime
+import re
 
 import pytest
 
@@ -134,6 +135,9 @@ def test_agency_audit_to_consensus_to_report(signed_in_page, world, contributor,
     ch.get_by_role("link", name="Read the report").click()
     expect(ch.get_by_text("2 of 2 cases good or better").first).to_be_visible()
     check(ch, "report", mobile=True)
+    ch.get_by_role("button", name=re.compile("^Make a PDF")).click()  # made in the background
+    expect(ch.get_by_role("heading", level=1)).to_have_text("Multi-agency audit report (PDF)")
+    check(ch, "report-pdf-asked")
 
 
 def test_case_reference_refused_in_the_browser(signed_in_page, tool, programme, police, business_unit):  # noqa: F811

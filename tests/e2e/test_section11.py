@@ -12,7 +12,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from partnership import history
-from partnership.models import Agency, Sector
+from partnership.models import Agency, ReportExport, Sector
+from partnership.services.exports import export_run
+from section11 import reports
 from section11.models import Answer, ChallengeSession, Cycle, RatingLevel, Return
 from tests.factories import AgencyFactory, UserFactory
 from tests.section11.conftest import answer_all, make_cycle, make_framework, rag_scale  # noqa: F401 (fixture)
@@ -444,13 +446,19 @@ def test_business_unit_runs_a_cycle(signed_in_page, business_unit, agency_lead, 
     page.get_by_role("button", name="Save the challenge session").click()
     expect(success_banner(page)).to_contain_text("has been recorded")
     session = ChallengeSession.objects.get(ret=ret)
+    screenshot(page, "s11-challenge-recorded")
+    page.get_by_role("button", name=re.compile("Make the feedback letter")).click()  # made in the background
+    expect(page.get_by_role("heading", level=1)).to_have_text("Section 11 feedback letter (PDF)")
+    export_run(export_id=ReportExport.objects.get(kind=reports.FEEDBACK_LETTER_KIND).pk)
+    page.reload()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name=re.compile("Download the feedback letter")).click()
+        page.get_by_role("button", name=re.compile(r"^Download section11-feedback-")).click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")
     with open(download.path(), "rb") as letter:
         assert letter.read(5) == b"%PDF-"
     assert session.outcome.startswith("Review the safeguarding policy")
+    page.goto(ret.get_absolute_url())
 
     # The analysis, with the agencies' own and the moderated ratings.
     page.get_by_role("link", name=f"Analysis of {cycle.name}").click()

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership import history
+from partnership.models import ReportExport
+from partnership.services.exports import export_run
 from section11 import reports
 from section11.models import Answer, ChallengeSession, Evidence, RatingLevel, Return
 from tests.section11.conftest import answer_all
@@ -257,12 +259,6 @@ def session(submitted, business_unit):
                                            created_by=business_unit)
 
 
-@pytest.fixture
-def fake_pdf(monkeypatch):
-    """Access tests need not render the PDF (test_feedback_letter.py does)."""
-    monkeypatch.setattr(reports, "feedback_letter_pdf", lambda session: b"%PDF-1.7 fake")
-
-
 def test_return_page_links_to_moderation_challenge_and_letters_for_oversight(client_for, qa_member, session):
     response = client_for(qa_member).get(session.ret.get_absolute_url())
 
@@ -282,15 +278,33 @@ def test_agency_lead_sees_the_letter_link_but_not_the_oversight_links(client_for
 
 
 @pytest.mark.parametrize("persona, status", [
-    ("business_unit", 200), ("qa_member", 200), ("agency_lead", 200), ("contributor", 403), ("outsider", 404),
+    ("business_unit", 302), ("qa_member", 302), ("agency_lead", 302), ("contributor", 403), ("outsider", 404),
     ("chair", 404), ("reader", 404),
 ])
-def test_feedback_letter_download_is_for_oversight_and_the_agencys_lead(persona, status, request, client_for, session,
-                                                                        fake_pdf):
-    response = client_for(request.getfixturevalue(persona)).get(reverse("section11:feedback-letter",
-                                                                        args=[session.pk]))
+def test_feedback_letter_is_asked_for_by_oversight_and_the_agencys_lead(persona, status, request, client_for,
+                                                                       session, monkeypatch):
+    """Asking for it queues a background export (test_feedback_letter.py renders it); only they may ask."""
+    monkeypatch.setattr(reports, "feedback_letter_pdf", lambda session: b"%PDF-1.7 fake")
+    client = client_for(request.getfixturevalue(persona))
+    letter = reverse("section11:feedback-letter", args=[session.pk])
+
+    assert client.get(letter).status_code == 405  # an old bookmark: a GET starts nothing
+    response = client.post(letter)
 
     assert response.status_code == status
-    if status == 200:
-        assert response["Content-Type"] == "application/pdf"
-        assert 'filename="section11-feedback-metropolitan-police-south-west-bcu-' in response["Content-Disposition"]
+    exports = ReportExport.objects.all()
+    if status != 302:
+        assert not exports.exists()
+        return
+    export = exports.get()
+    assert response["Location"] == export.get_absolute_url()
+    assert (export.kind, export.parameters, export.requested_by) == (
+        reports.FEEDBACK_LETTER_KIND, {"session_id": session.pk}, request.getfixturevalue(persona))
+    made = export_run(export_id=export.pk)
+    assert made.status == "ready" and made.filename.startswith("section11-feedback-metropolitan-police-south-west-bcu-")
+    download = client.get(reverse("partnership:export-download", args=[export.pk]))
+    assert b"".join(download.streaming_content) == b"%PDF-1.7 fake"
+    for other in ("chair", "business_unit", "qa_member"):  # a private report: only the person who asked sees it
+        if other != persona:
+            assert client_for(request.getfixturevalue(other)).get(
+                reverse("partnership:export-download", args=[export.pk])).status_code == 404

@@ -17,6 +17,7 @@ from section11 import spreadsheets
 from section11.models import Evidence, Return
 from section11.services.returns import answer_save
 from section11.views.transfer import SESSION_KEY
+from tests.background_pdfs import assert_only_the_asker_sees_it, made_in_background
 from tests.section11.conftest import make_cycle, make_framework
 from tests.section11.test_transfer import answers_of, comparable, fill_varied, set_cells
 
@@ -65,26 +66,13 @@ def test_chair_and_reader_get_404_on_exports(request, client_for, police_return,
 
 def return_pdf(client, ret) -> bytes:
     """Ask for the return's PDF as a person would, run the background export, download it as they would."""
-    from partnership.services.exports import export_run
-
-    asked = client.post(url("return-export-pdf", ret))
-    assert asked.status_code == 302
-    export_id = int(re.search(r"/(\d+)/$", asked["Location"]).group(1))
-    assert export_run(export_id=export_id).status == "ready"
-    download = client.get(reverse("partnership:export-download", args=[export_id]))
-    assert download.status_code == 200
-    return b"".join(download.streaming_content)
+    return made_in_background(client, url("return-export-pdf", ret))
 
 
 def test_a_return_pdf_is_seen_only_by_the_person_who_asked(client_for, police_return, contributor, chair,
                                                            business_unit):
     return_pdf(client_for(contributor), police_return)
-    from partnership.models import ReportExport
-
-    export = ReportExport.objects.get()
-    for other in (chair, business_unit):  # report readers see every other report, never someone's return
-        assert client_for(other).get(reverse("partnership:export-download", args=[export.pk])).status_code == 404
-        assert client_for(other).get(reverse("partnership:export-detail", args=[export.pk])).status_code == 404
+    assert_only_the_asker_sees_it(client_for, chair, business_unit)  # report readers see every other report
 
 
 def test_spreadsheet_export_queries_do_not_grow_with_the_criteria(client_for, rag_scale, police, agency_lead):

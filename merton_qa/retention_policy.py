@@ -133,6 +133,18 @@ register(
                           "reflections", "actions"),
     _text_after_six_years("practitioner-feedback", "audits.PractitionerFeedback", "given_on",
                           "Feedback to a practitioner after an audit: removed 6 years after it was given", "note"),
+    _text_after_six_years("meeting-minutes", "partnership.AgendaItem", "meeting__starts_at",
+                          "Minutes of an agenda item: removed 6 years after the meeting (the item's title kept)",
+                          "minutes", "presenter"),
+    _text_after_six_years("meeting-decision", "partnership.Decision", "meeting__starts_at",
+                          "A meeting's decision: its words removed 6 years after the meeting", "text"),
+    _text_after_six_years("meeting-attendance", "partnership.Attendance", "meeting__starts_at",
+                          "Who attended a meeting: a deputy's name removed 6 years after the meeting (links to "
+                          "accounts kept for the agency's attendance record)", "deputy_name"),
+    _text_after_six_years("escalation-letter", "partnership.Escalation", "letter_date",
+                          "Escalation to an agency: the reasons, the facts cited and the people named removed 6 "
+                          "years after the letter (stage and dates kept)",
+                          "reason", "cited_facts", "response", "signatory", "addressee"),
     _text_after_six_years("you-said-we-did", "partnership.Feedback", "heard_on",
                           "You said, we did: what was heard and what changed, removed 6 years after it was heard",
                           "heard", "changed", "how_sought"),
@@ -162,6 +174,10 @@ register(
              "Expired session: deleted the day after it expired", days=1),
     _deleted("admin-log", "admin.LogEntry", "action_time",
              "Django admin change log: deleted after 6 years", years=SIX_YEARS),
+    _deleted("meeting-paper", "partnership.Paper", "added_at",
+             "A paper uploaded to a meeting: deleted 6 years after it was added", years=SIX_YEARS),
+    _deleted("booking-request", "learning.BookingRequest", "expires_at",
+             "A booking asked for and not (or not yet) confirmed: deleted a week after its link expires", days=7),
 )
 
 # --- No class of their own, and why
@@ -175,6 +191,7 @@ exempt(
     "audits.Programme", "audits.AuditTool", "audits.ToolDomain", "audits.Grade",
     "performance.Indicator", "performance.Comparator", "performance.Period",
     "learning.Level", "learning.Course", "learning.LearningOutcome", "learning.Session", "learning.Briefing",
+    "partnership.Duty", "partnership.Subgroup", "partnership.Membership", "partnership.Meeting",
 )
 exempt(
     "Part of the account: roles are the record of who could see what; the second factor's secret is deleted "

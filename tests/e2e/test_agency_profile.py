@@ -31,7 +31,7 @@ def test_the_business_unit_escalates_and_the_agency_sees_it(signed_in_page, busi
     page.get_by_role("link", name=police.name).click()
     expect(page.get_by_role("heading", name=police.name)).to_be_visible()
     expect(page.get_by_text("0 of 1 return on time; 1 overdue and not yet in")).to_be_visible()
-    expect(page.get_by_text("Not recorded yet")).to_be_visible()
+    expect(page.get_by_text("No place at a partnership meeting held in the period")).to_be_visible()
     axe_check(page)
     page.get_by_role("link", name="Raise a stage 1 escalation").click()
     expect(page.get_by_text("Data returns due in the period: 0 of 1 return on time")).to_be_visible()

@@ -305,6 +305,11 @@ def test_public_booking_and_evaluation(driven, learning, police, ld_coordinator)
     driver.select(page.get_by_label("Agency or organisation"), police.name)
     driver.type(page.get_by_label("Your role"), "Detective constable")
     driver.press(page.get_by_role("button", name="Book", exact=True))
+    # No place is held until the address confirms: the link in the email, then one button.
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    request = EmailMessage.objects.get(to="jo.bloggs@police.example.org", subject__startswith="Confirm your booking")
+    go(page, driver, link_in(request, "confirm"))
+    driver.press(page.get_by_role("button", name="Confirm my booking"))
     expect(page.get_by_role("heading", name="Your place is booked")).to_be_visible()
     booking = Booking.objects.get(email="jo.bloggs@police.example.org")
     assert booking.session == session and booking.agency == police and booking.name == "Jo Bloggs"

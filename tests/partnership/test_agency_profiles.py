@@ -241,3 +241,18 @@ def test_a_record_saved_twice_in_one_moment_is_read_once(police, quarters, busin
     assert [(r.pk, r.status) for r in rows] == [(data_return.pk, DataReturn.Status.SUBMITTED)]
     (fact,) = facts_under(agency_profiles.profiles([police], year_period(), business_unit), police, "Data returns")
     assert fact.value == "1 of 1 return on time"
+
+
+def test_meeting_attendance_comes_from_the_meetings_attendance_records(db, police, agency_lead, business_unit):
+    from partnership.models import Attendance, Meeting, Subgroup
+
+    group = Subgroup.objects.create(name="Quality assurance subgroup", kind=Subgroup.Kind.QA)
+    now = timezone.now()
+    for days, status in ((90, Attendance.Status.PRESENT), (60, Attendance.Status.DEPUTY),
+                         (30, Attendance.Status.APOLOGIES), (10, Attendance.Status.ABSENT)):
+        meeting = Meeting.objects.create(subgroup=group, starts_at=now - datetime.timedelta(days=days),
+                                         status=Meeting.Status.HELD)
+        Attendance.objects.create(meeting=meeting, person=agency_lead, agency=police, status=status)
+    period = agency_profiles.period_for(timezone.localdate())
+    [fact] = agency_profiles.attendance_facts([police], period)[police.pk]
+    assert fact.value == "Attended 2 of 4 (50%), in person or by a deputy" and fact.status == NOT_ASSURED

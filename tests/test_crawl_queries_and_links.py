@@ -69,6 +69,7 @@ def crawl(client) -> tuple[dict[str, tuple[str, int]], list[str]]:
 
 
 @pytest.mark.django_db
+@pytest.mark.timeout(1500)  # every page of the demo twice: ~5 minutes on a busy machine, over the usual 300 s
 def test_no_page_queries_grow_with_rows_and_no_link_is_broken(settings, monkeypatch):
     settings.DEBUG = True  # the demo commands refuse to run otherwise
     settings.DEMO_PASSWORD = "demo-password-for-tests"

@@ -43,6 +43,7 @@ def tracked_models():
     return [m for m in apps.get_models() if is_tracked(m)]
 
 
+@pytest.mark.timeout(1500)  # seeds the whole demo first: minutes on a busy machine
 def test_the_demo_history_tells_a_dated_story(demo):
     # Every recent quarter's pack finds actions and returns as they stood at its end.
     for end in last_completed_quarter_ends(timezone.localdate(), 4):
@@ -76,6 +77,7 @@ def test_the_demo_history_tells_a_dated_story(demo):
                                      moderated_rating_id=answer.moderated_rating_id).exists(), answer
 
 
+@pytest.mark.timeout(1500)
 def test_the_demo_records_are_plausible(demo):
     for cycle in Cycle.objects.select_related("framework"):
         assert int(cycle.framework.version[:4]) <= cycle.opens_on.year, "a cycle's framework existed when it opened"

@@ -13,6 +13,7 @@ def test_every_scheduled_task_is_registered():
 
 
 @pytest.mark.django_db
+@pytest.mark.timeout(1500)  # the demo, twice
 def test_seed_demo_is_idempotent(settings):
     from partnership.models import Action, Agency, User
     from section11.models import Answer, Cycle, Return

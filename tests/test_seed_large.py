@@ -10,6 +10,7 @@ from merton_qa.management.commands import seed_large
 
 
 @pytest.mark.django_db
+@pytest.mark.timeout(1500)  # the large partnership: minutes on a busy machine
 def test_seed_large_reaches_every_target_count(settings, monkeypatch):
     from audits.models import AuditCase
     from learning.models import Booking

@@ -107,13 +107,13 @@ def test_every_page_behind_sign_in_keeps_what_was_typed():
     """Generated from the URL conf: each page outside the public allowlist is one whose form is kept (or that
     keeps typed text its own way), so a new signed-in page cannot lose what was typed."""
     from partnership.kept_forms import needs_sign_in
-    from tests.security.test_anonymous import LEARNING_PUBLIC, PUBLIC_ANSWERING, SIGN_OUT
+    from tests.security.test_anonymous import LEARNING_PUBLIC, PUBLIC_ANSWERING, SIGN_OUT, TOKEN_PUBLIC
     from tests.security.urlconf import walk
 
     not_kept = {name for name, pattern in walk()
                 if not needs_sign_in(pattern.callback)
                 and not getattr(pattern.callback, "keeps_typed_through_sign_in", False)}
-    assert not_kept == PUBLIC_ANSWERING | LEARNING_PUBLIC | {SIGN_OUT}
+    assert not_kept == PUBLIC_ANSWERING | LEARNING_PUBLIC | TOKEN_PUBLIC | {SIGN_OUT}  # Notify's callback: no person
 
 
 def test_the_kept_page_names_each_field_by_its_label_and_each_choice_by_its_words(police, db):

@@ -249,6 +249,12 @@ if NOTIFY_API_KEY:
 
 # --- Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly in-process (the demo)
 REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL and TESTING and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+    # `make test` runs in several processes (pytest-xdist): each takes its own Redis database (15, 14, ...), so a
+    # Celery worker in one process never takes the tasks another process's tests published.
+    _base, _, _db = REDIS_URL.rpartition("/")
+    _index = int(os.environ["PYTEST_XDIST_WORKER"][2:])
+    REDIS_URL = f"{_base}/{max(0, int(_db or 0) - _index)}" if _db.isdigit() else REDIS_URL
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

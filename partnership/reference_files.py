@@ -46,7 +46,8 @@ def read_yaml(path: Path | str):
         line = raw[:exc.start].count(b"\n") + 1
         raise CommandError(f"{path}: line {line} is not UTF-8 text; save the file as UTF-8 and try again.") from None
     try:
-        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a safe loader, aliases refused
+        # _NoAliasLoader is yaml.SafeLoader with aliases refused, so no object can be built from the file.
+        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506  # nosec B506
     except yaml.YAMLError as exc:
         raise CommandError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
     except (RecursionError, MemoryError, ValueError, OverflowError) as exc:

@@ -75,7 +75,7 @@ class How:
     page: Callable | None = None                  # the page holding the form (default: the URL itself)
     kwargs: Callable = field(default=lambda obj: {"pk": obj.pk})
     prepare: Callable | None = None               # bring the record to a state where it can be edited
-    extra: Callable = field(default=lambda obj: {})  # fields to choose as well (a grade, say)
+    chosen: Callable = field(default=lambda obj: {})  # fields to choose as well (a grade, say)
 
 
 def _first_answer(ret):
@@ -116,7 +116,7 @@ HOW = {
                           prepare=lambda a: _meeting(a.cases.first())),
     "audits:agency-audit": How("agency_audit", "agency_lead", lambda aa: f"good_practice-{_domain(aa)}"),
     "audits:consensus": How("audit_case", "business_unit", lambda c: f"notes-{_domain(c)}", prepare=_meeting,
-                            extra=lambda c: {f"grade-{_domain(c)}": str(c.audit.tool.grades.order_by("pk")[0].pk)}),
+                            chosen=lambda c: {f"grade-{_domain(c)}": str(c.audit.tool.grades.order_by("pk")[0].pk)}),
     "reviews:notification-edit": How("draft_notification", "reviews_member", lambda o: "pseudonym"),
     "reviews:rapid-review-edit": How("draft_rapid_review", "reviews_member", lambda o: "learning"),
     "reviews:summary-write": How("summary", "reviews_member", lambda o: "analysis"),
@@ -178,10 +178,10 @@ def test_a_stale_save_answers_409_keeps_the_text_shows_theirs_and_the_next_save_
     box = how.box(obj)
     page = first.get(page_url)
     assert page.status_code == 200, f"{name}: {page_url} answered {page.status_code}"
-    opened = {**form_as_rendered(page.content.decode(), box), **how.extra(obj)}
+    opened = {**form_as_rendered(page.content.decode(), box), **how.chosen(obj)}
     assert box in opened and _versions(opened), f"{name}: no {box!r} box or no version in the form"
     # Two people, two copies of the page: each copy has its own single-use form token (partnership.form_tokens).
-    theirs = {**form_as_rendered(second.get(page_url).content.decode(), box), **how.extra(obj)}
+    theirs = {**form_as_rendered(second.get(page_url).content.decode(), box), **how.chosen(obj)}
     saved_first = second.post(url, {**theirs, box: THEIRS})
     assert saved_first.status_code == 302, f"{name}: the first save was refused ({saved_first.status_code}): " + \
         " ".join(saved_first.content.decode().split('govuk-error-summary__list')[1:])[:1500]

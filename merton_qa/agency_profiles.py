@@ -1,5 +1,5 @@
 """Each agency's accountability profile: every app's facts about it (partnership.contract.AgencyFact, through
-composition.governance_parts()), in the profile's headings, with one overall engagement judgement and the
+app_parts.governance_parts()), in the profile's headings, with one overall engagement judgement and the
 escalations open on it.
 
 The profile covers the last twelve months to the day it is read, and every app reads its records as they stood at
@@ -28,7 +28,7 @@ from partnership.models import Escalation
 from partnership.periods import ReportPeriod
 from partnership.services.meetings import attendance_rates
 
-from .composition import governance_parts
+from .app_parts import governance_parts
 
 # The profile's headings, in the order the page shows them (an app's heading not listed here comes last).
 HEADINGS = ("Section 11", "Data returns", "Audits", "Practice reviews", "Training", "Actions", "Meeting attendance")

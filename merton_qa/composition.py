@@ -3,19 +3,24 @@
 This is the one place that knows every app. The navigation, the home dashboard, the daily digest and the board
 pack (and the yearly report) read the apps from here, each in the order its readers expect.
 """
-from audits.contribution import CONTRIBUTION as AUDITS
-from learning.contribution import CONTRIBUTION as LEARNING
 from partnership.contract import AppContribution, BoardSection
-from partnership.contribution import CONTRIBUTION as ACTIONS
-from performance.contribution import CONTRIBUTION as PERFORMANCE
-from reviews.contribution import CONTRIBUTION as REVIEWS
-from section11.contribution import CONTRIBUTION as SECTION11
 
+from .app_parts import (  # noqa: F401 - read from here by the root's readers
+    ACTIONS,
+    APP_PARTS,
+    AUDITS,
+    LEARNING,
+    PERFORMANCE,
+    REVIEWS,
+    SECTION11,
+    duty_checks,
+    governance_parts,
+)
 from .governance import CONTRIBUTION as GOVERNANCE
 
 # The menu and the dashboard's panels, in this order.
 # The root's own part (priorities and the duties register: pages that read every app) comes last.
-APPS: tuple[AppContribution, ...] = (SECTION11, PERFORMANCE, AUDITS, REVIEWS, LEARNING, ACTIONS, GOVERNANCE)
+APPS: tuple[AppContribution, ...] = (*APP_PARTS, GOVERNANCE)
 # The daily digest's headings, most pressing first (statutory clocks at the top).
 DIGEST_ORDER: tuple[AppContribution, ...] = (GOVERNANCE, REVIEWS, AUDITS, SECTION11, PERFORMANCE, ACTIONS, LEARNING)
 # The board pack's sections after its opening pages, as the partnership's reporting structure lists them.
@@ -28,15 +33,3 @@ def board_sections() -> tuple[BoardSection, ...]:
     sections = {section.key: section for app in APPS for section in app.board_sections}
     return tuple(sections[key] for key in BOARD_ORDER)
 
-
-def governance_parts():
-    """Every app's part in the governance loop (partnership.contract.Governance), in the menu's order."""
-    return tuple(app.governance for app in APPS if app.governance)
-
-
-def duty_checks() -> dict:
-    """Every rule the statutory duties register may name, from every app (a test holds the names unique)."""
-    checks = {}
-    for part in governance_parts():
-        checks.update(part.duty_checks)
-    return checks

@@ -1,6 +1,6 @@
 """The statutory duties register: every duty (partnership.models.Duty) with its status read by the rule it names.
 
-The rules come from every app (`composition.duty_checks()`); a duty whose rule no app offers is shown as "Not
+The rules come from every app (`app_parts.duty_checks()`); a duty whose rule no app offers is shown as "Not
 checked", never guessed. The register is read for a day (its page, the business unit's digest) or as it stood at
 a period's moment (the board pack's "Statutory duties" section, whose evidence is the DUTIES assurance).
 """
@@ -31,7 +31,7 @@ from partnership.periods import ReportPeriod
 from partnership.services.reminders import DueItem
 from partnership.snapshots import state_at
 
-from . import composition
+from . import app_parts
 
 NOT_CHECKED = "not_checked"
 WORDS = {**DUTY_WORDS, NOT_CHECKED: "Not checked"}
@@ -71,7 +71,7 @@ class Row:
 
 def register(today: datetime.date, *, at: datetime.datetime | None = None) -> list[Row]:
     """Every active duty with its reading on `today` (the duties as they stood at `at`, now when None)."""
-    checks = composition.duty_checks()
+    checks = app_parts.duty_checks()
     rows = []
     for duty in state_at(Duty, at).filter(active=True).order_by("order", "title"):
         check = checks.get(duty.check_name)

@@ -2,47 +2,30 @@
 every app, so they live here (`merton_qa.priorities`, `merton_qa.duties`).
 
 Its board sections, its digest items and its menu item are listed with the apps' in `merton_qa.composition`. The
-modules they call read the apps through `composition`, which imports this one: so each part imports its module
-when it is called.
+modules they call read the apps from `merton_qa.app_parts`, never from `composition`, so nothing here imports
+what imports it.
 """
 from django.urls import reverse
 
 from partnership.contract import AppContribution, BoardSection, NavItem
 
-
-def _priorities_section(period) -> dict:
-    from .priorities import board_section
-
-    return board_section(period)
-
-
-def _duties_section(period) -> dict:
-    from .duties import board_section
-
-    return board_section(period)
-
-
-def _due_items(person, today) -> list:
-    from .duties import due_items
-
-    return due_items(person, today)
+from . import duties, priorities
 
 
 def _navigation(user) -> NavItem | None:
-    from .duties import can_see_duties
-
-    return NavItem("Duties", reverse("duties"), "/duties/") if can_see_duties(user) else None
+    return NavItem("Duties", reverse("duties"), "/duties/") if duties.can_see_duties(user) else None
 
 
 CONTRIBUTION = AppContribution(
     name="governance",
     navigation=_navigation,
-    due_items=_due_items,
+    due_items=duties.due_items,
     digest_heading="Statutory duties breached",
     board_sections=(
-        BoardSection("priorities", "Partnership priorities", "reports/priorities_section.html", _priorities_section,
+        BoardSection("priorities", "Partnership priorities", "reports/priorities_section.html",
+                     priorities.board_section,
                      question="Is the partnership achieving its priorities?"),
-        BoardSection("duties", "Statutory duties", "reports/duties_section.html", _duties_section,
+        BoardSection("duties", "Statutory duties", "reports/duties_section.html", duties.board_section,
                      question="Is the partnership meeting its statutory duties?"),
     ),
 )

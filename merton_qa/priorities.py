@@ -1,7 +1,7 @@
 """Progress on the partnership's priorities: every app's evidence for each priority, and one judgement.
 
 `progress(priorities, period)` asks every app (its `Governance.priority_evidence`, through
-`composition.governance_parts()`) once for all the priorities, so a page or report with many priorities costs the
+`app_parts.governance_parts()`) once for all the priorities, so a page or report with many priorities costs the
 same queries as one. Each app's evidence answers the four OBA questions and says how far it shows progress. The
 priority page, the priorities list, the board pack's "Priorities" section and the yearly report all read it.
 
@@ -35,7 +35,7 @@ from partnership.contract import (
 from partnership.models import Priority
 from partnership.periods import Quarter, ReportPeriod
 
-from . import composition
+from . import app_parts
 
 # The words for how far one source shows progress.
 PROGRESS_WORDS = {ASSURED: "Progress", PARTLY: "Some progress", NOT_ASSURED: "No progress shown",
@@ -115,7 +115,7 @@ def _list(words: list[str]) -> str:
 def progress(priorities, period: ReportPeriod) -> list[Progress]:
     """Every priority's evidence from every app for the period, and its judgement: one call per app."""
     priorities = list(priorities)
-    answers = [part.priority_evidence(priorities, period) for part in composition.governance_parts()
+    answers = [part.priority_evidence(priorities, period) for part in app_parts.governance_parts()
                if part.priority_evidence]
     return [judge(p, [answer.get(p.pk) for answer in answers if answer.get(p.pk)]) for p in priorities]
 

@@ -81,8 +81,8 @@ def can_request_reports(user) -> bool:
 
 
 def visible_exports(user):
+    from partnership.export_registry import private_kinds
     from partnership.models import ReportExport
-    from partnership.services.exports import private_kinds
 
     qs = ReportExport.objects.select_related("requested_by")
     if not user.is_authenticated:

@@ -12,16 +12,7 @@ from partnership import net, security_log
 from partnership.models import Role
 
 from .models import AgencySummary, ReviewAccessLog
-
-REVIEWS_ROLES = (Role.REVIEWS_MEMBER, Role.BUSINESS_UNIT)
-
-
-def is_reviews_user(user) -> bool:
-    return bool(user.is_authenticated and user.has_role(*REVIEWS_ROLES))
-
-
-def is_business_unit(user) -> bool:
-    return bool(user.is_authenticated and user.has_role(Role.BUSINESS_UNIT))
+from .roles import REVIEWS_ROLES, is_business_unit, is_reviews_user  # noqa: F401 - the page rules are asked here
 
 
 def require_reviews(user) -> None:

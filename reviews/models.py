@@ -16,6 +16,8 @@ from partnership.models import ActionSource, Role, Tagged
 from partnership.models.base import TimeStampedModel, VersionedModel
 from partnership.periods import add_months  # noqa: F401 - the reviews' deadlines count in months
 
+from .roles import is_reviews_user
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -230,8 +232,6 @@ class ReviewActionSource(ActionSource):
     def kind_visible_to(cls, user) -> bool:
         """Serious-incident records are named, linked and counted only for the reviews group (and the business
         unit): everywhere else their actions are "a practice review action" and their tags are not counted."""
-        from .access import is_reviews_user
-
         return is_reviews_user(user)
 
 

@@ -1,5 +1,5 @@
 """The agenda builder: what every app says is due for a meeting (`Governance.agenda_items`) and the papers it can
-take from the system (`Governance.papers`), read through `merton_qa.composition.governance_parts()`.
+take from the system (`Governance.papers`), read through `merton_qa.app_parts.governance_parts()`.
 
 Items already on the meeting's agenda (by `AgendaSuggestion.key`) and papers already attached are left out, so
 nothing is offered twice. A thematic subgroup sees what is tagged to its priorities (all of it on request).
@@ -12,7 +12,7 @@ from django.utils import timezone
 from partnership.contract import AgendaSuggestion, SystemPaper
 from partnership.models import Meeting
 
-from ..composition import governance_parts
+from ..app_parts import governance_parts
 
 
 def all_suggestions(today, user) -> list[AgendaSuggestion]:

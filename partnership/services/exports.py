@@ -9,7 +9,6 @@ An app registers a generator for its kind of report:
 import contextlib
 import logging
 import threading
-from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,52 +17,24 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from partnership import rate_limits, security_log
+from partnership.export_registry import (  # noqa: F401 - the apps register and read kinds through this module
+    _ON_REPORTS_PAGE,
+    _REGISTRY,
+    _TITLES,
+    Generator,
+    export_kinds,
+    export_title,
+    private_kinds,
+    register_export,
+    reports_page_kinds,
+)
 from partnership.models import OutboxMessage, ReportExport
 
 from .errors import ServiceError
 from .outbox import enqueue_email, enqueue_task
 
 log = logging.getLogger(__name__)
-Generator = Callable[[dict], tuple[str, bytes]]
-_REGISTRY: dict[str, Generator] = {}
-_TITLES: dict[str, str] = {}
-_ON_REPORTS_PAGE: set[str] = set()
-_PRIVATE: set[str] = set()
 STALE_AFTER = timedelta(minutes=30)
-
-
-def register_export(kind: str, *, title: str = "", on_reports_page: bool = False, private: bool = False):
-    """Register a generator. `on_reports_page`: it needs no parameters, so the reports page offers it.
-    `private`: only the person who asked sees and downloads it (one agency's record, such as its Section 11
-    return: the report readers who see every other export may not see that record)."""
-
-    def decorator(func: Generator) -> Generator:
-        _REGISTRY[kind] = func
-        _TITLES[kind] = title or kind
-        if on_reports_page:
-            _ON_REPORTS_PAGE.add(kind)
-        if private:
-            _PRIVATE.add(kind)
-        return func
-
-    return decorator
-
-
-def private_kinds() -> list[str]:
-    return sorted(_PRIVATE)
-
-
-def export_kinds() -> list[str]:
-    return sorted(_REGISTRY)
-
-
-def export_title(kind: str) -> str:
-    return _TITLES.get(kind, kind)
-
-
-def reports_page_kinds() -> list[tuple[str, str]]:
-    """The reports anyone allowed may ask for from the reports page (those that need no parameters)."""
-    return [(kind, _TITLES[kind]) for kind in sorted(_ON_REPORTS_PAGE)]
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ published twice does nothing the second time.
 import logging
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Value
@@ -74,7 +75,7 @@ def render_text(template_name: str, context: dict) -> str:
 
 def relay_outbox(*, ids: list[int] | None = None, limit: int = 200) -> int:
     """Publish pending outbox rows. Returns how many were published. Safe to run concurrently."""
-    from merton_qa.celery import app
+    app = current_app  # the project's Celery app, configured by the composition root; the kernel never imports it
 
     now = timezone.now()
     published = 0

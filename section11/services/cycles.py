@@ -1,21 +1,18 @@
 """Cycles: create, launch (returns for each agency, emails through the outbox), remind, close."""
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from partnership import history
-from partnership.links import site_link
 from partnership.models import Agency, Role, User
 from partnership.services.errors import ServiceError
-from partnership.services.outbox import enqueue_email
 from partnership.services.reminders import last_reminder, reminder_record
 
 from .. import access
 from ..models import Answer, Cycle, Framework, Return
+from . import lead_emails
 from .returns import copy_answers_from
 
 
@@ -33,13 +30,6 @@ def cycle_create(*, by, name: str, framework: Framework, opens_on: datetime.date
                                  cycle_length_months=cycle_length_months, previous=previous)
     cycle.agencies.set(agencies)
     return cycle
-
-
-def _leads(agency_ids) -> dict[int, list[User]]:
-    result: dict[int, list[User]] = {}
-    for user in User.objects.filter(agency_id__in=agency_ids, is_active=True, roles__role=Role.AGENCY_LEAD):
-        result.setdefault(user.agency_id, []).append(user)
-    return result
 
 
 @transaction.atomic
@@ -70,22 +60,13 @@ def cycle_launch(*, cycle: Cycle, by, copy_previous: bool = True) -> int:
     cycle.launched_at = timezone.now()
     cycle.launched_by = by
     cycle.save(update_fields=["status", "launched_at", "launched_by"])
-    leads = _leads([a.pk for a in agencies])
+    leads = lead_emails.leads([a.pk for a in agencies])
     for ret in returns:
         for lead in leads.get(ret.agency_id, []):
-            _email_lead(ret, lead, template="section11_launch",
+            lead_emails.email_lead(ret, lead, template="section11_launch",
                         subject=f"{cycle.name}: your agency's Section 11 self-assessment is open",
                         key=f"s11-launch:{ret.pk}:{lead.pk}")
     return len(returns)
-
-
-def _email_lead(ret: Return, lead: User, *, template: str, subject: str, key: str) -> None:
-    enqueue_email(
-        to=lead.email, subject=subject, template=template, key=key,
-        context={"ret": ret, "cycle": ret.cycle, "lead": lead,
-                 "link": site_link(reverse("section11:return-detail", args=[ret.pk])),
-                 "deadline": ret.cycle.deadline, "PARTNERSHIP_SHORT_NAME": settings.PARTNERSHIP_SHORT_NAME},
-    )
 
 
 @transaction.atomic
@@ -96,7 +77,7 @@ def return_remind(*, ret: Return, by) -> int:
     if not ret.is_editable:
         raise ServiceError("This return has been submitted; there is nothing to remind about.")
     sent = return_remind_quietly(ret)
-    if sent == 0 and not _leads([ret.agency_id]):
+    if sent == 0 and not lead_emails.leads([ret.agency_id]):
         raise ServiceError(f"{ret.agency} has no agency lead with an account. Invite one first.")
     return sent
 
@@ -108,7 +89,7 @@ def outstanding_returns(cycle: Cycle) -> list:
 
     returns = list(cycle.returns.filter(status__in=Return.EDITABLE).select_related("agency", "cycle")
                    .order_by("agency__name"))
-    leads = _leads([r.agency_id for r in returns])
+    leads = lead_emails.leads([r.agency_id for r in returns])
     return [Outstanding(item=ret, agency=ret.agency.display_name, leads=leads.get(ret.agency_id, []),
                         send=lambda ret=ret: return_remind_quietly(ret))
             for ret in returns]
@@ -118,9 +99,9 @@ def return_remind_quietly(ret: Return) -> int:
     """`return_remind`'s emails without its refusals (the caller has checked who may and what is outstanding)."""
     today = timezone.localdate()
     sent = 0
-    for lead in _leads([ret.agency_id]).get(ret.agency_id, []):
+    for lead in lead_emails.leads([ret.agency_id]).get(ret.agency_id, []):
         if reminder_record(person=lead, item=ret, stage="manual", on=today):
-            _email_lead(ret, lead, template="section11_reminder",
+            lead_emails.email_lead(ret, lead, template="section11_reminder",
                         subject=f"Reminder: {ret.cycle.name} is due on {ret.cycle.deadline:%d %B %Y}",
                         key=f"s11-remind:{ret.pk}:{lead.pk}:{today.isoformat()}")
             sent += 1

@@ -17,6 +17,7 @@ from partnership.uploads import UploadRefused, check_upload, random_name, sha256
 
 from .. import access
 from ..models import Answer, Evidence, RatingLevel, Return, SignOffLink
+from .lead_emails import email_lead, leads
 
 OFFICER_FIELDS = ("senior_officer", "senior_officer_name", "senior_officer_email")
 HEADER_FIELDS = ("deputy_name", "deputy_email", *OFFICER_FIELDS, "dsl_name", "dsl_trained_on", "deputy_dsl_name",
@@ -315,14 +316,12 @@ def return_send_back(*, ret: Return, by, message: str) -> Return:
 def _tell_sent_back(ret: Return) -> int:
     """Email the agency's leads and whoever submitted the return, at once: a link to the return, never the message
     (it is read in the service). It is in their digest too (section11.reminders)."""
-    from .cycles import _email_lead, _leads
-
-    people = {p.pk: p for p in _leads([ret.agency_id]).get(ret.agency_id, [])}
+    people = {p.pk: p for p in leads([ret.agency_id]).get(ret.agency_id, [])}
     for person in (ret.submitted_by, ret.completed_by):
         if person is not None and person.is_active and person.email:
             people.setdefault(person.pk, person)
     for person in people.values():
-        _email_lead(ret, person, template="section11_sent_back",
+        email_lead(ret, person, template="section11_sent_back",
                     subject=f"{ret.cycle.name}: your return has been sent back for clarification",
                     key=f"s11-sent-back:{ret.pk}:{person.pk}:{ret.returned_at:%Y%m%d%H%M%S}")
     return len(people)

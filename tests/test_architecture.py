@@ -1,0 +1,125 @@
+"""The house's arrows, read from the source (docs/architecture.md, "The house").
+
+Every import in every module is read with `ast`, function-level imports included, so a dependency cannot hide
+in a function body:
+- the kernel (`partnership`) imports neither the composition root nor a domain app;
+- a domain app imports no other domain app and not the composition root;
+- inside an app, no two modules import each other, directly or round a longer ring;
+- no module is over 600 lines.
+A new module is covered without being listed.
+"""
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+KERNEL = "partnership"
+COMPOSITION_ROOT = "merton_qa"
+DOMAIN_APPS = ("section11", "audits", "performance", "reviews", "learning")
+MAX_LINES = 600
+
+
+def _modules(package: str):
+    for path in sorted((ROOT / package).rglob("*.py")):
+        if "migrations" in path.parts:
+            continue  # migrations name other apps' models by string, as Django writes them
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        yield name.removesuffix(".__init__"), path
+
+
+def _imports(name: str, path: Path) -> set[str]:
+    """Every module `name` imports, resolved to dotted names (relative imports included)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)  # `from . import views`
+    return found
+
+
+def _top(module: str) -> str:
+    return module.split(".")[0]
+
+
+@pytest.mark.parametrize("package", [KERNEL, *DOMAIN_APPS])
+def test_arrows_point_down(package):
+    forbidden = {COMPOSITION_ROOT, *DOMAIN_APPS} - {package}
+    upward = sorted(
+        f"{name} imports {module}"
+        for name, path in _modules(package)
+        for module in _imports(name, path)
+        if _top(module) in forbidden
+    )
+    assert not upward, "imports that point up or across (docs/architecture.md):\n" + "\n".join(upward)
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected rings of more than one module (Tarjan)."""
+    index, low, stack, on_stack, rings = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            ring = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                ring.append(member)
+                if member == node:
+                    break
+            if len(ring) > 1:
+                rings.append(sorted(ring))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return rings
+
+
+def _package_of(module: str, known: set[str]) -> str | None:
+    """The module `module` names, or the package it is in (`x.models.Foo` -> `x.models`)."""
+    while module and module not in known:
+        module = module.rpartition(".")[0]
+    return module or None
+
+
+@pytest.mark.parametrize("package", [KERNEL, COMPOSITION_ROOT, *DOMAIN_APPS])
+def test_no_module_ring_inside_an_app(package):
+    modules = dict(_modules(package))
+    known = set(modules)
+    graph = {}
+    for name, path in modules.items():
+        targets = {_package_of(m, known) for m in _imports(name, path) if _top(m) == package}
+        # a package's __init__ re-exporting its submodules is not a ring of the submodules with the package
+        graph[name] = {t for t in targets if t and t != name and not t.startswith(name + ".")
+                       and not name.startswith(t + ".")}
+    rings = _cycles(graph)
+    assert not rings, "modules that import each other:\n" + "\n".join(" <-> ".join(r) for r in rings)
+
+
+def test_no_module_over_the_limit():
+    long = sorted(
+        f"{path.relative_to(ROOT)}: {n} lines"
+        for package in (KERNEL, COMPOSITION_ROOT, *DOMAIN_APPS, "tests", "scripts")
+        for _, path in _modules(package)
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    )
+    assert not long, f"modules over {MAX_LINES} lines:\n" + "\n".join(long)

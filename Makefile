@@ -1,11 +1,11 @@
 # merton-qa: the two commands of the README.
 #   make run   – the demo on SQLite with eager tasks, at http://127.0.0.1:8000
 #   make test  – the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set)
-#   make bench – the speed benchmarks (not part of make test; needs PostgreSQL, see README "Performance")
+#   make bench – the speed benchmarks (not part of make test; needs PostgreSQL, see docs/performance.md)
 #   make load  – the load run alone (CI runs it): 200 agency users save Section 11 answers at once against
 #                gunicorn on loopback, in a throwaway PostgreSQL database; exits 1 on any error. ~2 minutes.
 #   make fault – the fault test (not part of make test; CI runs it once after the tests): kills its own Redis and
-#                stops its own PostgreSQL under load, checks 503s and the outbox (see README "Reliability"). ~3-4
+#                stops its own PostgreSQL under load, checks 503s and the outbox (see docs/reliability.md). ~3-4
 #                minutes, at most 15 (FAULT_ARGS="--timeout N"); installs redis-server/postgresql-15 when root.
 #   make security – bandit (no medium or high issue) and pip-audit --strict (no known vulnerability), each in
 #                   its own virtualenv (.venv-bandit, .venv-audit) so neither touches the app's dependencies.

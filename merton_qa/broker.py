@@ -1,6 +1,6 @@
 """The Redis broker transport: kombu's, with two fixes so a Celery worker rides out a Redis outage.
 
-Settings use it as CELERY_BROKER_TRANSPORT when REDIS_URL is set (README "Reliability", `make fault`).
+Settings use it as CELERY_BROKER_TRANSPORT when REDIS_URL is set (docs/reliability.md, `make fault`).
 
 1. The crash (kombu 5.7.0, Celery 5.7.0; `make fault` failed about 1 run in 4). When Redis goes away the
    worker's consumer calls `Connection.collect()` and then `Connection.close()`. `collect()` tries to close

@@ -1,7 +1,7 @@
 """The Celery application. With no REDIS_URL (the demo) tasks run eagerly in-process.
 
 Every task of the project is a `Task` (the app's task class): retried when its database goes away. The worker
-survives a broker outage thanks to the broker transport (merton_qa.broker). See README "Reliability" and
+survives a broker outage thanks to the broker transport (merton_qa.broker). See docs/reliability.md and
 `make fault`.
 """
 import os

@@ -1,6 +1,6 @@
 """The partnership's retention schedule: every model holding personal data, in one place.
 
-Documented in README ("Retention") and on the privacy notice; the nightly job `partnership.apply_retention`
+Documented in docs/retention.md and on the privacy notice; the nightly job `partnership.apply_retention`
 applies it, skipping records under a legal hold.
 """
 from partnership.retention import (

@@ -235,7 +235,7 @@ else:
     )
 if "EMAIL_FILE_PATH" in os.environ:  # the file backend (scripts/fault.py counts the delivered emails)
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
-# GOV.UK Notify (README "Email through GOV.UK Notify"): with NOTIFY_API_KEY set, the outbox sends through Notify's
+# GOV.UK Notify (docs/email.md): with NOTIFY_API_KEY set, the outbox sends through Notify's
 # API (one email template whose subject is ((subject)) and body ((body))) and reads back each email's delivery
 # status; without it, EMAIL_URL (SMTP) stays the way out. NOTIFY_BASE_URL points the client elsewhere (tests).
 NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
@@ -266,7 +266,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2, "max_retries": 1}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
-# Broker outages (README "Reliability", `make fault`): kombu's Redis transport with the fix that keeps the worker
+# Broker outages (docs/reliability.md, `make fault`): kombu's Redis transport with the fix that keeps the worker
 # alive when Redis goes away while a task runs (see merton_qa/broker.py; kombu 5.7 crashed it about 1 run in 4).
 CELERY_BROKER_TRANSPORT = "merton_qa.broker:Transport" if REDIS_URL else None
 # A task running when the connection drops finishes its work rather than being killed half-way (killing one

@@ -1,4 +1,4 @@
-"""GOV.UK Notify as the way email leaves the service (README "Email through GOV.UK Notify").
+"""GOV.UK Notify as the way email leaves the service (docs/email.md).
 
 With `NOTIFY_API_KEY` set, settings make `EmailBackend` below Django's email backend, so the outbox's emails
 (partnership.services.email) and any other Django email go through Notify's API with the official client. Notify

@@ -1,4 +1,4 @@
-"""GOV.UK Notify's delivery receipts (README "Email through GOV.UK Notify").
+"""GOV.UK Notify's delivery receipts (docs/email.md).
 
 Notify POSTs each email's status as JSON with `Authorization: Bearer <the token set in Notify's callback
 settings>`, which must equal NOTIFY_CALLBACK_TOKEN. No session, so no CSRF token: this is the one view exempt from

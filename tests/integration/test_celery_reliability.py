@@ -1,4 +1,4 @@
-"""The Celery worker survives broker and database outages (README "Reliability", `make fault`).
+"""The Celery worker survives broker and database outages (docs/reliability.md, `make fault`).
 
 Most of these run without a broker. The last two reproduce, on the real Redis, the crash `make fault` met
 (`REDIS_URL=redis://127.0.0.1:6379/15 .venv/bin/pytest tests/integration/test_celery_reliability.py`; CI runs

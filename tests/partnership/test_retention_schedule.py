@@ -1,4 +1,4 @@
-"""The retention schedule covers every model, and its newer classes do what the README's table says.
+"""The retention schedule covers every model, and its newer classes do what the table in docs/retention.md says.
 
 tests/partnership/test_retention.py holds the job's mechanics (bookings, accounts, holds, the page); this file
 holds the schedule's coverage and the organisational, operational and security classes.

@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, to, wait, poll, **options):
         if not notify.configured():
             raise CommandError("GOV.UK Notify is not configured: NOTIFY_API_KEY is not set, so email goes by "
-                               "EMAIL_URL (SMTP). See README, \"Email through GOV.UK Notify\".")
+                               "EMAIL_URL (SMTP). See docs/email.md.")
         if not settings.NOTIFY_TEMPLATE_ID:
             raise CommandError("NOTIFY_TEMPLATE_ID is not set: create the email template in Notify (subject "
                                "((subject)), message ((body))) and set its id.")

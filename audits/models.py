@@ -95,6 +95,12 @@ class Audit(TimeStampedModel, VersionedModel, Tagged, ActionSource):
         MONITORED = "monitored", "Actions monitored"
         CLOSED = "closed", "Closed"
 
+    # Named stages (the pages, priorities' evidence and the agenda ask these, never a status string).
+    BEFORE_MEETING = (Status.PLANNED, Status.SCOPING, Status.IN_PROGRESS)  # agency audits not all in yet
+    CASES_REMOVABLE = (Status.PLANNED, Status.SCOPING)  # a case may still be taken out (added: BEFORE_MEETING)
+    AT_MEETING = (Status.MEETING, Status.DRAFTING)  # consensus grades, findings and recommendations are written
+    TAKES_ACTIONS = (Status.DRAFTING, Status.AGREED, Status.MONITORED)  # actions go to the tracker
+
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="audits")
     theme = models.CharField(max_length=200)
     question = models.TextField(blank=True, help_text="The question the audit asks.")
@@ -125,6 +131,31 @@ class Audit(TimeStampedModel, VersionedModel, Tagged, ActionSource):
 
     def get_absolute_url(self):
         return reverse("audits:audit-detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    @property
+    def is_collecting(self) -> bool:
+        """Agency audits in progress: the agencies are auditing their cases."""
+        return self.status == self.Status.IN_PROGRESS
+
+    @property
+    def is_before_meeting(self) -> bool:
+        return self.status in self.BEFORE_MEETING
+
+    @property
+    def cases_removable(self) -> bool:
+        return self.status in self.CASES_REMOVABLE
+
+    @property
+    def is_at_meeting(self) -> bool:
+        return self.status in self.AT_MEETING
+
+    @property
+    def takes_actions(self) -> bool:
+        return self.status in self.TAKES_ACTIONS
 
     @property
     def reference(self) -> str:

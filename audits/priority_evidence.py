@@ -24,7 +24,7 @@ from partnership.snapshots import attach, state_at
 from .models import Audit, AuditCase, ConsensusGrade, Finding, Grade
 
 SOURCE = "Audits"
-BEFORE_MEETING = (Audit.Status.PLANNED, Audit.Status.SCOPING, Audit.Status.IN_PROGRESS)
+BEFORE_MEETING = Audit.BEFORE_MEETING
 NOT_YET = (*BEFORE_MEETING, Audit.Status.MEETING)
 
 

@@ -8,13 +8,13 @@
 Each check reads the duty's `parameters` (a dict; a duty without them takes the defaults) and answers with two
 queries at most.
 """
-import calendar
 import datetime
 
 from django.urls import reverse
 
 from partnership.contract import BREACHED, DUE, MET, DutyReading, EvidenceItem
 from partnership.models import YearlyReport
+from partnership.periods import add_months
 
 DUE_SOON_DAYS = 60  # a report due within two months is "due"
 
@@ -22,12 +22,6 @@ DUE_SOON_DAYS = 60  # a report due within two months is "due"
 def _parameters(duty) -> dict:
     parameters = duty.get("parameters") if isinstance(duty, dict) else getattr(duty, "parameters", None)
     return parameters or {}
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    year, month0 = divmod(day.month - 1 + months, 12)
-    year += day.year
-    return day.replace(year=year, month=month0 + 1, day=min(day.day, calendar.monthrange(year, month0 + 1)[1]))
 
 
 def _words(day: datetime.date) -> str:
@@ -49,7 +43,7 @@ def yearly_report_published(duty, today: datetime.date) -> DutyReading:
     if report is None:
         return DutyReading(DUE, f"No yearly report has been recorded as published. One must be published at least "
                                 f"once every {every} months.")
-    due_on = _add_months(report.published_on, every)
+    due_on = add_months(report.published_on, every)
     item = _item(report, f"Yearly report {report.label}, published {_words(report.published_on)}")
     if today > due_on:
         return DutyReading(BREACHED, f"The last yearly report ({report.label}) was published on "

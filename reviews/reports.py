@@ -18,7 +18,7 @@ from partnership.contract import (
     share_status,
 )
 from partnership.models import Action
-from partnership.periods import ReportPeriod
+from partnership.periods import Quarter, ReportPeriod
 from partnership.snapshots import state_at
 
 from .models import LCSPR, Notification, RapidReview, Recommendation, Referral, ScreeningDecision
@@ -27,20 +27,17 @@ MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 
 def quarters(start: datetime.date, end: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
-    """Calendar quarters overlapping [start, end], clipped to it: (label, first, last)."""
+    """Quarters overlapping [start, end], clipped to it: (label, first, last), named by their months ("Apr–Jun
+    2026"); the quarters are the financial year's (`partnership.periods.Quarter`), the one quarter arithmetic."""
     result = []
-    year, q = start.year, (start.month - 1) // 3
-    while True:
-        first = datetime.date(year, 3 * q + 1, 1)
-        if first > end:
-            break
-        nxt = datetime.date(year + (q == 3), 3 * ((q + 1) % 4) + 1, 1)
-        last = nxt - datetime.timedelta(days=1)
-        label = f"{MONTHS[3 * q]}–{MONTHS[3 * q + 2]} {year}"
+    quarter = Quarter.containing(start)
+    while quarter.start <= end:
+        first, last = quarter.start, quarter.end
+        label = f"{MONTHS[first.month - 1]}–{MONTHS[last.month - 1]} {first.year}"
         if first < start or last > end:
             label += f" ({max(first, start):%-d %b} to {min(last, end):%-d %b}, part)"
         result.append((label, max(first, start), min(last, end)))
-        year, q = (year + 1, 0) if q == 3 else (year, q + 1)
+        quarter = quarter.next()
     return result
 
 

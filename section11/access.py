@@ -76,14 +76,14 @@ def can_name_senior_officer(user, ret: Return) -> bool:
 
 
 def can_moderate(user, ret: Return) -> bool:
-    return is_oversight(user) and ret.status in (Return.Status.SUBMITTED, Return.Status.SIGNED_OFF)
+    return is_oversight(user) and ret.status in Return.FINISHED
 
 
 def can_send_back(user, ret: Return) -> bool:
-    return can_manage_cycles(user) and ret.status in (Return.Status.SUBMITTED, Return.Status.SIGNED_OFF)
+    return can_manage_cycles(user) and ret.status in Return.FINISHED
 
 
-CHALLENGE_STATUSES = (Return.Status.SUBMITTED, Return.Status.SIGNED_OFF, Return.Status.RETURNED)
+CHALLENGE_STATUSES = (*Return.FINISHED, Return.Status.RETURNED)
 
 
 def can_record_challenge(user, ret: Return) -> bool:

@@ -12,7 +12,7 @@ from . import access
 from .models import Answer, Cycle, RatingLevel, Return
 
 HEADING = "Section 11"
-DONE = (Return.Status.SUBMITTED, Return.Status.SIGNED_OFF)  # ratings are quoted once the agency has made its return
+DONE = Return.FINISHED  # ratings are quoted once the agency has made its return
 CYCLES_SHOWN = 3
 
 

@@ -21,6 +21,7 @@ from partnership.models import Action, Agency, Sector
 from partnership.snapshots import attach, state_at
 
 from .models import Answer, Criterion, Cycle, RatingLevel, Return, Standard
+from .models import answered as answered_rule
 
 SELF, MODERATED = "self", "moderated"
 GREEN_FROM, AMBER_FROM = 0.75, 0.4  # share of the way up the scale where a band starts
@@ -232,7 +233,7 @@ def returns_with_progress(cycle: Cycle, *, sector: str = "", at: datetime.dateti
     else:
         returns = list(cycle_returns(cycle, sector=sector, at=at))
         attach(returns, "agency", Agency)
-        answered = Q(rating__isnull=False) | Q(not_applicable=True)
+        answered = answered_rule()
         progress = {row["ret_id"]: row for row in cycle_answers(cycle, sector=sector, at=at).values("ret_id")
                     .annotate(answered=Count("pk", filter=answered), total=Count("pk"))}
         for ret in returns:

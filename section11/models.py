@@ -126,6 +126,13 @@ class Cycle(TimeStampedModel):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
+    STATUS_COLOURS = {Status.DRAFT: "grey", Status.OPEN: "blue", Status.CLOSED: "green"}  # {% status_tag %}
+
+    @property
+    def is_draft(self) -> bool:
+        """Being prepared: not launched yet."""
+        return self.status == self.Status.DRAFT
+
     name = models.CharField(max_length=120)
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="cycles")
     agencies = models.ManyToManyField(Agency, related_name="section11_cycles", blank=True)
@@ -156,12 +163,17 @@ class Cycle(TimeStampedModel):
         return reverse("section11:cycle-detail", args=[self.pk])
 
 
+def answered(prefix: str = "") -> Q:
+    """An answer counts as answered when it has a rating or is marked not applicable (`Answer.is_answered` in
+    Python): the one rule, for answers (`answered()`) or through a relation (`answered("answers__")`)."""
+    return Q(**{f"{prefix}rating__isnull": False}) | Q(**{f"{prefix}not_applicable": True})
+
+
 class ReturnQuerySet(models.QuerySet):
     def with_progress(self):
         """Annotate answered (rating or not applicable) and total criteria counts: one query."""
-        answered = Q(answers__rating__isnull=False) | Q(answers__not_applicable=True)
         return self.annotate(
-            answered_count=Count("answers", filter=answered, distinct=True),
+            answered_count=Count("answers", filter=answered("answers__"), distinct=True),
             criteria_count=Count("answers", distinct=True),
         )
 
@@ -177,6 +189,19 @@ class Return(TimeStampedModel, VersionedModel):
         RETURNED = "returned", "Returned for clarification"
 
     EDITABLE = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED)
+    FINISHED = (Status.SUBMITTED, Status.SIGNED_OFF)  # the agency has made its return
+    STATUS_COLOURS = {Status.NOT_STARTED: "grey", Status.IN_PROGRESS: "", Status.SUBMITTED: "teal",
+                      Status.SIGNED_OFF: "green", Status.RETURNED: "orange"}  # {% status_tag %}
+
+    @property
+    def is_submitted(self) -> bool:
+        """Submitted and waiting for its senior officer's sign-off."""
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        """Sent back to the agency for clarification."""
+        return self.status == self.Status.RETURNED
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="returns")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="section11_returns")
@@ -244,7 +269,7 @@ class Return(TimeStampedModel, VersionedModel):
     @property
     def is_done(self) -> bool:
         """Submitted or signed off: the agency has made its return."""
-        return self.status in (self.Status.SUBMITTED, self.Status.SIGNED_OFF)
+        return self.status in self.FINISHED
 
     @property
     def officer_name(self) -> str:

@@ -1,6 +1,5 @@
 """Section 11 documents: the feedback letter to an agency after its challenge session, and a whole return as a
 PDF (both made in the background: `FEEDBACK_LETTER_KIND`, `RETURN_PDF_KIND`)."""
-import datetime
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -9,6 +8,7 @@ from django.utils.text import slugify
 
 from partnership.models import Action, Role, User
 from partnership.pdf import render_pdf
+from partnership.periods import add_months
 from partnership.services.exports import register_export
 
 from .models import Answer, ChallengeSession, RatingLevel, Return
@@ -49,11 +49,6 @@ def return_pdf(parameters: dict) -> tuple[str, bytes]:
 
 def _lines(text: str) -> list[str]:
     return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    return datetime.date(day.year + month_index // 12, month_index % 12 + 1, 1)
 
 
 def _counts(answers: list[Answer], levels: list[RatingLevel], attr: str) -> list[dict]:
@@ -123,7 +118,7 @@ def feedback_letter_context(session: ChallengeSession) -> dict:
         "moderated_count": sum(1 for a in answers if a.moderated_rating_id),
         "panel_members": _lines(session.panel_members), "agency_attendees": _lines(session.agency_attendees),
         "questions": _lines(session.questions),
-        "next_cycle": _add_months(cycle.opens_on, cycle.cycle_length_months),
+        "next_cycle": add_months(cycle.opens_on.replace(day=1), cycle.cycle_length_months),  # its month
         "signatory": session.letter_signatory or "Business unit manager",
         "SUPPORT_EMAIL": settings.SUPPORT_EMAIL,
     }

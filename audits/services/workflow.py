@@ -19,7 +19,7 @@ ORDER = list(S.values)
 AUDIT_FIELDS = ["programme", "theme", "question", "terms_of_reference", "prompted_by", "priority",
                 "sample_criteria", "tool", "planned_month", "agency_audits_due", "meeting_date", "follow_up_of",
                 "inspection_mode"]
-CASES_OPEN = (S.PLANNED, S.SCOPING, S.IN_PROGRESS)
+CASES_OPEN = Audit.BEFORE_MEETING  # cases may be added until the meeting
 TRANSITION_LABELS = {
     S.SCOPING: "Start scoping", S.IN_PROGRESS: "Start the agency audits", S.MEETING: "Move to the audit meeting",
     S.DRAFTING: "Start drafting the report", S.AGREED: "Record that the report is agreed",
@@ -105,7 +105,7 @@ def case_add(*, audit: Audit, by, case_reference: str, age_band: str, agencies, 
 @transaction.atomic
 def case_remove(*, case: AuditCase, by) -> None:
     _need(by)
-    if case.audit.status not in (S.PLANNED, S.SCOPING):
+    if not case.audit.cases_removable:
         raise ServiceError("Cases can only be removed before the agency audits start.")
     case.delete()
 

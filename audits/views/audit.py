@@ -108,8 +108,7 @@ def audit_detail(request, pk):
                                "problems": workflow.transition_problems(audit, following)}
         context["findings"] = list(audit.findings.all())
         context["recommendations"] = list(audit.recommendations.all())
-        context["meeting"] = getattr(audit, "meeting", None) if audit.status not in (
-            Audit.Status.PLANNED, Audit.Status.SCOPING, Audit.Status.IN_PROGRESS) else None
+        context["meeting"] = getattr(audit, "meeting", None) if not audit.is_before_meeting else None
         context["can_add_cases"] = audit.status in workflow.CASES_OPEN
     return render(request, "audits/audit_detail.html", context)
 

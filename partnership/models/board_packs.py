@@ -17,6 +17,9 @@ class BoardPack(TimeStampedModel, VersionedModel):
         PUBLISHING = "publishing", "Being published"
         PUBLISHED = "published", "Published"
 
+    STATUS_COLOURS = {Status.DRAFT: "grey", Status.APPROVED: "blue", Status.PUBLISHING: "grey",
+                      Status.PUBLISHED: "green"}  # {% status_tag %}
+
     period_code = models.CharField(max_length=10, help_text="The quarter, e.g. 2026-Q2.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     narrative = models.TextField(
@@ -70,6 +73,16 @@ class BoardPack(TimeStampedModel, VersionedModel):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_approved(self) -> bool:
+        """Approved by the chair, not yet published."""
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_publishing(self) -> bool:
+        """Its PDF is being made, once, in the background."""
+        return self.status == self.Status.PUBLISHING
 
     @property
     def narrative_paragraphs(self) -> list[str]:

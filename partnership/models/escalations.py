@@ -8,6 +8,7 @@ response is due, and the response when it comes.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from ..history import SET_NULL_KEEPING_HISTORY
@@ -26,6 +27,7 @@ class Escalation(TimeStampedModel, VersionedModel):
         CLOSED = "closed", "Closed"
 
     OPEN_STATUSES = (Status.OPEN, Status.RESPONDED)
+    STATUS_COLOURS = {Status.OPEN: "yellow", Status.RESPONDED: "blue", Status.CLOSED: "grey"}  # {% status_tag %}
 
     agency = models.ForeignKey("partnership.Agency", on_delete=models.PROTECT, related_name="escalations")
     stage = models.PositiveSmallIntegerField(choices=Stage.choices)
@@ -82,3 +84,13 @@ class Escalation(TimeStampedModel, VersionedModel):
 
     def response_overdue_on(self, day) -> bool:
         return self.status == self.Status.OPEN and day > self.response_due
+
+    @property
+    def is_responded(self) -> bool:
+        return self.status == self.Status.RESPONDED
+
+    def status_tag_parts(self) -> tuple[str, str]:
+        """Its tag: "Response overdue" in red while an open escalation's response is late, else its status."""
+        if self.response_due and self.response_overdue_on(timezone.localdate()):
+            return "Response overdue", "red"
+        return self.get_status_display(), self.STATUS_COLOURS[self.status]

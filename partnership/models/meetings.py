@@ -110,6 +110,8 @@ class Meeting(ActionSource, TimeStampedModel, VersionedModel):
         HELD = "held", "Held"
         CANCELLED = "cancelled", "Cancelled"
 
+    STATUS_COLOURS = {Status.PLANNED: "blue", Status.HELD: "green", Status.CANCELLED: "red"}  # {% status_tag %}
+
     subgroup = models.ForeignKey(Subgroup, on_delete=models.PROTECT, related_name="meetings")
     starts_at = models.DateTimeField("Date and time")
     place = models.CharField("Place", max_length=200, blank=True)
@@ -138,6 +140,14 @@ class Meeting(ActionSource, TimeStampedModel, VersionedModel):
     @property
     def is_open_for_agenda(self) -> bool:
         return self.status == self.Status.PLANNED
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == self.Status.HELD
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
 
 
 class AgendaItem(models.Model):

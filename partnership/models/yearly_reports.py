@@ -86,6 +86,11 @@ class YearlyReport(TimeStampedModel, VersionedModel):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def is_publishing(self) -> bool:
+        """Its PDF is being made, once, in the background."""
+        return self.status == self.Status.PUBLISHING
+
+    @property
     def months(self) -> str:
         return f"{self.start:%B %Y} to {self.end:%B %Y}"
 

@@ -12,6 +12,7 @@ from partnership.services.reminders import last_reminder, reminder_record
 
 from .. import access
 from ..models import Answer, Cycle, Framework, Return
+from ..models import answered as answered_rule
 from . import lead_emails
 from .returns import copy_answers_from
 
@@ -153,11 +154,11 @@ def cycle_completion(cycle_ids) -> dict[int, dict]:
     """Per cycle: returns, submitted (or signed off) returns, and answered/total criteria. Two queries."""
     ids = list(cycle_ids)
     result = {pk: {"returns": 0, "submitted": 0, "answered": 0, "criteria": 0} for pk in ids}
-    done = (Return.Status.SUBMITTED, Return.Status.SIGNED_OFF)
+    done = Return.FINISHED
     for row in (Return.objects.filter(cycle_id__in=ids).values("cycle_id")
                 .annotate(n=Count("pk"), submitted=Count("pk", filter=Q(status__in=done))).order_by()):
         result[row["cycle_id"]].update(returns=row["n"], submitted=row["submitted"])
-    answered = Q(rating__isnull=False) | Q(not_applicable=True)
+    answered = answered_rule()
     for row in (Answer.objects.filter(ret__cycle_id__in=ids).values("ret__cycle_id")
                 .annotate(n=Count("pk"), answered=Count("pk", filter=answered)).order_by()):
         result[row["ret__cycle_id"]].update(criteria=row["n"], answered=row["answered"])

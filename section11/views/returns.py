@@ -21,7 +21,7 @@ from partnership.views.mixins import post_only
 
 from .. import access
 from ..forms.returns import AnswerForm, ImprovementActionForm, ReturnHeaderForm, SendBackForm, SeniorOfficerForm
-from ..models import Answer, Evidence, RatingLevel, Return, Standard
+from ..models import Answer, Evidence, RatingLevel, Return, Standard, answered
 from ..services import returns as services
 
 
@@ -42,7 +42,7 @@ def standards_progress(ret: Return) -> list[dict]:
         row["criterion__standard_id"]: row
         for row in ret.answers.values("criterion__standard_id").annotate(
             total=Count("pk"),
-            answered=Count("pk", filter=Q(rating__isnull=False) | Q(not_applicable=True)),
+            answered=Count("pk", filter=answered()),
             to_check=Count("pk", filter=Q(needs_check=True)),
             started=Count("pk", filter=~Q(status=Answer.Status.TO_DO)),
         )

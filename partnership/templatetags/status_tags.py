@@ -1,0 +1,29 @@
+"""A record's status as a GOV.UK tag, named once on its model.
+
+A model whose status is shown as a tag declares the colour of each status beside its `Status` choices:
+
+    STATUS_COLOURS = {Status.DRAFT: "grey", Status.OPEN: "blue", Status.CLOSED: "green"}
+
+and a template writes `{% status_tag cycle %}` (the words are the choice's label). A status that also depends on
+dates (an escalation's response overdue) is the model's `status_tag_parts()`: (words, colour). Templates never compare a
+status with a string: they ask the model's named sets and predicates (`ret.is_done`, `Return.EDITABLE`).
+`tests/partnership/test_status_tags.py` holds every such model to a colour for every status.
+"""
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+COLOURS = {"grey", "green", "turquoise", "blue", "light-blue", "purple", "pink", "red", "orange", "yellow", "teal",
+           ""}
+
+
+@register.simple_tag
+def status_tag(record, field: str = "status"):
+    if field == "status" and hasattr(record, "status_tag_parts"):
+        label, colour = record.status_tag_parts()
+    else:
+        colour = type(record).STATUS_COLOURS[getattr(record, field)]
+        label = getattr(record, f"get_{field}_display")()
+    css = f"govuk-tag govuk-tag--{colour}" if colour else "govuk-tag"
+    return format_html('<strong class="{}">{}</strong>', css, label)

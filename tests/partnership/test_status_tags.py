@@ -1,0 +1,79 @@
+"""Status is named once, on the model: its colour (`STATUS_COLOURS`, shown by `{% status_tag %}`), its named sets
+(`Return.EDITABLE`, `Return.FINISHED`) and its predicates (`ret.is_returned`). Templates ask those, never compare a
+status with a string (docs/architecture.md).
+
+`STILL_TO_CONVERT` lists the templates that still compare, with how many times; converting the rest is done app by
+app. A template not listed may not compare at all, a listed one may not compare more often, and when one compares
+less often its number here must come down, so the list only shrinks.
+"""
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.template import Context, Template
+
+from partnership.templatetags.status_tags import COLOURS
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+COMPARES = re.compile(r"""\b\w+\.(status|state|kind)\s*(==|!=)\s*["'][a-z_]+["']""")
+
+STILL_TO_CONVERT = {
+    "agencies/agency_profile.html": 3,
+    "governance/duties.html": 1,
+    "home.html": 3,
+    "includes/action_status.html": 6,
+    "learning/briefing_detail.html": 2,
+    "learning/briefing_list.html": 1,
+    "learning/public/booking.html": 3,
+    "learning/public/confirm.html": 9,
+    "learning/session_cancel_confirm.html": 1,
+    "learning/session_manage.html": 2,
+    "partnership/action_detail.html": 1,
+    "partnership/export_detail.html": 2,
+    "partnership/includes/export_status.html": 3,
+    "partnership/outbox.html": 2,
+    "performance/data_return_detail.html": 3,
+    "performance/includes/dashboard_panel.html": 1,
+    "performance/includes/data_return_actions.html": 5,
+    "performance/includes/data_return_status.html": 3,
+    "reports/yearly_report_pdf.html": 6,
+    "reviews/notification_detail.html": 2,
+    "section11/return_detail.html": 3,
+}
+
+
+def _comparisons() -> dict[str, int]:
+    found = {}
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        if n := len(COMPARES.findall(path.read_text(encoding="utf-8"))):
+            found[str(path.relative_to(TEMPLATES))] = n
+    return found
+
+
+def test_templates_do_not_compare_statuses_with_strings():
+    found = _comparisons()
+    new = {name: n for name, n in found.items() if n > STILL_TO_CONVERT.get(name, 0)}
+    assert not new, ("templates comparing a status with a string: ask the model's named set or predicate, or "
+                     f"show it with {{% status_tag %}} instead: {new}")
+    fewer = {name: found.get(name, 0) for name, n in STILL_TO_CONVERT.items() if found.get(name, 0) < n}
+    assert not fewer, f"converted, well done: lower (or remove) these in STILL_TO_CONVERT: {fewer}"
+
+
+def _tagged_models():
+    return [model for model in apps.get_models() if hasattr(model, "STATUS_COLOURS")]
+
+
+def test_some_models_name_their_status_colours():
+    assert {m.__name__ for m in _tagged_models()} >= {"Cycle", "Return"}
+
+
+@pytest.mark.parametrize("model", _tagged_models(), ids=lambda m: m._meta.label)
+def test_every_status_has_a_colour_and_renders_its_label(model):
+    choices = dict(model._meta.get_field("status").choices)
+    assert set(model.STATUS_COLOURS) == set(choices), f"{model.__name__}: a colour for each status, no more"
+    assert set(model.STATUS_COLOURS.values()) <= COLOURS
+    for value, label in choices.items():
+        html = Template("{% load status_tags %}{% status_tag record %}").render(
+            Context({"record": model(status=value)}))
+        assert f">{label}</strong>" in html and "govuk-tag" in html

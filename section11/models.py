@@ -156,12 +156,26 @@ class Cycle(TimeStampedModel):
         return reverse("section11:cycle-detail", args=[self.pk])
 
 
+def answered_q(prefix: str = "") -> Q:
+    """The one rule for an answered criterion: rated or not applicable, and (when copied from the last return)
+    confirmed as still holding. A copied answer waiting for its check is not answered yet: submission refuses it
+    (`services.returns.missing_answers`), so no count may call it answered."""
+    return (Q(**{f"{prefix}rating__isnull": False}) | Q(**{f"{prefix}not_applicable": True})) & Q(
+        **{f"{prefix}needs_check": False})
+
+
+def to_check_q(prefix: str = "") -> Q:
+    """A copied answer not yet confirmed."""
+    return Q(**{f"{prefix}needs_check": True})
+
+
 class ReturnQuerySet(models.QuerySet):
     def with_progress(self):
-        """Annotate answered (rating or not applicable) and total criteria counts: one query."""
-        answered = Q(answers__rating__isnull=False) | Q(answers__not_applicable=True)
+        """Annotate answered (`answered_q`), copied-to-check and total criteria counts: one query. Pages show them
+        through `section11/includes/return_progress.html`."""
         return self.annotate(
-            answered_count=Count("answers", filter=answered, distinct=True),
+            answered_count=Count("answers", filter=answered_q("answers__"), distinct=True),
+            to_check_count=Count("answers", filter=to_check_q("answers__"), distinct=True),
             criteria_count=Count("answers", distinct=True),
         )
 
@@ -337,6 +351,11 @@ class Answer(ActionSource, VersionedModel):
     @property
     def is_answered(self) -> bool:
         return self.rating_id is not None or self.not_applicable
+
+    @property
+    def is_not_met(self) -> bool:
+        """Rated at the scale's red level ("Not met", "No"): the partnership expects an improvement action."""
+        return self.rating_id is not None and self.rating.colour == RatingLevel.Colour.RED
 
 
 def evidence_path(instance, filename):

@@ -21,7 +21,7 @@ from partnership.views.mixins import post_only
 
 from .. import access
 from ..forms.returns import AnswerForm, ImprovementActionForm, ReturnHeaderForm, SendBackForm, SeniorOfficerForm
-from ..models import Answer, Evidence, RatingLevel, Return, Standard
+from ..models import Answer, Evidence, RatingLevel, Return, Standard, answered_q, to_check_q
 from ..services import returns as services
 
 
@@ -42,15 +42,15 @@ def standards_progress(ret: Return) -> list[dict]:
         row["criterion__standard_id"]: row
         for row in ret.answers.values("criterion__standard_id").annotate(
             total=Count("pk"),
-            answered=Count("pk", filter=Q(rating__isnull=False) | Q(not_applicable=True)),
-            to_check=Count("pk", filter=Q(needs_check=True)),
+            answered=Count("pk", filter=answered_q()),
+            to_check=Count("pk", filter=to_check_q()),
             started=Count("pk", filter=~Q(status=Answer.Status.TO_DO)),
         )
     }
     result = []
     for standard in ret.cycle.framework.standards.order_by("number"):
         c = counts.get(standard.pk, {"total": 0, "answered": 0, "to_check": 0, "started": 0})
-        if c["total"] and c["answered"] == c["total"] and not c["to_check"]:
+        if c["total"] and c["answered"] == c["total"]:
             state = "completed"
         elif c["to_check"]:
             state = "check"
@@ -70,6 +70,7 @@ def return_detail(request, pk):
     return render(request, "section11/return_detail.html", {
         "ret": ret, "progress": progress,
         "answered": sum(p["answered"] for p in progress), "total": sum(p["total"] for p in progress),
+        "to_check": sum(p["to_check"] for p in progress),
         "can_edit": access.can_edit_return(user, ret), "can_submit": access.can_submit_return(user, ret),
         "can_name_officer": access.can_name_senior_officer(user, ret),
         "can_sign_off": access.can_sign_off_return(user, ret), "can_send_back": access.can_send_back(user, ret),

@@ -10,6 +10,7 @@ from partnership.models import Action, Agency, Priority, Role, User
 from .input_rules import DateField, harden_fields
 from .personal_data import guard_free_text
 from .services.errors import ServiceError
+from .work_email import WorkEmailField
 
 DASHES = "---------"  # Django's empty choice (BLANK_CHOICE_DASH, ModelChoiceField.empty_label)
 
@@ -160,8 +161,8 @@ class ActionTransitionForm(GDSForm, forms.Form):
 class InviteUserForm(GDSForm, forms.Form):
     full_name = forms.CharField(label="Full name", max_length=150,
                                 error_messages={"required": "Enter the person's full name"})
-    email = forms.EmailField(label="Work email address",
-                             error_messages={"required": "Enter the person's work email address",
+    email = WorkEmailField(label="Work email address",
+                           error_messages={"required": "Enter the person's work email address",
                                              "invalid": "Enter an email address in the correct format, "
                                                         "like name@example.org"})
     job_title = forms.CharField(label="Job title", max_length=150, required=False)

@@ -14,6 +14,7 @@ from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.outbox import enqueue_email
 from partnership.tokens import hash_token, new_token, plausible
 from partnership.uploads import UploadRefused, check_upload, random_name, sha256_of
+from partnership.work_email import require_work_email
 
 from .. import access
 from ..models import Answer, Evidence, RatingLevel, Return, SignOffLink
@@ -52,6 +53,8 @@ def return_update_header(*, ret: Return, by, expected_version: int, **values) ->
     unknown = set(values) - set(HEADER_FIELDS)
     if unknown:
         raise ServiceError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    if values.get("deputy_email"):
+        require_work_email(values["deputy_email"], field="deputy_email")
     officer = {f: values.pop(f) for f in OFFICER_FIELDS if f in values}
     if officer and _officer_changes(ret, **officer):
         _check_officer(ret, by=by, **officer)
@@ -85,6 +88,8 @@ def _check_officer(ret: Return, *, by, senior_officer=None, senior_officer_name=
         field = "senior_officer_email" if name else "senior_officer_name" if email else "senior_officer"
         raise ServiceError("Choose the senior officer, or give the name and work email of a senior officer "
                            "without an account.", field=field)
+    if email:
+        require_work_email(email, field="senior_officer_email")
     if senior_officer is not None and (senior_officer.agency_id != ret.agency_id or not senior_officer.is_active):
         raise ServiceError("The senior officer must work for your agency.", field="senior_officer")
     field = "senior_officer" if senior_officer is not None else "senior_officer_email"

@@ -23,6 +23,7 @@ from .. import access
 from ..forms.returns import AnswerForm, ImprovementActionForm, ReturnHeaderForm, SendBackForm, SeniorOfficerForm
 from ..models import Answer, Evidence, RatingLevel, Return, Standard, answered_q, to_check_q
 from ..services import returns as services
+from ..services.challenge import moderation_counts
 
 
 def _get_return(request, pk) -> Return:
@@ -77,6 +78,7 @@ def return_detail(request, pk):
         "can_moderate": access.can_moderate(user, ret), "is_oversight": access.is_oversight(user),
         "can_record_challenge": access.can_record_challenge(user, ret),
         "can_read_feedback_letter": access.can_read_feedback_letter(user, ret),
+        "moderation": moderation_counts(ret) if access.can_read_feedback_letter(user, ret) else None,
         "can_see_analysis": access.can_see_analysis(user),
         "can_start_from_last": access.can_edit_return(user, ret) and not ret.copied_from_id
         and all(p["state"] == "not_started" for p in progress) and services.previous_return(ret) is not None,

@@ -448,6 +448,12 @@ def test_business_unit_runs_a_cycle(signed_in_page, business_unit, agency_lead, 
     session = ChallengeSession.objects.get(ret=ret)
     screenshot(page, "s11-challenge-recorded")
     page.get_by_role("button", name=re.compile("Make the feedback letter")).click()  # made in the background
+    # One criterion moderated: the page says how many and asks before making the letter.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not every criterion is moderated yet")
+    expect(page.locator(".govuk-warning-text")).to_contain_text("1 of")
+    axe_check(page)
+    screenshot(page, "s11-feedback-letter-confirm")
+    page.get_by_role("button", name=re.compile(r"^Make the letter with 1 of \d+ moderated")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Section 11 feedback letter (PDF)")
     export_run(export_id=ReportExport.objects.get(kind=reports.FEEDBACK_LETTER_KIND).pk)
     page.reload()

@@ -264,7 +264,8 @@ def test_after_launching_with_copied_answers_the_tracker_counts_none_answered_an
     lead = client_for(agency_lead)
     for page in (reverse("section11:return-list"), reverse("home")):
         assert "0 of 6 6 copied from the last return, to check" in text(lead.get(page)), page
-    assert "0 of 6 criteria answered; 6 copied from the last return, to check." in text(lead.get(ret.get_absolute_url()))
+    detail = text(lead.get(ret.get_absolute_url()))
+    assert "0 of 6 criteria answered; 6 copied from the last return, to check." in detail
 
     answer = ret.answers.order_by("pk").first()
     history.update(Answer.objects.filter(pk=answer.pk), needs_check=False)  # one confirmed

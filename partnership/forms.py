@@ -105,6 +105,7 @@ class ActionForm(GDSForm, forms.ModelForm):
         # The named owner is chosen from the owning agency's people only, once the owning agency is known (the
         # action's, or the creator's own); the business unit and QA, who set up actions for any agency, see
         # everyone with their agency (partnership.services.actions refuses an owner from another agency).
+        self.any_agency = False  # True when the owning agency is chosen here, from every agency
         if self.instance.pk:
             del self.fields["owner_agency"]
             owning_agency_id = self.instance.owner_agency_id
@@ -112,15 +113,30 @@ class ActionForm(GDSForm, forms.ModelForm):
             self.fields["owner_agency"].queryset = Agency.objects.filter(pk=user.agency_id)
             self.fields["owner_agency"].initial = user.agency_id
             owning_agency_id = user.agency_id
-        else:
-            owning_agency_id = None
+        else:  # the business unit or QA: once an owning agency is posted ("Show its people"), its people only
+            posted = self.data.get(self.add_prefix("owner_agency")) if self.is_bound else None
+            owning_agency_id = int(posted) if posted and str(posted).isdigit() else None
+            self.any_agency = True
+            self.fields["owner"].help_text = ("The person in the owning agency who answers for this action. Choose "
+                                              "the agency and press 'Show its people' to list only its people.")
         if owning_agency_id is not None:
             self.fields["owner"].queryset = self.fields["owner"].queryset.filter(agency_id=owning_agency_id)
+        self.fields["owner"].error_messages["invalid_choice"] = (
+            "Choose a named owner who works for the owning agency, or choose None")
         fields = [Field.text("title"), Field.textarea("description", rows=5)]
         if "owner_agency" in self.fields:
             fields.append(Field.select("owner_agency"))
         fields += [Field.select("owner"), Field.select("priority"), Field("due_date")]
         self.setup_helper(*fields)
+
+    def clean(self):
+        """The named owner works for the owning agency, whatever list was posted from (the service refuses it too)."""
+        data = super().clean()
+        owner = data.get("owner")
+        agency = data.get("owner_agency") if "owner_agency" in self.fields else self.instance.owner_agency
+        if owner is not None and agency is not None and owner.agency_id != agency.pk:
+            self.add_error("owner", f"Choose a named owner who works for {agency.display_name}, or choose None")
+        return data
 
 
 class ActionUpdateForm(GDSForm, forms.Form):

@@ -2,6 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
+from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -110,7 +111,10 @@ def action_add_update(request, pk):
 def action_create(request):
     access.require(access.can_create_action(request.user))
     form = ActionForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    showing = request.POST.get("show") == "people"
+    if showing:  # "Show its people": the named owners narrowed to the chosen agency, nothing saved, nothing lost
+        form._errors = ErrorDict()
+    if request.method == "POST" and not showing and form.is_valid():
         data = form.cleaned_data
         try:
             action = action_services.action_create(
@@ -123,7 +127,7 @@ def action_create(request):
         else:
             messages.success(request, f"Action {action.reference} has been created.")
             return redirect(action)
-    return render(request, "partnership/action_form.html", {"form": form})
+    return render(request, "partnership/action_form.html", {"form": form, "can_show_people": form.any_agency})
 
 
 @login_required

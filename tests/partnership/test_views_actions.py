@@ -307,6 +307,41 @@ def test_create_with_missing_fields_shows_errors_and_keeps_typed_text(client_for
     assert not Action.objects.exists()
 
 
+def owner_choices(response) -> set[int]:
+    match = re.search(r'<select name="owner".*?</select>', response.content.decode(), re.S)
+    return {int(v) for v in re.findall(r'value="(\d+)"', match.group(0))}
+
+
+def test_business_unit_lists_only_the_owning_agencys_people_once_it_is_chosen(client_for, business_unit, police,
+                                                                           agency_lead, contributor, outsider):
+    """Issue 16: "Named owner" listed every user of every agency. "Show its people" narrows it (nothing saved,
+    nothing typed lost), and the server refuses an owner from another agency next to the field."""
+    client = client_for(business_unit)
+    assert outsider.pk in owner_choices(client.get(reverse("partnership:action-create")))  # no agency chosen yet
+
+    shown = client.post(reverse("partnership:action-create"), {
+        "title": "Typed title stays", "description": "x", "owner_agency": police.pk, "show": "people"})
+    assert shown.status_code == 200 and not Action.objects.exists()
+    assert owner_choices(shown) == {agency_lead.pk, contributor.pk}
+    assert "Typed title stays" in shown.content.decode() and not error_summary(shown)
+
+    refused = client.post(reverse("partnership:action-create"), {
+        "title": "Wrong owner", "description": "x", "owner_agency": police.pk, "owner": outsider.pk,
+        **due_fields(TODAY)})
+    assert refused.status_code == 200 and not Action.objects.exists()
+    assert field_error(refused, "owner") == "Choose a named owner who works for the owning agency, or choose None"
+
+
+def test_the_form_refuses_an_owner_of_another_agency_whatever_list_it_came_from(business_unit, police, outsider):
+    from partnership.forms import ActionForm
+
+    form = ActionForm({"title": "t", "description": "d", "owner_agency": police.pk, "owner": outsider.pk,
+                       **due_fields(TODAY)}, user=business_unit)
+    form.fields["owner"].queryset = form.fields["owner"].queryset.model.objects.all()  # a list from anywhere
+    assert not form.is_valid()
+    assert form.errors["owner"] == [f"Choose a named owner who works for {police.display_name}, or choose None"]
+
+
 @pytest.mark.parametrize("persona", ["chair", "reader", "contributor"])
 def test_roles_that_cannot_create_actions_get_403(request, client_for, persona, police):
     client = client_for(request.getfixturevalue(persona))

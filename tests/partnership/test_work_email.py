@@ -61,7 +61,7 @@ def test_an_invitation_to_a_personal_address_is_refused_next_to_the_field(client
     assert refused.value.field == "email"
 
 
-def test_an_agency_cannot_list_a_personal_domain_as_its_own():
+def test_an_agency_cannot_list_a_personal_domain_as_its_own(db):
     agency = Agency(name="Tiny CIC", sector=Sector.VOLUNTARY, email_domains="tinycic.org.uk, gmail.com")
     with pytest.raises(ValidationError) as refused:
         agency.full_clean()

@@ -3,6 +3,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -265,6 +266,20 @@ def missing_answers(ret: Return) -> list[Answer]:
     """What stops submission: unanswered criteria, and copied answers not yet confirmed."""
     return [a for a in ret.answers.select_related("criterion__standard").order_by(
         "criterion__standard__number", "criterion__order") if not a.is_answered or a.needs_check]
+
+
+def answers_to_check(ret: Return) -> list[Answer]:
+    """Every answer as the check-your-answers page shows it before submission, with `evidence_count` and
+    `action_count`, in standard and criterion order. One query whatever the size of the return."""
+    return list(ret.answers.select_related("criterion__standard", "rating")
+                .annotate(evidence_count=Count("evidence", distinct=True), action_count=Count("actions", distinct=True))
+                .order_by("criterion__standard__number", "criterion__order"))
+
+
+def not_met_without_action(answers: list[Answer]) -> list[Answer]:
+    """The nudge before submission: criteria rated at the scale's red level ("Not met") with no improvement
+    action. Not a refusal: the agency may still submit, but the partnership expects a plan for each."""
+    return [a for a in answers if a.is_not_met and not a.action_count]
 
 
 @transaction.atomic

@@ -413,6 +413,7 @@ def return_submit(request, pk):
     ret = _get_return(request, pk)
     require(access.can_submit_return(request.user, ret))
     missing = services.missing_answers(ret)
+    answers = services.answers_to_check(ret) if not missing else []
     error = None
     if request.method == "POST":
         try:
@@ -423,8 +424,14 @@ def return_submit(request, pk):
             messages.success(request, "Your return has been submitted. Your senior officer has been asked to sign "
                                       "it off.")
             return redirect(ret)
-    return render(request, "section11/return_submit.html", {"ret": ret, "missing": missing, "error": error},
-                  status=400 if error else 200)
+    standards: dict[int, dict] = {}
+    for answer in answers:  # check your answers: grouped by standard
+        standard = answer.criterion.standard
+        standards.setdefault(standard.pk, {"standard": standard, "answers": []})["answers"].append(answer)
+    return render(request, "section11/return_submit.html", {
+        "ret": ret, "missing": missing, "error": error, "standards": list(standards.values()),
+        "not_met_without_action": services.not_met_without_action(answers),
+    }, status=400 if error else 200)
 
 
 @login_required

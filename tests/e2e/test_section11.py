@@ -192,7 +192,8 @@ def test_agency_lead_completes_and_submits_a_return(signed_in_page, agency_lead,
     expect(page.locator("#standard-2-status")).to_have_text("Completed")
 
     page.get_by_role("button", name="Check and submit").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Submit your return")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before submitting your return")
+    expect(page.locator("#check-1\\.1")).to_be_visible()
     expect(page.get_by_text(f"we email {officer.full_name} a link to sign the return off")).to_be_visible()
     axe_check(page)
     screenshot(page, "s11-submit")

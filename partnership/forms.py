@@ -109,6 +109,8 @@ class ActionForm(GDSForm, forms.ModelForm):
         if self.instance.pk:
             del self.fields["owner_agency"]
             owning_agency_id = self.instance.owner_agency_id
+            if user is not None and not user.has_role(Role.BUSINESS_UNIT):
+                del self.fields["due_date"]  # a change of due date is a request (action_due_date_request)
         elif user is not None and not user.has_role(Role.BUSINESS_UNIT, Role.QA_MEMBER):
             self.fields["owner_agency"].queryset = Agency.objects.filter(pk=user.agency_id)
             self.fields["owner_agency"].initial = user.agency_id
@@ -126,7 +128,9 @@ class ActionForm(GDSForm, forms.ModelForm):
         fields = [Field.text("title"), Field.textarea("description", rows=5)]
         if "owner_agency" in self.fields:
             fields.append(Field.select("owner_agency"))
-        fields += [Field.select("owner"), Field.select("priority"), Field("due_date")]
+        fields += [Field.select("owner"), Field.select("priority")]
+        if "due_date" in self.fields:
+            fields.append(Field("due_date"))
         self.setup_helper(*fields)
 
     def clean(self):
@@ -137,6 +141,31 @@ class ActionForm(GDSForm, forms.ModelForm):
         if owner is not None and agency is not None and owner.agency_id != agency.pk:
             self.add_error("owner", f"Choose a named owner who works for {agency.display_name}, or choose None")
         return data
+
+
+class DueDateRequestForm(GDSForm, forms.Form):
+    to_date = date_field("New due date", min_year=2000)
+    reason = forms.CharField(label="Why does the due date need to move?", widget=forms.Textarea(attrs={"rows": 4}),
+                             max_length=5000, error_messages={"required": "Say why the due date needs to move"},
+                             help_text="The business unit reads this when it decides. No case detail.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_date"].error_messages["required"] = "Enter the new due date you are asking for"
+        self.setup_helper(Field("to_date"), Field.textarea("reason", rows=4))
+
+
+class DueDateDecisionForm(GDSForm, forms.Form):
+    decision = forms.ChoiceField(label="Do you agree to move the due date?", widget=forms.RadioSelect,
+                                 choices=[("agree", "Yes, move the due date"), ("decline", "No, keep the due date")],
+                                 error_messages={"required": "Choose whether you agree to move the due date"})
+    note = forms.CharField(label="Note to the agency", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=5000, help_text="Needed when you decline: say why, so the agency knows what "
+                                                      "to do.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper(Field.radios("decision", legend_size="m"), Field.textarea("note", rows=3))
 
 
 class ActionUpdateForm(GDSForm, forms.Form):

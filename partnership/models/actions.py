@@ -133,6 +133,41 @@ class ActionUpdate(models.Model):
         return f"Update on {self.action_id} at {self.created_at:%d/%m/%Y}"
 
 
+class DueDateRequest(models.Model):
+    """An agency asks to move its action's due date; the business unit agrees or declines. The action keeps its date
+    until agreed. Every request stays on record (history too); at most one waits at a time."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the business unit"
+        AGREED = "agreed", "Agreed"
+        DECLINED = "declined", "Declined"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="due_date_requests")
+    from_date = models.DateField("Due date when asked")
+    to_date = models.DateField("New due date asked for")
+    reason = models.TextField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
+                                     related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
+                                   blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["action"], condition=Q(status="pending"),
+                                               name="one_pending_due_date_request")]
+
+    def __str__(self):
+        return f"Move {self.action_id} from {self.from_date} to {self.to_date}"
+
+    def get_absolute_url(self):
+        return reverse("partnership:action-detail", args=[self.action_id]) + "#due-date-requests"
+
+
 class ActionSource(KindVisibility, models.Model):
     """Mix into any model that produces actions: it declares the many-to-many to Action.
 

@@ -10,8 +10,14 @@ from django.views.decorators.http import require_http_methods
 from partnership import access
 from partnership.csv import csv_response
 from partnership.filters import ActionFilter
-from partnership.forms import ActionForm, ActionTransitionForm, ActionUpdateForm
-from partnership.models import Action
+from partnership.forms import (
+    ActionForm,
+    ActionTransitionForm,
+    ActionUpdateForm,
+    DueDateDecisionForm,
+    DueDateRequestForm,
+)
+from partnership.models import Action, DueDateRequest
 from partnership.models.actions import source_kind_label, source_kind_labels, sources_of
 from partnership.services import actions as action_services
 from partnership.services.errors import ServiceError
@@ -72,6 +78,9 @@ def _detail_context(request, action, *, update_form=None):
         "history": history,
         "sources": [(source, source.action_source_visible_to(request.user)) for source in sources_of(action)],
         "can_update": access.can_update_action(request.user, action),
+        "due_date_requests": action.due_date_requests.select_related("requested_by", "decided_by"),
+        "can_ask_due_date": action_services.can_ask_to_move_due_date(request.user, action),
+        "can_decide_due_date": access.is_business_unit(request.user),
         "transitions": action_services.allowed_transitions(request.user, action),
         "update_form": update_form or ActionUpdateForm(),
     }
@@ -140,7 +149,8 @@ def action_edit(request, pk):
     version = posted_version(request, default=action.version)
     status = 200
     if request.method == "POST" and form.is_valid():
-        changes = {f: form.cleaned_data[f] for f in ("title", "description", "owner", "priority", "due_date")}
+        changes = {f: form.cleaned_data[f] for f in ("title", "description", "owner", "priority", "due_date")
+                   if f in form.fields}
         try:
             action_services.action_update_details(
                 action=Action.objects.get(pk=action.pk), by=request.user, expected_version=version, **changes
@@ -151,8 +161,10 @@ def action_edit(request, pk):
         else:
             messages.success(request, "The action has been updated.")
             return redirect(action)
-    return render(request, "partnership/action_form.html", {"form": form, "action": action, "version": version},
-                  status=status if status != 400 else 200)
+    return render(request, "partnership/action_form.html", {
+        "form": form, "action": action, "version": version,
+        "can_ask_due_date": action_services.can_ask_to_move_due_date(request.user, action),
+    }, status=status if status != 400 else 200)
 
 
 @login_required
@@ -180,3 +192,50 @@ def action_transition(request, pk):
     return render(request, "partnership/action_status_form.html", {
         "form": form, "action": action, "has_choices": bool(choices),
     }, status=status if status != 400 else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_due_date_request(request, pk):
+    """The owning agency asks the business unit to move the due date; the action keeps its date until agreed."""
+    action = _get_action(request, pk)
+    access.require(action_services.can_ask_to_move_due_date(request.user, action))
+    pending = action.due_date_requests.filter(status=DueDateRequest.Status.PENDING).first()
+    form = DueDateRequestForm(request.POST or None)
+    if request.method == "POST" and pending is None and form.is_valid():
+        try:
+            action_services.due_date_request(action=action, by=request.user, to_date=form.cleaned_data["to_date"],
+                                             reason=form.cleaned_data["reason"])
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "Your request has been sent to the business unit. The action keeps its due "
+                                      f"date of {action.due_date:%-d %B %Y} until they agree.")
+            return redirect(action)
+    return render(request, "partnership/action_due_date_request.html", {
+        "form": form, "action": action, "pending": pending}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_due_date_decide(request, pk):
+    """The business unit agrees or declines the waiting request to move the due date."""
+    action = _get_action(request, pk)
+    access.require(access.is_business_unit(request.user))
+    pending = access.get_visible_or_404(action.due_date_requests.filter(status=DueDateRequest.Status.PENDING)
+                                        .select_related("requested_by"))
+    form = DueDateDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        agree = form.cleaned_data["decision"] == "agree"
+        try:
+            action_services.due_date_decide(request=pending, by=request.user, agree=agree,
+                                            note=form.cleaned_data["note"])
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, (f"The due date has moved to {pending.to_date:%-d %B %Y}." if agree else
+                                       f"The due date stays {pending.from_date:%-d %B %Y}.")
+                             + " We have emailed the person who asked.")
+            return redirect(action)
+    return render(request, "partnership/action_due_date_decide.html", {
+        "form": form, "action": action, "pending": pending}, status=400 if form.errors else 200)

@@ -285,6 +285,8 @@ OBJECTS: dict[str, Entry] = {
     "partnership:action-edit": Entry("action", ("outsider", "reader")),  # its agency's editors may
     "partnership:action-transition": Entry("action", ("outsider", "reader")),
     "partnership:action-add-update": Entry("action"),
+    "partnership:action-due-date-request": Entry("action", ("outsider", "reader", "chair")),
+    "partnership:action-due-date-decide": Entry("action", ("outsider", "reader", "agency_lead", "qa_member")),
     "partnership:user-detail": Entry("police_lead", ("outsider", "chair", "contributor", "reader")),  # self: elsewhere
     "partnership:user-reinvite": Entry("police_lead", ("outsider", "chair", "contributor")),
     "partnership:user-deactivate": Entry("police_lead", ("outsider", "chair", "contributor")),

@@ -194,13 +194,33 @@ class ActionTransitionForm(GDSForm, forms.Form):
         label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
         help_text="Needed when the action is not accepted, or when completion evidence is not enough.",
     )
+    evidence_file = forms.FileField(required=False, label="Attach a file of evidence (optional)",
+                                    help_text="With completion or impact evidence: a PDF, Word or Excel file, or an "
+                                              "image. Up to 10 MB.")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = choices
-        self.setup_helper(Field.radios("to"), Field.textarea("evidence", rows=5), Field.textarea("reason", rows=3),
-                          "version")
+        self.setup_helper(Field.radios("to"), Field.textarea("evidence", rows=5), Field("evidence_file"),
+                          Field.textarea("reason", rows=3), "version")
+
+
+class ActionImpactForm(GDSForm, forms.Form):
+    """The agency's evidence of impact, once the action is completed."""
+
+    evidence = forms.CharField(
+        label="What is better for children and families because of this action?", widget=forms.Textarea(
+            attrs={"rows": 6}), max_length=10000, error_messages={"required": "Describe the evidence of impact"},
+        help_text="How you know: what changed, for whom, and what shows it (an audit, feedback, figures). No case "
+                  "detail.")
+    evidence_file = forms.FileField(required=False, label="Attach a file of evidence (optional)",
+                                    help_text="A PDF, Word or Excel file, or an image. Up to 10 MB.")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper(Field.textarea("evidence", rows=6), Field("evidence_file"), "version")
 
 
 class InviteUserForm(GDSForm, forms.Form):

@@ -133,6 +133,39 @@ class ActionUpdate(models.Model):
         return f"Update on {self.action_id} at {self.created_at:%d/%m/%Y}"
 
 
+def action_file_path(instance, filename):
+    return f"actions/{instance.action_id}/{instance.stored_name}"
+
+
+class ActionFile(models.Model):
+    """A file of evidence on an action (of completion or of impact), checked like every upload
+    (`partnership.uploads.check_upload`) and served only through a permission-checked view."""
+
+    class Kind(models.TextChoices):
+        COMPLETION = "completion", "Evidence of completion"
+        IMPACT = "impact", "Evidence of impact"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    file = models.FileField(upload_to=action_file_path, max_length=300)
+    stored_name = models.CharField(max_length=80)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("partnership:action-file", args=[self.pk])
+
+
 class DueDateRequest(models.Model):
     """An agency asks to move its action's due date; the business unit agrees or declines. The action keeps its date
     until agreed. Every request stays on record (history too); at most one waits at a time."""

@@ -7,7 +7,8 @@ from django.utils import timezone
 from partnership import access
 from partnership.history import save_versioned
 from partnership.links import site_link
-from partnership.models import Action, ActionSource, ActionUpdate, DueDateRequest, Role, User
+from partnership.models import Action, ActionFile, ActionSource, ActionUpdate, DueDateRequest, Role, User
+from partnership.uploads import UploadRefused, check_upload, random_name, sha256_of
 
 from .errors import ServiceError
 from .outbox import enqueue_email
@@ -126,9 +127,10 @@ def action_add_update(*, action: Action, by, note: str) -> ActionUpdate:
 
 @transaction.atomic
 def action_transition(
-    *, action: Action, to: str, by, expected_version: int, evidence: str = "", reason: str = ""
+    *, action: Action, to: str, by, expected_version: int, evidence: str = "", reason: str = "", upload=None
 ) -> Action:
-    """Move the action along its lifecycle. Evidence and reasons are required where the rules say so."""
+    """Move the action along its lifecycle. Evidence and reasons are required where the rules say so; a file of
+    evidence may come with completion or impact evidence (checked like every upload, stored after the rest)."""
     if to not in S.values:
         raise ServiceError(f"There is no action status called {to!r}.")
     if to not in allowed_transitions(by, action):
@@ -141,6 +143,10 @@ def action_transition(
             f"This action cannot move from {action.get_status_display().lower()} to {S(to).label.lower()}."
         )
     evidence, reason = (evidence or "").strip(), (reason or "").strip()
+    file_kind = {S.COMPLETED: ActionFile.Kind.COMPLETION, S.IMPACT_ASSURED: ActionFile.Kind.IMPACT}.get(to)
+    if upload and file_kind is None:
+        raise ServiceError("Attach a file only with evidence of completion or of impact.", field="evidence_file")
+    kind = _checked(upload) if upload else None
     fields = ["status"]
     if to == S.NOT_ACCEPTED:
         if not reason:
@@ -154,12 +160,13 @@ def action_transition(
         action.completed_at = timezone.now()
         fields += ["completion_evidence", "completed_at"]
     elif to == S.IMPACT_ASSURED:
-        if not evidence:
+        if not evidence and not action.impact_evidence:
             raise ServiceError(
                 "Describe the evidence of impact: what is better for children because of this action.",
                 field="evidence",
             )
-        action.impact_evidence = evidence
+        if not action.impact_evidence:  # the agency's own evidence of impact, when written, is what is signed off
+            action.impact_evidence = evidence
         action.signed_off_by = by
         action.signed_off_at = timezone.now()
         fields += ["impact_evidence", "signed_off_by_id", "signed_off_at"]
@@ -174,6 +181,51 @@ def action_transition(
     ActionUpdate.objects.create(
         action=action, author=by, note=f"Status changed to {S(to).label.lower()}." + (f" {note}" if note else "")
     )
+    if kind is not None:
+        _store_file(action, by=by, upload=upload, kind=kind, file_kind=file_kind)
+    return action
+
+
+def _checked(upload):
+    """The upload's checked kind (type by content, size, Office macros: `partnership.uploads`), or a refusal shown
+    next to the file field."""
+    try:
+        return check_upload(upload)
+    except UploadRefused as refused:
+        raise ServiceError(str(refused), field="evidence_file") from refused
+
+
+def _store_file(action: Action, *, by, upload, kind, file_kind: str) -> ActionFile:
+    name = random_name(kind)
+    stored = ActionFile(action=action, kind=file_kind, stored_name=name, original_name=(upload.name or name)[:200],
+                        content_type=kind.content_type, size=upload.size, sha256=sha256_of(upload), uploaded_by=by)
+    stored.file.save(name, upload, save=False)
+    stored.save()
+    return stored  # stored last, after every check and write that could refuse
+
+
+def can_record_impact(user, action: Action) -> bool:
+    """The owning agency writes its evidence of impact once the action is completed (the business unit or QA then
+    signs it off: impact assured)."""
+    return action.status == S.COMPLETED and access.can_update_action(user, action)
+
+
+@transaction.atomic
+def action_record_impact(*, action: Action, by, expected_version: int, evidence: str, upload=None) -> Action:
+    """The agency's evidence of impact: what is better for children because of this action, with a file if any."""
+    if not can_record_impact(by, action):
+        raise ServiceError("Evidence of impact is written once the action is completed, by its agency."
+                           if access.can_update_action(by, action) else "You cannot change this action.")
+    evidence = (evidence or "").strip()
+    if not evidence:
+        raise ServiceError("Describe the evidence of impact: what is better for children because of this action.",
+                           field="evidence")
+    kind = _checked(upload) if upload else None
+    action.impact_evidence = evidence
+    save_versioned(action, expected_version=expected_version, fields=["impact_evidence"], by=by)
+    ActionUpdate.objects.create(action=action, author=by, note=f"Evidence of impact recorded. {evidence}")
+    if kind is not None:
+        _store_file(action, by=by, upload=upload, kind=kind, file_kind=ActionFile.Kind.IMPACT)
     return action
 
 

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
 from django.forms.utils import ErrorDict
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -12,12 +13,13 @@ from partnership.csv import csv_response
 from partnership.filters import ActionFilter
 from partnership.forms import (
     ActionForm,
+    ActionImpactForm,
     ActionTransitionForm,
     ActionUpdateForm,
     DueDateDecisionForm,
     DueDateRequestForm,
 )
-from partnership.models import Action, DueDateRequest
+from partnership.models import Action, ActionFile, DueDateRequest
 from partnership.models.actions import source_kind_label, source_kind_labels, sources_of
 from partnership.services import actions as action_services
 from partnership.services.errors import ServiceError
@@ -81,6 +83,8 @@ def _detail_context(request, action, *, update_form=None):
         "due_date_requests": action.due_date_requests.select_related("requested_by", "decided_by"),
         "can_ask_due_date": action_services.can_ask_to_move_due_date(request.user, action),
         "can_decide_due_date": access.is_business_unit(request.user),
+        "files": list(action.files.all()),
+        "can_record_impact": action_services.can_record_impact(request.user, action),
         "transitions": action_services.allowed_transitions(request.user, action),
         "update_form": update_form or ActionUpdateForm(),
     }
@@ -175,14 +179,15 @@ def action_transition(request, pk):
     access.require(access.can_update_action(request.user, action) or access.can_sign_off_actions(request.user))
     allowed = action_services.allowed_transitions(request.user, action)
     choices = [(s, action_services.TRANSITION_LABELS[s]) for s in allowed]
-    form = ActionTransitionForm(request.POST or None, choices=choices, initial={"version": action.version})
+    form = ActionTransitionForm(request.POST or None, request.FILES or None, choices=choices,
+                                initial={"version": action.version})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
             action_services.action_transition(
                 action=Action.objects.get(pk=action.pk), to=form.cleaned_data["to"], by=request.user,
                 expected_version=form.cleaned_data["version"], evidence=form.cleaned_data["evidence"],
-                reason=form.cleaned_data["reason"],
+                reason=form.cleaned_data["reason"], upload=form.cleaned_data.get("evidence_file"),
             )
         except ServiceError as error:
             status = refusal_status(form, error, current=lambda: Action.objects.get(pk=action.pk))
@@ -239,3 +244,39 @@ def action_due_date_decide(request, pk):
             return redirect(action)
     return render(request, "partnership/action_due_date_decide.html", {
         "form": form, "action": action, "pending": pending}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@edits_versioned(Action)
+def action_impact(request, pk):
+    """The owning agency writes its evidence of impact (with a file if it has one) once the action is completed."""
+    action = _get_action(request, pk)
+    access.require(action_services.can_record_impact(request.user, action))
+    form = ActionImpactForm(request.POST or None, request.FILES or None,
+                            initial={"version": action.version, "evidence": action.impact_evidence})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            action_services.action_record_impact(
+                action=Action.objects.get(pk=action.pk), by=request.user, expected_version=form.cleaned_data["version"],
+                evidence=form.cleaned_data["evidence"], upload=form.cleaned_data.get("evidence_file"))
+        except ServiceError as error:
+            status = refusal_status(form, error, current=lambda: Action.objects.get(pk=action.pk))
+        else:
+            messages.success(request, "Your evidence of impact has been saved. The business unit or the QA subgroup "
+                                      "signs it off.")
+            return redirect(action)
+    return render(request, "partnership/action_impact.html", {"form": form, "action": action},
+                  status=status if status != 400 else 200)
+
+
+@login_required
+def action_file(request, pk):
+    """A file of evidence on an action, for whoever may read the action."""
+    stored = access.get_visible_or_404(ActionFile.objects.filter(action__in=access.visible_actions(request.user)),
+                                       pk=pk)
+    response = FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name,
+                            content_type=stored.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -126,7 +126,7 @@ def test_action_tracker_pages_of_issue_16(signed_in_page, police, agency_lead, b
     bu.goto("/people/invite/")
     bu.get_by_label("Full name").fill("Nia Newcomer")
     bu.get_by_label("Work email address").fill("nia.newcomer@gmail.com")
-    bu.get_by_label("Agency").select_option(label=police.name)
+    bu.get_by_label("Agency", exact=True).select_option(label=police.name)
     bu.get_by_label("Agency contributor").check()
     bu.get_by_role("button", name="Send invitation").click()
     expect(bu.locator(".govuk-error-message")).to_contain_text("gmail.com is a personal email provider")

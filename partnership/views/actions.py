@@ -262,7 +262,9 @@ def action_impact(request, pk):
                 action=Action.objects.get(pk=action.pk), by=request.user, expected_version=form.cleaned_data["version"],
                 evidence=form.cleaned_data["evidence"], upload=form.cleaned_data.get("evidence_file"))
         except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: Action.objects.get(pk=action.pk))
+            status = refusal_status(form, error, current=lambda: Action.objects.get(pk=action.pk),
+                                    saved_form=lambda saved: ActionImpactForm(initial={
+                                        "version": saved.version, "evidence": saved.impact_evidence}))
         else:
             messages.success(request, "Your evidence of impact has been saved. The business unit or the QA subgroup "
                                       "signs it off.")

@@ -2,11 +2,12 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import partnership.history
-import partnership.models.actions
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import partnership.history
+import partnership.models.actions
 
 
 class Migration(migrations.Migration):

@@ -126,6 +126,11 @@ register(
         scope={"completed_at__isnull": False}),
     _text_after_six_years("action-update", "partnership.ActionUpdate", "created_at",
                           "Progress update on an action: removed 6 years after it was written", "note"),
+    _deleted("action-file", "partnership.ActionFile", "uploaded_at",
+             "File of evidence on an action: deleted 6 years after it was uploaded", years=SIX_YEARS),
+    _text_after_six_years("action-due-date-request", "partnership.DueDateRequest", "requested_at",
+                          "Request to move an action's due date: reason and decision note removed 6 years after it "
+                          "was asked (the dates kept)", "reason", "decision_note"),
     _text_after_six_years("session-trainer", "learning.SessionTrainer", "session__ends_at",
                           "Trainer's name on a session: removed 6 years after the session", "name"),
     _text_after_six_years("briefing-use", "learning.BriefingUse", "used_on",

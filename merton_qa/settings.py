@@ -330,6 +330,17 @@ LEARNING_SHARED_INBOXES = env.list("LEARNING_SHARED_INBOXES", default=[
     "referrals", "frontdoor", "admissions", "school", "headteacher", "head", "business",
 ])
 
+# Personal (consumer) email domains, refused wherever a work email is typed (partnership.work_email): invitations,
+# senior officers and deputies on returns, public bookings and managers, agencies' email domains. "yahoo.*" means
+# yahoo.com, yahoo.co.uk and every other yahoo.<anything>. A sub-domain of a listed domain is refused too.
+PERSONAL_EMAIL_DOMAINS = env.list("PERSONAL_EMAIL_DOMAINS", default=[
+    "gmail.com", "googlemail.com", "outlook.com", "outlook.co.uk", "hotmail.com", "hotmail.co.uk", "live.com",
+    "live.co.uk", "msn.com", "yahoo.*", "ymail.com", "rocketmail.com", "icloud.com", "me.com", "mac.com",
+    "aol.com", "aol.co.uk", "protonmail.com", "proton.me", "pm.me", "gmx.com", "gmx.co.uk", "mail.com",
+    "zoho.com", "yandex.com", "btinternet.com", "btopenworld.com", "sky.com", "virginmedia.com", "blueyonder.co.uk",
+    "talktalk.net", "tiscali.co.uk", "ntlworld.com", "fastmail.com", "hey.com",
+])
+
 # --- Security (production defaults; the demo runs on http://127.0.0.1)
 SECURE_PRODUCTION = not DEBUG and not TESTING
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SECURE_PRODUCTION)

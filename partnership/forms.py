@@ -10,6 +10,7 @@ from partnership.models import Action, Agency, Priority, Role, User
 from .input_rules import DateField, harden_fields
 from .personal_data import guard_free_text
 from .services.errors import ServiceError
+from .work_email import WorkEmailField
 
 DASHES = "---------"  # Django's empty choice (BLANK_CHOICE_DASH, ModelChoiceField.empty_label)
 
@@ -104,22 +105,67 @@ class ActionForm(GDSForm, forms.ModelForm):
         # The named owner is chosen from the owning agency's people only, once the owning agency is known (the
         # action's, or the creator's own); the business unit and QA, who set up actions for any agency, see
         # everyone with their agency (partnership.services.actions refuses an owner from another agency).
+        self.any_agency = False  # True when the owning agency is chosen here, from every agency
         if self.instance.pk:
             del self.fields["owner_agency"]
             owning_agency_id = self.instance.owner_agency_id
+            if user is not None and not user.has_role(Role.BUSINESS_UNIT):
+                del self.fields["due_date"]  # a change of due date is a request (action_due_date_request)
         elif user is not None and not user.has_role(Role.BUSINESS_UNIT, Role.QA_MEMBER):
             self.fields["owner_agency"].queryset = Agency.objects.filter(pk=user.agency_id)
             self.fields["owner_agency"].initial = user.agency_id
             owning_agency_id = user.agency_id
-        else:
-            owning_agency_id = None
+        else:  # the business unit or QA: once an owning agency is posted ("Show its people"), its people only
+            posted = self.data.get(self.add_prefix("owner_agency")) if self.is_bound else None
+            owning_agency_id = int(posted) if posted and str(posted).isdigit() else None
+            self.any_agency = True
+            self.fields["owner"].help_text = ("The person in the owning agency who answers for this action. Choose "
+                                              "the agency and press 'Show its people' to list only its people.")
         if owning_agency_id is not None:
             self.fields["owner"].queryset = self.fields["owner"].queryset.filter(agency_id=owning_agency_id)
+        self.fields["owner"].error_messages["invalid_choice"] = (
+            "Choose a named owner who works for the owning agency, or choose None")
         fields = [Field.text("title"), Field.textarea("description", rows=5)]
         if "owner_agency" in self.fields:
             fields.append(Field.select("owner_agency"))
-        fields += [Field.select("owner"), Field.select("priority"), Field("due_date")]
+        fields += [Field.select("owner"), Field.select("priority")]
+        if "due_date" in self.fields:
+            fields.append(Field("due_date"))
         self.setup_helper(*fields)
+
+    def clean(self):
+        """The named owner works for the owning agency, whatever list was posted from (the service refuses it too)."""
+        data = super().clean()
+        owner = data.get("owner")
+        agency = data.get("owner_agency") if "owner_agency" in self.fields else self.instance.owner_agency
+        if owner is not None and agency is not None and owner.agency_id != agency.pk:
+            self.add_error("owner", f"Choose a named owner who works for {agency.display_name}, or choose None")
+        return data
+
+
+class DueDateRequestForm(GDSForm, forms.Form):
+    to_date = date_field("New due date", min_year=2000)
+    reason = forms.CharField(label="Why does the due date need to move?", widget=forms.Textarea(attrs={"rows": 4}),
+                             max_length=5000, error_messages={"required": "Say why the due date needs to move"},
+                             help_text="The business unit reads this when it decides. No case detail.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_date"].error_messages["required"] = "Enter the new due date you are asking for"
+        self.setup_helper(Field("to_date"), Field.textarea("reason", rows=4))
+
+
+class DueDateDecisionForm(GDSForm, forms.Form):
+    decision = forms.ChoiceField(label="Do you agree to move the due date?", widget=forms.RadioSelect,
+                                 choices=[("agree", "Yes, move the due date"), ("decline", "No, keep the due date")],
+                                 error_messages={"required": "Choose whether you agree to move the due date"})
+    note = forms.CharField(label="Note to the agency", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=5000, help_text="Needed when you decline: say why, so the agency knows what "
+                                                      "to do.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper(Field.radios("decision", legend_size="m"), Field.textarea("note", rows=3))
 
 
 class ActionUpdateForm(GDSForm, forms.Form):
@@ -148,20 +194,40 @@ class ActionTransitionForm(GDSForm, forms.Form):
         label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
         help_text="Needed when the action is not accepted, or when completion evidence is not enough.",
     )
+    evidence_file = forms.FileField(required=False, label="Attach a file of evidence (optional)",
+                                    help_text="With completion or impact evidence: a PDF, Word or Excel file, or an "
+                                              "image. Up to 10 MB.")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = choices
-        self.setup_helper(Field.radios("to"), Field.textarea("evidence", rows=5), Field.textarea("reason", rows=3),
-                          "version")
+        self.setup_helper(Field.radios("to"), Field.textarea("evidence", rows=5), Field("evidence_file"),
+                          Field.textarea("reason", rows=3), "version")
+
+
+class ActionImpactForm(GDSForm, forms.Form):
+    """The agency's evidence of impact, once the action is completed."""
+
+    evidence = forms.CharField(
+        label="What is better for children and families because of this action?", widget=forms.Textarea(
+            attrs={"rows": 6}), max_length=10000, error_messages={"required": "Describe the evidence of impact"},
+        help_text="How you know: what changed, for whom, and what shows it (an audit, feedback, figures). No case "
+                  "detail.")
+    evidence_file = forms.FileField(required=False, label="Attach a file of evidence (optional)",
+                                    help_text="A PDF, Word or Excel file, or an image. Up to 10 MB.")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper(Field.textarea("evidence", rows=6), Field("evidence_file"), "version")
 
 
 class InviteUserForm(GDSForm, forms.Form):
     full_name = forms.CharField(label="Full name", max_length=150,
                                 error_messages={"required": "Enter the person's full name"})
-    email = forms.EmailField(label="Work email address",
-                             error_messages={"required": "Enter the person's work email address",
+    email = WorkEmailField(label="Work email address",
+                           error_messages={"required": "Enter the person's work email address",
                                              "invalid": "Enter an email address in the correct format, "
                                                         "like name@example.org"})
     job_title = forms.CharField(label="Job title", max_length=150, required=False)

@@ -20,8 +20,7 @@ from django.utils import timezone
 from partnership.models import Action, Agency, Sector
 from partnership.snapshots import attach, state_at
 
-from .models import Answer, Criterion, Cycle, RatingLevel, Return, Standard
-from .models import answered as answered_rule
+from .models import Answer, Criterion, Cycle, RatingLevel, Return, Standard, answered_q, to_check_q
 
 SELF, MODERATED = "self", "moderated"
 GREEN_FROM, AMBER_FROM = 0.75, 0.4  # share of the way up the scale where a band starts
@@ -233,12 +232,13 @@ def returns_with_progress(cycle: Cycle, *, sector: str = "", at: datetime.dateti
     else:
         returns = list(cycle_returns(cycle, sector=sector, at=at))
         attach(returns, "agency", Agency)
-        answered = answered_rule()
         progress = {row["ret_id"]: row for row in cycle_answers(cycle, sector=sector, at=at).values("ret_id")
-                    .annotate(answered=Count("pk", filter=answered), total=Count("pk"))}
+                    .annotate(answered=Count("pk", filter=answered_q()), to_check=Count("pk", filter=to_check_q()),
+                              total=Count("pk"))}
         for ret in returns:
             row = progress.get(ret.pk, {})
             ret.answered_count, ret.criteria_count = row.get("answered", 0), row.get("total", 0)
+            ret.to_check_count = row.get("to_check", 0)
     day = timezone.localtime(at).date() if at else timezone.localdate()
     for ret in returns:
         ret.cycle = cycle  # is_late reads the deadline: no query per row

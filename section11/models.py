@@ -128,11 +128,6 @@ class Cycle(TimeStampedModel):
 
     STATUS_COLOURS = {Status.DRAFT: "grey", Status.OPEN: "blue", Status.CLOSED: "green"}  # {% status_tag %}
 
-    @property
-    def is_draft(self) -> bool:
-        """Being prepared: not launched yet."""
-        return self.status == self.Status.DRAFT
-
     name = models.CharField(max_length=120)
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="cycles")
     agencies = models.ManyToManyField(Agency, related_name="section11_cycles", blank=True)
@@ -162,18 +157,32 @@ class Cycle(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("section11:cycle-detail", args=[self.pk])
 
+    @property
+    def is_draft(self) -> bool:
+        """Being prepared: not launched yet."""
+        return self.status == self.Status.DRAFT
 
-def answered(prefix: str = "") -> Q:
-    """An answer counts as answered when it has a rating or is marked not applicable (`Answer.is_answered` in
-    Python): the one rule, for answers (`answered()`) or through a relation (`answered("answers__")`)."""
-    return Q(**{f"{prefix}rating__isnull": False}) | Q(**{f"{prefix}not_applicable": True})
+
+def answered_q(prefix: str = "") -> Q:
+    """The one rule for an answered criterion: rated or not applicable, and (when copied from the last return)
+    confirmed as still holding. A copied answer waiting for its check is not answered yet: submission refuses it
+    (`services.returns.missing_answers`), so no count may call it answered."""
+    return (Q(**{f"{prefix}rating__isnull": False}) | Q(**{f"{prefix}not_applicable": True})) & Q(
+        **{f"{prefix}needs_check": False})
+
+
+def to_check_q(prefix: str = "") -> Q:
+    """A copied answer not yet confirmed."""
+    return Q(**{f"{prefix}needs_check": True})
 
 
 class ReturnQuerySet(models.QuerySet):
     def with_progress(self):
-        """Annotate answered (rating or not applicable) and total criteria counts: one query."""
+        """Annotate answered (`answered_q`), copied-to-check and total criteria counts: one query. Pages show them
+        through `section11/includes/return_progress.html`."""
         return self.annotate(
-            answered_count=Count("answers", filter=answered("answers__"), distinct=True),
+            answered_count=Count("answers", filter=answered_q("answers__"), distinct=True),
+            to_check_count=Count("answers", filter=to_check_q("answers__"), distinct=True),
             criteria_count=Count("answers", distinct=True),
         )
 
@@ -362,6 +371,11 @@ class Answer(ActionSource, VersionedModel):
     @property
     def is_answered(self) -> bool:
         return self.rating_id is not None or self.not_applicable
+
+    @property
+    def is_not_met(self) -> bool:
+        """Rated at the scale's red level ("Not met", "No"): the partnership expects an improvement action."""
+        return self.rating_id is not None and self.rating.colour == RatingLevel.Colour.RED
 
 
 def evidence_path(instance, filename):

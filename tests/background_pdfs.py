@@ -7,10 +7,10 @@ from django.urls import reverse
 from partnership.models import ReportExport
 
 
-def made_in_background(client, url: str) -> bytes:
+def made_in_background(client, url: str, data: dict | None = None) -> bytes:
     from partnership.services.exports import export_run
 
-    asked = client.post(url)
+    asked = client.post(url, data or {})
     assert asked.status_code == 302
     export_id = int(re.search(r"/(\d+)/$", asked["Location"]).group(1))
     assert export_run(export_id=export_id).status == "ready"

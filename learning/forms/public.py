@@ -6,6 +6,7 @@ from django.conf import settings
 from partnership import form_time
 from partnership.forms import GDSForm
 from partnership.models import Agency
+from partnership.work_email import WorkEmailField
 
 from ..services.bookings import SHARED_INBOX_MESSAGE, is_shared_inbox, normalise_email
 
@@ -20,7 +21,7 @@ class BookingForm(GDSForm, forms.Form):
     public = True  # names and roles: one line, no links (partnership.input_rules)
     name = forms.CharField(label="Full name", max_length=200,
                            widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}))
-    email = forms.EmailField(label="Work email address", max_length=254,
+    email = WorkEmailField(label="Work email address", max_length=254,
                              help_text="Your own work address, not a shared inbox. We send your booking to it.",
                              widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}))
     agency = forms.ChoiceField(label="Agency or organisation")
@@ -29,7 +30,7 @@ class BookingForm(GDSForm, forms.Form):
                                         widget=forms.TextInput(attrs={"autocomplete": "organization"}))
     role = forms.CharField(label="Your role", max_length=200,
                            widget=forms.TextInput(attrs={"autocomplete": "organization-title"}))
-    manager_email = forms.EmailField(label="Your manager's work email address", required=False,
+    manager_email = WorkEmailField(label="Your manager's work email address", required=False,
                                      help_text="This course needs your manager's approval: we email them.")
     # Anti-bot: a field people never see (bots fill it in) and a form-time ticket (partnership.form_time): signed,
     # bound to the browser session, single use, and refused when the form comes back too fast or too late.

@@ -1,5 +1,5 @@
 from .accounts import Role, User, UserRole
-from .actions import Action, ActionSource, ActionUpdate
+from .actions import Action, ActionFile, ActionSource, ActionUpdate, DueDateRequest
 from .agencies import Agency, Priority, Sector
 from .board_packs import BoardPack
 from .calendar import ClosureDay
@@ -16,7 +16,9 @@ from .taxonomy import Criterion, Framework, JourneyStage, TagChange, Tagged
 from .yearly_reports import Feedback, SafeguardingPartner, YearlyReport, YearlyReportApproval
 
 __all__ = [
-    "Action", "ActionSource", "ActionUpdate", "Agency", "AgendaItem", "Attendance", "BoardPack", "ClosureDay",
+    "Action", "ActionFile", "ActionSource", "ActionUpdate", "DueDateRequest", "Agency", "AgendaItem", "Attendance",
+    "BoardPack",
+    "ClosureDay",
     "Counter", "Criterion", "Decision", "Duty", "EmailMessage", "Escalation", "Feedback", "FormToken", "Framework",
     "JourneyStage", "LegalHold", "Meeting", "Membership", "OutboxMessage", "Paper", "Priority", "ReminderLog",
     "ReportExport", "Role", "SafeguardingPartner", "Sector", "Subgroup", "TagChange", "Tagged", "User", "UserRole",

@@ -133,6 +133,86 @@ class ActionUpdate(models.Model):
         return f"Update on {self.action_id} at {self.created_at:%d/%m/%Y}"
 
 
+def action_file_path(instance, filename):
+    return f"actions/{instance.action_id}/{instance.stored_name}"
+
+
+class ActionFile(models.Model):
+    """A file of evidence on an action (of completion or of impact), checked like every upload
+    (`partnership.uploads.check_upload`) and served only through a permission-checked view."""
+
+    class Kind(models.TextChoices):
+        COMPLETION = "completion", "Evidence of completion"
+        IMPACT = "impact", "Evidence of impact"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    file = models.FileField(upload_to=action_file_path, max_length=300)
+    stored_name = models.CharField(max_length=80)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    @property
+    def is_completion(self) -> bool:
+        return self.kind == self.Kind.COMPLETION
+
+    @property
+    def is_impact(self) -> bool:
+        return self.kind == self.Kind.IMPACT
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("partnership:action-file", args=[self.pk])
+
+
+class DueDateRequest(models.Model):
+    """An agency asks to move its action's due date; the business unit agrees or declines. The action keeps its date
+    until agreed. Every request stays on record (history too); at most one waits at a time."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the business unit"
+        AGREED = "agreed", "Agreed"
+        DECLINED = "declined", "Declined"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="due_date_requests")
+    from_date = models.DateField("Due date when asked")
+    to_date = models.DateField("New due date asked for")
+    reason = models.TextField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
+                                     related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
+                                   blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["action"], condition=Q(status="pending"),
+                                               name="one_pending_due_date_request")]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    def __str__(self):
+        return f"Move {self.action_id} from {self.from_date} to {self.to_date}"
+
+    def get_absolute_url(self):
+        return reverse("partnership:action-detail", args=[self.action_id]) + "#due-date-requests"
+
+
 class ActionSource(KindVisibility, models.Model):
     """Mix into any model that produces actions: it declares the many-to-many to Action.
 

@@ -75,6 +75,19 @@ class Agency(models.Model):
     def domains(self) -> list[str]:
         return domain_list(self.email_domains)
 
+    def clean(self):
+        """A personal email provider is no agency's domain (partnership.work_email): the admin shows why."""
+        from django.core.exceptions import ValidationError
+
+        from ..work_email import personal_domains_in
+
+        personal = personal_domains_in(self.domains)
+        if personal:
+            what = "it is a personal email provider" if len(personal) == 1 else "they are personal email providers"
+            raise ValidationError({"email_domains": (
+                f"Remove {', '.join(personal)}: {what}, not the agency's own domain. List the domains of the "
+                "agency's work addresses")})
+
     def has_address(self, email: str) -> bool:
         """True when `email` is at one of the agency's domains (or a sub-domain of one)."""
         return domain_matches(email, self.domains)

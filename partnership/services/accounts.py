@@ -14,6 +14,7 @@ from partnership import access, history
 from partnership.links import site_link
 from partnership.models import EmailMessage, Role, User, UserRole
 
+from ..work_email import require_work_email
 from .errors import ServiceError
 from .outbox import enqueue_email, enqueue_task
 
@@ -43,6 +44,7 @@ def user_invite(
     if not access.can_invite_users(by):
         raise ServiceError("Only the business unit can invite people.")
     email = email.strip().lower()
+    require_work_email(email)
     if User.objects.filter(email__iexact=email).exists():
         raise ServiceError("Someone with this email address already has an account.", field="email")
     invalid = set(roles) - set(Role.values)

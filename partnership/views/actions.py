@@ -2,6 +2,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
+from django.forms.utils import ErrorDict
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -9,8 +11,15 @@ from django.views.decorators.http import require_http_methods
 from partnership import access
 from partnership.csv import csv_response
 from partnership.filters import ActionFilter
-from partnership.forms import ActionForm, ActionTransitionForm, ActionUpdateForm
-from partnership.models import Action
+from partnership.forms import (
+    ActionForm,
+    ActionImpactForm,
+    ActionTransitionForm,
+    ActionUpdateForm,
+    DueDateDecisionForm,
+    DueDateRequestForm,
+)
+from partnership.models import Action, ActionFile, DueDateRequest
 from partnership.models.actions import source_kind_label, source_kind_labels, sources_of
 from partnership.services import actions as action_services
 from partnership.services.errors import ServiceError
@@ -71,6 +80,11 @@ def _detail_context(request, action, *, update_form=None):
         "history": history,
         "sources": [(source, source.action_source_visible_to(request.user)) for source in sources_of(action)],
         "can_update": access.can_update_action(request.user, action),
+        "due_date_requests": action.due_date_requests.select_related("requested_by", "decided_by"),
+        "can_ask_due_date": action_services.can_ask_to_move_due_date(request.user, action),
+        "can_decide_due_date": access.is_business_unit(request.user),
+        "files": list(action.files.all()),
+        "can_record_impact": action_services.can_record_impact(request.user, action),
         "transitions": action_services.allowed_transitions(request.user, action),
         "update_form": update_form or ActionUpdateForm(),
     }
@@ -110,7 +124,10 @@ def action_add_update(request, pk):
 def action_create(request):
     access.require(access.can_create_action(request.user))
     form = ActionForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    showing = request.POST.get("show") == "people"
+    if showing:  # "Show its people": the named owners narrowed to the chosen agency, nothing saved, nothing lost
+        form._errors = ErrorDict()
+    if request.method == "POST" and not showing and form.is_valid():
         data = form.cleaned_data
         try:
             action = action_services.action_create(
@@ -123,7 +140,7 @@ def action_create(request):
         else:
             messages.success(request, f"Action {action.reference} has been created.")
             return redirect(action)
-    return render(request, "partnership/action_form.html", {"form": form})
+    return render(request, "partnership/action_form.html", {"form": form, "can_show_people": form.any_agency})
 
 
 @login_required
@@ -136,7 +153,8 @@ def action_edit(request, pk):
     version = posted_version(request, default=action.version)
     status = 200
     if request.method == "POST" and form.is_valid():
-        changes = {f: form.cleaned_data[f] for f in ("title", "description", "owner", "priority", "due_date")}
+        changes = {f: form.cleaned_data[f] for f in ("title", "description", "owner", "priority", "due_date")
+                   if f in form.fields}
         try:
             action_services.action_update_details(
                 action=Action.objects.get(pk=action.pk), by=request.user, expected_version=version, **changes
@@ -147,8 +165,10 @@ def action_edit(request, pk):
         else:
             messages.success(request, "The action has been updated.")
             return redirect(action)
-    return render(request, "partnership/action_form.html", {"form": form, "action": action, "version": version},
-                  status=status if status != 400 else 200)
+    return render(request, "partnership/action_form.html", {
+        "form": form, "action": action, "version": version,
+        "can_ask_due_date": action_services.can_ask_to_move_due_date(request.user, action),
+    }, status=status if status != 400 else 200)
 
 
 @login_required
@@ -159,14 +179,15 @@ def action_transition(request, pk):
     access.require(access.can_update_action(request.user, action) or access.can_sign_off_actions(request.user))
     allowed = action_services.allowed_transitions(request.user, action)
     choices = [(s, action_services.TRANSITION_LABELS[s]) for s in allowed]
-    form = ActionTransitionForm(request.POST or None, choices=choices, initial={"version": action.version})
+    form = ActionTransitionForm(request.POST or None, request.FILES or None, choices=choices,
+                                initial={"version": action.version})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
             action_services.action_transition(
                 action=Action.objects.get(pk=action.pk), to=form.cleaned_data["to"], by=request.user,
                 expected_version=form.cleaned_data["version"], evidence=form.cleaned_data["evidence"],
-                reason=form.cleaned_data["reason"],
+                reason=form.cleaned_data["reason"], upload=form.cleaned_data.get("evidence_file"),
             )
         except ServiceError as error:
             status = refusal_status(form, error, current=lambda: Action.objects.get(pk=action.pk))
@@ -176,3 +197,88 @@ def action_transition(request, pk):
     return render(request, "partnership/action_status_form.html", {
         "form": form, "action": action, "has_choices": bool(choices),
     }, status=status if status != 400 else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_due_date_request(request, pk):
+    """The owning agency asks the business unit to move the due date; the action keeps its date until agreed."""
+    action = _get_action(request, pk)
+    access.require(action_services.can_ask_to_move_due_date(request.user, action))
+    pending = action.due_date_requests.filter(status=DueDateRequest.Status.PENDING).first()
+    form = DueDateRequestForm(request.POST or None)
+    if request.method == "POST" and pending is None and form.is_valid():
+        try:
+            action_services.due_date_request(action=action, by=request.user, to_date=form.cleaned_data["to_date"],
+                                             reason=form.cleaned_data["reason"])
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "Your request has been sent to the business unit. The action keeps its due "
+                                      f"date of {action.due_date:%-d %B %Y} until they agree.")
+            return redirect(action)
+    return render(request, "partnership/action_due_date_request.html", {
+        "form": form, "action": action, "pending": pending}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_due_date_decide(request, pk):
+    """The business unit agrees or declines the waiting request to move the due date."""
+    action = _get_action(request, pk)
+    access.require(access.is_business_unit(request.user))
+    pending = access.get_visible_or_404(action.due_date_requests.filter(status=DueDateRequest.Status.PENDING)
+                                        .select_related("requested_by"))
+    form = DueDateDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        agree = form.cleaned_data["decision"] == "agree"
+        try:
+            action_services.due_date_decide(request=pending, by=request.user, agree=agree,
+                                            note=form.cleaned_data["note"])
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, (f"The due date has moved to {pending.to_date:%-d %B %Y}." if agree else
+                                       f"The due date stays {pending.from_date:%-d %B %Y}.")
+                             + " We have emailed the person who asked.")
+            return redirect(action)
+    return render(request, "partnership/action_due_date_decide.html", {
+        "form": form, "action": action, "pending": pending}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@edits_versioned(Action)
+def action_impact(request, pk):
+    """The owning agency writes its evidence of impact (with a file if it has one) once the action is completed."""
+    action = _get_action(request, pk)
+    access.require(action_services.can_record_impact(request.user, action))
+    form = ActionImpactForm(request.POST or None, request.FILES or None,
+                            initial={"version": action.version, "evidence": action.impact_evidence})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            action_services.action_record_impact(
+                action=Action.objects.get(pk=action.pk), by=request.user, expected_version=form.cleaned_data["version"],
+                evidence=form.cleaned_data["evidence"], upload=form.cleaned_data.get("evidence_file"))
+        except ServiceError as error:
+            status = refusal_status(form, error, current=lambda: Action.objects.get(pk=action.pk),
+                                    saved_form=lambda saved: ActionImpactForm(initial={
+                                        "version": saved.version, "evidence": saved.impact_evidence}))
+        else:
+            messages.success(request, "Your evidence of impact has been saved. The business unit or the QA subgroup "
+                                      "signs it off.")
+            return redirect(action)
+    return render(request, "partnership/action_impact.html", {"form": form, "action": action},
+                  status=status if status != 400 else 200)
+
+
+@login_required
+def action_file(request, pk):
+    """A file of evidence on an action, for whoever may read the action."""
+    stored = access.get_visible_or_404(ActionFile.objects.filter(action__in=access.visible_actions(request.user)),
+                                       pk=pk)
+    response = FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name,
+                            content_type=stored.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

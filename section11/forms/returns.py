@@ -4,6 +4,7 @@ from django import forms
 
 from partnership.forms import GDSForm, date_field
 from partnership.models import User
+from partnership.work_email import refuse_personal_email
 
 from ..models import Answer, Return
 
@@ -116,6 +117,7 @@ def officer_fields(form, ret: Return) -> list:
     form.fields["senior_officer_name"].label = "Or, without an account: their name"
     form.fields["senior_officer_email"].label = "Their work email"
     form.fields["senior_officer_email"].error_messages["invalid"] = "Enter an email address like name@example.org"
+    refuse_personal_email(form.fields["senior_officer_email"])
     return [Fieldset(Field.select("senior_officer"), Field.text("senior_officer_name"),
                      Field.text("senior_officer_email"), legend="Senior officer who signs off", legend_size="s")]
 
@@ -137,6 +139,7 @@ class ReturnHeaderForm(GDSForm, forms.ModelForm):
         ret = self.instance
         self.fields["version"].initial = ret.version
         self.fields["deputy_email"].error_messages["invalid"] = "Enter an email address like name@example.org"
+        refuse_personal_email(self.fields["deputy_email"])
         layout = [Field.text("deputy_name"), Field.text("deputy_email")]
         if can_name_officer:
             layout += officer_fields(self, ret)

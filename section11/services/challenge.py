@@ -2,6 +2,7 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import Count, Q
 
 from partnership.services.errors import ServiceError
 
@@ -21,3 +22,10 @@ def challenge_record(*, ret: Return, by, held_on: datetime.date, panel_members: 
         questions=questions.strip(), outcome=outcome.strip(), letter_signatory=letter_signatory.strip(),
         created_by=by,
     )
+
+
+def moderation_counts(ret: Return) -> tuple[int, int]:
+    """(moderated, total) criteria of a return, as the feedback letter counts them ("moderated 5 of 42"). One query.
+    A letter made before every criterion is moderated asks for confirmation first (views.moderation)."""
+    counts = ret.answers.aggregate(moderated=Count("pk", filter=Q(moderated_rating__isnull=False)), total=Count("pk"))
+    return counts["moderated"], counts["total"]

@@ -11,8 +11,7 @@ from partnership.services.errors import ServiceError
 from partnership.services.reminders import last_reminder, reminder_record
 
 from .. import access
-from ..models import Answer, Cycle, Framework, Return
-from ..models import answered as answered_rule
+from ..models import Answer, Cycle, Framework, Return, answered_q
 from . import lead_emails
 from .returns import copy_answers_from
 
@@ -158,7 +157,7 @@ def cycle_completion(cycle_ids) -> dict[int, dict]:
     for row in (Return.objects.filter(cycle_id__in=ids).values("cycle_id")
                 .annotate(n=Count("pk"), submitted=Count("pk", filter=Q(status__in=done))).order_by()):
         result[row["cycle_id"]].update(returns=row["n"], submitted=row["submitted"])
-    answered = answered_rule()
+    answered = answered_q()
     for row in (Answer.objects.filter(ret__cycle_id__in=ids).values("ret__cycle_id")
                 .annotate(n=Count("pk"), answered=Count("pk", filter=answered)).order_by()):
         result[row["ret__cycle_id"]].update(criteria=row["n"], answered=row["answered"])

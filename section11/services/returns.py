@@ -3,6 +3,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.outbox import enqueue_email
 from partnership.tokens import hash_token, new_token, plausible
 from partnership.uploads import UploadRefused, check_upload, random_name, sha256_of
+from partnership.work_email import require_work_email
 
 from .. import access
 from ..models import Answer, Evidence, RatingLevel, Return, SignOffLink
@@ -53,6 +55,8 @@ def return_update_header(*, ret: Return, by, expected_version: int, **values) ->
     unknown = set(values) - set(HEADER_FIELDS)
     if unknown:
         raise ServiceError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    if values.get("deputy_email"):
+        require_work_email(values["deputy_email"], field="deputy_email")
     officer = {f: values.pop(f) for f in OFFICER_FIELDS if f in values}
     if officer and _officer_changes(ret, **officer):
         _check_officer(ret, by=by, **officer)
@@ -86,6 +90,8 @@ def _check_officer(ret: Return, *, by, senior_officer=None, senior_officer_name=
         field = "senior_officer_email" if name else "senior_officer_name" if email else "senior_officer"
         raise ServiceError("Choose the senior officer, or give the name and work email of a senior officer "
                            "without an account.", field=field)
+    if email:
+        require_work_email(email, field="senior_officer_email")
     if senior_officer is not None and (senior_officer.agency_id != ret.agency_id or not senior_officer.is_active):
         raise ServiceError("The senior officer must work for your agency.", field="senior_officer")
     field = "senior_officer" if senior_officer is not None else "senior_officer_email"
@@ -261,6 +267,20 @@ def missing_answers(ret: Return) -> list[Answer]:
     """What stops submission: unanswered criteria, and copied answers not yet confirmed."""
     return [a for a in ret.answers.select_related("criterion__standard").order_by(
         "criterion__standard__number", "criterion__order") if not a.is_answered or a.needs_check]
+
+
+def answers_to_check(ret: Return) -> list[Answer]:
+    """Every answer as the check-your-answers page shows it before submission, with `evidence_count` and
+    `action_count`, in standard and criterion order. One query whatever the size of the return."""
+    return list(ret.answers.select_related("criterion__standard", "rating")
+                .annotate(evidence_count=Count("evidence", distinct=True), action_count=Count("actions", distinct=True))
+                .order_by("criterion__standard__number", "criterion__order"))
+
+
+def not_met_without_action(answers: list[Answer]) -> list[Answer]:
+    """The nudge before submission: criteria rated at the scale's red level ("Not met") with no improvement
+    action. Not a refusal: the agency may still submit, but the partnership expects a plan for each."""
+    return [a for a in answers if a.is_not_met and not a.action_count]
 
 
 @transaction.atomic

@@ -201,12 +201,21 @@ def challenge_record(request, pk):
 @post_only
 def feedback_letter(request, pk):
     """Ask for the feedback letter as a PDF. It is made in the background (reports.feedback_letter_export), like
-    the whole return's PDF: rendering may take longer than a request may hold a web worker."""
+    the whole return's PDF: rendering may take longer than a request may hold a web worker. While some criteria
+    are not moderated yet, the first post answers with a page saying how many are, and only a confirmed post
+    makes the letter."""
     session = get_visible_or_404(
         ChallengeSession.objects.filter(ret__in=access.visible_returns(request.user).values("pk"))
         .select_related("ret__agency"), pk=pk,
     )
     require(access.can_read_feedback_letter(request.user, session.ret))
+    moderated, total = challenge_services.moderation_counts(session.ret)
+    if moderated < total and request.POST.get("confirm") != "yes":
+        # Not every criterion is moderated: say how many are, and ask before making a letter that reports them.
+        return render(request, "section11/feedback_letter_confirm.html", {
+            "session": session, "ret": session.ret, "moderated": moderated, "total": total,
+            "not_moderated": total - moderated, "can_moderate": access.can_moderate(request.user, session.ret),
+        })
     export = export_request(kind=reports.FEEDBACK_LETTER_KIND, parameters={"session_id": session.pk},
                             by=request.user)
     return redirect(export)

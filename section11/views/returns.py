@@ -21,8 +21,9 @@ from partnership.views.mixins import post_only
 
 from .. import access
 from ..forms.returns import AnswerForm, ImprovementActionForm, ReturnHeaderForm, SendBackForm, SeniorOfficerForm
-from ..models import Answer, Evidence, RatingLevel, Return, Standard, answered
+from ..models import Answer, Evidence, RatingLevel, Return, Standard, answered_q, to_check_q
 from ..services import returns as services
+from ..services.challenge import moderation_counts
 
 
 def _get_return(request, pk) -> Return:
@@ -42,15 +43,15 @@ def standards_progress(ret: Return) -> list[dict]:
         row["criterion__standard_id"]: row
         for row in ret.answers.values("criterion__standard_id").annotate(
             total=Count("pk"),
-            answered=Count("pk", filter=answered()),
-            to_check=Count("pk", filter=Q(needs_check=True)),
+            answered=Count("pk", filter=answered_q()),
+            to_check=Count("pk", filter=to_check_q()),
             started=Count("pk", filter=~Q(status=Answer.Status.TO_DO)),
         )
     }
     result = []
     for standard in ret.cycle.framework.standards.order_by("number"):
         c = counts.get(standard.pk, {"total": 0, "answered": 0, "to_check": 0, "started": 0})
-        if c["total"] and c["answered"] == c["total"] and not c["to_check"]:
+        if c["total"] and c["answered"] == c["total"]:
             state = "completed"
         elif c["to_check"]:
             state = "check"
@@ -70,12 +71,14 @@ def return_detail(request, pk):
     return render(request, "section11/return_detail.html", {
         "ret": ret, "progress": progress,
         "answered": sum(p["answered"] for p in progress), "total": sum(p["total"] for p in progress),
+        "to_check": sum(p["to_check"] for p in progress),
         "can_edit": access.can_edit_return(user, ret), "can_submit": access.can_submit_return(user, ret),
         "can_name_officer": access.can_name_senior_officer(user, ret),
         "can_sign_off": access.can_sign_off_return(user, ret), "can_send_back": access.can_send_back(user, ret),
         "can_moderate": access.can_moderate(user, ret), "is_oversight": access.is_oversight(user),
         "can_record_challenge": access.can_record_challenge(user, ret),
         "can_read_feedback_letter": access.can_read_feedback_letter(user, ret),
+        "moderation": moderation_counts(ret) if access.can_read_feedback_letter(user, ret) else None,
         "can_see_analysis": access.can_see_analysis(user),
         "can_start_from_last": access.can_edit_return(user, ret) and not ret.copied_from_id
         and all(p["state"] == "not_started" for p in progress) and services.previous_return(ret) is not None,
@@ -410,6 +413,7 @@ def return_submit(request, pk):
     ret = _get_return(request, pk)
     require(access.can_submit_return(request.user, ret))
     missing = services.missing_answers(ret)
+    answers = services.answers_to_check(ret) if not missing else []
     error = None
     if request.method == "POST":
         try:
@@ -420,8 +424,14 @@ def return_submit(request, pk):
             messages.success(request, "Your return has been submitted. Your senior officer has been asked to sign "
                                       "it off.")
             return redirect(ret)
-    return render(request, "section11/return_submit.html", {"ret": ret, "missing": missing, "error": error},
-                  status=400 if error else 200)
+    standards: dict[int, dict] = {}
+    for answer in answers:  # check your answers: grouped by standard
+        standard = answer.criterion.standard
+        standards.setdefault(standard.pk, {"standard": standard, "answers": []})["answers"].append(answer)
+    return render(request, "section11/return_submit.html", {
+        "ret": ret, "missing": missing, "error": error, "standards": list(standards.values()),
+        "not_met_without_action": services.not_met_without_action(answers),
+    }, status=400 if error else 200)
 
 
 @login_required

@@ -192,7 +192,8 @@ def test_agency_lead_completes_and_submits_a_return(signed_in_page, agency_lead,
     expect(page.locator("#standard-2-status")).to_have_text("Completed")
 
     page.get_by_role("button", name="Check and submit").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Submit your return")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before submitting your return")
+    expect(page.locator("#check-1\\.1")).to_be_visible()
     expect(page.get_by_text(f"we email {officer.full_name} a link to sign the return off")).to_be_visible()
     axe_check(page)
     screenshot(page, "s11-submit")
@@ -448,6 +449,12 @@ def test_business_unit_runs_a_cycle(signed_in_page, business_unit, agency_lead, 
     session = ChallengeSession.objects.get(ret=ret)
     screenshot(page, "s11-challenge-recorded")
     page.get_by_role("button", name=re.compile("Make the feedback letter")).click()  # made in the background
+    # One criterion moderated: the page says how many and asks before making the letter.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not every criterion is moderated yet")
+    expect(page.locator(".govuk-warning-text")).to_contain_text("1 of")
+    axe_check(page)
+    screenshot(page, "s11-feedback-letter-confirm")
+    page.get_by_role("button", name=re.compile(r"^Make the letter with 1 of \d+ moderated")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Section 11 feedback letter (PDF)")
     export_run(export_id=ReportExport.objects.get(kind=reports.FEEDBACK_LETTER_KIND).pk)
     page.reload()

@@ -307,6 +307,41 @@ def test_create_with_missing_fields_shows_errors_and_keeps_typed_text(client_for
     assert not Action.objects.exists()
 
 
+def owner_choices(response) -> set[int]:
+    match = re.search(r'<select name="owner".*?</select>', response.content.decode(), re.S)
+    return {int(v) for v in re.findall(r'value="(\d+)"', match.group(0))}
+
+
+def test_business_unit_lists_only_the_owning_agencys_people_once_it_is_chosen(client_for, business_unit, police,
+                                                                           agency_lead, contributor, outsider):
+    """Issue 16: "Named owner" listed every user of every agency. "Show its people" narrows it (nothing saved,
+    nothing typed lost), and the server refuses an owner from another agency next to the field."""
+    client = client_for(business_unit)
+    assert outsider.pk in owner_choices(client.get(reverse("partnership:action-create")))  # no agency chosen yet
+
+    shown = client.post(reverse("partnership:action-create"), {
+        "title": "Typed title stays", "description": "x", "owner_agency": police.pk, "show": "people"})
+    assert shown.status_code == 200 and not Action.objects.exists()
+    assert owner_choices(shown) == {agency_lead.pk, contributor.pk}
+    assert "Typed title stays" in shown.content.decode() and not error_summary(shown)
+
+    refused = client.post(reverse("partnership:action-create"), {
+        "title": "Wrong owner", "description": "x", "owner_agency": police.pk, "owner": outsider.pk,
+        **due_fields(TODAY)})
+    assert refused.status_code == 200 and not Action.objects.exists()
+    assert field_error(refused, "owner") == "Choose a named owner who works for the owning agency, or choose None"
+
+
+def test_the_form_refuses_an_owner_of_another_agency_whatever_list_it_came_from(business_unit, police, outsider):
+    from partnership.forms import ActionForm
+
+    form = ActionForm({"title": "t", "description": "d", "owner_agency": police.pk, "owner": outsider.pk,
+                       **due_fields(TODAY)}, user=business_unit)
+    form.fields["owner"].queryset = form.fields["owner"].queryset.model.objects.all()  # a list from anywhere
+    assert not form.is_valid()
+    assert form.errors["owner"] == [f"Choose a named owner who works for {police.display_name}, or choose None"]
+
+
 @pytest.mark.parametrize("persona", ["chair", "reader", "contributor"])
 def test_roles_that_cannot_create_actions_get_403(request, client_for, persona, police):
     client = client_for(request.getfixturevalue(persona))
@@ -323,12 +358,13 @@ def test_roles_that_cannot_create_actions_get_403(request, client_for, persona, 
 def test_agency_lead_edits_their_action(client_for, agency_lead, police_action):
     client = client_for(agency_lead)
     assert client.get(reverse("partnership:action-edit", args=[police_action.pk])).status_code == 200
-    new_due = TODAY + datetime.timedelta(days=90)
+    new_due, old_due = TODAY + datetime.timedelta(days=90), police_action.due_date
     response = client.post(reverse("partnership:action-edit", args=[police_action.pk]),
                            edit_data(police_action, title="Renamed", **due_fields(new_due)))
     assert response.status_code == 302
     police_action.refresh_from_db()
-    assert (police_action.title, police_action.due_date, police_action.version) == ("Renamed", new_due, 2)
+    # The due date is not the agency's to move: it is a request the business unit agrees (test_due_date_requests)
+    assert (police_action.title, police_action.due_date, police_action.version) == ("Renamed", old_due, 2)
     assert police_action.history.first().history_user == agency_lead
 
 

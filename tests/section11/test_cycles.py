@@ -245,6 +245,34 @@ def test_launch_copying_the_previous_cycle_marks_answers_for_checking(client_for
     assert not Answer.objects.filter(ret__cycle=draft, ret__agency__name="Outsider Youth Club", needs_check=True)
 
 
+def test_after_launching_with_copied_answers_the_tracker_counts_none_answered_and_says_how_many_to_check(
+        client_for, business_unit, agency_lead, draft, framework, police):
+    """Issue 16: the tracker said "Not started · 6 of 6" (copied answers are not answered until confirmed: the
+    submission refuses them). The one wording (return_progress.html) is on the tracker, the return list and the
+    lead's home page, and the return page agrees."""
+    previous = make_cycle(framework, [police], name="Section 11 2025", status=Cycle.Status.CLOSED,
+                          opens_on=TODAY - datetime.timedelta(days=800), deadline=TODAY - datetime.timedelta(days=700))
+    answer_all(Return.objects.get(cycle=previous))
+    draft.previous = previous
+    draft.save()
+    launch(client_for(business_unit), draft, copy_previous="on")
+    ret = Return.objects.get(cycle=draft, agency=police)
+
+    police_row = row(client_for(business_unit).get(draft.get_absolute_url()), police)
+    assert "Not started" in police_row and "0 of 6" in police_row and "6 copied from the last return, to check" \
+        in police_row and "6 of 6" not in police_row
+    lead = client_for(agency_lead)
+    for page in (reverse("section11:return-list"), reverse("home")):
+        assert "0 of 6 6 copied from the last return, to check" in text(lead.get(page)), page
+    detail = text(lead.get(ret.get_absolute_url()))
+    assert "0 of 6 criteria answered; 6 copied from the last return, to check." in detail
+
+    answer = ret.answers.order_by("pk").first()
+    history.update(Answer.objects.filter(pk=answer.pk), needs_check=False)  # one confirmed
+    police_row = row(client_for(business_unit).get(draft.get_absolute_url()), police)
+    assert "1 of 6" in police_row and "5 copied from the last return, to check" in police_row
+
+
 def test_launch_without_copying_leaves_answers_blank(client_for, business_unit, draft, framework, police):
     previous = make_cycle(framework, [police], name="Section 11 2025", status=Cycle.Status.CLOSED,
                           opens_on=TODAY - datetime.timedelta(days=800), deadline=TODAY - datetime.timedelta(days=700))

@@ -115,7 +115,8 @@ def poppler(*args) -> str:
 def test_feedback_letter_pdf_says_what_the_agency_needs_and_is_tagged(client_for, business_unit, moderated, tmp_path):
     UserFactory(agency=moderated.ret.agency, roles=[Role.AGENCY_LEAD])
 
-    pdf = made_in_background(client_for(business_unit), reverse("section11:feedback-letter", args=[moderated.pk]))
+    pdf = made_in_background(client_for(business_unit), reverse("section11:feedback-letter", args=[moderated.pk]),
+                             {"confirm": "yes"})  # 3 of 6 moderated: confirmed (test_moderation.py)
 
     path = tmp_path / "letter.pdf"
     path.write_bytes(pdf)

@@ -289,7 +289,7 @@ def test_feedback_letter_is_asked_for_by_oversight_and_the_agencys_lead(persona,
     letter = reverse("section11:feedback-letter", args=[session.pk])
 
     assert client.get(letter).status_code == 405  # an old bookmark: a GET starts nothing
-    response = client.post(letter)
+    response = client.post(letter, {"confirm": "yes"})  # none moderated: confirmed (the test below)
 
     assert response.status_code == status
     exports = ReportExport.objects.all()
@@ -308,3 +308,32 @@ def test_feedback_letter_is_asked_for_by_oversight_and_the_agencys_lead(persona,
         if other != persona:
             assert client_for(request.getfixturevalue(other)).get(
                 reverse("partnership:export-download", args=[export.pk])).status_code == 404
+
+
+def test_feedback_letter_with_criteria_not_moderated_says_how_many_and_asks_first(client_for, business_unit,
+                                                                                  session, monkeypatch):
+    """Issue 16: the letter could be made with 5 of 42 criteria moderated, with no warning."""
+    monkeypatch.setattr(reports, "feedback_letter_pdf", lambda session: b"%PDF-1.7 fake")
+    ret = session.ret
+    level = RatingLevel.objects.get(scale=ret.cycle.framework.scale, code="green")
+    first_two = list(ret.answers.order_by("pk").values_list("pk", flat=True)[:2])
+    history.update(Answer.objects.filter(pk__in=first_two), moderated_rating=level)
+    client = client_for(business_unit)
+    letter = reverse("section11:feedback-letter", args=[session.pk])
+
+    page = client.get(ret.get_absolute_url()).content.decode()
+    assert "2 of 6 criteria moderated so far." in " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    response = client.post(letter)
+    assert response.status_code == 200 and not ReportExport.objects.exists()
+    words = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    assert "2 of 6 criteria have been moderated." in words
+    assert "it will show 4 criteria as not moderated" in words
+    assert 'name="confirm" value="yes"' in response.content.decode()
+    assert reverse("section11:moderation-summary", args=[ret.pk]) in response.content.decode()
+
+    confirmed = client.post(letter, {"confirm": "yes"})
+    assert confirmed.status_code == 302 and ReportExport.objects.count() == 1
+
+    history.update(ret.answers.all(), moderated_rating=level)  # every criterion moderated: no question asked
+    assert client.post(letter).status_code == 302 and ReportExport.objects.count() == 2
+    assert "criteria moderated so far" not in client.get(ret.get_absolute_url()).content.decode()

@@ -1,7 +1,11 @@
 """The agency's pages: access, answering with and without JavaScript, conflicts, uploads, submission."""
+import datetime
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from partnership import history
 from section11.models import Answer, Evidence, RatingLevel, Return
@@ -134,6 +138,42 @@ def test_submit_page_lists_what_is_missing_then_submits(client_for, agency_lead,
     history.update(Return.objects.filter(pk=police_return.pk), senior_officer=contributor)
     response = client_for(agency_lead).post(url)
     assert response.status_code == 302
+    police_return.refresh_from_db()
+    assert police_return.status == Return.Status.SUBMITTED
+
+
+def test_submit_shows_check_your_answers_and_nudges_where_not_met_has_no_action(client_for, agency_lead, contributor,
+                                                                               police_return):
+    """Issue 16: a check-your-answers summary before submission (GOV.UK pattern), and a nudge, not a refusal, where
+    a "Not met" criterion has no improvement action."""
+    from partnership.models import Action
+    from section11.services.returns import answer_add_action
+
+    answer_all(police_return)
+    red = RatingLevel.objects.get(scale=police_return.cycle.framework.scale, code="red")
+    history.update(Answer.objects.filter(ret=police_return, criterion__code__in=["1.2", "2.3"]), rating=red)
+    history.update(Return.objects.filter(pk=police_return.pk), senior_officer=contributor)
+    with_action = police_return.answers.get(criterion__code="2.3")
+    answer_add_action(answer=with_action, by=agency_lead, title="Audit supervision", description="Each quarter.",
+                      owner=None, due_date=timezone.localdate() + datetime.timedelta(days=60))
+    url = reverse("section11:return-submit", args=[police_return.pk])
+
+    response = client_for(agency_lead).get(url)
+
+    html = response.content.decode()
+    words = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "Check your answers before submitting your return" in words
+    assert "1 criterion is rated not met with no improvement action." in words
+    not_met = police_return.answers.get(criterion__code="1.2")
+    assert reverse("section11:answer-action-add", args=[police_return.pk, not_met.pk]) in html
+    assert reverse("section11:answer-action-add", args=[police_return.pk, with_action.pk]) not in html
+    row = re.search(r'id="check-2.3">(.*?)</div>', html, re.S).group(1)
+    assert "Red: not met" in row and "1 improvement action" in row and "No evidence file" in row
+    assert f'{reverse("section11:standard", args=[police_return.pk, 1])}#c-{not_met.pk}' in html  # Change
+    assert "Now submit your return" in words and f"we email {contributor.full_name}" in words
+    assert Action.objects.count() == 1
+
+    assert client_for(agency_lead).post(url).status_code == 302  # a nudge, not a refusal
     police_return.refresh_from_db()
     assert police_return.status == Return.Status.SUBMITTED
 

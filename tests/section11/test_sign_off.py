@@ -12,6 +12,7 @@ from partnership import history
 from partnership.models import EmailMessage
 from partnership.services.errors import ServiceError
 from partnership.tokens import hash_token
+from section11.forms.returns import SeniorOfficerForm
 from section11.models import Return, SignOffLink
 from section11.services import returns as services
 from tests.factories import UserFactory
@@ -157,3 +158,14 @@ def test_the_lead_names_a_colleague_on_the_page_and_the_colleague_signs_off_in_t
     assert officer.post(reverse("section11:return-sign-off", args=[ret.pk])).status_code == 302
     assert Return.objects.get(pk=ret.pk).signed_off_by == senior
     assert not SignOffLink.objects.filter(ret=ret).exists()  # the emailed link died with the sign-off
+
+
+def test_a_senior_officer_without_an_account_needs_a_work_email_not_a_personal_one(police_return, agency_lead):
+    form = SeniorOfficerForm({"senior_officer_name": "Sam Senior", "senior_officer_email": "sam@outlook.com"},
+                             instance=police_return)
+    assert not form.is_valid()
+    assert form.errors["senior_officer_email"][0].startswith("Enter a work email address. outlook.com")
+    with pytest.raises(ServiceError) as refused:
+        services.name_senior_officer(ret=police_return, by=agency_lead, senior_officer_name="Sam Senior",
+                            senior_officer_email="sam@icloud.com")
+    assert refused.value.field == "senior_officer_email"

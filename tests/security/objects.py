@@ -92,6 +92,19 @@ def _build_action(fx):
     return ActionFactory(owner_agency=fx("police"))
 
 
+def _build_action_file(fx):
+    from django.core.files.base import ContentFile
+
+    from partnership.models import ActionFile
+
+    action = _build_action(fx)
+    stored = ActionFile(action=action, kind=ActionFile.Kind.COMPLETION, stored_name="a.pdf", original_name="a.pdf",
+                        content_type="application/pdf", size=9, sha256="0" * 64)
+    stored.file.save("a.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+    stored.save()
+    return stored
+
+
 def _build_concern(fx):
     from django.utils import timezone
 
@@ -188,6 +201,7 @@ BUILDERS: dict[str, Callable] = {
     "police": lambda fx: fx("police"),
     "escalation": _build_escalation,
     "action": _build_action,
+    "action_file": _build_action_file,
     "police_lead": lambda fx: fx("agency_lead"),
     "export": _build_export,
     "board_pack": _build_board_pack,
@@ -285,6 +299,10 @@ OBJECTS: dict[str, Entry] = {
     "partnership:action-edit": Entry("action", ("outsider", "reader")),  # its agency's editors may
     "partnership:action-transition": Entry("action", ("outsider", "reader")),
     "partnership:action-add-update": Entry("action"),
+    "partnership:action-impact": Entry("action", ("outsider", "reader", "chair")),
+    "partnership:action-file": Entry("action_file"),
+    "partnership:action-due-date-request": Entry("action", ("outsider", "reader", "chair")),
+    "partnership:action-due-date-decide": Entry("action", ("outsider", "reader", "agency_lead", "qa_member")),
     "partnership:user-detail": Entry("police_lead", ("outsider", "chair", "contributor", "reader")),  # self: elsewhere
     "partnership:user-reinvite": Entry("police_lead", ("outsider", "chair", "contributor")),
     "partnership:user-deactivate": Entry("police_lead", ("outsider", "chair", "contributor")),

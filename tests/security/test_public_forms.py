@@ -132,7 +132,7 @@ def test_an_expired_request_holds_nothing(session, police):
 def test_an_address_outside_the_agencys_domains_is_refused(session, police):
     police.email_domains = "police.example.org, met.example.org"
     police.save()
-    refused = post_booking(session, police, "someone@gmail.com")
+    refused = post_booking(session, police, "someone@elsewhere.example.net")
     assert refused.status_code == 400 and "an address ending police.example.org" in refused.content.decode()
     assert post_booking(session, police, "pc@sub.met.example.org").status_code == 302
     confirm_client = Client()

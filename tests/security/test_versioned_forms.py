@@ -107,6 +107,8 @@ EXTRA = {**DRAFTS, "briefing": _briefing}
 HOW = {
     "board-pack": How("board_pack", "business_unit", lambda o: "narrative"),
     "partnership:action-edit": How("action", "agency_lead", lambda o: "description"),
+    "partnership:action-impact": How("action", "agency_lead", lambda o: "evidence", prepare=lambda o: history.update(
+        type(o).objects.filter(pk=o.pk), status="completed", completion_evidence="Done.")),
     "section11:return-header": How("police_return", "agency_lead", lambda o: "deputy_name"),
     "section11:answer-save": How("police_return", "contributor", lambda r: f"a{_first_answer(r).pk}-narrative",
                                  page=lambda r: reverse("section11:standard", args=[r.pk, 1]),

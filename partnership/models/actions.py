@@ -159,6 +159,12 @@ class ActionFile(models.Model):
     class Meta:
         ordering = ["uploaded_at", "pk"]
 
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("partnership:action-file", args=[self.pk])
+
     @property
     def is_completion(self) -> bool:
         return self.kind == self.Kind.COMPLETION
@@ -166,12 +172,6 @@ class ActionFile(models.Model):
     @property
     def is_impact(self) -> bool:
         return self.kind == self.Kind.IMPACT
-
-    def __str__(self):
-        return self.original_name
-
-    def get_absolute_url(self):
-        return reverse("partnership:action-file", args=[self.pk])
 
 
 class DueDateRequest(models.Model):
@@ -202,15 +202,15 @@ class DueDateRequest(models.Model):
         constraints = [models.UniqueConstraint(fields=["action"], condition=Q(status="pending"),
                                                name="one_pending_due_date_request")]
 
-    @property
-    def is_pending(self) -> bool:
-        return self.status == self.Status.PENDING
-
     def __str__(self):
         return f"Move {self.action_id} from {self.from_date} to {self.to_date}"
 
     def get_absolute_url(self):
         return reverse("partnership:action-detail", args=[self.action_id]) + "#due-date-requests"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
 
 class ActionSource(KindVisibility, models.Model):

@@ -6,6 +6,7 @@ of a case page is written to the append-only `ReviewAccessLog`. Clocks count wor
 """
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -65,6 +66,20 @@ class ReviewAccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The reviews access log cannot be deleted.")
+
+    @property
+    def record_words(self) -> str:
+        """What was read, in words: "Rapid review 5", or for a list page "The list of rapid reviews" or "The
+        clocks" (reviews.access.log_listing), never the model's code."""
+        if self.model_label == "reviews.clocks":
+            return "The clocks of every open case"
+        try:
+            meta = apps.get_model(self.model_label)._meta
+        except (LookupError, ValueError):
+            return self.model_label
+        if not self.object_pk:
+            return f"The list of {meta.verbose_name_plural}"
+        return f"{str(meta.verbose_name).capitalize()} {self.object_pk}"
 
 
 class Referral(TimeStampedModel):

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from partnership.child_details import ETHNICITY_CHOICES, AgeBand, Disability, Sex
 from partnership.models import ActionSource, Role, Tagged
 from partnership.models.base import TimeStampedModel, VersionedModel
 from partnership.periods import add_months  # noqa: F401 - the reviews' deadlines count in months
@@ -198,14 +199,9 @@ class Notification(TimeStampedModel, VersionedModel):
 class NotifiedChild(models.Model):
     """One of up to four children in a notification: no name, no date of birth."""
 
-    class AgeBand(models.TextChoices):
-        UNBORN = "unborn", "Unborn"
-        UNDER_1 = "under_1", "Under 1"
-        Y1_4 = "1_4", "1 to 4"
-        Y5_9 = "5_9", "5 to 9"
-        Y10_15 = "10_15", "10 to 15"
-        Y16_17 = "16_17", "16 to 17"
-        Y18_24 = "18_24", "18 to 24 (care leaver)"
+    AgeBand = AgeBand  # the service's one scheme, and its standard categories (partnership.child_details)
+    Sex = Sex
+    Disability = Disability
 
     class LegalStatus(models.TextChoices):
         NONE = "none", "None"
@@ -218,9 +214,9 @@ class NotifiedChild(models.Model):
 
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="children")
     age_band = models.CharField(max_length=10, choices=AgeBand.choices)
-    sex = models.CharField(max_length=30)
-    ethnicity = models.CharField(max_length=80, blank=True)
-    disability = models.CharField(max_length=120, blank=True)
+    sex = models.CharField(max_length=30, choices=Sex.choices)
+    ethnicity = models.CharField(max_length=80, choices=ETHNICITY_CHOICES, default=Disability.NOT_KNOWN)
+    disability = models.CharField(max_length=120, choices=Disability.choices, default=Disability.NOT_KNOWN)
     legal_status = models.CharField(max_length=12, choices=LegalStatus.choices, default=LegalStatus.NONE)
     history = HistoricalRecords()
 
@@ -228,7 +224,7 @@ class NotifiedChild(models.Model):
         ordering = ["pk"]
 
     def __str__(self):
-        return f"{self.get_age_band_display()}, {self.sex}"
+        return f"{self.get_age_band_display()}, {self.get_sex_display()}"
 
 
 class ReviewActionSource(ActionSource):

@@ -78,9 +78,10 @@ class ReviewAccessLog(models.Model):
             meta = apps.get_model(self.model_label)._meta
         except (LookupError, ValueError):
             return self.model_label
+        name = meta.object_name if meta.object_name.isupper() else str(meta.verbose_name)  # "LCSPR", an acronym
         if not self.object_pk:
-            return f"The list of {meta.verbose_name_plural}"
-        return f"{str(meta.verbose_name).capitalize()} {self.object_pk}"
+            return f"The list of {meta.object_name + 's' if meta.object_name.isupper() else meta.verbose_name_plural}"
+        return f"{name[:1].upper()}{name[1:]} {self.object_pk}"
 
 
 class Referral(TimeStampedModel):

@@ -28,9 +28,9 @@ from .models import (
 )
 
 S = Audit.Status
-AGE_BANDS = ["0-2", "3-5", "6-10", "11-15", "16-17", "unborn"]
-ADOLESCENTS = ["11-15", "16-17"]  # exploitation and the move to adult services concern older children
-UNDER_TENS = ["0-2", "3-5", "6-10"]  # the neglect audits sampled children aged 0 to 10
+AGE_BANDS = ["under_1", "1_5", "6_10", "11_15", "16_17", "unborn"]  # partnership.child_details.AgeBand
+ADOLESCENTS = ["11_15", "16_17"]  # exploitation and the move to adult services concern older children
+UNDER_TENS = ["under_1", "1_5", "6_10"]  # the neglect audits sampled children aged 0 to 10
 # The audit's path; an audit is saved at each step up to its status, dated when it got there.
 PATH = [S.PLANNED, S.SCOPING, S.IN_PROGRESS, S.MEETING, S.DRAFTING, S.AGREED, S.MONITORED, S.CLOSED]
 GOOD_PRACTICE = ["Home visits were frequent and the child was seen alone.",

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from partnership.child_details import AgeBand
 from partnership.history import SET_NULL_KEEPING_HISTORY
 from partnership.models import ActionSource, Agency, Tagged
 from partnership.models.base import TimeStampedModel, VersionedModel
@@ -163,13 +164,7 @@ class Audit(TimeStampedModel, VersionedModel, Tagged, ActionSource):
 
 
 class AuditCase(TimeStampedModel):
-    class AgeBand(models.TextChoices):
-        UNBORN = "unborn", "Unborn"
-        UNDER_3 = "0-2", "0 to 2"
-        AGE_3_5 = "3-5", "3 to 5"
-        AGE_6_10 = "6-10", "6 to 10"
-        AGE_11_15 = "11-15", "11 to 15"
-        AGE_16_17 = "16-17", "16 to 17"
+    AgeBand = AgeBand  # the service's one scheme (partnership.child_details)
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="cases")
     case_reference = models.CharField(max_length=30, validators=[validate_case_reference])

@@ -75,8 +75,9 @@ def for_priorities(priorities, period) -> dict:
                                         f"{plural(development, 'area')} for development found."))
         if next_ones:
             facts.append(Fact(WHAT_NEXT, f"Audits: {plural(len(next_ones), 'audit')} planned or under way."))
-        items = tuple(EvidenceItem(f"{a.reference} {a.theme}: {good[a.pk]} of {plural(graded[a.pk], 'case')} good or "
-                                   f"better", a.get_absolute_url(),
+        items = tuple(EvidenceItem(f"{a.reference} {a.theme}: " + (
+                                   f"{good[a.pk]} of {plural(graded[a.pk], 'case')} good or better" if graded[a.pk]
+                                   else "no case graded yet"), a.get_absolute_url(),
                                    share_status(good[a.pk], graded[a.pk], assured_from=0.8, partly_from=0.5))
                       for a in mine)
         items += tuple(EvidenceItem(f"{a.reference} {a.theme}: {Audit.Status(a.status).label.lower()}",

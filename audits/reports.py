@@ -36,7 +36,8 @@ def rollup(audit: Audit, consensus: list[ConsensusGrade] | None = None) -> dict:
     overall = [c for c in consensus if c.domain.is_overall]
     good = sum(1 for c in overall if c.grade.good_or_better)
     return {"cases": cases, "graded": len(overall), "good": good, "pct": _pct(good, len(overall)),
-            "text": f"{good} of {len(overall)} case{'s' if len(overall) != 1 else ''} good or better"}
+            "text": (f"{good} of {len(overall)} case{'s' if len(overall) != 1 else ''} good or better" if overall
+                     else "No case graded yet")}
 
 
 def domain_distribution(audit: Audit, consensus: list[ConsensusGrade]) -> tuple[list[dict], list]:

@@ -71,6 +71,16 @@ class Course(TimeStampedModel, VersionedModel, Tagged):
             return f"{self.duration_hours.normalize()} hours"
         return self.get_duration_display()
 
+    # Continuing professional development: the learning time of a half or full day, breaks left out.
+    CPD_HOURS = {Duration.HALF_DAY: Decimal("3"), Duration.FULL_DAY: Decimal("6")}
+
+    @property
+    def cpd_hours(self) -> Decimal | None:
+        """Hours of CPD the certificate states: the stated hours of an 'other' course, else the day's."""
+        if self.duration == self.Duration.OTHER:
+            return self.duration_hours
+        return self.CPD_HOURS.get(self.duration)
+
 
 class LearningOutcome(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="outcomes")
@@ -228,6 +238,12 @@ class Booking(TimeStampedModel):
     @property
     def agency_name(self) -> str:
         return str(self.agency) if self.agency_id else self.other_agency_name
+
+    @property
+    def certificate_number(self) -> str:
+        """The certificate's own number, the same each time it is downloaded, and one the business unit can look
+        up (the booking): LD-<year of the session>-<booking>."""
+        return f"LD-{timezone.localtime(self.session.starts_at):%Y}-{self.pk:06d}"
 
     @property
     def is_active(self) -> bool:

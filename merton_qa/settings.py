@@ -20,6 +20,9 @@ env = environ.Env()
 TESTING = "PYTEST_VERSION" in os.environ
 
 DEBUG = env.bool("DEBUG", default=False)
+# With DEBUG on, the service still shows its own 404 and 500 pages (partnership.middleware.HouseErrorPagesMiddleware)
+# unless a developer asks for Django's technical pages here.
+DEBUG_ERROR_PAGES = env.bool("DEBUG_ERROR_PAGES", default=False)
 # `manage.py makemigrations` only compares models with migrations: it signs nothing and serves nothing, so
 # it runs on a bare checkout without the production secrets (CI hooks and new engineers run it so).
 OFFLINE_COMMAND = len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" and sys.argv[1] == "makemigrations"
@@ -96,6 +99,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "partnership.middleware.NoStoreForSignedInMiddleware",
     "partnership.middleware.SecurityEventsMiddleware",
+    "partnership.middleware.HouseErrorPagesMiddleware",  # the house 404/500 pages with DEBUG on (the demo)
     "partnership.rate_limits.TooManyMiddleware",  # a person over their share of costly work: the 429 page
     "axes.middleware.AxesMiddleware",
     # Innermost: a form sent twice does its work once; every POST form of a page gets its token here.

@@ -19,7 +19,7 @@ def register_export(kind: str, *, title: str = "", on_reports_page: bool = False
 
     def decorator(func: Generator) -> Generator:
         _REGISTRY[kind] = func
-        _TITLES[kind] = title or kind
+        _TITLES[kind] = title or kind.replace("-", " ").replace("_", " ").capitalize()
         if on_reports_page:
             _ON_REPORTS_PAGE.add(kind)
         if private:

@@ -4,9 +4,10 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import JsonResponse, QueryDict
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, get_resolver, resolve, reverse
 
 from partnership import security_log, url_secrets
 
@@ -205,3 +206,43 @@ class SecurityEventsMiddleware:
         elif response.status_code == 200 and "attachment" in response.get("Content-Disposition", ""):
             security_log.event("download", request, outcome="success", reference=reference)
         return response
+
+
+class HouseErrorPagesMiddleware:
+    """The service's own 404, 400 and 500 pages even when `DEBUG` is on, as it is for the demo: Django would
+    otherwise answer an unknown address with the list of every URL pattern and a fault with its trace. A
+    developer who wants Django's pages sets `DEBUG_ERROR_PAGES` (the 500 page's reference is in the log with the
+    trace either way). With `DEBUG` off Django already uses the handlers, and this does nothing.
+
+    It sits outside `TooManyMiddleware`, whose 429 page must answer its own exception first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _house_pages_in_debug():
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404 as error:  # Django would list its URL patterns
+                return _handler(request, 404)(request, error)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not _house_pages_in_debug():
+            return None
+        if isinstance(exception, Http404):
+            return _handler(request, 404)(request, exception)
+        if isinstance(exception, PermissionDenied):
+            return None  # Django renders the house 403 whatever DEBUG says
+        if isinstance(exception, (BadRequest, SuspiciousOperation)):
+            return _handler(request, 400)(request, exception)
+        return _handler(request, 500)(request)  # still inside the except: the handler logs the trace
+
+
+def _house_pages_in_debug() -> bool:
+    return settings.DEBUG and not getattr(settings, "DEBUG_ERROR_PAGES", False)
+
+
+def _handler(request, status: int):
+    """The URL conf's handler404/400/500 (the composition root's views), found as Django finds them."""
+    return get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(status)

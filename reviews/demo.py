@@ -94,8 +94,9 @@ def _case(today, manager, reviewer, agencies, ref, pseudonym, nature, days, fate
             parallel_processes=["police", "inquest"] if fate == "lcspr_drafting" else ["police"],
             agencies=[agencies[a] for a in involved])
         services.notification_add_child(by=reviewer, notification=notification,
-                                        age_band="1_4" if days % 2 else "10_15", sex="Female" if days % 3 else "Male",
-                                        ethnicity="Mixed: White and Black African",
+                                        age_band="1_5" if days % 2 else "11_15", sex="female" if days % 3 else "male",
+                                        ethnicity="mixed_white_black_african",
+                                        disability="not_disabled" if days % 2 else "not_known",
                                         legal_status="cin" if nature != "care_leaver_death" else "care_leaver")
     if fate == "draft":
         return

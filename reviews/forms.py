@@ -1,6 +1,7 @@
 """Input shape only for the reviews app; every rule lives in reviews.services."""
 from django import forms
 
+from partnership.child_details import ETHNICITY_GROUPS, AgeBand, Disability, Sex
 from partnership.forms import GDSForm, InspectionCriteriaField, date_field
 from partnership.models import Agency, JourneyStage
 
@@ -78,11 +79,21 @@ class NotificationForm(_Form):
 
 
 class ChildForm(_Form):
-    age_band = forms.ChoiceField(choices=NotifiedChild.AgeBand.choices, label="Age band",
-                                 help_text="An age band, never a date of birth.")
-    sex = forms.CharField(max_length=30, label="Sex", error_messages={"required": "Enter the child's sex"})
-    ethnicity = forms.CharField(max_length=80, required=False, label="Ethnicity")
-    disability = forms.CharField(max_length=120, required=False, label="Disability")
+    """The child's details as the service's standard categories (partnership.child_details), never typed."""
+
+    age_band = forms.ChoiceField(choices=[("", "Choose an age band")] + AgeBand.choices, label="Age band",
+                                 help_text="An age band, never a date of birth.",
+                                 error_messages={"required": "Choose the child's age band"})
+    sex = forms.ChoiceField(choices=Sex.choices, widget=forms.RadioSelect, label="Sex",
+                            error_messages={"required": "Choose the child's sex, or Not known"})
+    ethnicity = forms.ChoiceField(
+        choices=[("", "Choose an ethnic group")] + [(group, options) for group, options in ETHNICITY_GROUPS],
+        label="Ethnicity", help_text="The ONS 2021 Census categories.",
+        error_messages={"required": "Choose the child's ethnicity, or Not known"})
+    disability = forms.ChoiceField(choices=Disability.choices, widget=forms.RadioSelect, label="Disability",
+                                   help_text="A physical or mental health condition lasting or expected to last "
+                                             "12 months or more, and whether it limits day-to-day activities.",
+                                   error_messages={"required": "Choose whether the child is disabled, or Not known"})
     legal_status = forms.ChoiceField(choices=NotifiedChild.LegalStatus.choices, label="Legal status")
 
 

@@ -6,12 +6,14 @@ of a case page is written to the append-only `ReviewAccessLog`. Clocks count wor
 """
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from partnership.child_details import ETHNICITY_CHOICES, AgeBand, Disability, Sex
 from partnership.models import ActionSource, Role, Tagged
 from partnership.models.base import TimeStampedModel, VersionedModel
 from partnership.periods import add_months  # noqa: F401 - the reviews' deadlines count in months
@@ -67,6 +69,21 @@ class ReviewAccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The reviews access log cannot be deleted.")
+
+    @property
+    def record_words(self) -> str:
+        """What was read, in words: "Rapid review 5", or for a list page "The list of rapid reviews" or "The
+        clocks" (reviews.access.log_listing), never the model's code."""
+        if self.model_label == "reviews.clocks":
+            return "The clocks of every open case"
+        try:
+            meta = apps.get_model(self.model_label)._meta
+        except (LookupError, ValueError):
+            return self.model_label
+        name = meta.object_name if meta.object_name.isupper() else str(meta.verbose_name)  # "LCSPR", an acronym
+        if not self.object_pk:
+            return f"The list of {meta.object_name + 's' if meta.object_name.isupper() else meta.verbose_name_plural}"
+        return f"{name[:1].upper()}{name[1:]} {self.object_pk}"
 
 
 class Referral(TimeStampedModel):
@@ -185,14 +202,9 @@ class Notification(TimeStampedModel, VersionedModel):
 class NotifiedChild(models.Model):
     """One of up to four children in a notification: no name, no date of birth."""
 
-    class AgeBand(models.TextChoices):
-        UNBORN = "unborn", "Unborn"
-        UNDER_1 = "under_1", "Under 1"
-        Y1_4 = "1_4", "1 to 4"
-        Y5_9 = "5_9", "5 to 9"
-        Y10_15 = "10_15", "10 to 15"
-        Y16_17 = "16_17", "16 to 17"
-        Y18_24 = "18_24", "18 to 24 (care leaver)"
+    AgeBand = AgeBand  # the service's one scheme, and its standard categories (partnership.child_details)
+    Sex = Sex
+    Disability = Disability
 
     class LegalStatus(models.TextChoices):
         NONE = "none", "None"
@@ -205,9 +217,9 @@ class NotifiedChild(models.Model):
 
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="children")
     age_band = models.CharField(max_length=10, choices=AgeBand.choices)
-    sex = models.CharField(max_length=30)
-    ethnicity = models.CharField(max_length=80, blank=True)
-    disability = models.CharField(max_length=120, blank=True)
+    sex = models.CharField(max_length=30, choices=Sex.choices)
+    ethnicity = models.CharField(max_length=80, choices=ETHNICITY_CHOICES, default=Disability.NOT_KNOWN)
+    disability = models.CharField(max_length=120, choices=Disability.choices, default=Disability.NOT_KNOWN)
     legal_status = models.CharField(max_length=12, choices=LegalStatus.choices, default=LegalStatus.NONE)
     history = HistoricalRecords()
 
@@ -215,7 +227,7 @@ class NotifiedChild(models.Model):
         ordering = ["pk"]
 
     def __str__(self):
-        return f"{self.get_age_band_display()}, {self.sex}"
+        return f"{self.get_age_band_display()}, {self.get_sex_display()}"
 
 
 class ReviewActionSource(ActionSource):

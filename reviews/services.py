@@ -167,7 +167,13 @@ def notification_add_child(*, by, notification: Notification, **fields) -> Notif
     locked = Notification.objects.select_for_update().get(pk=notification.pk)
     if locked.children.count() >= NotifiedChild.MAX_PER_NOTIFICATION:
         raise ServiceError("A notification can name at most four children.")
-    return NotifiedChild.objects.create(notification=locked, **fields)
+    child = NotifiedChild(notification=locked, **fields)
+    for name in ("age_band", "sex", "ethnicity", "disability", "legal_status"):  # the standard categories only
+        field = NotifiedChild._meta.get_field(name)
+        if getattr(child, name) not in {value for value, _ in field.flatchoices}:
+            raise ServiceError(f"Choose the child's {field.verbose_name} from the list.")
+    child.save()
+    return child
 
 
 @transaction.atomic

@@ -54,7 +54,7 @@ def narrative_for(criterion: Criterion, position: int | None, rng: random.Random
     criterion's own evidence."""
     examples = criterion.evidence_examples_list or ["our own case records"]
     chosen = rng.sample(examples, min(2, len(examples)))
-    evidence = " and ".join(e[0].lower() + e[1:] for e in chosen)
+    evidence = " and ".join(e[0].lower() + e[1:] if e[1:2].islower() else e for e in chosen)  # "DSL" stays
     form = NOT_APPLICABLE_FORM if position is None else NARRATIVE_FORMS[min(position, len(NARRATIVE_FORMS) - 1)]
     return form.format(statement=criterion.text.strip(), evidence=evidence)
 

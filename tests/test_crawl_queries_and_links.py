@@ -16,10 +16,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 
 from merton_qa.management.commands import seed_large
 from partnership.models import User
+from tests.page_words import raw_text_problems
 
 PERSONAS = ("manager@example.org", "qa@example.org", "chair@example.org", "reader@example.org",
             "lead@police.example.org", "contributor@police.example.org", "dsl@wandlevalley.example.org",
@@ -45,11 +46,12 @@ def counted_get(client, url):
     return response, len(queries.captured_queries)
 
 
-def crawl(client) -> tuple[dict[str, tuple[str, int]], list[str]]:
-    """{pattern: (first URL, queries)} of the HTML pages reachable by links, and the links that failed."""
+def crawl(client, *, start: str = "/", words: list | None = None) -> tuple[dict[str, tuple[str, int]], list[str]]:
+    """{pattern: (first URL, queries)} of the HTML pages reachable by links, and the links that failed. With
+    `words`, what each page shows its reader is checked too (tests/page_words.py) and the problems added to it."""
     pages, broken, seen = {}, [], set()
     visits = defaultdict(int)
-    queue = [("/", "(start)")]
+    queue = [(start, "(start)")]
     while queue:
         url, linked_from = queue.pop(0)
         pattern = pattern_of(url)
@@ -64,6 +66,8 @@ def crawl(client) -> tuple[dict[str, tuple[str, int]], list[str]]:
         if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
             continue  # redirects and downloads: followed no further
         pages.setdefault(pattern, (url, queries))
+        if words is not None:
+            words.extend(f"{url}: {problem}" for problem in raw_text_problems(response.content.decode()))
         queue.extend((href.replace("&amp;", "&"), url) for href in HREF.findall(response.content.decode()))
     return pages, broken
 
@@ -74,15 +78,20 @@ def test_no_page_queries_grow_with_rows_and_no_link_is_broken(settings, monkeypa
     settings.DEBUG = True  # the demo commands refuse to run otherwise
     settings.DEMO_PASSWORD = "demo-password-for-tests"
     call_command("seed_demo", stdout=io.StringIO())
-    clients, found, broken = {}, {}, []
+    clients, found, broken, words = {}, {}, [], []
     for email in PERSONAS:
         clients[email] = Client()
         clients[email].force_login(User.objects.get(email=email))
-        pages, failed = crawl(clients[email])
+        pages, failed = crawl(clients[email], words=words)
         broken += [f"{email}: {line}" for line in failed]
         for pattern, (url, queries) in pages.items():
             found.setdefault(pattern, (email, url, queries))
+    public, failed = crawl(Client(), start=reverse("learning:sessions"), words=words)  # what anyone may read
+    broken += [f"(not signed in): {line}" for line in failed]
     assert not broken, "Links that answer with a refusal or an error:\n" + "\n".join(broken)
+    assert len(public) >= 3, f"the public crawl found only {sorted(public)}"
+    # Every page the crawl found shows words, not codes (tests/page_words.py says what is refused and why).
+    assert not words, "Raw codes or slips in what pages show:\n" + "\n".join(sorted(set(words)))
     assert len(found) >= 90, f"the crawl found only {len(found)} page types: {sorted(found)}"
 
     for name, value in MORE_ROWS.items():

@@ -84,4 +84,4 @@ def test_the_demo_records_are_plausible(demo):
     for answer in Answer.objects.exclude(narrative="").select_related("criterion")[:300]:
         assert answer.criterion.text.strip() in answer.narrative, "the narrative answers its own criterion"
     bands = set(AuditCase.objects.filter(audit__theme__icontains="exploitation").values_list("age_band", flat=True))
-    assert bands and bands <= {"11-15", "16-17"}
+    assert bands and bands <= {"11_15", "16_17"}

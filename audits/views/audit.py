@@ -11,6 +11,7 @@ from partnership.access import require
 from partnership.input_rules import as_id
 from partnership.models import Agency
 from partnership.services.errors import ServiceError
+from partnership.templatetags.words import possessive
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 from partnership.views.remind_all import remind_all_page
@@ -144,7 +145,7 @@ def audit_remind(request, pk, agency_pk):
         if sent:
             messages.success(request, f"Reminder sent to {sent} lead{'s' if sent != 1 else ''} at {agency}.")
         else:
-            messages.info(request, f"{agency}'s leads were already reminded today.")
+            messages.info(request, f"{possessive(agency)} leads were already reminded today.")
     return redirect(audit.get_absolute_url() + "#progress")
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
 from partnership.services.errors import ServiceError
+from partnership.templatetags.words import possessive
 
 from .. import access
 from ..forms import AcknowledgeForm, ConcernForm
@@ -27,8 +28,8 @@ def concern_raise(request, pk):
             except ServiceError as error:
                 form.add_service_error(error)
             else:
-                messages.success(request, f"The concern has been sent to {concern.agency}'s lead now. They must "
-                                          "acknowledge it within one working day.")
+                messages.success(request, f"The concern has been sent to {possessive(concern.agency)} lead now. "
+                                          "They must acknowledge it within one working day.")
                 return redirect(concern)
         return render(request, "audits/concern_form.html", {"form": form, "case": case}, status=400)
     return render(request, "audits/concern_form.html", {"form": form, "case": case})

@@ -69,9 +69,9 @@ class SessionForm(GDSForm, forms.ModelForm):
     version = VersionField()
     day = date_field("Date")
     start_time = forms.TimeField(label="Starts at", help_text="For example, 09:30",
-                                 widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+                                 widget=forms.TimeInput(format="%H:%M", attrs={"inputmode": "numeric"}))
     end_time = forms.TimeField(label="Ends at", help_text="For example, 16:30",
-                               widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+                               widget=forms.TimeInput(format="%H:%M", attrs={"inputmode": "numeric"}))
     online_link = forms.URLField(label="Online link", required=False, assume_scheme="https",
                                  help_text="Shown only to confirmed delegates.")
 

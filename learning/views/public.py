@@ -273,7 +273,8 @@ def certificate(request, token):
     course = type(b.session.course).objects.prefetch_related("outcomes").select_related("level").get(
         pk=b.session.course_id)
     pdf = render_pdf("learning/pdf/certificate.html", {"booking": b, "session": b.session, "course": course,
-                                                       "title": f"Certificate: {course.title}"})
+                                                       "title": f"Certificate: {course.title}",
+                                                       "SUPPORT_EMAIL": settings.SUPPORT_EMAIL})
     return pdf_response(pdf, f"certificate-{course.pk}-{b.session.date:%Y%m%d}.pdf")
 
 

@@ -14,7 +14,8 @@ NUMERIC = {"inputmode": "numeric"}
 
 class MeetingForm(GDSForm, forms.Form):
     day = date_field("Date", min_year=2000, max_year=2100)
-    start_time = forms.TimeField(label="Starts at", help_text="For example, 14:00", widget=forms.TextInput(NUMERIC),
+    start_time = forms.TimeField(label="Starts at", help_text="For example, 14:00",
+                                 widget=forms.TimeInput(format="%H:%M", attrs=NUMERIC),
                                  error_messages={"required": "Enter the time the meeting starts",
                                                  "invalid": "Enter the time as hours and minutes, like 14:00"})
     place = forms.CharField(label="Place", required=False, max_length=200,

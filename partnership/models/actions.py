@@ -1,4 +1,6 @@
 """The one action tracker: every app's actions, held to account in one place."""
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
@@ -99,6 +101,10 @@ class Action(TimeStampedModel, VersionedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def source_words(self) -> str:
+        return kind_words(self.source_kind)
 
     def get_absolute_url(self):
         return reverse("partnership:action-detail", args=[self.pk])
@@ -231,6 +237,10 @@ class ActionSource(KindVisibility, models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def action_source_words(self) -> str:
+        return kind_words(self.action_source_kind)
+
     def action_source_visible_to(self, user) -> bool:
         """Whether the action's page may link to (and name) this source for `user`."""
         return self.kind_visible_to(user)
@@ -251,8 +261,8 @@ def source_kind_labels(user) -> dict[str, str]:
 
 
 def kind_words(kind: str) -> str:
-    """A source kind as words: "review_recommendation" -> "Review recommendation"."""
-    return kind.replace("-", " ").replace("_", " ").capitalize()
+    """A source kind as words: "review_recommendation" -> "Review recommendation", "section11" -> "Section 11"."""
+    return re.sub(r"(?<=[a-z])(?=\d)", " ", kind.replace("-", " ").replace("_", " ")).capitalize()
 
 
 def source_kind_label(labels: dict[str, str], kind: str) -> str:

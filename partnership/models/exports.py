@@ -34,6 +34,13 @@ class ReportExport(models.Model):
         return reverse("partnership:export-detail", args=[self.pk])
 
     @property
+    def title(self) -> str:
+        """What the report is, in words (its registered title), never its kind's code."""
+        from partnership.services.exports import export_title  # the registry imports this model
+
+        return export_title(self.kind)
+
+    @property
     def duration(self):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at

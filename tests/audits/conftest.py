@@ -37,7 +37,7 @@ def make_audit(tool, programme, agencies, *, theme="Neglect", status=Audit.Statu
     audit.agencies.set(agencies)
     domains = list(tool.domains.all())
     for n in range(1, cases + 1):
-        case = AuditCase.objects.create(audit=audit, case_reference=f"MA-2026-{audit.pk:02d}{n:02d}", age_band="3-5")
+        case = AuditCase.objects.create(audit=audit, case_reference=f"MA-2026-{audit.pk:02d}{n:02d}", age_band="1_5")
         case.agencies.set(agencies)
         if status not in (Audit.Status.PLANNED, Audit.Status.SCOPING):
             for agency in agencies:

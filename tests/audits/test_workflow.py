@@ -88,7 +88,7 @@ def test_inspection_mode_gets_a_short_deadline_in_working_days(tool, programme, 
                                   inspection_mode=True)
     # the local date (in a summer's late evening, UTC is still on the day before)
     assert audit.agency_audits_due == workflow.inspection_deadline(timezone.localtime(audit.created_at).date())
-    workflow.case_add(audit=audit, by=business_unit, case_reference="JTAI-2026-1", age_band="0-2",
+    workflow.case_add(audit=audit, by=business_unit, case_reference="JTAI-2026-1", age_band="1_5",
                       agencies=[police], named_by_inspectors=True)
     assert audit.cases.get().named_by_inspectors
 
@@ -96,21 +96,21 @@ def test_inspection_mode_gets_a_short_deadline_in_working_days(tool, programme, 
 def test_case_add_refuses_names_dates_and_duplicates(audit, business_unit, police, client_for):
     for ref in ("Jane Smith", "01/02/2020"):
         with pytest.raises(ServiceError) as exc:
-            workflow.case_add(audit=audit, by=business_unit, case_reference=ref, age_band="0-2", agencies=[police])
+            workflow.case_add(audit=audit, by=business_unit, case_reference=ref, age_band="1_5", agencies=[police])
         assert exc.value.field == "case_reference"
     with pytest.raises(ServiceError, match="already has a case"):
         workflow.case_add(audit=audit, by=business_unit, case_reference=audit.cases.first().case_reference,
-                          age_band="0-2", agencies=[police])
+                          age_band="1_5", agencies=[police])
     with pytest.raises(ServiceError, match="inspection"):
-        workflow.case_add(audit=audit, by=business_unit, case_reference="MA-2026-999", age_band="0-2",
+        workflow.case_add(audit=audit, by=business_unit, case_reference="MA-2026-999", age_band="1_5",
                           agencies=[police], named_by_inspectors=True)
     # Through the page: the refusal is explained next to the field, and what was typed is kept.
     r = client_for(business_unit).post(reverse("audits:case-add", args=[audit.pk]), {
-        "case_reference": "Jayden Smith", "age_band": "0-2", "agencies": [police.pk]})
+        "case_reference": "Jayden Smith", "age_band": "1_5", "agencies": [police.pk]})
     assert r.status_code == 400
     assert "looks like a name" in r.content.decode() and 'value="Jayden Smith"' in r.content.decode()
     # Added while agency audits run (JTAI-style late addition): its agency audits open at once.
-    case = workflow.case_add(audit=audit, by=business_unit, case_reference="MA-2026-900", age_band="6-10",
+    case = workflow.case_add(audit=audit, by=business_unit, case_reference="MA-2026-900", age_band="6_10",
                              agencies=[police])
     assert case.agency_audits.get().answers.count() == audit.tool.domains.count()
 

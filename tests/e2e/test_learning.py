@@ -3,12 +3,15 @@ attendance, the delegate evaluates through the emailed link and downloads the ce
 every learning page type, the public ones included.
 """
 import datetime
+import io
 import re
 import shutil
 import subprocess
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from learning.models import Booking, Briefing, BriefingUse, Course, Session
 from learning.services.bookings import issue_token
@@ -204,3 +207,38 @@ def test_staff_pages_pass_axe(signed_in_page, world, ld_coordinator, agency_lead
     assert "is logged" in lead.content()
     axe_check(lead)
     assert session.pk
+
+
+FITS = """selector => [...document.querySelectorAll(selector)].map(el => ({
+    text: (el.querySelector('caption') || el).textContent.trim().slice(0, 40),
+    over: el.scrollWidth - el.clientWidth}))"""
+OUT_OF_VIEW = """label => [...document.querySelectorAll(`td[data-label="${label}"]`)].filter(td => {
+    const box = td.getBoundingClientRect();
+    return box.width === 0 || box.right > document.documentElement.clientWidth + 1; }).length"""
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_the_public_sessions_fit_a_phone_with_nothing_clipped(new_page, world, width):
+    """Issue 16: on a phone the "How and places" column was scrolled out of sight. Each session is now a block
+    with its date and how and places beside their headings; nothing scrolls sideways."""
+    page = new_page(viewport={"width": width, "height": 800})
+    page.goto("/learning/sessions/")
+    assert [t for t in page.evaluate(FITS, ".app-table-wrap") if t["over"] > 0] == []
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= width
+    assert page.evaluate(OUT_OF_VIEW, "How and places") == 0
+    expect(page.locator('td[data-label="How and places"]').first).to_contain_text(world["course"].get_mode_display())
+    screenshot(page, f"learning-public-list-{width}")
+
+
+def test_the_coverage_map_fits_1280_px_with_every_column(signed_in_page, world, business_unit):
+    """Issue 16: with every kind of record shown (the business unit sees the reviews' columns too) the map was
+    wider than the page at 1280 px. Every table fits; a row with no assurance says so beside its name."""
+    call_command("load_reference_data", stdout=io.StringIO())
+    page = signed_in_page(business_unit, viewport={"width": 1280, "height": 900})
+    page.goto("/learning/coverage/")
+    headers = page.locator("table").first.locator("thead th")
+    assert headers.count() >= 10  # the stage, the kinds of record (reviews' included) and the total
+    assert [t for t in page.evaluate(FITS, ".app-table-wrap") if t["over"] > 0] == []
+    expect(page.locator("tbody th .govuk-tag").first).to_have_text("No assurance")
+    axe_check(page)
+    screenshot(page, "learning-coverage-1280")

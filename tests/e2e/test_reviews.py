@@ -2,6 +2,7 @@
 reviews group; an agency lead's narrow summary page; the LCSPR, clocks and access log pages. axe-core on
 each page type, and screenshots to look at."""
 import pytest
+from playwright.sync_api import expect
 
 from reviews.models import Notification, RapidReview, Referral
 from tests.reviews.conftest import (  # noqa: F401 - fixtures
@@ -70,8 +71,13 @@ def test_referral_to_rapid_review_decision(signed_in_page, reviews_member, polic
     screenshot(page, "reviews-notification-detail")
     page.get_by_role("link", name="Add a child").click()
     page.select_option('select[name="age_band"]', "under_1")
-    page.fill('input[name="sex"]', "Female")
+    page.get_by_label("Female").check()
+    page.select_option('select[name="ethnicity"]', label="White and Black Caribbean")
+    page.get_by_label("Not disabled").check()
+    axe_check(page)
+    screenshot(page, "reviews-child-form")
     submit(page, "Add the child")
+    expect(page.locator("main")).to_contain_text("Mixed or multiple ethnic groups: White and Black Caribbean")
     page.get_by_role("button", name="Record as sent").click()
     fill_date(page, "notified_on", 5, 3, 2026)
     submit(page, "Record as sent")

@@ -76,6 +76,12 @@ def test_full_journey_and_certificate_release(held, ld_coordinator):
         text = " ".join(text.decode().split())
         assert "Ann Able" in text and "Neglect: recognising and responding" in text
         assert "Recognise signs of neglect" in text and "Full day" in text
+        # Issue 16: a certificate, not a report: its own number, the CPD hours, the outcomes; no report footer.
+        number = Booking.objects.select_related("session").get(pk=b.pk).certificate_number  # the session moved
+        assert f"Certificate number {number}" in text and number.startswith("LD-")
+        assert "CPD hours 6 hours of continuing professional development" in text
+        assert "Learning outcomes" in text
+        assert "Generated" not in text and "Page 1 of" not in text
     assert client.get(reverse("learning:certificate", args=[manage])).status_code == 200
     result = figures.uplift(Booking.objects.filter(pk=b.pk))
     assert result["overall"] == 4 and result["pairs"] == 3

@@ -71,7 +71,7 @@ def make_review_case(quarter):
                                                 incident_on=day, became_aware_on=day,
                                                 nature=Notification.Nature.SERIOUS_HARM, agencies=[agency],
                                                 parallel_processes=["police"])
-    services.notification_add_child(by=member, notification=notification, age_band="under_1", sex="Male",
+    services.notification_add_child(by=member, notification=notification, age_band="under_1", sex="male",
                                     legal_status="none")
     services.notification_submit(by=member, notification=notification, notified_on=day + datetime.timedelta(days=2),
                                  partners_told_on=day + datetime.timedelta(days=2), panel_reference="P-77",

@@ -43,7 +43,7 @@ def notification(screened, reviews_member, health):
                                       incident_on=D(2026, 3, 1), became_aware_on=D(2026, 3, 2),
                                       nature=Notification.Nature.SERIOUS_HARM, agencies=[health],
                                       parallel_processes=["police"])
-    services.notification_add_child(by=reviews_member, notification=n, age_band="under_1", sex="Male",
+    services.notification_add_child(by=reviews_member, notification=n, age_band="under_1", sex="male",
                                     legal_status="none")
     return n
 
@@ -109,7 +109,7 @@ def open_rapid_review(*, by, referring_agency, agency, case_reference: str) -> R
     n = services.notification_create(by=by, referral=referral, pseudonym=PSEUDONYM, incident_on=D(2026, 3, 1),
                                       became_aware_on=D(2026, 3, 2), nature=Notification.Nature.SERIOUS_HARM,
                                       agencies=[agency], parallel_processes=["police"])
-    services.notification_add_child(by=by, notification=n, age_band="under_1", sex="Male", legal_status="none")
+    services.notification_add_child(by=by, notification=n, age_band="under_1", sex="male", legal_status="none")
     n = services.notification_submit(by=by, notification=n, notified_on=D(2026, 3, 5), partners_told_on=D(2026, 3, 5),
                                      panel_reference=f"P-{case_reference}", expected_version=n.version)
     return services.rapid_review_create(by=by, notification=n)

@@ -67,10 +67,10 @@ def test_awareness_on_23_december_counts_past_christmas_and_boxing_day_substitut
 
 def test_at_most_four_children(notification, reviews_member):
     for _ in range(3):
-        services.notification_add_child(by=reviews_member, notification=notification, age_band="5_9", sex="Female",
+        services.notification_add_child(by=reviews_member, notification=notification, age_band="6_10", sex="female",
                                         legal_status="cin")
     with pytest.raises(ServiceError):
-        services.notification_add_child(by=reviews_member, notification=notification, age_band="5_9", sex="Female",
+        services.notification_add_child(by=reviews_member, notification=notification, age_band="6_10", sex="female",
                                         legal_status="cin")
 
 

@@ -184,9 +184,9 @@ def data_return_query(request, pk):
         except ServiceError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, f"Your query has been sent back to {data_return.agency.display_name}, and "
-                                      "their agency leads have been emailed a link. They can reply, change their "
-                                      "figures and submit again.")
+            messages.success(request, f"Your query has been sent back to {data_return.agency.display_name}. Their "
+                                      "agency leads have been emailed a link: they can reply, change their figures "
+                                      "and submit again.")
             return redirect(_list_url(data_return))
     return render(request, "performance/data_return_query.html", {"data_return": data_return, "form": form},
                   status=400 if form.errors else 200)

@@ -61,15 +61,17 @@ def rag_tag(rag: rules.Rag) -> SafeString:
 
 @lru_cache(maxsize=32)
 def direction_tag(direction: rules.Direction) -> SafeString:
-    """The movement (an arrow, hidden from screen readers, and its word) and the judgement in words: "▲ Rising,
-    worse". The arrow always shows which way the figure moved; the words say both, so they are its text."""
+    """The movement (an arrow and its word) and the judgement in words: "▲ Rising, worse". The arrow always
+    shows which way the figure moved and the words say both, so they are its text equivalent. The arrow is drawn
+    by CSS (an empty, `aria-hidden` box with borders), so neither a screen reader nor a tagged PDF reads out a
+    symbol ("black up-pointing triangle"): WeasyPrint marks borders as artifacts."""
     if not direction.arrow:
         return format_html('<span class="app-direction app-direction--{}">{}</span>', direction.code, direction.label)
     judgement = format_html(', <span class="app-direction__judgement">{}</span>', direction.judgement) \
         if direction.judgement else ""
-    return format_html('<span class="app-direction app-direction--{}"><span class="app-direction__arrow"'
-                       ' aria-hidden="true">{}</span> {}{}</span>', direction.code, direction.arrow,
-                       direction.movement_label, judgement)
+    return format_html('<span class="app-direction app-direction--{}"><span class="app-direction__arrow '
+                       'app-direction__arrow--{}" aria-hidden="true"></span>{}{}</span>', direction.code,
+                       direction.movement, direction.movement_label, judgement)
 
 
 def legend() -> dict:

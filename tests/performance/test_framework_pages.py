@@ -178,10 +178,30 @@ def test_a_rising_figure_where_lower_is_better_reads_rising_and_worse(client_for
 
     html = get(client_for(reader), url("scorecard"))
 
-    assert ('<span class="app-direction app-direction--worse"><span class="app-direction__arrow" aria-hidden="true">'
-            '▲</span> Rising, <span class="app-direction__judgement">worse</span></span>') in html
-    assert "▼</span> Worse" not in html
+    assert ('<span class="app-direction app-direction--worse"><span class="app-direction__arrow '
+            'app-direction__arrow--rising" aria-hidden="true"></span>Rising, '
+            '<span class="app-direction__judgement">worse</span></span>') in html
+    table = html[:html.index('id="legend"')]
+    assert "app-direction__arrow--falling" not in table  # no falling arrow (the old "▼ Worse") for a rising figure
     assert "Rising</span>: higher than the period before" in html  # the legend explains the arrows in words
+
+
+def test_the_board_packs_arrows_are_drawn_not_characters_so_a_tagged_pdf_reads_only_the_words(police, quarters):
+    from django.template.loader import render_to_string
+
+    from performance.models import Value
+    from performance.reports import scorecard_section
+
+    quarters = list(Period.objects.filter(kind=Frequency.QUARTERLY).order_by("start"))
+    waits = make_indicator(police, code="waits", polarity=Polarity.LOWER, target=Decimal("10"))
+    add_value(waits, quarters[3], 12)
+    add_value(waits, quarters[4], 15)
+    assert Value.objects.count() == 2
+
+    html = render_to_string("performance/pdf/scorecard_section.html", {"scorecard": scorecard_section(quarters[4])})
+
+    assert "Rising, <span" in html and "▲" not in html and "▼" not in html and "▶" not in html
+    assert "better</strong> or <strong>worse</strong>" in html
 
 
 # --- Raising an action from an indicator or an exception ---------------------------------------------------

@@ -110,7 +110,7 @@ def test_rag_and_direction_are_shown_as_text_with_a_legend(client_for, reader, s
     row = section(html, "how_well")
 
     assert '<span class="app-rag app-rag--red">Red</span>' in row
-    assert ('<span class="app-direction__arrow" aria-hidden="true">▼</span> Falling, '
+    assert ('<span class="app-direction__arrow app-direction__arrow--falling" aria-hidden="true"></span>Falling, '
             '<span class="app-direction__judgement">worse</span>') in row
     assert "from 80%" in row and "65%" in row
     assert "What the colours and arrows mean" in html
@@ -178,12 +178,16 @@ def test_everyone_sees_the_same_validated_scorecard_by_default(request, client_f
     add_value(indicator, all_quarters[3], 80)
     add_value(indicator, q1, 72.5, status=V.SUBMITTED, commentary="Draft story")
 
-    html = page(client_for(request.getfixturevalue(persona)))
+    client = client_for(request.getfixturevalue(persona))
+    html = page(client, period=q1.pk)  # a period with only unvalidated figures is not offered: the latest validated
 
     assert "2025-26 Q4 · validated figures" in html and "72.5%" not in html and "Draft story" not in html
     assert '<span class="app-flags"><strong class="app-flag app-flag--unvalidated">' not in html
-    csv_rows = read_csv(client_for(request.getfixturevalue(persona)).get(reverse("performance:scorecard-csv")))
+    assert f'<option value="{q1.pk}"' not in html
+    csv_rows = read_csv(client.get(reverse("performance:scorecard-csv"), {"period": q1.pk}))
     assert [r["Value"] for r in csv_rows] == ["80.00"]
+    exceptions = page(client, reverse("performance:exceptions"), period=q1.pk)
+    assert "72.5%" not in exceptions and "Draft story" not in exceptions
 
 
 def test_the_business_unit_sees_unvalidated_figures_marked_when_it_asks(client_for, business_unit, indicator, q1):

@@ -197,7 +197,10 @@ def raise_action(request, code):
     if period is not None:
         values = access.scorecard_values(request.user, include_unvalidated=wants_unvalidated(request))
         [row] = build_rows([indicator], trailing_periods(period, 2), values=values, actions=Action.objects.none())
-    form = ActionForm(request.POST or None, user=request.user, initial=suggested_action(indicator, row))
+    initial = suggested_action(indicator, row)
+    if not kernel_access.can_sign_off_actions(request.user):  # an agency raises actions for itself only
+        initial["owner_agency"] = request.user.agency_id
+    form = ActionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

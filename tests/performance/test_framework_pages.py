@@ -316,3 +316,17 @@ def test_no_one_outside_the_agency_and_the_business_unit_reads_or_replies(reques
 def test_there_is_no_reply_before_a_query(client_for, police_data_return, contributor):
     response = client_for(contributor).post(url("data-return-reply", police_data_return.pk), {"text": "Hello"})
     assert response.status_code == 403 and not DataReturnMessage.objects.exists()
+
+
+def test_an_agency_lead_raises_an_action_for_its_own_agency_only(client_for, agency_lead, outsider_agency, quarters):
+    """Another agency's indicator: the lead's own agency is the owner offered, and the tracker refuses another."""
+    theirs = make_indicator(outsider_agency, code="theirs")
+    form = get(client_for(agency_lead), url("indicator-action-add", theirs.code))
+    assert f'<option value="{agency_lead.agency_id}" selected>' in form
+    assert f'<option value="{outsider_agency.pk}"' not in form
+
+    due = timezone.localdate() + datetime.timedelta(days=30)
+    response = client_for(agency_lead).post(url("indicator-action-add", theirs.code), {
+        "title": "T", "description": "D", "owner_agency": outsider_agency.pk, "due_date_0": due.day,
+        "due_date_1": due.month, "due_date_2": due.year})
+    assert response.status_code == 400 and not Action.objects.exists()

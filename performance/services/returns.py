@@ -185,10 +185,12 @@ def data_return_query(*, data_return: DataReturn, by, message: str) -> DataRetur
     return data_return
 
 
-def can_reply(user, data_return: DataReturn) -> bool:
-    """The business unit, and the agency's lead and contributors, once the return has been queried."""
-    return (access.can_manage(user) or access.is_agency_editor(user, data_return.agency_id)) and \
-        data_return.messages.exists()
+def can_reply(user, data_return: DataReturn, *, has_thread: bool | None = None) -> bool:
+    """The business unit, and the agency's lead and contributors, once the return has been queried (`has_thread`:
+    whether it has been, when the caller has read the thread already)."""
+    if not (access.can_manage(user) or access.is_agency_editor(user, data_return.agency_id)):
+        return False
+    return data_return.messages.exists() if has_thread is None else has_thread
 
 
 @transaction.atomic

@@ -307,7 +307,7 @@ def _detail_context(request, data_return: DataReturn, *, bound=None, reply_form=
     rows = _indicator_rows(request, data_return, bound=bound, can_edit=can_edit)
     saved = request.GET.get("saved", "")
     thread = list(data_return.messages.select_related("author"))
-    can_reply = bool(thread) and (access.can_manage(user) or access.is_agency_editor(user, data_return.agency_id))
+    can_reply = services.can_reply(user, data_return, has_thread=bool(thread))
     return {
         "thread": thread, "can_reply": can_reply,
         "reply_form": (reply_form or ReplyForm()) if can_reply else None,

@@ -119,6 +119,8 @@ register(
                           "commentary"),
     _text_after_six_years("performance-query", "performance.DataReturn", "period__end",
                           "Data return query to an agency: removed 6 years after the period", "query_message"),
+    _text_after_six_years("performance-query-thread", "performance.DataReturnMessage", "data_return__period__end",
+                          "Data return query thread (queries and replies): removed 6 years after the period", "text"),
     _text_after_six_years(
         "action-text", "partnership.Action", "completed_at",
         "Tracker action: description and evidence removed 6 years after completion (title and dates kept)",

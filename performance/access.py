@@ -47,3 +47,22 @@ def visible_values(user) -> QuerySet[Value]:
     if user.agency_id and user.has_role(*AGENCY_EDITORS):
         return qs.filter(validated | Q(data_return__agency_id=user.agency_id))
     return qs.filter(validated)
+
+
+def can_include_unvalidated(user) -> bool:
+    """Who may choose to add figures not yet validated to what they read: the business unit (all of them) and an
+    agency's lead and contributors (their own agency's)."""
+    return can_manage(user) or bool(user.is_authenticated and user.agency_id and user.has_role(*AGENCY_EDITORS))
+
+
+def scorecard_values(user, *, include_unvalidated: bool = False) -> QuerySet[Value]:
+    """The figures a scorecard, exception report or indicator page shows. Everyone sees the validated figures by
+    default, so the scorecard reads the same whoever opens it; a person allowed to may ask to include the figures
+    not yet validated that `visible_values` lets them see (each marked "Not yet validated")."""
+    from .scorecard import validated_values  # the board pack's rule for "validated"
+
+    if not user.is_authenticated:
+        return Value.objects.none()
+    if include_unvalidated and can_include_unvalidated(user):
+        return visible_values(user)
+    return validated_values()

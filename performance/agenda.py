@@ -14,7 +14,7 @@ from .scorecard import default_period, exceptions, period_choices
 
 
 def _latest_period(user):
-    return default_period(period_choices(Frequency.QUARTERLY, access.visible_values(user)))
+    return default_period(period_choices(Frequency.QUARTERLY, access.scorecard_values(user)))
 
 
 def items(today, user) -> list:
@@ -23,7 +23,7 @@ def items(today, user) -> list:
     suggestions = []
     period = _latest_period(user)
     if period is not None:
-        found = exceptions(period, values=access.visible_values(user), actions=visible_actions(user))
+        found = exceptions(period, values=access.scorecard_values(user), actions=visible_actions(user))
         for row in found["items"]:
             indicator = row.indicator
             suggestions.append(AgendaSuggestion(

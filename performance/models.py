@@ -188,6 +188,36 @@ class DataReturn(TimeStampedModel, VersionedModel):
         return self.status in self.EDITABLE and timezone.localdate() > self.due_date
 
 
+class DataReturnMessage(TimeStampedModel):
+    """One message in a data return's query thread: the business unit's query, then replies from the agency and
+    the business unit, oldest first. Written once, never edited (so no history); emails carry only a link."""
+
+    class Side(models.TextChoices):
+        BUSINESS_UNIT = "business_unit", "The business unit"
+        AGENCY = "agency", "The agency"
+
+    class Kind(models.TextChoices):
+        QUERY = "query", "Query"
+        REPLY = "reply", "Reply"
+
+    data_return = models.ForeignKey(DataReturn, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
+    side = models.CharField(max_length=15, choices=Side.choices,
+                            help_text="Who wrote it: kept as written, whatever later happens to the account.")
+    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.REPLY)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.data_return} ({self.get_side_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("performance:data-return-detail", args=[self.data_return_id]) + f"#message-{self.pk}"
+
+
 class Value(VersionedModel):
     """An indicator's figure for a period. For ratios the value is computed from numerator and denominator."""
 

@@ -1,9 +1,35 @@
-"""This app's item in the service navigation (offered through the app's contribution; no queries)."""
+"""This app's item in the service navigation and its own sub-navigation (no queries)."""
 from django.urls import reverse
 
 from partnership.contract import NavItem
 
+from . import access
+
 
 def item(user) -> NavItem | None:
-    """Everyone signed in reads the scorecard."""
-    return NavItem("Performance", reverse("performance:scorecard"), "/performance/")
+    """Everyone signed in reads the performance framework; the item opens its overview."""
+    return NavItem("Performance", reverse("performance:home"), "/performance/")
+
+
+def data_returns_url(user) -> str | None:
+    """Where this person's data returns are: every agency's for the business unit, their agency's for its
+    lead and contributors, none for anyone else."""
+    if access.can_manage(user):
+        return reverse("performance:data-returns")
+    if user.is_authenticated and user.agency_id and user.has_role(*access.AGENCY_EDITORS):
+        return reverse("performance:my-data-returns")
+    return None
+
+
+def sections(user) -> list[tuple[str, str, str]]:
+    """(key, label, url) of the pages of the performance framework this person may open, in order."""
+    links = [("home", "Overview", reverse("performance:home")),
+             ("scorecard", "Scorecard", reverse("performance:scorecard")),
+             ("exceptions", "Exception report", reverse("performance:exceptions")),
+             ("indicators", "Indicators", reverse("performance:indicators"))]
+    returns = data_returns_url(user)
+    if returns:
+        links.append(("data-returns", "Data returns", returns))
+    if access.can_manage(user):  # the calendar's progress spans every agency
+        links.append(("data-calendar", "Data calendar", reverse("performance:data-calendar")))
+    return links

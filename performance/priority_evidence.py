@@ -64,8 +64,8 @@ def for_priorities(priorities, period) -> dict:
         colours = defaultdict(int)
         for r in rated:
             colours[r.rag.code] += 1
-        better = sum(1 for r in rows if r.direction == rules.BETTER)
-        worse = sum(1 for r in rows if r.direction == rules.WORSE)
+        better = sum(1 for r in rows if r.direction.is_better)
+        worse = sum(1 for r in rows if r.direction.is_worse)
         exceptions = [r for r in rows if r.is_exception]
         planned = sum(1 for r in exceptions if r.curves or r.open_actions)
         with_figure = sum(1 for r in rows if r.value is not None)
@@ -79,8 +79,8 @@ def for_priorities(priorities, period) -> dict:
             facts.append(Fact(WHAT_NEXT, f"Indicators: {plural(len(exceptions), 'exception')} (red or worsening), "
                                          f"{planned} with a turn-the-curve plan or open action."))
         # Progress: on target or getting better, of the indicators with a figure (the board pack's 80% and 50%).
-        moving = sum(1 for r in rows if r.value is not None and (r.rag == rules.GREEN or r.direction == rules.BETTER))
-        items = tuple(EvidenceItem(f"{r.indicator.title}: {r.rag.label}, {r.direction.label.lower()} "
+        moving = sum(1 for r in rows if r.value is not None and (r.rag == rules.GREEN or r.direction.is_better))
+        items = tuple(EvidenceItem(f"{r.indicator.title}: {r.rag.label}, {r.direction.text.lower()} "
                                    f"({r.period.label})", indicator_url(r.indicator.code),
                                    RAG_STATUS.get(r.rag.code, "")) for r in rows)
         result[priority.pk] = PriorityEvidence(

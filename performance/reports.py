@@ -77,8 +77,8 @@ def _board_summary(period: Period, card: dict, exceptions: list) -> dict:
     """What the scorecard adds to the pack's opening pages, in the numbers it shows."""
     rows = [r for r in card["rows"] if r.rag.code != "grey"]
     counts = {c["code"]: c["count"] for c in card["counts"]}
-    better = sum(1 for r in card["rows"] if r.direction == rules.BETTER)
-    worse = sum(1 for r in card["rows"] if r.direction == rules.WORSE)
+    better = sum(1 for r in card["rows"] if r.direction.is_better)
+    worse = sum(1 for r in card["rows"] if r.direction.is_worse)
     red = [row for row in exceptions if row.rag == rules.RED]
     with_plans = sum(1 for r in exceptions if r.curves or r.open_actions)
     facts = [

@@ -23,18 +23,53 @@ CONTEXT = Rag("grey", "Context only")
 
 @dataclass(frozen=True)
 class Direction:
-    code: str  # better / worse / same / up / down / none
-    label: str
-    arrow: str  # a text arrow for tables and PDFs (the label says it in words)
+    """How a figure moved since the period before, and, apart from it, whether that is better or worse.
+
+    Movement is what the figure did (rising, falling, no change); judgement comes from the indicator's
+    polarity (higher or lower is better). A falling figure can be better (fewer children waiting) and a rising
+    one worse, so the arrow always shows the movement and the words say both.
+    """
+
+    movement: str  # rising / falling / same / none
+    judgement: str  # better / worse, or "" (no change, a context-only measure, or nothing to compare)
+    label: str  # the judgement in words, else the movement: "Better", "Worse", "No change", "Rising", ...
+    arrow: str  # the movement as a text arrow; never alone: `text` says it in words
+
+    @property
+    def code(self) -> str:
+        """For the colour and weight: the judgement where there is one, else the movement."""
+        return self.judgement or self.movement
+
+    @property
+    def movement_label(self) -> str:
+        return MOVEMENT_LABELS.get(self.movement, "")
+
+    @property
+    def is_better(self) -> bool:
+        return self.judgement == "better"
+
+    @property
+    def is_worse(self) -> bool:
+        return self.judgement == "worse"
+
+    @property
+    def text(self) -> str:
+        """Movement and judgement in words: "Rising, worse", "Falling, better", "No change", "Rising"."""
+        if self.judgement:
+            return f"{self.movement_label}, {self.judgement}"
+        return self.label
 
 
-BETTER = Direction("better", "Better", "▲")
-WORSE = Direction("worse", "Worse", "▼")
-SAME = Direction("same", "No change", "▶")
-UP = Direction("up", "Up", "▲")
-DOWN = Direction("down", "Down", "▼")
-NO_PREVIOUS = Direction("none", "No previous figure", "")
-NO_CURRENT = Direction("none", "No figure this period", "")
+MOVEMENT_LABELS = {"rising": "Rising", "falling": "Falling", "same": "No change"}
+RISING_BETTER = Direction("rising", "better", "Better", "▲")
+RISING_WORSE = Direction("rising", "worse", "Worse", "▲")
+FALLING_BETTER = Direction("falling", "better", "Better", "▼")
+FALLING_WORSE = Direction("falling", "worse", "Worse", "▼")
+SAME = Direction("same", "", "No change", "▶")
+RISING = Direction("rising", "", "Rising", "▲")  # a context-only measure: neither is better
+FALLING = Direction("falling", "", "Falling", "▼")
+NO_PREVIOUS = Direction("none", "", "No previous figure", "")
+NO_CURRENT = Direction("none", "", "No figure this period", "")
 
 
 def _d(value) -> Decimal | None:
@@ -67,7 +102,8 @@ def rag(value, *, target, polarity: str, amber_tolerance=0, red_tolerance=None) 
 
 
 def direction(current, previous, polarity: str) -> Direction:
-    """Better or worse than the previous period, judged by polarity; up or down when there is none."""
+    """The movement since the previous period, and whether it is better or worse by the polarity (a
+    context-only measure is not judged)."""
     current, previous = _d(current), _d(previous)
     if current is None:
         return NO_CURRENT
@@ -76,10 +112,13 @@ def direction(current, previous, polarity: str) -> Direction:
     change = current - previous
     if abs(change) < SAME_WITHIN:
         return SAME
+    rising = change > 0
     if polarity == Polarity.NONE:
-        return UP if change > 0 else DOWN
-    improved = change > 0 if polarity == Polarity.HIGHER else change < 0
-    return BETTER if improved else WORSE
+        return RISING if rising else FALLING
+    improved = rising if polarity == Polarity.HIGHER else not rising
+    if rising:
+        return RISING_BETTER if improved else RISING_WORSE
+    return FALLING_BETTER if improved else FALLING_WORSE
 
 
 def ratio_value(numerator, denominator, unit: str) -> Decimal | None:

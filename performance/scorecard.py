@@ -44,12 +44,13 @@ RAG_LEGEND = [
     (rules.Rag("grey", "Grey"), "no rating: no target, no figure for the period, or a context-only measure"),
 ]
 DIRECTION_LEGEND = [
-    (rules.BETTER, "better than the previous period (judged by whether higher or lower is better)"),
-    (rules.WORSE, "worse than the previous period"),
-    (rules.SAME, "no change from the previous period"),
-    (rules.UP, "higher than the previous period, for a context-only measure (neither is better)"),
-    (rules.DOWN, "lower than the previous period, for a context-only measure"),
+    (rules.RISING, "higher than the period before"),
+    (rules.FALLING, "lower than the period before"),
+    (rules.SAME, "the same as the period before"),
 ]
+JUDGEMENT_LEGEND = ("after the arrow's word, whether that movement is good news, judged by whether higher or lower is "
+                    "better for the indicator: a falling figure can be better and a rising one worse (a context-only "
+                    "measure is not judged)")
 
 
 @lru_cache(maxsize=32)  # a handful of ratings, each tagged once per process
@@ -60,16 +61,23 @@ def rag_tag(rag: rules.Rag) -> SafeString:
 
 @lru_cache(maxsize=32)
 def direction_tag(direction: rules.Direction) -> SafeString:
-    """The arrow (hidden from screen readers: the label says it) and the label."""
+    """The movement (an arrow and its word) and the judgement in words: "▲ Rising, worse". The arrow always
+    shows which way the figure moved and the words say both, so they are its text equivalent. The arrow is drawn
+    by CSS (an empty, `aria-hidden` box with borders), so neither a screen reader nor a tagged PDF reads out a
+    symbol ("black up-pointing triangle"): WeasyPrint marks borders as artifacts."""
     if not direction.arrow:
         return format_html('<span class="app-direction app-direction--{}">{}</span>', direction.code, direction.label)
-    return format_html('<span class="app-direction app-direction--{}"><span class="app-direction__arrow"'
-                       ' aria-hidden="true">{}</span> {}</span>', direction.code, direction.arrow, direction.label)
+    judgement = format_html(', <span class="app-direction__judgement">{}</span>', direction.judgement) \
+        if direction.judgement else ""
+    return format_html('<span class="app-direction app-direction--{}"><span class="app-direction__arrow '
+                       'app-direction__arrow--{}" aria-hidden="true"></span>{}{}</span>', direction.code,
+                       direction.movement, direction.movement_label, judgement)
 
 
 def legend() -> dict:
     return {"rag_legend": [(rag_tag(r), words) for r, words in RAG_LEGEND],
-            "direction_legend": [(direction_tag(d), words) for d, words in DIRECTION_LEGEND]}
+            "direction_legend": [(direction_tag(d), words) for d, words in DIRECTION_LEGEND],
+            "judgement_legend": JUDGEMENT_LEGEND}
 
 
 def chart_unit(unit: str) -> str:
@@ -240,7 +248,7 @@ class Row:
 
     @property
     def is_exception(self) -> bool:
-        return self.rag == rules.RED or self.direction == rules.WORSE
+        return self.rag == rules.RED or self.direction.is_worse
 
     @cached_property
     def comparator_year(self) -> int | None:
@@ -409,7 +417,7 @@ def scorecard(period: Period, *, values: QuerySet[Value], actions: QuerySet[Acti
         "plans": plans,
         "what_will_we_do_title": WHAT_WILL_WE_DO[1],
         "counts": rag_counts(rows),
-        "worse_count": sum(1 for r in rows if r.direction == rules.WORSE),
+        "worse_count": sum(1 for r in rows if r.direction.is_worse),
         "exception_count": sum(1 for r in rows if r.is_exception),
         **legend(),
         "spark_span": f"{rows[0].periods[0].label} to {period.label}" if rows else period.label,
@@ -427,7 +435,7 @@ def exceptions(period: Period, *, values: QuerySet[Value], actions: QuerySet[Act
         rows = build_rows(scorecard_indicators(period.kind), trailing_periods(period), values=values,
                           actions=actions)
     rows = [r for r in rows if r.is_exception]
-    rows.sort(key=lambda r: (not (r.rag == rules.RED and r.direction == rules.WORSE), r.rag != rules.RED))
+    rows.sort(key=lambda r: (not (r.rag == rules.RED and r.direction.is_worse), r.rag != rules.RED))
     return {"period": period, "items": rows, **legend()}
 
 
@@ -435,7 +443,7 @@ def exception_reasons(row: Row) -> str:
     reasons = []
     if row.rag == rules.RED:
         reasons.append("red")
-    if row.direction == rules.WORSE:
+    if row.direction.is_worse:
         reasons.append("worse than the period before")
     return " and ".join(reasons).capitalize()
 
@@ -446,7 +454,8 @@ def rag_bands(indicator: Indicator) -> list[tuple[rules.Rag, str]]:
     unit, target = indicator.unit, indicator.target
     if indicator.polarity == Polarity.NONE:
         return [(rules.CONTEXT, "This is a context measure: neither higher nor lower is better, so it has "
-                                "no RAG rating. Its direction of travel says up or down.")]
+                                "no RAG rating. Its direction of travel says whether it rose or fell, not "
+                                "whether that is better or worse.")]
     if target is None:
         return [(rules.NO_TARGET, "No target has been set, so figures are not rated.")]
 
@@ -568,7 +577,7 @@ def csv_rows(rows: list[Row]) -> list[list]:
         comps = [row.comparator(k) for k in COMPARATOR_ORDER]
         out.append([
             ind.get_quadrant_display(), ind.code, ind.title, row.periods[-1].label if row.periods else "",
-            row.value, ind.get_unit_display(), row.value_text, ind.target, row.rag.label, row.direction.label,
+            row.value, ind.get_unit_display(), row.value_text, ind.target, row.rag.label, row.direction.text,
             row.previous_value, row.comparator_year, *[c.value if c else None for c in comps],
             "Yes" if any(c and c.is_demo for c in comps) else "No",
             "Yes" if row.provisional else "No",

@@ -1,6 +1,6 @@
 """Performance URLs: each views module declares its own patterns."""
-from .views import returns, scorecard
+from .views import overview, returns, scorecard
 
 app_name = "performance"
 
-urlpatterns = [*scorecard.urlpatterns, *returns.urlpatterns]
+urlpatterns = [*overview.urlpatterns, *scorecard.urlpatterns, *returns.urlpatterns]

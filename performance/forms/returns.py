@@ -132,12 +132,25 @@ class OpenForm(GDSForm, forms.Form):
 class QueryForm(GDSForm, forms.Form):
     message = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=MAX_TEXT,
                               label="What needs checking?",
-                              help_text="The agency sees this on their data return, which they can change again.",
+                              help_text="The agency sees this on their data return, which they can change again, "
+                                        "and its leads are emailed a link to it. Never name a child.",
                               error_messages={"required": "Say what needs checking, so the agency can answer"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_helper(Field.textarea("message", rows=5))
+
+
+class ReplyForm(GDSForm, forms.Form):
+    """A reply in a data return's query thread (the agency's or the business unit's)."""
+
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_TEXT, label="Your reply",
+                           help_text="The other side is emailed a link to read it here. Never name a child.",
+                           error_messages={"required": "Write your reply"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper(Field.textarea("text", rows=4))
 
 
 class UploadForm(GDSForm, forms.Form):

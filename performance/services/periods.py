@@ -1,9 +1,11 @@
 """Reporting periods for a financial year (April to March), and school terms."""
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
-from ..models import Frequency, Period
+from ..models import DataReturn, Frequency, Period
 
 QUARTER_STARTS = [(4, "Q1"), (7, "Q2"), (10, "Q3"), (1, "Q4")]
 # School terms (approximate; the business unit corrects dates in the admin where a year differs).
@@ -70,3 +72,45 @@ def periods_generate(*, financial_year: int, kinds=tuple(Frequency.values)) -> l
 
 def previous_period(period: Period) -> Period | None:
     return Period.objects.filter(kind=period.kind, start__lt=period.start).order_by("-start").first()
+
+
+# --- Collecting a period's figures: the one status rule ----------------------------------------------------
+@dataclass(frozen=True)
+class CollectionStatus:
+    code: str  # coming / under_way / to_open / open / late / to_validate / validated
+    label: str  # always shown in words beside any colour
+    colour: str  # a GOV.UK tag colour
+
+    @property
+    def needs_opening(self) -> bool:
+        return self.code == "to_open"
+
+
+def collection_status(period: Period, today: datetime.date, *, opened: int = 0, waiting: int = 0,
+                      validated: int = 0, due: datetime.date | None = None) -> CollectionStatus:
+    """Where a period's data returns stand on `today`: one rule for the data calendar, the period's page and the
+    agency's list. A period is collected after it ends, so an ended period that no one has asked for yet is
+    ready to open (not "not opened yet", as if it were still to come); one not ended yet is coming or under way.
+
+    `opened`: returns opened for it; `waiting`: not yet submitted (or queried back); `validated`: validated;
+    `due`: the earliest due date of its returns.
+    """
+    if opened:
+        if waiting:
+            if due is not None and due < today:
+                return CollectionStatus("late", "Late", "red")
+            return CollectionStatus("open", "Open", "light-blue")
+        if validated >= opened:
+            return CollectionStatus("validated", "All validated", "green")
+        return CollectionStatus("to_validate", "To validate", "blue")
+    if period.end < today:
+        return CollectionStatus("to_open", "Ready to open", "yellow")
+    if period.start <= today:
+        return CollectionStatus("under_way", "Under way", "grey")
+    return CollectionStatus("coming", "Not started", "grey")
+
+
+def choosable_periods(periods: QuerySet[Period], today: datetime.date) -> QuerySet[Period]:
+    """The periods a person can choose to look at or open: those that have started, and any that already has
+    data returns. Periods still to come are left out (they have nothing to show or collect yet)."""
+    return periods.filter(Q(start__lte=today) | Q(pk__in=DataReturn.objects.values("period_id")))

@@ -16,7 +16,7 @@ from partnership.services.outbox import enqueue_email
 from partnership.services.reminders import reminder_record
 
 from .. import access
-from ..models import DataReturn, Indicator, Period, Unit, Value
+from ..models import DataReturn, DataReturnMessage, Indicator, Period, Unit, Value
 from ..rules import ratio_value
 
 MAX_TEXT = 5000
@@ -167,6 +167,8 @@ def data_return_validate(*, data_return: DataReturn, by) -> DataReturn:
 
 @transaction.atomic
 def data_return_query(*, data_return: DataReturn, by, message: str) -> DataReturn:
+    """Send a submitted (or validated) return back with a question: it opens (or continues) the return's query
+    thread, and the agency's leads are emailed a link at once."""
     data_return = DataReturn.objects.select_for_update().get(pk=data_return.pk)
     if not access.can_manage(by):
         raise ServiceError("Only the business unit can query a data return.")
@@ -178,7 +180,62 @@ def data_return_query(*, data_return: DataReturn, by, message: str) -> DataRetur
     data_return.status = DataReturn.Status.QUERIED
     data_return.query_message = message
     data_return.save(update_fields=["status", "query_message", "updated_at"])
+    _post(data_return, by=by, side=DataReturnMessage.Side.BUSINESS_UNIT, kind=DataReturnMessage.Kind.QUERY,
+          text=message)
     return data_return
+
+
+def can_reply(user, data_return: DataReturn, *, has_thread: bool | None = None) -> bool:
+    """The business unit, and the agency's lead and contributors, once the return has been queried (`has_thread`:
+    whether it has been, when the caller has read the thread already)."""
+    if not (access.can_manage(user) or access.is_agency_editor(user, data_return.agency_id)):
+        return False
+    return data_return.messages.exists() if has_thread is None else has_thread
+
+
+@transaction.atomic
+def data_return_reply(*, data_return: DataReturn, by, text: str) -> DataReturnMessage:
+    """A reply in the return's query thread, from the agency or the business unit. The other side is emailed a
+    link at once (through the outbox); the text stays in the service."""
+    data_return = (DataReturn.objects.select_for_update(of=("self",)).select_related("agency", "period")
+                   .get(pk=data_return.pk))
+    if not can_reply(by, data_return):
+        raise ServiceError("Only the business unit and the agency's own people can reply to this query.")
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError("Write your reply.", field="text")
+    if len(text) > MAX_TEXT:
+        raise ServiceError(f"Keep your reply to {MAX_TEXT:,} characters or fewer.", field="text")
+    side = DataReturnMessage.Side.BUSINESS_UNIT if access.can_manage(by) else DataReturnMessage.Side.AGENCY
+    return _post(data_return, by=by, side=side, kind=DataReturnMessage.Kind.REPLY, text=text)
+
+
+def thread_recipients(data_return: DataReturn, *, side: str) -> list[User]:
+    """Who is told of a new message written by `side`: the other side. For the agency's messages, the business
+    unit people who have written in the thread (all of the business unit if none has); for the business unit's,
+    the agency's leads and anyone of the agency who has written in it. Two queries."""
+    authors = set(data_return.messages.exclude(author=None).values_list("author_id", flat=True))
+    people = User.objects.filter(is_active=True)
+    if side == DataReturnMessage.Side.AGENCY:
+        unit = people.filter(roles__role=Role.BUSINESS_UNIT).distinct()
+        writers = [u for u in unit if u.pk in authors]
+        return writers or list(unit)
+    return list(people.filter(Q(roles__role=Role.AGENCY_LEAD) | Q(pk__in=authors), agency_id=data_return.agency_id)
+                .distinct().order_by("full_name"))
+
+
+def _post(data_return: DataReturn, *, by, side: str, kind: str, text: str) -> DataReturnMessage:
+    message = DataReturnMessage.objects.create(data_return=data_return, author=by, side=side, kind=kind, text=text)
+    link = site_link(reverse("performance:data-return-detail", args=[data_return.pk]) + f"#message-{message.pk}")
+    what = "Query" if kind == DataReturnMessage.Kind.QUERY else "Reply"
+    for person in thread_recipients(data_return, side=side):
+        if person.pk == by.pk:
+            continue
+        enqueue_email(
+            to=person.email, key=f"data-return-message:{message.pk}:{person.pk}", template="performance_query_message",
+            subject=f"{what} about {data_return.agency.display_name}'s performance data for {data_return.period}",
+            context={"data_return": data_return, "message": message, "person": person, "link": link})
+    return message
 
 
 def _agency_leads(agency_id: int) -> list[User]:

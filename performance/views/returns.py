@@ -24,11 +24,12 @@ from partnership.views.mixins import post_only
 from partnership.views.remind_all import remind_all_page
 
 from .. import access, spreadsheets
-from ..forms.returns import OpenForm, PeriodChoiceForm, QueryForm, UploadForm, ValueForm
+from ..forms.returns import OpenForm, PeriodChoiceForm, QueryForm, ReplyForm, UploadForm, ValueForm
 from ..models import DataReturn, Indicator, Period, Value
 from ..rules import format_value
 from ..services import returns as services
 from ..services import upload as uploads
+from ..services.periods import choosable_periods, collection_status
 
 SESSION_KEY = staged_uploads.SESSION_KEY
 SCOPE = "performance.data-return-upload"
@@ -59,15 +60,22 @@ def _reporting_periods():
     return Period.objects.filter(kind__in=kinds).order_by("-start", "kind")
 
 
+def _choosable_periods():
+    """The reporting periods that have started or have returns: the chooser lists no period still to come."""
+    return choosable_periods(_reporting_periods(), timezone.localdate())
+
+
 def _default_period(periods) -> Period | None:
-    """The latest period with returns still to chase or validate, else the one that ended last, else the next."""
+    """The latest period with returns still to chase or validate, else the one that ended last, else the one
+    under way."""
     waiting = DataReturn.objects.exclude(status=DataReturn.Status.VALIDATED).values("period_id")
     ended = periods.filter(end__lt=timezone.localdate())
     return (ended.filter(pk__in=waiting).first() or ended.first() or periods.order_by("start").first())
 
 
 def data_calendar(today: datetime.date) -> list[dict]:
-    """What is due when: recent and coming periods with their returns' due date and progress. Two queries."""
+    """What is due when: recent and coming periods with their returns' due date, progress and status (the one
+    rule: `services.periods.collection_status`). Two queries."""
     outstanding = DataReturn.objects.filter(status__in=DataReturn.EDITABLE).values("period_id")
     window = Q(end__gte=today - CALENDAR_BACK, start__lte=today + CALENDAR_AHEAD)
     periods = (Period.objects.filter(kind__in=Indicator.objects.filter(active=True).values("frequency"))
@@ -81,8 +89,10 @@ def data_calendar(today: datetime.date) -> list[dict]:
                     .annotate(n=Count("owner_agency", distinct=True)).values_list("frequency", "n"))
     rows = []
     for period in periods[:12]:
-        rows.append({"period": period, "agencies": agencies.get(period.kind, 0), "ended": period.end < today,
-                     "late": period.waiting and period.due and period.due < today})
+        status = collection_status(period, today, opened=period.opened, waiting=period.waiting,
+                                   validated=period.validated, due=period.due)
+        rows.append({"period": period, "agencies": agencies.get(period.kind, 0), "status": status,
+                     "choosable": period.opened or period.start <= today})
     return rows
 
 
@@ -99,12 +109,15 @@ def _period_context(request, period: Period, *, open_form=None) -> dict:
     for log in ReminderLog.objects.filter(item__in=keys).select_related("person").order_by("sent_at", "pk"):
         keys[log.item].last_reminder = log
     waiting = Agency.objects.filter(pk__in=set(expected) - {r.agency_id for r in returns}).order_by("name")
-    periods = _reporting_periods()
+    today = timezone.localdate()
+    status = collection_status(
+        period, today, opened=len(returns), waiting=sum(1 for r in returns if r.is_editable),
+        validated=sum(1 for r in returns if r.status == DataReturn.Status.VALIDATED),
+        due=min((r.due_date for r in returns), default=None))
     return {
-        "period": period, "returns": returns, "waiting": list(waiting),
-        "chooser": PeriodChoiceForm(initial={"period": period.pk}, periods=periods),
-        "open_form": open_form or OpenForm(), "calendar": data_calendar(timezone.localdate()),
-        "today": timezone.localdate(),
+        "period": period, "returns": returns, "waiting": list(waiting), "status": status,
+        "chooser": PeriodChoiceForm(initial={"period": period.pk}, periods=_choosable_periods()),
+        "open_form": open_form or OpenForm(), "today": today,
     }
 
 
@@ -112,11 +125,11 @@ def _period_context(request, period: Period, *, open_form=None) -> dict:
 def data_returns(request):
     """A period's data returns for the business unit, with a period chooser and the data calendar."""
     require(access.can_manage(request.user))
-    periods = _reporting_periods()
+    periods = _choosable_periods()
     chooser = PeriodChoiceForm(request.GET or None, periods=periods)
     period = chooser.cleaned_data["period"] if chooser.is_bound and chooser.is_valid() else _default_period(periods)
     if period is None:
-        return render(request, "performance/data_returns.html", {"period": None, "calendar": []})
+        return render(request, "performance/data_returns.html", {"period": None})
     return render(request, "performance/data_returns.html", _period_context(request, period))
 
 
@@ -124,7 +137,7 @@ def data_returns(request):
 @post_only
 def data_returns_open(request, period_pk):
     require(access.can_manage(request.user))
-    period = get_visible_or_404(_reporting_periods(), pk=period_pk)
+    period = get_visible_or_404(_choosable_periods(), pk=period_pk)
     form = OpenForm(request.POST)
     if form.is_valid():
         try:
@@ -171,11 +184,35 @@ def data_return_query(request, pk):
         except ServiceError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, f"Your query has been sent back to {data_return.agency.display_name}. They "
-                                      "can change their figures and submit again.")
+            messages.success(request, f"Your query has been sent back to {data_return.agency.display_name}. Their "
+                                      "agency leads have been emailed a link: they can reply, change their figures "
+                                      "and submit again.")
             return redirect(_list_url(data_return))
     return render(request, "performance/data_return_query.html", {"data_return": data_return, "form": form},
                   status=400 if form.errors else 200)
+
+
+@login_required
+@post_only
+def data_return_reply(request, pk):
+    """A reply in the return's query thread, from its agency's people or the business unit; the other side is
+    emailed a link. A refusal comes back on the return's page with what was typed kept."""
+    data_return = _get_return(request, pk)
+    require(services.can_reply(request.user, data_return))
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            message = services.data_return_reply(data_return=data_return, by=request.user,
+                                                 text=form.cleaned_data["text"])
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "Your reply has been added and the "
+                             + ("agency" if message.side == message.Side.BUSINESS_UNIT else "business unit")
+                             + " has been emailed a link to it.")
+            return redirect(message)
+    return render(request, "performance/data_return_detail.html",
+                  _detail_context(request, data_return, reply_form=form), status=400)
 
 
 @login_required
@@ -264,17 +301,22 @@ def _indicator_rows(request, data_return: DataReturn, *, bound: dict[int, ValueF
     return rows
 
 
-def _detail_context(request, data_return: DataReturn, *, bound=None) -> dict:
+def _detail_context(request, data_return: DataReturn, *, bound=None, reply_form=None) -> dict:
     user = request.user
     can_edit = access.can_edit_data_return(user, data_return)
     rows = _indicator_rows(request, data_return, bound=bound, can_edit=can_edit)
     saved = request.GET.get("saved", "")
+    thread = list(data_return.messages.select_related("author"))
+    can_reply = services.can_reply(user, data_return, has_thread=bool(thread))
     return {
+        "thread": thread, "can_reply": can_reply,
+        "reply_form": (reply_form or ReplyForm()) if can_reply else None,
         "data_return": data_return, "rows": rows, "can_edit": can_edit,
         "can_submit": access.can_submit_data_return(user, data_return), "can_manage": access.can_manage(user),
         "entered": sum(1 for r in rows if r["value"] and r["value"].value is not None), "total": len(rows),
         "saved": int(saved) if saved.isdigit() else None,
-        "error_forms": [f for f in (bound or {}).values() if f.errors],
+        "error_forms": [f for f in (bound or {}).values() if f.errors] + ([reply_form] if reply_form is not None
+                                                                             and reply_form.errors else []),
     }
 
 
@@ -433,6 +475,7 @@ urlpatterns = [
     path("data-returns/<int:pk>/submit/", data_return_submit, name="data-return-submit"),
     path("data-returns/<int:pk>/validate/", data_return_validate, name="data-return-validate"),
     path("data-returns/<int:pk>/query/", data_return_query, name="data-return-query"),
+    path("data-returns/<int:pk>/reply/", data_return_reply, name="data-return-reply"),
     path("data-returns/<int:pk>/remind/", data_return_remind, name="data-return-remind"),
     path("data-returns/periods/<int:period_pk>/remind-all/", data_returns_remind_all,
          name="data-returns-remind-all"),

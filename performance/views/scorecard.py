@@ -1,8 +1,10 @@
 """The scorecard (page, CSV, PDF), the indicator page, the exception report and turn-the-curve records.
 
-Everyone signed in reads them, with the figures `access.visible_values` lets them see: validated ones,
-and an agency's own before validation (marked). The business unit and the owning agency's lead keep the
-turn-the-curve record; the business unit, QA members and chairs ask for the PDF.
+Everyone signed in reads them with the validated figures, so the scorecard is the same whoever opens it; the
+business unit and an agency's people may tick "include figures not yet validated" (`access.scorecard_values`:
+all of them for the business unit, their agency's own for an agency), and those figures are marked. The
+business unit and the owning agency's lead keep the turn-the-curve record; the business unit, QA members and
+chairs ask for the PDF.
 """
 from urllib.parse import urlencode
 
@@ -10,21 +12,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods
 
 from partnership import access as kernel_access
 from partnership.access import require, visible_actions
 from partnership.csv import csv_response
-from partnership.models import Agency, JourneyStage, Priority
+from partnership.forms import ActionForm
+from partnership.input_rules import as_id
+from partnership.models import Action, Agency, JourneyStage, Priority
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.exports import export_request
 from partnership.views.mixins import post_only
 
 from .. import access
 from ..forms.scorecard import ScorecardFilterForm, TurnTheCurveForm
-from ..models import Frequency, Indicator, TurnTheCurve
+from ..models import Frequency, Indicator, Period, TurnTheCurve
 from ..reports import EXPORT_KIND
 from ..scorecard import (
     CSV_HEADER,
+    build_rows,
     csv_rows,
     default_period,
     exception_reasons,
@@ -33,11 +39,20 @@ from ..scorecard import (
     legend,
     period_choices,
     scorecard,
+    trailing_periods,
+    validated_values,
 )
 from ..scorecard_html import table_body
+from ..services.actions import indicator_action_add, suggested_action
 from ..services.curve import can_edit_curve, curve_save
 
 PERIOD_PARAMS = ("frequency", "period")
+UNVALIDATED = "unvalidated"  # the query parameter that asks for figures not yet validated too
+
+
+def wants_unvalidated(request) -> bool:
+    """Asked for, and allowed: anyone else gets the validated figures whatever the URL says."""
+    return request.GET.get(UNVALIDATED) == "1" and access.can_include_unvalidated(request.user)
 
 
 class Selection:
@@ -45,7 +60,10 @@ class Selection:
     figures) and, on the scorecard, filters. Four queries with the filters' choices, one without."""
 
     def __init__(self, request, *, with_filters: bool):
-        self.values = access.visible_values(request.user)
+        self.can_include_unvalidated = access.can_include_unvalidated(request.user)
+        self.sees_every_agency = access.can_manage(request.user)
+        self.include_unvalidated = wants_unvalidated(request)
+        self.values = access.scorecard_values(request.user, include_unvalidated=self.include_unvalidated)
         self.actions = visible_actions(request.user)
         raw = request.GET.get("frequency")
         self.frequency = raw if raw in Frequency.values else Frequency.QUARTERLY
@@ -67,6 +85,8 @@ class Selection:
     def params(self) -> dict:
         """The choices as query parameters, the period made explicit so a link keeps showing the same."""
         params = {"frequency": self.frequency, **({"period": self.period.pk} if self.period else {})}
+        if self.include_unvalidated:
+            params[UNVALIDATED] = "1"
         return {**params, **{k: v for k, v in self.filters.items() if v}}
 
     @property
@@ -86,7 +106,9 @@ class Selection:
         return {"form": self.form, "frequency": self.frequency, "frequency_label": Frequency(self.frequency).label,
                 "period": self.period, "periods": self.periods, "query": self.query,
                 "is_filtered": self.is_filtered, "frequencies": Frequency.choices,
-                **legend()}
+                "include_unvalidated": self.include_unvalidated,
+                "can_include_unvalidated": self.can_include_unvalidated,
+                "include_unvalidated_all": self.sees_every_agency, **legend()}
 
 
 def can_make_pdf(user) -> bool:
@@ -123,7 +145,7 @@ def scorecard_pdf(request):
     require(can_make_pdf(request.user))
     kind = request.POST.get("frequency")
     kind = kind if kind in Frequency.values else Frequency.QUARTERLY
-    periods = period_choices(kind, access.visible_values(request.user))
+    periods = period_choices(kind, validated_values())
     period = next((p for p in periods if str(p.pk) == request.POST.get("period_id")), None)
     if period is None:
         messages.error(request, "Choose a period that has figures to make a PDF.")
@@ -141,6 +163,7 @@ def exceptions_page(request):
         context.update(exceptions(selection.period, values=selection.values, actions=selection.actions))
         for row in context["items"]:
             row.reasons = exception_reasons(row)
+    context["can_raise_action"] = kernel_access.can_create_action(request.user)
     return render(request, "performance/exceptions.html", context)
 
 
@@ -151,11 +174,51 @@ def _indicator(code: str) -> Indicator:
 @login_required
 def indicator_page(request, code):
     indicator = _indicator(code)
-    context = indicator_detail(indicator, values=access.visible_values(request.user),
+    include = wants_unvalidated(request)
+    context = indicator_detail(indicator, values=access.scorecard_values(request.user, include_unvalidated=include),
                                actions=visible_actions(request.user))
+    context["include_unvalidated"] = include
+    context["can_include_unvalidated"] = access.can_include_unvalidated(request.user)
     context["can_edit_curve"] = can_edit_curve(request.user, indicator)
+    context["can_raise_action"] = kernel_access.can_create_action(request.user)
     context["stages"] = list(indicator.journey_stages.all())
     return render(request, "performance/indicator_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def raise_action(request, code):
+    """Raise an action in the one tracker from an indicator, or from its exception in a period (`?period=`): the
+    form starts filled in from the indicator and its figures; the action names the indicator as its source."""
+    indicator = _indicator(code)
+    require(kernel_access.can_create_action(request.user))
+    period = Period.objects.filter(kind=indicator.frequency, pk=as_id(request.GET.get("period"))).first()
+    row = None
+    if period is not None:
+        values = access.scorecard_values(request.user, include_unvalidated=wants_unvalidated(request))
+        [row] = build_rows([indicator], trailing_periods(period, 2), values=values, actions=Action.objects.none())
+    initial = suggested_action(indicator, row)
+    if not kernel_access.can_sign_off_actions(request.user):  # an agency raises actions for itself only
+        initial["owner_agency"] = request.user.agency_id
+    form = ActionForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = indicator_action_add(
+                indicator=indicator, by=request.user, title=data["title"], description=data["description"],
+                owner_agency=data["owner_agency"], owner=data["owner"], priority=data["priority"],
+                due_date=data["due_date"])
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"Action {action.reference} has been added to the action tracker, linked to "
+                                      f"this indicator.")
+            return redirect(indicator.get_absolute_url() + "#actions")
+    back = (f"{reverse('performance:exceptions')}?frequency={indicator.frequency}&period={period.pk}" if period
+            else indicator.get_absolute_url())
+    return render(request, "performance/indicator_action_form.html",
+                  {"indicator": indicator, "form": form, "period": period, "row": row, "back": back},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -195,6 +258,7 @@ urlpatterns = [
     path("scorecard/pdf/", scorecard_pdf, name="scorecard-pdf"),
     path("exceptions/", exceptions_page, name="exceptions"),
     path("indicators/<slug:code>/", indicator_page, name="indicator-detail"),
+    path("indicators/<slug:code>/actions/new/", raise_action, name="indicator-action-add"),
     path("indicators/<slug:code>/turn-the-curve/new/", curve_edit, name="turn-the-curve-create"),
     path("indicators/<slug:code>/turn-the-curve/<int:pk>/", curve_edit, name="turn-the-curve-edit"),
 ]

@@ -335,6 +335,7 @@ PAGES: dict[str, Page] = {
     # Indicators are addressed by their code.
     "performance:indicator-detail": Page(object="indicator", kwargs=lambda i: {"code": i.code}),
     "performance:turn-the-curve-create": Page(object="indicator", kwargs=lambda i: {"code": i.code}),
+    "performance:indicator-action-add": Page(object="indicator", kwargs=lambda i: {"code": i.code}),
 }
 
 # Pages reached only part-way through a flow (a staged upload's token, a booking just made, a password-only

@@ -285,18 +285,23 @@ def test_data_return_to_scorecard(signed_in_page, agency_lead, business_unit, re
     ret.refresh_from_db()
     assert ret.status == DataReturn.Status.VALIDATED and ret.validated_by == business_unit
 
-    # The scorecard: the police figure, validated, with its rating and direction in words.
+    # The scorecard: the police figure, validated, with its rating and direction (movement and judgement) in words.
     service_navigation(page).get_by_role("link", name="Performance").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Performance")
+    page.get_by_role("navigation", name="Performance").get_by_role("link", name="Scorecard").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Performance scorecard")
     expect(page.get_by_label("Period", exact=True)).to_have_value(str(perf["q2"].pk))
     row = scorecard_row(page, "Return home interviews within 72 hours")
     expect(row).to_contain_text("83.3%")
     expect(row.locator(".app-rag")).to_have_text("Green")
-    expect(row.locator(".app-direction")).to_have_text(re.compile(r"Better$"))
+    expect(row.locator(".app-direction")).to_have_text(re.compile(r"Rising, better$"))
     expect(row).to_contain_text("from 72.2%")
     expect(row).not_to_contain_text("Not yet validated")
+    expect(scorecard_row(page, "Re-referrals within 12 months")).not_to_contain_text("Not yet validated")
+    page.get_by_label("Include figures not yet validated").check()
+    page.get_by_role("button", name="Show").click()
     queried = scorecard_row(page, "Re-referrals within 12 months")
-    expect(queried).to_contain_text("Not yet validated")  # the business unit sees it, marked
+    expect(queried).to_contain_text("Not yet validated")  # the business unit sees it when it asks, marked
     expect(queried.locator(".app-rag")).to_have_text("Red")
     axe_check(page)
     screenshot(page, "perf-scorecard", mobile=True)
@@ -350,7 +355,7 @@ def test_data_return_to_scorecard(signed_in_page, agency_lead, business_unit, re
     axe_check(page)
 
     # The exception report: the local authority's red, worsening figure (not yet validated) with its story.
-    page.goto(f"/performance/exceptions/?frequency=quarterly&period={perf['q2'].pk}")
+    page.goto(f"/performance/exceptions/?frequency=quarterly&period={perf['q2'].pk}&unvalidated=1")
     expect(page.get_by_role("heading", level=1)).to_have_text("Exception report")
     exception = page.locator(f"section[aria-labelledby='exception-{perf['rereferrals'].pk}']")
     expect(exception).to_contain_text("Rising: cases closed early return.")
@@ -361,6 +366,7 @@ def test_data_return_to_scorecard(signed_in_page, agency_lead, business_unit, re
     # --- A reader: validated figures only, and no data returns.
     page = signed_in_page(reader)
     service_navigation(page).get_by_role("link", name="Performance").click()
+    page.get_by_role("navigation", name="Performance").get_by_role("link", name="Scorecard").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Performance scorecard")
     expect(scorecard_row(page, "Return home interviews within 72 hours")).to_contain_text("83.3%")
     hidden = scorecard_row(page, "Re-referrals within 12 months")

@@ -6,18 +6,20 @@ import pytest
 from performance.models import Polarity, Unit
 from performance.rules import (
     AMBER,
-    BETTER,
     CONTEXT,
-    DOWN,
+    FALLING,
+    FALLING_BETTER,
+    FALLING_WORSE,
     GREEN,
     NO_CURRENT,
     NO_PREVIOUS,
     NO_TARGET,
     NO_VALUE,
     RED,
+    RISING,
+    RISING_BETTER,
+    RISING_WORSE,
     SAME,
-    UP,
-    WORSE,
     direction,
     format_value,
     rag,
@@ -136,12 +138,27 @@ def test_shortfall(value, target, polarity, expected):
 
 # --- Direction of travel -----------------------------------------------------------------------------
 @pytest.mark.parametrize("polarity, current, previous, expected", [
-    (H, 82, 80, BETTER), (H, 78, 80, WORSE),
-    (L, 18, 20, BETTER), (L, 22, 20, WORSE),
-    (N, 310, 300, UP), (N, 290, 300, DOWN),
+    (H, 82, 80, RISING_BETTER), (H, 78, 80, FALLING_WORSE),
+    (L, 18, 20, FALLING_BETTER), (L, 22, 20, RISING_WORSE),
+    (N, 310, 300, RISING), (N, 290, 300, FALLING),
 ])
 def test_direction_by_polarity(polarity, current, previous, expected):
     assert direction(current, previous, polarity) == expected
+
+
+@pytest.mark.parametrize("polarity, current, previous, movement, judgement, text", [
+    (L, 22, 20, "rising", "worse", "Rising, worse"),  # was "▼ Worse" for a rising figure
+    (L, 18, 20, "falling", "better", "Falling, better"),
+    (H, 82, 80, "rising", "better", "Rising, better"),
+    (H, 78, 80, "falling", "worse", "Falling, worse"),
+    (N, 310, 300, "rising", "", "Rising"),
+    (N, 290, 300, "falling", "", "Falling"),
+])
+def test_direction_keeps_movement_apart_from_judgement(polarity, current, previous, movement, judgement, text):
+    result = direction(current, previous, polarity)
+    assert (result.movement, result.judgement, result.text) == (movement, judgement, text)
+    assert result.arrow == {"rising": "▲", "falling": "▼"}[movement]  # the arrow is the movement, never the verdict
+    assert result.is_worse == (judgement == "worse") and result.is_better == (judgement == "better")
 
 
 @pytest.mark.parametrize("polarity", [H, L, N])
@@ -152,7 +169,7 @@ def test_direction_no_change_or_a_tiny_one_is_the_same(polarity, current, previo
     assert direction(current, previous, polarity) == SAME
 
 
-@pytest.mark.parametrize("polarity, expected", [(H, BETTER), (L, WORSE), (N, UP)])
+@pytest.mark.parametrize("polarity, expected", [(H, RISING_BETTER), (L, RISING_WORSE), (N, RISING)])
 def test_direction_the_smallest_real_change_counts(polarity, expected):
     assert direction("80.01", "80", polarity) == expected  # values are stored to two decimal places
 
@@ -165,8 +182,8 @@ def test_direction_without_a_previous_figure(polarity):
 
 
 def test_direction_arrows_come_with_words():
-    for result in (BETTER, WORSE, SAME, UP, DOWN):
-        assert result.arrow and result.label.strip()
+    for result in (RISING_BETTER, RISING_WORSE, FALLING_BETTER, FALLING_WORSE, SAME, RISING, FALLING):
+        assert result.arrow and result.label.strip() and result.movement_label in result.text
     assert NO_PREVIOUS.arrow == "" and NO_PREVIOUS.label
 
 

@@ -78,7 +78,7 @@ def test_rows_take_rag_and_direction_from_the_rules(indicator, all_quarters):
                        actions=Action.objects.all())
 
     assert row.rag == rules.RED  # 15 below an 80% target, beyond the red tolerance of 10
-    assert row.direction == rules.WORSE
+    assert row.direction == rules.FALLING_WORSE and row.direction.text == "Falling, worse"
     assert (row.value_text, row.previous_text, row.target_text) == ("65%", "80%", "80%")
     assert row.commentary == "Staff vacancies in the missing team."
     assert row.is_exception
@@ -268,7 +268,7 @@ def test_scorecard_pdf_export_runs_to_ready_with_titles_and_rag_labels(
     text = pdf_text(export, tmp_path)
     assert "Performance scorecard: 2026-27 Q1" in text
     assert indicator.title in text
-    assert "Red" in text and "Worse" in text
+    assert "Red" in text and "Falling, worse" in text  # the board pack says the movement and the judgement
     assert "Exception report" in text and "two workers left" in text
     assert "England 77%" in text and "2024 (demo)" in text  # every comparator invented: said once
 

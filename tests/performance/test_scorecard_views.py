@@ -110,7 +110,8 @@ def test_rag_and_direction_are_shown_as_text_with_a_legend(client_for, reader, s
     row = section(html, "how_well")
 
     assert '<span class="app-rag app-rag--red">Red</span>' in row
-    assert '<span class="app-direction__arrow" aria-hidden="true">▼</span> Worse' in row
+    assert ('<span class="app-direction__arrow app-direction__arrow--falling" aria-hidden="true"></span>Falling, '
+            '<span class="app-direction__judgement">worse</span>') in row
     assert "from 80%" in row and "65%" in row
     assert "What the colours and arrows mean" in html
     assert "worse than target by more than the red tolerance" in html
@@ -132,11 +133,13 @@ def test_period_chooser_defaults_to_the_latest_quarter_with_validated_figures(cl
                                                                               all_quarters):
     add_value(scored, all_quarters[5], 90, status=V.SUBMITTED)
 
-    html = page(client_for(agency_lead))
+    html = page(client_for(agency_lead), unvalidated="1")
 
-    assert "<h1" in html and "2026-27 Q1</span>" in html
+    assert "<h1" in html and "2026-27 Q1 · including figures not yet validated</span>" in html
     assert f'<option value="{all_quarters[5].pk}">2026-27 Q2 (not yet validated)</option>' in html
     assert f'<option value="{all_quarters[4].pk}" selected>2026-27 Q1</option>' in html
+    # Without asking, the owning agency reads the validated scorecard like everyone: no unvalidated period.
+    assert f'<option value="{all_quarters[5].pk}"' not in page(client_for(agency_lead))
 
 
 def test_frequency_choice_shows_that_frequency_s_indicators(client_for, reader, police, scored):
@@ -157,19 +160,58 @@ def test_unvalidated_figures_are_hidden_from_others_but_marked_for_the_owning_ag
     add_value(indicator, q1, 72.5, status=V.SUBMITTED, commentary="Draft story")
 
     for person in (reader, outsider):
-        html = page(client_for(person), frequency="quarterly", period=q1.pk)
-        assert "72.5%" not in html and "Draft story" not in html
-        assert "There are no quarterly figures you can see yet." in html
-    html = page(client_for(agency_lead), frequency="quarterly", period=q1.pk)
+        for params in ({}, {"unvalidated": "1"}):  # asking is not enough: they may not include them
+            html = page(client_for(person), frequency="quarterly", period=q1.pk, **params)
+            assert "72.5%" not in html and "Draft story" not in html
+            assert "There are no quarterly figures you can see yet." in html
+    assert 'name="unvalidated"' not in page(client_for(reader))  # the outsider may include its own agency's
+    html = page(client_for(agency_lead), frequency="quarterly", period=q1.pk, unvalidated="1")
     row = section(html, "how_well")
     assert "72.5%" in row and "Draft story" in row
     assert "Not yet validated" in row
 
 
-def test_the_business_unit_sees_unvalidated_figures_marked(client_for, business_unit, indicator, q1):
+@pytest.mark.parametrize("persona", ["business_unit", "agency_lead", "contributor", "reader", "chair"])
+def test_everyone_sees_the_same_validated_scorecard_by_default(request, client_for, persona, indicator, all_quarters,
+                                                               q1):
+    """The scorecard no longer differs by viewer: validated figures for everyone unless they tick the box."""
+    add_value(indicator, all_quarters[3], 80)
+    add_value(indicator, q1, 72.5, status=V.SUBMITTED, commentary="Draft story")
+
+    client = client_for(request.getfixturevalue(persona))
+    html = page(client, period=q1.pk)  # a period with only unvalidated figures is not offered: the latest validated
+
+    assert "2025-26 Q4 · validated figures" in html and "72.5%" not in html and "Draft story" not in html
+    assert '<span class="app-flags"><strong class="app-flag app-flag--unvalidated">' not in html
+    assert f'<option value="{q1.pk}"' not in html
+    csv_rows = read_csv(client.get(reverse("performance:scorecard-csv"), {"period": q1.pk}))
+    assert [r["Value"] for r in csv_rows] == ["80.00"]
+    exceptions = page(client, reverse("performance:exceptions"), period=q1.pk)
+    assert "72.5%" not in exceptions and "Draft story" not in exceptions
+
+
+def test_the_business_unit_sees_unvalidated_figures_marked_when_it_asks(client_for, business_unit, indicator, q1):
     add_value(indicator, q1, 72.5, status=V.SUBMITTED)
-    row = section(page(client_for(business_unit)), "how_well")
+    client = client_for(business_unit)
+    html = page(client, unvalidated="1")
+    row = section(html, "how_well")
     assert "72.5%" in row and "Not yet validated" in row
+    assert 'id="unvalidated" name="unvalidated" type="checkbox" value="1" checked' in html
+    assert "including figures not yet validated" in html
+    assert "unvalidated=1" in html[html.index("Exception report"):]  # the links keep the choice
+    assert "72.5%" not in page(client)
+
+
+def test_the_indicator_page_shows_validated_figures_unless_asked(client_for, business_unit, reader, indicator, q1,
+                                                                 all_quarters):
+    add_value(indicator, all_quarters[3], 80)
+    add_value(indicator, q1, 72.5, status=V.SUBMITTED)
+    url = reverse("performance:indicator-detail", args=[indicator.code])
+
+    assert "72.5%" not in page(client_for(business_unit), url)
+    assert "72.5%" in page(client_for(business_unit), url, unvalidated="1")
+    reader_html = page(client_for(reader), url, unvalidated="1")
+    assert "72.5%" not in reader_html and "Include figures not yet validated</a>" not in reader_html
 
 
 def test_filters_narrow_the_rows(client_for, reader, police, outsider_agency, q1):
@@ -223,7 +265,7 @@ def test_csv_has_the_scorecard_rows_with_numbers_and_labels(client_for, reader, 
     [row] = read_csv(response)
     assert (row["Code"], row["Period"], row["Value"], row["Formatted value"], row["Target"]) == (
         "rhi-72h", "2026-27 Q1", "65.00", "65%", "80.00")
-    assert (row["RAG"], row["Direction of travel"], row["Previous value"]) == ("Red", "Worse", "80.00")
+    assert (row["RAG"], row["Direction of travel"], row["Previous value"]) == ("Red", "Falling, worse", "80.00")
     assert (row["England"], row["Comparators are demo figures"], row["Validated"]) == ("75.00", "Yes", "Yes")
     assert row["OBA question"] == "How well did we do it?"
     assert row["Commentary"].startswith("Two missing-persons officers left")

@@ -358,6 +358,7 @@ OBJECTS: dict[str, Entry] = {
     "performance:data-return-submit": Entry("data_return"),
     "performance:data-return-validate": Entry("data_return", ("outsider", "contributor")),
     "performance:data-return-query": Entry("data_return", ("outsider", "contributor")),
+    "performance:data-return-reply": Entry("data_return", ("outsider", "reader", "chair")),
     "performance:data-return-remind": Entry("data_return", ("outsider", "contributor")),
     "performance:data-return-template": Entry("data_return"),
     "performance:data-return-template-csv": Entry("data_return"),

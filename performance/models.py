@@ -183,6 +183,11 @@ class DataReturn(TimeStampedModel, VersionedModel):
         return self.status in self.EDITABLE
 
     @property
+    def is_queried(self) -> bool:
+        """The business unit asked the agency about its figures: waiting for the agency."""
+        return self.status == self.Status.QUERIED
+
+    @property
     def is_late(self) -> bool:
         """Computed: past the due date and not yet submitted."""
         return self.status in self.EDITABLE and timezone.localdate() > self.due_date

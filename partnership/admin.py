@@ -12,6 +12,7 @@ from partnership.models import (
     Duty,
     EmailMessage,
     Framework,
+    IdentityProvider,
     JourneyStage,
     Membership,
     OutboxMessage,
@@ -60,6 +61,23 @@ class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "sector", "statutory_partner", "section11_duty", "active"]
     list_filter = ["sector", "statutory_partner", "section11_duty", "active"]
     search_fields = ["name", "short_name"]
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):
+    """Work-account sign-in (docs/sign-in.md). The client secret is never here: the record names the server's
+    environment variable holding it, and the list says only whether that variable is set."""
+
+    list_display = ["name", "issuer", "email_domains", "password_sign_in_allowed", "mfa_satisfies_two_factor",
+                    "has_secret", "active"]
+    list_filter = ["active", "password_sign_in_allowed", "mfa_satisfies_two_factor"]
+    filter_horizontal = ["agencies"]
+    readonly_fields = ["has_secret"]
+    fieldsets = [
+        (None, {"fields": ["name", "agencies", "email_domains", "active"]}),
+        ("The provider", {"fields": ["issuer", "client_id", "client_secret_variable", "has_secret"]}),
+        ("Rules", {"fields": ["password_sign_in_allowed", "mfa_satisfies_two_factor", "mfa_values"]}),
+    ]
 
 
 @admin.register(Priority)

@@ -1,6 +1,7 @@
 """The Django admin for the business unit's reference data. Only business unit staff reach it."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from partnership import access
@@ -73,6 +74,7 @@ class IdentityProviderAdmin(admin.ModelAdmin):
     list_filter = ["active", "password_sign_in_allowed", "mfa_satisfies_two_factor"]
     filter_horizontal = ["agencies"]
     readonly_fields = ["has_secret"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "agencies", "email_domains", "active"]}),
         ("The provider", {"fields": ["issuer", "client_id", "client_secret_variable", "has_secret"]}),

@@ -65,6 +65,9 @@ def test_another_domain_is_asked_for_its_password_and_an_uninvited_work_account_
     page = new_page()
     _provider_page_offline(page)
     page.goto("/sign-in/")
+    page.get_by_role("button", name="Continue").click()  # nothing typed: the error beside the field
+    expect(page.get_by_role("link", name="Enter your email address")).to_be_visible()
+    axe_check(page)
     page.get_by_label("Email address").fill(business_unit.email)
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_label("Password")).to_be_visible()

@@ -178,8 +178,9 @@ AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 AXES_CLIENT_IP_CALLABLE = "partnership.security_log.client_address"
 
 # Signing in with a work account (OpenID Connect): providers are records in the admin (partnership.IdentityProvider),
-# each naming the environment variable (OIDC_SECRET_...) that holds its client secret. These tune
-# mozilla-django-oidc, which partnership/services/work_accounts.py calls for one provider at a time.
+# each naming its client secret in OIDC_CLIENT_SECRETS (NAME=secret,OTHER=secret), never typed into the admin.
+# The rest tune mozilla-django-oidc, which partnership/services/work_accounts.py calls for one provider at a time.
+OIDC_CLIENT_SECRETS = env.dict("OIDC_CLIENT_SECRETS", default={})
 OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)  # seconds for each request to a provider
 OIDC_AUTHENTICATION_CALLBACK_URL = "partnership:work-account-callback"
 OIDC_CREATE_USER = False  # nobody gets an account by signing in

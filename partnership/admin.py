@@ -67,7 +67,7 @@ class AgencyAdmin(admin.ModelAdmin):
 @admin.register(IdentityProvider)
 class IdentityProviderAdmin(admin.ModelAdmin):
     """Work-account sign-in (docs/sign-in.md). The client secret is never here: the record names the server's
-    environment variable holding it, and the list says only whether that variable is set."""
+    entry in the server's OIDC_CLIENT_SECRETS, and the list says only whether that entry is set."""
 
     list_display = ["name", "issuer", "email_domains", "password_sign_in_allowed", "mfa_satisfies_two_factor",
                     "has_secret", "active"]
@@ -77,7 +77,7 @@ class IdentityProviderAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "agencies", "email_domains", "active"]}),
-        ("The provider", {"fields": ["issuer", "client_id", "client_secret_variable", "has_secret"]}),
+        ("The provider", {"fields": ["issuer", "client_id", "client_secret_name", "has_secret"]}),
         ("Rules", {"fields": ["password_sign_in_allowed", "mfa_satisfies_two_factor", "mfa_values"]}),
     ]
 

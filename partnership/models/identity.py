@@ -1,19 +1,19 @@
 """Identity providers: an agency (or agencies sharing a tenant) signing in with their work accounts (OpenID Connect).
 
 The rules of signing in through one are in partnership/services/work_accounts.py; this is the configuration the
-business unit keeps in the admin. The client secret is never stored here: the record names the environment
-variable that holds it (`OIDC_SECRET_...`), so the admin never shows it and a database copy never carries it.
+business unit keeps in the admin. The client secret is never stored here: the record names its entry in the
+server's OIDC_CLIENT_SECRETS environment variable (settings.OIDC_CLIENT_SECRETS), so the admin never shows it, a
+database copy never carries it, and no other setting of the server can be named instead.
 """
-import os
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from .agencies import domain_list, domain_matches
 
-SECRET_VARIABLE_PREFIX = "OIDC_SECRET_"
-_SECRET_VARIABLE = re.compile(r"^OIDC_SECRET_[A-Z0-9_]{1,60}$")
+_SECRET_NAME = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
 DEFAULT_MFA_VALUES = "mfa"
 
 
@@ -30,10 +30,10 @@ class IdentityProvider(models.Model):
                   "https://login.microsoftonline.com/<tenant id>/v2.0. The discovery document is read from "
                   "<issuer>/.well-known/openid-configuration.")
     client_id = models.CharField("Client (application) id", max_length=200)
-    client_secret_variable = models.CharField(
-        "Environment variable holding the client secret", max_length=72,
-        help_text="The name (not the value) of the server's environment variable holding the secret; it must "
-                  f"start with {SECRET_VARIABLE_PREFIX}, for example {SECRET_VARIABLE_PREFIX}MERTON.")
+    client_secret_name = models.CharField(
+        "Name of the client secret", max_length=60,
+        help_text="The name (not the value) of this provider's secret in the server's OIDC_CLIENT_SECRETS "
+                  "environment variable, which reads NAME=secret,OTHER=secret: for example MERTON.")
     email_domains = models.CharField(
         max_length=500,
         help_text="The email domains this provider answers for, separated by commas or spaces (sub-domains too). "
@@ -65,11 +65,7 @@ class IdentityProvider(models.Model):
 
     @property
     def client_secret(self) -> str:
-        return os.environ.get(self.client_secret_variable, "") if self.secret_variable_allowed else ""
-
-    @property
-    def secret_variable_allowed(self) -> bool:
-        return bool(_SECRET_VARIABLE.match(self.client_secret_variable or ""))
+        return str(settings.OIDC_CLIENT_SECRETS.get(self.client_secret_name, "")) if self.client_secret_name else ""
 
     def has_secret(self) -> bool:
         return bool(self.client_secret)
@@ -82,11 +78,8 @@ class IdentityProvider(models.Model):
 
     def clean(self):
         errors = {}
-        if self.client_secret_variable and not self.secret_variable_allowed:
-            errors["client_secret_variable"] = (
-                f"Name an environment variable starting with {SECRET_VARIABLE_PREFIX} in capital letters, digits "
-                f"and underscores, for example {SECRET_VARIABLE_PREFIX}MERTON (no other variable of the server "
-                "can be sent to a provider).")
+        if self.client_secret_name and not _SECRET_NAME.match(self.client_secret_name):
+            errors["client_secret_name"] = "Use letters, digits, hyphens and underscores only, for example MERTON."
         if self.issuer and not self.issuer.startswith("https://") and not _loopback(self.issuer):
             errors["issuer"] = "The issuer must be an https:// address."
         if not self.domains:

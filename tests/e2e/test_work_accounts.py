@@ -11,11 +11,11 @@ from .conftest import axe_check, expect, screenshot
 
 
 @pytest.fixture
-def work_accounts(settings, live_server, oidc_issuer, police, monkeypatch):
+def work_accounts(settings, live_server, oidc_issuer, police):
     settings.SITE_URL = live_server.url  # the redirect URI the provider sends the browser back to
-    monkeypatch.setenv("OIDC_SECRET_POLICE", "the-client-secret")
+    settings.OIDC_CLIENT_SECRETS = {"POLICE": "the-client-secret"}
     provider = IdentityProvider.objects.create(
-        name="Police Entra ID", issuer=oidc_issuer, client_id="merton-qa", client_secret_variable="OIDC_SECRET_POLICE",
+        name="Police Entra ID", issuer=oidc_issuer, client_id="merton-qa", client_secret_name="POLICE",
         email_domains="police.example.org")
     provider.agencies.add(police)
     return provider

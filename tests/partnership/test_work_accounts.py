@@ -28,10 +28,10 @@ SECRET = "the-client-secret-from-the-environment"  # noqa: S105
 
 
 @pytest.fixture
-def provider(db, oidc_issuer, police, monkeypatch):
-    monkeypatch.setenv("OIDC_SECRET_POLICE", SECRET)
+def provider(db, oidc_issuer, police, settings):
+    settings.OIDC_CLIENT_SECRETS = {"POLICE": SECRET}
     record = IdentityProvider.objects.create(
-        name="Police Entra ID", issuer=oidc_issuer, client_id="merton-qa", client_secret_variable="OIDC_SECRET_POLICE",
+        name="Police Entra ID", issuer=oidc_issuer, client_id="merton-qa", client_secret_name="POLICE",
         email_domains="police.example.org", mfa_satisfies_two_factor=True)
     record.agencies.add(police)
     return record
@@ -277,11 +277,11 @@ def test_a_token_whose_signature_does_not_match_is_refused(provider, agency_lead
     assert checks_said(caplog, 'InvalidSignatureError')
 
 
-def test_an_expired_token_is_refused(db, police, agency_lead, monkeypatch, caplog):
-    monkeypatch.setenv("OIDC_SECRET_POLICE", SECRET)
+def test_an_expired_token_is_refused(db, police, agency_lead, settings, caplog):
+    settings.OIDC_CLIENT_SECRETS = {"POLICE": SECRET}
     with running_provider(token_max_age=timedelta(minutes=-5)) as issuer:
         record = IdentityProvider.objects.create(
-            name="Expired", issuer=issuer, client_id="merton-qa", client_secret_variable="OIDC_SECRET_POLICE",
+            name="Expired", issuer=issuer, client_id="merton-qa", client_secret_name="POLICE",
             email_domains="police.example.org")
         record.agencies.add(police)
         client = Client()
@@ -355,19 +355,19 @@ def test_signing_out_ends_the_session_and_offers_the_providers_sign_out(provider
 # --- The record ---------------------------------------------------------------------------------------------
 
 
-def test_the_secret_comes_from_an_oidc_secret_variable_only(provider, monkeypatch):
+def test_the_secret_is_read_from_its_entry_in_oidc_client_secrets_only(provider, settings):
     assert provider.client_secret == SECRET
-    monkeypatch.setenv("SECRET_KEY", "the-django-secret")
-    provider.client_secret_variable = "SECRET_KEY"
+    provider.client_secret_name = "SECRET_KEY"  # another setting's name: not an entry, so nothing is sent
+    assert provider.client_secret == ""
+    provider.client_secret_name = "POLICE=x"
     with pytest.raises(ValidationError) as refused:
         provider.full_clean()
-    assert "client_secret_variable" in refused.value.message_dict
-    assert provider.client_secret == ""  # never read, even if saved past the form
+    assert "client_secret_name" in refused.value.message_dict
 
 
 def test_two_providers_cannot_answer_for_one_domain(provider, police):
     other = IdentityProvider(name="Another", issuer="https://login.example.net/t/v2.0", client_id="x",
-                             client_secret_variable="OIDC_SECRET_OTHER", email_domains="Police.example.org")
+                             client_secret_name="OTHER", email_domains="Police.example.org")
     with pytest.raises(ValidationError) as refused:
         other.full_clean()
     assert "already answers for police.example.org" in str(refused.value)
@@ -378,6 +378,6 @@ def test_the_admin_never_shows_the_secret(provider, client_for, business_unit):
     business_unit.save()
     client = client_for(business_unit)
     page = client.get(reverse("admin:partnership_identityprovider_change", args=[provider.pk])).content.decode()
-    assert "OIDC_SECRET_POLICE" in page and SECRET not in page
+    assert 'value="POLICE"' in page and SECRET not in page
     listing = client.get(reverse("admin:partnership_identityprovider_changelist")).content.decode()
     assert SECRET not in listing and "icon-yes" in listing

@@ -181,6 +181,15 @@ PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 AXES_CLIENT_IP_CALLABLE = "partnership.security_log.client_address"
 
+# Signing in with a work account (OpenID Connect): providers are records in the admin (partnership.IdentityProvider),
+# each naming its client secret in OIDC_CLIENT_SECRETS (NAME=secret,OTHER=secret), never typed into the admin.
+# The rest tune mozilla-django-oidc, which partnership/services/work_accounts.py calls for one provider at a time.
+OIDC_CLIENT_SECRETS = env.dict("OIDC_CLIENT_SECRETS", default={})
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)  # seconds for each request to a provider
+OIDC_AUTHENTICATION_CALLBACK_URL = "partnership:work-account-callback"
+OIDC_CREATE_USER = False  # nobody gets an account by signing in
+OIDC_USE_NONCE = True
+
 SESSION_COOKIE_AGE = 60 * 60 * 12  # absolute: 12 hours after signing in (partnership.middleware enforces it)
 # Idle timeout, and how long before it the "you will be signed out" dialog opens (seconds; the browser
 # tests shorten them). The warning is 5 minutes, not the 2 at least required, because browsers run a hidden

@@ -1,6 +1,7 @@
 """The Django admin for the business unit's reference data. Only business unit staff reach it."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from partnership import access
@@ -12,6 +13,7 @@ from partnership.models import (
     Duty,
     EmailMessage,
     Framework,
+    IdentityProvider,
     JourneyStage,
     Membership,
     OutboxMessage,
@@ -60,6 +62,24 @@ class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "sector", "statutory_partner", "section11_duty", "active"]
     list_filter = ["sector", "statutory_partner", "section11_duty", "active"]
     search_fields = ["name", "short_name"]
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):
+    """Work-account sign-in (docs/sign-in.md). The client secret is never here: the record names the server's
+    entry in the server's OIDC_CLIENT_SECRETS, and the list says only whether that entry is set."""
+
+    list_display = ["name", "issuer", "email_domains", "password_sign_in_allowed", "mfa_satisfies_two_factor",
+                    "has_secret", "active"]
+    list_filter = ["active", "password_sign_in_allowed", "mfa_satisfies_two_factor"]
+    filter_horizontal = ["agencies"]
+    readonly_fields = ["has_secret"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["name", "agencies", "email_domains", "active"]}),
+        ("The provider", {"fields": ["issuer", "client_id", "client_secret_name", "has_secret"]}),
+        ("Rules", {"fields": ["password_sign_in_allowed", "mfa_satisfies_two_factor", "mfa_values"]}),
+    ]
 
 
 @admin.register(Priority)

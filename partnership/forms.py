@@ -84,6 +84,18 @@ class SignInForm(GDSForm, auth_forms.AuthenticationForm):
         self.setup_helper(Field.text("username"), Field.text("password"))
 
 
+class SignInEmailForm(GDSForm, forms.Form):
+    """The sign-in page's first question when work accounts are set up: the email, to choose how to sign in."""
+
+    username = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("request", None)
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.setup_helper(Field.text("username"))
+
+
 class ActionForm(GDSForm, forms.ModelForm):
     due_date = date_field("Due date")
 

@@ -13,11 +13,14 @@ from partnership import security_log, url_secrets
 
 # Paths a signed-in person who has not yet passed two-factor sign-in may still reach.
 _TWO_FACTOR_OPEN_PREFIXES = ("/static/", "/healthz", "/accessibility/", "/privacy/", "/cookies/")
+# Session: the work account's provider said multi-factor sign-in was used, and its record lets that count as
+# two-factor sign-in (partnership.services.work_accounts).
+MFA_BY_PROVIDER = "work_account_mfa"
 
 
 def needs_second_factor(user) -> bool:
     """A signed-in person must pass TOTP when 2FA is required, or when they have set it up."""
-    if not user.is_authenticated or user.is_verified():
+    if not user.is_authenticated or user.is_verified() or getattr(user, "mfa_by_provider", False):
         return False
     if settings.REQUIRE_2FA:
         return True
@@ -37,6 +40,8 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and request.session.get(MFA_BY_PROVIDER):
+            user.mfa_by_provider = True
         if user is not None and needs_second_factor(user):
             allowed = {
                 reverse("partnership:two-factor-setup"),

@@ -8,6 +8,7 @@ urlpatterns = [
     # Signing in
     path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth.sign_out, name="sign-out"),
+    path("sign-in/work-account/callback/", auth.work_account_callback, name="work-account-callback"),
     path("session/keep-alive/", auth.session_keep_alive, name="session-keep-alive"),
     path("session/kept/", auth.session_kept, name="session-kept"),
     path("password-reset/", auth.password_reset_request, name="password-reset"),

@@ -90,6 +90,15 @@ def ld_coordinator(partnership_unit):
                        roles=[Role.LD_COORDINATOR])
 
 
+@pytest.fixture(scope="session")
+def oidc_issuer():
+    """A real OpenID Connect provider on loopback for the whole run (tests/oidc_provider.py)."""
+    from tests.oidc_provider import running_provider
+
+    with running_provider() as issuer:
+        yield issuer
+
+
 @pytest.fixture
 def client_for():
     def make(user) -> Client:

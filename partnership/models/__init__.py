@@ -8,6 +8,7 @@ from .duties import Duty
 from .escalations import Escalation
 from .exports import ReportExport
 from .form_tokens import FormToken
+from .identity import IdentityProvider
 from .meetings import AgendaItem, Attendance, Decision, Meeting, Membership, Paper, Subgroup
 from .outbox import EmailMessage, OutboxMessage
 from .reminders import ReminderLog
@@ -20,7 +21,7 @@ __all__ = [
     "BoardPack",
     "ClosureDay",
     "Counter", "Criterion", "Decision", "Duty", "EmailMessage", "Escalation", "Feedback", "FormToken", "Framework",
-    "JourneyStage", "LegalHold", "Meeting", "Membership", "OutboxMessage", "Paper", "Priority", "ReminderLog",
-    "ReportExport", "Role", "SafeguardingPartner", "Sector", "Subgroup", "TagChange", "Tagged", "User", "UserRole",
-    "YearlyReport", "YearlyReportApproval",
+    "IdentityProvider", "JourneyStage", "LegalHold", "Meeting", "Membership", "OutboxMessage", "Paper", "Priority",
+    "ReminderLog", "ReportExport", "Role", "SafeguardingPartner", "Sector", "Subgroup", "TagChange", "Tagged", "User",
+    "UserRole", "YearlyReport", "YearlyReportApproval",
 ]

@@ -22,13 +22,25 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnership import enrolment, kept_forms, middleware, security_log
-from partnership.forms import EmailCodeForm, PasswordResetRequestForm, SetPasswordForm, SignInForm, TOTPCodeForm
-from partnership.services import accounts
+from partnership.forms import (
+    EmailCodeForm,
+    PasswordResetRequestForm,
+    SetPasswordForm,
+    SignInEmailForm,
+    SignInForm,
+    TOTPCodeForm,
+)
+from partnership.services import accounts, work_accounts
 
 from .mixins import post_only
 
 
 class SignInView(auth_views.LoginView):
+    """Sign in. With work accounts set up (partnership.IdentityProvider), the page asks for the email first: an
+    address whose domain has a provider goes there (partnership.services.work_accounts), any other is asked for
+    its password on the next page, exactly as without providers. A form sent with a password signs in as
+    before, unless the address's provider keeps its people to their work accounts."""
+
     form_class = SignInForm
     template_name = "registration/sign_in.html"
     redirect_authenticated_user = True
@@ -39,14 +51,72 @@ class SignInView(auth_views.LoginView):
         if request.user.is_authenticated and self.get_redirect_url().startswith(reverse("admin:index")):
             if not admin.site.has_permission(request):
                 raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        self.email_first = work_accounts.any_provider()
+        response = super().dispatch(request, *args, **kwargs)
+        if self.email_first:  # the form's POST may be redirected to a provider (CSP form-action holds redirects)
+            response._csp_update = {"form-action": work_accounts.form_targets()}
+        return response
+
+    def get_form_class(self):
+        if self.email_first and (self.request.method != "POST" or "password" not in self.request.POST):
+            return SignInEmailForm
+        return SignInForm
+
+    def post(self, request, *args, **kwargs):
+        if not self.email_first:
+            return super().post(request, *args, **kwargs)
+        email_form = SignInEmailForm(request.POST)
+        if not email_form.is_valid():
+            return self.form_invalid(email_form) if "password" not in request.POST else super().post(request)
+        email = email_form.cleaned_data["username"].strip().lower()
+        provider = work_accounts.provider_for(email)
+        if provider is not None and ("password" not in request.POST or not provider.password_sign_in_allowed):
+            try:
+                return redirect(work_accounts.start(request, provider, email=email,
+                                                    next_url=self.get_redirect_url() or ""))
+            except work_accounts.WorkAccountError as error:
+                if not provider.password_sign_in_allowed:
+                    email_form.add_error("username", error.message)
+                    return self.form_invalid(email_form)
+                messages.error(request, error.message + " You can sign in with your password instead.")
+        if "password" in request.POST:
+            return super().post(request, *args, **kwargs)
+        # Nobody's provider, or the provider cannot be reached: the password, as without providers.
+        return self.render_to_response(self.get_context_data(
+            form=SignInForm(request, initial={"username": email}), email_given=True))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["email_first"] = self.email_first and isinstance(context["form"], SignInEmailForm)
+        if self.request.method == "GET":  # just signed out of a work account: offer the provider's sign-out
+            context["end_session_url"] = self.request.session.pop(work_accounts.END_SESSION, None)
+        return context
 
 
 @post_only
 def sign_out(request):
+    provider = request.session.get(work_accounts.SIGNED_IN_WITH)
     logout(request)
     messages.info(request, "You have signed out.")
+    end_session = work_accounts.end_session_url(provider)
+    if end_session:
+        request.session[work_accounts.END_SESSION] = end_session
     return redirect("partnership:sign-in")
+
+
+@require_http_methods(["GET"])
+def work_account_callback(request):
+    """The provider sends the person back here with a code (or an error): sign them in, or say why not."""
+    try:
+        signed_in = work_accounts.complete(request)
+    except work_accounts.WorkAccountError as error:
+        messages.error(request, error.message)
+        return redirect("partnership:sign-in")
+    target = signed_in.next_url
+    if not (target and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                       require_https=request.is_secure())):
+        target = reverse("home")
+    return redirect(target)
 
 
 @login_required

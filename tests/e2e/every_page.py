@@ -345,6 +345,8 @@ FLOW_ONLY = {
     "performance:data-return-upload-preview": "test_performance (upload preview), after a staged upload",
     "learning:booked": "test_learning (book, attend, evaluate), straight after booking",
     "learning:confirm": "test_learning (book, attend, evaluate), the link emailed to confirm a booking",
+    "partnership:work-account-callback": "test_work_accounts (signing in and out through the provider's login "
+                                         "page), where the provider sends the browser back",
 }
 
 

@@ -38,6 +38,10 @@ LEARNING_PUBLIC |= LINK_PUBLIC
 # GOV.UK Notify's delivery receipts: no session, a bearer token instead (tests/partnership/test_notify.py checks its
 # refusals); below, anonymous callers are refused before any record is looked up.
 TOKEN_PUBLIC = {"partnership:notify-callback"}
+# A work-account provider sends people back here before they are signed in: without a sign-in under way in the
+# session it sends to sign in, looking nothing up (tests/partnership/test_work_accounts.py checks the rest).
+RETURN_PUBLIC = {"partnership:work-account-callback"}
+TOKEN_PUBLIC |= RETURN_PUBLIC
 GUARDED = [u for u in every_named_url()
            if u[0] not in PUBLIC_ANSWERING | LEARNING_PUBLIC | TOKEN_PUBLIC | {SIGN_OUT}]
 SIGN_IN = reverse("partnership:sign-in")
@@ -108,7 +112,18 @@ def test_public_pages_answer_without_signing_in(client, db, name):
         assert not response.url.startswith(SIGN_IN)
 
 
-@pytest.mark.parametrize("name", sorted(TOKEN_PUBLIC))
+@pytest.mark.parametrize("name", sorted(RETURN_PUBLIC))
+def test_a_providers_return_without_a_sign_in_under_way_is_sent_to_sign_in_before_any_lookup(client, db, name):
+    url = url_for(name, patterns_by_name()[name])
+    with no_record_looked_up():
+        response = client.get(url + "?code=a-code&state=a-state")
+        assert response.status_code == 302 and response.url == SIGN_IN
+        client.handler.enforce_csrf_checks = True
+        assert client.post(url, {"code": "a-code", "state": "a-state"}).status_code in (403, 405)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("name", sorted(TOKEN_PUBLIC - RETURN_PUBLIC))
 def test_token_pages_refuse_an_anonymous_caller_before_any_lookup(client, db, settings, name):
     settings.NOTIFY_CALLBACK_TOKEN = "the-configured-token"
     url = url_for(name, patterns_by_name()[name])

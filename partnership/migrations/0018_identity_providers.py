@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0016_notify_status'),
+        ('partnership', '0017_action_due_date_requests_and_files'),
     ]
 
     operations = [

@@ -3,7 +3,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from partnership.charts import bar_chart, chart_data_table, line_chart, line_chart_table, rag_cell, sparkline
+from partnership.charts import (
+    bar_chart,
+    chart_data_table,
+    line_chart,
+    line_chart_table,
+    print_sparkline,
+    rag_cell,
+    sparkline,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 LABELS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep"]
@@ -186,3 +194,53 @@ def test_data_table_escapes_text():
     markup = str(chart_data_table(["<i>Q1</i>"], {"<b>": [1]}, caption="<script>"))
 
     assert "<script>" not in markup and "<b>" not in markup and "<i>" not in markup
+
+
+# --- For print (the PDFs, issue 21: a lighter board pack) ------------------------------------------------------
+def test_print_sparkline_is_one_image_of_one_path_whose_alt_carries_the_figures():
+    from urllib.parse import unquote
+
+    markup = str(print_sparkline(VALUES, title="Timeliness trend", unit="%"))
+    root = parse(markup.removesuffix(">") + "/>")  # an HTML <img>, read as XML here
+
+    assert root.tag == "img" and root.get("class") == "app-sparkline"
+    assert root.get("alt") == ("Timeliness trend. From 72% to 91% over 6 periods. "
+                               "Values: 72%, 75%, No data, 80%, No data, 91%.")
+    prefix = "data:image/svg+xml,"
+    assert root.get("src").startswith(prefix)
+    image = parse(unquote(root.get("src").removeprefix(prefix)))
+    assert [el.tag for el in image.iter()] == [f"{SVG}svg", f"{SVG}path"]
+    path = image.find(f"{SVG}path").get("d")
+    # The runs [72, 75], [80] (a lone value: a dot) and [91], then the ring on the latest value.
+    assert path.count("M") == 4 and "h0.1" in path and path.count(" a") == 2
+
+
+def test_print_sparkline_without_figures_says_so():
+    markup = str(print_sparkline([None, None], title="Timeliness trend"))
+
+    assert 'alt="Timeliness trend. No data yet."' in markup and "%3Cpath" not in markup
+
+
+def test_line_chart_for_print_has_no_point_markers_tooltips_or_desc_but_keeps_its_figures():
+    web = parse(sample_line_chart(target=85, comparators={"London": [70, 71, 72, None, 74, 75]}))
+    printed = parse(sample_line_chart(target=85, comparators={"London": [70, 71, 72, None, 74, 75]},
+                                      for_print=True))
+
+    assert printed.find(f"{SVG}desc") is None
+    assert [el.tag for el in printed.iter(f"{SVG}title")] == [f"{SVG}title"]  # the alternative only
+    # A marker only where a value has no neighbour to join ([80] and [91] in this series), so they still show.
+    assert len(by_class(printed, "chart-point")) == 2
+    # Each series one path, broken at its gaps (the web chart: a polyline per run, a marker per value).
+    assert [el.tag for el in by_class(printed, "chart-line")] == [f"{SVG}path"]
+    assert len(list(printed.iter())) < len(list(web.iter())) * 0.7
+    assert printed.find(f"{SVG}title").text == web.find(f"{SVG}title").text
+    assert [t.text for t in printed.iter(f"{SVG}text")] == [t.text for t in web.iter(f"{SVG}text")]
+
+
+def test_bar_chart_for_print_has_no_tooltip_per_bar():
+    printed = parse(bar_chart(title="By agency", description="Latest quarter", labels=["Police", "Health"],
+                              values=[80, 70], unit="%", for_print=True))
+
+    assert [el.tag for el in printed.iter(f"{SVG}title")] == [f"{SVG}title"]
+    assert "Police: 80%; Health: 70%." in printed.find(f"{SVG}title").text
+    assert len(by_class(printed, "chart-bar")) == 2

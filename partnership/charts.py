@@ -77,6 +77,9 @@ def figures_text(labels: Sequence[str], values: Series, unit: str = "", name: st
 
 def _svg(body: list[str], *, title: str, description: str, width: int, height: int,
          css_class: str = "app-chart", figures: str = "", for_print: bool = False) -> SafeString:
+    if for_print:
+        return _image(f' font-family="{FONT}" font-size="{FONT_SIZE}" fill="{BLACK}">' + "".join(body),
+                      alt=alternative(title, description, figures), width=width, height=height, css_class=css_class)
     chart_id = f"chart-{uuid.uuid4().hex[:12]}"
     # Every text value is escaped, here and in the markup the callers pass in. The <title> is the whole text
     # alternative (`alternative`); the <desc> repeats what the chart shows for SVG tools, and is not read twice.
@@ -85,8 +88,23 @@ def _svg(body: list[str], *, title: str, description: str, width: int, height: i
         f' aria-labelledby="{chart_id}-title" viewBox="0 0 {width} {height}"'
         f' width="{width}" height="{height}" font-family="{FONT}" font-size="{FONT_SIZE}" fill="{BLACK}">'
         f'<title id="{chart_id}-title">{escape(alternative(title, description, figures))}</title>'
-        + ("" if for_print else f'<desc id="{chart_id}-desc">{escape(description)}</desc>') + "".join(body)
-        + "</svg>"
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>' + "".join(body) + "</svg>"
+    )
+
+
+def _image(inside: str, *, alt: str, width: int, height: int, css_class: str) -> SafeString:
+    """A chart for print (the PDFs): one <img> of the SVG as a data URL, its whole text alternative in `alt`.
+
+    The PDF is the same as with the SVG inline (WeasyPrint draws both as an image, its text as text, and tags a
+    Figure whose Alt is the alternative), but the page holds one element per chart instead of one per line, mark
+    and label for the PDF engine to style (issue 21: a lighter board pack). `inside` is the <svg> tag's remaining
+    attributes and its content, already escaped."""
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}"'
+           f' height="{height}"{inside}</svg>')
+    # Safe to mark: the image is percent-encoded (no quote or angle bracket is left) and the alternative escaped.
+    return mark_safe(  # nosec B308, B703
+        f'<img class="{css_class}" src="data:image/svg+xml,{quote(svg, safe="=:/,.")}" width="{width}"'
+        f' height="{height}" alt="{escape(alt)}">'
     )
 
 
@@ -279,14 +297,9 @@ def print_sparkline(values: Series, *, title: str, width: int = 120, height: int
         alt = alternative(title, desc, figures)
         ring = f" M{_n(x - 1.75)},{_n(y)} a1.75,1.75 0 1,0 3.5,0 a1.75,1.75 0 1,0 -3.5,0"
         d = _path(points) + ring
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}"'
-           f' height="{height}">' + (f'<path d="{d}" fill="none" stroke="{BLUE}" stroke-width="1.5"'
-                                     ' stroke-linejoin="round" stroke-linecap="round"/>' if d else "") + "</svg>")
-    # Safe to mark: the image is numbers and fixed names, percent-encoded; the alternative is escaped.
-    return mark_safe(  # nosec B308, B703
-        f'<img class="app-sparkline" src="data:image/svg+xml,{quote(svg, safe="=:/,.")}" width="{width}"'
-        f' height="{height}" alt="{escape(alt)}">'
-    )
+    path = (f'<path d="{d}" fill="none" stroke="{BLUE}" stroke-width="1.5" stroke-linejoin="round"'
+            ' stroke-linecap="round"/>') if d else ""
+    return _image(">" + path, alt=alt, width=width, height=height, css_class="app-sparkline")
 
 
 def _wrap(text: str, max_chars: int, max_lines: int = 2) -> list[str]:

@@ -197,18 +197,22 @@ def test_data_table_escapes_text():
 
 
 # --- For print (the PDFs, issue 21: a lighter board pack) ------------------------------------------------------
-def test_print_sparkline_is_one_image_of_one_path_whose_alt_carries_the_figures():
+def printed(markup) -> tuple[ET.Element, ET.Element]:
+    """A chart for print: the HTML <img> (read as XML here) and the SVG of its data URL."""
     from urllib.parse import unquote
 
-    markup = str(print_sparkline(VALUES, title="Timeliness trend", unit="%"))
-    root = parse(markup.removesuffix(">") + "/>")  # an HTML <img>, read as XML here
-
-    assert root.tag == "img" and root.get("class") == "app-sparkline"
-    assert root.get("alt") == ("Timeliness trend. From 72% to 91% over 6 periods. "
-                               "Values: 72%, 75%, No data, 80%, No data, 91%.")
+    img = parse(str(markup).removesuffix(">") + "/>")
     prefix = "data:image/svg+xml,"
-    assert root.get("src").startswith(prefix)
-    image = parse(unquote(root.get("src").removeprefix(prefix)))
+    assert img.tag == "img" and img.get("src").startswith(prefix)
+    return img, parse(unquote(img.get("src").removeprefix(prefix)))
+
+
+def test_print_sparkline_is_one_image_of_one_path_whose_alt_carries_the_figures():
+    img, image = printed(print_sparkline(VALUES, title="Timeliness trend", unit="%"))
+
+    assert img.get("class") == "app-sparkline"
+    assert img.get("alt") == ("Timeliness trend. From 72% to 91% over 6 periods. "
+                              "Values: 72%, 75%, No data, 80%, No data, 91%.")
     assert [el.tag for el in image.iter()] == [f"{SVG}svg", f"{SVG}path"]
     path = image.find(f"{SVG}path").get("d")
     # The runs [72, 75], [80] (a lone value: a dot) and [91], then the ring on the latest value.
@@ -216,31 +220,31 @@ def test_print_sparkline_is_one_image_of_one_path_whose_alt_carries_the_figures(
 
 
 def test_print_sparkline_without_figures_says_so():
-    markup = str(print_sparkline([None, None], title="Timeliness trend"))
+    img, image = printed(print_sparkline([None, None], title="Timeliness trend"))
 
-    assert 'alt="Timeliness trend. No data yet."' in markup and "%3Cpath" not in markup
+    assert img.get("alt") == "Timeliness trend. No data yet." and list(image) == []
 
 
-def test_line_chart_for_print_has_no_point_markers_tooltips_or_desc_but_keeps_its_figures():
-    web = parse(sample_line_chart(target=85, comparators={"London": [70, 71, 72, None, 74, 75]}))
-    printed = parse(sample_line_chart(target=85, comparators={"London": [70, 71, 72, None, 74, 75]},
-                                      for_print=True))
+def test_line_chart_for_print_is_one_image_without_point_markers_or_tooltips_and_keeps_its_figures():
+    comparators = {"London": [70, 71, 72, None, 74, 75]}
+    web = parse(sample_line_chart(target=85, comparators=comparators))
+    img, image = printed(sample_line_chart(target=85, comparators=comparators, for_print=True))
 
-    assert printed.find(f"{SVG}desc") is None
-    assert [el.tag for el in printed.iter(f"{SVG}title")] == [f"{SVG}title"]  # the alternative only
+    assert img.get("class") == "app-chart" and img.get("alt") == web.find(f"{SVG}title").text
+    assert "Apr 72%, May 75%, Jun No data" in img.get("alt")
+    assert image.find(f"{SVG}title") is None and image.find(f"{SVG}desc") is None  # alt says it all
     # A marker only where a value has no neighbour to join ([80] and [91] in this series), so they still show.
-    assert len(by_class(printed, "chart-point")) == 2
+    assert len(by_class(image, "chart-point")) == 2
     # Each series one path, broken at its gaps (the web chart: a polyline per run, a marker per value).
-    assert [el.tag for el in by_class(printed, "chart-line")] == [f"{SVG}path"]
-    assert len(list(printed.iter())) < len(list(web.iter())) * 0.7
-    assert printed.find(f"{SVG}title").text == web.find(f"{SVG}title").text
-    assert [t.text for t in printed.iter(f"{SVG}text")] == [t.text for t in web.iter(f"{SVG}text")]
+    assert [el.tag for el in by_class(image, "chart-line")] == [f"{SVG}path"]
+    assert len(list(image.iter())) < len(list(web.iter())) * 0.7
+    assert [t.text for t in image.iter(f"{SVG}text")] == [t.text for t in web.iter(f"{SVG}text")]
 
 
-def test_bar_chart_for_print_has_no_tooltip_per_bar():
-    printed = parse(bar_chart(title="By agency", description="Latest quarter", labels=["Police", "Health"],
-                              values=[80, 70], unit="%", for_print=True))
+def test_bar_chart_for_print_is_one_image_with_no_tooltip_per_bar():
+    img, image = printed(bar_chart(title="By agency", description="Latest quarter", labels=["Police", "Health"],
+                                   values=[80, 70], unit="%", for_print=True))
 
-    assert [el.tag for el in printed.iter(f"{SVG}title")] == [f"{SVG}title"]
-    assert "Police: 80%; Health: 70%." in printed.find(f"{SVG}title").text
-    assert len(by_class(printed, "chart-bar")) == 2
+    assert "Police: 80%; Health: 70%." in img.get("alt")
+    assert image.find(f"{SVG}title") is None
+    assert len(by_class(image, "chart-bar")) == 2

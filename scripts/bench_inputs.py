@@ -102,6 +102,8 @@ def pack_child(period: str, runs: int) -> None:
             step()
             cpu[key].append(time.process_time() - began)
     shape = pack_shape(html_of["string"], first_pdf)
+    if os.environ.get("BENCH_PACK_PDF"):  # to look at it: pdftoppm -png -r 60
+        Path(os.environ["BENCH_PACK_PDF"]).write_bytes(first_pdf)
     report_cpu, weasy_cpu = statistics.median(cpu["report"]), statistics.median(cpu["weasy"])
     print(json.dumps({**shape, "period": period, "runs": runs, "first": first, "report_cpu": report_cpu,
                       "weasy_cpu": weasy_cpu, "cpu_per_page": report_cpu / shape["pages"]}))

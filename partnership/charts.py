@@ -9,6 +9,7 @@ import math
 import uuid
 from collections.abc import Sequence
 from itertools import groupby
+from urllib.parse import quote
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -75,7 +76,10 @@ def figures_text(labels: Sequence[str], values: Series, unit: str = "", name: st
 
 
 def _svg(body: list[str], *, title: str, description: str, width: int, height: int,
-         css_class: str = "app-chart", figures: str = "") -> SafeString:
+         css_class: str = "app-chart", figures: str = "", for_print: bool = False) -> SafeString:
+    if for_print:
+        return _image(f' font-family="{FONT}" font-size="{FONT_SIZE}" fill="{BLACK}">' + "".join(body),
+                      alt=alternative(title, description, figures), width=width, height=height, css_class=css_class)
     chart_id = f"chart-{uuid.uuid4().hex[:12]}"
     # Every text value is escaped, here and in the markup the callers pass in. The <title> is the whole text
     # alternative (`alternative`); the <desc> repeats what the chart shows for SVG tools, and is not read twice.
@@ -85,6 +89,22 @@ def _svg(body: list[str], *, title: str, description: str, width: int, height: i
         f' width="{width}" height="{height}" font-family="{FONT}" font-size="{FONT_SIZE}" fill="{BLACK}">'
         f'<title id="{chart_id}-title">{escape(alternative(title, description, figures))}</title>'
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>' + "".join(body) + "</svg>"
+    )
+
+
+def _image(inside: str, *, alt: str, width: int, height: int, css_class: str) -> SafeString:
+    """A chart for print (the PDFs): one <img> of the SVG as a data URL, its whole text alternative in `alt`.
+
+    The PDF is the same as with the SVG inline (WeasyPrint draws both as an image, its text as text, and tags a
+    Figure whose Alt is the alternative), but the page holds one element per chart instead of one per line, mark
+    and label for the PDF engine to style (issue 21: a lighter board pack). `inside` is the <svg> tag's remaining
+    attributes and its content, already escaped."""
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}"'
+           f' height="{height}"{inside}</svg>')
+    # Safe to mark: the image is percent-encoded (no quote or angle bracket is left) and the alternative escaped.
+    return mark_safe(  # nosec B308, B703
+        f'<img class="{css_class}" src="data:image/svg+xml,{quote(svg, safe="=:/,.")}" width="{width}"'
+        f' height="{height}" alt="{escape(alt)}">'
     )
 
 
@@ -104,12 +124,16 @@ def _hline(x1: float, x2: float, y: float, colour: str, width: float = 1, dash: 
 
 def _lines_and_points(points: list[tuple[float, float] | None], tips: list[str], colour: str, *,
                       line_width: float, radius: float, dash: str = "", css_class: str,
-                      isolated_only: bool = False) -> list[str]:
+                      isolated_only: bool = False, tooltips: bool = True) -> list[str]:
     """Polylines broken at None (gaps show as gaps), then a marker with a tooltip per known value
-    (or, with `isolated_only`, only where a value has no neighbour and so no line)."""
+    (or, with `isolated_only`, only where a value has no neighbour and so no line). Without `tooltips` (print):
+    one path for the whole series and no tooltip."""
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
     parts = []
-    for is_gap, run in groupby(points, key=lambda p: p is None):
+    if not tooltips and any(points):  # print: the whole series one path, broken at the gaps
+        parts.append(f'<path class="{css_class}-line" d="{_path(points)}" fill="none" stroke="{colour}"'
+                     f' stroke-width="{line_width}" stroke-linejoin="round" stroke-linecap="round"{dash_attr}/>')
+    for is_gap, run in groupby(points if tooltips else [], key=lambda p: p is None):
         if not is_gap:
             coords = " ".join(f"{_n(x)},{_n(y)}" for x, y in run)
             parts.append(f'<polyline class="{css_class}-line" points="{coords}" fill="none"'
@@ -119,7 +143,7 @@ def _lines_and_points(points: list[tuple[float, float] | None], tips: list[str],
     for i, (point, tip) in enumerate(zip(points, tips, strict=True)):
         if point is None or not radius or (isolated_only and (padded[i] or padded[i + 2])):
             continue
-        tooltip = f"<title>{escape(tip)}</title>" if tip else ""
+        tooltip = f"<title>{escape(tip)}</title>" if tip and tooltips else ""
         parts.append(f'<circle class="{css_class}-point" cx="{_n(point[0])}" cy="{_n(point[1])}"'
                      f' r="{radius}" fill="{colour}" stroke="#ffffff" stroke-width="1">{tooltip}</circle>')
     return parts
@@ -140,8 +164,11 @@ def _legend(items: list[tuple[str, str, str]], right: float) -> tuple[list[str],
 def line_chart(*, title: str, description: str, labels: Sequence[str], values: Series,
                target: float | None = None, comparators: dict[str, Series] | None = None,
                unit: str = "", width: int = 640, height: int = 280,
-               series_label: str = "This partnership") -> SafeString:
-    """A line over time with point markers, an optional dashed target and dotted comparators."""
+               series_label: str = "This partnership", for_print: bool = False) -> SafeString:
+    """A line over time with point markers, an optional dashed target and dotted comparators.
+
+    `for_print` (the PDFs): nothing to point at on paper, so no marker or tooltip per point (a marker only where a
+    value has no neighbour to join), the grid one path, and the <desc> left out (the <title> carries it all)."""
     labels = [str(label) for label in labels]
     comparators = dict(comparators or {})
     for name, series in [(series_label, values), *comparators.items()]:
@@ -175,14 +202,20 @@ def line_chart(*, title: str, description: str, labels: Sequence[str], values: S
 
     if not known:
         body.append(_text((left + right) / 2, (top + bottom) / 2, "No data yet", anchor="middle"))
+    grid = []
     for tick, text in zip(ticks, tick_labels, strict=True):
         if tick == 0:
             body.append(_hline(left, right, sy(tick), GREY))
         elif known or target is not None:  # with nothing to measure, keep only the baseline
-            body.append(_hline(left, right, sy(tick), MID_GREY, 0.5))
+            if for_print:
+                grid.append(f"M{_n(left)},{_n(sy(tick))} H{_n(right)}")
+            else:
+                body.append(_hline(left, right, sy(tick), MID_GREY, 0.5))
         else:
             continue
         body.append(_text(left - 8, sy(tick) + 4, text, anchor="end"))
+    if grid:
+        body.append(f'<path d="{" ".join(grid)}" stroke="{MID_GREY}" stroke-width="0.5"/>')
     step = max(1, math.ceil((max((_w(lb) for lb in labels), default=0) + 10) / band))
     for i, label in enumerate(labels):  # thin out crowded labels, always keeping the latest
         if (len(labels) - 1 - i) % step == 0:
@@ -200,12 +233,14 @@ def line_chart(*, title: str, description: str, labels: Sequence[str], values: S
     for name, series in comparators.items():
         colour, dash = styles[name]
         body += _lines_and_points(*plot(series, name), colour, line_width=2, radius=2.5, dash=dash,
-                                  css_class="chart-comparator", isolated_only=True)
-    body += _lines_and_points(*plot(values), BLUE, line_width=2.5, radius=4, css_class="chart")
+                                  css_class="chart-comparator", isolated_only=True, tooltips=not for_print)
+    body += _lines_and_points(*plot(values), BLUE, line_width=2.5, radius=4, css_class="chart",
+                              isolated_only=for_print, tooltips=not for_print)
     figures = " ".join([figures_text(labels, values, unit, series_label if comparators else ""),
                         *(figures_text(labels, series, unit, name) for name, series in comparators.items()),
                         *([f"{target_label}."] if target_label else [])])
-    return _svg(body, title=title, description=description, width=width, height=height, figures=figures)
+    return _svg(body, title=title, description=description, width=width, height=height, figures=figures,
+                for_print=for_print)
 
 
 def sparkline(values: Series, *, title: str, width: int = 120, height: int = 28,
@@ -215,6 +250,15 @@ def sparkline(values: Series, *, title: str, width: int = 120, height: int = 28,
     if not known:
         return _svg([], title=title, description="No data yet.", width=width, height=height,
                     css_class="app-chart app-chart--sparkline")
+    desc, figures, points, (x, y) = _spark(values, known, width, height, unit)
+    body = _lines_and_points(points, [""] * len(points), BLUE, line_width=1.5, radius=0, css_class="chart")
+    body.append(f'<circle class="chart-point" cx="{_n(x)}" cy="{_n(y)}" r="2.5" fill="{BLUE}"/>')
+    return _svg(body, title=title, description=desc, width=width, height=height,
+                css_class="app-chart app-chart--sparkline", figures=figures)
+
+
+def _spark(values: Series, known: list, width: int, height: int, unit: str) -> tuple:
+    """A sparkline's description, figures, points (None at gaps) and latest point."""
     periods = f"{len(values)} period{'' if len(values) == 1 else 's'}"
     desc = f"From {fmt(known[0][1], unit)} to {fmt(known[-1][1], unit)} over {periods}."
     low, high = min(v for _, v in known), max(v for _, v in known)
@@ -225,13 +269,37 @@ def sparkline(values: Series, *, title: str, width: int = 120, height: int = 28,
         y = height / 2 if high == low else height - pad - (v - low) / (high - low) * (height - 2 * pad)
         return x, y
 
-    points = [None if v is None else point(i, v) for i, v in enumerate(values)]
-    body = _lines_and_points(points, [""] * len(points), BLUE, line_width=1.5, radius=0, css_class="chart")
-    x, y = point(*known[-1])
-    body.append(f'<circle class="chart-point" cx="{_n(x)}" cy="{_n(y)}" r="2.5" fill="{BLUE}"/>')
     figures = "Values: " + ", ".join(fmt(v, unit) for v in values) + "."
-    return _svg(body, title=title, description=desc, width=width, height=height,
-                css_class="app-chart app-chart--sparkline", figures=figures)
+    return desc, figures, [None if v is None else point(i, v) for i, v in enumerate(values)], point(*known[-1])
+
+
+def _path(points: list[tuple[float, float] | None]) -> str:
+    """One path's data for a line broken at None: a move at each run's start (gaps stay gaps); a lone value, with
+    no neighbour to join, a dot (a zero-length stroke with round caps)."""
+    parts = []
+    for is_gap, run in groupby(points, key=lambda p: p is None):
+        if is_gap:
+            continue
+        run = list(run)
+        parts.append("M" + " L".join(f"{_n(x)},{_n(y)}" for x, y in run) + (" h0.1" if len(run) == 1 else ""))
+    return " ".join(parts)
+
+
+def print_sparkline(values: Series, *, title: str, width: int = 120, height: int = 28, unit: str = "") -> SafeString:
+    """`sparkline` for print (the PDFs): one small image holding one path, the line with a ring on the latest value,
+    its whole text alternative (title, first and last values, every value) in `alt`. No markup inside the page for
+    the PDF engine to style, and nothing to point at on paper; web pages keep `sparkline`."""
+    known = [(i, v) for i, v in enumerate(values) if v is not None]
+    if not known:
+        alt, d = alternative(title, "No data yet."), ""
+    else:
+        desc, figures, points, (x, y) = _spark(values, known, width, height, unit)
+        alt = alternative(title, desc, figures)
+        ring = f" M{_n(x - 1.75)},{_n(y)} a1.75,1.75 0 1,0 3.5,0 a1.75,1.75 0 1,0 -3.5,0"
+        d = _path(points) + ring
+    path = (f'<path d="{d}" fill="none" stroke="{BLUE}" stroke-width="1.5" stroke-linejoin="round"'
+            ' stroke-linecap="round"/>') if d else ""
+    return _image(">" + path, alt=alt, width=width, height=height, css_class="app-sparkline")
 
 
 def _wrap(text: str, max_chars: int, max_lines: int = 2) -> list[str]:
@@ -250,8 +318,9 @@ def _wrap(text: str, max_chars: int, max_lines: int = 2) -> list[str]:
 
 
 def bar_chart(*, title: str, description: str, labels: Sequence[str], values: Series,
-              unit: str = "", width: int = 640, height: int | None = None) -> SafeString:
-    """Horizontal bars, one per label, each with its value written beside it."""
+              unit: str = "", width: int = 640, height: int | None = None, for_print: bool = False) -> SafeString:
+    """Horizontal bars, one per label, each with its value written beside it. `for_print` (the PDFs): no tooltip
+    per bar (the value is written beside it) and no <desc> (the <title> carries it all)."""
     labels = [str(label) for label in labels]
     if len(values) != len(labels):
         raise ValueError(f"{len(values)} values for {len(labels)} labels")
@@ -279,12 +348,13 @@ def bar_chart(*, title: str, description: str, labels: Sequence[str], values: Se
             x0, x1 = sorted((sx(0), sx(value)))
             bar_h = min(20, row * 0.7)
             body.append(f'<rect class="chart-bar" x="{_n(x0)}" y="{_n(y_mid - bar_h / 2)}"'
-                        f' width="{_n(max(x1 - x0, 1))}" height="{_n(bar_h)}" fill="{BLUE}">'
-                        f"<title>{escape(label)}: {escape(text)}</title></rect>")
+                        f' width="{_n(max(x1 - x0, 1))}" height="{_n(bar_h)}" fill="{BLUE}"'
+                        + ("/>" if for_print else f"><title>{escape(label)}: {escape(text)}</title></rect>"))
         ink = BLACK if value is not None else GREY
         body.append(_text(max(sx(value or 0), sx(0)) + 6, y_mid + 4, text, fill=ink))
     figures = "; ".join(f"{label}: {text}" for label, text in zip(labels, value_texts, strict=True)) + "."
-    return _svg(body, title=title, description=description, width=width, height=height, figures=figures)
+    return _svg(body, title=title, description=description, width=width, height=height, figures=figures,
+                for_print=for_print)
 
 
 RAG = {  # rating: (label, fill, text colour); text contrast is at least 4.5:1 on each fill

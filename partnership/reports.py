@@ -102,6 +102,7 @@ def board_section(period: ReportPeriod) -> dict:
         title="Overdue actions by agency",
         description=f"Open actions past their due date on {day:%d %B %Y}, by owning agency.",
         labels=[r["agency"].display_name for r in with_overdue], values=[r["overdue"] for r in with_overdue],
+        for_print=True,
     ) if with_overdue else ""
     priorities = sorted((p for key, p in by_priority.items() if key is not None),
                         key=lambda p: (p["priority"].order, p["priority"].title))

@@ -50,7 +50,7 @@ def exceptions_section(period: Period, *, rows=None, at=None) -> dict:
     scorecard's, when the caller has them)."""
     context = exceptions(period, values=validated_values(at), actions=state_at(Action, at), rows=rows)
     for row in context["items"]:
-        row.chart, _ = trend_chart(row, width=600, height=200)
+        row.chart, _ = trend_chart(row, width=600, height=200, for_print=True)
     context["frequency_label"] = Frequency(period.kind).label
     return context
 

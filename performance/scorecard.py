@@ -277,12 +277,27 @@ class Row:
         return [a for a in self.actions if a.is_open]
 
     @cached_property
-    def sparkline(self) -> SafeString:
+    def _trend(self) -> tuple[tuple[float | None, ...], str, str]:
+        """The sparkline's figures, title and unit."""
         ind = self.indicator
         first, last = self.periods[0].label, self.periods[-1].label
         span = last if first == last else f"{first} to {last}"
-        return cached_sparkline(tuple(as_float(v.value) if v else None for v in self.history),
-                                f"Trend for {ind.title}, {span}", chart_unit(ind.unit))
+        return (tuple(as_float(v.value) if v else None for v in self.history), f"Trend for {ind.title}, {span}",
+                chart_unit(ind.unit))
+
+    @cached_property
+    def sparkline(self) -> SafeString:
+        return cached_sparkline(*self._trend)
+
+    @property
+    def print_sparkline(self) -> SafeString:
+        """The same trend for the PDFs: one small image (`charts.print_sparkline`)."""
+        return cached_print_sparkline(*self._trend)
+
+
+@lru_cache(maxsize=4096)
+def cached_print_sparkline(values: tuple[float | None, ...], title: str, unit: str) -> SafeString:
+    return charts.print_sparkline(list(values), title=title, unit=unit)
 
 
 @lru_cache(maxsize=4096)
@@ -502,8 +517,8 @@ def comparator_series(comparators: list[Comparator], periods: list[Period]) -> d
     return series
 
 
-def trend_chart(row: Row, *, last: int = CHART_PERIODS, width: int = 640, height: int = 300
-                ) -> tuple[SafeString, SafeString]:
+def trend_chart(row: Row, *, last: int = CHART_PERIODS, width: int = 640, height: int = 300,
+                for_print: bool = False) -> tuple[SafeString, SafeString]:
     """A row's trend as a line chart with its target and comparators, and the chart's data table."""
     indicator = row.indicator
     periods = row.periods[-last:]
@@ -517,7 +532,7 @@ def trend_chart(row: Row, *, last: int = CHART_PERIODS, width: int = 640, height
     chart = charts.line_chart(
         title=f"{indicator.title}: trend, {span}",
         description=f"{indicator.get_frequency_display()} figures for {indicator.title}{target}{also}.",
-        width=width, height=height, **args)
+        width=width, height=height, for_print=for_print, **args)
     table = charts.line_chart_table(title=f"{indicator.title}: the figures in the chart", **args)
     return chart, table
 

@@ -45,6 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_inputs  # noqa: E402 - issue 21's pack shape and worst inputs (a module of its own)
 from servers import free_port  # noqa: E402 - the loopback helpers shared with the fault test
 
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
@@ -492,6 +493,7 @@ def report(results: dict) -> str:
                      f"{b['heap'] / 2 ** 20:.0f} | {b['maxrss'] / 2 ** 20:.0f} | {b['html'] / 1024:.0f} | "
                      f"{b['pdf'] / 1024:.0f} |")
     lines += worst_lines(results)
+    lines += bench_inputs.bench_lines(results)
     load = results.get("load")
     if load:
         lines += ["", f"## Load: {load['users']} agency users at once, gunicorn gthread {load['workers']} workers × "
@@ -589,6 +591,7 @@ def run(args) -> dict:
     if args.users:
         print(f"Load run: {args.users} users × {args.saves} saves...", flush=True)
         results["load"] = load_run(args.users, args.saves, args.workers, args.threads)
+    bench_inputs.bench_run(results, period, args.board_runs)
     return results
 
 

@@ -3,7 +3,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from partnership.charts import bar_chart, chart_data_table, line_chart, line_chart_table, rag_cell, sparkline
+from partnership.charts import (
+    bar_chart,
+    chart_data_table,
+    line_chart,
+    line_chart_table,
+    print_sparkline,
+    rag_cell,
+    sparkline,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 LABELS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep"]
@@ -186,3 +194,57 @@ def test_data_table_escapes_text():
     markup = str(chart_data_table(["<i>Q1</i>"], {"<b>": [1]}, caption="<script>"))
 
     assert "<script>" not in markup and "<b>" not in markup and "<i>" not in markup
+
+
+# --- For print (the PDFs, issue 21: a lighter board pack) ------------------------------------------------------
+def printed(markup) -> tuple[ET.Element, ET.Element]:
+    """A chart for print: the HTML <img> (read as XML here) and the SVG of its data URL."""
+    from urllib.parse import unquote
+
+    img = parse(str(markup).removesuffix(">") + "/>")
+    prefix = "data:image/svg+xml,"
+    assert img.tag == "img" and img.get("src").startswith(prefix)
+    return img, parse(unquote(img.get("src").removeprefix(prefix)))
+
+
+def test_print_sparkline_is_one_image_of_one_path_whose_alt_carries_the_figures():
+    img, image = printed(print_sparkline(VALUES, title="Timeliness trend", unit="%"))
+
+    assert img.get("class") == "app-sparkline"
+    assert img.get("alt") == ("Timeliness trend. From 72% to 91% over 6 periods. "
+                              "Values: 72%, 75%, No data, 80%, No data, 91%.")
+    assert [el.tag for el in image.iter()] == [f"{SVG}svg", f"{SVG}path"]
+    path = image.find(f"{SVG}path").get("d")
+    # The runs [72, 75], [80] (a lone value: a dot) and [91], then the ring on the latest value.
+    assert path.count("M") == 4 and "h0.1" in path and path.count(" a") == 2
+
+
+def test_print_sparkline_without_figures_says_so():
+    img, image = printed(print_sparkline([None, None], title="Timeliness trend"))
+
+    assert img.get("alt") == "Timeliness trend. No data yet." and list(image) == []
+
+
+def test_line_chart_for_print_is_one_image_without_point_markers_or_tooltips_and_keeps_its_figures():
+    comparators = {"London": [70, 71, 72, None, 74, 75]}
+    web = parse(sample_line_chart(target=85, comparators=comparators))
+    img, image = printed(sample_line_chart(target=85, comparators=comparators, for_print=True))
+
+    assert img.get("class") == "app-chart" and img.get("alt") == web.find(f"{SVG}title").text
+    assert "Apr 72%, May 75%, Jun No data" in img.get("alt")
+    assert image.find(f"{SVG}title") is None and image.find(f"{SVG}desc") is None  # alt says it all
+    # A marker only where a value has no neighbour to join ([80] and [91] in this series), so they still show.
+    assert len(by_class(image, "chart-point")) == 2
+    # Each series one path, broken at its gaps (the web chart: a polyline per run, a marker per value).
+    assert [el.tag for el in by_class(image, "chart-line")] == [f"{SVG}path"]
+    assert len(list(image.iter())) < len(list(web.iter())) * 0.7
+    assert [t.text for t in image.iter(f"{SVG}text")] == [t.text for t in web.iter(f"{SVG}text")]
+
+
+def test_bar_chart_for_print_is_one_image_with_no_tooltip_per_bar():
+    img, image = printed(bar_chart(title="By agency", description="Latest quarter", labels=["Police", "Health"],
+                                   values=[80, 70], unit="%", for_print=True))
+
+    assert "Police: 80%; Health: 70%." in img.get("alt")
+    assert image.find(f"{SVG}title") is None
+    assert len(by_class(image, "chart-bar")) == 2

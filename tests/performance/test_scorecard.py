@@ -195,6 +195,32 @@ def test_exception_report_has_only_red_or_worsening_red_and_worsening_first(poli
     assert context["items"][0].commentary == "Story of red-worse"
 
 
+def test_the_pdf_sections_draw_charts_as_images_with_no_point_markers_or_tooltips(police, all_quarters):
+    """Issue 21: the board pack for print holds one <img> per sparkline and per trend chart, not inline SVG with a
+    marker and a tooltip per point, and each image's alt carries the figures."""
+    from urllib.parse import unquote
+
+    from django.template.loader import render_to_string
+
+    q2, q3, q4 = all_quarters[2], all_quarters[3], all_quarters[4]
+    for code, values in [("red-worse", (70, 65, 60)), ("green", (85, None, 90))]:
+        indicator = make_indicator(police, code=code)
+        for quarter, value in zip((q2, q3, q4), values, strict=True):
+            add_value(indicator, quarter, value)
+    card, exception_report = reports.scorecard_section(q4), reports.exceptions_section(q4)
+
+    html = (render_to_string("performance/pdf/scorecard_section.html", {"scorecard": card})
+            + render_to_string("performance/pdf/exceptions_section.html", {"exceptions": exception_report}))
+
+    assert "<svg" not in html
+    assert html.count('<img class="app-sparkline"') == len(card["rows"]) == 2
+    assert html.count('<img class="app-chart"') == len(exception_report["items"]) == 1
+    drawn = unquote(html)
+    assert "<circle" not in drawn and "<title" not in drawn  # the lone value has a dot in the path, no marker
+    assert 'alt="Trend for Indicator green' in html and "Values: " in html and "85%, No data, 90%" in html
+    assert "Indicator red-worse: trend" in html and "60%" in html
+
+
 # --- Speed: a fixed number of queries whatever the size ---------------------------------------------------
 def seed(count: int, periods: list[Period], prefix: str):
     agencies = [AgencyFactory(name=f"{prefix} agency {i}") for i in range(3)]

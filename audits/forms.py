@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from partnership.forms import GDSForm, InspectionCriteriaField, criteria_layout, date_field
+from partnership.input_rules import as_id
 from partnership.models import Agency, JourneyStage, Priority, User
 
 from .models import Audit, AuditCase, AuditTool, Finding, Programme
@@ -204,3 +205,45 @@ class FeedbackForm(GDSForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = case.agencies.all()
         self.setup_helper(Field("given_on"), Field.select("agency"), Field.textarea("note", rows=3))
+
+
+ANSWER_FIELDS = (("good_practice", "Good practice"), ("areas_for_development", "Areas for development"),
+                 ("recommendations", "Recommendations"))
+
+
+class AgencyAuditForm(GDSForm, forms.Form):
+    """An agency's audit of a case, every domain on one page: for each domain a grade from the tool's scale
+    (`grade-<domain id>`) and three boxes (`good_practice-<domain id>`, ...), with the record's version.
+    The page lays the fields out itself (templates/audits/agency_audit.html); the rules are the service's
+    (`services.returns.agency_audit_save`). No query: the grades are given."""
+
+    version = forms.CharField(required=False, widget=forms.HiddenInput)  # anything but a number: a stale page
+
+    def __init__(self, *args, answers, grades, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.domain_ids = [answer.domain_id for answer in answers]
+        self.grades = {str(grade.pk): grade for grade in grades}
+        for answer in answers:
+            title, domain_id = answer.domain.title, answer.domain_id
+            self.fields[f"grade-{domain_id}"] = forms.ChoiceField(
+                choices=[("", "Not graded yet"), *((pk, g.label) for pk, g in self.grades.items())], required=False,
+                label=f"{title}, grade", widget=forms.RadioSelect)
+            for name, label in ANSWER_FIELDS:
+                self.fields[f"{name}-{domain_id}"] = forms.CharField(
+                    required=False, label=f"{title}, {label.lower()}", widget=forms.Textarea)
+
+    @property
+    def submitting(self) -> bool:
+        return self.data.get("action") == "submit"
+
+    @property
+    def expected_version(self) -> int:
+        version = as_id(self.data.get("version", ""))
+        return -1 if version is None else version
+
+    def typed(self) -> dict[int, dict]:
+        """What was typed, by domain id, as the service takes it: a grade of the scale or None, and the text as
+        it was sent (shown again as it was when anything is refused)."""
+        return {domain_id: {"grade": self.grades.get(self.data.get(f"grade-{domain_id}", "")),
+                            **{name: self.data.get(f"{name}-{domain_id}", "") for name, _ in ANSWER_FIELDS}}
+                for domain_id in self.domain_ids}

@@ -6,16 +6,15 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
-from partnership.input_rules import as_id
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.conflicts import Conflict, compared, edits_versioned
 
 from .. import access
+from ..forms import ANSWER_FIELDS, AgencyAuditForm
 from ..models import AgencyAudit, Grade
 from ..services import returns as services
 
-FIELDS = (("good_practice", "Good practice"), ("areas_for_development", "Areas for development"),
-          ("recommendations", "Recommendations"))
+FIELDS = ANSWER_FIELDS
 
 
 def first_control(answers, grades) -> str:
@@ -36,20 +35,16 @@ def agency_audit(request, pk):
     typed, missing, conflict, conflict_status = None, set(), None, None
     if request.method == "POST":
         require(can_edit)
-        by_pk = {g.pk: g for g in grades}
-        typed = {}
-        for answer in answers:
-            raw = request.POST.get(f"grade-{answer.domain_id}", "")
-            typed[answer.domain_id] = {
-                "grade": by_pk.get(as_id(raw)),
-                **{name: request.POST.get(f"{name}-{answer.domain_id}", "") for name, _ in FIELDS},
-            }
-        submit = request.POST.get("action") == "submit"
-        version = as_id(request.POST.get("version", ""))
-        version = -1 if version is None else version
+        form = AgencyAuditForm(request.POST, answers=answers, grades=grades)
+        valid = form.is_valid()
+        typed, submit = form.typed(), form.submitting
         try:
+            if not valid:  # a box over its limit, hidden characters, a grade not on the scale: beside that box
+                name, problems = next(iter(form.errors.items()))
+                raise ServiceError(f"{form.fields[name].label}: {problems[0]}",
+                                   field=None if name.startswith("grade-") else name)
             services.agency_audit_save(agency_audit=agency_audit, by=request.user, answers=typed,
-                                       expected_version=version, submit=submit)
+                                       expected_version=form.expected_version, submit=submit)
         except ConflictError as error:  # what was saved meanwhile beside what was typed; the page carries its version
             errors.append((first_control(answers, grades), error.message))
             agency_audit.refresh_from_db()

@@ -5,8 +5,9 @@
 #   make load  – the load run alone (CI runs it): 200 agency users save Section 11 answers at once against
 #                gunicorn on loopback, in a throwaway PostgreSQL database; exits 1 on any error. ~2 minutes.
 #   make fault – the fault test (not part of make test; CI runs it once after the tests): kills its own Redis and
-#                stops its own PostgreSQL under load, checks 503s and the outbox (see docs/reliability.md). ~3-4
-#                minutes, at most 15 (FAULT_ARGS="--timeout N"); installs redis-server/postgresql-15 when root.
+#                stops its own PostgreSQL under load, checks 503s and the outbox, stops Redis past the old retry
+#                window, kills the worker mid board pack (see docs/reliability.md). ~5-6 minutes, at most 15
+#                (FAULT_ARGS="--timeout N"); installs redis-server/postgresql-15 when root.
 #   make security – bandit (no medium or high issue) and pip-audit --strict (no known vulnerability), each in
 #                   its own virtualenv (.venv-bandit, .venv-audit) so neither touches the app's dependencies.
 #                   `make bandit` works offline once installed; `make audit` needs PyPI's per-release JSON API.

@@ -148,9 +148,12 @@ def board_report_pdf(parameters: dict) -> tuple[str, bytes]:
 
 @register_export(board_packs.PUBLISH_KIND, title="Board pack, published (PDF)")
 def board_pack_publish_pdf(parameters: dict) -> tuple[str, bytes]:
-    """Publishing: the approved pack is made once, stored with its hash on the pack, and never made again."""
+    """Publishing: the approved pack is made once, stored with its hash on the pack, and never made again. A run
+    that takes over from one that died after storing it returns the stored PDF, so the report is that one file."""
     pack = BoardPack.objects.get(pk=parameters["pack_id"])
     quarter = Quarter.parse(pack.period_code)
+    if pack.status == BoardPack.Status.PUBLISHED:
+        return filename(quarter), bytes(pack.pdf)
     pdf, summary, period = render_with_summary(quarter, pack=pack)
-    board_packs.pack_store_published(pack=pack, pdf=pdf, summary=summary, as_at=period.as_at)
-    return filename(quarter), pdf
+    stored = board_packs.pack_store_published(pack=pack, pdf=pdf, summary=summary, as_at=period.as_at)
+    return filename(quarter), bytes(stored.pdf) if stored.pdf is not None else pdf

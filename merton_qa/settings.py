@@ -287,6 +287,14 @@ CELERY_BROKER_TRANSPORT = "merton_qa.broker:Transport" if REDIS_URL else None
 # visibility timeout (kombu's default, 1 hour) and the idempotent task then does nothing. Said explicitly
 # because Celery 6 turns this on by default.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# The worker reconnects to the broker for ever. Celery's default (100 tries, 2 s to 30 s apart) ends the worker
+# ("Unrecoverable error: OperationalError") after about 47 minutes of a broker outage (docs/reliability.md).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Background work never given up (docs/reliability.md; `make fault` shortens both for its run): an outbox row that
+# cannot be published is tried again at least every OUTBOX_RETRY_CAP_SECONDS, for ever; a report whose run shows
+# no sign of life for EXPORT_LEASE_SECONDS (its worker died) is taken over by its task published again.
+OUTBOX_RETRY_CAP_SECONDS = env.int("OUTBOX_RETRY_CAP_SECONDS", default=15 * 60)
+EXPORT_LEASE_SECONDS = env.int("EXPORT_LEASE_SECONDS", default=90)
 
 # --- Cache: shared by every web worker when Redis is there (the public booking form's rate limits must
 # hold across workers); one process's memory otherwise (the demo) and in tests (counters never leak

@@ -19,7 +19,12 @@ it has not finished (the worst case for the worker; after 15 s without one, at o
 the worker survives; after recovery every queued email delivered exactly once. Phase B: PostgreSQL stopped
 (pg_ctl stop -m fast) for 10 s, then started. Goal: failures only inside the outage window (from the stop to
 the first success after the start), all of them 503 with Retry-After; recovery without restarting gunicorn or
-the worker. Prints a table and exits 1 when a goal is missed.
+the worker. Phase C: Redis stopped for 75 s, past the point where the outbox used to give a message up (12 tries;
+the run shortens its retry cap to 2 s). Goal: the outbox page lists the waiting messages, none given up, and all
+of them are delivered once after Redis returns. Phase D: the chair publishes a board pack and the worker is
+SIGKILLed while it renders, then started again. Goal: the pack completes (the dead run taken over once its lease,
+20 s for the run, lapses), one PDF, which the chair downloads (pdftotext). scripts/fault_jobs.py holds C and D;
+docs/reliability.md the goals and figures. Prints a table and exits 1 when a goal is missed.
 
 CI runs it (.ci/run): bounded in time (--timeout, default 900 s: past it everything is torn down and it exits
 1; SIGTERM and SIGINT tear down too), and on a machine without `redis-server` or the PostgreSQL 15 server
@@ -39,6 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench  # noqa: E402 - who saves which answer, as in the benchmark's load run
+import fault_jobs  # noqa: E402 - phases C and D
 from servers import ROOT, Stack, ensure_servers, free_port, wait_for_port  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -114,6 +120,7 @@ class Load:
         self.results: list[tuple] = []  # (start, end, kind, status, retry_after)
         self.lock = threading.Lock()
         self.stopping = threading.Event()
+        self.invites_paused = threading.Event()  # phase D: no email task in flight when the worker is killed
         # daemon threads: a user stuck in a request never keeps the script (and CI) from ending
         self.threads = [threading.Thread(target=self.user, args=("save", s), daemon=True) for s in savers]
         self.threads += [threading.Thread(target=self.user, args=("invite", i), daemon=True) for i in inviters]
@@ -138,6 +145,10 @@ class Load:
         version, n = item.get("version"), 0
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         while not self.stopping.is_set():
+            if kind == "invite" and self.invites_paused.is_set():
+                conn.close()  # idle meanwhile: gunicorn ends kept-alive connections after 2 s (a broken pipe next)
+                time.sleep(0.25)
+                continue
             n += 1
             if kind == "save":
                 prefix = f"a{item['answer']}"
@@ -291,6 +302,8 @@ def run(args, stack: Stack) -> int:
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(stack.mail),
         "SECRET_KEY": secrets.token_urlsafe(50),  # one key for every process: the sessions made here are valid
         "LOG_LEVEL": "ERROR", "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "merton-demo-2026"),
+        "PRIVATE_MEDIA_ROOT": str(stack.tmp / "media"),  # the board pack's PDF (phase D), never the tree's media/
+        **fault_jobs.run_env(),  # the outbox's retry cap and the reports' lease, shortened for the run
     })
     os.environ.pop("CACHE_URL", None)
     os.environ.pop("EMAIL_URL", None)
@@ -307,12 +320,17 @@ def run(args, stack: Stack) -> int:
 
     django.setup()
     savers, inviters = prepare(args)
+    pack = fault_jobs.prepare_pack()
+    setup = time.time() - began
     port = free_port()
     stack.spawn("gunicorn", [str(BIN / "gunicorn"), "merton_qa.wsgi:application", "-b", f"127.0.0.1:{port}",
                              "-k", "gthread", "--workers", "2", "--threads", "4", "--timeout", "60"], prod)
-    # INFO: the worker's log says which acks were left to redelivery and which tasks were retried (counted)
-    stack.spawn("celery", [str(BIN / "celery"), "-A", "merton_qa", "worker", "-c", "2", "--without-mingle",
-                           "--without-gossip", "--loglevel", "INFO"], {**prod, "LOG_LEVEL": "INFO"})
+    def start_worker():
+        # INFO: the worker's log says which acks were left to redelivery and which tasks were retried (counted)
+        stack.spawn("celery", [str(BIN / "celery"), "-A", "merton_qa", "worker", "-c", "2", "--without-mingle",
+                               "--without-gossip", "--loglevel", "INFO"], {**prod, "LOG_LEVEL": "INFO"})
+
+    start_worker()
     wait_for_port(port)
     stopping = threading.Event()
     relay_counts = {"published": 0, "relay_failures": 0}
@@ -332,15 +350,25 @@ def run(args, stack: Stack) -> int:
         time.sleep(3)
         b0, b1 = outage("phase B: PostgreSQL stopped", PG_DOWN, stack.stop_pg, stack.start_pg)
         time.sleep(15)
+        http = fault_jobs.Http(port)
+        c = fault_jobs.long_broker_outage(stack, http, inviters[0]["session"])
+        state_c, drain_c = wait_drained(DRAIN_TIMEOUT)
+        print(f"  phase C: outbox drained {drain_c:.0f} s after Redis came back: {state_c}", flush=True)
+        worker_survived = stack.procs["celery"].poll() is None  # before phase D kills it on purpose
+        d = fault_jobs.killed_pack(stack, http, pack, start_worker, load.invites_paused)
+        time.sleep(3)
     finally:
         load.stop()
         stopping.set()
         relay.join(timeout=30)
     state, drain = wait_drained(DRAIN_TIMEOUT)
     files, file_dupes = delivered_files(stack.mail)
-    alive = {name: stack.procs[name].poll() is None for name in ("gunicorn", "celery")}
+    alive = {"gunicorn": stack.procs["gunicorn"].poll() is None,
+             "celery": worker_survived and stack.procs["celery"].poll() is None}
+    c_rows, c_goals = fault_jobs.long_outage_results(c, drain_c)
+    d_rows, d_goals = fault_jobs.killed_pack_results(d, pack, http, stack.tmp / "media", stack.logs)
     return report(load.results, (a0, a1), (b0, b1), state, drain, files, file_dupes, relay_counts, alive,
-                  time.time() - began, stack, in_flight[0])
+                  (time.time() - began, setup), stack, in_flight[0], c_rows + d_rows, c_goals + d_goals)
 
 
 def count_in_log(path: Path, text: str) -> int:
@@ -372,7 +400,7 @@ def print_log_errors(logs: Path, limit: int = 12) -> None:
 
 
 def report(results, phase_a, phase_b, state, drain, files, file_dupes, relay_counts, alive, elapsed, stack,
-           in_flight) -> int:
+           in_flight, more_rows=(), more_goals=()) -> int:
     from partnership.models import EmailMessage
 
     ok = {302}
@@ -407,11 +435,12 @@ def report(results, phase_a, phase_b, state, drain, files, file_dupes, relay_cou
         ("Failures in the PostgreSQL window are 503 with Retry-After", not bad_in),
         (f"Recovered within {RECOVERY_GOAL} s of PostgreSQL's start, gunicorn never restarted",
          recovery is not None and recovery <= RECOVERY_GOAL and alive["gunicorn"]),
-        ("The Celery worker survived both outages (never restarted)", alive["celery"]),
+        ("The Celery worker survived the three outages (never restarted; phase D then kills it)", alive["celery"]),
         ("Every queued email delivered (outbox drained, none failed)",
          lost == 0 and not state.get("pending") and not state.get("failed")),
         ("Each successful re-invitation queued exactly one email", invitation_rows == invites_ok),
         ("No email delivered twice", files == state.get("delivered") and not file_dupes),
+        *more_goals,
     ]
     rows = [
         ("Requests (POST)", len(results)),
@@ -426,7 +455,7 @@ def report(results, phase_a, phase_b, state, drain, files, file_dupes, relay_cou
         ("Requests outside the window", len(outside)),
         ("  by status", by_status(outside)),
         ("Time to recover after PostgreSQL started", f"{recovery:.1f} s" if recovery is not None else "never"),
-        ("gunicorn / Celery worker still running (never restarted)",
+        ("gunicorn / Celery worker still running (not restarted before phase D)",
          " / ".join("yes" if alive[n] else "NO (exited)" for n in ("gunicorn", "celery"))),
         ("Emails queued (EmailMessage rows)", state.get("queued")),
         ("  delivered (sent_at set) / written by the file backend", f"{state.get('delivered')} / {files}"),
@@ -439,7 +468,8 @@ def report(results, phase_a, phase_b, state, drain, files, file_dupes, relay_cou
          count_in_log(stack.logs / "celery.log", REFUSED)),
         ("Messages put back in the queue on reconnecting (not left for an hour)", restored_in_log(stack.logs)),
         ("Tasks retried because the database was down", count_in_log(stack.logs / "celery.log", RETRIED)),
-        ("Whole run", f"{elapsed:.0f} s"),
+        *more_rows,
+        ("Whole run (of which: servers, migrations, demo data)", f"{elapsed[0]:.0f} s ({elapsed[1]:.0f} s)"),
     ]
     width = max(len(r[0]) for r in rows)
     print("\n| Figure" + " " * (width - 6) + " | Value |\n|" + "-" * (width + 2) + "|---|")

@@ -113,6 +113,12 @@ class Stack:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
 
+    def stop_redis(self) -> None:
+        """Stop Redis as an operator or a host shutdown would (SIGTERM: it saves its append-only file and exits)."""
+        proc = self.procs.pop("redis")
+        proc.terminate()
+        proc.wait(timeout=30)
+
     def kill_redis_mid_task(self, wait: float = 15) -> bool:
         """Kill Redis the moment the worker has received an email task it has not finished (its message is still
         unacknowledged, the worst case for the worker: kombu 5.7 crashed on it, merton_qa/broker.py). Returns
@@ -141,6 +147,23 @@ class Stack:
         log = open(self.logs / f"{name}.log", "a")  # noqa: SIM115 - the child keeps it
         self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env or os.environ, stdout=log, stderr=log,
                                             start_new_session=True)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL a process this run started and every process of its group (a Celery worker with its pool
+        processes, as when its machine or container dies): nothing of it runs on, nothing is cleaned up."""
+        proc = self.procs.pop(name)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # the pool processes, reparented, go too
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.05)
 
     def stop(self) -> None:
         """End what this run started, each by its own id: SIGTERM, then SIGKILL to its process group (each child

@@ -2,6 +2,7 @@
 what is missing."""
 import importlib.util
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,57 @@ def test_an_existing_policy_rc_d_is_left_alone(fault, monkeypatch):
     fault.POLICY_RC_D.write_text("#!/bin/sh\nexit 0\n")
     fault.ensure_servers(run=lambda cmd, env, timeout: subprocess.CompletedProcess(cmd, 1))
     assert fault.POLICY_RC_D.read_text() == "#!/bin/sh\nexit 0\n"
+
+
+# --- phases C and D (scripts/fault_jobs.py) ---------------------------------------------------------------------
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"fault_{name}", SCRIPT.parent / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_windows_the_run_shortens_are_read_by_the_settings():
+    settings_source = (SCRIPT.parent.parent / "merton_qa" / "settings.py").read_text()
+    for name in _load("fault_jobs").run_env():
+        assert f'env.int("{name}"' in settings_source, name
+
+
+def test_the_outbox_page_is_read_for_what_it_lists():
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    rows = [type("Row", (), {"pk": pk, "status": status, "what": "Email", "attempts": 13, "last_error": "down",
+                             "created_at": None}) for pk, status in [(1, "pending"), (2, "pending"), (3, "failed")]]
+    page = type("Page", (), {"object_list": rows, "paginator": type("P", (), {"count": 3})(),
+                             "has_other_pages": lambda self: False})()
+    html = render_to_string("partnership/outbox.html", {"page": page}, request=RequestFactory().get("/outbox/"))
+    assert _load("fault_jobs").outbox_page_counts(html) == (3, 2, 1)
+    assert _load("fault_jobs").outbox_page_counts("<p>Nothing is waiting</p>") == (0, 0, 0)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")  # a zombie runs nothing
+    except OSError:
+        return True
+
+
+def test_a_killed_worker_leaves_no_process_of_its_group_running(tmp_path):
+    """Phase D kills the Celery worker with its pool processes: a pool process left running would keep rendering
+    and renewing the report's lease, and the restarted worker could never take the run over."""
+    servers = _load("servers")
+    stack = servers.Stack(type("Args", (), {"keep": False})())
+    child = tmp_path / "child"
+    try:
+        stack.spawn("celery", ["sh", "-c", f"sleep 600 & echo $! > {child}; wait"])
+        for _ in range(100):
+            if child.exists() and child.read_text().strip():
+                break
+            time.sleep(0.05)
+        pool = int(child.read_text())
+        worker = stack.procs["celery"].pid
+        stack.kill("celery")
+        assert "celery" not in stack.procs and _gone(worker) and _gone(pool)
+    finally:
+        stack.stop()

@@ -22,6 +22,8 @@ class ReportExport(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life of the run making it.")
+    runs = models.PositiveSmallIntegerField(default=0, help_text="Runs started to make it (a run that died is "
+                                                                 "taken over by another).")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

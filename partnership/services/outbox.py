@@ -21,7 +21,6 @@ from partnership.models import EmailMessage, OutboxMessage
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12  # email tasks are published again at most this often while their email stays unsent
-RETRY_CAP = timedelta(minutes=15)  # a row that cannot be published is tried again at least this often, for ever
 ALERT_AFTER = timedelta(hours=1)  # the business unit is told once a row has waited this long
 
 
@@ -107,7 +106,13 @@ def relay_outbox(*, ids: list[int] | None = None, limit: int = 200) -> int:
 
 def retry_after(attempts: int) -> timedelta:
     """Back-off after a failed publication: 2, 4, 8 ... seconds, then every 15 minutes, for ever."""
-    return min(timedelta(seconds=2 ** min(attempts, 20)), RETRY_CAP)
+    return min(timedelta(seconds=2 ** min(attempts, 20)), retry_cap())
+
+
+def retry_cap() -> timedelta:
+    """A row that cannot be published is tried again at least this often, for ever (settings.OUTBOX_RETRY_CAP_SECONDS,
+    15 minutes; `make fault` shortens it to take a broker outage past the old give-up point in a short run)."""
+    return timedelta(seconds=settings.OUTBOX_RETRY_CAP_SECONDS)
 
 
 def is_waiting(message: OutboxMessage | None = None, *, dedup_key: str | None = None) -> bool:
@@ -206,18 +211,26 @@ def republish_undelivered_emails(*, now=None) -> int:
                 .order_by("pk").values_list("key", flat=True)[:500])
     if not keys:
         return 0
-    overdue = Q(attempts__gte=MAX_ATTEMPTS, published_at__lt=now - REDELIVER_MAX)  # for ever, hourly at most
-    for attempts in range(1, MAX_ATTEMPTS):
-        overdue |= Q(attempts=attempts, published_at__lt=now - redeliver_after(attempts))
     return OutboxMessage.objects.filter(
-        overdue, status=OutboxMessage.Status.PUBLISHED, dedup_key__in=[f"email:{key}" for key in keys],
+        overdue_publication(now), status=OutboxMessage.Status.PUBLISHED, dedup_key__in=[f"email:{key}" for key in keys],
     ).update(status=OutboxMessage.Status.PENDING, available_at=timezone.now())
 
 
+def overdue_publication(now) -> Q:
+    """Published rows whose last publication is older than `redeliver_after` their attempts."""
+    overdue = Q(attempts__gte=MAX_ATTEMPTS, published_at__lt=now - REDELIVER_MAX)  # for ever, hourly at most
+    for attempts in range(1, MAX_ATTEMPTS):
+        overdue |= Q(attempts=attempts, published_at__lt=now - redeliver_after(attempts))
+    return overdue
+
+
 def relay_round() -> int:
-    """What Celery beat runs every minute (partnership.relay_outbox): publish again the email tasks that came to
-    nothing, then publish what is pending. Returns how many were published."""
+    """What Celery beat runs every minute (partnership.relay_outbox): publish again the email and report tasks that
+    came to nothing, then publish what is pending. Returns how many were published."""
+    from .exports import republish_stalled_exports  # exports queue through this module
+
     republish_undelivered_emails()
+    republish_stalled_exports()
     published = relay_outbox()
     alert_business_unit()
     return published

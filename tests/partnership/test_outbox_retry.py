@@ -10,7 +10,7 @@ from partnership.models import EmailMessage, OutboxMessage, ReportExport
 from partnership.services import exports, outbox
 
 from .test_exports import test_kinds  # noqa: F401 - a fixture
-from .test_outbox import broker_down, not_eager, queue_email  # noqa: F401 - fixtures
+from .test_outbox import broker_down, broker_up, not_eager, queue_email  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,77 @@ def test_a_report_waiting_long_says_how_long_and_what_to_do(test_kinds, chair, c
     ReportExport.objects.filter(pk=export.pk).update(requested_at=timezone.now() - timedelta(minutes=40))
     page = client_for(chair).get(export.get_absolute_url()).content.decode()
     assert "40 minutes ago" in page and "less than a minute" not in page
+
+
+# --- A report whose run died (its worker killed) is made without waiting for the sweeper (`make fault` phase D)
+R = ReportExport.Status
+
+
+def _published(chair, *, status, published_ago, kind="test-tiny", **fields) -> ReportExport:
+    """A report whose task the relay published `published_ago`."""
+    export = ReportExport.objects.create(kind=kind, parameters={"name": "Ann"}, requested_by=chair, status=status,
+                                         **fields)
+    ReportExport.objects.filter(pk=export.pk).update(requested_at=timezone.now() - published_ago)
+    OutboxMessage.objects.create(task="partnership.run_export", kwargs={"export_id": export.pk},
+                                 dedup_key=f"export:{export.pk}", status=OutboxMessage.Status.PUBLISHED, attempts=1,
+                                 published_at=timezone.now() - published_ago)
+    return export
+
+
+def _gone():
+    return timezone.now() - exports.lease() - timedelta(seconds=5)
+
+
+def test_the_relay_publishes_again_the_tasks_of_reports_whose_run_died_or_never_started(
+        test_kinds, chair, broker_up):  # noqa: F811
+    minutes = timedelta(minutes=2)
+    dead = _published(chair, status=R.RUNNING, published_ago=minutes, started_at=_gone(), heartbeat_at=_gone(), runs=1)
+    _published(chair, status=R.RUNNING, published_ago=minutes, started_at=_gone(), heartbeat_at=timezone.now(), runs=1)
+    lost = _published(chair, status=R.QUEUED, published_ago=minutes)  # its task never started
+    _published(chair, status=R.QUEUED, published_ago=timedelta(seconds=10))  # only waiting in the queue
+    _published(chair, status=R.READY, published_ago=minutes)
+    assert outbox.relay_round() == 2
+    assert sorted(kwargs["export_id"] for _, kwargs in broker_up) == [dead.pk, lost.pk]
+    assert outbox.relay_round() == 0  # published again once, not every round
+
+
+def test_the_task_published_again_takes_the_dead_run_over_and_makes_the_report_once(test_kinds, chair):  # noqa: F811
+    export = _published(chair, status=R.RUNNING, published_ago=timedelta(minutes=2), started_at=_gone(), runs=1)
+    outbox.relay_round()  # eager here: the task runs in-process, as the worker would
+    export.refresh_from_db()
+    assert (export.status, export.runs, export.file.read()) == (R.READY, 2, b"Hello Ann")
+    assert test_kinds == [{"name": "Ann"}]
+    assert EmailMessage.objects.filter(key=f"export-ready:{export.pk}").count() == 1
+
+
+def test_a_report_whose_runs_keep_dying_is_failed_and_its_requester_told(test_kinds, chair):  # noqa: F811
+    export = ReportExport.objects.create(kind="test-tiny", parameters={"name": "Ann"}, requested_by=chair,
+                                         status=R.RUNNING, started_at=_gone(), runs=exports.MAX_RUNS)
+    done = exports.export_run(export_id=export.pk)
+    assert done.status == R.FAILED and f"stopped {exports.MAX_RUNS} times" in done.error
+    assert test_kinds == []  # not made a fourth time
+    assert "could not be made" in EmailMessage.objects.get(key=f"export-ready:{export.pk}").subject
+
+
+def test_a_run_taken_over_while_it_worked_keeps_nothing_it_made(chair):
+    @exports.register_export("test-overtaken")
+    def overtaken(parameters: dict) -> tuple[str, bytes]:
+        # meanwhile its lease seemed to lapse and another run took the report over
+        ReportExport.objects.filter(kind="test-overtaken").update(started_at=timezone.now() + timedelta(seconds=1),
+                                                                  runs=2)
+        return "late.txt", b"late"
+
+    try:
+        export = ReportExport.objects.create(kind="test-overtaken", parameters={}, requested_by=chair)
+        done = exports.export_run(export_id=export.pk)
+    finally:
+        exports._REGISTRY.pop("test-overtaken", None)
+    assert (done.status, done.runs, done.file.name) == (R.RUNNING, 2, "")  # the other run's to finish
+    assert not EmailMessage.objects.exists()
+
+
+def test_the_worker_reconnects_to_the_broker_for_ever():
+    """Celery's default, 100 tries 2 to 30 s apart, ended the worker after about 47 minutes without the broker."""
+    from merton_qa.celery import app
+
+    assert app.conf.broker_connection_max_retries is None

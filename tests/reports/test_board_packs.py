@@ -2,9 +2,11 @@
 kept, and the latest on the chair's home page."""
 import hashlib
 import subprocess
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from merton_qa import board_report
 from partnership.models import BoardPack, EmailMessage
@@ -146,6 +148,29 @@ def test_publishing_twice_is_refused_and_a_redelivered_task_changes_nothing(busi
     assert bytes(stored.pdf) == b"%PDF-first"
     with pytest.raises(ServiceError):
         board_packs.pack_publish(pack=BoardPack.objects.get(pk=pack.pk), by=business_unit)
+
+
+def test_a_run_taking_over_after_the_pack_was_stored_returns_the_stored_pdf_unmade(business_unit, chair, monkeypatch):
+    """A worker killed between storing the pack and finishing its report: the run that takes over finishes the
+    report with the stored PDF, so the pack and its report are the one file."""
+    from partnership.models import ReportExport
+    from partnership.services import exports
+
+    pack = board_packs.pack_start(period_code=past_quarter().code, by=business_unit)
+    board_packs.pack_edit(pack=pack, narrative=NARRATIVE, asks=ASKS, expected_version=pack.version, by=business_unit)
+    board_packs.pack_approve(pack=pack, by=chair)
+    board_packs.pack_publish(pack=pack, by=business_unit)
+    board_packs.pack_store_published(pack=pack, pdf=b"%PDF-stored", summary={}, as_at=None)
+    export = ReportExport.objects.get(kind=board_packs.PUBLISH_KIND)
+    gone = timezone.now() - exports.lease() - timedelta(seconds=5)
+    ReportExport.objects.filter(pk=export.pk).update(status=ReportExport.Status.RUNNING, started_at=gone, runs=1)
+
+    def never(*args, **kwargs):
+        raise AssertionError("a published pack is never made again")
+
+    monkeypatch.setattr(board_report, "render_with_summary", never)
+    done = exports.export_run(export_id=export.pk)
+    assert (done.status, done.runs, done.file.read()) == (ReportExport.Status.READY, 2, b"%PDF-stored")
 
 
 def test_a_qa_member_reads_a_pack_but_cannot_write_approve_or_publish_it(client_for, business_unit, chair,

@@ -2,7 +2,7 @@
 from celery import shared_task
 
 from partnership import form_tokens
-from partnership.services import accounts, email, exports, notify, outbox, retention
+from partnership.services import accounts, email, exports, notify, relay, retention
 
 
 @shared_task(name="partnership.deliver_email")
@@ -12,7 +12,7 @@ def deliver_email(email_id: int) -> bool:
 
 @shared_task(name="partnership.relay_outbox")
 def relay_outbox() -> int:
-    return outbox.relay_round()
+    return relay.relay_round()
 
 
 @shared_task(name="partnership.run_export")

@@ -185,7 +185,7 @@ def relay_loop(stopping: threading.Event, counts: dict) -> None:
     published again, then what is pending."""
     from django.db import close_old_connections
 
-    from partnership.services.outbox import relay_round
+    from partnership.services.relay import relay_round
 
     while not stopping.wait(3):
         close_old_connections()

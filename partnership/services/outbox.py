@@ -224,18 +224,6 @@ def overdue_publication(now) -> Q:
     return overdue
 
 
-def relay_round() -> int:
-    """What Celery beat runs every minute (partnership.relay_outbox): publish again the email and report tasks that
-    came to nothing, then publish what is pending. Returns how many were published."""
-    from .exports import republish_stalled_exports  # exports queue through this module
-
-    republish_undelivered_emails()
-    republish_stalled_exports()
-    published = relay_outbox()
-    alert_business_unit()
-    return published
-
-
 def relay_after_commit_safely(ids):
     """Used by on_commit: never let a broker outage break the response (the beat relay retries)."""
     try:

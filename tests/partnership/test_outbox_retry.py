@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.models import EmailMessage, OutboxMessage, ReportExport
-from partnership.services import exports, outbox
+from partnership.services import exports, outbox, relay
 
 from .test_exports import test_kinds  # noqa: F401 - a fixture
 from .test_outbox import broker_down, broker_up, not_eager, queue_email  # noqa: F401 - fixtures
@@ -106,14 +106,14 @@ def test_the_relay_publishes_again_the_tasks_of_reports_whose_run_died_or_never_
     lost = _published(chair, status=R.QUEUED, published_ago=minutes)  # its task never started
     _published(chair, status=R.QUEUED, published_ago=timedelta(seconds=10))  # only waiting in the queue
     _published(chair, status=R.READY, published_ago=minutes)
-    assert outbox.relay_round() == 2
+    assert relay.relay_round() == 2
     assert sorted(kwargs["export_id"] for _, kwargs in broker_up) == [dead.pk, lost.pk]
-    assert outbox.relay_round() == 0  # published again once, not every round
+    assert relay.relay_round() == 0  # published again once, not every round
 
 
 def test_the_task_published_again_takes_the_dead_run_over_and_makes_the_report_once(test_kinds, chair):  # noqa: F811
     export = _published(chair, status=R.RUNNING, published_ago=timedelta(minutes=2), started_at=_gone(), runs=1)
-    outbox.relay_round()  # eager here: the task runs in-process, as the worker would
+    relay.relay_round()  # eager here: the task runs in-process, as the worker would
     export.refresh_from_db()
     assert (export.status, export.runs, export.file.read()) == (R.READY, 2, b"Hello Ann")
     assert test_kinds == [{"name": "Ann"}]

@@ -2,11 +2,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from ..history import SET_NULL_KEEPING_HISTORY
+from ..links import pk_url
 from .base import TimeStampedModel, VersionedModel
 from .visibility import KindVisibility
 
@@ -101,7 +101,7 @@ class Action(TimeStampedModel, VersionedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("partnership:action-detail", args=[self.pk])
+        return pk_url("partnership:action-detail", self.pk)
 
     @property
     def reference(self) -> str:

@@ -34,7 +34,6 @@ from ..scorecard import (
     period_choices,
     scorecard,
 )
-from ..scorecard_html import table_body
 from ..services.curve import can_edit_curve, curve_save
 
 PERIOD_PARAMS = ("frequency", "period")
@@ -99,8 +98,6 @@ def scorecard_page(request):
     context = selection.context()
     if selection.period is not None:
         context.update(selection.scorecard())
-        for group in context["groups"]:
-            group["body"] = table_body(group["rows"], selection.period)
     context["can_make_pdf"] = can_make_pdf(request.user)
     return render(request, "performance/scorecard.html", context)
 

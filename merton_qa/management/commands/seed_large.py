@@ -202,10 +202,12 @@ class Command(BaseCommand):
         by_short = {a.short_name: a for a in Agency.objects.all()}
         reviewer = User.objects.get(email="reviews@example.org")
         fates = ["draft", "notified_only", "gathering", "decided", "signed_off", "responded", "late_sent"]
-        for n in range(REVIEWS * self.scale - Notification.objects.count()):
+        once = REVIEWS - Notification.objects.count()  # the cases of one large partnership, repeated at scale
+        for n in range(once * self.scale):
+            m = n % once  # the same dates and fates as at scale 1 (a fate's dates must lie in the past)
             involved = [agencies[(n * 3 + k) % len(agencies)].short_name for k in range(3)]
             _case(self.today, self.manager, reviewer, by_short, f"MSCP-L-{n + 1:03d}", f"Child L{n + 1}",
-                  "serious_harm", 5 + n % REVIEWS * 6, fates[n % len(fates)], involved)
+                  "serious_harm", 5 + m * 6, fates[m % len(fates)], involved)
 
     # --- learning: 2,000 bookings across sessions
     def _learning(self, agencies):

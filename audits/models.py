@@ -4,11 +4,11 @@ Children are never named: a case is a partnership reference (validated in `valid
 """
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from partnership.child_details import AgeBand
 from partnership.history import SET_NULL_KEEPING_HISTORY
+from partnership.links import pk_url
 from partnership.models import ActionSource, Agency, Tagged
 from partnership.models.base import TimeStampedModel, VersionedModel
 
@@ -26,7 +26,7 @@ class Programme(TimeStampedModel):
         return f"Audit programme {self.year}"
 
     def get_absolute_url(self):
-        return reverse("audits:programme", args=[self.pk])
+        return pk_url("audits:programme", self.pk)
 
 
 # --- The audit tool (data, loaded from audits/tools/*.yaml)
@@ -131,7 +131,7 @@ class Audit(TimeStampedModel, VersionedModel, Tagged, ActionSource):
         return self.theme
 
     def get_absolute_url(self):
-        return reverse("audits:audit-detail", args=[self.pk])
+        return pk_url("audits:audit-detail", self.pk)
 
     @property
     def is_closed(self) -> bool:
@@ -181,7 +181,7 @@ class AuditCase(TimeStampedModel):
         return self.case_reference
 
     def get_absolute_url(self):
-        return reverse("audits:case-detail", args=[self.pk])
+        return pk_url("audits:case-detail", self.pk)
 
 
 class AgencyAudit(TimeStampedModel, VersionedModel):
@@ -207,7 +207,7 @@ class AgencyAudit(TimeStampedModel, VersionedModel):
         return f"{self.agency} audit of {self.case}"
 
     def get_absolute_url(self):
-        return reverse("audits:agency-audit", args=[self.pk])
+        return pk_url("audits:agency-audit", self.pk)
 
     @property
     def is_draft(self) -> bool:
@@ -255,7 +255,7 @@ class ImmediateConcern(TimeStampedModel):
         return f"Immediate concern on {self.case}"
 
     def get_absolute_url(self):
-        return reverse("audits:concern-detail", args=[self.pk])
+        return pk_url("audits:concern-detail", self.pk)
 
     @property
     def acknowledged(self) -> bool:

@@ -9,10 +9,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from partnership.links import pk_url
 from partnership.models import Agency, Priority, Tagged
 from partnership.models.base import TimeStampedModel, VersionedModel
 from partnership.workdays import add_working_days, is_working_day
@@ -63,7 +63,7 @@ class Course(TimeStampedModel, VersionedModel, Tagged):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("learning:course", args=[self.pk])
+        return pk_url("learning:course", self.pk)
 
     @property
     def duration_label(self) -> str:
@@ -121,7 +121,7 @@ class Session(TimeStampedModel, VersionedModel):
         return f"{self.course.title}, {timezone.localtime(self.starts_at):%-d %B %Y}"
 
     def get_absolute_url(self):
-        return reverse("learning:session", args=[self.pk])
+        return pk_url("learning:session", self.pk)
 
     @property
     def date(self) -> datetime.date:
@@ -396,7 +396,7 @@ class Briefing(TimeStampedModel, VersionedModel, Tagged):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("learning:briefing", args=[self.pk])
+        return pk_url("learning:briefing", self.pk)
 
     @staticmethod
     def _lines(text: str) -> list[str]:

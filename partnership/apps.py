@@ -27,5 +27,13 @@ class PartnershipConfig(AppConfig):
         # partnership.history.dated(): history rows of events seeded after the fact carry the event's date.
         pre_create_historical_record.connect(date_history_row, dispatch_uid="partnership-dated-history")
         post_save.connect(restamp_dated_creation, dispatch_uid="partnership-dated-creation")
+        # partnership.snapshots.changed_since remembers for a second which history tables changed after a moment:
+        # any history row written in this process, and each new request, forget it.
+        from django.core.signals import request_started
+
+        from partnership.snapshots import forget_changes
+
+        pre_create_historical_record.connect(forget_changes, dispatch_uid="partnership-snapshots-forget")
+        request_started.connect(forget_changes, dispatch_uid="partnership-snapshots-forget-request")
         # Text kept when a session ended belongs to the person who typed it: anyone else signing in drops it.
         user_logged_in.connect(kept_forms.discard_other_peoples, dispatch_uid="partnership-kept-forms-owner")

@@ -28,6 +28,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from partnership.services.errors import ConflictError
+from partnership.snapshots import forget_changes
 
 GUARDED_METHODS = ("update", "bulk_create", "bulk_update")
 
@@ -43,6 +44,7 @@ def _kernel_write():
         yield
     finally:
         _inside_kernel.reset(token)
+        forget_changes()
 
 
 def is_tracked(model) -> bool:

@@ -54,6 +54,7 @@ def for_priorities(priorities, period) -> dict:
             continue
         open_ = [a for a in mine if a.status in Action.OPEN_STATUSES]
         overdue = [a for a in open_ if a.due_date < today]
+        late = {a.pk for a in overdue}
         done = [a for a in mine if a.status in DONE]
         assured = [a for a in mine if a.status == Action.Status.IMPACT_ASSURED]
         done_in_period = [a for a in done if a.completed_at and a.completed_at >= period.start_moment]
@@ -70,7 +71,7 @@ def for_priorities(priorities, period) -> dict:
         if not done and progress not in (NOT_ASSURED, NO_EVIDENCE):
             progress = PARTLY
         items = tuple(EvidenceItem(f"{a.reference} {a.title}: {STATUS_WORDS.get(a.status, a.status)}"
-                                   f"{', overdue' if a in overdue else ''}", a.get_absolute_url(),
-                                   NOT_ASSURED if a in overdue else "") for a in mine)
+                                   f"{', overdue' if a.pk in late else ''}", a.get_absolute_url(),
+                                   NOT_ASSURED if a.pk in late else "") for a in mine)
         result[priority.pk] = PriorityEvidence(SOURCE, tuple(facts), progress, items)
     return result

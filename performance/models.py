@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from partnership.history import SET_NULL_KEEPING_HISTORY
+from partnership.links import pk_url
 from partnership.models import ActionSource, Agency, Priority, Tagged
 from partnership.models.base import TimeStampedModel, VersionedModel
 
@@ -176,7 +177,7 @@ class DataReturn(TimeStampedModel, VersionedModel):
         return f"{self.agency} – {self.period}"
 
     def get_absolute_url(self):
-        return reverse("performance:data-return-detail", args=[self.pk])
+        return pk_url("performance:data-return-detail", self.pk)
 
     @property
     def is_editable(self) -> bool:

@@ -31,8 +31,9 @@ from partnership.services.exports import register_export
 from partnership.snapshots import state_at
 
 from . import rules
+from .indicator_page import trend_chart
 from .models import Frequency, Period
-from .scorecard import exceptions, latest_validated_period, scorecard, trend_chart, validated_values
+from .scorecard import exceptions, latest_validated_period, scorecard, validated_values
 
 EXPORT_KIND = "performance-scorecard"
 

@@ -10,10 +10,10 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from partnership.child_details import ETHNICITY_CHOICES, AgeBand, Disability, Sex
+from partnership.links import pk_url
 from partnership.models import ActionSource, Role, Tagged
 from partnership.models.base import TimeStampedModel, VersionedModel
 from partnership.periods import add_months  # noqa: F401 - the reviews' deadlines count in months
@@ -103,7 +103,7 @@ class Referral(TimeStampedModel):
         return self.case_reference
 
     def get_absolute_url(self):
-        return reverse("reviews:referral-detail", args=[self.pk])
+        return pk_url("reviews:referral-detail", self.pk)
 
 
 class ScreeningDecision(TimeStampedModel):
@@ -185,7 +185,7 @@ class Notification(TimeStampedModel, VersionedModel):
         return self.case_reference
 
     def get_absolute_url(self):
-        return reverse("reviews:notification-detail", args=[self.pk])
+        return pk_url("reviews:notification-detail", self.pk)
 
     @property
     def needs_rapid_review(self) -> bool:
@@ -339,7 +339,7 @@ class RapidReview(TimeStampedModel, VersionedModel, Tagged, ReviewActionSource):
         return f"Rapid review {self.notification.case_reference}"
 
     def get_absolute_url(self):
-        return reverse("reviews:rapid-review-detail", args=[self.pk])
+        return pk_url("reviews:rapid-review-detail", self.pk)
 
     @property
     def case_reference(self) -> str:
@@ -410,7 +410,7 @@ class AgencySummary(TimeStampedModel, VersionedModel):
         return f"{self.agency} summary for {self.rapid_review_id}"
 
     def get_absolute_url(self):
-        return reverse("reviews:summary-write", args=[self.pk])
+        return pk_url("reviews:summary-write", self.pk)
 
     @property
     def case_reference(self) -> str:
@@ -464,7 +464,7 @@ class LCSPR(TimeStampedModel, VersionedModel, ReviewActionSource):
         return f"LCSPR {self.rapid_review.notification.case_reference}"
 
     def get_absolute_url(self):
-        return reverse("reviews:lcspr-detail", args=[self.pk])
+        return pk_url("reviews:lcspr-detail", self.pk)
 
     @property
     def case_reference(self) -> str:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from partnership.history import SET_NULL_KEEPING_HISTORY
+from partnership.links import pk_url
 from partnership.models import ActionSource, Agency, Tagged
 from partnership.models.base import TimeStampedModel, VersionedModel
 
@@ -155,7 +156,7 @@ class Cycle(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("section11:cycle-detail", args=[self.pk])
+        return pk_url("section11:cycle-detail", self.pk)
 
     @property
     def is_draft(self) -> bool:
@@ -260,7 +261,7 @@ class Return(TimeStampedModel, VersionedModel):
         return f"{self.agency} – {self.cycle}"
 
     def get_absolute_url(self):
-        return reverse("section11:return-detail", args=[self.pk])
+        return pk_url("section11:return-detail", self.pk)
 
     @property
     def is_editable(self) -> bool:
@@ -405,7 +406,7 @@ class Evidence(models.Model):
         return self.original_name
 
     def get_absolute_url(self):
-        return reverse("section11:evidence-download", args=[self.pk])
+        return pk_url("section11:evidence-download", self.pk)
 
 
 class ChallengeSession(TimeStampedModel):

@@ -4,11 +4,11 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from ..history import SET_NULL_KEEPING_HISTORY
+from ..links import pk_url
 from .base import TimeStampedModel, VersionedModel
 from .visibility import KindVisibility
 
@@ -107,7 +107,7 @@ class Action(TimeStampedModel, VersionedModel):
         return kind_words(self.source_kind)
 
     def get_absolute_url(self):
-        return reverse("partnership:action-detail", args=[self.pk])
+        return pk_url("partnership:action-detail", self.pk)
 
     @property
     def reference(self) -> str:
@@ -169,7 +169,7 @@ class ActionFile(models.Model):
         return self.original_name
 
     def get_absolute_url(self):
-        return reverse("partnership:action-file", args=[self.pk])
+        return pk_url("partnership:action-file", self.pk)
 
     @property
     def is_completion(self) -> bool:
@@ -212,7 +212,7 @@ class DueDateRequest(models.Model):
         return f"Move {self.action_id} from {self.from_date} to {self.to_date}"
 
     def get_absolute_url(self):
-        return reverse("partnership:action-detail", args=[self.action_id]) + "#due-date-requests"
+        return pk_url("partnership:action-detail", self.action_id) + "#due-date-requests"
 
     @property
     def is_pending(self) -> bool:

@@ -1,7 +1,7 @@
 """Agencies of the partnership and its priorities."""
 from django.db import models
-from django.urls import reverse
 
+from ..links import pk_url
 from .actions import ActionSource
 
 
@@ -115,4 +115,4 @@ class Priority(ActionSource):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("priority-detail", args=[self.pk])
+        return pk_url("priority-detail", self.pk)

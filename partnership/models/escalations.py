@@ -7,11 +7,11 @@ response is due, and the response when it comes.
 """
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from ..history import SET_NULL_KEEPING_HISTORY
+from ..links import pk_url
 from .base import TimeStampedModel, VersionedModel
 
 
@@ -64,7 +64,7 @@ class Escalation(TimeStampedModel, VersionedModel):
         return f"{self.agency}: stage {self.stage}"
 
     def get_absolute_url(self):
-        return reverse("escalation-detail", args=[self.pk])
+        return pk_url("escalation-detail", self.pk)
 
     @property
     def reference(self) -> str:

@@ -2,11 +2,11 @@
 minutes and decisions (a decision that needs doing becomes a tracker action, linked back to its meeting)."""
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from ..history import SET_NULL_KEEPING_HISTORY
+from ..links import pk_url
 from .actions import ActionSource
 from .base import TimeStampedModel, VersionedModel
 
@@ -65,7 +65,7 @@ class Subgroup(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("subgroup-detail", args=[self.pk])
+        return pk_url("subgroup-detail", self.pk)
 
     @property
     def scorecard_filters(self) -> dict:
@@ -130,7 +130,7 @@ class Meeting(ActionSource, TimeStampedModel, VersionedModel):
         return f"{self.subgroup} on {timezone.localtime(self.starts_at):%-d %B %Y}"
 
     def get_absolute_url(self):
-        return reverse("meeting-detail", args=[self.pk])
+        return pk_url("meeting-detail", self.pk)
 
     def action_source_visible_to(self, user) -> bool:
         from partnership import access

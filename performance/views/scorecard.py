@@ -26,6 +26,7 @@ from partnership.views.mixins import post_only
 
 from .. import access
 from ..forms.scorecard import ScorecardFilterForm, TurnTheCurveForm
+from ..indicator_page import indicator_detail
 from ..models import Frequency, Indicator, Period, TurnTheCurve
 from ..reports import EXPORT_KIND
 from ..scorecard import (
@@ -35,14 +36,12 @@ from ..scorecard import (
     default_period,
     exception_reasons,
     exceptions,
-    indicator_detail,
     legend,
     period_choices,
     scorecard,
     trailing_periods,
     validated_values,
 )
-from ..scorecard_html import table_body
 from ..services.actions import indicator_action_add, suggested_action
 from ..services.curve import can_edit_curve, curve_save
 
@@ -121,8 +120,6 @@ def scorecard_page(request):
     context = selection.context()
     if selection.period is not None:
         context.update(selection.scorecard())
-        for group in context["groups"]:
-            group["body"] = table_body(group["rows"], selection.period)
     context["can_make_pdf"] = can_make_pdf(request.user)
     return render(request, "performance/scorecard.html", context)
 

@@ -11,6 +11,7 @@ from partnership import history
 from partnership.models import Action, ReportExport
 from partnership.services.exports import export_request
 from performance import reports, rules
+from performance.indicator_page import rag_bands
 from performance.models import (
     Comparator,
     DataReturn,
@@ -27,7 +28,6 @@ from performance.scorecard import (
     default_period,
     exceptions,
     period_choices,
-    rag_bands,
     scorecard,
     trailing_periods,
     validated_values,

@@ -1,13 +1,15 @@
 """A large invented partnership for the benchmarks (`make bench`): the demo data, then enough rows to see how
 the pages scale. Refused when DEBUG is off, like seed_demo.
 
-    DEBUG=true DEMO_PASSWORD=... python manage.py seed_large
+    DEBUG=true DEMO_PASSWORD=... python manage.py seed_large [--scale N]
 
 On top of `seed_demo` it brings the partnership to 60 agencies (every new one with a Section 11 duty and a
 lead), 200 agency contributors (`bench-NNN@...example.org`, no usable password: the benchmark signs them in
 by session), 200 quarterly indicators × 20 quarters with data returns and values, returns and answers for
 every agency in the three Section 11 cycles, 20 audits with cases and agency audits, 50 serious-incident
 cases (referrals, notifications, rapid reviews), 2,000 bookings across sessions and 500 more actions.
+`--scale N` makes N times as many of each (600 agencies, 2,000 indicators, 5,000 actions... for 10: many
+partnerships' worth of rows on one service), for the benchmark's many-partnerships goal (`bench.py --scale 10`).
 Rows are written with bulk_create where nothing else depends on the services. Children are never named:
 audits and reviews carry invented case references and age bands only. Not idempotent: run it on an empty
 database (the benchmark makes a throwaway one).
@@ -48,12 +50,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (a test system).")
+        parser.add_argument("--scale", type=int, default=1, help="N times the large partnership (default 1).")
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("Demo data is only loaded with DEBUG on; it must never reach a live system.")
         call_command("seed_demo", stdout=self.stdout, force=options["force"])
         self.rng = random.Random(60)
+        self.scale = max(1, options.get("scale") or 1)
         self.today = timezone.localdate()
         self.manager = User.objects.get(email="manager@example.org")
         with transaction.atomic():
@@ -69,7 +73,7 @@ class Command(BaseCommand):
 
     # --- the partnership: agencies, their leads and contributors
     def _agencies(self) -> list[Agency]:
-        missing = AGENCIES - Agency.objects.count()
+        missing = AGENCIES * self.scale - Agency.objects.count()
         Agency.objects.bulk_create([
             Agency(name=f"Invented partner agency {n:02d}", short_name=f"Partner {n:02d}",
                    sector=SECTORS[n % len(SECTORS)], section11_duty=True, statutory_partner=False)
@@ -82,7 +86,7 @@ class Command(BaseCommand):
                       job_title="Safeguarding lead", password=unusable) for a in agencies if a.pk not in led]
         contributors = [User(email=f"{BENCH_PREFIX}{n:03d}@example.org", full_name=f"Contributor {n:03d}",
                              agency=agencies[n % len(agencies)], job_title="Safeguarding practitioner",
-                             password=unusable) for n in range(CONTRIBUTORS)]
+                             password=unusable) for n in range(CONTRIBUTORS * self.scale)]
         User.objects.bulk_create(leads + contributors)
         made = {u.email: u.pk for u in User.objects.filter(email__startswith=BENCH_PREFIX)}
         history.bulk_create(
@@ -144,7 +148,7 @@ class Command(BaseCommand):
         periods = list(Period.objects.filter(kind=Frequency.QUARTERLY, start__in=[s for _, s, _ in specs])
                        .order_by("start"))
         priorities = list(Priority.objects.all()) or [None]
-        missing = INDICATORS - Indicator.objects.filter(active=True).count()
+        missing = INDICATORS * self.scale - Indicator.objects.filter(active=True).count()
         quadrants, polarities = list(Quadrant.values), [Polarity.HIGHER, Polarity.LOWER]
         Indicator.objects.bulk_create([
             Indicator(code=f"large-{n:03d}", title=f"Invented indicator {n:03d}: children seen within timescale",
@@ -181,7 +185,7 @@ class Command(BaseCommand):
         tool = AuditTool.objects.get(slug="general", version="2025")
         programme, _ = Programme.objects.get_or_create(year="2026-27")
         states = [Audit.Status.CLOSED, Audit.Status.MEETING, Audit.Status.IN_PROGRESS]
-        for n in range(AUDITS - Audit.objects.count()):
+        for n in range(AUDITS * self.scale - Audit.objects.count()):
             start = (n * 5) % (len(agencies) - 6)
             _audit(programme, tool, f"Invented theme {n + 1:02d}", states[n % len(states)],
                    agencies[start:start + 6], cases=6, rng=self.rng,
@@ -198,16 +202,18 @@ class Command(BaseCommand):
         by_short = {a.short_name: a for a in Agency.objects.all()}
         reviewer = User.objects.get(email="reviews@example.org")
         fates = ["draft", "notified_only", "gathering", "decided", "signed_off", "responded", "late_sent"]
-        for n in range(REVIEWS - Notification.objects.count()):
+        once = REVIEWS - Notification.objects.count()  # the cases of one large partnership, repeated at scale
+        for n in range(once * self.scale):
+            m = n % once  # the same dates and fates as at scale 1 (a fate's dates must lie in the past)
             involved = [agencies[(n * 3 + k) % len(agencies)].short_name for k in range(3)]
             _case(self.today, self.manager, reviewer, by_short, f"MSCP-L-{n + 1:03d}", f"Child L{n + 1}",
-                  "serious_harm", 5 + n * 6, fates[n % len(fates)], involved)
+                  "serious_harm", 5 + m * 6, fates[m % len(fates)], involved)
 
     # --- learning: 2,000 bookings across sessions
     def _learning(self, agencies):
         from learning.models import Booking, Course, Session
 
-        need = BOOKINGS - Booking.objects.count()
+        need = BOOKINGS * self.scale - Booking.objects.count()
         if need <= 0:
             return
         courses = list(Course.objects.exclude(mode="e_learning").order_by("pk"))
@@ -215,7 +221,7 @@ class Command(BaseCommand):
         count = -(-need // capacity)
         sessions = []
         for n in range(count):
-            day = self.today + datetime.timedelta(days=-300 + n * 7)
+            day = self.today + datetime.timedelta(days=-300 + n % (-(-BOOKINGS // capacity)) * 7)
             sessions.append(Session(course=courses[n % len(courses)], starts_at=_stamp(day, 9),
                                     ends_at=_stamp(day, 16), venue="Merton Civic Centre", capacity=capacity))
         history.bulk_create(sessions)
@@ -244,7 +250,7 @@ class Command(BaseCommand):
                    not_accepted_reason="Already covered by the agency's own plan.",
                    completion_evidence="Briefing notes and the audit summary.",
                    impact_evidence="Re-audit: 9 of 10 cases now meet the standard.")
-            for n in range(ACTIONS)], model=Action)
+            for n in range(ACTIONS * self.scale)], model=Action)
 
 
 def counts() -> dict[str, int]:

@@ -17,11 +17,21 @@ class ComparatorInline(admin.TabularInline):
     fields = ["year", "kind", "value", "is_demo"]
 
 
+class BlankNamedValuesFilter(admin.AllValuesFieldListFilter):
+    """Every value of a text field, a blank one named: Django shows it as a link with no text, which a screen reader
+    cannot name (WCAG 2.4.4, found by tests/e2e/test_admin_sweep.py)."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            yield {**choice, "display": "(blank)"} if choice["display"] == "" else choice
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["title", "code", "quadrant", "unit", "polarity", "frequency", "owner_agency", "target",
                     "values_are_demo", "active", "order"]
-    list_filter = ["quadrant", "unit", "polarity", "owner_agency", "frequency", "accountability", "theme", "active",
+    list_filter = ["quadrant", "unit", "polarity", "owner_agency", "frequency", "accountability",
+                   ("theme", BlankNamedValuesFilter), "active",
                    "values_are_demo"]
     search_fields = ["code", "title", "definition"]
     list_select_related = ["owner_agency"]

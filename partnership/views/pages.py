@@ -25,6 +25,7 @@ class AccessibilityStatement(PublicPage):
             "known_gaps": accessibility.KNOWN_GAPS,
             "pdf_documents": accessibility.PDF_DOCUMENTS,
             "accepted_findings": accessibility.ACCEPTED_AXE_FINDINGS,
+            "checks": accessibility.CHECKS,
             "prepared": accessibility.STATEMENT_PREPARED,
             "reviewed": accessibility.STATEMENT_REVIEWED,
         }

@@ -118,7 +118,8 @@ def _recommendation_add(request, parent, **source):
         else:
             messages.success(request, "Recommendation added.")
             return redirect(parent)
-    return form_page(request, form, title="Add a recommendation", caption=parent.case_reference,
+    kind = "the LCSPR" if "lcspr" in source else "the rapid review"
+    return form_page(request, form, title=f"Add a recommendation to {kind}", caption=parent.case_reference,
                      back_url=parent.get_absolute_url(), button="Add")
 
 

@@ -7,8 +7,8 @@
   summary link goes to its field's first control and focuses it when followed.
 
 In every state (sweep.py `layout_checks`) each error summary link's target is in the page and focusable, and at
-320 px wide (400% zoom) the page does not scroll sideways except inside a table's scrolling wrapper (known
-gaps: REFLOW_EXCEPTIONS, each with its reason).
+320 px wide (400% zoom), and at 640, 768, 900 and 1024 px (sweep.py REFLOW_WIDTHS), the page does not scroll
+sideways except inside a table's scrolling wrapper (known gaps: REFLOW_EXCEPTIONS, each with its reason).
 
 The empty state (an empty partnership) is test_every_page_empty.py. A URL the walk finds is a page here unless
 its answer to a GET shows it is not one: a download (not HTML) or POST-only (405). A new URL with an id fails

@@ -4,8 +4,8 @@ The full sweep (test_every_page.py) opens each page as one persona, often the bu
 read-only that an agency edits: the Section 11 standard page's rating radios, for example, are only there for the
 agency's own people. Here, for each page of the URL conf walk, every persona is asked for it with Django's test
 client; each answer that is a page (200, HTML) is described by its templates and the names of the controls in its
-forms, and each description not already swept is opened in the browser as that persona: axe, reflow at 320 and
-640 px, and error links. A page that looks the same to everyone is opened once (by the full sweep), so this adds a
+forms, and each description not already swept is opened in the browser as that persona: axe, reflow from 320 to
+1024 px, and error links. A page that looks the same to everyone is opened once (by the full sweep), so this adds a
 browser page only where a persona really sees something else.
 """
 import re

@@ -91,3 +91,25 @@ def test_every_pdf_the_code_writes_is_a_tagged_document():
     untagged = {path: lines for path, lines in calls.items() if path != "partnership/chart_images.py"
                 and any(not re.search(r"pdf_variant=\"pdf/ua-1\"", line) for line in lines)}
     assert calls and not untagged, f"write_pdf without pdf_variant=\"pdf/ua-1\": {untagged}"
+
+
+def test_a_decorative_glyph_read_aloud_is_refused():
+    """WeasyPrint tags every glyph of text as content (aria-hidden means nothing to it): the direction arrow beside
+    'Worse' is read as 'black down-pointing triangle', and a bullet typed outside a list as 'bullet'."""
+    found = " ".join(problems(pdf_of('<p><span aria-hidden="true">▼</span> Falling, worse</p><p>Police • Health</p>')))
+    assert "decorative glyphs ▼ are read aloud" in found
+    assert "decorative glyphs • are read aloud" in found
+
+
+def test_the_house_pdf_styles_draw_the_direction_arrows_as_artifacts_and_bullets_of_lists_pass():
+    """The direction arrow is an empty box drawn with borders (performance.scorecard.direction_tag), which WeasyPrint
+    draws as an artifact: no glyph is read, the words beside it say the movement and the judgement."""
+    from django.conf import settings
+
+    from performance import rules
+    from performance.scorecard import direction_tag
+
+    css = (settings.BASE_DIR / "static" / "css" / "pdf.css").read_text(encoding="utf-8")
+    arrows = "".join(f"<p>{direction_tag(d)}</p>" for d in (rules.RISING_BETTER, rules.FALLING_WORSE, rules.SAME,
+                                                              rules.RISING))
+    assert problems(pdf_of(f"<style>{css}</style>{arrows}<ul><li>A list's own bullet</li></ul>")) == []

@@ -65,7 +65,9 @@ dates: venv
 	env -u DATABASE_URL -u REDIS_URL TZ=UTC faketime "$(DATES_AT)" $(BIN)/pytest $(XDIST) --ignore=tests/e2e -p no:cacheprovider -q
 
 # Seeds a throwaway PostgreSQL database (BENCH_PG, default postgres://postgres@127.0.0.1:5432; dropped after),
-# prints the table and writes it to bench-results.md. About 5 minutes on 2 cores.
+# measures each list page beside a fairly configured admin changelist of the same rows (scripts/bench_admin.py) and
+# each dashboard beside the admin index, then the worst inputs, the board pack and the load run; prints the table and
+# writes it to bench-results.md (docs/performance.md; BENCH_ARGS="--scale 10" for ten partnerships' rows).
 bench: venv
 	DEBUG=true $(BIN)/python scripts/bench.py $(BENCH_ARGS)
 

@@ -207,6 +207,8 @@ exempt(
 )
 exempt("Part of a failed sign-in counter: deleted with it", "axes.AccessAttemptExpiration")
 exempt("The last reference number handed out, per kind of reference: no personal data", "partnership.Counter")
+exempt("An identity provider's settings (issuer, client id, the name of its secret, email domains): configuration, "
+       "no personal data", "partnership.IdentityProvider")
 exempt("A used form token (only its hash and where the form led): deleted two days after use by the daily retention "
        "task (partnership.form_tokens.forget_old)", "partnership.FormToken")
 exempt(

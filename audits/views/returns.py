@@ -38,36 +38,40 @@ def agency_audit(request, pk):
         form = AgencyAuditForm(request.POST, answers=answers, grades=grades)
         valid = form.is_valid()
         typed, submit = form.typed(), form.submitting
-        try:
-            if not valid:  # a box over its limit, hidden characters, a grade not on the scale: beside that box
-                name, problems = next(iter(form.errors.items()))
-                raise ServiceError(f"{form.fields[name].label}: {problems[0]}",
-                                   field=None if name.startswith("grade-") else name)
-            services.agency_audit_save(agency_audit=agency_audit, by=request.user, answers=typed,
-                                       expected_version=form.expected_version, submit=submit)
-        except ConflictError as error:  # what was saved meanwhile beside what was typed; the page carries its version
-            errors.append((first_control(answers, grades), error.message))
-            agency_audit.refresh_from_db()
-            saved = {a.domain_id: a for a in agency_audit.answers.select_related("domain", "grade")}
-            conflict = Conflict.of(agency_audit, compared(
-                pair for a in answers for pair in (
-                    (f"{a.domain.title}: grade", saved[a.domain_id].grade.label if saved[a.domain_id].grade else "",
-                     typed[a.domain_id]["grade"].label if typed[a.domain_id]["grade"] else ""),
-                    *((f"{a.domain.title}: {label.lower()}", getattr(saved[a.domain_id], name),
-                       typed[a.domain_id][name]) for name, label in FIELDS))))
-            conflict_status = 409
-        except ServiceError as error:
-            if submit:
-                missing = {domain_id for domain_id, values in typed.items() if values["grade"] is None}
-            if error.field:  # a child named in one box: the message is beside that box too (its id)
-                field_errors[error.field] = error.message.split(": ", 1)[-1]
-            errors.append((error.field if error.field else
-                           first_control([a for a in answers if a.domain_id in missing] or answers, grades),
-                           error.message))
+        if not valid:  # a box over its limit, hidden characters, a grade not on the scale: each beside its box
+            for name, problems in form.errors.items():
+                grade = name.startswith("grade-")
+                if not grade:
+                    field_errors[name] = problems[0]
+                errors.append((first_control(answers, grades) if grade else name,
+                               f"{form.fields[name].label}: {problems[0]}" if name in form.fields else problems[0]))
         else:
-            messages.success(request, "Your agency audit has been submitted. Thank you." if submit
-                             else "Your answers have been saved as a draft.")
-            return redirect(agency_audit.case.audit if submit else agency_audit)
+            try:
+                services.agency_audit_save(agency_audit=agency_audit, by=request.user, answers=typed,
+                                           expected_version=form.expected_version, submit=submit)
+            except ConflictError as error:  # what was saved meanwhile beside what was typed, with its version
+                errors.append((first_control(answers, grades), error.message))
+                agency_audit.refresh_from_db()
+                saved = {a.domain_id: a for a in agency_audit.answers.select_related("domain", "grade")}
+                conflict = Conflict.of(agency_audit, compared(
+                    pair for a in answers for pair in (
+                        (f"{a.domain.title}: grade", saved[a.domain_id].grade.label if saved[a.domain_id].grade else "",
+                         typed[a.domain_id]["grade"].label if typed[a.domain_id]["grade"] else ""),
+                        *((f"{a.domain.title}: {label.lower()}", getattr(saved[a.domain_id], name),
+                           typed[a.domain_id][name]) for name, label in FIELDS))))
+                conflict_status = 409
+            except ServiceError as error:
+                if submit:
+                    missing = {domain_id for domain_id, values in typed.items() if values["grade"] is None}
+                if error.field:  # a child named in one box: the message is beside that box too (its id)
+                    field_errors[error.field] = error.message.split(": ", 1)[-1]
+                errors.append((error.field if error.field else
+                               first_control([a for a in answers if a.domain_id in missing] or answers, grades),
+                               error.message))
+            else:
+                messages.success(request, "Your agency audit has been submitted. Thank you." if submit
+                                 else "Your answers have been saved as a draft.")
+                return redirect(agency_audit.case.audit if submit else agency_audit)
         status = conflict_status or 400
     rows = []
     for answer in answers:

@@ -155,7 +155,31 @@ def _invitation_token(world):
             "token": accounts.invitation_token_generator.make_token(invited)}
 
 
+def _completed_action(world):
+    from partnership import history
+    from partnership.models import Action
+    from tests.factories import ActionFactory
+
+    action = ActionFactory(owner_agency=world("police"))
+    history.update(Action.objects.filter(pk=action.pk), status=Action.Status.COMPLETED,
+                   completion_evidence="Audit of 20 cases in March showed the new checklist used in 18.")
+    action.refresh_from_db()
+    return action
+
+
+def _due_date_request(world):
+    from partnership.models import DueDateRequest
+    from tests.factories import ActionFactory
+
+    action = ActionFactory(owner_agency=world("police"))
+    return DueDateRequest.objects.create(action=action, from_date=action.due_date, to_date=today_plus(60),
+                                         reason="The training team is short of two trainers until March.",
+                                         requested_by=world("agency_lead"))
+
+
 EXTRA_BUILDERS = {
+    "sweep:completed-action": _completed_action,
+    "sweep:due-date-request": _due_date_request,
     "sweep:priority": _priority,
     "sweep:briefing": _briefing,
     "sweep:briefing-published": lambda world: _briefing(world, "published"),
@@ -296,6 +320,9 @@ PAGES: dict[str, Page] = {
     "partnership:export-download": Page(object="sweep:export"),
     # Objects the security registry delegates to an app's matrix.
     "priority-detail": Page(object="sweep:priority"),
+    "partnership:action-impact": Page(LEAD, "sweep:completed-action"),
+    "partnership:action-due-date-request": Page(LEAD, "action"),
+    "partnership:action-due-date-decide": Page(object="sweep:due-date-request", kwargs=lambda r: {"pk": r.action_id}),
     "learning:course": Page(object="course"),
     "learning:session-manage": Page(object="session"),
     "learning:briefing": Page(object="sweep:briefing"),

@@ -145,7 +145,7 @@ def test_case_reference_refused_in_the_browser(signed_in_page, tool, programme, 
     page = signed_in_page(business_unit)
     page.goto(f"/audits/{audit.pk}/cases/new/")
     page.get_by_label("Case reference").fill("Jayden Smith")
-    page.get_by_label("0 to 2").check()
+    page.get_by_label("1 to 5").check()
     page.get_by_role("button", name="Add the case").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("looks like a name")
     check(page, "case-form-error")

@@ -39,6 +39,7 @@ NAMES = sorted(name for name, _ in walk() if name not in FLOW_ONLY)
 # Forms submitted empty for the error state (every field cleared). A page with a POST form in <main> must be
 # here or in NO_ERROR_STATE, with the reason it has no error state.
 FORMS: set[str] = {
+    "partnership:action-impact", "partnership:action-due-date-request", "partnership:action-due-date-decide",
     "audits:action-add", "audits:audit-create", "audits:audit-edit", "audits:case-add", "audits:concern-raise",
     "audits:feedback-add", "audits:finding-add", "audits:meeting", "audits:programme-create",
     "audits:recommendation-add", "audits:summary", "decision-create", "learning:book",

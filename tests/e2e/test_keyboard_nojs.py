@@ -190,7 +190,7 @@ def test_section_11_answer_a_standard_and_submit(driven, agency_lead, s11):  # n
                    narrative="Audited by internal audit in 2025.")
     go(page, driver, ret.get_absolute_url())
     driver.press(page.get_by_role("button", name="Check and submit"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Submit your return")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before submitting your return")
     driver.press(page.get_by_role("button", name="Submit the return"))
     expect(success_banner(page)).to_contain_text("Your return has been submitted.")
     ret.refresh_from_db()

@@ -39,7 +39,8 @@ MAY_CARRY = {
 
 WHEN = datetime.datetime(2026, 12, 7, 9, 30, tzinfo=datetime.UTC)
 DATES = {"starts_at", "ends_at", "deadline", "due_date", "due", "acknowledge_by", "raised_at", "today",
-         "agency_audits_due", "expires_at", "submitted_at", "signed_off_at", "response_due", "letter_date"}
+         "agency_audits_due", "expires_at", "submitted_at", "signed_off_at", "response_due", "letter_date",
+         "from_date", "to_date"}
 
 
 def probe(path: str):

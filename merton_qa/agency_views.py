@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -255,3 +256,15 @@ def escalation_close(request, pk):
             messages.success(request, "The escalation is closed.")
             return redirect(escalation)
     return _detail(request, escalation, close_form=form, status=400)
+
+
+urlpatterns = [
+    path("agencies/", agency_list, name="agency-list"),
+    path("agencies/<int:pk>/", agency_profile, name="agency-profile"),
+    path("agencies/<int:pk>/escalate/", escalation_create, name="escalation-create"),
+    path("escalations/<int:pk>/", escalation_detail, name="escalation-detail"),
+    path("escalations/<int:pk>/letter.pdf", escalation_letter, name="escalation-letter"),
+    path("escalations/<int:pk>/response/", escalation_response, name="escalation-response"),
+    path("escalations/<int:pk>/next-stage/", escalation_escalate, name="escalation-escalate"),
+    path("escalations/<int:pk>/close/", escalation_close, name="escalation-close"),
+]

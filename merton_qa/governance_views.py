@@ -4,6 +4,7 @@ statutory duties register. Thin views: the composer (`merton_qa.priorities`) and
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
+from django.urls import path
 from django.utils import timezone
 
 from partnership import access
@@ -41,3 +42,10 @@ def duty_register(request):
     """The statutory duties register: the business unit, the chair and QA subgroup members (not agencies)."""
     access.require(duties.can_see_duties(request.user))
     return render(request, "governance/duties.html", duties.page_context(request.user, timezone.localdate()))
+
+
+urlpatterns = [
+    path("priorities/", priority_list, name="priority-list"),
+    path("priorities/<int:pk>/", priority_detail, name="priority-detail"),
+    path("duties/", duty_register, name="duties"),
+]

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -191,3 +192,14 @@ def send_reminders_now(request):
         "Today's reminders have been handed to the mail service and go out in the next few minutes. Anything "
         "already sent today is not sent again.", "Sending today's reminders"))
     return redirect("sent-reminders")
+
+
+urlpatterns = [
+    path("reports/board/", board_reports, name="board-reports"),
+    path("reports/board/packs/<int:pk>/", board_pack, name="board-pack"),
+    path("reports/board/packs/<int:pk>/pdf/", board_pack_download, name="board-pack-download"),
+    path("reports/board/packs/<int:pk>/<slug:step>/", board_pack_step, name="board-pack-step"),
+    path("reminders/sent/", sent_reminders, name="sent-reminders"),
+    path("reminders/sent/<int:pk>/", sent_reminder_detail, name="sent-reminder-detail"),
+    path("reminders/send-now/", send_reminders_now, name="send-reminders-now"),
+]

@@ -10,6 +10,8 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import path
+from django.views.generic import RedirectView
 
 from partnership import security_log
 from partnership.uploads import MAX_UPLOAD_BYTES
@@ -95,3 +97,11 @@ RETRY_AFTER_SECONDS = 60
 
 def _plain_context() -> dict:
     return {"SERVICE_NAME": settings.SERVICE_NAME, "SUPPORT_EMAIL": settings.SUPPORT_EMAIL}
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    # The admin signs in through the service's own sign-in (lockout and two-factor apply there); before admin/.
+    path("admin/login/", RedirectView.as_view(pattern_name="partnership:sign-in", query_string=True)),
+]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -262,3 +263,14 @@ def yearly_report_download(request, pk):
     response["Content-Disposition"] = f'attachment; filename="yearly-report-{report.start:%Y}-v{report.pk}.pdf"'
     response["X-Content-SHA256"] = report.sha256
     return response
+
+
+urlpatterns = [
+    path("reports/yearly/", yearly_report_list, name="yearly-reports"),
+    path("reports/yearly/<int:pk>/", yearly_report_detail, name="yearly-report"),
+    path("reports/yearly/<int:pk>/approve/", yearly_report_approve, name="yearly-report-approve"),
+    path("reports/yearly/<int:pk>/publication/", yearly_report_publication,
+         name="yearly-report-publication"),
+    path("reports/yearly/<int:pk>/pdf/", yearly_report_download, name="yearly-report-download"),
+    path("reports/yearly/<int:pk>/<slug:step>/", yearly_report_step, name="yearly-report-step"),
+]

@@ -123,3 +123,22 @@ def test_no_module_over_the_limit():
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     )
     assert not long, f"modules over {MAX_LINES} lines:\n" + "\n".join(long)
+
+
+def _url_confs():
+    return sorted(p for p in ROOT.glob("*/**/urls.py") if ".venv" not in p.parts and "scripts" not in p.parts)
+
+
+@pytest.mark.parametrize("conf", _url_confs(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_one_url_convention(conf):
+    """Routes are declared beside their views: each views module has its own `urlpatterns`, and a urls.py only
+    joins them (`*module.urlpatterns`) and includes other URL confs (the root also the admin): a `path()` in a
+    urls.py that names a view is the other convention coming back."""
+    tree = ast.parse(conf.read_text(encoding="utf-8"))
+    for call in ast.walk(tree):
+        if isinstance(call, ast.Call) and getattr(call.func, "id", None) in ("path", "re_path"):
+            target = call.args[1] if len(call.args) > 1 else None
+            included = isinstance(target, ast.Call) and getattr(target.func, "id", None) == "include"
+            admin = ast.unparse(target) == "admin.site.urls" if target is not None else False
+            assert included or admin, (f"{conf.relative_to(ROOT)} line {call.lineno} routes to a view: declare the "
+                                       "pattern in the view's module's `urlpatterns` and join it here")

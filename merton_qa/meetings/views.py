@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -404,3 +404,25 @@ def minutes_pdf(request, pk):
     context["members"] = list(Membership.objects.filter(subgroup=meeting.subgroup).select_related("person", "agency"))
     pdf = render_pdf("meetings/minutes_pdf.html", context)
     return pdf_response(pdf, f"minutes-{meeting.subgroup.pk}-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf")
+
+
+urlpatterns = [
+    path("", subgroup_list, name="subgroup-list"),
+    path("subgroups/<int:pk>/", subgroup_detail, name="subgroup-detail"),
+    path("subgroups/<int:pk>/terms-of-reference/", subgroup_terms, name="subgroup-terms"),
+    path("subgroups/<int:pk>/new/", meeting_create, name="meeting-create"),
+    path("<int:pk>/", meeting_detail, name="meeting-detail"),
+    path("<int:pk>/edit/", meeting_edit, name="meeting-edit"),
+    path("<int:pk>/cancel/", meeting_cancel, name="meeting-cancel"),
+    path("<int:pk>/held/", meeting_held, name="meeting-held"),
+    path("<int:pk>/agenda/", agenda, name="meeting-agenda"),
+    path("<int:pk>/agenda/<int:item_pk>/move/", agenda_move, name="agenda-move"),
+    path("<int:pk>/agenda/<int:item_pk>/remove/", agenda_remove, name="agenda-remove"),
+    path("<int:pk>/agenda/<int:item_pk>/minutes/", item_minutes, name="item-minutes"),
+    path("<int:pk>/papers/", meeting_papers, name="meeting-papers"),
+    path("<int:pk>/papers/<int:paper_pk>/", paper_download, name="paper-download"),
+    path("<int:pk>/papers/<int:paper_pk>/remove/", paper_remove, name="paper-remove"),
+    path("<int:pk>/attendance/", attendance, name="meeting-attendance"),
+    path("<int:pk>/decisions/new/", decision_create, name="decision-create"),
+    path("<int:pk>/minutes.pdf", minutes_pdf, name="minutes-pdf"),
+]

@@ -3,6 +3,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from partnership.forms import GDSForm
@@ -36,3 +37,8 @@ def account(request):
         messages.success(request, "Your reminder settings have been saved.")
         return redirect("partnership:account")
     return render(request, "partnership/account.html", {"form": form})
+
+
+urlpatterns = [
+    path("account/", account, name="account"),
+]

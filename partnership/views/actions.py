@@ -5,6 +5,7 @@ from django.db.models import Max
 from django.forms.utils import ErrorDict
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -282,3 +283,20 @@ def action_file(request, pk):
                             content_type=stored.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+urlpatterns = [
+    path("actions/", action_list, name="action-list"),
+    path("actions/mine/", action_list, {"mine": True}, name="my-actions"),
+    path("actions/export.csv", action_export_csv, name="action-export"),
+    path("actions/mine/export.csv", action_export_csv, {"mine": True}, name="my-action-export"),
+    path("actions/new/", action_create, name="action-create"),
+    path("actions/<int:pk>/", action_detail, name="action-detail"),
+    path("actions/<int:pk>/edit/", action_edit, name="action-edit"),
+    path("actions/<int:pk>/status/", action_transition, name="action-transition"),
+    path("actions/<int:pk>/updates/", action_add_update, name="action-add-update"),
+    path("actions/<int:pk>/impact/", action_impact, name="action-impact"),
+    path("actions/files/<int:pk>/", action_file, name="action-file"),
+    path("actions/<int:pk>/due-date/", action_due_date_request, name="action-due-date-request"),
+    path("actions/<int:pk>/due-date/decide/", action_due_date_decide, name="action-due-date-decide"),
+]

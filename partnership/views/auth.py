@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import path, reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -302,3 +302,18 @@ def two_factor_verify(request):
                 form.add_error("code", "The code is not right. Enter the newest code from your authenticator app")
         security_log.event("two-factor", request, outcome="failure")
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+urlpatterns = [
+    path("sign-in/", SignInView.as_view(), name="sign-in"),
+    path("sign-out/", sign_out, name="sign-out"),
+    path("sign-in/work-account/callback/", work_account_callback, name="work-account-callback"),
+    path("session/keep-alive/", session_keep_alive, name="session-keep-alive"),
+    path("session/kept/", session_kept, name="session-kept"),
+    path("password-reset/", password_reset_request, name="password-reset"),
+    path("password-reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
+    path("password-reset/done/", PasswordResetCompleteView.as_view(), name="password-reset-complete"),
+    path("invitation/<uidb64>/<token>/", InvitationAcceptView.as_view(), name="invitation-accept"),
+    path("two-factor/set-up/", two_factor_setup, name="two-factor-setup"),
+    path("two-factor/verify/", two_factor_verify, name="two-factor-verify"),
+]

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import path
 
 from partnership import access
 from partnership.models import ReportExport
@@ -52,3 +53,11 @@ def export_download(request, pk):
     if export.status != ReportExport.Status.READY or not export.file:
         raise Http404("This report is not ready.")
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename)
+
+
+urlpatterns = [
+    path("reports/", export_list, name="export-list"),
+    path("reports/request/", export_create, name="export-create"),
+    path("reports/<int:pk>/", export_detail, name="export-detail"),
+    path("reports/<int:pk>/download/", export_download, name="export-download"),
+]

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from partnership import access
@@ -86,3 +87,10 @@ def feedback_edit(request, pk):
         "form": form, "feedback": feedback,
         "version": form.conflict.version if getattr(form, "conflict", None) else version,
     }, status=status)
+
+
+urlpatterns = [
+    path("feedback/", feedback_list, name="feedback-list"),
+    path("feedback/new/", feedback_create, name="feedback-create"),
+    path("feedback/<int:pk>/", feedback_edit, name="feedback-edit"),
+]

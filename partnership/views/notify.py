@@ -13,6 +13,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
+from django.urls import path
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -73,3 +74,8 @@ def notify_callback(request):
         at = None
     notify.delivery_status_record(notify_id=notify_id, status=status, at=at)
     return HttpResponse(status=204)  # the same for an id the service does not know: nothing is revealed
+
+
+urlpatterns = [
+    path("notify/callback/", notify_callback, name="notify-callback"),
+]

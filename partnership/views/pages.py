@@ -1,6 +1,7 @@
 """Public pages: accessibility statement, privacy notice, cookies. (The priority pages read every app: they are the
 composition root's, `merton_qa.governance_views`.)"""
 from django.conf import settings
+from django.urls import path
 from django.views.generic import TemplateView
 
 from partnership import accessibility
@@ -29,3 +30,10 @@ class AccessibilityStatement(PublicPage):
             "prepared": accessibility.STATEMENT_PREPARED,
             "reviewed": accessibility.STATEMENT_REVIEWED,
         }
+
+
+urlpatterns = [
+    path("accessibility/", AccessibilityStatement.as_view(), name="accessibility"),
+    path("privacy/", PublicPage.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("cookies/", PublicPage.as_view(template_name="pages/cookies.html"), name="cookies"),
+]

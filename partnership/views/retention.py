@@ -2,6 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from partnership import access
@@ -48,3 +49,9 @@ def legal_hold_release(request, pk):
     else:
         messages.success(request, "The legal hold is released.")
     return redirect("partnership:retention")
+
+
+urlpatterns = [
+    path("retention/", retention_overview, name="retention"),
+    path("retention/holds/<int:pk>/release/", legal_hold_release, name="legal-hold-release"),
+]

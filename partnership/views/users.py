@@ -2,6 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from partnership import access
@@ -89,3 +90,12 @@ def user_deactivate(request, pk):
     else:
         messages.success(request, f"{user.full_name}'s account has been closed and they have been signed out.")
     return redirect("partnership:user-list")
+
+
+urlpatterns = [
+    path("people/", user_list, name="user-list"),
+    path("people/invite/", user_invite, name="user-invite"),
+    path("people/<int:pk>/", user_detail, name="user-detail"),
+    path("people/<int:pk>/reinvite/", user_reinvite, name="user-reinvite"),
+    path("people/<int:pk>/close/", user_deactivate, name="user-deactivate"),
+]

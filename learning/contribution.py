@@ -1,10 +1,22 @@
 """What learning and development offers the rest of the service (the contract: partnership.contract)."""
 from partnership.contract import AppContribution, BoardSection, Governance
 
-from . import agency_profile, agenda, coverage, dashboard, duties, navigation, priority_evidence, reminders, reports
+from . import (
+    agency_profile,
+    agenda,
+    coverage,
+    dashboard,
+    demo,
+    duties,
+    navigation,
+    priority_evidence,
+    reminders,
+    reports,
+)
 
 CONTRIBUTION = AppContribution(
     name="learning",
+    demo=demo.seed,
     navigation=navigation.item,
     dashboard_panel=dashboard.panel,
     due_items=reminders.due_items,

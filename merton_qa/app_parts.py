@@ -27,3 +27,8 @@ def duty_checks() -> dict:
     for part in governance_parts():
         checks.update(part.duty_checks)
     return checks
+
+
+# The order the apps' demos run in (`manage.py seed_demo`), after the kernel's agencies, people and actions: the
+# order they were written in, each free to read what an earlier one made.
+DEMO_ORDER: tuple[AppContribution, ...] = (SECTION11, AUDITS, PERFORMANCE, REVIEWS, LEARNING)

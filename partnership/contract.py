@@ -2,7 +2,8 @@
 
 Each app offers the root what it has for the rest of the service through one `AppContribution`, defined in its
 own `contribution.py`: its item in the navigation, its panel on the home dashboard, the items it puts in a
-person's daily digest, and its sections of the board pack (and of the yearly report). The root lists the apps
+person's daily digest, its sections of the board pack (and of the yearly report), and its part of the
+invented demo (`manage.py seed_demo`). The root lists the apps
 by importing their contributions (`merton_qa.composition`); nothing is found by name at run time.
 
 A board section is built for a `ReportPeriod` and reads state as it stood at `period.as_at`, from history,
@@ -117,6 +118,7 @@ class AppContribution:
     digest_heading: str = ""  # the heading of the app's items in the digest email
     board_sections: tuple[BoardSection, ...] = field(default=())
     governance: "Governance | None" = None  # its part in the governance loop (below)
+    demo: Callable[..., None] | None = None  # (stdout, people, agencies) -> its part of the invented demo
 
 
 def section_context(context: dict, *, facts=(), evidence=(), headlines=()) -> dict:

@@ -1,10 +1,11 @@
 """What the performance framework offers the rest of the service (the contract: partnership.contract)."""
 from partnership.contract import AppContribution, BoardSection, Governance
 
-from . import agency_profile, agenda, dashboard, duties, navigation, priority_evidence, reminders, reports
+from . import agency_profile, agenda, dashboard, demo, duties, navigation, priority_evidence, reminders, reports
 
 CONTRIBUTION = AppContribution(
     name="performance",
+    demo=demo.seed,
     navigation=navigation.item,
     dashboard_panel=dashboard.panel,
     due_items=reminders.due_items,

@@ -3,10 +3,11 @@
 The board section carries counts and deadlines only: no case reference or detail leaves the app through it."""
 from partnership.contract import AppContribution, BoardSection, Governance
 
-from . import agency_profile, agenda, dashboard, duties, navigation, priority_evidence, reminders, reports
+from . import agency_profile, agenda, dashboard, demo, duties, navigation, priority_evidence, reminders, reports
 
 CONTRIBUTION = AppContribution(
     name="reviews",
+    demo=demo.seed,
     navigation=navigation.item,
     dashboard_panel=dashboard.panel,
     due_items=reminders.due_items,

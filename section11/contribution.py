@@ -1,10 +1,21 @@
 """What Section 11 offers the rest of the service (the contract: partnership.contract)."""
 from partnership.contract import AppContribution, BoardSection, Governance
 
-from . import agency_profile, agenda, analysis_reports, dashboard, duties, navigation, priority_evidence, reminders
+from . import (
+    agency_profile,
+    agenda,
+    analysis_reports,
+    dashboard,
+    demo,
+    duties,
+    navigation,
+    priority_evidence,
+    reminders,
+)
 
 CONTRIBUTION = AppContribution(
     name="section11",
+    demo=demo.seed,
     navigation=navigation.item,
     dashboard_panel=dashboard.panel,
     due_items=reminders.due_items,

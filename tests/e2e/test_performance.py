@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from partnership.management.commands.seed_demo import Command as SeedDemo
+from partnership import demo as kernel_demo
 from partnership.models import Action, Sector
 from partnership.templatetags.words import possessive
 from performance import demo
@@ -384,9 +384,8 @@ def test_data_return_to_scorecard(signed_in_page, agency_lead, business_unit, re
 @pytest.fixture
 def cast(db):
     """The demo's agencies and people as `seed_demo` makes them, and the demo's performance figures."""
-    command = SeedDemo(stdout=StringIO())
-    agencies = command._agencies()
-    people = command._people(agencies, DEMO_PASSWORD)
+    agencies = kernel_demo.seed_agencies()
+    people = kernel_demo.seed_people(agencies, DEMO_PASSWORD)
     demo.seed(stdout=StringIO(), people=people, agencies=agencies)
     return people, agencies
 

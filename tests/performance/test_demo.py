@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.utils import timezone
 
-from partnership.management.commands.seed_demo import Command as SeedDemo
+from partnership import demo as kernel_demo
 from partnership.models import Action, User
 from performance import demo
 from performance.models import Comparator, DataReturn, Indicator, Period, Polarity, TurnTheCurve, Value
@@ -18,9 +18,8 @@ TITLES = {"Dr", "Detective", "Inspector", "Sergeant"}
 @pytest.fixture
 def cast(db):
     """The demo's agencies and people, made as `seed_demo` makes them."""
-    command = SeedDemo(stdout=StringIO())
-    agencies = command._agencies()
-    people = command._people(agencies, "demo-password-for-tests")
+    agencies = kernel_demo.seed_agencies()
+    people = kernel_demo.seed_people(agencies, "demo-password-for-tests")
     return people, agencies
 
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from partnership.management.commands.seed_demo import AGENCIES
+from partnership.demo import AGENCIES
 from partnership.models import Agency
 from performance.management.commands.load_indicators import THEMES
 from performance.models import (

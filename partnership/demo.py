@@ -1,23 +1,17 @@
 """Invented demo data for an imaginary week in the Merton partnership. Idempotent.
 
 No real person or child appears: every name is invented and every address is on example.org.
-Each domain app extends it with a `demo.py` module whose `seed(stdout=, people=, agencies=)` it calls.
+The kernel's part (agencies, people, the tracker's actions); each app adds its own through its contribution's
+`demo` (partnership.contract), and `manage.py seed_demo` in the composition root runs them all in order.
 """
 import datetime
-import importlib
-import importlib.util
 import random
 
-from django.apps import apps
-from django.conf import settings
-from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from partnership import history
-from partnership.demo_dates import at, between, date_tags_by_their_records, live_through
+from partnership.demo_dates import at, between, live_through
 from partnership.models import Action, ActionUpdate, Agency, Priority, Role, Sector, User, UserRole
 
 AGENCIES = [
@@ -150,119 +144,97 @@ UPDATE_NOTES = [
 ]
 
 
-class Command(BaseCommand):
-    help = "Load invented demo data (agencies, people, actions). Refused when DEBUG is off."
+def seed(*, password: str, stdout) -> tuple[dict, dict, int]:
+    """The kernel's part of the demo: agencies, people and tracker actions. Returns (people by email, agencies by
+    short name, actions made) for the apps' parts, which `manage.py seed_demo` (the composition root) runs next."""
+    agencies = seed_agencies()
+    people = seed_people(agencies, password)
+    return people, agencies, _actions(agencies, people)
 
-    def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (a test system).")
 
-    def handle(self, *args, **options):
-        if not settings.DEBUG and not options["force"]:
-            raise CommandError("Demo data is only loaded with DEBUG on; it must never reach a live system.")
-        password = settings.DEMO_PASSWORD
-        if not password:
-            raise CommandError("Set DEMO_PASSWORD to the password the demo accounts should have.")
-        call_command("load_reference_data", stdout=self.stdout)
-        seeding_from = timezone.now()
-        with transaction.atomic():
-            agencies = self._agencies()
-            people = self._people(agencies, password)
-            made = self._actions(agencies, people)
-            # Each domain app may extend the demo (its `demo.seed`); the composition root's (board packs, which read
-            # every app's records as they stood) comes last, once every record and tag has its date.
-            demos = [app.name for app in apps.get_app_configs() if importlib.util.find_spec(f"{app.name}.demo")]
-            root = [name for name in demos if name == settings.ROOT_URLCONF.split(".")[0]]
-            for name in [name for name in demos if name not in root]:
-                importlib.import_module(f"{name}.demo").seed(stdout=self.stdout, people=people, agencies=agencies)
-            date_tags_by_their_records(seeding_from, story_start=at(datetime.date(2024, 4, 1)))
-            for name in root:
-                importlib.import_module(f"{name}.demo").seed(stdout=self.stdout, people=people, agencies=agencies)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {Agency.objects.count()} agencies, {User.objects.count()} people, "
-            f"{Action.objects.count()} actions ({made} new)."
-        ))
+def seed_agencies() -> dict[str, Agency]:
+    result = {}
+    # Each agency's staff email domains, from its demo people's addresses (public bookings are checked
+    # against them); the partnership's own example.org addresses are not an agency's domain.
+    domains: dict[str, set[str]] = {}
+    for email, _name, _title, short, *_rest in PEOPLE:
+        domain = email.rpartition("@")[2]
+        if domain != "example.org":
+            domains.setdefault(short, set()).add(domain)
+    for name, short, sector, statutory, s11, other in AGENCIES:
+        agency, _ = Agency.objects.update_or_create(name=name, defaults={
+            "short_name": short, "sector": sector, "statutory_partner": statutory, "section11_duty": s11,
+            "works_in_other_partnerships": other, "active": True,
+            "email_domains": ", ".join(sorted(domains.get(short, ()))),
+        })
+        result[short] = agency
+    return result
 
-    def _agencies(self) -> dict[str, Agency]:
-        result = {}
-        # Each agency's staff email domains, from its demo people's addresses (public bookings are checked
-        # against them); the partnership's own example.org addresses are not an agency's domain.
-        domains: dict[str, set[str]] = {}
-        for email, _name, _title, short, *_rest in PEOPLE:
-            domain = email.rpartition("@")[2]
-            if domain != "example.org":
-                domains.setdefault(short, set()).add(domain)
-        for name, short, sector, statutory, s11, other in AGENCIES:
-            agency, _ = Agency.objects.update_or_create(name=name, defaults={
-                "short_name": short, "sector": sector, "statutory_partner": statutory, "section11_duty": s11,
-                "works_in_other_partnerships": other, "active": True,
-                "email_domains": ", ".join(sorted(domains.get(short, ()))),
-            })
-            result[short] = agency
-        return result
 
-    def _people(self, agencies, password) -> dict[str, User]:
-        result = {}
-        for email, name, title, agency, roles, staff in PEOPLE:
-            user, created = User.objects.get_or_create(email=email, defaults={
-                "full_name": name, "job_title": title, "agency": agencies[agency], "is_staff": staff,
-            })
-            if created or not user.check_password(password):
-                user.set_password(password)
-                user.save()
-            for role in roles:
-                UserRole.objects.get_or_create(user=user, role=role)
-            result[email] = user
-        # Every other agency has an invented safeguarding lead too, so launch emails reach someone.
-        led = {user.agency_id for user in result.values() if Role.AGENCY_LEAD in user.role_set}
-        for index, agency in enumerate(a for a in agencies.values() if a.pk not in led and a.short_name != "MSCP"):
-            email = f"lead@{slugify(agency.short_name)}.example.org"
-            user, created = User.objects.get_or_create(email=email, defaults={
-                "full_name": LEAD_NAMES[index % len(LEAD_NAMES)], "job_title": "Safeguarding lead", "agency": agency,
-            })
-            if created:
-                user.set_password(password)
-                user.save()
-            UserRole.objects.get_or_create(user=user, role=Role.AGENCY_LEAD)
-            result[email] = user
-        return result
+def seed_people(agencies, password) -> dict[str, User]:
+    result = {}
+    for email, name, title, agency, roles, staff in PEOPLE:
+        user, created = User.objects.get_or_create(email=email, defaults={
+            "full_name": name, "job_title": title, "agency": agencies[agency], "is_staff": staff,
+        })
+        if created or not user.check_password(password):
+            user.set_password(password)
+            user.save()
+        for role in roles:
+            UserRole.objects.get_or_create(user=user, role=role)
+        result[email] = user
+    # Every other agency has an invented safeguarding lead too, so launch emails reach someone.
+    led = {user.agency_id for user in result.values() if Role.AGENCY_LEAD in user.role_set}
+    for index, agency in enumerate(a for a in agencies.values() if a.pk not in led and a.short_name != "MSCP"):
+        email = f"lead@{slugify(agency.short_name)}.example.org"
+        user, created = User.objects.get_or_create(email=email, defaults={
+            "full_name": LEAD_NAMES[index % len(LEAD_NAMES)], "job_title": "Safeguarding lead", "agency": agency,
+        })
+        if created:
+            user.set_password(password)
+            user.save()
+        UserRole.objects.get_or_create(user=user, role=Role.AGENCY_LEAD)
+        result[email] = user
+    return result
 
-    def _actions(self, agencies, people) -> int:
-        if Action.objects.filter(created_by=people["manager@example.org"]).exists():
-            return 0
-        rng = random.Random(2026)
-        today = timezone.localdate()
-        manager = people["manager@example.org"]
-        owners = {
-            "Met Police SW BCU": people["lead@police.example.org"],
-            "SWL ICB": people["lead@health.example.org"],
-            "Merton Children's Services": people["lead@childrens.example.org"],
-            "Wandle Valley Primary": people["dsl@wandlevalley.example.org"],
-            "Safe Homes": people["lead@safehomes.example.org"],
-        }
-        owning = list(owners) + ["St George's", "SWLStG", "Youth Justice", "Family Hubs", "Housing"]
-        priorities = list(Priority.objects.all())
-        made = 0
-        for index in range(32):
-            status, days, n_updates = STATUS_PLAN[index % len(STATUS_PLAN)]
-            title, description = ACTION_TEXTS[(index + index // len(owning)) % len(ACTION_TEXTS)]  # varied per agency
-            short = owning[index % len(owning)]
-            youngest, oldest = ACTION_AGE_DAYS[status]
-            created = at(today - datetime.timedelta(days=youngest + (index * 37) % (oldest - youngest)), 11)
-            reached = between(created, timezone.now(), 0.8)  # when it got to its status today
-            action = Action(
-                title=title, description=description, owner_agency=agencies[short], owner=owners.get(short),
-                priority=priorities[index % len(priorities)] if priorities else None,
-                due_date=today + datetime.timedelta(days=days + rng.randint(0, 6)), created_by=manager,
-                source_kind="priority", status=Action.Status.PROPOSED)
-            action._history_user = manager
-            history.create_dated(action, created)
-            live_through(action, _action_story(status, created, reached, signed_off_by=people["qa@example.org"]))
-            if action.priority:
-                action.priority.actions.add(action)
-            for n in range(n_updates):
-                ActionUpdate.objects.create(
-                    action=action, author=owners.get(short) or manager, note=UPDATE_NOTES[n % len(UPDATE_NOTES)],
-                    created_at=between(created, reached, (n + 1) / (n_updates + 1)),
-                )
-            made += 1
-        return made
+
+def _actions(agencies, people) -> int:
+    if Action.objects.filter(created_by=people["manager@example.org"]).exists():
+        return 0
+    rng = random.Random(2026)
+    today = timezone.localdate()
+    manager = people["manager@example.org"]
+    owners = {
+        "Met Police SW BCU": people["lead@police.example.org"],
+        "SWL ICB": people["lead@health.example.org"],
+        "Merton Children's Services": people["lead@childrens.example.org"],
+        "Wandle Valley Primary": people["dsl@wandlevalley.example.org"],
+        "Safe Homes": people["lead@safehomes.example.org"],
+    }
+    owning = list(owners) + ["St George's", "SWLStG", "Youth Justice", "Family Hubs", "Housing"]
+    priorities = list(Priority.objects.all())
+    made = 0
+    for index in range(32):
+        status, days, n_updates = STATUS_PLAN[index % len(STATUS_PLAN)]
+        title, description = ACTION_TEXTS[(index + index // len(owning)) % len(ACTION_TEXTS)]  # varied per agency
+        short = owning[index % len(owning)]
+        youngest, oldest = ACTION_AGE_DAYS[status]
+        created = at(today - datetime.timedelta(days=youngest + (index * 37) % (oldest - youngest)), 11)
+        reached = between(created, timezone.now(), 0.8)  # when it got to its status today
+        action = Action(
+            title=title, description=description, owner_agency=agencies[short], owner=owners.get(short),
+            priority=priorities[index % len(priorities)] if priorities else None,
+            due_date=today + datetime.timedelta(days=days + rng.randint(0, 6)), created_by=manager,
+            source_kind="priority", status=Action.Status.PROPOSED)
+        action._history_user = manager
+        history.create_dated(action, created)
+        live_through(action, _action_story(status, created, reached, signed_off_by=people["qa@example.org"]))
+        if action.priority:
+            action.priority.actions.add(action)
+        for n in range(n_updates):
+            ActionUpdate.objects.create(
+                action=action, author=owners.get(short) or manager, note=UPDATE_NOTES[n % len(UPDATE_NOTES)],
+                created_at=between(created, reached, (n + 1) / (n_updates + 1)),
+            )
+        made += 1
+    return made

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from partnership import snapshots
 from partnership.contract import ASSURANCES, OBA_QUESTIONS, STATUS_WORDS, BoardSection, overall_status
 from partnership.models import BoardPack
 from partnership.pdf import render_pdf
@@ -94,7 +95,8 @@ def report_context(period: ReportPeriod | Quarter, *, sources=None, pack: BoardP
     if isinstance(period, Quarter):
         period = ReportPeriod.for_quarter(period)
     sources = composition.board_sections() if sources is None else sources
-    sections = [build_section(source, period) for source in sources]
+    with snapshots.one_reading():
+        sections = [build_section(source, period) for source in sources]
     return {
         "period": period,
         "quarter": period.quarter(),

@@ -11,6 +11,8 @@ rows now are the rows as they stood then, and reading them costs a fraction of r
 query over the tracked models' indexed `history_date` decides (`changed_since`), asked only for a moment in the
 last few minutes or in the future.
 """
+import contextlib
+import contextvars
 import datetime
 import time
 
@@ -46,12 +48,29 @@ def unchanged_since(model: type[models.Model], at: datetime.datetime) -> bool:
 
 
 _checked: dict[datetime.datetime, tuple[float, frozenset[str]]] = {}
-FRESH_SECONDS = 1.0  # a report reads several models at one moment within a second or so; then ask again
+FRESH_SECONDS = 1.0  # a page reads several models at one moment within a second or so; then ask again
+# Inside `one_reading()`: the answers for each moment, kept for the whole reading however long it takes.
+_reading: contextvars.ContextVar[dict | None] = contextvars.ContextVar("snapshot_reading", default=None)
+
+
+@contextlib.contextmanager
+def one_reading():
+    """A report reads every model at its one moment: inside this block `changed_since` asks once per moment for
+    the whole report, however long it takes on a busy machine (so its queries do not depend on the clock)."""
+    token = _reading.set({})
+    try:
+        yield
+    finally:
+        _reading.reset(token)
 
 
 def changed_since(at: datetime.datetime) -> frozenset[str]:
     """The history tables with a row dated after `at`: one query over every tracked model (each an index probe on
-    `history_date`), remembered for `at` for a second so the models a page reads at one moment share it."""
+    `history_date`), remembered for `at` for a second (for the whole reading inside `one_reading()`), so the models
+    a page or report reads at one moment share it."""
+    reading = _reading.get()
+    if reading is not None and at in reading:
+        return reading[at]
     hit = _checked.get(at)
     if hit and time.monotonic() - hit[0] < FRESH_SECONDS:
         return hit[1]
@@ -68,12 +87,17 @@ def changed_since(at: datetime.datetime) -> frozenset[str]:
     if len(_checked) > 32:
         _checked.clear()
     _checked[at] = (time.monotonic(), found)
+    if reading is not None:
+        reading[at] = found
     return found
 
 
 def forget_changes(*args, **kwargs) -> None:
     """Forget what `changed_since` found (a history row was written here, or a request starts)."""
     _checked.clear()
+    reading = _reading.get()
+    if reading is not None:
+        reading.clear()
 
 
 def attach(rows, name: str, model: type[models.Model]) -> list:

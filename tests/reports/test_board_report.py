@@ -459,6 +459,16 @@ def test_current_quarter_report_context_queries_do_not_grow_either(board_data):
     assert count_queries(current_quarter()) == small
 
 
+def test_report_context_queries_do_not_depend_on_how_long_it_takes(board_data, monkeypatch):
+    """On a busy machine a report takes longer than `changed_since` remembers an answer (a second): inside the
+    report's one reading it still asks once per moment, so its queries do not depend on the clock."""
+    from partnership import snapshots
+
+    small = count_queries(current_quarter())
+    monkeypatch.setattr(snapshots, "FRESH_SECONDS", 0.0)  # every remembered answer already stale
+    assert count_queries(current_quarter()) == small
+
+
 # --- Section 11 in the board report ----------------------------------------------------------------------------
 def section11(quarter):
     from section11 import analysis_reports

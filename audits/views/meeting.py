@@ -10,6 +10,7 @@ from partnership.access import require
 from partnership.forms import ActionForm
 from partnership.history import save_versioned
 from partnership.input_rules import as_id
+from partnership.kept_forms import posts, posts_no_form
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.conflicts import Conflict, compared, edits_versioned, refusal_status
 from partnership.views.mixins import post_only
@@ -51,6 +52,7 @@ def _manager_audit(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(MeetingForm)
 def meeting_edit(request, pk):
     audit = _manager_audit(request, pk)
     meeting = getattr(audit, "meeting", None)
@@ -67,6 +69,7 @@ def meeting_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(ConsensusGrade)
+@posts_no_form("read by hand until the consensus form (issue 23, next commit)")
 def consensus_edit(request, pk):
     case = case_or_404(request, pk)
     require(access.can_manage(request.user))
@@ -117,6 +120,7 @@ def consensus_edit(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(FindingForm)
 def finding_add(request, pk):
     audit = _manager_audit(request, pk)
     return _simple(request, audit=audit, form=FindingForm(request.POST or None), title="Add a finding",
@@ -126,6 +130,7 @@ def finding_add(request, pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def finding_delete(request, pk):
     finding = get_object_or_404(Finding, pk=pk, audit__in=access.visible_audits(request.user))
     require(access.can_manage(request.user))
@@ -140,6 +145,7 @@ def finding_delete(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(RecommendationForm)
 def recommendation_add(request, pk):
     audit = _manager_audit(request, pk)
     return _simple(request, audit=audit, form=RecommendationForm(request.POST or None), title="Add a recommendation",
@@ -150,6 +156,7 @@ def recommendation_add(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Audit)
+@posts(SummaryForm)
 def summary_edit(request, pk):
     audit = _manager_audit(request, pk)
     require(audit.status != audit.Status.CLOSED)
@@ -167,6 +174,7 @@ def summary_edit(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(ActionForm)
 def action_add(request, pk):
     audit = _manager_audit(request, pk)
     form = ActionForm(request.POST or None, user=request.user, initial={"priority": audit.priority_id})
@@ -178,6 +186,7 @@ def action_add(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(FeedbackForm)
 def feedback_add(request, pk):
     case = case_or_404(request, pk)
     require(access.can_manage(request.user))

@@ -5,6 +5,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partnership.access import get_visible_or_404, require
+from partnership.kept_forms import posts, posts_no_form
 from partnership.pdf import pdf_response, render_pdf
 from partnership.rate_limits import limited_pdf
 from partnership.views.conflicts import edits_versioned
@@ -69,6 +70,7 @@ def briefing_pdf(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Briefing)
+@posts(BriefingForm)
 def briefing_edit(request, pk=None):
     require(access.is_manager(request.user))
     briefing = get_visible_or_404(Briefing.objects.all(), pk=pk) if pk else None
@@ -79,6 +81,7 @@ def briefing_edit(request, pk=None):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def briefing_publish(request, pk):
     require(access.is_manager(request.user))
     briefing = get_visible_or_404(Briefing.objects.all(), pk=pk)
@@ -88,6 +91,7 @@ def briefing_publish(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(BriefingUseForm)
 def briefing_use(request, pk):
     briefing = get_visible_or_404(access.visible_briefings(request.user), pk=pk)
     require(access.can_log_briefing_use(request.user))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
 from partnership.forms import GDSForm, date_field
+from partnership.kept_forms import posts, posts_no_form
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import paginate, post_only
@@ -91,6 +92,7 @@ def course_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Course)
+@posts(CourseForm)
 def course_edit(request, pk=None):
     require(access.is_manager(request.user))
     course = get_visible_or_404(Course.objects.all(), pk=pk) if pk else None
@@ -123,6 +125,7 @@ def _session_page(request, pk, trainer_form=None, status=200):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Session)
+@posts(SessionForm)
 def session_edit(request, pk=None):
     require(access.is_manager(request.user))
     session = get_visible_or_404(Session.objects.all(), pk=pk) if pk else None
@@ -143,6 +146,7 @@ def session_edit(request, pk=None):
 
 @login_required
 @post_only
+@posts(TrainerForm)
 def trainer_add(request, pk):
     require(access.is_manager(request.user))
     session = get_visible_or_404(Session.objects.all(), pk=pk)
@@ -156,6 +160,7 @@ def trainer_add(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts_no_form("a confirmation button: nothing typed")
 def session_cancel(request, pk):
     """GET: a page that says how many people will be emailed; POST: cancel, and email each of them."""
     require(access.is_manager(request.user))
@@ -171,6 +176,7 @@ def session_cancel(request, pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def booking_cancel(request, pk):
     require(access.is_manager(request.user))
     booking = get_visible_or_404(Booking.objects.all(), pk=pk)
@@ -180,6 +186,7 @@ def booking_cancel(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(AttendanceForm)
 def attendance(request, pk):
     """Mark everyone at once. Queries do not grow with the number of delegates."""
     session = get_visible_or_404(Session.objects.select_related("course").prefetch_related("trainers"), pk=pk)

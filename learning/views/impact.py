@@ -75,7 +75,8 @@ def briefing_edit(request, pk=None):
     require(access.is_manager(request.user))
     briefing = get_visible_or_404(Briefing.objects.all(), pk=pk) if pk else None
     form = BriefingForm(request.POST if request.method == "POST" else None, instance=briefing)
-    return form_page(request, form, save=lambda f: services.briefing_save(form=f, by=request.user),
+    return form_page(request, form, save=lambda f: services.briefing_save(
+        briefing=briefing, by=request.user, expected_version=f.expected_version, **f.values()),
                      success="Briefing saved.", template="learning/briefing_form.html", context={"briefing": briefing})
 
 
@@ -98,7 +99,7 @@ def briefing_use(request, pk):
     form = BriefingUseForm(request.POST if request.method == "POST" else None, user=request.user,
                            manager=access.is_manager(request.user))
     return form_page(request, form,
-                     save=lambda f: services.briefing_use_log(briefing=briefing, form=f, by=request.user),
+                     save=lambda f: services.briefing_use_log(briefing=briefing, by=request.user, **f.values()),
                      success="Thank you: the use of this briefing is logged.", template="learning/briefing_use.html",
                      context={"briefing": briefing}, to=lambda use: (briefing,))
 

@@ -97,7 +97,8 @@ def course_edit(request, pk=None):
     require(access.is_manager(request.user))
     course = get_visible_or_404(Course.objects.all(), pk=pk) if pk else None
     form = CourseForm(request.POST if request.method == "POST" else None, instance=course)
-    return form_page(request, form, save=lambda f: services.course_save(form=f, by=request.user),
+    return form_page(request, form, save=lambda f: services.course_save(
+        course=course, by=request.user, expected_version=f.expected_version, outcomes=f.outcome_lines(), **f.values()),
                      success="Course saved.", template="learning/course_form.html", context={"course": course})
 
 
@@ -133,13 +134,15 @@ def session_edit(request, pk=None):
     form = SessionForm(request.POST if request.method == "POST" else None, instance=session, initial=initial)
     if session and request.method == "POST" and "confirmed" not in request.POST and form.is_valid():
         # Before a change people must be told about: a page that says what changes and how many will be emailed.
-        changes, counts = services.session_changes(form), services.session_told_counts(session)
+        changes = services.session_changes(session=session, **form.values())
+        counts = services.session_told_counts(session)
         if changes and counts["total"]:
             posted = [(key, request.POST.getlist(key)) for key in request.POST if key != "csrfmiddlewaretoken"]
             return render(request, "learning/session_change_confirm.html", {
                 "session": session, "course": session.course, "changes": changes, "counts": counts,
                 "posted": posted})
-    return form_page(request, form, save=lambda f: services.session_save(form=f, by=request.user),
+    return form_page(request, form, save=lambda f: services.session_save(
+        session=session, by=request.user, expected_version=f.expected_version, **f.values()),
                      success="Session saved.", template="learning/session_form.html", context={"session": session},
                      to=lambda saved: ("learning:session-manage", saved.pk))
 

@@ -247,3 +247,43 @@ class AgencyAuditForm(GDSForm, forms.Form):
         return {domain_id: {"grade": self.grades.get(self.data.get(f"grade-{domain_id}", "")),
                             **{name: self.data.get(f"{name}-{domain_id}", "") for name, _ in ANSWER_FIELDS}}
                 for domain_id in self.domain_ids}
+
+
+class ConsensusForm(GDSForm, forms.Form):
+    """The meeting's consensus on a case, every domain on one page: for each domain an agreed grade from the
+    tool's scale (`grade-<domain id>`), the learning (`notes-<domain id>`) and the version of the grade the
+    page showed (`version-<domain id>`); then the discussion notes. The page lays the fields out itself
+    (templates/audits/consensus.html); the rules are the service's (`services.meeting.consensus_save`). No
+    query: the domains and grades are given."""
+
+    discussion_notes = forms.CharField(required=False, label="Discussion notes", widget=forms.Textarea)
+
+    def __init__(self, *args, domains, grades, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.domain_ids = [domain.pk for domain in domains]
+        self.grades = {str(grade.pk): grade for grade in grades}
+        for domain in domains:
+            title = domain.title.lower()
+            self.fields[f"grade-{domain.pk}"] = forms.ChoiceField(
+                choices=[("", "Not agreed yet"), *((pk, g.label) for pk, g in self.grades.items())], required=False,
+                label=f"Agreed grade for {title}", widget=forms.RadioSelect)
+            self.fields[f"notes-{domain.pk}"] = forms.CharField(required=False, label=f"Learning on {title}",
+                                                                widget=forms.Textarea)
+            # Anything but a number is a stale page; none at all, a page from before any grade.
+            self.fields[f"version-{domain.pk}"] = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def typed_grade(self, domain_id: int):
+        """The grade of the scale chosen for the domain, or None (shown again as chosen when refused)."""
+        return self.grades.get(self.data.get(f"grade-{domain_id}", ""))
+
+    def typed_notes(self, domain_id: int) -> str:
+        return self.data.get(f"notes-{domain_id}", "")
+
+    def values(self) -> dict:
+        """The service's keyword arguments (`consensus_save`), from a valid form."""
+        data = self.cleaned_data
+        versions = {d: as_id(data[f"version-{d}"] or "0") for d in self.domain_ids}
+        return {"grades": {d: self.grades.get(data[f"grade-{d}"]) for d in self.domain_ids},
+                "notes": {d: data[f"notes-{d}"] for d in self.domain_ids},
+                "discussion_notes": data["discussion_notes"],
+                "versions": {d: -1 if v is None else v for d, v in versions.items()}}

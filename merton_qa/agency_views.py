@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from partnership import access
 from partnership.escalation_letters import letter_filename, letter_pdf
 from partnership.forms import GDSForm, date_field
+from partnership.kept_forms import posts
 from partnership.models import Agency, Escalation
 from partnership.pdf import pdf_response
 from partnership.rate_limits import limited_pdf
@@ -111,6 +112,7 @@ def agency_profile(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(EscalationForm)
 def escalation_create(request, pk):
     """Stage 1: the business unit's letter, quoting the profile as it stands today."""
     agency = _agency(request, pk)
@@ -139,6 +141,7 @@ def escalation_create(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Escalation)
+@posts(EscalationForm)
 def escalation_escalate(request, pk):
     """The next stage of an open escalation: the chair's letter, then the lead safeguarding partners."""
     escalation = _escalation(request, pk)
@@ -215,6 +218,7 @@ def escalation_letter(request, pk):
 @login_required
 @post_only
 @edits_versioned(Escalation)
+@posts(ResponseForm)
 def escalation_response(request, pk):
     escalation = _escalation(request, pk)
     access.require(access.can_record_response(request.user, escalation.agency_id))
@@ -239,6 +243,7 @@ def escalation_response(request, pk):
 @login_required
 @post_only
 @edits_versioned(Escalation)
+@posts(CloseForm)
 def escalation_close(request, pk):
     escalation = _escalation(request, pk)
     access.require(access.can_manage_escalation(request.user))

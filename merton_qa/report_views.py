@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership import access
 from partnership.forms import GDSForm
+from partnership.kept_forms import posts, posts_no_form
 from partnership.models import BoardPack, ReportExport
 from partnership.periods import Quarter, recent_quarters
 from partnership.services import board_packs, exports, outbox
@@ -47,6 +48,7 @@ class PackTextForm(GDSForm, forms.ModelForm):
 
 
 @login_required
+@posts(BoardReportForm)
 def board_reports(request):
     """The board packs: published ones (every version), those being drafted, and a new draft or a figures-only
     PDF for any quarter."""
@@ -88,6 +90,7 @@ def _pack(request, pk) -> BoardPack:
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(BoardPack)
+@posts(PackTextForm)
 def board_pack(request, pk):
     """A pack: its narrative and asks (editable while a draft), its status and what can be done next."""
     pack = _pack(request, pk)
@@ -134,6 +137,7 @@ PACK_STEPS = {
 
 @login_required
 @post_only
+@posts_no_form("a button that moves the pack a step on: nothing typed")
 def board_pack_step(request, pk, step):
     pack = _pack(request, pk)
     if step not in PACK_STEPS:
@@ -185,6 +189,7 @@ def sent_reminder_detail(request, pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def send_reminders_now(request):
     access.require(access.is_business_unit(request.user))
     messages.success(request, outbox.queued_words(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership import access
 from partnership.forms import GDSForm, date_field
+from partnership.kept_forms import posts, posts_no_form
 from partnership.models import ReportExport, SafeguardingPartner, YearlyReport
 from partnership.periods import Quarter
 from partnership.services import exports, yearly_reports
@@ -93,6 +94,7 @@ def _require_reader(user) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(YearForm)
 def yearly_report_list(request):
     """The yearly reports: published ones, those being drafted, and a new one (or the figures alone, in Word)."""
     _require_reader(request.user)
@@ -127,6 +129,7 @@ def _report(request, pk) -> YearlyReport:
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(YearlyReport)
+@posts(TextForm)
 def yearly_report_detail(request, pk):
     """A report: its written sections (editable by the business unit while no partner has approved), the
     partners' approvals, the Word document and, once published, the PDF and the publication record."""
@@ -180,6 +183,7 @@ def _detail_context(request, report: YearlyReport, approvals: list) -> dict:
 
 @login_required
 @post_only
+@posts(ApprovalForm)
 def yearly_report_approve(request, pk):
     report = _report(request, pk)
     approvals = list(report.approvals.select_related("recorded_by"))
@@ -201,6 +205,7 @@ def yearly_report_approve(request, pk):
 @login_required
 @post_only
 @edits_versioned(YearlyReport)
+@posts(PublicationForm)
 def yearly_report_publication(request, pk):
     report = _report(request, pk)
     access.require(yearly_reports.can_edit(request.user) and report.is_published)
@@ -239,6 +244,7 @@ STEPS = {
 
 @login_required
 @post_only
+@posts_no_form("a button that moves the report a step on: nothing typed")
 def yearly_report_step(request, pk, step):
     report = _report(request, pk)
     if step not in STEPS:

@@ -8,8 +8,13 @@ saved" (`/session/kept/`), which shows what was typed and offers to send it to t
 fresh CSRF token: the form's own view validates it, and its version check refuses a stale save and keeps the
 text. Uploaded files cannot be kept; the page says so.
 
-A view that keeps typed text its own way (Section 11 answers, sent by htmx) is marked with
-`@keeps_typed_through_sign_in_itself` and keeps it through `hold` and `held` too, so the same rules apply:
+The kept page names each field by its form's label and each choice by its words: every view behind sign-in
+that takes a POST declares the form class(es) it reads with `@posts(FormClass)`, or `@posts_no_form(reason)`
+when nothing typed comes with it (a button). Nothing is guessed: tests/security/test_kept_forms.py walks the
+URL conf and refuses a view that declares neither.
+
+A page where kept text goes back into one form of many (Section 11's answers, sent by htmx) is wrapped with
+`@keeps_in_place(key, then=...)` and reads it back with `kept_at` and `take`, so the same rules apply:
 
 - kept text belongs to the person whose session ended (`typist`): it is held with their id, discarded when
   anyone else signs in on that browser (`discard_other_peoples`, on user_logged_in) and never shown to anyone
@@ -17,14 +22,16 @@ A view that keeps typed text its own way (Section 11 answers, sent by htmx) is m
 - nothing is kept from a restricted area (`RESTRICTED_NAMESPACES`: the reviews app, serious incidents);
 - showing kept text is a read of what was typed: it goes to the security log (`kept-form-read`).
 """
+import functools
 import re
-import sys
 from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
+from django.forms.formsets import BaseFormSet
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, resolve_url
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -40,9 +47,58 @@ SECRET_WORDS = ("password", "token", "otp")  # never kept, whatever form they co
 NOT_SHOWN = frozenset({"csrfmiddlewaretoken", "version", "action", "next"})
 
 
-def keeps_typed_through_sign_in_itself(view):
-    view.keeps_typed_through_sign_in = True
-    return view
+def posts(*form_classes):
+    """Declare the form class(es) (or formset classes) whose POST a view reads: a kept POST to it is shown with
+    their labels and choices."""
+    if not form_classes or not all(_is_form_class(f) for f in form_classes):
+        raise TypeError("@posts takes the form classes the view reads")
+
+    def mark(view):
+        view.posted_forms = form_classes
+        return view
+
+    return mark
+
+
+def posts_no_form(reason: str):
+    """Declare that what a view is posted is nothing typed to show (a button, a file), and why."""
+    if not reason.strip():
+        raise TypeError("@posts_no_form needs its reason")
+
+    def mark(view):
+        view.posted_forms = ()
+        view.posts_no_form = reason
+        return view
+
+    return mark
+
+
+def _is_form_class(value) -> bool:
+    return isinstance(value, type) and issubclass(value, (forms.BaseForm, BaseFormSet))
+
+
+def keeps_in_place(key: str, *, then: str):
+    """For a page where kept text goes back into one form of many, in place (Section 11's answers): the wrapped
+    view answers a signed-out request itself, before any look-up. A POST is held under `key` with the URL's
+    arguments (`kept_at`), and signing in leads to the URL named `then`, with the same arguments, whose page
+    takes the text back (`take`). An htmx request is sent to sign in as a whole page (HX-Redirect)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            if request.method == "POST":
+                keep(request, key, where=kwargs)
+            sign_in = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': reverse(then, kwargs=kwargs)})}"
+            if getattr(request, "htmx", False):
+                return HttpResponse(headers={"HX-Redirect": sign_in})
+            return redirect(sign_in)
+
+        wrapped.keeps_typed_through_sign_in = True  # the middleware leaves its POSTs to it
+        return wrapped
+
+    return decorate
 
 
 def typed(request) -> dict[str, list[str]] | None:
@@ -117,10 +173,30 @@ def discard_other_peoples(sender, request, user, **kwargs) -> None:
             release(request, key)
 
 
-def keep(request) -> bool:
+def keep(request, key: str = KEPT, **about) -> bool:
+    """Hold what this POST typed under `key` for its typist (see `hold`), with `about` it."""
     data = typed(request)
-    return data is not None and hold(request, KEPT, {"path": request.path, "data": data,
-                                                     "had_files": bool(request.FILES)})
+    return data is not None and hold(request, key, {**about, "path": request.path, "data": data,
+                                                    "had_files": bool(request.FILES)})
+
+
+def kept_at(request, key: str) -> dict | None:
+    """The URL arguments the signed-in person's text held by `keeps_in_place` was posted with (not yet read)."""
+    value = held(request, key, read=False)
+    return value.get("where") if value else None
+
+
+def take(request, key: str) -> QueryDict | None:
+    """The signed-in person's text held under `key`, as posted, read (the security log records it) and no
+    longer held: it is shown once."""
+    value = held(request, key)
+    if value is None:
+        return None
+    release(request, key)
+    data = QueryDict(mutable=True)
+    for name, values in value["data"].items():
+        data.setlist(name, values)
+    return data
 
 
 def kept(request, *, read: bool = False) -> dict | None:
@@ -153,23 +229,19 @@ def label(name: str) -> str:
 
 
 def form_fields(path: str, names: list[str]) -> dict[str, forms.Field]:
-    """The fields of the form the kept data was sent from: of the form classes the view's module uses, the one
-    with most of these names. Empty when none matches (the names are then shown as they are)."""
+    """The fields of the form the kept data was sent from: of the form classes the path's view declares
+    (`@posts`), the one with most of these names. Empty for an address that is not ours or a view with no form
+    (the names are then shown as they are)."""
     try:
-        module = sys.modules.get(resolve(path).func.__module__)
-    except (Resolver404, AttributeError):
+        view = resolve(path).func
+    except Resolver404:
         return {}
-    namespace = dict(vars(module)) if module else {}
-    for value in list(namespace.values()):  # `from . import forms` and the like
-        if isinstance(value, type(sys)) and value.__name__.endswith("forms"):
-            namespace.update(vars(value))
     best, matched = {}, 0
-    for candidate in namespace.values():
-        if isinstance(candidate, type) and issubclass(candidate, forms.BaseForm):
-            fields = candidate.base_fields
-            overlap = sum(1 for n in names if _field_for(n, fields)[0] is not None)
-            if overlap > matched:
-                best, matched = fields, overlap
+    for form_class in getattr(view, "posted_forms", ()):
+        fields = (form_class.form if issubclass(form_class, BaseFormSet) else form_class).base_fields
+        overlap = sum(1 for n in names if _field_for(n, fields)[0] is not None)
+        if overlap > matched:
+            best, matched = fields, overlap
     return best
 
 

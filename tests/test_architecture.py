@@ -5,7 +5,8 @@ in a function body:
 - the kernel (`partnership`) imports neither the composition root nor a domain app;
 - a domain app imports no other domain app and not the composition root;
 - inside an app, no two modules import each other, directly or round a longer ring;
-- no module is over 600 lines.
+- no module is over 600 lines;
+- no service takes a form: services take keyword arguments (the cleaned values and the instance).
 A new module is covered without being listed.
 """
 import ast
@@ -142,3 +143,27 @@ def test_one_url_convention(conf):
             admin = ast.unparse(target) == "admin.site.urls" if target is not None else False
             assert included or admin, (f"{conf.relative_to(ROOT)} line {call.lineno} routes to a view: declare the "
                                        "pattern in the view's module's `urlpatterns` and join it here")
+
+
+FORM_WORDS = ("cleaned_data", "save_m2m", "is_valid")
+
+
+def test_services_take_values_not_forms():
+    """Every service takes keyword arguments, the cleaned values and the instance, never a form (docs/architecture.md,
+    "Where each kind of code lives"): it can then be called from a task, a command or a test as from a view, and
+    a view cannot hand it more than the form's cleaned pieces."""
+    found = []
+    for package in (KERNEL, COMPOSITION_ROOT, *DOMAIN_APPS):
+        for name, path in _modules(package):
+            if "services" not in name.split("."):
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    args = node.args
+                    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+                        annotation = ast.unparse(arg.annotation) if arg.annotation else ""
+                        if arg.arg in ("form", "formset") or annotation.endswith(("Form", "FormSet")):
+                            found.append(f"{name}.{node.name} takes {arg.arg}")
+                elif isinstance(node, ast.Attribute) and node.attr in FORM_WORDS:
+                    found.append(f"{name} line {node.lineno} reads a form's .{node.attr}")
+    assert not found, "services taking forms:\n" + "\n".join(found)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership.access import require
 from partnership.input_rules import as_id
+from partnership.kept_forms import posts, posts_no_form
 from partnership.models import Agency
 from partnership.services.errors import ServiceError
 from partnership.templatetags.words import possessive
@@ -26,6 +27,7 @@ from .common import audit_or_404, case_or_404
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(AuditForm)
 def audit_create(request, programme_pk):
     require(access.can_manage(request.user))
     programme = get_object_or_404(Programme, pk=programme_pk)
@@ -47,6 +49,7 @@ def audit_create(request, programme_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Audit)
+@posts(AuditForm)
 def audit_edit(request, pk):
     audit = audit_or_404(request, pk)
     require(access.can_manage(request.user) and audit.status != Audit.Status.CLOSED)
@@ -116,6 +119,7 @@ def audit_detail(request, pk):
 
 @login_required
 @post_only
+@posts_no_form("a button naming the next status: nothing typed")
 def audit_transition(request, pk):
     audit = audit_or_404(request, pk)
     require(access.can_manage(request.user))
@@ -133,6 +137,7 @@ def audit_transition(request, pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def audit_remind(request, pk, agency_pk):
     audit = audit_or_404(request, pk)
     require(access.can_manage(request.user))
@@ -151,6 +156,7 @@ def audit_remind(request, pk, agency_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts_no_form("a confirmation button: nothing typed")
 def audit_remind_all(request, pk):
     """Remind every agency with outstanding agency audits, in one action, after a page that says how many."""
     audit = audit_or_404(request, pk)
@@ -165,6 +171,7 @@ def audit_remind_all(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(CaseForm)
 def case_add(request, pk):
     audit = audit_or_404(request, pk)
     require(access.can_manage(request.user))
@@ -201,6 +208,7 @@ def case_detail(request, pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def case_remove(request, pk):
     case = case_or_404(request, pk)
     require(access.can_manage(request.user))

@@ -6,6 +6,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
+from partnership.kept_forms import posts
 from partnership.services.errors import ServiceError
 from partnership.templatetags.words import possessive
 
@@ -17,6 +18,7 @@ from .common import case_or_404
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(ConcernForm)
 def concern_raise(request, pk):
     case = case_or_404(request, pk)
     require(access.can_raise_concern(request.user, case))
@@ -37,6 +39,7 @@ def concern_raise(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(AcknowledgeForm)
 def concern_detail(request, pk):
     concern = get_visible_or_404(access.visible_concerns(request.user), pk=pk)
     can_ack = access.can_acknowledge(request.user, concern)

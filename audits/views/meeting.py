@@ -9,13 +9,13 @@ from django.views.decorators.http import require_http_methods
 from partnership.access import require
 from partnership.forms import ActionForm
 from partnership.history import save_versioned
-from partnership.input_rules import as_id
+from partnership.kept_forms import posts, posts_no_form
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.conflicts import Conflict, compared, edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 
 from .. import access
-from ..forms import FeedbackForm, FindingForm, MeetingForm, RecommendationForm, SummaryForm
+from ..forms import ConsensusForm, FeedbackForm, FindingForm, MeetingForm, RecommendationForm, SummaryForm
 from ..models import AgencyAuditAnswer, Audit, ConsensusGrade, Finding, Grade
 from ..services import meeting as services
 from ..services.workflow import consensus_for
@@ -51,6 +51,7 @@ def _manager_audit(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(MeetingForm)
 def meeting_edit(request, pk):
     audit = _manager_audit(request, pk)
     meeting = getattr(audit, "meeting", None)
@@ -67,6 +68,7 @@ def meeting_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(ConsensusGrade)
+@posts(ConsensusForm)
 def consensus_edit(request, pk):
     case = case_or_404(request, pk)
     require(access.can_manage(request.user))
@@ -74,49 +76,73 @@ def consensus_edit(request, pk):
     domains = list(audit.tool.domains.all())
     grades = list(Grade.objects.filter(tool_id=audit.tool_id))
     current = consensus_for(case)
+    form = ConsensusForm(request.POST or None, domains=domains, grades=grades)
+    errors, field_errors, status, conflict = [], {}, 200, None
+    if request.method == "POST":
+        status = 400
+        if not form.is_valid():  # a box over its limit, hidden characters, a child named, a grade not on the scale
+            for name, problems in form.errors.items():
+                field_errors[name] = problems[0]
+                errors.append((_first_control(name, grades), f"{form.fields[name].label}: {problems[0]}"
+                               if name in form.fields else problems[0]))
+        else:
+            try:
+                services.consensus_save(case=case, by=request.user, **form.values())
+            except ConflictError as error:  # what the others saved, beside what was typed; their versions
+                errors.append((_grades_control(domains, grades), error.message))
+                status, current = 409, consensus_for(case)
+                conflict = Conflict.of(case, compared(pair for d in domains for pair in (
+                    (f"Agreed grade for {d.title.lower()}", current[d.pk].grade.label if d.pk in current else "",
+                     form.typed_grade(d.pk).label if form.typed_grade(d.pk) else ""),
+                    (f"Learning on {d.title.lower()}", current[d.pk].notes if d.pk in current else "",
+                     form.typed_notes(d.pk)))))
+            except ServiceError as error:  # a box's text refused: beside the box; about the grades: the first one
+                if error.field:
+                    field_errors[error.field] = error.message.split(": ", 1)[-1]
+                errors.append((error.field or _grades_control(domains, grades), error.message))
+            else:
+                messages.success(request, f"Consensus grades for case {case} have been saved.")
+                return redirect(audit.get_absolute_url() + "#meeting")
+    return render(request, "audits/consensus.html", {
+        "case": case, "audit": audit, "grades": grades, "errors": errors, "conflict": conflict,
+        "rows": _consensus_rows(case, form, domains, current, field_errors, carry_versions=status == 400),
+        "discussion_notes": form["discussion_notes"].value() if form.is_bound else case.discussion_notes,
+        "discussion_error": field_errors.get("discussion_notes"),
+    }, status=status)
+
+
+def _first_control(name: str, grades) -> str:
+    """Where an error summary link goes: a domain's grade, to its first radio; a box, to the box."""
+    return f"{name}-{grades[0].pk}" if name.startswith("grade-") and grades else name
+
+
+def _grades_control(domains, grades) -> str:
+    """Where a refusal about the grades as a whole links: the first grade of the first domain."""
+    return _first_control(f"grade-{domains[0].pk}", grades) if domains else "discussion_notes"
+
+
+def _consensus_rows(case, form, domains, current, field_errors, *, carry_versions: bool) -> list[dict]:
+    """Each domain with what each agency found, and the agreed grade and learning as saved, or as typed when the
+    save was refused. A refused page carries the versions it was opened at (a conflict, the versions saved now)."""
     agency_grades: dict[int, list] = {}
     for answer in (AgencyAuditAnswer.objects.filter(agency_audit__case=case, agency_audit__status="submitted")
                    .select_related("grade", "agency_audit__agency").order_by("agency_audit__agency__name")):
         agency_grades.setdefault(answer.domain_id, []).append(answer)
-    errors, status, typed, conflict = [], 200, None, None
-    if request.method == "POST":
-        by_pk = {g.pk: g for g in grades}
-        typed = {d.pk: by_pk.get(as_id(request.POST.get(f"grade-{d.pk}", ""))) for d in domains}
-        notes = {d.pk: request.POST.get(f"notes-{d.pk}", "") for d in domains}
-        versions = {d.pk: as_id(request.POST.get(f"version-{d.pk}", "0")) for d in domains}
-        try:
-            services.consensus_save(case=case, by=request.user, grades=typed, notes=notes,
-                                    discussion_notes=request.POST.get("discussion_notes", ""),
-                                    versions={k: -1 if v is None else v for k, v in versions.items()})
-        except ServiceError as error:  # about the grades as a whole: the link goes to the first one
-            errors.append((f"grade-{domains[0].pk}-{grades[0].pk}" if domains and grades else "discussion_notes",
-                           error.message))
-            status = 400
-            if isinstance(error, ConflictError):  # what the others saved, beside what was typed; their versions
-                status, current = 409, consensus_for(case)
-                conflict = Conflict.of(case, compared(
-                    pair for d in domains for pair in (
-                        (f"Agreed grade for {d.title.lower()}", current[d.pk].grade.label if d.pk in current else "",
-                         typed[d.pk].label if typed[d.pk] else ""),
-                        (f"Learning on {d.title.lower()}", current[d.pk].notes if d.pk in current else "",
-                         notes[d.pk]))))
-        else:
-            messages.success(request, f"Consensus grades for case {case} have been saved.")
-            return redirect(audit.get_absolute_url() + "#meeting")
     rows = []
     for d in domains:
-        c = current.get(d.pk)
-        rows.append({"domain": d, "agency_answers": agency_grades.get(d.pk, []), "version": c.version if c else 0,
-                     "grade_id": (typed[d.pk].pk if typed[d.pk] else None) if typed else (c.grade_id if c else None),
-                     "notes": request.POST.get(f"notes-{d.pk}", "") if typed else (c.notes if c else "")})
-    return render(request, "audits/consensus.html", {
-        "case": case, "audit": audit, "rows": rows, "grades": grades, "errors": errors, "conflict": conflict,
-        "discussion_notes": request.POST.get("discussion_notes", "") if typed else case.discussion_notes,
-    }, status=status)
+        c, typed = current.get(d.pk), form.typed_grade(d.pk) if form.is_bound else None
+        rows.append({"domain": d, "agency_answers": agency_grades.get(d.pk, []),
+                     "version": (form[f"version-{d.pk}"].value() or 0) if carry_versions else (c.version if c else 0),
+                     "grade_id": (typed.pk if typed else None) if form.is_bound else (c.grade_id if c else None),
+                     "notes": form.typed_notes(d.pk) if form.is_bound else (c.notes if c else ""),
+                     "grade_error": field_errors.get(f"grade-{d.pk}"),
+                     "notes_error": field_errors.get(f"notes-{d.pk}")})
+    return rows
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(FindingForm)
 def finding_add(request, pk):
     audit = _manager_audit(request, pk)
     return _simple(request, audit=audit, form=FindingForm(request.POST or None), title="Add a finding",
@@ -126,6 +152,7 @@ def finding_add(request, pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def finding_delete(request, pk):
     finding = get_object_or_404(Finding, pk=pk, audit__in=access.visible_audits(request.user))
     require(access.can_manage(request.user))
@@ -140,6 +167,7 @@ def finding_delete(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(RecommendationForm)
 def recommendation_add(request, pk):
     audit = _manager_audit(request, pk)
     return _simple(request, audit=audit, form=RecommendationForm(request.POST or None), title="Add a recommendation",
@@ -150,6 +178,7 @@ def recommendation_add(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Audit)
+@posts(SummaryForm)
 def summary_edit(request, pk):
     audit = _manager_audit(request, pk)
     require(audit.status != audit.Status.CLOSED)
@@ -167,6 +196,7 @@ def summary_edit(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(ActionForm)
 def action_add(request, pk):
     audit = _manager_audit(request, pk)
     form = ActionForm(request.POST or None, user=request.user, initial={"priority": audit.priority_id})
@@ -178,6 +208,7 @@ def action_add(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(FeedbackForm)
 def feedback_add(request, pk):
     case = case_or_404(request, pk)
     require(access.can_manage(request.user))

@@ -7,6 +7,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
+from partnership.kept_forms import posts
 
 from .. import access
 from ..forms import ProgrammeForm
@@ -43,6 +44,7 @@ def programme_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(ProgrammeForm)
 def programme_create(request):
     require(access.can_manage(request.user))
     form = ProgrammeForm(request.POST or None)

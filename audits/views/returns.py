@@ -6,6 +6,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
+from partnership.kept_forms import posts
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.conflicts import Conflict, compared, edits_versioned
 
@@ -26,6 +27,7 @@ def first_control(answers, grades) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(AgencyAudit)
+@posts(AgencyAuditForm)
 def agency_audit(request, pk):
     agency_audit = get_visible_or_404(access.visible_agency_audits(request.user), pk=pk)
     can_edit = access.can_edit_agency_audit(request.user, agency_audit)

@@ -21,7 +21,19 @@ def set_version(form) -> None:
     form.fields["version"].initial = form.instance.version if form.instance.pk else None
 
 
-class CourseForm(GDSForm, forms.ModelForm):
+class RecordValues:
+    """A model form's values as its service takes them (keyword arguments): the record's fields as typed."""
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+    @property
+    def expected_version(self) -> int | None:
+        """The version the person started editing from (None: a new record, or a stale page)."""
+        return self.cleaned_data.get("version")
+
+
+class CourseForm(RecordValues, GDSForm, forms.ModelForm):
     version = VersionField()
     outcomes_text = forms.CharField(label="Learning outcomes", widget=forms.Textarea(attrs={"rows": 5}),
                                     help_text="One outcome a line. Delegates rate their confidence against each.")
@@ -65,7 +77,7 @@ class CourseForm(GDSForm, forms.ModelForm):
         return [line.strip() for line in self.cleaned_data["outcomes_text"].splitlines() if line.strip()]
 
 
-class SessionForm(GDSForm, forms.ModelForm):
+class SessionForm(RecordValues, GDSForm, forms.ModelForm):
     version = VersionField()
     day = date_field("Date")
     start_time = forms.TimeField(label="Starts at", help_text="For example, 09:30",
@@ -115,6 +127,10 @@ class SessionForm(GDSForm, forms.ModelForm):
                 self.add_error("end_time", "The session must end after it starts")
         return data
 
+    def values(self) -> dict:
+        return {**super().values(), "starts_at": self.cleaned_data["starts_at"],
+                "ends_at": self.cleaned_data["ends_at"]}
+
 
 class TrainerForm(GDSForm, forms.Form):
     name = forms.CharField(label="Trainer's name", max_length=200)
@@ -161,7 +177,7 @@ class AttendanceForm(GDSForm, forms.Form):
             yield b, self[f"b{b.pk}"]
 
 
-class BriefingForm(GDSForm, forms.ModelForm):
+class BriefingForm(RecordValues, GDSForm, forms.ModelForm):
     version = VersionField()
     class Meta:
         model = Briefing
@@ -186,7 +202,7 @@ class BriefingForm(GDSForm, forms.ModelForm):
         set_version(self)
 
 
-class BriefingUseForm(GDSForm, forms.ModelForm):
+class BriefingUseForm(RecordValues, GDSForm, forms.ModelForm):
     used_on = date_field("Date used")
 
     class Meta:

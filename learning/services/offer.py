@@ -8,28 +8,39 @@ from partnership.services.errors import ServiceError
 from ..models import Booking, BookingToken, Briefing, BriefingUse, Course, LearningOutcome, Session, SessionTrainer
 
 
-def _save(form, by, *, extra: tuple[str, ...] = ()):
-    """Save a model form: a new record as usual; an existing one only if nobody saved it meanwhile."""
-    instance = form.save(commit=False)
-    if instance.pk is None:
+def _save(model, instance, *, by, expected_version: int | None, values: dict):
+    """Save a record from its fields' values (its many-to-many choices set after): a new one (`instance` None) as
+    usual; an existing one only if nobody saved it meanwhile (`expected_version`; none counts as stale)."""
+    editable = {f.name for f in model._meta.get_fields() if getattr(f, "editable", False) and not f.auto_created}
+    unknown = (set(values) - editable) | (set(values) & {"version", model._meta.pk.name})
+    if unknown:
+        raise ValueError(f"not {model.__name__} fields a person may set: {sorted(unknown)}")
+    many = {f.name for f in model._meta.many_to_many}
+    chosen = {name: values[name] for name in values if name in many}
+    fields = {name: value for name, value in values.items() if name not in many}
+    if instance is None:
+        instance = model(**fields)
         instance._change_reason = f"created by {by}"
         instance.save()
     else:
-        m2m = {f.name for f in instance._meta.many_to_many}
-        fields = [name for name in form._meta.fields if name not in m2m] + list(extra)
-        expected = form.cleaned_data.get("version")
-        save_versioned(instance, expected_version=expected if expected is not None else -1, fields=fields, by=by)
-    form.save_m2m()
+        for name, value in fields.items():
+            setattr(instance, name, value)
+        save_versioned(instance, expected_version=-1 if expected_version is None else expected_version,
+                       fields=list(fields), by=by)
+    for name, value in chosen.items():
+        getattr(instance, name).set(value)
     return instance
 
 
 @transaction.atomic
-def course_save(*, form, by) -> Course:
-    """Save a course form and replace its outcomes, keeping the rows (and their ratings) of unchanged lines."""
-    lines = form.outcome_lines()
+def course_save(*, course: Course | None, by, expected_version: int | None = None, outcomes: list[str],
+                **values) -> Course:
+    """Save a course (a new one when `course` is None) and replace its outcomes, keeping the rows (and their
+    ratings) of unchanged lines."""
+    lines = [line.strip() for line in outcomes if line.strip()]
     if not lines:
         raise ServiceError("Enter at least one learning outcome", field="outcomes_text")
-    course = _save(form, by)
+    course = _save(Course, course, by=by, expected_version=expected_version, values=values)
     existing = {o.text: o for o in course.outcomes.all()}
     keep = []
     for order, text in enumerate(lines):
@@ -60,45 +71,45 @@ def session_told_counts(session: Session) -> dict[str, int]:
     return {"total": len(people), "booked": len(people) - waiting, "waiting": waiting}
 
 
-def session_changes(form) -> list[str]:
-    """What a valid session form changes that delegates must be told about (nothing for a new session)."""
-    if not form.instance.pk:
+def session_changes(*, session: Session | None, **values) -> list[str]:
+    """What saving `values` (the session's fields, `starts_at` and `ends_at` among them) would change that
+    delegates must be told about (nothing for a new session)."""
+    if session is None or not session.pk:
         return []
-    before = Session.objects.get(pk=form.instance.pk)
-    data = {**form.cleaned_data}
+    before = Session.objects.get(pk=session.pk)
+
     def same(a, b) -> bool:
         if isinstance(a, str) or isinstance(b, str):
             return (a or "").replace("\r\n", "\n").strip() == (b or "").replace("\r\n", "\n").strip()
         return a == b
 
     changed = [words for field, words in TOLD_CHANGES if field != "ends_at"
-               and not same(data.get(field), getattr(before, field))]
-    if data["ends_at"] - data["starts_at"] != before.ends_at - before.starts_at:  # not merely moved with the date
+               and not same(values.get(field), getattr(before, field))]
+    if values["ends_at"] - values["starts_at"] != before.ends_at - before.starts_at:  # not merely moved with the date
         changed.insert(1 if changed and changed[0] == TOLD_CHANGES[0][1] else 0, TOLD_CHANGES[1][1])
     return changed
 
 
 @transaction.atomic
-def session_save(*, form, by) -> Session:
-    """Save a session. A start in the past is refused (for a new session, or a moved one). When the date, time,
-    place or joining link of a session with people booked changes, each of them is emailed at once, with a link
-    to their booking (never the joining instructions' text)."""
+def session_save(*, session: Session | None, by, expected_version: int | None = None, starts_at, ends_at,
+                 **values) -> Session:
+    """Save a session (a new one when `session` is None). A start in the past is refused (for a new session, or
+    a moved one). When the date, time, place or joining link of a session with people booked changes, each of
+    them is emailed at once, with a link to their booking (never the joining instructions' text)."""
     from .bookings import _lock_session, _promote
 
-    changes = session_changes(form)
-    starts_at = form.cleaned_data["starts_at"]
-    moved = not form.instance.pk or "the date or start time" in changes
+    values = {**values, "starts_at": starts_at, "ends_at": ends_at}
+    changes = session_changes(session=session, **values)
+    moved = session is None or "the date or start time" in changes
     if moved and starts_at < timezone.now():
         raise ServiceError("The session cannot start in the past: enter a date from today on", field="day")
-    form.instance.starts_at = starts_at
-    form.instance.ends_at = form.cleaned_data["ends_at"]
-    if form.instance.pk:
-        _lock_session(form.instance.pk)
-        taken = form.instance.bookings.filter(status__in=("requested", "confirmed")).count()
-        if form.instance.capacity < taken:
+    if session is not None:
+        _lock_session(session.pk)
+        taken = session.bookings.filter(status__in=("requested", "confirmed")).count()
+        if values.get("capacity", session.capacity) < taken:
             raise ServiceError(f"{taken} places are already booked: the capacity cannot be lower",
                                field="capacity")
-    session = _save(form, by, extra=("starts_at", "ends_at"))
+    session = _save(Session, session, by=by, expected_version=expected_version, values=values)
     session = Session.objects.select_related("course").get(pk=session.pk)
     if changes:
         _tell_of_change(session, changes)
@@ -140,8 +151,9 @@ def trainer_add(*, session: Session, name: str, agency, days, user=None) -> Sess
 
 
 @transaction.atomic
-def briefing_save(*, form, by) -> Briefing:
-    return _save(form, by)
+def briefing_save(*, briefing: Briefing | None, by, expected_version: int | None = None, **values) -> Briefing:
+    """Save a briefing (a new one when `briefing` is None)."""
+    return _save(Briefing, briefing, by=by, expected_version=expected_version, values=values)
 
 
 @transaction.atomic
@@ -157,11 +169,9 @@ def briefing_publish(*, briefing: Briefing, by) -> Briefing:
 
 
 @transaction.atomic
-def briefing_use_log(*, briefing: Briefing, form, by) -> BriefingUse:
+def briefing_use_log(*, briefing: Briefing, by, agency, team: str, used_on, attendees: int, reflections: str = "",
+                     actions: str = "") -> BriefingUse:
     if briefing.status != Briefing.Status.PUBLISHED:
         raise ServiceError("Only a published briefing can be logged as used.")
-    use = form.save(commit=False)
-    use.briefing = briefing
-    use.logged_by = by
-    use.save()
-    return use
+    return BriefingUse.objects.create(briefing=briefing, logged_by=by, agency=agency, team=team, used_on=used_on,
+                                      attendees=attendees, reflections=reflections, actions=actions)

@@ -5,6 +5,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partnership.access import get_visible_or_404, require
+from partnership.kept_forms import posts, posts_no_form
 from partnership.pdf import pdf_response, render_pdf
 from partnership.rate_limits import limited_pdf
 from partnership.views.conflicts import edits_versioned
@@ -69,16 +70,19 @@ def briefing_pdf(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Briefing)
+@posts(BriefingForm)
 def briefing_edit(request, pk=None):
     require(access.is_manager(request.user))
     briefing = get_visible_or_404(Briefing.objects.all(), pk=pk) if pk else None
     form = BriefingForm(request.POST if request.method == "POST" else None, instance=briefing)
-    return form_page(request, form, save=lambda f: services.briefing_save(form=f, by=request.user),
+    return form_page(request, form, save=lambda f: services.briefing_save(
+        briefing=briefing, by=request.user, expected_version=f.expected_version, **f.values()),
                      success="Briefing saved.", template="learning/briefing_form.html", context={"briefing": briefing})
 
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def briefing_publish(request, pk):
     require(access.is_manager(request.user))
     briefing = get_visible_or_404(Briefing.objects.all(), pk=pk)
@@ -88,13 +92,14 @@ def briefing_publish(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(BriefingUseForm)
 def briefing_use(request, pk):
     briefing = get_visible_or_404(access.visible_briefings(request.user), pk=pk)
     require(access.can_log_briefing_use(request.user))
     form = BriefingUseForm(request.POST if request.method == "POST" else None, user=request.user,
                            manager=access.is_manager(request.user))
     return form_page(request, form,
-                     save=lambda f: services.briefing_use_log(briefing=briefing, form=f, by=request.user),
+                     save=lambda f: services.briefing_use_log(briefing=briefing, by=request.user, **f.values()),
                      success="Thank you: the use of this briefing is logged.", template="learning/briefing_use.html",
                      context={"briefing": briefing}, to=lambda use: (briefing,))
 

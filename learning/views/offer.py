@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
 from partnership.forms import GDSForm, date_field
+from partnership.kept_forms import posts, posts_no_form
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import paginate, post_only
@@ -91,11 +92,13 @@ def course_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Course)
+@posts(CourseForm)
 def course_edit(request, pk=None):
     require(access.is_manager(request.user))
     course = get_visible_or_404(Course.objects.all(), pk=pk) if pk else None
     form = CourseForm(request.POST if request.method == "POST" else None, instance=course)
-    return form_page(request, form, save=lambda f: services.course_save(form=f, by=request.user),
+    return form_page(request, form, save=lambda f: services.course_save(
+        course=course, by=request.user, expected_version=f.expected_version, outcomes=f.outcome_lines(), **f.values()),
                      success="Course saved.", template="learning/course_form.html", context={"course": course})
 
 
@@ -123,6 +126,7 @@ def _session_page(request, pk, trainer_form=None, status=200):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Session)
+@posts(SessionForm)
 def session_edit(request, pk=None):
     require(access.is_manager(request.user))
     session = get_visible_or_404(Session.objects.all(), pk=pk) if pk else None
@@ -130,19 +134,22 @@ def session_edit(request, pk=None):
     form = SessionForm(request.POST if request.method == "POST" else None, instance=session, initial=initial)
     if session and request.method == "POST" and "confirmed" not in request.POST and form.is_valid():
         # Before a change people must be told about: a page that says what changes and how many will be emailed.
-        changes, counts = services.session_changes(form), services.session_told_counts(session)
+        changes = services.session_changes(session=session, **form.values())
+        counts = services.session_told_counts(session)
         if changes and counts["total"]:
             posted = [(key, request.POST.getlist(key)) for key in request.POST if key != "csrfmiddlewaretoken"]
             return render(request, "learning/session_change_confirm.html", {
                 "session": session, "course": session.course, "changes": changes, "counts": counts,
                 "posted": posted})
-    return form_page(request, form, save=lambda f: services.session_save(form=f, by=request.user),
+    return form_page(request, form, save=lambda f: services.session_save(
+        session=session, by=request.user, expected_version=f.expected_version, **f.values()),
                      success="Session saved.", template="learning/session_form.html", context={"session": session},
                      to=lambda saved: ("learning:session-manage", saved.pk))
 
 
 @login_required
 @post_only
+@posts(TrainerForm)
 def trainer_add(request, pk):
     require(access.is_manager(request.user))
     session = get_visible_or_404(Session.objects.all(), pk=pk)
@@ -156,6 +163,7 @@ def trainer_add(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts_no_form("a confirmation button: nothing typed")
 def session_cancel(request, pk):
     """GET: a page that says how many people will be emailed; POST: cancel, and email each of them."""
     require(access.is_manager(request.user))
@@ -171,6 +179,7 @@ def session_cancel(request, pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def booking_cancel(request, pk):
     require(access.is_manager(request.user))
     booking = get_visible_or_404(Booking.objects.all(), pk=pk)
@@ -180,6 +189,7 @@ def booking_cancel(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(AttendanceForm)
 def attendance(request, pk):
     """Mark everyone at once. Queries do not grow with the number of delegates."""
     session = get_visible_or_404(Session.objects.select_related("course").prefetch_related("trainers"), pk=pk)

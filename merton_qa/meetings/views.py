@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership import access
 from partnership.input_rules import as_id
+from partnership.kept_forms import posts, posts_no_form
 from partnership.models import AgendaItem, Decision, Meeting, Membership, Paper
 from partnership.pdf import pdf_response, render_pdf
 from partnership.rate_limits import limited_pdf
@@ -90,6 +91,7 @@ def subgroup_terms(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(MeetingForm)
 def meeting_create(request, pk):
     subgroup = _subgroup(request, pk)
     _manage(request)
@@ -131,6 +133,7 @@ def meeting_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Meeting)
+@posts(MeetingForm)
 def meeting_edit(request, pk):
     meeting = _meeting(request, pk)
     _manage(request)
@@ -157,6 +160,7 @@ def meeting_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Meeting)
+@posts(CancelForm)
 def meeting_cancel(request, pk):
     meeting = _meeting(request, pk)
     _manage(request)
@@ -181,6 +185,7 @@ def meeting_cancel(request, pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def meeting_held(request, pk):
     meeting = _meeting(request, pk)
     _manage(request)
@@ -199,6 +204,7 @@ def meeting_held(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(AgendaItemForm)
 def agenda(request, pk):
     """Build the agenda: take what is due (from every app), add an item of your own, reorder, remove."""
     meeting = _meeting(request, pk)
@@ -243,6 +249,7 @@ def _item(request, pk, item_pk):
 
 @login_required
 @post_only
+@posts_no_form("a button (up or down): nothing typed")
 def agenda_move(request, pk, item_pk):
     meeting, item = _item(request, pk, item_pk)
     _manage(request)
@@ -253,6 +260,7 @@ def agenda_move(request, pk, item_pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def agenda_remove(request, pk, item_pk):
     meeting, item = _item(request, pk, item_pk)
     _manage(request)
@@ -267,6 +275,7 @@ def agenda_remove(request, pk, item_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(MinutesForm)
 def item_minutes(request, pk, item_pk):
     meeting, item = _item(request, pk, item_pk)
     _manage(request)
@@ -285,6 +294,7 @@ def item_minutes(request, pk, item_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(PaperUploadForm)
 def meeting_papers(request, pk):
     meeting = _meeting(request, pk)
     _manage(request)
@@ -332,6 +342,7 @@ def paper_download(request, pk, paper_pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def paper_remove(request, pk, paper_pk):
     meeting = _meeting(request, pk)
     _manage(request)
@@ -346,6 +357,7 @@ def paper_remove(request, pk, paper_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(AttendanceForm)
 def attendance(request, pk):
     meeting = _meeting(request, pk)
     _manage(request)
@@ -366,6 +378,7 @@ def attendance(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(DecisionForm)
 def decision_create(request, pk):
     meeting = _meeting(request, pk)
     _manage(request)

@@ -7,6 +7,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from partnership.forms import GDSForm
+from partnership.kept_forms import posts
 from partnership.services import accounts
 
 
@@ -28,6 +29,7 @@ class RemindersForm(GDSForm, forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(RemindersForm)
 def account(request):
     user = request.user
     form = RemindersForm(request.POST or None,

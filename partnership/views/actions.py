@@ -20,6 +20,7 @@ from partnership.forms import (
     DueDateDecisionForm,
     DueDateRequestForm,
 )
+from partnership.kept_forms import posts
 from partnership.models import Action, ActionFile, DueDateRequest
 from partnership.models.actions import source_kind_label, source_kind_labels, sources_of
 from partnership.services import actions as action_services
@@ -104,6 +105,7 @@ def action_detail(request, pk):
 
 @login_required
 @post_only
+@posts(ActionUpdateForm)
 def action_add_update(request, pk):
     action = _get_action(request, pk)
     access.require(access.can_update_action(request.user, action))
@@ -122,6 +124,7 @@ def action_add_update(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(ActionForm)
 def action_create(request):
     access.require(access.can_create_action(request.user))
     form = ActionForm(request.POST or None, user=request.user)
@@ -147,6 +150,7 @@ def action_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Action)
+@posts(ActionForm)
 def action_edit(request, pk):
     action = _get_action(request, pk)
     access.require(access.can_update_action(request.user, action))
@@ -175,6 +179,7 @@ def action_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Action)
+@posts(ActionTransitionForm)
 def action_transition(request, pk):
     action = _get_action(request, pk)
     access.require(access.can_update_action(request.user, action) or access.can_sign_off_actions(request.user))
@@ -202,6 +207,7 @@ def action_transition(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(DueDateRequestForm)
 def action_due_date_request(request, pk):
     """The owning agency asks the business unit to move the due date; the action keeps its date until agreed."""
     action = _get_action(request, pk)
@@ -224,6 +230,7 @@ def action_due_date_request(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(DueDateDecisionForm)
 def action_due_date_decide(request, pk):
     """The business unit agrees or declines the waiting request to move the due date."""
     action = _get_action(request, pk)
@@ -250,6 +257,7 @@ def action_due_date_decide(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Action)
+@posts(ActionImpactForm)
 def action_impact(request, pk):
     """The owning agency writes its evidence of impact (with a file if it has one) once the action is completed."""
     action = _get_action(request, pk)

@@ -30,6 +30,7 @@ from partnership.forms import (
     SignInForm,
     TOTPCodeForm,
 )
+from partnership.kept_forms import posts, posts_no_form
 from partnership.services import accounts, work_accounts
 
 from .mixins import post_only
@@ -121,6 +122,7 @@ def work_account_callback(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts_no_form('"Stay signed in": nothing typed')
 def session_keep_alive(request):
     """The timeout warning asks (GET) how long is left, or keeps the person signed in (POST, "Stay signed in").
 
@@ -134,6 +136,7 @@ def session_keep_alive(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts_no_form("sends kept text on to its own form (which declares it) or discards it: nothing typed here")
 def session_kept(request):
     """What was typed when the session ended: shown, and sent again to its form or discarded."""
     value = kept_forms.kept(request, read=request.method == "GET")
@@ -218,6 +221,7 @@ def _qr_svg(uri: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(TOTPCodeForm)
 def two_factor_setup(request):
     """Set up an authenticator app: scan the code (or type the key), then enter a code to confirm."""
     if user_has_device(request.user) and not request.user.is_verified():
@@ -282,6 +286,7 @@ def _prove_address(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(TOTPCodeForm)
 def two_factor_verify(request):
     if not user_has_device(request.user):
         return redirect("partnership:two-factor-setup")

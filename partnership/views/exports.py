@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from partnership import access
+from partnership.kept_forms import posts_no_form
 from partnership.models import ReportExport
 from partnership.services import exports
 from partnership.services.errors import ServiceError
@@ -23,6 +24,7 @@ def export_list(request):
 
 @login_required
 @post_only
+@posts_no_form("a button naming the report: nothing typed")
 def export_create(request):
     access.require(access.can_request_reports(request.user))
     kind = request.POST.get("kind", "")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership import access
 from partnership.forms import GDSForm, date_field
+from partnership.kept_forms import posts
 from partnership.models import Action, Feedback, Priority
 from partnership.services import yearly_reports
 from partnership.services.errors import ServiceError
@@ -50,6 +51,7 @@ def feedback_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(FeedbackForm)
 def feedback_create(request):
     _require_business_unit(request.user)
     form = FeedbackForm(request.POST or None)
@@ -68,6 +70,7 @@ def feedback_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Feedback)
+@posts(FeedbackForm)
 def feedback_edit(request, pk):
     _require_business_unit(request.user)
     feedback = get_object_or_404(Feedback, pk=pk)

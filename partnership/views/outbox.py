@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from partnership import access
+from partnership.kept_forms import posts_no_form
 from partnership.models import OutboxMessage
 from partnership.services import outbox
 from partnership.services.errors import ServiceError
@@ -26,6 +27,7 @@ def outbox_list(request):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def outbox_requeue(request, pk):
     access.require(access.is_business_unit(request.user))
     access.get_visible_or_404(OutboxMessage.objects.all(), pk=pk)

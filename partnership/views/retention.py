@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership import access
 from partnership.forms import LegalHoldForm
+from partnership.kept_forms import posts, posts_no_form
 from partnership.models import LegalHold
 from partnership.retention import retention_classes
 from partnership.services import retention
@@ -17,6 +18,7 @@ from .mixins import post_only
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(LegalHoldForm)
 def retention_overview(request):
     access.require(access.is_business_unit(request.user))
     form = LegalHoldForm(request.POST or None)
@@ -39,6 +41,7 @@ def retention_overview(request):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def legal_hold_release(request, pk):
     access.require(access.is_business_unit(request.user))
     hold = get_object_or_404(LegalHold, pk=pk)

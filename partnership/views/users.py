@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership import access
 from partnership.forms import InviteUserForm
+from partnership.kept_forms import posts, posts_no_form
 from partnership.models import EmailMessage, User
 from partnership.services import accounts, outbox
 from partnership.services.errors import ServiceError
@@ -42,6 +43,7 @@ def user_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(InviteUserForm)
 def user_invite(request):
     _require_business_unit(request)
     form = InviteUserForm(request.POST or None)
@@ -66,6 +68,7 @@ def _sent_words(user, what: str) -> str:
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def user_reinvite(request, pk):
     _require_business_unit(request)
     user = get_object_or_404(User, pk=pk)
@@ -80,6 +83,7 @@ def user_reinvite(request, pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def user_deactivate(request, pk):
     _require_business_unit(request)
     user = get_object_or_404(User, pk=pk)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
+from partnership.kept_forms import posts, posts_no_form
 from partnership.models import Agency, ReminderLog
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
@@ -135,6 +136,7 @@ def data_returns(request):
 
 @login_required
 @post_only
+@posts(OpenForm)
 def data_returns_open(request, period_pk):
     require(access.can_manage(request.user))
     period = get_visible_or_404(_choosable_periods(), pk=period_pk)
@@ -158,6 +160,7 @@ def data_returns_open(request, period_pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def data_return_validate(request, pk):
     data_return = _get_return(request, pk)
     require(access.can_manage(request.user))
@@ -173,6 +176,7 @@ def data_return_validate(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(QueryForm)
 def data_return_query(request, pk):
     data_return = _get_return(request, pk)
     require(access.can_manage(request.user))
@@ -194,6 +198,7 @@ def data_return_query(request, pk):
 
 @login_required
 @post_only
+@posts(ReplyForm)
 def data_return_reply(request, pk):
     """A reply in the return's query thread, from its agency's people or the business unit; the other side is
     emailed a link. A refusal comes back on the return's page with what was typed kept."""
@@ -217,6 +222,7 @@ def data_return_reply(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts_no_form("a confirmation button: nothing typed")
 def data_returns_remind_all(request, period_pk):
     """Remind every agency whose data return for the period is outstanding, in one action, after a page that says
     how many."""
@@ -229,6 +235,7 @@ def data_returns_remind_all(request, period_pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def data_return_remind(request, pk):
     """Email the agency's leads a reminder now: at most once per lead per day."""
     data_return = _get_return(request, pk)
@@ -329,6 +336,7 @@ def data_return_detail(request, pk):
 @login_required
 @post_only
 @edits_versioned(Value)
+@posts(ValueForm)
 def data_return_value_save(request, pk, indicator_pk):
     """Save one indicator's figure. Errors show next to the field; a stale edit answers 409, keeping what was typed."""
     data_return = _get_return(request, pk)
@@ -360,6 +368,7 @@ def data_return_value_save(request, pk, indicator_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts_no_form("a confirmation button: nothing typed")
 def data_return_submit(request, pk):
     data_return = _get_return(request, pk)
     require(access.can_submit_data_return(request.user, data_return))
@@ -412,6 +421,7 @@ def _pending(request, data_return: DataReturn, token: str) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(UploadForm)
 def data_return_upload(request, pk):
     data_return = _get_return(request, pk)
     require(access.can_edit_data_return(request.user, data_return))
@@ -428,6 +438,7 @@ def data_return_upload(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts_no_form("confirms the uploaded file's preview: nothing typed")
 def data_return_upload_preview(request, pk, token):
     data_return = _get_return(request, pk)
     require(access.can_edit_data_return(request.user, data_return))
@@ -457,6 +468,7 @@ def data_return_upload_preview(request, pk, token):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def data_return_upload_cancel(request, pk, token):
     data_return = _get_return(request, pk)
     _pending(request, data_return, token)

@@ -19,6 +19,7 @@ from partnership.access import require, visible_actions
 from partnership.csv import csv_response
 from partnership.forms import ActionForm
 from partnership.input_rules import as_id
+from partnership.kept_forms import posts, posts_no_form
 from partnership.models import Action, Agency, JourneyStage, Priority
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.exports import export_request
@@ -137,6 +138,7 @@ def scorecard_csv(request):
 
 @login_required
 @post_only
+@posts_no_form("asks for a PDF of the chosen period: nothing typed")
 def scorecard_pdf(request):
     """Ask for the scorecard and exception report as a PDF (validated figures); it is made in the background."""
     require(can_make_pdf(request.user))
@@ -184,6 +186,7 @@ def indicator_page(request, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(ActionForm)
 def raise_action(request, code):
     """Raise an action in the one tracker from an indicator, or from its exception in a period (`?period=`): the
     form starts filled in from the indicator and its figures; the action names the indicator as its source."""
@@ -219,6 +222,7 @@ def raise_action(request, code):
 
 
 @login_required
+@posts(TurnTheCurveForm)
 def curve_edit(request, code, pk=None):
     """Add (no pk) or change a turn-the-curve record, optionally with a new action for the tracker."""
     indicator = _indicator(code)

@@ -30,7 +30,7 @@ def post_only(view):
             return HttpResponseNotAllowed(["POST"])
         return view(request, *args, **kwargs)
 
-    return functools.wraps(view)(wrapped)  # its module and name: kept_forms finds the view's form by them
+    return functools.wraps(view)(wrapped)  # its name and marks (@posts, @edits_versioned) go with it
 
 
 def case_log_url(request, obj) -> str | None:

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from partnership import access as kernel_access
 from partnership.access import require
 from partnership.csv import csv_response
+from partnership.kept_forms import posts_no_form
 from partnership.services.exports import export_request
 from partnership.views.mixins import post_only
 
@@ -78,6 +79,7 @@ def cycle_analysis_csv(request, cycle_pk):
 
 @login_required
 @post_only
+@posts_no_form("asks for a PDF of the choices on the page: nothing typed")
 def cycle_analysis_pdf(request, cycle_pk):
     """Ask for a PDF of the analysis as filtered; it is made in the background."""
     cycle = _get_cycle(request, cycle_pk)

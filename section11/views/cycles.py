@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
+from partnership.kept_forms import posts, posts_no_form
 from partnership.models import Sector
 from partnership.services.errors import ServiceError
 from partnership.views.mixins import post_only
@@ -53,6 +54,7 @@ def _filter_from(data) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(CycleForm)
 def cycle_create(request):
     """Set up a cycle. "Update the list" and "Tick all" re-show the form as typed, without checking it."""
     require(access.can_manage_cycles(request.user))
@@ -141,6 +143,7 @@ def cycle_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(LaunchForm)
 def cycle_launch(request, pk):
     """Confirm, then open the cycle: a return per agency, and an email to each agency lead."""
     require(access.can_manage_cycles(request.user))
@@ -171,6 +174,7 @@ def cycle_launch(request, pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def return_remind(request, pk, ret_pk):
     """Email an agency's leads a reminder now: at most once per person per day."""
     require(access.can_manage_cycles(request.user))
@@ -192,6 +196,7 @@ def return_remind(request, pk, ret_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts_no_form("a confirmation button: nothing typed")
 def cycle_remind_all(request, pk):
     """Remind every agency whose return is outstanding, in one action, after a page that says how many."""
     require(access.can_manage_cycles(request.user))
@@ -205,6 +210,7 @@ def cycle_remind_all(request, pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def cycle_close(request, pk):
     require(access.can_manage_cycles(request.user))
     cycle = _get_cycle(pk)

@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
+from partnership.kept_forms import posts, posts_no_form
 from partnership.services.errors import ServiceError
 from partnership.services.exports import export_request
 from partnership.views.conflicts import edits_versioned, refusal_status
@@ -91,6 +92,7 @@ def moderate_standard(request, pk, number):
 @login_required
 @post_only
 @edits_versioned(Answer)
+@posts(ModerationForm)
 def moderate_answer(request, pk, answer_pk):
     ret = _get_return(request, pk)
     require(access.can_moderate(request.user, ret))
@@ -122,6 +124,7 @@ def _moderated(ret: Return, pk: int) -> Answer:
 @login_required
 @post_only
 @edits_versioned(Answer)
+@posts(ModerationForm)
 def moderate_standard_save(request, pk, number):
     """Save the moderation of every criterion changed on the standard in one post (whichever button was used), so
     nothing typed on another criterion is lost. "agree" moderates each criterion not given a rating on the page at
@@ -177,6 +180,7 @@ def moderate_standard_save(request, pk, number):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(ChallengeSessionForm)
 def challenge_record(request, pk):
     ret = _get_return(request, pk)
     require(access.can_record_challenge(request.user, ret))
@@ -199,6 +203,7 @@ def challenge_record(request, pk):
 
 @login_required
 @post_only
+@posts_no_form("a button (and its confirmation): nothing typed")
 def feedback_letter(request, pk):
     """Ask for the feedback letter as a PDF. It is made in the background (reports.feedback_letter_export), like
     the whole return's PDF: rendering may take longer than a request may hold a web worker. While some criteria

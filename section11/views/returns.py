@@ -1,19 +1,15 @@
 """The agency's side of a return: task list, answering a standard, evidence, submission and sign-off."""
-from functools import wraps
-from urllib.parse import urlencode
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, HttpResponse, QueryDict
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
 from partnership import kept_forms
 from partnership.access import get_visible_or_404, require
-from partnership.kept_forms import keeps_typed_through_sign_in_itself
+from partnership.kept_forms import posts, posts_no_form
 from partnership.models import Action
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
@@ -88,6 +84,7 @@ def return_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Return)
+@posts(ReturnHeaderForm)
 def return_header(request, pk):
     ret = _get_return(request, pk)
     require(access.can_edit_return(request.user, ret))
@@ -121,45 +118,22 @@ def _standard_answers(ret: Return, standard: Standard):
     )
 
 
+# An answer kept through signing in again goes back into its own criterion's form, in place on the standard's
+# page among the others, to be checked and saved there; answers are saved by htmx, which needs a whole-page
+# redirect to sign in. The kernel's kept page ("Your changes were not saved") shows a whole form and sends it
+# again as it was, so this page keeps its answers itself, through partnership.kept_forms and nothing else: the
+# same typist-only, logged-read rules.
 KEPT_ANSWER = "section11_kept_answer"
 
 
-def keep_answer_through_sign_in(view):
-    """When the session has expired as someone saves an answer, keep what they typed while they sign in
-    again, and show it back to them on the standard's page (nothing typed is lost)."""
-
-    @keeps_typed_through_sign_in_itself
-    @wraps(view)
-    def wrapped(request, pk, answer_pk):
-        if request.user.is_authenticated:
-            return view(request, pk, answer_pk)
-        # No database lookup for an anonymous request: after signing in, `answer_kept` finds the page.
-        target = reverse("section11:answer-kept", args=[pk, answer_pk])
-        data = kept_forms.typed(request) if request.method == "POST" else None
-        if data is not None:  # kept for the person whose session just ended, and only for them
-            kept_forms.hold(request, KEPT_ANSWER, {"return": pk, "answer": answer_pk, "path": request.path,
-                                                   "data": data})
-        sign_in = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': target})}"
-        if request.htmx:
-            return HttpResponse(headers={"HX-Redirect": sign_in})
-        return redirect(sign_in)
-
-    return wrapped
-
-
 def _kept_forms(request, ret: Return, answers, levels) -> dict[int, AnswerForm]:
-    kept = kept_forms.held(request, KEPT_ANSWER, read=False)
-    if not kept or kept.get("return") != ret.pk:
+    where = kept_forms.kept_at(request, KEPT_ANSWER)
+    if not where or where.get("pk") != ret.pk:
         return {}
-    answer = next((a for a in answers if a.pk == kept.get("answer")), None)
+    answer = next((a for a in answers if a.pk == where.get("answer_pk")), None)
     if answer is None or not access.can_edit_return(request.user, ret):
         return {}
-    kept_forms.log_read(request, kept)
-    kept_forms.release(request, KEPT_ANSWER)
-    data = QueryDict(mutable=True)
-    for key, values in kept["data"].items():
-        data.setlist(key, values)
-    form = AnswerForm(data, answer=answer, levels=levels)
+    form = AnswerForm(kept_forms.take(request, KEPT_ANSWER), answer=answer, levels=levels)
     form.is_valid()
     messages.warning(request, f"You were signed out before your answer to {answer.criterion.code} was saved. "
                               "We kept what you typed: check it and save it.")
@@ -214,6 +188,7 @@ def _after_saving(ret: Return, standard: Standard, then: str) -> str:
 @login_required
 @post_only
 @edits_versioned(Answer)
+@posts(AnswerForm)
 def standard_save(request, pk, number):
     """"Save and continue": save every criterion on the standard whose answer changed (one post, with or without
     JavaScript; "Next standard" posts here too, so leaving never loses what was typed). Unchanged criteria are
@@ -294,7 +269,8 @@ def _remove_evidence(request, ret: Return, answers) -> str:
     return evidence.original_name
 
 
-@keep_answer_through_sign_in
+@kept_forms.keeps_in_place(KEPT_ANSWER, then="section11:answer-kept")
+@posts(AnswerForm)
 @post_only
 @edits_versioned(Answer)
 def answer_save(request, pk, answer_pk):
@@ -352,6 +328,7 @@ def answer_save(request, pk, answer_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(ImprovementActionForm)
 def action_add(request, pk, answer_pk):
     ret = _get_return(request, pk)
     answer = get_visible_or_404(ret.answers.select_related("criterion__standard"), pk=answer_pk)
@@ -381,6 +358,7 @@ def evidence_download(request, pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def evidence_delete(request, pk):
     evidence = get_visible_or_404(access.visible_evidence(request.user).select_related("answer__criterion__standard"),
                                   pk=pk)
@@ -394,6 +372,7 @@ def evidence_delete(request, pk):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def start_from_last(request, pk):
     ret = _get_return(request, pk)
     require(access.can_edit_return(request.user, ret))
@@ -409,6 +388,7 @@ def start_from_last(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts_no_form("a confirmation button: nothing typed")
 def return_submit(request, pk):
     ret = _get_return(request, pk)
     require(access.can_submit_return(request.user, ret))
@@ -436,6 +416,7 @@ def return_submit(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts_no_form("a confirmation button: nothing typed")
 def return_sign_off(request, pk):
     ret = _get_return(request, pk)
     require(access.can_sign_off_return(request.user, ret))
@@ -452,6 +433,7 @@ def return_sign_off(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(SeniorOfficerForm)
 def return_officer(request, pk):
     """The agency lead or the business unit names (or changes) the senior officer until the return is signed off."""
     ret = _get_return(request, pk)
@@ -490,6 +472,7 @@ def sign_off_link(request, token):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(SendBackForm)
 def return_send_back(request, pk):
     ret = _get_return(request, pk)
     require(access.can_send_back(request.user, ret))

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
+from partnership.kept_forms import posts, posts_no_form
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.exports import export_request
 from partnership.views.mixins import post_only
@@ -39,6 +40,7 @@ def return_export_xlsx(request, pk):
 
 @login_required
 @post_only
+@posts_no_form("asks for a PDF: nothing typed")
 def return_export_pdf(request, pk):
     """Ask for the whole return as a PDF. It is made in the background (reports.return_pdf): a return with long
     answers takes many seconds to render, longer than a request may hold a web worker."""
@@ -55,6 +57,7 @@ def _pending(request, ret: Return, token: str) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts(ImportForm)
 def return_import(request, pk):
     ret = _get_return(request, pk)
     require(access.can_edit_return(request.user, ret))
@@ -70,6 +73,7 @@ def return_import(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@posts_no_form("confirms the uploaded file's preview: nothing typed")
 def return_import_preview(request, pk, token):
     ret = _get_return(request, pk)
     require(access.can_edit_return(request.user, ret))
@@ -100,6 +104,7 @@ def return_import_preview(request, pk, token):
 
 @login_required
 @post_only
+@posts_no_form("a button: nothing typed")
 def return_import_cancel(request, pk, token):
     ret = _get_return(request, pk)
     _pending(request, ret, token)

@@ -140,3 +140,41 @@ def test_a_trainer_without_a_name_is_refused_on_the_session_page_with_the_error_
     assert 'class="govuk-error-summary' in html and "Enter the trainer&#x27;s name" in html
     assert "govuk-error-message" in html and '<details class="govuk-details" open>' in html
     assert not SessionTrainer.objects.exists()
+
+
+def test_the_offer_services_take_values_not_forms(ld_coordinator, course):
+    """A course, a session and a briefing are saved from keyword arguments (as a task or a command would save
+    them), and an existing one only at the version the person started from."""
+    from learning.services import offer
+    from partnership.services.errors import ConflictError
+
+    level = Level.objects.get(number=3)
+    made = offer.course_save(course=None, by=ld_coordinator, outcomes=["Engage fathers", " ", "Record views "],
+                             title="Working with fathers", summary="s", level=level, audience="All",
+                             mode="in_person", duration="half_day", priorities=[])
+    assert [o.text for o in made.outcomes.all()] == ["Engage fathers", "Record views"] and made.version == 1
+    offer.course_save(course=made, by=ld_coordinator, expected_version=1, outcomes=["Engage fathers"],
+                      title="Working with fathers and male carers")
+    made.refresh_from_db()
+    assert made.title == "Working with fathers and male carers" and made.version == 2
+    with pytest.raises(ConflictError):  # someone saved meanwhile: nothing is written over theirs
+        offer.course_save(course=made, by=ld_coordinator, expected_version=1, outcomes=["x"], title="Stale")
+    with pytest.raises(ConflictError):  # no version at all counts as stale
+        offer.course_save(course=made, by=ld_coordinator, outcomes=["x"], title="No version")
+    with pytest.raises(ValueError):  # only the record's own editable fields
+        offer.course_save(course=made, by=ld_coordinator, expected_version=2, outcomes=["x"], version=99)
+
+    session = make_session(course, timezone.localdate() + datetime.timedelta(days=30), capacity=2)
+    book(session, "a@school.example.org")
+    later = session.starts_at + datetime.timedelta(days=1)
+    assert offer.session_changes(session=session, starts_at=later, ends_at=session.ends_at + datetime.timedelta(
+        days=1), venue=session.venue, online_link=session.online_link) == ["the date or start time"]
+    saved = offer.session_save(session=session, by=ld_coordinator, expected_version=session.version,
+                               starts_at=later, ends_at=session.ends_at + datetime.timedelta(days=1), capacity=3)
+    assert saved.capacity == 3 and saved.starts_at == later and saved.version == 2
+
+    briefing = offer.briefing_save(briefing=None, by=ld_coordinator, title="Neglect in adolescence",
+                                   source_kind=Briefing.SourceKind.choices[0][0], background="What happened.",
+                                   why_it_matters="Why.", key_points="One", what_to_do="Two",
+                                   reflection_questions="Three?", journey_stages=[])
+    assert Briefing.objects.get(pk=briefing.pk).title == "Neglect in adolescence"

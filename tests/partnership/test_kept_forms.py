@@ -117,9 +117,9 @@ def test_every_page_behind_sign_in_keeps_what_was_typed():
 
 
 def test_the_kept_page_names_each_field_by_its_label_and_each_choice_by_its_words(police, db):
-    """The form is found from the view the path leads to: the form class of that view's module with the most
-    of the sent names. Choices show their words, a date its parts; a record from a list not everyone may
-    read is never looked up by an id the person could have typed."""
+    """The form is the one the path's view declares it posts (`@posts`). Choices show their words, a date its
+    parts; a record from a list not everyone may read is never looked up by an id the person could have typed."""
+    from audits.models import AuditCase
     from partnership.kept_forms import shown_fields
     from tests.factories import PriorityFactory
 
@@ -135,16 +135,26 @@ def test_the_kept_page_names_each_field_by_its_label_and_each_choice_by_its_word
         ("Partnership priority", [str(priority)]),
         ("Due date (day)", ["31"]), ("Due date (month)", ["3"]), ("Due date (year)", ["2027"])]
 
-    from reviews.models import RapidReview
-
-    decision = {"path": reverse("reviews:rapid-review-decide", args=[1]),
-                "data": {"criterion_a": ["on"], "outcome": [RapidReview.Outcome.LCSPR], "rationale": ["Met."]}}
-    shown = dict(shown_fields(decision))
-    assert shown["Outcome"] == [RapidReview.Outcome.LCSPR.label] and shown["Rationale"] == ["Met."]
-    assert shown[str(RapidReview._meta.get_field("criterion_a").verbose_name)] == ["Yes"]
+    case = {"path": reverse("audits:case-add", args=[1]),
+            "data": {"named_by_inspectors": ["on"], "age_band": [AuditCase.AgeBand.choices[0][0]],
+                     "agencies": [str(police.pk)], "case_reference": ["MA-2026-014"]}}
+    shown = dict(shown_fields(case))
+    assert shown["Named by the inspectors"] == ["Yes"] and shown["Age band"] == [AuditCase.AgeBand.choices[0][1]]
+    assert shown["Agencies involved with the child"] == [police.name]
+    assert shown["Case reference"] == ["MA-2026-014"]
 
     unknown = {"path": "/no/such/page/", "data": {"good_practice-12": ["x"]}}
     assert shown_fields(unknown) == [("Good practice 12", ["x"])]
+
+
+def test_the_kept_page_finds_no_form_where_the_view_declares_none(db):
+    """A view posting nothing typed (`@posts_no_form`) shows the names as they are: no form is guessed from its
+    module, even one whose field names match."""
+    from partnership.kept_forms import shown_fields
+
+    kept = {"path": reverse("partnership:user-deactivate", args=[1]),  # its module's InviteUserForm has these
+            "data": {"full_name": ["x"], "email": ["y"]}}
+    assert shown_fields(kept) == [("Full name", ["x"]), ("Email", ["y"])]  # not "Work email address"
 
 
 def test_the_kept_page_shows_the_forms_own_label(clock, agency_lead, action):  # noqa: F811

@@ -1,9 +1,12 @@
 """Typed text kept when a session ends (partnership.kept_forms) is the typist's alone, and restricted areas keep
 nothing. Generated from the URL conf: every page a signed-in person can POST to, whichever view keeps the text
 (the middleware, or a view that keeps it itself like Section 11's answers)."""
+import inspect
 import logging
 
 import pytest
+from django import forms
+from django.forms.formsets import BaseFormSet
 from django.test import Client
 from django.urls import reverse
 
@@ -42,6 +45,54 @@ def post_as_the_session_ends(client, clock, user, url):
     client.get(reverse("partnership:accessibility"))  # the session's clocks start
     clock[0] += 31 * 60  # the idle limit passes while the person types
     return client.post(url, {"note": SECRET, "description": SECRET, "narrative": SECRET, "summary": SECRET})
+
+
+def allowed_methods(view) -> set[str] | None:
+    """The methods a view's decorators let through (require_http_methods and its kin, post_only); None when
+    none restricts them."""
+    while view is not None:
+        code = getattr(view, "__code__", None)
+        if code is not None:
+            cells = dict(zip(code.co_freevars, view.__closure__ or (), strict=True))
+            if "request_method_list" in cells:  # django.views.decorators.http.require_http_methods
+                return set(cells["request_method_list"].cell_contents)
+            if code.co_qualname.startswith("post_only."):
+                return {"POST"}
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+def accepts_post(view) -> bool:
+    methods = allowed_methods(view)
+    if methods is not None:
+        return "POST" in methods
+    return "POST" in inspect.getsource(inspect.unwrap(view))  # no restriction: it reads a POST if it says so
+
+
+# Every view behind sign-in that takes a POST, outside the restricted areas (which keep nothing).
+TAKES_POSTS = sorted((name, pattern.callback) for name, pattern in walk()
+                     if keeps_what_is_typed(pattern.callback) and accepts_post(pattern.callback)
+                     and name.split(":")[0] not in kept_forms.RESTRICTED_NAMESPACES)
+
+
+def test_the_walk_finds_views_that_take_a_post_of_every_kind():
+    names = {name for name, _ in TAKES_POSTS}
+    assert {"partnership:action-create", "partnership:action-add-update", "section11:answer-save",
+            "performance:turn-the-curve-edit", "board-pack-step", "learning:course-edit"} <= names
+    assert not names & {"partnership:action-list", "learning:courses", "home"}
+
+
+@pytest.mark.parametrize("name,view", TAKES_POSTS, ids=[name for name, _ in TAKES_POSTS])
+def test_every_view_that_takes_a_post_says_which_form_it_posts(name, view):
+    """The kept page shows a kept POST with the labels of the form its view declares, so every view behind
+    sign-in that takes a POST declares its form classes (`@posts`) or that nothing typed comes with it
+    (`@posts_no_form(reason)`). Nothing is guessed from a view's module."""
+    declared = getattr(view, "posted_forms", None)
+    assert declared is not None, f"{name}: declare @posts(FormClass) or @posts_no_form(reason) (partnership.kept_forms)"
+    if not declared:
+        assert getattr(view, "posts_no_form", "").strip(), f"{name}: @posts_no_form needs its reason"
+    for form_class in declared:
+        assert issubclass(form_class, (forms.BaseForm, BaseFormSet)), f"{name}: {form_class!r} is not a form class"
 
 
 def test_the_walk_finds_forms_of_every_kind():

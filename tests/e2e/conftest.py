@@ -63,12 +63,22 @@ def _unavailable_reason() -> str | None:
     return None
 
 
+# The generated sweeps: every page (as each persona who sees it differently, empty, with errors) and every admin
+# page, checked for markup (axe, reflow, error links, looks). They read the same templates whatever the database,
+# so CI runs them once, in the README's run on SQLite; its PostgreSQL run leaves them out (`-m "not sweep"`) and
+# keeps the journeys, while tests/test_crawl_queries_and_links.py still opens every page as every persona there.
+SWEEPS = {"test_every_page.py", "test_every_page_personas.py", "test_every_page_empty.py", "test_admin_sweep.py",
+          "test_looks.py"}
+
+
 def pytest_collection_modifyitems(config, items):
     reason = _unavailable_reason()
     for item in items:
         if HERE not in Path(item.path).parents:
             continue
         item.add_marker(pytest.mark.e2e)
+        if Path(item.path).name in SWEEPS:
+            item.add_marker(pytest.mark.sweep)
         # whitenoise looks for STATIC_ROOT when the live server loads the middleware; tests use the finders.
         item.add_marker(pytest.mark.filterwarnings("ignore:No directory at:UserWarning"))
         if reason and not IN_CI:

@@ -16,7 +16,7 @@ def _save(form, by, *, extra: tuple[str, ...] = ()):
         instance.save()
     else:
         m2m = {f.name for f in instance._meta.many_to_many}
-        fields = [name for name in form._meta.fields if name not in m2m] + list(extra)
+        fields = [name for name in form._meta.fields if name not in m2m and name in form.fields] + list(extra)
         expected = form.cleaned_data.get("version")
         save_versioned(instance, expected_version=expected if expected is not None else -1, fields=fields, by=by)
     form.save_m2m()
@@ -71,7 +71,7 @@ def session_changes(form) -> list[str]:
             return (a or "").replace("\r\n", "\n").strip() == (b or "").replace("\r\n", "\n").strip()
         return a == b
 
-    changed = [words for field, words in TOLD_CHANGES if field != "ends_at"
+    changed = [words for field, words in TOLD_CHANGES if field != "ends_at" and field in data  # a box not shown
                and not same(data.get(field), getattr(before, field))]
     if data["ends_at"] - data["starts_at"] != before.ends_at - before.starts_at:  # not merely moved with the date
         changed.insert(1 if changed and changed[0] == TOLD_CHANGES[0][1] else 0, TOLD_CHANGES[1][1])

@@ -127,7 +127,8 @@ def session_edit(request, pk=None):
     require(access.is_manager(request.user))
     session = get_visible_or_404(Session.objects.all(), pk=pk) if pk else None
     initial = {"course": request.GET.get("course")} if session is None else None
-    form = SessionForm(request.POST if request.method == "POST" else None, instance=session, initial=initial)
+    form = SessionForm(request.POST if request.method == "POST" else None, instance=session, initial=initial,
+                       joining=access.sees_joining_details(request.user, session))
     if session and request.method == "POST" and "confirmed" not in request.POST and form.is_valid():
         # Before a change people must be told about: a page that says what changes and how many will be emailed.
         changes, counts = services.session_changes(form), services.session_told_counts(session)

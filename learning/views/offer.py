@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
 from partnership.forms import GDSForm, date_field
+from partnership.rate_limits import SHEET, asks_for_csv, limited
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import paginate, post_only
@@ -226,6 +227,7 @@ def _period(request) -> tuple[datetime.date, datetime.date, PeriodForm]:
 
 
 @login_required
+@limited(SHEET, when=asks_for_csv)
 @require_GET
 def charges(request):
     """No-show charges by agency for a period: coordinators see all, agency leads their own."""

@@ -18,6 +18,7 @@ from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
 from partnership.models import Agency, ReminderLog
+from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
@@ -385,6 +386,7 @@ def _filename(data_return: DataReturn, extension: str) -> str:
 
 
 @login_required
+@limited_export
 def data_return_template(request, pk):
     """The return as a pre-filled workbook in the published layout."""
     data_return = _get_return(request, pk)
@@ -396,6 +398,7 @@ def data_return_template(request, pk):
 
 
 @login_required
+@limited_export
 def data_return_template_csv(request, pk):
     """The same rows as a CSV file, every cell formula-safe."""
     data_return = _get_return(request, pk)

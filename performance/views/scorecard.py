@@ -20,6 +20,7 @@ from partnership.csv import csv_response
 from partnership.forms import ActionForm
 from partnership.input_rules import as_id
 from partnership.models import Action, Agency, JourneyStage, Priority
+from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.exports import export_request
 from partnership.views.mixins import post_only
@@ -125,6 +126,7 @@ def scorecard_page(request):
 
 
 @login_required
+@limited_export
 def scorecard_csv(request):
     selection = Selection(request, with_filters=True)
     if selection.period is None:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
+from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.exports import export_request
 from partnership.views.mixins import post_only
@@ -28,6 +29,7 @@ def _get_return(request, pk) -> Return:
 
 
 @login_required
+@limited_export
 def return_export_xlsx(request, pk):
     ret = _get_return(request, pk)
     response = HttpResponse(spreadsheets.return_workbook(ret), content_type=spreadsheets.CONTENT_TYPE)

@@ -408,6 +408,10 @@ def data_return_template_csv(request, pk):
     return response
 
 
+def _reader(kind: str):
+    return lambda content: spreadsheets.read_upload(content, kind)
+
+
 def _pending(request, data_return: DataReturn, token: str) -> dict:
     """The upload this person made for this return. The client only names it; the session holds the rest."""
     return staged_uploads.get(request, token, scope=SCOPE, owner_id=data_return.pk)
@@ -423,7 +427,7 @@ def data_return_upload(request, pk):
         upload = form.cleaned_data["file"]
         token = staged_uploads.stage(request, upload, scope=SCOPE, owner_id=data_return.pk,  # one at a time
                                      directory=uploads.UPLOADS_DIR, extension=form.kind,
-                                     kind=form.kind, fingerprint=None)
+                                     kind=form.kind, fingerprint=None, parse=_reader(form.kind))  # parsed once
         return redirect("performance:data-return-upload-preview", data_return.pk, token)
     return render(request, "performance/upload.html", {"data_return": data_return, "form": form},
                   status=400 if form.errors else 200)
@@ -435,11 +439,12 @@ def data_return_upload_preview(request, pk, token):
     data_return = _get_return(request, pk)
     require(access.can_edit_data_return(request.user, data_return))
     pending = _pending(request, data_return, token)
-    content = staged_uploads.read(pending)
+    sheet = staged_uploads.parsed(request, token, pending, parse=_reader(pending["kind"]),
+                                  as_type=spreadsheets.UploadSheet)
     error, status = None, 200
     if request.method == "POST":
         try:
-            count = uploads.upload_apply(data_return=data_return, by=request.user, content=content,
+            count = uploads.upload_apply(data_return=data_return, by=request.user, sheet=sheet,
                                          kind=pending["kind"], expected=pending.get("fingerprint"))
         except ConflictError as conflict:
             error, status = conflict.message, 409
@@ -449,8 +454,7 @@ def data_return_upload_preview(request, pk, token):
             staged_uploads.discard(request, token)
             messages.success(request, f"{count} figure{'s' if count != 1 else ''} saved from {pending['name']}.")
             return redirect(data_return)
-    preview = uploads.upload_preview(data_return=data_return, by=request.user, content=content,
-                                     kind=pending["kind"])
+    preview = uploads.upload_preview(data_return=data_return, by=request.user, sheet=sheet, kind=pending["kind"])
     staged_uploads.update(request, token, fingerprint=preview.fingerprint)
     return render(request, "performance/upload_preview.html", {
         "data_return": data_return, "preview": preview, "token": token, "file_name": pending["name"],

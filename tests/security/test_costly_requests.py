@@ -18,7 +18,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from partnership import pdf, rate_limits
+from partnership import chart_images, pdf, rate_limits
 from partnership.models import ReportExport
 
 from .objects import BUILDERS, OBJECTS
@@ -100,7 +100,8 @@ def walked(request, monkeypatch) -> dict:
     test run."""
     if _WALK:
         return _WALK
-    monkeypatch.setattr(pdf, "HTML", RecordedHTML)
+    monkeypatch.setattr(pdf, "HTML", RecordedHTML)  # every PDF: partnership.pdf.render_pdf
+    monkeypatch.setattr(chart_images, "HTML", RecordedHTML)  # a chart laid out as a PDF to make its image
     monkeypatch.setattr(rate_limits, "over", lambda *a, **k: False)  # the walk itself is not limited
     RecordedHTML.asked_by = []
     users = {p: request.getfixturevalue(p) for p in PERSONAS}

@@ -37,10 +37,16 @@ def visible_bookings(user) -> QuerySet[Booking]:
     return qs.none()
 
 
-def sees_joining_details(user, session: Session) -> bool:
-    """The online link and joining instructions on staff pages: the L&D coordinator (or business unit) and the
-    session's trainers. Delegates see them on their own booking page once confirmed, nobody else anywhere."""
-    return can_mark_attendance(user, session)
+def sees_joining_details(user, session: Session | None = None) -> bool:
+    """The online link and joining instructions on staff pages (and in the session form): the L&D coordinator,
+    and this session's own trainers with an account, because they deliver the session and must join it to run it.
+    Not the business unit, who manages the offer but does not attend. Delegates see them on their own booking
+    page once confirmed; nobody else anywhere (tests/security/test_joining_details.py)."""
+    if not user.is_authenticated:
+        return False
+    if user.has_role(Role.LD_COORDINATOR):
+        return True
+    return session is not None and any(t.user_id == user.pk for t in session.trainers.all())
 
 
 def can_mark_attendance(user, session: Session) -> bool:

@@ -6,6 +6,9 @@ one of:
 - the invitation link just followed (it was emailed to the account's address): `mark_proved` at acceptance;
 - a fresh code emailed to the account's address (`send_code`, then `check_code`): 6 digits, valid 15 minutes,
   5 tries, stored only as a hash in the session, at most one email a minute.
+The session's counts alone would let someone with the password open new sessions for fresh tries and emails, so
+the account is counted too, whatever the session (`partnership.rate_limits.over`, in the shared cache): at most
+ACCOUNT_CODES emails and ACCOUNT_TRIES codes tried per account in ACCOUNT_WINDOW.
 """
 import hashlib
 import hmac
@@ -14,6 +17,7 @@ import time
 
 from django.conf import settings
 
+from partnership.rate_limits import over
 from partnership.services.outbox import enqueue_email
 
 PROVED = "two_factor_enrolment_proved"  # the user id the proof is for
@@ -21,6 +25,14 @@ CODE = "two_factor_enrolment_code"  # {"user", "hash", "sent", "tries"}
 CODE_SECONDS = 15 * 60
 RESEND_SECONDS = 60
 TRIES = 5
+ACCOUNT_CODES = 5  # emails per account in ACCOUNT_WINDOW, over every session
+ACCOUNT_TRIES = 10  # codes tried per account in ACCOUNT_WINDOW, over every session
+ACCOUNT_WINDOW = 60 * 60
+TOO_SOON = "We sent a code less than a minute ago: wait for it, then send another if needed."
+TOO_MANY_CODES = (f"We have sent {ACCOUNT_CODES} codes for this account in the last hour. Use the newest one, or "
+                  "wait an hour, then send another.")
+TOO_MANY_TRIES = ("Too many codes have been tried for this account in the last hour. Wait an hour, then send a new "
+                  "code and enter it")
 
 
 def _hash(code: str) -> str:
@@ -41,18 +53,21 @@ def code_pending(session, user) -> bool:
     return bool(sent) and sent.get("user") == user.pk and time.time() - sent.get("sent", 0) < CODE_SECONDS
 
 
-def send_code(session, user, *, force: bool = False) -> bool:
-    """Email a new code unless one was sent under a minute ago (or one is still valid and `force` is off)."""
+def send_code(session, user, *, force: bool = False) -> str | None:
+    """Email a new code (None), unless one was sent under a minute ago (or one is still valid and `force` is off)
+    or the account has had its share of emails: then what to tell the person."""
     sent = session.get(CODE) or {}
     if sent.get("user") == user.pk and time.time() - sent.get("sent", 0) < (RESEND_SECONDS if force else
                                                                             CODE_SECONDS):
-        return False
+        return TOO_SOON
+    if over(f"limit:enrol-codes:user:{user.pk}", ACCOUNT_CODES, ACCOUNT_WINDOW):
+        return TOO_MANY_CODES
     code = f"{secrets.randbelow(1_000_000):06d}"
     session[CODE] = {"user": user.pk, "hash": _hash(code), "sent": time.time(), "tries": 0}
     enqueue_email(to=user.email, subject="Your code to set up two-factor sign-in", template="two_factor_enrol_code",
                   context={"code": code, "minutes": CODE_SECONDS // 60},
                   key=f"two-factor-enrol:{user.pk}:{secrets.token_hex(8)}")
-    return True
+    return None
 
 
 def check_code(session, user, code: str) -> str | None:
@@ -62,6 +77,8 @@ def check_code(session, user, code: str) -> str | None:
         return "The code has expired. Send a new code and enter it"
     if sent.get("tries", 0) >= TRIES:
         return "Too many wrong codes. Send a new code and enter it"
+    if over(f"limit:enrol-tries:user:{user.pk}", ACCOUNT_TRIES, ACCOUNT_WINDOW):
+        return TOO_MANY_TRIES
     if hmac.compare_digest(sent.get("hash", ""), _hash((code or "").strip())):
         mark_proved(session, user)
         return None

@@ -25,7 +25,7 @@ class RecordValues:
     """A model form's values as its service takes them (keyword arguments): the record's fields as typed."""
 
     def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}  # boxes shown
 
     @property
     def expected_version(self) -> int | None:
@@ -99,17 +99,23 @@ class SessionForm(RecordValues, GDSForm, forms.ModelForm):
         labels = {"booking_cutoff_days": "Booking closes (working days before)",
                   "cancellation_cutoff_days": "Free cancellation until (working days before)"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, joining=True, **kwargs):
+        """`joining`: whether the person may see (and so change) the online link and joining instructions
+        (`learning.access.sees_joining_details`); without it the two boxes are not in the form, and saving it
+        keeps them as they are."""
         super().__init__(*args, **kwargs)
+        if not joining:
+            del self.fields["online_link"], self.fields["joining_instructions"]
         self.fields["course"].queryset = Course.objects.filter(active=True)
         allow_postcode(self.fields["venue"])  # an address: its postcode is the venue's, not a family's
         if self.instance.pk:
             start = timezone.localtime(self.instance.starts_at)
             self.initial.update(day=start.date(), start_time=start.time(),
                                 end_time=timezone.localtime(self.instance.ends_at).time())
+        joining_boxes = (Field.text("online_link"), Field.textarea("joining_instructions")) if joining else ()
         self.setup_helper(Field.select("course"), Field("day"), Field.text("start_time", field_width=5),
-                          Field.text("end_time", field_width=5), Field.textarea("venue"), Field.text("online_link"),
-                          Field.textarea("joining_instructions"), Field.text("capacity", field_width=4),
+                          Field.text("end_time", field_width=5), Field.textarea("venue"), *joining_boxes,
+                          Field.text("capacity", field_width=4),
                           Field.text("booking_cutoff_days", field_width=3),
                           Field.text("cancellation_cutoff_days", field_width=3), "version")
         set_version(self)

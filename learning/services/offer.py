@@ -83,7 +83,7 @@ def session_changes(*, session: Session | None, **values) -> list[str]:
             return (a or "").replace("\r\n", "\n").strip() == (b or "").replace("\r\n", "\n").strip()
         return a == b
 
-    changed = [words for field, words in TOLD_CHANGES if field != "ends_at"
+    changed = [words for field, words in TOLD_CHANGES if field != "ends_at" and field in values  # a box not shown
                and not same(values.get(field), getattr(before, field))]
     if values["ends_at"] - values["starts_at"] != before.ends_at - before.starts_at:  # not merely moved with the date
         changed.insert(1 if changed and changed[0] == TOLD_CHANGES[0][1] else 0, TOLD_CHANGES[1][1])

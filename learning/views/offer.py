@@ -19,6 +19,7 @@ from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
 from partnership.forms import GDSForm, date_field
 from partnership.kept_forms import posts, posts_no_form
+from partnership.rate_limits import SHEET, asks_for_csv, limited
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import paginate, post_only
@@ -131,7 +132,8 @@ def session_edit(request, pk=None):
     require(access.is_manager(request.user))
     session = get_visible_or_404(Session.objects.all(), pk=pk) if pk else None
     initial = {"course": request.GET.get("course")} if session is None else None
-    form = SessionForm(request.POST if request.method == "POST" else None, instance=session, initial=initial)
+    form = SessionForm(request.POST if request.method == "POST" else None, instance=session, initial=initial,
+                       joining=access.sees_joining_details(request.user, session))
     if session and request.method == "POST" and "confirmed" not in request.POST and form.is_valid():
         # Before a change people must be told about: a page that says what changes and how many will be emailed.
         changes = services.session_changes(session=session, **form.values())
@@ -235,6 +237,7 @@ def _period(request) -> tuple[datetime.date, datetime.date, PeriodForm]:
 
 
 @login_required
+@limited(SHEET, when=asks_for_csv)
 @require_GET
 def charges(request):
     """No-show charges by agency for a period: coordinators see all, agency leads their own."""

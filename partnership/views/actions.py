@@ -23,6 +23,7 @@ from partnership.forms import (
 from partnership.kept_forms import posts
 from partnership.models import Action, ActionFile, DueDateRequest
 from partnership.models.actions import source_kind_label, source_kind_labels, sources_of
+from partnership.rate_limits import limited_export
 from partnership.services import actions as action_services
 from partnership.services.errors import ServiceError
 
@@ -58,6 +59,7 @@ def action_list(request, mine: bool = False):
 
 
 @login_required
+@limited_export
 def action_export_csv(request, mine: bool = False):
     flt = _filtered(request, mine=mine or not access.sees_all_actions(request.user))
     labels = source_kind_labels(request.user)

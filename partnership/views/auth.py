@@ -265,10 +265,8 @@ def _prove_address(request):
     user = request.user
     form = EmailCodeForm(request.POST if request.method == "POST" and "resend" not in request.POST else None)
     if request.method == "POST" and "resend" in request.POST:
-        if enrolment.send_code(request.session, user, force=True):
-            messages.info(request, "We have sent a new code.")
-        else:
-            messages.info(request, "We sent a code less than a minute ago: wait for it, then send another if needed.")
+        problem = enrolment.send_code(request.session, user, force=True)
+        messages.info(request, problem or "We have sent a new code.")
     elif request.method == "POST" and form.is_valid():
         problem = enrolment.check_code(request.session, user, form.token)
         if problem is None:

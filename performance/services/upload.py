@@ -128,12 +128,14 @@ class _DryRun(Exception):
     pass
 
 
-def upload_preview(*, data_return: DataReturn, by, content: bytes, kind: str) -> UploadPreview:
-    """What saving the file into `data_return` would do, row by row. Saves nothing."""
+def upload_preview(*, data_return: DataReturn, by, content: bytes | None = None, kind: str,
+                   sheet: spreadsheets.UploadSheet | None = None) -> UploadPreview:
+    """What saving the file into `data_return` would do, row by row. Saves nothing. `sheet`: the file as parsed when
+    it was uploaded (partnership.staged_uploads), so it is not parsed again."""
     if not access.can_edit_data_return(by, data_return):
         raise ServiceError("You cannot change this data return.")
     preview = UploadPreview(data_return=data_return, fingerprint=fingerprint(data_return))
-    sheet = spreadsheets.read_upload(content, kind)
+    sheet = sheet if sheet is not None else spreadsheets.read_upload(content, kind)
     preview.problems += sheet.problems
     in_return = {i.code: i for i in return_indicators(data_return)}
     codes = {r.values.get("code", "").strip().casefold() for r in sheet.rows} - {""}
@@ -296,14 +298,15 @@ def _dry_run(preview: UploadPreview, by) -> None:
 
 
 @transaction.atomic
-def upload_apply(*, data_return: DataReturn, by, content: bytes, kind: str, expected: dict | None) -> int:
+def upload_apply(*, data_return: DataReturn, by, content: bytes | None = None, kind: str, expected: dict | None,
+                 sheet: spreadsheets.UploadSheet | None = None) -> int:
     """Save every changed row of the file, or nothing. Refuses if the return changed since the preview."""
     data_return = DataReturn.objects.select_for_update().select_related("agency", "period").get(pk=data_return.pk)
     if not access.can_edit_data_return(by, data_return):
         raise ServiceError("This data return can no longer be changed, so nothing has been saved.")
     if expected is None or fingerprint(data_return) != expected:
         raise ConflictError(STALE_MESSAGE)
-    preview = upload_preview(data_return=data_return, by=by, content=content, kind=kind)
+    preview = upload_preview(data_return=data_return, by=by, content=content, kind=kind, sheet=sheet)
     if preview.has_problems:
         raise ServiceError("The file has problems, so nothing has been saved. Correct them and upload it again.")
     for row in preview.changed_rows:

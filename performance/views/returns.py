@@ -19,6 +19,7 @@ from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
 from partnership.kept_forms import posts, posts_no_form
 from partnership.models import Agency, ReminderLog
+from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
@@ -394,6 +395,7 @@ def _filename(data_return: DataReturn, extension: str) -> str:
 
 
 @login_required
+@limited_export
 def data_return_template(request, pk):
     """The return as a pre-filled workbook in the published layout."""
     data_return = _get_return(request, pk)
@@ -405,6 +407,7 @@ def data_return_template(request, pk):
 
 
 @login_required
+@limited_export
 def data_return_template_csv(request, pk):
     """The same rows as a CSV file, every cell formula-safe."""
     data_return = _get_return(request, pk)
@@ -412,6 +415,10 @@ def data_return_template_csv(request, pk):
                             spreadsheets.template_csv_rows(data_return))
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _reader(kind: str):
+    return lambda content: spreadsheets.read_upload(content, kind)
 
 
 def _pending(request, data_return: DataReturn, token: str) -> dict:
@@ -430,7 +437,7 @@ def data_return_upload(request, pk):
         upload = form.cleaned_data["file"]
         token = staged_uploads.stage(request, upload, scope=SCOPE, owner_id=data_return.pk,  # one at a time
                                      directory=uploads.UPLOADS_DIR, extension=form.kind,
-                                     kind=form.kind, fingerprint=None)
+                                     kind=form.kind, fingerprint=None, parse=_reader(form.kind))  # parsed once
         return redirect("performance:data-return-upload-preview", data_return.pk, token)
     return render(request, "performance/upload.html", {"data_return": data_return, "form": form},
                   status=400 if form.errors else 200)
@@ -443,11 +450,12 @@ def data_return_upload_preview(request, pk, token):
     data_return = _get_return(request, pk)
     require(access.can_edit_data_return(request.user, data_return))
     pending = _pending(request, data_return, token)
-    content = staged_uploads.read(pending)
+    sheet = staged_uploads.parsed(request, token, pending, parse=_reader(pending["kind"]),
+                                  as_type=spreadsheets.UploadSheet)
     error, status = None, 200
     if request.method == "POST":
         try:
-            count = uploads.upload_apply(data_return=data_return, by=request.user, content=content,
+            count = uploads.upload_apply(data_return=data_return, by=request.user, sheet=sheet,
                                          kind=pending["kind"], expected=pending.get("fingerprint"))
         except ConflictError as conflict:
             error, status = conflict.message, 409
@@ -457,8 +465,7 @@ def data_return_upload_preview(request, pk, token):
             staged_uploads.discard(request, token)
             messages.success(request, f"{count} figure{'s' if count != 1 else ''} saved from {pending['name']}.")
             return redirect(data_return)
-    preview = uploads.upload_preview(data_return=data_return, by=request.user, content=content,
-                                     kind=pending["kind"])
+    preview = uploads.upload_preview(data_return=data_return, by=request.user, sheet=sheet, kind=pending["kind"])
     staged_uploads.update(request, token, fingerprint=preview.fingerprint)
     return render(request, "performance/upload_preview.html", {
         "data_return": data_return, "preview": preview, "token": token, "file_name": pending["name"],

@@ -21,6 +21,7 @@ from partnership.forms import ActionForm
 from partnership.input_rules import as_id
 from partnership.kept_forms import posts, posts_no_form
 from partnership.models import Action, Agency, JourneyStage, Priority
+from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.exports import export_request
 from partnership.views.mixins import post_only
@@ -126,6 +127,7 @@ def scorecard_page(request):
 
 
 @login_required
+@limited_export
 def scorecard_csv(request):
     selection = Selection(request, with_filters=True)
     if selection.period is None:

@@ -91,13 +91,15 @@ class _DryRun(Exception):
     pass
 
 
-def import_preview(*, ret: Return, by, content: bytes) -> ImportPreview:
-    """What importing `content` into `ret` would do, row by row. Saves nothing."""
+def import_preview(*, ret: Return, by, content: bytes | None = None,
+                   sheet: spreadsheets.ReturnSheet | None = None) -> ImportPreview:
+    """What importing `content` into `ret` would do, row by row. Saves nothing. `sheet`: the file as parsed when it
+    was uploaded (partnership.staged_uploads), so it is not parsed again."""
     if not access.can_edit_return(by, ret):
         raise ServiceError("You cannot change this return.")
     framework = ret.cycle.framework
     preview = ImportPreview(ret=ret)
-    sheet = spreadsheets.read_return_workbook(content)
+    sheet = sheet if sheet is not None else spreadsheets.read_return_workbook(content)
     preview.problems += sheet.problems
     preview.problems += _header_problems(sheet.facts, framework)
 
@@ -254,7 +256,8 @@ def _snapshot(answer: Answer) -> dict[str, str]:
 
 
 @transaction.atomic
-def import_apply(*, ret: Return, by, content: bytes, expected_versions: dict[int, int] | None) -> int:
+def import_apply(*, ret: Return, by, content: bytes | None = None, expected_versions: dict[int, int] | None,
+                 sheet: spreadsheets.ReturnSheet | None = None) -> int:
     """Save every changed row of the workbook, or nothing. Refuses if the return changed since the preview."""
     ret = Return.objects.select_for_update().select_related("cycle__framework__scale", "agency").get(pk=ret.pk)
     if not access.can_edit_return(by, ret):
@@ -262,7 +265,7 @@ def import_apply(*, ret: Return, by, content: bytes, expected_versions: dict[int
     current = dict(ret.answers.values_list("pk", "version"))
     if expected_versions is None or current != expected_versions:
         raise ConflictError(STALE_MESSAGE)
-    preview = import_preview(ret=ret, by=by, content=content)
+    preview = import_preview(ret=ret, by=by, content=content, sheet=sheet)
     if preview.has_problems:
         raise ServiceError("The file has problems, so nothing has been imported. Correct them and upload it again.")
     answers = {a.pk: a for a in ret.answers.select_related("criterion")}

@@ -13,6 +13,7 @@ from partnership import access as kernel_access
 from partnership.access import require
 from partnership.csv import csv_response
 from partnership.kept_forms import posts_no_form
+from partnership.rate_limits import limited_export
 from partnership.services.exports import export_request
 from partnership.views.mixins import post_only
 
@@ -70,6 +71,7 @@ def cycle_analysis(request, cycle_pk):
 
 
 @login_required
+@limited_export
 def cycle_analysis_csv(request, cycle_pk):
     cycle = _get_cycle(request, cycle_pk)
     sector, basis = clean_params(request.GET)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
 from partnership.kept_forms import posts, posts_no_form
+from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.exports import export_request
 from partnership.views.mixins import post_only
@@ -29,6 +30,7 @@ def _get_return(request, pk) -> Return:
 
 
 @login_required
+@limited_export
 def return_export_xlsx(request, pk):
     ret = _get_return(request, pk)
     response = HttpResponse(spreadsheets.return_workbook(ret), content_type=spreadsheets.CONTENT_TYPE)
@@ -65,7 +67,8 @@ def return_import(request, pk):
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         token = staged_uploads.stage(request, upload, scope=SCOPE, owner_id=ret.pk,  # one at a time per return
-                                     directory=services.IMPORTS_DIR, extension="xlsx", versions=None)
+                                     directory=services.IMPORTS_DIR, extension="xlsx", versions=None,
+                                     parse=spreadsheets.read_return_workbook)  # parsed once, here
         return redirect("section11:return-import-preview", ret.pk, token)
     return render(request, "section11/import_upload.html", {"ret": ret, "form": form},
                   status=400 if form.errors else 200)
@@ -78,13 +81,14 @@ def return_import_preview(request, pk, token):
     ret = _get_return(request, pk)
     require(access.can_edit_return(request.user, ret))
     pending = _pending(request, ret, token)
-    content = staged_uploads.read(pending)
+    sheet = staged_uploads.parsed(request, token, pending, parse=spreadsheets.read_return_workbook,
+                                  as_type=spreadsheets.ReturnSheet)
     error, status = None, 200
     if request.method == "POST":
         versions = pending.get("versions")
         try:
             count = services.import_apply(
-                ret=ret, by=request.user, content=content,
+                ret=ret, by=request.user, sheet=sheet,
                 expected_versions={int(k): v for k, v in versions.items()} if versions is not None else None,
             )
         except ConflictError as conflict:
@@ -95,7 +99,7 @@ def return_import_preview(request, pk, token):
             staged_uploads.discard(request, token)
             messages.success(request, f"{count} answer{'s' if count != 1 else ''} imported from {pending['name']}.")
             return redirect(ret)
-    preview = services.import_preview(ret=ret, by=request.user, content=content)
+    preview = services.import_preview(ret=ret, by=request.user, sheet=sheet)
     staged_uploads.update(request, token, versions={str(k): v for k, v in preview.versions.items()})
     return render(request, "section11/import_preview.html", {
         "ret": ret, "preview": preview, "token": token, "file_name": pending["name"], "error": error,

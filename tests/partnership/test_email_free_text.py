@@ -95,6 +95,29 @@ def test_no_email_quotes_free_text(name):
     assert "Jayden" not in body, f"{name} quotes free text:\n{body}"
 
 
+# Emails to an address that has not confirmed anything (a manager named by the person booking): nothing typed by
+# the booker reaches it, not even a name, a role or an organisation typed for "Other" (issue 17). The booker is named
+# by the address that confirmed the booking, the agency only as chosen from the list.
+TO_UNCONFIRMED = {"learning_approve.txt"}
+TYPED_BY_THE_BOOKER = {"name", "role", "agency_name", "other_agency_name", "full_name", "display_name"}
+
+
+@pytest.mark.parametrize("name", sorted(TO_UNCONFIRMED))
+def test_no_email_to_an_unconfirmed_address_quotes_a_typed_name_or_organisation(name, monkeypatch):
+    monkeypatch.setattr(__import__(__name__, fromlist=["MAY_CARRY"]), "MAY_CARRY", MAY_CARRY - TYPED_BY_THE_BOOKER)
+    body = render(name)
+    assert "Jayden" not in body, f"{name} quotes what the booker typed to an address that never confirmed:\n{body}"
+
+
+def test_every_email_to_a_managers_address_is_listed_as_unconfirmed():
+    """Found from the source: a template emailed to a `manager_email` is in TO_UNCONFIRMED."""
+    sent = set()
+    for path in Path(settings.BASE_DIR).glob("*/services/*.py"):
+        for match in re.finditer(r"to=[\w.]*manager_email[^)]*?template=\"(\w+)\"", path.read_text(), re.S):
+            sent.add(f"{match.group(1)}.txt")
+    assert sent and sent <= TO_UNCONFIRMED
+
+
 def test_the_probe_would_catch_a_quoted_description():
     """The test's own check: a template quoting a concern's description is caught."""
     from django.template import Context, Template

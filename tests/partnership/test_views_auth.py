@@ -104,22 +104,6 @@ def test_closed_account_cannot_sign_in(agency_lead):
     assert signed_in_user_id(client) is None
 
 
-def test_five_wrong_passwords_lock_the_account_from_that_address_for_15_minutes(agency_lead):
-    client = Client()
-    for _ in range(4):
-        assert sign_in(client, agency_lead, password="wrong-password").status_code == 200
-    locked = sign_in(client, agency_lead, password="wrong-password")
-    assert locked.status_code == 429
-    assert "You cannot sign in for 15 minutes" in locked.content.decode()
-    # The right password is refused while locked, from that address.
-    response = sign_in(client, agency_lead)
-    assert response.status_code == 429
-    assert "You cannot sign in for 15 minutes" in response.content.decode()
-    assert signed_in_user_id(client) is None
-    # Failures from one address never lock the owner out elsewhere (partnership.lockout).
-    assert sign_in(Client(REMOTE_ADDR="10.1.2.3"), agency_lead).status_code == 302
-
-
 def test_sign_out_is_post_only(client_for, agency_lead):
     client = client_for(agency_lead)
     response = client.get(reverse("partnership:sign-out"))
@@ -348,82 +332,7 @@ def test_before_verifying_a_post_to_a_change_is_not_carried_out(password_only, p
     assert action.updates.count() == 0
 
 
-# --- Lockout per connection, and its end ------------------------------------------------------------------
-
-
-def test_many_failures_from_one_address_lock_that_address_for_every_account(agency_lead, settings):
-    attacker = Client(REMOTE_ADDR="203.0.113.9")
-    for n in range(settings.SIGN_IN_ADDRESS_FAILURE_LIMIT):  # a different (unknown) account each time
-        response = attacker.post(SIGN_IN, {"username": f"guess{n}@example.org", "password": "wrong-password"})
-        assert response.status_code == (429 if n == settings.SIGN_IN_ADDRESS_FAILURE_LIMIT - 1 else 200), n
-    response = sign_in(attacker, agency_lead)  # even the right password for a real account
-    assert response.status_code == 429
-    assert "You cannot sign in for 15 minutes" in response.content.decode()
-    assert signed_in_user_id(attacker) is None
-    # The account itself is not locked: its owner, elsewhere, signs in.
-    other = Client(REMOTE_ADDR="198.51.100.7")
-    assert sign_in(other, agency_lead).status_code == 302
-
-
-def test_letter_case_and_spaces_do_not_give_more_guesses(agency_lead):
-    client = Client()
-    for variant in (agency_lead.email.upper(), agency_lead.email.title(), f" {agency_lead.email} ",
-                    agency_lead.email.swapcase()):
-        assert client.post(SIGN_IN, {"username": variant, "password": "wrong"}).status_code == 200
-    assert client.post(SIGN_IN, {"username": agency_lead.email.capitalize(), "password": "wrong"}).status_code == 429
-    assert sign_in(client, agency_lead).status_code == 429
-
-
-def test_failures_from_many_addresses_never_lock_the_owner_out(agency_lead):
-    for n in range(10):
-        Client(REMOTE_ADDR=f"203.0.113.{n + 1}").post(SIGN_IN, {"username": agency_lead.email, "password": "x"})
-    assert sign_in(Client(REMOTE_ADDR="198.51.100.7"), agency_lead).status_code == 302
-
-
-def one_failure_short_of_the_lockout(user, address="127.0.0.1") -> Client:
-    client = Client(REMOTE_ADDR=address)
-    for _ in range(4):
-        assert sign_in(client, user, password="wrong-password").status_code == 200
-    return client
-
-
-def test_someone_elses_sign_in_from_the_address_does_not_clear_an_accounts_failures(agency_lead, reader):
-    client = one_failure_short_of_the_lockout(agency_lead, "203.0.113.9")
-    assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), reader).status_code == 302  # an insider, same address
-    assert sign_in(client, agency_lead, password="wrong-password").status_code == 429
-
-
-def test_an_accounts_own_sign_in_clears_its_failures(agency_lead):
-    assert sign_in(one_failure_short_of_the_lockout(agency_lead), agency_lead).status_code == 302
-    one_failure_short_of_the_lockout(agency_lead)  # four more failures without a lockout
-
-
-def test_lockout_ends_after_15_minutes(agency_lead):
-    from datetime import timedelta
-
-    from axes.models import AccessAttempt
-    from django.db.models import F
-
-    client = Client()
-    for _ in range(5):
-        sign_in(client, agency_lead, password="wrong-password")
-    assert sign_in(client, agency_lead).status_code == 429
-    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=14, seconds=50))
-    assert sign_in(client, agency_lead).status_code == 429  # ten seconds to go
-    # Trying while locked starts the 15 minutes again (django-axes counts the attempt): the page says "wait".
-    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=15, seconds=1))
-    assert sign_in(client, agency_lead).status_code == 302
-
-
-def test_lockout_page_states_the_configured_wait(agency_lead, settings):
-    from datetime import timedelta
-
-    settings.AXES_COOLOFF_TIME = timedelta(minutes=20)
-    client = Client()
-    for _ in range(5):
-        response = sign_in(client, agency_lead, password="wrong-password")
-    assert response.status_code == 429
-    assert "You cannot sign in for 20 minutes" in response.content.decode()
+# The lockout's rules, for every view that checks a password: tests/security/test_sign_in_lockout.py.
 
 
 # --- Two-factor: the walk over every address, and replay within one person's sign-ins ---------------------

@@ -12,6 +12,7 @@ from merton_qa import board_report, priorities, yearly_report
 from partnership.contract import ASSURED, BREACHED, DUE, MET, NOT_ASSURED, PriorityEvidence
 from partnership.models import (
     Action,
+    Duty,
     Feedback,
     Priority,
     SafeguardingPartner,
@@ -313,22 +314,47 @@ def _published(day: datetime.date, **dates) -> YearlyReport:
                                        web_address="https://example.org/r", **dates)
 
 
+def _duty(**parameters) -> Duty:
+    return Duty(code="d", title="D", check_name="yearly_report_published", parameters=parameters)
+
+
 def test_the_two_statutory_duty_checks(db):
     published, sent = CHECKS["yearly_report_published"], CHECKS["yearly_report_sent"]
     today = datetime.date(2026, 6, 1)
-    assert published({}, today).status == DUE and sent({}, today).status == DUE
+    assert published(_duty(), today).status == DUE and sent(_duty(), today).status == DUE
     report = _published(datetime.date(2025, 9, 1))
-    assert published({"parameters": {}}, today).status == MET
-    assert published(type("Duty", (), {"parameters": {"every_months": 8}})(), today).status == BREACHED
-    assert published({}, datetime.date(2026, 8, 1)).status == DUE  # due within two months
-    assert published({}, datetime.date(2026, 9, 2)).status == BREACHED
-    assert published({}, today).due_on == datetime.date(2026, 9, 1)
-    assert sent({}, datetime.date(2025, 9, 5)).status == DUE
-    assert sent({}, datetime.date(2025, 9, 9)).status == BREACHED
+    assert published(_duty(), today).status == MET
+    assert published(_duty(months=8), today).status == BREACHED
+    assert published(_duty(), datetime.date(2026, 8, 1)).status == DUE  # due within two months
+    assert published(_duty(), datetime.date(2026, 9, 2)).status == BREACHED
+    assert published(_duty(), today).due_on == datetime.date(2026, 9, 1)
+    assert sent(_duty(), datetime.date(2025, 9, 5)).status == DUE
+    assert sent(_duty(), datetime.date(2025, 9, 9)).status == BREACHED
     report.sent_to_panel_on = report.sent_to_dfe_on = datetime.date(2025, 9, 8)
     report.save()
-    assert sent({}, today).status == MET
-    assert sent({"parameters": {"send_within_days": 5}}, today).status == BREACHED
+    assert sent(_duty(), today).status == MET
+    assert sent(_duty(days=5), today).status == BREACHED
+
+
+def test_the_duty_periods_are_read_from_the_keys_duties_yaml_writes(db):
+    """Loaded from the real duties.yaml: the register's parameters are the ones the checks read, so changing one
+    in the admin changes the status."""
+    from django.core.management import call_command
+
+    call_command("load_reference_data", stdout=open("/dev/null", "w"))
+    every, within = Duty.objects.get(code="yearly-report-published"), Duty.objects.get(code="yearly-report-sent")
+    assert (every.parameters, within.parameters) == ({"months": 12}, {"days": 7})
+    report = _published(datetime.date(2025, 9, 1), sent_to_panel_on=datetime.date(2025, 9, 7),
+                        sent_to_dfe_on=datetime.date(2025, 9, 7))
+    today = datetime.date(2026, 6, 1)
+    assert CHECKS[every.check_name](every, today).status == MET
+    assert CHECKS[within.check_name](within, today).status == MET
+    every.parameters, within.parameters = {"months": 6}, {"days": 3}
+    assert CHECKS[every.check_name](every, today).status == BREACHED
+    assert CHECKS[every.check_name](every, today).due_on == datetime.date(2026, 3, 1)
+    assert CHECKS[within.check_name](within, today).status == BREACHED
+    assert "within 3 days" in CHECKS[within.check_name](within, today).text
+    assert report.sent_to_panel_on == datetime.date(2025, 9, 7)
 
 
 def test_the_pages_queries_do_not_grow_with_rows(client_for, business_unit):

@@ -47,6 +47,7 @@ from partnership.pdf import render_pdf
 from partnership.periods import Quarter, ReportPeriod
 from partnership.services import yearly_reports
 from partnership.services.exports import register_export
+from partnership.services.meetings import attendance_rates, meetings_held
 from partnership.snapshots import state_at
 from partnership.tags import tags_at
 from performance.models import DataReturn
@@ -167,13 +168,14 @@ def review_figures(period: ReportPeriod, reviews: Section) -> dict:
 
 def agency_contributions(period: ReportPeriod, learning: Section | None) -> list[dict]:
     """Per agency: Section 11 returns, data returns and single-agency audits made in the year, trainer days lent
-    and training places attended (the last two from the learning section's own figures)."""
+    and training places attended (the last two from the learning section's own figures), and its attendance at the
+    subgroups' meetings held in the year (`attendance_rates`, as at the year's moment)."""
     at, lo = period.as_at, period.start_moment
     rows: dict[str, dict] = {}
 
     def row(name: str) -> dict:
         return rows.setdefault(name, {"agency": name, "section11": 0, "data_returns": 0, "audits": 0,
-                                      "trainer_days": 0, "attended": 0})
+                                      "trainer_days": 0, "attended": 0, "meetings": None})
 
     names = dict(Agency.objects.values_list("pk", "name"))
     for model, key in ((Return, "section11"), (DataReturn, "data_returns"), (AgencyAudit, "audits")):
@@ -187,6 +189,8 @@ def agency_contributions(period: ReportPeriod, learning: Section | None) -> list
         for entry in learning.context.get("agencies", []):
             if entry["attended"]:
                 row(entry["agency"])["attended"] += entry["attended"]
+    for agency_id, rate in attendance_rates(list(names), period, at=at).items():
+        row(names[agency_id])["meetings"] = rate
     return sorted(rows.values(), key=lambda r: r["agency"])
 
 
@@ -218,6 +222,7 @@ def report_context(period: ReportPeriod, *, report: YearlyReport | None = None, 
     context = {
         "period": period, "report": report, "sections": sections, "reviews": reviews, "findings": findings,
         "feedback": feedback, "contributions": contributions, "approvals": approvals,
+        "meetings": meetings_held(period, at=period.as_at),
         "packs_published": packs_published(period),
         "as_at": period.as_at, "in_progress": period.in_progress, "generated_at": timezone.localtime(),
         "title": f"{TITLE}, {period.label}",
@@ -277,7 +282,7 @@ def _did(c: dict, sections: dict[str, Section]) -> list:
     out: list = [Heading("What the partnership did"),
                  Paragraph("What the partnership did under its arrangements in the year: the Section 11 "
                            "self-assessment, the audit programme, the performance framework, training and "
-                           "briefings, the action tracker and the board's meetings.")]
+                           "briefings, the action tracker, and the board's and subgroups' meetings.")]
     rows = []
     for key, section in sections.items():
         if key == "reviews":
@@ -288,9 +293,35 @@ def _did(c: dict, sections: dict[str, Section]) -> list:
             rows.append((section.title, " ".join(did) or "Nothing recorded.", " ".join(well) or "—"))
     rows.append(("Partnership board", f"{plural(c['packs_published'], 'quarterly assurance report')} published "
                                       f"to the board.", "—"))
+    groups = c["meetings"]
+    if groups:
+        held, decisions = sum(g.held for g in groups), sum(g.decisions for g in groups)
+        rows.append(("Subgroup meetings", f"{plural(held, 'meeting')} held by {plural(len(groups), 'subgroup')}; "
+                                          f"{plural(decisions, 'decision')} made, {sum(g.actions for g in groups)} "
+                                          f"turned into tracker actions.", _attendance_words(groups)))
+    else:
+        rows.append(("Subgroup meetings", "No subgroup meeting is recorded as held in the year.", "—"))
     out.append(Table("What the partnership did, and how well", ("Area", "How much we did", "How well we did it"),
                      tuple(rows), weights=(1, 1.6, 1.6)))
+    if groups:
+        out.append(Table("The subgroups' meetings in the year",
+                         ("Subgroup", "Meetings held", "Decisions made", "Turned into actions", "Attendance"),
+                         tuple((g.subgroup, str(g.held), str(g.decisions), str(g.actions), _rate(g.attendance))
+                               for g in groups), numeric=(1, 2, 3, 4)))
     return out
+
+
+def _rate(rate) -> str:
+    """An attendance rate in words a table cell holds: the percentage, or that no place was recorded."""
+    return "No places recorded" if rate is None or rate.percent is None else f"{rate.percent}%"
+
+
+def _attendance_words(groups) -> str:
+    expected, attended = sum(g.attendance.expected for g in groups), sum(g.attendance.attended for g in groups)
+    if not expected:
+        return "No attendance was recorded at the meetings."
+    return (f"Members or their deputies filled {attended} of {plural(expected, 'place')} at the meetings "
+            f"({round(100 * attended / expected)}%).")
 
 
 def _reviews(c: dict) -> list:
@@ -426,10 +457,12 @@ def _contributions(c: dict) -> list:
         return out + [Paragraph("No agency contribution is recorded for the year.")]
     out.append(Table("Each agency's contribution in the year",
                      ("Agency", "Section 11 returns", "Data returns", "Audit returns", "Trainer days",
-                      "Training places attended"),
+                      "Training places attended", "Meeting attendance"),
                      tuple((r["agency"], str(r["section11"]), str(r["data_returns"]), str(r["audits"]),
-                            charts.fmt(r["trainer_days"]), str(r["attended"])) for r in rows),
-                     numeric=(1, 2, 3, 4, 5)))
+                            charts.fmt(r["trainer_days"]), str(r["attended"]),
+                            _rate(r["meetings"]) if r["meetings"] else "No place")
+                           for r in rows),
+                     numeric=(1, 2, 3, 4, 5, 6)))
     return out
 
 

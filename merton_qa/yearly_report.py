@@ -39,12 +39,14 @@ from partnership.models import (
     BoardPack,
     Feedback,
     JourneyStage,
+    Meeting,
     Priority,
     SafeguardingPartner,
+    Subgroup,
     YearlyReport,
 )
 from partnership.pdf import render_pdf
-from partnership.periods import Quarter, ReportPeriod
+from partnership.periods import Quarter, ReportPeriod, end_of_day
 from partnership.services import yearly_reports
 from partnership.services.exports import register_export
 from partnership.services.meetings import attendance_rates, meetings_held
@@ -202,10 +204,58 @@ def feedback_in(period: ReportPeriod) -> list[Feedback]:
                 .select_related("priority", "action").order_by("heard_on", "pk"))
 
 
-def packs_published(period: ReportPeriod) -> int:
-    codes = [q.code for q in _quarters_in(period)]
-    return (BoardPack.objects.filter(period_code__in=codes, published_at__lte=period.as_at)
-            .values("period_code").distinct().count())
+@dataclass(frozen=True)
+class QuarterPack:
+    """One quarter of the year and its board pack as the report is made: published (when), or what is left to do."""
+
+    quarter: Quarter
+    published_at: datetime.datetime | None
+    words: str  # for a quarter not yet published: where its pack stands and when it is due
+
+
+def packs_of_year(period: ReportPeriod, *, now: datetime.datetime | None = None) -> list[QuarterPack]:
+    """The board packs of the year's quarters as they stand when the report is made (`now`). A quarter's pack is made
+    after the quarter ends, so the fourth quarter's is published after the year's moment: it is counted when it has
+    been published by the time the report is made (a published report keeps its PDF, so what it said stays; a draft
+    says it as at its making). A quarter not yet published says where its pack stands and when it is due: the
+    partnership executive's next planned meeting after the quarter ends, when one is planned."""
+    now = now or timezone.now()
+    quarters = _quarters_in(period)
+    packs: dict[str, list[BoardPack]] = {}
+    for pack in BoardPack.objects.filter(period_code__in=[q.code for q in quarters]).defer("pdf", "summary") \
+            .order_by("published_at", "pk"):
+        packs.setdefault(pack.period_code, []).append(pack)
+    out = []
+    for quarter in quarters:
+        mine = packs.get(quarter.code, [])
+        published = [p.published_at for p in mine if p.published_at and p.published_at <= now]
+        if published:
+            out.append(QuarterPack(quarter, published[0], ""))
+            continue
+        out.append(QuarterPack(quarter, None, _pack_due_words(quarter, mine, now)))
+    return out
+
+
+def _pack_due_words(quarter: Quarter, packs: list[BoardPack], now: datetime.datetime) -> str:
+    meeting = (Meeting.objects.filter(subgroup__kind=Subgroup.Kind.EXECUTIVE, status=Meeting.Status.PLANNED,
+                                      starts_at__gt=end_of_day(quarter.end)).order_by("starts_at").first())
+    due = (f"it is due at the {meeting.subgroup.name}'s meeting on {_day(timezone.localdate(meeting.starts_at))}"
+           if meeting else "no board meeting is planned for it yet")
+    if quarter.end >= timezone.localdate(now):
+        return f"{quarter.label} ends on {_day(quarter.end)}: its pack is made after that, and {due}."
+    if any(p.status == BoardPack.Status.APPROVED for p in packs):
+        return f"{quarter.label}: the pack is approved by the chair and not yet published; {due}."
+    if packs:
+        return f"{quarter.label}: the pack is drafted, waiting for the chair's approval; {due}."
+    return f"{quarter.label}: the pack has not been started; {due}."
+
+
+def _packs_words(packs: list[QuarterPack]) -> str:
+    done = [p for p in packs if p.published_at]
+    said = (f"{len(done)} of the year's {len(packs)} quarterly assurance reports published to the board"
+            + (" (" + "; ".join(f"{p.quarter.label} on {_day(timezone.localdate(p.published_at))}" for p in done)
+               + ")" if done else "") + ".")
+    return " ".join([said] + [p.words for p in packs if not p.published_at])
 
 
 # --- The report -------------------------------------------------------------------------------------------------
@@ -223,7 +273,7 @@ def report_context(period: ReportPeriod, *, report: YearlyReport | None = None, 
         "period": period, "report": report, "sections": sections, "reviews": reviews, "findings": findings,
         "feedback": feedback, "contributions": contributions, "approvals": approvals,
         "meetings": meetings_held(period, at=period.as_at),
-        "packs_published": packs_published(period),
+        "packs": packs_of_year(period),
         "as_at": period.as_at, "in_progress": period.in_progress, "generated_at": timezone.localtime(),
         "title": f"{TITLE}, {period.label}",
         "status_words": _status_words(report, approvals),
@@ -291,8 +341,7 @@ def _did(c: dict, sections: dict[str, Section]) -> list:
         well = [f.text for f in section.facts if f.question == HOW_WELL]
         if did or well:
             rows.append((section.title, " ".join(did) or "Nothing recorded.", " ".join(well) or "—"))
-    rows.append(("Partnership board", f"{plural(c['packs_published'], 'quarterly assurance report')} published "
-                                      f"to the board.", "—"))
+    rows.append(("Partnership board", _packs_words(c["packs"]), "—"))
     groups = c["meetings"]
     if groups:
         held, decisions = sum(g.held for g in groups), sum(g.decisions for g in groups)

@@ -69,3 +69,33 @@ def test_the_subgroups_meetings_are_counted_as_they_stood_at_the_years_end(busin
     [agencies] = [b for b in context["blocks"] if getattr(b, "caption", "") == "Each agency's contribution in the year"]
     assert agencies.header[-1] == "Meeting attendance"
     assert dict((row[0], row[-1]) for row in agencies.rows)[police.name] == "50%"
+
+
+def test_the_packs_of_the_years_quarters_count_the_fourth_published_after_the_year(business_unit):
+    from partnership.models import BoardPack, Meeting
+
+    year = last_year()
+    quarters = [Quarter(year, n) for n in (1, 2, 3, 4)]
+    for quarter in quarters[:3]:
+        BoardPack.objects.create(period_code=quarter.code, status=BoardPack.Status.PUBLISHED,
+                                 published_at=moment(quarter.end + datetime.timedelta(days=30)))
+    fourth = BoardPack.objects.create(period_code=quarters[3].code)  # drafted after the year: not yet published
+    executive = Subgroup.objects.create(name="Partnership executive", kind=Subgroup.Kind.EXECUTIVE)
+    board_day = datetime.date(year + 2, 1, 20)
+    Meeting.objects.create(subgroup=executive, starts_at=moment(board_day), place="Civic Centre")
+    period = ReportPeriod.for_financial_year(year)
+    words = words_of(yearly_report.report_context(period)["blocks"])
+    published_q1 = f"{quarters[0].label} on {quarters[0].end + datetime.timedelta(days=30):%-d %B %Y}"
+    assert f"3 of the year's 4 quarterly assurance reports published to the board ({published_q1};" in words
+    assert (f"{quarters[3].label}: the pack is drafted, waiting for the chair's approval; it is due at the "
+            f"Partnership executive's meeting on {board_day:%-d %B %Y}.") in words
+    # Published after the year's end (as a fourth quarter's pack always is): counted.
+    published = moment(quarters[3].end + datetime.timedelta(days=40))
+    fourth.status, fourth.published_at = BoardPack.Status.PUBLISHED, published
+    fourth.save()
+    assert "4 of the year's 4 quarterly assurance reports published" in words_of(
+        yearly_report.report_context(period)["blocks"])
+    # A report made before then said three: what a report says is what stood when it was made.
+    before = yearly_report.packs_of_year(period, now=published - datetime.timedelta(days=1))
+    assert [p.published_at is not None for p in before] == [True, True, True, False]
+    assert "the pack is drafted" in before[3].words

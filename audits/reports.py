@@ -96,6 +96,17 @@ def report_context(audit: Audit) -> dict:
     }
 
 
+def grade_counts(consensus: list[ConsensusGrade]) -> list[dict]:
+    """The overall consensus grades given, counted by grade (tools naming a grade alike are counted together),
+    best first: [{"label", "count", "good_or_better"}]."""
+    counts: dict[str, dict] = {}
+    for c in consensus:
+        entry = counts.setdefault(c.grade.label, {"label": c.grade.label, "count": 0, "score": c.grade.score,
+                                                  "good_or_better": c.grade.good_or_better})
+        entry["count"] += 1
+    return sorted(counts.values(), key=lambda e: (-e["score"], e["label"]))
+
+
 def board_section(period: ReportPeriod) -> dict:
     """Context for templates/audits/pdf/board_section.html: audits that met or agreed their report in the period,
     their consensus grades, the actions from audits and the immediate concerns, as they stood at the period's
@@ -122,7 +133,8 @@ def board_section(period: ReportPeriod) -> dict:
     closures = closures_for(concerns)
     in_time = sum(1 for c in concerns if acknowledged_in_time(c, closures=closures))
     context = {
-        "start": start, "end": end, "rows": rows, "open_actions": actions["open"],
+        "start": start, "end": end, "rows": rows, "grade_counts": grade_counts(consensus),
+        "open_actions": actions["open"],
         "overdue_actions": actions["overdue"],
         "concerns_raised": len(concerns), "concerns_acknowledged": sum(1 for c in concerns if c.acknowledged),
         "concerns_in_time": in_time,

@@ -17,11 +17,9 @@ Both are made in the background: the "yearly-report-docx" export (any time, for 
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from audits.models import AgencyAudit
 from partnership import charts
 from partnership.contract import (
     ASSURED,
@@ -35,30 +33,27 @@ from partnership.contract import (
     plural,
 )
 from partnership.models import (
-    Agency,
-    BoardPack,
-    Feedback,
-    JourneyStage,
-    Meeting,
     Priority,
     SafeguardingPartner,
-    Subgroup,
     YearlyReport,
 )
 from partnership.pdf import render_pdf
-from partnership.periods import Quarter, ReportPeriod, end_of_day
+from partnership.periods import Quarter, ReportPeriod
 from partnership.services import yearly_reports
 from partnership.services.exports import register_export
-from partnership.services.meetings import attendance_rates, meetings_held
-from partnership.snapshots import state_at
-from partnership.tags import tags_at
-from performance.models import DataReturn
-from reviews.models import RapidReview, Recommendation
-from section11.models import Return
+from partnership.services.meetings import meetings_held
 
-from . import composition
 from . import priorities as priorities_module
 from .board_report import Section
+from .yearly_figures import (
+    QuarterPack,
+    agency_contributions,
+    build_sections,
+    feedback_in,
+    packs_of_year,
+    quarter_contexts,
+    review_figures,
+)
 
 TITLE = "Yearly report of the safeguarding partnership"
 
@@ -132,122 +127,10 @@ def priority_progress(priorities: list[Priority], period: ReportPeriod, *, secti
     return findings_from_progress(priorities_module.progress(priorities, period))
 
 
-# --- Figures ----------------------------------------------------------------------------------------------------
-def build_sections(period: ReportPeriod, sources=None) -> dict[str, Section]:
-    """Every app's board section built for the year, by key (the board pack's own builders)."""
-    sources = composition.board_sections() if sources is None else sources
-    return {source.key: Section(source, context=source.build(period)) for source in sources}
-
-
+# --- Figures (merton_qa.yearly_figures) ------------------------------------------------------------------------
 def _facts(sections: dict[str, Section], *questions: str, exclude=()) -> list[str]:
     return [fact.text for key, s in sections.items() if key not in exclude for fact in s.facts
             if fact.question in questions]
-
-
-def _quarters_in(period: ReportPeriod) -> list[Quarter]:
-    quarters, quarter = [], Quarter.containing(period.start)
-    while quarter.start <= period.end:
-        quarters.append(quarter)
-        quarter = quarter.next()
-    return quarters
-
-
-def review_figures(period: ReportPeriod, reviews: Section) -> dict:
-    """What the reviews section says for the year, with the themes of the year's recommendations (the journey
-    stages they are tagged with, counted) and how many rapid reviews the Panel took into a national review.
-    Counts only: no case reference or text."""
-    c = reviews.context
-    recs = set(state_at(Recommendation, period.as_at).filter(made_on__range=(period.start, period.end))
-               .values_list("id", flat=True))
-    tags = tags_at(period.as_at).get((ContentType.objects.get_for_model(Recommendation).pk, "stage"), {})
-    names = dict(JourneyStage.objects.filter(pk__in=list(tags)).values_list("pk", "name")) if tags else {}
-    themes = sorted(((names.get(tag, "Other"), len(ids & recs)) for tag, ids in tags.items() if ids & recs),
-                    key=lambda t: (-t[1], t[0]))
-    national = state_at(RapidReview, period.as_at).filter(sent_on__range=(period.start, period.end),
-                                                          panel_leading_national_review=True).count()
-    return {**c, "themes": themes, "national": national}
-
-
-def agency_contributions(period: ReportPeriod, learning: Section | None) -> list[dict]:
-    """Per agency: Section 11 returns, data returns and single-agency audits made in the year, trainer days lent
-    and training places attended (the last two from the learning section's own figures), and its attendance at the
-    subgroups' meetings held in the year (`attendance_rates`, as at the year's moment)."""
-    at, lo = period.as_at, period.start_moment
-    rows: dict[str, dict] = {}
-
-    def row(name: str) -> dict:
-        return rows.setdefault(name, {"agency": name, "section11": 0, "data_returns": 0, "audits": 0,
-                                      "trainer_days": 0, "attended": 0, "meetings": None})
-
-    names = dict(Agency.objects.values_list("pk", "name"))
-    for model, key in ((Return, "section11"), (DataReturn, "data_returns"), (AgencyAudit, "audits")):
-        made = (state_at(model, at).filter(submitted_at__gte=lo, submitted_at__lte=at).values("agency_id")
-                .annotate(n=Count("id")).order_by())
-        for entry in made:
-            row(names.get(entry["agency_id"], "Unknown"))[key] += entry["n"]
-    if learning and learning.has_data:
-        for entry in learning.context.get("trainer_days", []):
-            row(entry["agency__name"])["trainer_days"] += float(entry["days"] or 0)
-        for entry in learning.context.get("agencies", []):
-            if entry["attended"]:
-                row(entry["agency"])["attended"] += entry["attended"]
-    for agency_id, rate in attendance_rates(list(names), period, at=at).items():
-        row(names[agency_id])["meetings"] = rate
-    return sorted(rows.values(), key=lambda r: r["agency"])
-
-
-def feedback_in(period: ReportPeriod) -> list[Feedback]:
-    """The feedback heard in the year, with its priority and action, as the record stands now: unlike the figures,
-    what was heard is written up after the event, often after the year has ended, and the report is written then
-    (like the business unit's own sections); the published PDF keeps it as it was when published."""
-    return list(Feedback.objects.filter(heard_on__range=(period.start, period.end))
-                .select_related("priority", "action").order_by("heard_on", "pk"))
-
-
-@dataclass(frozen=True)
-class QuarterPack:
-    """One quarter of the year and its board pack as the report is made: published (when), or what is left to do."""
-
-    quarter: Quarter
-    published_at: datetime.datetime | None
-    words: str  # for a quarter not yet published: where its pack stands and when it is due
-
-
-def packs_of_year(period: ReportPeriod, *, now: datetime.datetime | None = None) -> list[QuarterPack]:
-    """The board packs of the year's quarters as they stand when the report is made (`now`). A quarter's pack is made
-    after the quarter ends, so the fourth quarter's is published after the year's moment: it is counted when it has
-    been published by the time the report is made (a published report keeps its PDF, so what it said stays; a draft
-    says it as at its making). A quarter not yet published says where its pack stands and when it is due: the
-    partnership executive's next planned meeting after the quarter ends, when one is planned."""
-    now = now or timezone.now()
-    quarters = _quarters_in(period)
-    packs: dict[str, list[BoardPack]] = {}
-    for pack in BoardPack.objects.filter(period_code__in=[q.code for q in quarters]).defer("pdf", "summary") \
-            .order_by("published_at", "pk"):
-        packs.setdefault(pack.period_code, []).append(pack)
-    out = []
-    for quarter in quarters:
-        mine = packs.get(quarter.code, [])
-        published = [p.published_at for p in mine if p.published_at and p.published_at <= now]
-        if published:
-            out.append(QuarterPack(quarter, published[0], ""))
-            continue
-        out.append(QuarterPack(quarter, None, _pack_due_words(quarter, mine, now)))
-    return out
-
-
-def _pack_due_words(quarter: Quarter, packs: list[BoardPack], now: datetime.datetime) -> str:
-    meeting = (Meeting.objects.filter(subgroup__kind=Subgroup.Kind.EXECUTIVE, status=Meeting.Status.PLANNED,
-                                      starts_at__gt=end_of_day(quarter.end)).order_by("starts_at").first())
-    due = (f"it is due at the {meeting.subgroup.name}'s meeting on {_day(timezone.localdate(meeting.starts_at))}"
-           if meeting else "no board meeting is planned for it yet")
-    if quarter.end >= timezone.localdate(now):
-        return f"{quarter.label} ends on {_day(quarter.end)}: its pack is made after that, and {due}."
-    if any(p.status == BoardPack.Status.APPROVED for p in packs):
-        return f"{quarter.label}: the pack is approved by the chair and not yet published; {due}."
-    if packs:
-        return f"{quarter.label}: the pack is drafted, waiting for the chair's approval; {due}."
-    return f"{quarter.label}: the pack has not been started; {due}."
 
 
 def _packs_words(packs: list[QuarterPack]) -> str:
@@ -273,6 +156,7 @@ def report_context(period: ReportPeriod, *, report: YearlyReport | None = None, 
         "period": period, "report": report, "sections": sections, "reviews": reviews, "findings": findings,
         "feedback": feedback, "contributions": contributions, "approvals": approvals,
         "meetings": meetings_held(period, at=period.as_at),
+        "audit_quarters": quarter_contexts(period, "audits", sources),
         "packs": packs_of_year(period),
         "as_at": period.as_at, "in_progress": period.in_progress, "generated_at": timezone.localtime(),
         "title": f"{TITLE}, {period.label}",
@@ -433,29 +317,78 @@ def _reviews(c: dict) -> list:
 def _impact(c: dict, sections: dict[str, Section]) -> list:
     out: list = [Heading("Evidence of impact on children and families")]
     better = _facts(sections, BETTER_OFF, exclude=("reviews",))
+    learning = sections.get("learning")
+    if learning and learning.has_data and not learning.context["practice"]["total"]:
+        better.append("Training: no delegate was followed up in the year, so there is no evidence yet of a change "
+                      "in practice after training.")
     out.append(Bullets(tuple(better)) if better else Paragraph("No evidence of impact is recorded for the year."))
-    performance = sections.get("performance")
-    if performance and performance.has_data:
-        card = performance.context["scorecard"]
-        rows = [r for r in card["rows"] if r.value is not None]
-        out.append(Heading("Indicators that improved or worsened", 2))
-        out.append(Table(f"Indicators at the year's end ({performance.context['period'].label}), against the quarter "
-                         f"before", ("Indicator", "Value", "Quarter before", "Against target", "Direction"),
-                         tuple((r.indicator.title, _value(r.value, r.indicator), _value(r.previous_value, r.indicator),
-                                r.rag.label, r.direction.label) for r in rows), numeric=(1, 2)))
-        counts = {"Better": 0, "No change": 0, "Worse": 0}
-        for r in rows:
-            if r.direction.label in counts:
-                counts[r.direction.label] += 1
-        words = "; ".join(f"{k}: {v}" for k, v in counts.items())
-        out.append(Chart("Indicators by direction of travel",
-                         f"Bar chart of indicators by direction of travel at the year's end. {words}.",
-                         str(charts.bar_chart(title="Indicators by direction of travel", description=words,
-                                              labels=list(counts), values=list(counts.values())))))
+    out += _indicators(sections.get("performance"))
+    out += _grades(c["audit_quarters"])
     actions = sections.get("actions")
     if actions and actions.has_data:
         out.append(Paragraph(f"Actions whose completion and impact were signed off in the year: "
                              f"{actions.context['signed_off_count']}."))
+    return out
+
+
+def _indicators(performance: Section | None) -> list:
+    """The indicators at the year's last reported quarter against its first (the performance section's
+    `over_period`), or against the quarter before when only one quarter of the year is reported."""
+    if not (performance and performance.has_data):
+        return []
+    last, over = performance.context["period"], performance.context.get("over_period")
+    rows = [r for r in performance.context["scorecard"]["rows"] if r.value is not None]
+    out: list = [Heading("Indicators that improved or worsened", 2)]
+    if over:
+        first = over["first"]
+        out.append(Paragraph(f"Each indicator's figure in {last.label}, the last quarter of the year with validated "
+                             f"figures, against {first.label}, the first: the direction is the change over the "
+                             f"year."))
+        shown = [e for e in over["rows"] if e["row"].value is not None]
+        out.append(Table(f"Indicators in {first.label} and {last.label}",
+                         ("Indicator", first.label, last.label, "Against target", "Direction"),
+                         tuple((e["row"].indicator.title, _value(e["first_value"], e["row"].indicator),
+                                _value(e["row"].value, e["row"].indicator), e["row"].rag.label, e["direction"].label)
+                               for e in shown), numeric=(1, 2)))
+        directions, since = [e["direction"].label for e in shown], f"between {first.label} and {last.label}"
+    else:
+        out.append(Paragraph(f"Only {last.label} has validated figures in the year, so each indicator is compared "
+                             f"with the quarter before it."))
+        out.append(Table(f"Indicators in {last.label}, against the quarter before",
+                         ("Indicator", last.label, "Quarter before", "Against target", "Direction"),
+                         tuple((r.indicator.title, _value(r.value, r.indicator), _value(r.previous_value, r.indicator),
+                                r.rag.label, r.direction.label) for r in rows), numeric=(1, 2)))
+        directions, since = [r.direction.label for r in rows], f"in {last.label} against the quarter before"
+    counts = {k: directions.count(k) for k in ("Better", "No change", "Worse")}
+    words = "; ".join(f"{k}: {v}" for k, v in counts.items())
+    out.append(Chart("Indicators by direction of travel",
+                     f"Bar chart of indicators by direction of travel {since}. {words}.",
+                     str(charts.bar_chart(title="Indicators by direction of travel", description=words,
+                                          labels=list(counts), values=list(counts.values())))))
+    return out
+
+
+def _grades(quarters: list[tuple[Quarter, dict]]) -> list:
+    """The overall consensus grades of the multi-agency audits in each quarter of the year, from the quarters'
+    audits sections (the board packs' own)."""
+    if not quarters:
+        return []
+    out: list = [Heading("Audit grades over the year", 2)]
+    labels = [e["label"] for e in sorted({e["label"]: e for _, ctx in quarters for e in ctx.get("grade_counts", [])}
+                                         .values(), key=lambda e: (-e["score"], e["label"]))]
+    if not labels:
+        return out + [Paragraph("No multi-agency audit case was graded in the year.")]
+    rows = []
+    for quarter, ctx in quarters:
+        found = {e["label"]: e["count"] for e in ctx.get("grade_counts", [])}
+        good = sum(e["count"] for e in ctx.get("grade_counts", []) if e["good_or_better"])
+        graded = sum(found.values())
+        rows.append((quarter.label, *(str(found.get(label, 0)) for label in labels), str(graded),
+                     f"{round(100 * good / graded)}%" if graded else "None graded"))
+    out.append(Paragraph("The overall grade the audit meetings agreed for each case, by the quarter the audit "
+                         "belongs to (as in that quarter's board pack)."))
+    out.append(Table("Overall audit grades by quarter", ("Quarter", *labels, "Cases graded", "Good or better"),
+                     tuple(rows), numeric=tuple(range(1, len(labels) + 3))))
     return out
 
 
@@ -567,11 +500,6 @@ def yearly_report_publish(parameters: dict) -> tuple[str, bytes]:
     pdf = render_pdf_for(period, report=report)
     yearly_reports.report_store_published(report=report, pdf=pdf, as_at=period.as_at)
     return filename(period, "pdf"), pdf
-
-
-def quarter_periods(period: ReportPeriod) -> list[ReportPeriod]:
-    """The board packs' periods for the year's quarters (for comparing figures)."""
-    return [ReportPeriod.for_quarter(q) for q in _quarters_in(period)]
 
 
 def today_year() -> int:

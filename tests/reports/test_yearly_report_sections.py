@@ -99,3 +99,55 @@ def test_the_packs_of_the_years_quarters_count_the_fourth_published_after_the_ye
     before = yearly_report.packs_of_year(period, now=published - datetime.timedelta(days=1))
     assert [p.published_at is not None for p in before] == [True, True, True, False]
     assert "the pack is drafted" in before[3].words
+
+
+def test_impact_compares_the_years_first_and_last_reported_quarters_and_grades_audits_by_quarter(police):
+    from audits.management.commands.load_audit_tools import TOOLS_DIR, load_tool
+    from audits.models import Programme
+    from learning.models import Booking
+    from tests.audits.conftest import agree_all, make_audit
+    from tests.learning.conftest import make_course, make_session
+    from tests.reports.conftest import add_validated, make_indicator, quarter_periods
+
+    year = last_year()
+    quarters = [Quarter(year, n) for n in (1, 2, 3, 4)]
+    tool, programme = load_tool(TOOLS_DIR / "general-2025.yaml"), Programme.objects.create(year=f"{year}")
+    first = make_audit(tool, programme, [police], theme="Neglect", cases=2,
+                       meeting_date=quarters[0].start + datetime.timedelta(days=20))
+    agree_all(first, {0: "outstanding", 1: "good"})
+    backdate_history(moment(quarters[0].start + datetime.timedelta(days=21)))
+    session = make_session(make_course(), quarters[1].start + datetime.timedelta(days=5))
+    Booking.objects.create(session=session, name="Delegate", email="d@example.org", agency=police, role="Nurse",
+                           status=Booking.Status.CONFIRMED, attendance=Booking.Attendance.ATTENDED)
+    backdate_history(moment(quarters[1].start + datetime.timedelta(days=6)))
+    third = make_audit(tool, programme, [police], theme="Exploitation", cases=3,
+                       meeting_date=quarters[2].start + datetime.timedelta(days=20))
+    agree_all(third, {0: "inadequate", 1: "good", 2: "inadequate"})
+    backdate_history(moment(quarters[2].start + datetime.timedelta(days=21)))
+    periods = quarter_periods()
+    indicator = make_indicator(police, code="visits", title="Visits on time")
+    for quarter, value in ((quarters[0], 60), (quarters[2], 90), (quarters[3], 85)):
+        add_validated(indicator, periods[quarter], value)
+    backdate_history(moment(quarters[3].start + datetime.timedelta(days=5)))
+
+    context = yearly_report.report_context(ReportPeriod.for_financial_year(year))
+    blocks = context["blocks"]
+    words = words_of(blocks)
+    # The year's first reported quarter against its last, said by name: 60% to 85% is better, though the last
+    # quarter fell from the one before.
+    [indicators] = [b for b in blocks if getattr(b, "caption", "").startswith("Indicators in")]
+    assert indicators.caption == f"Indicators in {quarters[0].label} and {quarters[3].label}"
+    assert indicators.header[1:3] == (quarters[0].label, quarters[3].label)
+    assert indicators.rows == (("Visits on time", "60%", "85%", "Green", "Better"),)
+    assert f"{quarters[3].label}, the last quarter of the year with validated figures, against " \
+           f"{quarters[0].label}, the first" in words
+    assert "quarter before" not in indicators.caption
+    # Audit grades over time, from each quarter's audits section.
+    [grades] = [b for b in blocks if getattr(b, "caption", "") == "Overall audit grades by quarter"]
+    assert grades.header == ("Quarter", "Outstanding", "Good", "Inadequate", "Cases graded", "Good or better")
+    assert grades.rows == ((quarters[0].label, "1", "1", "0", "2", "100%"),
+                           (quarters[1].label, "0", "0", "0", "0", "None graded"),
+                           (quarters[2].label, "0", "1", "2", "3", "33%"),
+                           (quarters[3].label, "0", "0", "0", "0", "None graded"))
+    # Training with no follow-up says there is no evidence of changed practice, rather than nothing.
+    assert "no delegate was followed up in the year, so there is no evidence yet of a change in practice" in words

@@ -17,7 +17,6 @@ from partnership.snapshots import state_at
 from partnership.tags import tags_at
 from performance.models import DataReturn
 from reviews.models import RapidReview, Recommendation
-from section11.models import Return
 
 from . import composition
 from .board_report import Section
@@ -53,10 +52,13 @@ def review_figures(period: ReportPeriod, reviews: Section) -> dict:
     return {**c, "themes": themes, "national": national}
 
 
-def agency_contributions(period: ReportPeriod, learning: Section | None) -> list[dict]:
-    """Per agency: Section 11 returns, data returns and single-agency audits made in the year, trainer days lent
-    and training places attended (the last two from the learning section's own figures), and its attendance at the
-    subgroups' meetings held in the year (`attendance_rates`, as at the year's moment)."""
+def agency_contributions(period: ReportPeriod, learning: Section | None, section11: Section | None = None
+                         ) -> list[dict]:
+    """Per agency: its self-assessments made in the Section 11 and schools' cycles the Section 11 section reports for
+    the year (the section's own returns, made by the year's moment, so the table counts what the section counts),
+    data returns and single-agency audits made in the year, trainer days lent and training places attended (the
+    last two from the learning section's own figures), and its attendance at the subgroups' meetings held in the
+    year (`attendance_rates`, as at the year's moment)."""
     at, lo = period.as_at, period.start_moment
     rows: dict[str, dict] = {}
 
@@ -65,7 +67,12 @@ def agency_contributions(period: ReportPeriod, learning: Section | None) -> list
                                       "trainer_days": 0, "attended": 0, "meetings": None})
 
     names = dict(Agency.objects.values_list("pk", "name"))
-    for model, key in ((Return, "section11"), (DataReturn, "data_returns"), (AgencyAudit, "audits")):
+    if section11 and section11.has_data:
+        for cycle in section11.context["cycles"]:
+            for ret in cycle["completion"]["returns"]:
+                if ret.is_done:
+                    row(names.get(ret.agency_id, "Unknown"))["section11"] += 1
+    for model, key in ((DataReturn, "data_returns"), (AgencyAudit, "audits")):
         made = (state_at(model, at).filter(submitted_at__gte=lo, submitted_at__lte=at).values("agency_id")
                 .annotate(n=Count("id")).order_by())
         for entry in made:

@@ -150,7 +150,7 @@ def report_context(period: ReportPeriod, *, report: YearlyReport | None = None, 
                                               start_date__lte=period.end).order_by("order", "title"))
     findings = priority_progress(priorities, period, sections=sections)
     feedback = feedback_in(period)
-    contributions = agency_contributions(period, sections.get("learning"))
+    contributions = agency_contributions(period, sections.get("learning"), sections.get("section11"))
     approvals = list(report.approvals.all()) if report else []
     context = {
         "period": period, "report": report, "sections": sections, "reviews": reviews, "findings": findings,
@@ -398,6 +398,16 @@ def _value(value, indicator) -> str:
     return charts.fmt(float(value), "%" if str(indicator.unit) == "percentage" else "")
 
 
+def evidence_words(evidence: PriorityEvidence) -> str:
+    """One source's facts as one run of text, its label said once: every app's fact already opens with it
+    ("Indicators: 4 indicators ... Indicators: 2 green ..." reads "Indicators: 4 indicators ... 2 green ...")."""
+    texts = [fact.text for fact in evidence.facts]
+    label = texts[0].split(": ", 1)[0] + ": " if texts and ": " in texts[0] else ""
+    if label and all(text.startswith(label) for text in texts):
+        return label + " ".join(text[len(label):] for text in texts)
+    return " ".join(texts)
+
+
 def _priorities(c: dict) -> list:
     findings = c["findings"]
     out: list = [Heading("Where there is little or no evidence of progress on our priorities"),
@@ -406,9 +416,8 @@ def _priorities(c: dict) -> list:
     if not findings:
         return out + [Paragraph("No partnership priority covers the year.")]
     out.append(Table("Evidence of progress on each priority", ("Priority", "Evidence", "Judgement"),
-                     tuple((f.priority.title, " ".join(f"{e.source}: {' '.join(x.text for x in e.facts)}"
-                                                       for e in f.evidence) or "Nothing tagged to it.",
-                            f.judgement_words) for f in findings), weights=(1, 2.2, 1)))
+                     tuple((f.priority.title, " ".join(evidence_words(e) for e in f.evidence if e.facts)
+                            or "Nothing tagged to it.", f.judgement_words) for f in findings), weights=(1, 2.2, 1)))
     little = [f.little_or_no_evidence for f in findings if f.little_or_no_evidence]
     out.append(Heading("Areas with little or no evidence of progress", 2))
     out.append(Bullets(tuple(little)) if little else Paragraph("Every priority shows some evidence of progress."))
@@ -437,8 +446,12 @@ def _contributions(c: dict) -> list:
     out: list = [Heading("What relevant agencies contributed")]
     if not rows:
         return out + [Paragraph("No agency contribution is recorded for the year.")]
+    out.append(Paragraph("Self-assessments made: the agency's Section 11 (or schools') returns made in the cycles "
+                         "the Section 11 section reports for the year, by the year's end, whenever the cycle "
+                         "opened. Data returns and audit returns: those made in the year. Meeting attendance: the "
+                         "places at the subgroups' meetings held in the year its members or their deputies filled."))
     out.append(Table("Each agency's contribution in the year",
-                     ("Agency", "Section 11 returns", "Data returns", "Audit returns", "Trainer days",
+                     ("Agency", "Self-assessments made", "Data returns", "Audit returns", "Trainer days",
                       "Training places attended", "Meeting attendance"),
                      tuple((r["agency"], str(r["section11"]), str(r["data_returns"]), str(r["audits"]),
                             charts.fmt(r["trainer_days"]), str(r["attended"]),

@@ -20,7 +20,7 @@ from partnership.periods import ReportPeriod
 from partnership.services.exports import register_export
 from partnership.snapshots import attach, state_at
 
-from .models import Audit, AuditCase, ConsensusGrade, Finding, Grade, ImmediateConcern, ToolDomain
+from .models import REPORTED_ON, Audit, AuditCase, ConsensusGrade, Finding, Grade, ImmediateConcern, ToolDomain
 from .services.concerns import acknowledged_in_time, closures_for
 
 
@@ -108,13 +108,14 @@ def grade_counts(consensus: list[ConsensusGrade]) -> list[dict]:
 
 
 def board_section(period: ReportPeriod) -> dict:
-    """Context for templates/audits/pdf/board_section.html: audits that met or agreed their report in the period,
+    """Context for templates/audits/pdf/board_section.html: the audits the period holds by the one date rule
+    (`models.REPORTED_ON`: the meeting, or the report agreed when no meeting date is recorded),
     their consensus grades, the actions from audits and the immediate concerns, as they stood at the period's
     moment (from history). Constant queries."""
     start, end, at = period.start, period.end, period.as_at
     audits = list(
-        state_at(Audit, at).filter(Q(meeting_date__range=(start, end)) | Q(report_agreed_on__range=(start, end)))
-        .order_by("meeting_date", "id"))
+        state_at(Audit, at).annotate(reported_on=REPORTED_ON).filter(reported_on__range=(start, end))
+        .order_by("reported_on", "id"))
     consensus = attach(attach(
         state_at(ConsensusGrade, at).filter(case__audit_id__in=[a.pk for a in audits], domain__is_overall=True),
         "grade", Grade), "domain", ToolDomain)

@@ -151,3 +151,83 @@ def test_impact_compares_the_years_first_and_last_reported_quarters_and_grades_a
                            (quarters[3].label, "0", "0", "0", "0", "None graded"))
     # Training with no follow-up says there is no evidence of changed practice, rather than nothing.
     assert "no delegate was followed up in the year, so there is no evidence yet of a change in practice" in words
+
+
+def test_priority_evidence_says_each_label_once_and_leaves_out_sources_with_nothing(db):
+    from partnership.contract import BETTER_OFF, HOW_MUCH, HOW_WELL, NOT_ASSURED, PARTLY, Fact, PriorityEvidence
+    from partnership.models import Priority
+
+    priority = Priority.objects.create(code="p", title="Neglect", start_date=datetime.date(2020, 1, 1))
+    evidence = [PriorityEvidence("Indicators", (Fact(HOW_MUCH, "Indicators: 4 indicators, 3 with a figure."),
+                                                Fact(HOW_WELL, "Indicators: 2 green, 1 amber and 0 red.")), PARTLY),
+                PriorityEvidence("Audits"),  # nothing tagged: no words at all
+                PriorityEvidence("Review learning", (Fact(BETTER_OFF, "Review learning: 2 of 3 actions done."),),
+                                 PARTLY)]
+    finding = yearly_report.PriorityFinding(priority, evidence, PARTLY)
+    empty = yearly_report.PriorityFinding(Priority(title="Exploitation"), [PriorityEvidence("Audits")], NOT_ASSURED,
+                                          "Exploitation: nothing tagged.")
+    [table] = [b for b in yearly_report._priorities({"findings": [finding, empty]})
+               if getattr(b, "caption", "") == "Evidence of progress on each priority"]
+    assert table.rows[0][1] == ("Indicators: 4 indicators, 3 with a figure. 2 green, 1 amber and 0 red. "
+                                "Review learning: 2 of 3 actions done.")
+    assert table.rows[1][1] == "Nothing tagged to it."
+    words = " ".join(" ".join(row) for row in table.rows)
+    assert "Indicators: Indicators" not in words and "Audits:" not in words
+
+
+def test_the_agency_table_counts_the_self_assessments_the_section11_section_counts(police, partnership_unit):
+    """A cycle still open in the year whose returns were made before it began: the section says 1 of 2 made, and
+    so does the agency table (it once counted only returns made inside the year, and showed none). The duties
+    area says what the register holds rather than "Nothing recorded"."""
+    from django.core.management import call_command
+
+    from section11.models import Return
+    from tests.reports.conftest import _scale
+    from tests.section11.conftest import answer_all, make_cycle, make_framework
+
+    year = last_year()
+    start = Quarter(year, 1).start
+    cycle = make_cycle(make_framework(_scale()), [police, partnership_unit], name="Section 11 earlier",
+                       opens_on=start - datetime.timedelta(days=60), deadline=start + datetime.timedelta(days=20))
+    made = answer_all(Return.objects.get(cycle=cycle, agency=police))
+    made.status, made.submitted_at = Return.Status.SUBMITTED, moment(start - datetime.timedelta(days=10))
+    made.save()
+    call_command("load_reference_data", stdout=open("/dev/null", "w"))
+    backdate_history(moment(start - datetime.timedelta(days=5)))
+
+    context = yearly_report.report_context(ReportPeriod.for_financial_year(year))
+    words = words_of(context["blocks"])
+    assert "Section 11 earlier: 1 of 2 agencies had made their self-assessment" in words
+    [agencies] = [b for b in context["blocks"] if getattr(b, "caption", "") == "Each agency's contribution in the year"]
+    assert agencies.header[1] == "Self-assessments made"
+    made_by = {row[0]: row[1] for row in agencies.rows}
+    assert made_by[police.name] == "1" and made_by.get(partnership_unit.name, "0") == "0"
+    assert sum(int(n) for n in made_by.values()) == 1
+    [did] = [b for b in context["blocks"] if getattr(b, "caption", "") == "What the partnership did, and how well"]
+    duties = dict((row[0], row[1]) for row in did.rows)["Statutory duties"]
+    assert duties.startswith("Statutory duties: 9 duties in the register, 9 of them read by their rule")
+    assert "Nothing recorded." not in {row[1] for row in did.rows}
+
+
+def test_an_audit_belongs_to_one_quarter_so_the_quarters_sum_to_the_year(police):
+    """Met in one quarter and agreed its report in the next: in the first quarter's pack only (the meeting), and an
+    audit with no meeting date recorded by the day its report was agreed."""
+    from audits import reports
+    from audits.management.commands.load_audit_tools import TOOLS_DIR, load_tool
+    from audits.models import Programme
+    from tests.audits.conftest import make_audit
+
+    year = last_year()
+    quarters = [Quarter(year, n) for n in (1, 2, 3, 4)]
+    tool, programme = load_tool(TOOLS_DIR / "general-2025.yaml"), Programme.objects.create(year=f"{year}")
+    make_audit(tool, programme, [police], theme="Neglect", meeting_date=quarters[0].end - datetime.timedelta(days=2),
+               report_agreed_on=quarters[1].start + datetime.timedelta(days=20))
+    make_audit(tool, programme, [police], theme="Exploitation",
+               report_agreed_on=quarters[2].start + datetime.timedelta(days=3))
+    backdate_history(moment(quarters[0].start))
+
+    in_quarter = [[r["audit"].theme for r in reports.board_section(ReportPeriod.for_quarter(q))["rows"]]
+                  for q in quarters]
+    assert in_quarter == [["Neglect"], [], ["Exploitation"], []]
+    year_rows = reports.board_section(ReportPeriod.for_financial_year(year))["rows"]
+    assert len(year_rows) == sum(len(themes) for themes in in_quarter) == 2

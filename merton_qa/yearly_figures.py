@@ -129,17 +129,42 @@ def packs_of_year(period: ReportPeriod, *, now: datetime.datetime | None = None)
 
 
 def _pack_due_words(quarter: Quarter, packs: list[BoardPack], now: datetime.datetime) -> str:
+    """Where a quarter's unpublished pack stands and when it is due, in words; "{them}" and "{it}" are filled by
+    `packs_words` for one quarter or several that stand alike."""
     meeting = (Meeting.objects.filter(subgroup__kind=Subgroup.Kind.EXECUTIVE, status=Meeting.Status.PLANNED,
                                       starts_at__gt=end_of_day(quarter.end)).order_by("starts_at").first())
-    due = (f"it is due at the {meeting.subgroup.name}'s meeting on {timezone.localdate(meeting.starts_at):%-d %B %Y}"
-           if meeting else "no board meeting is planned for it yet")
+    due = (f"{{it}} due at the {meeting.subgroup.name}'s meeting on {timezone.localdate(meeting.starts_at):%-d %B %Y}"
+           if meeting else "no board meeting is planned for {them} yet")
     if quarter.end >= timezone.localdate(now):
-        return f"{quarter.label} ends on {quarter.end:%-d %B %Y}: its pack is made after that, and {due}."
+        return f"the quarter ends on {quarter.end:%-d %B %Y}; its pack is made after that, and {due}."
     if any(p.status == BoardPack.Status.APPROVED for p in packs):
-        return f"{quarter.label}: the pack is approved by the chair and not yet published; {due}."
+        return f"the pack is approved by the chair and not yet published; {due}."
     if packs:
-        return f"{quarter.label}: the pack is drafted, waiting for the chair's approval; {due}."
-    return f"{quarter.label}: the pack has not been started; {due}."
+        return f"the pack is drafted, waiting for the chair's approval; {due}."
+    return f"the pack has not been started; {due}."
+
+
+def packs_words(packs: list[QuarterPack]) -> str:
+    """How many of the year's quarterly packs were published (and when), then the others, quarters that stand
+    alike said together."""
+    done = [p for p in packs if p.published_at]
+    said = (f"{len(done)} of the year's {len(packs)} quarterly assurance reports published to the board"
+            + (" (" + "; ".join(f"{p.quarter.label} on {timezone.localdate(p.published_at):%-d %B %Y}" for p in done)
+               + ")" if done else "") + ".")
+    alike: dict[str, list[Quarter]] = {}
+    for p in packs:
+        if not p.published_at:
+            alike.setdefault(p.words, []).append(p.quarter)
+    out = [said]
+    for words, quarters in alike.items():
+        labels = [q.label for q in quarters]
+        named = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+        several = len(quarters) > 1
+        text = words.format(it="they are" if several else "it is", them="them" if several else "it")
+        if several:
+            text = text.replace("the pack is", "the packs are").replace("the pack has", "the packs have")
+        out.append(f"{named}: {text}")
+    return " ".join(out)
 
 
 def quarter_contexts(period: ReportPeriod, key: str, sources=None) -> list[tuple[Quarter, dict]]:

@@ -46,11 +46,11 @@ from partnership.services.meetings import meetings_held
 from . import priorities as priorities_module
 from .board_report import Section
 from .yearly_figures import (
-    QuarterPack,
     agency_contributions,
     build_sections,
     feedback_in,
     packs_of_year,
+    packs_words,
     quarter_contexts,
     review_figures,
 )
@@ -131,14 +131,6 @@ def priority_progress(priorities: list[Priority], period: ReportPeriod, *, secti
 def _facts(sections: dict[str, Section], *questions: str, exclude=()) -> list[str]:
     return [fact.text for key, s in sections.items() if key not in exclude for fact in s.facts
             if fact.question in questions]
-
-
-def _packs_words(packs: list[QuarterPack]) -> str:
-    done = [p for p in packs if p.published_at]
-    said = (f"{len(done)} of the year's {len(packs)} quarterly assurance reports published to the board"
-            + (" (" + "; ".join(f"{p.quarter.label} on {_day(timezone.localdate(p.published_at))}" for p in done)
-               + ")" if done else "") + ".")
-    return " ".join([said] + [p.words for p in packs if not p.published_at])
 
 
 # --- The report -------------------------------------------------------------------------------------------------
@@ -225,7 +217,7 @@ def _did(c: dict, sections: dict[str, Section]) -> list:
         well = [f.text for f in section.facts if f.question == HOW_WELL]
         if did or well:
             rows.append((section.title, " ".join(did) or "Nothing recorded.", " ".join(well) or "—"))
-    rows.append(("Partnership board", _packs_words(c["packs"]), "—"))
+    rows.append(("Partnership board", packs_words(c["packs"]), "—"))
     groups = c["meetings"]
     if groups:
         held, decisions = sum(g.held for g in groups), sum(g.decisions for g in groups)

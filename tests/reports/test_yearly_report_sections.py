@@ -231,3 +231,16 @@ def test_an_audit_belongs_to_one_quarter_so_the_quarters_sum_to_the_year(police)
     assert in_quarter == [["Neglect"], [], ["Exploitation"], []]
     year_rows = reports.board_section(ReportPeriod.for_financial_year(year))["rows"]
     assert len(year_rows) == sum(len(themes) for themes in in_quarter) == 2
+
+
+def test_quarters_whose_packs_stand_alike_are_said_together():
+    from merton_qa.yearly_figures import QuarterPack, packs_words
+
+    q = [Quarter(2025, n) for n in (1, 2, 3, 4)]
+    published = moment(datetime.date(2025, 7, 20))
+    words = packs_words([QuarterPack(q[0], published, ""),
+                         *(QuarterPack(quarter, None, "the pack has not been started; no board meeting is planned for "
+                                                      "{them} yet.") for quarter in q[1:])])
+    assert words == ("1 of the year's 4 quarterly assurance reports published to the board (2025-26 Q1 on 20 July "
+                     "2025). 2025-26 Q2, 2025-26 Q3 and 2025-26 Q4: the packs have not been started; no board "
+                     "meeting is planned for them yet.")

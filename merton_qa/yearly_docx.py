@@ -98,6 +98,7 @@ CELL_PADDING_CM = 0.45  # the cell's own margins, left and right
 NUMBER_MIN_CM = 1.6
 WORDS_MIN_CM = 4.0  # a words column narrower than this (at the usual size) sets the table in the smaller size
 KEEP_TOGETHER_ROWS = 12  # a table this short is kept on one page (a longer one breaks between rows, never in one)
+KEEP_TOGETHER_CHARS = 1200  # ... unless its cells hold more text than this (kept whole, it would leave a page empty)
 KEEP_WITH_HEADER = 2  # a longer table's first rows stay with its header row
 
 
@@ -141,7 +142,8 @@ def _table(document, block) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
-    kept = len(block.rows) - 1 if len(block.rows) <= KEEP_TOGETHER_ROWS else KEEP_WITH_HEADER
+    short = len(block.rows) <= KEEP_TOGETHER_ROWS and sum(len(c) for r in block.rows for c in r) <= KEEP_TOGETHER_CHARS
+    kept = len(block.rows) - 1 if short else KEEP_WITH_HEADER
     size = _size(block)
     header = table.rows[0]
     _repeat_header(header)

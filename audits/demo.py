@@ -66,6 +66,8 @@ def _audit(programme, tool, theme, status, agencies, *, cases, grades_for, rng, 
     for n in range(1, cases + 1):
         case = AuditCase.objects.create(audit=audit, case_reference=f"MA-{year}-{audit.pk:02d}{n:02d}",
                                         age_band=age_bands[(n + audit.pk) % len(age_bands)])
+        # Chosen at scoping (a report reads the cases an audit had by its moment: made "now", none were counted).
+        AuditCase.objects.filter(pk=case.pk).update(created_at=by_now(at(days[S.SCOPING])))
         involved = [a for i, a in enumerate(agencies) if (i + n) % 4 != 3]
         case.agencies.set(involved)
         if status in (S.PLANNED, S.SCOPING):

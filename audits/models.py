@@ -4,6 +4,7 @@ Children are never named: a case is a partnership reference (validated in `valid
 """
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from partnership.child_details import AgeBand
@@ -80,6 +81,19 @@ class Grade(models.Model):
 
     def __str__(self):
         return self.label
+
+
+# --- The one date an audit is reported by
+# Every report that places an audit in a period (the board pack's quarter, the yearly report's year and its quarters,
+# the priorities' evidence) places it by this date, so an audit belongs to one quarter only: the meeting at which
+# its cases were graded or, when no meeting date is recorded, the day its report was agreed. (Selecting on either
+# date counted an audit that met in one quarter and agreed its report in the next in both.)
+REPORTED_ON = Coalesce("meeting_date", "report_agreed_on")  # for a queryset: .annotate(reported_on=REPORTED_ON)
+
+
+def reported_on(audit):
+    """REPORTED_ON for one audit (or one of its history rows)."""
+    return audit.meeting_date or audit.report_agreed_on
 
 
 # --- A thematic audit

@@ -1,6 +1,7 @@
 """What this app holds, tagged to each partnership priority, for a period (partnership.contract.PriorityEvidence).
 
-An audit belongs to a priority through its `priority`. The audits that met or agreed their report in the period
+An audit belongs to a priority through its `priority`. The audits the period holds by the one date rule
+(`models.reported_on`: the meeting, or the report agreed when no meeting date is recorded)
 give the evidence (cases audited, overall consensus grades, strengths and areas for development found), read as
 they stood at the period's moment; those planned or under way then are what comes next.
 """
@@ -21,7 +22,7 @@ from partnership.contract import (
 )
 from partnership.snapshots import attach, state_at
 
-from .models import Audit, AuditCase, ConsensusGrade, Finding, Grade
+from .models import Audit, AuditCase, ConsensusGrade, Finding, Grade, reported_on
 
 SOURCE = "Audits"
 BEFORE_MEETING = Audit.BEFORE_MEETING
@@ -38,8 +39,7 @@ def for_priorities(priorities, period) -> dict:
     audits = list(state_at(Audit, at).filter(priority_id__in=[p.pk for p in priorities])
                   .order_by("planned_month", "id"))
     last = min(end, period.as_at_date)  # a meeting booked for later in the period has not happened yet
-    done = [a for a in audits if a.status not in BEFORE_MEETING and (
-        _within(a.meeting_date, start, last) or _within(a.report_agreed_on, start, last))]
+    done = [a for a in audits if a.status not in BEFORE_MEETING and _within(reported_on(a), start, last)]
     ahead = [a for a in audits if a not in done and a.status in NOT_YET]
     done_ids = [a.pk for a in done]
     cases = dict(AuditCase.objects.filter(audit_id__in=done_ids, created_at__lte=at).values_list("audit_id")

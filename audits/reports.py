@@ -20,7 +20,7 @@ from partnership.periods import ReportPeriod
 from partnership.services.exports import register_export
 from partnership.snapshots import attach, state_at
 
-from .models import Audit, AuditCase, ConsensusGrade, Finding, Grade, ImmediateConcern, ToolDomain
+from .models import REPORTED_ON, Audit, AuditCase, ConsensusGrade, Finding, Grade, ImmediateConcern, ToolDomain
 from .services.concerns import acknowledged_in_time, closures_for
 
 
@@ -96,14 +96,26 @@ def report_context(audit: Audit) -> dict:
     }
 
 
+def grade_counts(consensus: list[ConsensusGrade]) -> list[dict]:
+    """The overall consensus grades given, counted by grade (tools naming a grade alike are counted together),
+    best first: [{"label", "count", "good_or_better"}]."""
+    counts: dict[str, dict] = {}
+    for c in consensus:
+        entry = counts.setdefault(c.grade.label, {"label": c.grade.label, "count": 0, "score": c.grade.score,
+                                                  "good_or_better": c.grade.good_or_better})
+        entry["count"] += 1
+    return sorted(counts.values(), key=lambda e: (-e["score"], e["label"]))
+
+
 def board_section(period: ReportPeriod) -> dict:
-    """Context for templates/audits/pdf/board_section.html: audits that met or agreed their report in the period,
+    """Context for templates/audits/pdf/board_section.html: the audits the period holds by the one date rule
+    (`models.REPORTED_ON`: the meeting, or the report agreed when no meeting date is recorded),
     their consensus grades, the actions from audits and the immediate concerns, as they stood at the period's
     moment (from history). Constant queries."""
     start, end, at = period.start, period.end, period.as_at
     audits = list(
-        state_at(Audit, at).filter(Q(meeting_date__range=(start, end)) | Q(report_agreed_on__range=(start, end)))
-        .order_by("meeting_date", "id"))
+        state_at(Audit, at).annotate(reported_on=REPORTED_ON).filter(reported_on__range=(start, end))
+        .order_by("reported_on", "id"))
     consensus = attach(attach(
         state_at(ConsensusGrade, at).filter(case__audit_id__in=[a.pk for a in audits], domain__is_overall=True),
         "grade", Grade), "domain", ToolDomain)
@@ -122,7 +134,8 @@ def board_section(period: ReportPeriod) -> dict:
     closures = closures_for(concerns)
     in_time = sum(1 for c in concerns if acknowledged_in_time(c, closures=closures))
     context = {
-        "start": start, "end": end, "rows": rows, "open_actions": actions["open"],
+        "start": start, "end": end, "rows": rows, "grade_counts": grade_counts(consensus),
+        "open_actions": actions["open"],
         "overdue_actions": actions["overdue"],
         "concerns_raised": len(concerns), "concerns_acknowledged": sum(1 for c in concerns if c.acknowledged),
         "concerns_in_time": in_time,

@@ -15,6 +15,7 @@ from partnership.contract import (
     DUE,
     DUTIES,
     DUTY_WORDS,
+    HOW_MUCH,
     HOW_WELL,
     MET,
     NOT_STARTED,
@@ -98,7 +99,10 @@ def board_section(period: ReportPeriod) -> dict:
     rows = register(period.as_at_date, at=period.as_at)
     n = counts(rows)
     checked = n[MET] + n[DUE] + n[BREACHED]
-    facts = [Fact(HOW_WELL, f"Statutory duties: {n[MET]} met, {n[DUE]} due, {n[BREACHED]} breached, "
+    read = len(rows) - n[NOT_CHECKED]
+    facts = [Fact(HOW_MUCH, f"Statutory duties: {plural(len(rows), 'duty', 'duties')} in the register, {read} "
+                            f"of them read by their rule from the records that show them."),
+             Fact(HOW_WELL, f"Statutory duties: {n[MET]} met, {n[DUE]} due, {n[BREACHED]} breached, "
                             f"{n[NOT_STARTED]} not yet applicable.")] if rows else []
     evidence = []
     if checked:  # a statutory duty is met or it is not: assured only when every duty checked is met or not yet due
@@ -109,7 +113,7 @@ def board_section(period: ReportPeriod) -> dict:
         unchecked = plural(n[NOT_CHECKED], "duty", "duties")
         evidence.append(Evidence(DUTIES, PARTLY, f"Statutory duties register: {unchecked} not checked by any rule."))
     headlines = [f"{row.duty.title}: breached. {row.text}" for row in rows if row.status == BREACHED]
-    context = {"has_data": bool(rows), "rows": rows, "counts": n, "as_at": period.as_at}
+    context = {"has_data": bool(rows), "rows": rows, "counts": n, "read": read, "as_at": period.as_at}
     return section_context(context, facts=facts, evidence=evidence, headlines=headlines)
 
 

@@ -6,6 +6,7 @@ import datetime
 
 from django.utils import timezone
 
+from partnership import history
 from partnership.history import dated
 from partnership.models import Action, Feedback, Priority, SafeguardingPartner, YearlyReport
 from partnership.periods import Quarter
@@ -121,10 +122,39 @@ def _publish(year: int, *, manager, today: datetime.date) -> YearlyReport | None
     return report
 
 
+# A priority the partners added for the last complete year with almost nothing behind it: one action agreed, left
+# overdue, and nothing from the apps tagged to it. The report's "little or no evidence of progress" names it, as a
+# real partnership's would (the scrutineer's assessment and the priorities ahead speak of hearing the child).
+THIN = {"code": "voice-of-the-child", "title": "Hearing the voice of the child", "order": 4,
+        "description": "Every agency records what the child said and how it changed the plan, and the partnership "
+                       "can show it in audits and reviews."}
+THIN_ACTION = ("Add a 'what the child said' question to every multi-agency audit and review summary",
+               "Agreed at the partnership executive when the priority was added: the QA subgroup to draft the "
+               "question and the business unit to add it to the audit tool and the rapid review template.")
+
+
+def _thin_priority(year: int, *, manager, agencies: dict) -> Priority | None:
+    start = Quarter(year, 1).start
+    if Priority.objects.filter(code=THIN["code"]).exists():
+        return None
+    with dated(_moment(start)):
+        priority = Priority.objects.create(start_date=start, **THIN)
+    owner = agencies.get("Merton Children's Services") or next(iter(agencies.values()))
+    title, description = THIN_ACTION
+    action = Action(title=title, description=description, owner_agency=owner, priority=priority,
+                    due_date=start + datetime.timedelta(days=150), created_by=manager, source_kind="priority",
+                    status=Action.Status.AGREED)
+    action._history_user = manager
+    history.create_dated(action, _moment(start + datetime.timedelta(days=40)))
+    priority.actions.add(action)
+    return priority
+
+
 def seed(*, stdout, people: dict, agencies: dict) -> None:
     manager = people["manager@example.org"]
     today = timezone.localdate()
     current = Quarter.containing(today).financial_year
+    _thin_priority(current - 1, manager=manager, agencies=agencies)
     made = _feedback(Quarter(current - 1, 1).start, today, manager=manager)
     made += _feedback(Quarter(current, 1).start, today, manager=manager, entries=FEEDBACK_NOW)
     published = _publish(current - 1, manager=manager, today=today)

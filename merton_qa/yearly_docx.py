@@ -31,11 +31,15 @@ def render(context: dict) -> bytes:
     status.add_run(context["status_words"]).bold = True
     document.add_paragraph(f"Made on {timezone.localtime(context['generated_at']):%-d %B %Y at %H:%M}.")
     charts = 0
-    for block in context["blocks"]:
+    blocks = context["blocks"]
+    for n, block in enumerate(blocks):
+        following = blocks[n + 1].kind if n + 1 < len(blocks) else ""
         if block.kind == "heading":
-            document.add_heading(block.text, level=block.level)
+            # A heading never stands alone at the foot of a page: it goes with what follows it.
+            document.add_heading(block.text, level=block.level).paragraph_format.keep_with_next = True
         elif block.kind == "paragraph":
-            document.add_paragraph(block.text)
+            # A paragraph introducing a table or a chart stays on the page with it.
+            document.add_paragraph(block.text).paragraph_format.keep_with_next = following in ("table", "chart")
         elif block.kind == "bullets":
             for item in block.items:
                 document.add_paragraph(item, style="List Bullet")
@@ -88,16 +92,47 @@ def _row_whole(row) -> None:
     properties.append(whole)
 
 
-def _widths(block) -> list[float]:
-    """Centimetres per column: numbers 2.2 cm, words share the rest by the table's weights (or evenly, the first
-    column twice as wide when the others are numbers)."""
+TABLE_PT, CRAMPED_PT = 10, 9  # the tables' type size; smaller where the words columns would be too narrow
+CHAR_CM = 0.022  # a generous average width of a bold character, per point of type size
+CELL_PADDING_CM = 0.45  # the cell's own margins, left and right
+NUMBER_MIN_CM = 1.6
+WORDS_MIN_CM = 4.0  # a words column narrower than this (at the usual size) sets the table in the smaller size
+KEEP_TOGETHER_ROWS = 12  # a table this short is kept on one page (a longer one breaks between rows, never in one)
+KEEP_TOGETHER_CHARS = 1200  # ... unless its cells hold more text than this (kept whole, it would leave a page empty)
+KEEP_WITH_HEADER = 2  # a longer table's first rows stay with its header row
+
+
+def _number_width(header: str, size: int) -> float:
+    """Wide enough for the header's longest word (a hyphen may break a word, nothing else does) and a number."""
+    longest = max((len(part) for word in header.split() for part in word.split("-")), default=0)
+    return round(max(NUMBER_MIN_CM, longest * CHAR_CM * size + CELL_PADDING_CM), 2)
+
+
+def _size(block) -> int:
+    words = len(block.header) - len(block.numeric)
+    numbers = sum(_number_width(block.header[i], TABLE_PT) for i in block.numeric)
+    return TABLE_PT if TEXT_WIDTH_CM - numbers >= WORDS_MIN_CM * words else CRAMPED_PT
+
+
+def _widths(block, size: int = TABLE_PT) -> list[float]:
+    """Centimetres per column: a number column as wide as its header's longest word needs (no word broken), the
+    words columns sharing the rest by the table's weights (or evenly)."""
     count = len(block.header)
     words = [i for i in range(count) if i not in block.numeric]
-    number_width = 2.2
-    rest = TEXT_WIDTH_CM - number_width * (count - len(words))
+    numbers = {i: _number_width(block.header[i], size) for i in block.numeric}
+    rest = TEXT_WIDTH_CM - sum(numbers.values())
     weights = list(block.weights) if len(block.weights) == len(words) else [1.0] * len(words)
     shares = dict(zip(words, weights, strict=True))
-    return [number_width if i in block.numeric else rest * shares[i] / sum(shares.values()) for i in range(count)]
+    return [numbers[i] if i in numbers else rest * shares[i] / sum(shares.values()) for i in range(count)]
+
+
+def _cell(cell, text: str, *, size: int, right: bool, bold: bool = False, keep: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
+    run = paragraph.add_run(str(text))
+    run.bold, run.font.size = bold, Pt(size)
+    if right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    paragraph.paragraph_format.keep_with_next = keep  # Word keeps a table together through its paragraphs
 
 
 def _table(document, block) -> None:
@@ -107,22 +142,20 @@ def _table(document, block) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
+    short = len(block.rows) <= KEEP_TOGETHER_ROWS and sum(len(c) for r in block.rows for c in r) <= KEEP_TOGETHER_CHARS
+    kept = len(block.rows) - 1 if short else KEEP_WITH_HEADER
+    size = _size(block)
     header = table.rows[0]
     _repeat_header(header)
+    _row_whole(header)
     for i, text in enumerate(block.header):
-        cell = header.cells[i]
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-        if i in block.numeric:
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for values in block.rows:
+        _cell(header.cells[i], text, size=size, right=i in block.numeric, bold=True, keep=True)
+    for n, values in enumerate(block.rows):
         row = table.add_row()
         _row_whole(row)
         for i, text in enumerate(values):
-            row.cells[i].text = str(text)
-            if i in block.numeric:
-                row.cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    widths = _widths(block)
+            _cell(row.cells[i], text, size=size, right=i in block.numeric, keep=n < kept)
+    widths = _widths(block, size)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Cm(width)  # the table's grid: LibreOffice lays the table out from it
     for row in table.rows:

@@ -17,11 +17,9 @@ Both are made in the background: the "yearly-report-docx" export (any time, for 
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from audits.models import AgencyAudit
 from partnership import charts
 from partnership.contract import (
     ASSURED,
@@ -35,10 +33,6 @@ from partnership.contract import (
     plural,
 )
 from partnership.models import (
-    Agency,
-    BoardPack,
-    Feedback,
-    JourneyStage,
     Priority,
     SafeguardingPartner,
     YearlyReport,
@@ -47,15 +41,19 @@ from partnership.pdf import render_pdf
 from partnership.periods import Quarter, ReportPeriod
 from partnership.services import yearly_reports
 from partnership.services.exports import register_export
-from partnership.snapshots import state_at
-from partnership.tags import tags_at
-from performance.models import DataReturn
-from reviews.models import RapidReview, Recommendation
-from section11.models import Return
+from partnership.services.meetings import meetings_held
 
-from . import composition
 from . import priorities as priorities_module
 from .board_report import Section
+from .yearly_figures import (
+    agency_contributions,
+    build_sections,
+    feedback_in,
+    packs_of_year,
+    packs_words,
+    quarter_contexts,
+    review_figures,
+)
 
 TITLE = "Yearly report of the safeguarding partnership"
 
@@ -129,79 +127,10 @@ def priority_progress(priorities: list[Priority], period: ReportPeriod, *, secti
     return findings_from_progress(priorities_module.progress(priorities, period))
 
 
-# --- Figures ----------------------------------------------------------------------------------------------------
-def build_sections(period: ReportPeriod, sources=None) -> dict[str, Section]:
-    """Every app's board section built for the year, by key (the board pack's own builders)."""
-    sources = composition.board_sections() if sources is None else sources
-    return {source.key: Section(source, context=source.build(period)) for source in sources}
-
-
+# --- Figures (merton_qa.yearly_figures) ------------------------------------------------------------------------
 def _facts(sections: dict[str, Section], *questions: str, exclude=()) -> list[str]:
     return [fact.text for key, s in sections.items() if key not in exclude for fact in s.facts
             if fact.question in questions]
-
-
-def _quarters_in(period: ReportPeriod) -> list[Quarter]:
-    quarters, quarter = [], Quarter.containing(period.start)
-    while quarter.start <= period.end:
-        quarters.append(quarter)
-        quarter = quarter.next()
-    return quarters
-
-
-def review_figures(period: ReportPeriod, reviews: Section) -> dict:
-    """What the reviews section says for the year, with the themes of the year's recommendations (the journey
-    stages they are tagged with, counted) and how many rapid reviews the Panel took into a national review.
-    Counts only: no case reference or text."""
-    c = reviews.context
-    recs = set(state_at(Recommendation, period.as_at).filter(made_on__range=(period.start, period.end))
-               .values_list("id", flat=True))
-    tags = tags_at(period.as_at).get((ContentType.objects.get_for_model(Recommendation).pk, "stage"), {})
-    names = dict(JourneyStage.objects.filter(pk__in=list(tags)).values_list("pk", "name")) if tags else {}
-    themes = sorted(((names.get(tag, "Other"), len(ids & recs)) for tag, ids in tags.items() if ids & recs),
-                    key=lambda t: (-t[1], t[0]))
-    national = state_at(RapidReview, period.as_at).filter(sent_on__range=(period.start, period.end),
-                                                          panel_leading_national_review=True).count()
-    return {**c, "themes": themes, "national": national}
-
-
-def agency_contributions(period: ReportPeriod, learning: Section | None) -> list[dict]:
-    """Per agency: Section 11 returns, data returns and single-agency audits made in the year, trainer days lent
-    and training places attended (the last two from the learning section's own figures)."""
-    at, lo = period.as_at, period.start_moment
-    rows: dict[str, dict] = {}
-
-    def row(name: str) -> dict:
-        return rows.setdefault(name, {"agency": name, "section11": 0, "data_returns": 0, "audits": 0,
-                                      "trainer_days": 0, "attended": 0})
-
-    names = dict(Agency.objects.values_list("pk", "name"))
-    for model, key in ((Return, "section11"), (DataReturn, "data_returns"), (AgencyAudit, "audits")):
-        made = (state_at(model, at).filter(submitted_at__gte=lo, submitted_at__lte=at).values("agency_id")
-                .annotate(n=Count("id")).order_by())
-        for entry in made:
-            row(names.get(entry["agency_id"], "Unknown"))[key] += entry["n"]
-    if learning and learning.has_data:
-        for entry in learning.context.get("trainer_days", []):
-            row(entry["agency__name"])["trainer_days"] += float(entry["days"] or 0)
-        for entry in learning.context.get("agencies", []):
-            if entry["attended"]:
-                row(entry["agency"])["attended"] += entry["attended"]
-    return sorted(rows.values(), key=lambda r: r["agency"])
-
-
-def feedback_in(period: ReportPeriod) -> list[Feedback]:
-    """The feedback heard in the year, with its priority and action, as the record stands now: unlike the figures,
-    what was heard is written up after the event, often after the year has ended, and the report is written then
-    (like the business unit's own sections); the published PDF keeps it as it was when published."""
-    return list(Feedback.objects.filter(heard_on__range=(period.start, period.end))
-                .select_related("priority", "action").order_by("heard_on", "pk"))
-
-
-def packs_published(period: ReportPeriod) -> int:
-    codes = [q.code for q in _quarters_in(period)]
-    return (BoardPack.objects.filter(period_code__in=codes, published_at__lte=period.as_at)
-            .values("period_code").distinct().count())
 
 
 # --- The report -------------------------------------------------------------------------------------------------
@@ -213,12 +142,14 @@ def report_context(period: ReportPeriod, *, report: YearlyReport | None = None, 
                                               start_date__lte=period.end).order_by("order", "title"))
     findings = priority_progress(priorities, period, sections=sections)
     feedback = feedback_in(period)
-    contributions = agency_contributions(period, sections.get("learning"))
+    contributions = agency_contributions(period, sections.get("learning"), sections.get("section11"))
     approvals = list(report.approvals.all()) if report else []
     context = {
         "period": period, "report": report, "sections": sections, "reviews": reviews, "findings": findings,
         "feedback": feedback, "contributions": contributions, "approvals": approvals,
-        "packs_published": packs_published(period),
+        "meetings": meetings_held(period, at=period.as_at),
+        "audit_quarters": quarter_contexts(period, "audits", sources),
+        "packs": packs_of_year(period),
         "as_at": period.as_at, "in_progress": period.in_progress, "generated_at": timezone.localtime(),
         "title": f"{TITLE}, {period.label}",
         "status_words": _status_words(report, approvals),
@@ -277,7 +208,7 @@ def _did(c: dict, sections: dict[str, Section]) -> list:
     out: list = [Heading("What the partnership did"),
                  Paragraph("What the partnership did under its arrangements in the year: the Section 11 "
                            "self-assessment, the audit programme, the performance framework, training and "
-                           "briefings, the action tracker and the board's meetings.")]
+                           "briefings, the action tracker, and the board's and subgroups' meetings.")]
     rows = []
     for key, section in sections.items():
         if key == "reviews":
@@ -286,11 +217,36 @@ def _did(c: dict, sections: dict[str, Section]) -> list:
         well = [f.text for f in section.facts if f.question == HOW_WELL]
         if did or well:
             rows.append((section.title, " ".join(did) or "Nothing recorded.", " ".join(well) or "—"))
-    rows.append(("Partnership board", f"{plural(c['packs_published'], 'quarterly assurance report')} published "
-                                      f"to the board.", "—"))
+    rows.append(("Partnership board", packs_words(c["packs"]), "—"))
+    groups = c["meetings"]
+    if groups:
+        held, decisions = sum(g.held for g in groups), sum(g.decisions for g in groups)
+        rows.append(("Subgroup meetings", f"{plural(held, 'meeting')} held by {plural(len(groups), 'subgroup')}; "
+                                          f"{plural(decisions, 'decision')} made, {sum(g.actions for g in groups)} "
+                                          f"turned into tracker actions.", _attendance_words(groups)))
+    else:
+        rows.append(("Subgroup meetings", "No subgroup meeting is recorded as held in the year.", "—"))
     out.append(Table("What the partnership did, and how well", ("Area", "How much we did", "How well we did it"),
                      tuple(rows), weights=(1, 1.6, 1.6)))
+    if groups:
+        out.append(Table("The subgroups' meetings in the year",
+                         ("Subgroup", "Meetings held", "Decisions made", "Turned into actions", "Attendance"),
+                         tuple((g.subgroup, str(g.held), str(g.decisions), str(g.actions), _rate(g.attendance))
+                               for g in groups), numeric=(1, 2, 3, 4)))
     return out
+
+
+def _rate(rate) -> str:
+    """An attendance rate in words a table cell holds: the percentage, or that no place was recorded."""
+    return "No places recorded" if rate is None or rate.percent is None else f"{rate.percent}%"
+
+
+def _attendance_words(groups) -> str:
+    expected, attended = sum(g.attendance.expected for g in groups), sum(g.attendance.attended for g in groups)
+    if not expected:
+        return "No attendance was recorded at the meetings."
+    return (f"Members or their deputies filled {attended} of {plural(expected, 'place')} at the meetings "
+            f"({round(100 * attended / expected)}%).")
 
 
 def _reviews(c: dict) -> list:
@@ -353,25 +309,13 @@ def _reviews(c: dict) -> list:
 def _impact(c: dict, sections: dict[str, Section]) -> list:
     out: list = [Heading("Evidence of impact on children and families")]
     better = _facts(sections, BETTER_OFF, exclude=("reviews",))
+    learning = sections.get("learning")
+    if learning and learning.has_data and not learning.context["practice"]["total"]:
+        better.append("Training: no delegate was followed up in the year, so there is no evidence yet of a change "
+                      "in practice after training.")
     out.append(Bullets(tuple(better)) if better else Paragraph("No evidence of impact is recorded for the year."))
-    performance = sections.get("performance")
-    if performance and performance.has_data:
-        card = performance.context["scorecard"]
-        rows = [r for r in card["rows"] if r.value is not None]
-        out.append(Heading("Indicators that improved or worsened", 2))
-        out.append(Table(f"Indicators at the year's end ({performance.context['period'].label}), against the quarter "
-                         f"before", ("Indicator", "Value", "Quarter before", "Against target", "Direction"),
-                         tuple((r.indicator.title, _value(r.value, r.indicator), _value(r.previous_value, r.indicator),
-                                r.rag.label, r.direction.label) for r in rows), numeric=(1, 2)))
-        counts = {"Better": 0, "No change": 0, "Worse": 0}
-        for r in rows:
-            if r.direction.label in counts:
-                counts[r.direction.label] += 1
-        words = "; ".join(f"{k}: {v}" for k, v in counts.items())
-        out.append(Chart("Indicators by direction of travel",
-                         f"Bar chart of indicators by direction of travel at the year's end. {words}.",
-                         str(charts.bar_chart(title="Indicators by direction of travel", description=words,
-                                              labels=list(counts), values=list(counts.values())))))
+    out += _indicators(sections.get("performance"))
+    out += _grades(c["audit_quarters"])
     actions = sections.get("actions")
     if actions and actions.has_data:
         out.append(Paragraph(f"Actions whose completion and impact were signed off in the year: "
@@ -379,10 +323,81 @@ def _impact(c: dict, sections: dict[str, Section]) -> list:
     return out
 
 
+def _indicators(performance: Section | None) -> list:
+    """The indicators at the year's last reported quarter against its first (the performance section's
+    `over_period`), or against the quarter before when only one quarter of the year is reported."""
+    if not (performance and performance.has_data):
+        return []
+    last, over = performance.context["period"], performance.context.get("over_period")
+    rows = [r for r in performance.context["scorecard"]["rows"] if r.value is not None]
+    out: list = [Heading("Indicators that improved or worsened", 2)]
+    if over:
+        first = over["first"]
+        out.append(Paragraph(f"Each indicator's figure in {last.label}, the last quarter of the year with validated "
+                             f"figures, against {first.label}, the first: the direction is the change over the "
+                             f"year."))
+        shown = [e for e in over["rows"] if e["row"].value is not None]
+        out.append(Table(f"Indicators in {first.label} and {last.label}",
+                         ("Indicator", first.label, last.label, "Against target", "Direction"),
+                         tuple((e["row"].indicator.title, _value(e["first_value"], e["row"].indicator),
+                                _value(e["row"].value, e["row"].indicator), e["row"].rag.label, e["direction"].label)
+                               for e in shown), numeric=(1, 2)))
+        directions, since = [e["direction"].label for e in shown], f"between {first.label} and {last.label}"
+    else:
+        out.append(Paragraph(f"Only {last.label} has validated figures in the year, so each indicator is compared "
+                             f"with the quarter before it."))
+        out.append(Table(f"Indicators in {last.label}, against the quarter before",
+                         ("Indicator", last.label, "Quarter before", "Against target", "Direction"),
+                         tuple((r.indicator.title, _value(r.value, r.indicator), _value(r.previous_value, r.indicator),
+                                r.rag.label, r.direction.label) for r in rows), numeric=(1, 2)))
+        directions, since = [r.direction.label for r in rows], f"in {last.label} against the quarter before"
+    counts = {k: directions.count(k) for k in ("Better", "No change", "Worse")}
+    words = "; ".join(f"{k}: {v}" for k, v in counts.items())
+    out.append(Chart("Indicators by direction of travel",
+                     f"Bar chart of indicators by direction of travel {since}. {words}.",
+                     str(charts.bar_chart(title="Indicators by direction of travel", description=words,
+                                          labels=list(counts), values=list(counts.values())))))
+    return out
+
+
+def _grades(quarters: list[tuple[Quarter, dict]]) -> list:
+    """The overall consensus grades of the multi-agency audits in each quarter of the year, from the quarters'
+    audits sections (the board packs' own)."""
+    if not quarters:
+        return []
+    out: list = [Heading("Audit grades over the year", 2)]
+    labels = [e["label"] for e in sorted({e["label"]: e for _, ctx in quarters for e in ctx.get("grade_counts", [])}
+                                         .values(), key=lambda e: (-e["score"], e["label"]))]
+    if not labels:
+        return out + [Paragraph("No multi-agency audit case was graded in the year.")]
+    rows = []
+    for quarter, ctx in quarters:
+        found = {e["label"]: e["count"] for e in ctx.get("grade_counts", [])}
+        good = sum(e["count"] for e in ctx.get("grade_counts", []) if e["good_or_better"])
+        graded = sum(found.values())
+        rows.append((quarter.label, *(str(found.get(label, 0)) for label in labels), str(graded),
+                     f"{round(100 * good / graded)}%" if graded else "None graded"))
+    out.append(Paragraph("The overall grade the audit meetings agreed for each case, by the quarter the audit "
+                         "belongs to (as in that quarter's board pack)."))
+    out.append(Table("Overall audit grades by quarter", ("Quarter", *labels, "Cases graded", "Good or better"),
+                     tuple(rows), numeric=tuple(range(1, len(labels) + 3))))
+    return out
+
+
 def _value(value, indicator) -> str:
     if value is None:
         return "No data"
     return charts.fmt(float(value), "%" if str(indicator.unit) == "percentage" else "")
+
+
+def evidence_words(evidence: PriorityEvidence) -> str:
+    """One source's facts as one run of text, its label said once: every app's fact already opens with it
+    ("Indicators: 4 indicators ... Indicators: 2 green ..." reads "Indicators: 4 indicators ... 2 green ...")."""
+    texts = [fact.text for fact in evidence.facts]
+    label = texts[0].split(": ", 1)[0] + ": " if texts and ": " in texts[0] else ""
+    if label and all(text.startswith(label) for text in texts):
+        return label + " ".join(text[len(label):] for text in texts)
+    return " ".join(texts)
 
 
 def _priorities(c: dict) -> list:
@@ -393,9 +408,8 @@ def _priorities(c: dict) -> list:
     if not findings:
         return out + [Paragraph("No partnership priority covers the year.")]
     out.append(Table("Evidence of progress on each priority", ("Priority", "Evidence", "Judgement"),
-                     tuple((f.priority.title, " ".join(f"{e.source}: {' '.join(x.text for x in e.facts)}"
-                                                       for e in f.evidence) or "Nothing tagged to it.",
-                            f.judgement_words) for f in findings), weights=(1, 2.2, 1)))
+                     tuple((f.priority.title, " ".join(evidence_words(e) for e in f.evidence if e.facts)
+                            or "Nothing tagged to it.", f.judgement_words) for f in findings), weights=(1, 2.2, 1)))
     little = [f.little_or_no_evidence for f in findings if f.little_or_no_evidence]
     out.append(Heading("Areas with little or no evidence of progress", 2))
     out.append(Bullets(tuple(little)) if little else Paragraph("Every priority shows some evidence of progress."))
@@ -424,12 +438,18 @@ def _contributions(c: dict) -> list:
     out: list = [Heading("What relevant agencies contributed")]
     if not rows:
         return out + [Paragraph("No agency contribution is recorded for the year.")]
+    out.append(Paragraph("Self-assessments made: the agency's Section 11 (or schools') returns made in the cycles "
+                         "the Section 11 section reports for the year, by the year's end, whenever the cycle "
+                         "opened. Data returns and audit returns: those made in the year. Meeting attendance: the "
+                         "places at the subgroups' meetings held in the year its members or their deputies filled."))
     out.append(Table("Each agency's contribution in the year",
-                     ("Agency", "Section 11 returns", "Data returns", "Audit returns", "Trainer days",
-                      "Training places attended"),
+                     ("Agency", "Self-assessments made", "Data returns", "Audit returns", "Trainer days",
+                      "Training places attended", "Meeting attendance"),
                      tuple((r["agency"], str(r["section11"]), str(r["data_returns"]), str(r["audits"]),
-                            charts.fmt(r["trainer_days"]), str(r["attended"])) for r in rows),
-                     numeric=(1, 2, 3, 4, 5)))
+                            charts.fmt(r["trainer_days"]), str(r["attended"]),
+                            _rate(r["meetings"]) if r["meetings"] else "No place")
+                           for r in rows),
+                     numeric=(1, 2, 3, 4, 5, 6)))
     return out
 
 
@@ -485,11 +505,6 @@ def yearly_report_publish(parameters: dict) -> tuple[str, bytes]:
     pdf = render_pdf_for(period, report=report)
     yearly_reports.report_store_published(report=report, pdf=pdf, as_at=period.as_at)
     return filename(period, "pdf"), pdf
-
-
-def quarter_periods(period: ReportPeriod) -> list[ReportPeriod]:
-    """The board packs' periods for the year's quarters (for comparing figures)."""
-    return [ReportPeriod.for_quarter(q) for q in _quarters_in(period)]
 
 
 def today_year() -> int:

@@ -1,12 +1,12 @@
 """The yearly report's two statutory duties, for the duties register (partnership.contract.DutyReading).
 
-- `yearly_report_published`: a yearly report published at least once in every `every_months` (12 by default),
+- `yearly_report_published`: a yearly report published at least once in every `months` (12 by default),
   read from the publication record (the date it went on the website).
 - `yearly_report_sent`: the latest published report sent to the national Panel and to the Department for
-  Education within `send_within_days` (7 by default) of its publication.
+  Education within `days` (7 by default) of its publication.
 
-Each check reads the duty's `parameters` (a dict; a duty without them takes the defaults) and answers with two
-queries at most.
+Each check reads the duty's parameters through `Duty.parameter` (the keys duties.yaml writes; a duty without them
+takes the defaults) and answers with two queries at most.
 """
 import datetime
 
@@ -17,11 +17,6 @@ from partnership.models import YearlyReport
 from partnership.periods import add_months
 
 DUE_SOON_DAYS = 60  # a report due within two months is "due"
-
-
-def _parameters(duty) -> dict:
-    parameters = duty.get("parameters") if isinstance(duty, dict) else getattr(duty, "parameters", None)
-    return parameters or {}
 
 
 def _words(day: datetime.date) -> str:
@@ -38,7 +33,7 @@ def _item(report: YearlyReport, text: str) -> EvidenceItem:
 
 
 def yearly_report_published(duty, today: datetime.date) -> DutyReading:
-    every = int(_parameters(duty).get("every_months", 12))
+    every = duty.parameter("months", 12)
     report = _latest_published()
     if report is None:
         return DutyReading(DUE, f"No yearly report has been recorded as published. One must be published at least "
@@ -55,7 +50,7 @@ def yearly_report_published(duty, today: datetime.date) -> DutyReading:
 
 
 def yearly_report_sent(duty, today: datetime.date) -> DutyReading:
-    within = int(_parameters(duty).get("send_within_days", 7))
+    within = duty.parameter("days", 7)
     report = _latest_published()
     if report is None:
         return DutyReading(DUE, "No yearly report has been published yet, so none has been sent.")

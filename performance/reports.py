@@ -71,7 +71,24 @@ def board_section(report: ReportPeriod) -> dict:
     card = scorecard_section(period, at=report.as_at)
     context = {"has_data": True, "period": period, "is_quarter_asked": period.end == report.end,
                "scorecard": card, "exceptions": exceptions_section(period, rows=card["rows"], at=report.as_at)}
+    first = (Period.objects.filter(kind=Frequency.QUARTERLY, start__gte=report.start, end__lte=period.end)
+             .filter(Exists(validated.filter(period_id=OuterRef("pk")))).order_by("start").first())
+    context["over_period"] = over_the_period(card["rows"], first) if first and first.pk != period.pk else None
     return section_context(context, **_board_summary(period, card, context["exceptions"]["items"]))
+
+
+def over_the_period(rows, first: Period) -> dict:
+    """For a report over several quarters (the yearly report): each indicator's figure in `first`, the period's
+    first quarter with validated figures, beside its latest, and the direction between them by the same rule as
+    the scorecard's (`rules.direction`). The first figure is read from the row's own trailing figures."""
+    out = []
+    for row in rows:
+        before = next((figure for period, figure in zip(row.periods, row.history, strict=True)
+                       if period.pk == first.pk), None)
+        value = before.value if before else None
+        out.append({"row": row, "first_value": value,
+                    "direction": rules.direction(row.value, value, row.indicator.polarity)})
+    return {"first": first, "rows": out}
 
 
 def _board_summary(period: Period, card: dict, exceptions: list) -> dict:

@@ -85,3 +85,12 @@ def test_the_demo_records_are_plausible(demo):
         assert answer.criterion.text.strip() in answer.narrative, "the narrative answers its own criterion"
     bands = set(AuditCase.objects.filter(audit__theme__icontains="exploitation").values_list("age_band", flat=True))
     assert bands and bands <= {"11_15", "16_17"}
+    # The yearly report's analysis of priorities with little or no evidence of progress has one to name: the
+    # priority added for the last complete year with one overdue action behind it; the others show progress.
+    from merton_qa import yearly_report
+    from partnership.periods import ReportPeriod
+
+    period = ReportPeriod.for_financial_year(yearly_report.last_complete_year())
+    findings = yearly_report.report_context(period)["findings"]
+    assert [f.priority.title for f in findings if f.little_or_no_evidence] == ["Hearing the voice of the child"]
+    assert len(findings) == 4

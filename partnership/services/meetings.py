@@ -23,8 +23,10 @@ from partnership.models import (
     Membership,
     Paper,
     Role,
+    Subgroup,
     User,
 )
+from partnership.snapshots import state_at
 from partnership.uploads import UploadRefused, check_upload, random_name, sha256_of
 
 from . import actions as action_services
@@ -343,15 +345,60 @@ class AttendanceRate:
         return None if self.rate is None else round(100 * self.rate)
 
 
-def attendance_rates(agencies, period) -> dict[int, AttendanceRate]:
-    """{agency_id: AttendanceRate} over the meetings held in `period` (anything with `start` and `end` dates, such as
-    a ReportPeriod): every attendance row recorded for the agency's members, present or deputy counting as
-    attended. One query, whatever the number of agencies; an agency with no recorded place is absent."""
-    ids = [a.pk if hasattr(a, "pk") else a for a in agencies]
+def _held_between(period, at):
+    """The ids of the meetings held in `period` (its `start` and `end` dates), as the records stood at `at` (now
+    when None), as a subquery."""
     start = datetime.datetime.combine(period.start, datetime.time.min, tzinfo=timezone.get_current_timezone())
     end = datetime.datetime.combine(period.end, datetime.time.max, tzinfo=timezone.get_current_timezone())
-    rows = (Attendance.objects.filter(agency_id__in=ids, meeting__status=Meeting.Status.HELD,
-                                      meeting__starts_at__gte=start, meeting__starts_at__lte=end)
+    return (state_at(Meeting, at).filter(status=Meeting.Status.HELD, starts_at__gte=start, starts_at__lte=end)
+            .values("id"))
+
+
+def attendance_rates(agencies, period, *, at=None) -> dict[int, AttendanceRate]:
+    """{agency_id: AttendanceRate} over the meetings held in `period` (anything with `start` and `end` dates, such as
+    a ReportPeriod): every attendance row recorded for the agency's members, present or deputy counting as
+    attended. Read now, or as the records stood at `at` (a report's moment). One query, whatever the number of
+    agencies; an agency with no recorded place is absent."""
+    ids = [a.pk if hasattr(a, "pk") else a for a in agencies]
+    rows = (state_at(Attendance, at).filter(agency_id__in=ids, meeting_id__in=_held_between(period, at))
             .values("agency_id")
-            .annotate(expected=Count("pk"), attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED))))
+            .annotate(expected=Count("pk"), attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED)))
+            .order_by())
     return {row["agency_id"]: AttendanceRate(row["expected"], row["attended"]) for row in rows}
+
+
+@dataclass(frozen=True)
+class SubgroupYear:
+    """What one subgroup's meetings held in a period came to."""
+
+    subgroup: str
+    held: int
+    decisions: int
+    actions: int  # of the decisions, those turned into tracker actions
+    attendance: AttendanceRate
+
+
+def meetings_held(period, *, at=None) -> list[SubgroupYear]:
+    """Per subgroup that met: the meetings held in `period`, the decisions made at them, how many of those became
+    tracker actions, and the attendance rate (present or deputy over member places). As the records stood at `at`
+    (a report's moment; now when None); four queries whatever the number of meetings."""
+    held = [row["id"] for row in _held_between(period, at)]
+    if not held:
+        return []
+    meetings = dict(state_at(Meeting, at).filter(id__in=held).values_list("id", "subgroup_id"))
+    counts: dict[int, dict] = {}
+    for subgroup_id in meetings.values():
+        counts.setdefault(subgroup_id, {"held": 0, "decisions": 0, "actions": 0, "expected": 0, "attended": 0})
+    for meeting_id in held:
+        counts[meetings[meeting_id]]["held"] += 1
+    for meeting_id, action_id in state_at(Decision, at).filter(meeting_id__in=held).values_list("meeting_id",
+                                                                                                 "action_id"):
+        counts[meetings[meeting_id]]["decisions"] += 1
+        counts[meetings[meeting_id]]["actions"] += action_id is not None
+    for meeting_id, status in state_at(Attendance, at).filter(meeting_id__in=held).values_list("meeting_id", "status"):
+        counts[meetings[meeting_id]]["expected"] += 1
+        counts[meetings[meeting_id]]["attended"] += status in Attendance.ATTENDED
+    names = dict(Subgroup.objects.filter(pk__in=list(counts)).values_list("pk", "name"))  # reference data: now
+    return sorted((SubgroupYear(names.get(pk, "A subgroup no longer recorded"), c["held"], c["decisions"],
+                                c["actions"], AttendanceRate(c["expected"], c["attended"]))
+                   for pk, c in counts.items()), key=lambda s: s.subgroup)

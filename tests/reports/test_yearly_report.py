@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learning.models import Booking
-from merton_qa import board_report, priorities, yearly_report
-from partnership.contract import ASSURED, BREACHED, DUE, MET, NOT_ASSURED, PriorityEvidence
+from merton_qa import board_report, composition, priorities, yearly_report
+from partnership.contract import ASSURED, BREACHED, DUE, HOW_MUCH, HOW_WELL, MET, NOT_ASSURED, PriorityEvidence
 from partnership.models import (
     Action,
+    Duty,
     Feedback,
     Priority,
     SafeguardingPartner,
@@ -58,19 +59,64 @@ def _review_case(quarter: Quarter, n: int, member, agency) -> None:
                                  expected_version=notification.version)
 
 
+def _review_to_lcspr(quarter: Quarter, member) -> None:
+    """The quarter's first notification taken through a rapid review to an LCSPR, with a recommendation."""
+    from reviews import services
+    from reviews.models import Notification
+    from tests.reviews.conftest import decide, sign_all
+
+    notification = Notification.objects.get(case_reference=f"YR-{quarter.code}-0")
+    review = sign_all(decide(services.rapid_review_create(by=member, notification=notification), member), member)
+    review = services.rapid_review_send(by=member, review=review, sent_on=review.decided_on,
+                                        expected_version=review.version)
+    lcspr = services.lcspr_commission(by=member, review=review)
+    services.recommendation_add(by=member, lcspr=lcspr, text="Share chronologies.",
+                                made_on=review.decided_on + datetime.timedelta(days=1))
+
+
 def make_year(year: int) -> dict:
     """Something in each quarter of the financial year, each made (by its history) inside its quarter: serious
-    incidents notified, training delivered, actions signed off, and actions left open."""
+    incidents notified (the first quarter's first one taken to an LCSPR with a recommendation), training
+    delivered, actions signed off and left open, a multi-agency audit graded, a validated indicator figure, and a
+    Section 11 cycle in the second quarter; the duties register loaded before the year."""
+    from django.core.management import call_command
+
+    from audits.management.commands.load_audit_tools import TOOLS_DIR, load_tool
+    from audits.models import AuditCase, Programme
+    from partnership import history
     from partnership.models import Role
+    from section11.models import Return
+    from tests.audits.conftest import agree_all, make_audit
+    from tests.reports.conftest import _scale, add_validated, make_indicator, quarter_periods
+    from tests.section11.conftest import answer_all, make_cycle, make_framework
 
     member = UserFactory(roles=[Role.REVIEWS_MEMBER])
     police = AgencyFactory(name="Year Police", sector=Sector.POLICE, statutory_partner=True)
     health = AgencyFactory(name="Year Health Trust", sector=Sector.ACUTE_TRUST)
     course = make_course()
     quarters = [Quarter(year, n) for n in (1, 2, 3, 4)]
+    call_command("load_reference_data", stdout=open("/dev/null", "w"))
+    tool, programme = load_tool(TOOLS_DIR / "general-2025.yaml"), Programme.objects.create(year=f"{year}")
+    indicator, periods = make_indicator(police, code="year-visits", title="Visits on time"), quarter_periods()
+    backdate_history(moment(quarters[0].start - datetime.timedelta(days=30)))
     for number, quarter in enumerate(quarters, start=1):
         for n in range(number % 3 + 1):  # 2, 3, 1, 2 cases
             _review_case(quarter, n, member, health)
+        if number == 1:
+            _review_to_lcspr(quarter, member)
+        audit = make_audit(tool, programme, [police, health], theme=f"Audit {quarter.code}", cases=number % 2 + 1,
+                           status="agreed", meeting_date=quarter.start + datetime.timedelta(days=25))
+        agree_all(audit, {0: ("good", "inadequate", "outstanding", "requires-improvement")[number - 1]})
+        history.update(AuditCase.objects.filter(audit=audit), created_at=moment(quarter.start))
+        add_validated(indicator, periods[quarter], 60 + 5 * number)
+        if number == 2:
+            cycle = make_cycle(make_framework(_scale()), [police, health], name="Section 11 of the year",
+                               opens_on=quarter.start + datetime.timedelta(days=5),
+                               deadline=quarter.start + datetime.timedelta(days=40))
+            made = answer_all(Return.objects.get(cycle=cycle, agency=police))
+            made.status = Return.Status.SUBMITTED
+            made.submitted_at = moment(quarter.start + datetime.timedelta(days=30))
+            made.save()
         session = make_session(course, quarter.start + datetime.timedelta(days=20))
         for n in range(number + 1):
             Booking.objects.create(session=session, name=f"Delegate {n}", email=f"d{quarter.number}{n}@example.org",
@@ -87,9 +133,44 @@ def make_year(year: int) -> dict:
     return {"police": police, "health": health, "quarters": quarters}
 
 
+# What happened in a period: the year's figure is the sum of its quarters' (paths through a section's context).
+SUMS = {
+    "reviews": {"quarters#len", "totals.referrals", "totals.notifications", "totals.rapid_reviews", "totals.lcsprs",
+                "not_notifiable", "notified_total", "notified_on_time", "sent_total", "sent_on_time",
+                "lcsprs_published", "recommendations_in_period"},
+    "learning": {"sessions", "delivered", "places_offered", "places_filled", "waiting", "rates.confirmed",
+                 "rates.pre", "rates.attended", "rates.post", "rates.invited", "rates.followed", "uplift.pairs",
+                 "practice.total", "practice.changed", "practice.with_manager", "briefing_uses", "briefing_attendees"},
+    "actions": {"signed_off_count", "signed_off#len"},
+    "audits": {"rows#len", "concerns_raised", "concerns_acknowledged", "concerns_in_time"},
+}
+# Neither a sum nor a state: shares, averages and counts of distinct things (checked through what they come from),
+# and the lists the year compares per item below.
+DERIVED = {"learning": {"agencies#len", "sectors#len", "trainer_days#len", "briefing_agencies",
+                        "uplift.outcomes#len", "practice.examples#len"},
+           "audits": {"grade_counts#len"}, "section11": {"cycles#len"}, "performance": {"over_period.rows#len"},
+           "actions": {"by_agency#len"}}
+
+
+def figures(value, path=()):
+    """Every figure in a section's context by its path: whole numbers, and the length of every list, through
+    nested dicts (the words the section writes from them, its facts, are checked apart)."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        yield ".".join(path), value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in ("facts", "evidence", "headlines", "html"):
+                yield from figures(item, (*path, str(key)))
+    elif isinstance(value, list | tuple):
+        yield ".".join(path) + "#len", len(value)
+
+
 def test_every_figure_is_the_quarters_board_packs_figure():
-    """A count of what happened in the year is the sum of the four quarterly packs' counts; a state at the year's
-    end is the fourth quarter's pack's."""
+    """Every section's every figure: a count of what happened in the year is the sum of the four quarterly packs'
+    counts (SUMS); anything else is a state at the year's end, and is the fourth quarter's pack's. Made over the
+    sections' own figures, so a figure a section adds is held too (as a state until it is listed as a sum)."""
     year = last_year()
     make_year(year)
     period = ReportPeriod.for_financial_year(year)
@@ -97,33 +178,59 @@ def test_every_figure_is_the_quarters_board_packs_figure():
     sections = context["sections"]
     packs = [board_report.report_context(q) for q in (Quarter(year, n) for n in (1, 2, 3, 4))]
     quarter_sections = [{s.key: s for s in pack["sections"]} for pack in packs]
-
-    def quarters(key, *path):
-        values = []
-        for found in quarter_sections:
-            value = found[key].context
-            for step in path:
-                value = value[step]
-            values.append(value)
-        return values
-
-    for key in ("referrals", "notifications", "rapid_reviews", "lcsprs"):
-        assert sections["reviews"].context["totals"][key] == sum(quarters("reviews", "totals", key)), key
+    assert set(sections) == set(quarter_sections[-1]) == set(composition.BOARD_ORDER)
+    checked = 0
+    for key, section in sections.items():
+        year_figures = dict(figures(section.context))
+        quarters = [dict(figures(found[key].context)) for found in quarter_sections]
+        sums, derived = SUMS.get(key, set()), DERIVED.get(key, set())
+        assert sums <= set(year_figures), f"{key}: no longer a figure: {sorted(sums - set(year_figures))}"
+        for path, value in year_figures.items():
+            if path in derived or path.endswith("_pct") or path.startswith("over_period"):
+                continue
+            if path in sums:
+                assert value == sum(q[path] for q in quarters), f"{key}.{path}: the year's is not the sum"
+            else:
+                assert value == quarters[-1][path], f"{key}.{path}: the year's end is not the fourth quarter's"
+            checked += 1
+        if key not in {*SUMS, "section11", "audits", "priorities"}:  # a state: the words of the last pack
+            assert [f.text for f in section.facts] == [f.text for f in quarter_sections[-1][key].facts], key
+    assert checked > 60
+    # Lists compared per item: each audit is in one quarter's pack with the same grades; the grades given add up.
+    audit_rows = {r["audit"].pk: r["rollup"] for r in sections["audits"].context["rows"]}
+    quarter_rows = {r["audit"].pk: r["rollup"] for q in quarter_sections for r in q["audits"].context["rows"]}
+    assert audit_rows == quarter_rows and len(audit_rows) == 4
+    grades = {e["label"]: e["count"] for e in sections["audits"].context["grade_counts"]}
+    in_quarters: dict = {}
+    for q in quarter_sections:
+        for e in q["audits"].context["grade_counts"]:
+            in_quarters[e["label"]] = in_quarters.get(e["label"], 0) + e["count"]
+    assert grades == in_quarters and sum(grades.values()) == 6
+    # Each Section 11 cycle as the last quarter's pack that shows it (a state at the end of the year).
+    cycles = {c["cycle"].pk: dict(figures(c)) for c in sections["section11"].context["cycles"]}
+    for pk, found in cycles.items():
+        last = [dict(figures(c)) for q in quarter_sections for c in q["section11"].context["cycles"]
+                if c["cycle"].pk == pk][-1]
+        assert found == last
+    assert [c["completion"]["submitted"] for c in sections["section11"].context["cycles"]] == [1]
+    # Performance: the fourth quarter's scorecard; the year adds its first quarter for the comparison.
+    assert sections["performance"].context["period"] == quarter_sections[-1]["performance"].context["period"]
     assert sections["reviews"].context["totals"]["notifications"] == 8
-    for key in ("delivered", "places_filled", "sessions"):
-        assert sections["learning"].context[key] == sum(quarters("learning", key)), key
+    assert sections["reviews"].context["totals"]["lcsprs"] == sections["reviews"].context["lcsprs_in_progress"] == 1
     assert sections["learning"].context["delivered"] == 4
-    assert sections["actions"].context["signed_off_count"] == sum(quarters("actions", "signed_off_count")) == 10
-    # States at the year's end are the fourth quarter's.
-    for key in ("open", "overdue_count"):
-        assert sections["actions"].context[key] == quarters("actions", key)[-1], key
-    assert sections["actions"].context["open"] == 4
+    assert sections["actions"].context["signed_off_count"] == 10 and sections["actions"].context["open"] == 4
     # The report says them in the same numbers.
     words = " ".join(getattr(b, "text", "") + " ".join(getattr(b, "items", ()))
                      + " ".join(" ".join(row) for row in getattr(b, "rows", ())) for b in context["blocks"])
     assert "notified the national Panel of 8 incidents" in words
     assert "Training: 4 sessions delivered" in words
     assert "Actions: 10 actions signed off" in words
+    for key in ("audits", "section11", "performance", "duties"):
+        for fact in sections[key].facts:
+            if fact.question in (HOW_MUCH, HOW_WELL):
+                assert fact.text in words, fact.text
+    assert "1 local child safeguarding practice review commissioned in the year" in words
+    assert "1 recommendation made in the year" in words
     # No case reference or pseudonym leaves the reviews app.
     assert "YR-" not in words and "Child 1" not in words
 
@@ -313,22 +420,47 @@ def _published(day: datetime.date, **dates) -> YearlyReport:
                                        web_address="https://example.org/r", **dates)
 
 
+def _duty(**parameters) -> Duty:
+    return Duty(code="d", title="D", check_name="yearly_report_published", parameters=parameters)
+
+
 def test_the_two_statutory_duty_checks(db):
     published, sent = CHECKS["yearly_report_published"], CHECKS["yearly_report_sent"]
     today = datetime.date(2026, 6, 1)
-    assert published({}, today).status == DUE and sent({}, today).status == DUE
+    assert published(_duty(), today).status == DUE and sent(_duty(), today).status == DUE
     report = _published(datetime.date(2025, 9, 1))
-    assert published({"parameters": {}}, today).status == MET
-    assert published(type("Duty", (), {"parameters": {"every_months": 8}})(), today).status == BREACHED
-    assert published({}, datetime.date(2026, 8, 1)).status == DUE  # due within two months
-    assert published({}, datetime.date(2026, 9, 2)).status == BREACHED
-    assert published({}, today).due_on == datetime.date(2026, 9, 1)
-    assert sent({}, datetime.date(2025, 9, 5)).status == DUE
-    assert sent({}, datetime.date(2025, 9, 9)).status == BREACHED
+    assert published(_duty(), today).status == MET
+    assert published(_duty(months=8), today).status == BREACHED
+    assert published(_duty(), datetime.date(2026, 8, 1)).status == DUE  # due within two months
+    assert published(_duty(), datetime.date(2026, 9, 2)).status == BREACHED
+    assert published(_duty(), today).due_on == datetime.date(2026, 9, 1)
+    assert sent(_duty(), datetime.date(2025, 9, 5)).status == DUE
+    assert sent(_duty(), datetime.date(2025, 9, 9)).status == BREACHED
     report.sent_to_panel_on = report.sent_to_dfe_on = datetime.date(2025, 9, 8)
     report.save()
-    assert sent({}, today).status == MET
-    assert sent({"parameters": {"send_within_days": 5}}, today).status == BREACHED
+    assert sent(_duty(), today).status == MET
+    assert sent(_duty(days=5), today).status == BREACHED
+
+
+def test_the_duty_periods_are_read_from_the_keys_duties_yaml_writes(db):
+    """Loaded from the real duties.yaml: the register's parameters are the ones the checks read, so changing one
+    in the admin changes the status."""
+    from django.core.management import call_command
+
+    call_command("load_reference_data", stdout=open("/dev/null", "w"))
+    every, within = Duty.objects.get(code="yearly-report-published"), Duty.objects.get(code="yearly-report-sent")
+    assert (every.parameters, within.parameters) == ({"months": 12}, {"days": 7})
+    report = _published(datetime.date(2025, 9, 1), sent_to_panel_on=datetime.date(2025, 9, 7),
+                        sent_to_dfe_on=datetime.date(2025, 9, 7))
+    today = datetime.date(2026, 6, 1)
+    assert CHECKS[every.check_name](every, today).status == MET
+    assert CHECKS[within.check_name](within, today).status == MET
+    every.parameters, within.parameters = {"months": 6}, {"days": 3}
+    assert CHECKS[every.check_name](every, today).status == BREACHED
+    assert CHECKS[every.check_name](every, today).due_on == datetime.date(2026, 3, 1)
+    assert CHECKS[within.check_name](within, today).status == BREACHED
+    assert "within 3 days" in CHECKS[within.check_name](within, today).text
+    assert report.sent_to_panel_on == datetime.date(2025, 9, 7)
 
 
 def test_the_pages_queries_do_not_grow_with_rows(client_for, business_unit):

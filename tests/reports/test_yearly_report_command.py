@@ -47,3 +47,28 @@ def test_it_writes_the_word_document_and_the_pdf(tmp_path, capsys):
     assert (tmp_path / "report.PDF").read_bytes().startswith(b"%PDF")
     out = capsys.readouterr().out
     assert "as Word to" in out and "as PDF to" in out
+
+
+def test_a_published_year_writes_the_stored_pdf_and_says_so(tmp_path, capsys, monkeypatch):
+    """The published report is the frozen PDF: the command writes it, not a fresh rendering; the Word document is
+    made afresh and says so."""
+    import datetime
+
+    from partnership.models import YearlyReport
+
+    first = Quarter.containing(timezone.localdate()).financial_year - 1
+    stored = b"%PDF-1.7 the report as the partners published it"
+    YearlyReport.objects.create(start=Quarter(first, 1).start, end=Quarter(first, 4).end, label=_year(first),
+                                status=YearlyReport.Status.PUBLISHED, pdf=stored, sha256="abc123",
+                                as_at=timezone.make_aware(datetime.datetime(first + 1, 3, 31, 23, 59)))
+
+    def never(*args, **kwargs):
+        raise AssertionError("a published report's PDF was made again")
+
+    monkeypatch.setattr(yearly_report, "render_pdf_for", never)
+    call_command("yearly_report", year=_year(first), output=str(tmp_path / "report.pdf"))
+    assert (tmp_path / "report.pdf").read_bytes() == stored
+    out = capsys.readouterr().out
+    assert "the PDF stored when it was published" in out and "not made again" in out and "abc123" in out
+    call_command("yearly_report", year=_year(first), output=str(tmp_path / "report.docx"))
+    assert "made afresh from the records" in capsys.readouterr().out

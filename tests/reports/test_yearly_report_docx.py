@@ -95,6 +95,41 @@ def test_tables_have_a_repeating_header_row_and_charts_have_alternative_text(wor
         assert description and description.startswith("Bar chart of")
 
 
+def test_the_layout_keeps_headings_with_their_text_and_breaks_no_word_or_row(word):
+    """Headings and a paragraph introducing a table go with what follows; a number column is as wide as its
+    header's longest word needs at the table's type size (so "Notifications" is never "Notificati/ons"); no row
+    splits across pages, and a short table (the approvals) is kept on one page."""
+    from docx.shared import Cm
+
+    from merton_qa import yearly_docx
+
+    document = docx.Document(str(word))
+    body = list(document.element.body.iterchildren())
+    for n, element in enumerate(body):
+        if element.tag != qn("w:p"):
+            continue
+        paragraph = docx.text.paragraph.Paragraph(element, document)
+        introduces = paragraph.text and n + 2 < len(body) and body[n + 2].tag == qn("w:tbl")
+        if paragraph.style.name.startswith("Heading") or introduces:
+            assert paragraph.paragraph_format.keep_with_next, paragraph.text
+    checked = 0
+    for table in document.tables:
+        for row in table.rows:
+            assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+        for cell in table.rows[0].cells:
+            text = cell.text
+            if cell.paragraphs[0].alignment != docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT:
+                continue  # a words column
+            size = cell.paragraphs[0].runs[0].font.size.pt
+            longest = max(len(part) for word in text.split() for part in word.split("-"))
+            assert cell.width >= Cm(longest * yearly_docx.CHAR_CM * size + yearly_docx.CELL_PADDING_CM) - Cm(0.01), text
+            checked += 1
+    assert checked >= 10
+    approval = [t for t in document.tables if t.rows[0].cells[0].text == "Partner"][0]
+    for row in approval.rows[:-1]:
+        assert all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_converts_it(word, tmp_path):
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from merton_qa import yearly_report
 from partnership.models import YearlyReport
@@ -15,7 +16,8 @@ FORMATS = {".docx": "Word", ".pdf": "PDF"}
 class Command(BaseCommand):
     help = ("Write the partnership's yearly report for a financial year as a Word document (.docx) or a tagged PDF "
             "(.pdf): the format follows the file name. The report's written sections are included when the year "
-            "has a report (the published one, else the one being drafted).")
+            "has a report (the published one, else the one being drafted). For a year already published, the PDF "
+            "is the one stored at publication, never made again.")
 
     def add_arguments(self, parser):
         parser.add_argument("--year", required=True, help="The financial year: 2025-26 is April 2025 to March 2026.")
@@ -40,8 +42,20 @@ class Command(BaseCommand):
         reports = YearlyReport.objects.defer("pdf").filter(start=period.start)
         report = reports.filter(status=YearlyReport.Status.PUBLISHED).order_by("-pk").first() or reports.order_by(
             "-pk").first()
+        if suffix == ".pdf" and report is not None and report.is_published:
+            stored = YearlyReport.objects.filter(pk=report.pk).values_list("pdf", "sha256").first()
+            if stored and stored[0]:
+                # A published report is never made again: the PDF the partners published is the report.
+                path.write_bytes(bytes(stored[0]))
+                as_at = f", its figures as at {timezone.localtime(report.as_at):%-d %B %Y}" if report.as_at else ""
+                self.stdout.write(f"Wrote the published yearly report for {period.label} to {output}: the PDF stored "
+                                  f"when it was published{as_at}, not made again from the records (SHA-256 "
+                                  f"{stored[1]}).")
+                return
         render = yearly_report.render_docx_for if suffix == ".docx" else yearly_report.render_pdf_for
         content = render(period, report=report)
         path.write_bytes(content)
+        made = ("made afresh from the records (the published report is the stored PDF: ask for report.pdf)"
+                if report is not None and report.is_published else "made from the records")
         self.stdout.write(f"Wrote the yearly report for {period.label} ({period.months}) as {FORMATS[suffix]} to "
-                          f"{output} ({max(1, len(content) // 1024)} KB).")
+                          f"{output} ({max(1, len(content) // 1024)} KB), {made}.")

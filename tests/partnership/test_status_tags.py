@@ -38,7 +38,6 @@ STILL_TO_CONVERT = {
     "performance/includes/data_return_status.html": 3,
     "reports/yearly_report_pdf.html": 6,
     "reviews/notification_detail.html": 2,
-    "section11/return_detail.html": 3,
 }
 
 

@@ -153,6 +153,9 @@ class DataReturn(TimeStampedModel, VersionedModel):
         QUERIED = "queried", "Queried"
 
     EDITABLE = (Status.REQUESTED, Status.QUERIED)
+    QUERYABLE = (Status.SUBMITTED, Status.VALIDATED)  # the agency has sent its figures: the business unit may ask
+    STATUS_COLOURS = {Status.REQUESTED: "grey", Status.SUBMITTED: "blue", Status.VALIDATED: "green",
+                      Status.QUERIED: "orange"}  # {% status_tag %}
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="data_returns")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="data_returns")
@@ -187,6 +190,19 @@ class DataReturn(TimeStampedModel, VersionedModel):
     def is_queried(self) -> bool:
         """The business unit asked the agency about its figures: waiting for the agency."""
         return self.status == self.Status.QUERIED
+
+    @property
+    def is_submitted(self) -> bool:
+        """Sent by the agency and waiting for the business unit to validate it."""
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_validated(self) -> bool:
+        return self.status == self.Status.VALIDATED
+
+    @property
+    def is_queryable(self) -> bool:
+        return self.status in self.QUERYABLE
 
     @property
     def is_late(self) -> bool:

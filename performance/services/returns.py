@@ -156,7 +156,7 @@ def data_return_validate(*, data_return: DataReturn, by) -> DataReturn:
     data_return = DataReturn.objects.select_for_update().get(pk=data_return.pk)
     if not access.can_manage(by):
         raise ServiceError("Only the business unit validates data returns.")
-    if data_return.status != DataReturn.Status.SUBMITTED:
+    if not data_return.is_submitted:
         raise ServiceError("Only a submitted data return can be validated.")
     data_return.status = DataReturn.Status.VALIDATED
     data_return.validated_at = timezone.now()
@@ -172,7 +172,7 @@ def data_return_query(*, data_return: DataReturn, by, message: str) -> DataRetur
     data_return = DataReturn.objects.select_for_update().get(pk=data_return.pk)
     if not access.can_manage(by):
         raise ServiceError("Only the business unit can query a data return.")
-    if data_return.status not in (DataReturn.Status.SUBMITTED, DataReturn.Status.VALIDATED):
+    if not data_return.is_queryable:
         raise ServiceError("Only a submitted or validated data return can be queried.")
     message = (message or "").strip()
     if not message:

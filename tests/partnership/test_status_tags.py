@@ -33,9 +33,6 @@ STILL_TO_CONVERT = {
     "partnership/export_detail.html": 2,
     "partnership/includes/export_status.html": 3,
     "partnership/outbox.html": 2,
-    "performance/data_return_detail.html": 3,
-    "performance/includes/data_return_actions.html": 5,
-    "performance/includes/data_return_status.html": 3,
     "reports/yearly_report_pdf.html": 6,
     "reviews/notification_detail.html": 2,
 }

@@ -34,7 +34,6 @@ STILL_TO_CONVERT = {
     "partnership/includes/export_status.html": 3,
     "partnership/outbox.html": 2,
     "reports/yearly_report_pdf.html": 6,
-    "reviews/notification_detail.html": 2,
 }
 
 

@@ -4,10 +4,15 @@ A model whose status is shown as a tag declares the colour of each status beside
 
     STATUS_COLOURS = {Status.DRAFT: "grey", Status.OPEN: "blue", Status.CLOSED: "green"}
 
-and a template writes `{% status_tag cycle %}` (the words are the choice's label). A status that also depends on
-dates (an escalation's response overdue) is the model's `status_tag_parts()`: (words, colour). Templates never compare a
-status with a string: they ask the model's named sets and predicates (`ret.is_done`, `Return.EDITABLE`).
-`tests/partnership/test_status_tags.py` holds every such model to a colour for every status.
+and a template writes `{% status_tag cycle %}` (the words are the choice's label). A model whose pages show other
+words than its choices' labels ("Being made" for a running export) declares both instead:
+
+    STATUS_TAGS = {Status.QUEUED: ("Waiting to start", "grey"), Status.RUNNING: ("Being made", ""), ...}
+
+A status that also depends on dates (an escalation's response overdue), or a judgement that is no model's field (an
+agency profile's line), is the object's `status_tag_parts()`: (words, colour). Templates never compare a status with a
+string: they ask the model's named sets and predicates (`ret.is_done`, `Return.EDITABLE`).
+`tests/partnership/test_status_tags.py` holds every such model to a colour (and words) for every status.
 """
 from django import template
 from django.utils.html import format_html
@@ -22,6 +27,8 @@ COLOURS = {"grey", "green", "turquoise", "blue", "light-blue", "purple", "pink",
 def status_tag(record, field: str = "status"):
     if field == "status" and hasattr(record, "status_tag_parts"):
         label, colour = record.status_tag_parts()
+    elif field == "status" and hasattr(record, "STATUS_TAGS"):
+        label, colour = type(record).STATUS_TAGS[record.status]
     else:
         colour = type(record).STATUS_COLOURS[getattr(record, field)]
         label = getattr(record, f"get_{field}_display")()

@@ -22,11 +22,6 @@ STILL_TO_CONVERT = {
     "agencies/agency_profile.html": 3,
     "governance/duties.html": 1,
     "home.html": 3,
-    "includes/action_status.html": 6,
-    "partnership/action_detail.html": 1,
-    "partnership/export_detail.html": 2,
-    "partnership/includes/export_status.html": 3,
-    "partnership/outbox.html": 2,
     "reports/yearly_report_pdf.html": 6,
 }
 
@@ -52,6 +47,10 @@ def _tagged_models():
     return [model for model in apps.get_models() if hasattr(model, "STATUS_COLOURS")]
 
 
+def _worded_models():
+    return [model for model in apps.get_models() if hasattr(model, "STATUS_TAGS")]
+
+
 def test_some_models_name_their_status_colours():
     assert {m.__name__ for m in _tagged_models()} >= {"Cycle", "Return"}
 
@@ -65,3 +64,16 @@ def test_every_status_has_a_colour_and_renders_its_label(model):
         html = Template("{% load status_tags %}{% status_tag record %}").render(
             Context({"record": model(status=value)}))
         assert f">{label}</strong>" in html and "govuk-tag" in html
+
+
+@pytest.mark.parametrize("model", _worded_models(), ids=lambda m: m._meta.label)
+def test_every_status_has_its_words_and_a_colour(model):
+    """A model whose pages word its statuses otherwise than its choices (`STATUS_TAGS`): words and a colour each."""
+    choices = dict(model._meta.get_field("status").choices)
+    assert not hasattr(model, "STATUS_COLOURS"), f"{model.__name__}: STATUS_TAGS or STATUS_COLOURS, not both"
+    assert set(model.STATUS_TAGS) == set(choices), f"{model.__name__}: words and a colour for each status, no more"
+    for value, (words, colour) in model.STATUS_TAGS.items():
+        assert colour in COLOURS
+        html = Template("{% load status_tags %}{% status_tag record %}").render(
+            Context({"record": model(status=value)}))
+        assert f">{words}</strong>" in html and "govuk-tag" in html

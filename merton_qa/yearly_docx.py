@@ -32,16 +32,16 @@ def render(context: dict) -> bytes:
     document.add_paragraph(f"Made on {timezone.localtime(context['generated_at']):%-d %B %Y at %H:%M}.")
     charts = 0
     for block in context["blocks"]:
-        if block.kind == "heading":
+        if block.is_heading:
             document.add_heading(block.text, level=block.level)
-        elif block.kind == "paragraph":
+        elif block.is_paragraph:
             document.add_paragraph(block.text)
-        elif block.kind == "bullets":
+        elif block.is_bullets:
             for item in block.items:
                 document.add_paragraph(item, style="List Bullet")
-        elif block.kind == "table":
+        elif block.is_table:
             _table(document, block)
-        elif block.kind == "chart":
+        elif block.is_chart:
             charts += 1
             _chart(document, block, charts)
     buffer = io.BytesIO()

@@ -17,6 +17,8 @@ string: they ask the model's named sets and predicates (`ret.is_done`, `Return.E
 from django import template
 from django.utils.html import format_html
 
+from partnership.contract import ASSURANCE_COLOURS, NO_EVIDENCE
+
 register = template.Library()
 
 COLOURS = {"grey", "green", "turquoise", "blue", "light-blue", "purple", "pink", "red", "orange", "yellow", "teal",
@@ -32,5 +34,16 @@ def status_tag(record, field: str = "status"):
     else:
         colour = type(record).STATUS_COLOURS[getattr(record, field)]
         label = getattr(record, f"get_{field}_display")()
+    return _tag(label, colour)
+
+
+@register.simple_tag
+def assurance_tag(status: str, words: str):
+    """How far something assures (`partnership.contract`: ASSURED, PARTLY, NOT_ASSURED, NO_EVIDENCE) as a tag, for
+    plain data that is no record (a published pack's kept summary): `{% assurance_tag a.status a.status_words %}`."""
+    return _tag(words, ASSURANCE_COLOURS.get(status, ASSURANCE_COLOURS[NO_EVIDENCE]))
+
+
+def _tag(label: str, colour: str):
     css = f"govuk-tag govuk-tag--{colour}" if colour else "govuk-tag"
     return format_html('<strong class="{}">{}</strong>', css, label)

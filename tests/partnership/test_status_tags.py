@@ -2,9 +2,8 @@
 (`Return.EDITABLE`, `Return.FINISHED`) and its predicates (`ret.is_returned`). Templates ask those, never compare a
 status with a string (docs/architecture.md).
 
-`STILL_TO_CONVERT` lists the templates that still compare, with how many times; converting the rest is done app by
-app. A template not listed may not compare at all, a listed one may not compare more often, and when one compares
-less often its number here must come down, so the list only shrinks.
+`STILL_TO_CONVERT` listed the templates that still compared, with how many times, and only shrank; every one is
+converted now (issue 23), so it stays empty and any new comparison fails here.
 """
 import re
 from pathlib import Path
@@ -18,12 +17,7 @@ from partnership.templatetags.status_tags import COLOURS
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 COMPARES = re.compile(r"""\b\w+\.(status|state|kind)\s*(==|!=)\s*["'][a-z_]+["']""")
 
-STILL_TO_CONVERT = {
-    "agencies/agency_profile.html": 3,
-    "governance/duties.html": 1,
-    "home.html": 3,
-    "reports/yearly_report_pdf.html": 6,
-}
+STILL_TO_CONVERT: dict[str, int] = {}  # all converted (issue 23): keep it empty
 
 
 def _comparisons() -> dict[str, int]:

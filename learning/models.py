@@ -277,6 +277,15 @@ class Booking(TimeStampedModel):
         """Waiting for the manager's approval."""
         return self.status == self.Status.REQUESTED
 
+    @property
+    def is_cancelled_by_coordinator(self) -> bool:
+        return self.status == self.Status.CANCELLED_BY_COORDINATOR
+
+    @property
+    def is_late_cancellation(self) -> bool:
+        """Cancelled after the free cancellation date."""
+        return self.attendance == self.Attendance.LATE_CANCELLATION
+
 
 class BookingRequest(models.Model):
     """A booking asked for on the public form, waiting for the address's owner to confirm it from the emailed link.

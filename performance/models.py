@@ -236,6 +236,11 @@ class DataReturnMessage(TimeStampedModel):
     def __str__(self):
         return f"{self.get_kind_display()} on {self.data_return} ({self.get_side_display().lower()})"
 
+    @property
+    def is_query(self) -> bool:
+        """The business unit's query that opens the thread (the rest are replies)."""
+        return self.kind == self.Kind.QUERY
+
     def get_absolute_url(self):
         return reverse("performance:data-return-detail", args=[self.data_return_id]) + f"#message-{self.pk}"
 

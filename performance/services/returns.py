@@ -227,7 +227,7 @@ def thread_recipients(data_return: DataReturn, *, side: str) -> list[User]:
 def _post(data_return: DataReturn, *, by, side: str, kind: str, text: str) -> DataReturnMessage:
     message = DataReturnMessage.objects.create(data_return=data_return, author=by, side=side, kind=kind, text=text)
     link = site_link(reverse("performance:data-return-detail", args=[data_return.pk]) + f"#message-{message.pk}")
-    what = "Query" if kind == DataReturnMessage.Kind.QUERY else "Reply"
+    what = "Query" if message.is_query else "Reply"
     for person in thread_recipients(data_return, side=side):
         if person.pk == by.pk:
             continue

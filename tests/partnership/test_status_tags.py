@@ -15,6 +15,7 @@ from django.template import Context, Template
 from partnership.templatetags.status_tags import COLOURS
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+PATTERNS = ("*.html", "*.txt")  # pages, PDFs and the emails' text
 COMPARES = re.compile(r"""\b\w+\.(status|state|kind)\s*(==|!=)\s*["'][a-z_]+["']""")
 
 STILL_TO_CONVERT: dict[str, int] = {}  # all converted (issue 23): keep it empty
@@ -22,7 +23,7 @@ STILL_TO_CONVERT: dict[str, int] = {}  # all converted (issue 23): keep it empty
 
 def _comparisons() -> dict[str, int]:
     found = {}
-    for path in sorted(TEMPLATES.rglob("*.html")):
+    for path in sorted(p for pattern in PATTERNS for p in TEMPLATES.rglob(pattern)):
         if n := len(COMPARES.findall(path.read_text(encoding="utf-8"))):
             found[str(path.relative_to(TEMPLATES))] = n
     return found

@@ -190,7 +190,7 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
             history.create_dated(booking, min(booked_at + datetime.timedelta(hours=n * 5),
                                               timezone.now() - datetime.timedelta(days=2)))
             total += 1
-            if booking.status == Booking.Status.WAITING:
+            if booking.is_waiting:
                 if past:
                     live_through(booking, [(session.starts_at - datetime.timedelta(days=1),
                                             {"status": Booking.Status.CANCELLED_BY_COORDINATOR})])

@@ -99,6 +99,8 @@ class Session(TimeStampedModel, VersionedModel):
         SCHEDULED = "scheduled", "Scheduled"
         CANCELLED = "cancelled", "Cancelled"
 
+    STATUS_COLOURS = {Status.SCHEDULED: "blue", Status.CANCELLED: "red"}  # {% status_tag %}
+
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -151,8 +153,16 @@ class Session(TimeStampedModel, VersionedModel):
         """The last day to cancel without it counting as a late cancellation."""
         return self._before(self.cancellation_cutoff_days)
 
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
     def is_open_for_booking(self, today: datetime.date) -> bool:
-        return self.status == self.Status.SCHEDULED and today <= self.booking_closes_on
+        return self.is_scheduled and today <= self.booking_closes_on
 
     @classmethod
     def with_closures(cls, sessions: list["Session"]) -> list["Session"]:
@@ -204,6 +214,9 @@ class Booking(TimeStampedModel):
 
     ACTIVE = (Status.REQUESTED, Status.CONFIRMED, Status.WAITING)
     HOLDS_PLACE = (Status.REQUESTED, Status.CONFIRMED)
+    STATUS_COLOURS = {Status.REQUESTED: "yellow", Status.CONFIRMED: "green", Status.WAITING: "yellow",
+                      Status.CANCELLED_BY_BOOKER: "grey", Status.CANCELLED_BY_COORDINATOR: "grey",
+                      Status.DECLINED: "grey"}  # {% status_tag %}
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="bookings")
     name = models.CharField(max_length=200)
@@ -248,6 +261,30 @@ class Booking(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @property
+    def is_confirmed(self) -> bool:
+        """A place is booked: the joining details are shown."""
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_waiting(self) -> bool:
+        """On the waiting list."""
+        return self.status == self.Status.WAITING
+
+    @property
+    def is_requested(self) -> bool:
+        """Waiting for the manager's approval."""
+        return self.status == self.Status.REQUESTED
+
+    @property
+    def is_cancelled_by_coordinator(self) -> bool:
+        return self.status == self.Status.CANCELLED_BY_COORDINATOR
+
+    @property
+    def is_late_cancellation(self) -> bool:
+        """Cancelled after the free cancellation date."""
+        return self.attendance == self.Attendance.LATE_CANCELLATION
 
 
 class BookingRequest(models.Model):
@@ -376,6 +413,8 @@ class Briefing(TimeStampedModel, VersionedModel, Tagged):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
+    STATUS_COLOURS = {Status.DRAFT: "grey", Status.PUBLISHED: "green"}  # {% status_tag %}
+
     title = models.CharField(max_length=200)
     background = models.TextField()
     why_it_matters = models.TextField()
@@ -397,6 +436,15 @@ class Briefing(TimeStampedModel, VersionedModel, Tagged):
 
     def get_absolute_url(self):
         return pk_url("learning:briefing", self.pk)
+
+    @property
+    def is_draft(self) -> bool:
+        """Only the L&D team sees it until it is published."""
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
     @staticmethod
     def _lines(text: str) -> list[str]:

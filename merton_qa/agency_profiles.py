@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from partnership.contract import (
+    ASSURANCE_COLOURS,
     ASSURED,
     NO_EVIDENCE,
     NOT_ASSURED,
@@ -34,8 +35,6 @@ from .app_parts import governance_parts
 HEADINGS = ("Section 11", "Data returns", "Audits", "Practice reviews", "Training", "Actions", "Meeting attendance")
 ENGAGEMENT_WORDS = {ASSURED: "Engaging", PARTLY: "Partly engaging", NOT_ASSURED: "Not engaging",
                     NO_EVIDENCE: "Not enough evidence yet"}
-STATUS_TAGS = {ASSURED: "govuk-tag--green", PARTLY: "govuk-tag--yellow", NOT_ASSURED: "govuk-tag--red",
-               NO_EVIDENCE: "govuk-tag--grey"}
 
 
 @dataclass
@@ -50,12 +49,16 @@ class Profile:
 
     @property
     def engagement(self) -> str:
-        judged = [fact.status for fact in self.facts if fact.status != NO_EVIDENCE]
+        judged = [fact.status for fact in self.facts if fact.is_judged]
         return share_status(judged.count(ASSURED), len(judged))
 
     @property
     def engagement_words(self) -> str:
         return ENGAGEMENT_WORDS[self.engagement]
+
+    def status_tag_parts(self) -> tuple[str, str]:
+        """The overall judgement's tag ({% status_tag profile %})."""
+        return self.engagement_words, ASSURANCE_COLOURS[self.engagement]
 
     @property
     def worst(self) -> str:
@@ -74,7 +77,7 @@ class Profile:
     def cited(self) -> str:
         """The lines an escalation letter cites: what is not assured (or every judged line when all are)."""
         concerns = [f for f in self.facts if f.status in (NOT_ASSURED, PARTLY)]
-        chosen = concerns or [f for f in self.facts if f.status != NO_EVIDENCE]
+        chosen = concerns or [f for f in self.facts if f.is_judged]
         return "\n".join(_line(f) for f in chosen)
 
 
@@ -139,4 +142,4 @@ def profile(agency, user, today: datetime.date | None = None) -> Profile:
     return profiles([agency], period_for(today), user)[agency.pk]
 
 
-__all__ = ["HEADINGS", "Profile", "STATUS_TAGS", "STATUS_WORDS", "period_for", "profile", "profiles"]
+__all__ = ["HEADINGS", "Profile", "STATUS_WORDS", "period_for", "profile", "profiles"]

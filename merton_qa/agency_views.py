@@ -91,7 +91,7 @@ def agency_list(request):
     found = agency_profiles.profiles(agencies, period, request.user)
     rows = [found[agency.pk] for agency in agencies]
     return render(request, "agencies/agency_list.html", {
-        "rows": rows, "period": period, "tags": agency_profiles.STATUS_TAGS,
+        "rows": rows, "period": period,
         "open_count": sum(len(row.escalations) for row in rows),
     })
 
@@ -104,7 +104,7 @@ def agency_profile(request, pk):
     past = list(Escalation.objects.filter(agency=agency, status=Escalation.Status.CLOSED).order_by(
         "-letter_date", "-pk")[:10])
     return render(request, "agencies/agency_profile.html", {
-        "agency": agency, "profile": found, "period": period, "tags": agency_profiles.STATUS_TAGS,
+        "agency": agency, "profile": found, "period": period,
         "past": past, "today": timezone.localdate(), "sees_all": access.sees_all_profiles(request.user),
         "can_raise": access.can_escalate(request.user, 1) and not found.escalations,
     })

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from partnership.contract import (
+    ASSURANCE_COLOURS,
     ASSURED,
     NO_EVIDENCE,
     NOT_ASSURED,
@@ -41,8 +42,7 @@ from . import app_parts
 PROGRESS_WORDS = {ASSURED: "Progress", PARTLY: "Some progress", NOT_ASSURED: "No progress shown",
                   NO_EVIDENCE: "Nothing tagged"}
 LITTLE_OR_NONE = "Little or no evidence of progress"
-TAG_CLASSES = {ASSURED: "govuk-tag--green", PARTLY: "govuk-tag--yellow", NOT_ASSURED: "govuk-tag--red",
-               NO_EVIDENCE: "govuk-tag--grey"}
+TAG_CLASSES = {status: f"govuk-tag--{colour}" for status, colour in ASSURANCE_COLOURS.items()}
 SHOWING = (ASSURED, PARTLY)
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from partnership import access
 from partnership.forms import GDSForm
 from partnership.kept_forms import posts, posts_no_form
-from partnership.models import BoardPack, ReportExport
+from partnership.models import BoardPack
 from partnership.periods import Quarter, recent_quarters
 from partnership.services import board_packs, exports, outbox
 from partnership.services.errors import ServiceError
@@ -75,7 +75,7 @@ def board_reports(request):
     for export in page.object_list:
         export.quarter = _quarter_or_none(export.parameters.get("period", ""))
     return render(request, "reports/board_reports.html", {
-        "form": form, "page": page, "ready": ReportExport.Status.READY, "can_draft": can_draft,
+        "form": form, "page": page, "can_draft": can_draft,
         "published": list(board_packs.published_packs()[:20]),
         "drafts": list(BoardPack.objects.exclude(status=BoardPack.Status.PUBLISHED).defer("pdf")
                        .select_related("drafted_by").order_by("-period_code", "-pk")),
@@ -114,7 +114,7 @@ def board_pack(request, pk):
     conflict = getattr(form, "conflict", None)
     return render(request, "reports/board_pack.html", {
         "pack": pack, "form": form, "version": conflict.version if conflict else version,
-        "quarter": _quarter_or_none(pack.period_code), "drafts": drafts, "ready": ReportExport.Status.READY,
+        "quarter": _quarter_or_none(pack.period_code), "drafts": drafts,
         "can_draft": board_packs.can_draft(request.user), "can_approve": board_packs.can_approve(request.user),
         "versions": board_packs.published_packs().filter(period_code=pack.period_code),
     }, status=status if status != 400 else 200)

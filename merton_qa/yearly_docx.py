@@ -33,19 +33,20 @@ def render(context: dict) -> bytes:
     charts = 0
     blocks = context["blocks"]
     for n, block in enumerate(blocks):
-        following = blocks[n + 1].kind if n + 1 < len(blocks) else ""
-        if block.kind == "heading":
+        following = blocks[n + 1] if n + 1 < len(blocks) else None
+        if block.is_heading:
             # A heading never stands alone at the foot of a page: it goes with what follows it.
             document.add_heading(block.text, level=block.level).paragraph_format.keep_with_next = True
-        elif block.kind == "paragraph":
+        elif block.is_paragraph:
             # A paragraph introducing a table or a chart stays on the page with it.
-            document.add_paragraph(block.text).paragraph_format.keep_with_next = following in ("table", "chart")
-        elif block.kind == "bullets":
+            document.add_paragraph(block.text).paragraph_format.keep_with_next = bool(
+                following and (following.is_table or following.is_chart))
+        elif block.is_bullets:
             for item in block.items:
                 document.add_paragraph(item, style="List Bullet")
-        elif block.kind == "table":
+        elif block.is_table:
             _table(document, block)
-        elif block.kind == "chart":
+        elif block.is_chart:
             charts += 1
             _chart(document, block, charts)
     buffer = io.BytesIO()

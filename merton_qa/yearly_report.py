@@ -59,41 +59,51 @@ TITLE = "Yearly report of the safeguarding partnership"
 
 
 # --- The document, as blocks both outputs read ----------------------------------------------------------------
+class Block:
+    """What both outputs (the PDF's template, the Word document) ask a block: which it is, by name."""
+
+    is_heading = is_chapter = is_paragraph = is_bullets = is_table = is_chart = False
+
+
 @dataclass(frozen=True)
-class Heading:
+class Heading(Block):
     text: str
     level: int = 1  # 1: a chapter (Heading 1); 2: a part of it (Heading 2)
-    kind: str = "heading"
+    is_heading = True
+
+    @property
+    def is_chapter(self) -> bool:
+        return self.level == 1
 
 
 @dataclass(frozen=True)
-class Paragraph:
+class Paragraph(Block):
     text: str
-    kind: str = "paragraph"
+    is_paragraph = True
 
 
 @dataclass(frozen=True)
-class Bullets:
+class Bullets(Block):
     items: tuple[str, ...]
-    kind: str = "bullets"
+    is_bullets = True
 
 
 @dataclass(frozen=True)
-class Table:
+class Table(Block):
     caption: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     numeric: tuple[int, ...] = ()  # the columns that hold numbers (right-aligned)
     weights: tuple[float, ...] = ()  # how the width is shared between the columns of words (default: evenly)
-    kind: str = "table"
+    is_table = True
 
 
 @dataclass(frozen=True)
-class Chart:
+class Chart(Block):
     title: str
     alt: str  # the image's alternative text: what the chart shows, in words with its numbers
     svg: str
-    kind: str = "chart"
+    is_chart = True
 
 
 # --- Priority progress ----------------------------------------------------------------------------------------

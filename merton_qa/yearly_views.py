@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from partnership import access
 from partnership.forms import GDSForm, date_field
 from partnership.kept_forms import posts, posts_no_form
-from partnership.models import ReportExport, SafeguardingPartner, YearlyReport
+from partnership.models import SafeguardingPartner, YearlyReport
 from partnership.periods import Quarter
 from partnership.services import exports, yearly_reports
 from partnership.services.errors import ServiceError
@@ -176,7 +176,6 @@ def _detail_context(request, report: YearlyReport, approvals: list) -> dict:
         "publication_form": PublicationForm(instance=report) if can_edit and report.is_published else None,
         "documents": access.visible_exports(request.user).filter(kind=yearly_reports.DOCX_KIND,
                                                                  parameters__report_id=report.pk)[:5],
-        "ready": ReportExport.Status.READY,
         "today": timezone.localdate(),
     }
 

@@ -42,6 +42,10 @@ ASSURANCES = (
 NOT_ASSURED, PARTLY, ASSURED, NO_EVIDENCE = "not_assured", "partly", "assured", "no_evidence"
 STATUS_WORDS = {ASSURED: "Assured", PARTLY: "Partly assured", NOT_ASSURED: "Not assured",
                 NO_EVIDENCE: "No evidence"}
+# The GOV.UK tag colour of each, wherever it is shown ({% status_tag %} through `status_tag_parts()`, or
+# {% assurance_tag %} for plain data).
+ASSURANCE_COLOURS = {ASSURED: "green", PARTLY: "yellow", NOT_ASSURED: "red", NO_EVIDENCE: "grey"}
+FACT_WORDS = {**STATUS_WORDS, PARTLY: "Partly"}  # an agency profile line's judgement, short
 _WORST_FIRST = (NOT_ASSURED, PARTLY, ASSURED)
 
 
@@ -147,6 +151,11 @@ class EvidenceItem:
     url: str = ""
     status: str = ""  # ASSURED, PARTLY, NOT_ASSURED or NO_EVIDENCE; blank when it is a plain record
 
+    @property
+    def is_not_assured(self) -> bool:
+        """It counts against the judgement (a statutory duty's record: late)."""
+        return self.status == NOT_ASSURED
+
 
 @dataclass(frozen=True)
 class PriorityEvidence:
@@ -169,6 +178,15 @@ class AgencyFact:
     value: str
     status: str = NO_EVIDENCE  # ASSURED (engaging), PARTLY, NOT_ASSURED (not engaging), NO_EVIDENCE
     url: str = ""  # blank when the viewer may not follow it (review details stay with the reviews group)
+
+    @property
+    def is_judged(self) -> bool:
+        """It says how the agency engages: a line with nothing to judge is left out of the judgement, untagged."""
+        return self.status != NO_EVIDENCE
+
+    def status_tag_parts(self) -> tuple[str, str]:
+        """The line's tag ({% status_tag fact %}): its judgement in short words, in the judgement's colour."""
+        return FACT_WORDS[self.status], ASSURANCE_COLOURS[self.status]
 
 
 @dataclass(frozen=True)

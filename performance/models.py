@@ -153,6 +153,9 @@ class DataReturn(TimeStampedModel, VersionedModel):
         QUERIED = "queried", "Queried"
 
     EDITABLE = (Status.REQUESTED, Status.QUERIED)
+    QUERYABLE = (Status.SUBMITTED, Status.VALIDATED)  # the agency has sent its figures: the business unit may ask
+    STATUS_COLOURS = {Status.REQUESTED: "grey", Status.SUBMITTED: "blue", Status.VALIDATED: "green",
+                      Status.QUERIED: "orange"}  # {% status_tag %}
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="data_returns")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="data_returns")
@@ -189,6 +192,19 @@ class DataReturn(TimeStampedModel, VersionedModel):
         return self.status == self.Status.QUERIED
 
     @property
+    def is_submitted(self) -> bool:
+        """Sent by the agency and waiting for the business unit to validate it."""
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_validated(self) -> bool:
+        return self.status == self.Status.VALIDATED
+
+    @property
+    def is_queryable(self) -> bool:
+        return self.status in self.QUERYABLE
+
+    @property
     def is_late(self) -> bool:
         """Computed: past the due date and not yet submitted."""
         return self.status in self.EDITABLE and timezone.localdate() > self.due_date
@@ -219,6 +235,11 @@ class DataReturnMessage(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.data_return} ({self.get_side_display().lower()})"
+
+    @property
+    def is_query(self) -> bool:
+        """The business unit's query that opens the thread (the rest are replies)."""
+        return self.kind == self.Kind.QUERY
 
     def get_absolute_url(self):
         return reverse("performance:data-return-detail", args=[self.data_return_id]) + f"#message-{self.pk}"

@@ -81,7 +81,7 @@ def serious_incident_notified(duty, today: datetime.date) -> DutyReading:
     outcomes, items, waiting = [], [], []
     for n in rows:
         deadline = cal.add(n.became_aware_on, days)
-        done_on = n.notified_on if n.status == Notification.Status.NOTIFIED else None
+        done_on = n.notified_on if n.is_notified else None
         outcome = _outcome(done_on, deadline, today)
         outcomes.append(outcome)
         if outcome == WAITING:

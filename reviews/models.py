@@ -188,6 +188,15 @@ class Notification(TimeStampedModel, VersionedModel):
         return pk_url("reviews:notification-detail", self.pk)
 
     @property
+    def is_draft(self) -> bool:
+        """Not yet sent: its details may still change."""
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_notified(self) -> bool:
+        return self.status == self.Status.NOTIFIED
+
+    @property
     def needs_rapid_review(self) -> bool:
         return self.nature not in self.NO_RAPID_REVIEW
 

@@ -143,7 +143,7 @@ def notification_update(*, by, notification: Notification, expected_version: int
                         rules_version: str) -> Notification:
     """Correct a notification before it is sent; the deadline follows a corrected awareness date."""
     _require(by)
-    if notification.status != Notification.Status.DRAFT:
+    if not notification.is_draft:
         raise ServiceError("This notification has been sent: its details can no longer change.")
     if became_aware_on < incident_on:
         raise ServiceError("The local authority cannot become aware before the incident.", field="became_aware_on")
@@ -182,7 +182,7 @@ def notification_submit(*, by, notification: Notification, notified_on: datetime
                         expected_version: int) -> Notification:
     """Record that the notification was sent. After the 5-working-day deadline a reason is required."""
     _require(by)
-    if notification.status != Notification.Status.DRAFT:
+    if not notification.is_draft:
         raise ServiceError("This notification has already been sent.")
     if notified_on < notification.became_aware_on:
         raise ServiceError("The notification cannot be before the local authority became aware.",
@@ -237,7 +237,7 @@ def rapid_review_create(*, by, notification: Notification, agencies=None) -> Rap
         raise ServiceError(
             "The death of a looked-after child or a care leaver is notified to the Secretary of State and "
             "Ofsted and needs no rapid review.")
-    if notification.status != Notification.Status.NOTIFIED:
+    if not notification.is_notified:
         raise ServiceError("Record the notification as sent before starting the rapid review.")
     if RapidReview.objects.filter(notification=notification).exists():
         raise ServiceError("This notification already has a rapid review.")

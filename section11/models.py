@@ -1,4 +1,6 @@
 """Section 11 (and schools' s175/s157) self-assessments: frameworks as data, one row per answer."""
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
@@ -175,6 +177,36 @@ def answered_q(prefix: str = "") -> Q:
 def to_check_q(prefix: str = "") -> Q:
     """A copied answer not yet confirmed."""
     return Q(**{f"{prefix}needs_check": True})
+
+
+@dataclass(frozen=True)
+class StandardProgress:
+    """One standard on a return's task list: its criteria answered (`answered_q`), copied to check
+    (`to_check_q`), started (not to do) and in all; and where it stands, asked by name, never by a string."""
+
+    standard: Standard
+    total: int = 0
+    answered: int = 0
+    to_check: int = 0
+    started: int = 0
+
+    @property
+    def is_completed(self) -> bool:
+        """Every criterion answered."""
+        return bool(self.total) and self.answered == self.total
+
+    @property
+    def needs_check(self) -> bool:
+        """Not completed, and a copied answer waits for its check."""
+        return not self.is_completed and bool(self.to_check)
+
+    @property
+    def is_in_progress(self) -> bool:
+        return not self.is_completed and not self.to_check and bool(self.started)
+
+    @property
+    def is_not_started(self) -> bool:
+        return not (self.is_completed or self.to_check or self.started)
 
 
 class ReturnQuerySet(models.QuerySet):

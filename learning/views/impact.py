@@ -55,7 +55,7 @@ def briefing_detail(request, pk):
     return render(request, "learning/briefing_detail.html", {
         "briefing": briefing, "uses": access.visible_briefing_uses(request.user, briefing),
         "can_manage": access.is_manager(request.user),
-        "can_log": access.can_log_briefing_use(request.user) and briefing.status == Briefing.Status.PUBLISHED})
+        "can_log": access.can_log_briefing_use(request.user) and briefing.is_published})
 
 
 @login_required

@@ -21,7 +21,7 @@ from partnership.services.errors import ServiceError
 from partnership.views.mixins import post_only
 
 from ..forms.public import BookingForm, ConfidenceForm, FollowUpForm, form_purpose
-from ..models import Booking, BookingToken, Session
+from ..models import BookingToken, Session
 from ..services import bookings as services
 from ..services import evaluation
 
@@ -173,7 +173,7 @@ def booking(request, token):
     return render(request, "learning/public/booking.html", {
         "booking": b, "session": session, "course": session.course, "token": request.resolver_match.kwargs["token"],
         "position": services.waiting_position(b),
-        "show_joining": b.status == Booking.Status.CONFIRMED,
+        "show_joining": b.is_confirmed,
         "can_cancel": b.is_active and not session.has_started,
         "late": today > session.cancellation_closes_on,
         "certificate": evaluation.certificate_released(b)})

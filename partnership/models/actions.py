@@ -47,6 +47,9 @@ class Action(TimeStampedModel, VersionedModel):
         NOT_ACCEPTED = "not_accepted", "Not accepted"
 
     OPEN_STATUSES = (Status.PROPOSED, Status.AGREED, Status.IN_PROGRESS)
+    STATUS_COLOURS = {Status.PROPOSED: "grey", Status.AGREED: "purple", Status.IN_PROGRESS: "",
+                      Status.COMPLETED: "teal", Status.IMPACT_ASSURED: "green", Status.CLOSED: "grey",
+                      Status.NOT_ACCEPTED: "orange"}  # {% status_tag %}
 
     title = models.CharField(max_length=200)
     description = models.TextField(
@@ -122,6 +125,11 @@ class Action(TimeStampedModel, VersionedModel):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_not_accepted(self) -> bool:
+        """Turned down by its owner, with a reason."""
+        return self.status == self.Status.NOT_ACCEPTED
 
 
 class ActionUpdate(models.Model):
@@ -217,6 +225,14 @@ class DueDateRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
+
+    @property
+    def is_agreed(self) -> bool:
+        return self.status == self.Status.AGREED
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status == self.Status.DECLINED
 
 
 class ActionSource(KindVisibility, models.Model):

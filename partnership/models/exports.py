@@ -12,6 +12,10 @@ class ReportExport(models.Model):
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
 
+    # {% status_tag %}: the words and colour its pages show
+    STATUS_TAGS = {Status.QUEUED: ("Waiting to start", "grey"), Status.RUNNING: ("Being made", ""),
+                   Status.READY: ("Ready", "green"), Status.FAILED: ("Failed", "red")}
+
     kind = models.CharField(max_length=60)
     parameters = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -41,6 +45,15 @@ class ReportExport(models.Model):
         from partnership.services.exports import export_title  # the registry imports this model
 
         return export_title(self.kind)
+
+    @property
+    def is_ready(self) -> bool:
+        """Made: its file may be downloaded."""
+        return self.status == self.Status.READY
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == self.Status.FAILED
 
     @property
     def duration(self):

@@ -9,6 +9,10 @@ class OutboxMessage(models.Model):
         PUBLISHED = "published", "Published"
         FAILED = "failed", "Failed (gave up, before the outbox retried for ever)"
 
+    # {% status_tag %}: the words and colour the outbox page shows
+    STATUS_TAGS = {Status.PENDING: ("Waiting", "grey"), Status.PUBLISHED: ("Handed over, not sent", "yellow"),
+                   Status.FAILED: ("Given up", "red")}
+
     task = models.CharField(max_length=200, help_text="The Celery task name to publish.")
     kwargs = models.JSONField(default=dict)
     dedup_key = models.CharField(max_length=200, unique=True, null=True, blank=True)

@@ -199,7 +199,7 @@ def _email_requester(export: ReportExport) -> None:
     person = export.requested_by
     if person is None or not person.is_active or not person.email:
         return
-    outcome = "is ready" if export.status == ReportExport.Status.READY else "could not be made"
+    outcome = "is ready" if export.is_ready else "could not be made"
     enqueue_email(
         to=person.email, subject=f"Your report {outcome}: {export_title(export.kind)}", template="export_ready",
         context={"person": person, "export": export, "title": export_title(export.kind),

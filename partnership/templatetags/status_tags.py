@@ -4,13 +4,20 @@ A model whose status is shown as a tag declares the colour of each status beside
 
     STATUS_COLOURS = {Status.DRAFT: "grey", Status.OPEN: "blue", Status.CLOSED: "green"}
 
-and a template writes `{% status_tag cycle %}` (the words are the choice's label). A status that also depends on
-dates (an escalation's response overdue) is the model's `status_tag_parts()`: (words, colour). Templates never compare a
-status with a string: they ask the model's named sets and predicates (`ret.is_done`, `Return.EDITABLE`).
-`tests/partnership/test_status_tags.py` holds every such model to a colour for every status.
+and a template writes `{% status_tag cycle %}` (the words are the choice's label). A model whose pages show other
+words than its choices' labels ("Being made" for a running export) declares both instead:
+
+    STATUS_TAGS = {Status.QUEUED: ("Waiting to start", "grey"), Status.RUNNING: ("Being made", ""), ...}
+
+A status that also depends on dates (an escalation's response overdue), or a judgement that is no model's field (an
+agency profile's line), is the object's `status_tag_parts()`: (words, colour). Templates never compare a status with a
+string: they ask the model's named sets and predicates (`ret.is_done`, `Return.EDITABLE`).
+`tests/partnership/test_status_tags.py` holds every such model to a colour (and words) for every status.
 """
 from django import template
 from django.utils.html import format_html
+
+from partnership.contract import ASSURANCE_COLOURS, NO_EVIDENCE
 
 register = template.Library()
 
@@ -22,8 +29,21 @@ COLOURS = {"grey", "green", "turquoise", "blue", "light-blue", "purple", "pink",
 def status_tag(record, field: str = "status"):
     if field == "status" and hasattr(record, "status_tag_parts"):
         label, colour = record.status_tag_parts()
+    elif field == "status" and hasattr(record, "STATUS_TAGS"):
+        label, colour = type(record).STATUS_TAGS[record.status]
     else:
         colour = type(record).STATUS_COLOURS[getattr(record, field)]
         label = getattr(record, f"get_{field}_display")()
+    return _tag(label, colour)
+
+
+@register.simple_tag
+def assurance_tag(status: str, words: str):
+    """How far something assures (`partnership.contract`: ASSURED, PARTLY, NOT_ASSURED, NO_EVIDENCE) as a tag, for
+    plain data that is no record (a published pack's kept summary): `{% assurance_tag a.status a.status_words %}`."""
+    return _tag(words, ASSURANCE_COLOURS.get(status, ASSURANCE_COLOURS[NO_EVIDENCE]))
+
+
+def _tag(label: str, colour: str):
     css = f"govuk-tag govuk-tag--{colour}" if colour else "govuk-tag"
     return format_html('<strong class="{}">{}</strong>', css, label)

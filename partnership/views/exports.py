@@ -7,7 +7,6 @@ from django.urls import path
 
 from partnership import access
 from partnership.kept_forms import posts_no_form
-from partnership.models import ReportExport
 from partnership.services import exports
 from partnership.services.errors import ServiceError
 
@@ -52,7 +51,7 @@ def export_detail(request, pk):
 @login_required
 def export_download(request, pk):
     export = access.get_visible_or_404(access.visible_exports(request.user), pk=pk)
-    if export.status != ReportExport.Status.READY or not export.file:
+    if not export.is_ready or not export.file:
         raise Http404("This report is not ready.")
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename)
 

@@ -156,7 +156,7 @@ def data_return_validate(*, data_return: DataReturn, by) -> DataReturn:
     data_return = DataReturn.objects.select_for_update().get(pk=data_return.pk)
     if not access.can_manage(by):
         raise ServiceError("Only the business unit validates data returns.")
-    if data_return.status != DataReturn.Status.SUBMITTED:
+    if not data_return.is_submitted:
         raise ServiceError("Only a submitted data return can be validated.")
     data_return.status = DataReturn.Status.VALIDATED
     data_return.validated_at = timezone.now()
@@ -172,7 +172,7 @@ def data_return_query(*, data_return: DataReturn, by, message: str) -> DataRetur
     data_return = DataReturn.objects.select_for_update().get(pk=data_return.pk)
     if not access.can_manage(by):
         raise ServiceError("Only the business unit can query a data return.")
-    if data_return.status not in (DataReturn.Status.SUBMITTED, DataReturn.Status.VALIDATED):
+    if not data_return.is_queryable:
         raise ServiceError("Only a submitted or validated data return can be queried.")
     message = (message or "").strip()
     if not message:
@@ -227,7 +227,7 @@ def thread_recipients(data_return: DataReturn, *, side: str) -> list[User]:
 def _post(data_return: DataReturn, *, by, side: str, kind: str, text: str) -> DataReturnMessage:
     message = DataReturnMessage.objects.create(data_return=data_return, author=by, side=side, kind=kind, text=text)
     link = site_link(reverse("performance:data-return-detail", args=[data_return.pk]) + f"#message-{message.pk}")
-    what = "Query" if kind == DataReturnMessage.Kind.QUERY else "Reply"
+    what = "Query" if message.is_query else "Reply"
     for person in thread_recipients(data_return, side=side):
         if person.pk == by.pk:
             continue

@@ -114,7 +114,7 @@ def _period_context(request, period: Period, *, open_form=None) -> dict:
     today = timezone.localdate()
     status = collection_status(
         period, today, opened=len(returns), waiting=sum(1 for r in returns if r.is_editable),
-        validated=sum(1 for r in returns if r.status == DataReturn.Status.VALIDATED),
+        validated=sum(1 for r in returns if r.is_validated),
         due=min((r.due_date for r in returns), default=None))
     return {
         "period": period, "returns": returns, "waiting": list(waiting), "status": status,

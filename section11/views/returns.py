@@ -17,7 +17,7 @@ from partnership.views.mixins import post_only
 
 from .. import access
 from ..forms.returns import AnswerForm, ImprovementActionForm, ReturnHeaderForm, SendBackForm, SeniorOfficerForm
-from ..models import Answer, Evidence, RatingLevel, Return, Standard, answered_q, to_check_q
+from ..models import Answer, Evidence, RatingLevel, Return, Standard, StandardProgress, answered_q, to_check_q
 from ..services import returns as services
 from ..services.challenge import moderation_counts
 
@@ -33,10 +33,10 @@ def return_list(request):
     return render(request, "section11/return_list.html", {"returns": returns[:200]})
 
 
-def standards_progress(ret: Return) -> list[dict]:
+def standards_progress(ret: Return) -> list[StandardProgress]:
     """Each standard with its answered, to-check and total counts, for the task list. Two queries."""
     counts = {
-        row["criterion__standard_id"]: row
+        row.pop("criterion__standard_id"): row
         for row in ret.answers.values("criterion__standard_id").annotate(
             total=Count("pk"),
             answered=Count("pk", filter=answered_q()),
@@ -44,19 +44,8 @@ def standards_progress(ret: Return) -> list[dict]:
             started=Count("pk", filter=~Q(status=Answer.Status.TO_DO)),
         )
     }
-    result = []
-    for standard in ret.cycle.framework.standards.order_by("number"):
-        c = counts.get(standard.pk, {"total": 0, "answered": 0, "to_check": 0, "started": 0})
-        if c["total"] and c["answered"] == c["total"]:
-            state = "completed"
-        elif c["to_check"]:
-            state = "check"
-        elif c["started"]:
-            state = "in_progress"
-        else:
-            state = "not_started"
-        result.append({"standard": standard, "state": state, **c})
-    return result
+    return [StandardProgress(standard, **counts.get(standard.pk, {}))
+            for standard in ret.cycle.framework.standards.order_by("number")]
 
 
 @login_required
@@ -66,8 +55,8 @@ def return_detail(request, pk):
     user = request.user
     return render(request, "section11/return_detail.html", {
         "ret": ret, "progress": progress,
-        "answered": sum(p["answered"] for p in progress), "total": sum(p["total"] for p in progress),
-        "to_check": sum(p["to_check"] for p in progress),
+        "answered": sum(p.answered for p in progress), "total": sum(p.total for p in progress),
+        "to_check": sum(p.to_check for p in progress),
         "can_edit": access.can_edit_return(user, ret), "can_submit": access.can_submit_return(user, ret),
         "can_name_officer": access.can_name_senior_officer(user, ret),
         "can_sign_off": access.can_sign_off_return(user, ret), "can_send_back": access.can_send_back(user, ret),
@@ -77,7 +66,7 @@ def return_detail(request, pk):
         "moderation": moderation_counts(ret) if access.can_read_feedback_letter(user, ret) else None,
         "can_see_analysis": access.can_see_analysis(user),
         "can_start_from_last": access.can_edit_return(user, ret) and not ret.copied_from_id
-        and all(p["state"] == "not_started" for p in progress) and services.previous_return(ret) is not None,
+        and all(p.is_not_started for p in progress) and services.previous_return(ret) is not None,
     })
 
 

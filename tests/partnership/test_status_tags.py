@@ -2,9 +2,8 @@
 (`Return.EDITABLE`, `Return.FINISHED`) and its predicates (`ret.is_returned`). Templates ask those, never compare a
 status with a string (docs/architecture.md).
 
-`STILL_TO_CONVERT` lists the templates that still compare, with how many times; converting the rest is done app by
-app. A template not listed may not compare at all, a listed one may not compare more often, and when one compares
-less often its number here must come down, so the list only shrinks.
+`STILL_TO_CONVERT` listed the templates that still compared, with how many times, and only shrank; every one is
+converted now (issue 23), so it stays empty and any new comparison fails here.
 """
 import re
 from pathlib import Path
@@ -16,35 +15,15 @@ from django.template import Context, Template
 from partnership.templatetags.status_tags import COLOURS
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+PATTERNS = ("*.html", "*.txt")  # pages, PDFs and the emails' text
 COMPARES = re.compile(r"""\b\w+\.(status|state|kind)\s*(==|!=)\s*["'][a-z_]+["']""")
 
-STILL_TO_CONVERT = {
-    "agencies/agency_profile.html": 3,
-    "governance/duties.html": 1,
-    "home.html": 3,
-    "includes/action_status.html": 6,
-    "learning/briefing_detail.html": 2,
-    "learning/briefing_list.html": 1,
-    "learning/public/booking.html": 3,
-    "learning/public/confirm.html": 9,
-    "learning/session_cancel_confirm.html": 1,
-    "learning/session_manage.html": 2,
-    "partnership/action_detail.html": 1,
-    "partnership/export_detail.html": 2,
-    "partnership/includes/export_status.html": 3,
-    "partnership/outbox.html": 2,
-    "performance/data_return_detail.html": 3,
-    "performance/includes/data_return_actions.html": 5,
-    "performance/includes/data_return_status.html": 3,
-    "reports/yearly_report_pdf.html": 6,
-    "reviews/notification_detail.html": 2,
-    "section11/return_detail.html": 3,
-}
+STILL_TO_CONVERT: dict[str, int] = {}  # all converted (issue 23): keep it empty
 
 
 def _comparisons() -> dict[str, int]:
     found = {}
-    for path in sorted(TEMPLATES.rglob("*.html")):
+    for path in sorted(p for pattern in PATTERNS for p in TEMPLATES.rglob(pattern)):
         if n := len(COMPARES.findall(path.read_text(encoding="utf-8"))):
             found[str(path.relative_to(TEMPLATES))] = n
     return found
@@ -63,6 +42,10 @@ def _tagged_models():
     return [model for model in apps.get_models() if hasattr(model, "STATUS_COLOURS")]
 
 
+def _worded_models():
+    return [model for model in apps.get_models() if hasattr(model, "STATUS_TAGS")]
+
+
 def test_some_models_name_their_status_colours():
     assert {m.__name__ for m in _tagged_models()} >= {"Cycle", "Return"}
 
@@ -76,3 +59,16 @@ def test_every_status_has_a_colour_and_renders_its_label(model):
         html = Template("{% load status_tags %}{% status_tag record %}").render(
             Context({"record": model(status=value)}))
         assert f">{label}</strong>" in html and "govuk-tag" in html
+
+
+@pytest.mark.parametrize("model", _worded_models(), ids=lambda m: m._meta.label)
+def test_every_status_has_its_words_and_a_colour(model):
+    """A model whose pages word its statuses otherwise than its choices (`STATUS_TAGS`): words and a colour each."""
+    choices = dict(model._meta.get_field("status").choices)
+    assert not hasattr(model, "STATUS_COLOURS"), f"{model.__name__}: STATUS_TAGS or STATUS_COLOURS, not both"
+    assert set(model.STATUS_TAGS) == set(choices), f"{model.__name__}: words and a colour for each status, no more"
+    for value, (words, colour) in model.STATUS_TAGS.items():
+        assert colour in COLOURS
+        html = Template("{% load status_tags %}{% status_tag record %}").render(
+            Context({"record": model(status=value)}))
+        assert f">{words}</strong>" in html and "govuk-tag" in html

@@ -27,7 +27,7 @@ def items(today, user) -> list:
 def papers(user) -> list:
     """[SystemPaper, ...]: the reports of audits agreed, monitored or closed, most recent first. One query."""
     done = (Audit.objects.filter(report_agreed_on__isnull=False,
-                                 status__in=[Audit.Status.AGREED, Audit.Status.MONITORED, Audit.Status.CLOSED])
+                                 status__in=Audit.REPORT_AGREED)
             .only("pk", "theme", "report_agreed_on").order_by("-report_agreed_on", "-pk")[:RECENT])
     return [SystemPaper(f"audits:report:{audit.pk}", f"Audit report: {audit.theme}",
                         reverse("audits:report", args=[audit.pk])) for audit in done]

@@ -115,6 +115,8 @@ class Audit(TimeStampedModel, VersionedModel, Tagged, ActionSource):
     CASES_REMOVABLE = (Status.PLANNED, Status.SCOPING)  # a case may still be taken out (added: BEFORE_MEETING)
     AT_MEETING = (Status.MEETING, Status.DRAFTING)  # consensus grades, findings and recommendations are written
     TAKES_ACTIONS = (Status.DRAFTING, Status.AGREED, Status.MONITORED)  # actions go to the tracker
+    REPORT_AGREED = (Status.AGREED, Status.MONITORED, Status.CLOSED)  # its report is the partnership's
+    UNDER_WAY = (Status.IN_PROGRESS, Status.MEETING, Status.DRAFTING)  # agencies' work on it open or in hand
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="audits")
     theme = models.CharField(max_length=200)

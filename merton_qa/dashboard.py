@@ -54,7 +54,7 @@ def for_user(user) -> dict:
     if context["can_request_reports"]:
         context["latest_pack"] = board_packs.latest_published()
         context["recent_exports"] = list(access.visible_exports(user).filter(
-            status__in=[ReportExport.Status.READY, ReportExport.Status.FAILED])[:5])
+            status__in=ReportExport.FINISHED)[:5])
     return context
 
 

@@ -171,7 +171,7 @@ def report_context(period: ReportPeriod, *, report: YearlyReport | None = None, 
 def _status_words(report: YearlyReport | None, approvals) -> str:
     if report is None:
         return "Figures only: not a report the partners have approved"
-    if report.status in (YearlyReport.Status.PUBLISHING, YearlyReport.Status.PUBLISHED):
+    if report.is_published_or_publishing:
         return "Published: approved by the three safeguarding partners"
     if yearly_reports.is_approved(report, approvals):
         return "Approved by the three safeguarding partners, not yet published"

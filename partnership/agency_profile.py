@@ -11,7 +11,7 @@ from .profile_facts import by_agency
 from .snapshots import state_at
 
 HEADING = "Actions"
-DONE = (Action.Status.IMPACT_ASSURED, Action.Status.CLOSED)
+DONE = Action.IMPACT_SHOWN
 
 
 def facts(agencies, period, user) -> dict:

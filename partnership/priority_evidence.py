@@ -27,7 +27,7 @@ from .models import Action, Priority
 from .snapshots import state_at
 
 SOURCE = "Actions"
-DONE = (Action.Status.COMPLETED, Action.Status.IMPACT_ASSURED, Action.Status.CLOSED)
+DONE = Action.WORK_DONE
 STATUS_WORDS = dict(Action.Status.choices)
 
 

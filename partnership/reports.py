@@ -32,9 +32,8 @@ def overdue_actions_context(today=None) -> dict:
         total=Count("pk"),
         open=Count("pk", filter=open_q),
         overdue=Count("pk", filter=open_q & Q(due_date__lt=today)),
-        completed=Count("pk", filter=Q(status__in=[Action.Status.COMPLETED, Action.Status.IMPACT_ASSURED,
-                                                   Action.Status.CLOSED])),
-        impact_assured=Count("pk", filter=Q(status__in=[Action.Status.IMPACT_ASSURED, Action.Status.CLOSED])),
+        completed=Count("pk", filter=Q(status__in=Action.WORK_DONE)),
+        impact_assured=Count("pk", filter=Q(status__in=Action.IMPACT_SHOWN)),
     )
     on_time_pct = round(100 * (totals["open"] - totals["overdue"]) / totals["open"]) if totals["open"] else None
     by_agency = list(
@@ -72,7 +71,7 @@ def board_section(period: ReportPeriod) -> dict:
     """
     day, actions = period.as_at_date, list(state_at(Action, period.as_at))
     attach(attach(actions, "owner_agency", Agency), "priority", Priority)
-    done_statuses = {Action.Status.IMPACT_ASSURED, Action.Status.CLOSED}
+    done_statuses = Action.IMPACT_SHOWN
     overdue, signed_off, by_agency, by_priority = [], [], {}, {}
     for action in actions:
         is_open = action.status in Action.OPEN_STATUSES

@@ -58,8 +58,7 @@ def open_clocks(today: datetime.date) -> list[Clock]:
     for n in Notification.objects.filter(status=Notification.Status.DRAFT):
         clocks.append(Clock("notification", "Notify the Panel (5 working days from awareness)", n.case_reference,
                             n.due_on, n.get_absolute_url(), f"reviews.notification:{n.pk}:notify"))
-    reviews = list(RapidReview.objects.filter(status__in=[RapidReview.Status.GATHERING, RapidReview.Status.DECIDED,
-                                                          RapidReview.Status.SIGNED_OFF])
+    reviews = list(RapidReview.objects.filter(status__in=RapidReview.OPEN)
                    .select_related("notification"))
     summaries = AgencySummary.objects.filter(rapid_review__in=reviews, submitted_on__isnull=True) \
         .select_related("agency", "rapid_review__notification")

@@ -269,6 +269,9 @@ class RapidReview(TimeStampedModel, VersionedModel, Tagged, ReviewActionSource):
         SENT = "sent", "Sent to the Panel"
         RESPONDED = "responded", "Panel has responded"
 
+    CONTENT_OPEN = (Status.GATHERING, Status.DECIDED)  # content and decision may still change
+    OPEN = (*CONTENT_OPEN, Status.SIGNED_OFF)  # not yet sent to the national Panel
+
     class Outcome(models.TextChoices):
         LCSPR = "lcspr", "Commission a local child safeguarding practice review"
         OTHER_LEARNING = "other_learning", "No LCSPR: other learning (single-agency review, audit, learning event)"
@@ -356,12 +359,12 @@ class RapidReview(TimeStampedModel, VersionedModel, Tagged, ReviewActionSource):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.GATHERING, self.Status.DECIDED, self.Status.SIGNED_OFF)
+        return self.status in self.OPEN
 
     @property
     def can_change_content(self) -> bool:
         """The content and the decision may change until the partners sign off."""
-        return self.status in (self.Status.GATHERING, self.Status.DECIDED)
+        return self.status in self.CONTENT_OPEN
 
     @property
     def can_be_sent(self) -> bool:

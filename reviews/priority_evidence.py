@@ -31,7 +31,7 @@ from partnership.tags import tagged_for_priorities
 from .models import Recommendation
 
 SOURCE = "Review learning"
-DONE = (Action.Status.COMPLETED, Action.Status.IMPACT_ASSURED, Action.Status.CLOSED)
+DONE = Action.WORK_DONE
 
 
 def for_priorities(priorities, period) -> dict:

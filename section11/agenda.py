@@ -7,7 +7,7 @@ from partnership.contract import AgendaSuggestion, SystemPaper, day_words, plura
 
 from .models import Cycle, Return
 
-NOT_IN = (Return.Status.NOT_STARTED, Return.Status.IN_PROGRESS, Return.Status.RETURNED)
+NOT_IN = Return.NOT_IN
 
 
 def items(today, user) -> list:

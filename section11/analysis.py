@@ -401,8 +401,7 @@ def improvement_actions(cycle: Cycle, *, sector: str = "", overdue_limit: int = 
         total=Count("id"),
         open=Count("id", filter=open_q),
         overdue=Count("id", filter=open_q & Q(due_date__lt=day)),
-        completed=Count("id", filter=Q(status__in=[Action.Status.COMPLETED, Action.Status.IMPACT_ASSURED,
-                                                   Action.Status.CLOSED])),
+        completed=Count("id", filter=Q(status__in=Action.WORK_DONE)),
     )
     overdue = []
     if result["overdue"]:

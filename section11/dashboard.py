@@ -19,8 +19,7 @@ def panel(user) -> dict:
         result["s11_open_cycles"] = list(
             Cycle.objects.filter(status=Cycle.Status.OPEN).annotate(
                 total=Count("returns"),
-                done=Count("returns", filter=Q(returns__status__in=[Return.Status.SUBMITTED,
-                                                                      Return.Status.SIGNED_OFF])),
+                done=Count("returns", filter=Q(returns__status__in=Return.FINISHED)),
                 awaiting_moderation=Count("returns", filter=Q(returns__status=Return.Status.SUBMITTED)),
             ).order_by("deadline")
         )

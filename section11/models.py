@@ -232,6 +232,7 @@ class Return(TimeStampedModel, VersionedModel):
 
     EDITABLE = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED)
     FINISHED = (Status.SUBMITTED, Status.SIGNED_OFF)  # the agency has made its return
+    NOT_IN = EDITABLE  # the agency still owes its return (the agenda's late returns)
     STATUS_COLOURS = {Status.NOT_STARTED: "grey", Status.IN_PROGRESS: "", Status.SUBMITTED: "teal",
                       Status.SIGNED_OFF: "green", Status.RETURNED: "orange"}  # {% status_tag %}
 

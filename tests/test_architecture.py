@@ -167,3 +167,33 @@ def test_services_take_values_not_forms():
                 elif isinstance(node, ast.Attribute) and node.attr in FORM_WORDS:
                     found.append(f"{name} line {node.lineno} reads a form's .{node.attr}")
     assert not found, "services taking forms:\n" + "\n".join(found)
+
+
+def _is_status(node) -> bool:
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute) and node.value.attr == "Status"
+
+
+def test_status_sets_are_named_once_on_their_model():
+    """A set of statuses that means something ("work done", "frozen", "open") is named once, on its model
+    (`Action.WORK_DONE`, `Return.FINISHED`), and asked by that name; outside the models no code spells such a set out
+    or compares a status with a string (templates: tests/partnership/test_status_tags.py). The demos' story paths
+    (a record's statuses in the order it went through them) are data, not rules."""
+    found = []
+    for package in (KERNEL, COMPOSITION_ROOT, *DOMAIN_APPS):
+        for name, path in _modules(package):
+            parts = name.split(".")
+            if "models" in parts or "migrations" in parts or parts[-1].startswith(("demo", "seed_")):
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Tuple | ast.List | ast.Set) and len(node.elts) > 1 and all(
+                        _is_status(e) for e in node.elts):
+                    found.append(f"{name} line {node.lineno}: {ast.unparse(node)}")
+                elif isinstance(node, ast.keyword) and (node.arg or "").endswith(("status", "status__in")) and any(
+                        isinstance(e, ast.Constant) and isinstance(e.value, str)
+                        for e in (node.value.elts if isinstance(node.value, ast.Tuple | ast.List | ast.Set)
+                                  else [node.value])):
+                    found.append(f"{name} line {node.lineno}: {ast.unparse(node)}")
+                elif (isinstance(node, ast.Compare) and ast.unparse(node.left).endswith(".status")
+                      and any(isinstance(c, ast.Constant) and isinstance(c.value, str) for c in node.comparators)):
+                    found.append(f"{name} line {node.lineno}: {ast.unparse(node)}")
+    assert not found, "status sets spelt out (name them on the model):\n" + "\n".join(found)

@@ -16,7 +16,7 @@ from partnership.views.mixins import post_only
 
 from .. import access
 from ..forms import ConsensusForm, FeedbackForm, FindingForm, MeetingForm, RecommendationForm, SummaryForm
-from ..models import AgencyAuditAnswer, Audit, ConsensusGrade, Finding, Grade
+from ..models import AgencyAudit, AgencyAuditAnswer, Audit, ConsensusGrade, Finding, Grade
 from ..services import meeting as services
 from ..services.workflow import consensus_for
 from ..views.common import audit_or_404, case_or_404
@@ -125,8 +125,9 @@ def _consensus_rows(case, form, domains, current, field_errors, *, carry_version
     """Each domain with what each agency found, and the agreed grade and learning as saved, or as typed when the
     save was refused. A refused page carries the versions it was opened at (a conflict, the versions saved now)."""
     agency_grades: dict[int, list] = {}
-    for answer in (AgencyAuditAnswer.objects.filter(agency_audit__case=case, agency_audit__status="submitted")
-                   .select_related("grade", "agency_audit__agency").order_by("agency_audit__agency__name")):
+    submitted = AgencyAuditAnswer.objects.filter(agency_audit__case=case,
+                                                 agency_audit__status=AgencyAudit.Status.SUBMITTED)
+    for answer in submitted.select_related("grade", "agency_audit__agency").order_by("agency_audit__agency__name"):
         agency_grades.setdefault(answer.domain_id, []).append(answer)
     rows = []
     for d in domains:

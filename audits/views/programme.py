@@ -60,8 +60,7 @@ def programme_create(request):
 @login_required
 def my_audits(request):
     """An agency auditor's returns: outstanding first. Scoped, never refused."""
-    rows = list(access.visible_agency_audits(request.user).filter(case__audit__status__in=[
-        Audit.Status.IN_PROGRESS, Audit.Status.MEETING, Audit.Status.DRAFTING])
+    rows = list(access.visible_agency_audits(request.user).filter(case__audit__status__in=Audit.UNDER_WAY)
         .order_by("-status", "case__audit__agency_audits_due", "case__case_reference"))
     concerns = list(access.visible_concerns(request.user).filter(acknowledged_at__isnull=True))
     return render(request, "audits/my_audits.html", {"rows": rows, "concerns": concerns})

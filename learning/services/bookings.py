@@ -114,7 +114,7 @@ def session_counts(session_ids) -> dict[int, dict]:
 
 
 def waiting_position(booking: Booking) -> int | None:
-    if booking.status != Booking.Status.WAITING:
+    if not booking.is_waiting:
         return None
     return Booking.objects.filter(
         session_id=booking.session_id, status=Booking.Status.WAITING,
@@ -126,7 +126,7 @@ def _lock_session(session_id: int) -> Session:
 
 
 def _session_problem(session: Session, today: datetime.date) -> str | None:
-    if session.status != Session.Status.SCHEDULED:
+    if not session.is_scheduled:
         return "This session has been cancelled: choose another date."
     if not session.is_open_for_booking(today):
         return (f"Booking for this session closed on {session.booking_closes_on:%-d %B %Y}. "
@@ -278,7 +278,7 @@ def _promote(session: Session) -> list[Booking]:
     """Fill free places from the waiting list, first come first served. The session row is locked."""
     free = session.capacity - places_taken(session)
     promoted = []
-    if free <= 0 or session.status != Session.Status.SCHEDULED or session.has_started:
+    if free <= 0 or not session.is_scheduled or session.has_started:
         return promoted
     waiting = list(session.bookings.filter(status=Booking.Status.WAITING).order_by("created_at", "pk")[:free])
     now = timezone.now()
@@ -348,7 +348,7 @@ def manager_decide(*, token: BookingToken, approve: bool) -> Booking:
     booking = token.booking
     session = _lock_session(booking.session_id)
     booking.refresh_from_db()
-    if token.used_at or booking.status != Booking.Status.REQUESTED:
+    if token.used_at or not booking.is_requested:
         raise ServiceError("This request has already been answered.")
     token.used_at = timezone.now()
     token.save(update_fields=["used_at"])

@@ -69,7 +69,7 @@ def _use(token: BookingToken, purpose: str) -> Booking:
 
 
 def can_answer_pre(booking: Booking) -> bool:
-    return (booking.status == Booking.Status.CONFIRMED and not booking.session.has_started
+    return (booking.is_confirmed and not booking.session.has_started
             and not booking.ratings.filter(stage=ConfidenceRating.Stage.PRE).exists())
 
 

@@ -105,7 +105,7 @@ def session_save(*, session: Session | None, by, expected_version: int | None = 
         raise ServiceError("The session cannot start in the past: enter a date from today on", field="day")
     if session is not None:
         _lock_session(session.pk)
-        taken = session.bookings.filter(status__in=("requested", "confirmed")).count()
+        taken = session.bookings.filter(status__in=Booking.HOLDS_PLACE).count()
         if values.get("capacity", session.capacity) < taken:
             raise ServiceError(f"{taken} places are already booked: the capacity cannot be lower",
                                field="capacity")
@@ -134,12 +134,12 @@ def session_cancel(*, session: Session, by) -> Session:
     from .bookings import cancel_by_coordinator
 
     session = Session.objects.select_for_update().get(pk=session.pk)
-    if session.status == Session.Status.CANCELLED:
+    if session.is_cancelled:
         raise ServiceError("This session is already cancelled.")
     session.status = Session.Status.CANCELLED
     session._change_reason = f"cancelled by {by}"
     session.save(update_fields=["status", "updated_at"])
-    for booking_id in session.bookings.filter(status__in=("requested", "confirmed", "waiting")).values_list(
+    for booking_id in session.bookings.filter(status__in=Booking.ACTIVE).values_list(
             "pk", flat=True):
         cancel_by_coordinator(booking_id=booking_id, by=by)
     return session
@@ -159,7 +159,7 @@ def briefing_save(*, briefing: Briefing | None, by, expected_version: int | None
 @transaction.atomic
 def briefing_publish(*, briefing: Briefing, by) -> Briefing:
     briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
-    if briefing.status == Briefing.Status.PUBLISHED:
+    if briefing.is_published:
         raise ServiceError("This briefing is already published.")
     briefing.status = Briefing.Status.PUBLISHED
     briefing.published_on = timezone.localdate()
@@ -171,7 +171,7 @@ def briefing_publish(*, briefing: Briefing, by) -> Briefing:
 @transaction.atomic
 def briefing_use_log(*, briefing: Briefing, by, agency, team: str, used_on, attendees: int, reflections: str = "",
                      actions: str = "") -> BriefingUse:
-    if briefing.status != Briefing.Status.PUBLISHED:
+    if not briefing.is_published:
         raise ServiceError("Only a published briefing can be logged as used.")
     return BriefingUse.objects.create(briefing=briefing, logged_by=by, agency=agency, team=team, used_on=used_on,
                                       attendees=attendees, reflections=reflections, actions=actions)

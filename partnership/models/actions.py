@@ -47,6 +47,8 @@ class Action(TimeStampedModel, VersionedModel):
         NOT_ACCEPTED = "not_accepted", "Not accepted"
 
     OPEN_STATUSES = (Status.PROPOSED, Status.AGREED, Status.IN_PROGRESS)
+    WORK_DONE = (Status.COMPLETED, Status.IMPACT_ASSURED, Status.CLOSED)  # the owner finished the work
+    IMPACT_SHOWN = (Status.IMPACT_ASSURED, Status.CLOSED)  # its difference signed off (closed after it)
     STATUS_COLOURS = {Status.PROPOSED: "grey", Status.AGREED: "purple", Status.IN_PROGRESS: "",
                       Status.COMPLETED: "teal", Status.IMPACT_ASSURED: "green", Status.CLOSED: "grey",
                       Status.NOT_ACCEPTED: "orange"}  # {% status_tag %}

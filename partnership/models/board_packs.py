@@ -19,6 +19,7 @@ class BoardPack(TimeStampedModel, VersionedModel):
 
     STATUS_COLOURS = {Status.DRAFT: "grey", Status.APPROVED: "blue", Status.PUBLISHING: "grey",
                       Status.PUBLISHED: "green"}  # {% status_tag %}
+    FROZEN = (Status.PUBLISHING, Status.PUBLISHED)  # its one PDF made or being made: nothing in it changes
 
     period_code = models.CharField(max_length=10, help_text="The quarter, e.g. 2026-Q2.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
@@ -62,7 +63,7 @@ class BoardPack(TimeStampedModel, VersionedModel):
     @property
     def status_words(self) -> str:
         """What the PDF says it is: a pack being published is the published copy."""
-        if self.status in (self.Status.PUBLISHING, self.Status.PUBLISHED):
+        if self.status in self.FROZEN:
             return self.Status.PUBLISHED.label
         return self.get_status_display()
 

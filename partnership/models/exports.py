@@ -12,6 +12,7 @@ class ReportExport(models.Model):
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
 
+    FINISHED = (Status.READY, Status.FAILED)  # nothing more will happen to it
     # {% status_tag %}: the words and colour its pages show
     STATUS_TAGS = {Status.QUEUED: ("Waiting to start", "grey"), Status.RUNNING: ("Being made", ""),
                    Status.READY: ("Ready", "green"), Status.FAILED: ("Failed", "red")}

@@ -91,6 +91,11 @@ class YearlyReport(TimeStampedModel, VersionedModel):
         return self.status == self.Status.PUBLISHING
 
     @property
+    def is_published_or_publishing(self) -> bool:
+        """Frozen: approved and published, or its one PDF being made."""
+        return self.status in (self.Status.PUBLISHING, self.Status.PUBLISHED)
+
+    @property
     def months(self) -> str:
         return f"{self.start:%B %Y} to {self.end:%B %Y}"
 

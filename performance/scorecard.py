@@ -354,12 +354,16 @@ def _link_actions(model, key: str, ids: list[int], actions: QuerySet[Action]) ->
     return found
 
 
-def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[Period], *,
-               values: QuerySet[Value], actions: QuerySet[Action], whole_values: bool = False) -> list[Row]:
-    """A row per indicator over `periods` (oldest first, the last is the one reported): five queries,
-    whatever the number of indicators and periods (six when `indicators` is a queryset: the others then
-    choose by it as a subquery, not by a list of 200 ids that the database driver reads one by one).
-    Its history holds `Figure`s, or with `whole_values` the `Value`s themselves (with who entered them)."""
+def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[Period] | dict[str, list[Period]],
+               *, values: QuerySet[Value], actions: QuerySet[Action], whole_values: bool = False) -> list[Row]:
+    """A row per indicator over `periods` (oldest first, the last is the one reported; or {frequency: periods},
+    each indicator over its own frequency's): five queries, whatever the number of indicators, periods and
+    frequencies (six when `indicators` is a queryset: the others then choose by it as a subquery, not by a list
+    of 200 ids that the database driver reads one by one). Its history holds `Figure`s, or with `whole_values`
+    the `Value`s themselves (with who entered them)."""
+    periods_of = periods if isinstance(periods, dict) else None
+    if periods_of is not None:
+        periods = [p for group in periods_of.values() for p in group]
     if isinstance(indicators, QuerySet):
         ids = indicators.values("pk")
         indicators = list(indicators)
@@ -398,8 +402,8 @@ def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[
         linked = {a.pk: a for a in indicator_actions.get(ind.pk, [])}
         for curve in curves[ind.pk]:
             linked.update({a.pk: a for a in curve.linked_actions})
-        rows.append(Row(indicator=ind, periods=periods,
-                        history=[figures.get((ind.pk, p.pk)) for p in periods],
+        own = periods if periods_of is None else periods_of[ind.frequency]
+        rows.append(Row(indicator=ind, periods=own, history=[figures.get((ind.pk, p.pk)) for p in own],
                         comparators=comparators[ind.pk], curves=curves[ind.pk],
                         actions=sorted(linked.values(), key=lambda a: (a.due_date, a.pk))))
     return rows

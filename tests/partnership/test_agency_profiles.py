@@ -151,7 +151,8 @@ def test_queries_do_not_grow_with_agencies_or_records(records, police, business_
     others = [records(AgencyFactory(), late=bool(n % 2)) for n in range(3)]
     # 11 (Section 11 three, audits one, data returns one, reviews one, training two, actions one, attendance one,
     # escalations one), the reader's roles, and the one asking whether the live rows are the state at the moment
-    assert len(one) <= 13, [q["sql"][:100] for q in one]
+    # (asked again when the call outlasts the second it is remembered for, on a busy machine)
+    assert len(one) <= 14, "\n".join(q["sql"][:150] for q in one)
     with django_assert_max_num_queries(len(one)):
         agency_profiles.profiles([police, *others], period, business_unit)
 

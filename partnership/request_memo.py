@@ -25,6 +25,11 @@ def once_per_request(key, compute):
     return memo[key]
 
 
+def in_request() -> bool:
+    """Whether a GET or HEAD request's memo is open here."""
+    return _memo.get() is not None
+
+
 def forget(*args, **kwargs) -> None:
     """Forget what this request has computed (a tracked record was written)."""
     memo = _memo.get()

@@ -476,6 +476,20 @@ def exceptions(period: Period, *, values: QuerySet[Value], actions: QuerySet[Act
     return {"period": period, "items": rows, **legend()}
 
 
+def exception_rows(period: Period, *, values: QuerySet[Value]) -> list[Row]:
+    """The rows `exceptions` lists for a period, in its order, with only what makes them exceptions (the figure
+    and the one before it; no comparators, stories or actions): for a meeting's agenda. Three queries."""
+    periods = trailing_periods(period, 2)
+    indicators = list(scorecard_indicators(period.kind))
+    figures = {}
+    for indicator_id, period_id, *figure in (values.filter(indicator_id__in=[i.pk for i in indicators],
+                                                           period__in=periods).order_by().values_list(*Figure.FIELDS)):
+        figures[indicator_id, period_id] = Figure(*figure)
+    rows = [Row(indicator=ind, periods=periods, history=[figures.get((ind.pk, p.pk)) for p in periods])
+            for ind in indicators]
+    return exceptions(period, values=values, actions=Action.objects.none(), rows=rows)["items"]
+
+
 def exception_reasons(row: Row) -> str:
     reasons = []
     if row.rag == rules.RED:

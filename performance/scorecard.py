@@ -355,12 +355,14 @@ def _link_actions(model, key: str, ids: list[int], actions: QuerySet[Action]) ->
 
 
 def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[Period] | dict[str, list[Period]],
-               *, values: QuerySet[Value], actions: QuerySet[Action], whole_values: bool = False) -> list[Row]:
+               *, values: QuerySet[Value], actions: QuerySet[Action], whole_values: bool = False,
+               comparators: bool = True) -> list[Row]:
     """A row per indicator over `periods` (oldest first, the last is the one reported; or {frequency: periods},
     each indicator over its own frequency's): five queries, whatever the number of indicators, periods and
     frequencies (six when `indicators` is a queryset: the others then choose by it as a subquery, not by a list
     of 200 ids that the database driver reads one by one). Its history holds `Figure`s, or with `whole_values`
-    the `Value`s themselves (with who entered them)."""
+    the `Value`s themselves (with who entered them). Without `comparators`, the rows have none (one query less,
+    for a reader that shows no comparison)."""
     periods_of = periods if isinstance(periods, dict) else None
     if periods_of is not None:
         periods = [p for group in periods_of.values() for p in group]
@@ -380,9 +382,9 @@ def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[
         else:
             for indicator_id, period_id, *figure in found.values_list(*Figure.FIELDS):
                 figures[indicator_id, period_id] = Figure(*figure)
-    comparators = defaultdict(list)
-    for comparator in Comparator.objects.filter(indicator_id__in=ids):
-        comparators[comparator.indicator_id].append(comparator)
+    compared = defaultdict(list)
+    for comparator in Comparator.objects.filter(indicator_id__in=ids) if comparators else ():
+        compared[comparator.indicator_id].append(comparator)
     curves = defaultdict(list)
     at = getattr(values, "_as_of", None)  # figures as they stood at a past moment: so are the plans
     if at is None:
@@ -404,7 +406,7 @@ def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[
             linked.update({a.pk: a for a in curve.linked_actions})
         own = periods if periods_of is None else periods_of[ind.frequency]
         rows.append(Row(indicator=ind, periods=own, history=[figures.get((ind.pk, p.pk)) for p in own],
-                        comparators=comparators[ind.pk], curves=curves[ind.pk],
+                        comparators=compared[ind.pk], curves=curves[ind.pk],
                         actions=sorted(linked.values(), key=lambda a: (a.due_date, a.pk))))
     return rows
 

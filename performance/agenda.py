@@ -9,7 +9,7 @@ from partnership.contract import AgendaSuggestion, SystemPaper, plural
 
 from . import access
 from .models import DataReturn, Frequency
-from .scorecard import default_period, exception_rows, period_choices
+from .scorecard import default_period, exception_rows, indicator_url, period_choices
 
 
 def _latest_period(user):
@@ -27,7 +27,7 @@ def items(today, user) -> list:
             suggestions.append(AgendaSuggestion(
                 key=f"performance:exception:{indicator.pk}:{period.pk}", kind="Scorecard exception",
                 title=f"{indicator.title}: exception in {period.label}",
-                detail="Red or worse than the period before", url=indicator.get_absolute_url(),
+                detail="Red or worse than the period before", url=indicator_url(indicator.code),
                 priority_ids=(indicator.priority_id,) if indicator.priority_id else ()))
     late = list(DataReturn.objects.filter(status__in=DataReturn.EDITABLE, due_date__lt=today)
                 .values("period_id", "period__label").annotate(count=Count("pk")).order_by("period__start"))

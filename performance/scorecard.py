@@ -482,7 +482,7 @@ def exception_rows(period: Period, *, values: QuerySet[Value]) -> list[Row]:
     """The rows `exceptions` lists for a period, in its order, with only what makes them exceptions (the figure
     and the one before it; no comparators, stories or actions): for a meeting's agenda. Three queries."""
     periods = trailing_periods(period, 2)
-    indicators = list(scorecard_indicators(period.kind))
+    indicators = list(scorecard_indicators(period.kind).select_related(None))  # no owner or priority shown
     figures = {}
     for indicator_id, period_id, *figure in (values.filter(indicator_id__in=[i.pk for i in indicators],
                                                            period__in=periods).order_by().values_list(*Figure.FIELDS)):

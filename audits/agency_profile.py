@@ -1,12 +1,13 @@
 """This app's lines of each agency's accountability profile (partnership.contract.AgencyFact): its single-agency
 audits of cases due in the period (by their audit's due date), in on time or not, as they stood at the period's
-moment (from the agency audits' and the audits' history). Three queries."""
+moment (from the agency audits' and the audits' history). One query."""
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from partnership.profile_facts import Tally, by_agency, timeliness
 from partnership.snapshots import state_at
 
-from .models import AgencyAudit, Audit, AuditCase
+from .models import AgencyAudit, Audit
 
 HEADING = "Audits"
 
@@ -15,14 +16,13 @@ def facts(agencies, period, user) -> dict:
     """{agency_id: [AgencyFact, ...]} for every agency given, in a fixed number of queries."""
     ids, found = by_agency(agencies)
     day = period.as_at_date
-    returns = list(state_at(AgencyAudit, period.as_at).filter(agency_id__in=ids)
-                   .values("agency_id", "case_id", "status", "submitted_at"))
-    audit_of = dict(AuditCase.objects.filter(pk__in={r["case_id"] for r in returns}).values_list("pk", "audit_id"))
-    due_on = dict(state_at(Audit, period.as_at).filter(id__in=set(audit_of.values()))
-                  .values_list("id", "agency_audits_due"))
+    # Each return with its audit's due date as the audit stood then, in one query.
+    due = state_at(Audit, period.as_at).filter(id=OuterRef("case__audit_id")).values("agency_audits_due")[:1]
+    returns = (state_at(AgencyAudit, period.as_at).filter(agency_id__in=ids)
+               .values("agency_id", "status", "submitted_at", due_on=Subquery(due)))
     tally = Tally()
     for ret in returns:
-        due = due_on.get(audit_of.get(ret["case_id"]))
+        due = ret["due_on"]
         if due is None or not (period.start <= due < day):
             continue
         submitted = (timezone.localtime(ret["submitted_at"]).date()

@@ -20,9 +20,9 @@ from partnership.contract import (
     plural,
     share_status,
 )
-from partnership.snapshots import attach, state_at
+from partnership.snapshots import state_at
 
-from .models import Audit, AuditCase, ConsensusGrade, Finding, Grade, reported_on
+from .models import Audit, AuditCase, ConsensusGrade, Finding, reported_on
 
 SOURCE = "Audits"
 BEFORE_MEETING = Audit.BEFORE_MEETING
@@ -34,7 +34,7 @@ def _within(day, start, last) -> bool:
 
 
 def for_priorities(priorities, period) -> dict:
-    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (five)."""
+    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (four)."""
     at, start, end = period.as_at, period.start, period.end
     audits = list(state_at(Audit, at).filter(priority_id__in=[p.pk for p in priorities])
                   .order_by("planned_month", "id"))
@@ -42,15 +42,18 @@ def for_priorities(priorities, period) -> dict:
     done = [a for a in audits if a.status not in BEFORE_MEETING and _within(reported_on(a), start, last)]
     ahead = [a for a in audits if a not in done and a.status in NOT_YET]
     done_ids = [a.pk for a in done]
-    cases = dict(AuditCase.objects.filter(audit_id__in=done_ids, created_at__lte=at).values_list("audit_id")
-                 .annotate(n=Count("pk")).order_by())
-    case_audit = dict(AuditCase.objects.filter(audit_id__in=done_ids).values_list("pk", "audit_id"))
+    cases, case_audit = defaultdict(int), {}
+    for case_id, audit_id, created_at in AuditCase.objects.filter(audit_id__in=done_ids).values_list(
+            "pk", "audit_id", "created_at"):
+        case_audit[case_id] = audit_id
+        cases[audit_id] += created_at <= at
     graded, good = defaultdict(int), defaultdict(int)
-    for grade in attach(state_at(ConsensusGrade, at).filter(case_id__in=list(case_audit), domain__is_overall=True),
-                        "grade", Grade):
-        audit_id = case_audit[grade.case_id]
+    for case_id, good_or_better in (state_at(ConsensusGrade, at).filter(case_id__in=list(case_audit),
+                                                                        domain__is_overall=True)
+                                    .values_list("case_id", "grade__good_or_better")):
+        audit_id = case_audit[case_id]
         graded[audit_id] += 1
-        good[audit_id] += bool(grade.grade and grade.grade.good_or_better)
+        good[audit_id] += bool(good_or_better)
     findings = defaultdict(int)
     for audit_id, kind, n in (Finding.objects.filter(audit_id__in=done_ids, created_at__lte=at)
                               .values_list("audit_id", "kind").annotate(n=Count("pk")).order_by()):

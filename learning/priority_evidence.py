@@ -39,14 +39,14 @@ def _uplift(pairs: list[tuple[int, int]]) -> Decimal | None:
 
 
 def for_priorities(priorities, period) -> dict:
-    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (six)."""
+    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (five)."""
     at = period.as_at
-    courses_of = defaultdict(list)
-    for course_id, priority_id in Course.priorities.through.objects.filter(
-            priority_id__in=[p.pk for p in priorities]).values_list("course_id", "priority_id"):
-        courses_of[priority_id].append(course_id)
-    course_ids = {c for ids in courses_of.values() for c in ids}
-    courses = Course.objects.in_bulk(course_ids) if course_ids else {}
+    courses_of, courses = defaultdict(list), {}
+    for link in Course.priorities.through.objects.filter(priority_id__in=[p.pk for p in priorities]).select_related(
+            "course"):
+        courses_of[link.priority_id].append(link.course_id)
+        courses[link.course_id] = link.course
+    course_ids = set(courses)
     lo, hi = _bounds(period.start, period.end)
     sessions = dict(state_at(Session, at).filter(course_id__in=course_ids, starts_at__gte=lo, starts_at__lt=hi,
                                                  status=Session.Status.SCHEDULED).values_list("id", "course_id")) \

@@ -6,6 +6,9 @@ that record's page would let the reader in, by the page's own access rule, so no
 not listed here is shown without a link (the safe default). Links the business unit keeps to outside documents
 (a duty's evidence) are always followed.
 """
+import functools
+import re
+
 from django.urls import Resolver404, resolve
 
 from audits import access as audits_access
@@ -29,14 +32,29 @@ RULES = {
 }
 
 
+_NUMBER = re.compile(r"(?<=/)\d+(?=/)")
+
+
 def may_follow(user, url: str) -> bool:
     if not url:
         return False
     if url.startswith(("https://", "http://")):
         return True
-    try:
-        match = resolve(url.split("?")[0])
-    except Resolver404:
+    # Which page a record's address opens depends on its route, not on the record's number: the pages list
+    # hundreds of records of a few kinds, so each kind is resolved once per process (no route of the service has
+    # a number of its own in its path, and every converter taking a number takes 0).
+    names = _page_of(_NUMBER.sub("0", url.split("?")[0]))
+    if names is None:
         return False
-    rule = RULES.get(match.view_name) or RULES.get(match.namespace)
+    rule = RULES.get(names[0]) or RULES.get(names[1])
     return bool(rule and rule(user))
+
+
+@functools.lru_cache(maxsize=256)
+def _page_of(path: str) -> tuple[str, str] | None:
+    """(view name, namespace) of the page at `path`, or None when no page answers it."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.view_name, match.namespace

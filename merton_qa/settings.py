@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "partnership.middleware.TwoFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "partnership.request_memo.RequestMemoMiddleware",  # work a page needs twice, done once (GET and HEAD)
     "partnership.middleware.NoStoreForSignedInMiddleware",
     "partnership.middleware.SecurityEventsMiddleware",
     "partnership.middleware.HouseErrorPagesMiddleware",  # the house 404/500 pages with DEBUG on (the demo)

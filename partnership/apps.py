@@ -35,5 +35,9 @@ class PartnershipConfig(AppConfig):
 
         pre_create_historical_record.connect(forget_changes, dispatch_uid="partnership-snapshots-forget")
         request_started.connect(forget_changes, dispatch_uid="partnership-snapshots-forget-request")
+        # What a request computed once (partnership.request_memo) is forgotten on any tracked write in it.
+        from partnership import request_memo
+
+        pre_create_historical_record.connect(request_memo.forget, dispatch_uid="partnership-request-memo-forget")
         # Text kept when a session ended belongs to the person who typed it: anyone else signing in drops it.
         user_logged_in.connect(kept_forms.discard_other_peoples, dispatch_uid="partnership-kept-forms-owner")

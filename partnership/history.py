@@ -27,6 +27,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from partnership.request_memo import forget as forget_memo
 from partnership.services.errors import ConflictError
 from partnership.snapshots import forget_changes
 
@@ -45,6 +46,7 @@ def _kernel_write():
     finally:
         _inside_kernel.reset(token)
         forget_changes()
+        forget_memo()
 
 
 def is_tracked(model) -> bool:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .history import dated_moment
 from .models import TagChange, Tagged
+from .request_memo import once_per_request
 
 FIELDS = {"journey_stages": TagChange.Kind.STAGE, "inspection_criteria": TagChange.Kind.CRITERION}
 
@@ -63,7 +64,12 @@ def track() -> None:
 
 
 def tags_at(moment: datetime.datetime) -> dict[tuple[int, str], dict[int, set[int]]]:
-    """{(content type id, kind): {tag id: {record ids}}} as the tags stood at `moment`. One query."""
+    """{(content type id, kind): {tag id: {record ids}}} as the tags stood at `moment`. One query, once per page
+    (the priorities pages ask it for Section 11 criteria and for review recommendations): read it, never change it."""
+    return once_per_request(("tags_at", moment), lambda: _tags_at(moment))
+
+
+def _tags_at(moment: datetime.datetime) -> dict[tuple[int, str], dict[int, set[int]]]:
     present: dict[tuple[int, str, int], set[int]] = defaultdict(set)
     changes = TagChange.objects.filter(at__lte=moment).order_by("at", "pk").values_list(
         "content_type_id", "kind", "tag_id", "object_id", "added")
@@ -85,9 +91,11 @@ def tagged_for_priorities(model, priorities, moment: datetime.datetime) -> dict[
     (`Priority.journey_stages`). Two queries, whatever the number of priorities and records."""
     from .models import Priority
 
+    ids = tuple(p.pk for p in priorities)
     stages: dict[int, set[int]] = defaultdict(set)
-    for priority_id, stage_id in Priority.journey_stages.through.objects.filter(
-            priority_id__in=[p.pk for p in priorities]).values_list("priority_id", "journeystage_id"):
+    for priority_id, stage_id in once_per_request(("priority_stages", ids), lambda: list(
+            Priority.journey_stages.through.objects.filter(priority_id__in=ids)
+            .values_list("priority_id", "journeystage_id"))):
         stages[priority_id].add(stage_id)
     if not stages:
         return {p.pk: set() for p in priorities}

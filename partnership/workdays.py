@@ -41,6 +41,8 @@ from functools import lru_cache
 
 import holidays
 
+from partnership.request_memo import in_request, once_per_request
+
 __all__ = [
     "MAX_WORKING_DAYS",
     "add_working_days",
@@ -69,13 +71,18 @@ def bank_holidays(year: int) -> frozenset[date]:
 
 
 def closure_days(first: date, last: date) -> frozenset[date]:
-    """`ClosureDay` dates from `first` to `last` inclusive, in one query."""
+    """`ClosureDay` dates from `first` to `last` inclusive, in one query (in a page's request, every closure day
+    once for the page: the business unit adds a few a year)."""
     from partnership.models import ClosureDay  # workdays is importable before the app registry is ready
 
     _check_date(first)
     _check_date(last)
     if last < first:
         return frozenset()
+    if in_request():  # a page reading several clocks (the duties register) reads the few closure days once
+        every = once_per_request("workdays.closure_days", lambda: frozenset(
+            ClosureDay.objects.values_list("date", flat=True)))
+        return frozenset(day for day in every if first <= day <= last)
     return frozenset(ClosureDay.objects.filter(date__range=(first, last)).values_list("date", flat=True))
 
 

@@ -6,7 +6,7 @@
   Education within `days` (7 by default) of its publication.
 
 Each check reads the duty's parameters through `Duty.parameter` (the keys duties.yaml writes; a duty without them
-takes the defaults) and answers with two queries at most.
+takes the defaults) and answers with two queries at most (one for both in a page's request).
 """
 import datetime
 
@@ -15,6 +15,7 @@ from django.urls import reverse
 from partnership.contract import BREACHED, DUE, MET, DutyReading, EvidenceItem
 from partnership.models import YearlyReport
 from partnership.periods import add_months
+from partnership.request_memo import once_per_request
 
 DUE_SOON_DAYS = 60  # a report due within two months is "due"
 
@@ -24,8 +25,9 @@ def _words(day: datetime.date) -> str:
 
 
 def _latest_published():
-    return (YearlyReport.objects.filter(published_on__isnull=False).defer("pdf")
-            .order_by("-published_on", "-pk").first())
+    """The latest report published: one query, once per page (both duties read it)."""
+    return once_per_request("yearly_duties.latest_published", lambda: (
+        YearlyReport.objects.filter(published_on__isnull=False).defer("pdf").order_by("-published_on", "-pk").first()))
 
 
 def _item(report: YearlyReport, text: str) -> EvidenceItem:

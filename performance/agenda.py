@@ -5,12 +5,11 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.urls import reverse
 
-from partnership.access import visible_actions
 from partnership.contract import AgendaSuggestion, SystemPaper, plural
 
 from . import access
 from .models import DataReturn, Frequency
-from .scorecard import default_period, exceptions, period_choices
+from .scorecard import default_period, exception_rows, indicator_url, period_choices
 
 
 def _latest_period(user):
@@ -23,13 +22,12 @@ def items(today, user) -> list:
     suggestions = []
     period = _latest_period(user)
     if period is not None:
-        found = exceptions(period, values=access.scorecard_values(user), actions=visible_actions(user))
-        for row in found["items"]:
+        for row in exception_rows(period, values=access.scorecard_values(user)):
             indicator = row.indicator
             suggestions.append(AgendaSuggestion(
                 key=f"performance:exception:{indicator.pk}:{period.pk}", kind="Scorecard exception",
                 title=f"{indicator.title}: exception in {period.label}",
-                detail="Red or worse than the period before", url=indicator.get_absolute_url(),
+                detail="Red or worse than the period before", url=indicator_url(indicator.code),
                 priority_ids=(indicator.priority_id,) if indicator.priority_id else ()))
     late = list(DataReturn.objects.filter(status__in=DataReturn.EDITABLE, due_date__lt=today)
                 .values("period_id", "period__label").annotate(count=Count("pk")).order_by("period__start"))

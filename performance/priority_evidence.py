@@ -27,26 +27,34 @@ from partnership.snapshots import state_at
 
 from . import rules
 from .models import Indicator, Period
-from .scorecard import build_rows, indicator_url, trailing_periods, validated_values
+from .scorecard import build_rows, indicator_url, validated_values
 
 SOURCE = "Indicators"
 RAG_STATUS = {"green": ASSURED, "amber": PARTLY, "red": NOT_ASSURED}
 
 
 def _rows(ids, period):
-    """The priorities' indicators as rows of the latest validated period of each frequency. Constant queries."""
+    """The priorities' indicators as rows of the latest validated period of each frequency. Constant queries
+    (six: the indicators, every frequency's periods in one, and the rows of every frequency at once)."""
     indicators = list(Indicator.objects.filter(active=True, priority_id__in=ids).select_related("priority")
                       .order_by("order", "code"))
+    if not indicators:
+        return []
     validated = validated_values(period.as_at)
-    actions = state_at(Action, period.as_at)
-    rows = []
-    for kind in sorted({ind.frequency for ind in indicators}):  # at most the four frequencies
-        latest = (Period.objects.filter(kind=kind, end__lte=period.end)
-                  .filter(Exists(validated.filter(period_id=OuterRef("pk")))).order_by("-start").first())
-        if latest is not None:
-            rows += build_rows([i for i in indicators if i.frequency == kind], trailing_periods(latest),
-                               values=validated, actions=actions)
-    return rows
+    kinds = sorted({ind.frequency for ind in indicators})  # at most the four frequencies
+    periods = (Period.objects.filter(kind__in=kinds, end__lte=period.end).order_by("kind", "-start")
+               .annotate(has_validated=Exists(validated.filter(period_id=OuterRef("pk")))))
+    # Each frequency's latest validated period and the one before it (the direction compares the two; no trend
+    # or comparator is shown), newest first.
+    trailing = defaultdict(list)
+    for candidate in periods:
+        mine = trailing[candidate.kind]
+        if mine or candidate.has_validated:
+            if len(mine) < 2:
+                mine.append(candidate)
+    periods_of = {kind: mine[::-1] for kind, mine in trailing.items()}
+    shown = sorted((i for i in indicators if i.frequency in periods_of), key=lambda i: kinds.index(i.frequency))
+    return build_rows(shown, periods_of, values=validated, actions=state_at(Action, period.as_at), comparators=False)
 
 
 def for_priorities(priorities, period) -> dict:

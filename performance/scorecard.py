@@ -354,12 +354,18 @@ def _link_actions(model, key: str, ids: list[int], actions: QuerySet[Action]) ->
     return found
 
 
-def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[Period], *,
-               values: QuerySet[Value], actions: QuerySet[Action], whole_values: bool = False) -> list[Row]:
-    """A row per indicator over `periods` (oldest first, the last is the one reported): five queries,
-    whatever the number of indicators and periods (six when `indicators` is a queryset: the others then
-    choose by it as a subquery, not by a list of 200 ids that the database driver reads one by one).
-    Its history holds `Figure`s, or with `whole_values` the `Value`s themselves (with who entered them)."""
+def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[Period] | dict[str, list[Period]],
+               *, values: QuerySet[Value], actions: QuerySet[Action], whole_values: bool = False,
+               comparators: bool = True) -> list[Row]:
+    """A row per indicator over `periods` (oldest first, the last is the one reported; or {frequency: periods},
+    each indicator over its own frequency's): five queries, whatever the number of indicators, periods and
+    frequencies (six when `indicators` is a queryset: the others then choose by it as a subquery, not by a list
+    of 200 ids that the database driver reads one by one). Its history holds `Figure`s, or with `whole_values`
+    the `Value`s themselves (with who entered them). Without `comparators`, the rows have none (one query less,
+    for a reader that shows no comparison)."""
+    periods_of = periods if isinstance(periods, dict) else None
+    if periods_of is not None:
+        periods = [p for group in periods_of.values() for p in group]
     if isinstance(indicators, QuerySet):
         ids = indicators.values("pk")
         indicators = list(indicators)
@@ -376,9 +382,9 @@ def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[
         else:
             for indicator_id, period_id, *figure in found.values_list(*Figure.FIELDS):
                 figures[indicator_id, period_id] = Figure(*figure)
-    comparators = defaultdict(list)
-    for comparator in Comparator.objects.filter(indicator_id__in=ids):
-        comparators[comparator.indicator_id].append(comparator)
+    compared = defaultdict(list)
+    for comparator in Comparator.objects.filter(indicator_id__in=ids) if comparators else ():
+        compared[comparator.indicator_id].append(comparator)
     curves = defaultdict(list)
     at = getattr(values, "_as_of", None)  # figures as they stood at a past moment: so are the plans
     if at is None:
@@ -398,9 +404,9 @@ def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[
         linked = {a.pk: a for a in indicator_actions.get(ind.pk, [])}
         for curve in curves[ind.pk]:
             linked.update({a.pk: a for a in curve.linked_actions})
-        rows.append(Row(indicator=ind, periods=periods,
-                        history=[figures.get((ind.pk, p.pk)) for p in periods],
-                        comparators=comparators[ind.pk], curves=curves[ind.pk],
+        own = periods if periods_of is None else periods_of[ind.frequency]
+        rows.append(Row(indicator=ind, periods=own, history=[figures.get((ind.pk, p.pk)) for p in own],
+                        comparators=compared[ind.pk], curves=curves[ind.pk],
                         actions=sorted(linked.values(), key=lambda a: (a.due_date, a.pk))))
     return rows
 
@@ -470,6 +476,20 @@ def exceptions(period: Period, *, values: QuerySet[Value], actions: QuerySet[Act
     rows = [r for r in rows if r.is_exception]
     rows.sort(key=lambda r: (not (r.rag == rules.RED and r.direction.is_worse), r.rag != rules.RED))
     return {"period": period, "items": rows, **legend()}
+
+
+def exception_rows(period: Period, *, values: QuerySet[Value]) -> list[Row]:
+    """The rows `exceptions` lists for a period, in its order, with only what makes them exceptions (the figure
+    and the one before it; no comparators, stories or actions): for a meeting's agenda. Three queries."""
+    periods = trailing_periods(period, 2)
+    indicators = list(scorecard_indicators(period.kind).select_related(None))  # no owner or priority shown
+    figures = {}
+    for indicator_id, period_id, *figure in (values.filter(indicator_id__in=[i.pk for i in indicators],
+                                                           period__in=periods).order_by().values_list(*Figure.FIELDS)):
+        figures[indicator_id, period_id] = Figure(*figure)
+    rows = [Row(indicator=ind, periods=periods, history=[figures.get((ind.pk, p.pk)) for p in periods])
+            for ind in indicators]
+    return exceptions(period, values=values, actions=Action.objects.none(), rows=rows)["items"]
 
 
 def exception_reasons(row: Row) -> str:

@@ -3,6 +3,7 @@ import datetime
 from dataclasses import dataclass
 
 from partnership import workdays
+from partnership.request_memo import once_per_request
 
 from .models import LCSPR, AgencySummary, Notification, RapidReview, Recommendation
 
@@ -49,7 +50,13 @@ class _Calendar:
 
 
 def open_clocks(today: datetime.date) -> list[Clock]:
-    """Every open clock, soonest first. Six queries whatever the number of cases.
+    """Every open clock, soonest first. Six queries whatever the number of cases, once per page: the business unit's
+    home page reads them for the reviews panel and for the next meeting's agenda (partnership.request_memo)."""
+    return list(once_per_request(("reviews.open_clocks", today), lambda: _open_clocks(today)))
+
+
+def _open_clocks(today: datetime.date) -> list[Clock]:
+    """Every open clock, soonest first.
 
     A recommendation shows its next good-practice date (response, action plan, impact review) until the
     last has passed; those dates are not statutory and are never shown as breached.

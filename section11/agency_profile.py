@@ -1,6 +1,6 @@
 """This app's lines of each agency's accountability profile (partnership.contract.AgencyFact): its Section 11
 (or schools' s175/s157) return in each of its last three cycles, as the return stood at the period's moment, with
-how a return made was rated (the moderated rating where there is one, else the agency's own). Four queries."""
+how a return made was rated (the moderated rating where there is one, else the agency's own). Three queries."""
 from django.db.models import Count
 from django.utils import timezone
 
@@ -20,9 +20,9 @@ def facts(agencies, period, user) -> dict:
     """{agency_id: [AgencyFact, ...]} for every agency given, in a fixed number of queries."""
     ids, found = by_agency(agencies)
     day = period.as_at_date
-    cycles = {c.pk: c for c in Cycle.objects.exclude(status=Cycle.Status.DRAFT).filter(opens_on__lte=day)}
-    returns = sorted((r for r in state_at(Return, period.as_at).filter(agency_id__in=ids, cycle_id__in=list(cycles))),
-                     key=lambda r: cycles[r.cycle_id].opens_on, reverse=True)
+    returns = sorted(state_at(Return, period.as_at).filter(agency_id__in=ids, cycle__opens_on__lte=day)
+                     .exclude(cycle__status=Cycle.Status.DRAFT).select_related("cycle"),
+                     key=lambda r: r.cycle.opens_on, reverse=True)
     shown = {}
     for ret in returns:
         theirs = shown.setdefault(ret.agency_id, [])
@@ -32,7 +32,7 @@ def facts(agencies, period, user) -> dict:
     ratings = _ratings([r.pk for r in kept if r.status in DONE], period.as_at)
     for ret in kept:
         url = ret.get_absolute_url() if access.is_oversight(user) or access.is_agency_editor(user, ret) else ""
-        found[ret.agency_id].append(_fact(ret, cycles[ret.cycle_id], day, ratings.get(ret.pk, ""), url))
+        found[ret.agency_id].append(_fact(ret, ret.cycle, day, ratings.get(ret.pk, ""), url))
     for pk in ids:
         if not found[pk]:
             found[pk].append(AgencyFact(HEADING, "Self-assessment", "Not asked for a return in any cycle yet",

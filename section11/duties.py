@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from partnership.contract import BREACHED, DUE, MET, DutyReading, EvidenceItem, day_words
 from partnership.periods import add_months, end_of_day
+from partnership.request_memo import once_per_request
 
 from .models import Cycle, Framework
 
@@ -19,11 +20,17 @@ def _url(cycle: Cycle) -> str:
     return "" if cycle.status == Cycle.Status.DRAFT else reverse("section11:cycle-analysis", args=[cycle.pk])
 
 
+def _cycles_known(moment) -> list[Cycle]:
+    """Every cycle known by `moment`, newest first, with its framework: one query, once per page (the agencies' and
+    the schools' duties each read their audience's)."""
+    return once_per_request(("section11.duties.cycles", moment), lambda: list(
+        Cycle.objects.filter(created_at__lte=moment).select_related("framework").order_by("-opens_on", "-pk")))
+
+
 def _cycle_duty(audience: str, duty, today: datetime.date, *, months: int | None, what: str) -> DutyReading:
     """One query: the audience's cycles known by the end of `today`, the latest launched and any planned after it."""
     moment = end_of_day(today)
-    cycles = list(Cycle.objects.filter(framework__audience=audience, created_at__lte=moment)
-                  .order_by("-opens_on", "-pk"))
+    cycles = [c for c in _cycles_known(moment) if c.framework.audience == audience]
     launched = [c for c in cycles if c.status != Cycle.Status.DRAFT and c.opens_on <= today
                 and (c.launched_at is None or c.launched_at <= moment)]
     if not launched:

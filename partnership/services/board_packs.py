@@ -14,6 +14,7 @@ from django.utils import timezone
 from partnership.history import save_versioned
 from partnership.models import BoardPack, Role, User
 from partnership.periods import Quarter, QuarterError
+from partnership.request_memo import once_per_request
 
 from .errors import ConflictError, ServiceError
 from .exports import export_request
@@ -168,4 +169,5 @@ def published_packs():
 
 
 def latest_published():
-    return published_packs().first()
+    """The latest published pack (one query, once per page: the home page shows it and offers it to the agenda)."""
+    return once_per_request("board_packs.latest_published", lambda: published_packs().first())

@@ -149,7 +149,10 @@ def test_queries_do_not_grow_with_agencies_or_records(records, police, business_
     with CaptureQueriesContext(connection) as one:
         agency_profiles.profiles([police], period, business_unit)
     others = [records(AgencyFactory(), late=bool(n % 2)) for n in range(3)]
-    assert len(one) <= 17  # 16, and the one asking whether the live rows are the state at the period's moment
+    # 11 (Section 11 three, audits one, data returns one, reviews one, training two, actions one, attendance one,
+    # escalations one), the reader's roles, and the one asking whether the live rows are the state at the moment
+    # (asked again when the call outlasts the second it is remembered for, on a busy machine)
+    assert len(one) <= 14, "\n".join(q["sql"][:150] for q in one)
     with django_assert_max_num_queries(len(one)):
         agency_profiles.profiles([police, *others], period, business_unit)
 

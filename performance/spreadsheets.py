@@ -30,6 +30,7 @@ from openpyxl.worksheet.protection import SheetProtection
 from partnership import sheet_limits
 from partnership.csv import safe_cell
 from partnership.csv import xlsx_text as text_cell  # normalised, then formula-safe
+from partnership.sheets import NO, YES, Column  # noqa: F401 (YES, NO: read by the upload service)
 
 from .models import DataReturn, Indicator, Unit, Value
 from .services.returns import return_indicators
@@ -41,20 +42,10 @@ FIRST_DATA_ROW = 2
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_DATA_ROWS = 500  # a return has tens of indicators: anything far bigger is not one of ours
 MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
-YES = {"yes", "y", "true", "1"}
-NO = {"no", "n", "false", "0", ""}
 NUMBER_MESSAGE = "Enter a number, like 12 or 12.5"
 DECIMALS_MESSAGE = "Enter a number with no more than 2 decimal places"
 TOO_BIG_MESSAGE = "Enter a number smaller than 1,000,000,000,000"
 LARGEST = Decimal(10) ** 12
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: int
-    editable: bool = False
 
 
 COLUMNS = (

@@ -43,6 +43,7 @@ from openpyxl.worksheet.protection import SheetProtection
 from partnership import sheet_limits
 from partnership.csv import safe_cell
 from partnership.csv import xlsx_text as text_cell  # normalised, then formula-safe
+from partnership.sheets import NO, YES, Column  # noqa: F401 (YES, NO: read by the upload service)
 
 from .models import Answer, Evidence, RatingLevel, Return
 
@@ -63,16 +64,6 @@ FACTS = (FACT_AGENCY, FACT_CYCLE, FACT_FRAMEWORK, FACT_FRAMEWORK_VERSION, FACT_E
 # Reading limits: a return has tens of criteria, so anything far bigger is not one of ours.
 MAX_DATA_ROWS = 1000
 MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
-YES = {"yes", "y", "true", "1"}
-NO = {"no", "n", "false", "0", ""}
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: int
-    editable: bool = False
 
 
 COLUMNS = (

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from partnership.services.errors import ConflictError, ServiceError
+from partnership.sheets import Change
 from partnership.uploads import delete_stale_files
 
 from .. import access, spreadsheets
@@ -48,13 +49,6 @@ def is_csv(upload) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-@dataclass
-class Change:
-    field: str
-    old: str
-    new: str
 
 
 @dataclass

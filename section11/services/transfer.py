@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from partnership.services.errors import ConflictError, ServiceError
+from partnership.sheets import Change
 from partnership.uploads import delete_stale_files
 
 from .. import access, spreadsheets
@@ -29,13 +30,6 @@ STALE_MESSAGE = ("Someone changed this return after you checked the file, so not
 FIELD_LABELS = {"rating": "Rating", "not_applicable": "Not applicable",
                 "not_applicable_reason": "Reason not applicable", "narrative": "How do you know?",
                 "impact": "Impact on children and families"}
-
-
-@dataclass
-class Change:
-    field: str
-    old: str
-    new: str
 
 
 @dataclass

@@ -1,12 +1,15 @@
-"""The demo's board packs (called by `seed_demo` after every app's demo): the last complete quarter's pack
-published with its chair's narrative, the quarter before it published too, and the quarter under way drafted
-and waiting for the chair, so the chair's home page and the board pack pages show a real cycle. Before them, the
-statutory duties register's records kept by hand. Idempotent."""
+"""The demo's board packs (called by `seed_demo` after every app's demo): every quarter's pack from the start of the
+last complete financial year to the last complete quarter published with its chair's narrative, each dated as it
+would have been (drafted after its quarter ended, approved and published a week before the Partnership executive's
+meeting that takes it), and the quarter under way drafted and waiting for the chair, so the chair's home page, the
+board pack pages and the yearly reports show a real cycle. Before them, the statutory duties register's records kept
+by hand. Idempotent."""
 import datetime
 
 from django.utils import timezone
 
-from partnership.demo_dates import at, live_through
+from partnership import history
+from partnership.demo_dates import at, by_now, live_through
 from partnership.models import BoardPack, Duty
 from partnership.periods import Quarter, add_months
 from partnership.services import board_packs
@@ -28,19 +31,66 @@ NARRATIVES = {
         "Note the figures to date",
     ),
 }
+# The last complete financial year's four packs, first quarter first: what each chair's narrative said then.
+YEAR_NARRATIVES = (
+    ("The year began with the revised safeguarding arrangements published and the Section 11 cycle opened. No "
+     "serious incident was referred to the partnership in the quarter.\n\n"
+     "Initial health assessments within 20 working days are below target for the second quarter running; the ICB "
+     "puts it down to a shortage of paediatric clinic slots.",
+     "Note the Section 11 cycle and the October deadline for returns\n"
+     "Agree the year's audit programme: neglect first, then exploitation\n"
+     "Ask the ICB to report on initial health assessments at the next meeting"),
+    ("The neglect audit found good information sharing at the front door but weak recording of the child's voice "
+     "in strategy discussions; the actions it agreed are on the tracker.\n\n"
+     "Section 11 returns are coming in. Training attendance fell over the summer, as it does every year.",
+     "Note the neglect audit's findings and the actions agreed\n"
+     "Agree to give the agencies that asked for it until 31 October for their Section 11 return\n"
+     "Note the summer fall in training attendance"),
+    ("The QA subgroup met in its new form in December, with the scorecard's exceptions as its first item. Section 11 "
+     "returns are in from all but two agencies and moderation has begun.\n\n"
+     "Return home interviews offered within 72 hours of a missing episode remain below what the partners expect.",
+     "Note the QA subgroup's terms of reference and its first meeting\n"
+     "Agree that the chair writes to the two agencies whose Section 11 returns are outstanding\n"
+     "Decide whether return home interviews become a priority indicator next year"),
+    ("The year ends with Section 11 moderated and each agency told its grades. Most actions from the neglect audit "
+     "are done, but no re-audit is planned yet to show what changed for children.\n\n"
+     "One serious incident was notified to the national Panel and its rapid review sent within 15 working days. "
+     "These four quarters are the evidence for the yearly report, which the business unit is now drafting.",
+     "Note the year's Section 11 grades and the agencies with actions\n"
+     "Agree the priorities carried into the new year: neglect, exploitation, hearing the child\n"
+     "Ask the business unit to plan a re-audit of the neglect cases in the autumn"),
+)
 
 
-def _publish(quarter: Quarter, *, manager, chair) -> None:
+def _weekday(day: datetime.date) -> datetime.date:
+    """`day`, or the Monday after when it falls at a weekend: the business unit works weekdays."""
+    return day + datetime.timedelta(days=7 - day.weekday() if day.weekday() >= 5 else 0)
+
+
+def _publish(quarter: Quarter, *, manager, chair, narrative: str, asks: str) -> None:
+    """Drafted ten days after the quarter ended, finished a few days later, approved by the chair and published a
+    week before the executive meeting that takes it (none of it later than now)."""
     if BoardPack.objects.filter(period_code=quarter.code).exists():
         return
-    narrative, asks = NARRATIVES["published"]
-    pack = board_packs.pack_start(period_code=quarter.code, by=manager)
-    board_packs.pack_edit(pack=pack, narrative=narrative, asks=asks, expected_version=pack.version, by=manager)
-    board_packs.pack_approve(pack=pack, by=chair)
-    board_packs.pack_begin_publishing(pack=pack, by=manager)
-    # The worker makes the PDF when a person publishes; the demo makes it here, once, as the worker would.
-    pdf, summary, period = board_report.render_with_summary(quarter, pack=pack)
-    board_packs.pack_store_published(pack=pack, pdf=pdf, summary=summary, as_at=period.as_at)
+    meeting = demo_meetings.executive_meeting_day(quarter)
+    drafted = _weekday(quarter.end + datetime.timedelta(days=10))
+    finished = _weekday(quarter.end + datetime.timedelta(days=14))
+    started = by_now(at(drafted, 10))
+    with history.dated(started):
+        pack = board_packs.pack_start(period_code=quarter.code, by=manager)
+        board_packs.pack_edit(pack=pack, narrative=narrative.split("\n\n")[0], asks="",
+                              expected_version=pack.version, by=manager)
+    with history.dated(by_now(at(finished, 15))):
+        board_packs.pack_edit(pack=pack, narrative=narrative, asks=asks, expected_version=pack.version, by=manager)
+    with history.dated(by_now(at(meeting - datetime.timedelta(days=9), 11))):
+        board_packs.pack_approve(pack=pack, by=chair)
+    with history.dated(by_now(at(meeting - datetime.timedelta(days=7), 9, 30))):
+        board_packs.pack_begin_publishing(pack=pack, by=manager)
+        # The worker makes the PDF when a person publishes; the demo makes it here, once, as the worker would.
+        pdf, summary, period = board_report.render_with_summary(quarter, pack=pack)
+        pack = board_packs.pack_store_published(pack=pack, pdf=pdf, summary=summary, as_at=period.as_at)
+    # A pack keeps no history rows; its own times say when it was drafted and last changed (published).
+    BoardPack.objects.filter(pk=pack.pk).update(created_at=started, updated_at=pack.published_at)
 
 
 STORY_START = at(datetime.date(2024, 4, 1))
@@ -71,14 +121,18 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
     manager, chair = people["manager@example.org"], people["chair@example.org"]
     _duties(timezone.localdate())
     current = Quarter.containing(timezone.localdate())
-    _publish(current.previous().previous(), manager=manager, chair=chair)
-    _publish(current.previous(), manager=manager, chair=chair)
+    quarter = Quarter(current.financial_year - 1, 1)
+    while quarter < current:
+        last_year = quarter.financial_year < current.financial_year
+        narrative, asks = YEAR_NARRATIVES[quarter.number - 1] if last_year else NARRATIVES["published"]
+        _publish(quarter, manager=manager, chair=chair, narrative=narrative, asks=asks)
+        quarter = quarter.next()
     if not BoardPack.objects.filter(period_code=current.code).exists():
         narrative, asks = NARRATIVES["draft"]
         pack = board_packs.pack_start(period_code=current.code, by=manager)
         board_packs.pack_edit(pack=pack, narrative=narrative, asks=asks, expected_version=pack.version, by=manager)
     published = BoardPack.objects.filter(status=BoardPack.Status.PUBLISHED).count()
     stdout.write(f"Board packs: {published} published, the quarter under way drafted for the chair.")
-    yearly_demo.seed(stdout=stdout, people=people, agencies=agencies)
     demo_meetings.seed(stdout=stdout, people=people, agencies=agencies)
+    yearly_demo.seed(stdout=stdout, people=people, agencies=agencies)  # last: the yearly report counts the meetings
 

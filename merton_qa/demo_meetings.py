@@ -1,14 +1,17 @@
 """The demo's subgroups and meetings (called from merton_qa.demo): the QA subgroup, two thematic subgroups and the
 Partnership executive, with members; a year of bi-monthly QA subgroup meetings from December 2025 with attendance,
 minutes and decisions (some of them tracker actions), and the next meeting planned with a draft agenda built from
-what the apps say is due. Every record is made through the services, its history dated when it happened."""
+what the apps say is due; the executive's quarterly meetings, where each quarter's board pack is taken, held since
+October 2025 and the next two planned. Every record is made through the services, its history dated when it
+happened."""
 import datetime
 
 from django.utils import timezone
 
 from partnership import history
-from partnership.demo_dates import at
+from partnership.demo_dates import at, by_now
 from partnership.models import Action, Attendance, Meeting, Membership, Priority, Role, Subgroup
+from partnership.periods import Quarter
 from partnership.services import actions as action_services
 from partnership.services import meetings as services
 
@@ -93,6 +96,59 @@ def _meeting_days(today):
     return days, day
 
 
+def executive_meeting_day(quarter: Quarter) -> datetime.date:
+    """The Partnership executive meets on the last Thursday of the month after each quarter ends, and takes that
+    quarter's board pack (published a week before, with the papers)."""
+    after = quarter.end + datetime.timedelta(days=1)
+    month_end = datetime.date(after.year + after.month // 12, after.month % 12 + 1, 1) - datetime.timedelta(days=1)
+    return month_end - datetime.timedelta(days=(month_end.weekday() - 3) % 7)
+
+
+EXECUTIVE_ITEMS = [  # (title, kind, presenter, minutes)
+    ("Quarterly assurance report {label}", "Board pack", "Independent chair", "The executive took the quarter's "
+     "board pack as read and went through the chair's asks; the partners agreed them."),
+    ("Budget and partner contributions", "", "Business manager", "Spending is within the year's budget; the three "
+     "partners' contributions for next year were agreed in principle."),
+    ("Any other business", "", "Independent chair", "None."),
+]
+
+
+def _executive_meetings(group, *, manager, today, since) -> int:
+    """The executive's meetings since the group was set up: held (everyone there, minutes written), and the next
+    two planned. Idempotent: nothing is added once the group has meetings. Returns how many were held."""
+    if group.meetings.exists():
+        return 0
+    quarter, held, planned = Quarter.containing(since).previous(), 0, 0
+    while planned < 2:
+        day = executive_meeting_day(quarter)
+        if day > since:
+            made_on = min(today, max(since, day - datetime.timedelta(days=56)))
+            with history.dated(by_now(at(made_on, 9))):
+                meeting = services.meeting_create(subgroup=group, starts_at=at(day, 14), by=manager,
+                                                  place="Merton Civic Centre, the leader's room")
+                for title, kind, presenter, _ in EXECUTIVE_ITEMS:
+                    services.agenda_add(meeting=meeting, by=manager, title=title.format(label=quarter.label),
+                                        kind=kind, presenter=presenter)
+            if day < today:
+                _hold_executive(meeting, manager=manager)
+                held += 1
+            else:
+                planned += 1
+        quarter = quarter.next()
+    return held
+
+
+def _hold_executive(meeting, *, manager) -> None:
+    with history.dated(meeting.starts_at + datetime.timedelta(hours=2)):
+        members = services.current_members(meeting.subgroup, timezone.localdate(meeting.starts_at))
+        services.attendance_record(meeting=meeting, by=manager,
+                                   rows=[(m, Attendance.Status.PRESENT, "") for m in members])
+        for item, (*_, minutes) in zip(meeting.items.order_by("order", "pk"), EXECUTIVE_ITEMS, strict=True):
+            services.item_minutes(item=item, by=manager, minutes=minutes, finished=True, presenter=item.presenter)
+        meeting = Meeting.objects.get(pk=meeting.pk)
+        services.meeting_mark_held(meeting=meeting, by=manager, expected_version=meeting.version)
+
+
 def _hold(meeting, *, manager, index, agencies, last=False):
     """Attendance, minutes and decisions, dated the day of the meeting; then the meeting is marked held."""
     when = meeting.starts_at + datetime.timedelta(hours=2)
@@ -154,9 +210,16 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
     with history.dated(at(since)):
         qa, made = _subgroup("Quality assurance subgroup", Subgroup.Kind.QA, people=people, agencies=agencies,
                              since=since, members=[chair_row, qa_row, *QA_MEMBERS])
-        if not made:
-            stdout.write("Meetings: already seeded.")
-            return
+        executive, _ = _subgroup("Partnership executive", Subgroup.Kind.EXECUTIVE, people=people,
+                                 agencies=agencies, since=since,
+                                 members=[chair_row, ("Merton Children's Services", Membership.GroupRole.MEMBER, ""),
+                                          ("SWL ICB", Membership.GroupRole.MEMBER, ""),
+                                          ("Met Police SW BCU", Membership.GroupRole.MEMBER, "")])
+    executive_held = _executive_meetings(executive, manager=manager, today=today, since=since)
+    if not made:
+        stdout.write(f"Meetings: already seeded ({executive_held} executive meetings added).")
+        return
+    with history.dated(at(since)):
         neglect, _ = _subgroup("Think family: domestic abuse and neglect subgroup", Subgroup.Kind.THEMATIC,
                                priorities=[p for c, p in by_code.items() if c == "think-family"], people=people,
                                agencies=agencies, since=since,
@@ -173,10 +236,6 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
                                              ("Merton Education", Membership.GroupRole.MEMBER, "")])
         exploitation.scorecard_priority = by_code.get("contextual-safeguarding")
         exploitation.save()
-        _subgroup("Partnership executive", Subgroup.Kind.EXECUTIVE, people=people, agencies=agencies, since=since,
-                  members=[chair_row, ("Merton Children's Services", Membership.GroupRole.MEMBER, ""),
-                           ("SWL ICB", Membership.GroupRole.MEMBER, ""),
-                           ("Met Police SW BCU", Membership.GroupRole.MEMBER, "")])
     held_days, next_day = _meeting_days(today)
     for index, day in enumerate(held_days):
         planned = at(day - datetime.timedelta(days=56), 9)
@@ -206,4 +265,4 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
         for suggestion in builder.suggestions_for(meeting, manager, today=today)[:3]:
             services.agenda_add_suggestion(meeting=meeting, by=manager, suggestion=suggestion)
     stdout.write(f"Meetings: {len(held_days)} QA subgroup meetings held, the next on {next_day:%-d %B %Y} with a "
-                 f"draft agenda of {upcoming.items.count()} items.")
+                 f"draft agenda of {upcoming.items.count()} items; {executive_held} executive meetings held.")

@@ -85,7 +85,8 @@ def date_history_row(sender, instance, history_instance, **kwargs) -> None:
         history_instance.history_date = when
 
 
-def _now() -> datetime.datetime:
+def now() -> datetime.datetime:
+    """The moment of a write: `dated()`'s inside it (a record of when a seeded event happened), else now."""
     return _dated.get() or timezone.now()
 
 
@@ -222,10 +223,10 @@ def save_versioned(instance, *, expected_version: int, fields: list[str], by=Non
     """
     model = type(instance)
     values = {f: getattr(instance, f) for f in fields}
-    # update() skips auto_now fields (updated_at): set them here, as save() would.
-    now = timezone.now()
+    # update() skips auto_now fields (updated_at): set them here, as save() would (dated inside `dated()`).
+    moment = now()
     touched = {
-        f.attname: now
+        f.attname: moment
         for f in model._meta.concrete_fields
         if getattr(f, "auto_now", False) and f.attname not in values
     }
@@ -249,7 +250,7 @@ def record_history(instance, by) -> None:
     current = model.objects.get(pk=instance.pk)
     history_manager(model).model.objects.create(
         **{f.attname: getattr(current, f.attname) for f in model._meta.concrete_fields},
-        history_date=_now(), history_type="~", history_user=by,
+        history_date=now(), history_type="~", history_user=by,
     )
 
 

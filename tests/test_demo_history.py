@@ -10,6 +10,7 @@ from django.utils import timezone
 from audits.models import AuditCase
 from partnership.history import is_tracked
 from partnership.models import Action
+from partnership.periods import Quarter
 from reviews.models import Referral
 from section11.models import Answer, Cycle, Return
 
@@ -94,3 +95,20 @@ def test_the_demo_records_are_plausible(demo):
     findings = yearly_report.report_context(period)["findings"]
     assert [f.priority.title for f in findings if f.little_or_no_evidence] == ["Hearing the voice of the child"]
     assert len(findings) == 4
+
+    # Every quarter of that year has its board pack, each dated as it was made: drafted after its quarter ended,
+    # approved, then published before the Partnership executive's meeting that took it; and the year under way's
+    # next quarter is due at a planned executive meeting.
+    from merton_qa.yearly_figures import packs_of_year
+    from partnership.models import BoardPack, Meeting, Subgroup
+
+    packs = packs_of_year(period)
+    assert [bool(p.published_at) for p in packs] == [True] * 4
+    for pack in BoardPack.objects.filter(status=BoardPack.Status.PUBLISHED):
+        end = timezone.make_aware(datetime.datetime.combine(Quarter.parse(pack.period_code).end, datetime.time(23)))
+        assert end < pack.created_at < pack.approved_at < pack.published_at < demo, pack
+        for meeting in Meeting.objects.filter(subgroup__kind=Subgroup.Kind.EXECUTIVE,
+                                              items__title__endswith=pack.label):  # the meeting that took it
+            assert pack.published_at < meeting.starts_at < pack.published_at + datetime.timedelta(days=14), pack
+    assert Meeting.objects.filter(subgroup__kind=Subgroup.Kind.EXECUTIVE, status=Meeting.Status.PLANNED,
+                                  starts_at__gt=demo).exists()

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from partnership import history
 from partnership.history import save_versioned
 from partnership.models import BoardPack, Role, User
 from partnership.periods import Quarter, QuarterError
@@ -115,7 +116,7 @@ def pack_approve(*, pack: BoardPack, by) -> BoardPack:
     _require(can_approve(by), "Only the chair can approve the board pack.")
     _require_ready(pack)
     return _set_status(pack, expected=BoardPack.Status.DRAFT, to=BoardPack.Status.APPROVED, by=by,
-                       approved_by=by, approved_at=timezone.now())
+                       approved_by=by, approved_at=history.now())
 
 
 @transaction.atomic
@@ -149,7 +150,7 @@ def pack_store_published(*, pack: BoardPack, pdf: bytes, summary: dict, as_at) -
         return locked
     locked.pdf, locked.sha256 = pdf, hashlib.sha256(pdf).hexdigest()
     locked.summary, locked.as_at = summary, as_at
-    locked.status, locked.published_at = BoardPack.Status.PUBLISHED, timezone.now()
+    locked.status, locked.published_at = BoardPack.Status.PUBLISHED, history.now()
     locked.version += 1
     locked.save(update_fields=["pdf", "sha256", "summary", "as_at", "status", "published_at", "version",
                                "updated_at"])

@@ -22,12 +22,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 
-from partnership import sheet_limits
+from partnership import sheet_limits, sheets
 from partnership.csv import safe_cell
 from partnership.csv import xlsx_text as text_cell  # normalised, then formula-safe
 from partnership.sheets import NO, YES, Column  # noqa: F401 (YES, NO: read by the upload service)
@@ -64,14 +64,9 @@ LETTER = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
 NUMBER_KEYS = ("numerator", "denominator", "value")
 REQUIRED_KEYS = ("code", "period", "numerator", "denominator", "value", "provisional", "commentary")
 
-_THIN = Side(style="thin", color="B1B4B6")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_READ_ONLY_FILL = PatternFill("solid", fgColor="F3F2F1")
 _NOT_USED_FILL = PatternFill("solid", fgColor="DEE0E2")
-_EDITABLE_HEAD_FILL = PatternFill("solid", fgColor="D2E2F1")
-_READ_ONLY_HEAD_FILL = PatternFill("solid", fgColor="DEE0E2")
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-_BOLD = Font(bold=True)
+_BORDER, _READ_ONLY_FILL, _WRAP_TOP, _BOLD = sheets.BORDER, sheets.READ_ONLY_FILL, sheets.WRAP_TOP, sheets.BOLD
+_READ_ONLY_HEAD_FILL = sheets.READ_ONLY_HEAD_FILL
 
 
 class NumberError(ValueError):
@@ -189,14 +184,7 @@ def template_workbook(data_return: DataReturn) -> bytes:
 
 
 def _write_rows(ws, rows: list[TemplateRow], period_label: str) -> None:
-    for index, column in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-        cell = ws.cell(row=HEADER_ROW, column=index, value=column.header)
-        cell.font = _BOLD
-        cell.fill = _EDITABLE_HEAD_FILL if column.editable else _READ_ONLY_HEAD_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
-        cell.border = _BORDER
-    ws.row_dimensions[HEADER_ROW].height = 32
+    sheets.write_header(ws, COLUMNS, HEADER_ROW)
     unlocked = Protection(locked=False)
     for offset, row in enumerate(rows):
         number = FIRST_DATA_ROW + offset

@@ -35,12 +35,12 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 
-from partnership import sheet_limits
+from partnership import sheet_limits, sheets
 from partnership.csv import safe_cell
 from partnership.csv import xlsx_text as text_cell  # normalised, then formula-safe
 from partnership.sheets import NO, YES, Column  # noqa: F401 (YES, NO: read by the upload service)
@@ -87,13 +87,8 @@ REQUIRED_KEYS = ("code", "rating", "not_applicable", "not_applicable_reason", "n
 
 # GOV.UK colours (tints for fills, so black text stays readable; the label always says the rating).
 _LEVEL_FILLS = {"green": "CCE2D8", "amber": "FFF7BF", "red": "F6D7D2", "grey": "F3F2F1"}
-_THIN = Side(style="thin", color="B1B4B6")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_READ_ONLY_FILL = PatternFill("solid", fgColor="F3F2F1")
-_EDITABLE_HEAD_FILL = PatternFill("solid", fgColor="D2E2F1")
-_READ_ONLY_HEAD_FILL = PatternFill("solid", fgColor="DEE0E2")
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-_BOLD = Font(bold=True)
+_BORDER, _READ_ONLY_FILL, _WRAP_TOP, _BOLD = sheets.BORDER, sheets.READ_ONLY_FILL, sheets.WRAP_TOP, sheets.BOLD
+_READ_ONLY_HEAD_FILL = sheets.READ_ONLY_HEAD_FILL
 
 
 def from_text_cell(value) -> str:
@@ -182,15 +177,7 @@ def _write_header_block(ws, ret: Return) -> None:
 
 
 def _write_answer_rows(ws, answers: list[Answer], levels: list[RatingLevel], *, allows_na: bool) -> None:
-    for index, column in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = column.width
-        cell = ws.cell(row=HEADER_ROW, column=index, value=column.header)
-        cell.font = _BOLD
-        cell.fill = _EDITABLE_HEAD_FILL if column.editable else _READ_ONLY_HEAD_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
-        cell.border = _BORDER
-    ws.row_dimensions[HEADER_ROW].height = 32
+    sheets.write_header(ws, COLUMNS, HEADER_ROW)
 
     unlocked = Protection(locked=False)
     for offset, answer in enumerate(answers):

@@ -49,3 +49,29 @@ def write_header(ws, columns, row: int) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
         cell.border = BORDER
     ws.row_dimensions[row].height = 32
+
+
+class RowsByState:
+    """An upload preview's rows sorted as the preview shows them, by each row's `state` ("problem", "change",
+    "same", "blank"): one rule for both previews."""
+
+    rows: list
+
+    def _in(self, state: str) -> list:
+        return [r for r in self.rows if r.state == state]
+
+    @property
+    def problem_rows(self) -> list:
+        return self._in("problem")
+
+    @property
+    def changed_rows(self) -> list:
+        return self._in("change")
+
+    @property
+    def unchanged_rows(self) -> list:
+        return self._in("same")
+
+    @property
+    def blank_rows(self) -> list:
+        return self._in("blank")

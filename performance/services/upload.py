@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from partnership.services.errors import ConflictError, ServiceError
-from partnership.sheets import Change
+from partnership.sheets import Change, RowsByState
 from partnership.uploads import delete_stale_files
 
 from .. import access, spreadsheets
@@ -78,28 +78,12 @@ class UploadRow:
 
 
 @dataclass
-class UploadPreview:
+class UploadPreview(RowsByState):
     data_return: DataReturn
     problems: list[str] = field(default_factory=list)  # about the file as a whole
     rows: list[UploadRow] = field(default_factory=list)
     fingerprint: dict = field(default_factory=dict)
     not_in_file: list[Indicator] = field(default_factory=list)
-
-    @property
-    def problem_rows(self) -> list[UploadRow]:
-        return [r for r in self.rows if r.state == "problem"]
-
-    @property
-    def changed_rows(self) -> list[UploadRow]:
-        return [r for r in self.rows if r.state == "change"]
-
-    @property
-    def unchanged_rows(self) -> list[UploadRow]:
-        return [r for r in self.rows if r.state == "same"]
-
-    @property
-    def blank_rows(self) -> list[UploadRow]:
-        return [r for r in self.rows if r.state == "blank"]
 
     @property
     def has_problems(self) -> bool:

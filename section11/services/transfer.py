@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from partnership.services.errors import ConflictError, ServiceError
-from partnership.sheets import Change
+from partnership.sheets import Change, RowsByState
 from partnership.uploads import delete_stale_files
 
 from .. import access, spreadsheets
@@ -49,24 +49,12 @@ class ImportRow:
 
 
 @dataclass
-class ImportPreview:
+class ImportPreview(RowsByState):
     ret: Return
     problems: list[str] = field(default_factory=list)  # about the file as a whole
     rows: list[ImportRow] = field(default_factory=list)
     versions: dict[int, int] = field(default_factory=dict)  # answer pk → version when checked
     not_in_file: list[str] = field(default_factory=list)  # criteria codes the file leaves as they are
-
-    @property
-    def problem_rows(self) -> list[ImportRow]:
-        return [r for r in self.rows if r.problems]
-
-    @property
-    def changed_rows(self) -> list[ImportRow]:
-        return [r for r in self.rows if r.state == "change"]
-
-    @property
-    def unchanged_rows(self) -> list[ImportRow]:
-        return [r for r in self.rows if r.state == "same"]
 
     @property
     def changes_copied_answers(self) -> bool:

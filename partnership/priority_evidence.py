@@ -29,6 +29,8 @@ from .snapshots import state_at
 SOURCE = "Actions"
 DONE = Action.WORK_DONE
 STATUS_WORDS = dict(Action.Status.choices)
+# The columns the evidence reads (its facts, progress and items): not the descriptions and the rest.
+FIELDS = ("id", "priority_id", "status", "due_date", "completed_at", "title")
 
 
 def for_priorities(priorities, period) -> dict:
@@ -39,7 +41,8 @@ def for_priorities(priorities, period) -> dict:
     of_priority = defaultdict(set)
     for priority_id, action_id in raised:
         of_priority[priority_id].add(action_id)
-    rows = list(state_at(Action, period.as_at).filter(Q(priority_id__in=ids) | Q(id__in=[a for _, a in raised])))
+    rows = list(state_at(Action, period.as_at).filter(Q(priority_id__in=ids) | Q(id__in=[a for _, a in raised]))
+                .only(*FIELDS))
     for action in rows:
         if action.priority_id:
             of_priority[action.priority_id].add(action.pk)

@@ -33,13 +33,15 @@ SOURCE = "Indicators"
 RAG_STATUS = {"green": ASSURED, "amber": PARTLY, "red": NOT_ASSURED}
 
 
-def _rows(ids, period):
+def _rows(priorities, period):
     """The priorities' indicators as rows of the latest validated period of each frequency. Constant queries
     (six: the indicators, every frequency's periods in one, and the rows of every frequency at once)."""
-    indicators = list(Indicator.objects.filter(active=True, priority_id__in=ids).select_related("priority")
-                      .order_by("order", "code"))
+    of_pk = {p.pk: p for p in priorities}
+    indicators = list(Indicator.objects.filter(active=True, priority_id__in=list(of_pk)).order_by("order", "code"))
     if not indicators:
         return []
+    for indicator in indicators:  # the priorities in hand, not one more copy of each per indicator
+        indicator.priority = of_pk[indicator.priority_id]
     validated = validated_values(period.as_at)
     kinds = sorted({ind.frequency for ind in indicators})  # at most the four frequencies
     periods = (Period.objects.filter(kind__in=kinds, end__lte=period.end).order_by("kind", "-start")
@@ -60,7 +62,7 @@ def _rows(ids, period):
 def for_priorities(priorities, period) -> dict:
     """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries."""
     by_priority = defaultdict(list)
-    for row in _rows([p.pk for p in priorities], period):
+    for row in _rows(priorities, period):
         by_priority[row.indicator.priority_id].append(row)
     result = {}
     for priority in priorities:

@@ -7,7 +7,6 @@ group: its lines carry dates and counts only, never a case reference, and link t
 import datetime
 
 from django.db.models import Q
-from django.urls import reverse
 
 from partnership.contract import (
     BREACHED,
@@ -20,6 +19,7 @@ from partnership.contract import (
     day_words,
     plural,
 )
+from partnership.links import pk_url
 from partnership.periods import add_months, end_of_day
 from partnership.snapshots import state_at
 
@@ -88,7 +88,7 @@ def serious_incident_notified(duty, today: datetime.date) -> DutyReading:
             waiting.append(deadline)
         done = f"notified {day_words(done_on)}" if done_on else "not yet notified"
         items.append(_item(f"Known on {day_words(n.became_aware_on)}, due by {day_words(deadline)}: {done}", outcome,
-                           reverse("reviews:notification-detail", args=[n.pk])))
+                           pk_url("reviews:notification-detail", n.pk)))
     return _judge(outcomes, none_text=f"No serious incident became known in the last {months} months.",
                   counts_text=f"{plural(len(rows), 'serious incident')} in the last {months} months: "
                               f"{_counts(outcomes, 'notified')} (within {days} working days).",
@@ -113,7 +113,7 @@ def rapid_review_in_time(duty, today: datetime.date) -> DutyReading:
             waiting.append(deadline)
         done = f"sent {day_words(r.sent_on)}" if r.sent_on else "not yet sent"
         items.append(_item(f"Rapid review due by {day_words(deadline)}: {done}", outcome,
-                           reverse("reviews:rapid-review-detail", args=[r.pk])))
+                           pk_url("reviews:rapid-review-detail", r.pk)))
     return _judge(outcomes, none_text=f"No rapid review was started in the last {months} months.",
                   counts_text=f"{plural(len(rows), 'rapid review')} in the last {months} months: "
                               f"{_counts(outcomes, 'sent')} (within {days} working days).",
@@ -151,7 +151,7 @@ def lcspr_completed(duty, today: datetime.date) -> DutyReading:
         reason = "; the partners recorded the reason for the delay" if outcome in (EXPLAINED_DONE,
                                                                                    EXPLAINED_WAITING) else ""
         items.append(_item(f"Review decided {day_words(r.decided_on)}, due by {day_words(target)}: {done}{reason}",
-                           outcome, reverse("reviews:lcspr-detail", args=[r.pk])))
+                           outcome, pk_url("reviews:lcspr-detail", r.pk)))
     return _judge(outcomes, none_text=f"No local child safeguarding practice review was decided in the last "
                                       f"{window} months.",
                   counts_text=f"{plural(len(rows), 'local practice review')}: {_counts(outcomes, 'published')} "

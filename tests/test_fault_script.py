@@ -94,8 +94,12 @@ def test_the_outbox_page_is_read_for_what_it_lists():
     from django.template.loader import render_to_string
     from django.test import RequestFactory
 
-    rows = [type("Row", (), {"pk": pk, "status": status, "what": "Email", "attempts": 13, "last_error": "down",
-                             "created_at": None}) for pk, status in [(1, "pending"), (2, "pending"), (3, "failed")]]
+    from partnership.models import OutboxMessage
+
+    rows = [OutboxMessage(pk=pk, status=status, attempts=13, last_error="down")
+            for pk, status in [(1, "pending"), (2, "pending"), (3, "failed")]]
+    for row in rows:
+        row.what = "Email"  # the page's own label of the task, set by its view
     page = type("Page", (), {"object_list": rows, "paginator": type("P", (), {"count": 3})(),
                              "has_other_pages": lambda self: False})()
     html = render_to_string("partnership/outbox.html", {"page": page}, request=RequestFactory().get("/outbox/"))

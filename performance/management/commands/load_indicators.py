@@ -22,9 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from partnership.models import Agency, JourneyStage, Priority
-from partnership.models import Criterion as InspectionCriterion
+from partnership.models import Agency, Priority
 from partnership.reference_files import read_yaml
+from partnership.taxonomy_lookup import Taxonomy
 from performance.models import Comparator, Frequency, Indicator, Polarity, Quadrant, Unit
 from performance.services.periods import periods_generate
 
@@ -117,9 +117,7 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         self.counts = Counter()
         call_command("load_reference_data", stdout=self.stdout, stderr=self.stderr, verbosity=self.verbosity)
-        self.stages = {s.code: s for s in JourneyStage.objects.all()}
-        self.inspection = {(c.framework.code, c.code): c
-                           for c in InspectionCriterion.objects.select_related("framework")}
+        self.taxonomy = Taxonomy()
         self.priorities = {p.code: p for p in Priority.objects.all()}
 
         files = []
@@ -231,8 +229,9 @@ class Command(BaseCommand):
             raise CommandError(f"{where}: unknown priority '{priority}'. Known priorities "
                                f"(partnership/reference/priorities.yaml): {', '.join(sorted(self.priorities))}.")
         parsed["priority"] = self.priorities.get(priority)
-        parsed["journey_stages"] = [self._stage(c, where) for c in _list(item, "journey_stages", where)]
-        parsed["inspection_criteria"] = [self._inspection(r, where) for r in _list(item, "inspection_criteria", where)]
+        parsed["journey_stages"] = [self.taxonomy.stage(c, where) for c in _list(item, "journey_stages", where)]
+        parsed["inspection_criteria"] = [self.taxonomy.criterion(r, where)
+                                         for r in _list(item, "inspection_criteria", where)]
 
         parsed["comparators"] = comparators = self._comparators(item, where)
         any_demo = any(is_demo for _, is_demo in comparators.values())
@@ -271,26 +270,6 @@ class Command(BaseCommand):
                     raise CommandError(f"{cwhere}: {year} {kind} is given twice.")
                 result[(year, kind)] = (value, is_demo)
         return result
-
-    def _stage(self, code, where: str) -> JourneyStage:
-        try:
-            return self.stages[code]
-        except (KeyError, TypeError):
-            raise CommandError(
-                f"{where}: unknown journey stage '{code}'. Known stages (partnership/reference/journey.yaml): "
-                f"{', '.join(sorted(self.stages))}."
-            ) from None
-
-    def _inspection(self, ref, where: str) -> InspectionCriterion:
-        framework, _, code = str(ref).partition(":")
-        try:
-            return self.inspection[(framework.strip(), code.strip())]
-        except KeyError:
-            frameworks = sorted({fw for fw, _ in self.inspection})
-            raise CommandError(
-                f"{where}: unknown inspection criterion '{ref}'. Use 'framework:code' as listed in "
-                f"partnership/reference/frameworks.yaml (frameworks: {', '.join(frameworks)})."
-            ) from None
 
     def _owners(self, items: list[dict]) -> dict[str, Agency]:
         """Each owner named in the files, by full name or short name; every missing one named in one error."""

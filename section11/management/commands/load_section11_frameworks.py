@@ -21,9 +21,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 
-from partnership.models import Criterion as InspectionCriterion
-from partnership.models import JourneyStage
 from partnership.reference_files import read_yaml, whole_number
+from partnership.taxonomy_lookup import Taxonomy
 from section11.models import Answer, Criterion, Framework, RatingLevel, RatingScale, Standard
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parents[2] / "frameworks"
@@ -91,9 +90,7 @@ class Command(BaseCommand):
 
         call_command("load_reference_data", stdout=self.stdout, stderr=self.stderr,
                      verbosity=self.verbosity)
-        self.stages = {s.code: s for s in JourneyStage.objects.all()}
-        self.inspection = {(c.framework.code, c.code): c
-                           for c in InspectionCriterion.objects.select_related("framework")}
+        self.taxonomy = Taxonomy()
 
         files = [SCALES_FILE]
         for path in options["paths"] or [FRAMEWORKS_DIR]:
@@ -244,8 +241,8 @@ class Command(BaseCommand):
             evidence = item.get("evidence_examples")
             if isinstance(evidence, list):  # a YAML list is accepted too and stored "; "-separated
                 item = {**item, "evidence_examples": "; ".join(str(e).strip() for e in evidence)}
-            stages = [self._stage(code_, where) for code_ in _list(item, "journey_stages", where)]
-            inspection = [self._inspection(ref, where) for ref in _list(item, "inspection_criteria", where)]
+            stages = [self.taxonomy.stage(code_, where) for code_ in _list(item, "journey_stages", where)]
+            inspection = [self.taxonomy.criterion(ref, where) for ref in _list(item, "inspection_criteria", where)]
             criterion, created = Criterion.objects.update_or_create(
                 standard=standard, code=code,
                 defaults={"text": _str(item, "text", where),
@@ -266,23 +263,3 @@ class Command(BaseCommand):
                 criterion.delete()
                 self.counts["removed"] += 1
 
-    def _stage(self, code, where: str) -> JourneyStage:
-        try:
-            return self.stages[code]
-        except (KeyError, TypeError):
-            raise CommandError(
-                f"{where}: unknown journey stage '{code}'. Known stages (partnership/reference/journey.yaml): "
-                f"{', '.join(sorted(self.stages))}."
-            ) from None
-
-    def _inspection(self, ref, where: str) -> InspectionCriterion:
-        framework, _, code = str(ref).partition(":")
-        try:
-            return self.inspection[(framework.strip(), code.strip())]
-        except KeyError:
-            frameworks = sorted({fw for fw, _ in self.inspection})
-            raise CommandError(
-                f"{where}: unknown inspection criterion '{ref}'. Use 'framework:code' as listed in "
-                f"partnership/reference/frameworks.yaml (frameworks: {', '.join(frameworks)}), and check "
-                "that the reference data loaded."
-            ) from None

@@ -124,6 +124,15 @@ class AppContribution:
     governance: "Governance | None" = None  # its part in the governance loop (below)
     demo: Callable[..., None] | None = None  # (stdout, people, agencies) -> its part of the invented demo
 
+    @classmethod
+    def of_domain_app(cls, name: str, digest_heading: str, *, demo, navigation, dashboard, reminders,
+                      governance: "Governance", board_sections: tuple) -> "AppContribution":
+        """A domain app's whole contribution from its modules, each by the house's names: `demo.seed`,
+        `navigation.item`, `dashboard.panel` and `reminders.due_items` (docs/architecture.md)."""
+        return cls(name=name, demo=demo.seed, navigation=navigation.item, dashboard_panel=dashboard.panel,
+                   due_items=reminders.due_items, digest_heading=digest_heading, board_sections=board_sections,
+                   governance=governance)
+
 
 def section_context(context: dict, *, facts=(), evidence=(), headlines=()) -> dict:
     """A board section's context with the contract's parts in place (empty when the app has nothing to say)."""
@@ -242,3 +251,10 @@ class Governance:
     agenda_items: Callable[..., list] | None = None
     papers: Callable[..., list] | None = None
     duty_checks: dict = field(default_factory=dict)
+
+    @classmethod
+    def of_modules(cls, priority_evidence, agency_profile, agenda, duties) -> "Governance":
+        """An app's whole part from its four modules, each by the house's names: `priority_evidence.for_priorities`,
+        `agency_profile.facts`, `agenda.items` and `agenda.papers`, and `duties.CHECKS`."""
+        return cls(priority_evidence=priority_evidence.for_priorities, agency_profile=agency_profile.facts,
+                   agenda_items=agenda.items, papers=agenda.papers, duty_checks=duties.CHECKS)

@@ -12,11 +12,5 @@ CONTRIBUTION = AppContribution(
         BoardSection("actions", "Action tracker", "partnership/pdf/board_section.html", reports.board_section,
                      question="Are partners doing what they agreed?"),
     ),
-    governance=Governance(
-        priority_evidence=priority_evidence.for_priorities,
-        agency_profile=agency_profile.facts,
-        agenda_items=agenda.items,
-        papers=agenda.papers,
-        duty_checks=duties.CHECKS,
-    ),
+    governance=Governance.of_modules(priority_evidence, agency_profile, agenda, duties),
 )

@@ -3,22 +3,12 @@ from partnership.contract import AppContribution, BoardSection, Governance
 
 from . import agency_profile, agenda, dashboard, demo, duties, navigation, priority_evidence, reminders, reports
 
-CONTRIBUTION = AppContribution(
-    name="performance",
-    demo=demo.seed,
-    navigation=navigation.item,
-    dashboard_panel=dashboard.panel,
-    due_items=reminders.due_items,
-    digest_heading="Performance data returns",
+CONTRIBUTION = AppContribution.of_domain_app(
+    "performance", "Performance data returns",
+    demo=demo, navigation=navigation, dashboard=dashboard, reminders=reminders,
     board_sections=(
         BoardSection("performance", "Performance scorecard and exceptions", "performance/pdf/board_section.html",
                      reports.board_section, question="How are children doing, by the four OBA questions?"),
     ),
-    governance=Governance(
-        priority_evidence=priority_evidence.for_priorities,
-        agency_profile=agency_profile.facts,
-        agenda_items=agenda.items,
-        papers=agenda.papers,
-        duty_checks=duties.CHECKS,
-    ),
+    governance=Governance.of_modules(priority_evidence, agency_profile, agenda, duties),
 )

@@ -14,9 +14,9 @@ from partnership.contract import (
     section_context,
     share_status,
 )
+from partnership.dates import ReportPeriod
 from partnership.models import Action
 from partnership.pdf import render_pdf
-from partnership.periods import ReportPeriod
 from partnership.services.exports import register_export
 from partnership.snapshots import attach, state_at
 

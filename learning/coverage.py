@@ -10,8 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 
 from partnership.contract import PARTLY, RIGHT_PRIORITIES, Evidence, plural, section_context
+from partnership.dates import ReportPeriod
 from partnership.models import Criterion, JourneyStage, TagChange
-from partnership.periods import ReportPeriod
 from partnership.tags import tagged_models as _tagged_models
 from partnership.tags import tags_at
 

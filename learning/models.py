@@ -12,10 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from partnership.dates import add_working_days, is_working_day
 from partnership.links import pk_url
 from partnership.models import Agency, Priority, Tagged
 from partnership.models.base import TimeStampedModel, VersionedModel
-from partnership.workdays import add_working_days, is_working_day
 
 
 class Level(models.Model):
@@ -167,7 +167,7 @@ class Session(TimeStampedModel, VersionedModel):
     @classmethod
     def with_closures(cls, sessions: list["Session"]) -> list["Session"]:
         """Attach the closure days around these sessions (one query), so cut-offs need no more queries."""
-        from partnership.workdays import closure_days
+        from partnership.dates import closure_days
 
         if sessions:
             dates = [s.date for s in sessions]

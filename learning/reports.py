@@ -10,7 +10,7 @@ from partnership.contract import (
     section_context,
     share_status,
 )
-from partnership.periods import ReportPeriod
+from partnership.dates import ReportPeriod
 
 from .figures import period_figures
 

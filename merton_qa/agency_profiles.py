@@ -25,8 +25,8 @@ from partnership.contract import (
     overall_status,
     share_status,
 )
+from partnership.dates import ReportPeriod
 from partnership.models import Escalation
-from partnership.periods import ReportPeriod
 from partnership.services.meetings import attendance_rates
 
 from .app_parts import governance_parts

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from partnership import snapshots
 from partnership.contract import ASSURANCES, OBA_QUESTIONS, STATUS_WORDS, BoardSection, overall_status
+from partnership.dates import Quarter, ReportPeriod
 from partnership.models import BoardPack
 from partnership.pdf import render_pdf
-from partnership.periods import Quarter, ReportPeriod
 from partnership.services import board_packs
 from partnership.services.exports import register_export
 

@@ -9,9 +9,9 @@ import datetime
 from django.utils import timezone
 
 from partnership import history
+from partnership.dates import Quarter, add_months
 from partnership.demo_dates import at, by_now, live_through
 from partnership.models import BoardPack, Duty
-from partnership.periods import Quarter, add_months
 from partnership.services import board_packs
 
 from . import board_report, demo_escalations, demo_meetings, yearly_demo

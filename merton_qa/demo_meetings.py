@@ -9,9 +9,9 @@ import datetime
 from django.utils import timezone
 
 from partnership import history
+from partnership.dates import Quarter, add_months, month_end
 from partnership.demo_dates import at, by_now
 from partnership.models import Action, Attendance, Meeting, Membership, Priority, Role, Subgroup
-from partnership.periods import Quarter
 from partnership.services import actions as action_services
 from partnership.services import meetings as services
 
@@ -91,8 +91,8 @@ def _meeting_days(today):
     days, day = [], _second_wednesday(FIRST_QA_MEETING.year, FIRST_QA_MEETING.month)
     while day < today:
         days.append(day)
-        month = day.month + 2
-        day = _second_wednesday(day.year + (month - 1) // 12, (month - 1) % 12 + 1)
+        later = add_months(day.replace(day=1), 2)
+        day = _second_wednesday(later.year, later.month)
     return days, day
 
 
@@ -100,8 +100,8 @@ def executive_meeting_day(quarter: Quarter) -> datetime.date:
     """The Partnership executive meets on the last Thursday of the month after each quarter ends, and takes that
     quarter's board pack (published a week before, with the papers)."""
     after = quarter.end + datetime.timedelta(days=1)
-    month_end = datetime.date(after.year + after.month // 12, after.month % 12 + 1, 1) - datetime.timedelta(days=1)
-    return month_end - datetime.timedelta(days=(month_end.weekday() - 3) % 7)
+    last = month_end(after)
+    return last - datetime.timedelta(days=(last.weekday() - 3) % 7)
 
 
 EXECUTIVE_ITEMS = [  # (title, kind, presenter, minutes)

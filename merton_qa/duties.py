@@ -27,8 +27,8 @@ from partnership.contract import (
     section_context,
     share_status,
 )
+from partnership.dates import ReportPeriod
 from partnership.models import Duty, Role
-from partnership.periods import ReportPeriod
 from partnership.services.reminders import DueItem
 from partnership.snapshots import state_at
 

@@ -33,8 +33,8 @@ from partnership.contract import (
     section_context,
     share_status,
 )
+from partnership.dates import Quarter, ReportPeriod
 from partnership.models import Priority
-from partnership.periods import Quarter, ReportPeriod
 
 from . import app_parts
 

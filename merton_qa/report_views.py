@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partnership import access
+from partnership.dates import Quarter, recent_quarters
 from partnership.forms import GDSForm
 from partnership.kept_forms import posts, posts_no_form
 from partnership.models import BoardPack
-from partnership.periods import Quarter, recent_quarters
 from partnership.services import board_packs, exports, outbox
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status

@@ -7,9 +7,9 @@ import datetime
 from django.utils import timezone
 
 from partnership import history
+from partnership.dates import Quarter
 from partnership.history import dated
 from partnership.models import Action, Feedback, Priority, SafeguardingPartner, YearlyReport
-from partnership.periods import Quarter
 from partnership.services import yearly_reports
 
 from . import yearly_report

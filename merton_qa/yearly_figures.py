@@ -10,8 +10,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from audits.models import AgencyAudit
+from partnership.dates import Quarter, ReportPeriod, end_of_day
 from partnership.models import Agency, BoardPack, Feedback, JourneyStage, Meeting, Subgroup
-from partnership.periods import Quarter, ReportPeriod, end_of_day
 from partnership.services.meetings import attendance_rates
 from partnership.snapshots import state_at
 from partnership.tags import tags_at

@@ -32,13 +32,13 @@ from partnership.contract import (
     PriorityEvidence,
     plural,
 )
+from partnership.dates import Quarter, ReportPeriod
 from partnership.models import (
     Priority,
     SafeguardingPartner,
     YearlyReport,
 )
 from partnership.pdf import render_pdf
-from partnership.periods import Quarter, ReportPeriod
 from partnership.services import yearly_reports
 from partnership.services.exports import register_export
 from partnership.services.meetings import meetings_held

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partnership import access
+from partnership.dates import Quarter, financial_year_label
 from partnership.forms import GDSForm, date_field
 from partnership.kept_forms import posts, posts_no_form
 from partnership.models import SafeguardingPartner, YearlyReport
-from partnership.periods import Quarter
 from partnership.services import exports, yearly_reports
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
@@ -23,7 +23,7 @@ from partnership.views.mixins import post_only, posted_version
 
 def _years(today) -> list[tuple[str, str]]:
     current = Quarter.containing(today).financial_year
-    return [(f"{y}-{(y + 1) % 100:02d}", f"{y}-{(y + 1) % 100:02d}: April {y} to March {y + 1}"
+    return [(financial_year_label(y), f"{financial_year_label(y)}: April {y} to March {y + 1}"
              + (" (the year under way)" if y == current else "")) for y in range(current, current - 5, -1)]
 
 

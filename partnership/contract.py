@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .periods import ReportPeriod
+from .dates import ReportPeriod
 
 # The four Outcomes Based Accountability questions, in the order the framework asks them.
 HOW_MUCH, HOW_WELL, BETTER_OFF, WHAT_NEXT = "how_much", "how_well", "better_off", "what_next"

@@ -9,7 +9,7 @@ import datetime
 
 from . import yearly_duties
 from .contract import BREACHED, DUE, MET, DutyReading, EvidenceItem, day_words
-from .periods import add_months
+from .dates import add_months
 
 
 def kept_by_hand(duty, today: datetime.date) -> DutyReading:

@@ -13,8 +13,8 @@ import datetime
 from django.urls import reverse
 
 from partnership.contract import BREACHED, DUE, MET, DutyReading, EvidenceItem
+from partnership.dates import add_months
 from partnership.models import YearlyReport
-from partnership.periods import add_months
 from partnership.request_memo import once_per_request
 
 DUE_SOON_DAYS = 60  # a report due within two months is "due"

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from partnership import history
+from partnership.dates import Quarter
 from partnership.models import Action, Priority, Role
 from partnership.services.actions import action_create
 
@@ -403,7 +404,7 @@ def _commentary(indicator: Indicator, index: int, count: int, value: Decimal, pr
 
 def _year_to_date(period: Period, index: int) -> int:
     """Serious incident notifications so far this financial year, up to and including this quarter."""
-    quarter_of_year = (period.start.month - 4) % 12 // 3  # 0 for April to June
+    quarter_of_year = Quarter.containing(period.start).number - 1  # 0 for April to June
     first = max(0, index - quarter_of_year)
     return sum(SERIOUS_INCIDENTS_PER_QUARTER[first:index + 1])
 

@@ -2,7 +2,7 @@
 import datetime
 from dataclasses import dataclass
 
-from partnership import workdays
+from partnership import dates
 from partnership.request_memo import once_per_request
 
 from .models import LCSPR, AgencySummary, Notification, RapidReview, Recommendation
@@ -28,10 +28,10 @@ class _Calendar:
     """Working-day sums with the closure days of a window read once."""
 
     def __init__(self, first: datetime.date, last: datetime.date):
-        self.closures = workdays.closure_days(first, last)
+        self.closures = dates.closure_days(first, last)
 
     def working(self, day: datetime.date) -> bool:
-        return workdays.is_working_day(day, closures=self.closures)
+        return dates.is_working_day(day, closures=self.closures)
 
     def add(self, start: datetime.date, n: int) -> datetime.date:
         day, remaining = start, n
@@ -42,11 +42,11 @@ class _Calendar:
         return day
 
     def between(self, a: datetime.date, b: datetime.date) -> int:
-        return workdays.count_working_days_between(a, b, closures=self.closures)
+        return dates.count_working_days_between(a, b, closures=self.closures)
 
     def left(self, deadline: datetime.date, today: datetime.date) -> int:
-        """Working days left, negative once the date is past the deadline (`workdays.count_working_days_left`)."""
-        return workdays.count_working_days_left(deadline, today, closures=self.closures)
+        """Working days left, negative once the date is past the deadline (`dates.count_working_days_left`)."""
+        return dates.count_working_days_left(deadline, today, closures=self.closures)
 
 
 def open_clocks(today: datetime.date) -> list[Clock]:

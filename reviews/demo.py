@@ -10,9 +10,9 @@ import datetime
 from django.utils import timezone
 
 from partnership import history
+from partnership.dates import add_working_days
 from partnership.demo_dates import at, by_now
 from partnership.models import Criterion, JourneyStage
-from partnership.workdays import add_working_days
 
 from . import services
 from .models import LCSPR, Notification, RapidReview, Referral

@@ -19,8 +19,8 @@ from partnership.contract import (
     day_words,
     plural,
 )
+from partnership.dates import add_months, end_of_day
 from partnership.links import pk_url
-from partnership.periods import add_months, end_of_day
 from partnership.snapshots import state_at
 
 from .clocks import _Calendar

@@ -2,7 +2,7 @@
 
 Children are identified by case reference and pseudonym only (never names or dates of birth). Every read
 of a case page is written to the append-only `ReviewAccessLog`. Clocks count working days
-(partnership.workdays); deadlines are fixed by the services when the anchor date is recorded.
+(partnership.dates); deadlines are fixed by the services when the anchor date is recorded.
 """
 import datetime
 
@@ -13,10 +13,10 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from partnership.child_details import ETHNICITY_CHOICES, AgeBand, Disability, Sex
+from partnership.dates import add_months  # noqa: F401 - the reviews' deadlines count in months
 from partnership.links import pk_url
 from partnership.models import ActionSource, Role, Tagged
 from partnership.models.base import TimeStampedModel, VersionedModel
-from partnership.periods import add_months  # noqa: F401 - the reviews' deadlines count in months
 
 from .roles import is_reviews_user
 

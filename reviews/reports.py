@@ -17,8 +17,8 @@ from partnership.contract import (
     section_context,
     share_status,
 )
+from partnership.dates import Quarter, ReportPeriod
 from partnership.models import Action
-from partnership.periods import Quarter, ReportPeriod
 from partnership.snapshots import state_at
 
 from .models import LCSPR, Notification, RapidReview, Recommendation, Referral, ScreeningDecision
@@ -28,7 +28,7 @@ MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 def quarters(start: datetime.date, end: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
     """Quarters overlapping [start, end], clipped to it: (label, first, last), named by their months ("Apr–Jun
-    2026"); the quarters are the financial year's (`partnership.periods.Quarter`), the one quarter arithmetic."""
+    2026"); the quarters are the financial year's (`partnership.dates.Quarter`), the one quarter arithmetic."""
     result = []
     quarter = Quarter.containing(start)
     while quarter.start <= end:

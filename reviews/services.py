@@ -6,12 +6,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partnership import counters
+from partnership.dates import add_working_days, working_days_late, working_days_words
 from partnership.history import save_versioned
 from partnership.models import Agency, Role, User
 from partnership.services.actions import action_create
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
-from partnership.workdays import add_working_days, working_days_late, working_days_words
 
 from . import access
 from .models import (

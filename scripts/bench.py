@@ -84,7 +84,7 @@ def board_report_child(period: str, runs: int) -> None:
 
     from merton_qa import board_report
     from partnership import pdf
-    from partnership.periods import Quarter
+    from partnership.dates import Quarter
 
     quarter = Quarter.parse(period)
     captured = {}
@@ -477,7 +477,7 @@ def run(args) -> dict:
     from django.utils import timezone
 
     from merton_qa.management.commands.seed_large import counts
-    from partnership.periods import Quarter
+    from partnership.dates import Quarter
 
     call_command("migrate", verbosity=0)
     results = {"date": timezone.localtime().strftime("%Y-%m-%d %H:%M %Z"), "runs": args.runs, "machine": machine(),

@@ -84,7 +84,7 @@ def pack_child(period: str, runs: int) -> None:
 
     from merton_qa import board_report
     from partnership import pdf
-    from partnership.periods import Quarter
+    from partnership.dates import Quarter
 
     quarter = Quarter.parse(period)
     began = time.perf_counter()
@@ -336,7 +336,7 @@ def main() -> None:
     if not args.period:
         from django.utils import timezone
 
-        from partnership.periods import Quarter
+        from partnership.dates import Quarter
 
         args.period = Quarter.containing(timezone.localdate()).previous().code
     if args.pack_child:

@@ -157,8 +157,8 @@ def prepare_pack() -> dict:
     from django.test import Client
     from django.utils import timezone
 
+    from partnership.dates import Quarter
     from partnership.models import BoardPack, Role, User
-    from partnership.periods import Quarter
     from partnership.services import board_packs
 
     manager = User.objects.filter(is_active=True, roles__role=Role.BUSINESS_UNIT).order_by("pk").first()

@@ -9,7 +9,7 @@ import datetime
 from django.urls import reverse
 
 from partnership.contract import BREACHED, DUE, MET, DutyReading, EvidenceItem, day_words
-from partnership.periods import add_months, end_of_day
+from partnership.dates import add_months, end_of_day
 from partnership.request_memo import once_per_request
 
 from .models import Cycle, Framework

@@ -6,9 +6,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 
+from partnership.dates import add_months
 from partnership.models import Action, Role, User
 from partnership.pdf import render_pdf
-from partnership.periods import add_months
 from partnership.services.exports import register_export
 
 from .models import Answer, ChallengeSession, RatingLevel, Return

@@ -6,10 +6,12 @@ in a function body:
 - a domain app imports no other domain app and not the composition root;
 - inside an app, no two modules import each other, directly or round a longer ring;
 - no module is over 600 lines;
-- no service takes a form: services take keyword arguments (the cleaned values and the instance).
+- no service takes a form: services take keyword arguments (the cleaned values and the instance);
+- calendar arithmetic (working days, months, quarters, financial years) is done in `partnership/dates.py` only.
 A new module is covered without being listed.
 """
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -197,3 +199,32 @@ def test_status_sets_are_named_once_on_their_model():
                       and any(isinstance(c, ast.Constant) and isinstance(c.value, str) for c in node.comparators)):
                     found.append(f"{name} line {node.lineno}: {ast.unparse(node)}")
     assert not found, "status sets spelt out (name them on the model):\n" + "\n".join(found)
+
+
+DATES_MODULE = "partnership.dates"
+# What gives calendar arithmetic away in source: month numbers wrapped round the year, a month's length, the bank
+# holiday calendar, a financial year's short label, or a function named for one of those sums.
+DATE_SUMS = (
+    re.compile(r"month\b[^\n#]*(%|//) ?12\b"),
+    re.compile(r"\bmonthrange\b"),
+    re.compile(r"^\s*(import holidays|from holidays import)", re.M),
+    re.compile(r"\+ 1\)? % 100:02d|\+ 1\)\)?\[-2:\]"),
+)
+DATE_FUNCTIONS = re.compile(r"^_?(add_months|month_end|add_working_days|working_days_(between|left|late)|quarter_of)")
+
+
+def test_dates_are_worked_out_in_one_module():
+    """Working days, months, quarters and financial years are worked out in `partnership/dates.py` alone
+    (docs/architecture.md): two copies of "add a month" once meant two answers for the same deadline."""
+    found = []
+    for package in (KERNEL, COMPOSITION_ROOT, *DOMAIN_APPS, "scripts"):
+        for name, path in _modules(package):
+            if name == DATES_MODULE:
+                continue
+            text = path.read_text(encoding="utf-8")
+            found += [f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0).strip()}"
+                      for pattern in DATE_SUMS for m in pattern.finditer(text)]
+            found += [f"{path.relative_to(ROOT)}:{node.lineno}: def {node.name}"
+                      for node in ast.walk(ast.parse(text))
+                      if isinstance(node, ast.FunctionDef) and DATE_FUNCTIONS.match(node.name)]
+    assert not found, f"calendar arithmetic outside {DATES_MODULE}:\n" + "\n".join(found)

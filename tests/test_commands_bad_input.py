@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from audits.management.commands.load_audit_tools import load_tool
 from audits.models import Audit, AuditTool, Grade, Programme
-from partnership.periods import Quarter
+from partnership.dates import Quarter
 from tests.audits.conftest import make_audit
 
 pytestmark = pytest.mark.django_db

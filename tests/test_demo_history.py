@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from audits.models import AuditCase
+from partnership.dates import Quarter
 from partnership.history import is_tracked
 from partnership.models import Action
-from partnership.periods import Quarter
 from reviews.models import Referral
 from section11.models import Answer, Cycle, Return
 
@@ -89,7 +89,7 @@ def test_the_demo_records_are_plausible(demo):
     # The yearly report's analysis of priorities with little or no evidence of progress has one to name: the
     # priority added for the last complete year with one overdue action behind it; the others show progress.
     from merton_qa import yearly_report
-    from partnership.periods import ReportPeriod
+    from partnership.dates import ReportPeriod
 
     period = ReportPeriod.for_financial_year(yearly_report.last_complete_year())
     findings = yearly_report.report_context(period)["findings"]

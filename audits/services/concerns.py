@@ -4,11 +4,11 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from partnership.dates import add_working_days, closure_days, is_working_day, working_day_ends
 from partnership.models import Role, User
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
 from partnership.services.reminders import reminder_record
-from partnership.workdays import add_working_days, closure_days, is_working_day, working_day_ends
 
 from .. import access
 from ..models import AuditCase, ImmediateConcern

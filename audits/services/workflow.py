@@ -4,11 +4,11 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from partnership.dates import add_working_days
 from partnership.history import save_versioned
 from partnership.models import Role, User
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
-from partnership.workdays import add_working_days
 
 from .. import access
 from ..models import AgencyAudit, AgencyAuditAnswer, Audit, AuditCase, ConsensusGrade

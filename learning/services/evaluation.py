@@ -5,9 +5,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from partnership.dates import add_working_days
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
-from partnership.workdays import add_working_days
 
 from ..models import Booking, BookingToken, ConfidenceRating, FollowUp, PostCourseEvaluation, Session
 from .bookings import issue_token, link, record_reminder

@@ -53,7 +53,7 @@ class BoardPack(TimeStampedModel, VersionedModel):
     @property
     def label(self) -> str:
         """ "2026-27 Q2" (the quarter as every page names it)."""
-        from partnership.periods import Quarter, QuarterError
+        from partnership.dates import Quarter, QuarterError
 
         try:
             return Quarter.parse(self.period_code).label

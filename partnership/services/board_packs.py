@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership import history
+from partnership.dates import Quarter, QuarterError
 from partnership.history import save_versioned
 from partnership.models import BoardPack, Role, User
-from partnership.periods import Quarter, QuarterError
 from partnership.request_memo import once_per_request
 
 from .errors import ConflictError, ServiceError

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from partnership.dates import ReportPeriod
 from partnership.history import save_versioned
 from partnership.models import (
     Feedback,
@@ -27,7 +28,6 @@ from partnership.models import (
     YearlyReportApproval,
 )
 from partnership.models.yearly_reports import PARTNER_SECTORS
-from partnership.periods import ReportPeriod
 
 from .errors import ConflictError, ServiceError
 from .exports import export_request

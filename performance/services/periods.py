@@ -5,20 +5,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from partnership.dates import Quarter, add_months, financial_year_label, month_end
+
 from ..models import DataReturn, Frequency, Period
 
-QUARTER_STARTS = [(4, "Q1"), (7, "Q2"), (10, "Q3"), (1, "Q4")]
 # School terms (approximate; the business unit corrects dates in the admin where a year differs).
 TERMS = [("Autumn term", (9, 1), (12, 31)), ("Spring term", (1, 1), (3, 31)), ("Summer term", (4, 1), (7, 31))]
-
-
-def _fy(year: int) -> str:
-    return f"{year}-{str(year + 1)[-2:]}"
-
-
-def _month_end(day: datetime.date) -> datetime.date:
-    next_month = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return next_month - datetime.timedelta(days=1)
 
 
 def period_specs(financial_year: int, kind: str) -> list[tuple[str, datetime.date, datetime.date]]:
@@ -26,24 +18,14 @@ def period_specs(financial_year: int, kind: str) -> list[tuple[str, datetime.dat
 
     School terms follow the school year that starts in September of that year.
     """
-    fy = _fy(financial_year)
+    fy = financial_year_label(financial_year)
     if kind == Frequency.ANNUAL:
         return [(fy, datetime.date(financial_year, 4, 1), datetime.date(financial_year + 1, 3, 31))]
     if kind == Frequency.QUARTERLY:
-        specs = []
-        for month, name in QUARTER_STARTS:
-            year = financial_year + (1 if month < 4 else 0)
-            start = datetime.date(year, month, 1)
-            specs.append((f"{fy} {name}", start, _month_end(start.replace(month=month + 2))))
-        return specs
+        return [(f"{fy} Q{q.number}", q.start, q.end) for q in (Quarter(financial_year, n) for n in range(1, 5))]
     if kind == Frequency.MONTHLY:
-        specs = []
-        for offset in range(12):
-            month = (3 + offset) % 12 + 1
-            year = financial_year + (1 if month < 4 else 0)
-            start = datetime.date(year, month, 1)
-            specs.append((f"{start:%B %Y}", start, _month_end(start)))
-        return specs
+        starts = [add_months(datetime.date(financial_year, 4, 1), offset) for offset in range(12)]
+        return [(f"{start:%B %Y}", start, month_end(start)) for start in starts]
     if kind == Frequency.TERMLY:
         specs = []
         for name, (m1, d1), (m2, d2) in TERMS:
@@ -55,7 +37,7 @@ def period_specs(financial_year: int, kind: str) -> list[tuple[str, datetime.dat
 
 
 def _school_year(financial_year: int) -> str:
-    return f"{financial_year}/{str(financial_year + 1)[-2:]}"
+    return financial_year_label(financial_year, "/")
 
 
 @transaction.atomic

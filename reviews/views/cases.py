@@ -9,10 +9,10 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from partnership.dates import working_days_left
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import paginate
-from partnership.workdays import working_days_left
 
 from .. import access, clocks, services
 from ..forms import ChildForm, NotificationForm, NotificationSubmitForm, ReferralForm, ScreeningForm

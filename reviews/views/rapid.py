@@ -8,10 +8,10 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from partnership.dates import working_days_left
 from partnership.input_rules import as_id
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.workdays import working_days_left
 
 from .. import access, services
 from ..forms import ContentForm, DecisionForm, PanelResponseForm, SendForm, SummaryForm

@@ -9,8 +9,8 @@ from django.urls import reverse
 from audits.models import Audit, Finding
 from audits.reminders import due_items
 from audits.reports import board_section, previous_audit, report_context, rollup
+from partnership.dates import ReportPeriod
 from partnership.pdf import render_pdf
-from partnership.periods import ReportPeriod
 from tests.audits.conftest import agree_all, make_audit, submit_all
 from tests.background_pdfs import assert_only_the_asker_sees_it, made_in_background
 

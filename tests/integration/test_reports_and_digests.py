@@ -10,8 +10,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.dates import Quarter
 from partnership.models import EmailMessage, ReportExport
-from partnership.periods import Quarter
 from tests.factories import ActionFactory
 from tests.partnership.test_outbox_integration import wait_for, worker  # noqa: F401 - the worker fixture
 

@@ -13,10 +13,9 @@ from learning import coverage
 from learning.models import Briefing, BriefingUse, Course
 from learning.reports import board_section
 from learning.services import evaluation
+from partnership.dates import ReportPeriod, add_working_days
 from partnership.models import Criterion, Framework, JourneyStage
 from partnership.pdf import render_pdf
-from partnership.periods import ReportPeriod
-from partnership.workdays import add_working_days
 
 from .conftest import book, make_session
 

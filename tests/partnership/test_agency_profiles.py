@@ -10,9 +10,9 @@ from audits.models import AgencyAudit
 from learning.models import Booking, SessionTrainer
 from merton_qa import agency_profiles
 from partnership.contract import ASSURED, NO_EVIDENCE, NOT_ASSURED, PARTLY
+from partnership.dates import ReportPeriod
 from partnership.history import create_dated, save_dated
 from partnership.models import Action, Escalation, Role
-from partnership.periods import ReportPeriod
 from performance.models import DataReturn
 from reviews.models import AgencySummary
 from section11.models import Return

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from merton_qa import composition, digest, duties
 from partnership.contract import ASSURED, BREACHED, DUE, DUTIES, MET, NOT_STARTED, PARTLY
+from partnership.dates import add_months
 from partnership.models import Duty, Role
-from partnership.periods import add_months
 from reviews import duties as review_duties
 from reviews.models import LCSPR, LCSPRDelay, Notification
 from section11 import duties as s11_duties
@@ -227,7 +227,7 @@ def test_a_breach_reaches_the_business_units_digest_and_no_one_elses(db, busines
 
 
 def test_the_board_pack_section_gives_the_duties_assurance_its_evidence(db, reviews_member):
-    from partnership.periods import Quarter, ReportPeriod
+    from partnership.dates import Quarter, ReportPeriod
 
     duty("serious_incident_notified", working_days=5, months=12)
     duty("no_such_rule", months=12)

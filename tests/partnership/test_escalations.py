@@ -9,9 +9,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.dates import ReportPeriod
 from partnership.escalation_letters import letter_pdf
 from partnership.models import Escalation, Role
-from partnership.periods import ReportPeriod
 from partnership.reports import board_section
 from partnership.services import escalations as services
 from partnership.services.errors import ConflictError, ServiceError

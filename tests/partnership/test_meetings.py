@@ -13,6 +13,7 @@ from merton_qa import composition
 from merton_qa import meetings as builder
 from partnership import access
 from partnership.contract import AgendaSuggestion
+from partnership.dates import ReportPeriod
 from partnership.models import (
     Action,
     AgendaItem,
@@ -24,7 +25,6 @@ from partnership.models import (
     Subgroup,
 )
 from partnership.models.actions import sources_of
-from partnership.periods import ReportPeriod
 from partnership.services import meetings as services
 from partnership.services.errors import ConflictError, ServiceError
 from tests.audits.conftest import audit, programme, tool  # noqa: F401 (fixtures)

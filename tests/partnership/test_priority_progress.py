@@ -21,8 +21,8 @@ from partnership.contract import (
     Fact,
     PriorityEvidence,
 )
+from partnership.dates import Quarter, ReportPeriod
 from partnership.models import Action, JourneyStage
-from partnership.periods import Quarter, ReportPeriod
 from reviews import services as review_services
 from section11.models import Criterion, Return
 from tests.audits.conftest import agree_all, make_audit, programme, tool  # noqa: F401 - fixtures

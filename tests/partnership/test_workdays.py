@@ -1,4 +1,4 @@
-"""Working-day arithmetic (partnership.workdays).
+"""Working-day arithmetic (partnership.dates).
 
 Every date literal is written as "Ddd YYYY-MM-DD" and `d()` checks the day name against the calendar
 module, so a wrongly hand-computed weekday fails loudly instead of silently testing the wrong thing.
@@ -11,8 +11,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from partnership.models import ClosureDay
-from partnership.workdays import (
+from partnership.dates import (
     MAX_WORKING_DAYS,
     add_working_days,
     bank_holidays,
@@ -21,6 +20,7 @@ from partnership.workdays import (
     working_days_between,
     working_days_left,
 )
+from partnership.models import ClosureDay
 
 pytestmark = pytest.mark.django_db
 
@@ -379,7 +379,7 @@ def test_counting_with_closures_read_once_matches_counting_day_by_day():
     definition across weekends, Christmas, Easter and closure days, in both directions."""
     import random
 
-    from partnership.workdays import closure_days, count_working_days_between, is_working_day
+    from partnership.dates import closure_days, count_working_days_between, is_working_day
 
     ClosureDay.objects.create(date=date(2026, 12, 29), reason="Office closed")
     ClosureDay.objects.create(date=date(2027, 4, 1), reason="Training day")

@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from partnership.dates import Quarter
 from partnership.models import Action, Agency, Role, Sector
-from partnership.periods import Quarter
 from performance.models import DataReturn, Frequency, Indicator, Period, Polarity, Quadrant, Unit, Value
 from performance.services.periods import periods_generate
 from section11.models import Return

@@ -11,8 +11,8 @@ from audits.management.commands.load_audit_tools import TOOLS_DIR, load_tool
 from audits.models import Audit, ConsensusGrade, Grade, Programme
 from learning.models import Booking
 from merton_qa import board_report
+from partnership.dates import ReportPeriod
 from partnership.models import Action, JourneyStage, Priority
-from partnership.periods import ReportPeriod
 from performance.models import Indicator
 from section11 import analysis_reports
 from section11.models import Answer, Cycle, RatingLevel, Return

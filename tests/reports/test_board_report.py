@@ -21,8 +21,8 @@ from partnership.contract import (
     overall_status,
     share_status,
 )
+from partnership.dates import Quarter, QuarterError, ReportPeriod, end_of_day
 from partnership.models import Action
-from partnership.periods import Quarter, QuarterError, ReportPeriod, end_of_day
 from section11.models import Answer, Criterion, Cycle, Return
 from tests.factories import AgencyFactory
 from tests.reports.conftest import (

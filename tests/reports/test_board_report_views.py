@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from merton_qa import board_report
+from partnership.dates import Quarter
 from partnership.models import EmailMessage, OutboxMessage, ReportExport
-from partnership.periods import Quarter
 from partnership.services.outbox import relay_outbox
 from tests.factories import UserFactory
 from tests.reports.conftest import Role, past_quarter

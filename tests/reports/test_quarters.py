@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from partnership.periods import Quarter, QuarterError, recent_quarters
+from partnership.dates import Quarter, QuarterError, recent_quarters
 
 D = datetime.date
 
@@ -113,7 +113,7 @@ def test_a_period_is_in_progress_until_the_last_moment_of_its_last_day():
 
     from django.utils import timezone
 
-    from partnership.periods import ReportPeriod, end_of_day
+    from partnership.dates import ReportPeriod, end_of_day
 
     quarter = Quarter(2026, 2)
     last_morning = timezone.make_aware(datetime.datetime(2026, 9, 30, 9, 0))

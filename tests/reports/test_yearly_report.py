@@ -10,6 +10,7 @@ from django.utils import timezone
 from learning.models import Booking
 from merton_qa import board_report, composition, priorities, yearly_report
 from partnership.contract import ASSURED, BREACHED, DUE, HOW_MUCH, HOW_WELL, MET, NOT_ASSURED, PriorityEvidence
+from partnership.dates import Quarter, ReportPeriod
 from partnership.models import (
     Action,
     Duty,
@@ -20,7 +21,6 @@ from partnership.models import (
     YearlyReport,
     YearlyReportApproval,
 )
-from partnership.periods import Quarter, ReportPeriod
 from partnership.services import yearly_reports
 from partnership.services.errors import ServiceError
 from partnership.yearly_duties import CHECKS

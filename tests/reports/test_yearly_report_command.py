@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from merton_qa import yearly_report
-from partnership.periods import Quarter
+from partnership.dates import Quarter
 
 pytestmark = pytest.mark.django_db
 

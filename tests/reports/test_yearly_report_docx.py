@@ -12,8 +12,8 @@ from docx.oxml.ns import qn
 
 from merton_qa import yearly_report
 from partnership import chart_images
+from partnership.dates import Quarter, ReportPeriod
 from partnership.models import Feedback, Priority
-from partnership.periods import Quarter, ReportPeriod
 from partnership.services import yearly_reports
 from tests.reports.test_yearly_report import TEXTS, make_year
 

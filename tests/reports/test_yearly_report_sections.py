@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from merton_qa import yearly_report
+from partnership.dates import Quarter, ReportPeriod
 from partnership.models import Attendance, Membership, Role, Subgroup
-from partnership.periods import Quarter, ReportPeriod
 from partnership.services import meetings
 from tests.factories import UserFactory
 from tests.history import backdate_history, moment

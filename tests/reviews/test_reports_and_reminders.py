@@ -4,9 +4,9 @@ import subprocess
 import pytest
 from django.template.loader import render_to_string
 
+from partnership.dates import ReportPeriod
 from partnership.models import EmailMessage, ReminderLog
 from partnership.pdf import render_pdf
-from partnership.periods import ReportPeriod
 from reviews import reminders, reports, services
 from tests.history import backdate_history, moment
 

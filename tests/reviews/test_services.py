@@ -135,7 +135,7 @@ def test_rapid_review_clock_can_anchor_on_awareness(settings, notified, reviews_
 
 def test_rapid_review_clock_over_easter():
     # Notified Wed 1 April 2026: Good Friday 3 April and Easter Monday 6 April do not count.
-    from partnership.workdays import add_working_days
+    from partnership.dates import add_working_days
     assert add_working_days(D(2026, 4, 1), 15) == D(2026, 4, 24)
 
 

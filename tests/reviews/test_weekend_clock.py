@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership import workdays
+from partnership import dates
 from reviews import clocks, reminders, services
 from reviews.models import Notification
 
@@ -16,21 +16,21 @@ FRIDAY, SATURDAY, SUNDAY, MONDAY = D(2026, 3, 13), D(2026, 3, 14), D(2026, 3, 15
 
 @pytest.mark.django_db
 def test_past_a_friday_deadline_the_weekend_is_late_not_due_today():
-    assert workdays.working_days_left(FRIDAY, FRIDAY) == 0
-    assert workdays.working_days_left(FRIDAY, SATURDAY) == -1
-    assert workdays.working_days_left(FRIDAY, SUNDAY) == -1
-    assert workdays.working_days_left(FRIDAY, MONDAY) == -1
-    assert workdays.working_days_left(FRIDAY, D(2026, 3, 17)) == -2
-    assert workdays.working_days_left(MONDAY, SATURDAY) == 1
-    assert workdays.working_days_late(FRIDAY, SUNDAY) == 1 and workdays.working_days_late(FRIDAY, FRIDAY) == 0
-    assert reminders.stage_for(workdays.working_days_left(FRIDAY, SUNDAY)) == "overdue"
+    assert dates.working_days_left(FRIDAY, FRIDAY) == 0
+    assert dates.working_days_left(FRIDAY, SATURDAY) == -1
+    assert dates.working_days_left(FRIDAY, SUNDAY) == -1
+    assert dates.working_days_left(FRIDAY, MONDAY) == -1
+    assert dates.working_days_left(FRIDAY, D(2026, 3, 17)) == -2
+    assert dates.working_days_left(MONDAY, SATURDAY) == 1
+    assert dates.working_days_late(FRIDAY, SUNDAY) == 1 and dates.working_days_late(FRIDAY, FRIDAY) == 0
+    assert reminders.stage_for(dates.working_days_left(FRIDAY, SUNDAY)) == "overdue"
 
 
 @pytest.mark.parametrize("days, words", [(-1, "1 working day late"), (-3, "3 working days late"),
                                          (0, "Due today"), (1, "1 working day left"), (4, "4 working days left")])
 def test_the_tag_words_agree_with_the_number(days, words):
     assert words in render_to_string("reviews/includes/days_left.html", {"days": days})
-    assert days == 0 or workdays.working_days_words(days) in words
+    assert days == 0 or dates.working_days_words(days) in words
 
 
 @pytest.fixture

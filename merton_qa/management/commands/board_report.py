@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from merton_qa import board_report
-from partnership.periods import Quarter, QuarterError
+from partnership.dates import Quarter, QuarterError
 
 
 def _writable(output: str) -> Path:

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from merton_qa import yearly_report
+from partnership.dates import ReportPeriod
 from partnership.models import YearlyReport
-from partnership.periods import ReportPeriod
 from partnership.services import yearly_reports
 from partnership.services.errors import ServiceError
 

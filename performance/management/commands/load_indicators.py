@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from partnership.dates import financial_year_label
 from partnership.models import Agency, Priority
 from partnership.reference_files import read_yaml
 from partnership.taxonomy_lookup import Taxonomy
@@ -158,7 +159,7 @@ class Command(BaseCommand):
             f"Performance indicators loaded from {len(files)} file(s): {c['indicators']} indicators "
             f"({c['new_indicators']} new), {c['comparators']} comparators ({c['new_comparators']} new, "
             f"{c['removed_comparators']} removed); {len(periods)} reporting periods for the financial years "
-            f"{year - 2}-{str(year - 1)[-2:]} to {year}-{str(year + 1)[-2:]}."
+            f"{financial_year_label(year - 2)} to {financial_year_label(year)}."
         ))
 
     # --- Reading and checking ---------------------------------------------------------------------

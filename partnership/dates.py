@@ -1,4 +1,8 @@
-"""Working-day arithmetic for statutory safeguarding clocks.
+"""Dates in one place: working days for the statutory clocks, and the quarters, months and report periods every
+report reads.
+
+## Working days
+Working-day arithmetic for statutory safeguarding clocks.
 
 A *working day* is any day that is not:
 
@@ -32,18 +36,37 @@ n = 0 is one off that identity; see the tests.)
 
 Database use: each public call reads `ClosureDay` at most once, with one query restricted to the date
 range it can touch. Bank holidays are computed once per year and cached for the life of the process.
+
+## Report periods
+Report periods: quarters of the financial year (April to March) and the `ReportPeriod` every report reads.
+
+"2026-Q2" is the second quarter of the financial year 2026-27: 1 July to 30 September 2026, the same
+quarters the performance framework labels "2026-27 Q2".
 """
 from __future__ import annotations
 
+import calendar
 import operator
-from datetime import date, datetime, timedelta
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
+from django.utils import timezone
 
 from partnership.request_memo import in_request, once_per_request
 
 __all__ = [
+    "Quarter",
+    "QuarterError",
+    "ReportPeriod",
+    "add_months",
+    "end_of_day",
+    "financial_year_label",
+    "month_end",
+    "recent_quarters",
+    "working_day_ends",
     "MAX_WORKING_DAYS",
     "add_working_days",
     "bank_holidays",
@@ -174,7 +197,6 @@ def count_working_days_between(a: date, b: date, *, closures: set[date] | frozen
 def working_days_left(deadline: date, today: date | None = None) -> int:
     """Working days from `today` to `deadline` (`count_working_days_left`); `today` defaults to the local date."""
     if today is None:
-        from django.utils import timezone
 
         today = timezone.localdate()
     _check_date(deadline)
@@ -232,7 +254,170 @@ def working_day_ends(day: date) -> datetime:
     """The end of `day`'s working hours, in local time (settings.WORKING_DAY_ENDS, "17:00" unless set): the
     moment "by the end of the next working day" means."""
     from django.conf import settings
-    from django.utils import timezone
 
     hours, minutes = (int(part) for part in getattr(settings, "WORKING_DAY_ENDS", "17:00").split(":"))
     return timezone.make_aware(datetime.combine(day, datetime.min.time().replace(hour=hours, minute=minutes)))
+
+
+# --- Report periods ------------------------------------------------------------------------------------------
+
+_CODE = re.compile(r"^\s*(\d{4})(?:-(\d{2}))?\s*[- ]\s*Q([1-4])\s*$", re.IGNORECASE)
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # a quarter outside these years is a typing error, not a report
+
+
+class QuarterError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    financial_year: int  # the year it starts in: 2026 for 2026-27
+    number: int          # 1 (April to June) to 4 (January to March)
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        """ "2026-Q2", "2026 Q2" or "2026-27 Q2"."""
+        match = _CODE.match(text or "")
+        if not match:
+            raise QuarterError(f'"{text}" is not a quarter. Write it as 2026-Q2 (July to September 2026).')
+        year, second, number = int(match[1]), match[2], int(match[3])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise QuarterError(f'"{text}" is not a quarter the partnership reports on: give a year from {FIRST_YEAR} '
+                               f"to {LAST_YEAR}.")
+        if second is not None and int(second) != (year + 1) % 100:
+            raise QuarterError(f'"{text}" is not a financial year: 2026-27 follows 2026.')
+        return cls(year, number)
+
+    @classmethod
+    def containing(cls, day: date) -> Quarter:
+        year = day.year if day.month >= 4 else day.year - 1
+        return cls(year, (day.month - 4) % 12 // 3 + 1)
+
+    @property
+    def start(self) -> date:
+        month = 4 + 3 * (self.number - 1)
+        return date(self.financial_year + (month > 12), (month - 1) % 12 + 1, 1)
+
+    @property
+    def end(self) -> date:
+        return self.next().start - timedelta(days=1)
+
+    @property
+    def code(self) -> str:
+        return f"{self.financial_year}-Q{self.number}"
+
+    @property
+    def label(self) -> str:
+        return f"{financial_year_label(self.financial_year)} Q{self.number}"
+
+    @property
+    def months(self) -> str:
+        """ "July to September 2026"."""
+        return f"{self.start:%B} to {self.end:%B %Y}"
+
+    def next(self) -> Quarter:
+        return Quarter(self.financial_year + (self.number == 4), self.number % 4 + 1)
+
+    def previous(self) -> Quarter:
+        return Quarter(self.financial_year - (self.number == 1), (self.number - 2) % 4 + 1)
+
+    def __str__(self):
+        return f"{self.label} ({self.months})"
+
+
+def recent_quarters(today: date, count: int = 8) -> list[Quarter]:
+    """The current quarter and the ones before it, newest first."""
+    quarters = [Quarter.containing(today)]
+    while len(quarters) < count:
+        quarters.append(quarters[-1].previous())
+    return quarters
+
+
+# --- The period a report reads, and the one moment it reads it at ---------------------------------------------
+@dataclass(frozen=True)
+class ReportPeriod:
+    """What a report covers (from `start` to `end`, both days included) and the moment its figures are read at.
+
+    Every section of a report reads state as it stood at `as_at`: the last moment of `end` (local time) for a
+    period that is over, the moment the report is made for one still under way. A report made again for a
+    period that is over reads the same moment, so it shows the same figures.
+    """
+
+    start: date
+    end: date
+    as_at: datetime
+    kind: str  # QUARTER or YEAR
+    label: str  # "2026-27 Q2", "2026-27"
+
+    QUARTER, YEAR = "quarter", "year"
+
+    @classmethod
+    def for_quarter(cls, quarter: Quarter, *, now: datetime | None = None) -> ReportPeriod:
+        return cls(quarter.start, quarter.end, _as_at(quarter.end, now), cls.QUARTER, quarter.label)
+
+    @classmethod
+    def for_financial_year(cls, year: int, *, now: datetime | None = None) -> ReportPeriod:
+        start, end = Quarter(year, 1).start, Quarter(year, 4).end
+        return cls(start, end, _as_at(end, now), cls.YEAR, financial_year_label(year))
+
+    @classmethod
+    def between(cls, start: date, end: date, *, now: datetime | None = None,
+                label: str = "") -> ReportPeriod:
+        """Any run of days (the yearly report may cover 12 months that are not a financial year)."""
+        if end < start:
+            raise ValueError("A period ends on or after the day it starts.")
+        return cls(start, end, _as_at(end, now), cls.YEAR, label or f"{start:%-d %B %Y} to {end:%-d %B %Y}")
+
+    @property
+    def as_at_date(self) -> date:
+        return timezone.localtime(self.as_at).date()
+
+    @property
+    def in_progress(self) -> bool:
+        """True while the period is not over (its last day included): its figures are to date, and will change."""
+        return self.as_at < end_of_day(self.end)
+
+    @property
+    def start_moment(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.start, time.min))
+
+    @property
+    def months(self) -> str:
+        """ "July to September 2026"."""
+        if self.start.year == self.end.year:
+            return f"{self.start:%B} to {self.end:%B %Y}"
+        return f"{self.start:%B %Y} to {self.end:%B %Y}"
+
+    def quarter(self) -> Quarter | None:
+        """The quarter this period is, if it is one."""
+        quarter = Quarter.containing(self.start)
+        return quarter if self.kind == self.QUARTER and (quarter.start, quarter.end) == (self.start, self.end) else None
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    year, month0 = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return day.replace(year=year, month=month0 + 1, day=min(day.day, calendar.monthrange(year, month0 + 1)[1]))
+
+
+def financial_year_label(year: int, separator: str = "-") -> str:
+    """"2026-27" for the financial year from 1 April 2026 (with "/", the school year "2026/27")."""
+    return f"{year}{separator}{(year + 1) % 100:02d}"
+
+
+def month_end(day: date) -> date:
+    """The last day of `day`'s month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def end_of_day(day: date) -> datetime:
+    """The last moment of a local day."""
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def _as_at(end: date, now: datetime | None) -> datetime:
+    now = now or timezone.now()
+    return min(end_of_day(end), now)

@@ -90,6 +90,8 @@ _STEP_JS = """
 }
 """.replace("HELPERS", _STATE_JS.strip())
 
+_TWO_FRAMES_JS = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
 # Which element a step wants: that one, or (a radio group) any radio of the same name in the same form.
 _MATCHES_JS = """(el, target, mode) => el === target || (mode === 'group' && el && el.type === 'radio'
     && el.name === target.name && el.form === target.form)"""
@@ -112,6 +114,13 @@ class KeyboardDriver:
     def key(self, key: str) -> dict:
         self.page.keyboard.press(key)
         step = self.page.evaluate(_STEP_JS)
+        if step["current"]["body"] and key in ("Tab", "Shift+Tab"):
+            # Out of the document and back is a trip through the browser's own frame; on a loaded machine the read
+            # can come before focus lands on the page's last (or first) stop. Two frames later it has landed.
+            self.page.evaluate(_TWO_FRAMES_JS)
+            settled = self.page.evaluate(_STEP_JS)
+            if not settled["current"]["body"]:
+                step = {"current": settled["current"], "previous": step["previous"]}
         current, previous = step["current"], step["previous"]
         self.trail = (self.trail + [f"{key} → {current['description']}"])[-25:]
         if previous is not None:

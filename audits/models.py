@@ -110,6 +110,9 @@ class Audit(TimeStampedModel, VersionedModel, Tagged, ActionSource):
         MONITORED = "monitored", "Actions monitored"
         CLOSED = "closed", "Closed"
 
+    STATUS_COLOURS = {Status.PLANNED: "grey", Status.SCOPING: "purple", Status.IN_PROGRESS: "blue",
+                      Status.MEETING: "yellow", Status.DRAFTING: "orange", Status.AGREED: "teal",
+                      Status.MONITORED: "teal", Status.CLOSED: "green"}
     # Named stages (the pages, priorities' evidence and the agenda ask these, never a status string).
     BEFORE_MEETING = (Status.PLANNED, Status.SCOPING, Status.IN_PROGRESS)  # agency audits not all in yet
     CASES_REMOVABLE = (Status.PLANNED, Status.SCOPING)  # a case may still be taken out (added: BEFORE_MEETING)

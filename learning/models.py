@@ -66,6 +66,10 @@ class Course(TimeStampedModel, VersionedModel, Tagged):
         return pk_url("learning:course", self.pk)
 
     @property
+    def is_in_person(self) -> bool:
+        return self.mode == self.Mode.IN_PERSON
+
+    @property
     def duration_label(self) -> str:
         if self.duration == self.Duration.OTHER and self.duration_hours:
             return f"{self.duration_hours.normalize()} hours"

@@ -237,6 +237,10 @@ class DataReturnMessage(TimeStampedModel):
         return f"{self.get_kind_display()} on {self.data_return} ({self.get_side_display().lower()})"
 
     @property
+    def from_agency(self) -> bool:
+        return self.side == self.Side.AGENCY
+
+    @property
     def is_query(self) -> bool:
         """The business unit's query that opens the thread (the rest are replies)."""
         return self.kind == self.Kind.QUERY

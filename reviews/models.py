@@ -297,6 +297,7 @@ class RapidReview(TimeStampedModel, VersionedModel, Tagged, ReviewActionSource):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.GATHERING)
     anchor = models.CharField(max_length=10, default="notified", help_text="notified or aware")
     anchor_on = models.DateField()
+    ANCHORED_ON_AWARENESS = "aware"  # the clock runs from the day the local authority became aware
     due_on = models.DateField()
     summaries_requested_on = models.DateField(null=True, blank=True)
     panel_met_on = models.DateField(null=True, blank=True)
@@ -349,6 +350,10 @@ class RapidReview(TimeStampedModel, VersionedModel, Tagged, ReviewActionSource):
 
     def __str__(self):
         return f"Rapid review {self.notification.case_reference}"
+
+    @property
+    def anchored_on_awareness(self) -> bool:
+        return self.anchor == self.ANCHORED_ON_AWARENESS
 
     def get_absolute_url(self):
         return pk_url("reviews:rapid-review-detail", self.pk)

@@ -206,8 +206,8 @@ def notification_submit(*, by, notification: Notification, notified_on: datetime
 # --- Rapid review
 def rapid_review_anchor(notification: Notification) -> tuple[str, datetime.date]:
     anchor = getattr(settings, "REVIEWS_RAPID_REVIEW_ANCHOR", "notified")
-    if anchor == "aware":
-        return "aware", notification.became_aware_on
+    if anchor == RapidReview.ANCHORED_ON_AWARENESS:
+        return RapidReview.ANCHORED_ON_AWARENESS, notification.became_aware_on
     return "notified", notification.notified_on
 
 

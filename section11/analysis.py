@@ -328,6 +328,9 @@ def common_gaps(dist: list[dict], *, limit: int = 5) -> list[dict]:
     return gaps[:limit]
 
 
+DIRECTION_COLOURS = {"Better": "green", "Worse": "red", "Same": "grey"}  # "No comparison" is words alone
+
+
 def _direction(now: float | None, then: float | None) -> str:
     """On the averages as shown (one decimal place), so the words match the numbers."""
     if now is None or then is None:
@@ -368,7 +371,8 @@ def comparison(cycle: Cycle, *, sector: str = "", basis: str = SELF, hm: HeatMap
             diff = round(now - then_avg, 1)
             change = f"{diff:+.1f}".replace("-", "\u2212") if diff else "0.0"  # a true minus sign
         return {**extra, "now": now, "then": then_avg, "change": change,
-                "direction": _direction(now, then_avg)}
+                "direction": (direction := _direction(now, then_avg)),
+                "direction_colour": DIRECTION_COLOURS.get(direction, "")}
 
     result["standards"] = [
         entry(cell.average, then_s.get(s.number), number=s.number, title=s.title)
@@ -430,6 +434,7 @@ def analysis(cycle: Cycle, *, sector: str = "", basis: str = SELF, at: datetime.
         "sector": sector,
         "sector_label": dict(Sector.choices).get(sector, ""),
         "basis": basis,
+        "moderated": basis == MODERATED,
         "scale": scale,
         "completion": completion(cycle, sector=sector, returns=returns, at=at),
         "heat_map": hm,

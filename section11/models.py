@@ -52,6 +52,11 @@ class RatingLevel(models.Model):
     def __str__(self):
         return self.label
 
+    @property
+    def tag_colour(self) -> str:
+        """Its colour as a GOV.UK tag (GOV.UK's amber is "yellow")."""
+        return "yellow" if self.colour == self.Colour.AMBER else self.colour
+
 
 class Framework(models.Model):
     """A versioned template of standards and criteria (the partnership template, KCSIE for schools)."""
@@ -410,6 +415,25 @@ class Answer(ActionSource, VersionedModel):
     def is_not_met(self) -> bool:
         """Rated at the scale's red level ("Not met", "No"): the partnership expects an improvement action."""
         return self.rating_id is not None and self.rating.colour == RatingLevel.Colour.RED
+
+    # How the moderated rating compares with the agency's own, and its words on the moderation summary.
+    AGREEMENT_WORDS = {"same": "Agrees", "lower": "Lower than self rating", "higher": "Higher than self rating",
+                       "moderated": "Moderated", "not_moderated": ""}
+
+    @property
+    def agreement(self) -> str:
+        """same, higher, lower, moderated (no self rating to compare) or not_moderated. Reads both ratings."""
+        if self.moderated_rating_id is None:
+            return "not_moderated"
+        if self.rating_id is None:
+            return "moderated"
+        if self.moderated_rating.score == self.rating.score:
+            return "same"
+        return "higher" if self.moderated_rating.score > self.rating.score else "lower"
+
+    @property
+    def agreement_words(self) -> str:
+        return self.AGREEMENT_WORDS[self.agreement]
 
 
 def evidence_path(instance, filename):

@@ -67,6 +67,10 @@ class CollectionStatus:
     def needs_opening(self) -> bool:
         return self.code == "to_open"
 
+    @property
+    def is_under_way(self) -> bool:
+        return self.code == "under_way"
+
 
 def collection_status(period: Period, today: datetime.date, *, opened: int = 0, waiting: int = 0,
                       validated: int = 0, due: datetime.date | None = None) -> CollectionStatus:

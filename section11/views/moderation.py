@@ -1,4 +1,6 @@
 """Oversight of a submitted return: moderation, the challenge session, and the feedback letter."""
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -28,17 +30,6 @@ def _levels(ret: Return) -> list[RatingLevel]:
     return list(RatingLevel.objects.filter(scale_id=ret.cycle.framework.scale_id).order_by("order"))
 
 
-def agreement(answer: Answer) -> str:
-    """How the moderated rating compares with the agency's own: same, higher, lower, or not moderated."""
-    if answer.moderated_rating is None:
-        return "not_moderated"
-    if answer.rating is None:
-        return "moderated"
-    if answer.moderated_rating.score == answer.rating.score:
-        return "same"
-    return "higher" if answer.moderated_rating.score > answer.rating.score else "lower"
-
-
 @login_required
 def moderation_summary(request, pk):
     """Self and moderated rating for every criterion of the return, by standard. Two queries for the rows."""
@@ -48,14 +39,12 @@ def moderation_summary(request, pk):
                    .order_by("criterion__standard__number", "criterion__order"))
     standards: dict[int, dict] = {}
     for answer in answers:
-        answer.agreement = agreement(answer)
         group = standards.setdefault(answer.criterion.standard_id,
                                      {"standard": answer.criterion.standard, "answers": []})
         group["answers"].append(answer)
     for group in standards.values():
         group["moderated"] = sum(1 for a in group["answers"] if a.moderated_rating_id)
-    counts = {key: sum(1 for a in answers if a.agreement == key)
-              for key in ("same", "higher", "lower", "not_moderated", "moderated")}
+    counts = Counter(a.agreement for a in answers)
     return render(request, "section11/moderate_summary.html", {
         "ret": ret, "groups": list(standards.values()), "counts": counts, "total": len(answers),
         "moderated": sum(1 for a in answers if a.moderated_rating_id),

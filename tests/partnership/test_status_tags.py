@@ -29,6 +29,28 @@ def _comparisons() -> dict[str, int]:
     return found
 
 
+# Any value compared with a string in a template tag, either way round. Only the framework's own words may be:
+# a form field's name (rendering a form's fields one by one) and a message's level (Django's messages).
+ANY_COMPARISON = re.compile(r"""\{%-?\s*(?:el)?if\b[^%]*?([\w.]+)\s*(?:==|!=)\s*["'][^"']*["']"""
+                            r"""|\{%-?\s*(?:el)?if\b[^%]*?["'][^"']*["']\s*(?:==|!=)\s*([\w.]+)""")
+FRAMEWORK_WORDS = {"field.name", "message.level_tag"}
+
+
+def test_templates_compare_no_value_with_a_string():
+    """Not only statuses: a side, a mode, a basis or a caption compared with a string is a rule written in the
+    template. The model (`message.from_agency`, `course.is_in_person`) or the view (`moderated`) names it once."""
+    found = []
+    for path in sorted(p for pattern in PATTERNS for p in TEMPLATES.rglob(pattern)):
+        text = path.read_text(encoding="utf-8")
+        for tag in re.finditer(r"\{%-?\s*(?:el)?if\b.*?%\}", text):
+            for match in ANY_COMPARISON.finditer(tag.group(0)):
+                value = match.group(1) or match.group(2)
+                if value not in FRAMEWORK_WORDS:
+                    line = text.count("\n", 0, tag.start()) + 1
+                    found.append(f"{path.relative_to(TEMPLATES)}:{line}: {value} compared with a string")
+    assert not found, "templates comparing a value with a string:\n" + "\n".join(found)
+
+
 def test_templates_do_not_compare_statuses_with_strings():
     found = _comparisons()
     new = {name: n for name, n in found.items() if n > STILL_TO_CONVERT.get(name, 0)}

@@ -1,9 +1,12 @@
-"""What the action tracker gives the daily digest: a person's actions due soon or overdue. One query."""
+"""What the action tracker gives the daily digest: a person's actions due soon or overdue (one query), and for the
+business unit the changes of due date waiting for its answer (one more). Each is emailed at once when it lands; the
+digest gathers what is still waiting, every day until it is answered."""
 import datetime
 
 from django.db.models import Q
 
-from partnership.models import Action, Role
+from partnership.access import is_business_unit
+from partnership.models import Action, DueDateRequest, Role
 from partnership.services.reminders import DueItem, due_stage, item_key
 
 
@@ -18,4 +21,17 @@ def due_items(person, today: datetime.date) -> list[DueItem]:
         stage = due_stage(action.due_date, today)
         items.append(DueItem(key=item_key(action), stage=stage, title=f"Action {action.reference}: {action.title}",
                              url=action.get_absolute_url(), due=action.due_date, app="actions"))
+    if is_business_unit(person):
+        items += _due_date_requests_to_decide()
     return items
+
+
+WAITING_FOR_YOU = "waiting-for-you"  # no due date of its own: it waits for the reader's answer
+
+
+def _due_date_requests_to_decide() -> list[DueItem]:
+    waiting = (DueDateRequest.objects.filter(status=DueDateRequest.Status.PENDING).select_related("action")
+               .order_by("requested_at", "pk"))
+    return [DueItem(key=item_key(request), stage=WAITING_FOR_YOU, url=request.get_absolute_url(), app="actions",
+                    title=f"Action {request.action.reference}: a change of due date to agree or decline")
+            for request in waiting]

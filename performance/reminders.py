@@ -1,15 +1,21 @@
-"""What the performance framework gives the daily digest: the agency's data returns due or queried. One query."""
+"""What the performance framework gives the daily digest: the agency's data returns due or queried (one query); for
+the business unit, the query threads whose last word is the agency's (one query). Each message is emailed at once;
+the digest gathers the threads still waiting for an answer."""
 import datetime
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from partnership.reminders import WAITING_FOR_YOU
 from partnership.services.reminders import DueItem, due_stage, item_key
 
 from . import access
-from .models import DataReturn
+from .models import DataReturn, DataReturnMessage
 
 
 def due_items(person, today: datetime.date) -> list[DueItem]:
+    if access.can_manage(person):
+        return _replies_to_answer(person)
     if not (person.agency_id and person.has_role(*access.AGENCY_EDITORS)):
         return []
     returns = (DataReturn.objects.filter(agency_id=person.agency_id, status__in=DataReturn.EDITABLE)
@@ -31,3 +37,16 @@ def due_items(person, today: datetime.date) -> list[DueItem]:
             url=ret.get_absolute_url(), due=ret.due_date, app="performance",
         ))
     return items
+
+
+def _replies_to_answer(person) -> list[DueItem]:
+    """Threads the person has written in (the business unit's side) whose latest message is the agency's."""
+    last_side = Subquery(DataReturnMessage.objects.filter(data_return=OuterRef("pk"))
+                         .order_by("-created_at", "-pk").values("side")[:1])
+    returns = (DataReturn.objects.filter(messages__author=person).distinct().annotate(last_side=last_side)
+               .filter(last_side=DataReturnMessage.Side.AGENCY).select_related("period", "agency")
+               .order_by("due_date", "pk"))
+    return [DueItem(key=item_key(ret), stage=WAITING_FOR_YOU, url=ret.get_absolute_url(), app="performance",
+                    title=f"Data return for {ret.period.label} from {ret.agency.display_name}: "
+                          f"the agency has replied to the query")
+            for ret in returns]

@@ -370,3 +370,50 @@ def test_the_reports_page_links_to_the_reminders_log_for_the_business_unit_only(
     link = reverse("sent-reminders")
     assert link in client_for(business_unit).get(reverse("partnership:export-list")).content.decode()
     assert link not in client_for(chair).get(reverse("partnership:export-list")).content.decode()
+
+
+# --- What waits for the business unit's answer: emailed at once, and gathered by the digest until answered ------
+def _digests_to(person) -> list[str]:
+    return [m.body for m in emails_to(person) if "due for you" in m.subject]
+
+
+def test_a_change_of_due_date_waits_in_the_business_unit_s_digest_until_decided(due, agency_lead, business_unit,
+                                                                                 django_capture_on_commit_callbacks):
+    from partnership.services.actions import due_date_decide, due_date_request
+
+    request = due_date_request(action=due["action"], by=agency_lead, to_date=DAY + datetime.timedelta(days=40),
+                               reason="The protocol waits for the police policy review.", today=DAY)
+    send(django_capture_on_commit_callbacks)
+    [body] = _digests_to(business_unit)
+    assert (f"Action {due['action'].reference}: a change of due date to agree or decline: waiting for you"
+            in body)
+    assert request.get_absolute_url() in body
+    assert "police policy review" not in body  # a link, not what the agency typed
+    mail.outbox.clear()
+    send(django_capture_on_commit_callbacks, today=NEXT_DAY)  # still waiting: gathered again the next day
+    assert "a change of due date" in _digests_to(business_unit)[0]
+    due_date_decide(request=request, by=business_unit, agree=True)
+    assert not [i for _, items in digest.due_for(business_unit, NEXT_DAY) for i in items if "due date" in i.title]
+
+
+def _performance(person, today=DAY) -> list:
+    return [item for heading, items in digest.due_for(person, today) if heading == "Performance data returns"
+            for item in items]
+
+
+def test_an_agency_s_reply_to_a_query_waits_in_the_digest_of_who_queried(due, agency_lead, business_unit, reader,
+                                                                          django_capture_on_commit_callbacks):
+    from performance.services.returns import data_return_query, data_return_reply
+
+    data_return = due["data_return"]
+    data_return.status = DataReturn.Status.SUBMITTED
+    data_return.save()
+    data_return_query(data_return=data_return, by=business_unit, message="Row 3 looks ten times too high.")
+    assert _performance(business_unit) == []  # the query is the business unit's own: nothing waits for it
+    data_return_reply(data_return=data_return, by=agency_lead, text="It was typed in pence; corrected below.")
+    [item] = _performance(business_unit)
+    assert item.url == data_return.get_absolute_url() and item.stage == "waiting-for-you"
+    assert "the agency has replied to the query" in item.title and "pence" not in item.title
+    assert _performance(reader) == []
+    data_return_reply(data_return=data_return, by=business_unit, text="Thank you: validated.")
+    assert _performance(business_unit) == []

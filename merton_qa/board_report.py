@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from partnership import snapshots
+from partnership import history, snapshots
 from partnership.contract import ASSURANCES, OBA_QUESTIONS, STATUS_WORDS, BoardSection, overall_status
 from partnership.dates import Quarter, ReportPeriod
 from partnership.models import BoardPack
@@ -107,7 +107,7 @@ def report_context(period: ReportPeriod | Quarter, *, sources=None, pack: BoardP
         "pack": pack,
         "narrative": pack.narrative_paragraphs if pack else [],
         "asks": pack.ask_lines if pack else [],
-        "generated_at": timezone.localtime(),
+        "generated_at": timezone.localtime(history.now()),  # a seeded record: when it happened
         "as_at": period.as_at,
         "in_progress": period.in_progress,
         "title": f"Quality assurance report to the partnership board, {period.label}",

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from partnership import charts
+from partnership import charts, history
 from partnership.contract import (
     ASSURED,
     BETTER_OFF,
@@ -160,7 +160,7 @@ def report_context(period: ReportPeriod, *, report: YearlyReport | None = None, 
         "meetings": meetings_held(period, at=period.as_at),
         "audit_quarters": quarter_contexts(period, "audits", sources),
         "packs": packs_of_year(period),
-        "as_at": period.as_at, "in_progress": period.in_progress, "generated_at": timezone.localtime(),
+        "as_at": period.as_at, "in_progress": period.in_progress, "generated_at": timezone.localtime(history.now()),
         "title": f"{TITLE}, {period.label}",
         "status_words": _status_words(report, approvals),
     }

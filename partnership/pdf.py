@@ -18,6 +18,8 @@ from django.utils.http import content_disposition_header
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from partnership import history
+
 # Relative URLs in a template (`{% static %}` gives "/static/...") resolve against this origin when
 # there is no request (a Celery task). It is never contacted: the fetcher maps it to disk.
 INTERNAL_BASE_URL = "https://pdf.merton-qa.invalid/"
@@ -72,7 +74,7 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     full_context = {
         "PARTNERSHIP_NAME": settings.PARTNERSHIP_NAME,
         "PARTNERSHIP_SHORT_NAME": settings.PARTNERSHIP_SHORT_NAME,
-        "generated_at": timezone.localtime(),
+        "generated_at": timezone.localtime(history.now()),  # a seeded record: when it happened
         **context,
     }
     html = render_to_string(template_name, full_context, request=request)

@@ -86,3 +86,19 @@ def test_pdf_response_is_an_attachment():
     assert response["Content-Disposition"].startswith("attachment;")
     assert "Board report Q1.pdf" in response["Content-Disposition"]
     assert response.content == b"%PDF-1.7"
+
+
+def test_a_pdf_made_for_a_dated_record_says_when_it_was_made_then(tmp_path):
+    """A PDF made inside `history.dated` (a seeded pack or yearly report, published months ago) says it was
+    generated at that moment, not on the day the demo was loaded."""
+    import datetime
+
+    from django.utils import timezone
+
+    from partnership import history
+
+    moment = timezone.make_aware(datetime.datetime(2025, 5, 30, 9, 30))
+    with history.dated(moment):
+        path = tmp_path / "dated.pdf"
+        path.write_bytes(sample_pdf())
+    assert "Generated 30 May 2025, 09:30" in poppler("pdftotext", str(path), "-")

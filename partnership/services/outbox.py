@@ -17,6 +17,7 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
+from partnership import history
 from partnership.models import EmailMessage, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -56,13 +57,19 @@ def enqueue_email(*, to: str, subject: str, template: str, context: dict, key: s
         body_html = render_to_string(f"emails/{template}.html", context)
     except Exception:  # noqa: BLE001 - an HTML body is optional
         body_html = ""
+    moment = history.dated_moment()
     try:
         with transaction.atomic():
             email = EmailMessage.objects.create(
-                to=to, subject=subject, body_text=body_text, body_html=body_html, key=key
+                to=to, subject=subject, body_text=body_text, body_html=body_html, key=key, sent_at=moment
             )
     except IntegrityError:
         return None
+    if moment is not None:
+        # An event of the past, recorded now (the demo's story): its email is on record as sent then, and is not
+        # sent again today about something months old.
+        EmailMessage.objects.filter(pk=email.pk).update(created_at=moment)
+        return email
     enqueue_task("partnership.deliver_email", dedup_key=f"email:{key}", email_id=email.pk)
     return email
 

@@ -342,3 +342,18 @@ def test_a_lost_email_task_is_published_again_within_minutes_and_a_queued_one_on
     assert outbox.republish_undelivered_emails(now=now) == 2
     pending = set(OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).values_list("dedup_key", flat=True))
     assert pending == {"email:a", "email:d"}
+
+
+def test_an_email_of_a_dated_past_event_is_on_record_as_sent_then_and_not_sent_now(django_capture_on_commit_callbacks):
+    """The demo records months of events through the services: their emails are history, not today's post."""
+    from partnership import history
+
+    moment = timezone.now() - timedelta(days=200)
+    with django_capture_on_commit_callbacks(execute=True), history.dated(moment):
+        email = queue_email(key="pack-published:old")
+    email.refresh_from_db()
+    assert email.sent_at == moment and email.created_at == moment
+    assert not OutboxMessage.objects.exists() and mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        relay_outbox()
+    assert mail.outbox == []

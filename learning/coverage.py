@@ -11,7 +11,7 @@ from django.db.models import Count
 
 from partnership.contract import PARTLY, RIGHT_PRIORITIES, Evidence, plural, section_context
 from partnership.dates import ReportPeriod
-from partnership.models import Criterion, JourneyStage, TagChange
+from partnership.models import InspectionCriterion, JourneyStage, TagChange
 from partnership.tags import tagged_models as _tagged_models
 from partnership.tags import tags_at
 
@@ -59,7 +59,8 @@ def coverage(user=None, *, at=None) -> dict:
 
     stages = [row(stage, stage_counts) for stage in JourneyStage.objects.all()]
     frameworks: dict = {}
-    for criterion in Criterion.objects.select_related("framework").order_by("framework__order", "order", "code"):
+    criteria = InspectionCriterion.objects.select_related("framework").order_by("framework__order", "order", "code")
+    for criterion in criteria:
         frameworks.setdefault(criterion.framework, []).append(row(criterion, criterion_counts))
     groups = [{"framework": fw, "rows": rows, "gaps": sum(r["gap"] for r in rows)} for fw, rows in frameworks.items()]
     return {"columns": columns, "stages": stages, "stage_gaps": sum(r["gap"] for r in stages),

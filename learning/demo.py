@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from partnership import history
 from partnership.demo_dates import by_now, live_through
-from partnership.models import Agency, Criterion, JourneyStage, Priority
+from partnership.models import Agency, InspectionCriterion, JourneyStage, Priority
 
 from .models import (
     Booking,
@@ -119,7 +119,7 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
     today = timezone.localdate()
     levels = {level.number: level for level in Level.objects.all()}
     stages = {s.code: s for s in JourneyStage.objects.all()}
-    criteria = {f"{c.framework.code}:{c.code}": c for c in Criterion.objects.select_related("framework")}
+    criteria = {f"{c.framework.code}:{c.code}": c for c in InspectionCriterion.objects.select_related("framework")}
     agency_list = [a for a in Agency.objects.filter(active=True) if a.short_name != "MSCP"]
     courses = []
     for title, level, mode, duration, stage_codes, crit_codes, outcomes, summary in COURSES:

@@ -192,7 +192,7 @@ exempt(
     "Reference data and configuration: no personal data (people appear only as links to accounts)",
     "auth.Permission", "auth.Group", "contenttypes.ContentType",
     "partnership.Agency", "partnership.Priority", "partnership.ClosureDay", "partnership.JourneyStage",
-    "partnership.Framework", "partnership.Criterion",
+    "partnership.InspectionFramework", "partnership.InspectionCriterion",
     "section11.RatingScale", "section11.RatingLevel", "section11.Framework", "section11.Standard",
     "section11.Criterion", "section11.Cycle",
     "audits.Programme", "audits.AuditTool", "audits.ToolDomain", "audits.Grade",

@@ -9,11 +9,11 @@ from partnership.models import (
     Action,
     Agency,
     ClosureDay,
-    Criterion,
     Duty,
     EmailMessage,
-    Framework,
     IdentityProvider,
+    InspectionCriterion,
+    InspectionFramework,
     JourneyStage,
     Membership,
     OutboxMessage,
@@ -109,12 +109,12 @@ class JourneyStageAdmin(admin.ModelAdmin):
 
 
 class CriterionInline(admin.TabularInline):
-    model = Criterion
+    model = InspectionCriterion
     extra = 0
     fields = ["code", "name", "parent", "order"]
 
 
-@admin.register(Framework)
+@admin.register(InspectionFramework)
 class FrameworkAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "version"]
     inlines = [CriterionInline]

@@ -342,9 +342,9 @@ class InspectionCriteriaField(forms.ModelMultipleChoiceField):
     template = "gds/layout/grouped_checkboxes.html"
 
     def __init__(self, *, label="Inspection criteria (optional)", **kwargs):
-        from partnership.models import Criterion
+        from partnership.models import InspectionCriterion
 
-        kwargs.setdefault("queryset", Criterion.objects.select_related("framework"))
+        kwargs.setdefault("queryset", InspectionCriterion.objects.select_related("framework"))
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", "Choose all that apply, under each framework.")
         super().__init__(label=label, **kwargs)

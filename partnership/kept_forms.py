@@ -215,8 +215,8 @@ def discard(request) -> None:
 
 # Lists every signed-in person may read: a choice from one is shown by its name. Any other chosen record is
 # not looked up (the kept POST is the person's own, so an id typed into it must not reveal a record's name).
-SHARED_LISTS = frozenset({"partnership.agency", "partnership.journeystage", "partnership.criterion",
-                          "partnership.framework", "partnership.priority"})
+SHARED_LISTS = frozenset({"partnership.agency", "partnership.journeystage", "partnership.inspectioncriterion",
+                          "partnership.inspectionframework", "partnership.priority"})
 DATE_PARTS = {"0": "day", "1": "month", "2": "year"}
 PREFIX = re.compile(r"^(?:.+-)?(?P<name>[^-]+)$")  # "form-0-rating" is the field "rating"
 PART = re.compile(r"^(?P<name>.+)_(?P<part>\d)$")  # "incident_on_1": the month of a date in three boxes

@@ -2,8 +2,7 @@
 once per load, each looked up with a refusal that says what is known and where it is defined."""
 from django.core.management.base import CommandError
 
-from .models import Criterion as InspectionCriterion
-from .models import JourneyStage
+from .models import InspectionCriterion, JourneyStage
 
 
 class Taxonomy:

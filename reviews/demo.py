@@ -12,7 +12,7 @@ from django.utils import timezone
 from partnership import history
 from partnership.dates import add_working_days
 from partnership.demo_dates import at, by_now
-from partnership.models import Criterion, JourneyStage
+from partnership.models import InspectionCriterion, JourneyStage
 
 from . import services
 from .models import LCSPR, Notification, RapidReview, Referral
@@ -152,7 +152,7 @@ def _case(today, manager, reviewer, agencies, ref, pseudonym, nature, days, fate
     with _on(sent_on, 15):
         rec = services.recommendation_add(
             by=reviewer, rapid_review=review, made_on=sent_on, journey_stages=JourneyStage.objects.all()[:2],
-            inspection_criteria=Criterion.objects.all()[:1],
+            inspection_criteria=InspectionCriterion.objects.all()[:1],
             text="All agencies apply a single Was Not Brought policy for health appointments.")
         services.recommendation_add_action(by=manager, recommendation=rec, owner_agency=agencies["CLCH"],
                                            title="Adopt the partnership Was Not Brought policy",

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from partnership.forms import GDSForm, date_field
-from partnership.models import Agency, Criterion, JourneyStage, Priority, User
+from partnership.models import Agency, InspectionCriterion, JourneyStage, Priority, User
 from partnership.personal_data import allow_postcode
 
 from ..models import Booking, Briefing, BriefingUse, Course, Level, Session
@@ -59,7 +59,7 @@ class CourseForm(RecordValues, GDSForm, forms.ModelForm):
         self.fields["prerequisites"].queryset = Course.objects.exclude(pk=self.instance.pk)
         self.fields["priorities"].queryset = Priority.objects.all()
         self.fields["journey_stages"].queryset = JourneyStage.objects.all()
-        self.fields["inspection_criteria"].queryset = Criterion.objects.select_related("framework")
+        self.fields["inspection_criteria"].queryset = InspectionCriterion.objects.select_related("framework")
         self.fields["title"].error_messages["required"] = "Enter the course title"
         if self.instance.pk:
             self.fields["outcomes_text"].initial = "\n".join(o.text for o in self.instance.outcomes.all())
@@ -198,7 +198,7 @@ class BriefingForm(RecordValues, GDSForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["journey_stages"].queryset = JourneyStage.objects.all()
-        self.fields["inspection_criteria"].queryset = Criterion.objects.select_related("framework")
+        self.fields["inspection_criteria"].queryset = InspectionCriterion.objects.select_related("framework")
         self.setup_helper(
             Field.text("title"), Field.radios("source_kind", inline=True), Field.text("source_title"),
             Field.text("source_reference"), Field.textarea("background"), Field.textarea("why_it_matters"),

@@ -13,15 +13,16 @@ from .meetings import AgendaItem, Attendance, Decision, Meeting, Membership, Pap
 from .outbox import EmailMessage, OutboxMessage
 from .reminders import ReminderLog
 from .retention import LegalHold
-from .taxonomy import Criterion, Framework, JourneyStage, TagChange, Tagged
+from .taxonomy import InspectionCriterion, InspectionFramework, JourneyStage, TagChange, Tagged
 from .yearly_reports import Feedback, SafeguardingPartner, YearlyReport, YearlyReportApproval
 
 __all__ = [
     "Action", "ActionFile", "ActionSource", "ActionUpdate", "DueDateRequest", "Agency", "AgendaItem", "Attendance",
     "BoardPack",
     "ClosureDay",
-    "Counter", "Criterion", "Decision", "Duty", "EmailMessage", "Escalation", "Feedback", "FormToken", "Framework",
-    "IdentityProvider", "JourneyStage", "LegalHold", "Meeting", "Membership", "OutboxMessage", "Paper", "Priority",
+    "Counter", "Decision", "Duty", "EmailMessage", "Escalation", "Feedback", "FormToken",
+    "IdentityProvider", "InspectionCriterion", "InspectionFramework", "JourneyStage", "LegalHold", "Meeting",
+    "Membership", "OutboxMessage", "Paper", "Priority",
     "ReminderLog", "ReportExport", "Role", "SafeguardingPartner", "Sector", "Subgroup", "TagChange", "Tagged", "User",
     "UserRole", "YearlyReport", "YearlyReportApproval",
 ]

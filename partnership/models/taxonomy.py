@@ -17,7 +17,7 @@ class JourneyStage(models.Model):
         return self.name
 
 
-class Framework(models.Model):
+class InspectionFramework(models.Model):
     """An inspection framework or statutory guidance: ILACS, JTAI, Working Together 2023, KCSIE."""
 
     class Kind(models.TextChoices):
@@ -39,8 +39,8 @@ class Framework(models.Model):
         return self.name
 
 
-class Criterion(models.Model):
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="criteria")
+class InspectionCriterion(models.Model):
+    framework = models.ForeignKey(InspectionFramework, on_delete=models.CASCADE, related_name="criteria")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
     code = models.CharField(max_length=40)
     name = models.CharField(max_length=300)
@@ -48,7 +48,7 @@ class Criterion(models.Model):
 
     class Meta:
         ordering = ["framework__order", "order", "code"]
-        verbose_name_plural = "criteria"
+        verbose_name_plural = "inspection criteria"
         constraints = [models.UniqueConstraint(fields=["framework", "code"], name="unique_criterion_code")]
 
     def __str__(self):
@@ -59,7 +59,7 @@ class Tagged(KindVisibility, models.Model):
     """Mix into any record that is tagged with journey stages and inspection/guidance criteria."""
 
     journey_stages = models.ManyToManyField(JourneyStage, blank=True, related_name="+")
-    inspection_criteria = models.ManyToManyField(Criterion, blank=True, related_name="+")
+    inspection_criteria = models.ManyToManyField(InspectionCriterion, blank=True, related_name="+")
 
     class Meta:
         abstract = True

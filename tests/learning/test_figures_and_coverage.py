@@ -14,7 +14,7 @@ from learning.models import Briefing, BriefingUse, Course
 from learning.reports import board_section
 from learning.services import evaluation
 from partnership.dates import ReportPeriod, add_working_days
-from partnership.models import Criterion, Framework, JourneyStage
+from partnership.models import InspectionCriterion, InspectionFramework, JourneyStage
 from partnership.pdf import render_pdf
 
 from .conftest import book, make_session
@@ -27,9 +27,9 @@ def taxonomy(db):
     stages = [JourneyStage.objects.get_or_create(code=c, defaults={"name": n, "order": i})[0]
               for i, (c, n) in enumerate([("early-help", "Early help"), ("front-door", "Front door / MASH"),
                                           ("care-leavers", "Care leavers")])]
-    fw, _ = Framework.objects.get_or_create(code="jtai", defaults={"name": "JTAI", "kind": "inspection"})
-    crit = Criterion.objects.create(framework=fw, code="T1", name="Identification of initial need and risk")
-    other = Criterion.objects.create(framework=fw, code="T2", name="Neglect deep dive")
+    fw, _ = InspectionFramework.objects.get_or_create(code="jtai", defaults={"name": "JTAI", "kind": "inspection"})
+    crit = InspectionCriterion.objects.create(framework=fw, code="T1", name="Identification of initial need and risk")
+    other = InspectionCriterion.objects.create(framework=fw, code="T2", name="Neglect deep dive")
     return stages, crit, other
 
 

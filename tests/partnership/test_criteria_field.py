@@ -4,15 +4,15 @@ import re
 from crispy_forms.utils import render_crispy_form
 
 from audits.forms import FindingForm
-from partnership.models import Criterion, Framework
+from partnership.models import InspectionCriterion, InspectionFramework
 from partnership.templatetags.error_links import error_links
 from reviews.forms import RecommendationForm
 
 
 def frameworks(db):
-    ilacs = Framework.objects.create(code="ilacs", name="ILACS", kind="inspection", order=1)
-    jtai = Framework.objects.create(code="jtai", name="JTAI", kind="inspection", order=2)
-    made = [Criterion.objects.create(framework=f, code=f"{f.code}-{n}", name=f"Criterion {n}", order=n)
+    ilacs = InspectionFramework.objects.create(code="ilacs", name="ILACS", kind="inspection", order=1)
+    jtai = InspectionFramework.objects.create(code="jtai", name="JTAI", kind="inspection", order=2)
+    made = [InspectionCriterion.objects.create(framework=f, code=f"{f.code}-{n}", name=f"Criterion {n}", order=n)
             for f in (ilacs, jtai) for n in (1, 2)]
     return made
 

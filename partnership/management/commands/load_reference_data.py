@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from partnership.models import Criterion, Duty, Framework, JourneyStage, Priority
+from partnership.models import Duty, InspectionCriterion, InspectionFramework, JourneyStage, Priority
 from partnership.reference_files import read_yaml
 
 REFERENCE = Path(__file__).resolve().parents[2] / "reference"
@@ -29,7 +29,7 @@ class Command(BaseCommand):
                 defaults={"name": stage["name"], "description": stage.get("description", ""), "order": order},
             )
         for order, fw in enumerate(_load("frameworks.yaml"), start=1):
-            framework, _ = Framework.objects.update_or_create(
+            framework, _ = InspectionFramework.objects.update_or_create(
                 code=fw["code"],
                 defaults={"name": fw["name"], "kind": fw["kind"], "version": str(fw.get("version", "")),
                           "grades": fw.get("grades", []), "description": fw.get("description", ""),
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             )
             by_code = {}
             for c_order, crit in enumerate(fw["criteria"], start=1):
-                criterion, _ = Criterion.objects.update_or_create(
+                criterion, _ = InspectionCriterion.objects.update_or_create(
                     framework=framework, code=str(crit["code"]),
                     defaults={"name": crit["name"], "order": c_order,
                               "parent": by_code.get(crit.get("parent"))},
@@ -63,6 +63,6 @@ class Command(BaseCommand):
                 found.save()  # through save(): the register keeps its history
         self.stdout.write(self.style.SUCCESS(
             f"Reference data loaded: {JourneyStage.objects.count()} journey stages, "
-            f"{Framework.objects.count()} frameworks, {Criterion.objects.count()} criteria, "
+            f"{InspectionFramework.objects.count()} frameworks, {InspectionCriterion.objects.count()} criteria, "
             f"{Priority.objects.count()} priorities, {Duty.objects.count()} statutory duties."
         ))

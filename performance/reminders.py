@@ -5,15 +5,14 @@ from django.utils import timezone
 
 from partnership.services.reminders import DueItem, due_stage, item_key
 
-from . import access
+from . import access, selectors
 from .models import DataReturn
 
 
 def due_items(person, today: datetime.date) -> list[DueItem]:
     if not (person.agency_id and person.has_role(*access.AGENCY_EDITORS)):
         return []
-    returns = (DataReturn.objects.filter(agency_id=person.agency_id, status__in=DataReturn.EDITABLE)
-               .select_related("period").order_by("due_date"))
+    returns = selectors.agency_returns_to_do(person.agency_id)
     items = []
     for ret in returns:
         queried = ret.status == DataReturn.Status.QUERIED

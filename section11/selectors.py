@@ -110,3 +110,18 @@ def returns_to_finish(agency_id):
     """An agency's returns still being written in open cycles, soonest deadline first (the digest)."""
     return (Return.objects.filter(agency_id=agency_id, cycle__status=Cycle.Status.OPEN, status__in=Return.EDITABLE)
             .select_related("cycle").order_by("cycle__deadline"))
+
+
+def cycle_completion(cycle_ids) -> dict[int, dict]:
+    """Per cycle: returns, submitted (or signed off) returns, and answered/total criteria. Two queries."""
+    ids = list(cycle_ids)
+    result = {pk: {"returns": 0, "submitted": 0, "answered": 0, "criteria": 0} for pk in ids}
+    done = Return.FINISHED
+    for row in (Return.objects.filter(cycle_id__in=ids).values("cycle_id")
+                .annotate(n=Count("pk"), submitted=Count("pk", filter=Q(status__in=done))).order_by()):
+        result[row["cycle_id"]].update(returns=row["n"], submitted=row["submitted"])
+    answered = answered_q()
+    for row in (Answer.objects.filter(ret__cycle_id__in=ids).values("ret__cycle_id")
+                .annotate(n=Count("pk"), answered=Count("pk", filter=answered)).order_by()):
+        result[row["ret__cycle_id"]].update(criteria=row["n"], answered=row["answered"])
+    return result

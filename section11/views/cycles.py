@@ -27,7 +27,7 @@ def cycle_list(request):
     """Every cycle, newest first, with its completion rate. Three queries whatever the number of cycles."""
     require(access.is_oversight(request.user))
     cycles = list(selectors.cycles_listed())
-    completion = services.cycle_completion(c.pk for c in cycles)
+    completion = selectors.cycle_completion(c.pk for c in cycles)
     rows = []
     for cycle in cycles:
         c = completion[cycle.pk]

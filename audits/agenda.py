@@ -4,14 +4,13 @@ from django.urls import reverse
 
 from partnership.contract import AgendaSuggestion, SystemPaper, day_words
 
-from .models import Audit
+from . import selectors
 
 RECENT = 20  # the reports agreed most recently
 
 
 def _agreed():
-    return list(Audit.objects.filter(status=Audit.Status.AGREED, report_agreed_on__isnull=False)
-                .only("pk", "theme", "priority_id", "report_agreed_on").order_by("-report_agreed_on", "-pk")[:RECENT])
+    return list(selectors.reports_agreed(RECENT))
 
 
 def items(today, user) -> list:
@@ -26,8 +25,6 @@ def items(today, user) -> list:
 
 def papers(user) -> list:
     """[SystemPaper, ...]: the reports of audits agreed, monitored or closed, most recent first. One query."""
-    done = (Audit.objects.filter(report_agreed_on__isnull=False,
-                                 status__in=Audit.REPORT_AGREED)
-            .only("pk", "theme", "report_agreed_on").order_by("-report_agreed_on", "-pk")[:RECENT])
+    done = selectors.reports_done(RECENT)
     return [SystemPaper(f"audits:report:{audit.pk}", f"Audit report: {audit.theme}",
                         reverse("audits:report", args=[audit.pk])) for audit in done]

@@ -7,8 +7,7 @@ from django.utils import timezone
 from partnership.models import Role
 from partnership.services.reminders import DueItem, item_key
 
-from . import access
-from .models import AgencyAudit, Audit, ImmediateConcern
+from . import access, selectors
 from .services.concerns import acknowledge_by, closures_for
 
 WINDOW_DAYS = 5  # agency audits due within this many days are listed (and every overdue one)
@@ -29,19 +28,15 @@ def due_items(person, today: datetime.date) -> list[DueItem]:
     items: list[DueItem] = []
     if not access.is_auditor(person):
         return items
-    agency_audits = (AgencyAudit.objects.filter(agency_id=person.agency_id, status=AgencyAudit.Status.DRAFT,
-                                                case__audit__status=Audit.Status.IN_PROGRESS,
-                                                case__audit__agency_audits_due__lte=today
-                                                + datetime.timedelta(days=WINDOW_DAYS))
-                     .select_related("case", "case__audit").order_by("case__audit__agency_audits_due", "pk"))
+    agency_audits = selectors.agency_audits_to_do(person.agency_id,
+                                                  due_by=today + datetime.timedelta(days=WINDOW_DAYS))
     for aa in agency_audits:
         due = aa.case.audit.agency_audits_due
         items.append(DueItem(key=item_key(aa), stage=_stage(due, today), due=due, app="audits",
                              title=f"Agency audit for case {aa.case.case_reference} ({aa.case.audit.theme})",
                              url=reverse("audits:agency-audit", args=[aa.pk])))
     if person.has_role(Role.AGENCY_LEAD):
-        concerns = list(ImmediateConcern.objects.filter(agency_id=person.agency_id, acknowledged_at__isnull=True
-                                                        ).select_related("case"))
+        concerns = list(selectors.concerns_unacknowledged(person.agency_id))
         closures = closures_for(concerns)
         for concern in concerns:
             due = timezone.localtime(acknowledge_by(concern, closures=closures)).date()

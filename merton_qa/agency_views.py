@@ -19,12 +19,13 @@ from partnership.kept_forms import posts
 from partnership.models import Agency, Escalation
 from partnership.pdf import pdf_response
 from partnership.rate_limits import limited_pdf
+from partnership.selectors import as_saved
 from partnership.services import escalations as services
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only, posted_version
 
-from . import agency_profiles
+from . import agency_profiles, selectors
 
 RESPONSE_DAYS = 28
 
@@ -73,7 +74,7 @@ def _agency(request, pk) -> Agency:
 
 
 def _escalation(request, pk) -> Escalation:
-    escalation = get_object_or_404(Escalation.objects.select_related("agency", "previous__previous"), pk=pk)
+    escalation = get_object_or_404(selectors.escalations(), pk=pk)
     if not access.can_see_profile(request.user, escalation.agency_id):
         raise Http404
     return escalation
@@ -87,7 +88,7 @@ def agency_list(request):
             return redirect("agency-profile", request.user.agency_id)
         access.require(False)
     period = agency_profiles.period_for()
-    agencies = list(Agency.objects.active())
+    agencies = list(selectors.agencies_active())
     found = agency_profiles.profiles(agencies, period, request.user)
     rows = [found[agency.pk] for agency in agencies]
     return render(request, "agencies/agency_list.html", {
@@ -101,8 +102,7 @@ def agency_profile(request, pk):
     agency = _agency(request, pk)
     period = agency_profiles.period_for()
     found = agency_profiles.profiles([agency], period, request.user)[agency.pk]
-    past = list(Escalation.objects.filter(agency=agency, status=Escalation.Status.CLOSED).order_by(
-        "-letter_date", "-pk")[:10])
+    past = list(selectors.escalations_closed(agency))
     return render(request, "agencies/agency_profile.html", {
         "agency": agency, "profile": found, "period": period,
         "past": past, "today": timezone.localdate(), "sees_all": access.sees_all_profiles(request.user),
@@ -162,7 +162,7 @@ def escalation_escalate(request, pk):
                                                   cited_facts=found.cited(), expected_version=version,
                                                   by=request.user, today=today)
         except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: Escalation.objects.get(pk=escalation.pk))
+            status = refusal_status(form, error, current=lambda: as_saved(escalation))
             status = status if status == 409 else 200
         else:
             messages.success(request, f"Escalated to stage {raised.stage} ({raised.reference}). The agency's lead "
@@ -200,7 +200,7 @@ def _ladder(escalation) -> list[Escalation]:
 
 
 def _current(pk) -> Escalation:
-    return Escalation.objects.select_related("agency", "previous__previous").get(pk=pk)
+    return selectors.escalations().get(pk=pk)
 
 
 @login_required

@@ -6,7 +6,7 @@ from partnership import access
 from partnership.models import Action, Agency, Escalation, ReportExport, Role
 from partnership.services import board_packs
 
-from . import meetings
+from . import meetings, selectors
 from .composition import APPS
 
 
@@ -75,18 +75,13 @@ def escalations_panel(user, today) -> dict:
 def meetings_panel(user, today) -> dict:
     """The business unit: the next meeting and how much is due for its agenda and not on it yet. Members of a
     subgroup: their next meetings, and the open actions their meetings gave them or their agency."""
-    from partnership.models import Meeting, Membership
-
     result = {}
-    upcoming = Meeting.objects.filter(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now())
     if access.can_manage_meetings(user):
-        meeting = upcoming.select_related("subgroup").order_by("starts_at").first()
+        meeting = selectors.meetings_upcoming().select_related("subgroup").order_by("starts_at").first()
         if meeting is not None:
             result["next_meeting"] = meeting
             result["next_meeting_due"] = len(meetings.suggestions_for(meeting, user, today=today))
-    mine = upcoming.filter(subgroup_id__in=Membership.objects.filter(Q(person=user) | Q(deputy=user))
-                           .filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).values("subgroup_id"))
-    result["my_meetings"] = list(mine.select_related("subgroup").order_by("starts_at")[:5])
+    result["my_meetings"] = list(selectors.meetings_of(user, today)[:5])
     owned = Q(owner=user) | (Q(owner_agency_id=user.agency_id) if user.agency_id else Q(pk__in=[]))
     result["meeting_actions"] = list(access.visible_actions(user).filter(source_kind="meeting").filter(owned)
                                      .open().for_list()[:10])

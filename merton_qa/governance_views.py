@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils import timezone
 
 from partnership import access
+from partnership import selectors as kernel_selectors
 from partnership.models import Priority
 
 from . import duties, links, priorities
@@ -17,7 +18,7 @@ from . import duties, links, priorities
 def priority_list(request):
     """Every priority with its progress this financial year (the priorities are published to every partner)."""
     period = priorities.page_period()
-    rows = priorities.progress(Priority.objects.order_by("order", "title"), period)
+    rows = priorities.progress(kernel_selectors.priorities_in_order(), period)
     return render(request, "governance/priority_list.html", {"rows": rows, "period": period})
 
 

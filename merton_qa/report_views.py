@@ -14,12 +14,13 @@ from partnership.dates import Quarter, recent_quarters
 from partnership.forms import GDSForm
 from partnership.kept_forms import posts, posts_no_form
 from partnership.models import BoardPack
+from partnership.selectors import as_saved
 from partnership.services import board_packs, exports, outbox
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import paginate, post_only, posted_version, tracks_delivery
 
-from . import board_report, digest
+from . import board_report, digest, selectors
 
 
 class BoardReportForm(GDSForm, forms.Form):
@@ -77,14 +78,13 @@ def board_reports(request):
     return render(request, "reports/board_reports.html", {
         "form": form, "page": page, "can_draft": can_draft,
         "published": list(board_packs.published_packs()[:20]),
-        "drafts": list(BoardPack.objects.exclude(status=BoardPack.Status.PUBLISHED).defer("pdf")
-                       .select_related("drafted_by").order_by("-period_code", "-pk")),
+        "drafts": list(selectors.board_pack_drafts()),
     })
 
 
 def _pack(request, pk) -> BoardPack:
     access.require(access.can_request_reports(request.user))
-    return get_object_or_404(BoardPack.objects.defer("pdf").select_related("approved_by", "published_by"), pk=pk)
+    return get_object_or_404(selectors.board_pack_for_page(), pk=pk)
 
 
 @login_required
@@ -102,10 +102,10 @@ def board_pack(request, pk):
         access.require(can_edit)
         if form.is_valid():
             try:
-                board_packs.pack_edit(pack=BoardPack.objects.get(pk=pack.pk), narrative=form.cleaned_data["narrative"],
+                board_packs.pack_edit(pack=as_saved(pack), narrative=form.cleaned_data["narrative"],
                                       asks=form.cleaned_data["asks"], expected_version=version, by=request.user)
             except ServiceError as error:
-                status = refusal_status(form, error, current=lambda: BoardPack.objects.defer("pdf").get(pk=pack.pk))
+                status = refusal_status(form, error, current=lambda: selectors.board_packs().get(pk=pack.pk))
             else:
                 messages.success(request, "The narrative and the board's asks have been saved.")
                 return redirect(pack)

@@ -20,6 +20,8 @@ from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only, posted_version
 
+from . import selectors
+
 
 def _years(today) -> list[tuple[str, str]]:
     current = Quarter.containing(today).financial_year
@@ -113,7 +115,7 @@ def yearly_report_list(request):
             return redirect(export)
         except ServiceError as error:
             form.add_service_error(error)
-    reports = list(YearlyReport.objects.defer("pdf").prefetch_related("approvals").order_by("-start", "-pk")[:40])
+    reports = list(selectors.yearly_reports_listed())
     return render(request, "reports/yearly_reports.html", {
         "form": form, "can_edit": can_edit, "can_see_reports": access.can_request_reports(request.user),
         "published": [r for r in reports if r.is_published],
@@ -123,7 +125,7 @@ def yearly_report_list(request):
 
 def _report(request, pk) -> YearlyReport:
     _require_reader(request.user)
-    return get_object_or_404(YearlyReport.objects.defer("pdf").select_related("published_by"), pk=pk)
+    return get_object_or_404(selectors.yearly_reports().select_related("published_by"), pk=pk)
 
 
 @login_required
@@ -158,7 +160,7 @@ def yearly_report_detail(request, pk):
 
 
 def _saved(pk) -> YearlyReport:
-    return YearlyReport.objects.defer("pdf").get(pk=pk)
+    return selectors.yearly_reports().get(pk=pk)
 
 
 def _detail_context(request, report: YearlyReport, approvals: list) -> dict:

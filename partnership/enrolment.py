@@ -16,6 +16,8 @@ import secrets
 import time
 
 from django.conf import settings
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnership.rate_limits import over
 from partnership.services.outbox import enqueue_email
@@ -84,3 +86,19 @@ def check_code(session, user, code: str) -> str | None:
         return None
     session[CODE] = {**sent, "tries": sent.get("tries", 0) + 1}
     return "The code is not right. Enter the 6-digit code from the newest email we sent you"
+
+
+def device_to_confirm(user) -> TOTPDevice:
+    """The authenticator `user` is setting up: the one not yet confirmed, made if there is none."""
+    with transaction.atomic():
+        device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False,
+                                                     defaults={"name": "Authenticator app"})
+    return device
+
+
+def locked_devices(user, *, pk=None):
+    """`user`'s confirmed authenticators (or the one `pk`), locked until the transaction ends: one code is tried
+    against a device at a time."""
+    if pk is not None:
+        return TOTPDevice.objects.select_for_update().filter(pk=pk)
+    return TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)

@@ -2,13 +2,12 @@
 exceptions for the latest period with validated figures, and the data returns that are late."""
 from urllib.parse import urlencode
 
-from django.db.models import Count
 from django.urls import reverse
 
 from partnership.contract import AgendaSuggestion, SystemPaper, plural
 
-from . import access
-from .models import DataReturn, Frequency
+from . import access, selectors
+from .models import Frequency
 from .scorecard import default_period, exception_rows, indicator_url, period_choices
 
 
@@ -29,8 +28,7 @@ def items(today, user) -> list:
                 title=f"{indicator.title}: exception in {period.label}",
                 detail="Red or worse than the period before", url=indicator_url(indicator.code),
                 priority_ids=(indicator.priority_id,) if indicator.priority_id else ()))
-    late = list(DataReturn.objects.filter(status__in=DataReturn.EDITABLE, due_date__lt=today)
-                .values("period_id", "period__label").annotate(count=Count("pk")).order_by("period__start"))
+    late = list(selectors.late_returns_by_period(today))
     for group in late:
         suggestions.append(AgendaSuggestion(
             key=f"performance:late-returns:{group['period_id']}", kind="Late returns",

@@ -1,7 +1,5 @@
 """Performance's panel on the home dashboard: data returns due. Constant queries."""
-from django.db.models import Count, Q
-
-from . import access
+from . import access, selectors
 from .models import DataReturn
 
 
@@ -12,11 +10,5 @@ def panel(user) -> dict:
             access.visible_data_returns(user).filter(status__in=DataReturn.EDITABLE).order_by("due_date")[:10]
         )
     if access.can_manage(user):
-        result["perf_periods"] = list(
-            DataReturn.objects.values("period__label", "period_id", "period__start").annotate(
-                total=Count("pk"),
-                waiting=Count("pk", filter=Q(status=DataReturn.Status.SUBMITTED)),
-                outstanding=Count("pk", filter=Q(status__in=DataReturn.EDITABLE)),
-            ).filter(Q(waiting__gt=0) | Q(outstanding__gt=0)).order_by("-period__start")[:4]
-        )
+        result["perf_periods"] = list(selectors.periods_to_chase())
     return result

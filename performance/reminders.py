@@ -9,7 +9,7 @@ from django.utils import timezone
 from partnership.reminders import WAITING_FOR_YOU
 from partnership.services.reminders import DueItem, due_stage, item_key
 
-from . import access
+from . import access, selectors
 from .models import DataReturn, DataReturnMessage
 
 
@@ -18,8 +18,7 @@ def due_items(person, today: datetime.date) -> list[DueItem]:
         return _replies_to_answer(person)
     if not (person.agency_id and person.has_role(*access.AGENCY_EDITORS)):
         return []
-    returns = (DataReturn.objects.filter(agency_id=person.agency_id, status__in=DataReturn.EDITABLE)
-               .select_related("period").order_by("due_date"))
+    returns = selectors.agency_returns_to_do(person.agency_id)
     items = []
     for ret in returns:
         queried = ret.status == DataReturn.Status.QUERIED

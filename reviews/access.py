@@ -75,8 +75,9 @@ def require_reviews_logged(request, listed: str) -> None:
     log_listing(request, listed)
 
 
-def get_logged_or_404(request, queryset: QuerySet, *, action: str = ReviewAccessLog.Action.VIEW, **lookup):
-    """The one way a case page reads its record: reviews group only (else 404), and every read is logged."""
+def get_logged_or_404(request, queryset: QuerySet | type, *, action: str = ReviewAccessLog.Action.VIEW, **lookup):
+    """The one way a case page reads its record (from the model, or a queryset of `selectors`): reviews group only
+    (else 404), and every read is logged."""
     require_reviews(request.user)
     obj = get_object_or_404(queryset, **lookup)
     log_access(request, obj, action)

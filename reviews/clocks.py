@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from partnership import dates
 from partnership.request_memo import once_per_request
 
-from .models import LCSPR, AgencySummary, Notification, RapidReview, Recommendation
+from . import selectors
+from .models import LCSPR, Notification, RapidReview
 
 
 @dataclass
@@ -65,11 +66,9 @@ def _open_clocks(today: datetime.date) -> list[Clock]:
     for n in Notification.objects.filter(status=Notification.Status.DRAFT):
         clocks.append(Clock("notification", "Notify the Panel (5 working days from awareness)", n.case_reference,
                             n.due_on, n.get_absolute_url(), f"reviews.notification:{n.pk}:notify"))
-    reviews = list(RapidReview.objects.filter(status__in=RapidReview.OPEN)
-                   .select_related("notification"))
-    summaries = AgencySummary.objects.filter(rapid_review__in=reviews, submitted_on__isnull=True) \
-        .select_related("agency", "rapid_review__notification")
-    lcsprs = list(LCSPR.objects.filter(stage__in=LCSPR.OPEN_STAGES).select_related("rapid_review__notification"))
+    reviews = list(selectors.rapid_reviews_open())
+    summaries = selectors.summaries().filter(rapid_review__in=reviews, submitted_on__isnull=True)
+    lcsprs = list(selectors.lcsprs().filter(stage__in=LCSPR.OPEN_STAGES))
     dates = [today] + [r.anchor_on for r in reviews] + [c.due for c in clocks]
     cal = _Calendar(min(dates) - datetime.timedelta(days=1), max(dates + [today]) + datetime.timedelta(days=400))
     for r in reviews:
@@ -96,8 +95,7 @@ def _open_clocks(today: datetime.date) -> list[Clock]:
             clocks.append(Clock("pre-publication", "Pre-publication notice to the Panel and Secretary of State", ref,
                                 _minus(cal, lc.planned_publication_on), lc.get_absolute_url(),
                                 f"reviews.lcspr:{lc.pk}:notice"))
-    recommendations = Recommendation.objects.filter(made_on__gte=today - datetime.timedelta(days=370)) \
-        .select_related("rapid_review__notification", "lcspr__rapid_review__notification")
+    recommendations = selectors.recommendations().filter(made_on__gte=today - datetime.timedelta(days=370))
     for rec in recommendations:
         upcoming = [(due, label) for due, label in (
             (rec.response_due_on, "Formal response to the recommendation (2 months)"),

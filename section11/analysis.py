@@ -20,6 +20,7 @@ from django.utils import timezone
 from partnership.models import Action, Agency, Sector
 from partnership.snapshots import attach, state_at
 
+from . import selectors
 from .models import Answer, Criterion, Cycle, RatingLevel, Return, Standard, answered_q, to_check_q
 
 SELF, MODERATED = "self", "moderated"
@@ -49,7 +50,7 @@ class Scale:
 
     @classmethod
     def for_cycle(cls, cycle: Cycle) -> "Scale":
-        levels = tuple(RatingLevel.objects.filter(scale_id=cycle.framework.scale_id).order_by("order"))
+        levels = tuple(selectors.rating_levels(cycle.framework))
         scores = [lvl.score for lvl in levels] or [0]
         return cls(levels, min(scores), max(scores))
 

@@ -1,8 +1,6 @@
 """Section 11's panel on the home dashboard: what needs this person now. Constant queries."""
-from django.db.models import Count, Q
-
-from . import access
-from .models import Cycle, Return
+from . import access, selectors
+from .models import Cycle
 
 
 def panel(user) -> dict:
@@ -12,15 +10,7 @@ def panel(user) -> dict:
             access.visible_returns(user).filter(cycle__status=Cycle.Status.OPEN).with_progress()
             .order_by("cycle__deadline")
         )
-    result["s11_to_sign_off"] = list(
-        Return.objects.filter(senior_officer=user, status=Return.Status.SUBMITTED).select_related("cycle", "agency")
-    ) if user.is_authenticated else []
+    result["s11_to_sign_off"] = list(selectors.returns_to_sign_off(user)) if user.is_authenticated else []
     if access.is_oversight(user):
-        result["s11_open_cycles"] = list(
-            Cycle.objects.filter(status=Cycle.Status.OPEN).annotate(
-                total=Count("returns"),
-                done=Count("returns", filter=Q(returns__status__in=Return.FINISHED)),
-                awaiting_moderation=Count("returns", filter=Q(returns__status=Return.Status.SUBMITTED)),
-            ).order_by("deadline")
-        )
+        result["s11_open_cycles"] = list(selectors.cycles_open_with_counts())
     return result

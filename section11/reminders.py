@@ -3,17 +3,15 @@ import datetime
 
 from partnership.services.reminders import DueItem, due_stage, item_key
 
-from . import access
-from .models import Cycle, Return
+from . import access, selectors
+from .models import Return
 
 
 def due_items(person, today: datetime.date) -> list[DueItem]:
     """Two queries: the agency's unfinished returns in open cycles, and returns awaiting the person's sign-off."""
     items = []
     if person.agency_id and person.has_role(*access.AGENCY_EDITORS):
-        returns = (Return.objects.filter(agency_id=person.agency_id, cycle__status=Cycle.Status.OPEN,
-                                         status__in=Return.EDITABLE)
-                   .select_related("cycle").order_by("cycle__deadline"))
+        returns = selectors.returns_to_finish(person.agency_id)
         for ret in returns:
             if ret.status == Return.Status.RETURNED:  # a hand-off: in the digest from the day it happens
                 items.append(DueItem(key=item_key(ret), stage="sent-back",
@@ -25,7 +23,7 @@ def due_items(person, today: datetime.date) -> list[DueItem]:
                 items.append(DueItem(key=item_key(ret), stage=stage,
                                      title=f"Section 11 return for {ret.cycle.name}",
                                      url=ret.get_absolute_url(), due=ret.cycle.deadline, app="section11"))
-    awaiting = Return.objects.filter(senior_officer=person, status=Return.Status.SUBMITTED).select_related("cycle")
+    awaiting = selectors.returns_to_sign_off(person)
     for ret in awaiting:
         items.append(DueItem(key=item_key(ret), stage="to-sign-off",
                              title=f"Section 11 return for {ret.cycle.name}: waiting for your sign-off",

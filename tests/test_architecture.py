@@ -8,6 +8,7 @@ in a function body:
 - no module is over 600 lines;
 - no service takes a form: services take keyword arguments (the cleaned values and the instance);
 - calendar arithmetic (working days, months, quarters, financial years) is done in `partnership/dates.py` only.
+- no view reads `Model.objects`: reads live in the apps' selectors (a lookup by key stays in the view).
 A new module is covered without being listed.
 """
 import ast
@@ -228,3 +229,30 @@ def test_dates_are_worked_out_in_one_module():
                       for node in ast.walk(ast.parse(text))
                       if isinstance(node, ast.FunctionDef) and DATE_FUNCTIONS.match(node.name)]
     assert not found, f"calendar arithmetic outside {DATES_MODULE}:\n" + "\n".join(found)
+
+
+def _views_modules(package):
+    """Every module of `package` that holds views: in a `views` package, or named `views` or `..._views`."""
+    for name, path in _modules(package):
+        parts = name.split(".")
+        if "views" in parts or parts[-1].endswith("_views"):
+            yield path
+
+
+def _view_reads(path: Path) -> list[tuple[int, str]]:
+    """Every `Model.objects` (or `_default_manager`) a views module names, with its line."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return sorted((node.lineno, ast.unparse(node)) for node in ast.walk(tree)
+                  if isinstance(node, ast.Attribute) and node.attr in ("objects", "_default_manager"))
+
+
+@pytest.mark.parametrize("package", [KERNEL, COMPOSITION_ROOT, *DOMAIN_APPS])
+def test_views_read_through_selectors(package):
+    """A view asks its app's selectors (`<app>/selectors.py`, or a QuerySet method on the model the selector calls) for
+    what it shows, never `Model.objects` itself (docs/architecture.md, "Where reads live"): the read a page needs, with
+    its select_related/prefetch, is named once and shared by the views, the dashboard, the digest and the reports. A
+    lookup by key, `get_object_or_404(Model, pk=...)` or `get_list_or_404(Model, ...)`, stays in the view."""
+    modules = list(_views_modules(package))
+    assert modules, f"no views module found in {package}"
+    found = [f"{path.relative_to(ROOT)} line {line}: {text}" for path in modules for line, text in _view_reads(path)]
+    assert not found, "views reading Model.objects (ask the app's selectors):\n" + "\n".join(found)

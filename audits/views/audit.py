@@ -2,7 +2,6 @@
 status transitions (POST-only, refusals explained), reminders and cases."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
@@ -11,13 +10,14 @@ from partnership.access import require
 from partnership.input_rules import as_id
 from partnership.kept_forms import posts, posts_no_form
 from partnership.models import Agency
+from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
 from partnership.templatetags.words import possessive
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 from partnership.views.remind_all import remind_all_page
 
-from .. import access
+from .. import access, selectors
 from ..forms import AuditForm, CaseForm
 from ..models import AgencyAudit, Audit, AuditCase, Programme
 from ..services import returns as return_services
@@ -61,7 +61,7 @@ def audit_edit(request, pk):
                 workflow.audit_update(audit=audit, by=request.user,
                                       expected_version=form.cleaned_data.get("version") or 0, **values)
             except ServiceError as error:
-                status = refusal_status(form, error, current=lambda: Audit.objects.get(pk=audit.pk))
+                status = refusal_status(form, error, current=lambda: as_saved(audit))
             else:
                 messages.success(request, "The audit has been updated.")
                 return redirect(audit)
@@ -73,8 +73,7 @@ def audit_edit(request, pk):
 
 def progress_grid(audit: Audit, user) -> dict:
     """Cases x agencies: each cell the agency audit (or None when the agency is not involved). Constant queries."""
-    cases = list(access.visible_cases(user).filter(audit=audit).prefetch_related(
-        Prefetch("agencies", queryset=Agency.objects.order_by("name"))))
+    cases = list(selectors.audit_cases(audit, user))
     agency_audits = list(access.visible_agency_audits(user).filter(case__audit=audit).select_related(None)
                          .only("pk", "case_id", "agency_id", "status", "submitted_at"))
     by_cell = {(a.case_id, a.agency_id): a for a in agency_audits}

@@ -10,13 +10,14 @@ from partnership.access import require
 from partnership.forms import ActionForm
 from partnership.history import save_versioned
 from partnership.kept_forms import posts, posts_no_form
+from partnership.selectors import as_saved
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.conflicts import Conflict, compared, edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 
-from .. import access
+from .. import access, selectors
 from ..forms import ConsensusForm, FeedbackForm, FindingForm, MeetingForm, RecommendationForm, SummaryForm
-from ..models import AgencyAudit, AgencyAuditAnswer, Audit, ConsensusGrade, Finding, Grade
+from ..models import Audit, ConsensusGrade, Finding
 from ..services import meeting as services
 from ..services.workflow import consensus_for
 from ..views.common import audit_or_404, case_or_404
@@ -32,7 +33,7 @@ def _simple(request, *, audit, form, title, template="audits/simple_form.html", 
             try:
                 save(form.cleaned_data)
             except ServiceError as error:
-                status = refusal_status(form, error, current=lambda: Audit.objects.get(pk=audit.pk),
+                status = refusal_status(form, error, current=lambda: as_saved(audit),
                                         saved_form=saved_form)
             else:
                 messages.success(request, success)
@@ -74,7 +75,7 @@ def consensus_edit(request, pk):
     require(access.can_manage(request.user))
     audit = case.audit
     domains = list(audit.tool.domains.all())
-    grades = list(Grade.objects.filter(tool_id=audit.tool_id))
+    grades = list(selectors.tool_grades(audit.tool_id))
     current = consensus_for(case)
     form = ConsensusForm(request.POST or None, domains=domains, grades=grades)
     errors, field_errors, status, conflict = [], {}, 200, None
@@ -125,9 +126,7 @@ def _consensus_rows(case, form, domains, current, field_errors, *, carry_version
     """Each domain with what each agency found, and the agreed grade and learning as saved, or as typed when the
     save was refused. A refused page carries the versions it was opened at (a conflict, the versions saved now)."""
     agency_grades: dict[int, list] = {}
-    submitted = AgencyAuditAnswer.objects.filter(agency_audit__case=case,
-                                                 agency_audit__status=AgencyAudit.Status.SUBMITTED)
-    for answer in submitted.select_related("grade", "agency_audit__agency").order_by("agency_audit__agency__name"):
+    for answer in selectors.submitted_answers(case):
         agency_grades.setdefault(answer.domain_id, []).append(answer)
     rows = []
     for d in domains:

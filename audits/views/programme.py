@@ -1,29 +1,22 @@
 """The yearly programme and the agency auditor's "my audits" list."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from partnership.access import get_visible_or_404, require
+from partnership.access import require
 from partnership.kept_forms import posts
 
-from .. import access
+from .. import access, selectors
 from ..forms import ProgrammeForm
-from ..models import AgencyAudit, Audit, Programme
-
-
-def _with_outstanding(audits):
-    return audits.annotate(outstanding=Count("cases__agency_audits", distinct=True,
-                                             filter=Q(cases__agency_audits__status=AgencyAudit.Status.DRAFT)))
+from ..models import Audit, Programme
 
 
 @login_required
 def programme_list(request):
     """Every programme with its audits (scoped to what this person may see). Constant queries."""
-    audits = _with_outstanding(access.visible_audits(request.user)).order_by("planned_month", "pk")
-    programmes = Programme.objects.prefetch_related(Prefetch("audits", queryset=audits, to_attr="shown"))
+    programmes = selectors.programmes_for(request.user)
     return render(request, "audits/programme_list.html", {
         "programmes": [p for p in programmes if p.shown or access.can_manage(request.user)],
         "can_manage": access.can_manage(request.user),
@@ -32,9 +25,8 @@ def programme_list(request):
 
 @login_required
 def programme_detail(request, pk):
-    programme = get_visible_or_404(Programme.objects.all(), pk=pk)
-    audits = list(_with_outstanding(access.visible_audits(request.user).filter(programme=programme))
-                  .order_by("planned_month", "pk"))
+    programme = get_object_or_404(Programme, pk=pk)
+    audits = list(selectors.programme_audits(programme, request.user))
     if not audits and not (access.can_manage(request.user) or access.is_reader(request.user)):
         require(False)
     return render(request, "audits/programme_detail.html", {

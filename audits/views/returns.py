@@ -10,9 +10,9 @@ from partnership.kept_forms import posts
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.conflicts import Conflict, compared, edits_versioned
 
-from .. import access
+from .. import access, selectors
 from ..forms import ANSWER_FIELDS, AgencyAuditForm
-from ..models import AgencyAudit, Grade
+from ..models import AgencyAudit
 from ..services import returns as services
 
 FIELDS = ANSWER_FIELDS
@@ -32,7 +32,7 @@ def agency_audit(request, pk):
     agency_audit = get_visible_or_404(access.visible_agency_audits(request.user), pk=pk)
     can_edit = access.can_edit_agency_audit(request.user, agency_audit)
     answers = list(agency_audit.answers.select_related("domain", "grade"))
-    grades = list(Grade.objects.filter(tool_id=agency_audit.case.audit.tool_id))
+    grades = list(selectors.tool_grades(agency_audit.case.audit.tool_id))
     errors, status, field_errors = [], 200, {}
     typed, missing, conflict, conflict_status = None, set(), None, None
     if request.method == "POST":

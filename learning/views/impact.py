@@ -1,6 +1,6 @@
 """Impact and reach: the L&D figures page, each course's impact, briefings, and the coverage map."""
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -11,10 +11,10 @@ from partnership.rate_limits import limited_pdf
 from partnership.views.conflicts import edits_versioned
 from partnership.views.mixins import post_only
 
-from .. import access, figures
+from .. import access, figures, selectors
 from ..coverage import coverage
 from ..forms.manage import BriefingForm, BriefingUseForm
-from ..models import Booking, Briefing, Course
+from ..models import Briefing
 from ..services import offer as services
 from .offer import _period, form_page, run_action
 
@@ -32,8 +32,8 @@ def figures_page(request):
 @require_GET
 def course_impact(request, pk):
     require(access.sees_figures(request.user))
-    course = get_visible_or_404(Course.objects.select_related("level"), pk=pk)
-    bookings = Booking.objects.filter(session__course=course)
+    course = get_visible_or_404(selectors.course_with_level(), pk=pk)
+    bookings = selectors.course_bookings(course)
     return render(request, "learning/course_impact.html", {
         "course": course, "uplift": figures.uplift(bookings), "rates": figures.response_rates(bookings),
         "practice": figures.practice_change(bookings)})
@@ -73,7 +73,7 @@ def briefing_pdf(request, pk):
 @posts(BriefingForm)
 def briefing_edit(request, pk=None):
     require(access.is_manager(request.user))
-    briefing = get_visible_or_404(Briefing.objects.all(), pk=pk) if pk else None
+    briefing = get_object_or_404(Briefing, pk=pk) if pk else None
     form = BriefingForm(request.POST if request.method == "POST" else None, instance=briefing)
     return form_page(request, form, save=lambda f: services.briefing_save(
         briefing=briefing, by=request.user, expected_version=f.expected_version, **f.values()),
@@ -85,7 +85,7 @@ def briefing_edit(request, pk=None):
 @posts_no_form("a button: nothing typed")
 def briefing_publish(request, pk):
     require(access.is_manager(request.user))
-    briefing = get_visible_or_404(Briefing.objects.all(), pk=pk)
+    briefing = get_object_or_404(Briefing, pk=pk)
     return run_action(request, lambda: services.briefing_publish(briefing=briefing, by=request.user),
                       "Briefing published.", briefing)
 

@@ -9,8 +9,7 @@ from crispy_forms_gds.layout import Field
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,11 +19,12 @@ from partnership.csv import csv_response
 from partnership.forms import GDSForm, date_field
 from partnership.kept_forms import posts, posts_no_form
 from partnership.rate_limits import SHEET, asks_for_csv, limited
+from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import paginate, post_only
 
-from .. import access, figures
+from .. import access, figures, selectors
 from ..forms.manage import AttendanceForm, CourseForm, SessionForm, TrainerForm
 from ..models import Booking, Course, Session
 from ..services import bookings as booking_services
@@ -40,7 +40,7 @@ def form_page(request, form, *, save, success: str, template: str, context: dict
         try:
             saved = save(form)
         except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: type(form.instance).objects.get(pk=form.instance.pk))
+            status = refusal_status(form, error, current=lambda: as_saved(form.instance))
         else:
             messages.success(request, success)
             return redirect(*(to(saved) if to else (saved,)))
@@ -64,11 +64,7 @@ def run_action(request, action, success: str, *redirect_to):
 @require_GET
 def course_list(request):
     """The offer: every course with its next session. A fixed number of queries."""
-    courses = Course.objects.select_related("level").annotate(
-        upcoming=Count("sessions", filter=Q(sessions__starts_at__gte=timezone.now(),
-                                            sessions__status=Session.Status.SCHEDULED)))
-    if not access.is_manager(request.user):
-        courses = courses.filter(active=True)
+    courses = selectors.courses_listed(request.user)
     return render(request, "learning/course_list.html", {
         "courses": courses, "can_manage": access.is_manager(request.user),
         "sees_bookings": access.sees_bookings(request.user), "sees_figures": access.sees_figures(request.user)})
@@ -77,11 +73,7 @@ def course_list(request):
 @login_required
 @require_GET
 def course_detail(request, pk):
-    qs = Course.objects.select_related("level").prefetch_related("outcomes", "prerequisites", "priorities",
-                                                                 "journey_stages", "inspection_criteria__framework")
-    if not access.is_manager(request.user):
-        qs = qs.filter(active=True)
-    course = get_visible_or_404(qs, pk=pk)
+    course = get_visible_or_404(selectors.course_for_page(request.user), pk=pk)
     sessions = list(course.sessions.order_by("-starts_at"))
     counts = booking_services.session_counts([s.pk for s in sessions])
     rows = [{"session": s, **counts[s.pk]} for s in sessions]
@@ -96,7 +88,7 @@ def course_detail(request, pk):
 @posts(CourseForm)
 def course_edit(request, pk=None):
     require(access.is_manager(request.user))
-    course = get_visible_or_404(Course.objects.all(), pk=pk) if pk else None
+    course = get_object_or_404(Course, pk=pk) if pk else None
     form = CourseForm(request.POST if request.method == "POST" else None, instance=course)
     return form_page(request, form, save=lambda f: services.course_save(
         course=course, by=request.user, expected_version=f.expected_version, outcomes=f.outcome_lines(), **f.values()),
@@ -111,8 +103,7 @@ def session_manage(request, pk):
 
 
 def _session_page(request, pk, trainer_form=None, status=200):
-    session = get_visible_or_404(Session.objects.select_related("course__level").prefetch_related(
-        "trainers__agency"), pk=pk)
+    session = get_visible_or_404(selectors.sessions_with_course("trainers__agency"), pk=pk)
     bookings = access.visible_bookings(request.user).filter(session=session).select_related("agency")
     counts = booking_services.session_counts([session.pk])[session.pk]
     return render(request, "learning/session_manage.html", {
@@ -130,7 +121,7 @@ def _session_page(request, pk, trainer_form=None, status=200):
 @posts(SessionForm)
 def session_edit(request, pk=None):
     require(access.is_manager(request.user))
-    session = get_visible_or_404(Session.objects.all(), pk=pk) if pk else None
+    session = get_object_or_404(Session, pk=pk) if pk else None
     initial = {"course": request.GET.get("course")} if session is None else None
     form = SessionForm(request.POST if request.method == "POST" else None, instance=session, initial=initial,
                        joining=access.sees_joining_details(request.user, session))
@@ -154,7 +145,7 @@ def session_edit(request, pk=None):
 @posts(TrainerForm)
 def trainer_add(request, pk):
     require(access.is_manager(request.user))
-    session = get_visible_or_404(Session.objects.all(), pk=pk)
+    session = get_object_or_404(Session, pk=pk)
     form = TrainerForm(request.POST)
     if not form.is_valid():  # the page again, the form open with its errors by the fields
         return _session_page(request, pk, trainer_form=form, status=400)
@@ -169,7 +160,7 @@ def trainer_add(request, pk):
 def session_cancel(request, pk):
     """GET: a page that says how many people will be emailed; POST: cancel, and email each of them."""
     require(access.is_manager(request.user))
-    session = get_visible_or_404(Session.objects.select_related("course"), pk=pk)
+    session = get_visible_or_404(selectors.sessions_with_course(), pk=pk)
     if request.method == "GET":
         return render(request, "learning/session_cancel_confirm.html", {
             "session": session, "course": session.course, "counts": services.session_told_counts(session)})
@@ -184,7 +175,7 @@ def session_cancel(request, pk):
 @posts_no_form("a button: nothing typed")
 def booking_cancel(request, pk):
     require(access.is_manager(request.user))
-    booking = get_visible_or_404(Booking.objects.all(), pk=pk)
+    booking = get_object_or_404(Booking, pk=pk)
     return run_action(request, lambda: booking_services.cancel_by_coordinator(booking_id=booking.pk, by=request.user),
                       f"Booking of {booking.name} cancelled.", "learning:session-manage", booking.session_id)
 
@@ -194,7 +185,7 @@ def booking_cancel(request, pk):
 @posts(AttendanceForm)
 def attendance(request, pk):
     """Mark everyone at once. Queries do not grow with the number of delegates."""
-    session = get_visible_or_404(Session.objects.select_related("course").prefetch_related("trainers"), pk=pk)
+    session = get_visible_or_404(selectors.sessions_with_course("trainers"), pk=pk)
     require(access.can_mark_attendance(request.user, session))
     bookings = list(session.bookings.exclude(status=Booking.Status.WAITING).exclude(
         status=Booking.Status.DECLINED).select_related("agency").order_by("name", "pk"))

@@ -8,7 +8,7 @@ import time
 
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,6 +20,7 @@ from partnership.rate_limits import limited_pdf
 from partnership.services.errors import ServiceError
 from partnership.views.mixins import post_only
 
+from .. import selectors
 from ..forms.public import BookingForm, ConfidenceForm, FollowUpForm, form_purpose
 from ..models import BookingToken, Session
 from ..services import bookings as services
@@ -33,31 +34,20 @@ REPLAYED_MESSAGE = ("This form was sent already: look for our email. If nothing 
                     "check your answers and send it again.")
 
 
-def _upcoming():
-    return (Session.objects.filter(status=Session.Status.SCHEDULED, starts_at__gte=timezone.now())
-            .select_related("course__level"))
-
-
 @require_GET
 def session_list(request):
     """Upcoming sessions, with places left. Three queries whatever the number of sessions."""
     today = timezone.localdate()
-    sessions = Session.with_closures(list(_upcoming().filter(course__active=True)))
+    sessions = Session.with_closures(list(selectors.sessions_upcoming().filter(course__active=True)))
     counts = services.session_counts([s.pk for s in sessions])
     rows = [{"session": s, "left": max(s.capacity - counts[s.pk]["taken"], 0),
              "open": s.is_open_for_booking(today)} for s in sessions]
     return render(request, "learning/public/session_list.html", {"rows": rows})
 
 
-def _public_session(pk):
-    qs = Session.objects.select_related("course__level").prefetch_related("course__outcomes",
-                                                                          "course__prerequisites")
-    return get_object_or_404(qs, pk=pk, course__active=True)
-
-
 @require_GET
 def session_detail(request, pk):
-    session = _public_session(pk)
+    session = selectors.public_session(pk)
     left = max(session.capacity - services.places_taken(session), 0)
     return render(request, "learning/public/session_detail.html", {
         "session": session, "course": session.course, "left": left,
@@ -78,7 +68,7 @@ def _over_limit(key: str, limit: int) -> bool:
 def book(request, pk):
     """The public form asks for a place; the address's owner confirms it from the email (`confirm`). Every
     accepted form gets the same answer, whether or not the address had booked before."""
-    session = _public_session(pk)
+    session = selectors.public_session(pk)
     needs_manager = session.course.requires_manager_approval
     context = {"session": session, "course": session.course}
     if not session.is_open_for_booking(timezone.localdate()) or session.has_started:
@@ -120,7 +110,7 @@ def book(request, pk):
 @require_GET
 def booked(request, pk):
     """The one answer to every accepted booking form: check your email. Nothing personal, nothing that differs."""
-    session = _public_session(pk)
+    session = selectors.public_session(pk)
     return render(request, "learning/public/booked.html", {
         "session": session, "course": session.course, "hours": settings.LEARNING_BOOKING_CONFIRM_HOURS})
 
@@ -148,7 +138,7 @@ def confirm(request, token):
 @post_only
 def resend(request, pk):
     """Send the booking link again: always the same answer, so nobody learns who booked."""
-    session = _public_session(pk)
+    session = selectors.public_session(pk)
     email = services.normalise_email(request.POST.get("email", ""))
     if email and not _over_limit(f"learning:resend:{_client_ip(request)}", settings.LEARNING_BOOKING_RATE_LIMIT) \
             and not _over_limit(f"learning:resend:email:{services.mailbox(email)}", 3):
@@ -270,8 +260,7 @@ def certificate(request, token):
     b = token.booking
     if not evaluation.certificate_released(b):
         raise Http404
-    course = type(b.session.course).objects.prefetch_related("outcomes").select_related("level").get(
-        pk=b.session.course_id)
+    course = selectors.certificate_course(b.session.course_id)
     pdf = render_pdf("learning/pdf/certificate.html", {"booking": b, "session": b.session, "course": course,
                                                        "title": f"Certificate: {course.title}",
                                                        "SUPPORT_EMAIL": settings.SUPPORT_EMAIL})

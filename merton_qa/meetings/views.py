@@ -5,7 +5,7 @@ sees its pages; only the business unit changes them (403 to other readers, 404 t
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,14 +16,16 @@ from django.views.decorators.http import require_http_methods
 from partnership import access
 from partnership.input_rules import as_id
 from partnership.kept_forms import posts, posts_no_form
-from partnership.models import AgendaItem, Decision, Meeting, Membership, Paper
+from partnership.models import AgendaItem, Meeting, Paper
 from partnership.pdf import pdf_response, render_pdf
 from partnership.rate_limits import limited_pdf
+from partnership.selectors import as_saved
 from partnership.services import meetings as services
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only, posted_version
 
+from .. import selectors
 from . import find, papers_for, suggestions_for
 from .forms import (
     AgendaItemForm,
@@ -56,8 +58,7 @@ def subgroup_list(request):
                       filter=Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=now.date())),
     ).order_by("kind", "name")
     upcoming = {}
-    for meeting in (Meeting.objects.filter(subgroup__in=subgroups, status=Meeting.Status.PLANNED, starts_at__gte=now)
-                    .order_by("starts_at")):
+    for meeting in selectors.meetings_upcoming().filter(subgroup__in=subgroups).order_by("starts_at"):
         upcoming.setdefault(meeting.subgroup_id, meeting)
     rows = [(s, upcoming.get(s.pk)) for s in subgroups]
     return render(request, "meetings/subgroup_list.html", {"rows": rows})
@@ -110,8 +111,7 @@ def meeting_create(request, pk):
 
 
 def _meeting_context(request, meeting):
-    items = list(meeting.items.prefetch_related(
-        Prefetch("decisions", queryset=Decision.objects.select_related("action__owner_agency", "action__owner"))))
+    items = list(selectors.meeting_items(meeting))
     attendance = list(meeting.attendance.select_related("person", "agency"))
     return {
         "meeting": meeting, "subgroup": meeting.subgroup, "items": items,
@@ -142,11 +142,11 @@ def meeting_edit(request, pk):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_update(meeting=Meeting.objects.get(pk=meeting.pk), by=request.user,
+            services.meeting_update(meeting=as_saved(meeting), by=request.user,
                                     expected_version=version, starts_at=form.starts_at,
                                     place=form.cleaned_data["place"], joining_link=form.cleaned_data["joining_link"])
         except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: Meeting.objects.get(pk=meeting.pk),
+            status = refusal_status(form, error, current=lambda: as_saved(meeting),
                                     saved_form=lambda saved: MeetingForm(meeting=saved))
         else:
             messages.success(request, "The meeting has been changed. Members have been told.")
@@ -169,10 +169,10 @@ def meeting_cancel(request, pk):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_cancel(meeting=Meeting.objects.get(pk=meeting.pk), by=request.user,
+            services.meeting_cancel(meeting=as_saved(meeting), by=request.user,
                                     expected_version=version, reason=form.cleaned_data["reason"])
         except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: Meeting.objects.get(pk=meeting.pk),
+            status = refusal_status(form, error, current=lambda: as_saved(meeting),
                                     saved_form=lambda saved: CancelForm(initial={"reason": saved.cancelled_reason}))
         else:
             messages.success(request, "The meeting has been cancelled. Members have been told.")
@@ -414,7 +414,7 @@ def minutes_pdf(request, pk):
     """The minutes as a PDF, made now: a few pages (STACK.md: about a third of a second a page)."""
     meeting = _meeting(request, pk)
     context = _meeting_context(request, meeting)
-    context["members"] = list(Membership.objects.filter(subgroup=meeting.subgroup).select_related("person", "agency"))
+    context["members"] = list(selectors.subgroup_members(meeting.subgroup))
     pdf = render_pdf("meetings/minutes_pdf.html", context)
     return pdf_response(pdf, f"minutes-{meeting.subgroup.pk}-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf")
 

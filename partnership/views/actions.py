@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from partnership import access
+from partnership import access, selectors
 from partnership.csv import csv_response
 from partnership.filters import ActionFilter
 from partnership.forms import (
@@ -21,9 +21,10 @@ from partnership.forms import (
     DueDateRequestForm,
 )
 from partnership.kept_forms import posts
-from partnership.models import Action, ActionFile, DueDateRequest
+from partnership.models import Action, DueDateRequest
 from partnership.models.actions import source_kind_label, source_kind_labels, sources_of
 from partnership.rate_limits import limited_export
+from partnership.selectors import as_saved
 from partnership.services import actions as action_services
 from partnership.services.errors import ServiceError
 
@@ -164,10 +165,10 @@ def action_edit(request, pk):
                    if f in form.fields}
         try:
             action_services.action_update_details(
-                action=Action.objects.get(pk=action.pk), by=request.user, expected_version=version, **changes
+                action=as_saved(action), by=request.user, expected_version=version, **changes
             )
         except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: Action.objects.get(pk=action.pk),
+            status = refusal_status(form, error, current=lambda: as_saved(action),
                                     saved_form=lambda saved: ActionForm(instance=saved, user=request.user))
         else:
             messages.success(request, "The action has been updated.")
@@ -193,12 +194,12 @@ def action_transition(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             action_services.action_transition(
-                action=Action.objects.get(pk=action.pk), to=form.cleaned_data["to"], by=request.user,
+                action=as_saved(action), to=form.cleaned_data["to"], by=request.user,
                 expected_version=form.cleaned_data["version"], evidence=form.cleaned_data["evidence"],
                 reason=form.cleaned_data["reason"], upload=form.cleaned_data.get("evidence_file"),
             )
         except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: Action.objects.get(pk=action.pk))
+            status = refusal_status(form, error, current=lambda: as_saved(action))
         else:
             messages.success(request, "The action's status has been changed.")
             return redirect(action)
@@ -270,10 +271,10 @@ def action_impact(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             action_services.action_record_impact(
-                action=Action.objects.get(pk=action.pk), by=request.user, expected_version=form.cleaned_data["version"],
+                action=as_saved(action), by=request.user, expected_version=form.cleaned_data["version"],
                 evidence=form.cleaned_data["evidence"], upload=form.cleaned_data.get("evidence_file"))
         except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: Action.objects.get(pk=action.pk),
+            status = refusal_status(form, error, current=lambda: as_saved(action),
                                     saved_form=lambda saved: ActionImpactForm(initial={
                                         "version": saved.version, "evidence": saved.impact_evidence}))
         else:
@@ -287,8 +288,7 @@ def action_impact(request, pk):
 @login_required
 def action_file(request, pk):
     """A file of evidence on an action, for whoever may read the action."""
-    stored = access.get_visible_or_404(ActionFile.objects.filter(action__in=access.visible_actions(request.user)),
-                                       pk=pk)
+    stored = access.get_visible_or_404(selectors.action_files(request.user), pk=pk)
     response = FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name,
                             content_type=stored.content_type)
     response["X-Content-Type-Options"] = "nosniff"

@@ -19,7 +19,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnership import enrolment, kept_forms, middleware, security_log
 from partnership.forms import (
@@ -231,14 +230,11 @@ def two_factor_setup(request):
         return redirect("home")
     if not enrolment.is_proved(request.session, request.user):
         return _prove_address(request)
-    with transaction.atomic():
-        device, _ = TOTPDevice.objects.get_or_create(
-            user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
-        )
+    device = enrolment.device_to_confirm(request.user)
     form = TOTPCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+            device = enrolment.locked_devices(request.user, pk=device.pk).get()
             if device.verify_token(form.token):
                 device.confirmed = True
                 device.save()
@@ -293,7 +289,7 @@ def two_factor_verify(request):
     form = TOTPCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            for device in TOTPDevice.objects.select_for_update().filter(user=request.user, confirmed=True):
+            for device in enrolment.locked_devices(request.user):
                 allowed, _ = device.verify_is_allowed()
                 if not allowed:
                     form.add_error("code", "Too many wrong codes. Wait a minute, then try again")

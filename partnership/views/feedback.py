@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from partnership import access
+from partnership import access, selectors
 from partnership.forms import GDSForm, date_field
 from partnership.kept_forms import posts
-from partnership.models import Action, Feedback, Priority
+from partnership.models import Feedback
 from partnership.services import yearly_reports
 from partnership.services.errors import ServiceError
 
@@ -31,8 +31,8 @@ class FeedbackForm(GDSForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = Feedback.Source.choices
-        self.fields["priority"].queryset = Priority.objects.order_by("order", "title")
-        self.fields["action"].queryset = Action.objects.order_by("title", "pk")
+        self.fields["priority"].queryset = selectors.priorities_in_order()
+        self.fields["action"].queryset = selectors.actions_by_title()
         self.fields["heard"].error_messages["required"] = "Enter what was heard"
         self.fields["source"].error_messages["required"] = "Choose who said it"
         self.setup_helper()
@@ -45,7 +45,7 @@ def _require_business_unit(user) -> None:
 @login_required
 def feedback_list(request):
     _require_business_unit(request.user)
-    page = paginate(request, Feedback.objects.select_related("priority", "action"), per_page=25)
+    page = paginate(request, selectors.feedback_listed(), per_page=25)
     return render(request, "partnership/feedback_list.html", {"page": page})
 
 
@@ -79,10 +79,10 @@ def feedback_edit(request, pk):
     status = 400 if form.errors else 200
     if request.method == "POST" and form.is_valid():
         try:
-            yearly_reports.feedback_edit(feedback=Feedback.objects.get(pk=pk), expected_version=version,
+            yearly_reports.feedback_edit(feedback=selectors.as_saved(feedback), expected_version=version,
                                          by=request.user, **form.cleaned_data)
         except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: Feedback.objects.get(pk=pk))
+            status = refusal_status(form, error, current=lambda: selectors.as_saved(feedback))
         else:
             messages.success(request, "The feedback has been saved.")
             return redirect("partnership:feedback-list")

@@ -1,7 +1,7 @@
 """The business unit's outbox page: messages waiting to be sent, with a button to send each again."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
 from partnership import access
@@ -30,7 +30,7 @@ def outbox_list(request):
 @posts_no_form("a button: nothing typed")
 def outbox_requeue(request, pk):
     access.require(access.is_business_unit(request.user))
-    access.get_visible_or_404(OutboxMessage.objects.all(), pk=pk)
+    get_object_or_404(OutboxMessage, pk=pk)
     try:
         row = outbox.requeue(by=request.user, message_id=pk)
     except ServiceError as error:

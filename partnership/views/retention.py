@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from partnership import access
+from partnership import access, selectors
 from partnership.forms import LegalHoldForm
 from partnership.kept_forms import posts, posts_no_form
 from partnership.models import LegalHold
@@ -31,7 +31,7 @@ def retention_overview(request):
         else:
             messages.success(request, "The legal hold is in place: the record will not be anonymised or deleted.")
             return redirect("partnership:retention")
-    holds = LegalHold.objects.select_related("content_type", "set_by", "released_by")
+    holds = selectors.legal_holds()
     review_due = [(cls, records) for cls, records in retention.review_due() if records]
     return render(request, "partnership/retention.html", {
         "classes": retention_classes(), "review_due": review_due, "form": form,

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from partnership import access
+from partnership import access, selectors
 from partnership.forms import InviteUserForm
 from partnership.kept_forms import posts, posts_no_form
 from partnership.models import EmailMessage, User
@@ -22,7 +22,7 @@ def _require_business_unit(request):
 @login_required
 def user_list(request):
     _require_business_unit(request)
-    users = User.objects.select_related("agency").prefetch_related("roles").order_by("agency__name", "full_name")
+    users = selectors.people_listed()
     return render(request, "partnership/user_list.html", {"page": paginate(request, users)})
 
 
@@ -30,8 +30,8 @@ def user_list(request):
 def user_detail(request, pk):
     """A person's record: their account, and every email the service sent them with whether it arrived."""
     _require_business_unit(request)
-    person = get_object_or_404(User.objects.select_related("agency").prefetch_related("roles"), pk=pk)
-    sent_to = EmailMessage.objects.filter(to__iexact=person.email)
+    person = get_object_or_404(selectors.person_for_page(), pk=pk)
+    sent_to = selectors.emails_to(person)
     emails = paginate(request, sent_to.order_by("-created_at", "-pk"), per_page=25)
     last_report = sent_to.filter(delivery_status__in=EmailMessage.FINAL).order_by("-delivery_status_at", "-pk").first()
     return render(request, "partnership/user_detail.html", {

@@ -7,10 +7,9 @@ from django.utils import timezone
 
 from partnership.access import require
 
-from .. import access, dashboard, navigation
-from ..models import Frequency, Indicator, Quadrant
+from .. import access, dashboard, navigation, selectors
+from ..models import Frequency, Quadrant
 from ..rules import format_value
-from .returns import data_calendar
 
 
 @login_required
@@ -26,8 +25,7 @@ def home(request):
 @login_required
 def indicators(request):
     """Every indicator in the dataset, by how often it is reported and then by OBA question. Two queries."""
-    rows = list(Indicator.objects.filter(active=True).select_related("owner_agency", "priority")
-                .order_by("order", "code"))
+    rows = list(selectors.indicators_listed())
     for indicator in rows:
         indicator.target_text = "No target" if indicator.target is None else format_value(indicator.target,
                                                                                            indicator.unit)
@@ -37,7 +35,7 @@ def indicators(request):
         if in_frequency:
             groups.append({"frequency": frequency, "label": label, "quadrants": [
                 (title, [i for i in in_frequency if i.quadrant == key]) for key, title in Quadrant.choices]})
-    retired = Indicator.objects.filter(active=False).order_by("title").values_list("code", "title")
+    retired = selectors.indicators_retired()
     return render(request, "performance/indicator_list.html", {"groups": groups, "count": len(rows),
                                                                 "retired": list(retired)})
 
@@ -46,7 +44,8 @@ def indicators(request):
 def calendar(request):
     """What is due when, for recent and coming periods: the business unit's (its progress spans agencies)."""
     require(access.can_manage(request.user))
-    return render(request, "performance/data_calendar.html", {"calendar": data_calendar(timezone.localdate())})
+    return render(request, "performance/data_calendar.html",
+                  {"calendar": selectors.data_calendar(timezone.localdate())})
 
 
 urlpatterns = [

@@ -1,11 +1,9 @@
 """Data returns: the business unit opens, chases, validates and queries them; each agency enters its figures
 online or uploads a spreadsheet (upload → check every row → save all or nothing), and its lead submits."""
-import datetime
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Min, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -18,16 +16,15 @@ from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
 from partnership.kept_forms import posts, posts_no_form
-from partnership.models import Agency, ReminderLog
 from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 from partnership.views.remind_all import remind_all_page
 
-from .. import access, spreadsheets
+from .. import access, selectors, spreadsheets
 from ..forms.returns import OpenForm, PeriodChoiceForm, QueryForm, ReplyForm, UploadForm, ValueForm
-from ..models import DataReturn, Indicator, Period, Value
+from ..models import DataReturn, Period, Value
 from ..rules import format_value
 from ..services import returns as services
 from ..services import upload as uploads
@@ -38,8 +35,6 @@ SCOPE = "performance.data-return-upload"
 CONFLICT_MESSAGE = ("Someone else changed this figure while you were editing it, so yours has not been saved. Their "
                     "figure is shown beside what you typed, which is kept: check it, then save again to replace "
                     "theirs.")
-CALENDAR_BACK = datetime.timedelta(days=92)  # periods that ended up to a quarter ago are still being collected
-CALENDAR_AHEAD = datetime.timedelta(days=100)
 
 
 def _get_return(request, pk) -> DataReturn:
@@ -57,60 +52,21 @@ def _back(request, data_return: DataReturn):
 
 
 # --- The business unit: a period's returns, opening them, the data calendar ------------------------
-def _reporting_periods():
-    kinds = Indicator.objects.filter(active=True).values("frequency")
-    return Period.objects.filter(kind__in=kinds).order_by("-start", "kind")
-
-
 def _choosable_periods():
     """The reporting periods that have started or have returns: the chooser lists no period still to come."""
-    return choosable_periods(_reporting_periods(), timezone.localdate())
-
-
-def _default_period(periods) -> Period | None:
-    """The latest period with returns still to chase or validate, else the one that ended last, else the one
-    under way."""
-    waiting = DataReturn.objects.exclude(status=DataReturn.Status.VALIDATED).values("period_id")
-    ended = periods.filter(end__lt=timezone.localdate())
-    return (ended.filter(pk__in=waiting).first() or ended.first() or periods.order_by("start").first())
-
-
-def data_calendar(today: datetime.date) -> list[dict]:
-    """What is due when: recent and coming periods with their returns' due date, progress and status (the one
-    rule: `services.periods.collection_status`). Two queries."""
-    outstanding = DataReturn.objects.filter(status__in=DataReturn.EDITABLE).values("period_id")
-    window = Q(end__gte=today - CALENDAR_BACK, start__lte=today + CALENDAR_AHEAD)
-    periods = (Period.objects.filter(kind__in=Indicator.objects.filter(active=True).values("frequency"))
-               .filter(window | Q(pk__in=outstanding))
-               .annotate(opened=Count("data_returns"), due=Min("data_returns__due_date"),
-                         waiting=Count("data_returns", filter=Q(data_returns__status__in=DataReturn.EDITABLE)),
-                         validated=Count("data_returns",
-                                         filter=Q(data_returns__status=DataReturn.Status.VALIDATED)))
-               .order_by("end", "kind"))
-    agencies = dict(Indicator.objects.filter(active=True).values("frequency")
-                    .annotate(n=Count("owner_agency", distinct=True)).values_list("frequency", "n"))
-    rows = []
-    for period in periods[:12]:
-        status = collection_status(period, today, opened=period.opened, waiting=period.waiting,
-                                   validated=period.validated, due=period.due)
-        rows.append({"period": period, "agencies": agencies.get(period.kind, 0), "status": status,
-                     "choosable": period.opened or period.start <= today})
-    return rows
+    return choosable_periods(selectors.reporting_periods(), timezone.localdate())
 
 
 def _period_context(request, period: Period, *, open_form=None) -> dict:
-    returns = list(DataReturn.objects.filter(period=period).select_related("agency")
-                   .annotate(entered=Count("values", filter=Q(values__value__isnull=False)))
-                   .order_by("agency__name"))
-    expected = dict(Indicator.objects.filter(active=True, frequency=period.kind).values("owner_agency_id")
-                    .annotate(n=Count("pk")).values_list("owner_agency_id", "n"))
+    returns = list(selectors.period_returns(period))
+    expected = selectors.expected_by_agency(period.kind)
     keys = {f"performance.datareturn:{r.pk}": r for r in returns}
     for data_return in returns:
         data_return.expected = expected.get(data_return.agency_id, 0)
         data_return.last_reminder = None
-    for log in ReminderLog.objects.filter(item__in=keys).select_related("person").order_by("sent_at", "pk"):
+    for log in selectors.reminders_sent(keys):
         keys[log.item].last_reminder = log
-    waiting = Agency.objects.filter(pk__in=set(expected) - {r.agency_id for r in returns}).order_by("name")
+    waiting = selectors.agencies_by_name(set(expected) - {r.agency_id for r in returns})
     today = timezone.localdate()
     status = collection_status(
         period, today, opened=len(returns), waiting=sum(1 for r in returns if r.is_editable),
@@ -129,7 +85,8 @@ def data_returns(request):
     require(access.can_manage(request.user))
     periods = _choosable_periods()
     chooser = PeriodChoiceForm(request.GET or None, periods=periods)
-    period = chooser.cleaned_data["period"] if chooser.is_bound and chooser.is_valid() else _default_period(periods)
+    period = (chooser.cleaned_data["period"] if chooser.is_bound and chooser.is_valid()
+              else selectors.period_to_chase(periods))
     if period is None:
         return render(request, "performance/data_returns.html", {"period": None})
     return render(request, "performance/data_returns.html", _period_context(request, period))
@@ -228,7 +185,7 @@ def data_returns_remind_all(request, period_pk):
     """Remind every agency whose data return for the period is outstanding, in one action, after a page that says
     how many."""
     require(access.can_manage(request.user))
-    period = get_visible_or_404(_reporting_periods(), pk=period_pk)
+    period = get_visible_or_404(selectors.reporting_periods(), pk=period_pk)
     return remind_all_page(request, outstanding=lambda: services.outstanding_data_returns(period, by=request.user),
                            what=f"Data returns for {period}", noun="their data return",
                            back_url=f"{reverse('performance:data-returns')}?period={period.pk}")
@@ -263,20 +220,13 @@ def my_data_returns(request):
     user = request.user
     if access.can_manage(user):
         return redirect("performance:data-returns")
-    returns = list(access.visible_data_returns(user)
-                   .annotate(entered=Count("values", filter=Q(values__value__isnull=False)))
-                   .order_by("-period__end", "agency__name"))
-    expected = {(row["owner_agency_id"], row["frequency"]): row["n"] for row in Indicator.objects.filter(
-        active=True, owner_agency_id__in={r.agency_id for r in returns})
-        .values("owner_agency_id", "frequency").annotate(n=Count("pk"))}
+    returns = list(selectors.with_entered(access.visible_data_returns(user)).order_by("-period__end", "agency__name"))
+    expected = selectors.expected_by_agency_and_kind({r.agency_id for r in returns})
     for data_return in returns:
         data_return.expected = expected.get((data_return.agency_id, data_return.period.kind), 0)
     coming = []
     if access.is_agency_editor(user, user.agency_id):
-        today = timezone.localdate()
-        kinds = Indicator.objects.filter(active=True, owner_agency_id=user.agency_id).values("frequency")
-        coming = list(Period.objects.filter(kind__in=kinds, end__gte=today)
-                      .exclude(data_returns__agency_id=user.agency_id).order_by("end", "kind")[:4])
+        coming = list(selectors.periods_coming(user.agency_id, timezone.localdate()))
     return render(request, "performance/data_return_list.html", {
         "to_do": [r for r in returns if r.is_editable], "done": [r for r in returns if not r.is_editable],
         "coming": coming,
@@ -287,7 +237,7 @@ def _indicator_rows(request, data_return: DataReturn, *, bound: dict[int, ValueF
                     can_edit: bool) -> list[dict]:
     """Each indicator of the return with its figure, its form and its history. Three queries, whatever the count."""
     indicators = list(services.return_indicators(data_return))
-    values = {v.indicator_id: v for v in Value.objects.filter(data_return=data_return).select_related("entered_by")}
+    values = selectors.return_values(data_return)
     history = defaultdict(list)
     for record in (Value.history.filter(data_return_id=data_return.pk)
                    .select_related("history_user", "entered_by").order_by("-history_date", "-history_id")):
@@ -343,7 +293,7 @@ def data_return_value_save(request, pk, indicator_pk):
     data_return = _get_return(request, pk)
     indicator = get_visible_or_404(services.return_indicators(data_return), pk=indicator_pk)
     require(access.can_edit_data_return(request.user, data_return))
-    current = Value.objects.filter(indicator=indicator, period=data_return.period).first()
+    current = selectors.figure(indicator, data_return.period)
     form = ValueForm(request.POST, indicator=indicator, value=current)
     status = 400
     if form.is_valid():
@@ -359,7 +309,7 @@ def data_return_value_save(request, pk, indicator_pk):
             except ServiceError as error:
                 refusal = ConflictError(CONFLICT_MESSAGE) if isinstance(error, ConflictError) else error
                 status = refusal_status(
-                    form, refusal, current=lambda: Value.objects.get(indicator=indicator, period=data_return.period),
+                    form, refusal, current=lambda: selectors.figure(indicator, data_return.period),
                     saved_form=lambda saved: ValueForm(indicator=indicator, value=saved))
             else:
                 return redirect(f"{data_return.get_absolute_url()}?saved={indicator.pk}#i-{indicator.pk}")

@@ -20,16 +20,15 @@ from partnership.csv import csv_response
 from partnership.forms import ActionForm
 from partnership.input_rules import as_id
 from partnership.kept_forms import posts, posts_no_form
-from partnership.models import Action, Agency, JourneyStage, Priority
 from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.exports import export_request
 from partnership.views.mixins import post_only
 
-from .. import access
+from .. import access, selectors
 from ..forms.scorecard import ScorecardFilterForm, TurnTheCurveForm
 from ..indicator_page import indicator_detail
-from ..models import Frequency, Indicator, Period, TurnTheCurve
+from ..models import Frequency, Indicator
 from ..reports import EXPORT_KIND
 from ..scorecard import (
     CSV_HEADER,
@@ -71,12 +70,7 @@ class Selection:
         self.periods = period_choices(self.frequency, self.values)
         choices = {}
         if with_filters:
-            choices = {
-                "priorities": Priority.objects.values_list("pk", "title"),
-                "stages": JourneyStage.objects.values_list("pk", "name"),
-                "agencies": Agency.objects.filter(indicators__active=True).distinct().order_by("name")
-                .values_list("pk", "name"),
-            }
+            choices = selectors.scorecard_filter_choices()
         self.form = ScorecardFilterForm(request.GET, periods=self.periods, **choices)
         chosen = self.form.value("period")
         self.period = next((p for p in self.periods if str(p.pk) == chosen), None) or default_period(self.periods)
@@ -169,7 +163,7 @@ def exceptions_page(request):
 
 
 def _indicator(code: str) -> Indicator:
-    return get_object_or_404(Indicator.objects.select_related("owner_agency", "data_lead", "priority"), code=code)
+    return get_object_or_404(selectors.indicator_for_page(), code=code)
 
 
 @login_required
@@ -194,11 +188,12 @@ def raise_action(request, code):
     form starts filled in from the indicator and its figures; the action names the indicator as its source."""
     indicator = _indicator(code)
     require(kernel_access.can_create_action(request.user))
-    period = Period.objects.filter(kind=indicator.frequency, pk=as_id(request.GET.get("period"))).first()
+    period = selectors.period_of(indicator, as_id(request.GET.get("period")))
     row = None
     if period is not None:
         values = access.scorecard_values(request.user, include_unvalidated=wants_unvalidated(request))
-        [row] = build_rows([indicator], trailing_periods(period, 2), values=values, actions=Action.objects.none())
+        [row] = build_rows([indicator], trailing_periods(period, 2), values=values,
+                           actions=visible_actions(request.user).none())
     initial = suggested_action(indicator, row)
     if not kernel_access.can_sign_off_actions(request.user):  # an agency raises actions for itself only
         initial["owner_agency"] = request.user.agency_id
@@ -228,7 +223,7 @@ def raise_action(request, code):
 def curve_edit(request, code, pk=None):
     """Add (no pk) or change a turn-the-curve record, optionally with a new action for the tracker."""
     indicator = _indicator(code)
-    record = get_object_or_404(TurnTheCurve.objects.filter(indicator=indicator), pk=pk) if pk else None
+    record = get_object_or_404(selectors.curve_records(indicator), pk=pk) if pk else None
     require(can_edit_curve(request.user, indicator))
     form = TurnTheCurveForm(request.POST or None, instance=record, indicator=indicator)
     saved_version = None
@@ -239,7 +234,7 @@ def curve_edit(request, code, pk=None):
                                         action=form.action())
         except ConflictError as error:
             form.add_service_error(error)
-            saved_version = TurnTheCurve.objects.select_related("updated_by").get(pk=record.pk)
+            saved_version = selectors.curve_as_saved(record)
             form.data = form.data.copy()
             form.data["last_updated"] = saved_version.updated_at.isoformat()  # saving again keeps theirs seen
         except ServiceError as error:

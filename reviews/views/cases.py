@@ -3,18 +3,18 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partnership.dates import working_days_left
+from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import paginate
 
-from .. import access, clocks, services
+from .. import access, clocks, selectors, services
 from ..forms import ChildForm, NotificationForm, NotificationSubmitForm, ReferralForm, ScreeningForm
 from ..models import Notification, Referral, ReviewAccessLog
 from . import case_log_url, form_page, log_action
@@ -37,9 +37,7 @@ def home(request):
 @login_required
 def referral_list(request):
     access.require_reviews_logged(request, Referral._meta.label_lower)
-    referrals = (Referral.objects.select_related("referring_agency", "screening", "notification",
-                                                 "notification__rapid_review")
-                 .order_by("-referred_on", "-pk"))
+    referrals = selectors.referrals_listed()
     return render(request, "reviews/referral_list.html", {"page": paginate(request, referrals, 50),
                                                           "is_business_unit": access.is_business_unit(request.user)})
 
@@ -69,17 +67,17 @@ def referral_create(request):
 @login_required
 def referral_detail(request, pk):
     referral = access.get_logged_or_404(
-        request, Referral.objects.select_related("referring_agency", "referred_by", "screening__decided_by"), pk=pk)
+        request, selectors.referral_for_page(), pk=pk)
     return render(request, "reviews/referral_detail.html", {
         "referral": referral, "screening": getattr(referral, "screening", None),
-        "notification": Notification.objects.filter(referral=referral).first(),
+        "notification": selectors.notification_of(referral),
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def screening_record(request, pk):
-    referral = access.get_logged_or_404(request, Referral.objects.all(), pk=pk, action=log_action(request))
+    referral = access.get_logged_or_404(request, Referral, pk=pk, action=log_action(request))
     form = ScreeningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -98,7 +96,7 @@ def screening_record(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_create(request, pk):
-    referral = access.get_logged_or_404(request, Referral.objects.all(), pk=pk, action=log_action(request))
+    referral = access.get_logged_or_404(request, Referral, pk=pk, action=log_action(request))
     form = NotificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -122,7 +120,7 @@ NOTIFICATION_FIELDS = ["pseudonym", "nature", "incident_on", "became_aware_on", 
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Notification)
 def notification_edit(request, pk):
-    notification = access.get_logged_or_404(request, Notification.objects.prefetch_related("agencies"), pk=pk,
+    notification = access.get_logged_or_404(request, selectors.notifications("agencies"), pk=pk,
                                             action=log_action(request))
     form = NotificationForm(request.POST or None, initial=_notification_initial(notification))
     status = 200
@@ -133,7 +131,7 @@ def notification_edit(request, pk):
             services.notification_update(by=request.user, notification=notification, expected_version=version,
                                          **data)
         except ServiceError as error:
-            if refusal_status(form, error, current=lambda: Notification.objects.get(pk=notification.pk),
+            if refusal_status(form, error, current=lambda: as_saved(notification),
                               saved_form=lambda saved: NotificationForm(initial=_notification_initial(saved))) == 409:
                 status = 409
         else:
@@ -151,15 +149,14 @@ def _notification_initial(notification: Notification) -> dict:
 @login_required
 def notification_list(request):
     access.require_reviews_logged(request, Notification._meta.label_lower)
-    notifications = (Notification.objects.select_related("rapid_review").annotate(child_count=Count("children"))
-                     .order_by("-became_aware_on", "-pk"))
+    notifications = selectors.notifications_listed()
     return render(request, "reviews/notification_list.html", {
         "page": paginate(request, notifications, 50), "is_business_unit": access.is_business_unit(request.user)})
 
 
 @login_required
 def notification_detail(request, pk):
-    notification = access.get_logged_or_404(request, Notification.objects.prefetch_related("agencies", "children"),
+    notification = access.get_logged_or_404(request, selectors.notifications("agencies", "children"),
                                             pk=pk)
     today = timezone.localdate()
     return render(request, "reviews/notification_detail.html", {
@@ -173,7 +170,7 @@ def notification_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_add_child(request, pk):
-    notification = access.get_logged_or_404(request, Notification.objects.all(), pk=pk, action=log_action(request))
+    notification = access.get_logged_or_404(request, Notification, pk=pk, action=log_action(request))
     form = ChildForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -194,7 +191,7 @@ def notification_add_child(request, pk):
 @require_http_methods(["GET", "POST"])
 @edits_versioned(Notification)
 def notification_submit(request, pk):
-    notification = access.get_logged_or_404(request, Notification.objects.all(), pk=pk, action=log_action(request))
+    notification = access.get_logged_or_404(request, Notification, pk=pk, action=log_action(request))
     form = NotificationSubmitForm(request.POST or None, initial={"version": notification.version})
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -205,7 +202,7 @@ def notification_submit(request, pk):
                                          panel_reference=data["panel_reference"], late_reason=data["late_reason"],
                                          expected_version=data["version"] or 0)
         except ServiceError as error:
-            if refusal_status(form, error, current=lambda: Notification.objects.get(pk=notification.pk)) == 409:
+            if refusal_status(form, error, current=lambda: as_saved(notification)) == 409:
                 status = 409
         else:
             messages.success(request, "Notification recorded as sent.")
@@ -220,7 +217,7 @@ def notification_submit(request, pk):
 def access_log(request):
     """The business unit reads who looked at what. Nobody can change it."""
     access.require_business_unit(request.user)
-    entries = ReviewAccessLog.objects.select_related("user").order_by("-at", "-pk")
+    entries = selectors.access_log_entries()
     person, record = request.GET.get("person", "").strip(), request.GET.get("record", "").strip()
     if person:
         entries = entries.filter(user__email__icontains=person) | entries.filter(user__full_name__icontains=person)

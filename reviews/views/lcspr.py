@@ -8,18 +8,16 @@ from django.views.decorators.http import require_http_methods
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 
-from .. import access, services
+from .. import access, selectors, services
 from ..forms import ActionForm, LCSPRCheckForm, LCSPRDelayForm, LCSPRMoveForm, RecommendationForm
-from ..models import LCSPR, RapidReview, Recommendation, ReviewAccessLog
+from ..models import LCSPR, ReviewAccessLog
 from . import case_log_url, form_page, log_action, post_only
-
-LCSPR_QS = LCSPR.objects.select_related("rapid_review__notification")
 
 
 @login_required
 @post_only
 def lcspr_commission(request, pk):
-    review = access.get_logged_or_404(request, RapidReview.objects.select_related("notification"), pk=pk,
+    review = access.get_logged_or_404(request, selectors.rapid_reviews_with_notification(), pk=pk,
                                       action=ReviewAccessLog.Action.CREATE)
     try:
         lcspr = services.lcspr_commission(by=request.user, review=review)
@@ -33,14 +31,13 @@ def lcspr_commission(request, pk):
 @login_required
 def lcspr_list(request):
     access.require_reviews_logged(request, LCSPR._meta.label_lower)
-    return render(request, "reviews/lcspr_list.html", {"lcsprs": LCSPR_QS.order_by("-decided_on", "-pk"),
+    return render(request, "reviews/lcspr_list.html", {"lcsprs": selectors.lcsprs().order_by("-decided_on", "-pk"),
                                                        "is_business_unit": access.is_business_unit(request.user)})
 
 
 @login_required
 def lcspr_detail(request, pk):
-    lcspr = access.get_logged_or_404(
-        request, LCSPR_QS.prefetch_related("checks", "delays", "recommendations__actions"), pk=pk)
+    lcspr = access.get_logged_or_404(request, selectors.lcspr_for_page(), pk=pk)
     return render(request, "reviews/lcspr_detail.html", {
         "lcspr": lcspr, "next_stages": [LCSPR.Stage(s) for s in services.LCSPR_NEXT.get(lcspr.stage, [])],
         "notice_days": services.prepublication_working_days(), "log_url": case_log_url(request, lcspr),
@@ -51,7 +48,7 @@ def lcspr_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 @edits_versioned(LCSPR)
 def lcspr_move(request, pk):
-    lcspr = access.get_logged_or_404(request, LCSPR_QS, pk=pk, action=log_action(request))
+    lcspr = access.get_logged_or_404(request, selectors.lcsprs(), pk=pk, action=log_action(request))
     def form_of(record, data=None):
         return LCSPRMoveForm(data, choices=services.LCSPR_NEXT.get(record.stage, []),
                              initial={"version": record.version, "reviewer_name": record.reviewer_name,
@@ -67,7 +64,8 @@ def lcspr_move(request, pk):
                                 **{k: (v if v is not None else ("" if k not in ("on", "planned_publication_on")
                                                                 else None)) for k, v in data.items()})
         except ServiceError as error:
-            if refusal_status(form, error, current=lambda: LCSPR_QS.get(pk=lcspr.pk), saved_form=form_of) == 409:
+            if refusal_status(form, error, current=lambda: selectors.lcsprs().get(pk=lcspr.pk),
+                              saved_form=form_of) == 409:
                 status = 409
         else:
             messages.success(request, f"Moved to “{lcspr.get_stage_display()}”.")
@@ -77,7 +75,7 @@ def lcspr_move(request, pk):
 
 
 def _lcspr_row(request, pk, form_class, service, title):
-    lcspr = access.get_logged_or_404(request, LCSPR_QS, pk=pk, action=log_action(request))
+    lcspr = access.get_logged_or_404(request, selectors.lcsprs(), pk=pk, action=log_action(request))
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -126,7 +124,7 @@ def _recommendation_add(request, parent, **source):
 @login_required
 @require_http_methods(["GET", "POST"])
 def rapid_review_recommendation(request, pk):
-    review = access.get_logged_or_404(request, RapidReview.objects.select_related("notification"), pk=pk,
+    review = access.get_logged_or_404(request, selectors.rapid_reviews_with_notification(), pk=pk,
                                       action=log_action(request))
     return _recommendation_add(request, review, rapid_review=review)
 
@@ -134,15 +132,14 @@ def rapid_review_recommendation(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def lcspr_recommendation(request, pk):
-    lcspr = access.get_logged_or_404(request, LCSPR_QS, pk=pk, action=log_action(request))
+    lcspr = access.get_logged_or_404(request, selectors.lcsprs(), pk=pk, action=log_action(request))
     return _recommendation_add(request, lcspr, lcspr=lcspr)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def recommendation_action(request, pk):
-    rec = access.get_logged_or_404(request, Recommendation.objects.select_related(
-        "rapid_review__notification", "lcspr__rapid_review__notification"), pk=pk, action=log_action(request))
+    rec = access.get_logged_or_404(request, selectors.recommendations(), pk=pk, action=log_action(request))
     parent = rec.lcspr or rec.rapid_review
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -10,22 +10,20 @@ from django.views.decorators.http import require_http_methods
 
 from partnership.dates import working_days_left
 from partnership.input_rules import as_id
+from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 
-from .. import access, services
+from .. import access, selectors, services
 from ..forms import ContentForm, DecisionForm, PanelResponseForm, SendForm, SummaryForm
 from ..models import AgencySummary, Notification, RapidReview, ReviewAccessLog
 from . import case_log_url, form_page, log_action, post_only
-
-RR_QS = RapidReview.objects.select_related("notification", "decided_by", "la_signed_by", "police_signed_by",
-                                           "health_signed_by")
 
 
 @login_required
 @post_only
 def rapid_review_create(request, pk):
-    notification = access.get_logged_or_404(request, Notification.objects.all(), pk=pk,
+    notification = access.get_logged_or_404(request, Notification, pk=pk,
                                             action=ReviewAccessLog.Action.CREATE)
     try:
         review = services.rapid_review_create(by=request.user, notification=notification)
@@ -42,15 +40,14 @@ def rapid_review_create(request, pk):
 @login_required
 def rapid_review_list(request):
     access.require_reviews_logged(request, RapidReview._meta.label_lower)
-    reviews = RapidReview.objects.select_related("notification").order_by("-anchor_on", "-pk")
+    reviews = selectors.rapid_reviews_listed()
     return render(request, "reviews/rapid_review_list.html", {
         "reviews": reviews, "today": timezone.localdate(), "is_business_unit": access.is_business_unit(request.user)})
 
 
 @login_required
 def rapid_review_detail(request, pk):
-    review = access.get_logged_or_404(request, RR_QS.prefetch_related("summaries__agency", "recommendations__actions"),
-                                      pk=pk)
+    review = access.get_logged_or_404(request, selectors.rapid_review_for_page(), pk=pk)
     return render(request, "reviews/rapid_review_detail.html", {
         "review": review, "milestones": services.milestones(review), "n": review.notification,
         "days_left": working_days_left(review.due_on) if review.is_open else None,
@@ -64,7 +61,7 @@ def _review_form(request, pk, form_class, *, title, button, initial=None, save, 
     """A form on one stage of the review. Asked for when its stage has passed (a bookmark, the back button), it
     sends the reader to the review with the reason; a form already posted still gets the service's refusal on
     the page, with what was typed kept."""
-    review = access.get_logged_or_404(request, RR_QS, pk=pk, action=log_action(request))
+    review = access.get_logged_or_404(request, selectors.rapid_reviews(), pk=pk, action=log_action(request))
     if request.method == "GET" and not open_when(review):
         messages.info(request, closed_message)
         return redirect(review)
@@ -79,7 +76,7 @@ def _review_form(request, pk, form_class, *, title, button, initial=None, save, 
         try:
             save(review, data, version)
         except ServiceError as error:
-            if refusal_status(form, error, current=lambda: RR_QS.get(pk=review.pk),
+            if refusal_status(form, error, current=lambda: selectors.rapid_reviews().get(pk=review.pk),
                               saved_form=lambda saved: form_class(initial=initial_of(saved))) == 409:
                 status = 409
         else:
@@ -124,7 +121,7 @@ def rapid_review_decide(request, pk):
 @login_required
 @post_only
 def rapid_review_sign_off(request, pk):
-    review = access.get_logged_or_404(request, RR_QS, pk=pk, action=ReviewAccessLog.Action.UPDATE)
+    review = access.get_logged_or_404(request, selectors.rapid_reviews(), pk=pk, action=ReviewAccessLog.Action.UPDATE)
     try:
         services.rapid_review_sign_off(by=request.user, review=review, partner=request.POST.get("partner", ""),
                                        expected_version=as_id(request.POST.get("version")) or 0)
@@ -165,8 +162,7 @@ def summary_write(request, pk):
     """An agency's summary. Its agency lead sees the reference, the due date and this form, nothing else."""
     user = request.user
     if access.is_reviews_user(user):
-        summary = access.get_logged_or_404(request, AgencySummary.objects.select_related(
-            "agency", "rapid_review__notification"), pk=pk, action=log_action(request))
+        summary = access.get_logged_or_404(request, selectors.summaries(), pk=pk, action=log_action(request))
     else:
         summary = get_object_or_404(access.summaries_for_lead(user).select_related(
             "agency", "rapid_review__notification"), pk=pk)
@@ -185,7 +181,7 @@ def summary_write(request, pk):
             services.summary_submit(by=user, summary=summary, expected_version=version,
                                     submit="submit" in request.POST, **data)
         except ServiceError as error:
-            if refusal_status(form, error, current=lambda: AgencySummary.objects.get(pk=summary.pk),
+            if refusal_status(form, error, current=lambda: as_saved(summary),
                               saved_form=lambda saved: SummaryForm(initial=initial_of(saved))) == 409:
                 status = 409
         else:

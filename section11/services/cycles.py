@@ -2,7 +2,7 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from partnership import history
@@ -11,7 +11,7 @@ from partnership.services.errors import ServiceError
 from partnership.services.reminders import last_reminder, reminder_record
 
 from .. import access
-from ..models import Answer, Cycle, Framework, Return, answered_q
+from ..models import Answer, Cycle, Framework, Return
 from . import lead_emails
 from .returns import copy_answers_from
 
@@ -149,20 +149,5 @@ def lead_counts(agency_ids) -> dict[int, int]:
     return {row["agency_id"]: row["n"] for row in rows}
 
 
-def cycle_completion(cycle_ids) -> dict[int, dict]:
-    """Per cycle: returns, submitted (or signed off) returns, and answered/total criteria. Two queries."""
-    ids = list(cycle_ids)
-    result = {pk: {"returns": 0, "submitted": 0, "answered": 0, "criteria": 0} for pk in ids}
-    done = Return.FINISHED
-    for row in (Return.objects.filter(cycle_id__in=ids).values("cycle_id")
-                .annotate(n=Count("pk"), submitted=Count("pk", filter=Q(status__in=done))).order_by()):
-        result[row["cycle_id"]].update(returns=row["n"], submitted=row["submitted"])
-    answered = answered_q()
-    for row in (Answer.objects.filter(ret__cycle_id__in=ids).values("ret__cycle_id")
-                .annotate(n=Count("pk"), answered=Count("pk", filter=answered)).order_by()):
-        result[row["ret__cycle_id"]].update(criteria=row["n"], answered=row["answered"])
-    return result
-
-
-__all__ = ["cycle_close", "cycle_completion", "cycle_create", "cycle_launch", "last_reminder", "last_reminders",
+__all__ = ["cycle_close", "cycle_create", "cycle_launch", "last_reminder", "last_reminders",
            "lead_counts", "participating_choices", "return_remind"]

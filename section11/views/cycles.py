@@ -16,7 +16,7 @@ from partnership.services.errors import ServiceError
 from partnership.views.mixins import post_only
 from partnership.views.remind_all import remind_all_page
 
-from .. import access
+from .. import access, selectors
 from ..forms.cycles import CycleForm, LaunchForm
 from ..models import Cycle, Return
 from ..services import cycles as services
@@ -26,8 +26,8 @@ from ..services import cycles as services
 def cycle_list(request):
     """Every cycle, newest first, with its completion rate. Three queries whatever the number of cycles."""
     require(access.is_oversight(request.user))
-    cycles = list(Cycle.objects.select_related("framework").order_by("-opens_on", "-pk"))
-    completion = services.cycle_completion(c.pk for c in cycles)
+    cycles = list(selectors.cycles_listed())
+    completion = selectors.cycle_completion(c.pk for c in cycles)
     rows = []
     for cycle in cycles:
         c = completion[cycle.pk]
@@ -123,7 +123,7 @@ def tracker_rows(cycle: Cycle) -> tuple[list[dict], dict]:
 
 
 def _get_cycle(pk) -> Cycle:
-    return get_visible_or_404(Cycle.objects.select_related("framework", "previous", "launched_by"), pk=pk)
+    return get_visible_or_404(selectors.cycle_for_page(), pk=pk)
 
 
 @login_required

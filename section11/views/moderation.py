@@ -15,9 +15,9 @@ from partnership.services.exports import export_request
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 
-from .. import access, reports
+from .. import access, reports, selectors
 from ..forms.moderation import ChallengeSessionForm, ModerationForm
-from ..models import Answer, ChallengeSession, Evidence, RatingLevel, Return, Standard
+from ..models import Answer, Return
 from ..services import challenge as challenge_services
 from ..services import returns as services
 
@@ -26,8 +26,6 @@ def _get_return(request, pk) -> Return:
     return get_visible_or_404(access.visible_returns(request.user).select_related("cycle__framework__scale"), pk=pk)
 
 
-def _levels(ret: Return) -> list[RatingLevel]:
-    return list(RatingLevel.objects.filter(scale_id=ret.cycle.framework.scale_id).order_by("order"))
 
 
 @login_required
@@ -54,11 +52,11 @@ def moderation_summary(request, pk):
 
 
 def _standard_context(request, ret: Return, number: int, *, bound: dict[int, ModerationForm] | None = None) -> dict:
-    standard = get_visible_or_404(Standard.objects.filter(framework_id=ret.cycle.framework_id), number=number)
-    levels = _levels(ret)
+    standard = get_visible_or_404(selectors.framework_standards(ret.cycle.framework_id), number=number)
+    levels = selectors.rating_levels(ret.cycle.framework)
     answers = (ret.answers.filter(criterion__standard=standard)
                .select_related("criterion", "rating", "moderated_rating", "moderated_by")
-               .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")))
+               .prefetch_related(Prefetch("evidence", queryset=selectors.evidence_in_order()))
                .order_by("criterion__order"))
     bound = bound or {}
     items = [{"answer": a, "form": bound.get(a.pk) or ModerationForm(answer=a, levels=levels)} for a in answers]
@@ -87,7 +85,7 @@ def moderate_answer(request, pk, answer_pk):
     require(access.can_moderate(request.user, ret))
     answers = ret.answers.select_related("criterion__standard", "ret__cycle__framework")
     answer = get_visible_or_404(answers, pk=answer_pk)
-    levels = _levels(ret)
+    levels = selectors.rating_levels(ret.cycle.framework)
     form = ModerationForm(request.POST, answer=answer, levels=levels)
     status = 400
     if form.is_valid():
@@ -120,8 +118,8 @@ def moderate_standard_save(request, pk, number):
     the agency's own rating, keeping the comments typed."""
     ret = _get_return(request, pk)
     require(access.can_moderate(request.user, ret))
-    standard = get_visible_or_404(Standard.objects.filter(framework_id=ret.cycle.framework_id), number=number)
-    levels = _levels(ret)
+    standard = get_visible_or_404(selectors.framework_standards(ret.cycle.framework_id), number=number)
+    levels = selectors.rating_levels(ret.cycle.framework)
     answers = list(ret.answers.filter(criterion__standard=standard).select_related("criterion", "rating")
                    .order_by("criterion__order"))
     agree = request.POST.get("agree") == "1"
@@ -174,7 +172,7 @@ def challenge_record(request, pk):
     ret = _get_return(request, pk)
     require(access.can_record_challenge(request.user, ret))
     # Panels are usually the same for every agency in a cycle: start from the last one recorded.
-    last = ChallengeSession.objects.filter(ret__cycle_id=ret.cycle_id).order_by("-held_on", "-pk").first()
+    last = selectors.last_challenge_session(ret.cycle_id)
     initial = {"panel_members": last.panel_members, "letter_signatory": last.letter_signatory} if last else {}
     form = ChallengeSessionForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -198,10 +196,7 @@ def feedback_letter(request, pk):
     the whole return's PDF: rendering may take longer than a request may hold a web worker. While some criteria
     are not moderated yet, the first post answers with a page saying how many are, and only a confirmed post
     makes the letter."""
-    session = get_visible_or_404(
-        ChallengeSession.objects.filter(ret__in=access.visible_returns(request.user).values("pk"))
-        .select_related("ret__agency"), pk=pk,
-    )
+    session = get_visible_or_404(selectors.challenge_sessions_visible(request.user), pk=pk)
     require(access.can_read_feedback_letter(request.user, session.ret))
     moderated, total = challenge_services.moderation_counts(session.ret)
     if moderated < total and request.POST.get("confirm") != "yes":

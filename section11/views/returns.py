@@ -1,7 +1,6 @@
 """The agency's side of a return: task list, answering a standard, evidence, submission and sign-off."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -10,14 +9,14 @@ from django.views.decorators.http import require_http_methods
 from partnership import kept_forms
 from partnership.access import get_visible_or_404, require
 from partnership.kept_forms import posts, posts_no_form
-from partnership.models import Action
+from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 
-from .. import access
+from .. import access, selectors
 from ..forms.returns import AnswerForm, ImprovementActionForm, ReturnHeaderForm, SendBackForm, SeniorOfficerForm
-from ..models import Answer, Evidence, RatingLevel, Return, Standard, StandardProgress, answered_q, to_check_q
+from ..models import Answer, Return, Standard
 from ..services import returns as services
 from ..services.challenge import moderation_counts
 
@@ -33,25 +32,10 @@ def return_list(request):
     return render(request, "section11/return_list.html", {"returns": returns[:200]})
 
 
-def standards_progress(ret: Return) -> list[StandardProgress]:
-    """Each standard with its answered, to-check and total counts, for the task list. Two queries."""
-    counts = {
-        row.pop("criterion__standard_id"): row
-        for row in ret.answers.values("criterion__standard_id").annotate(
-            total=Count("pk"),
-            answered=Count("pk", filter=answered_q()),
-            to_check=Count("pk", filter=to_check_q()),
-            started=Count("pk", filter=~Q(status=Answer.Status.TO_DO)),
-        )
-    }
-    return [StandardProgress(standard, **counts.get(standard.pk, {}))
-            for standard in ret.cycle.framework.standards.order_by("number")]
-
-
 @login_required
 def return_detail(request, pk):
     ret = _get_return(request, pk)
-    progress = standards_progress(ret)
+    progress = selectors.standards_progress(ret)
     user = request.user
     return render(request, "section11/return_detail.html", {
         "ret": ret, "progress": progress,
@@ -77,34 +61,23 @@ def return_detail(request, pk):
 def return_header(request, pk):
     ret = _get_return(request, pk)
     require(access.can_edit_return(request.user, ret))
-    form = ReturnHeaderForm(request.POST or None, instance=Return.objects.select_related("cycle__framework").get(
-        pk=ret.pk), can_name_officer=access.can_name_senior_officer(request.user, ret))
+    form = ReturnHeaderForm(request.POST or None, instance=selectors.return_with_framework(ret.pk),
+                            can_name_officer=access.can_name_senior_officer(request.user, ret))
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.return_update_header(ret=Return.objects.get(pk=ret.pk), by=request.user,
+            services.return_update_header(ret=as_saved(ret), by=request.user,
                                           expected_version=form.cleaned_data["version"], **form.header_values())
         except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: Return.objects.select_related(
-                "cycle__framework").get(pk=ret.pk), saved_form=lambda record: ReturnHeaderForm(
-                instance=record, can_name_officer=access.can_name_senior_officer(request.user, ret)))
+            status = refusal_status(form, error, current=lambda: selectors.return_with_framework(ret.pk),
+                                    saved_form=lambda record: ReturnHeaderForm(
+                                        instance=record,
+                                        can_name_officer=access.can_name_senior_officer(request.user, ret)))
         else:
             messages.success(request, "The return's contact details have been saved.")
             return redirect(ret)
     return render(request, "section11/return_header.html", {"ret": ret, "form": form},
                   status=status if status != 400 else 200)
-
-
-def _standard_answers(ret: Return, standard: Standard):
-    return (
-        ret.answers.filter(criterion__standard=standard)
-        .select_related("criterion", "rating", "moderated_rating", "updated_by")
-        .prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
-            Prefetch("actions", queryset=Action.objects.select_related("owner").order_by("due_date")),
-        )
-        .order_by("criterion__order")
-    )
 
 
 # An answer kept through signing in again goes back into its own criterion's form, in place on the standard's
@@ -131,8 +104,8 @@ def _kept_forms(request, ret: Return, answers, levels) -> dict[int, AnswerForm]:
 
 def _standard_context(request, ret: Return, number: int, *, bound: dict[int, AnswerForm] | None = None):
     standard = get_visible_or_404(ret.cycle.framework.standards.all(), number=number)
-    levels = list(RatingLevel.objects.filter(scale_id=ret.cycle.framework.scale_id).order_by("order"))
-    answers = list(_standard_answers(ret, standard))
+    levels = selectors.rating_levels(ret.cycle.framework)
+    answers = list(selectors.standard_answers(ret, standard))
     bound = bound or _kept_forms(request, ret, answers, levels)
     can_edit = access.can_edit_return(request.user, ret)
     items = [{"answer": a, "form": bound.get(a.pk) or AnswerForm(answer=a, levels=levels)} for a in answers]
@@ -186,8 +159,8 @@ def standard_save(request, pk, number):
     ret = _get_return(request, pk)
     require(access.can_edit_return(request.user, ret))
     standard = get_visible_or_404(ret.cycle.framework.standards.all(), number=number)
-    levels = list(RatingLevel.objects.filter(scale_id=ret.cycle.framework.scale_id).order_by("order"))
-    answers = list(_standard_answers(ret, standard).select_related("ret__cycle__framework__scale"))
+    levels = selectors.rating_levels(ret.cycle.framework)
+    answers = list(selectors.standard_answers(ret, standard).select_related("ret__cycle__framework__scale"))
     bound: dict[int, AnswerForm] = {}
     saved, status = [], 200
     for answer in answers:
@@ -206,7 +179,7 @@ def standard_save(request, pk, number):
                 confirm_still_holds=data.get("confirm_still_holds", False))
         except ServiceError as error:
             refused = refusal_status(form, error,
-                                     current=lambda pk=answer.pk: _standard_answers(ret, standard).get(pk=pk),
+                                     current=lambda pk=answer.pk: selectors.standard_answers(ret, standard).get(pk=pk),
                                      saved_form=lambda record: AnswerForm(answer=record, levels=levels))
             bound[answer.pk], status = form, max(status, refused)
             continue
@@ -251,7 +224,7 @@ def _remove_evidence(request, ret: Return, answers) -> str:
     pk = request.POST.get("remove_evidence", "")
     if not pk.isdigit():
         return ""
-    evidence = Evidence.objects.filter(pk=int(pk), answer__in=[a.pk for a in answers]).first()
+    evidence = selectors.evidence_among(int(pk), answers)
     if evidence is None:
         return ""
     services.evidence_remove(evidence=evidence, by=request.user)
@@ -268,7 +241,7 @@ def answer_save(request, pk, answer_pk):
     answer = get_visible_or_404(ret.answers.select_related("criterion__standard", "ret__cycle__framework__scale"),
                                 pk=answer_pk)
     require(access.can_edit_return(request.user, ret))
-    levels = list(RatingLevel.objects.filter(scale_id=ret.cycle.framework.scale_id).order_by("order"))
+    levels = selectors.rating_levels(ret.cycle.framework)
     form = AnswerForm(request.POST, request.FILES, answer=answer, levels=levels)
     status = 200
     saved = False
@@ -284,7 +257,8 @@ def answer_save(request, pk, answer_pk):
             saved = True
         except ServiceError as error:
             status = refusal_status(
-                form, error, current=lambda: _standard_answers(ret, answer.criterion.standard).get(pk=answer.pk),
+                form, error,
+                current=lambda: selectors.standard_answers(ret, answer.criterion.standard).get(pk=answer.pk),
                 saved_form=lambda record: AnswerForm(answer=record, levels=levels))
         if saved and data.get("evidence_file"):
             try:
@@ -299,7 +273,7 @@ def answer_save(request, pk, answer_pk):
     if saved:
         message = f"Your answer to {answer.criterion.code} has been saved."
         if request.htmx:
-            fresh = _standard_answers(ret, answer.criterion.standard).get(pk=answer.pk)
+            fresh = selectors.standard_answers(ret, answer.criterion.standard).get(pk=answer.pk)
             return render(request, "section11/includes/criterion.html", {
                 "item": {"answer": fresh, "form": AnswerForm(answer=fresh, levels=levels)}, "ret": ret,
                 "can_edit": True, "saved_message": message, "levels": levels,
@@ -307,7 +281,7 @@ def answer_save(request, pk, answer_pk):
         messages.success(request, message)
         return redirect(reverse("section11:standard", args=[ret.pk, standard_number]) + f"#c-{answer.pk}")
     if request.htmx:
-        fresh = _standard_answers(ret, answer.criterion.standard).get(pk=answer.pk)
+        fresh = selectors.standard_answers(ret, answer.criterion.standard).get(pk=answer.pk)
         return render(request, "section11/includes/criterion.html", {
             "item": {"answer": fresh, "form": form}, "ret": ret, "can_edit": True, "levels": levels,
         }, status=status)
@@ -427,7 +401,7 @@ def return_officer(request, pk):
     """The agency lead or the business unit names (or changes) the senior officer until the return is signed off."""
     ret = _get_return(request, pk)
     require(access.can_name_senior_officer(request.user, ret))
-    form = SeniorOfficerForm(request.POST or None, instance=Return.objects.get(pk=ret.pk))
+    form = SeniorOfficerForm(request.POST or None, instance=as_saved(ret))
     if request.method == "POST" and form.is_valid():
         try:
             ret = services.name_senior_officer(ret=ret, by=request.user, **form.cleaned_data)

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from merton_qa import yearly_report
+from merton_qa import selectors, yearly_report
 from partnership.dates import ReportPeriod
 from partnership.models import YearlyReport
 from partnership.services import yearly_reports
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(f'There is no folder "{path.parent}" to write "{path.name}" into.')
         if path.is_dir():
             raise CommandError(f'"{output}" is a folder: give a file name ending in {suffix}.')
-        reports = YearlyReport.objects.defer("pdf").filter(start=period.start)
+        reports = selectors.yearly_reports().filter(start=period.start)
         report = reports.filter(status=YearlyReport.Status.PUBLISHED).order_by("-pk").first() or reports.order_by(
             "-pk").first()
         if suffix == ".pdf" and report is not None and report.is_published:

@@ -1,0 +1,52 @@
+"""The kernel's reads that every app's views share (docs/architecture.md, "Where reads live").
+
+Each app's own reads are in its `selectors.py`; a view asks there, never `Model.objects` itself."""
+from typing import TypeVar
+
+from django.db import models
+
+from . import access
+from .models import Action, ActionFile, EmailMessage, Feedback, LegalHold, Priority, User
+
+M = TypeVar("M", bound=models.Model)
+
+
+def as_saved(record: M) -> M:
+    """`record` as saved now, read again from the database: what a conflict page shows beside what was typed."""
+    return type(record)._default_manager.get(pk=record.pk)
+
+
+def people_listed():
+    """Every account with its agency and roles, by agency and name (the business unit's list)."""
+    return User.objects.select_related("agency").prefetch_related("roles").order_by("agency__name", "full_name")
+
+
+def person_for_page():
+    return User.objects.select_related("agency").prefetch_related("roles")
+
+
+def emails_to(person):
+    """Every email the service wrote to `person`'s address (any case)."""
+    return EmailMessage.objects.filter(to__iexact=person.email)
+
+
+def action_files(user):
+    """The evidence files on the actions `user` may read."""
+    return ActionFile.objects.filter(action__in=access.visible_actions(user))
+
+
+def feedback_listed():
+    return Feedback.objects.select_related("priority", "action")
+
+
+def priorities_in_order():
+    return Priority.objects.order_by("order", "title")
+
+
+def actions_by_title():
+    return Action.objects.order_by("title", "pk")
+
+
+def legal_holds():
+    """Every legal hold with what it is on and who set and released it."""
+    return LegalHold.objects.select_related("content_type", "set_by", "released_by")

@@ -1,0 +1,161 @@
+"""The performance framework's reads: what the data return pages, the indicator list, the scorecard's pages, the
+home panel, the digest and the agenda show, each named once with the select_related/annotations its readers need
+(docs/architecture.md, "Where reads live")."""
+import datetime
+
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from partnership.models import Agency, JourneyStage, Priority, ReminderLog
+
+from .models import DataReturn, Indicator, Period, TurnTheCurve, Value
+from .services.periods import collection_status
+
+CALENDAR_BACK = datetime.timedelta(days=92)  # periods that ended up to a quarter ago are still being collected
+CALENDAR_AHEAD = datetime.timedelta(days=100)
+
+
+def indicators_active():
+    return Indicator.objects.filter(active=True)
+
+
+def indicators_listed():
+    """The active indicators with their owner and priority, in the dataset's order."""
+    return indicators_active().select_related("owner_agency", "priority").order_by("order", "code")
+
+
+def indicators_retired():
+    """(code, title) of every indicator no longer reported, by title."""
+    return Indicator.objects.filter(active=False).order_by("title").values_list("code", "title")
+
+
+def indicator_for_page():
+    return Indicator.objects.select_related("owner_agency", "data_lead", "priority")
+
+
+def reporting_periods():
+    """The periods of every frequency an active indicator is reported at, latest first."""
+    return Period.objects.filter(kind__in=indicators_active().values("frequency")).order_by("-start", "kind")
+
+
+def period_of(indicator, pk):
+    """The period `pk` if it is of `indicator`'s frequency, else None."""
+    return Period.objects.filter(kind=indicator.frequency, pk=pk).first()
+
+
+def period_to_chase(periods) -> Period | None:
+    """Of `periods`: the latest with returns still to chase or validate, else the one that ended last, else the
+    one under way."""
+    waiting = DataReturn.objects.exclude(status=DataReturn.Status.VALIDATED).values("period_id")
+    ended = periods.filter(end__lt=timezone.localdate())
+    return ended.filter(pk__in=waiting).first() or ended.first() or periods.order_by("start").first()
+
+
+def data_calendar(today: datetime.date) -> list[dict]:
+    """What is due when: recent and coming periods with their returns' due date, progress and status (the one
+    rule: `services.periods.collection_status`). Two queries."""
+    outstanding = DataReturn.objects.filter(status__in=DataReturn.EDITABLE).values("period_id")
+    window = Q(end__gte=today - CALENDAR_BACK, start__lte=today + CALENDAR_AHEAD)
+    periods = (Period.objects.filter(kind__in=indicators_active().values("frequency"))
+               .filter(window | Q(pk__in=outstanding))
+               .annotate(opened=Count("data_returns"), due=Min("data_returns__due_date"),
+                         waiting=Count("data_returns", filter=Q(data_returns__status__in=DataReturn.EDITABLE)),
+                         validated=Count("data_returns",
+                                         filter=Q(data_returns__status=DataReturn.Status.VALIDATED)))
+               .order_by("end", "kind"))
+    agencies = dict(indicators_active().values("frequency")
+                    .annotate(n=Count("owner_agency", distinct=True)).values_list("frequency", "n"))
+    rows = []
+    for period in periods[:12]:
+        status = collection_status(period, today, opened=period.opened, waiting=period.waiting,
+                                   validated=period.validated, due=period.due)
+        rows.append({"period": period, "agencies": agencies.get(period.kind, 0), "status": status,
+                     "choosable": period.opened or period.start <= today})
+    return rows
+
+
+def with_entered(returns):
+    """Data returns annotated with `entered`, the figures given so far."""
+    return returns.annotate(entered=Count("values", filter=Q(values__value__isnull=False)))
+
+
+def period_returns(period):
+    """A period's data returns with their agency and `entered`, by agency."""
+    return with_entered(DataReturn.objects.filter(period=period).select_related("agency")).order_by("agency__name")
+
+
+def expected_by_agency(kind) -> dict:
+    """{agency id: how many active indicators it reports at frequency `kind`}."""
+    return dict(indicators_active().filter(frequency=kind).values("owner_agency_id")
+                .annotate(n=Count("pk")).values_list("owner_agency_id", "n"))
+
+
+def expected_by_agency_and_kind(agency_ids) -> dict:
+    """{(agency id, frequency): how many active indicators it reports at that frequency}, for `agency_ids`."""
+    return {(row["owner_agency_id"], row["frequency"]): row["n"] for row in indicators_active().filter(
+        owner_agency_id__in=agency_ids).values("owner_agency_id", "frequency").annotate(n=Count("pk"))}
+
+
+def reminders_sent(keys):
+    """The reminders sent about the items `keys`, with who was reminded, oldest first."""
+    return ReminderLog.objects.filter(item__in=keys).select_related("person").order_by("sent_at", "pk")
+
+
+def agencies_by_name(pks):
+    return Agency.objects.filter(pk__in=pks).order_by("name")
+
+
+def periods_coming(agency_id, today, limit=4):
+    """The periods still to end that the agency reports for and has no return in yet, soonest first."""
+    kinds = indicators_active().filter(owner_agency_id=agency_id).values("frequency")
+    return (Period.objects.filter(kind__in=kinds, end__gte=today)
+            .exclude(data_returns__agency_id=agency_id).order_by("end", "kind")[:limit])
+
+
+def return_values(data_return) -> dict:
+    """{indicator id: its figure in `data_return`}, with who entered it."""
+    return {v.indicator_id: v for v in Value.objects.filter(data_return=data_return).select_related("entered_by")}
+
+
+def figure(indicator, period):
+    """The figure of `indicator` for `period`, or None."""
+    return Value.objects.filter(indicator=indicator, period=period).first()
+
+
+def curve_records(indicator):
+    return TurnTheCurve.objects.filter(indicator=indicator)
+
+
+def curve_as_saved(record):
+    return TurnTheCurve.objects.select_related("updated_by").get(pk=record.pk)
+
+
+def scorecard_filter_choices() -> dict:
+    """The scorecard filters' choices: (pk, name) of every priority, journey stage and agency with indicators."""
+    return {
+        "priorities": Priority.objects.values_list("pk", "title"),
+        "stages": JourneyStage.objects.values_list("pk", "name"),
+        "agencies": Agency.objects.filter(indicators__active=True).distinct().order_by("name")
+        .values_list("pk", "name"),
+    }
+
+
+def agency_returns_to_do(agency_id):
+    """An agency's data returns still to enter or answer, with their period, soonest due first (the digest)."""
+    return (DataReturn.objects.filter(agency_id=agency_id, status__in=DataReturn.EDITABLE)
+            .select_related("period").order_by("due_date"))
+
+
+def periods_to_chase(limit=4):
+    """The latest periods with returns to validate (`waiting`) or still to come in (`outstanding`), of `total`."""
+    return (DataReturn.objects.values("period__label", "period_id", "period__start").annotate(
+        total=Count("pk"),
+        waiting=Count("pk", filter=Q(status=DataReturn.Status.SUBMITTED)),
+        outstanding=Count("pk", filter=Q(status__in=DataReturn.EDITABLE)),
+    ).filter(Q(waiting__gt=0) | Q(outstanding__gt=0)).order_by("-period__start")[:limit])
+
+
+def late_returns_by_period(today):
+    """How many data returns are past due and not in, per period (`period_id`, `period__label`, `count`)."""
+    return (DataReturn.objects.filter(status__in=DataReturn.EDITABLE, due_date__lt=today)
+            .values("period_id", "period__label").annotate(count=Count("pk")).order_by("period__start"))

@@ -1,0 +1,79 @@
+"""The reviews app's reads: what its case pages, lists and clocks show, each named once with the
+select_related/prefetch its readers need (docs/architecture.md, "Where reads live"). Every case page reads its
+record through `access.get_logged_or_404(request, <one of these>, pk=...)`, so the read is logged."""
+from django.db.models import Count
+
+from .models import LCSPR, AgencySummary, Notification, RapidReview, Recommendation, Referral, ReviewAccessLog
+
+
+def referrals_listed():
+    """Every referral with what the list shows of its screening and notification, latest first."""
+    return (Referral.objects.select_related("referring_agency", "screening", "notification",
+                                            "notification__rapid_review").order_by("-referred_on", "-pk"))
+
+
+def referral_for_page():
+    return Referral.objects.select_related("referring_agency", "referred_by", "screening__decided_by")
+
+
+def notification_of(referral):
+    """The notification started from `referral`, or None."""
+    return Notification.objects.filter(referral=referral).first()
+
+
+def notifications_listed():
+    """Every notification with its rapid review and `child_count`, latest first."""
+    return (Notification.objects.select_related("rapid_review").annotate(child_count=Count("children"))
+            .order_by("-became_aware_on", "-pk"))
+
+
+def notifications(*related):
+    """Notifications, with the many-to-many and reverse relations `related` prefetched."""
+    return Notification.objects.prefetch_related(*related)
+
+
+def rapid_reviews():
+    """Rapid reviews with their notification and the people who decided and signed them off."""
+    return RapidReview.objects.select_related("notification", "decided_by", "la_signed_by", "police_signed_by",
+                                              "health_signed_by")
+
+
+def rapid_review_for_page():
+    """A rapid review with its agency summaries and its recommendations' actions (its page)."""
+    return rapid_reviews().prefetch_related("summaries__agency", "recommendations__actions")
+
+
+def rapid_reviews_with_notification():
+    return RapidReview.objects.select_related("notification")
+
+
+def rapid_reviews_listed():
+    return rapid_reviews_with_notification().order_by("-anchor_on", "-pk")
+
+
+def rapid_reviews_open():
+    return RapidReview.objects.filter(status__in=RapidReview.OPEN).select_related("notification")
+
+
+def summaries():
+    """Agency summaries with their agency and their rapid review's notification."""
+    return AgencySummary.objects.select_related("agency", "rapid_review__notification")
+
+
+def lcsprs():
+    """LCSPRs with their rapid review's notification (the case reference)."""
+    return LCSPR.objects.select_related("rapid_review__notification")
+
+
+def lcspr_for_page():
+    """An LCSPR with its checks, delays and recommendations' actions (its page)."""
+    return lcsprs().prefetch_related("checks", "delays", "recommendations__actions")
+
+
+def recommendations():
+    """Recommendations with the rapid review or LCSPR they came from, and its notification."""
+    return Recommendation.objects.select_related("rapid_review__notification", "lcspr__rapid_review__notification")
+
+
+def access_log_entries():
+    return ReviewAccessLog.objects.select_related("user").order_by("-at", "-pk")

@@ -17,7 +17,7 @@ from . import duties, links, priorities
 def priority_list(request):
     """Every priority with its progress this financial year (the priorities are published to every partner)."""
     period = priorities.page_period()
-    rows = priorities.progress(Priority.objects.order_by("order", "title"), period)
+    rows = priorities.progress(Priority.objects.order_by("order", "title"), period, detail=False)
     return render(request, "governance/priority_list.html", {"rows": rows, "period": period})
 
 

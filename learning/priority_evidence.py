@@ -24,7 +24,7 @@ from partnership.contract import (
     plural,
     share_status,
 )
-from partnership.snapshots import state_at
+from partnership.snapshots import state_at, unchanged_since
 
 from .figures import _bounds, bookings_at
 from .models import Booking, ConfidenceRating, Course, FollowUp, Session
@@ -38,8 +38,9 @@ def _uplift(pairs: list[tuple[int, int]]) -> Decimal | None:
     return (Decimal(sum(p for _, p in pairs)) - Decimal(sum(p for p, _ in pairs))) / Decimal(len(pairs))
 
 
-def for_priorities(priorities, period) -> dict:
-    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (five)."""
+def for_priorities(priorities, period, *, detail: bool = True) -> dict:
+    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (five). Without
+    `detail`, only its progress (the same rule, from the same figures)."""
     at = period.as_at
     courses_of, courses = defaultdict(list), {}
     for link in Course.priorities.through.objects.filter(priority_id__in=[p.pk for p in priorities]).select_related(
@@ -54,7 +55,10 @@ def for_priorities(priorities, period) -> dict:
     held, attended = defaultdict(set), defaultdict(int)
     pairs = defaultdict(list)
     if sessions:
-        booked = bookings_at(Booking.objects.filter(session_id__in=list(sessions)), at)
+        # With no booking changed since the moment (a period still under way), the live rows are its state: the
+        # same rows without a history subquery per booking (the rule of `state_at`).
+        booked = bookings_at(Booking.objects.filter(session_id__in=list(sessions)),
+                             None if unchanged_since(Booking, at) else at)
         for session_id, n in (booked.filter(attendance_at=Booking.Attendance.ATTENDED).values_list("session_id")
                               .annotate(n=Count("pk")).order_by()):
             held[sessions[session_id]].add(session_id)
@@ -87,6 +91,17 @@ def for_priorities(priorities, period) -> dict:
         all_pairs = [p for c in mine for p in pairs[c.pk]]
         uplift = _uplift(all_pairs)
         followed, changed = sum(follow[c.pk][0] for c in mine), sum(follow[c.pk][1] for c in mine)
+        # Progress: practice changed (the L&D rule: 70% assures, 40% partly); before any follow-up, a rise in
+        # confidence shows some progress, and delegates trained without either show only that training happened.
+        if followed:
+            progress = share_status(changed, followed, assured_from=0.7, partly_from=0.4)
+        elif uplift is not None:
+            progress = PARTLY if uplift > 0 else NOT_ASSURED
+        else:
+            progress = PARTLY if n_attended else NO_EVIDENCE
+        if not detail:
+            result[priority.pk] = PriorityEvidence(SOURCE, progress=progress)
+            continue
         facts = [Fact(HOW_MUCH, f"Training: {plural(len(mine), 'course')} for this priority; "
                                 f"{plural(n_sessions, 'session')} delivered in the period to "
                                 f"{plural(n_attended, 'delegate')}.")]
@@ -96,14 +111,6 @@ def for_priorities(priorities, period) -> dict:
         if followed:
             facts.append(Fact(BETTER_OFF, f"Training: {changed} of {plural(followed, 'delegate')} followed up had "
                                           f"changed their practice."))
-        # Progress: practice changed (the L&D rule: 70% assures, 40% partly); before any follow-up, a rise in
-        # confidence shows some progress, and delegates trained without either show only that training happened.
-        if followed:
-            progress = share_status(changed, followed, assured_from=0.7, partly_from=0.4)
-        elif uplift is not None:
-            progress = PARTLY if uplift > 0 else NOT_ASSURED
-        else:
-            progress = PARTLY if n_attended else NO_EVIDENCE
         items = []
         for c in mine:
             bits = [plural(len(held[c.pk]), "session"), f"{attended[c.pk]} attended"]

@@ -18,7 +18,7 @@ from . import duties, links, priorities
 def priority_list(request):
     """Every priority with its progress this financial year (the priorities are published to every partner)."""
     period = priorities.page_period()
-    rows = priorities.progress(kernel_selectors.priorities_in_order(), period)
+    rows = priorities.progress(kernel_selectors.priorities_in_order(), period, detail=False)
     return render(request, "governance/priority_list.html", {"rows": rows, "period": period})
 
 

@@ -1,6 +1,6 @@
 """Progress on the partnership's priorities: every app's evidence for each priority, and one judgement.
 
-`progress(priorities, period)` asks every app (its `Governance.priority_evidence`, through
+`progress(priorities, period, detail=True)` asks every app (its `Governance.priority_evidence`, through
 `app_parts.governance_parts()`) once for all the priorities, so a page or report with many priorities costs the
 same queries as one. Each app's evidence answers the four OBA questions and says how far it shows progress. The
 priority page, the priorities list, the board pack's "Priorities" section and the yearly report all read it.
@@ -112,10 +112,13 @@ def _list(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def progress(priorities, period: ReportPeriod) -> list[Progress]:
-    """Every priority's evidence from every app for the period, and its judgement: one call per app."""
+def progress(priorities, period: ReportPeriod, *, detail: bool = True) -> list[Progress]:
+    """Every priority's evidence from every app for the period, and its judgement: one call per app. Without
+    `detail` (the priorities list shows only the judgement and its sentence) each source's progress is judged by
+    the same code but its facts and records may be left out (`Governance.priority_evidence`), so the judgement
+    is the same."""
     priorities = list(priorities)
-    answers = [part.priority_evidence(priorities, period) for part in app_parts.governance_parts()
+    answers = [part.priority_evidence(priorities, period, detail=detail) for part in app_parts.governance_parts()
                if part.priority_evidence]
     return [judge(p, [answer.get(p.pk) for answer in answers if answer.get(p.pk)]) for p in priorities]
 

@@ -170,7 +170,8 @@ class EvidenceItem:
 class PriorityEvidence:
     """What one app holds, tagged to one priority, for a period: its facts under the four OBA questions, how far
     it shows progress (ASSURED = progress, PARTLY = some, NOT_ASSURED = none or going the wrong way,
-    NO_EVIDENCE = nothing tagged), and the records behind it."""
+    NO_EVIDENCE = nothing tagged), and the records behind it (with `detail=False`, facts and items may be empty:
+    see `Governance.priority_evidence`)."""
 
     source: str  # "Indicators", "Audits", "Section 11 standards", "Training", "Review learning", "Actions"
     facts: tuple[Fact, ...] = ()
@@ -238,7 +239,10 @@ class DutyReading:
 class Governance:
     """An app's part in the governance loop. Each hook is optional; each answers with a fixed number of queries.
 
-    - `priority_evidence(priorities, period) -> {priority_id: PriorityEvidence}`
+    - `priority_evidence(priorities, period, *, detail=True) -> {priority_id: PriorityEvidence}`. With
+      `detail=False` (the priorities list, which shows only each source's progress and the judgement) the app may
+      leave out `facts` and `items` and the reads only they need, but its `progress` comes from the same code as
+      with detail, so the list and a priority's own page cannot disagree (a test compares them on the demo).
     - `agency_profile(agencies, period, user) -> {agency_id: [AgencyFact, ...]}`
     - `agenda_items(today, user) -> [AgendaSuggestion, ...]`
     - `papers(user) -> [SystemPaper, ...]`

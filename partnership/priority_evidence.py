@@ -4,7 +4,7 @@ An action counts for a priority when it contributes to it (its `priority`) or th
 priority as its source), as the tracker stood at the period's moment: how many, how many done, overdue, and with
 their impact assured.
 """
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from django.db.models import Q
 
@@ -31,18 +31,22 @@ DONE = Action.WORK_DONE
 STATUS_WORDS = dict(Action.Status.choices)
 # The columns the evidence reads (its facts, progress and items): not the descriptions and the rest.
 FIELDS = ("id", "priority_id", "status", "due_date", "completed_at", "title")
+# Without detail, the columns its progress reads, as plain rows (no model instance, title or address per action).
+Light = namedtuple("Light", "pk priority_id status due_date completed_at")
 
 
-def for_priorities(priorities, period) -> dict:
-    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (two)."""
+def for_priorities(priorities, period, *, detail: bool = True) -> dict:
+    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (two). Without
+    `detail`, only its progress (the same rule, from the same counts)."""
     ids = [p.pk for p in priorities]
     today = period.as_at_date
     raised = list(Priority.actions.through.objects.filter(priority_id__in=ids).values_list("priority_id", "action_id"))
     of_priority = defaultdict(set)
     for priority_id, action_id in raised:
         of_priority[priority_id].add(action_id)
-    rows = list(state_at(Action, period.as_at).filter(Q(priority_id__in=ids) | Q(id__in=[a for _, a in raised]))
-                .only(*FIELDS))
+    chosen = state_at(Action, period.as_at).filter(Q(priority_id__in=ids) | Q(id__in=[a for _, a in raised]))
+    rows = (list(chosen.only(*FIELDS)) if detail
+            else [Light(*row) for row in chosen.order_by().values_list("id", *Light._fields[1:])])
     for action in rows:
         if action.priority_id:
             of_priority[action.priority_id].add(action.pk)
@@ -60,6 +64,14 @@ def for_priorities(priorities, period) -> dict:
         late = {a.pk for a in overdue}
         done = [a for a in mine if a.status in DONE]
         assured = [a for a in mine if a.status == Action.Status.IMPACT_ASSURED]
+        # Progress: the actions done or open and on time (90% assures, 60% partly: the tracker's one rule); with
+        # none done yet, at most partly.
+        progress = share_status(len(mine) - len(overdue), len(mine))
+        if not done and progress not in (NOT_ASSURED, NO_EVIDENCE):
+            progress = PARTLY
+        if not detail:
+            result[priority.pk] = PriorityEvidence(SOURCE, progress=progress)
+            continue
         done_in_period = [a for a in done if a.completed_at and a.completed_at >= period.start_moment]
         facts = [Fact(HOW_MUCH, f"Actions: {plural(len(mine), 'action')}, {len(done)} done "
                                 f"({len(done_in_period)} in the period)."),
@@ -68,11 +80,6 @@ def for_priorities(priorities, period) -> dict:
         if open_:
             facts.append(Fact(WHAT_NEXT, f"Actions: {plural(len(open_), 'action')} open, the next due on "
                                          f"{day_words(min(a.due_date for a in open_))}."))
-        # Progress: the actions done or open and on time (90% assures, 60% partly: the tracker's one rule); with
-        # none done yet, at most partly.
-        progress = share_status(len(mine) - len(overdue), len(mine))
-        if not done and progress not in (NOT_ASSURED, NO_EVIDENCE):
-            progress = PARTLY
         items = tuple(EvidenceItem(f"{a.reference} {a.title}: {STATUS_WORDS.get(a.status, a.status)}"
                                    f"{', overdue' if a.pk in late else ''}", a.get_absolute_url(),
                                    NOT_ASSURED if a.pk in late else "") for a in mine)

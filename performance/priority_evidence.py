@@ -33,9 +33,10 @@ SOURCE = "Indicators"
 RAG_STATUS = {"green": ASSURED, "amber": PARTLY, "red": NOT_ASSURED}
 
 
-def _rows(priorities, period):
+def _rows(priorities, period, *, detail: bool = True):
     """The priorities' indicators as rows of the latest validated period of each frequency. Constant queries
-    (six: the indicators, every frequency's periods in one, and the rows of every frequency at once)."""
+    (six: the indicators, every frequency's periods in one, and the rows of every frequency at once; three without
+    `detail`: the actions linked to the indicators and their plans only count towards the facts)."""
     of_pk = {p.pk: p for p in priorities}
     indicators = list(Indicator.objects.filter(active=True, priority_id__in=list(of_pk)).order_by("order", "code"))
     if not indicators:
@@ -56,19 +57,28 @@ def _rows(priorities, period):
                 mine.append(candidate)
     periods_of = {kind: mine[::-1] for kind, mine in trailing.items()}
     shown = sorted((i for i in indicators if i.frequency in periods_of), key=lambda i: kinds.index(i.frequency))
-    return build_rows(shown, periods_of, values=validated, actions=state_at(Action, period.as_at), comparators=False)
+    return build_rows(shown, periods_of, values=validated, actions=state_at(Action, period.as_at), comparators=False,
+                      plans=detail)
 
 
-def for_priorities(priorities, period) -> dict:
-    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries."""
+def for_priorities(priorities, period, *, detail: bool = True) -> dict:
+    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries. Without `detail`,
+    only its progress (the same rule, from the same rows)."""
     by_priority = defaultdict(list)
-    for row in _rows(priorities, period):
+    for row in _rows(priorities, period, detail=detail):
         by_priority[row.indicator.priority_id].append(row)
     result = {}
     for priority in priorities:
         rows = by_priority.get(priority.pk, [])
         if not rows:
             result[priority.pk] = PriorityEvidence(SOURCE)
+            continue
+        with_figure = sum(1 for r in rows if r.value is not None)
+        # Progress: on target or getting better, of the indicators with a figure (the board pack's 80% and 50%).
+        moving = sum(1 for r in rows if r.value is not None and (r.rag == rules.GREEN or r.direction.is_better))
+        progress = share_status(moving, with_figure, assured_from=0.8, partly_from=0.5)
+        if not detail:
+            result[priority.pk] = PriorityEvidence(SOURCE, progress=progress)
             continue
         rated = [r for r in rows if r.rag.code in RAG_STATUS]
         colours = defaultdict(int)
@@ -78,7 +88,6 @@ def for_priorities(priorities, period) -> dict:
         worse = sum(1 for r in rows if r.direction.is_worse)
         exceptions = [r for r in rows if r.is_exception]
         planned = sum(1 for r in exceptions if r.curves or r.open_actions)
-        with_figure = sum(1 for r in rows if r.value is not None)
         labels = ", ".join(sorted({r.period.label for r in rows}))
         facts = [Fact(HOW_MUCH, f"Indicators: {plural(len(rows), 'indicator')}, {with_figure} with a validated "
                                 f"figure for {labels}."),
@@ -88,11 +97,8 @@ def for_priorities(priorities, period) -> dict:
         if exceptions:
             facts.append(Fact(WHAT_NEXT, f"Indicators: {plural(len(exceptions), 'exception')} (red or worsening), "
                                          f"{planned} with a turn-the-curve plan or open action."))
-        # Progress: on target or getting better, of the indicators with a figure (the board pack's 80% and 50%).
-        moving = sum(1 for r in rows if r.value is not None and (r.rag == rules.GREEN or r.direction.is_better))
         items = tuple(EvidenceItem(f"{r.indicator.title}: {r.rag.label}, {r.direction.text.lower()} "
                                    f"({r.period.label})", indicator_url(r.indicator.code),
                                    RAG_STATUS.get(r.rag.code, "")) for r in rows)
-        result[priority.pk] = PriorityEvidence(
-            SOURCE, tuple(facts), share_status(moving, with_figure, assured_from=0.8, partly_from=0.5), items)
+        result[priority.pk] = PriorityEvidence(SOURCE, tuple(facts), progress, items)
     return result

@@ -356,13 +356,14 @@ def _link_actions(model, key: str, ids: list[int], actions: QuerySet[Action]) ->
 
 def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[Period] | dict[str, list[Period]],
                *, values: QuerySet[Value], actions: QuerySet[Action], whole_values: bool = False,
-               comparators: bool = True) -> list[Row]:
+               comparators: bool = True, plans: bool = True) -> list[Row]:
     """A row per indicator over `periods` (oldest first, the last is the one reported; or {frequency: periods},
     each indicator over its own frequency's): five queries, whatever the number of indicators, periods and
     frequencies (six when `indicators` is a queryset: the others then choose by it as a subquery, not by a list
     of 200 ids that the database driver reads one by one). Its history holds `Figure`s, or with `whole_values`
     the `Value`s themselves (with who entered them). Without `comparators`, the rows have none (one query less,
-    for a reader that shows no comparison)."""
+    for a reader that shows no comparison); without `plans`, no turn-the-curve plans or linked actions (three
+    queries less, for a reader that judges only the figures)."""
     periods_of = periods if isinstance(periods, dict) else None
     if periods_of is not None:
         periods = [p for group in periods_of.values() for p in group]
@@ -387,7 +388,9 @@ def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[
         compared[comparator.indicator_id].append(comparator)
     curves = defaultdict(list)
     at = getattr(values, "_as_of", None)  # figures as they stood at a past moment: so are the plans
-    if at is None:
+    if not plans:
+        curve_list = []
+    elif at is None:
         curve_list = list(TurnTheCurve.objects.filter(indicator_id__in=ids).select_related("updated_by")
                           .order_by("-updated_at", "-pk"))
     else:
@@ -395,8 +398,8 @@ def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[
                             "updated_by", User)
     for curve in curve_list:
         curves[curve.indicator_id].append(curve)
-    indicator_actions = _link_actions(Indicator, "indicator", ids, actions)
-    curve_actions = _link_actions(TurnTheCurve, "turnthecurve", [c.pk for c in curve_list], actions)
+    indicator_actions = _link_actions(Indicator, "indicator", ids, actions) if plans else {}
+    curve_actions = _link_actions(TurnTheCurve, "turnthecurve", [c.pk for c in curve_list], actions) if plans else {}
     for curve in curve_list:
         curve.linked_actions = curve_actions.get(curve.pk, [])
     rows = []

@@ -161,7 +161,7 @@ def cycles_in(period: ReportPeriod) -> list[Cycle]:
                 .filter(Q(launched_at__isnull=True) | Q(launched_at__lte=period.as_at)))
     outstanding_at_start = set(
         state_at(Return, period.start_moment).filter(status__in=Return.EDITABLE, cycle__in=launched)
-        .values_list("cycle_id", flat=True).distinct())
+        .values_list("cycle_id", flat=True).order_by().distinct())  # distinct cycles, not history rows
     return [cycle for cycle in launched.order_by("framework__audience", "-opens_on", "pk")
             if cycle.deadline >= period.start or cycle.pk in outstanding_at_start]
 

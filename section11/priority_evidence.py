@@ -7,6 +7,7 @@ rating where there is one).
 """
 from collections import defaultdict
 
+from django.db.models import Count
 from django.urls import reverse
 
 from partnership.contract import (
@@ -28,8 +29,9 @@ from .models import Answer, Criterion, RatingLevel
 SOURCE = "Section 11 standards"
 
 
-def for_priorities(priorities, period) -> dict:
-    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (seven)."""
+def for_priorities(priorities, period, *, detail: bool = True) -> dict:
+    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (seven). Without
+    `detail`, only its progress (the same rule, from the same tally)."""
     criteria_of = tagged_for_priorities(Criterion, priorities, period.as_at)
     all_criteria = set().union(*criteria_of.values()) if criteria_of else set()
     cycles = {c.pk: c for c in cycles_in(period)} if all_criteria else {}
@@ -40,12 +42,13 @@ def for_priorities(priorities, period) -> dict:
     if cycles:
         answers = (state_at(Answer, period.as_at).filter(ret__cycle_id__in=list(cycles), criterion_id__in=all_criteria,
                                                          not_applicable=False)
-                   .values_list("criterion_id", "ret__cycle_id", "rating_id", "moderated_rating_id"))
-        for criterion_id, cycle_id, rating_id, moderated_id in answers:
+                   .values_list("criterion_id", "ret__cycle_id", "rating_id", "moderated_rating_id")
+                   .annotate(n=Count("pk")).order_by())  # counted by the database, not one row per answer
+        for criterion_id, cycle_id, rating_id, moderated_id, n in answers:
             level = moderated_id or rating_id
             if level:
-                tally[criterion_id, cycle_id][0] += 1
-                tally[criterion_id, cycle_id][1] += colours.get(level) == RatingLevel.Colour.GREEN
+                tally[criterion_id, cycle_id][0] += n
+                tally[criterion_id, cycle_id][1] += n * (colours.get(level) == RatingLevel.Colour.GREEN)
     result = {}
     for priority in priorities:
         mine = [criteria[pk] for pk in sorted(criteria_of.get(priority.pk, ())) if pk in criteria]
@@ -61,6 +64,10 @@ def for_priorities(priorities, period) -> dict:
                 by_standard[c.standard_id, cycle_id][1] += green
         rated = sum(v[0] for v in by_standard.values())
         green = sum(v[1] for v in by_standard.values())
+        progress = share_status(green, rated, assured_from=0.8, partly_from=0.5) if rated else NO_EVIDENCE
+        if not detail:
+            result[priority.pk] = PriorityEvidence(SOURCE, progress=progress)
+            continue
         linked = f"{plural(len(standards), 'standard')} ({plural(len(mine), 'criterion', 'criteria')})"
         facts = [Fact(HOW_MUCH, f"Section 11: {linked} linked; {plural(rated, 'rating')} given in "
                                 f"{plural(len(cycles), 'cycle')} open in the period.")]
@@ -73,6 +80,5 @@ def for_priorities(priorities, period) -> dict:
                          share_status(g, r, assured_from=0.8, partly_from=0.5))
             for (sid, cid), (r, g) in sorted(by_standard.items(), key=lambda e: (standards[e[0][0]].number, e[0][1]))
             if r)
-        progress = share_status(green, rated, assured_from=0.8, partly_from=0.5) if rated else NO_EVIDENCE
         result[priority.pk] = PriorityEvidence(SOURCE, tuple(facts), progress, items)
     return result

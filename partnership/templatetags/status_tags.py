@@ -16,6 +16,7 @@ string: they ask the model's named sets and predicates (`ret.is_done`, `Return.E
 """
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from partnership.contract import ASSURANCE_COLOURS, NO_EVIDENCE
 
@@ -47,3 +48,15 @@ def assurance_tag(status: str, words: str):
 def _tag(label: str, colour: str):
     css = f"govuk-tag govuk-tag--{colour}" if colour else "govuk-tag"
     return format_html('<strong class="{}">{}</strong>', css, label)
+
+
+OVERDUE = mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')  # noqa: S308 - a constant
+
+
+@register.simple_tag
+def action_status(action):
+    """An action's status with "Overdue" beside it when it is (`includes/action_status.html`, the one place it is
+    written): a tag, not an `{% include %}`, because tables of a hundred actions and more show it on every row and
+    an include costs a template render each time."""
+    overdue = OVERDUE if action.overdue else ""
+    return format_html('<span class="app-tags">{}{}</span>', status_tag(action), overdue)

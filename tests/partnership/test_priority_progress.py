@@ -229,3 +229,50 @@ def test_a_record_is_linked_only_for_readers_its_page_lets_in(world, client_for,
     assert "Recommendation R-" in as_reader and 'href="/reviews/' not in as_reader  # the reviews group's pages
     as_unit = client_for(business_unit).get(priority.get_absolute_url()).content.decode()
     assert 'href="/reviews/' in as_unit
+
+
+# --- The list's lighter reading agrees with each priority's own page ---------------------------------------------
+def _judged(rows):
+    return [(r.priority.pk, r.status, r.little_or_none, r.sentence, [(e.source, e.progress) for e in r.evidences])
+            for r in rows]
+
+
+def test_the_list_without_detail_judges_as_the_priority_pages_do(world):
+    """The priorities list reads each source's progress only (`detail=False`): the same judgement, sources and
+    sentence as the full evidence, with no facts or records, and in fewer queries."""
+    chosen = [world(n) for n in (1, 2, 3)]
+    period = year_so_far()
+    with CaptureQueriesContext(connection) as full:
+        detailed = priorities.progress(chosen, period)
+    with CaptureQueriesContext(connection) as light:
+        listed = priorities.progress(chosen, period, detail=False)
+    assert _judged(listed) == _judged(detailed)
+    assert all(not e.facts and not e.items for r in listed for e in r.evidences)
+    assert any(e.items for r in detailed for e in r.evidences)
+    assert len(light) < len(full)
+
+
+@pytest.mark.timeout(1500)  # seeds the whole demo first: minutes on a busy machine
+def test_on_the_demo_the_list_and_every_priority_page_agree_for_every_period(db, settings):
+    """On the seeded demo, for every priority, the year so far (read from live rows) and the last four quarters
+    (read from history): the list's judgement is the priority page's."""
+    import io
+
+    from django.core.management import call_command
+
+    from partnership.models import Priority
+
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = "demo-password-for-tests"
+    call_command("seed_demo", stdout=io.StringIO())
+    every = list(Priority.objects.order_by("order", "title"))
+    assert every
+    quarter = Quarter.containing(timezone.localdate())
+    periods = [priorities.page_period()]
+    for _ in range(4):
+        quarter = quarter.previous()
+        periods.append(ReportPeriod.for_quarter(quarter))
+    for period in periods:
+        detailed = priorities.progress(every, period)
+        assert _judged(priorities.progress(every, period, detail=False)) == _judged(detailed), period
+    assert any(e.progress != NO_EVIDENCE for r in detailed for e in r.evidences)  # the demo has evidence to judge

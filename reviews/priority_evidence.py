@@ -35,12 +35,12 @@ DONE = Action.WORK_DONE
 
 
 def _moving(acts, today) -> tuple[int, int, int]:
-    """A recommendation's actions: (overdue, done, what it adds to the recommendations progressing: an action done,
-    or open and on time). As it has always been counted: the number done when some are, so a recommendation with two
-    actions done counts twice (whether it should count once is an open question, not a speed change)."""
+    """A recommendation's actions: (overdue, done, whether the recommendation is progressing: an action done, or
+    every open one on time). A recommendation counts once however many of its actions are done, so the share of
+    recommendations progressing never passes 100%."""
     late = sum(1 for a in acts if a.status in Action.OPEN_STATUSES and a.due_date < today)
     finished = sum(1 for a in acts if a.status in DONE)
-    return late, finished, bool(acts) and (finished or not late)
+    return late, finished, bool(acts) and bool(finished or not late)
 
 
 def for_priorities(priorities, period, *, detail: bool = True) -> dict:

@@ -89,3 +89,20 @@ def test_rapid_review_clocks_list_milestones_and_summaries(rapid_review):
                                          expected_version=rapid_review.version, panel_met_on=D(2026, 3, 20))
     labels = [c.label for c in open_clocks(D(2026, 3, 10))]
     assert "Rapid review panel meets" not in labels and "Partners sign off" in labels
+
+
+def test_a_recommendation_progresses_once_however_many_of_its_actions_are_done():
+    """Review learning's share of recommendations progressing counts each recommendation once: two actions done
+    used to count a recommendation twice, so one with an overdue action beside it read as 100%."""
+    import datetime
+    from types import SimpleNamespace
+
+    from partnership.models import Action
+    from reviews.priority_evidence import _moving
+
+    today = datetime.date(2026, 6, 1)
+    done = SimpleNamespace(status=Action.Status.COMPLETED, due_date=today)
+    late = SimpleNamespace(status=Action.Status.IN_PROGRESS, due_date=today - datetime.timedelta(days=3))
+    assert _moving([done, done], today) == (0, 2, True)
+    assert _moving([late], today) == (1, 0, False)
+    assert sum(_moving(acts, today)[2] for acts in ([done, done], [late])) == 1

@@ -24,6 +24,7 @@ from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 from partnership.views.remind_all import remind_all_page
+from partnership.views.uploads import UploadPages
 
 from .. import access, spreadsheets
 from ..forms.returns import OpenForm, PeriodChoiceForm, QueryForm, ReplyForm, UploadForm, ValueForm
@@ -417,13 +418,10 @@ def data_return_template_csv(request, pk):
     return response
 
 
-def _reader(kind: str):
-    return lambda content: spreadsheets.read_upload(content, kind)
-
-
-def _pending(request, data_return: DataReturn, token: str) -> dict:
-    """The upload this person made for this return. The client only names it; the session holds the rest."""
-    return staged_uploads.get(request, token, scope=SCOPE, owner_id=data_return.pk)
+UPLOAD = UploadPages(
+    scope=SCOPE, directory=uploads.UPLOADS_DIR, read=spreadsheets.read_upload, sheet_type=spreadsheets.UploadSheet,
+    name="data_return", upload_template="performance/upload.html", preview_template="performance/upload_preview.html",
+    preview_url="performance:data-return-upload-preview", cancelled="The upload has been cancelled. Nothing was saved.")
 
 
 @login_required
@@ -432,15 +430,7 @@ def _pending(request, data_return: DataReturn, token: str) -> dict:
 def data_return_upload(request, pk):
     data_return = _get_return(request, pk)
     require(access.can_edit_data_return(request.user, data_return))
-    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    if form.is_bound and form.is_valid():
-        upload = form.cleaned_data["file"]
-        token = staged_uploads.stage(request, upload, scope=SCOPE, owner_id=data_return.pk,  # one at a time
-                                     directory=uploads.UPLOADS_DIR, extension=form.kind,
-                                     kind=form.kind, fingerprint=None, parse=_reader(form.kind))  # parsed once
-        return redirect("performance:data-return-upload-preview", data_return.pk, token)
-    return render(request, "performance/upload.html", {"data_return": data_return, "form": form},
-                  status=400 if form.errors else 200)
+    return UPLOAD.upload(request, data_return, UploadForm, fingerprint=None)
 
 
 @login_required
@@ -449,39 +439,21 @@ def data_return_upload(request, pk):
 def data_return_upload_preview(request, pk, token):
     data_return = _get_return(request, pk)
     require(access.can_edit_data_return(request.user, data_return))
-    pending = _pending(request, data_return, token)
-    sheet = staged_uploads.parsed(request, token, pending, parse=_reader(pending["kind"]),
-                                  as_type=spreadsheets.UploadSheet)
-    error, status = None, 200
-    if request.method == "POST":
-        try:
-            count = uploads.upload_apply(data_return=data_return, by=request.user, sheet=sheet,
-                                         kind=pending["kind"], expected=pending.get("fingerprint"))
-        except ConflictError as conflict:
-            error, status = conflict.message, 409
-        except ServiceError as refused:
-            error, status = refused.message, 400
-        else:
-            staged_uploads.discard(request, token)
-            messages.success(request, f"{count} figure{'s' if count != 1 else ''} saved from {pending['name']}.")
-            return redirect(data_return)
-    preview = uploads.upload_preview(data_return=data_return, by=request.user, sheet=sheet, kind=pending["kind"])
-    staged_uploads.update(request, token, fingerprint=preview.fingerprint)
-    return render(request, "performance/upload_preview.html", {
-        "data_return": data_return, "preview": preview, "token": token, "file_name": pending["name"],
-        "error": error,
-    }, status=status)
+    return UPLOAD.preview(
+        request, data_return, token,
+        check=lambda sheet, pending: uploads.upload_preview(data_return=data_return, by=request.user, sheet=sheet,
+                                                            kind=pending["kind"]),
+        save=lambda sheet, pending: uploads.upload_apply(data_return=data_return, by=request.user, sheet=sheet,
+                                                         kind=pending["kind"], expected=pending.get("fingerprint")),
+        seen=lambda preview: {"fingerprint": preview.fingerprint},
+        saved=lambda count, name: f"{count} figure{'s' if count != 1 else ''} saved from {name}.")
 
 
 @login_required
 @post_only
 @posts_no_form("a button: nothing typed")
 def data_return_upload_cancel(request, pk, token):
-    data_return = _get_return(request, pk)
-    _pending(request, data_return, token)
-    staged_uploads.discard(request, token)
-    messages.success(request, "The upload has been cancelled. Nothing was saved.")
-    return redirect(data_return)
+    return UPLOAD.cancel(request, _get_return(request, pk), token)
 
 
 urlpatterns = [

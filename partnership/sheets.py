@@ -1,10 +1,16 @@
 """What the service's two upload workbooks (a Section 11 return, a performance data return) share: a column of the
-template, a change an upload would make to what is saved, and the words a yes/no cell may hold. Each app keeps its
+template, a change an upload would make to what is saved, the words a yes/no cell may hold, an upload preview's rows
+by state, the dry run that checks each row through the real save, and "save all or nothing". Each app keeps its
 own columns and rules; reading limits are `partnership.sheet_limits`, cell safety `partnership.csv`."""
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.db import transaction
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from partnership.services.errors import ConflictError, ServiceError
 
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0", ""})
@@ -53,9 +59,11 @@ def write_header(ws, columns, row: int) -> None:
 
 class RowsByState:
     """An upload preview's rows sorted as the preview shows them, by each row's `state` ("problem", "change",
-    "same", "blank"): one rule for both previews."""
+    "same", "blank"), and whether it may be saved: one rule for both previews. `problems`: about the file as a
+    whole."""
 
     rows: list
+    problems: list
 
     def _in(self, state: str) -> list:
         return [r for r in self.rows if r.state == state]
@@ -75,3 +83,44 @@ class RowsByState:
     @property
     def blank_rows(self) -> list:
         return self._in("blank")
+
+    @property
+    def has_problems(self) -> bool:
+        return bool(self.problems or self.problem_rows)
+
+    @property
+    def can_save(self) -> bool:
+        return not self.has_problems and bool(self.changed_rows)
+
+
+class _DryRun(Exception):
+    pass
+
+
+@contextmanager
+def rolled_back():
+    """A transaction that is always rolled back: a preview puts each row through the app's own save inside it, so
+    it refuses exactly what saving would refuse, and nothing is kept."""
+    try:
+        with transaction.atomic():
+            yield
+            raise _DryRun
+    except _DryRun:
+        pass
+
+
+def save_all(preview: RowsByState, save_row: Callable, *, stale: str, nothing: str) -> int:
+    """Save every changed row of a checked preview through `save_row(row)` (the app's save), in the caller's
+    transaction, or nothing: a file with problems is refused; a row saved meanwhile by someone else refuses the
+    lot with `stale`; any other refusal names its row. `nothing`: the app's word for what did not happen
+    ("saved", "imported"). Returns how many rows were saved."""
+    if preview.has_problems:
+        raise ServiceError(f"The file has problems, so nothing has been {nothing}. Correct them and upload it again.")
+    for row in preview.changed_rows:
+        try:
+            save_row(row)
+        except ConflictError as error:
+            raise ConflictError(stale) from error
+        except ServiceError as error:
+            raise ServiceError(f"Row {row.number} ({row.code}): {error.message} Nothing has been {nothing}.") from error
+    return len(preview.changed_rows)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from partnership.services.errors import ConflictError, ServiceError
-from partnership.sheets import Change, RowsByState
+from partnership.sheets import Change, RowsByState, rolled_back, save_all
 from partnership.uploads import delete_stale_files
 
 from .. import access, spreadsheets
@@ -85,14 +85,6 @@ class UploadPreview(RowsByState):
     fingerprint: dict = field(default_factory=dict)
     not_in_file: list[Indicator] = field(default_factory=list)
 
-    @property
-    def has_problems(self) -> bool:
-        return bool(self.problems or self.problem_rows)
-
-    @property
-    def can_save(self) -> bool:
-        return not self.has_problems and bool(self.changed_rows)
-
 
 def fingerprint(data_return: DataReturn) -> dict:
     """What the preview was checked against: the return's state and each figure's version. JSON-safe."""
@@ -100,10 +92,6 @@ def fingerprint(data_return: DataReturn) -> dict:
     return {"return": [fresh["status"], fresh["version"], fresh["updated_at"].isoformat()],
             "values": {str(i): v for i, v in Value.objects.filter(data_return_id=data_return.pk)
                        .values_list("indicator_id", "version")}}
-
-
-class _DryRun(Exception):
-    pass
 
 
 def upload_preview(*, data_return: DataReturn, by, content: bytes | None = None, kind: str,
@@ -260,19 +248,15 @@ def _save_kwargs(row: UploadRow) -> dict:
 
 def _dry_run(preview: UploadPreview, by) -> None:
     """Put each changed row through `value_save`, then roll everything back: the rules in one place."""
-    try:
-        with transaction.atomic():
-            fresh = DataReturn.objects.select_related("agency", "period").get(pk=preview.data_return.pk)
-            for row in preview.changed_rows:
-                try:
-                    value_save(data_return=fresh, indicator=row.indicator, by=by, **_save_kwargs(row))
-                except ConflictError:
-                    continue  # the stale check in upload_apply answers this one
-                except ServiceError as error:
-                    row.problems.append(error.message)
-            raise _DryRun
-    except _DryRun:
-        pass
+    with rolled_back():
+        fresh = DataReturn.objects.select_related("agency", "period").get(pk=preview.data_return.pk)
+        for row in preview.changed_rows:
+            try:
+                value_save(data_return=fresh, indicator=row.indicator, by=by, **_save_kwargs(row))
+            except ConflictError:
+                continue  # the stale check in upload_apply answers this one
+            except ServiceError as error:
+                row.problems.append(error.message)
 
 
 @transaction.atomic
@@ -285,16 +269,8 @@ def upload_apply(*, data_return: DataReturn, by, content: bytes | None = None, k
     if expected is None or fingerprint(data_return) != expected:
         raise ConflictError(STALE_MESSAGE)
     preview = upload_preview(data_return=data_return, by=by, content=content, kind=kind, sheet=sheet)
-    if preview.has_problems:
-        raise ServiceError("The file has problems, so nothing has been saved. Correct them and upload it again.")
-    for row in preview.changed_rows:
-        try:
-            value_save(data_return=data_return, indicator=row.indicator, by=by, **_save_kwargs(row))
-        except ConflictError as error:
-            raise ConflictError(STALE_MESSAGE) from error
-        except ServiceError as error:
-            raise ServiceError(f"Row {row.number} ({row.code}): {error.message} Nothing has been saved.") from error
-    return len(preview.changed_rows)
+    return save_all(preview, lambda row: value_save(data_return=data_return, indicator=row.indicator, by=by,
+                                                    **_save_kwargs(row)), stale=STALE_MESSAGE, nothing="saved")
 
 
 def delete_stale_upload_files(*, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:

@@ -1,15 +1,22 @@
 """What the service's two upload workbooks (a Section 11 return, a performance data return) share: a column of the
-template, a change an upload would make to what is saved, the words a yes/no cell may hold, an upload preview's rows
-by state, the dry run that checks each row through the real save, and "save all or nothing". Each app keeps its
-own columns and rules; reading limits are `partnership.sheet_limits`, cell safety `partnership.csv`."""
+template, the template's header row and print layout, reading a cell's text back, opening an upload and finding its
+columns, a row as read, a change an upload would make to what is saved, the words a yes/no cell may hold, an upload
+preview's rows by state, the dry run that checks each row through the real save, and "save all or nothing". Each
+app keeps its own columns, words and rules; reading limits are `partnership.sheet_limits`, cell safety
+`partnership.csv`."""
+import datetime
+import io
+import zipfile
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from partnership import sheet_limits
+from partnership.csv import safe_cell
 from partnership.services.errors import ConflictError, ServiceError
 
 YES = frozenset({"yes", "y", "true", "1"})
@@ -55,6 +62,88 @@ def write_header(ws, columns, row: int) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
         cell.border = BORDER
     ws.row_dimensions[row].height = 32
+
+
+def fit_to_page(ws, header_row: int) -> None:
+    """Print a template landscape on A4, as wide as the page, with its header row on every page."""
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def from_text_cell(value, *, other=str) -> str:
+    """The text a cell holds, with the apostrophe `safe_cell` added taken off again. `other(value)`: the text of a
+    value that is neither text nor yes/no (a number, a date), as the app's workbook writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    text = value if isinstance(value, str) else other(value)
+    if text.startswith("'") and safe_cell(text[1:]) == text:
+        return text[1:]
+    return text
+
+
+# --- Reading an upload ---------------------------------------------------------------------------
+UNREADABLE = "The workbook could not be read. Save it again in Excel as an .xlsx workbook and upload it again."
+
+
+class Unreadable(ValueError):
+    """An uploaded file that cannot be read as it is; the message says why, for the person."""
+
+
+@dataclass
+class SheetRow:
+    """One data row as the uploaded file has it: text per column key, the cells Excel holds as dates (where the
+    app's reader keeps them) and the columns whose cell holds a formula (the reader says which count)."""
+
+    number: int
+    values: dict[str, str]
+    dates: dict[str, datetime.date] = field(default_factory=dict)
+    formulas: list[str] = field(default_factory=list)
+
+
+def check_archive(content: bytes, *, max_unzipped: int, too_large: str, damaged: str | None = None) -> None:
+    """Before openpyxl opens an uploaded .xlsx: refuse one that unzips to more than `max_unzipped` bytes
+    (`too_large`) or has a sheet over the row limit (`sheet_limits.TooManyRows`). Not a zip file: `damaged`, where
+    the app words it, else the zip error itself (`opened` words it)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if sum(m.file_size for m in archive.infolist()) > max_unzipped:
+                raise Unreadable(too_large)
+            sheet_limits.check_workbook(archive)
+    except zipfile.BadZipFile as error:
+        if damaged is None:
+            raise
+        raise Unreadable(damaged) from error
+
+
+def opened(sheet, open_upload: Callable):
+    """What `open_upload()` opens (the app's `check_archive` and openpyxl), or None, with why in `sheet.problems`:
+    the file is damaged, too large, has too many rows, or cannot be read."""
+    try:
+        return open_upload()
+    except (Unreadable, sheet_limits.TooManyRows) as error:
+        sheet.problems.append(str(error))
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
+        sheet.problems.append(UNREADABLE)
+    return None
+
+
+def check_headings(sheet, columns: dict | None, required, by_key: dict, *, no_headings: str, then: str) -> None:
+    """After reading an upload: if its row of column headings was not found (`no_headings`) or lacks a column the
+    upload needs (`then`: what to do about it), say so in `sheet.problems` and keep none of its rows."""
+    if columns is None:
+        problem = no_headings
+    else:
+        missing = [by_key[k].header for k in required if k not in columns]
+        if not missing:
+            return
+        problem = "These columns are missing: " + ", ".join(f"“{m}”" for m in missing) + f". {then}"
+    sheet.problems.append(problem)
+    sheet.rows = []
 
 
 class RowsByState:

@@ -146,6 +146,30 @@ def check_headings(sheet, columns: dict | None, required, by_key: dict, *, no_he
     sheet.rows = []
 
 
+def rows_by_code(sheet_rows, *, fold=str) -> dict[str, list[int]]:
+    """Each code the rows name (trimmed, then `fold`ed) → the numbers of the rows that name it."""
+    found: dict[str, list[int]] = {}
+    for sheet_row in sheet_rows:
+        found.setdefault(fold(sheet_row.values.get("code", "").strip()), []).append(sheet_row.number)
+    return found
+
+
+def also_on(what: str, code: str, number: int, rows: list[int]) -> str | None:
+    """The problem of a row whose code (of a `what`: "Indicator", "Criterion") is on other rows too, or None."""
+    others = [n for n in rows if n != number]
+    if not others:
+        return None
+    return (f"{what} {code} is also on row{'s' if len(others) > 1 else ''} {', '.join(map(str, others))}. Keep one "
+            f"row per {what.lower()}.")
+
+
+def start_row(row_type: type, sheet_row: SheetRow, by_key: dict, *, formula: str):
+    """An upload preview's row (a `row_type`) for `sheet_row`: its number, its code (trimmed) and a problem for each
+    cell that holds a formula (`formula`: what follows "holds a formula"). The app's check goes on from there."""
+    return row_type(number=sheet_row.number, code=sheet_row.values.get("code", "").strip(),
+                    problems=[f"{by_key[key].header} holds a formula{formula}" for key in sheet_row.formulas])
+
+
 class RowsByState:
     """An upload preview's rows sorted as the preview shows them, by each row's `state` ("problem", "change",
     "same", "blank"), and whether it may be saved: one rule for both previews. `problems`: about the file as a

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from partnership.services.errors import ConflictError, ServiceError
-from partnership.sheets import Change, RowsByState, rolled_back, save_all
+from partnership.sheets import Change, RowsByState, also_on, rolled_back, rows_by_code, save_all, start_row
 from partnership.uploads import delete_stale_files
 
 from .. import access, spreadsheets
@@ -108,9 +108,7 @@ def upload_preview(*, data_return: DataReturn, by, content: bytes | None = None,
     known = {i.code.casefold(): i for i in Indicator.objects.filter(code__in=codes).select_related("owner_agency")}
     known.update({code.casefold(): i for code, i in in_return.items()})
     current = {v.indicator_id: v for v in Value.objects.filter(data_return=data_return)}
-    rows_of: dict[str, list[int]] = {}
-    for sheet_row in sheet.rows:
-        rows_of.setdefault(sheet_row.values.get("code", "").strip().casefold(), []).append(sheet_row.number)
+    rows_of = rows_by_code(sheet.rows, fold=str.casefold)
     seen = set()
     for sheet_row in sheet.rows:
         row = _check_row(sheet_row, data_return, in_return, known, current, rows_of)
@@ -140,13 +138,9 @@ def _period_matches(sheet_row, period) -> bool:
 
 def _check_row(sheet_row, data_return, in_return, known, current, rows_of) -> UploadRow:
     """The row's input shape, then the value rules (`check_value`): every problem of the row."""
-    values = sheet_row.values
-    code = values.get("code", "").strip()
-    row = UploadRow(number=sheet_row.number, code=code)
-    problems = row.problems
-    for key in sheet_row.formulas:
-        problems.append(f"{spreadsheets.COLUMN_BY_KEY[key].header} holds a formula without a saved result. Type "
-                        "the figure or the text itself.")
+    row = start_row(UploadRow, sheet_row, spreadsheets.COLUMN_BY_KEY,
+                    formula=" without a saved result. Type the figure or the text itself.")
+    values, code, problems = sheet_row.values, row.code, row.problems
     indicator = known.get(code.casefold()) if code else None
     if not code:
         problems.append("The indicator code is empty, so this row cannot be matched to an indicator.")
@@ -158,10 +152,9 @@ def _check_row(sheet_row, data_return, in_return, known, current, rows_of) -> Up
         indicator = None
     else:
         row.indicator, row.current = indicator, current.get(indicator.pk)
-        others = [n for n in rows_of.get(code.casefold(), []) if n != row.number]
-        if others:
-            problems.append(f"Indicator {indicator.code} is also on row{'s' if len(others) > 1 else ''} "
-                            f"{', '.join(map(str, others))}. Keep one row per indicator.")
+        twice = also_on("Indicator", indicator.code, row.number, rows_of.get(code.casefold(), []))
+        if twice:
+            problems.append(twice)
     period = data_return.period
     if not _period_matches(sheet_row, period):
         given = " ".join(values.get("period", "").split())

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from partnership.services.errors import ConflictError, ServiceError
-from partnership.sheets import Change, RowsByState, rolled_back, save_all
+from partnership.sheets import Change, RowsByState, also_on, rolled_back, rows_by_code, save_all, start_row
 from partnership.uploads import delete_stale_files
 
 from .. import access, spreadsheets
@@ -84,10 +84,7 @@ def import_preview(*, ret: Return, by, content: bytes | None = None,
     elsewhere = _criteria_elsewhere(framework, {r.values.get("code", "").strip() for r in sheet.rows})
 
     first_row: dict[str, int] = {}
-    rows_of: dict[str, list[int]] = {}
-    for sheet_row in sheet.rows:
-        code = sheet_row.values.get("code", "").strip()
-        rows_of.setdefault(code, []).append(sheet_row.number)
+    rows_of = rows_by_code(sheet.rows)
     for sheet_row in sheet.rows:
         row = _check_row(sheet_row, answers, by_name, levels, elsewhere, rows_of)
         if row.code and row.code not in first_row:
@@ -137,12 +134,8 @@ def _lines(text: str) -> str:
 
 def _check_row(sheet_row, answers, by_name, levels, elsewhere, rows_of) -> ImportRow:
     """The row's input shape: everything `answer_save` cannot judge, because it takes typed values."""
-    values = sheet_row.values
-    code = values.get("code", "").strip()
-    row = ImportRow(number=sheet_row.number, code=code)
-    problems = row.problems
-    for key in sheet_row.formulas:
-        problems.append(f"{spreadsheets.COLUMN_BY_KEY[key].header} holds a formula. Type the text itself.")
+    row = start_row(ImportRow, sheet_row, spreadsheets.COLUMN_BY_KEY, formula=". Type the text itself.")
+    values, code, problems = sheet_row.values, row.code, row.problems
     answer = answers.get(code)
     if not code:
         problems.append("The criterion code is empty, so this row cannot be matched to a criterion.")
@@ -160,10 +153,9 @@ def _check_row(sheet_row, answers, by_name, levels, elsewhere, rows_of) -> Impor
             if other:
                 problems.append(f"Criterion {code} on this row is from another framework ({other}): its wording "
                                 "is not this return's criterion.")
-        duplicates = [n for n in rows_of.get(code, []) if n != row.number]
-        if duplicates:
-            problems.append(f"Criterion {code} is also on row{'s' if len(duplicates) > 1 else ''} "
-                            f"{', '.join(map(str, duplicates))}. Keep one row per criterion.")
+        twice = also_on("Criterion", code, row.number, rows_of.get(code, []))
+        if twice:
+            problems.append(twice)
 
     label = " ".join(values.get("rating", "").split())
     rating = None

@@ -418,42 +418,24 @@ def data_return_template_csv(request, pk):
     return response
 
 
+def _editable_return(request, pk) -> DataReturn:
+    data_return = _get_return(request, pk)
+    require(access.can_edit_data_return(request.user, data_return))
+    return data_return
+
+
 UPLOAD = UploadPages(
-    scope=SCOPE, directory=uploads.UPLOADS_DIR, read=spreadsheets.read_upload, sheet_type=spreadsheets.UploadSheet,
+    scope=SCOPE, directory=uploads.UPLOADS_DIR, read=lambda content, kind: spreadsheets.read_upload(content, kind),
+    sheet_type=spreadsheets.UploadSheet,
     name="data_return", upload_template="performance/upload.html", preview_template="performance/upload_preview.html",
-    preview_url="performance:data-return-upload-preview", cancelled="The upload has been cancelled. Nothing was saved.")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(UploadForm)
-def data_return_upload(request, pk):
-    data_return = _get_return(request, pk)
-    require(access.can_edit_data_return(request.user, data_return))
-    return UPLOAD.upload(request, data_return, UploadForm, fingerprint=None)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts_no_form("confirms the uploaded file's preview: nothing typed")
-def data_return_upload_preview(request, pk, token):
-    data_return = _get_return(request, pk)
-    require(access.can_edit_data_return(request.user, data_return))
-    return UPLOAD.preview(
-        request, data_return, token,
-        check=lambda sheet, pending: uploads.upload_preview(data_return=data_return, by=request.user, sheet=sheet,
-                                                            kind=pending["kind"]),
-        save=lambda sheet, pending: uploads.upload_apply(data_return=data_return, by=request.user, sheet=sheet,
-                                                         kind=pending["kind"], expected=pending.get("fingerprint")),
-        seen=lambda preview: {"fingerprint": preview.fingerprint},
-        saved=lambda count, name: f"{count} figure{'s' if count != 1 else ''} saved from {name}.")
-
-
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
-def data_return_upload_cancel(request, pk, token):
-    return UPLOAD.cancel(request, _get_return(request, pk), token)
+    preview_url="performance:data-return-upload-preview", cancelled="The upload has been cancelled. Nothing was saved.",
+    form=UploadForm, editable=_editable_return, visible=_get_return, kept={"fingerprint": None},
+    check=lambda data_return, by, sheet, pending: uploads.upload_preview(
+        data_return=data_return, by=by, sheet=sheet, kind=pending["kind"]),
+    save=lambda data_return, by, sheet, pending: uploads.upload_apply(
+        data_return=data_return, by=by, sheet=sheet, kind=pending["kind"], expected=pending.get("fingerprint")),
+    seen=lambda preview: {"fingerprint": preview.fingerprint},
+    saved=lambda count, name: f"{count} figure{'s' if count != 1 else ''} saved from {name}.")
 
 
 urlpatterns = [
@@ -472,9 +454,5 @@ urlpatterns = [
          name="data-returns-remind-all"),
     path("data-returns/<int:pk>/template.xlsx", data_return_template, name="data-return-template"),
     path("data-returns/<int:pk>/template.csv", data_return_template_csv, name="data-return-template-csv"),
-    path("data-returns/<int:pk>/upload/", data_return_upload, name="data-return-upload"),
-    path("data-returns/<int:pk>/upload/<slug:token>/", data_return_upload_preview,
-         name="data-return-upload-preview"),
-    path("data-returns/<int:pk>/upload/<slug:token>/cancel/", data_return_upload_cancel,
-         name="data-return-upload-cancel"),
+    *UPLOAD.urlpatterns("data-returns/<int:pk>/upload/", "data-return-upload"),
 ]

@@ -4,11 +4,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_http_methods
 
 from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
-from partnership.kept_forms import posts, posts_no_form
+from partnership.kept_forms import posts_no_form
 from partnership.rate_limits import limited_export
 from partnership.services.exports import export_request
 from partnership.views.mixins import post_only
@@ -51,54 +50,33 @@ def return_export_pdf(request, pk):
 
 
 # --- Import: upload → preview (nothing saved) → save all --------------------------------------------
-IMPORT = UploadPages(
-    scope=SCOPE, directory=services.IMPORTS_DIR, read=lambda content, kind: spreadsheets.read_return_workbook(content),
-    sheet_type=spreadsheets.ReturnSheet, name="ret", upload_template="section11/import_upload.html",
-    preview_template="section11/import_preview.html", preview_url="section11:return-import-preview",
-    cancelled="The upload has been cancelled. Nothing was imported.")
-
-
 def _expected(pending: dict) -> dict[int, int] | None:
     """The answers' versions the preview was checked against, as the session keeps them (JSON: text keys)."""
     versions = pending.get("versions")
     return {int(k): v for k, v in versions.items()} if versions is not None else None
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(ImportForm)
-def return_import(request, pk):
+def _editable_return(request, pk) -> Return:
     ret = _get_return(request, pk)
     require(access.can_edit_return(request.user, ret))
-    return IMPORT.upload(request, ret, ImportForm, versions=None)
+    return ret
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts_no_form("confirms the uploaded file's preview: nothing typed")
-def return_import_preview(request, pk, token):
-    ret = _get_return(request, pk)
-    require(access.can_edit_return(request.user, ret))
-    return IMPORT.preview(
-        request, ret, token,
-        check=lambda sheet, pending: services.import_preview(ret=ret, by=request.user, sheet=sheet),
-        save=lambda sheet, pending: services.import_apply(ret=ret, by=request.user, sheet=sheet,
-                                                          expected_versions=_expected(pending)),
-        seen=lambda preview: {"versions": {str(k): v for k, v in preview.versions.items()}},
-        saved=lambda count, name: f"{count} answer{'s' if count != 1 else ''} imported from {name}.")
-
-
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
-def return_import_cancel(request, pk, token):
-    return IMPORT.cancel(request, _get_return(request, pk), token)
+IMPORT = UploadPages(
+    scope=SCOPE, directory=services.IMPORTS_DIR, read=lambda content, kind: spreadsheets.read_return_workbook(content),
+    sheet_type=spreadsheets.ReturnSheet, name="ret", upload_template="section11/import_upload.html",
+    preview_template="section11/import_preview.html", preview_url="section11:return-import-preview",
+    cancelled="The upload has been cancelled. Nothing was imported.", form=ImportForm, editable=_editable_return,
+    visible=_get_return, kept={"versions": None},
+    check=lambda ret, by, sheet, pending: services.import_preview(ret=ret, by=by, sheet=sheet),
+    save=lambda ret, by, sheet, pending: services.import_apply(ret=ret, by=by, sheet=sheet,
+                                                               expected_versions=_expected(pending)),
+    seen=lambda preview: {"versions": {str(k): v for k, v in preview.versions.items()}},
+    saved=lambda count, name: f"{count} answer{'s' if count != 1 else ''} imported from {name}.")
 
 
 urlpatterns = [
     path("returns/<int:pk>/export.xlsx", return_export_xlsx, name="return-export-xlsx"),
     path("returns/<int:pk>/export.pdf", return_export_pdf, name="return-export-pdf"),
-    path("returns/<int:pk>/import/", return_import, name="return-import"),
-    path("returns/<int:pk>/import/<slug:token>/", return_import_preview, name="return-import-preview"),
-    path("returns/<int:pk>/import/<slug:token>/cancel/", return_import_cancel, name="return-import-cancel"),
+    *IMPORT.urlpatterns("returns/<int:pk>/import/", "return-import"),
 ]

@@ -21,6 +21,7 @@ from partnership.kept_forms import posts, posts_no_form
 from partnership.models import Agency, ReminderLog
 from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
+from partnership.views.confirm import confirm_page
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 from partnership.views.remind_all import remind_all_page
@@ -374,19 +375,11 @@ def data_return_value_save(request, pk, indicator_pk):
 def data_return_submit(request, pk):
     data_return = _get_return(request, pk)
     require(access.can_submit_data_return(request.user, data_return))
-    error = None
-    if request.method == "POST":
-        try:
-            services.data_return_submit(data_return=data_return, by=request.user)
-        except ServiceError as refused:
-            error = refused.message
-        else:
-            messages.success(request, f"Your figures for {data_return.period} have been submitted. The business "
-                                      "unit will check them and tell you if anything needs looking at.")
-            return redirect(data_return)
-    return render(request, "performance/data_return_submit.html", {
-        "data_return": data_return, "missing": services.missing_indicators(data_return), "error": error,
-    }, status=400 if error else 200)
+    return confirm_page(
+        request, act=lambda: services.data_return_submit(data_return=data_return, by=request.user),
+        done=f"Your figures for {data_return.period} have been submitted. The business unit will check them and tell "
+             "you if anything needs looking at.", back=data_return, template="performance/data_return_submit.html",
+        context=lambda: {"data_return": data_return, "missing": services.missing_indicators(data_return)})
 
 
 # --- The spreadsheet: download the template; upload → check every row → save all or nothing ---------

@@ -10,6 +10,7 @@ from partnership.models import Action, Agency, Priority, Role, User
 from .input_rules import DateField, harden_fields
 from .personal_data import guard_free_text
 from .services.errors import ServiceError
+from .uploads import XLSX, UploadRefused, check_upload, detect_kind
 from .work_email import WorkEmailField
 
 DASHES = "---------"  # Django's empty choice (BLANK_CHOICE_DASH, ModelChoiceField.empty_label)
@@ -61,6 +62,46 @@ class GDSForm:
         """Show a refusal from a service next to its field (or at the top)."""
         field = error.field if error.field in self.fields else None
         self.add_error(field, error.message)
+
+
+class SpreadsheetUploadForm(GDSForm, forms.Form):
+    """A completed template spreadsheet, uploaded to be checked and saved (`partnership.views.uploads`). The size
+    first, then the kind its content shows (a PDF renamed .xlsx is still a PDF): an Excel workbook, within the
+    workbook limits. Each app declares its own `file` field (its words) and may take other kinds (`kind_of`).
+    `kind` is what was accepted: "xlsx", or the app's other kind."""
+
+    max_bytes = 5 * 1024 * 1024  # a template's file is well under 1 MB
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = None
+        self.setup_helper(Field("file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size and upload.size > self.max_bytes:
+            raise forms.ValidationError(f"The selected file must be smaller than {self.max_bytes // 2**20} MB")
+        try:  # the content decides, not the name: a PDF renamed .xlsx is still a PDF
+            kind = detect_kind(upload)
+        except UploadRefused:
+            kind = None
+        self.kind = self.kind_of(upload, kind)
+        return upload
+
+    def kind_of(self, upload, kind) -> str:
+        """What the upload is taken as, given the kind its content shows (None: none this service knows)."""
+        if kind is not XLSX:
+            found = f": this file is a {kind.label}" if kind else ""
+            raise forms.ValidationError(f"The selected file must be an Excel workbook (.xlsx){found}")
+        return self.workbook(upload)
+
+    def workbook(self, upload) -> str:
+        """An Excel workbook within the limits (`check_upload`: its size unzipped, its members)."""
+        try:
+            check_upload(upload, max_bytes=self.max_bytes)
+        except UploadRefused as refused:
+            raise forms.ValidationError(str(refused).rstrip(".")) from refused
+        return "xlsx"
 
 
 def date_field(label: str, help_text: str = "", required: bool = True, **years) -> DateField:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -28,9 +27,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 
 from partnership import sheet_limits, sheets
-from partnership.csv import safe_cell
 from partnership.csv import xlsx_text as text_cell  # normalised, then formula-safe
-from partnership.sheets import NO, YES, Column  # noqa: F401 (YES, NO: read by the upload service)
+from partnership.sheets import NO, YES, Column, SheetRow  # noqa: F401 (YES, NO: read by the upload service)
 
 from .models import DataReturn, Indicator, Unit, Value
 from .services.returns import return_indicators
@@ -112,12 +110,7 @@ def format_number(number) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def from_text_cell(value) -> str:
-    """The text a cell holds, with the apostrophe `safe_cell` added taken off again."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
+def _number_or_date(value) -> str:
     if isinstance(value, float):
         return format_number(Decimal(repr(value))) if value == value and abs(value) != float("inf") else str(value)
     if isinstance(value, (int, Decimal)):
@@ -126,10 +119,13 @@ def from_text_cell(value) -> str:
         return value.date().isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = str(value)
-    if text.startswith("'") and safe_cell(text[1:]) == text:
-        return text[1:]
-    return text
+    return str(value)
+
+
+def from_text_cell(value) -> str:
+    """The text a cell holds, with the apostrophe `safe_cell` added taken off again; numbers as the template
+    writes them, dates as ISO dates."""
+    return sheets.from_text_cell(value, other=_number_or_date)
 
 
 # --- Writing -----------------------------------------------------------------------------------
@@ -213,11 +209,7 @@ def _write_rows(ws, rows: list[TemplateRow], period_label: str) -> None:
     numbers.add(f"{LETTER['numerator']}{FIRST_DATA_ROW}:{LETTER['value']}{last_row}")
     ws.add_data_validation(numbers)
     ws.freeze_panes = f"{LETTER['indicator']}{FIRST_DATA_ROW}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    sheets.fit_to_page(ws, HEADER_ROW)
     # Protected without a password, so the codes and periods are not changed by accident.
     ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False, autoFilter=False,
                                     selectLockedCells=False, selectUnlockedCells=False)
@@ -269,16 +261,6 @@ def _write_guide(ws, data_return: DataReturn, rows: list[TemplateRow]) -> None:
 
 # --- Reading -----------------------------------------------------------------------------------
 @dataclass
-class SheetRow:
-    """One data row as the file has it: text per column key (numbers written as text)."""
-
-    number: int
-    values: dict[str, str]
-    dates: dict[str, datetime.date] = field(default_factory=dict)  # cells Excel holds as dates
-    formulas: list[str] = field(default_factory=list)  # formulas without a saved result
-
-
-@dataclass
 class UploadSheet:
     rows: list[SheetRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # about the file as a whole
@@ -303,22 +285,18 @@ def read_upload(content: bytes, kind: str) -> UploadSheet:
             sheet.problems.append("The CSV file could not be read. Save it again as “CSV UTF-8” and upload it again.")
             sheet.rows = []
         return sheet
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(m.file_size for m in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                sheet.problems.append("The workbook is far larger than a data return. Upload the data return only.")
-                return sheet
-            sheet_limits.check_workbook(archive)
+
+    def open_twice():
+        sheets.check_archive(content, max_unzipped=MAX_UNZIPPED_BYTES,
+                             too_large="The workbook is far larger than a data return. Upload the data return only.")
         # Twice: the formulas as written, and the results Excel saved with them (a sum is read as its result).
-        formulas = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-        results = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except sheet_limits.TooManyRows as error:
-        sheet.problems.append(str(error))
+        return (load_workbook(io.BytesIO(content), read_only=True, data_only=False),
+                load_workbook(io.BytesIO(content), read_only=True, data_only=True))
+
+    workbooks = sheets.opened(sheet, open_twice)
+    if workbooks is None:
         return sheet
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
-        sheet.problems.append("The workbook could not be read. Save it again in Excel as an .xlsx workbook and "
-                              "upload it again.")
-        return sheet
+    formulas, results = workbooks
     try:
         name = SHEET if SHEET in formulas.sheetnames else formulas.sheetnames[0]
         records = (
@@ -378,12 +356,8 @@ def _read_records(records, sheet: UploadSheet) -> None:
         if not any(v.strip() for v in values.values()) and not formulas:
             continue  # an empty row
         sheet.rows.append(SheetRow(number=number, values=values, dates=dates, formulas=formulas))
-    if columns is None:
-        sheet.problems.append("The file has no row of column headings with “Indicator code”. Download the "
-                              "template from the data return's page and fill that in.")
-        return
-    missing = [COLUMN_BY_KEY[k].header for k in REQUIRED_KEYS if k not in columns]
-    if missing:
-        sheet.problems.append("These columns are missing: " + ", ".join(f"“{m}”" for m in missing)
-                              + ". Download the template from the data return's page and fill that in.")
-        sheet.rows = []
+    sheets.check_headings(
+        sheet, columns, REQUIRED_KEYS, COLUMN_BY_KEY,
+        no_headings="The file has no row of column headings with “Indicator code”. Download the template from the "
+                    "data return's page and fill that in.",
+        then="Download the template from the data return's page and fill that in.")

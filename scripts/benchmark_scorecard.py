@@ -75,16 +75,14 @@ def seed(args) -> dict[str, int]:
     from performance.models import (
         Comparator,
         DataReturn,
-        Frequency,
         Indicator,
-        Period,
         Polarity,
         Quadrant,
         TurnTheCurve,
         Unit,
         Value,
     )
-    from performance.services.periods import period_specs
+    from performance.services.periods import latest_quarters
 
     tag = f"bench{int(time.time())}"
     Agency.objects.bulk_create([Agency(name=f"{tag} agency {i:02d}", sector=Sector.VOLUNTARY)
@@ -96,19 +94,7 @@ def seed(args) -> dict[str, int]:
     UserRole.objects.create(user=reader, role=Role.READER)
 
     # Quarterly periods: the newest `args.periods` quarters ending with 2026-27 Q4 (made if missing).
-    specs = []
-    year = 2026
-    while len(specs) < args.periods:
-        specs = period_specs(year, Frequency.QUARTERLY) + specs
-        year -= 1
-    specs = specs[-args.periods:]
-    existing = {p.start: p for p in Period.objects.filter(kind=Frequency.QUARTERLY)}
-    Period.objects.bulk_create([
-        Period(kind=Frequency.QUARTERLY, label=label, start=start, end=end,
-               financial_year=start.year if start.month >= 4 else start.year - 1)
-        for label, start, end in specs if start not in existing])
-    periods = list(Period.objects.filter(kind=Frequency.QUARTERLY, start__in=[s for _, s, _ in specs])
-                   .order_by("start"))
+    periods = latest_quarters(args.periods, financial_year=2026)
 
     Indicator.objects.filter(active=True).update(active=False)  # the rolled-back transaction restores them
     polarities = [Polarity.HIGHER, Polarity.LOWER, Polarity.NONE]

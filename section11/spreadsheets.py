@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import io
 import math
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -41,9 +40,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 
 from partnership import sheet_limits, sheets
-from partnership.csv import safe_cell
 from partnership.csv import xlsx_text as text_cell  # normalised, then formula-safe
-from partnership.sheets import NO, YES, Column  # noqa: F401 (YES, NO: read by the upload service)
+from partnership.sheets import NO, YES, Column, SheetRow  # noqa: F401 (YES, NO: read by the upload service)
 
 from .models import Answer, Evidence, RatingLevel, Return
 
@@ -91,20 +89,15 @@ _BORDER, _READ_ONLY_FILL, _WRAP_TOP, _BOLD = sheets.BORDER, sheets.READ_ONLY_FIL
 _READ_ONLY_HEAD_FILL = sheets.READ_ONLY_HEAD_FILL
 
 
-def from_text_cell(value) -> str:
-    """The text a cell holds, with the apostrophe `safe_cell` added taken off again."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
+def _number_or_date(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    text = str(value)
-    if text.startswith("'") and safe_cell(text[1:]) == text:
-        return text[1:]
-    return text
+    return value.isoformat() if isinstance(value, datetime | date) else str(value)
+
+
+def from_text_cell(value) -> str:
+    """The text a cell holds, with the apostrophe `safe_cell` added taken off again."""
+    return sheets.from_text_cell(value, other=_number_or_date)
 
 
 # --- Writing -----------------------------------------------------------------------------------
@@ -215,11 +208,7 @@ def _write_answer_rows(ws, answers: list[Answer], levels: list[RatingLevel], *, 
     last_row = max(FIRST_DATA_ROW, FIRST_DATA_ROW + len(answers) - 1)
     ws.freeze_panes = f"{LETTER['criterion']}{FIRST_DATA_ROW}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{last_row}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    sheets.fit_to_page(ws, HEADER_ROW)
 
     rating_range = f"{LETTER['rating']}{FIRST_DATA_ROW}:{LETTER['rating']}{last_row}"
     if levels:
@@ -297,38 +286,26 @@ def _write_ratings_sheet(ws, scale, levels: list[RatingLevel]) -> None:
 
 # --- Reading -----------------------------------------------------------------------------------
 @dataclass
-class SheetRow:
-    """One data row as the workbook has it: text per column key, and which cells hold formulas."""
-
-    number: int
-    values: dict[str, str]
-    formulas: list[str] = field(default_factory=list)
-
-
-@dataclass
 class ReturnSheet:
     facts: dict[str, str] = field(default_factory=dict)
     rows: list[SheetRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
-class UnreadableWorkbook(ValueError):
-    pass
-
-
 @sheet_limits.parsed_once
 def read_return_workbook(content: bytes) -> ReturnSheet:
     """Parse a workbook in the published layout. Problems with the file as a whole go in `problems`."""
     sheet = ReturnSheet()
-    try:
-        _check_size(content)
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (UnreadableWorkbook, sheet_limits.TooManyRows) as error:
-        sheet.problems.append(str(error))
-        return sheet
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
-        sheet.problems.append("The workbook could not be read. Save it again in Excel as an .xlsx workbook and "
-                              "upload it again.")
+
+    def open_checked():
+        sheets.check_archive(
+            content, max_unzipped=MAX_UNZIPPED_BYTES,
+            too_large="The workbook is far larger than a return. Upload the return's workbook only.",
+            damaged="The file is damaged or is not an Excel workbook (.xlsx).")
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+
+    wb = sheets.opened(sheet, open_checked)
+    if wb is None:
         return sheet
     try:
         if RETURN_SHEET not in wb.sheetnames:
@@ -342,17 +319,6 @@ def read_return_workbook(content: bytes) -> ReturnSheet:
     finally:
         wb.close()
     return sheet
-
-
-def _check_size(content: bytes) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(m.file_size for m in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                raise UnreadableWorkbook("The workbook is far larger than a return. Upload the return's workbook "
-                                         "only.")
-            sheet_limits.check_workbook(archive)
-    except zipfile.BadZipFile as error:
-        raise UnreadableWorkbook("The file is damaged or is not an Excel workbook (.xlsx).") from error
 
 
 def _read_rows(ws, sheet: ReturnSheet) -> None:
@@ -386,12 +352,8 @@ def _read_rows(ws, sheet: ReturnSheet) -> None:
                 values.get("not_applicable", "").strip().casefold() in NO:
             continue  # an empty row
         sheet.rows.append(SheetRow(number=number, values=values, formulas=formulas))
-    if columns is None:
-        sheet.problems.append("The Return sheet has no row of column headings with “Criterion code”. "
-                              "Download the return as a spreadsheet and fill that in.")
-        return
-    missing = [COLUMN_BY_KEY[k].header for k in REQUIRED_KEYS if k not in columns]
-    if missing:
-        sheet.problems.append("These columns are missing: " + ", ".join(f"“{m}”" for m in missing)
-                              + ". Download the return as a spreadsheet and fill that in.")
-        sheet.rows = []
+    sheets.check_headings(
+        sheet, columns, REQUIRED_KEYS, COLUMN_BY_KEY,
+        no_headings="The Return sheet has no row of column headings with “Criterion code”. Download the return as "
+                    "a spreadsheet and fill that in.",
+        then="Download the return as a spreadsheet and fill that in.")

@@ -3,15 +3,14 @@ from crispy_forms_gds.layout import HTML, Field
 from django import forms
 from django.utils.html import escape, format_html
 
-from partnership.forms import GDSForm, date_field
-from partnership.uploads import XLSX, UploadRefused, check_upload, detect_kind
+from partnership.forms import GDSForm, SpreadsheetUploadForm, date_field
+from partnership.uploads import XLSX
 
 from .. import spreadsheets
 from ..models import Indicator, Period, Unit, Value
 from ..services.returns import MAX_TEXT
 from ..services.upload import is_csv
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # a data return's file is a few kilobytes
 VALUE_LABELS = {Unit.COUNT: "Number", Unit.DAYS: "Number of days", Unit.PERCENTAGE: "Percentage",
                 Unit.RATE_PER_10K: "Rate per 10,000 children", Unit.YES_NO: "Yes or no"}
 
@@ -153,7 +152,9 @@ class ReplyForm(GDSForm, forms.Form):
         self.setup_helper(Field.textarea("text", rows=4))
 
 
-class UploadForm(GDSForm, forms.Form):
+class UploadForm(SpreadsheetUploadForm):
+    """The data return's workbook, or a CSV file with the same columns (a data return's file is a few kilobytes)."""
+
     file = forms.FileField(
         label="Upload your completed spreadsheet",
         help_text="The Excel workbook (.xlsx) you downloaded from this data return, or a CSV file with the same "
@@ -161,33 +162,15 @@ class UploadForm(GDSForm, forms.Form):
         error_messages={"required": "Select the completed spreadsheet", "empty": "The selected file is empty"},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.kind = None
-        self.setup_helper(Field("file"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size and upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"The selected file must be smaller than {MAX_UPLOAD_BYTES // 2**20} MB")
-        try:  # the content decides, not the name: a PDF renamed .xlsx is still a PDF
-            kind = detect_kind(upload)
-        except UploadRefused:
-            kind = None
+    def kind_of(self, upload, kind) -> str:
         if kind is XLSX:
-            try:
-                check_upload(upload, max_bytes=MAX_UPLOAD_BYTES)
-            except UploadRefused as refused:
-                raise forms.ValidationError(str(refused).rstrip(".")) from refused
-            self.kind = "xlsx"
-        elif kind is None and is_csv(upload):
-            self.kind = "csv"
-        elif kind is not None:
+            return self.workbook(upload)
+        if kind is None and is_csv(upload):
+            return "csv"
+        if kind is not None:
             raise forms.ValidationError("The selected file must be an Excel workbook (.xlsx) or a CSV file: this "
                                         f"file is a {kind.label}")
-        elif (upload.name or "").lower().endswith(".csv"):
+        if (upload.name or "").lower().endswith(".csv"):
             raise forms.ValidationError("The selected CSV file is not UTF-8 text. In Excel, save it as “CSV UTF-8 "
                                         "(comma delimited)” and upload it again")
-        else:
-            raise forms.ValidationError("The selected file must be an Excel workbook (.xlsx) or a CSV file (.csv)")
-        return upload
+        raise forms.ValidationError("The selected file must be an Excel workbook (.xlsx) or a CSV file (.csv)")

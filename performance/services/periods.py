@@ -52,6 +52,24 @@ def periods_generate(*, financial_year: int, kinds=tuple(Frequency.values)) -> l
     return periods
 
 
+def latest_quarters(count: int, *, financial_year: int, ending_before: datetime.date | None = None) -> list[Period]:
+    """The newest `count` quarterly periods of the financial years up to `financial_year` (those ending before
+    `ending_before`, if given), oldest first, the missing ones made: for invented data (the large partnership, the
+    scorecard benchmark), which wants many quarters at once."""
+    specs, year = [], financial_year
+    while len(specs) < count:
+        specs = [s for s in period_specs(year, Frequency.QUARTERLY) if ending_before is None or s[2] < ending_before
+                 ] + specs
+        year -= 1
+    specs = specs[-count:]
+    existing = set(Period.objects.filter(kind=Frequency.QUARTERLY).values_list("start", flat=True))
+    Period.objects.bulk_create([
+        Period(kind=Frequency.QUARTERLY, label=label, start=start, end=end,
+               financial_year=start.year if start.month >= 4 else start.year - 1)
+        for label, start, end in specs if start not in existing])
+    return list(Period.objects.filter(kind=Frequency.QUARTERLY, start__in=[s for _, s, _ in specs]).order_by("start"))
+
+
 def previous_period(period: Period) -> Period | None:
     return Period.objects.filter(kind=period.kind, start__lt=period.start).order_by("-start").first()
 

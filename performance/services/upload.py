@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from partnership.services.errors import ConflictError, ServiceError
-from partnership.sheets import Change, RowsByState
+from partnership.sheets import Change, RowsByState, also_on, rolled_back, rows_by_code, save_all, start_row
 from partnership.uploads import delete_stale_files
 
 from .. import access, spreadsheets
@@ -85,14 +85,6 @@ class UploadPreview(RowsByState):
     fingerprint: dict = field(default_factory=dict)
     not_in_file: list[Indicator] = field(default_factory=list)
 
-    @property
-    def has_problems(self) -> bool:
-        return bool(self.problems or self.problem_rows)
-
-    @property
-    def can_save(self) -> bool:
-        return not self.has_problems and bool(self.changed_rows)
-
 
 def fingerprint(data_return: DataReturn) -> dict:
     """What the preview was checked against: the return's state and each figure's version. JSON-safe."""
@@ -100,10 +92,6 @@ def fingerprint(data_return: DataReturn) -> dict:
     return {"return": [fresh["status"], fresh["version"], fresh["updated_at"].isoformat()],
             "values": {str(i): v for i, v in Value.objects.filter(data_return_id=data_return.pk)
                        .values_list("indicator_id", "version")}}
-
-
-class _DryRun(Exception):
-    pass
 
 
 def upload_preview(*, data_return: DataReturn, by, content: bytes | None = None, kind: str,
@@ -120,9 +108,7 @@ def upload_preview(*, data_return: DataReturn, by, content: bytes | None = None,
     known = {i.code.casefold(): i for i in Indicator.objects.filter(code__in=codes).select_related("owner_agency")}
     known.update({code.casefold(): i for code, i in in_return.items()})
     current = {v.indicator_id: v for v in Value.objects.filter(data_return=data_return)}
-    rows_of: dict[str, list[int]] = {}
-    for sheet_row in sheet.rows:
-        rows_of.setdefault(sheet_row.values.get("code", "").strip().casefold(), []).append(sheet_row.number)
+    rows_of = rows_by_code(sheet.rows, fold=str.casefold)
     seen = set()
     for sheet_row in sheet.rows:
         row = _check_row(sheet_row, data_return, in_return, known, current, rows_of)
@@ -152,13 +138,9 @@ def _period_matches(sheet_row, period) -> bool:
 
 def _check_row(sheet_row, data_return, in_return, known, current, rows_of) -> UploadRow:
     """The row's input shape, then the value rules (`check_value`): every problem of the row."""
-    values = sheet_row.values
-    code = values.get("code", "").strip()
-    row = UploadRow(number=sheet_row.number, code=code)
-    problems = row.problems
-    for key in sheet_row.formulas:
-        problems.append(f"{spreadsheets.COLUMN_BY_KEY[key].header} holds a formula without a saved result. Type "
-                        "the figure or the text itself.")
+    row = start_row(UploadRow, sheet_row, spreadsheets.COLUMN_BY_KEY,
+                    formula=" without a saved result. Type the figure or the text itself.")
+    values, code, problems = sheet_row.values, row.code, row.problems
     indicator = known.get(code.casefold()) if code else None
     if not code:
         problems.append("The indicator code is empty, so this row cannot be matched to an indicator.")
@@ -170,10 +152,9 @@ def _check_row(sheet_row, data_return, in_return, known, current, rows_of) -> Up
         indicator = None
     else:
         row.indicator, row.current = indicator, current.get(indicator.pk)
-        others = [n for n in rows_of.get(code.casefold(), []) if n != row.number]
-        if others:
-            problems.append(f"Indicator {indicator.code} is also on row{'s' if len(others) > 1 else ''} "
-                            f"{', '.join(map(str, others))}. Keep one row per indicator.")
+        twice = also_on("Indicator", indicator.code, row.number, rows_of.get(code.casefold(), []))
+        if twice:
+            problems.append(twice)
     period = data_return.period
     if not _period_matches(sheet_row, period):
         given = " ".join(values.get("period", "").split())
@@ -260,19 +241,15 @@ def _save_kwargs(row: UploadRow) -> dict:
 
 def _dry_run(preview: UploadPreview, by) -> None:
     """Put each changed row through `value_save`, then roll everything back: the rules in one place."""
-    try:
-        with transaction.atomic():
-            fresh = DataReturn.objects.select_related("agency", "period").get(pk=preview.data_return.pk)
-            for row in preview.changed_rows:
-                try:
-                    value_save(data_return=fresh, indicator=row.indicator, by=by, **_save_kwargs(row))
-                except ConflictError:
-                    continue  # the stale check in upload_apply answers this one
-                except ServiceError as error:
-                    row.problems.append(error.message)
-            raise _DryRun
-    except _DryRun:
-        pass
+    with rolled_back():
+        fresh = DataReturn.objects.select_related("agency", "period").get(pk=preview.data_return.pk)
+        for row in preview.changed_rows:
+            try:
+                value_save(data_return=fresh, indicator=row.indicator, by=by, **_save_kwargs(row))
+            except ConflictError:
+                continue  # the stale check in upload_apply answers this one
+            except ServiceError as error:
+                row.problems.append(error.message)
 
 
 @transaction.atomic
@@ -285,16 +262,8 @@ def upload_apply(*, data_return: DataReturn, by, content: bytes | None = None, k
     if expected is None or fingerprint(data_return) != expected:
         raise ConflictError(STALE_MESSAGE)
     preview = upload_preview(data_return=data_return, by=by, content=content, kind=kind, sheet=sheet)
-    if preview.has_problems:
-        raise ServiceError("The file has problems, so nothing has been saved. Correct them and upload it again.")
-    for row in preview.changed_rows:
-        try:
-            value_save(data_return=data_return, indicator=row.indicator, by=by, **_save_kwargs(row))
-        except ConflictError as error:
-            raise ConflictError(STALE_MESSAGE) from error
-        except ServiceError as error:
-            raise ServiceError(f"Row {row.number} ({row.code}): {error.message} Nothing has been saved.") from error
-    return len(preview.changed_rows)
+    return save_all(preview, lambda row: value_save(data_return=data_return, indicator=row.indicator, by=by,
+                                                    **_save_kwargs(row)), stale=STALE_MESSAGE, nothing="saved")
 
 
 def delete_stale_upload_files(*, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:

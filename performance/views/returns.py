@@ -18,9 +18,11 @@ from partnership.csv import csv_response
 from partnership.kept_forms import posts, posts_no_form
 from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
+from partnership.views.confirm import confirm_page
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 from partnership.views.remind_all import remind_all_page
+from partnership.views.uploads import UploadPages
 
 from .. import access, selectors, spreadsheets
 from ..forms.returns import OpenForm, PeriodChoiceForm, QueryForm, ReplyForm, UploadForm, ValueForm
@@ -323,19 +325,11 @@ def data_return_value_save(request, pk, indicator_pk):
 def data_return_submit(request, pk):
     data_return = _get_return(request, pk)
     require(access.can_submit_data_return(request.user, data_return))
-    error = None
-    if request.method == "POST":
-        try:
-            services.data_return_submit(data_return=data_return, by=request.user)
-        except ServiceError as refused:
-            error = refused.message
-        else:
-            messages.success(request, f"Your figures for {data_return.period} have been submitted. The business "
-                                      "unit will check them and tell you if anything needs looking at.")
-            return redirect(data_return)
-    return render(request, "performance/data_return_submit.html", {
-        "data_return": data_return, "missing": services.missing_indicators(data_return), "error": error,
-    }, status=400 if error else 200)
+    return confirm_page(
+        request, act=lambda: services.data_return_submit(data_return=data_return, by=request.user),
+        done=f"Your figures for {data_return.period} have been submitted. The business unit will check them and tell "
+             "you if anything needs looking at.", back=data_return, template="performance/data_return_submit.html",
+        context=lambda: {"data_return": data_return, "missing": services.missing_indicators(data_return)})
 
 
 # --- The spreadsheet: download the template; upload → check every row → save all or nothing ---------
@@ -367,71 +361,24 @@ def data_return_template_csv(request, pk):
     return response
 
 
-def _reader(kind: str):
-    return lambda content: spreadsheets.read_upload(content, kind)
-
-
-def _pending(request, data_return: DataReturn, token: str) -> dict:
-    """The upload this person made for this return. The client only names it; the session holds the rest."""
-    return staged_uploads.get(request, token, scope=SCOPE, owner_id=data_return.pk)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(UploadForm)
-def data_return_upload(request, pk):
+def _editable_return(request, pk) -> DataReturn:
     data_return = _get_return(request, pk)
     require(access.can_edit_data_return(request.user, data_return))
-    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    if form.is_bound and form.is_valid():
-        upload = form.cleaned_data["file"]
-        token = staged_uploads.stage(request, upload, scope=SCOPE, owner_id=data_return.pk,  # one at a time
-                                     directory=uploads.UPLOADS_DIR, extension=form.kind,
-                                     kind=form.kind, fingerprint=None, parse=_reader(form.kind))  # parsed once
-        return redirect("performance:data-return-upload-preview", data_return.pk, token)
-    return render(request, "performance/upload.html", {"data_return": data_return, "form": form},
-                  status=400 if form.errors else 200)
+    return data_return
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts_no_form("confirms the uploaded file's preview: nothing typed")
-def data_return_upload_preview(request, pk, token):
-    data_return = _get_return(request, pk)
-    require(access.can_edit_data_return(request.user, data_return))
-    pending = _pending(request, data_return, token)
-    sheet = staged_uploads.parsed(request, token, pending, parse=_reader(pending["kind"]),
-                                  as_type=spreadsheets.UploadSheet)
-    error, status = None, 200
-    if request.method == "POST":
-        try:
-            count = uploads.upload_apply(data_return=data_return, by=request.user, sheet=sheet,
-                                         kind=pending["kind"], expected=pending.get("fingerprint"))
-        except ConflictError as conflict:
-            error, status = conflict.message, 409
-        except ServiceError as refused:
-            error, status = refused.message, 400
-        else:
-            staged_uploads.discard(request, token)
-            messages.success(request, f"{count} figure{'s' if count != 1 else ''} saved from {pending['name']}.")
-            return redirect(data_return)
-    preview = uploads.upload_preview(data_return=data_return, by=request.user, sheet=sheet, kind=pending["kind"])
-    staged_uploads.update(request, token, fingerprint=preview.fingerprint)
-    return render(request, "performance/upload_preview.html", {
-        "data_return": data_return, "preview": preview, "token": token, "file_name": pending["name"],
-        "error": error,
-    }, status=status)
-
-
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
-def data_return_upload_cancel(request, pk, token):
-    data_return = _get_return(request, pk)
-    _pending(request, data_return, token)
-    staged_uploads.discard(request, token)
-    messages.success(request, "The upload has been cancelled. Nothing was saved.")
-    return redirect(data_return)
+UPLOAD = UploadPages(
+    scope=SCOPE, directory=uploads.UPLOADS_DIR, read=lambda content, kind: spreadsheets.read_upload(content, kind),
+    sheet_type=spreadsheets.UploadSheet,
+    name="data_return", upload_template="performance/upload.html", preview_template="performance/upload_preview.html",
+    preview_url="performance:data-return-upload-preview", cancelled="The upload has been cancelled. Nothing was saved.",
+    form=UploadForm, editable=_editable_return, visible=_get_return, kept={"fingerprint": None},
+    check=lambda data_return, by, sheet, pending: uploads.upload_preview(
+        data_return=data_return, by=by, sheet=sheet, kind=pending["kind"]),
+    save=lambda data_return, by, sheet, pending: uploads.upload_apply(
+        data_return=data_return, by=by, sheet=sheet, kind=pending["kind"], expected=pending.get("fingerprint")),
+    seen=lambda preview: {"fingerprint": preview.fingerprint},
+    saved=lambda count, name: f"{count} figure{'s' if count != 1 else ''} saved from {name}.")
 
 
 urlpatterns = [
@@ -450,9 +397,5 @@ urlpatterns = [
          name="data-returns-remind-all"),
     path("data-returns/<int:pk>/template.xlsx", data_return_template, name="data-return-template"),
     path("data-returns/<int:pk>/template.csv", data_return_template_csv, name="data-return-template-csv"),
-    path("data-returns/<int:pk>/upload/", data_return_upload, name="data-return-upload"),
-    path("data-returns/<int:pk>/upload/<slug:token>/", data_return_upload_preview,
-         name="data-return-upload-preview"),
-    path("data-returns/<int:pk>/upload/<slug:token>/cancel/", data_return_upload_cancel,
-         name="data-return-upload-cancel"),
+    *UPLOAD.urlpatterns("data-returns/<int:pk>/upload/", "data-return-upload"),
 ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from partnership.services.errors import ConflictError, ServiceError
-from partnership.sheets import Change, RowsByState
+from partnership.sheets import Change, RowsByState, also_on, rolled_back, rows_by_code, save_all, start_row
 from partnership.uploads import delete_stale_files
 
 from .. import access, spreadsheets
@@ -60,18 +60,6 @@ class ImportPreview(RowsByState):
     def changes_copied_answers(self) -> bool:
         return any(r.needs_check for r in self.changed_rows)
 
-    @property
-    def has_problems(self) -> bool:
-        return bool(self.problems or self.problem_rows)
-
-    @property
-    def can_save(self) -> bool:
-        return not self.has_problems and bool(self.changed_rows)
-
-
-class _DryRun(Exception):
-    pass
-
 
 def import_preview(*, ret: Return, by, content: bytes | None = None,
                    sheet: spreadsheets.ReturnSheet | None = None) -> ImportPreview:
@@ -96,10 +84,7 @@ def import_preview(*, ret: Return, by, content: bytes | None = None,
     elsewhere = _criteria_elsewhere(framework, {r.values.get("code", "").strip() for r in sheet.rows})
 
     first_row: dict[str, int] = {}
-    rows_of: dict[str, list[int]] = {}
-    for sheet_row in sheet.rows:
-        code = sheet_row.values.get("code", "").strip()
-        rows_of.setdefault(code, []).append(sheet_row.number)
+    rows_of = rows_by_code(sheet.rows)
     for sheet_row in sheet.rows:
         row = _check_row(sheet_row, answers, by_name, levels, elsewhere, rows_of)
         if row.code and row.code not in first_row:
@@ -149,12 +134,8 @@ def _lines(text: str) -> str:
 
 def _check_row(sheet_row, answers, by_name, levels, elsewhere, rows_of) -> ImportRow:
     """The row's input shape: everything `answer_save` cannot judge, because it takes typed values."""
-    values = sheet_row.values
-    code = values.get("code", "").strip()
-    row = ImportRow(number=sheet_row.number, code=code)
-    problems = row.problems
-    for key in sheet_row.formulas:
-        problems.append(f"{spreadsheets.COLUMN_BY_KEY[key].header} holds a formula. Type the text itself.")
+    row = start_row(ImportRow, sheet_row, spreadsheets.COLUMN_BY_KEY, formula=". Type the text itself.")
+    values, code, problems = sheet_row.values, row.code, row.problems
     answer = answers.get(code)
     if not code:
         problems.append("The criterion code is empty, so this row cannot be matched to a criterion.")
@@ -172,10 +153,9 @@ def _check_row(sheet_row, answers, by_name, levels, elsewhere, rows_of) -> Impor
             if other:
                 problems.append(f"Criterion {code} on this row is from another framework ({other}): its wording "
                                 "is not this return's criterion.")
-        duplicates = [n for n in rows_of.get(code, []) if n != row.number]
-        if duplicates:
-            problems.append(f"Criterion {code} is also on row{'s' if len(duplicates) > 1 else ''} "
-                            f"{', '.join(map(str, duplicates))}. Keep one row per criterion.")
+        twice = also_on("Criterion", code, row.number, rows_of.get(code, []))
+        if twice:
+            problems.append(twice)
 
     label = " ".join(values.get("rating", "").split())
     rating = None
@@ -205,27 +185,23 @@ def _check_row(sheet_row, answers, by_name, levels, elsewhere, rows_of) -> Impor
 def _dry_run(preview: ImportPreview, by) -> None:
     """Put each well-formed row through `answer_save`, then roll everything back: the rules in one place."""
     ret = preview.ret
-    try:
-        with transaction.atomic():
-            fresh = Return.objects.select_related("cycle__framework__scale", "agency").get(pk=ret.pk)
-            answers = {a.pk: a for a in fresh.answers.select_related("criterion", "rating")}
-            for row in preview.rows:
-                if row.problems or row.answer_id is None:
-                    continue
-                answer = answers[row.answer_id]
-                answer.ret = fresh
-                before = _snapshot(answer)
-                try:
-                    returns.answer_save(answer=answer, by=by, expected_version=answer.version, **row.values)
-                except ServiceError as error:
-                    row.problems.append(error.message)
-                    continue
-                after = _snapshot(answer)
-                row.changes = [Change(FIELD_LABELS[key], before[key], after[key])
-                               for key in FIELD_LABELS if before[key] != after[key]]
-            raise _DryRun
-    except _DryRun:
-        pass
+    with rolled_back():
+        fresh = Return.objects.select_related("cycle__framework__scale", "agency").get(pk=ret.pk)
+        answers = {a.pk: a for a in fresh.answers.select_related("criterion", "rating")}
+        for row in preview.rows:
+            if row.problems or row.answer_id is None:
+                continue
+            answer = answers[row.answer_id]
+            answer.ret = fresh
+            before = _snapshot(answer)
+            try:
+                returns.answer_save(answer=answer, by=by, expected_version=answer.version, **row.values)
+            except ServiceError as error:
+                row.problems.append(error.message)
+                continue
+            after = _snapshot(answer)
+            row.changes = [Change(FIELD_LABELS[key], before[key], after[key])
+                           for key in FIELD_LABELS if before[key] != after[key]]
 
 
 def _snapshot(answer: Answer) -> dict[str, str]:
@@ -248,19 +224,14 @@ def import_apply(*, ret: Return, by, content: bytes | None = None, expected_vers
     if expected_versions is None or current != expected_versions:
         raise ConflictError(STALE_MESSAGE)
     preview = import_preview(ret=ret, by=by, content=content, sheet=sheet)
-    if preview.has_problems:
-        raise ServiceError("The file has problems, so nothing has been imported. Correct them and upload it again.")
     answers = {a.pk: a for a in ret.answers.select_related("criterion")}
-    for row in preview.changed_rows:
+
+    def save_row(row: ImportRow) -> None:
         answer = answers[row.answer_id]
         answer.ret = ret
-        try:
-            returns.answer_save(answer=answer, by=by, expected_version=answer.version, **row.values)
-        except ConflictError as error:
-            raise ConflictError(STALE_MESSAGE) from error
-        except ServiceError as error:
-            raise ServiceError(f"Row {row.number} ({row.code}): {error.message} Nothing has been imported.") from error
-    return len(preview.changed_rows)
+        returns.answer_save(answer=answer, by=by, expected_version=answer.version, **row.values)
+
+    return save_all(preview, save_row, stale=STALE_MESSAGE, nothing="imported")
 
 
 def delete_stale_import_files(*, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:

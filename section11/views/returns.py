@@ -11,6 +11,7 @@ from partnership.access import get_visible_or_404, require
 from partnership.kept_forms import posts, posts_no_form
 from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
+from partnership.views.confirm import confirm_page
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 
@@ -357,24 +358,18 @@ def return_submit(request, pk):
     require(access.can_submit_return(request.user, ret))
     missing = services.missing_answers(ret)
     answers = services.answers_to_check(ret) if not missing else []
-    error = None
-    if request.method == "POST":
-        try:
-            services.return_submit(ret=ret, by=request.user)
-        except ServiceError as refused:
-            error = refused.message
-        else:
-            messages.success(request, "Your return has been submitted. Your senior officer has been asked to sign "
-                                      "it off.")
-            return redirect(ret)
-    standards: dict[int, dict] = {}
-    for answer in answers:  # check your answers: grouped by standard
-        standard = answer.criterion.standard
-        standards.setdefault(standard.pk, {"standard": standard, "answers": []})["answers"].append(answer)
-    return render(request, "section11/return_submit.html", {
-        "ret": ret, "missing": missing, "error": error, "standards": list(standards.values()),
-        "not_met_without_action": services.not_met_without_action(answers),
-    }, status=400 if error else 200)
+
+    def context() -> dict:
+        standards: dict[int, dict] = {}
+        for answer in answers:  # check your answers: grouped by standard
+            standard = answer.criterion.standard
+            standards.setdefault(standard.pk, {"standard": standard, "answers": []})["answers"].append(answer)
+        return {"ret": ret, "missing": missing, "standards": list(standards.values()),
+                "not_met_without_action": services.not_met_without_action(answers)}
+
+    return confirm_page(request, act=lambda: services.return_submit(ret=ret, by=request.user),
+                        done="Your return has been submitted. Your senior officer has been asked to sign it off.",
+                        back=ret, template="section11/return_submit.html", context=context)
 
 
 @login_required

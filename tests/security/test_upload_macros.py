@@ -71,14 +71,17 @@ def test_a_word_97_file_named_xls_is_refused_as_misnamed():
 
 
 def test_every_form_that_takes_a_file_goes_through_the_one_funnel():
-    """Generated from the form classes: a form with a file field, or the services of its app, checks the file
-    with partnership.uploads (so a new upload is covered by these rules without being listed)."""
+    """Generated from the form classes: a form with a file field (or the form it inherits its `clean_<file>` from,
+    such as the kernel's `SpreadsheetUploadForm`), or the services of its app, checks the file with
+    partnership.uploads (so a new upload is covered by these rules without being listed)."""
     unchecked = []
     for name, form in project_forms().items():
-        if not any(isinstance(f, forms.FileField) for f in form.base_fields.values()):
+        files = [n for n, f in form.base_fields.items() if isinstance(f, forms.FileField)]
+        if not files:
             continue
         app = name.split(".")[0]
-        sources = [inspect.getsource(importlib.import_module(form.__module__))]
+        cleaners = {k.__module__ for k in form.__mro__ if any(f"clean_{n}" in vars(k) for n in files)}
+        sources = [inspect.getsource(importlib.import_module(m)) for m in sorted({form.__module__, *cleaners})]
         services = Path(importlib.import_module(app).__file__).parent / "services"
         sources += [p.read_text() for p in services.glob("*.py")] if services.is_dir() else []
         if not any("check_upload" in s or "detect_kind" in s for s in sources):

@@ -131,22 +131,11 @@ class Command(BaseCommand):
 
     # --- performance: 200 quarterly indicators × 20 quarters, with data returns and values
     def _performance(self, agencies):
-        from performance.models import DataReturn, Frequency, Indicator, Period, Polarity, Quadrant, Unit, Value
-        from performance.services.periods import period_specs
+        from performance.models import DataReturn, Frequency, Indicator, Polarity, Quadrant, Unit, Value
+        from performance.services.periods import latest_quarters
 
-        specs, year = [], self.today.year
-        latest = self.today - datetime.timedelta(days=45)
-        while len(specs) < QUARTERS:
-            specs = [s for s in period_specs(year, Frequency.QUARTERLY) if s[2] < latest] + specs
-            year -= 1
-        specs = specs[-QUARTERS:]
-        existing = set(Period.objects.filter(kind=Frequency.QUARTERLY).values_list("start", flat=True))
-        Period.objects.bulk_create([
-            Period(kind=Frequency.QUARTERLY, label=label, start=start, end=end,
-                   financial_year=start.year if start.month >= 4 else start.year - 1)
-            for label, start, end in specs if start not in existing])
-        periods = list(Period.objects.filter(kind=Frequency.QUARTERLY, start__in=[s for _, s, _ in specs])
-                       .order_by("start"))
+        periods = latest_quarters(QUARTERS, financial_year=self.today.year,
+                                  ending_before=self.today - datetime.timedelta(days=45))
         priorities = list(Priority.objects.all()) or [None]
         missing = INDICATORS * self.scale - Indicator.objects.filter(active=True).count()
         quadrants, polarities = list(Quadrant.values), [Polarity.HIGHER, Polarity.LOWER]

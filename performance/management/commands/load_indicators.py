@@ -24,7 +24,7 @@ from django.utils.text import slugify
 
 from partnership.dates import financial_year_label
 from partnership.models import Agency, Priority
-from partnership.reference_files import read_yaml
+from partnership.reference_files import a_list, read_yaml, text, yaml_files
 from partnership.taxonomy_lookup import Taxonomy
 from performance.models import Comparator, Frequency, Indicator, Polarity, Quadrant, Unit
 from performance.services.periods import periods_generate
@@ -48,19 +48,7 @@ def _read(path: Path):
 
 
 def _str(item: dict, key: str, where: str, *, required: bool = True, max_length: int | None = None) -> str:
-    value = item.get(key)
-    if value is None:
-        if required:
-            raise CommandError(f"{where}: '{key}' is missing.")
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise CommandError(f"{where}: '{key}' must be text; put it in quotes (got {value!r}).")
-    value = " ".join(str(value).split())
-    if required and not value:
-        raise CommandError(f"{where}: '{key}' is empty.")
-    if max_length and len(value) > max_length:
-        raise CommandError(f"{where}: '{key}' is {len(value)} characters long; the limit is {max_length}.")
-    return value
+    return text(item, key, where, required=required, max_length=max_length, squash=True)
 
 
 def _choice(item: dict, key: str, where: str, choices, *, default: str | None = None) -> str:
@@ -96,15 +84,6 @@ def _number(item: dict, key: str, where: str, *, default=None) -> Decimal | None
     return number
 
 
-def _list(item: dict, key: str, where: str) -> list:
-    value = item.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise CommandError(f"{where}: '{key}' must be a list.")
-    return value
-
-
 class Command(BaseCommand):
     help = ("Load the performance indicators and their comparators from YAML (performance/indicators/, or the "
             "files given). Loads the reference data first and makes the reporting periods. Idempotent.")
@@ -121,10 +100,7 @@ class Command(BaseCommand):
         self.taxonomy = Taxonomy()
         self.priorities = {p.code: p for p in Priority.objects.all()}
 
-        files = []
-        for path in options["paths"] or [INDICATORS_DIR]:
-            found = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
-            files += [f for f in found if f.resolve() not in {g.resolve() for g in files}]
+        files = yaml_files(options["paths"] or [INDICATORS_DIR])
         if not files:
             raise CommandError("No indicator files found (looked for *.yaml in "
                                f"{', '.join(str(p) for p in options['paths'] or [INDICATORS_DIR])}).")
@@ -230,9 +206,9 @@ class Command(BaseCommand):
             raise CommandError(f"{where}: unknown priority '{priority}'. Known priorities "
                                f"(partnership/reference/priorities.yaml): {', '.join(sorted(self.priorities))}.")
         parsed["priority"] = self.priorities.get(priority)
-        parsed["journey_stages"] = [self.taxonomy.stage(c, where) for c in _list(item, "journey_stages", where)]
+        parsed["journey_stages"] = [self.taxonomy.stage(c, where) for c in a_list(item, "journey_stages", where)]
         parsed["inspection_criteria"] = [self.taxonomy.criterion(r, where)
-                                         for r in _list(item, "inspection_criteria", where)]
+                                         for r in a_list(item, "inspection_criteria", where)]
 
         parsed["comparators"] = comparators = self._comparators(item, where)
         any_demo = any(is_demo for _, is_demo in comparators.values())
@@ -244,7 +220,7 @@ class Command(BaseCommand):
 
     def _comparators(self, item: dict, where: str) -> dict[tuple[int, str], tuple[Decimal, bool]]:
         result = {}
-        for index, entry in enumerate(_list(item, "comparators", where), start=1):
+        for index, entry in enumerate(a_list(item, "comparators", where), start=1):
             cwhere = f"{where}, comparator {index}"
             if not isinstance(entry, dict):
                 raise CommandError(f"{cwhere}: expected a mapping such as "

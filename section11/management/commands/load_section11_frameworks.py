@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 
-from partnership.reference_files import read_yaml, whole_number
+from partnership.reference_files import a_list, read_yaml, text, whole_number, yaml_files
 from partnership.taxonomy_lookup import Taxonomy
 from section11.models import Answer, Criterion, Framework, RatingLevel, RatingScale, Standard
 
@@ -34,40 +34,13 @@ def _read(path: Path):
 
 
 def _str(item: dict, key: str, where: str, *, model=None, required: bool = True, default: str = "") -> str:
-    """A text value: refuse YAML's surprises (no -> False, 1.10 -> 1.1 are caught by asking for quotes)."""
-    if not isinstance(item, dict):
-        raise CommandError(f"{where}: expected a mapping of keys and values, got {type(item).__name__}.")
-    value = item.get(key)
-    if value is None:
-        if required:
-            raise CommandError(f"{where}: '{key}' is missing.")
-        return default
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise CommandError(f"{where}: '{key}' must be text; put it in quotes (got {value!r}).")
-    value = str(value).strip()
-    if required and not value:
-        raise CommandError(f"{where}: '{key}' is empty.")
-    if model is not None:
-        max_length = model._meta.get_field(key).max_length
-        if max_length and len(value) > max_length:
-            raise CommandError(f"{where}: '{key}' is {len(value)} characters long; the limit is {max_length}.")
-    return value
+    """A text value (`partnership.reference_files.text`), no longer than the model's field."""
+    max_length = model._meta.get_field(key).max_length if model is not None else None
+    return text(item, key, where, required=required, default=default, max_length=max_length)
 
 
 def _int(item: dict, key: str, where: str, default: int | None = None) -> int:
     return whole_number(item.get(key, default), where, key)
-
-
-def _list(item: dict, key: str, where: str, *, required: bool = False) -> list:
-    value = item.get(key)
-    if value is None:
-        if required:
-            raise CommandError(f"{where}: '{key}' is missing.")
-        return []
-    if not isinstance(value, list) or (required and not value):
-        raise CommandError(f"{where}: '{key}' must be a non-empty list." if required
-                           else f"{where}: '{key}' must be a list.")
-    return value
 
 
 class Command(BaseCommand):
@@ -92,12 +65,8 @@ class Command(BaseCommand):
                      verbosity=self.verbosity)
         self.taxonomy = Taxonomy()
 
-        files = [SCALES_FILE]
-        for path in options["paths"] or [FRAMEWORKS_DIR]:
-            found = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
-            if not found:
-                raise CommandError(f"{path}: no framework files (*.yaml) in this folder.")
-            files += [f for f in found if f.resolve() not in {g.resolve() for g in files}]
+        files = yaml_files(options["paths"] or [FRAMEWORKS_DIR], first=[SCALES_FILE],
+                           empty_folder="{path}: no framework files (*.yaml) in this folder.")
         documents = [(path, _read(path)) for path in files]
 
         # Scales first (any file whose top level is a list), then frameworks (a mapping).
@@ -142,7 +111,7 @@ class Command(BaseCommand):
             self.counts["new"] += created
 
             level_codes, scores = [], []
-            for position, level in enumerate(_list(item, "levels", where, required=True), start=1):
+            for position, level in enumerate(a_list(item, "levels", where, required=True), start=1):
                 lwhere = f"{where}, level {position}"
                 lcode = _str(level, "code", lwhere, model=RatingLevel)
                 lwhere = f"{where}, level '{lcode}'"
@@ -203,7 +172,7 @@ class Command(BaseCommand):
         self.counts["new"] += created
 
         numbers = []
-        for index, item in enumerate(_list(data, "standards", where, required=True), start=1):
+        for index, item in enumerate(a_list(data, "standards", where, required=True), start=1):
             number = _int(item, "number", f"{path}: standard {index}") if isinstance(item, dict) else None
             swhere = f"{path}: standard {number}"
             if number is None:
@@ -218,7 +187,7 @@ class Command(BaseCommand):
             )
             self.counts["standards"] += 1
             self.counts["new"] += created
-            self._load_criteria(path, standard, _list(item, "criteria", swhere, required=True))
+            self._load_criteria(path, standard, a_list(item, "criteria", swhere, required=True))
 
         for standard in framework.standards.exclude(number__in=numbers):
             if Answer.objects.filter(criterion__standard=standard).exists():
@@ -241,8 +210,8 @@ class Command(BaseCommand):
             evidence = item.get("evidence_examples")
             if isinstance(evidence, list):  # a YAML list is accepted too and stored "; "-separated
                 item = {**item, "evidence_examples": "; ".join(str(e).strip() for e in evidence)}
-            stages = [self.taxonomy.stage(code_, where) for code_ in _list(item, "journey_stages", where)]
-            inspection = [self.taxonomy.criterion(ref, where) for ref in _list(item, "inspection_criteria", where)]
+            stages = [self.taxonomy.stage(code_, where) for code_ in a_list(item, "journey_stages", where)]
+            inspection = [self.taxonomy.criterion(ref, where) for ref in a_list(item, "inspection_criteria", where)]
             criterion, created = Criterion.objects.update_or_create(
                 standard=standard, code=code,
                 defaults={"text": _str(item, "text", where),

@@ -8,6 +8,7 @@ from collections import defaultdict, namedtuple
 
 from django.db.models import Q
 
+from . import snapshots
 from .contract import (
     BETTER_OFF,
     HOW_MUCH,
@@ -45,7 +46,7 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
     for priority_id, action_id in raised:
         of_priority[priority_id].add(action_id)
     chosen = state_at(Action, period.as_at).filter(Q(priority_id__in=ids) | Q(id__in=[a for _, a in raised]))
-    rows = (list(chosen.only(*FIELDS)) if detail
+    rows = (list(snapshots.only(chosen, *FIELDS)) if detail
             else [Light(*row) for row in chosen.order_by().values_list("id", *Light._fields[1:])])
     for action in rows:
         if action.priority_id:

@@ -40,6 +40,12 @@ def state_at(model: type[models.Model], at: datetime.datetime | None) -> models.
     return rows.filter(~Exists(written_later))
 
 
+def only(queryset: models.QuerySet, *fields: str) -> models.QuerySet:
+    """`queryset.only(*fields)` for live rows. A past state's rows are model instances built from every column of their
+    history rows, so they are read whole: deferring there reads each deferred column back once a row."""
+    return queryset if getattr(queryset, "_as_instances", False) else queryset.only(*fields)
+
+
 def unchanged_since(model: type[models.Model], at: datetime.datetime) -> bool:
     """True when no history row of `model` is dated after `at` (so its live rows are its state at `at`). Only asked
     for a recent or future moment, where it is the common case; False for an older one, without a query."""

@@ -153,6 +153,30 @@ def test_the_evidence_costs_the_same_queries_for_one_priority_as_for_four(world)
     assert len(four) == len(one), [q["sql"][:120] for q in four]
 
 
+def _change_every_action_after_the_moment():
+    for action in Action.objects.all():
+        action.title += "."
+        action.save()
+
+
+def test_a_past_moment_read_from_history_costs_the_same_queries_for_one_priority_as_for_four(world):
+    """When records changed after the period's moment the evidence is read from history: still no query a row (a
+    deferred column of a history row was read back once a row: 288 queries for a past quarter's pack section)."""
+    first = world(1)
+    period = year_so_far()
+    _change_every_action_after_the_moment()
+    with CaptureQueriesContext(connection) as one:
+        priorities.progress([first], period)
+    more = [first] + [world(n) for n in (2, 3, 4)]
+    period = year_so_far()
+    _change_every_action_after_the_moment()
+    with CaptureQueriesContext(connection) as four:
+        rows = priorities.progress(more, period)
+    assert all(len(r.evidences) == len(SOURCES) for r in rows)
+    assert any("historicalaction" in q["sql"] for q in four), "the test must read history"
+    assert len(four) == len(one), [q["sql"][:120] for q in four]
+
+
 def test_evidence_is_read_as_it_stood_at_the_periods_moment(world, police):
     priority = world(1)
     period = year_so_far()

@@ -22,7 +22,7 @@ from partnership.rate_limits import limited_pdf
 from partnership.services import escalations as services
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import post_only, posted_version
+from partnership.views.mixins import list_page, post_only, posted_version
 
 from . import agency_profiles
 
@@ -87,12 +87,12 @@ def agency_list(request):
             return redirect("agency-profile", request.user.agency_id)
         access.require(False)
     period = agency_profiles.period_for()
-    agencies = list(Agency.objects.active())
-    found = agency_profiles.profiles(agencies, period, request.user)
-    rows = [found[agency.pk] for agency in agencies]
+    active = Agency.objects.active()
+    page = list_page(request, active.order_by("name", "pk"))  # profiles for this page's agencies
+    found = agency_profiles.profiles(list(page.object_list), period, request.user)
     return render(request, "agencies/agency_list.html", {
-        "rows": rows, "period": period,
-        "open_count": sum(len(row.escalations) for row in rows),
+        "rows": [found[agency.pk] for agency in page.object_list], "period": period, "page": page,
+        "open_count": Escalation.objects.filter(agency__in=active, status__in=Escalation.OPEN_STATUSES).count(),
     })
 
 

@@ -464,6 +464,24 @@ def scorecard(period: Period, *, values: QuerySet[Value], actions: QuerySet[Acti
     }
 
 
+def in_group_order(card: dict) -> list[Row]:
+    """The scorecard's rows in the order the page shows them (by OBA question), for paginating."""
+    return [row for group in card["groups"] for row in group["rows"]]
+
+
+def page_of(card: dict, page) -> dict:
+    """The groups and plans of one page of the scorecard (`page`: a Paginator page of `in_group_order(card)`); the
+    summary counts stay those of every row. Each group says how many rows it has in all (`total`) and on which page
+    it starts (`first_page`), so the contents can link to it."""
+    shown = {id(row) for row in page.object_list}
+    groups, start = [], 0
+    for group in card["groups"]:
+        groups.append({**group, "rows": [row for row in group["rows"] if id(row) in shown],
+                       "total": len(group["rows"]), "first_page": start // page.paginator.per_page + 1})
+        start += len(group["rows"])
+    return {"groups": groups, "plans": [row for row in page.object_list if row.curves or row.open_actions]}
+
+
 def exceptions(period: Period, *, values: QuerySet[Value], actions: QuerySet[Action],
                rows: list[Row] | None = None) -> dict:
     """Red or worsening indicators for a period, red-and-worsening first, with their story and actions.

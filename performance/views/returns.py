@@ -17,12 +17,13 @@ from django.views.decorators.http import require_http_methods
 from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
+from partnership.input_rules import as_id
 from partnership.kept_forms import posts, posts_no_form
 from partnership.models import Agency, ReminderLog
 from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import post_only
+from partnership.views.mixins import list_page, page_query, post_only
 from partnership.views.remind_all import remind_all_page
 
 from .. import access, spreadsheets
@@ -47,13 +48,16 @@ def _get_return(request, pk) -> DataReturn:
     return get_visible_or_404(access.visible_data_returns(request.user), pk=pk)
 
 
-def _list_url(data_return: DataReturn) -> str:
-    return f"{reverse('performance:data-returns')}?period={data_return.period_id}#return-{data_return.pk}"
+def _list_url(data_return: DataReturn, page: int | None = None) -> str:
+    on_page = f"&page={page}" if page and page > 1 else ""
+    return f"{reverse('performance:data-returns')}?period={data_return.period_id}{on_page}#return-{data_return.pk}"
 
 
 def _back(request, data_return: DataReturn):
-    """Back to where the business unit acted: the return's page or the period's list."""
-    return redirect(data_return if request.POST.get("from") == "detail" else _list_url(data_return))
+    """Back to where the business unit acted: the return's page or the period's list (the page of it they were on)."""
+    if request.POST.get("from") == "detail":
+        return redirect(data_return)
+    return redirect(_list_url(data_return, as_id(request.POST.get("page"))))
 
 
 # --- The business unit: a period's returns, opening them, the data calendar ------------------------
@@ -101,11 +105,12 @@ def data_calendar(today: datetime.date) -> list[dict]:
 def _period_context(request, period: Period, *, open_form=None) -> dict:
     returns = list(DataReturn.objects.filter(period=period).select_related("agency")
                    .annotate(entered=Count("values", filter=Q(values__value__isnull=False)))
-                   .order_by("agency__name"))
+                   .order_by("agency__name", "pk"))
+    page = list_page(request, returns)
     expected = dict(Indicator.objects.filter(active=True, frequency=period.kind).values("owner_agency_id")
                     .annotate(n=Count("pk")).values_list("owner_agency_id", "n"))
-    keys = {f"performance.datareturn:{r.pk}": r for r in returns}
-    for data_return in returns:
+    keys = {f"performance.datareturn:{r.pk}": r for r in page.object_list}
+    for data_return in page.object_list:
         data_return.expected = expected.get(data_return.agency_id, 0)
         data_return.last_reminder = None
     for log in ReminderLog.objects.filter(item__in=keys).select_related("person").order_by("sent_at", "pk"):
@@ -117,7 +122,8 @@ def _period_context(request, period: Period, *, open_form=None) -> dict:
         validated=sum(1 for r in returns if r.is_validated),
         due=min((r.due_date for r in returns), default=None))
     return {
-        "period": period, "returns": returns, "waiting": list(waiting), "status": status,
+        "period": period, "returns": returns, "page": page, "query": page_query(request), "waiting": list(waiting),
+        "status": status,
         "chooser": PeriodChoiceForm(initial={"period": period.pk}, periods=_choosable_periods()),
         "open_form": open_form or OpenForm(), "today": today,
     }

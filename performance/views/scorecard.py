@@ -24,7 +24,7 @@ from partnership.models import Action, Agency, JourneyStage, Priority
 from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.exports import export_request
-from partnership.views.mixins import post_only
+from partnership.views.mixins import list_page, post_only
 
 from .. import access
 from ..forms.scorecard import ScorecardFilterForm, TurnTheCurveForm
@@ -38,7 +38,9 @@ from ..scorecard import (
     default_period,
     exception_reasons,
     exceptions,
+    in_group_order,
     legend,
+    page_of,
     period_choices,
     scorecard,
     trailing_periods,
@@ -121,7 +123,9 @@ def scorecard_page(request):
     selection = Selection(request, with_filters=True)
     context = selection.context()
     if selection.period is not None:
-        context.update(selection.scorecard())
+        card = selection.scorecard()
+        page = list_page(request, in_group_order(card))
+        context.update(card, **page_of(card, page), page=page, page_query=selection.query[1:])
     context["can_make_pdf"] = can_make_pdf(request.user)
     return render(request, "performance/scorecard.html", context)
 

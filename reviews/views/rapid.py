@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from partnership.input_rules import as_id
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
+from partnership.views.mixins import paginated
 from partnership.workdays import working_days_left
 
 from .. import access, services
@@ -44,7 +45,8 @@ def rapid_review_list(request):
     access.require_reviews_logged(request, RapidReview._meta.label_lower)
     reviews = RapidReview.objects.select_related("notification").order_by("-anchor_on", "-pk")
     return render(request, "reviews/rapid_review_list.html", {
-        "reviews": reviews, "today": timezone.localdate(), "is_business_unit": access.is_business_unit(request.user)})
+        **paginated(request, reviews), "today": timezone.localdate(),
+        "is_business_unit": access.is_business_unit(request.user)})
 
 
 @login_required

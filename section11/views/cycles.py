@@ -10,10 +10,11 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
+from partnership.input_rules import as_id
 from partnership.kept_forms import posts, posts_no_form
 from partnership.models import Sector
 from partnership.services.errors import ServiceError
-from partnership.views.mixins import post_only
+from partnership.views.mixins import paginated, post_only
 from partnership.views.remind_all import remind_all_page
 
 from .. import access
@@ -134,7 +135,7 @@ def cycle_detail(request, pk):
     rows, summary = tracker_rows(cycle)
     can_manage = access.can_manage_cycles(request.user)
     return render(request, "section11/cycle_detail.html", {
-        "cycle": cycle, "rows": rows, "summary": summary, "can_manage": can_manage,
+        **paginated(request, rows), "cycle": cycle, "summary": summary, "can_manage": can_manage,
         "can_launch": can_manage and cycle.status == Cycle.Status.DRAFT,
         "can_close": can_manage and cycle.status == Cycle.Status.OPEN,
         "can_remind": can_manage and cycle.status == Cycle.Status.OPEN,
@@ -191,7 +192,9 @@ def return_remind(request, pk, ret_pk):
         else:
             messages.info(request, f"{ret.agency.display_name} was already reminded today, so nothing more was "
                                    "sent. Agency leads get at most one reminder a day.")
-    return redirect(reverse("section11:cycle-detail", args=[cycle.pk]) + f"#agency-{ret.agency_id}")
+    page = as_id(request.GET.get("page", ""))  # the tracker's page the button was on
+    on_page = f"?page={page}" if page and page > 1 else ""
+    return redirect(reverse("section11:cycle-detail", args=[cycle.pk]) + f"{on_page}#agency-{ret.agency_id}")
 
 
 @login_required

@@ -13,7 +13,7 @@ from partnership.kept_forms import posts, posts_no_form
 from partnership.models import Action
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import post_only
+from partnership.views.mixins import paginated, post_only
 
 from .. import access
 from ..forms.returns import AnswerForm, ImprovementActionForm, ReturnHeaderForm, SendBackForm, SeniorOfficerForm
@@ -30,7 +30,7 @@ def _get_return(request, pk) -> Return:
 def return_list(request):
     """Your agency's returns (agency people); every return (business unit and QA)."""
     returns = access.visible_returns(request.user).with_progress().order_by("-cycle__opens_on", "agency__name")
-    return render(request, "section11/return_list.html", {"returns": returns[:200]})
+    return render(request, "section11/return_list.html", paginated(request, returns))
 
 
 def standards_progress(ret: Return) -> list[StandardProgress]:

@@ -25,8 +25,6 @@ SMALL = 2  # rows a page during the test
 
 # Pages of the table that show every row, and why that is right (or whose page it is to change).
 NOT_PAGINATED = {
-    "Section 11 cycle analysis": "an analysis of every return of the cycle (heat map, comparison): its figures "
-                                 "are the whole cycle's; the spreadsheet has the rows",
     "Audits: programmes": "the programme years, each with its audits: a year's audits are a few dozen",
     "Audits: programme 2025-26": "one year's audits: a few dozen",
     "Audits: audit page": "one audit's cases and agencies: a handful",
@@ -38,9 +36,14 @@ NOT_PAGINATED = {
     "Meetings: subgroups": "the partnership's few subgroups",
     "Meetings: QA subgroup": "one subgroup's meetings",
 }
+# Paginated pages whose other tables are figures of every row (not counted as rows shown), and why.
+WHOLE_FIGURES = {
+    "Section 11 cycle analysis": "its agencies' rows (heat map, comparison by agency) are paged; its tables by "
+                                 "status, standard and criterion are the whole cycle's figures",
+}
 TBODY = re.compile(r"<tbody.*?</tbody>", re.S)
 BODY_ROW = re.compile(r'<tr class="govuk-table__row"')
-NAV = re.compile(r'<nav class="govuk-pagination" aria-label="Pagination">(.*?)</nav>', re.S)
+NAV = re.compile(r'<nav class="govuk-pagination" aria-label="[^"]+">(.*?)</nav>', re.S)
 DOWNLOAD = re.compile(r'href="([^"]+)"[^>]*>Download[^<]*\(CSV\)')
 
 
@@ -81,7 +84,7 @@ def test_every_list_page_shows_a_page_of_rows_with_pagination_and_downloads_ever
             continue
         html = response.content.decode()
         per_page = page.paginator.per_page
-        if per_page > 100 or body_rows(html) > per_page:
+        if per_page > 100 or (name not in WHOLE_FIGURES and body_rows(html) > per_page):
             problems.append(f"{name}: {body_rows(html)} rows shown, {per_page} a page")
         if page.paginator.num_pages == 1:
             continue
@@ -91,7 +94,7 @@ def test_every_list_page_shows_a_page_of_rows_with_pagination_and_downloads_ever
             problems.append(f"{name}: {page.paginator.count} rows over {page.paginator.num_pages} pages, but no "
                             "pagination with the current page and a next link")
             continue
-        second = re.search(r'href="([^"]*)" rel="next"', nav.group(1)).group(1).replace("&amp;", "&")
+        second = re.search(r'href="([^"#]*)[^"]*" rel="next"', nav.group(1)).group(1).replace("&amp;", "&")
         query = url.split("?")[1] if "?" in url else ""
         assert query in second, f"{name}: the next page's link {second} drops the filters {query}"
         response2 = client.get(url.split("?")[0] + second)

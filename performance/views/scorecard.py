@@ -6,6 +6,7 @@ all of them for the business unit, their agency's own for an agency), and those 
 business unit and the owning agency's lead keep the turn-the-curve record; the business unit, QA members and
 chairs ask for the PDF.
 """
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -38,9 +39,8 @@ from ..scorecard import (
     default_period,
     exception_reasons,
     exceptions,
-    in_group_order,
     legend,
-    page_of,
+    paged_scorecard,
     period_choices,
     scorecard,
     trailing_periods,
@@ -100,10 +100,12 @@ class Selection:
     def is_filtered(self) -> bool:
         return any(self.filters.values())
 
-    def scorecard(self) -> dict:
-        return scorecard(self.period, values=self.values, actions=self.actions,
-                         priority=self.filters.get("priority"), journey_stage=self.filters.get("journey_stage"),
-                         agency=self.filters.get("agency"), rag=self.filters.get("rag", ""))
+    def scorecard(self, paginate=None) -> dict:
+        """The scorecard chosen; with `paginate`, a page of it (`paged_scorecard`)."""
+        return (scorecard if paginate is None else partial(paged_scorecard, paginate=paginate))(
+            self.period, values=self.values, actions=self.actions, priority=self.filters.get("priority"),
+            journey_stage=self.filters.get("journey_stage"), agency=self.filters.get("agency"),
+            rag=self.filters.get("rag", ""))
 
     def context(self) -> dict:
         return {"form": self.form, "frequency": self.frequency, "frequency_label": Frequency(self.frequency).label,
@@ -123,9 +125,8 @@ def scorecard_page(request):
     selection = Selection(request, with_filters=True)
     context = selection.context()
     if selection.period is not None:
-        card = selection.scorecard()
-        page = list_page(request, in_group_order(card))
-        context.update(card, **page_of(card, page), page=page, page_query=selection.query[1:])
+        context.update(selection.scorecard(paginate=lambda rows: list_page(request, rows)),
+                       page_query=selection.query[1:])
     context["can_make_pdf"] = can_make_pdf(request.user)
     return render(request, "performance/scorecard.html", context)
 

@@ -103,14 +103,15 @@ def data_calendar(today: datetime.date) -> list[dict]:
 
 
 def _period_context(request, period: Period, *, open_form=None) -> dict:
-    returns = list(DataReturn.objects.filter(period=period).select_related("agency")
-                   .annotate(entered=Count("values", filter=Q(values__value__isnull=False)))
-                   .order_by("agency__name", "pk"))
+    returns = list(DataReturn.objects.filter(period=period).select_related("agency").order_by("agency__name", "pk"))
     page = list_page(request, returns)
+    entered = dict(Value.objects.filter(data_return__in=[r.pk for r in page.object_list], value__isnull=False)
+                   .order_by().values("data_return").annotate(n=Count("pk")).values_list("data_return", "n"))
     expected = dict(Indicator.objects.filter(active=True, frequency=period.kind).values("owner_agency_id")
                     .annotate(n=Count("pk")).values_list("owner_agency_id", "n"))
     keys = {f"performance.datareturn:{r.pk}": r for r in page.object_list}
     for data_return in page.object_list:
+        data_return.entered = entered.get(data_return.pk, 0)
         data_return.expected = expected.get(data_return.agency_id, 0)
         data_return.last_reminder = None
     for log in ReminderLog.objects.filter(item__in=keys).select_related("person").order_by("sent_at", "pk"):

@@ -29,8 +29,11 @@ def _get_return(request, pk) -> Return:
 @login_required
 def return_list(request):
     """Your agency's returns (agency people); every return (business unit and QA)."""
-    returns = access.visible_returns(request.user).with_progress().order_by("-cycle__opens_on", "agency__name")
-    return render(request, "section11/return_list.html", paginated(request, returns))
+    returns = access.visible_returns(request.user).order_by("-cycle__opens_on", "agency__name", "pk")
+    context = paginated(request, returns)
+    page = context["page"]  # progress counted for the page's returns only
+    page.object_list = list(returns.filter(pk__in=[r.pk for r in page.object_list]).with_progress())
+    return render(request, "section11/return_list.html", context)
 
 
 def standards_progress(ret: Return) -> list[StandardProgress]:

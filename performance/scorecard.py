@@ -474,8 +474,8 @@ def paged_scorecard(period: Period, paginate, *, values: QuerySet[Value], action
     `scorecard` reads them. Each group says how many rows it has in all (`total`) and the page it starts on
     (`first_page`). Eight queries, whatever the number of indicators."""
     indicators = scorecard_indicators(period.kind, priority=priority, journey_stage=journey_stage, agency=agency)
-    judged = indicators.select_related(None).only("pk", "quadrant", "polarity", "target", "amber_tolerance",
-                                                  "red_tolerance")  # what RAG, direction and the groups read
+    judged = indicators.select_related(None).values_list(  # what RAG, direction and the groups read, no model
+        "pk", "quadrant", "polarity", "target", "amber_tolerance", "red_tolerance", named=True)
     rows = light_rows(judged, period, values)
     if rag:
         rows = [r for r in rows if r.rag.code == rag]
@@ -496,7 +496,7 @@ def paged_scorecard(period: Period, paginate, *, values: QuerySet[Value], action
 
 def light_rows(indicators: QuerySet[Indicator], period: Period, values: QuerySet[Value]) -> list[Row]:
     """Rows with only the figure and the one before it (what RAG, direction and exceptions need; no comparators,
-    stories or actions). Two queries."""
+    stories or actions); `indicators` may be named rows of those fields. Two queries."""
     periods = trailing_periods(period, 2)
     figures = {}
     for indicator_id, period_id, *figure in (values.filter(indicator_id__in=indicators.values("pk"), period__in=periods)

@@ -23,7 +23,7 @@ from partnership.selectors import as_saved
 from partnership.services import escalations as services
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import post_only, posted_version
+from partnership.views.mixins import list_page, post_only, posted_version
 
 from . import agency_profiles, selectors
 
@@ -88,12 +88,12 @@ def agency_list(request):
             return redirect("agency-profile", request.user.agency_id)
         access.require(False)
     period = agency_profiles.period_for()
-    agencies = list(selectors.agencies_active())
-    found = agency_profiles.profiles(agencies, period, request.user)
-    rows = [found[agency.pk] for agency in agencies]
+    active = selectors.agencies_active()
+    page = list_page(request, active.order_by("name", "pk"))  # profiles for this page's agencies
+    found = agency_profiles.profiles(list(page.object_list), period, request.user)
     return render(request, "agencies/agency_list.html", {
-        "rows": rows, "period": period,
-        "open_count": sum(len(row.escalations) for row in rows),
+        "rows": [found[agency.pk] for agency in page.object_list], "period": period, "page": page,
+        "open_count": selectors.escalations_open(active).count(),
     })
 
 

@@ -12,6 +12,11 @@ def agencies_active():
     return Agency.objects.active()
 
 
+def escalations_open(agencies):
+    """The escalations still open for these agencies (the agencies' list counts them)."""
+    return Escalation.objects.filter(agency__in=agencies, status__in=Escalation.OPEN_STATUSES)
+
+
 def escalations():
     """Escalations with their agency and the two stages before them (a letter quotes the ladder so far)."""
     return Escalation.objects.select_related("agency", "previous__previous")

@@ -5,6 +5,7 @@ from django.utils import timezone
 from partnership.forms import GDSForm
 from partnership.models import Action, Agency, Priority
 from partnership.models.actions import hidden_source_kinds, kind_words
+from partnership.widgets import QuickSelect
 
 
 class FilterForm(GDSForm, forms.Form):
@@ -24,8 +25,8 @@ def _source_choices_for(user):
 
 
 class ActionFilter(django_filters.FilterSet):
-    owner_agency = django_filters.ModelChoiceFilter(
-        label="Agency", queryset=Agency.objects.all(), empty_label="All agencies"
+    owner_agency = django_filters.ModelChoiceFilter(  # every agency: hundreds on a service of many partnerships
+        label="Agency", queryset=Agency.objects.all(), empty_label="All agencies", widget=QuickSelect
     )
     status = django_filters.ChoiceFilter(label="Status", choices=Action.Status.choices, empty_label="Any status")
     priority = django_filters.ModelChoiceFilter(

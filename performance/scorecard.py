@@ -467,20 +467,62 @@ def scorecard(period: Period, *, values: QuerySet[Value], actions: QuerySet[Acti
     rows = build_rows(indicators, trailing_periods(period), values=values, actions=actions)
     if rag:
         rows = [r for r in rows if r.rag.code == rag]
-    plans = [r for r in rows if r.curves or r.open_actions]
+    return {**_summary(period, rows, rows), "groups": group_rows(rows),
+            "plans": [r for r in rows if r.curves or r.open_actions]}
+
+
+def _summary(period: Period, rows: list[Row], shown: list[Row]) -> dict:
+    """What the scorecard says of all its `rows`, and its sparklines' span (from the rows `shown` whole)."""
     return {
         "period": period,
         "rows": rows,
-        "groups": group_rows(rows),
-        "plans": plans,
         "what_will_we_do_title": WHAT_WILL_WE_DO[1],
         "counts": rag_counts(rows),
         "worse_count": sum(1 for r in rows if r.direction.is_worse),
         "exception_count": sum(1 for r in rows if r.is_exception),
         **legend(),
-        "spark_span": f"{rows[0].periods[0].label} to {period.label}" if rows else period.label,
-        "spark_label": spark_label(period, len(rows[0].periods) if rows else 0),
+        "spark_span": f"{shown[0].periods[0].label} to {period.label}" if shown else period.label,
+        "spark_label": spark_label(period, len(shown[0].periods) if shown else 0),
     }
+
+
+def paged_scorecard(period: Period, paginate, *, values: QuerySet[Value], actions: QuerySet[Action], priority=None,
+                    journey_stage=None, agency=None, rag: str = "") -> dict:
+    """The scorecard a page at a time (`paginate`: the rows in the order shown -> a Paginator page): every row is
+    read light (`light_rows`) for the summary, the RAG filter and the groups' sizes, and the page's rows whole, as
+    `scorecard` reads them. Each group says how many rows it has in all (`total`) and the page it starts on
+    (`first_page`). Eight queries, whatever the number of indicators."""
+    indicators = scorecard_indicators(period.kind, priority=priority, journey_stage=journey_stage, agency=agency)
+    judged = indicators.select_related(None).values_list(  # what RAG, direction and the groups read, no model
+        "pk", "quadrant", "polarity", "target", "amber_tolerance", "red_tolerance", named=True)
+    rows = light_rows(judged, period, values)
+    if rag:
+        rows = [r for r in rows if r.rag.code == rag]
+    every = group_rows(rows)
+    page = paginate([row for group in every for row in group["rows"]])
+    whole = {row.indicator.pk: row for row in build_rows(
+        indicators.filter(pk__in=[r.indicator.pk for r in page.object_list]), trailing_periods(period),
+        values=values, actions=actions)}
+    page.object_list = shown = [whole[r.indicator.pk] for r in page.object_list]
+    groups, start = [], 0
+    for group in every:
+        groups.append({**group, "rows": [whole[r.indicator.pk] for r in group["rows"] if r.indicator.pk in whole],
+                       "total": len(group["rows"]), "first_page": start // page.paginator.per_page + 1})
+        start += len(group["rows"])
+    return {**_summary(period, rows, shown), "page": page, "groups": groups,
+            "plans": [r for r in shown if r.curves or r.open_actions]}
+
+
+def light_rows(indicators: QuerySet[Indicator], period: Period, values: QuerySet[Value]) -> list[Row]:
+    """Rows with only the figure and the one before it (what RAG, direction and exceptions need; no comparators,
+    stories or actions); `indicators` may be named rows of those fields. Two queries."""
+    periods = trailing_periods(period, 2)
+    figures = {}
+    for indicator_id, period_id, *figure in (values.filter(indicator_id__in=indicators.values("pk"), period__in=periods)
+                                             .order_by().values_list(*Figure.FIELDS)):
+        figures[indicator_id, period_id] = Figure(*figure)
+    return [Row(indicator=ind, periods=periods, history=[figures.get((ind.pk, p.pk)) for p in periods])
+            for ind in indicators]
 
 
 def exceptions(period: Period, *, values: QuerySet[Value], actions: QuerySet[Action],
@@ -500,14 +542,7 @@ def exceptions(period: Period, *, values: QuerySet[Value], actions: QuerySet[Act
 def exception_rows(period: Period, *, values: QuerySet[Value]) -> list[Row]:
     """The rows `exceptions` lists for a period, in its order, with only what makes them exceptions (the figure
     and the one before it; no comparators, stories or actions): for a meeting's agenda. Three queries."""
-    periods = trailing_periods(period, 2)
-    indicators = list(scorecard_indicators(period.kind).select_related(None))  # no owner or priority shown
-    figures = {}
-    for indicator_id, period_id, *figure in (values.filter(indicator_id__in=[i.pk for i in indicators],
-                                                           period__in=periods).order_by().values_list(*Figure.FIELDS)):
-        figures[indicator_id, period_id] = Figure(*figure)
-    rows = [Row(indicator=ind, periods=periods, history=[figures.get((ind.pk, p.pk)) for p in periods])
-            for ind in indicators]
+    rows = light_rows(scorecard_indicators(period.kind).select_related(None), period, values)  # no owner shown
     return exceptions(period, values=values, actions=Action.objects.none(), rows=rows)["items"]
 
 

@@ -80,8 +80,15 @@ def with_entered(returns):
 
 
 def period_returns(period):
-    """A period's data returns with their agency and `entered`, by agency."""
-    return with_entered(DataReturn.objects.filter(period=period).select_related("agency")).order_by("agency__name")
+    """A period's data returns with their agency, by agency (the list counts what was entered for its page only:
+    `entered_counts`)."""
+    return DataReturn.objects.filter(period=period).select_related("agency").order_by("agency__name", "pk")
+
+
+def entered_counts(return_ids) -> dict:
+    """{data return id: how many figures it has entered}, for these returns."""
+    return dict(Value.objects.filter(data_return__in=return_ids, value__isnull=False).order_by()
+                .values("data_return").annotate(n=Count("pk")).values_list("data_return", "n"))
 
 
 def expected_by_agency(kind) -> dict:

@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_inputs  # noqa: E402 - issue 21's pack shape and worst inputs (a module of its own)
 from bench_load import load_run, own_answers  # noqa: E402,F401 - the load run (make load and the fault test)
+from bench_pages import bench_pages  # noqa: E402 - the pages measured (tests/test_list_pages.py walks them too)
 
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = r"mqa_[a-z0-9_]+"  # only throwaway databases of this project's benchmarks are created and dropped
@@ -177,11 +178,8 @@ def timed_pair(page: tuple, admin: tuple, runs: int) -> tuple[float, float]:
 
 def measure_pages(runs: int, *, queries_only: bool = False, only: str = "") -> list[dict]:
     from django.test import Client
-    from django.urls import reverse
 
-    from audits.models import Audit, Programme
     from partnership.models import User
-    from section11.models import Cycle
 
     superuser = User.objects.filter(email="bench-admin@example.org").first() or User.objects.create_superuser(
         "bench-admin@example.org", password=secrets.token_urlsafe(), full_name="Benchmark administrator")
@@ -195,52 +193,7 @@ def measure_pages(runs: int, *, queries_only: bool = False, only: str = "") -> l
             clients[email].force_login(User.objects.get(email=email))
         return clients[email]
 
-    from partnership.models import Priority, Subgroup
-
-    cycle = Cycle.objects.get(name="Section 11 2026")
-    programme = Programme.objects.get(year="2025-26")
-    audit = Audit.objects.filter(status=Audit.Status.MEETING).order_by("pk").first()
-    priority = Priority.objects.order_by("order", "pk").first()
-    subgroup = Subgroup.objects.filter(kind="qa").order_by("pk").first() or Subgroup.objects.order_by("pk").first()
-    agency = User.objects.select_related("agency").get(email="lead@police.example.org").agency
-    bu, reviews, training = "manager@example.org", "reviews@example.org", "training@example.org"
-    # (page, persona, URL, the peer changelist: model and the same rows' filter)
-    pages = [
-        ("Actions list", bu, reverse("partnership:action-list"), "partnership/action"),
-        ("Section 11 returns (all cycles)", bu, reverse("section11:return-list"), "section11/return"),
-        ("Section 11 cycle: returns", bu, reverse("section11:cycle-detail", args=[cycle.pk]),
-         f"section11/return/?cycle={cycle.pk}"),
-        ("Section 11 cycle analysis", bu, reverse("section11:cycle-analysis", args=[cycle.pk]),
-         f"section11/return/?cycle={cycle.pk}"),
-        ("Performance scorecard", bu, reverse("performance:scorecard"), "performance/indicator"),
-        ("Performance data returns", bu, reverse("performance:data-returns"), "performance/datareturn"),
-        ("Audits: programmes", bu, reverse("audits:programme-list"), "audits/audit"),
-        ("Audits: programme 2025-26", bu, reverse("audits:programme", args=[programme.pk]),
-         f"audits/audit/?programme={programme.pk}"),
-        ("Audits: audit page", bu, reverse("audits:audit-detail", args=[audit.pk]),
-         f"audits/agencyaudit/?case__audit={audit.pk}"),
-        ("Reviews: clocks (home)", reviews, reverse("reviews:home"), "reviews/notification"),
-        ("Reviews: notifications", reviews, reverse("reviews:notification-list"), "reviews/notification"),
-        ("Reviews: rapid reviews", reviews, reverse("reviews:rapid-review-list"), "reviews/rapidreview"),
-        ("Learning: sessions", training, reverse("learning:sessions"), "learning/session"),
-        ("Learning: bookings", training, reverse("learning:bookings"), "learning/booking"),
-        ("Agencies' accountability", bu, reverse("agency-list"), "partnership/agency/?active__exact=1"),
-        ("Agency profile: police", bu, reverse("agency-profile", args=[agency.pk]),
-         f"partnership/agency/?id__exact={agency.pk}"),
-        ("Priorities: progress", bu, reverse("priority-list"), "partnership/priority"),
-        ("Priority progress: first priority", bu, reverse("priority-detail", args=[priority.pk]),
-         f"partnership/action/?priority={priority.pk}"),
-        ("Statutory duties", bu, reverse("duties"), "partnership/duty"),
-        ("Meetings: subgroups", bu, reverse("subgroup-list"), "partnership/subgroup"),
-        ("Meetings: QA subgroup", bu, reverse("subgroup-detail", args=[subgroup.pk]),
-         f"partnership/meeting/?subgroup={subgroup.pk}"),
-    ]
-    for email, kind in [(bu, "business unit"), ("chair@example.org", "chair"), ("qa@example.org", "QA member"),
-                        ("reader@example.org", "reader"), ("lead@police.example.org", "agency lead"),
-                        ("contributor@police.example.org", "agency contributor"),
-                        ("dsl@wandlevalley.example.org", "school DSL"), (reviews, "reviews member"),
-                        (training, "L&D coordinator")]:
-        pages.append((f"Home dashboard: {kind}", email, reverse("home"), None))
+    pages = bench_pages()
     if only:
         pages = [page for page in pages if re.search(only, page[0], re.IGNORECASE)]
     rows = []

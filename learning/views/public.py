@@ -18,7 +18,7 @@ from partnership.net import client_ip
 from partnership.pdf import pdf_response, render_pdf
 from partnership.rate_limits import limited_pdf
 from partnership.services.errors import ServiceError
-from partnership.views.mixins import post_only
+from partnership.views.mixins import list_page, post_only
 
 from .. import selectors
 from ..forms.public import BookingForm, ConfidenceForm, FollowUpForm, form_purpose
@@ -36,13 +36,14 @@ REPLAYED_MESSAGE = ("This form was sent already: look for our email. If nothing 
 
 @require_GET
 def session_list(request):
-    """Upcoming sessions, with places left. Three queries whatever the number of sessions."""
+    """Upcoming sessions, with places left, a page at a time. Four queries whatever the number of sessions."""
     today = timezone.localdate()
-    sessions = Session.with_closures(list(selectors.sessions_upcoming().filter(course__active=True)))
+    page = list_page(request, selectors.sessions_upcoming().filter(course__active=True))
+    sessions = Session.with_closures(list(page.object_list))
     counts = services.session_counts([s.pk for s in sessions])
     rows = [{"session": s, "left": max(s.capacity - counts[s.pk]["taken"], 0),
              "open": s.is_open_for_booking(today)} for s in sessions]
-    return render(request, "learning/public/session_list.html", {"rows": rows})
+    return render(request, "learning/public/session_list.html", {"rows": rows, "page": page})
 
 
 @require_GET

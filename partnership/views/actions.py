@@ -29,7 +29,7 @@ from partnership.services import actions as action_services
 from partnership.services.errors import ServiceError
 
 from .conflicts import edits_versioned, refusal_status
-from .mixins import paginate, post_only, posted_version
+from .mixins import page_query, paginate, post_only, posted_version
 
 
 def _filtered(request, *, mine: bool):
@@ -51,10 +51,8 @@ def action_list(request, mine: bool = False):
     labels = source_kind_labels(request.user)
     for action in page.object_list:
         action.source_shown = source_kind_label(labels, action.source_kind)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "partnership/action_list.html", {
-        "filter": flt, "page": page, "mine": mine, "query": query.urlencode(),
+        "filter": flt, "page": page, "mine": mine, "query": page_query(request),
         "can_create": access.can_create_action(request.user), "today": timezone.localdate(),
     })
 

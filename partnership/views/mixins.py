@@ -24,9 +24,32 @@ def post_only(view):
     return functools.wraps(view)(wrapped)  # its name and marks (@posts, @edits_versioned) go with it
 
 
+LIST_PAGE_SIZE = 100  # rows a list page shows at most, as many as the Django admin's changelist
+
+
 def paginate(request, queryset, per_page: int = 50):
+    """The page `?page=` asks for (the first for nonsense, the last for a number past the end) of a queryset or
+    list. Shown by `{% include "includes/pagination.html" %}` with `query` (`page_query`) so its links keep the
+    filters and sort."""
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
+
+
+def page_query(request) -> str:
+    """The query string without `page`: what the pagination links carry over (filters, sort)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def list_page(request, rows):
+    """The page asked for of a list page's rows, LIST_PAGE_SIZE a page (read when called, so a test may shrink it)."""
+    return paginate(request, rows, LIST_PAGE_SIZE)
+
+
+def paginated(request, rows) -> dict:
+    """A list page's context for its rows: `page` (`list_page`) and `query` for the pagination links."""
+    return {"page": list_page(request, rows), "query": page_query(request)}
 
 
 def tracks_delivery(page) -> bool:

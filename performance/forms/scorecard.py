@@ -4,11 +4,12 @@ from django import forms
 
 from partnership.forms import GDSForm, date_field
 from partnership.models import User
+from partnership.widgets import QuickSelect
 
 from ..models import Frequency, Period, TurnTheCurve
 from ..scorecard import RAG_FILTERS
 
-SELECT = forms.Select(attrs={"class": "govuk-select"})
+SELECT = QuickSelect(attrs={"class": "govuk-select"})  # the agencies: hundreds on a service of many partnerships
 
 
 def _choices(rows, empty: str) -> list[tuple[str, str]]:

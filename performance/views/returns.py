@@ -15,12 +15,13 @@ from django.views.decorators.http import require_http_methods
 from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
+from partnership.input_rules import as_id
 from partnership.kept_forms import posts, posts_no_form
 from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.confirm import confirm_page
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import post_only
+from partnership.views.mixins import list_page, page_query, post_only
 from partnership.views.remind_all import remind_all_page
 from partnership.views.uploads import UploadPages
 
@@ -44,13 +45,16 @@ def _get_return(request, pk) -> DataReturn:
     return get_visible_or_404(access.visible_data_returns(request.user), pk=pk)
 
 
-def _list_url(data_return: DataReturn) -> str:
-    return f"{reverse('performance:data-returns')}?period={data_return.period_id}#return-{data_return.pk}"
+def _list_url(data_return: DataReturn, page: int | None = None) -> str:
+    on_page = f"&page={page}" if page and page > 1 else ""
+    return f"{reverse('performance:data-returns')}?period={data_return.period_id}{on_page}#return-{data_return.pk}"
 
 
 def _back(request, data_return: DataReturn):
-    """Back to where the business unit acted: the return's page or the period's list."""
-    return redirect(data_return if request.POST.get("from") == "detail" else _list_url(data_return))
+    """Back to where the business unit acted: the return's page or the period's list (the page of it they were on)."""
+    if request.POST.get("from") == "detail":
+        return redirect(data_return)
+    return redirect(_list_url(data_return, as_id(request.POST.get("page"))))
 
 
 # --- The business unit: a period's returns, opening them, the data calendar ------------------------
@@ -61,9 +65,12 @@ def _choosable_periods():
 
 def _period_context(request, period: Period, *, open_form=None) -> dict:
     returns = list(selectors.period_returns(period))
+    page = list_page(request, returns)
+    entered = selectors.entered_counts([r.pk for r in page.object_list])
     expected = selectors.expected_by_agency(period.kind)
-    keys = {f"performance.datareturn:{r.pk}": r for r in returns}
-    for data_return in returns:
+    keys = {f"performance.datareturn:{r.pk}": r for r in page.object_list}
+    for data_return in page.object_list:
+        data_return.entered = entered.get(data_return.pk, 0)
         data_return.expected = expected.get(data_return.agency_id, 0)
         data_return.last_reminder = None
     for log in selectors.reminders_sent(keys):
@@ -75,7 +82,8 @@ def _period_context(request, period: Period, *, open_form=None) -> dict:
         validated=sum(1 for r in returns if r.is_validated),
         due=min((r.due_date for r in returns), default=None))
     return {
-        "period": period, "returns": returns, "waiting": list(waiting), "status": status,
+        "period": period, "returns": returns, "page": page, "query": page_query(request), "waiting": list(waiting),
+        "status": status,
         "chooser": PeriodChoiceForm(initial={"period": period.pk}, periods=_choosable_periods()),
         "open_form": open_form or OpenForm(), "today": today,
     }

@@ -6,6 +6,7 @@ all of them for the business unit, their agency's own for an agency), and those 
 business unit and the owning agency's lead keep the turn-the-curve record; the business unit, QA members and
 chairs ask for the PDF.
 """
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -23,7 +24,7 @@ from partnership.kept_forms import posts, posts_no_form
 from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.exports import export_request
-from partnership.views.mixins import post_only
+from partnership.views.mixins import list_page, post_only
 
 from .. import access, selectors
 from ..forms.scorecard import ScorecardFilterForm, TurnTheCurveForm
@@ -38,6 +39,7 @@ from ..scorecard import (
     exception_reasons,
     exceptions,
     legend,
+    paged_scorecard,
     period_choices,
     scorecard,
     trailing_periods,
@@ -92,10 +94,12 @@ class Selection:
     def is_filtered(self) -> bool:
         return any(self.filters.values())
 
-    def scorecard(self) -> dict:
-        return scorecard(self.period, values=self.values, actions=self.actions,
-                         priority=self.filters.get("priority"), journey_stage=self.filters.get("journey_stage"),
-                         agency=self.filters.get("agency"), rag=self.filters.get("rag", ""))
+    def scorecard(self, paginate=None) -> dict:
+        """The scorecard chosen; with `paginate`, a page of it (`paged_scorecard`)."""
+        return (scorecard if paginate is None else partial(paged_scorecard, paginate=paginate))(
+            self.period, values=self.values, actions=self.actions, priority=self.filters.get("priority"),
+            journey_stage=self.filters.get("journey_stage"), agency=self.filters.get("agency"),
+            rag=self.filters.get("rag", ""))
 
     def context(self) -> dict:
         return {"form": self.form, "frequency": self.frequency, "frequency_label": Frequency(self.frequency).label,
@@ -115,7 +119,8 @@ def scorecard_page(request):
     selection = Selection(request, with_filters=True)
     context = selection.context()
     if selection.period is not None:
-        context.update(selection.scorecard())
+        context.update(selection.scorecard(paginate=lambda rows: list_page(request, rows)),
+                       page_query=selection.query[1:])
     context["can_make_pdf"] = can_make_pdf(request.user)
     return render(request, "performance/scorecard.html", context)
 

@@ -13,6 +13,7 @@ from partnership.input_rules import as_id
 from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
+from partnership.views.mixins import paginated
 
 from .. import access, selectors, services
 from ..forms import ContentForm, DecisionForm, PanelResponseForm, SendForm, SummaryForm
@@ -42,7 +43,8 @@ def rapid_review_list(request):
     access.require_reviews_logged(request, RapidReview._meta.label_lower)
     reviews = selectors.rapid_reviews_listed()
     return render(request, "reviews/rapid_review_list.html", {
-        "reviews": reviews, "today": timezone.localdate(), "is_business_unit": access.is_business_unit(request.user)})
+        **paginated(request, reviews), "today": timezone.localdate(),
+        "is_business_unit": access.is_business_unit(request.user)})
 
 
 @login_required

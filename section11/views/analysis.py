@@ -15,7 +15,7 @@ from partnership.csv import csv_response
 from partnership.kept_forms import posts_no_form
 from partnership.rate_limits import limited_export
 from partnership.services.exports import export_request
-from partnership.views.mixins import post_only
+from partnership.views.mixins import list_page, post_only
 
 from .. import access
 from ..analysis import MODERATED, SELF, sectors
@@ -59,7 +59,11 @@ def cycle_analysis(request, cycle_pk):
     sector, basis = clean_params(request.GET)
     page_url = reverse("section11:cycle-analysis", args=[cycle.pk])
     context = analysis_context(cycle, sector=sector, basis=basis)
-    context.update(
+    cmp = context["comparison"]
+    context.update(  # the agencies' rows a page at a time; the figures above them are every agency's
+        page=list_page(request, context["heat_map"].rows),
+        agency_page=list_page(request, cmp["agencies"] if cmp and cmp["comparable"] else []),
+        page_query=_query(sector, basis)[1:],
         sectors=sectors(cycle),
         query=_query(sector, basis),
         self_url=page_url + _query(sector, SELF),

@@ -10,10 +10,11 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
+from partnership.input_rules import as_id
 from partnership.kept_forms import posts, posts_no_form
 from partnership.models import Sector
 from partnership.services.errors import ServiceError
-from partnership.views.mixins import post_only
+from partnership.views.mixins import list_page, post_only
 from partnership.views.remind_all import remind_all_page
 
 from .. import access, selectors
@@ -89,24 +90,29 @@ def cycle_create(request):
                   status=400)
 
 
-def tracker_rows(cycle: Cycle) -> tuple[list[dict], dict]:
-    """One row per participating agency, and the summary counts. Four queries whatever the agencies."""
-    returns = list(cycle.returns.select_related("agency").with_progress())
-    for ret in returns:
-        ret.cycle = cycle  # `is_late` reads the deadline: no query per row
+def tracker_rows(cycle: Cycle, paginate) -> tuple[object, dict]:
+    """The page (`paginate`: the rows -> a Paginator page) of the rows, one per participating agency, and the
+    summary counts of every row; the page's returns carry their progress and last reminder. Five queries whatever
+    the agencies."""
+    returns = list(cycle.returns.select_related("agency"))
     if returns:
         agencies = [r.agency for r in returns]
     else:  # not launched yet: the agencies chosen to take part
         agencies = list(cycle.agencies.all())
     agencies.sort(key=lambda a: a.display_name.casefold())  # the order the names are shown in
     leads = services.lead_counts(a.pk for a in agencies)
-    reminders = services.last_reminders(returns)
     by_agency = {r.agency_id: r for r in returns}
-    rows = []
-    for agency in agencies:
-        ret = by_agency.get(agency.pk)
-        rows.append({"agency": agency, "ret": ret, "leads": leads.get(agency.pk, 0),
-                     "last_reminder": reminders.get(ret.pk) if ret else None})
+    page = paginate([{"agency": agency, "ret": by_agency.get(agency.pk), "leads": leads.get(agency.pk, 0),
+                      "last_reminder": None} for agency in agencies])
+    shown = {r.pk: r for r in cycle.returns.filter(
+        pk__in=[row["ret"].pk for row in page.object_list if row["ret"]]).select_related("agency").with_progress()}
+    reminders = services.last_reminders(shown.values())
+    for row in page.object_list:
+        if row["ret"]:
+            row["ret"] = shown[row["ret"].pk]
+            row["last_reminder"] = reminders.get(row["ret"].pk)
+    for ret in [*returns, *shown.values()]:
+        ret.cycle = cycle  # `is_late` reads the deadline: no query per row
     status = Return.Status
     summary = {
         "agencies": len(agencies),
@@ -119,7 +125,7 @@ def tracker_rows(cycle: Cycle) -> tuple[list[dict], dict]:
         "without_lead": sum(1 for a in agencies if not leads.get(a.pk)),
     }
     summary["submitted_pct"] = round(100 * summary["submitted"] / len(returns)) if returns else None
-    return rows, summary
+    return page, summary
 
 
 def _get_cycle(pk) -> Cycle:
@@ -131,10 +137,10 @@ def cycle_detail(request, pk):
     """The live completion tracker."""
     require(access.is_oversight(request.user))
     cycle = _get_cycle(pk)
-    rows, summary = tracker_rows(cycle)
+    page, summary = tracker_rows(cycle, lambda rows: list_page(request, rows))
     can_manage = access.can_manage_cycles(request.user)
     return render(request, "section11/cycle_detail.html", {
-        "cycle": cycle, "rows": rows, "summary": summary, "can_manage": can_manage,
+        "page": page, "cycle": cycle, "summary": summary, "can_manage": can_manage,
         "can_launch": can_manage and cycle.status == Cycle.Status.DRAFT,
         "can_close": can_manage and cycle.status == Cycle.Status.OPEN,
         "can_remind": can_manage and cycle.status == Cycle.Status.OPEN,
@@ -191,7 +197,9 @@ def return_remind(request, pk, ret_pk):
         else:
             messages.info(request, f"{ret.agency.display_name} was already reminded today, so nothing more was "
                                    "sent. Agency leads get at most one reminder a day.")
-    return redirect(reverse("section11:cycle-detail", args=[cycle.pk]) + f"#agency-{ret.agency_id}")
+    page = as_id(request.GET.get("page", ""))  # the tracker's page the button was on
+    on_page = f"?page={page}" if page and page > 1 else ""
+    return redirect(reverse("section11:cycle-detail", args=[cycle.pk]) + f"{on_page}#agency-{ret.agency_id}")
 
 
 @login_required

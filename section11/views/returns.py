@@ -13,7 +13,7 @@ from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
 from partnership.views.confirm import confirm_page
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import post_only
+from partnership.views.mixins import paginated, post_only
 
 from .. import access, selectors
 from ..forms.returns import AnswerForm, ImprovementActionForm, ReturnHeaderForm, SendBackForm, SeniorOfficerForm
@@ -29,8 +29,11 @@ def _get_return(request, pk) -> Return:
 @login_required
 def return_list(request):
     """Your agency's returns (agency people); every return (business unit and QA)."""
-    returns = access.visible_returns(request.user).with_progress().order_by("-cycle__opens_on", "agency__name")
-    return render(request, "section11/return_list.html", {"returns": returns[:200]})
+    returns = access.visible_returns(request.user).order_by("-cycle__opens_on", "agency__name", "pk")
+    context = paginated(request, returns)
+    page = context["page"]  # progress counted for the page's returns only
+    page.object_list = list(returns.filter(pk__in=[r.pk for r in page.object_list]).with_progress())
+    return render(request, "section11/return_list.html", context)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.models import EmailMessage
+from partnership.views import mixins
 from performance.models import DataReturn, Period, Unit, Value
 from performance.services.returns import value_save
 from tests.factories import AgencyFactory
@@ -104,6 +105,24 @@ def test_business_unit_validates_a_submitted_return(client_for, business_unit, p
     assert response.status_code == 302
     police_data_return.refresh_from_db()
     assert police_data_return.status == DataReturn.Status.VALIDATED and police_data_return.validated_by == business_unit
+
+
+def test_the_periods_list_shows_a_page_of_returns_and_validating_returns_to_that_page(
+        client_for, business_unit, police, police_data_return, monkeypatch):
+    monkeypatch.setattr(mixins, "LIST_PAGE_SIZE", 1)
+    period = police_data_return.period
+    later = DataReturn.objects.create(agency=AgencyFactory(name="Zebra Trust"), period=period, due_date=period.end,
+                                      status=DataReturn.Status.SUBMITTED)
+    client = client_for(business_unit)
+
+    first = client.get(url("data-returns"), {"period": period.pk}).content.decode()
+    second = client.get(url("data-returns"), {"period": period.pk, "page": 2}).content.decode()
+
+    assert f'id="return-{police_data_return.pk}"' in first and f'id="return-{later.pk}"' not in first
+    assert f'id="return-{later.pk}"' in second and f"?period={period.pk}&amp;page=1" in second  # the period kept
+    assert '<input type="hidden" name="page" value="2">' in second
+    response = client.post(url("data-return-validate", later.pk), {"from": "list", "page": "2"})
+    assert response["Location"] == f"{url('data-returns')}?period={period.pk}&page=2#return-{later.pk}"
 
 
 def test_business_unit_queries_a_return_with_a_message(client_for, business_unit, police_data_return):

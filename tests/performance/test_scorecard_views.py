@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from partnership.models import Action, JourneyStage, ReportExport
 from partnership.models.actions import sources_of
+from partnership.views import mixins
 from performance.models import (
     Comparator,
     DataReturn,
@@ -553,3 +554,27 @@ def test_indicator_and_exception_pages_run_a_fixed_number_of_queries(client_for,
         page(client, reverse("performance:exceptions"))
     assert len(small.captured_queries) == len(big.captured_queries)
 
+
+
+# --- A page at a time (issue 21: many partnerships on one service) ----------------------------------------
+def test_the_scorecard_shows_a_page_of_indicators_in_question_order_and_counts_and_downloads_them_all(
+        client_for, reader, police, q1, monkeypatch):
+    monkeypatch.setattr(mixins, "LIST_PAGE_SIZE", 2)
+    for code, quadrant in [("much-1", Quadrant.HOW_MUCH), ("much-2", Quadrant.HOW_MUCH),
+                           ("well-1", Quadrant.HOW_WELL), ("off-1", Quadrant.BETTER_OFF)]:
+        add_value(make_indicator(police, code=code, quadrant=quadrant), q1, 50)  # red: 30 below an 80% target
+    client = client_for(reader)
+
+    first = page(client, frequency="quarterly", period=q1.pk)
+    second = page(client, frequency="quarterly", period=q1.pk, page=2)
+
+    assert "Indicator much-1" in first and "Indicator much-2" in first and "Indicator well-1" not in first
+    assert 'id="how_well"' not in first and f'href="?frequency=quarterly&amp;period={q1.pk}&amp;page=2#how_well"' \
+        in first  # the contents lead to the question on the page it starts
+    assert "Indicator well-1" in second and "Indicator off-1" in second and 'id="how_much"' not in second
+    assert "Indicators 3 to 4 of 4, page 2 of 2" in second
+    red = '<span class="app-dashboard-figure__number">4</span> Red'
+    assert red in first and red in second  # the summary counts every indicator, on every page
+    download = client.get(reverse("performance:scorecard-csv"), {"frequency": "quarterly", "period": q1.pk})
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == 1 + 4  # the download has every indicator

@@ -12,6 +12,7 @@ from django.utils import timezone
 from partnership import history
 from partnership.models import ReminderLog, Role, Sector
 from partnership.services.reminders import reminder_record
+from partnership.views import mixins
 from section11.models import Answer, Cycle, Framework, RatingLevel, Return
 from tests.factories import AgencyFactory, UserFactory
 from tests.section11.conftest import answer_all, make_cycle, make_framework
@@ -337,6 +338,28 @@ def test_submitted_returns_have_no_reminder_button(client_for, business_unit, la
     assert "Send reminder" not in row(response, submitted)
 
 
+def test_tracker_shows_a_page_of_agencies_counts_them_all_and_a_reminder_returns_to_its_page(
+        client_for, business_unit, late_cycle, monkeypatch):
+    monkeypatch.setattr(mixins, "LIST_PAGE_SIZE", 2)
+    returned = late_cycle.others["returned"]
+    UserFactory(agency=returned, roles=[Role.AGENCY_LEAD])
+    client = client_for(business_unit)
+
+    first = client.get(late_cycle.get_absolute_url())
+    second = client.get(late_cycle.get_absolute_url() + "?page=2")
+
+    assert len(first.context["page"].object_list) == 2 and first.context["page"].paginator.count == 5
+    assert "2 of 5 submitted (40%)" in text(first) and "2 of 5 submitted (40%)" in text(second)  # every agency
+    assert 'aria-label="Pagination"' in first.content.decode()
+    assert f'id="agency-{returned.pk}"' not in first.content.decode()
+    assert "Returned for clarification" in row(second, returned)
+    remind = reverse("section11:return-remind", args=[late_cycle.pk, Return.objects.get(cycle=late_cycle,
+                                                                                         agency=returned).pk])
+    assert f'action="{remind}?page=2"' in second.content.decode()
+    response = client.post(remind + "?page=2")
+    assert response["Location"] == f"{late_cycle.get_absolute_url()}?page=2#agency-{returned.pk}"
+
+
 def test_cycle_list_shows_every_cycle_newest_first_with_its_completion_rate(client_for, qa_member, late_cycle,
                                                                             framework, police):
     older = make_cycle(framework, [police], name="Section 11 2024", status=Cycle.Status.CLOSED,
@@ -457,7 +480,7 @@ def _tracker_queries(client, framework, n: int, name: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(cycle.get_absolute_url())
     assert response.status_code == 200
-    assert len(response.context["rows"]) == n
+    assert len(response.context["page"].object_list) == n
     return len(queries)
 
 

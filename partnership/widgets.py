@@ -3,13 +3,12 @@ the 600 agencies of many partnerships on one service is most of a list page's ti
 Django's own, byte for byte (tests/partnership/test_widgets.py); option groups fall back to Django's templates."""
 from django import forms
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 
 def _attrs(attrs: dict) -> str:
     """django/forms/widgets/attrs.html in Python: ` name="value"`, a bare name for True, nothing for False."""
-    return mark_safe("".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+    return format_html_join("", " {}{}", (
+        (name, "" if value is True else format_html('="{}"', value))
         for name, value in attrs.items() if value is not False and value is not None))
 
 

@@ -14,12 +14,11 @@ from .models import DataReturn, DataReturnMessage
 
 
 def due_items(person, today: datetime.date) -> list[DueItem]:
-    if access.can_manage(person):
-        return _replies_to_answer(person)
+    replies = _replies_to_answer(person) if access.can_manage(person) else []
     if not (person.agency_id and person.has_role(*access.AGENCY_EDITORS)):
-        return []
+        return replies
     returns = selectors.agency_returns_to_do(person.agency_id)
-    items = []
+    items = replies
     for ret in returns:
         queried = ret.status == DataReturn.Status.QUERIED
         # The look-ahead follows the return's own timetable: a short one from the day it was asked for; a query
@@ -39,11 +38,13 @@ def due_items(person, today: datetime.date) -> list[DueItem]:
 
 
 def _replies_to_answer(person) -> list[DueItem]:
-    """Threads the person has written in (the business unit's side) whose latest message is the agency's."""
+    """Threads the person has written in (the business unit's side) whose latest message is the agency's, on returns
+    not yet validated (validating answers the reply: it writes no message)."""
     last_side = Subquery(DataReturnMessage.objects.filter(data_return=OuterRef("pk"))
                          .order_by("-created_at", "-pk").values("side")[:1])
     returns = (DataReturn.objects.filter(messages__author=person).distinct().annotate(last_side=last_side)
-               .filter(last_side=DataReturnMessage.Side.AGENCY).select_related("period", "agency")
+               .filter(last_side=DataReturnMessage.Side.AGENCY).exclude(status=DataReturn.Status.VALIDATED)
+               .select_related("period", "agency")
                .order_by("due_date", "pk"))
     return [DueItem(key=item_key(ret), stage=WAITING_FOR_YOU, url=ret.get_absolute_url(), app="performance",
                     title=f"Data return for {ret.period.label} from {ret.agency.display_name}: "

@@ -159,7 +159,8 @@ def data_return_query(request, pk):
             messages.success(request, f"Your query has been sent back to {data_return.agency.display_name}. Their "
                                       "agency leads have been emailed a link: they can reply, change their figures "
                                       "and submit again.")
-            return redirect(_list_url(data_return))
+            # The form posts to its own address, so the list's page it was opened from (?page=) comes back with it.
+            return redirect(_list_url(data_return, as_id(request.GET.get("page"))))
     return render(request, "performance/data_return_query.html", {"data_return": data_return, "form": form},
                   status=400 if form.errors else 200)
 

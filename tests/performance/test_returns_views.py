@@ -123,6 +123,11 @@ def test_the_periods_list_shows_a_page_of_returns_and_validating_returns_to_that
     assert '<input type="hidden" name="page" value="2">' in second
     response = client.post(url("data-return-validate", later.pk), {"from": "list", "page": "2"})
     assert response["Location"] == f"{url('data-returns')}?period={period.pk}&page=2#return-{later.pk}"
+    # Querying from page 2 comes back to page 2 too: the link carries the page, and the form posts to its own address.
+    query = f"{url('data-return-query', later.pk)}?page=2"
+    assert f'href="{query}"' in second
+    response = client.post(query, {"message": "Row 3 looks ten times too high."})
+    assert response["Location"] == f"{url('data-returns')}?period={period.pk}&page=2#return-{later.pk}"
 
 
 def test_business_unit_queries_a_return_with_a_message(client_for, business_unit, police_data_return):

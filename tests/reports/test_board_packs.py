@@ -115,6 +115,7 @@ def test_publishing_makes_the_pdf_once_keeps_it_with_its_hash_and_never_makes_it
     text = " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True,
                                    timeout=120).stdout.decode().split())
     assert f"Published: approved by {chair.full_name}" in text and "Being published" not in text
+    assert f"QA board report · {pack.label}" in text and f"{pack.label} · Published" not in text  # no status mark
     assert "Section 11 returns came in late this quarter." in text and "Decide whether to re-audit neglect" in text
 
     def never(*args, **kwargs):

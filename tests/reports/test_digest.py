@@ -417,3 +417,35 @@ def test_an_agency_s_reply_to_a_query_waits_in_the_digest_of_who_queried(due, ag
     assert _performance(reader) == []
     data_return_reply(data_return=data_return, by=business_unit, text="Thank you: validated.")
     assert _performance(business_unit) == []
+
+
+def test_a_reply_leaves_the_digest_once_the_return_is_validated(due, agency_lead, business_unit,
+                                                                 django_capture_on_commit_callbacks):
+    """Validating answers the agency's reply without a message of its own: the thread no longer waits for anyone."""
+    from performance.services.returns import (
+        data_return_query,
+        data_return_reply,
+        data_return_submit,
+        data_return_validate,
+    )
+
+    data_return = due["data_return"]
+    data_return.status = DataReturn.Status.SUBMITTED
+    data_return.save()
+    data_return_query(data_return=data_return, by=business_unit, message="Row 3 looks ten times too high.")
+    data_return_reply(data_return=data_return, by=agency_lead, text="Corrected and sent again.")
+    data_return_submit(data_return=data_return, by=agency_lead)
+    assert len(_performance(business_unit)) == 1
+    data_return_validate(data_return=data_return, by=business_unit)
+    assert _performance(business_unit) == []
+
+
+def test_a_business_unit_person_who_also_leads_an_agency_keeps_their_agency_s_returns(
+        due, police, business_unit, django_capture_on_commit_callbacks):
+    from partnership.models import UserRole
+
+    business_unit.agency = police
+    business_unit.save()
+    UserRole.objects.create(user=business_unit, role=Role.AGENCY_LEAD)
+    person = type(business_unit).objects.get(pk=business_unit.pk)
+    assert [i.url for i in _performance(person)] == [due["data_return"].get_absolute_url()]

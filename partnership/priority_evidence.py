@@ -8,22 +8,8 @@ from collections import defaultdict, namedtuple
 
 from django.db.models import Q
 
-from . import snapshots
-from .contract import (
-    BETTER_OFF,
-    HOW_MUCH,
-    HOW_WELL,
-    NO_EVIDENCE,
-    NOT_ASSURED,
-    PARTLY,
-    WHAT_NEXT,
-    EvidenceItem,
-    Fact,
-    PriorityEvidence,
-    day_words,
-    plural,
-    share_status,
-)
+from . import contract, snapshots
+from .contract import EvidenceItem, Fact, PriorityEvidence, day_words, plural, share_status
 from .models import Action, Priority
 from .snapshots import state_at
 
@@ -68,21 +54,21 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
         # Progress: the actions done or open and on time (90% assures, 60% partly: the tracker's one rule); with
         # none done yet, at most partly.
         progress = share_status(len(mine) - len(overdue), len(mine))
-        if not done and progress not in (NOT_ASSURED, NO_EVIDENCE):
-            progress = PARTLY
+        if not done and progress not in (contract.NOT_ASSURED, contract.NO_EVIDENCE):
+            progress = contract.PARTLY
         if not detail:
             result[priority.pk] = PriorityEvidence(SOURCE, progress=progress)
             continue
         done_in_period = [a for a in done if a.completed_at and a.completed_at >= period.start_moment]
-        facts = [Fact(HOW_MUCH, f"Actions: {plural(len(mine), 'action')}, {len(done)} done "
-                                f"({len(done_in_period)} in the period)."),
-                 Fact(HOW_WELL, f"Actions: {len(overdue)} of {plural(len(open_), 'open action')} overdue."),
-                 Fact(BETTER_OFF, f"Actions: {plural(len(assured), 'action')} with impact assured.")]
+        facts = [Fact(contract.HOW_MUCH, f"Actions: {plural(len(mine), 'action')}, {len(done)} done "
+                                         f"({len(done_in_period)} in the period)."),
+                 Fact(contract.HOW_WELL, f"Actions: {len(overdue)} of {plural(len(open_), 'open action')} overdue."),
+                 Fact(contract.BETTER_OFF, f"Actions: {plural(len(assured), 'action')} with impact assured.")]
         if open_:
-            facts.append(Fact(WHAT_NEXT, f"Actions: {plural(len(open_), 'action')} open, the next due on "
-                                         f"{day_words(min(a.due_date for a in open_))}."))
+            facts.append(Fact(contract.WHAT_NEXT, f"Actions: {plural(len(open_), 'action')} open, the next due on "
+                                                  f"{day_words(min(a.due_date for a in open_))}."))
         items = tuple(EvidenceItem(f"{a.reference} {a.title}: {STATUS_WORDS.get(a.status, a.status)}"
                                    f"{', overdue' if a.pk in late else ''}", a.get_absolute_url(),
-                                   NOT_ASSURED if a.pk in late else "") for a in mine)
+                                   contract.NOT_ASSURED if a.pk in late else "") for a in mine)
         result[priority.pk] = PriorityEvidence(SOURCE, tuple(facts), progress, items)
     return result

@@ -5,18 +5,8 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from partnership import charts
-from partnership.contract import (
-    ACCOUNTABILITY,
-    HOW_MUCH,
-    PRIORITIES,
-    WHAT_NEXT,
-    Evidence,
-    Fact,
-    plural,
-    section_context,
-    share_status,
-)
+from partnership import charts, contract
+from partnership.contract import Evidence, Fact, plural, section_context, share_status
 from partnership.dates import ReportPeriod
 from partnership.models import Action, Agency, Escalation, Priority
 from partnership.pdf import render_pdf
@@ -141,18 +131,19 @@ def _board_summary(c: dict) -> dict:
     facts, evidence, headlines = [], [], []
     day = f"{c['as_at']:%-d %B %Y}"
     if c["signed_off_count"]:
-        facts.append(Fact(HOW_MUCH, f"Actions: {plural(c['signed_off_count'], 'action')} signed off as done in the "
-                                    f"period."))
+        facts.append(Fact(contract.HOW_MUCH,
+                          f"Actions: {plural(c['signed_off_count'], 'action')} signed off as done in the "
+                          f"period."))
     if c["open"]:
-        facts.append(Fact(WHAT_NEXT, f"Actions: {c['overdue_count']} of {plural(c['open'], 'open action')} "
-                                     f"overdue on {day}."))
+        facts.append(Fact(contract.WHAT_NEXT, f"Actions: {c['overdue_count']} of {plural(c['open'], 'open action')} "
+                                              f"overdue on {day}."))
         late_agencies = sum(1 for r in c["by_agency"] if r["overdue"])
-        evidence.append(Evidence(ACCOUNTABILITY, share_status(c["open"] - c["overdue_count"], c["open"]),
+        evidence.append(Evidence(contract.ACCOUNTABILITY, share_status(c["open"] - c["overdue_count"], c["open"]),
                                  f"Action tracker: {c['overdue_count']} of {plural(c['open'], 'open action')} overdue "
                                  f"on {day}, held by {plural(late_agencies, 'agency', 'agencies')}."))
     if c["escalations"]:
         count, late = len(c["escalations"]), c["escalations_overdue"]
-        evidence.append(Evidence(ACCOUNTABILITY, share_status(count - late, count),
+        evidence.append(Evidence(contract.ACCOUNTABILITY, share_status(count - late, count),
                                  f"Escalation ladder: {plural(count, 'escalation')} open on {day}, {late} with the "
                                  f"agency's response overdue."))
         highest = c["escalations"][0]
@@ -162,7 +153,7 @@ def _board_summary(c: dict) -> dict:
         headlines.append(f"{c['overdue_count']} of {plural(c['open'], 'open action')} were overdue on {day}.")
     for p in c["by_priority"]:
         if p["total"]:
-            evidence.append(Evidence(PRIORITIES, share_status(p["total"] - p["overdue"], p["total"]),
+            evidence.append(Evidence(contract.PRIORITIES, share_status(p["total"] - p["overdue"], p["total"]),
                                      f"{p['priority'].title}: {p['done']} of {plural(p['total'], 'action')} done, "
                                      f"{p['overdue']} overdue."))
     return {"facts": facts, "evidence": evidence, "headlines": headlines}

@@ -9,17 +9,8 @@ from collections import defaultdict
 
 from django.db.models import Count
 
-from partnership.contract import (
-    HOW_MUCH,
-    HOW_WELL,
-    NO_EVIDENCE,
-    WHAT_NEXT,
-    EvidenceItem,
-    Fact,
-    PriorityEvidence,
-    plural,
-    share_status,
-)
+from partnership import contract
+from partnership.contract import EvidenceItem, Fact, PriorityEvidence, plural, share_status
 from partnership.snapshots import state_at
 
 from .models import Audit, AuditCase, ConsensusGrade, Finding, reported_on
@@ -69,22 +60,24 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
             continue
         n_graded, n_good = sum(graded[a.pk] for a in mine), sum(good[a.pk] for a in mine)
         # Progress: the board pack's rule for audit grades (80% good or better assures, 50% partly).
-        progress = share_status(n_good, n_graded, assured_from=0.8, partly_from=0.5) if n_graded else NO_EVIDENCE
+        progress = (share_status(n_good, n_graded, assured_from=0.8, partly_from=0.5) if n_graded
+                    else contract.NO_EVIDENCE)
         if not detail:
             result[priority.pk] = PriorityEvidence(SOURCE, progress=progress)
             continue
         facts = []
         if mine:
-            facts.append(Fact(HOW_MUCH, f"Audits: {plural(len(mine), 'multi-agency audit')} met or agreed a report, "
-                                        f"{plural(sum(cases.get(a.pk, 0) for a in mine), 'case')} audited."))
+            facts.append(Fact(contract.HOW_MUCH,
+                              f"Audits: {plural(len(mine), 'multi-agency audit')} met or agreed a report, "
+                              f"{plural(sum(cases.get(a.pk, 0) for a in mine), 'case')} audited."))
             strengths = sum(findings[a.pk, Finding.Kind.STRENGTH] for a in mine)
             development = sum(findings[a.pk, Finding.Kind.DEVELOPMENT] for a in mine)
             graded_text = (f"{n_good} of {plural(n_graded, 'case')} graded good or better overall"
                            if n_graded else "no case graded yet")
-            facts.append(Fact(HOW_WELL, f"Audits: {graded_text}; {plural(strengths, 'strength')} and "
-                                        f"{plural(development, 'area')} for development found."))
+            facts.append(Fact(contract.HOW_WELL, f"Audits: {graded_text}; {plural(strengths, 'strength')} and "
+                                                 f"{plural(development, 'area')} for development found."))
         if next_ones:
-            facts.append(Fact(WHAT_NEXT, f"Audits: {plural(len(next_ones), 'audit')} planned or under way."))
+            facts.append(Fact(contract.WHAT_NEXT, f"Audits: {plural(len(next_ones), 'audit')} planned or under way."))
         items = tuple(EvidenceItem(f"{a.reference} {a.theme}: " + (
                                    f"{good[a.pk]} of {plural(graded[a.pk], 'case')} good or better" if graded[a.pk]
                                    else "no case graded yet"), a.get_absolute_url(),

@@ -1,19 +1,8 @@
 """The audit report (page and PDF) and the audits section of the quarterly board report."""
 from django.db.models import Count, Q
 
-from partnership import charts
-from partnership.contract import (
-    DUTIES,
-    HOW_MUCH,
-    HOW_WELL,
-    QUALITY,
-    Evidence,
-    Fact,
-    open_actions,
-    plural,
-    section_context,
-    share_status,
-)
+from partnership import charts, contract
+from partnership.contract import Evidence, Fact, open_actions, plural, section_context, share_status
 from partnership.dates import ReportPeriod
 from partnership.models import Action
 from partnership.pdf import render_pdf
@@ -150,17 +139,19 @@ def _board_summary(context: dict) -> dict:
     graded = sum(r["rollup"]["graded"] for r in rows)
     good = sum(r["rollup"]["good"] for r in rows)
     if rows:
-        facts.append(Fact(HOW_MUCH, f"{plural(len(rows), 'multi-agency audit')} met or agreed a report, "
-                                    f"{plural(sum(r['audit'].case_count for r in rows), 'case')} audited."))
+        facts.append(Fact(contract.HOW_MUCH, f"{plural(len(rows), 'multi-agency audit')} met or agreed a report, "
+                                             f"{plural(sum(r['audit'].case_count for r in rows), 'case')} audited."))
     if graded:
-        facts.append(Fact(HOW_WELL, f"Audits: {good} of {plural(graded, 'case')} graded good or better overall."))
-        evidence.append(Evidence(QUALITY, share_status(good, graded, assured_from=0.8, partly_from=0.5),
+        facts.append(Fact(contract.HOW_WELL,
+                          f"Audits: {good} of {plural(graded, 'case')} graded good or better overall."))
+        evidence.append(Evidence(contract.QUALITY, share_status(good, graded, assured_from=0.8, partly_from=0.5),
                                  f"Multi-agency audits: {good} of {plural(graded, 'case')} good or better."))
     if context["concerns_raised"]:
         raised, in_time = context["concerns_raised"], context["concerns_in_time"]
-        facts.append(Fact(HOW_WELL, f"Audits: {in_time} of {plural(raised, 'immediate concern')} acknowledged within "
-                                    f"one working day."))
-        evidence.append(Evidence(DUTIES, share_status(in_time, raised, assured_from=1.0),
+        facts.append(Fact(contract.HOW_WELL,
+                          f"Audits: {in_time} of {plural(raised, 'immediate concern')} acknowledged within "
+                          f"one working day."))
+        evidence.append(Evidence(contract.DUTIES, share_status(in_time, raised, assured_from=1.0),
                                  f"Immediate concerns from audits: {in_time} of {raised} acknowledged in time."))
         if in_time < raised:
             headlines.append(f"{raised - in_time} of {plural(raised, 'immediate concern')} raised in audits "

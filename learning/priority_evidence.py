@@ -10,20 +10,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
-from partnership.contract import (
-    ASSURED,
-    BETTER_OFF,
-    HOW_MUCH,
-    HOW_WELL,
-    NO_EVIDENCE,
-    NOT_ASSURED,
-    PARTLY,
-    EvidenceItem,
-    Fact,
-    PriorityEvidence,
-    plural,
-    share_status,
-)
+from partnership import contract
+from partnership.contract import EvidenceItem, Fact, PriorityEvidence, plural, share_status
 from partnership.snapshots import state_at, unchanged_since
 
 from .figures import _bounds, bookings_at
@@ -96,21 +84,22 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
         if followed:
             progress = share_status(changed, followed, assured_from=0.7, partly_from=0.4)
         elif uplift is not None:
-            progress = PARTLY if uplift > 0 else NOT_ASSURED
+            progress = contract.PARTLY if uplift > 0 else contract.NOT_ASSURED
         else:
-            progress = PARTLY if n_attended else NO_EVIDENCE
+            progress = contract.PARTLY if n_attended else contract.NO_EVIDENCE
         if not detail:
             result[priority.pk] = PriorityEvidence(SOURCE, progress=progress)
             continue
-        facts = [Fact(HOW_MUCH, f"Training: {plural(len(mine), 'course')} for this priority; "
-                                f"{plural(n_sessions, 'session')} delivered in the period to "
-                                f"{plural(n_attended, 'delegate')}.")]
+        facts = [Fact(contract.HOW_MUCH, f"Training: {plural(len(mine), 'course')} for this priority; "
+                                         f"{plural(n_sessions, 'session')} delivered in the period to "
+                                         f"{plural(n_attended, 'delegate')}.")]
         if uplift is not None:
-            facts.append(Fact(HOW_WELL, f"Training: confidence rose by {uplift:.1f} out of 10 "
-                                        f"({plural(len(all_pairs), 'answer')} before and after)."))
+            facts.append(Fact(contract.HOW_WELL, f"Training: confidence rose by {uplift:.1f} out of 10 "
+                                                 f"({plural(len(all_pairs), 'answer')} before and after)."))
         if followed:
-            facts.append(Fact(BETTER_OFF, f"Training: {changed} of {plural(followed, 'delegate')} followed up had "
-                                          f"changed their practice."))
+            facts.append(Fact(contract.BETTER_OFF,
+                              f"Training: {changed} of {plural(followed, 'delegate')} followed up had "
+                              f"changed their practice."))
         items = []
         for c in mine:
             bits = [plural(len(held[c.pk]), "session"), f"{attended[c.pk]} attended"]
@@ -120,7 +109,7 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
             if follow[c.pk][0]:
                 bits.append(f"{follow[c.pk][1]} of {follow[c.pk][0]} changed practice")
             status = (share_status(follow[c.pk][1], follow[c.pk][0], assured_from=0.7, partly_from=0.4)
-                      if follow[c.pk][0] else ASSURED if course_uplift and course_uplift > 0 else "")
+                      if follow[c.pk][0] else contract.ASSURED if course_uplift and course_uplift > 0 else "")
             url = c.get_absolute_url() if c.active else ""  # a withdrawn course's page is for managers only
             items.append(EvidenceItem(f"{c.title}: {', '.join(bits)}", url, status))
         result[priority.pk] = PriorityEvidence(SOURCE, tuple(facts), progress, tuple(items))

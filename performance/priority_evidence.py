@@ -8,20 +8,8 @@ from collections import defaultdict
 
 from django.db.models import Exists, OuterRef
 
-from partnership.contract import (
-    ASSURED,
-    BETTER_OFF,
-    HOW_MUCH,
-    HOW_WELL,
-    NOT_ASSURED,
-    PARTLY,
-    WHAT_NEXT,
-    EvidenceItem,
-    Fact,
-    PriorityEvidence,
-    plural,
-    share_status,
-)
+from partnership import contract
+from partnership.contract import EvidenceItem, Fact, PriorityEvidence, plural, share_status
 from partnership.models import Action
 from partnership.snapshots import state_at
 
@@ -30,7 +18,7 @@ from .models import Indicator, Period
 from .scorecard import build_rows, indicator_url, validated_values
 
 SOURCE = "Indicators"
-RAG_STATUS = {"green": ASSURED, "amber": PARTLY, "red": NOT_ASSURED}
+RAG_STATUS = {"green": contract.ASSURED, "amber": contract.PARTLY, "red": contract.NOT_ASSURED}
 
 
 def _rows(priorities, period, *, detail: bool = True):
@@ -89,14 +77,16 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
         exceptions = [r for r in rows if r.is_exception]
         planned = sum(1 for r in exceptions if r.curves or r.open_actions)
         labels = ", ".join(sorted({r.period.label for r in rows}))
-        facts = [Fact(HOW_MUCH, f"Indicators: {plural(len(rows), 'indicator')}, {with_figure} with a validated "
-                                f"figure for {labels}."),
-                 Fact(HOW_WELL, f"Indicators: {colours['green']} green, {colours['amber']} amber and "
-                                f"{colours['red']} red against target."),
-                 Fact(BETTER_OFF, f"Indicators: {better} better than the period before, {worse} worse.")]
+        facts = [Fact(contract.HOW_MUCH,
+                      f"Indicators: {plural(len(rows), 'indicator')}, {with_figure} with a validated "
+                      f"figure for {labels}."),
+                 Fact(contract.HOW_WELL, f"Indicators: {colours['green']} green, {colours['amber']} amber and "
+                                         f"{colours['red']} red against target."),
+                 Fact(contract.BETTER_OFF, f"Indicators: {better} better than the period before, {worse} worse.")]
         if exceptions:
-            facts.append(Fact(WHAT_NEXT, f"Indicators: {plural(len(exceptions), 'exception')} (red or worsening), "
-                                         f"{planned} with a turn-the-curve plan or open action."))
+            facts.append(Fact(contract.WHAT_NEXT,
+                              f"Indicators: {plural(len(exceptions), 'exception')} (red or worsening), "
+                              f"{planned} with a turn-the-curve plan or open action."))
         items = tuple(EvidenceItem(f"{r.indicator.title}: {r.rag.label}, {r.direction.text.lower()} "
                                    f"({r.period.label})", indicator_url(r.indicator.code),
                                    RAG_STATUS.get(r.rag.code, "")) for r in rows)

@@ -10,20 +10,8 @@ The PDF is registered as the "performance-scorecard" export with parameters {per
 from django.db.models import Exists, OuterRef
 from django.utils.text import slugify
 
-from partnership.contract import (
-    BETTER_OFF,
-    HOW_MUCH,
-    HOW_WELL,
-    PRIORITIES,
-    QUALITY,
-    RIGHT_PRIORITIES,
-    WHAT_NEXT,
-    Evidence,
-    Fact,
-    plural,
-    section_context,
-    share_status,
-)
+from partnership import contract
+from partnership.contract import Evidence, Fact, plural, section_context, share_status
 from partnership.dates import ReportPeriod
 from partnership.models import Action
 from partnership.pdf import render_pdf
@@ -100,19 +88,22 @@ def _board_summary(period: Period, card: dict, exceptions: list) -> dict:
     red = [row for row in exceptions if row.rag == rules.RED]
     with_plans = sum(1 for r in exceptions if r.curves or r.open_actions)
     facts = [
-        Fact(HOW_MUCH, f"Performance: {plural(len(card['rows']), 'indicator')} reported for {period.label}."),
-        Fact(HOW_WELL, f"Performance: {counts.get('green', 0)} green, {counts.get('amber', 0)} amber and "
-                       f"{counts.get('red', 0)} red against target."),
-        Fact(BETTER_OFF, f"Performance: {plural(better, 'indicator')} better than the period before, {worse} worse."),
+        Fact(contract.HOW_MUCH, f"Performance: {plural(len(card['rows']), 'indicator')} reported for {period.label}."),
+        Fact(contract.HOW_WELL, f"Performance: {counts.get('green', 0)} green, {counts.get('amber', 0)} amber and "
+                                f"{counts.get('red', 0)} red against target."),
+        Fact(contract.BETTER_OFF,
+             f"Performance: {plural(better, 'indicator')} better than the period before, {worse} worse."),
     ]
     if exceptions:
-        facts.append(Fact(WHAT_NEXT, f"Performance: {plural(len(exceptions), 'exception')} (red or worsening), "
-                                     f"{with_plans} with a turn-the-curve plan or open action."))
-    evidence = [Evidence(QUALITY, share_status(counts.get("green", 0), len(rows), assured_from=0.8, partly_from=0.5),
+        facts.append(Fact(contract.WHAT_NEXT,
+                          f"Performance: {plural(len(exceptions), 'exception')} (red or worsening), "
+                          f"{with_plans} with a turn-the-curve plan or open action."))
+    evidence = [Evidence(contract.QUALITY,
+                         share_status(counts.get("green", 0), len(rows), assured_from=0.8, partly_from=0.5),
                          f"Performance: {counts.get('green', 0)} of {plural(len(rows), 'rated indicator')} on "
                          f"target in {period.label}.")] if rows else []
     if exceptions:
-        evidence.append(Evidence(RIGHT_PRIORITIES, share_status(with_plans, len(exceptions)),
+        evidence.append(Evidence(contract.RIGHT_PRIORITIES, share_status(with_plans, len(exceptions)),
                                  f"Performance: {with_plans} of {plural(len(exceptions), 'exception')} with a plan "
                                  f"or an open action."))
     by_priority: dict = {}
@@ -122,7 +113,7 @@ def _board_summary(period: Period, card: dict, exceptions: list) -> dict:
             entry[1] += row.rag.code == "green"
             entry[2] += 1
     for priority, green, total in sorted(by_priority.values(), key=lambda e: e[0].title):
-        evidence.append(Evidence(PRIORITIES, share_status(green, total, assured_from=0.8, partly_from=0.5),
+        evidence.append(Evidence(contract.PRIORITIES, share_status(green, total, assured_from=0.8, partly_from=0.5),
                                  f"{priority.title}: {green} of {plural(total, 'indicator')} on target."))
     headlines = [
         f"{len(red)} indicator{'s' if len(red) != 1 else ''} rated red in {period.label}: "

@@ -9,21 +9,8 @@ from collections import defaultdict
 
 from django.urls import reverse
 
-from partnership.contract import (
-    ASSURED,
-    BETTER_OFF,
-    HOW_MUCH,
-    HOW_WELL,
-    NOT_ASSURED,
-    PARTLY,
-    WHAT_NEXT,
-    EvidenceItem,
-    Fact,
-    PriorityEvidence,
-    day_words,
-    plural,
-    share_status,
-)
+from partnership import contract
+from partnership.contract import EvidenceItem, Fact, PriorityEvidence, day_words, plural, share_status
 from partnership.models import Action
 from partnership.snapshots import state_at
 from partnership.tags import tagged_for_priorities
@@ -77,14 +64,16 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
         assured = [a for a in theirs if a.status == Action.Status.IMPACT_ASSURED]
         with_action = sum(1 for r in mine if actions_of[r.pk])
         new = sum(1 for r in mine if r.made_on >= period.start)
-        facts = [Fact(HOW_MUCH, f"Review learning: {plural(len(mine), 'recommendation')} ({new} made in the period), "
-                                f"{plural(len(theirs), 'action')} from them."),
-                 Fact(HOW_WELL, f"Review learning: {with_action} of {plural(len(mine), 'recommendation')} with an "
-                                f"action; {len(overdue)} of {plural(len(open_), 'open action')} overdue."),
-                 Fact(BETTER_OFF, f"Review learning: {len(done)} of {plural(len(theirs), 'action')} done, "
-                                  f"{len(assured)} with impact assured.")]
+        facts = [Fact(contract.HOW_MUCH,
+                      f"Review learning: {plural(len(mine), 'recommendation')} ({new} made in the period), "
+                      f"{plural(len(theirs), 'action')} from them."),
+                 Fact(contract.HOW_WELL,
+                      f"Review learning: {with_action} of {plural(len(mine), 'recommendation')} with an "
+                      f"action; {len(overdue)} of {plural(len(open_), 'open action')} overdue."),
+                 Fact(contract.BETTER_OFF, f"Review learning: {len(done)} of {plural(len(theirs), 'action')} done, "
+                                           f"{len(assured)} with impact assured.")]
         if open_:
-            facts.append(Fact(WHAT_NEXT, f"Review learning: {plural(len(open_), 'action')} still open."))
+            facts.append(Fact(contract.WHAT_NEXT, f"Review learning: {plural(len(open_), 'action')} still open."))
         items = []
         for r in mine:
             acts = actions_of[r.pk]
@@ -94,6 +83,7 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
             items.append(EvidenceItem(
                 f"Recommendation R-{r.pk} (made {day_words(r.made_on)}): {plural(len(acts), 'action')}, "
                 f"{finished} done, {late} overdue", url,
-                NOT_ASSURED if not acts or (late and not finished) else PARTLY if late or not finished else ASSURED))
+                contract.NOT_ASSURED if not acts or (late and not finished)
+                else contract.PARTLY if late or not finished else contract.ASSURED))
         result[priority.pk] = PriorityEvidence(SOURCE, tuple(facts), progress, tuple(items))
     return result

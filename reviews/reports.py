@@ -5,18 +5,8 @@ section to PDF and searching the text). There is deliberately no CSV export of c
 """
 import datetime
 
-from partnership.contract import (
-    BETTER_OFF,
-    DUTIES,
-    HOW_MUCH,
-    HOW_WELL,
-    Evidence,
-    Fact,
-    open_actions,
-    plural,
-    section_context,
-    share_status,
-)
+from partnership import contract
+from partnership.contract import Evidence, Fact, open_actions, plural, section_context, share_status
 from partnership.dates import Quarter, ReportPeriod
 from partnership.models import Action
 from partnership.snapshots import state_at
@@ -104,21 +94,24 @@ def _board_summary(c: dict) -> dict:
     """What reviews add to the pack's opening pages: counts and clocks only, in the numbers the section shows."""
     totals, facts, evidence, headlines = c["totals"], [], [], []
     if c["has_data"]:
-        facts.append(Fact(HOW_MUCH, f"Reviews: {plural(totals['referrals'], 'referral')}, "
-                                    f"{plural(totals['notifications'], 'notification')} to the national Panel, "
-                                    f"{plural(totals['rapid_reviews'], 'rapid review')} started."))
+        facts.append(Fact(contract.HOW_MUCH,
+                          f"Reviews: {plural(totals['referrals'], 'referral')}, "
+                          f"{plural(totals['notifications'], 'notification')} to the national Panel, "
+                          f"{plural(totals['rapid_reviews'], 'rapid review')} started."))
     for total, on_time, what, days in ((c["notified_total"], c["notified_on_time"], "notification", 5),
                                        (c["sent_total"], c["sent_on_time"], "rapid review", 15)):
         if not total:
             continue
         line = f"{on_time} of {plural(total, what)} within {days} working days"
-        facts.append(Fact(HOW_WELL, f"Reviews: {line}."))
-        evidence.append(Evidence(DUTIES, share_status(on_time, total, assured_from=1.0), f"Statutory clocks: {line}."))
+        facts.append(Fact(contract.HOW_WELL, f"Reviews: {line}."))
+        evidence.append(Evidence(contract.DUTIES,
+                                 share_status(on_time, total, assured_from=1.0), f"Statutory clocks: {line}."))
         if on_time < total:
             headlines.append(f"{total - on_time} of {plural(total, what)} missed the {days}-working-day deadline.")
     if c["lcsprs_published"]:
-        facts.append(Fact(BETTER_OFF, f"Reviews: {plural(c['lcsprs_published'], 'local practice review')} "
-                                      f"published, with {plural(c['recommendations'], 'recommendation')} in all."))
+        facts.append(Fact(contract.BETTER_OFF,
+                          f"Reviews: {plural(c['lcsprs_published'], 'local practice review')} "
+                          f"published, with {plural(c['recommendations'], 'recommendation')} in all."))
     if c["actions_open"]:
         fact, proof = open_actions("Actions from review recommendations", open_count=c["actions_open"],
                                    overdue=c["actions_overdue"])

@@ -10,20 +10,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from partnership.contract import (
-    ACCOUNTABILITY,
-    BETTER_OFF,
-    DUTIES,
-    HOW_MUCH,
-    HOW_WELL,
-    NOT_ASSURED,
-    Evidence,
-    Fact,
-    open_actions,
-    plural,
-    section_context,
-    share_status,
-)
+from partnership import contract
+from partnership.contract import Evidence, Fact, open_actions, plural, section_context, share_status
 from partnership.dates import ReportPeriod
 from partnership.models import Sector
 from partnership.pdf import render_pdf
@@ -182,25 +170,27 @@ def cycle_board_context(cycle: Cycle, period: ReportPeriod) -> dict:
     context.update(statute=statute(cycle), who=who)
     facts, evidence, headlines = [], [], []
     if done["total"]:
-        facts.append(Fact(HOW_MUCH, f"{cycle.name}: {done['submitted']} of {plural(done['total'], *nouns)} had made "
-                                    f"their self-assessment ({done['rate']}%)."))
+        facts.append(Fact(contract.HOW_MUCH,
+                          f"{cycle.name}: {done['submitted']} of {plural(done['total'], *nouns)} had made "
+                          f"their self-assessment ({done['rate']}%)."))
         lateness = f"; {plural(done['late'], 'return')} late" if done["late"] else ""
         # Judged on lateness: a return not yet due is no failure of the duty.
-        evidence.append(Evidence(DUTIES, share_status(done["total"] - done["late"], done["total"]),
+        evidence.append(Evidence(contract.DUTIES, share_status(done["total"] - done["late"], done["total"]),
                                  f"{cycle.name} ({statute(cycle, short=True)}): {done['submitted']} of {done['total']} "
                                  f"returns made{lateness}."))
         if done["late"]:
-            evidence.append(Evidence(ACCOUNTABILITY, NOT_ASSURED,
+            evidence.append(Evidence(contract.ACCOUNTABILITY, contract.NOT_ASSURED,
                                      f"{cycle.name}: {plural(done['late'], 'return')} past the deadline and not made."))
     overall = context["heat_map"].partnership_overall
     if overall is not None and overall.average is not None:
-        facts.append(Fact(HOW_WELL, f"{cycle.name}: {who} rate themselves {overall.label} on average across "
-                                    f"the partnership."))
+        facts.append(Fact(contract.HOW_WELL, f"{cycle.name}: {who} rate themselves {overall.label} on average across "
+                                             f"the partnership."))
     comparison = context["comparison"]
     counts = (comparison or {}).get("counts")
     if counts and counts["better"] + counts["same"] + counts["worse"]:
-        facts.append(Fact(BETTER_OFF, f"{cycle.name}: {plural(counts['better'], *nouns)} rated "
-                                      f"higher than in {comparison['previous'].name}, {counts['worse']} lower."))
+        facts.append(Fact(contract.BETTER_OFF,
+                          f"{cycle.name}: {plural(counts['better'], *nouns)} rated "
+                          f"higher than in {comparison['previous'].name}, {counts['worse']} lower."))
     if actions["open"]:
         fact, proof = open_actions(cycle.name, open_count=actions["open"], overdue=actions["overdue"],
                                    noun="improvement action")

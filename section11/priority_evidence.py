@@ -10,16 +10,8 @@ from collections import defaultdict
 from django.db.models import Count
 from django.urls import reverse
 
-from partnership.contract import (
-    HOW_MUCH,
-    HOW_WELL,
-    NO_EVIDENCE,
-    EvidenceItem,
-    Fact,
-    PriorityEvidence,
-    plural,
-    share_status,
-)
+from partnership import contract
+from partnership.contract import EvidenceItem, Fact, PriorityEvidence, plural, share_status
 from partnership.snapshots import state_at
 from partnership.tags import tagged_for_priorities
 
@@ -64,16 +56,17 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
                 by_standard[c.standard_id, cycle_id][1] += green
         rated = sum(v[0] for v in by_standard.values())
         green = sum(v[1] for v in by_standard.values())
-        progress = share_status(green, rated, assured_from=0.8, partly_from=0.5) if rated else NO_EVIDENCE
+        progress = share_status(green, rated, assured_from=0.8, partly_from=0.5) if rated else contract.NO_EVIDENCE
         if not detail:
             result[priority.pk] = PriorityEvidence(SOURCE, progress=progress)
             continue
         linked = f"{plural(len(standards), 'standard')} ({plural(len(mine), 'criterion', 'criteria')})"
-        facts = [Fact(HOW_MUCH, f"Section 11: {linked} linked; {plural(rated, 'rating')} given in "
-                                f"{plural(len(cycles), 'cycle')} open in the period.")]
+        facts = [Fact(contract.HOW_MUCH, f"Section 11: {linked} linked; {plural(rated, 'rating')} given in "
+                                         f"{plural(len(cycles), 'cycle')} open in the period.")]
         if rated:
-            facts.append(Fact(HOW_WELL, f"Section 11: {green} of {plural(rated, 'rating')} of these criteria green "
-                                        f"(fully met)."))
+            facts.append(Fact(contract.HOW_WELL,
+                              f"Section 11: {green} of {plural(rated, 'rating')} of these criteria green "
+                              f"(fully met)."))
         items = tuple(
             EvidenceItem(f"Standard {standards[sid].number}: {standards[sid].title} ({cycles[cid].name}): {g} of "
                          f"{plural(r, 'rating')} green", reverse("section11:cycle-analysis", args=[cid]),

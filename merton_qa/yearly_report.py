@@ -20,18 +20,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from partnership import charts, history
-from partnership.contract import (
-    ASSURED,
-    BETTER_OFF,
-    HOW_MUCH,
-    HOW_WELL,
-    NO_EVIDENCE,
-    NOT_ASSURED,
-    PARTLY,
-    PriorityEvidence,
-    plural,
-)
+from partnership import charts, contract, history
+from partnership.contract import PriorityEvidence, plural
 from partnership.dates import Quarter, ReportPeriod
 from partnership.models import (
     Priority,
@@ -114,7 +104,8 @@ class PriorityFinding:
 
     priority: Priority
     evidence: list[PriorityEvidence] = field(default_factory=list)
-    judgement: str = NO_EVIDENCE  # ASSURED (progress), PARTLY (some), NOT_ASSURED or NO_EVIDENCE (little or none)
+    # ASSURED (progress), PARTLY (some), NOT_ASSURED or NO_EVIDENCE (little or none)
+    judgement: str = contract.NO_EVIDENCE
     little_or_no_evidence: str = ""  # blank when there is evidence of progress
 
     @property
@@ -122,8 +113,8 @@ class PriorityFinding:
         return JUDGEMENT_WORDS[self.judgement]
 
 
-JUDGEMENT_WORDS = {ASSURED: "Evidence of progress", PARTLY: "Some evidence of progress",
-                   NOT_ASSURED: "Little or no evidence of progress", NO_EVIDENCE: "No evidence"}
+JUDGEMENT_WORDS = {contract.ASSURED: "Evidence of progress", contract.PARTLY: "Some evidence of progress",
+                   contract.NOT_ASSURED: "Little or no evidence of progress", contract.NO_EVIDENCE: "No evidence"}
 
 
 def findings_from_progress(results) -> list[PriorityFinding]:
@@ -223,8 +214,8 @@ def _did(c: dict, sections: dict[str, Section]) -> list:
     for key, section in sections.items():
         if key == "reviews":
             continue
-        did = [f.text for f in section.facts if f.question == HOW_MUCH]
-        well = [f.text for f in section.facts if f.question == HOW_WELL]
+        did = [f.text for f in section.facts if f.question == contract.HOW_MUCH]
+        well = [f.text for f in section.facts if f.question == contract.HOW_WELL]
         if did or well:
             rows.append((section.title, " ".join(did) or "Nothing recorded.", " ".join(well) or "—"))
     rows.append(("Partnership board", packs_words(c["packs"]), "—"))
@@ -310,7 +301,7 @@ def _reviews(c: dict) -> list:
     out.append(Heading("Decisions and actions on national reviews' recommendations", 2))
     out += _text_or(c["report"], "national_response", "The response to national reviews has not been written yet.")
     out.append(Heading("Improvements that resulted", 2))
-    better = [f.text for f in c["sections"]["reviews"].facts if f.question == BETTER_OFF]
+    better = [f.text for f in c["sections"]["reviews"].facts if f.question == contract.BETTER_OFF]
     out.append(Paragraph(f"{plural(r['actions_done'], 'action')} from review recommendations completed, with the "
                          f"evidence of their impact assured where the tracker records it. " + " ".join(better)))
     return out
@@ -318,7 +309,7 @@ def _reviews(c: dict) -> list:
 
 def _impact(c: dict, sections: dict[str, Section]) -> list:
     out: list = [Heading("Evidence of impact on children and families")]
-    better = _facts(sections, BETTER_OFF, exclude=("reviews",))
+    better = _facts(sections, contract.BETTER_OFF, exclude=("reviews",))
     learning = sections.get("learning")
     if learning and learning.has_data and not learning.context["practice"]["total"]:
         better.append("Training: no delegate was followed up in the year, so there is no evidence yet of a change "

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from ..history import SET_NULL_KEEPING_HISTORY
 from ..links import pk_url
-from .base import TimeStampedModel, VersionedModel
+from .base import TimeStampedModel, VersionedModel, choice_is, status_is
 from .visibility import KindVisibility
 
 
@@ -124,14 +124,8 @@ class Action(TimeStampedModel, VersionedModel):
             return self.is_overdue
         return self.status in self.OPEN_STATUSES and self.due_date < timezone.localdate()
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in self.OPEN_STATUSES
-
-    @property
-    def is_not_accepted(self) -> bool:
-        """Turned down by its owner, with a reason."""
-        return self.status == self.Status.NOT_ACCEPTED
+    is_open = status_is(*OPEN_STATUSES)
+    is_not_accepted = status_is(Status.NOT_ACCEPTED, doc="Turned down by its owner, with a reason.")
 
 
 class ActionUpdate(models.Model):
@@ -181,13 +175,8 @@ class ActionFile(models.Model):
     def get_absolute_url(self):
         return pk_url("partnership:action-file", self.pk)
 
-    @property
-    def is_completion(self) -> bool:
-        return self.kind == self.Kind.COMPLETION
-
-    @property
-    def is_impact(self) -> bool:
-        return self.kind == self.Kind.IMPACT
+    is_completion = choice_is("kind", Kind.COMPLETION)
+    is_impact = choice_is("kind", Kind.IMPACT)
 
 
 class DueDateRequest(models.Model):
@@ -224,17 +213,9 @@ class DueDateRequest(models.Model):
     def get_absolute_url(self):
         return pk_url("partnership:action-detail", self.action_id) + "#due-date-requests"
 
-    @property
-    def is_pending(self) -> bool:
-        return self.status == self.Status.PENDING
-
-    @property
-    def is_agreed(self) -> bool:
-        return self.status == self.Status.AGREED
-
-    @property
-    def is_declined(self) -> bool:
-        return self.status == self.Status.DECLINED
+    is_pending = status_is(Status.PENDING)
+    is_agreed = status_is(Status.AGREED)
+    is_declined = status_is(Status.DECLINED)
 
 
 class ActionSource(KindVisibility, models.Model):

@@ -17,3 +17,18 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def choice_is(field: str, *values, doc: str | None = None) -> property:
+    """A model's predicate on one of its choice fields, as a property: `is_completion = choice_is("kind",
+    Kind.COMPLETION)` makes `record.is_completion` True when `record.kind` is one of `values`. Templates and
+    services ask the predicate, never the field against a value (docs/architecture.md: status is named once)."""
+    def predicate(self) -> bool:
+        return getattr(self, field) in values
+    return property(predicate, doc=doc)
+
+
+def status_is(*values, doc: str | None = None) -> property:
+    """`choice_is` on the status field: `is_draft = status_is(Status.DRAFT)`, or a named set,
+    `is_editable = status_is(*EDITABLE)`."""
+    return choice_is("status", *values, doc=doc)

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from .base import TimeStampedModel, VersionedModel
+from .base import TimeStampedModel, VersionedModel, status_is
 
 
 class BoardPack(TimeStampedModel, VersionedModel):
@@ -67,23 +67,10 @@ class BoardPack(TimeStampedModel, VersionedModel):
             return self.Status.PUBLISHED.label
         return self.get_status_display()
 
-    @property
-    def is_editable(self) -> bool:
-        return self.status == self.Status.DRAFT
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
-    @property
-    def is_approved(self) -> bool:
-        """Approved by the chair, not yet published."""
-        return self.status == self.Status.APPROVED
-
-    @property
-    def is_publishing(self) -> bool:
-        """Its PDF is being made, once, in the background."""
-        return self.status == self.Status.PUBLISHING
+    is_editable = status_is(Status.DRAFT)
+    is_published = status_is(Status.PUBLISHED)
+    is_approved = status_is(Status.APPROVED, doc="Approved by the chair, not yet published.")
+    is_publishing = status_is(Status.PUBLISHING, doc="Its PDF is being made, once, in the background.")
 
     @property
     def narrative_paragraphs(self) -> list[str]:

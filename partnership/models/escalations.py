@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from ..history import SET_NULL_KEEPING_HISTORY
 from ..links import pk_url
-from .base import TimeStampedModel, VersionedModel
+from .base import TimeStampedModel, VersionedModel, status_is
 
 
 class Escalation(TimeStampedModel, VersionedModel):
@@ -70,9 +70,7 @@ class Escalation(TimeStampedModel, VersionedModel):
     def reference(self) -> str:
         return f"ESC-{self.pk:03d}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in self.OPEN_STATUSES
+    is_open = status_is(*OPEN_STATUSES)
 
     @property
     def stage_words(self) -> str:
@@ -85,9 +83,7 @@ class Escalation(TimeStampedModel, VersionedModel):
     def response_overdue_on(self, day) -> bool:
         return self.status == self.Status.OPEN and day > self.response_due
 
-    @property
-    def is_responded(self) -> bool:
-        return self.status == self.Status.RESPONDED
+    is_responded = status_is(Status.RESPONDED)
 
     def status_tag_parts(self) -> tuple[str, str]:
         """Its tag: "Response overdue" in red while an open escalation's response is late, else its status."""

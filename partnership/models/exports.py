@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from .base import status_is
+
 
 class ReportExport(models.Model):
     """A report generated in the background: queued → running → ready or failed."""
@@ -47,14 +49,8 @@ class ReportExport(models.Model):
 
         return export_title(self.kind)
 
-    @property
-    def is_ready(self) -> bool:
-        """Made: its file may be downloaded."""
-        return self.status == self.Status.READY
-
-    @property
-    def has_failed(self) -> bool:
-        return self.status == self.Status.FAILED
+    is_ready = status_is(Status.READY, doc="Made: its file may be downloaded.")
+    has_failed = status_is(Status.FAILED)
 
     @property
     def duration(self):

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 from ..history import SET_NULL_KEEPING_HISTORY
 from ..links import pk_url
 from .actions import ActionSource
-from .base import TimeStampedModel, VersionedModel
+from .base import TimeStampedModel, VersionedModel, status_is
 
 
 def checked_upload(file) -> None:
@@ -137,17 +137,9 @@ class Meeting(ActionSource, TimeStampedModel, VersionedModel):
 
         return access.can_read_meeting(user, self)
 
-    @property
-    def is_open_for_agenda(self) -> bool:
-        return self.status == self.Status.PLANNED
-
-    @property
-    def is_held(self) -> bool:
-        return self.status == self.Status.HELD
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self.status == self.Status.CANCELLED
+    is_open_for_agenda = status_is(Status.PLANNED)
+    is_held = status_is(Status.HELD)
+    is_cancelled = status_is(Status.CANCELLED)
 
 
 class AgendaItem(models.Model):

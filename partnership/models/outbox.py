@@ -2,6 +2,8 @@
 from django.db import models
 from django.utils import timezone
 
+from .base import choice_is
+
 
 class OutboxMessage(models.Model):
     class Status(models.TextChoices):
@@ -66,9 +68,7 @@ class EmailMessage(models.Model):
     def __str__(self):
         return f"{self.subject} → {self.to}"
 
-    @property
-    def delivery_failed(self) -> bool:
-        return self.delivery_status in self.FAILED
+    delivery_failed = choice_is("delivery_status", *FAILED)
 
     @property
     def delivery_tag(self) -> str:

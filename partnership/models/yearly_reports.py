@@ -15,7 +15,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from ..history import SET_NULL_KEEPING_HISTORY
-from .base import TimeStampedModel, VersionedModel
+from .base import TimeStampedModel, VersionedModel, status_is
 
 
 class SafeguardingPartner(models.TextChoices):
@@ -77,18 +77,9 @@ class YearlyReport(TimeStampedModel, VersionedModel):
     def get_absolute_url(self):
         return reverse("yearly-report", args=[self.pk])
 
-    @property
-    def is_editable(self) -> bool:
-        return self.status == self.Status.DRAFT
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
-    @property
-    def is_publishing(self) -> bool:
-        """Its PDF is being made, once, in the background."""
-        return self.status == self.Status.PUBLISHING
+    is_editable = status_is(Status.DRAFT)
+    is_published = status_is(Status.PUBLISHED)
+    is_publishing = status_is(Status.PUBLISHING, doc="Its PDF is being made, once, in the background.")
 
     @property
     def is_published_or_publishing(self) -> bool:

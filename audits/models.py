@@ -11,7 +11,7 @@ from partnership.child_details import AgeBand
 from partnership.history import SET_NULL_KEEPING_HISTORY
 from partnership.links import pk_url
 from partnership.models import ActionSource, Agency, Tagged
-from partnership.models.base import TimeStampedModel, VersionedModel
+from partnership.models.base import TimeStampedModel, VersionedModel, status_is
 
 from .validators import validate_case_reference
 
@@ -152,30 +152,14 @@ class Audit(TimeStampedModel, VersionedModel, Tagged, ActionSource):
     def get_absolute_url(self):
         return pk_url("audits:audit-detail", self.pk)
 
-    @property
-    def is_closed(self) -> bool:
-        return self.status == self.Status.CLOSED
+    is_closed = status_is(Status.CLOSED)
+    is_collecting = status_is(Status.IN_PROGRESS,
+                              doc="Agency audits in progress: the agencies are auditing their cases.")
 
-    @property
-    def is_collecting(self) -> bool:
-        """Agency audits in progress: the agencies are auditing their cases."""
-        return self.status == self.Status.IN_PROGRESS
-
-    @property
-    def is_before_meeting(self) -> bool:
-        return self.status in self.BEFORE_MEETING
-
-    @property
-    def cases_removable(self) -> bool:
-        return self.status in self.CASES_REMOVABLE
-
-    @property
-    def is_at_meeting(self) -> bool:
-        return self.status in self.AT_MEETING
-
-    @property
-    def takes_actions(self) -> bool:
-        return self.status in self.TAKES_ACTIONS
+    is_before_meeting = status_is(*BEFORE_MEETING)
+    cases_removable = status_is(*CASES_REMOVABLE)
+    is_at_meeting = status_is(*AT_MEETING)
+    takes_actions = status_is(*TAKES_ACTIONS)
 
     @property
     def reference(self) -> str:
@@ -228,9 +212,7 @@ class AgencyAudit(TimeStampedModel, VersionedModel):
     def get_absolute_url(self):
         return pk_url("audits:agency-audit", self.pk)
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
+    is_draft = status_is(Status.DRAFT)
 
 
 class AgencyAuditAnswer(models.Model):

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from partnership.dates import add_working_days, is_working_day
 from partnership.links import pk_url
 from partnership.models import Agency, Priority, Tagged
-from partnership.models.base import TimeStampedModel, VersionedModel
+from partnership.models.base import TimeStampedModel, VersionedModel, choice_is, status_is
 
 
 class Level(models.Model):
@@ -65,9 +65,7 @@ class Course(TimeStampedModel, VersionedModel, Tagged):
     def get_absolute_url(self):
         return pk_url("learning:course", self.pk)
 
-    @property
-    def is_in_person(self) -> bool:
-        return self.mode == self.Mode.IN_PERSON
+    is_in_person = choice_is("mode", Mode.IN_PERSON)
 
     @property
     def duration_label(self) -> str:
@@ -157,13 +155,8 @@ class Session(TimeStampedModel, VersionedModel):
         """The last day to cancel without it counting as a late cancellation."""
         return self._before(self.cancellation_cutoff_days)
 
-    @property
-    def is_scheduled(self) -> bool:
-        return self.status == self.Status.SCHEDULED
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self.status == self.Status.CANCELLED
+    is_scheduled = status_is(Status.SCHEDULED)
+    is_cancelled = status_is(Status.CANCELLED)
 
     def is_open_for_booking(self, today: datetime.date) -> bool:
         return self.is_scheduled and today <= self.booking_closes_on
@@ -262,33 +255,13 @@ class Booking(TimeStampedModel):
         up (the booking): LD-<year of the session>-<booking>."""
         return f"LD-{timezone.localtime(self.session.starts_at):%Y}-{self.pk:06d}"
 
-    @property
-    def is_active(self) -> bool:
-        return self.status in self.ACTIVE
-
-    @property
-    def is_confirmed(self) -> bool:
-        """A place is booked: the joining details are shown."""
-        return self.status == self.Status.CONFIRMED
-
-    @property
-    def is_waiting(self) -> bool:
-        """On the waiting list."""
-        return self.status == self.Status.WAITING
-
-    @property
-    def is_requested(self) -> bool:
-        """Waiting for the manager's approval."""
-        return self.status == self.Status.REQUESTED
-
-    @property
-    def is_cancelled_by_coordinator(self) -> bool:
-        return self.status == self.Status.CANCELLED_BY_COORDINATOR
-
-    @property
-    def is_late_cancellation(self) -> bool:
-        """Cancelled after the free cancellation date."""
-        return self.attendance == self.Attendance.LATE_CANCELLATION
+    is_active = status_is(*ACTIVE)
+    is_confirmed = status_is(Status.CONFIRMED, doc="A place is booked: the joining details are shown.")
+    is_waiting = status_is(Status.WAITING, doc="On the waiting list.")
+    is_requested = status_is(Status.REQUESTED, doc="Waiting for the manager's approval.")
+    is_cancelled_by_coordinator = status_is(Status.CANCELLED_BY_COORDINATOR)
+    is_late_cancellation = choice_is("attendance", Attendance.LATE_CANCELLATION,
+                                     doc="Cancelled after the free cancellation date.")
 
 
 class BookingRequest(models.Model):
@@ -441,14 +414,8 @@ class Briefing(TimeStampedModel, VersionedModel, Tagged):
     def get_absolute_url(self):
         return pk_url("learning:briefing", self.pk)
 
-    @property
-    def is_draft(self) -> bool:
-        """Only the L&D team sees it until it is published."""
-        return self.status == self.Status.DRAFT
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
+    is_draft = status_is(Status.DRAFT, doc="Only the L&D team sees it until it is published.")
+    is_published = status_is(Status.PUBLISHED)
 
     @staticmethod
     def _lines(text: str) -> list[str]:

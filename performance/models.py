@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from partnership.history import SET_NULL_KEEPING_HISTORY
 from partnership.links import pk_url
 from partnership.models import ActionSource, Agency, Priority, Tagged
-from partnership.models.base import TimeStampedModel, VersionedModel
+from partnership.models.base import TimeStampedModel, VersionedModel, choice_is, status_is
 
 
 class Unit(models.TextChoices):
@@ -182,27 +182,15 @@ class DataReturn(TimeStampedModel, VersionedModel):
     def get_absolute_url(self):
         return pk_url("performance:data-return-detail", self.pk)
 
-    @property
-    def is_editable(self) -> bool:
-        return self.status in self.EDITABLE
+    is_editable = status_is(*EDITABLE)
+    is_queried = status_is(Status.QUERIED,
+                           doc="The business unit asked the agency about its figures: waiting for the agency.")
 
-    @property
-    def is_queried(self) -> bool:
-        """The business unit asked the agency about its figures: waiting for the agency."""
-        return self.status == self.Status.QUERIED
+    is_submitted = status_is(Status.SUBMITTED,
+                             doc="Sent by the agency and waiting for the business unit to validate it.")
 
-    @property
-    def is_submitted(self) -> bool:
-        """Sent by the agency and waiting for the business unit to validate it."""
-        return self.status == self.Status.SUBMITTED
-
-    @property
-    def is_validated(self) -> bool:
-        return self.status == self.Status.VALIDATED
-
-    @property
-    def is_queryable(self) -> bool:
-        return self.status in self.QUERYABLE
+    is_validated = status_is(Status.VALIDATED)
+    is_queryable = status_is(*QUERYABLE)
 
     @property
     def is_late(self) -> bool:
@@ -236,14 +224,9 @@ class DataReturnMessage(TimeStampedModel):
     def __str__(self):
         return f"{self.get_kind_display()} on {self.data_return} ({self.get_side_display().lower()})"
 
-    @property
-    def from_agency(self) -> bool:
-        return self.side == self.Side.AGENCY
-
-    @property
-    def is_query(self) -> bool:
-        """The business unit's query that opens the thread (the rest are replies)."""
-        return self.kind == self.Kind.QUERY
+    from_agency = choice_is("side", Side.AGENCY)
+    is_query = choice_is("kind", Kind.QUERY,
+                         doc="The business unit's query that opens the thread (the rest are replies).")
 
     def get_absolute_url(self):
         return reverse("performance:data-return-detail", args=[self.data_return_id]) + f"#message-{self.pk}"

@@ -16,7 +16,7 @@ from partnership.child_details import ETHNICITY_CHOICES, AgeBand, Disability, Se
 from partnership.dates import add_months  # noqa: F401 - the reviews' deadlines count in months
 from partnership.links import pk_url
 from partnership.models import ActionSource, Role, Tagged
-from partnership.models.base import TimeStampedModel, VersionedModel
+from partnership.models.base import TimeStampedModel, VersionedModel, choice_is, status_is
 
 from .roles import is_reviews_user
 
@@ -187,14 +187,8 @@ class Notification(TimeStampedModel, VersionedModel):
     def get_absolute_url(self):
         return pk_url("reviews:notification-detail", self.pk)
 
-    @property
-    def is_draft(self) -> bool:
-        """Not yet sent: its details may still change."""
-        return self.status == self.Status.DRAFT
-
-    @property
-    def is_notified(self) -> bool:
-        return self.status == self.Status.NOTIFIED
+    is_draft = status_is(Status.DRAFT, doc="Not yet sent: its details may still change.")
+    is_notified = status_is(Status.NOTIFIED)
 
     @property
     def needs_rapid_review(self) -> bool:
@@ -351,9 +345,7 @@ class RapidReview(TimeStampedModel, VersionedModel, Tagged, ReviewActionSource):
     def __str__(self):
         return f"Rapid review {self.notification.case_reference}"
 
-    @property
-    def anchored_on_awareness(self) -> bool:
-        return self.anchor == self.ANCHORED_ON_AWARENESS
+    anchored_on_awareness = choice_is("anchor", ANCHORED_ON_AWARENESS)
 
     def get_absolute_url(self):
         return pk_url("reviews:rapid-review-detail", self.pk)
@@ -362,26 +354,16 @@ class RapidReview(TimeStampedModel, VersionedModel, Tagged, ReviewActionSource):
     def case_reference(self) -> str:
         return self.notification.case_reference
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in self.OPEN
-
-    @property
-    def can_change_content(self) -> bool:
-        """The content and the decision may change until the partners sign off."""
-        return self.status in self.CONTENT_OPEN
+    is_open = status_is(*OPEN)
+    can_change_content = status_is(*CONTENT_OPEN,
+                                   doc="The content and the decision may change until the partners sign off.")
 
     @property
     def can_be_sent(self) -> bool:
         return self.status == self.Status.SIGNED_OFF and self.all_signed
 
-    @property
-    def awaits_panel_response(self) -> bool:
-        return self.status == self.Status.SENT
-
-    @property
-    def awaits_sign_off(self) -> bool:
-        return self.status == self.Status.DECIDED
+    awaits_panel_response = status_is(Status.SENT)
+    awaits_sign_off = status_is(Status.DECIDED)
 
     @property
     def decided_to_commission_lcspr(self) -> bool:
@@ -491,9 +473,7 @@ class LCSPR(TimeStampedModel, VersionedModel, ReviewActionSource):
     def target_publication_on(self) -> datetime.date:
         return add_months(self.decided_on, 6)
 
-    @property
-    def is_open(self) -> bool:
-        return self.stage in self.OPEN_STAGES
+    is_open = choice_is("stage", *OPEN_STAGES)
 
 
 class LCSPRCheck(models.Model):

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from partnership.history import SET_NULL_KEEPING_HISTORY
 from partnership.links import pk_url
 from partnership.models import ActionSource, Agency, Tagged
-from partnership.models.base import TimeStampedModel, VersionedModel
+from partnership.models.base import TimeStampedModel, VersionedModel, choice_is, status_is
 
 
 # --- Templates as data -------------------------------------------------------------------------
@@ -80,9 +80,7 @@ class Framework(models.Model):
     def __str__(self):
         return f"{self.name} ({self.version})"
 
-    @property
-    def is_schools(self) -> bool:
-        return self.audience == self.Audience.SCHOOLS
+    is_schools = choice_is("audience", Audience.SCHOOLS)
 
 
 class Standard(models.Model):
@@ -165,10 +163,7 @@ class Cycle(TimeStampedModel):
     def get_absolute_url(self):
         return pk_url("section11:cycle-detail", self.pk)
 
-    @property
-    def is_draft(self) -> bool:
-        """Being prepared: not launched yet."""
-        return self.status == self.Status.DRAFT
+    is_draft = status_is(Status.DRAFT, doc="Being prepared: not launched yet.")
 
 
 def answered_q(prefix: str = "") -> Q:
@@ -241,15 +236,8 @@ class Return(TimeStampedModel, VersionedModel):
     STATUS_COLOURS = {Status.NOT_STARTED: "grey", Status.IN_PROGRESS: "", Status.SUBMITTED: "teal",
                       Status.SIGNED_OFF: "green", Status.RETURNED: "orange"}  # {% status_tag %}
 
-    @property
-    def is_submitted(self) -> bool:
-        """Submitted and waiting for its senior officer's sign-off."""
-        return self.status == self.Status.SUBMITTED
-
-    @property
-    def is_returned(self) -> bool:
-        """Sent back to the agency for clarification."""
-        return self.status == self.Status.RETURNED
+    is_submitted = status_is(Status.SUBMITTED, doc="Submitted and waiting for its senior officer's sign-off.")
+    is_returned = status_is(Status.RETURNED, doc="Sent back to the agency for clarification.")
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="returns")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="section11_returns")
@@ -301,9 +289,7 @@ class Return(TimeStampedModel, VersionedModel):
     def get_absolute_url(self):
         return pk_url("section11:return-detail", self.pk)
 
-    @property
-    def is_editable(self) -> bool:
-        return self.status in self.EDITABLE
+    is_editable = status_is(*EDITABLE)
 
     @property
     def is_late(self) -> bool:
@@ -314,10 +300,7 @@ class Return(TimeStampedModel, VersionedModel):
         """Late on `day`: past the deadline and not yet submitted (as the return stood then, for a past day)."""
         return self.status in self.EDITABLE and day > self.cycle.deadline
 
-    @property
-    def is_done(self) -> bool:
-        """Submitted or signed off: the agency has made its return."""
-        return self.status in self.FINISHED
+    is_done = status_is(*FINISHED, doc="Submitted or signed off: the agency has made its return.")
 
     @property
     def officer_name(self) -> str:

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from ..history import SET_NULL_KEEPING_HISTORY
 from ..links import pk_url
-from .base import TimeStampedModel, VersionedModel, choice_is, status_is
+from .base import HasPage, TimeStampedModel, VersionedModel, choice_is, status_is
 from .visibility import KindVisibility
 
 
@@ -36,7 +36,7 @@ class ActionQuerySet(models.QuerySet):
         return self.select_related("owner_agency", "owner", "priority").with_overdue()
 
 
-class Action(TimeStampedModel, VersionedModel):
+class Action(HasPage, TimeStampedModel, VersionedModel):
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
         AGREED = "agreed", "Agreed"
@@ -111,8 +111,7 @@ class Action(TimeStampedModel, VersionedModel):
     def source_words(self) -> str:
         return kind_words(self.source_kind)
 
-    def get_absolute_url(self):
-        return pk_url("partnership:action-detail", self.pk)
+    url_name = "partnership:action-detail"
 
     @property
     def reference(self) -> str:
@@ -147,7 +146,7 @@ def action_file_path(instance, filename):
     return f"actions/{instance.action_id}/{instance.stored_name}"
 
 
-class ActionFile(models.Model):
+class ActionFile(HasPage, models.Model):
     """A file of evidence on an action (of completion or of impact), checked like every upload
     (`partnership.uploads.check_upload`) and served only through a permission-checked view."""
 
@@ -172,8 +171,7 @@ class ActionFile(models.Model):
     def __str__(self):
         return self.original_name
 
-    def get_absolute_url(self):
-        return pk_url("partnership:action-file", self.pk)
+    url_name = "partnership:action-file"
 
     is_completion = choice_is("kind", Kind.COMPLETION)
     is_impact = choice_is("kind", Kind.IMPACT)

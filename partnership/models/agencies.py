@@ -1,8 +1,8 @@
 """Agencies of the partnership and its priorities."""
 from django.db import models
 
-from ..links import pk_url
 from .actions import ActionSource
+from .base import HasPage
 
 
 class Sector(models.TextChoices):
@@ -93,7 +93,7 @@ class Agency(models.Model):
         return domain_matches(email, self.domains)
 
 
-class Priority(ActionSource):
+class Priority(HasPage, ActionSource):
     action_source_kind = "priority"
 
     code = models.SlugField(max_length=40, unique=True)
@@ -114,5 +114,4 @@ class Priority(ActionSource):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return pk_url("priority-detail", self.pk)
+    url_name = "priority-detail"

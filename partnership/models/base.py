@@ -1,6 +1,8 @@
 """Base models every app may use."""
 from django.db import models
 
+from ..links import pk_url
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
@@ -17,6 +19,16 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class HasPage:
+    """A record with a page of its own: `url_name` names the route, which takes the record's pk
+    (`get_absolute_url`, through `pk_url`, so a list of many records' links costs no reverse each)."""
+
+    url_name: str
+
+    def get_absolute_url(self) -> str:
+        return pk_url(self.url_name, self.pk)
 
 
 def choice_is(field: str, *values, doc: str | None = None) -> property:

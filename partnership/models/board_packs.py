@@ -1,12 +1,11 @@
 """A quarter's board pack as the board receives it: drafted, approved by the chair, then published and frozen."""
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
-from .base import TimeStampedModel, VersionedModel, status_is
+from .base import HasPage, TimeStampedModel, VersionedModel, status_is
 
 
-class BoardPack(TimeStampedModel, VersionedModel):
+class BoardPack(HasPage, TimeStampedModel, VersionedModel):
     """The business unit drafts the chair's narrative and the board's asks, the chair approves, and publishing
     makes the PDF once: it is stored here with its SHA-256 and never made again nor changed. A later version for
     the same quarter is a new pack; every published one stays downloadable."""
@@ -47,8 +46,7 @@ class BoardPack(TimeStampedModel, VersionedModel):
     def __str__(self):
         return f"Board pack {self.period_code} ({self.get_status_display()})"
 
-    def get_absolute_url(self):
-        return reverse("board-pack", args=[self.pk])
+    url_name = "board-pack"
 
     @property
     def label(self) -> str:

@@ -11,11 +11,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from ..history import SET_NULL_KEEPING_HISTORY
-from ..links import pk_url
-from .base import TimeStampedModel, VersionedModel, status_is
+from .base import HasPage, TimeStampedModel, VersionedModel, status_is
 
 
-class Escalation(TimeStampedModel, VersionedModel):
+class Escalation(HasPage, TimeStampedModel, VersionedModel):
     class Stage(models.IntegerChoices):
         BUSINESS_UNIT = 1, "Stage 1: letter from the business unit"
         CHAIR = 2, "Stage 2: letter from the independent chair"
@@ -63,8 +62,7 @@ class Escalation(TimeStampedModel, VersionedModel):
     def __str__(self):
         return f"{self.agency}: stage {self.stage}"
 
-    def get_absolute_url(self):
-        return pk_url("escalation-detail", self.pk)
+    url_name = "escalation-detail"
 
     @property
     def reference(self) -> str:

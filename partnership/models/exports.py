@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
-from .base import status_is
+from .base import HasPage, status_is
 
 
-class ReportExport(models.Model):
+class ReportExport(HasPage, models.Model):
     """A report generated in the background: queued → running → ready or failed."""
 
     class Status(models.TextChoices):
@@ -39,8 +38,7 @@ class ReportExport(models.Model):
     def __str__(self):
         return f"{self.kind} ({self.get_status_display()})"
 
-    def get_absolute_url(self):
-        return reverse("partnership:export-detail", args=[self.pk])
+    url_name = "partnership:export-detail"
 
     @property
     def title(self) -> str:

@@ -6,9 +6,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from ..history import SET_NULL_KEEPING_HISTORY
-from ..links import pk_url
 from .actions import ActionSource
-from .base import TimeStampedModel, VersionedModel, status_is
+from .base import HasPage, TimeStampedModel, VersionedModel, status_is
 
 
 def checked_upload(file) -> None:
@@ -33,7 +32,7 @@ def terms_path(instance, filename: str) -> str:
     return f"subgroups/terms/{secrets.token_hex(16)}.{extension[:8]}"
 
 
-class Subgroup(TimeStampedModel):
+class Subgroup(HasPage, TimeStampedModel):
     class Kind(models.TextChoices):
         QA = "qa", "Quality assurance subgroup"
         THEMATIC = "thematic", "Thematic subgroup"
@@ -64,8 +63,7 @@ class Subgroup(TimeStampedModel):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return pk_url("subgroup-detail", self.pk)
+    url_name = "subgroup-detail"
 
     @property
     def scorecard_filters(self) -> dict:
@@ -101,7 +99,7 @@ class Membership(TimeStampedModel):
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 
 
-class Meeting(ActionSource, TimeStampedModel, VersionedModel):
+class Meeting(HasPage, ActionSource, TimeStampedModel, VersionedModel):
     action_source_kind = "meeting"
     action_source_label = "A subgroup meeting"
 
@@ -129,8 +127,7 @@ class Meeting(ActionSource, TimeStampedModel, VersionedModel):
     def __str__(self):
         return f"{self.subgroup} on {timezone.localtime(self.starts_at):%-d %B %Y}"
 
-    def get_absolute_url(self):
-        return pk_url("meeting-detail", self.pk)
+    url_name = "meeting-detail"
 
     def action_source_visible_to(self, user) -> bool:
         from partnership import access

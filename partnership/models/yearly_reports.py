@@ -11,11 +11,10 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from ..history import SET_NULL_KEEPING_HISTORY
-from .base import TimeStampedModel, VersionedModel, status_is
+from .base import HasPage, TimeStampedModel, VersionedModel, status_is
 
 
 class SafeguardingPartner(models.TextChoices):
@@ -34,7 +33,7 @@ PARTNER_SECTORS = {
 }
 
 
-class YearlyReport(TimeStampedModel, VersionedModel):
+class YearlyReport(HasPage, TimeStampedModel, VersionedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHING = "publishing", "Being published"
@@ -74,8 +73,7 @@ class YearlyReport(TimeStampedModel, VersionedModel):
     def __str__(self):
         return f"Yearly report {self.label} ({self.get_status_display()})"
 
-    def get_absolute_url(self):
-        return reverse("yearly-report", args=[self.pk])
+    url_name = "yearly-report"
 
     is_editable = status_is(Status.DRAFT)
     is_published = status_is(Status.PUBLISHED)
@@ -133,7 +131,7 @@ class YearlyReportApproval(TimeStampedModel):
         return f"{self.get_partner_display()}: {self.approver_name}, {self.approved_on:%-d %B %Y}"
 
 
-class Feedback(TimeStampedModel, VersionedModel):
+class Feedback(HasPage, TimeStampedModel, VersionedModel):
     """ "You said, we did": what the partnership heard from children, families or practitioners, and what changed
     because of it, linked to a priority or an action. Free text is checked for personal data like every form."""
 
@@ -166,5 +164,4 @@ class Feedback(TimeStampedModel, VersionedModel):
     def __str__(self):
         return f"{self.get_source_display()}, {self.heard_on:%-d %B %Y}"
 
-    def get_absolute_url(self):
-        return reverse("partnership:feedback-edit", args=[self.pk])
+    url_name = "partnership:feedback-edit"

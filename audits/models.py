@@ -9,14 +9,13 @@ from simple_history.models import HistoricalRecords
 
 from partnership.child_details import AgeBand
 from partnership.history import SET_NULL_KEEPING_HISTORY
-from partnership.links import pk_url
 from partnership.models import ActionSource, Agency, Tagged
-from partnership.models.base import TimeStampedModel, VersionedModel, status_is
+from partnership.models.base import HasPage, TimeStampedModel, VersionedModel, status_is
 
 from .validators import validate_case_reference
 
 
-class Programme(TimeStampedModel):
+class Programme(HasPage, TimeStampedModel):
     year = models.CharField(max_length=7, unique=True, help_text="For example, 2025-26")
     notes = models.TextField(blank=True)
 
@@ -26,8 +25,7 @@ class Programme(TimeStampedModel):
     def __str__(self):
         return f"Audit programme {self.year}"
 
-    def get_absolute_url(self):
-        return pk_url("audits:programme", self.pk)
+    url_name = "audits:programme"
 
 
 # --- The audit tool (data, loaded from audits/tools/*.yaml)
@@ -97,7 +95,7 @@ def reported_on(audit):
 
 
 # --- A thematic audit
-class Audit(TimeStampedModel, VersionedModel, Tagged, ActionSource):
+class Audit(HasPage, TimeStampedModel, VersionedModel, Tagged, ActionSource):
     action_source_kind = "audit"
 
     class Status(models.TextChoices):
@@ -149,8 +147,7 @@ class Audit(TimeStampedModel, VersionedModel, Tagged, ActionSource):
     def __str__(self):
         return self.theme
 
-    def get_absolute_url(self):
-        return pk_url("audits:audit-detail", self.pk)
+    url_name = "audits:audit-detail"
 
     is_closed = status_is(Status.CLOSED)
     is_collecting = status_is(Status.IN_PROGRESS,
@@ -166,7 +163,7 @@ class Audit(TimeStampedModel, VersionedModel, Tagged, ActionSource):
         return f"MAA-{self.pk:03d}"
 
 
-class AuditCase(TimeStampedModel):
+class AuditCase(HasPage, TimeStampedModel):
     AgeBand = AgeBand  # the service's one scheme (partnership.child_details)
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="cases")
@@ -183,11 +180,10 @@ class AuditCase(TimeStampedModel):
     def __str__(self):
         return self.case_reference
 
-    def get_absolute_url(self):
-        return pk_url("audits:case-detail", self.pk)
+    url_name = "audits:case-detail"
 
 
-class AgencyAudit(TimeStampedModel, VersionedModel):
+class AgencyAudit(HasPage, TimeStampedModel, VersionedModel):
     """One agency's single-agency audit of one case: a grade and notes per domain of the tool."""
 
     class Status(models.TextChoices):
@@ -209,8 +205,7 @@ class AgencyAudit(TimeStampedModel, VersionedModel):
     def __str__(self):
         return f"{self.agency} audit of {self.case}"
 
-    def get_absolute_url(self):
-        return pk_url("audits:agency-audit", self.pk)
+    url_name = "audits:agency-audit"
 
     is_draft = status_is(Status.DRAFT)
 
@@ -231,7 +226,7 @@ class AgencyAuditAnswer(models.Model):
         return f"{self.agency_audit}: {self.domain}"
 
 
-class ImmediateConcern(TimeStampedModel):
+class ImmediateConcern(HasPage, TimeStampedModel):
     """A child may be unsafe now: routed to the responsible agency at once, and must be acknowledged."""
 
     case = models.ForeignKey(AuditCase, on_delete=models.CASCADE, related_name="concerns")
@@ -255,8 +250,7 @@ class ImmediateConcern(TimeStampedModel):
     def __str__(self):
         return f"Immediate concern on {self.case}"
 
-    def get_absolute_url(self):
-        return pk_url("audits:concern-detail", self.pk)
+    url_name = "audits:concern-detail"
 
     @property
     def acknowledged(self) -> bool:

@@ -13,9 +13,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from partnership.dates import add_working_days, is_working_day
-from partnership.links import pk_url
 from partnership.models import Agency, Priority, Tagged
-from partnership.models.base import TimeStampedModel, VersionedModel, choice_is, status_is
+from partnership.models.base import HasPage, TimeStampedModel, VersionedModel, choice_is, status_is
 
 
 class Level(models.Model):
@@ -30,7 +29,7 @@ class Level(models.Model):
         return self.name
 
 
-class Course(TimeStampedModel, VersionedModel, Tagged):
+class Course(HasPage, TimeStampedModel, VersionedModel, Tagged):
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", "In person"
         ONLINE_LIVE = "online_live", "Online (live)"
@@ -62,8 +61,7 @@ class Course(TimeStampedModel, VersionedModel, Tagged):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return pk_url("learning:course", self.pk)
+    url_name = "learning:course"
 
     is_in_person = choice_is("mode", Mode.IN_PERSON)
 
@@ -96,7 +94,7 @@ class LearningOutcome(models.Model):
         return self.text
 
 
-class Session(TimeStampedModel, VersionedModel):
+class Session(HasPage, TimeStampedModel, VersionedModel):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
         CANCELLED = "cancelled", "Cancelled"
@@ -124,8 +122,7 @@ class Session(TimeStampedModel, VersionedModel):
     def __str__(self):
         return f"{self.course.title}, {timezone.localtime(self.starts_at):%-d %B %Y}"
 
-    def get_absolute_url(self):
-        return pk_url("learning:session", self.pk)
+    url_name = "learning:session"
 
     @property
     def date(self) -> datetime.date:
@@ -377,7 +374,7 @@ class FollowUp(models.Model):
         return f"Follow-up of booking {self.booking_id}"
 
 
-class Briefing(TimeStampedModel, VersionedModel, Tagged):
+class Briefing(HasPage, TimeStampedModel, VersionedModel, Tagged):
     """A 7-minute briefing: the learning from a review, an audit or a theme, on one page."""
 
     class SourceKind(models.TextChoices):
@@ -411,8 +408,7 @@ class Briefing(TimeStampedModel, VersionedModel, Tagged):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return pk_url("learning:briefing", self.pk)
+    url_name = "learning:briefing"
 
     is_draft = status_is(Status.DRAFT, doc="Only the L&D team sees it until it is published.")
     is_published = status_is(Status.PUBLISHED)

@@ -10,9 +10,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from partnership.history import SET_NULL_KEEPING_HISTORY
-from partnership.links import pk_url
 from partnership.models import ActionSource, Agency, Priority, Tagged
-from partnership.models.base import TimeStampedModel, VersionedModel, choice_is, status_is
+from partnership.models.base import HasPage, TimeStampedModel, VersionedModel, choice_is, status_is
 
 
 class Unit(models.TextChoices):
@@ -143,7 +142,7 @@ class Period(models.Model):
         return self.label
 
 
-class DataReturn(TimeStampedModel, VersionedModel):
+class DataReturn(HasPage, TimeStampedModel, VersionedModel):
     """One agency's figures for one period: requested, submitted, validated or queried."""
 
     class Status(models.TextChoices):
@@ -179,8 +178,7 @@ class DataReturn(TimeStampedModel, VersionedModel):
     def __str__(self):
         return f"{self.agency} – {self.period}"
 
-    def get_absolute_url(self):
-        return pk_url("performance:data-return-detail", self.pk)
+    url_name = "performance:data-return-detail"
 
     is_editable = status_is(*EDITABLE)
     is_queried = status_is(Status.QUERIED,

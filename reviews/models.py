@@ -14,9 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from partnership.child_details import ETHNICITY_CHOICES, AgeBand, Disability, Sex
 from partnership.dates import add_months  # noqa: F401 - the reviews' deadlines count in months
-from partnership.links import pk_url
 from partnership.models import ActionSource, Role, Tagged
-from partnership.models.base import TimeStampedModel, VersionedModel, choice_is, status_is
+from partnership.models.base import HasPage, TimeStampedModel, VersionedModel, choice_is, status_is
 
 from .roles import is_reviews_user
 
@@ -86,7 +85,7 @@ class ReviewAccessLog(models.Model):
         return f"{name[:1].upper()}{name[1:]} {self.object_pk}"
 
 
-class Referral(TimeStampedModel):
+class Referral(HasPage, TimeStampedModel):
     """A case referred for consideration by any partner. The summary carries no names."""
 
     case_reference = models.CharField(max_length=40, unique=True, help_text="For example, MSCP-2026-07.")
@@ -102,8 +101,7 @@ class Referral(TimeStampedModel):
     def __str__(self):
         return self.case_reference
 
-    def get_absolute_url(self):
-        return pk_url("reviews:referral-detail", self.pk)
+    url_name = "reviews:referral-detail"
 
 
 class ScreeningDecision(TimeStampedModel):
@@ -129,7 +127,7 @@ class ParallelProcess(models.TextChoices):
     DISCIPLINARY = "disciplinary", "Disciplinary"
 
 
-class Notification(TimeStampedModel, VersionedModel):
+class Notification(HasPage, TimeStampedModel, VersionedModel):
     """A serious incident notification to the national Panel (or, for looked-after children and care
     leavers, to the Secretary of State and Ofsted). Due 5 working days after the LA became aware."""
 
@@ -184,8 +182,7 @@ class Notification(TimeStampedModel, VersionedModel):
     def __str__(self):
         return self.case_reference
 
-    def get_absolute_url(self):
-        return pk_url("reviews:notification-detail", self.pk)
+    url_name = "reviews:notification-detail"
 
     is_draft = status_is(Status.DRAFT, doc="Not yet sent: its details may still change.")
     is_notified = status_is(Status.NOTIFIED)
@@ -250,7 +247,7 @@ class ReviewActionSource(ActionSource):
         return is_reviews_user(user)
 
 
-class RapidReview(TimeStampedModel, VersionedModel, Tagged, ReviewActionSource):
+class RapidReview(HasPage, TimeStampedModel, VersionedModel, Tagged, ReviewActionSource):
     """The rapid review that follows a notification, expected within 15 working days."""
 
     action_source_kind = "rapid_review"
@@ -347,8 +344,7 @@ class RapidReview(TimeStampedModel, VersionedModel, Tagged, ReviewActionSource):
 
     anchored_on_awareness = choice_is("anchor", ANCHORED_ON_AWARENESS)
 
-    def get_absolute_url(self):
-        return pk_url("reviews:rapid-review-detail", self.pk)
+    url_name = "reviews:rapid-review-detail"
 
     @property
     def case_reference(self) -> str:
@@ -384,7 +380,7 @@ class RapidReview(TimeStampedModel, VersionedModel, Tagged, ReviewActionSource):
                                                                 "criterion_d") if getattr(self, f)]
 
 
-class AgencySummary(TimeStampedModel, VersionedModel):
+class AgencySummary(HasPage, TimeStampedModel, VersionedModel):
     """An individual agency summary for a rapid review, written by that agency's designated lead."""
 
     rapid_review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="summaries")
@@ -408,15 +404,14 @@ class AgencySummary(TimeStampedModel, VersionedModel):
     def __str__(self):
         return f"{self.agency} summary for {self.rapid_review_id}"
 
-    def get_absolute_url(self):
-        return pk_url("reviews:summary-write", self.pk)
+    url_name = "reviews:summary-write"
 
     @property
     def case_reference(self) -> str:
         return self.rapid_review.notification.case_reference
 
 
-class LCSPR(TimeStampedModel, VersionedModel, ReviewActionSource):
+class LCSPR(HasPage, TimeStampedModel, VersionedModel, ReviewActionSource):
     """A local child safeguarding practice review commissioned from a rapid review decision."""
 
     action_source_kind = "lcspr"
@@ -462,8 +457,7 @@ class LCSPR(TimeStampedModel, VersionedModel, ReviewActionSource):
     def __str__(self):
         return f"LCSPR {self.rapid_review.notification.case_reference}"
 
-    def get_absolute_url(self):
-        return pk_url("reviews:lcspr-detail", self.pk)
+    url_name = "reviews:lcspr-detail"
 
     @property
     def case_reference(self) -> str:

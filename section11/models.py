@@ -9,9 +9,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from partnership.history import SET_NULL_KEEPING_HISTORY
-from partnership.links import pk_url
 from partnership.models import ActionSource, Agency, Tagged
-from partnership.models.base import TimeStampedModel, VersionedModel, choice_is, status_is
+from partnership.models.base import HasPage, TimeStampedModel, VersionedModel, choice_is, status_is
 
 
 # --- Templates as data -------------------------------------------------------------------------
@@ -126,7 +125,7 @@ class Criterion(Tagged):
 
 
 # --- Cycles and returns ------------------------------------------------------------------------
-class Cycle(TimeStampedModel):
+class Cycle(HasPage, TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Being prepared"
         OPEN = "open", "Open"
@@ -160,8 +159,7 @@ class Cycle(TimeStampedModel):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return pk_url("section11:cycle-detail", self.pk)
+    url_name = "section11:cycle-detail"
 
     is_draft = status_is(Status.DRAFT, doc="Being prepared: not launched yet.")
 
@@ -220,7 +218,7 @@ class ReturnQuerySet(models.QuerySet):
         )
 
 
-class Return(TimeStampedModel, VersionedModel):
+class Return(HasPage, TimeStampedModel, VersionedModel):
     """One agency's self-assessment in one cycle."""
 
     class Status(models.TextChoices):
@@ -286,8 +284,7 @@ class Return(TimeStampedModel, VersionedModel):
     def __str__(self):
         return f"{self.agency} – {self.cycle}"
 
-    def get_absolute_url(self):
-        return pk_url("section11:return-detail", self.pk)
+    url_name = "section11:return-detail"
 
     is_editable = status_is(*EDITABLE)
 
@@ -423,7 +420,7 @@ def evidence_path(instance, filename):
     return f"section11/evidence/{instance.answer.ret.cycle_id}/{instance.stored_name}"
 
 
-class Evidence(models.Model):
+class Evidence(HasPage, models.Model):
     """An uploaded evidence file, served only through a permission-checked view."""
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
@@ -445,8 +442,7 @@ class Evidence(models.Model):
     def __str__(self):
         return self.original_name
 
-    def get_absolute_url(self):
-        return pk_url("section11:evidence-download", self.pk)
+    url_name = "section11:evidence-download"
 
 
 class ChallengeSession(TimeStampedModel):

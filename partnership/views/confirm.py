@@ -1,5 +1,6 @@
-"""A page that asks someone to confirm one step (submit a return, say), for any app: GET shows the page; POST takes
-the step through the app's service and goes back with a message, or shows the page again with the refusal (400)."""
+"""One step taken through an app's service, for any app: a page that asks someone to confirm it (submit a return,
+say: GET shows the page; POST takes the step and goes back with a message, or shows the page again with the refusal,
+400), or a button that takes it at once and goes back with the refusal or the message."""
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -22,3 +23,16 @@ def confirm_page(request, *, act: Callable, done: str, back, template: str, cont
             messages.success(request, done)
             return redirect(back)
     return render(request, template, {**context(), "error": error}, status=400 if error else 200)
+
+
+def button_step(request, act: Callable, done: str | Callable[[], str], *back) -> HttpResponse:
+    """`act()`: the step (the app's service); `done`: the message once taken (or a callable giving it, for words
+    read after the step); `back`: where to go either way (`redirect`'s arguments: a record, a URL, or a URL's name
+    and its arguments), with the service's refusal shown there instead."""
+    try:
+        act()
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, done() if callable(done) else done)
+    return redirect(*back)

@@ -13,6 +13,7 @@ from partnership.retention import retention_classes
 from partnership.services import retention
 from partnership.services.errors import ServiceError
 
+from .confirm import button_step
 from .mixins import post_only
 
 
@@ -45,13 +46,8 @@ def retention_overview(request):
 def legal_hold_release(request, pk):
     access.require(access.is_business_unit(request.user))
     hold = get_object_or_404(LegalHold, pk=pk)
-    try:
-        retention.legal_hold_release(by=request.user, hold=hold)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "The legal hold is released.")
-    return redirect("partnership:retention")
+    return button_step(request, lambda: retention.legal_hold_release(by=request.user, hold=hold),
+                       "The legal hold is released.", "partnership:retention")
 
 
 urlpatterns = [

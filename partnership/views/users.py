@@ -12,6 +12,7 @@ from partnership.models import EmailMessage, User
 from partnership.services import accounts, outbox
 from partnership.services.errors import ServiceError
 
+from .confirm import button_step
 from .mixins import paginate, post_only, tracks_delivery
 
 
@@ -72,13 +73,8 @@ def _sent_words(user, what: str) -> str:
 def user_reinvite(request, pk):
     _require_business_unit(request)
     user = get_object_or_404(User, pk=pk)
-    try:
-        accounts.user_reinvite(by=request.user, user=user)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _sent_words(user, "A new invitation"))
-    return redirect("partnership:user-list")
+    return button_step(request, lambda: accounts.user_reinvite(by=request.user, user=user),
+                       lambda: _sent_words(user, "A new invitation"), "partnership:user-list")
 
 
 @login_required
@@ -87,13 +83,9 @@ def user_reinvite(request, pk):
 def user_deactivate(request, pk):
     _require_business_unit(request)
     user = get_object_or_404(User, pk=pk)
-    try:
-        accounts.user_deactivate(by=request.user, user=user)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{user.full_name}'s account has been closed and they have been signed out.")
-    return redirect("partnership:user-list")
+    return button_step(request, lambda: accounts.user_deactivate(by=request.user, user=user),
+                       f"{user.full_name}'s account has been closed and they have been signed out.",
+                       "partnership:user-list")
 
 
 urlpatterns = [

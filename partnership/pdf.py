@@ -14,11 +14,11 @@ from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from partnership import history
+from partnership.downloads import download
 
 # Relative URLs in a template (`{% static %}` gives "/static/...") resolve against this origin when
 # there is no request (a Celery task). It is never contacted: the fetcher maps it to disk.
@@ -85,10 +85,7 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
 
 def pdf_response(pdf_bytes: bytes, filename: str) -> HttpResponse:
     """An attachment download of PDF bytes."""
-    response = HttpResponse(pdf_bytes, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(pdf_bytes, filename, "application/pdf")
 
 
 

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
 from django.forms.utils import ErrorDict
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership import access, selectors
 from partnership.csv import csv_response
+from partnership.downloads import stored_download
 from partnership.filters import ActionFilter
 from partnership.forms import (
     ActionForm,
@@ -287,10 +287,7 @@ def action_impact(request, pk):
 def action_file(request, pk):
     """A file of evidence on an action, for whoever may read the action."""
     stored = access.get_visible_or_404(selectors.action_files(request.user), pk=pk)
-    response = FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name,
-                            content_type=stored.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_download(stored.file, stored.original_name, stored.content_type)
 
 
 urlpatterns = [

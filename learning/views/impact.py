@@ -8,6 +8,7 @@ from partnership.access import get_visible_or_404, require
 from partnership.kept_forms import posts, posts_no_form
 from partnership.pdf import pdf_response, render_pdf
 from partnership.rate_limits import limited_pdf
+from partnership.views.confirm import button_step
 from partnership.views.conflicts import edits_versioned
 from partnership.views.mixins import post_only
 
@@ -16,7 +17,7 @@ from ..coverage import coverage
 from ..forms.manage import BriefingForm, BriefingUseForm
 from ..models import Briefing
 from ..services import offer as services
-from .offer import _period, form_page, run_action
+from .offer import _period, form_page
 
 
 @login_required
@@ -86,8 +87,8 @@ def briefing_edit(request, pk=None):
 def briefing_publish(request, pk):
     require(access.is_manager(request.user))
     briefing = get_object_or_404(Briefing, pk=pk)
-    return run_action(request, lambda: services.briefing_publish(briefing=briefing, by=request.user),
-                      "Briefing published.", briefing)
+    return button_step(request, lambda: services.briefing_publish(briefing=briefing, by=request.user),
+                       "Briefing published.", briefing)
 
 
 @login_required

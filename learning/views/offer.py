@@ -21,6 +21,7 @@ from partnership.kept_forms import posts, posts_no_form
 from partnership.rate_limits import SHEET, asks_for_csv, limited
 from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
+from partnership.views.confirm import button_step
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import paginate, post_only
 
@@ -47,17 +48,6 @@ def form_page(request, form, *, save, success: str, template: str, context: dict
     if status == 200 and form.errors:
         status = 400
     return render(request, template, {"form": form, **context}, status=status)
-
-
-def run_action(request, action, success: str, *redirect_to):
-    """Run a one-button service call: show its refusal or `success`, then go back to the page."""
-    try:
-        action()
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect(*redirect_to)
 
 
 @login_required
@@ -165,9 +155,9 @@ def session_cancel(request, pk):
         return render(request, "learning/session_cancel_confirm.html", {
             "session": session, "course": session.course, "counts": services.session_told_counts(session)})
     told = services.session_told_counts(session)["total"]
-    return run_action(request, lambda: services.session_cancel(session=session, by=request.user),
-                      f"Session cancelled; {told} {'person has' if told == 1 else 'people have'} been emailed.",
-                      "learning:session-manage", session.pk)
+    return button_step(request, lambda: services.session_cancel(session=session, by=request.user),
+                       f"Session cancelled; {told} {'person has' if told == 1 else 'people have'} been emailed.",
+                       "learning:session-manage", session.pk)
 
 
 @login_required
@@ -176,8 +166,8 @@ def session_cancel(request, pk):
 def booking_cancel(request, pk):
     require(access.is_manager(request.user))
     booking = get_object_or_404(Booking, pk=pk)
-    return run_action(request, lambda: booking_services.cancel_by_coordinator(booking_id=booking.pk, by=request.user),
-                      f"Booking of {booking.name} cancelled.", "learning:session-manage", booking.session_id)
+    return button_step(request, lambda: booking_services.cancel_by_coordinator(booking_id=booking.pk, by=request.user),
+                       f"Booking of {booking.name} cancelled.", "learning:session-manage", booking.session_id)
 
 
 @login_required

@@ -13,6 +13,7 @@ from partnership.models import Agency
 from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
 from partnership.templatetags.words import possessive
+from partnership.views.confirm import button_step
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 from partnership.views.remind_all import remind_all_page
@@ -125,13 +126,9 @@ def audit_transition(request, pk):
     to = request.POST.get("to", "")
     version = as_id(request.POST.get("version", ""))
     version = -1 if version is None else version
-    try:
-        workflow.audit_transition(audit=audit, to=to, by=request.user, expected_version=version)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"The audit is now at the stage: {audit.get_status_display().lower()}.")
-    return redirect(audit)
+    return button_step(request,
+                       lambda: workflow.audit_transition(audit=audit, to=to, by=request.user, expected_version=version),
+                       lambda: f"The audit is now at the stage: {audit.get_status_display().lower()}.", audit)
 
 
 @login_required

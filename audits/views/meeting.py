@@ -12,6 +12,7 @@ from partnership.history import save_versioned
 from partnership.kept_forms import posts, posts_no_form
 from partnership.selectors import as_saved
 from partnership.services.errors import ConflictError, ServiceError
+from partnership.views.confirm import button_step
 from partnership.views.conflicts import Conflict, compared, edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 
@@ -156,13 +157,8 @@ def finding_add(request, pk):
 def finding_delete(request, pk):
     finding = get_object_or_404(Finding, pk=pk, audit__in=access.visible_audits(request.user))
     require(access.can_manage(request.user))
-    try:
-        services.finding_delete(finding=finding, by=request.user)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "The finding has been removed.")
-    return redirect(finding.audit.get_absolute_url() + "#findings")
+    return button_step(request, lambda: services.finding_delete(finding=finding, by=request.user),
+                       "The finding has been removed.", finding.audit.get_absolute_url() + "#findings")
 
 
 @login_required

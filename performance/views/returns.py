@@ -4,17 +4,16 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
+from partnership.downloads import download, nosniff
 from partnership.input_rules import as_id
 from partnership.kept_forms import posts, posts_no_form
 from partnership.rate_limits import limited_export
@@ -22,7 +21,7 @@ from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.confirm import confirm_page
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import list_page, page_query, post_only
-from partnership.views.remind_all import remind_all_page
+from partnership.views.remind_all import remind_all_page, remind_one
 from partnership.views.uploads import UploadPages
 
 from .. import access, selectors, spreadsheets
@@ -209,18 +208,8 @@ def data_return_remind(request, pk):
     """Email the agency's leads a reminder now: at most once per lead per day."""
     data_return = _get_return(request, pk)
     require(access.can_manage(request.user))
-    try:
-        sent = services.data_return_remind(data_return=data_return, by=request.user)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        name = data_return.agency.display_name
-        if sent:
-            messages.success(request, f"A reminder has been emailed to {name}'s agency lead"
-                                      f"{'' if sent == 1 else 's'} ({sent}).")
-        else:
-            messages.info(request, f"{name} was already reminded today, so nothing more was sent. Agency leads get "
-                                   "at most one reminder a day.")
+    remind_one(request, lambda: services.data_return_remind(data_return=data_return, by=request.user),
+               data_return.agency)
     return _back(request, data_return)
 
 
@@ -352,11 +341,8 @@ def _filename(data_return: DataReturn, extension: str) -> str:
 def data_return_template(request, pk):
     """The return as a pre-filled workbook in the published layout."""
     data_return = _get_return(request, pk)
-    response = HttpResponse(spreadsheets.template_workbook(data_return), content_type=spreadsheets.CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True,
-                                                                 filename=_filename(data_return, "xlsx"))
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(spreadsheets.template_workbook(data_return), _filename(data_return, "xlsx"),
+                    spreadsheets.CONTENT_TYPE)
 
 
 @login_required
@@ -364,10 +350,8 @@ def data_return_template(request, pk):
 def data_return_template_csv(request, pk):
     """The same rows as a CSV file, every cell formula-safe."""
     data_return = _get_return(request, pk)
-    response = csv_response(_filename(data_return, "csv"), spreadsheets.HEADERS,
-                            spreadsheets.template_csv_rows(data_return))
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return nosniff(csv_response(_filename(data_return, "csv"), spreadsheets.HEADERS,
+                                spreadsheets.template_csv_rows(data_return)))
 
 
 def _editable_return(request, pk) -> DataReturn:

@@ -12,6 +12,7 @@ from partnership.dates import working_days_left
 from partnership.input_rules import as_id
 from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
+from partnership.views.confirm import button_step
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import paginated
 
@@ -124,14 +125,9 @@ def rapid_review_decide(request, pk):
 @post_only
 def rapid_review_sign_off(request, pk):
     review = access.get_logged_or_404(request, selectors.rapid_reviews(), pk=pk, action=ReviewAccessLog.Action.UPDATE)
-    try:
-        services.rapid_review_sign_off(by=request.user, review=review, partner=request.POST.get("partner", ""),
-                                       expected_version=as_id(request.POST.get("version")) or 0)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Sign-off recorded.")
-    return redirect(review)
+    return button_step(request, lambda: services.rapid_review_sign_off(
+        by=request.user, review=review, partner=request.POST.get("partner", ""),
+        expected_version=as_id(request.POST.get("version")) or 0), "Sign-off recorded.", review)
 
 
 @login_required

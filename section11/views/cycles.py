@@ -14,8 +14,9 @@ from partnership.input_rules import as_id
 from partnership.kept_forms import posts, posts_no_form
 from partnership.models import Sector
 from partnership.services.errors import ServiceError
+from partnership.views.confirm import button_step
 from partnership.views.mixins import list_page, post_only
-from partnership.views.remind_all import remind_all_page
+from partnership.views.remind_all import remind_all_page, remind_one
 
 from .. import access, selectors
 from ..forms.cycles import CycleForm, LaunchForm
@@ -186,17 +187,7 @@ def return_remind(request, pk, ret_pk):
     require(access.can_manage_cycles(request.user))
     cycle = _get_cycle(pk)
     ret = get_visible_or_404(cycle.returns.select_related("agency", "cycle"), pk=ret_pk)
-    try:
-        sent = services.return_remind(ret=ret, by=request.user)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        if sent:
-            messages.success(request, f"A reminder has been emailed to {ret.agency.display_name}'s agency "
-                                      f"lead{'' if sent == 1 else 's'} ({sent}).")
-        else:
-            messages.info(request, f"{ret.agency.display_name} was already reminded today, so nothing more was "
-                                   "sent. Agency leads get at most one reminder a day.")
+    remind_one(request, lambda: services.return_remind(ret=ret, by=request.user), ret.agency)
     page = as_id(request.GET.get("page", ""))  # the tracker's page the button was on
     on_page = f"?page={page}" if page and page > 1 else ""
     return redirect(reverse("section11:cycle-detail", args=[cycle.pk]) + f"{on_page}#agency-{ret.agency_id}")
@@ -222,13 +213,8 @@ def cycle_remind_all(request, pk):
 def cycle_close(request, pk):
     require(access.can_manage_cycles(request.user))
     cycle = _get_cycle(pk)
-    try:
-        services.cycle_close(cycle=cycle, by=request.user)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{cycle.name} has been closed.")
-    return redirect(cycle)
+    return button_step(request, lambda: services.cycle_close(cycle=cycle, by=request.user),
+                       f"{cycle.name} has been closed.", cycle)
 
 
 urlpatterns = [

@@ -1,13 +1,13 @@
 """The agency's side of a return: task list, answering a standard, evidence, submission and sign-off."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
 from partnership import kept_forms
 from partnership.access import get_visible_or_404, require
+from partnership.downloads import stored_download
 from partnership.kept_forms import posts, posts_no_form
 from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
@@ -317,10 +317,7 @@ def action_add(request, pk, answer_pk):
 @login_required
 def evidence_download(request, pk):
     evidence = get_visible_or_404(access.visible_evidence(request.user), pk=pk)
-    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-                            content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_download(evidence.file, evidence.original_name, evidence.content_type)
 
 
 @login_required

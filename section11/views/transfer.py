@@ -1,12 +1,11 @@
 """A whole return out (XLSX and PDF) and back in (upload a completed workbook, check it, save all)."""
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
-from django.utils.http import content_disposition_header
 
 from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
+from partnership.downloads import download
 from partnership.kept_forms import posts_no_form
 from partnership.rate_limits import limited_export
 from partnership.services.exports import export_request
@@ -31,11 +30,7 @@ def _get_return(request, pk) -> Return:
 @limited_export
 def return_export_xlsx(request, pk):
     ret = _get_return(request, pk)
-    response = HttpResponse(spreadsheets.return_workbook(ret), content_type=spreadsheets.CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True,
-                                                                 filename=reports.return_filename(ret, "xlsx"))
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(spreadsheets.return_workbook(ret), reports.return_filename(ret, "xlsx"), spreadsheets.CONTENT_TYPE)
 
 
 @login_required

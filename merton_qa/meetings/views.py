@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.forms.utils import ErrorDict
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partnership import access
+from partnership.downloads import stored_download
 from partnership.input_rules import as_id
 from partnership.kept_forms import posts, posts_no_form
 from partnership.models import AgendaItem, Meeting, Paper
@@ -84,10 +85,8 @@ def subgroup_terms(request, pk):
     subgroup = _subgroup(request, pk)
     if not subgroup.terms_file:
         raise Http404
-    response = FileResponse(subgroup.terms_file.open("rb"), as_attachment=True,
-                            filename=f"terms-of-reference-{subgroup.pk}.{subgroup.terms_file.name.rsplit('.', 1)[-1]}")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_download(subgroup.terms_file,
+                           f"terms-of-reference-{subgroup.pk}.{subgroup.terms_file.name.rsplit('.', 1)[-1]}")
 
 
 @login_required
@@ -334,10 +333,7 @@ def paper_download(request, pk, paper_pk):
     paper = get_object_or_404(Paper, meeting=meeting, pk=paper_pk)
     if not paper.is_upload:
         return redirect(paper.url or meeting.get_absolute_url())
-    response = FileResponse(paper.file.open("rb"), as_attachment=True, filename=paper.original_name,
-                            content_type=paper.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_download(paper.file, paper.original_name, paper.content_type)
 
 
 @login_required

@@ -64,13 +64,18 @@ def due_stage(due: datetime.date, today: datetime.date, *, soon_days: int = 7,
     that day, since all of its time is short (a rapid review's summary: nine working days)."""
     if since is not None and (due - since).days <= SHORT_TIMETABLE_DAYS:
         soon_days = max(soon_days, (due - since).days)
-    days = (due - today).days
-    if days < 0:
+    return stage_of((due - today).days, soon_days)
+
+
+def stage_of(days_left: int, soon_days: int) -> str | None:
+    """"overdue", "due-today" or "due-in-N" for something due in `days_left` days (calendar days, or working days
+    for a statutory clock), None when that is further off than `soon_days`."""
+    if days_left < 0:
         return "overdue"
-    if days == 0:
+    if days_left == 0:
         return "due-today"
-    if days <= soon_days:
-        return f"due-in-{days}"
+    if days_left <= soon_days:
+        return f"due-in-{days_left}"
     return None
 
 

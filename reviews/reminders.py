@@ -9,21 +9,14 @@ import datetime
 
 from django.conf import settings
 
-from partnership.services.reminders import DueItem, due_stage, item_key
+from partnership.services.reminders import DueItem, due_stage, item_key, stage_of
 
 from . import access, clocks
 
 
 def stage_for(working_days_left: int) -> str | None:
     """"overdue", "due-today" or "due-in-N" (N up to the reminder window), else None (not yet)."""
-    before = int(getattr(settings, "REVIEWS_REMINDER_WORKING_DAYS_BEFORE", 2))
-    if working_days_left < 0:
-        return "overdue"
-    if working_days_left == 0:
-        return "due-today"
-    if working_days_left <= before:
-        return f"due-in-{working_days_left}"
-    return None
+    return stage_of(working_days_left, int(getattr(settings, "REVIEWS_REMINDER_WORKING_DAYS_BEFORE", 2)))
 
 
 def due_items(person, today: datetime.date) -> list[DueItem]:

@@ -18,7 +18,7 @@ from partnership.input_rules import as_id
 from partnership.kept_forms import posts, posts_no_form
 from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
-from partnership.views.confirm import confirm_page
+from partnership.views.confirm import button_step, confirm_page
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import list_page, page_query, post_only
 from partnership.views.remind_all import remind_all_page, remind_one
@@ -50,10 +50,11 @@ def _list_url(data_return: DataReturn, page: int | None = None) -> str:
 
 
 def _back(request, data_return: DataReturn):
-    """Back to where the business unit acted: the return's page or the period's list (the page of it they were on)."""
+    """Where the business unit acted, to go back to: the return (its page) or the period's list, at the page of it they
+    were on."""
     if request.POST.get("from") == "detail":
-        return redirect(data_return)
-    return redirect(_list_url(data_return, as_id(request.POST.get("page"))))
+        return data_return
+    return _list_url(data_return, as_id(request.POST.get("page")))
 
 
 # --- The business unit: a period's returns, opening them, the data calendar ------------------------
@@ -131,14 +132,9 @@ def data_returns_open(request, period_pk):
 def data_return_validate(request, pk):
     data_return = _get_return(request, pk)
     require(access.can_manage(request.user))
-    try:
-        services.data_return_validate(data_return=data_return, by=request.user)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{data_return.agency.display_name}'s figures for {data_return.period} are "
-                                  "validated. They now show on the scorecard.")
-    return _back(request, data_return)
+    return button_step(request, lambda: services.data_return_validate(data_return=data_return, by=request.user),
+                       f"{data_return.agency.display_name}'s figures for {data_return.period} are validated. They "
+                       "now show on the scorecard.", _back(request, data_return))
 
 
 @login_required
@@ -210,7 +206,7 @@ def data_return_remind(request, pk):
     require(access.can_manage(request.user))
     remind_one(request, lambda: services.data_return_remind(data_return=data_return, by=request.user),
                data_return.agency)
-    return _back(request, data_return)
+    return redirect(_back(request, data_return))
 
 
 # --- The agency: what is due, the return's page, saving a figure, submitting ----------------------

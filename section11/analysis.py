@@ -103,6 +103,8 @@ class Tally:
     rated: int = 0  # answers with a rating (of the chosen basis) that are not "not applicable"
     score: int = 0  # sum of those ratings' scores
     not_applicable: int = 0
+    answered: int = 0  # answered (`answered_q`): read for a return's progress only, never added up
+    to_check: int = 0  # copied from the last return and not yet confirmed (`to_check_q`): the same
 
     def __iadd__(self, other: "Tally") -> "Tally":
         self.total += other.total
@@ -125,11 +127,16 @@ class Cell:
     band: Band
 
     @property
+    def score(self) -> str:
+        """The average to one decimal place ("2.8"), as `floatformat:1` writes it; "" for none."""
+        return "" if self.average is None else f"{self.average:.1f}"
+
+    @property
     def label(self) -> str:
         """What the cell says: "Green 2.8", or why there is no average."""
         if self.average is None:
             return self.band.label
-        return f"{self.band.label} {self.average:.1f}"
+        return f"{self.band.label} {self.score}"
 
 
 def _cell(tally: Tally | None, scale: Scale, basis: str) -> Cell:
@@ -148,9 +155,14 @@ def _cell(tally: Tally | None, scale: Scale, basis: str) -> Cell:
 
 @dataclass
 class HeatMapRow:
-    ret: Return
+    ret: Return | None  # None: the partnership's average
     cells: list[Cell]
     overall: Cell
+
+    @property
+    def all_cells(self) -> list[Cell]:
+        """The standards' cells, then the overall one: a table row's cells in order."""
+        return [*self.cells, self.overall]
 
 
 @dataclass
@@ -160,6 +172,11 @@ class HeatMap:
     basis: str = SELF
     partnership: list[Cell] = field(default_factory=list)
     partnership_overall: Cell | None = None
+
+    @property
+    def average_row(self) -> HeatMapRow:
+        """The partnership's average as a row of the table (no return), shown above the agencies'."""
+        return HeatMapRow(ret=None, cells=self.partnership, overall=self.partnership_overall)
 
 
 def _rating_field(basis: str) -> str:
@@ -190,14 +207,28 @@ def sectors(cycle: Cycle) -> list[tuple[str, str]]:
     return [(value, label) for value, label in Sector.choices if value in present]
 
 
-def _tallies(answers: QuerySet[Answer], keys: tuple[str, ...], basis: str) -> dict[tuple, Tally]:
+def _tallies(answers: QuerySet[Answer], keys: tuple[str, ...], basis: str, *,
+             progress: bool = False) -> dict[tuple, Tally]:
+    """{keys: Tally} in one GROUP BY. With `progress`, each Tally also counts the answers answered (`answered_q`)
+    and copied to check (`to_check_q`), so a return's progress is the sum of its rows (`returns_with_progress`)."""
     rating = _rating_field(basis)
     rated = Q(**{f"{rating}__isnull": False}, not_applicable=False)
+    counts = {"answered": Count("pk", filter=answered_q()), "to_check": Count("pk", filter=to_check_q())} \
+        if progress else {}
     rows = answers.values(*keys).annotate(
         total=Count("pk"), rated=Count("pk", filter=rated), score=Sum(f"{rating}__score", filter=rated),
-        na=Count("pk", filter=Q(not_applicable=True)),
+        na=Count("pk", filter=Q(not_applicable=True)), **counts,
     )
-    return {tuple(r[k] for k in keys): Tally(r["total"], r["rated"], r["score"] or 0, r["na"]) for r in rows}
+    return {tuple(r[k] for k in keys): Tally(r["total"], r["rated"], r["score"] or 0, r["na"], r.get("answered", 0),
+                                             r.get("to_check", 0)) for r in rows}
+
+
+def answer_tallies(cycle: Cycle, *, sector: str = "", basis: str = SELF,
+                   at: datetime.datetime | None = None) -> dict[tuple, Tally]:
+    """{(return id, standard id): Tally} of a cycle's answers, with progress: what the heat map and each return's
+    progress read, in one GROUP BY (the returns are then read without joining their answers)."""
+    return _tallies(cycle_answers(cycle, sector=sector, at=at), ("ret_id", "criterion__standard_id"), basis,
+                    progress=True)
 
 
 def completion(cycle: Cycle, *, sector: str = "", returns: list[Return] | None = None,
@@ -222,13 +253,27 @@ def completion(cycle: Cycle, *, sector: str = "", returns: list[Return] | None =
     }
 
 
-def returns_with_progress(cycle: Cycle, *, sector: str = "", at: datetime.datetime | None = None) -> list[Return]:
-    """The cycle's returns with `answered_count` and `criteria_count`, now or as they stood at `at`.
+def returns_with_progress(cycle: Cycle, *, sector: str = "", at: datetime.datetime | None = None,
+                          tallies: dict[tuple, Tally] | None = None) -> list[Return]:
+    """The cycle's returns with `answered_count`, `to_check_count` and `criteria_count`, now or as they stood at `at`.
 
     Two queries now (one with the progress annotated); three at a moment (the returns, their agencies, and one
-    GROUP BY of the answers as they stood), whatever the number of returns.
+    GROUP BY of the answers as they stood), whatever the number of returns. Given the cycle's `answer_tallies`, the
+    progress is summed from them: one query now, two at a moment.
     """
-    if at is None:
+    if tallies is not None:
+        returns = list(cycle_returns(cycle, sector=sector, at=at))
+        if at is not None:
+            attach(returns, "agency", Agency)
+        progress = defaultdict(lambda: [0, 0, 0])
+        for (ret_id, _standard), tally in tallies.items():
+            counts = progress[ret_id]
+            counts[0] += tally.answered
+            counts[1] += tally.to_check
+            counts[2] += tally.total
+        for ret in returns:
+            ret.answered_count, ret.to_check_count, ret.criteria_count = progress.get(ret.pk, (0, 0, 0))
+    elif at is None:
         returns = list(cycle_returns(cycle, sector=sector).with_progress())
     else:
         returns = list(cycle_returns(cycle, sector=sector, at=at))
@@ -249,17 +294,19 @@ def returns_with_progress(cycle: Cycle, *, sector: str = "", at: datetime.dateti
 
 def heat_map(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Scale | None = None,
              returns: list[Return] | None = None, standards: list[Standard] | None = None,
-             at: datetime.datetime | None = None) -> HeatMap:
+             at: datetime.datetime | None = None, tallies: dict[tuple, Tally] | None = None) -> HeatMap:
     """Average rating by agency and standard (self or moderated), banded with text labels.
 
-    Four queries (one with everything passed in): the scale, standards, returns and one GROUP BY.
+    Four queries (one with everything passed in; none with the `answer_tallies` too): the scale, standards, returns
+    and one GROUP BY.
     """
     scale = scale or Scale.for_cycle(cycle)
     if standards is None:
         standards = list(cycle.framework.standards.order_by("number"))
     if returns is None:
         returns = returns_with_progress(cycle, sector=sector, at=at)
-    tallies = _tallies(cycle_answers(cycle, sector=sector, at=at), ("ret_id", "criterion__standard_id"), basis)
+    if tallies is None:
+        tallies = _tallies(cycle_answers(cycle, sector=sector, at=at), ("ret_id", "criterion__standard_id"), basis)
     rows, columns, grand = [], defaultdict(Tally), Tally()
     for ret in returns:
         overall = Tally()
@@ -427,8 +474,10 @@ def analysis(cycle: Cycle, *, sector: str = "", basis: str = SELF, at: datetime.
     basis = MODERATED if basis == MODERATED else SELF
     scale = Scale.for_cycle(cycle)
     standards = list(cycle.framework.standards.order_by("number"))
-    returns = returns_with_progress(cycle, sector=sector, at=at)
-    hm = heat_map(cycle, sector=sector, basis=basis, scale=scale, returns=returns, standards=standards, at=at)
+    tallies = answer_tallies(cycle, sector=sector, basis=basis, at=at)
+    returns = returns_with_progress(cycle, sector=sector, at=at, tallies=tallies)
+    hm = heat_map(cycle, sector=sector, basis=basis, scale=scale, returns=returns, standards=standards, at=at,
+                  tallies=tallies)
     dist = distribution(cycle, sector=sector, basis=basis, scale=scale, at=at)
     return {
         "cycle": cycle,

@@ -86,6 +86,21 @@ def print_direction_tag(direction: rules.Direction) -> SafeString:
                        direction.code, direction.movement, words)
 
 
+@lru_cache(maxsize=8)  # three marks, each there or not: eight tags, each written once per process
+def flags_tag(unvalidated: bool, provisional: bool, demo: bool) -> SafeString:
+    """`Row.flags`: the marks beside a figure, in one span (nothing when there are none)."""
+    marks = []
+    if unvalidated:
+        marks.append(format_html('<strong class="app-flag app-flag--unvalidated">{}</strong>', "Not yet validated"))
+    if provisional:
+        marks.append(format_html('<strong class="app-flag">{}</strong>', "Provisional"))
+    if demo:
+        marks.append(format_html('<span class="app-flag app-flag--demo">{}</span>', "(demo)"))
+    if not marks:
+        return SafeString("")
+    return format_html('<span class="app-flags">{}</span>', format_html_join("", "{}", ((m,) for m in marks)))
+
+
 def legend() -> dict:
     return {"rag_legend": [(rag_tag(r), words) for r, words in RAG_LEGEND],
             "direction_legend": [(direction_tag(d), words) for d, words in DIRECTION_LEGEND],
@@ -117,8 +132,10 @@ def period_choices(kind: str, values: QuerySet[Value]) -> list[Period]:
     """
     in_values = values.filter(period=OuterRef("pk"))
     validated = Value.objects.filter(period=OuterRef("pk"), data_return__status=DataReturn.Status.VALIDATED)
-    return list(Period.objects.filter(kind=kind).annotate(has_values=Exists(in_values), has_validated=Exists(validated))
-                .filter(has_values=True).order_by("-start"))
+    periods = Period.objects.filter(kind=kind).annotate(has_values=Exists(in_values), has_validated=Exists(validated))
+    # Kept in Python, not by `.filter(has_values=True)`: PostgreSQL plans that filter as a semi-join over every figure
+    # of every period (then works out both EXISTS per period anyway); a kind has a few dozen periods.
+    return [p for p in periods.order_by("-start") if p.has_values]
 
 
 def default_period(periods: list[Period]) -> Period | None:
@@ -215,16 +232,8 @@ class Row:
     def flags(self) -> SafeString:
         """Marks beside a figure: not yet validated (seen only by the business unit and its own agency),
         provisional, and invented demo figures."""
-        marks = []
-        if self.unvalidated:
-            marks.append(format_html('<strong class="app-flag app-flag--unvalidated">{}</strong>', "Not yet validated"))
-        if self.provisional:
-            marks.append(format_html('<strong class="app-flag">{}</strong>', "Provisional"))
-        if self.current is not None and self.indicator.values_are_demo:
-            marks.append(format_html('<span class="app-flag app-flag--demo">{}</span>', "(demo)"))
-        if not marks:
-            return SafeString("")
-        return format_html('<span class="app-flags">{}</span>', format_html_join("", "{}", ((m,) for m in marks)))
+        demo = self.current is not None and self.indicator.values_are_demo
+        return flags_tag(self.unvalidated, self.provisional, bool(demo))
 
     @cached_property
     def url(self) -> str:
@@ -491,18 +500,19 @@ def paged_scorecard(period: Period, paginate, *, values: QuerySet[Value], action
     """The scorecard a page at a time (`paginate`: the rows in the order shown -> a Paginator page): every row is
     read light (`light_rows`) for the summary, the RAG filter and the groups' sizes, and the page's rows whole, as
     `scorecard` reads them. Each group says how many rows it has in all (`total`) and the page it starts on
-    (`first_page`). Eight queries, whatever the number of indicators."""
+    (`first_page`). At most nine queries (the periods, the light rows' two, `build_rows`' six), whatever the number
+    of indicators."""
     indicators = scorecard_indicators(period.kind, priority=priority, journey_stage=journey_stage, agency=agency)
     judged = indicators.select_related(None).values_list(  # what RAG, direction and the groups read, no model
         "pk", "quadrant", "polarity", "target", "amber_tolerance", "red_tolerance", named=True)
-    rows = light_rows(judged, period, values)
+    periods = trailing_periods(period)
+    rows = light_rows(judged, period, values, periods=periods[-2:])
     if rag:
         rows = [r for r in rows if r.rag.code == rag]
     every = group_rows(rows)
     page = paginate([row for group in every for row in group["rows"]])
     whole = {row.indicator.pk: row for row in build_rows(
-        indicators.filter(pk__in=[r.indicator.pk for r in page.object_list]), trailing_periods(period),
-        values=values, actions=actions)}
+        indicators.filter(pk__in=[r.indicator.pk for r in page.object_list]), periods, values=values, actions=actions)}
     page.object_list = shown = [whole[r.indicator.pk] for r in page.object_list]
     groups, start = [], 0
     for group in every:
@@ -513,10 +523,13 @@ def paged_scorecard(period: Period, paginate, *, values: QuerySet[Value], action
             "plans": [r for r in shown if r.curves or r.open_actions]}
 
 
-def light_rows(indicators: QuerySet[Indicator], period: Period, values: QuerySet[Value]) -> list[Row]:
+def light_rows(indicators: QuerySet[Indicator], period: Period, values: QuerySet[Value], *,
+               periods: list[Period] | None = None) -> list[Row]:
     """Rows with only the figure and the one before it (what RAG, direction and exceptions need; no comparators,
-    stories or actions); `indicators` may be named rows of those fields. Two queries."""
-    periods = trailing_periods(period, 2)
+    stories or actions); `indicators` may be named rows of those fields. Two queries (one given the `periods`:
+    `trailing_periods(period, 2)`)."""
+    if periods is None:
+        periods = trailing_periods(period, 2)
     figures = {}
     for indicator_id, period_id, *figure in (values.filter(indicator_id__in=indicators.values("pk"), period__in=periods)
                                              .order_by().values_list(*Figure.FIELDS)):

@@ -118,6 +118,11 @@ class Tally:
         return round(self.score / self.rated, 1) if self.rated else None
 
 
+def _one_place(average: float | None) -> str:
+    """An average (rounded to one decimal place) as `floatformat:1` writes it ("2.0"); "" for none."""
+    return "" if average is None else f"{average:.1f}"
+
+
 @dataclass
 class Cell:
     average: float | None
@@ -128,8 +133,8 @@ class Cell:
 
     @property
     def score(self) -> str:
-        """The average to one decimal place ("2.8"), as `floatformat:1` writes it; "" for none."""
-        return "" if self.average is None else f"{self.average:.1f}"
+        """The average to one decimal place ("2.8"); "" for none."""
+        return _one_place(self.average)
 
     @property
     def label(self) -> str:
@@ -200,10 +205,14 @@ def cycle_answers(cycle: Cycle, *, sector: str = "", at: datetime.datetime | Non
     return qs.order_by()
 
 
-def sectors(cycle: Cycle) -> list[tuple[str, str]]:
-    """The sectors of the agencies taking part in a cycle, for the filter. One query."""
-    present = set(Return.objects.filter(cycle=cycle).order_by().values_list("agency__sector", flat=True)
-                  .distinct())
+def sectors(cycle: Cycle, *, returns: list[Return] | None = None) -> list[tuple[str, str]]:
+    """The sectors of the agencies taking part in a cycle, for the filter. One query; none given every one of the
+    cycle's `returns` with their agencies (the analysis of all sectors has read them)."""
+    if returns is not None:
+        present = {ret.agency.sector for ret in returns}
+    else:
+        present = set(Return.objects.filter(cycle=cycle).order_by().values_list("agency__sector", flat=True)
+                      .distinct())
     return [(value, label) for value, label in Sector.choices if value in present]
 
 
@@ -356,6 +365,7 @@ def distribution(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Sc
             "rated": rated,
             "total": rated + c["na"] + c[None],
             "average": average,
+            "average_text": _one_place(average),
             "band": scale.band(average) if average is not None else None,
             "at_bottom": at_bottom,
             "below_top": below_top,
@@ -418,7 +428,8 @@ def comparison(cycle: Cycle, *, sector: str = "", basis: str = SELF, hm: HeatMap
         if now is not None and then_avg is not None:
             diff = round(now - then_avg, 1)
             change = f"{diff:+.1f}".replace("-", "\u2212") if diff else "0.0"  # a true minus sign
-        return {**extra, "now": now, "then": then_avg, "change": change,
+        return {**extra, "now": now, "then": then_avg, "now_text": _one_place(now), "then_text": _one_place(then_avg),
+                "change": change,
                 "direction": (direction := _direction(now, then_avg)),
                 "direction_colour": DIRECTION_COLOURS.get(direction, "")}
 

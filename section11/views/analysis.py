@@ -66,7 +66,7 @@ def cycle_analysis(request, cycle_pk):
         heat_rows=[heat.average_row, *page.object_list],
         agency_page=list_page(request, cmp["agencies"] if cmp and cmp["comparable"] else []),
         page_query=_query(sector, basis)[1:],
-        sectors=sectors(cycle),
+        sectors=sectors(cycle, returns=None if sector else context["completion"]["returns"]),
         query=_query(sector, basis),
         self_url=page_url + _query(sector, SELF),
         moderated_url=page_url + _query(sector, MODERATED),

@@ -246,15 +246,17 @@ class Row:
         subscription first (200 rows of about 25 values each)."""
         ind, commentary = self.indicator, self.commentary
         short, comparators = self.commentary_short, self.latest_comparators
-        return {"url": self.url, "title": ind.title, "agency": ind.owner_agency.display_name,
-                "priority": ind.priority.title if ind.priority else "",
+        all_demo = bool(comparators) and self.comparators_all_demo
+        meta = ind.owner_agency.display_name + (f" · {ind.priority.title}" if ind.priority else "")
+        return {"url": self.url, "title": ind.title, "meta": meta,
                 "commentary": commentary, "commentary_short": short, "cut": short != commentary,
                 "value": self.value_text, "flags": self.flags, "target": self.target_text, "rag": self.rag_tag,
                 "direction": self.direction_tag,
                 "previous": self.previous_text if self.current and self.previous else "",
-                "sparkline": self.sparkline, "comparators": comparators,
-                "all_demo": bool(comparators) and self.comparators_all_demo,
-                "year": self.comparator_year if comparators else ""}
+                "sparkline": self.sparkline, "all_demo": all_demo,
+                # each comparator's words, and whether it is marked "(demo)" on its own (not all of them are)
+                "comparators": [(f"{c.label} {c.text}", c.is_demo and not all_demo) for c in comparators],
+                "year": str(self.comparator_year) if comparators else ""}
 
     @property
     def value_text(self) -> str:

@@ -430,13 +430,17 @@ def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[
     for curve in curve_list:
         curve.linked_actions = curve_actions.get(curve.pk, [])
     rows = []
+    period_ids = [p.pk for p in periods]  # each period's key read once, not once an indicator
+    period_ids_of = {kind: [p.pk for p in group] for kind, group in (periods_of or {}).items()}
     for ind in indicators:
-        linked = {a.pk: a for a in indicator_actions.get(ind.pk, [])}
-        for curve in curves[ind.pk]:
+        pk = ind.pk
+        linked = {a.pk: a for a in indicator_actions.get(pk, [])}
+        for curve in curves[pk]:
             linked.update({a.pk: a for a in curve.linked_actions})
-        own = periods if periods_of is None else periods_of[ind.frequency]
-        rows.append(Row(indicator=ind, periods=own, history=[figures.get((ind.pk, p.pk)) for p in own],
-                        comparators=compared[ind.pk], curves=curves[ind.pk],
+        own, own_ids = (periods, period_ids) if periods_of is None else (periods_of[ind.frequency],
+                                                                          period_ids_of[ind.frequency])
+        rows.append(Row(indicator=ind, periods=own, history=[figures.get((pk, p)) for p in own_ids],
+                        comparators=compared[pk], curves=curves[pk],
                         actions=sorted(linked.values(), key=lambda a: (a.due_date, a.pk))))
     return rows
 
@@ -536,7 +540,8 @@ def light_rows(indicators: QuerySet[Indicator], period: Period, values: QuerySet
     for indicator_id, period_id, *figure in (values.filter(indicator_id__in=indicators.values("pk"), period__in=periods)
                                              .order_by().values_list(*Figure.FIELDS)):
         figures[indicator_id, period_id] = Figure(*figure)
-    return [Row(indicator=ind, periods=periods, history=[figures.get((ind.pk, p.pk)) for p in periods])
+    period_ids = [p.pk for p in periods]
+    return [Row(indicator=ind, periods=periods, history=[figures.get((ind.pk, p)) for p in period_ids])
             for ind in indicators]
 
 

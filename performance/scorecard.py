@@ -125,17 +125,23 @@ def validated_values(at=None) -> QuerySet[Value]:
 
 
 # --- Periods -------------------------------------------------------------------------------------
-def period_choices(kind: str, values: QuerySet[Value]) -> list[Period]:
+def period_choices(kind: str, values: QuerySet[Value], *, values_are_validated: bool = False) -> list[Period]:
     """The periods of a kind with at least one figure in `values`, newest first. One query.
 
-    Each is annotated `has_validated`, so the default (the latest with validated figures) needs no more.
+    Each is annotated `has_validated`, so the default (the latest with validated figures) needs no more. When the
+    caller says `values` are the validated figures (`validated_values()`), the two are one question, asked once.
     """
     in_values = values.filter(period=OuterRef("pk"))
     validated = Value.objects.filter(period=OuterRef("pk"), data_return__status=DataReturn.Status.VALIDATED)
-    periods = Period.objects.filter(kind=kind).annotate(has_values=Exists(in_values), has_validated=Exists(validated))
+    asked = {"has_validated": Exists(in_values)} if values_are_validated else {
+        "has_values": Exists(in_values), "has_validated": Exists(validated)}
     # Kept in Python, not by `.filter(has_values=True)`: PostgreSQL plans that filter as a semi-join over every figure
-    # of every period (then works out both EXISTS per period anyway); a kind has a few dozen periods.
-    return [p for p in periods.order_by("-start") if p.has_values]
+    # of every period (then works out the EXISTS per period anyway); a kind has a few dozen periods.
+    periods = list(Period.objects.filter(kind=kind).annotate(**asked).order_by("-start"))
+    if values_are_validated:
+        for period in periods:
+            period.has_values = period.has_validated
+    return [p for p in periods if p.has_values]
 
 
 def default_period(periods: list[Period]) -> Period | None:
@@ -145,7 +151,7 @@ def default_period(periods: list[Period]) -> Period | None:
 
 def latest_validated_period(kind: str = Frequency.QUARTERLY) -> Period | None:
     """For a board pack asked for without a period."""
-    return default_period(period_choices(kind, validated_values()))
+    return default_period(period_choices(kind, validated_values(), values_are_validated=True))
 
 
 def trailing_periods(period: Period, count: int = SPARK_PERIODS) -> list[Period]:
@@ -374,7 +380,9 @@ def _link_actions(model, key: str, ids: list[int], actions: QuerySet[Action]) ->
         for source_id, action_id in sorted(links, key=lambda link: (then[link[1]].due_date, link[1])):
             found[source_id].append(then[action_id])
         return found
-    through = model.actions.through.objects.filter(**{f"{key}_id__in": ids}, action__in=actions)
+    through = model.actions.through.objects.filter(**{f"{key}_id__in": ids})
+    if actions.query.has_filters():  # someone who reads only some actions; every action needs no subquery
+        through = through.filter(action__in=actions)
     for link in through.select_related("action__owner_agency", "action__owner").order_by("action__due_date",
                                                                                            "action_id"):
         found[getattr(link, f"{key}_id")].append(link.action)

@@ -316,21 +316,22 @@ def heat_map(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Scale 
         returns = returns_with_progress(cycle, sector=sector, at=at)
     if tallies is None:
         tallies = _tallies(cycle_answers(cycle, sector=sector, at=at), ("ret_id", "criterion__standard_id"), basis)
-    rows, columns, grand = [], defaultdict(Tally), Tally()
+    rows, grand = [], Tally()
+    standard_ids = [s.pk for s in standards]
+    columns = [Tally() for _ in standards]
     for ret in returns:
-        overall = Tally()
-        for standard in standards:
-            tally = tallies.get((ret.pk, standard.pk), Tally())
-            overall += tally
-            columns[standard.pk] += tally
+        overall, ret_id = Tally(), ret.pk
+        found = [tallies.get((ret_id, standard_id)) for standard_id in standard_ids]
+        for tally, column in zip(found, columns, strict=True):
+            if tally is not None:
+                overall += tally
+                column += tally
         grand += overall
-        rows.append(HeatMapRow(
-            ret=ret, cells=[_cell(tallies.get((ret.pk, s.pk)), scale, basis) for s in standards],
-            overall=_cell(overall, scale, basis),
-        ))
+        rows.append(HeatMapRow(ret=ret, cells=[_cell(tally, scale, basis) for tally in found],
+                               overall=_cell(overall, scale, basis)))
     return HeatMap(
         standards=standards, rows=rows, basis=basis,
-        partnership=[_cell(columns[s.pk], scale, basis) for s in standards],
+        partnership=[_cell(column, scale, basis) for column in columns],
         partnership_overall=_cell(grand, scale, basis),
     )
 

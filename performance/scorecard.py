@@ -86,6 +86,21 @@ def print_direction_tag(direction: rules.Direction) -> SafeString:
                        direction.code, direction.movement, words)
 
 
+@lru_cache(maxsize=8)  # three marks, each there or not: eight tags, each written once per process
+def flags_tag(unvalidated: bool, provisional: bool, demo: bool) -> SafeString:
+    """`Row.flags`: the marks beside a figure, in one span (nothing when there are none)."""
+    marks = []
+    if unvalidated:
+        marks.append(format_html('<strong class="app-flag app-flag--unvalidated">{}</strong>', "Not yet validated"))
+    if provisional:
+        marks.append(format_html('<strong class="app-flag">{}</strong>', "Provisional"))
+    if demo:
+        marks.append(format_html('<span class="app-flag app-flag--demo">{}</span>', "(demo)"))
+    if not marks:
+        return SafeString("")
+    return format_html('<span class="app-flags">{}</span>', format_html_join("", "{}", ((m,) for m in marks)))
+
+
 def legend() -> dict:
     return {"rag_legend": [(rag_tag(r), words) for r, words in RAG_LEGEND],
             "direction_legend": [(direction_tag(d), words) for d, words in DIRECTION_LEGEND],
@@ -110,15 +125,23 @@ def validated_values(at=None) -> QuerySet[Value]:
 
 
 # --- Periods -------------------------------------------------------------------------------------
-def period_choices(kind: str, values: QuerySet[Value]) -> list[Period]:
+def period_choices(kind: str, values: QuerySet[Value], *, values_are_validated: bool = False) -> list[Period]:
     """The periods of a kind with at least one figure in `values`, newest first. One query.
 
-    Each is annotated `has_validated`, so the default (the latest with validated figures) needs no more.
+    Each is annotated `has_validated`, so the default (the latest with validated figures) needs no more. When the
+    caller says `values` are the validated figures (`validated_values()`), the two are one question, asked once.
     """
     in_values = values.filter(period=OuterRef("pk"))
     validated = Value.objects.filter(period=OuterRef("pk"), data_return__status=DataReturn.Status.VALIDATED)
-    return list(Period.objects.filter(kind=kind).annotate(has_values=Exists(in_values), has_validated=Exists(validated))
-                .filter(has_values=True).order_by("-start"))
+    asked = {"has_validated": Exists(in_values)} if values_are_validated else {
+        "has_values": Exists(in_values), "has_validated": Exists(validated)}
+    # Kept in Python, not by `.filter(has_values=True)`: PostgreSQL plans that filter as a semi-join over every figure
+    # of every period (then works out the EXISTS per period anyway); a kind has a few dozen periods.
+    periods = list(Period.objects.filter(kind=kind).annotate(**asked).order_by("-start"))
+    if values_are_validated:
+        for period in periods:
+            period.has_values = period.has_validated
+    return [p for p in periods if p.has_values]
 
 
 def default_period(periods: list[Period]) -> Period | None:
@@ -128,7 +151,7 @@ def default_period(periods: list[Period]) -> Period | None:
 
 def latest_validated_period(kind: str = Frequency.QUARTERLY) -> Period | None:
     """For a board pack asked for without a period."""
-    return default_period(period_choices(kind, validated_values()))
+    return default_period(period_choices(kind, validated_values(), values_are_validated=True))
 
 
 def trailing_periods(period: Period, count: int = SPARK_PERIODS) -> list[Period]:
@@ -215,16 +238,8 @@ class Row:
     def flags(self) -> SafeString:
         """Marks beside a figure: not yet validated (seen only by the business unit and its own agency),
         provisional, and invented demo figures."""
-        marks = []
-        if self.unvalidated:
-            marks.append(format_html('<strong class="app-flag app-flag--unvalidated">{}</strong>', "Not yet validated"))
-        if self.provisional:
-            marks.append(format_html('<strong class="app-flag">{}</strong>', "Provisional"))
-        if self.current is not None and self.indicator.values_are_demo:
-            marks.append(format_html('<span class="app-flag app-flag--demo">{}</span>', "(demo)"))
-        if not marks:
-            return SafeString("")
-        return format_html('<span class="app-flags">{}</span>', format_html_join("", "{}", ((m,) for m in marks)))
+        demo = self.current is not None and self.indicator.values_are_demo
+        return flags_tag(self.unvalidated, self.provisional, bool(demo))
 
     @cached_property
     def url(self) -> str:
@@ -237,15 +252,17 @@ class Row:
         subscription first (200 rows of about 25 values each)."""
         ind, commentary = self.indicator, self.commentary
         short, comparators = self.commentary_short, self.latest_comparators
-        return {"url": self.url, "title": ind.title, "agency": ind.owner_agency.display_name,
-                "priority": ind.priority.title if ind.priority else "",
+        all_demo = bool(comparators) and self.comparators_all_demo
+        meta = ind.owner_agency.display_name + (f" · {ind.priority.title}" if ind.priority else "")
+        return {"url": self.url, "title": ind.title, "meta": meta,
                 "commentary": commentary, "commentary_short": short, "cut": short != commentary,
                 "value": self.value_text, "flags": self.flags, "target": self.target_text, "rag": self.rag_tag,
                 "direction": self.direction_tag,
                 "previous": self.previous_text if self.current and self.previous else "",
-                "sparkline": self.sparkline, "comparators": comparators,
-                "all_demo": bool(comparators) and self.comparators_all_demo,
-                "year": self.comparator_year if comparators else ""}
+                "sparkline": self.sparkline, "all_demo": all_demo,
+                # each comparator's words, and whether it is marked "(demo)" on its own (not all of them are)
+                "comparators": [(f"{c.label} {c.text}", c.is_demo and not all_demo) for c in comparators],
+                "year": str(self.comparator_year) if comparators else ""}
 
     @property
     def value_text(self) -> str:
@@ -363,7 +380,9 @@ def _link_actions(model, key: str, ids: list[int], actions: QuerySet[Action]) ->
         for source_id, action_id in sorted(links, key=lambda link: (then[link[1]].due_date, link[1])):
             found[source_id].append(then[action_id])
         return found
-    through = model.actions.through.objects.filter(**{f"{key}_id__in": ids}, action__in=actions)
+    through = model.actions.through.objects.filter(**{f"{key}_id__in": ids})
+    if actions.query.has_filters():  # someone who reads only some actions; every action needs no subquery
+        through = through.filter(action__in=actions)
     for link in through.select_related("action__owner_agency", "action__owner").order_by("action__due_date",
                                                                                            "action_id"):
         found[getattr(link, f"{key}_id")].append(link.action)
@@ -419,13 +438,17 @@ def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[
     for curve in curve_list:
         curve.linked_actions = curve_actions.get(curve.pk, [])
     rows = []
+    period_ids = [p.pk for p in periods]  # each period's key read once, not once an indicator
+    period_ids_of = {kind: [p.pk for p in group] for kind, group in (periods_of or {}).items()}
     for ind in indicators:
-        linked = {a.pk: a for a in indicator_actions.get(ind.pk, [])}
-        for curve in curves[ind.pk]:
+        pk = ind.pk
+        linked = {a.pk: a for a in indicator_actions.get(pk, [])}
+        for curve in curves[pk]:
             linked.update({a.pk: a for a in curve.linked_actions})
-        own = periods if periods_of is None else periods_of[ind.frequency]
-        rows.append(Row(indicator=ind, periods=own, history=[figures.get((ind.pk, p.pk)) for p in own],
-                        comparators=compared[ind.pk], curves=curves[ind.pk],
+        own, own_ids = (periods, period_ids) if periods_of is None else (periods_of[ind.frequency],
+                                                                          period_ids_of[ind.frequency])
+        rows.append(Row(indicator=ind, periods=own, history=[figures.get((pk, p)) for p in own_ids],
+                        comparators=compared[pk], curves=curves[pk],
                         actions=sorted(linked.values(), key=lambda a: (a.due_date, a.pk))))
     return rows
 
@@ -491,18 +514,19 @@ def paged_scorecard(period: Period, paginate, *, values: QuerySet[Value], action
     """The scorecard a page at a time (`paginate`: the rows in the order shown -> a Paginator page): every row is
     read light (`light_rows`) for the summary, the RAG filter and the groups' sizes, and the page's rows whole, as
     `scorecard` reads them. Each group says how many rows it has in all (`total`) and the page it starts on
-    (`first_page`). Eight queries, whatever the number of indicators."""
+    (`first_page`). At most nine queries (the periods, the light rows' two, `build_rows`' six), whatever the number
+    of indicators."""
     indicators = scorecard_indicators(period.kind, priority=priority, journey_stage=journey_stage, agency=agency)
     judged = indicators.select_related(None).values_list(  # what RAG, direction and the groups read, no model
         "pk", "quadrant", "polarity", "target", "amber_tolerance", "red_tolerance", named=True)
-    rows = light_rows(judged, period, values)
+    periods = trailing_periods(period)
+    rows = light_rows(judged, period, values, periods=periods[-2:])
     if rag:
         rows = [r for r in rows if r.rag.code == rag]
     every = group_rows(rows)
     page = paginate([row for group in every for row in group["rows"]])
     whole = {row.indicator.pk: row for row in build_rows(
-        indicators.filter(pk__in=[r.indicator.pk for r in page.object_list]), trailing_periods(period),
-        values=values, actions=actions)}
+        indicators.filter(pk__in=[r.indicator.pk for r in page.object_list]), periods, values=values, actions=actions)}
     page.object_list = shown = [whole[r.indicator.pk] for r in page.object_list]
     groups, start = [], 0
     for group in every:
@@ -513,15 +537,19 @@ def paged_scorecard(period: Period, paginate, *, values: QuerySet[Value], action
             "plans": [r for r in shown if r.curves or r.open_actions]}
 
 
-def light_rows(indicators: QuerySet[Indicator], period: Period, values: QuerySet[Value]) -> list[Row]:
+def light_rows(indicators: QuerySet[Indicator], period: Period, values: QuerySet[Value], *,
+               periods: list[Period] | None = None) -> list[Row]:
     """Rows with only the figure and the one before it (what RAG, direction and exceptions need; no comparators,
-    stories or actions); `indicators` may be named rows of those fields. Two queries."""
-    periods = trailing_periods(period, 2)
+    stories or actions); `indicators` may be named rows of those fields. Two queries (one given the `periods`:
+    `trailing_periods(period, 2)`)."""
+    if periods is None:
+        periods = trailing_periods(period, 2)
     figures = {}
     for indicator_id, period_id, *figure in (values.filter(indicator_id__in=indicators.values("pk"), period__in=periods)
                                              .order_by().values_list(*Figure.FIELDS)):
         figures[indicator_id, period_id] = Figure(*figure)
-    return [Row(indicator=ind, periods=periods, history=[figures.get((ind.pk, p.pk)) for p in periods])
+    period_ids = [p.pk for p in periods]
+    return [Row(indicator=ind, periods=periods, history=[figures.get((ind.pk, p)) for p in period_ids])
             for ind in indicators]
 
 

@@ -103,6 +103,8 @@ class Tally:
     rated: int = 0  # answers with a rating (of the chosen basis) that are not "not applicable"
     score: int = 0  # sum of those ratings' scores
     not_applicable: int = 0
+    answered: int = 0  # answered (`answered_q`): read for a return's progress only, never added up
+    to_check: int = 0  # copied from the last return and not yet confirmed (`to_check_q`): the same
 
     def __iadd__(self, other: "Tally") -> "Tally":
         self.total += other.total
@@ -116,6 +118,11 @@ class Tally:
         return round(self.score / self.rated, 1) if self.rated else None
 
 
+def _one_place(average: float | None) -> str:
+    """An average (rounded to one decimal place) as `floatformat:1` writes it ("2.0"); "" for none."""
+    return "" if average is None else f"{average:.1f}"
+
+
 @dataclass
 class Cell:
     average: float | None
@@ -125,11 +132,16 @@ class Cell:
     band: Band
 
     @property
+    def score(self) -> str:
+        """The average to one decimal place ("2.8"); "" for none."""
+        return _one_place(self.average)
+
+    @property
     def label(self) -> str:
         """What the cell says: "Green 2.8", or why there is no average."""
         if self.average is None:
             return self.band.label
-        return f"{self.band.label} {self.average:.1f}"
+        return f"{self.band.label} {self.score}"
 
 
 def _cell(tally: Tally | None, scale: Scale, basis: str) -> Cell:
@@ -148,9 +160,14 @@ def _cell(tally: Tally | None, scale: Scale, basis: str) -> Cell:
 
 @dataclass
 class HeatMapRow:
-    ret: Return
+    ret: Return | None  # None: the partnership's average
     cells: list[Cell]
     overall: Cell
+
+    @property
+    def all_cells(self) -> list[Cell]:
+        """The standards' cells, then the overall one: a table row's cells in order."""
+        return [*self.cells, self.overall]
 
 
 @dataclass
@@ -160,6 +177,11 @@ class HeatMap:
     basis: str = SELF
     partnership: list[Cell] = field(default_factory=list)
     partnership_overall: Cell | None = None
+
+    @property
+    def average_row(self) -> HeatMapRow:
+        """The partnership's average as a row of the table (no return), shown above the agencies'."""
+        return HeatMapRow(ret=None, cells=self.partnership, overall=self.partnership_overall)
 
 
 def _rating_field(basis: str) -> str:
@@ -183,21 +205,39 @@ def cycle_answers(cycle: Cycle, *, sector: str = "", at: datetime.datetime | Non
     return qs.order_by()
 
 
-def sectors(cycle: Cycle) -> list[tuple[str, str]]:
-    """The sectors of the agencies taking part in a cycle, for the filter. One query."""
-    present = set(Return.objects.filter(cycle=cycle).order_by().values_list("agency__sector", flat=True)
-                  .distinct())
+def sectors(cycle: Cycle, *, returns: list[Return] | None = None) -> list[tuple[str, str]]:
+    """The sectors of the agencies taking part in a cycle, for the filter. One query; none given every one of the
+    cycle's `returns` with their agencies (the analysis of all sectors has read them)."""
+    if returns is not None:
+        present = {ret.agency.sector for ret in returns}
+    else:
+        present = set(Return.objects.filter(cycle=cycle).order_by().values_list("agency__sector", flat=True)
+                      .distinct())
     return [(value, label) for value, label in Sector.choices if value in present]
 
 
-def _tallies(answers: QuerySet[Answer], keys: tuple[str, ...], basis: str) -> dict[tuple, Tally]:
+def _tallies(answers: QuerySet[Answer], keys: tuple[str, ...], basis: str, *,
+             progress: bool = False) -> dict[tuple, Tally]:
+    """{keys: Tally} in one GROUP BY. With `progress`, each Tally also counts the answers answered (`answered_q`)
+    and copied to check (`to_check_q`), so a return's progress is the sum of its rows (`returns_with_progress`)."""
     rating = _rating_field(basis)
     rated = Q(**{f"{rating}__isnull": False}, not_applicable=False)
+    counts = {"answered": Count("pk", filter=answered_q()), "to_check": Count("pk", filter=to_check_q())} \
+        if progress else {}
     rows = answers.values(*keys).annotate(
         total=Count("pk"), rated=Count("pk", filter=rated), score=Sum(f"{rating}__score", filter=rated),
-        na=Count("pk", filter=Q(not_applicable=True)),
+        na=Count("pk", filter=Q(not_applicable=True)), **counts,
     )
-    return {tuple(r[k] for k in keys): Tally(r["total"], r["rated"], r["score"] or 0, r["na"]) for r in rows}
+    return {tuple(r[k] for k in keys): Tally(r["total"], r["rated"], r["score"] or 0, r["na"], r.get("answered", 0),
+                                             r.get("to_check", 0)) for r in rows}
+
+
+def answer_tallies(cycle: Cycle, *, sector: str = "", basis: str = SELF,
+                   at: datetime.datetime | None = None) -> dict[tuple, Tally]:
+    """{(return id, standard id): Tally} of a cycle's answers, with progress: what the heat map and each return's
+    progress read, in one GROUP BY (the returns are then read without joining their answers)."""
+    return _tallies(cycle_answers(cycle, sector=sector, at=at), ("ret_id", "criterion__standard_id"), basis,
+                    progress=True)
 
 
 def completion(cycle: Cycle, *, sector: str = "", returns: list[Return] | None = None,
@@ -222,13 +262,27 @@ def completion(cycle: Cycle, *, sector: str = "", returns: list[Return] | None =
     }
 
 
-def returns_with_progress(cycle: Cycle, *, sector: str = "", at: datetime.datetime | None = None) -> list[Return]:
-    """The cycle's returns with `answered_count` and `criteria_count`, now or as they stood at `at`.
+def returns_with_progress(cycle: Cycle, *, sector: str = "", at: datetime.datetime | None = None,
+                          tallies: dict[tuple, Tally] | None = None) -> list[Return]:
+    """The cycle's returns with `answered_count`, `to_check_count` and `criteria_count`, now or as they stood at `at`.
 
     Two queries now (one with the progress annotated); three at a moment (the returns, their agencies, and one
-    GROUP BY of the answers as they stood), whatever the number of returns.
+    GROUP BY of the answers as they stood), whatever the number of returns. Given the cycle's `answer_tallies`, the
+    progress is summed from them: one query now, two at a moment.
     """
-    if at is None:
+    if tallies is not None:
+        returns = list(cycle_returns(cycle, sector=sector, at=at))
+        if at is not None:
+            attach(returns, "agency", Agency)
+        progress = defaultdict(lambda: [0, 0, 0])
+        for (ret_id, _standard), tally in tallies.items():
+            counts = progress[ret_id]
+            counts[0] += tally.answered
+            counts[1] += tally.to_check
+            counts[2] += tally.total
+        for ret in returns:
+            ret.answered_count, ret.to_check_count, ret.criteria_count = progress.get(ret.pk, (0, 0, 0))
+    elif at is None:
         returns = list(cycle_returns(cycle, sector=sector).with_progress())
     else:
         returns = list(cycle_returns(cycle, sector=sector, at=at))
@@ -249,32 +303,35 @@ def returns_with_progress(cycle: Cycle, *, sector: str = "", at: datetime.dateti
 
 def heat_map(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Scale | None = None,
              returns: list[Return] | None = None, standards: list[Standard] | None = None,
-             at: datetime.datetime | None = None) -> HeatMap:
+             at: datetime.datetime | None = None, tallies: dict[tuple, Tally] | None = None) -> HeatMap:
     """Average rating by agency and standard (self or moderated), banded with text labels.
 
-    Four queries (one with everything passed in): the scale, standards, returns and one GROUP BY.
+    Four queries (one with everything passed in; none with the `answer_tallies` too): the scale, standards, returns
+    and one GROUP BY.
     """
     scale = scale or Scale.for_cycle(cycle)
     if standards is None:
         standards = list(cycle.framework.standards.order_by("number"))
     if returns is None:
         returns = returns_with_progress(cycle, sector=sector, at=at)
-    tallies = _tallies(cycle_answers(cycle, sector=sector, at=at), ("ret_id", "criterion__standard_id"), basis)
-    rows, columns, grand = [], defaultdict(Tally), Tally()
+    if tallies is None:
+        tallies = _tallies(cycle_answers(cycle, sector=sector, at=at), ("ret_id", "criterion__standard_id"), basis)
+    rows, grand = [], Tally()
+    standard_ids = [s.pk for s in standards]
+    columns = [Tally() for _ in standards]
     for ret in returns:
-        overall = Tally()
-        for standard in standards:
-            tally = tallies.get((ret.pk, standard.pk), Tally())
-            overall += tally
-            columns[standard.pk] += tally
+        overall, ret_id = Tally(), ret.pk
+        found = [tallies.get((ret_id, standard_id)) for standard_id in standard_ids]
+        for tally, column in zip(found, columns, strict=True):
+            if tally is not None:
+                overall += tally
+                column += tally
         grand += overall
-        rows.append(HeatMapRow(
-            ret=ret, cells=[_cell(tallies.get((ret.pk, s.pk)), scale, basis) for s in standards],
-            overall=_cell(overall, scale, basis),
-        ))
+        rows.append(HeatMapRow(ret=ret, cells=[_cell(tally, scale, basis) for tally in found],
+                               overall=_cell(overall, scale, basis)))
     return HeatMap(
         standards=standards, rows=rows, basis=basis,
-        partnership=[_cell(columns[s.pk], scale, basis) for s in standards],
+        partnership=[_cell(column, scale, basis) for column in columns],
         partnership_overall=_cell(grand, scale, basis),
     )
 
@@ -309,6 +366,7 @@ def distribution(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Sc
             "rated": rated,
             "total": rated + c["na"] + c[None],
             "average": average,
+            "average_text": _one_place(average),
             "band": scale.band(average) if average is not None else None,
             "at_bottom": at_bottom,
             "below_top": below_top,
@@ -371,7 +429,8 @@ def comparison(cycle: Cycle, *, sector: str = "", basis: str = SELF, hm: HeatMap
         if now is not None and then_avg is not None:
             diff = round(now - then_avg, 1)
             change = f"{diff:+.1f}".replace("-", "\u2212") if diff else "0.0"  # a true minus sign
-        return {**extra, "now": now, "then": then_avg, "change": change,
+        return {**extra, "now": now, "then": then_avg, "now_text": _one_place(now), "then_text": _one_place(then_avg),
+                "change": change,
                 "direction": (direction := _direction(now, then_avg)),
                 "direction_colour": DIRECTION_COLOURS.get(direction, "")}
 
@@ -427,8 +486,10 @@ def analysis(cycle: Cycle, *, sector: str = "", basis: str = SELF, at: datetime.
     basis = MODERATED if basis == MODERATED else SELF
     scale = Scale.for_cycle(cycle)
     standards = list(cycle.framework.standards.order_by("number"))
-    returns = returns_with_progress(cycle, sector=sector, at=at)
-    hm = heat_map(cycle, sector=sector, basis=basis, scale=scale, returns=returns, standards=standards, at=at)
+    tallies = answer_tallies(cycle, sector=sector, basis=basis, at=at)
+    returns = returns_with_progress(cycle, sector=sector, at=at, tallies=tallies)
+    hm = heat_map(cycle, sector=sector, basis=basis, scale=scale, returns=returns, standards=standards, at=at,
+                  tallies=tallies)
     dist = distribution(cycle, sector=sector, basis=basis, scale=scale, at=at)
     return {
         "cycle": cycle,

@@ -66,10 +66,11 @@ class Selection:
         self.sees_every_agency = access.can_manage(request.user)
         self.include_unvalidated = wants_unvalidated(request)
         self.values = access.scorecard_values(request.user, include_unvalidated=self.include_unvalidated)
+        self.values_are_validated = not self.include_unvalidated  # `scorecard_values`: the validated figures
         self.actions = visible_actions(request.user)
         raw = request.GET.get("frequency")
         self.frequency = raw if raw in Frequency.values else Frequency.QUARTERLY
-        self.periods = period_choices(self.frequency, self.values)
+        self.periods = period_choices(self.frequency, self.values, values_are_validated=self.values_are_validated)
         choices = {}
         if with_filters:
             choices = selectors.scorecard_filter_choices()
@@ -145,7 +146,7 @@ def scorecard_pdf(request):
     require(can_make_pdf(request.user))
     kind = request.POST.get("frequency")
     kind = kind if kind in Frequency.values else Frequency.QUARTERLY
-    periods = period_choices(kind, validated_values())
+    periods = period_choices(kind, validated_values(), values_are_validated=True)
     period = next((p for p in periods if str(p.pk) == request.POST.get("period_id")), None)
     if period is None:
         messages.error(request, "Choose a period that has figures to make a PDF.")

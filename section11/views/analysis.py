@@ -59,12 +59,14 @@ def cycle_analysis(request, cycle_pk):
     sector, basis = clean_params(request.GET)
     page_url = reverse("section11:cycle-analysis", args=[cycle.pk])
     context = analysis_context(cycle, sector=sector, basis=basis)
-    cmp = context["comparison"]
+    cmp, heat = context["comparison"], context["heat_map"]
+    page = list_page(request, heat.rows)
     context.update(  # the agencies' rows a page at a time; the figures above them are every agency's
-        page=list_page(request, context["heat_map"].rows),
+        page=page,
+        heat_rows=[heat.average_row, *page.object_list],
         agency_page=list_page(request, cmp["agencies"] if cmp and cmp["comparable"] else []),
         page_query=_query(sector, basis)[1:],
-        sectors=sectors(cycle),
+        sectors=sectors(cycle, returns=None if sector else context["completion"]["returns"]),
         query=_query(sector, basis),
         self_url=page_url + _query(sector, SELF),
         moderated_url=page_url + _query(sector, MODERATED),

@@ -27,12 +27,13 @@ def post_only(view):
 LIST_PAGE_SIZE = 100  # rows a list page shows at most, as many as the Django admin's changelist
 
 
-def paginate(request, queryset, per_page: int = 50):
+def paginate(request, queryset, per_page: int = 50, *, param: str = "page"):
     """The page `?page=` asks for (the first for nonsense, the last for a number past the end) of a queryset or
     list. Shown by `{% include "includes/pagination.html" %}` with `query` (`page_query`) so its links keep the
-    filters and sort."""
+    filters and sort. A page with two lists pages the second by another `param` (and passes it to the include),
+    so each list moves on its own."""
     paginator = Paginator(queryset, per_page)
-    return paginator.get_page(request.GET.get("page"))
+    return paginator.get_page(request.GET.get(param))
 
 
 def page_query(request) -> str:
@@ -42,9 +43,9 @@ def page_query(request) -> str:
     return query.urlencode()
 
 
-def list_page(request, rows):
+def list_page(request, rows, *, param: str = "page"):
     """The page asked for of a list page's rows, LIST_PAGE_SIZE a page (read when called, so a test may shrink it)."""
-    return paginate(request, rows, LIST_PAGE_SIZE)
+    return paginate(request, rows, LIST_PAGE_SIZE, param=param)
 
 
 def paginated(request, rows) -> dict:

@@ -29,10 +29,14 @@ from ..analysis_reports import (
 )
 from ..models import Cycle
 
+AGENCY_PAGE = "agency_page"  # the comparison by agency's page number (`page` is the heat map's)
 
-def _query(sector: str, basis: str) -> str:
-    """The filters as a query string ("" for the defaults), so links keep them."""
+
+def _query(sector: str, basis: str, **pages: int) -> str:
+    """The filters as a query string ("" for the defaults), so links keep them; `pages`: the other list's page
+    number to keep when one list's pagination moves (left out when it is the first)."""
     params = {k: v for k, v in (("sector", sector), ("ratings", basis if basis == MODERATED else "")) if v}
+    params.update((name, number) for name, number in pages.items() if number > 1)
     return f"?{urlencode(params)}" if params else ""
 
 
@@ -61,11 +65,14 @@ def cycle_analysis(request, cycle_pk):
     context = analysis_context(cycle, sector=sector, basis=basis)
     cmp, heat = context["comparison"], context["heat_map"]
     page = list_page(request, heat.rows)
-    context.update(  # the agencies' rows a page at a time; the figures above them are every agency's
+    agency_page = list_page(request, cmp["agencies"] if cmp and cmp["comparable"] else [], param=AGENCY_PAGE)
+    context.update(  # the agencies' rows a page at a time, each list on its own; the figures above are every agency's
         page=page,
         heat_rows=[heat.average_row, *page.object_list],
-        agency_page=list_page(request, cmp["agencies"] if cmp and cmp["comparable"] else []),
-        page_query=_query(sector, basis)[1:],
+        agency_page=agency_page,
+        agency_page_param=AGENCY_PAGE,
+        heat_query=_query(sector, basis, **{AGENCY_PAGE: agency_page.number})[1:],
+        comparison_query=_query(sector, basis, page=page.number)[1:],
         sectors=sectors(cycle, returns=None if sector else context["completion"]["returns"]),
         query=_query(sector, basis),
         self_url=page_url + _query(sector, SELF),

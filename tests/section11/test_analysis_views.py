@@ -299,3 +299,29 @@ def test_pdf_asked_for_from_the_reports_page_analyses_the_latest_launched_cycle(
 
     assert filename == "section11-analysis-section-11-2026.pdf"
     assert content.startswith(b"%PDF")
+
+
+def test_the_heat_map_and_the_comparison_by_agency_page_on_their_own(client_for, qa_member, rag_scale, monkeypatch):
+    """Two lists of agencies on one page, each with its pagination: moving one keeps the other where it was (they
+    once shared `?page=`, so the comparison's "next" moved the heat map too)."""
+    from partnership.views import mixins
+
+    monkeypatch.setattr(mixins, "LIST_PAGE_SIZE", 2)
+    cycle = big_cycle(rag_scale, 6, code="paged")
+    client = client_for(qa_member)
+
+    response = client.get(url(cycle, agency_page=2))
+    assert response.context["page"].number == 1
+    assert response.context["agency_page"].number == 2
+    html = response.content.decode()
+    heat_nav, comparison_nav = (html.split(f'aria-label="{label}"')[1].split("</nav>")[0]
+                                for label in ("Pages of the heat map", "Pages of the comparison by agency"))
+    # The heat map's links keep the comparison on its page 2; the comparison's move only its own number.
+    assert "?agency_page=2&amp;page=2#heat-map" in heat_nav
+    assert "?agency_page=3#comparison" in comparison_nav and "page=2#heat-map" not in comparison_nav
+
+    response = client.get(url(cycle, page=3, agency_page=2))
+    assert (response.context["page"].number, response.context["agency_page"].number) == (3, 2)
+    comparison_nav = response.content.decode().split('aria-label="Pages of the comparison by agency"')[1]
+    assert "?page=3&amp;agency_page=1#comparison" in comparison_nav  # back to the first: the number left out
+    assert "?page=3&amp;agency_page=3#comparison" in comparison_nav

@@ -80,7 +80,7 @@ def meetings_panel(user, today) -> dict:
         meeting = selectors.meetings_upcoming().select_related("subgroup").order_by("starts_at").first()
         if meeting is not None:
             result["next_meeting"] = meeting
-            result["next_meeting_due"] = len(meetings.suggestions_for(meeting, user, today=today))
+            result["next_meeting_due"] = meetings.due_count(meeting, user, today=today)
     result["my_meetings"] = list(selectors.meetings_of(user, today)[:5])
     owned = Q(owner=user) | (Q(owner_agency_id=user.agency_id) if user.agency_id else Q(pk__in=[]))
     result["meeting_actions"] = list(access.visible_actions(user).filter(source_kind="meeting").filter(owned)

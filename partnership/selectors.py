@@ -63,9 +63,9 @@ def first_of_each(queryset: models.QuerySet, lists: dict[str, models.Q], limit: 
                 for f in queryset.model._meta.ordering]
     annotations, wanted = {}, models.Q()
     for name, condition in lists.items():
-        member = models.ExpressionWrapper(condition, output_field=models.BooleanField())
-        annotations[f"in_{name}"] = member
-        annotations[f"rank_{name}"] = models.Window(RowNumber(), partition_by=[member], order_by=order_by)
+        annotations[f"in_{name}"] = models.ExpressionWrapper(condition, output_field=models.BooleanField())
+        annotations[f"rank_{name}"] = models.Window(RowNumber(), partition_by=[models.F(f"in_{name}")],
+                                                    order_by=order_by)
         wanted |= models.Q(**{f"in_{name}": True, f"rank_{name}__lte": limit})
     rows = list(queryset.filter(functools.reduce(operator.or_, lists.values())).annotate(**annotations)
                 .filter(wanted).order_by(*queryset.model._meta.ordering))

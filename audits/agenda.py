@@ -2,7 +2,7 @@
 reports agreed (each one an item and a paper)."""
 from django.urls import reverse
 
-from partnership.contract import AgendaSuggestion, SystemPaper, day_words
+from partnership.contract import AgendaKey, AgendaSuggestion, SystemPaper, day_words
 
 from . import selectors
 
@@ -13,14 +13,25 @@ def _agreed():
     return list(selectors.reports_agreed(RECENT))
 
 
+def _key(audit) -> AgendaKey:
+    return AgendaKey(f"audits:report:{audit.pk}", (audit.priority_id,) if audit.priority_id else ())
+
+
 def items(today, user) -> list:
     """[AgendaSuggestion, ...]: the audit reports agreed and not yet monitored. One query."""
-    return [AgendaSuggestion(key=f"audits:report:{audit.pk}", kind="Audit report",
-                             title=f"Multi-agency audit report: {audit.theme}",
-                             detail=f"Agreed {day_words(audit.report_agreed_on)}",
-                             url=reverse("audits:report", args=[audit.pk]),
-                             priority_ids=(audit.priority_id,) if audit.priority_id else ())
-            for audit in _agreed()]
+    suggestions = []
+    for audit in _agreed():
+        key = _key(audit)
+        suggestions.append(AgendaSuggestion(
+            key=key.key, kind="Audit report", title=f"Multi-agency audit report: {audit.theme}",
+            detail=f"Agreed {day_words(audit.report_agreed_on)}", url=reverse("audits:report", args=[audit.pk]),
+            priority_ids=key.priority_ids))
+    return suggestions
+
+
+def keys(today, user) -> list:
+    """[AgendaKey, ...] of `items`, by the same rule. One query."""
+    return [_key(audit) for audit in _agreed()]
 
 
 def papers(user) -> list:

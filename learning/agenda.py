@@ -6,6 +6,11 @@ def items(today, user) -> list:
     return []
 
 
+def keys(today, user) -> list:
+    """[AgendaKey, ...] of `items`, by the same rule: none."""
+    return []
+
+
 def papers(user) -> list:
     """[SystemPaper, ...] this user may attach to a meeting."""
     return []

@@ -4,10 +4,26 @@ from django.utils import timezone
 
 from partnership import access
 from partnership.models import Action, Agency, Escalation, ReportExport, Role
+from partnership.selectors import first_of_each
 from partnership.services import board_packs
 
 from . import meetings, selectors
 from .composition import APPS
+
+SHOWN = 10  # the rows of each action table
+
+
+def action_tables(user, today, *, is_agency_user: bool) -> dict:
+    """The home page's open-action tables, each the first SHOWN by due date of the actions `user` may read: their
+    own overdue and due in four weeks, their agency's (agency users) and those their meetings gave them or their
+    agency. One query for all of them."""
+    owned = Q(owner=user) | (Q(owner_agency_id=user.agency_id) if user.agency_id else Q(pk__in=[]))
+    tables = {"my_overdue": Q(owner=user, due_date__lt=today),
+              "my_due_soon": Q(owner=user, due_date__gte=today, due_date__lte=today + timezone.timedelta(days=28)),
+              "meeting_actions": Q(source_kind="meeting") & owned}
+    if is_agency_user:
+        tables["agency_open"] = Q(owner_agency_id=user.agency_id)
+    return first_of_each(access.visible_actions(user).open().for_list(), tables, SHOWN)
 
 
 def for_user(user) -> dict:
@@ -17,21 +33,15 @@ def for_user(user) -> dict:
     overdue_q = open_q & Q(due_date__lt=today)
     context = {
         "today": today,
-        "my_overdue": list(visible.filter(owner=user).overdue(today).for_list()[:10]),
-        "my_due_soon": list(
-            visible.filter(owner=user, due_date__gte=today, due_date__lte=today + timezone.timedelta(days=28))
-            .open().for_list()[:10]
-        ),
         "is_oversight": access.sees_all_actions(user),
         "is_agency_user": user.has_role(Role.AGENCY_LEAD, Role.AGENCY_CONTRIBUTOR) and user.agency_id is not None,
     }
+    context.update(action_tables(user, today, is_agency_user=context["is_agency_user"]))
     if context["is_agency_user"]:
-        agency_actions = visible.filter(owner_agency_id=user.agency_id)
-        context["agency_counts"] = agency_actions.aggregate(
+        context["agency_counts"] = visible.filter(owner_agency_id=user.agency_id).aggregate(
             open=Count("pk", filter=open_q), overdue=Count("pk", filter=overdue_q),
             awaiting_sign_off=Count("pk", filter=Q(status=Action.Status.COMPLETED)),
         )
-        context["agency_open"] = list(agency_actions.open().for_list()[:10])
     if context["is_oversight"]:
         context["totals"] = Action.objects.aggregate(
             open=Count("pk", filter=open_q), overdue=Count("pk", filter=overdue_q),
@@ -74,15 +84,12 @@ def escalations_panel(user, today) -> dict:
 
 def meetings_panel(user, today) -> dict:
     """The business unit: the next meeting and how much is due for its agenda and not on it yet. Members of a
-    subgroup: their next meetings, and the open actions their meetings gave them or their agency."""
+    subgroup: their next meetings (the open actions their meetings gave them or their agency: `action_tables`)."""
     result = {}
     if access.can_manage_meetings(user):
         meeting = selectors.meetings_upcoming().select_related("subgroup").order_by("starts_at").first()
         if meeting is not None:
             result["next_meeting"] = meeting
-            result["next_meeting_due"] = len(meetings.suggestions_for(meeting, user, today=today))
+            result["next_meeting_due"] = meetings.due_count(meeting, user, today=today)
     result["my_meetings"] = list(selectors.meetings_of(user, today)[:5])
-    owned = Q(owner=user) | (Q(owner_agency_id=user.agency_id) if user.agency_id else Q(pk__in=[]))
-    result["meeting_actions"] = list(access.visible_actions(user).filter(source_kind="meeting").filter(owned)
-                                     .open().for_list()[:10])
     return result

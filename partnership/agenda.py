@@ -3,29 +3,48 @@ by agency, and the board packs published."""
 from django.db.models import Count, Min
 from django.urls import reverse
 
-from partnership.contract import AgendaSuggestion, SystemPaper, day_words, plural
+from partnership.contract import AgendaKey, AgendaSuggestion, SystemPaper, day_words, plural
 from partnership.models import Action
 from partnership.services import board_packs
+
+
+def _overdue_by_agency(today, *fields):
+    """The agencies with overdue actions (`owner_agency_id` and `fields`), one row each."""
+    return Action.objects.overdue(today).values("owner_agency_id", *fields).annotate(count=Count("pk"))
+
+
+def _overdue_key(agency_id) -> AgendaKey:
+    return AgendaKey(f"actions:overdue:{agency_id}")
+
+
+def _pack_key(pack) -> AgendaKey:
+    return AgendaKey(f"actions:board-pack:{pack.pk}")
 
 
 def items(today, user) -> list:
     """[AgendaSuggestion, ...]: one item per agency with overdue actions (most overdue first), and the latest
     published board pack. Two queries."""
-    overdue = (Action.objects.overdue(today).values("owner_agency_id", "owner_agency__name")
-               .annotate(count=Count("pk"), oldest=Min("due_date"))
+    overdue = (_overdue_by_agency(today, "owner_agency__name").annotate(oldest=Min("due_date"))
                .order_by("-count", "owner_agency__name"))
     suggestions = [AgendaSuggestion(
-        key=f"actions:overdue:{row['owner_agency_id']}", kind="Overdue actions",
+        key=_overdue_key(row["owner_agency_id"]).key, kind="Overdue actions",
         title=f"Overdue actions: {row['owner_agency__name']}",
         detail=f"{plural(row['count'], 'action')} overdue, the oldest due {day_words(row['oldest'])}",
         url=reverse("partnership:action-list") + f"?owner_agency={row['owner_agency_id']}&overdue=on")
         for row in overdue]
     pack = board_packs.latest_published()
     if pack is not None:
-        suggestions.append(AgendaSuggestion(key=f"actions:board-pack:{pack.pk}", kind="Pack ready",
+        suggestions.append(AgendaSuggestion(key=_pack_key(pack).key, kind="Pack ready",
                                             title=f"Board pack {pack.label} published",
                                             url=pack.get_absolute_url()))
     return suggestions
+
+
+def keys(today, user) -> list:
+    """[AgendaKey, ...] of `items`, by the same rule. Two queries (the pack's is read once per page)."""
+    found = [_overdue_key(row["owner_agency_id"]) for row in _overdue_by_agency(today).order_by()]
+    pack = board_packs.latest_published()
+    return found + ([_pack_key(pack)] if pack is not None else [])
 
 
 def papers(user) -> list:

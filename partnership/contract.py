@@ -212,6 +212,15 @@ class AgendaSuggestion:
 
 
 @dataclass(frozen=True)
+class AgendaKey:
+    """What the agenda builder needs to count a suggestion without making it: its key and its priorities. An app's
+    `agenda.keys` answers these from the same rule as its `agenda.items` (a test holds the two to the same keys)."""
+
+    key: str
+    priority_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class SystemPaper:
     """A paper a meeting can take from the system (the board pack, an audit report, an analysis)."""
 
@@ -245,6 +254,8 @@ class Governance:
       with detail, so the list and a priority's own page cannot disagree (a test compares them on the demo).
     - `agency_profile(agencies, period, user) -> {agency_id: [AgencyFact, ...]}`
     - `agenda_items(today, user) -> [AgendaSuggestion, ...]`
+    - `agenda_keys(today, user) -> [AgendaKey, ...]`: the same suggestions' keys and priorities by the same rule,
+      without their words and links (the home page counts what is due for the next meeting)
     - `papers(user) -> [SystemPaper, ...]`
     - `duty_checks: {check_name: (duty, today) -> DutyReading}`: the rules the duties register
       (partnership/reference/duties.yaml) names in each duty's `check`.
@@ -253,12 +264,14 @@ class Governance:
     priority_evidence: Callable[..., dict] | None = None
     agency_profile: Callable[..., dict] | None = None
     agenda_items: Callable[..., list] | None = None
+    agenda_keys: Callable[..., list] | None = None
     papers: Callable[..., list] | None = None
     duty_checks: dict = field(default_factory=dict)
 
     @classmethod
     def of_modules(cls, priority_evidence, agency_profile, agenda, duties) -> "Governance":
         """An app's whole part from its four modules, each by the house's names: `priority_evidence.for_priorities`,
-        `agency_profile.facts`, `agenda.items` and `agenda.papers`, and `duties.CHECKS`."""
+        `agency_profile.facts`, `agenda.items`, `agenda.keys` and `agenda.papers`, and `duties.CHECKS`."""
         return cls(priority_evidence=priority_evidence.for_priorities, agency_profile=agency_profile.facts,
-                   agenda_items=agenda.items, papers=agenda.papers, duty_checks=duties.CHECKS)
+                   agenda_items=agenda.items, agenda_keys=agenda.keys, papers=agenda.papers,
+                   duty_checks=duties.CHECKS)

@@ -1,9 +1,12 @@
 """The kernel's reads that every app's views share (docs/architecture.md, "Where reads live").
 
 Each app's own reads are in its `selectors.py`; a view asks there, never `Model.objects` itself."""
+import functools
+import operator
 from typing import TypeVar
 
 from django.db import models
+from django.db.models.functions import RowNumber
 
 from . import access
 from .models import Action, ActionFile, EmailMessage, Feedback, LegalHold, Priority, User
@@ -50,3 +53,21 @@ def actions_by_title():
 def legal_holds():
     """Every legal hold with what it is on and who set and released it."""
     return LegalHold.objects.select_related("content_type", "set_by", "released_by")
+
+
+def first_of_each(queryset: models.QuerySet, lists: dict[str, models.Q], limit: int) -> dict[str, list]:
+    """{name: the first `limit` rows of `queryset` (in its model's ordering) that meet `lists[name]`}, for several
+    short lists of one table in one query, not one each (the home page's action tables): each row is ranked within
+    each list it belongs to, and kept when it is within the first `limit` of any."""
+    order_by = [models.F(f[1:]).desc() if f.startswith("-") else models.F(f).asc()
+                for f in queryset.model._meta.ordering]
+    annotations, wanted = {}, models.Q()
+    for name, condition in lists.items():
+        annotations[f"in_{name}"] = models.ExpressionWrapper(condition, output_field=models.BooleanField())
+        annotations[f"rank_{name}"] = models.Window(RowNumber(), partition_by=[models.F(f"in_{name}")],
+                                                    order_by=order_by)
+        wanted |= models.Q(**{f"in_{name}": True, f"rank_{name}__lte": limit})
+    rows = list(queryset.filter(functools.reduce(operator.or_, lists.values())).annotate(**annotations)
+                .filter(wanted).order_by(*queryset.model._meta.ordering))
+    return {name: [row for row in rows if getattr(row, f"in_{name}") and getattr(row, f"rank_{name}") <= limit]
+            for name in lists}

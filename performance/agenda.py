@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from partnership.contract import AgendaSuggestion, SystemPaper, plural
+from partnership.contract import AgendaKey, AgendaSuggestion, SystemPaper, plural
 
 from . import access, selectors
 from .models import Frequency
@@ -15,27 +15,49 @@ def _latest_period(user):
     return default_period(period_choices(Frequency.QUARTERLY, access.scorecard_values(user)))
 
 
+def _exceptions(user, fields=("code", "title", "priority_id")) -> tuple:
+    """(the latest period with validated figures, its scorecard exceptions: red or worsening), or (None, [])."""
+    period = _latest_period(user)
+    if period is None:
+        return None, []
+    return period, exception_rows(period, values=access.scorecard_values(user), fields=fields)
+
+
+def _exception_key(indicator, period) -> AgendaKey:
+    return AgendaKey(f"performance:exception:{indicator.pk}:{period.pk}",
+                     (indicator.priority_id,) if indicator.priority_id else ())
+
+
+def _late_key(period_id) -> AgendaKey:
+    return AgendaKey(f"performance:late-returns:{period_id}")
+
+
 def items(today, user) -> list:
     """[AgendaSuggestion, ...]: one per scorecard exception (red or worsening), and the late data returns in
     one item. A fixed number of queries."""
     suggestions = []
-    period = _latest_period(user)
-    if period is not None:
-        for row in exception_rows(period, values=access.scorecard_values(user)):
-            indicator = row.indicator
-            suggestions.append(AgendaSuggestion(
-                key=f"performance:exception:{indicator.pk}:{period.pk}", kind="Scorecard exception",
-                title=f"{indicator.title}: exception in {period.label}",
-                detail="Red or worse than the period before", url=indicator_url(indicator.code),
-                priority_ids=(indicator.priority_id,) if indicator.priority_id else ()))
+    period, rows = _exceptions(user)
+    for row in rows:
+        indicator, key = row.indicator, _exception_key(row.indicator, period)
+        suggestions.append(AgendaSuggestion(
+            key=key.key, kind="Scorecard exception", title=f"{indicator.title}: exception in {period.label}",
+            detail="Red or worse than the period before", url=indicator_url(indicator.code),
+            priority_ids=key.priority_ids))
     late = list(selectors.late_returns_by_period(today))
     for group in late:
         suggestions.append(AgendaSuggestion(
-            key=f"performance:late-returns:{group['period_id']}", kind="Late returns",
+            key=_late_key(group["period_id"]).key, kind="Late returns",
             title=f"Data returns overdue for {group['period__label']}",
             detail=plural(group["count"], "agency", "agencies") + " not yet submitted",
             url=reverse("performance:data-returns")))
     return suggestions
+
+
+def keys(today, user) -> list:
+    """[AgendaKey, ...] of `items`, by the same rule. A fixed number of queries."""
+    period, rows = _exceptions(user, fields=("priority_id",))
+    return ([_exception_key(row.indicator, period) for row in rows]
+            + [_late_key(group["period_id"]) for group in selectors.late_returns_by_period(today)])
 
 
 def papers(user) -> list:

@@ -517,8 +517,7 @@ def paged_scorecard(period: Period, paginate, *, values: QuerySet[Value], action
     (`first_page`). At most nine queries (the periods, the light rows' two, `build_rows`' six), whatever the number
     of indicators."""
     indicators = scorecard_indicators(period.kind, priority=priority, journey_stage=journey_stage, agency=agency)
-    judged = indicators.select_related(None).values_list(  # what RAG, direction and the groups read, no model
-        "pk", "quadrant", "polarity", "target", "amber_tolerance", "red_tolerance", named=True)
+    judged = indicators.select_related(None).values_list(*JUDGED, "quadrant", named=True)  # and the groups
     periods = trailing_periods(period)
     rows = light_rows(judged, period, values, periods=periods[-2:])
     if rag:
@@ -535,6 +534,10 @@ def paged_scorecard(period: Period, paginate, *, values: QuerySet[Value], action
         start += len(group["rows"])
     return {**_summary(period, rows, shown), "page": page, "groups": groups,
             "plans": [r for r in shown if r.curves or r.open_actions]}
+
+
+# What an indicator's RAG and direction read: `light_rows` may take named rows of these, not models.
+JUDGED = ("pk", "polarity", "target", "amber_tolerance", "red_tolerance")
 
 
 def light_rows(indicators: QuerySet[Indicator], period: Period, values: QuerySet[Value], *,
@@ -567,10 +570,12 @@ def exceptions(period: Period, *, values: QuerySet[Value], actions: QuerySet[Act
     return {"period": period, "items": rows, **legend()}
 
 
-def exception_rows(period: Period, *, values: QuerySet[Value]) -> list[Row]:
+def exception_rows(period: Period, *, values: QuerySet[Value], fields=("code", "title", "priority_id")) -> list[Row]:
     """The rows `exceptions` lists for a period, in its order, with only what makes them exceptions (the figure
-    and the one before it; no comparators, stories or actions): for a meeting's agenda. Three queries."""
-    rows = light_rows(scorecard_indicators(period.kind).select_related(None), period, values)  # no owner shown
+    and the one before it; no comparators, stories or actions): for a meeting's agenda. Each row's indicator is a
+    named row of what the rules read and `fields`, not a model. Three queries."""
+    indicators = scorecard_indicators(period.kind).select_related(None).values_list(*JUDGED, *fields, named=True)
+    rows = light_rows(indicators, period, values)
     return exceptions(period, values=values, actions=Action.objects.none(), rows=rows)["items"]
 
 

@@ -2,16 +2,22 @@
 days, as counts and the next deadline (never a case's details: those stay with the reviews group)."""
 from django.urls import reverse
 
-from partnership.contract import AgendaSuggestion, day_words, plural
+from partnership.contract import AgendaKey, AgendaSuggestion, day_words, plural
 
 from . import access, clocks
 
 AT_RISK_DAYS = 5
+KEY = AgendaKey("reviews:clocks")
+
+
+def _pressing(today) -> list:
+    """The open clocks breached or due within AT_RISK_DAYS working days."""
+    return [c for c in clocks.open_clocks(today) if c.working_days_left <= AT_RISK_DAYS]
 
 
 def items(today, user) -> list:
     """[AgendaSuggestion]: one item when any clock is breached or at risk. Six queries (the clocks)."""
-    pressing = [c for c in clocks.open_clocks(today) if c.working_days_left <= AT_RISK_DAYS]
+    pressing = _pressing(today)
     if not pressing:
         return []
     breached = sum(1 for c in pressing if c.breached)
@@ -21,9 +27,14 @@ def items(today, user) -> list:
     if next_due:
         detail += f"; the next on {day_words(next_due)}"
     return [AgendaSuggestion(
-        key="reviews:clocks", kind="Statutory clock",
+        key=KEY.key, kind="Statutory clock",
         title=f"Statutory review clocks: {plural(len(pressing), 'deadline')} breached or at risk",
         detail=detail, url=reverse("reviews:home") if access.is_reviews_user(user) else "")]
+
+
+def keys(today, user) -> list:
+    """[AgendaKey] of `items`, by the same rule: the clocks, read once per page (the reviews panel reads them too)."""
+    return [KEY] if _pressing(today) else []
 
 
 def papers(user) -> list:

@@ -67,7 +67,6 @@ def _open_clocks(today: datetime.date) -> list[Clock]:
         clocks.append(Clock("notification", "Notify the Panel (5 working days from awareness)", n.case_reference,
                             n.due_on, n.get_absolute_url(), f"reviews.notification:{n.pk}:notify"))
     reviews = list(selectors.rapid_reviews_open())
-    summaries = selectors.summaries().filter(rapid_review__in=reviews, submitted_on__isnull=True)
     lcsprs = list(selectors.lcsprs().filter(stage__in=LCSPR.OPEN_STAGES))
     dates = [today] + [r.anchor_on for r in reviews] + [c.due for c in clocks]
     cal = _Calendar(min(dates) - datetime.timedelta(days=1), max(dates + [today]) + datetime.timedelta(days=400))
@@ -82,7 +81,7 @@ def _open_clocks(today: datetime.date) -> list[Clock]:
                 continue
             clocks.append(Clock("milestone", label, ref, cal.add(r.anchor_on, day), r.get_absolute_url(),
                                 f"reviews.rapidreview:{r.pk}:{key}"))
-    for s in summaries:
+    for s in selectors.summaries_outstanding(reviews):
         clocks.append(Clock("summary", f"Agency summary from {s.agency.short_name or s.agency.name}",
                             s.rapid_review.case_reference, s.due_on, s.rapid_review.get_absolute_url(),
                             f"reviews.agencysummary:{s.pk}:submit"))
@@ -95,8 +94,7 @@ def _open_clocks(today: datetime.date) -> list[Clock]:
             clocks.append(Clock("pre-publication", "Pre-publication notice to the Panel and Secretary of State", ref,
                                 _minus(cal, lc.planned_publication_on), lc.get_absolute_url(),
                                 f"reviews.lcspr:{lc.pk}:notice"))
-    recommendations = selectors.recommendations().filter(made_on__gte=today - datetime.timedelta(days=370))
-    for rec in recommendations:
+    for rec in selectors.recommendations_since(today - datetime.timedelta(days=370)):
         upcoming = [(due, label) for due, label in (
             (rec.response_due_on, "Formal response to the recommendation (2 months)"),
             (rec.action_plan_due_on, "Action plan for the recommendation (3 months)"),

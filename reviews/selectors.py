@@ -60,6 +60,17 @@ def summaries():
     return AgencySummary.objects.select_related("agency", "rapid_review__notification")
 
 
+def summaries_outstanding(reviews: list):
+    """The agency summaries not yet submitted for `reviews` (rapid reviews in hand, with their notification): each
+    with its agency, and its rapid review taken from `reviews` rather than joined again (the clocks)."""
+    by_pk = {review.pk: review for review in reviews}
+    found = list(AgencySummary.objects.filter(rapid_review__in=reviews, submitted_on__isnull=True)
+                 .select_related("agency"))
+    for summary in found:
+        summary.rapid_review = by_pk[summary.rapid_review_id]
+    return found
+
+
 def lcsprs():
     """LCSPRs with their rapid review's notification (the case reference)."""
     return LCSPR.objects.select_related("rapid_review__notification")
@@ -73,6 +84,13 @@ def lcspr_for_page():
 def recommendations():
     """Recommendations with the rapid review or LCSPR they came from, and its notification."""
     return Recommendation.objects.select_related("rapid_review__notification", "lcspr__rapid_review__notification")
+
+
+def recommendations_since(day):
+    """The recommendations made from `day`, with only what their clocks read: the date, and the case reference and
+    page of the rapid review or LCSPR they came from (a join of five tables, so no other column)."""
+    return recommendations().filter(made_on__gte=day).only(
+        "made_on", "rapid_review__notification__case_reference", "lcspr__rapid_review__notification__case_reference")
 
 
 def access_log_entries():

@@ -2,24 +2,44 @@
 take from the system (`Governance.papers`), read through `merton_qa.app_parts.governance_parts()`.
 
 Items already on the meeting's agenda (by `AgendaSuggestion.key`) and papers already attached are left out, so
-nothing is offered twice. A thematic subgroup sees what is tagged to its priorities (all of it on request).
+nothing is offered twice. A thematic subgroup sees what is tagged to its priorities (all of it on request). The
+home page counts what is due from the apps' `Governance.agenda_keys` (the same rule, without words or links),
+through the same filter (`due_count`).
 """
 from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.contract import AgendaSuggestion, SystemPaper
+from partnership.contract import AgendaKey, AgendaSuggestion, SystemPaper
 from partnership.models import Meeting
 
 from ..app_parts import governance_parts
 
 
+def _every_app(hook, today, user) -> list:
+    """What every app's agenda hook (`hook(part)`: the part's function, or None) answers, in the apps' order."""
+    return [found for part in governance_parts() if hook(part) for found in hook(part)(today, user)]
+
+
 def all_suggestions(today, user) -> list[AgendaSuggestion]:
-    found = []
-    for part in governance_parts():
-        if part.agenda_items:
-            found.extend(part.agenda_items(today, user))
+    return _every_app(lambda part: part.agenda_items, today, user)
+
+
+def all_keys(today, user) -> list[AgendaKey]:
+    """The keys and priorities of `all_suggestions`, each app's by the same rule as its suggestions."""
+    return _every_app(lambda part: part.agenda_keys, today, user)
+
+
+def _not_yet_on(meeting: Meeting, found: list, *, everything: bool, taken: set[str] | None) -> list:
+    """The suggestions (or their keys) not yet on `meeting`'s agenda; for a thematic subgroup, only those tagged to
+    its priorities, unless `everything`."""
+    if taken is None:
+        taken = set(meeting.items.exclude(source_key="").values_list("source_key", flat=True))
+    found = [s for s in found if s.key not in taken]
+    if meeting.subgroup.kind == meeting.subgroup.Kind.THEMATIC and not everything:
+        own = {p.pk for p in meeting.subgroup.priorities.all()}
+        found = [s for s in found if own.intersection(s.priority_ids)]
     return found
 
 
@@ -28,13 +48,14 @@ def suggestions_for(meeting: Meeting, user, *, today=None, everything: bool = Fa
     """What is due for `meeting` and not yet on its agenda. For a thematic subgroup, only what is tagged to its
     priorities, unless `everything`."""
     today = today or timezone.localdate()
-    if taken is None:
-        taken = set(meeting.items.exclude(source_key="").values_list("source_key", flat=True))
-    found = [s for s in all_suggestions(today, user) if s.key not in taken]
-    if meeting.subgroup.kind == meeting.subgroup.Kind.THEMATIC and not everything:
-        own = {p.pk for p in meeting.subgroup.priorities.all()}
-        found = [s for s in found if own.intersection(s.priority_ids)]
-    return found
+    return _not_yet_on(meeting, all_suggestions(today, user), everything=everything, taken=taken)
+
+
+def due_count(meeting: Meeting, user, *, today=None) -> int:
+    """How many suggestions `suggestions_for` offers `meeting`, counted from the apps' keys without making the
+    suggestions (the home page's "items due for its agenda")."""
+    today = today or timezone.localdate()
+    return len(_not_yet_on(meeting, all_keys(today, user), everything=False, taken=None))
 
 
 def performance_pack(subgroup) -> SystemPaper | None:

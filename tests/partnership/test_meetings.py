@@ -425,6 +425,51 @@ def test_every_apps_agenda_hooks_answer_from_their_records(business_unit, qa_mem
     assert {"audits"} <= papers
 
 
+def test_the_homes_count_is_the_agendas_suggestions_by_the_same_rule(
+        client_for, business_unit, subgroup, police_data_return, audit, notification, cycle,  # noqa: F811
+        quarters, indicator):  # noqa: F811
+    """Each app's `agenda_keys` answers exactly its `agenda_items`' keys and priorities (a scorecard exception, an
+    audit report agreed, a statutory clock, late returns, overdue actions, the latest pack), so the home page's count
+    of what is due for the next meeting (`due_count`) is the agenda's number of suggestions: for an open subgroup
+    with one suggestion taken, and for a thematic one (only what is tagged to its priorities)."""
+    from decimal import Decimal
+
+    from audits.models import Audit
+    from partnership import history
+    from performance.models import DataReturn, Value
+    from section11.models import Cycle
+
+    neglect = PriorityFactory(code="neglect")
+    history.update(DataReturn.objects.filter(pk=police_data_return.pk), due_date=TODAY - datetime.timedelta(days=5),
+                   status=DataReturn.Status.VALIDATED)
+    history.update(Audit.objects.filter(pk=audit.pk), status=Audit.Status.AGREED, priority=neglect,
+                   report_agreed_on=TODAY - datetime.timedelta(days=3))
+    Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.OPEN, deadline=TODAY - datetime.timedelta(days=1))
+    ActionFactory(owner_agency=police_data_return.agency, due_date=TODAY - datetime.timedelta(days=2))
+    history.update(type(indicator).objects.filter(pk=indicator.pk), priority=neglect)
+    Value.objects.create(indicator=indicator, period=quarters[1], data_return=police_data_return,
+                         value=Decimal("40"))  # red against its target of 80
+    for part in composition.governance_parts():
+        items = part.agenda_items(TODAY, business_unit)
+        assert [(k.key, k.priority_ids) for k in part.agenda_keys(TODAY, business_unit)] == [
+            (s.key, s.priority_ids) for s in items]
+    found = builder.suggestions_for(
+        services.meeting_create(subgroup=subgroup, starts_at=at(50), by=business_unit, place="Online"), business_unit)
+    kinds = {s.kind for s in found}
+    assert {"Scorecard exception", "Audit report", "Statutory clock", "Overdue actions"} <= kinds, kinds
+    themed = Subgroup.objects.create(name="Neglect subgroup", kind=Subgroup.Kind.THEMATIC)
+    themed.priorities.add(neglect)
+    thematic = services.meeting_create(subgroup=themed, starts_at=at(30), by=business_unit, place="Online")
+    assert 0 < len(builder.suggestions_for(thematic, business_unit)) < len(found)
+    assert builder.due_count(thematic, business_unit) == len(builder.suggestions_for(thematic, business_unit))
+    nearest = services.meeting_create(subgroup=subgroup, starts_at=at(10), by=business_unit, place="Online")
+    services.agenda_add_suggestion(meeting=nearest, by=business_unit, suggestion=found[0])
+    due = len(builder.suggestions_for(nearest, business_unit))
+    assert due == len(found) - 1 == builder.due_count(nearest, business_unit)
+    home = client_for(business_unit).get(reverse("home")).content.decode()
+    assert f"{due} items due for its agenda" in home
+
+
 def test_a_stale_cancellation_answers_409_keeps_the_reason_and_carries_the_version(client_for, next_meeting,
                                                                                    business_unit):
     read_version = next_meeting.version

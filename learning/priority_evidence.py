@@ -43,10 +43,11 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
     `detail`, only its progress (the same rule, from the same figures)."""
     at = period.as_at
     courses_of, courses = defaultdict(list), {}
-    for link in Course.priorities.through.objects.filter(priority_id__in=[p.pk for p in priorities]).select_related(
-            "course"):
+    links = Course.priorities.through.objects.filter(priority_id__in=[p.pk for p in priorities])
+    # Without detail, the courses' ids only (their titles and addresses are for the records).
+    for link in links.select_related("course") if detail else links.only("priority_id", "course_id"):
         courses_of[link.priority_id].append(link.course_id)
-        courses[link.course_id] = link.course
+        courses[link.course_id] = link.course if detail else link.course_id
     course_ids = set(courses)
     lo, hi = _bounds(period.start, period.end)
     sessions = dict(state_at(Session, at).filter(course_id__in=course_ids, starts_at__gte=lo, starts_at__lt=hi,
@@ -82,15 +83,15 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
             follow[course_id] = [total, changed]
     result = {}
     for priority in priorities:
-        mine = [courses[c] for c in sorted(courses_of.get(priority.pk, ())) if c in courses]
-        if not mine:
+        ids = [c for c in sorted(courses_of.get(priority.pk, ())) if c in courses]
+        if not ids:
             result[priority.pk] = PriorityEvidence(SOURCE)
             continue
-        n_sessions = sum(len(held[c.pk]) for c in mine)
-        n_attended = sum(attended[c.pk] for c in mine)
-        all_pairs = [p for c in mine for p in pairs[c.pk]]
+        n_sessions = sum(len(held[c]) for c in ids)
+        n_attended = sum(attended[c] for c in ids)
+        all_pairs = [p for c in ids for p in pairs[c]]
         uplift = _uplift(all_pairs)
-        followed, changed = sum(follow[c.pk][0] for c in mine), sum(follow[c.pk][1] for c in mine)
+        followed, changed = sum(follow[c][0] for c in ids), sum(follow[c][1] for c in ids)
         # Progress: practice changed (the L&D rule: 70% assures, 40% partly); before any follow-up, a rise in
         # confidence shows some progress, and delegates trained without either show only that training happened.
         if followed:
@@ -102,6 +103,7 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
         if not detail:
             result[priority.pk] = PriorityEvidence(SOURCE, progress=progress)
             continue
+        mine = [courses[c] for c in ids]
         facts = [Fact(HOW_MUCH, f"Training: {plural(len(mine), 'course')} for this priority; "
                                 f"{plural(n_sessions, 'session')} delivered in the period to "
                                 f"{plural(n_attended, 'delegate')}.")]

@@ -31,6 +31,7 @@ from .scorecard import build_rows, indicator_url, validated_values
 
 SOURCE = "Indicators"
 RAG_STATUS = {"green": ASSURED, "amber": PARTLY, "red": NOT_ASSURED}
+JUDGED_BY = ("id", "frequency", "priority_id", "target", "polarity", "amber_tolerance", "red_tolerance")
 
 
 def _rows(priorities, period, *, detail: bool = True):
@@ -38,7 +39,9 @@ def _rows(priorities, period, *, detail: bool = True):
     (six: the indicators, every frequency's periods in one, and the rows of every frequency at once; three without
     `detail`: the actions linked to the indicators and their plans only count towards the facts)."""
     of_pk = {p.pk: p for p in priorities}
-    indicators = list(Indicator.objects.filter(active=True, priority_id__in=list(of_pk)).order_by("order", "code"))
+    indicators = Indicator.objects.filter(active=True, priority_id__in=list(of_pk)).order_by("order", "code")
+    # Without detail, only what judges an indicator (its RAG and direction), not its definitions and the rest.
+    indicators = list(indicators if detail else indicators.only(*JUDGED_BY))
     if not indicators:
         return []
     for indicator in indicators:  # the priorities in hand, not one more copy of each per indicator

@@ -8,7 +8,7 @@ changed.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from partnership.contract import (
     ASSURED,
@@ -32,10 +32,11 @@ from .models import Booking, ConfidenceRating, Course, FollowUp, Session
 SOURCE = "Training"
 
 
-def _uplift(pairs: list[tuple[int, int]]) -> Decimal | None:
+def _uplift(pairs: int, before: int, after: int) -> Decimal | None:
+    """The mean rise in confidence over `pairs` answers given before and after (their scores' sums)."""
     if not pairs:
         return None
-    return (Decimal(sum(p for _, p in pairs)) - Decimal(sum(p for p, _ in pairs))) / Decimal(len(pairs))
+    return (Decimal(after) - Decimal(before)) / Decimal(pairs)
 
 
 def for_priorities(priorities, period, *, detail: bool = True) -> dict:
@@ -54,7 +55,7 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
                                                  status=Session.Status.SCHEDULED).values_list("id", "course_id")) \
         if course_ids else {}
     held, attended = defaultdict(set), defaultdict(int)
-    pairs = defaultdict(list)
+    pairs = defaultdict(lambda: [0, 0, 0])  # course -> [answers before and after, their sums before, after]
     if sessions:
         # With no booking changed since the moment (a period still under way), the live rows are its state: the
         # same rows without a history subquery per booking (the rule of `state_at`).
@@ -64,15 +65,20 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
                               .annotate(n=Count("pk")).order_by()):
             held[sessions[session_id]].add(session_id)
             attended[sessions[session_id]] += n
-        scores = defaultdict(dict)
-        ratings = ConfidenceRating.objects.filter(booking__session_id__in=list(sessions)).filter(
-            Q(stage=ConfidenceRating.Stage.PRE) | Q(booking__evaluation__submitted_at__lte=at))
-        for booking_id, outcome_id, stage, score, session_id in ratings.values_list(
-                "booking_id", "outcome_id", "stage", "score", "booking__session_id"):
-            scores[sessions[session_id], booking_id, outcome_id][stage] = score
-        for (course_id, _, _), s in scores.items():
-            if "pre" in s and "post" in s:
-                pairs[course_id].append((s["pre"], s["post"]))
+        # Each answer after the course (its evaluation submitted by the moment) with the same delegate's answer
+        # before it for the same outcome: counted and summed by the database, a row per session.
+        ratings, stage = ConfidenceRating.objects, ConfidenceRating.Stage
+        before = ratings.filter(booking_id=OuterRef("booking_id"), outcome_id=OuterRef("outcome_id"),
+                                stage=stage.PRE).values("score")[:1]
+        after = ratings.filter(booking__session_id__in=list(sessions), stage=stage.POST,
+                               booking__evaluation__submitted_at__lte=at)
+        for session_id, n, before_sum, after_sum in (
+                after.annotate(before=Subquery(before)).filter(before__isnull=False).values_list("booking__session_id")
+                .annotate(n=Count("pk"), before_sum=Sum("before"), after_sum=Sum("score")).order_by()):
+            totals = pairs[sessions[session_id]]
+            totals[0] += n
+            totals[1] += before_sum
+            totals[2] += after_sum
     follow = defaultdict(lambda: [0, 0])  # course -> [followed up, changed practice]
     if course_ids:
         for course_id, total, changed in (
@@ -89,8 +95,8 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
             continue
         n_sessions = sum(len(held[c]) for c in ids)
         n_attended = sum(attended[c] for c in ids)
-        all_pairs = [p for c in ids for p in pairs[c]]
-        uplift = _uplift(all_pairs)
+        all_pairs = [sum(pairs[c][i] for c in ids) for i in range(3)]
+        uplift = _uplift(*all_pairs)
         followed, changed = sum(follow[c][0] for c in ids), sum(follow[c][1] for c in ids)
         # Progress: practice changed (the L&D rule: 70% assures, 40% partly); before any follow-up, a rise in
         # confidence shows some progress, and delegates trained without either show only that training happened.
@@ -109,14 +115,14 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
                                 f"{plural(n_attended, 'delegate')}.")]
         if uplift is not None:
             facts.append(Fact(HOW_WELL, f"Training: confidence rose by {uplift:.1f} out of 10 "
-                                        f"({plural(len(all_pairs), 'answer')} before and after)."))
+                                        f"({plural(all_pairs[0], 'answer')} before and after)."))
         if followed:
             facts.append(Fact(BETTER_OFF, f"Training: {changed} of {plural(followed, 'delegate')} followed up had "
                                           f"changed their practice."))
         items = []
         for c in mine:
             bits = [plural(len(held[c.pk]), "session"), f"{attended[c.pk]} attended"]
-            course_uplift = _uplift(pairs[c.pk])
+            course_uplift = _uplift(*pairs[c.pk])
             if course_uplift is not None:
                 bits.append(f"confidence {'+' if course_uplift >= 0 else ''}{course_uplift:.1f}")
             if follow[c.pk][0]:

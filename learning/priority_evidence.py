@@ -39,73 +39,60 @@ def _uplift(pairs: int, before: int, after: int) -> Decimal | None:
     return (Decimal(after) - Decimal(before)) / Decimal(pairs)
 
 
-def _follow_ups(course, period):
-    """The follow-ups of a course's delegates made in the period, counted (and those that changed practice) by the
-    database, as subqueries of the query naming the course (`course`: its column, an OuterRef)."""
-    made = (FollowUp.objects.filter(booking__session__course_id=course, submitted_at__gte=period.start_moment,
-                                    submitted_at__lte=period.as_at)
-            .values("booking__session__course_id").order_by())
-    return (Subquery(made.annotate(n=Count("pk")).values("n")),
-            Subquery(made.annotate(n=Count("pk", filter=Q(practice_changed=True))).values("n")))
-
-
-def _held(sessions, at):
-    """Each session (a queryset of the period's sessions, as they stood at `at`) with its course, the delegates who
-    attended it and the answers before and after it (paired, counted and summed): one query, every count a subquery
-    of it, so the sessions are not read first."""
-    # With no booking changed since the moment (a period still under way), the live rows are its state: the same
-    # rows without a history subquery per booking (the rule of `state_at`).
-    booked = bookings_at(Booking.objects.filter(session_id=OuterRef("id")),
-                         None if unchanged_since(Booking, at) else at)
-    attended = (booked.filter(attendance_at=Booking.Attendance.ATTENDED).values("session_id").order_by()
-                .annotate(n=Count("pk")).values("n"))
-    # Each answer after the course (its evaluation submitted by the moment) with the same delegate's answer before
-    # it for the same outcome.
-    ratings, stage = ConfidenceRating.objects, ConfidenceRating.Stage
-    before = ratings.filter(booking_id=OuterRef("booking_id"), outcome_id=OuterRef("outcome_id"),
-                            stage=stage.PRE).values("score")[:1]
-    paired = (ratings.filter(booking__session_id=OuterRef("id"), stage=stage.POST,
-                             booking__evaluation__submitted_at__lte=at)
-              .annotate(before=Subquery(before)).filter(before__isnull=False)
-              .values("booking__session_id").order_by())
-    return sessions.annotate(
-        attended=Subquery(attended),
-        pairs=Subquery(paired.annotate(n=Count("pk")).values("n")),
-        before_sum=Subquery(paired.annotate(n=Sum("before")).values("n")),
-        after_sum=Subquery(paired.annotate(n=Sum("score")).values("n")),
-    ).values_list("id", "course_id", "attended", "pairs", "before_sum", "after_sum")
-
-
 def for_priorities(priorities, period, *, detail: bool = True) -> dict:
-    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (two: the courses with
-    their follow-ups counted, and the sessions held with their delegates and answers counted). Without `detail`,
-    only its progress (the same rule, from the same figures)."""
+    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (four: the courses, the
+    period's sessions with their attended delegates counted, the answers before and after, and the follow-ups; the
+    last two choose the sessions and courses inside their own query). Without `detail`, only its progress (the same
+    rule, from the same figures)."""
     at = period.as_at
     courses_of, courses = defaultdict(list), {}
-    follow = defaultdict(lambda: [0, 0])  # course -> [followed up, changed practice]
-    total, changed = _follow_ups(OuterRef("course_id"), period)
-    links = (Course.priorities.through.objects.filter(priority_id__in=[p.pk for p in priorities])
-             .annotate(followed=total, changed=changed))
+    links = Course.priorities.through.objects.filter(priority_id__in=[p.pk for p in priorities])
     # Without detail, the courses' ids only (their titles and addresses are for the records).
     for link in links.select_related("course") if detail else links.only("priority_id", "course_id"):
         courses_of[link.priority_id].append(link.course_id)
         courses[link.course_id] = link.course if detail else link.course_id
-        follow[link.course_id] = [link.followed or 0, link.changed or 0]
     lo, hi = _bounds(period.start, period.end)
     held, attended = defaultdict(set), defaultdict(int)
     pairs = defaultdict(lambda: [0, 0, 0])  # course -> [answers before and after, their sums before, after]
+    follow = defaultdict(lambda: [0, 0])  # course -> [followed up, changed practice]
     if courses:
         sessions = state_at(Session, at).filter(course_id__in=list(courses), starts_at__gte=lo, starts_at__lt=hi,
-                                                status=Session.Status.SCHEDULED).order_by()
-        for session_id, course_id, n, n_pairs, before_sum, after_sum in _held(sessions, at):
+                                                status=Session.Status.SCHEDULED)
+        # With no booking changed since the moment (a period still under way), the live rows are its state: the
+        # same rows without a history subquery per booking (the rule of `state_at`).
+        booked = bookings_at(Booking.objects.filter(session_id=OuterRef("id")),
+                             None if unchanged_since(Booking, at) else at)
+        came = (booked.filter(attendance_at=Booking.Attendance.ATTENDED).values("session_id").order_by()
+                .annotate(n=Count("pk")).values("n"))
+        # Each session's course as it stood, with its delegates who attended counted in the same query.
+        course_of = {}
+        for session_id, course_id, n in sessions.annotate(n=Subquery(came)).order_by().values_list(
+                "id", "course_id", "n"):
+            course_of[session_id] = course_id
             if n:
                 held[course_id].add(session_id)
                 attended[course_id] += n
-            if n_pairs:
-                totals = pairs[course_id]
-                totals[0] += n_pairs
-                totals[1] += before_sum
-                totals[2] += after_sum
+        # Each answer after the course (its evaluation submitted by the moment) with the same delegate's answer
+        # before it for the same outcome: counted and summed by the database, a row per session (the sessions
+        # chosen in the query).
+        ratings, stage = ConfidenceRating.objects, ConfidenceRating.Stage
+        before = ratings.filter(booking_id=OuterRef("booking_id"), outcome_id=OuterRef("outcome_id"),
+                                stage=stage.PRE).values("score")[:1]
+        after = ratings.filter(booking__session_id__in=sessions.values("id"), stage=stage.POST,
+                               booking__evaluation__submitted_at__lte=at)
+        for session_id, n, before_sum, after_sum in (
+                after.annotate(before=Subquery(before)).filter(before__isnull=False).values_list("booking__session_id")
+                .annotate(n=Count("pk"), before_sum=Sum("before"), after_sum=Sum("score")).order_by()):
+            totals = pairs[course_of[session_id]]
+            totals[0] += n
+            totals[1] += before_sum
+            totals[2] += after_sum
+        for course_id, total, changed in (
+                FollowUp.objects.filter(booking__session__course_id__in=list(courses),
+                                        submitted_at__gte=period.start_moment, submitted_at__lte=at)
+                .values_list("booking__session__course_id")
+                .annotate(total=Count("pk"), changed=Count("pk", filter=Q(practice_changed=True))).order_by()):
+            follow[course_id] = [total, changed]
     result = {}
     for priority in priorities:
         ids = [c for c in sorted(courses_of.get(priority.pk, ())) if c in courses]

@@ -7,9 +7,8 @@ they stood at the period's moment; those planned or under way then are what come
 """
 from collections import defaultdict
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count
 
-from partnership import snapshots
 from partnership.contract import (
     HOW_MUCH,
     HOW_WELL,
@@ -35,34 +34,32 @@ def _within(day, start, last) -> bool:
 
 
 def for_priorities(priorities, period, *, detail: bool = True) -> dict:
-    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (three: the audits
-    with their grades counted, their cases and findings). Without `detail`, only its progress (the same rule, from
-    the same grades): one query, no cases or findings."""
+    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (four). Without
+    `detail`, only its progress (the same rule, from the same grades): two queries, no cases or findings."""
     at, start, end = period.as_at, period.start, period.end
-    # Each audit's cases graded overall and those good or better, as they stood at the moment, counted with the
-    # audits (the evidence reads them for the audits done in the period).
-    grades = (state_at(ConsensusGrade, at).filter(case__audit_id=OuterRef("id"), domain__is_overall=True)
-              .values("case__audit_id").order_by())
-    audits = snapshots.annotated(
-        state_at(Audit, at).filter(priority_id__in=[p.pk for p in priorities]).order_by("planned_month", "id"),
-        graded=Subquery(grades.annotate(n=Count("pk")).values("n")),
-        good=Subquery(grades.filter(grade__good_or_better=True).annotate(n=Count("pk")).values("n")))
+    audits = list(state_at(Audit, at).filter(priority_id__in=[p.pk for p in priorities])
+                  .order_by("planned_month", "id"))
     last = min(end, period.as_at_date)  # a meeting booked for later in the period has not happened yet
     done = [a for a in audits if a.status not in BEFORE_MEETING and _within(reported_on(a), start, last)]
     ahead = [a for a in audits if a not in done and a.status in NOT_YET]
     done_ids = [a.pk for a in done]
-    cases = defaultdict(int)
+    cases, case_audit = defaultdict(int), {}
     graded, good = defaultdict(int), defaultdict(int)
     findings = defaultdict(int)
     if detail:
-        for audit_id, created_at in AuditCase.objects.filter(audit_id__in=done_ids).values_list(
-                "audit_id", "created_at"):
+        for case_id, audit_id, created_at in AuditCase.objects.filter(audit_id__in=done_ids).values_list(
+                "pk", "audit_id", "created_at"):
+            case_audit[case_id] = audit_id
             cases[audit_id] += created_at <= at
         for audit_id, kind, n in (Finding.objects.filter(audit_id__in=done_ids, created_at__lte=at)
                                   .values_list("audit_id", "kind").annotate(n=Count("pk")).order_by()):
             findings[audit_id, kind] = n
-    for audit in done:
-        graded[audit.pk], good[audit.pk] = audit.graded or 0, audit.good or 0
+        grades = state_at(ConsensusGrade, at).filter(case_id__in=list(case_audit), domain__is_overall=True)
+    else:  # the same grades, chosen by their cases' audits in the query
+        grades = state_at(ConsensusGrade, at).filter(case__audit_id__in=done_ids, domain__is_overall=True)
+    for audit_id, good_or_better in grades.values_list("case__audit_id", "grade__good_or_better"):
+        graded[audit_id] += 1
+        good[audit_id] += bool(good_or_better)
     result = {}
     for priority in priorities:
         mine = [a for a in done if a.priority_id == priority.pk]

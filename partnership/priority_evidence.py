@@ -6,7 +6,7 @@ their impact assured.
 """
 from collections import defaultdict, namedtuple
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from . import snapshots
 from .contract import (
@@ -37,28 +37,20 @@ Light = namedtuple("Light", "pk priority_id status due_date completed_at")
 
 
 def for_priorities(priorities, period, *, detail: bool = True) -> dict:
-    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (one). Without
+    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (two). Without
     `detail`, only its progress (the same rule, from the same counts)."""
     ids = [p.pk for p in priorities]
     today = period.as_at_date
-    # The actions each priority raised (its `actions`) are marked in the actions' query: one column a priority.
-    raised = Priority.actions.through.objects.filter(priority_id__in=ids)
-    raised_by = {f"raised_by_{pk}": Exists(raised.filter(priority_id=pk, action_id=OuterRef("id"))) for pk in ids}
-    chosen = state_at(Action, period.as_at).filter(Q(priority_id__in=ids) | Q(id__in=raised.values("action_id")))
-    if detail:
-        rows = snapshots.annotated(snapshots.only(chosen, *FIELDS), **raised_by)
-        marks = [[getattr(action, name) for name in raised_by] for action in rows]
-    else:
-        width = len(Light._fields)
-        read = list(chosen.order_by().annotate(**raised_by).values_list("id", *Light._fields[1:], *raised_by))
-        rows, marks = [Light(*row[:width]) for row in read], [row[width:] for row in read]
+    raised = list(Priority.actions.through.objects.filter(priority_id__in=ids).values_list("priority_id", "action_id"))
     of_priority = defaultdict(set)
-    for action, raised_marks in zip(rows, marks, strict=True):
+    for priority_id, action_id in raised:
+        of_priority[priority_id].add(action_id)
+    chosen = state_at(Action, period.as_at).filter(Q(priority_id__in=ids) | Q(id__in=[a for _, a in raised]))
+    rows = (list(snapshots.only(chosen, *FIELDS)) if detail
+            else [Light(*row) for row in chosen.order_by().values_list("id", *Light._fields[1:])])
+    for action in rows:
         if action.priority_id:
             of_priority[action.priority_id].add(action.pk)
-        for pk, mark in zip(ids, raised_marks, strict=True):
-            if mark:
-                of_priority[pk].add(action.pk)
     by_id = {a.pk: a for a in rows}
     result = {}
     for priority in priorities:

@@ -21,7 +21,6 @@ from django.apps import apps
 from django.db import connection, models
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 RECENT = datetime.timedelta(minutes=5)  # older moments are read from history without asking
 
@@ -45,25 +44,6 @@ def only(queryset: models.QuerySet, *fields: str) -> models.QuerySet:
     """`queryset.only(*fields)` for live rows. A past state's rows are model instances built from every column of their
     history rows, so they are read whole: deferring there reads each deferred column back once a row."""
     return queryset if getattr(queryset, "_as_instances", False) else queryset.only(*fields)
-
-
-def annotated(queryset: models.QuerySet, **annotations) -> list:
-    """The rows of `queryset` with `annotations` (counts of related rows, say: subqueries of the one query) set on
-    each. A past state's rows are model instances built from their history rows, which leave annotations behind:
-    they are copied onto each instance here."""
-    queryset = queryset.annotate(**annotations)
-    if not getattr(queryset, "_as_instances", False):
-        return list(queryset)
-    records = queryset._clone()
-    records._as_instances = False  # the history rows themselves, which carry the annotations
-    rows = []
-    for record in records:
-        row = record.instance
-        for name in annotations:
-            setattr(row, name, getattr(record, name))
-        getattr(row, SIMPLE_HISTORY_REVERSE_ATTR_NAME)._as_of = queryset._as_of  # as simple-history does
-        rows.append(row)
-    return rows
 
 
 def unchanged_since(model: type[models.Model], at: datetime.datetime) -> bool:

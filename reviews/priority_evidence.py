@@ -5,9 +5,8 @@ A review recommendation counts for a priority when it is tagged with one of the 
 group as counts and status words only: each line names the recommendation by its number ("R-12"), never the
 case, and links to the review's page, which lets in only the reviews group.
 """
-from collections import defaultdict, namedtuple
+from collections import defaultdict
 
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from partnership import snapshots
@@ -36,7 +35,6 @@ SOURCE = "Review learning"
 DONE = Action.WORK_DONE
 REC_FIELDS = ("id", "made_on", "lcspr_id", "rapid_review_id")
 ACTION_FIELDS = ("id", "status", "due_date")
-Linked = namedtuple("Linked", ACTION_FIELDS)  # an action as the evidence reads it
 
 
 def _moving(acts, today) -> tuple[int, int, int]:
@@ -49,25 +47,22 @@ def _moving(acts, today) -> tuple[int, int, int]:
 
 
 def for_priorities(priorities, period, *, detail: bool = True) -> dict:
-    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (four: the tags' two,
-    shared with Section 11, the recommendations, and their actions with the links). Without `detail`, only its
-    progress (the same rule)."""
+    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (five). Without
+    `detail`, only its progress (the same rule)."""
     at, today = period.as_at, period.as_at_date
     tagged = tagged_for_priorities(Recommendation, priorities, at)
     wanted = set().union(*tagged.values()) if tagged else set()
     # The columns the evidence reads (a past state's rows are read whole: `snapshots.only`).
     recs = {r.pk: r for r in snapshots.only(state_at(Recommendation, at).filter(id__in=wanted, made_on__lte=period.end),
                                             *REC_FIELDS)} if wanted else {}
-    # Each recommendation's actions with the columns the evidence reads, as they stood at the moment: read with the
-    # links in one query (an action that did not exist then has no status).
-    actions = state_at(Action, at)
-    of = {field: Subquery(actions.filter(id=OuterRef("action_id")).values(field)[:1]) for field in ACTION_FIELDS[1:]}
-    links = (Recommendation.actions.through.objects.filter(recommendation_id__in=list(recs)).annotate(**of)
-             .values_list("recommendation_id", "action_id", *ACTION_FIELDS[1:])) if recs else []
+    links = list(Recommendation.actions.through.objects.filter(recommendation_id__in=list(recs))
+                 .values_list("recommendation_id", "action_id")) if recs else []
+    actions = {a.pk: a for a in snapshots.only(state_at(Action, at).filter(id__in=[a for _, a in links]),
+                                               *ACTION_FIELDS)} if links else {}
     actions_of = defaultdict(list)
-    for rec_id, action_id, status, due_date in links:
-        if status is not None:
-            actions_of[rec_id].append(Linked(action_id, status, due_date))
+    for rec_id, action_id in links:
+        if action_id in actions:
+            actions_of[rec_id].append(actions[action_id])
     result = {}
     for priority in priorities:
         mine = [recs[pk] for pk in sorted(tagged.get(priority.pk, ())) if pk in recs]

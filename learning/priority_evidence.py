@@ -8,7 +8,7 @@ changed.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from partnership import contract
 from partnership.contract import EvidenceItem, Fact, PriorityEvidence, plural, share_status
@@ -20,65 +20,78 @@ from .models import Booking, ConfidenceRating, Course, FollowUp, Session
 SOURCE = "Training"
 
 
-def _uplift(pairs: list[tuple[int, int]]) -> Decimal | None:
+def _uplift(pairs: int, before: int, after: int) -> Decimal | None:
+    """The mean rise in confidence over `pairs` answers given before and after (their scores' sums)."""
     if not pairs:
         return None
-    return (Decimal(sum(p for _, p in pairs)) - Decimal(sum(p for p, _ in pairs))) / Decimal(len(pairs))
+    return (Decimal(after) - Decimal(before)) / Decimal(pairs)
 
 
 def for_priorities(priorities, period, *, detail: bool = True) -> dict:
-    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (five). Without
-    `detail`, only its progress (the same rule, from the same figures)."""
+    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (four: the courses, the
+    period's sessions with their attended delegates counted, the answers before and after, and the follow-ups; the
+    last two choose the sessions and courses inside their own query). Without `detail`, only its progress (the same
+    rule, from the same figures)."""
     at = period.as_at
     courses_of, courses = defaultdict(list), {}
-    for link in Course.priorities.through.objects.filter(priority_id__in=[p.pk for p in priorities]).select_related(
-            "course"):
+    links = Course.priorities.through.objects.filter(priority_id__in=[p.pk for p in priorities])
+    # Without detail, the courses' ids only (their titles and addresses are for the records).
+    for link in links.select_related("course") if detail else links.only("priority_id", "course_id"):
         courses_of[link.priority_id].append(link.course_id)
-        courses[link.course_id] = link.course
-    course_ids = set(courses)
+        courses[link.course_id] = link.course if detail else link.course_id
     lo, hi = _bounds(period.start, period.end)
-    sessions = dict(state_at(Session, at).filter(course_id__in=course_ids, starts_at__gte=lo, starts_at__lt=hi,
-                                                 status=Session.Status.SCHEDULED).values_list("id", "course_id")) \
-        if course_ids else {}
     held, attended = defaultdict(set), defaultdict(int)
-    pairs = defaultdict(list)
-    if sessions:
+    pairs = defaultdict(lambda: [0, 0, 0])  # course -> [answers before and after, their sums before, after]
+    follow = defaultdict(lambda: [0, 0])  # course -> [followed up, changed practice]
+    if courses:
+        sessions = state_at(Session, at).filter(course_id__in=list(courses), starts_at__gte=lo, starts_at__lt=hi,
+                                                status=Session.Status.SCHEDULED)
         # With no booking changed since the moment (a period still under way), the live rows are its state: the
         # same rows without a history subquery per booking (the rule of `state_at`).
-        booked = bookings_at(Booking.objects.filter(session_id__in=list(sessions)),
+        booked = bookings_at(Booking.objects.filter(session_id=OuterRef("id")),
                              None if unchanged_since(Booking, at) else at)
-        for session_id, n in (booked.filter(attendance_at=Booking.Attendance.ATTENDED).values_list("session_id")
-                              .annotate(n=Count("pk")).order_by()):
-            held[sessions[session_id]].add(session_id)
-            attended[sessions[session_id]] += n
-        scores = defaultdict(dict)
-        ratings = ConfidenceRating.objects.filter(booking__session_id__in=list(sessions)).filter(
-            Q(stage=ConfidenceRating.Stage.PRE) | Q(booking__evaluation__submitted_at__lte=at))
-        for booking_id, outcome_id, stage, score, session_id in ratings.values_list(
-                "booking_id", "outcome_id", "stage", "score", "booking__session_id"):
-            scores[sessions[session_id], booking_id, outcome_id][stage] = score
-        for (course_id, _, _), s in scores.items():
-            if "pre" in s and "post" in s:
-                pairs[course_id].append((s["pre"], s["post"]))
-    follow = defaultdict(lambda: [0, 0])  # course -> [followed up, changed practice]
-    if course_ids:
+        came = (booked.filter(attendance_at=Booking.Attendance.ATTENDED).values("session_id").order_by()
+                .annotate(n=Count("pk")).values("n"))
+        # Each session's course as it stood, with its delegates who attended counted in the same query.
+        course_of = {}
+        for session_id, course_id, n in sessions.annotate(n=Subquery(came)).order_by().values_list(
+                "id", "course_id", "n"):
+            course_of[session_id] = course_id
+            if n:
+                held[course_id].add(session_id)
+                attended[course_id] += n
+        # Each answer after the course (its evaluation submitted by the moment) with the same delegate's answer
+        # before it for the same outcome: counted and summed by the database, a row per session (the sessions
+        # chosen in the query).
+        ratings, stage = ConfidenceRating.objects, ConfidenceRating.Stage
+        before = ratings.filter(booking_id=OuterRef("booking_id"), outcome_id=OuterRef("outcome_id"),
+                                stage=stage.PRE).values("score")[:1]
+        after = ratings.filter(booking__session_id__in=sessions.values("id"), stage=stage.POST,
+                               booking__evaluation__submitted_at__lte=at)
+        for session_id, n, before_sum, after_sum in (
+                after.annotate(before=Subquery(before)).filter(before__isnull=False).values_list("booking__session_id")
+                .annotate(n=Count("pk"), before_sum=Sum("before"), after_sum=Sum("score")).order_by()):
+            totals = pairs[course_of[session_id]]
+            totals[0] += n
+            totals[1] += before_sum
+            totals[2] += after_sum
         for course_id, total, changed in (
-                FollowUp.objects.filter(booking__session__course_id__in=course_ids,
+                FollowUp.objects.filter(booking__session__course_id__in=list(courses),
                                         submitted_at__gte=period.start_moment, submitted_at__lte=at)
                 .values_list("booking__session__course_id")
                 .annotate(total=Count("pk"), changed=Count("pk", filter=Q(practice_changed=True))).order_by()):
             follow[course_id] = [total, changed]
     result = {}
     for priority in priorities:
-        mine = [courses[c] for c in sorted(courses_of.get(priority.pk, ())) if c in courses]
-        if not mine:
+        ids = [c for c in sorted(courses_of.get(priority.pk, ())) if c in courses]
+        if not ids:
             result[priority.pk] = PriorityEvidence(SOURCE)
             continue
-        n_sessions = sum(len(held[c.pk]) for c in mine)
-        n_attended = sum(attended[c.pk] for c in mine)
-        all_pairs = [p for c in mine for p in pairs[c.pk]]
-        uplift = _uplift(all_pairs)
-        followed, changed = sum(follow[c.pk][0] for c in mine), sum(follow[c.pk][1] for c in mine)
+        n_sessions = sum(len(held[c]) for c in ids)
+        n_attended = sum(attended[c] for c in ids)
+        all_pairs = [sum(pairs[c][i] for c in ids) for i in range(3)]
+        uplift = _uplift(*all_pairs)
+        followed, changed = sum(follow[c][0] for c in ids), sum(follow[c][1] for c in ids)
         # Progress: practice changed (the L&D rule: 70% assures, 40% partly); before any follow-up, a rise in
         # confidence shows some progress, and delegates trained without either show only that training happened.
         if followed:
@@ -90,12 +103,15 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
         if not detail:
             result[priority.pk] = PriorityEvidence(SOURCE, progress=progress)
             continue
-        facts = [Fact(contract.HOW_MUCH, f"Training: {plural(len(mine), 'course')} for this priority; "
-                                         f"{plural(n_sessions, 'session')} delivered in the period to "
-                                         f"{plural(n_attended, 'delegate')}.")]
+        mine = [courses[c] for c in ids]
+        facts = [Fact(contract.HOW_MUCH,
+                      f"Training: {plural(len(mine), 'course')} for this priority; "
+                      f"{plural(n_sessions, 'session')} delivered in the period to "
+                      f"{plural(n_attended, 'delegate')}.")]
         if uplift is not None:
-            facts.append(Fact(contract.HOW_WELL, f"Training: confidence rose by {uplift:.1f} out of 10 "
-                                                 f"({plural(len(all_pairs), 'answer')} before and after)."))
+            facts.append(Fact(contract.HOW_WELL,
+                              f"Training: confidence rose by {uplift:.1f} out of 10 "
+                              f"({plural(all_pairs[0], 'answer')} before and after)."))
         if followed:
             facts.append(Fact(contract.BETTER_OFF,
                               f"Training: {changed} of {plural(followed, 'delegate')} followed up had "
@@ -103,7 +119,7 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
         items = []
         for c in mine:
             bits = [plural(len(held[c.pk]), "session"), f"{attended[c.pk]} attended"]
-            course_uplift = _uplift(pairs[c.pk])
+            course_uplift = _uplift(*pairs[c.pk])
             if course_uplift is not None:
                 bits.append(f"confidence {'+' if course_uplift >= 0 else ''}{course_uplift:.1f}")
             if follow[c.pk][0]:

@@ -40,6 +40,7 @@ WORDS = {**DUTY_WORDS, NOT_CHECKED: "Not checked"}
 TAG_CLASSES = {BREACHED: "govuk-tag--red", DUE: "govuk-tag--yellow", MET: "govuk-tag--green",
                NOT_STARTED: "govuk-tag--grey", NOT_CHECKED: "govuk-tag--grey"}
 READERS = (Role.BUSINESS_UNIT, Role.CHAIR, Role.QA_MEMBER)
+LATE, LATE_CLASS = "Late", "govuk-tag--red"  # beside a record that counts against its duty
 
 
 def can_see_duties(user) -> bool:
@@ -122,7 +123,8 @@ def page_context(user, today: datetime.date) -> dict:
     from .links import may_follow
 
     rows = register(today)
-    entries = [{"row": row, "items": [{"item": i, "url": i.url if may_follow(user, i.url) else ""}
+    entries = [{"row": row, "items": [{"item": i, "label": i.label, "url": i.url if may_follow(user, i.url) else "",
+                                       "words": LATE if i.is_not_assured else "", "tag_class": LATE_CLASS}
                                       for i in row.items]} for row in rows]
     return {"rows": rows, "entries": entries, "counts": counts(rows), "today": today, "words": WORDS,
             "can_edit": access.is_business_unit(user) and user.is_staff}

@@ -77,7 +77,7 @@ class Progress:
     def sources(self, follow=None) -> list[dict]:
         """Each source with its records; `follow(url)` says whether the reader may follow a record's link."""
         return [{"evidence": e, "words": PROGRESS_WORDS[e.progress], "tag_class": TAG_CLASSES[e.progress],
-                 "items": [{"item": i, "url": i.url if follow is None or follow(i.url) else "",
+                 "items": [{"item": i, "label": i.label, "url": i.url if follow is None or follow(i.url) else "",
                             "words": STATUS_WORDS.get(i.status, ""), "tag_class": TAG_CLASSES.get(i.status, "")}
                            for i in e.items]}
                 for e in self.evidences]

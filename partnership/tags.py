@@ -65,15 +65,20 @@ def track() -> None:
 
 def tags_at(moment: datetime.datetime) -> dict[tuple[int, str], dict[int, set[int]]]:
     """{(content type id, kind): {tag id: {record ids}}} as the tags stood at `moment`. One query, once per page
-    (the priorities pages ask it for Section 11 criteria and for review recommendations): read it, never change it."""
+    (the yearly report and the coverage map): read it, never change it."""
     return once_per_request(("tags_at", moment), lambda: _tags_at(moment))
 
 
 def _tags_at(moment: datetime.datetime) -> dict[tuple[int, str], dict[int, set[int]]]:
-    present: dict[tuple[int, str, int], set[int]] = defaultdict(set)
     changes = TagChange.objects.filter(at__lte=moment).order_by("at", "pk").values_list(
         "content_type_id", "kind", "tag_id", "object_id", "added")
-    for content_type_id, kind, tag_id, object_id, added in changes.iterator(chunk_size=5000):
+    return _replay(changes.iterator(chunk_size=5000))
+
+
+def _replay(changes) -> dict[tuple[int, str], dict[int, set[int]]]:
+    """The tags as the changes (content type, kind, tag, record, added), in the order made, leave them."""
+    present: dict[tuple[int, str, int], set[int]] = defaultdict(set)
+    for content_type_id, kind, tag_id, object_id, added in changes:
         records = present[(content_type_id, kind, tag_id)]
         if added:
             records.add(object_id)
@@ -84,6 +89,14 @@ def _tags_at(moment: datetime.datetime) -> dict[tuple[int, str], dict[int, set[i
         if records:
             result[(content_type_id, kind)][tag_id] = records
     return result
+
+
+def _stages_at(moment: datetime.datetime, stage_ids: tuple[int, ...]) -> dict[tuple[int, str], dict[int, set[int]]]:
+    """`tags_at(moment)` for these journey stages only: their changes, few, in one plain query (no cursor: the
+    whole history of every tag, read in chunks, cost the priority pages three round trips)."""
+    return once_per_request(("stages_at", moment, stage_ids), lambda: _replay(
+        TagChange.objects.filter(kind=TagChange.Kind.STAGE, tag_id__in=stage_ids, at__lte=moment)
+        .order_by("at", "pk").values_list("content_type_id", "kind", "tag_id", "object_id", "added")))
 
 
 def tagged_for_priorities(model, priorities, moment: datetime.datetime) -> dict[int, set[int]]:
@@ -99,5 +112,6 @@ def tagged_for_priorities(model, priorities, moment: datetime.datetime) -> dict[
         stages[priority_id].add(stage_id)
     if not stages:
         return {p.pk: set() for p in priorities}
-    by_stage = tags_at(moment).get((ContentType.objects.get_for_model(model).pk, TagChange.Kind.STAGE), {})
+    by_stage = _stages_at(moment, tuple(sorted(set().union(*stages.values())))).get(
+        (ContentType.objects.get_for_model(model).pk, TagChange.Kind.STAGE), {})
     return {p.pk: set().union(*(by_stage.get(stage, set()) for stage in stages[p.pk])) for p in priorities}

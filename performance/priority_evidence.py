@@ -19,6 +19,7 @@ from .scorecard import build_rows, indicator_url, validated_values
 
 SOURCE = "Indicators"
 RAG_STATUS = {"green": contract.ASSURED, "amber": contract.PARTLY, "red": contract.NOT_ASSURED}
+JUDGED_BY = ("id", "frequency", "priority_id", "target", "polarity", "amber_tolerance", "red_tolerance")
 
 
 def _rows(priorities, period, *, detail: bool = True):
@@ -26,7 +27,9 @@ def _rows(priorities, period, *, detail: bool = True):
     (six: the indicators, every frequency's periods in one, and the rows of every frequency at once; three without
     `detail`: the actions linked to the indicators and their plans only count towards the facts)."""
     of_pk = {p.pk: p for p in priorities}
-    indicators = list(Indicator.objects.filter(active=True, priority_id__in=list(of_pk)).order_by("order", "code"))
+    indicators = Indicator.objects.filter(active=True, priority_id__in=list(of_pk)).order_by("order", "code")
+    # Without detail, only what judges an indicator (its RAG and direction), not its definitions and the rest.
+    indicators = list(indicators if detail else indicators.only(*JUDGED_BY))
     if not indicators:
         return []
     for indicator in indicators:  # the priorities in hand, not one more copy of each per indicator
@@ -80,8 +83,9 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
         facts = [Fact(contract.HOW_MUCH,
                       f"Indicators: {plural(len(rows), 'indicator')}, {with_figure} with a validated "
                       f"figure for {labels}."),
-                 Fact(contract.HOW_WELL, f"Indicators: {colours['green']} green, {colours['amber']} amber and "
-                                         f"{colours['red']} red against target."),
+                 Fact(contract.HOW_WELL,
+                      f"Indicators: {colours['green']} green, {colours['amber']} amber and "
+                      f"{colours['red']} red against target."),
                  Fact(contract.BETTER_OFF, f"Indicators: {better} better than the period before, {worse} worse.")]
         if exceptions:
             facts.append(Fact(contract.WHAT_NEXT,

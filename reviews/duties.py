@@ -8,6 +8,7 @@ import datetime
 
 from django.db.models import Q
 
+from partnership import snapshots
 from partnership.contract import (
     BREACHED,
     DUE,
@@ -74,9 +75,10 @@ def serious_incident_notified(duty, today: datetime.date) -> DutyReading:
     `working_days` working days of the local authority becoming aware. Two queries."""
     days, months = duty.parameter("working_days", Notification.DEADLINE_WORKING_DAYS), duty.parameter("months", 12)
     since = add_months(today, -months)
-    rows = list(state_at(Notification, end_of_day(today))
-                .filter(Q(became_aware_on__gte=since) | Q(status=Notification.Status.DRAFT), became_aware_on__lte=today)
-                .order_by("became_aware_on", "id"))
+    rows = list(snapshots.only(state_at(Notification, end_of_day(today))
+                               .filter(Q(became_aware_on__gte=since) | Q(status=Notification.Status.DRAFT),
+                                       became_aware_on__lte=today).order_by("became_aware_on", "id"),
+                               "id", "became_aware_on", "notified_on", "status"))
     cal = _calendar([n.became_aware_on for n in rows], today)
     outcomes, items, waiting = [], [], []
     for n in rows:
@@ -100,9 +102,9 @@ def rapid_review_in_time(duty, today: datetime.date) -> DutyReading:
     `working_days` working days of its anchor date (the notification). Two queries."""
     days, months = duty.parameter("working_days", RapidReview.DEADLINE_WORKING_DAYS), duty.parameter("months", 12)
     since = add_months(today, -months)
-    rows = list(state_at(RapidReview, end_of_day(today))
-                .filter(Q(anchor_on__gte=since) | Q(sent_on__isnull=True), anchor_on__lte=today)
-                .order_by("anchor_on", "id"))
+    rows = list(snapshots.only(state_at(RapidReview, end_of_day(today))
+                               .filter(Q(anchor_on__gte=since) | Q(sent_on__isnull=True), anchor_on__lte=today)
+                               .order_by("anchor_on", "id"), "id", "anchor_on", "sent_on"))
     cal = _calendar([r.anchor_on for r in rows], today)
     outcomes, items, waiting = [], [], []
     for r in rows:
@@ -129,9 +131,10 @@ def lcspr_completed(duty, today: datetime.date) -> DutyReading:
     their reason, is not a breach: the guidance expects the six months unless the partners say why not. Two
     queries."""
     months, window = duty.parameter("months", 6), duty.parameter("window_months", 24)
-    rows = list(state_at(LCSPR, end_of_day(today))
-                .filter(Q(decided_on__gte=add_months(today, -window)) | Q(stage__in=LCSPR.OPEN_STAGES),
-                        decided_on__lte=today).order_by("decided_on", "id"))
+    rows = list(snapshots.only(state_at(LCSPR, end_of_day(today))
+                               .filter(Q(decided_on__gte=add_months(today, -window)) | Q(stage__in=LCSPR.OPEN_STAGES),
+                                       decided_on__lte=today).order_by("decided_on", "id"),
+                               "id", "decided_on", "published_on", "stage"))
     delayed = set(LCSPRDelay.objects.filter(lcspr_id__in=[r.pk for r in rows], on__lte=today)
                   .values_list("lcspr_id", flat=True))
     outcomes, items, waiting = [], [], []

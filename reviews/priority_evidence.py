@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from django.urls import reverse
 
-from partnership import contract
+from partnership import contract, snapshots
 from partnership.contract import EvidenceItem, Fact, PriorityEvidence, day_words, plural, share_status
 from partnership.models import Action
 from partnership.snapshots import state_at
@@ -19,6 +19,8 @@ from .models import Recommendation
 
 SOURCE = "Review learning"
 DONE = Action.WORK_DONE
+REC_FIELDS = ("id", "made_on", "lcspr_id", "rapid_review_id")
+ACTION_FIELDS = ("id", "status", "due_date")
 
 
 def _moving(acts, today) -> tuple[int, int, int]:
@@ -36,11 +38,13 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
     at, today = period.as_at, period.as_at_date
     tagged = tagged_for_priorities(Recommendation, priorities, at)
     wanted = set().union(*tagged.values()) if tagged else set()
-    recs = {r.pk: r for r in state_at(Recommendation, at).filter(id__in=wanted, made_on__lte=period.end)} \
-        if wanted else {}
+    # The columns the evidence reads (a past state's rows are read whole: `snapshots.only`).
+    recs = {r.pk: r for r in snapshots.only(state_at(Recommendation, at).filter(id__in=wanted, made_on__lte=period.end),
+                                            *REC_FIELDS)} if wanted else {}
     links = list(Recommendation.actions.through.objects.filter(recommendation_id__in=list(recs))
                  .values_list("recommendation_id", "action_id")) if recs else []
-    actions = {a.pk: a for a in state_at(Action, at).filter(id__in=[a for _, a in links])} if links else {}
+    actions = {a.pk: a for a in snapshots.only(state_at(Action, at).filter(id__in=[a for _, a in links]),
+                                               *ACTION_FIELDS)} if links else {}
     actions_of = defaultdict(list)
     for rec_id, action_id in links:
         if action_id in actions:
@@ -70,8 +74,9 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
                  Fact(contract.HOW_WELL,
                       f"Review learning: {with_action} of {plural(len(mine), 'recommendation')} with an "
                       f"action; {len(overdue)} of {plural(len(open_), 'open action')} overdue."),
-                 Fact(contract.BETTER_OFF, f"Review learning: {len(done)} of {plural(len(theirs), 'action')} done, "
-                                           f"{len(assured)} with impact assured.")]
+                 Fact(contract.BETTER_OFF,
+                      f"Review learning: {len(done)} of {plural(len(theirs), 'action')} done, "
+                      f"{len(assured)} with impact assured.")]
         if open_:
             facts.append(Fact(contract.WHAT_NEXT, f"Review learning: {plural(len(open_), 'action')} still open."))
         items = []

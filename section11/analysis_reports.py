@@ -4,7 +4,7 @@
 figures; the board report's Section 11 pages can build on it too. The PDF is registered as the
 "section11-analysis" export with parameters {cycle_id, sector, ratings}.
 """
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -142,16 +142,20 @@ def describe(cycle: Cycle, *, sector: str, basis: str) -> str:
 
 
 def cycles_in(period: ReportPeriod) -> list[Cycle]:
-    """Every cycle open at any time in the period: launched by its end, opened by then, and either due on or after
+    """Every cycle open at any time in the period (`open_in`), with what the analysis reads from it. One query."""
+    return list(open_in(period, analysis_cycles()).order_by("framework__audience", "-opens_on", "pk"))
+
+
+def open_in(period: ReportPeriod, cycles: QuerySet[Cycle] | None = None) -> QuerySet[Cycle]:
+    """The cycles open at any time in the period: launched by its end, opened by then, and either due on or after
     its start or with a return still not made when it began (a late cycle is still the partnership's business).
-    Two queries."""
-    launched = (analysis_cycles().exclude(status=Cycle.Status.DRAFT).filter(opens_on__lte=period.end)
-                .filter(Q(launched_at__isnull=True) | Q(launched_at__lte=period.as_at)))
-    outstanding_at_start = set(
-        state_at(Return, period.start_moment).filter(status__in=Return.EDITABLE, cycle__in=launched)
-        .values_list("cycle_id", flat=True).order_by().distinct())  # distinct cycles, not history rows
-    return [cycle for cycle in launched.order_by("framework__audience", "-opens_on", "pk")
-            if cycle.deadline >= period.start or cycle.pk in outstanding_at_start]
+    The one rule, as a queryset: read by `cycles_in`, or chosen by in another query (the priorities list)."""
+    outstanding_at_start = state_at(Return, period.start_moment).filter(cycle_id=OuterRef("pk"),
+                                                                          status__in=Return.EDITABLE)
+    cycles = Cycle.objects.all() if cycles is None else cycles
+    return (cycles.exclude(status=Cycle.Status.DRAFT).filter(opens_on__lte=period.end)
+            .filter(Q(launched_at__isnull=True) | Q(launched_at__lte=period.as_at))
+            .filter(Q(deadline__gte=period.start) | Exists(outstanding_at_start)))
 
 
 def statute(cycle: Cycle, *, short: bool = False) -> str:

@@ -15,54 +15,66 @@ from partnership.contract import EvidenceItem, Fact, PriorityEvidence, plural, s
 from partnership.snapshots import state_at
 from partnership.tags import tagged_for_priorities
 
-from .analysis_reports import cycles_in
+from .analysis_reports import cycles_in, open_in
 from .models import Answer, Criterion, RatingLevel
 
 SOURCE = "Section 11 standards"
 
 
 def for_priorities(priorities, period, *, detail: bool = True) -> dict:
-    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (seven). Without
-    `detail`, only its progress (the same rule, from the same tally)."""
+    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (five: the tags' two,
+    shared with the review learning, the cycles open in the period, the criteria and the ratings counted). Without
+    `detail`, only its progress (the same rule, from the same tally): three, the cycles and criteria chosen in the
+    ratings' query."""
     criteria_of = tagged_for_priorities(Criterion, priorities, period.as_at)
     all_criteria = set().union(*criteria_of.values()) if criteria_of else set()
-    cycles = {c.pk: c for c in cycles_in(period)} if all_criteria else {}
-    criteria = {c.pk: c for c in Criterion.objects.filter(pk__in=all_criteria).select_related("standard")}
-    colours = dict(RatingLevel.objects.values_list("pk", "colour")) if cycles else {}
+    criteria, cycles = {}, {}
+    if all_criteria and detail:
+        cycles = {c.pk: c for c in cycles_in(period)}
+        criteria = {c.pk: c for c in Criterion.objects.filter(pk__in=all_criteria).select_related("standard")}
     # (criterion, cycle) -> [rated, green]
     tally = defaultdict(lambda: [0, 0])
-    if cycles:
-        answers = (state_at(Answer, period.as_at).filter(ret__cycle_id__in=list(cycles), criterion_id__in=all_criteria,
-                                                         not_applicable=False)
-                   .values_list("criterion_id", "ret__cycle_id", "rating_id", "moderated_rating_id")
-                   .annotate(n=Count("pk")).order_by())  # counted by the database, not one row per answer
-        for criterion_id, cycle_id, rating_id, moderated_id, n in answers:
+    if all_criteria and (cycles or not detail):
+        answers = state_at(Answer, period.as_at).filter(
+            ret__cycle_id__in=list(cycles) if detail else open_in(period).values("pk"),
+            criterion_id__in=list(criteria) if detail else all_criteria, not_applicable=False)
+        if not detail:  # the criteria that still exist, as the detail reads them
+            answers = answers.filter(criterion__in=Criterion.objects.filter(pk__in=all_criteria).values("pk"))
+        # Counted by the database (one row per criterion, cycle and rating, not one per answer), with each rating's
+        # colour (read where it is: no query for the scale's levels).
+        for criterion_id, cycle_id, rating_id, moderated_id, colour, moderated_colour, n in (
+                answers.values_list("criterion_id", "ret__cycle_id", "rating_id", "moderated_rating_id",
+                                    "rating__colour", "moderated_rating__colour")
+                .annotate(n=Count("pk")).order_by()):
             level = moderated_id or rating_id
             if level:
                 tally[criterion_id, cycle_id][0] += n
-                tally[criterion_id, cycle_id][1] += n * (colours.get(level) == RatingLevel.Colour.GREEN)
+                tally[criterion_id, cycle_id][1] += n * ((moderated_colour if moderated_id else colour)
+                                                         == RatingLevel.Colour.GREEN)
     result = {}
     for priority in priorities:
-        mine = [criteria[pk] for pk in sorted(criteria_of.get(priority.pk, ())) if pk in criteria]
-        if not mine:
+        tagged = criteria_of.get(priority.pk, set())
+        mine = [criteria[pk] for pk in sorted(tagged) if pk in criteria]
+        if not (mine if detail else tagged):
             result[priority.pk] = PriorityEvidence(SOURCE)
+            continue
+        rated = sum(t[0] for (criterion_id, _), t in tally.items() if criterion_id in tagged)
+        green = sum(t[1] for (criterion_id, _), t in tally.items() if criterion_id in tagged)
+        progress = share_status(green, rated, assured_from=0.8, partly_from=0.5) if rated else contract.NO_EVIDENCE
+        if not detail:
+            result[priority.pk] = PriorityEvidence(SOURCE, progress=progress)
             continue
         standards = {c.standard_id: c.standard for c in mine}
         by_standard = defaultdict(lambda: [0, 0])  # (standard, cycle) -> [rated, green]
         for c in mine:
             for cycle_id in cycles:
-                rated, green = tally.get((c.pk, cycle_id), (0, 0))
-                by_standard[c.standard_id, cycle_id][0] += rated
-                by_standard[c.standard_id, cycle_id][1] += green
-        rated = sum(v[0] for v in by_standard.values())
-        green = sum(v[1] for v in by_standard.values())
-        progress = share_status(green, rated, assured_from=0.8, partly_from=0.5) if rated else contract.NO_EVIDENCE
-        if not detail:
-            result[priority.pk] = PriorityEvidence(SOURCE, progress=progress)
-            continue
+                rated_here, green_here = tally.get((c.pk, cycle_id), (0, 0))
+                by_standard[c.standard_id, cycle_id][0] += rated_here
+                by_standard[c.standard_id, cycle_id][1] += green_here
         linked = f"{plural(len(standards), 'standard')} ({plural(len(mine), 'criterion', 'criteria')})"
-        facts = [Fact(contract.HOW_MUCH, f"Section 11: {linked} linked; {plural(rated, 'rating')} given in "
-                                         f"{plural(len(cycles), 'cycle')} open in the period.")]
+        facts = [Fact(contract.HOW_MUCH,
+                      f"Section 11: {linked} linked; {plural(rated, 'rating')} given in "
+                      f"{plural(len(cycles), 'cycle')} open in the period.")]
         if rated:
             facts.append(Fact(contract.HOW_WELL,
                               f"Section 11: {green} of {plural(rated, 'rating')} of these criteria green "

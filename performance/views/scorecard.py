@@ -32,9 +32,7 @@ from ..indicator_page import indicator_detail
 from ..models import Frequency, Indicator
 from ..reports import EXPORT_KIND
 from ..scorecard import (
-    CSV_HEADER,
     build_rows,
-    csv_rows,
     default_period,
     exception_reasons,
     exceptions,
@@ -45,6 +43,7 @@ from ..scorecard import (
     trailing_periods,
     validated_values,
 )
+from ..scorecard_csv import CSV_HEADER, csv_rows
 from ..services.actions import indicator_action_add, suggested_action
 from ..services.curve import can_edit_curve, curve_save
 

@@ -11,6 +11,7 @@ import importlib.util
 import io
 import re
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 from django.core.management import call_command
@@ -45,6 +46,17 @@ TBODY = re.compile(r"<tbody.*?</tbody>", re.S)
 BODY_ROW = re.compile(r'<tr class="govuk-table__row"')
 NAV = re.compile(r'<nav class="govuk-pagination" aria-label="[^"]+">(.*?)</nav>', re.S)
 DOWNLOAD = re.compile(r'href="([^"]+)"[^>]*>Download[^<]*\(CSV\)')
+NAV_LINK = re.compile(r'href="\?([^"#]*)')
+
+
+def page_params(nav: str) -> set[str]:
+    """The query names a pagination's links vary: its page number's name (`page`, or another for a page's second
+    list)."""
+    seen: dict[str, set[str]] = {}
+    for query in NAV_LINK.findall(nav):
+        for name, value in parse_qsl(query.replace("&amp;", "&")):
+            seen.setdefault(name, set()).add(value)
+    return {name for name, values in seen.items() if len(values) > 1}
 
 
 def bench_pages():
@@ -71,7 +83,7 @@ def test_every_list_page_shows_a_page_of_rows_with_pagination_and_downloads_ever
     pages += [(f"{name} (filtered)", email, f"{url}?frequency=quarterly", peer) for name, email, url, peer in pages
               if name == "Performance scorecard"]
     assert set(NOT_PAGINATED) <= {name for name, *_ in pages}, "NOT_PAGINATED names a page the benchmark dropped"
-    clients, problems, paged, filtered = {}, [], [], []
+    clients, problems, paged, filtered, two_lists = {}, [], [], [], []
     for name, email, url, _peer in pages:
         if name in NOT_PAGINATED:
             continue
@@ -92,6 +104,13 @@ def test_every_list_page_shows_a_page_of_rows_with_pagination_and_downloads_ever
         if page.paginator.num_pages == 1:
             continue
         paged.append(name)
+        navs = [page_params(found) for found in NAV.findall(html)]
+        shared = set.intersection(*navs) if len(navs) > 1 else set()
+        if len(navs) > 1:
+            two_lists.append(name)
+        if shared:  # two lists on one page, one number: moving one moves the other
+            problems.append(f"{name}: {len(navs)} paginations share ?{'/'.join(sorted(shared))}=; give each list "
+                            "its own (list_page's and the pagination include's `param`)")
         nav = NAV.search(html)
         if nav is None or 'aria-current="page"' not in nav.group(1) or 'rel="next"' not in nav.group(1):
             problems.append(f"{name}: {page.paginator.count} rows over {page.paginator.num_pages} pages, but no "
@@ -117,3 +136,4 @@ def test_every_list_page_shows_a_page_of_rows_with_pagination_and_downloads_ever
     # The shrunk size gives every paginated page of the demo a second page (else this test proves little).
     assert len(paged) >= 6, f"only {paged} had a second page on the demo data"
     assert filtered, "no filtered page had a second page: the filters-kept check above proved nothing"
+    assert two_lists, "no page had two paginated lists: the one-number-each check above proved nothing"

@@ -119,9 +119,16 @@ def summary_of(context: dict) -> dict:
     return {
         "one_page": [{"question": q["question"], "facts": [text for _, text in q["facts"]]}
                      for q in context["one_page"]],
-        "assurances": [{"title": a["title"], "status": a["status"], "status_words": a["status_words"]}
+        "assurances": [{"title": a["title"], "status": a["status"], "status_words": a["status_words"],
+                        "because": because(a)}
                        for a in context["assurances"]],
     }
+
+
+def because(assurance: dict) -> list[str]:
+    """The evidence that sets an assurance's status: an assurance is as strong as its weakest evidence, so the lines
+    with that status say why (a home page that shows only "Not assured" leaves the reader to guess)."""
+    return [e["text"] for e in assurance["evidence"] if e["status"] == assurance["status"]]
 
 
 def filename(period: ReportPeriod | Quarter, *, draft: bool = False) -> str:

@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from merton_qa import board_report
+from partnership.contract import NO_EVIDENCE, NOT_ASSURED, PARTLY
 from partnership.models import BoardPack, EmailMessage
 from partnership.services import board_packs
 from partnership.services.errors import ServiceError
@@ -137,6 +139,19 @@ def test_publishing_makes_the_pdf_once_keeps_it_with_its_hash_and_never_makes_it
     home = chairing.get(reverse("home")).content.decode()
     assert f"The latest board pack: {pack.label}" in home
     assert "Is anyone better off?" in home and "Meeting its statutory duties" in home
+    # ... and says why each assurance has its status: the evidence that set it, as the pack read it.
+    for assurance in pack.summary["assurances"]:
+        assert assurance["because"] or assurance["status"] == NO_EVIDENCE
+        assert all(escape(line) in home for line in assurance["because"][:2])
+
+
+def test_an_assurance_is_explained_by_the_evidence_that_set_its_status():
+    assurance = {"status": NOT_ASSURED, "evidence": [
+        {"text": "Actions: 1 of 4 overdue.", "status": PARTLY},
+        {"text": "Performance: 2 of 9 green.", "status": NOT_ASSURED},
+        {"text": "Reviews: 0 of 1 within 15 working days.", "status": NOT_ASSURED}]}
+    assert board_report.because(assurance) == ["Performance: 2 of 9 green.", "Reviews: 0 of 1 within 15 working days."]
+    assert board_report.because({"status": NO_EVIDENCE, "evidence": []}) == []
 
 
 def test_publishing_twice_is_refused_and_a_redelivered_task_changes_nothing(business_unit, chair):

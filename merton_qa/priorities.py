@@ -92,9 +92,9 @@ def judge(priority: Priority, evidences: list[PriorityEvidence]) -> Progress:
     little = len(showing) <= 1
     if little:
         status = NOT_ASSURED if evidenced else NO_EVIDENCE
-        parts = [f"only {showing[0]} shows progress" if showing else "no source shows progress"]
+        parts = [f"progress only from {showing[0]}" if showing else "no source shows progress"]
         if none_shown:
-            parts.append(f"{_list(none_shown)} {'shows' if len(none_shown) == 1 else 'show'} none")
+            parts.append(f"no progress from {_list(none_shown)}")
         if nothing:
             parts.append(f"nothing from {_list(nothing)} is tagged to it")
         sentence = f"Little or no evidence of progress on {priority.title}: {'; '.join(parts)}."
@@ -103,7 +103,7 @@ def judge(priority: Priority, evidences: list[PriorityEvidence]) -> Progress:
         sentence = (f"{priority.title}: {plural(len(showing), 'source')} of {len(evidences)} "
                     f"({_list(showing)}) show progress")
         if none_shown:
-            sentence += f"; {_list(none_shown)} {'shows' if len(none_shown) == 1 else 'show'} none"
+            sentence += f"; no progress from {_list(none_shown)}"
         sentence += "."
     return Progress(priority, tuple(evidences), status, little, sentence)
 

@@ -58,8 +58,8 @@ def test_a_priority_with_at_most_one_source_showing_progress_has_little_or_no_ev
     row = priorities.judge(priority, [_ev("Indicators", ASSURED), _ev("Audits", NOT_ASSURED),
                                       PriorityEvidence("Training")])
     assert row.little_or_none and row.status == NOT_ASSURED
-    assert row.sentence == ("Little or no evidence of progress on Early help: only Indicators shows progress; "
-                            "Audits shows none; nothing from Training is tagged to it.")
+    assert row.sentence == ("Little or no evidence of progress on Early help: progress only from Indicators; "
+                            "no progress from Audits; nothing from Training is tagged to it.")
     empty = priorities.judge(priority, [PriorityEvidence("Indicators"), PriorityEvidence("Actions")])
     assert empty.little_or_none and empty.status == NO_EVIDENCE
     assert "no source shows progress" in empty.sentence
@@ -70,7 +70,8 @@ def test_otherwise_a_priority_is_judged_by_the_share_of_its_sources_that_show_pr
     row = priorities.judge(priority, [_ev("Indicators", ASSURED), _ev("Actions", PARTLY), _ev("Audits", NOT_ASSURED),
                                       PriorityEvidence("Training")])
     assert not row.little_or_none and row.status == PARTLY and row.words == "Some progress"
-    assert row.sentence == "Think family: 2 sources of 4 (Indicators and Actions) show progress; Audits shows none."
+    assert row.sentence == ("Think family: 2 sources of 4 (Indicators and Actions) show progress; "
+                            "no progress from Audits.")
     five = [_ev(s, ASSURED) for s in ("Indicators", "Actions", "Training", "Review learning")]
     assert priorities.judge(priority, five + [_ev("Audits", NOT_ASSURED)]).status == ASSURED
     assert priorities.judge(priority, [_ev("Indicators", PARTLY), _ev("Actions", PARTLY)] + [

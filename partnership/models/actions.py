@@ -147,7 +147,8 @@ def action_file_path(instance, filename):
 
 
 class ActionFile(HasPage, StoredFile):
-    """A file of evidence on an action (of completion or of impact): a `StoredFile`."""
+    """A file of evidence on an action (of completion or of impact): a `StoredFile`, checked like every upload
+    (`partnership.uploads.check_upload`) and served only through a permission-checked view."""
 
     class Kind(models.TextChoices):
         COMPLETION = "completion", "Evidence of completion"

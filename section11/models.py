@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from partnership.history import SET_NULL_KEEPING_HISTORY
 from partnership.models import ActionSource, Agency, Tagged
-from partnership.models.base import HasPage, TimeStampedModel, VersionedModel, choice_is, status_is
+from partnership.models.base import HasPage, StoredFile, TimeStampedModel, VersionedModel, choice_is, status_is
 
 
 # --- Templates as data -------------------------------------------------------------------------
@@ -420,27 +420,16 @@ def evidence_path(instance, filename):
     return f"section11/evidence/{instance.answer.ret.cycle_id}/{instance.stored_name}"
 
 
-class Evidence(HasPage, models.Model):
-    """An uploaded evidence file, served only through a permission-checked view."""
+class Evidence(HasPage, StoredFile):
+    """An uploaded evidence file on one answer: a `StoredFile` (a return copied from the last one points to the files
+    it copied, which stay stored once)."""
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to=evidence_path, max_length=300)
-    stored_name = models.CharField(max_length=80)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                    related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
     copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
+    class Meta(StoredFile.Meta):
         verbose_name_plural = "evidence"
-
-    def __str__(self):
-        return self.original_name
 
     url_name = "section11:evidence-download"
 

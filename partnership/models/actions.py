@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from ..history import SET_NULL_KEEPING_HISTORY
 from ..links import pk_url
-from .base import HasPage, TimeStampedModel, VersionedModel, choice_is, status_is
+from .base import HasPage, StoredFile, TimeStampedModel, VersionedModel, choice_is, status_is
 from .visibility import KindVisibility
 
 
@@ -146,8 +146,8 @@ def action_file_path(instance, filename):
     return f"actions/{instance.action_id}/{instance.stored_name}"
 
 
-class ActionFile(HasPage, models.Model):
-    """A file of evidence on an action (of completion or of impact), checked like every upload
+class ActionFile(HasPage, StoredFile):
+    """A file of evidence on an action (of completion or of impact): a `StoredFile`, checked like every upload
     (`partnership.uploads.check_upload`) and served only through a permission-checked view."""
 
     class Kind(models.TextChoices):
@@ -157,19 +157,6 @@ class ActionFile(HasPage, models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     file = models.FileField(upload_to=action_file_path, max_length=300)
-    stored_name = models.CharField(max_length=80)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_name
 
     url_name = "partnership:action-file"
 

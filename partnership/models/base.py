@@ -1,5 +1,7 @@
 """Base models every app may use."""
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from ..links import pk_url
 
@@ -19,6 +21,28 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class StoredFile(models.Model):
+    """An uploaded file, checked and stored under a random name by the upload funnel (`partnership.uploads`), with
+    what was learnt of it then: the name it came with, its type by content, size and SHA-256, who sent it and when.
+    It is served only through a permission-checked view (`partnership.downloads`). Each model declares its own
+    `file` field (the folder it is stored in) and what the file belongs to."""
+
+    stored_name = models.CharField(max_length=80)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
 
 
 class HasPage:

@@ -76,6 +76,7 @@ ETHNICITY_LABELS = {value: f"{group}: {label}" if group != "Not recorded" else l
 # A model field's choices (flat, each with its group, so a list reads "Mixed or multiple ethnic groups: White
 # and Black African"); a form shows ETHNICITY_GROUPS as grouped options.
 ETHNICITY_CHOICES = list(ETHNICITY_LABELS.items())
+ETHNICITY_NOT_KNOWN = NOT_KNOWN[0]  # the stored value for an ethnicity not known
 
 
 def choice_from_text(text: str, choices) -> str:

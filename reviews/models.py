@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from partnership.child_details import ETHNICITY_CHOICES, AgeBand, Disability, Sex
+from partnership.child_details import ETHNICITY_CHOICES, ETHNICITY_NOT_KNOWN, AgeBand, Disability, Sex
 from partnership.dates import add_months  # noqa: F401 - the reviews' deadlines count in months
 from partnership.models import ActionSource, Role, Tagged
 from partnership.models.base import HasPage, TimeStampedModel, VersionedModel, choice_is, status_is
@@ -218,7 +218,7 @@ class NotifiedChild(models.Model):
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="children")
     age_band = models.CharField(max_length=10, choices=AgeBand.choices)
     sex = models.CharField(max_length=30, choices=Sex.choices)
-    ethnicity = models.CharField(max_length=80, choices=ETHNICITY_CHOICES, default=Disability.NOT_KNOWN)
+    ethnicity = models.CharField(max_length=80, choices=ETHNICITY_CHOICES, default=ETHNICITY_NOT_KNOWN)
     disability = models.CharField(max_length=120, choices=Disability.choices, default=Disability.NOT_KNOWN)
     legal_status = models.CharField(max_length=12, choices=LegalStatus.choices, default=LegalStatus.NONE)
     history = HistoricalRecords()

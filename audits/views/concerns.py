@@ -9,6 +9,7 @@ from partnership.access import get_visible_or_404, require
 from partnership.kept_forms import posts
 from partnership.services.errors import ServiceError
 from partnership.templatetags.words import possessive
+from partnership.views.confirm import form_step
 
 from .. import access
 from ..forms import AcknowledgeForm, ConcernForm
@@ -23,18 +24,10 @@ def concern_raise(request, pk):
     case = case_or_404(request, pk)
     require(access.can_raise_concern(request.user, case))
     form = ConcernForm(request.POST or None, case=case)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                concern = services.concern_raise(case=case, by=request.user, **form.cleaned_data)
-            except ServiceError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, f"The concern has been sent to {possessive(concern.agency)} lead now. "
-                                          "They must acknowledge it within one working day.")
-                return redirect(concern)
-        return render(request, "audits/concern_form.html", {"form": form, "case": case}, status=400)
-    return render(request, "audits/concern_form.html", {"form": form, "case": case})
+    return form_step(request, form, save=lambda f: services.concern_raise(case=case, by=request.user, **f.cleaned_data),
+                     success=lambda concern: f"The concern has been sent to {possessive(concern.agency)} lead now. "
+                                             "They must acknowledge it within one working day.",
+                     template="audits/concern_form.html", context={"case": case})
 
 
 @login_required

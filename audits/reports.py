@@ -2,7 +2,7 @@
 from django.db.models import Count, Q
 
 from partnership import charts, contract
-from partnership.contract import Evidence, Fact, open_actions, plural, section_context, share_status
+from partnership.contract import Evidence, Fact, add_open_actions, plural, section_context, share_status
 from partnership.dates import ReportPeriod
 from partnership.models import Action
 from partnership.pdf import render_pdf
@@ -156,11 +156,8 @@ def _board_summary(context: dict) -> dict:
         if in_time < raised:
             headlines.append(f"{raised - in_time} of {plural(raised, 'immediate concern')} raised in audits "
                              f"{'was' if raised - in_time == 1 else 'were'} not acknowledged within one working day.")
-    if context["open_actions"]:
-        fact, proof = open_actions("Actions from audits", open_count=context["open_actions"],
-                                   overdue=context["overdue_actions"])
-        facts.append(fact)
-        evidence.append(proof)
+    add_open_actions(facts, evidence, "Actions from audits", open_count=context["open_actions"],
+                     overdue=context["overdue_actions"])
     return {"facts": facts, "evidence": evidence, "headlines": headlines}
 
 

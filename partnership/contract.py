@@ -85,12 +85,15 @@ def plural(count: int, singular: str, plural_form: str = "") -> str:
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
-def open_actions(source: str, *, open_count: int, overdue: int, noun: str = "action") -> tuple[Fact, Evidence]:
-    """What a section's open actions add to the opening pages: what next, and how far partners are held to it
-    (one rule for every kind of action: the share of open actions not overdue)."""
-    return (Fact(WHAT_NEXT, f"{source}: {plural(open_count, noun)} open, {overdue} overdue."),
-            Evidence(ACCOUNTABILITY, share_status(open_count - overdue, open_count),
-                     f"{source}: {overdue} of {plural(open_count, 'open ' + noun)} overdue."))
+def add_open_actions(facts: list, evidence: list, source: str, *, open_count: int, overdue: int,
+                     noun: str = "action") -> None:
+    """What a section's open actions add to the opening pages (nothing when none is open): what next, and how far
+    partners are held to it (one rule for every kind of action: the share of open actions not overdue)."""
+    if not open_count:
+        return
+    facts.append(Fact(WHAT_NEXT, f"{source}: {plural(open_count, noun)} open, {overdue} overdue."))
+    evidence.append(Evidence(ACCOUNTABILITY, share_status(open_count - overdue, open_count),
+                             f"{source}: {overdue} of {plural(open_count, 'open ' + noun)} overdue."))
 
 
 @dataclass(frozen=True)

@@ -163,7 +163,28 @@ def also_on(what: str, code: str, number: int, rows: list[int]) -> str | None:
             f"row per {what.lower()}.")
 
 
-def start_row(row_type: type, sheet_row: SheetRow, by_key: dict, *, formula: str):
+@dataclass
+class PreviewRow:
+    """An upload preview's row: the sheet's row number, its code, its problems, the changes it would make, and
+    `blank` when nothing is typed in it (left out: what is saved stays). Each app's row adds what its check finds."""
+
+    number: int
+    code: str
+    problems: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    blank: bool = False
+
+    @property
+    def state(self) -> str:
+        """How the preview shows the row (`RowsByState`): "problem", "blank", "change" or "same"."""
+        if self.problems:
+            return "problem"
+        if self.blank:
+            return "blank"
+        return "change" if self.changes else "same"
+
+
+def start_row(row_type: type[PreviewRow], sheet_row: SheetRow, by_key: dict, *, formula: str):
     """An upload preview's row (a `row_type`) for `sheet_row`: its number, its code (trimmed) and a problem for each
     cell that holds a formula (`formula`: what follows "holds a formula"). The app's check goes on from there."""
     return row_type(number=sheet_row.number, code=sheet_row.values.get("code", "").strip(),

@@ -6,7 +6,7 @@ section to PDF and searching the text). There is deliberately no CSV export of c
 import datetime
 
 from partnership import contract
-from partnership.contract import Evidence, Fact, open_actions, plural, section_context, share_status
+from partnership.contract import Evidence, Fact, add_open_actions, plural, section_context, share_status
 from partnership.dates import Quarter, ReportPeriod
 from partnership.models import Action
 from partnership.snapshots import state_at
@@ -112,9 +112,6 @@ def _board_summary(c: dict) -> dict:
         facts.append(Fact(contract.BETTER_OFF,
                           f"Reviews: {plural(c['lcsprs_published'], 'local practice review')} "
                           f"published, with {plural(c['recommendations'], 'recommendation')} in all."))
-    if c["actions_open"]:
-        fact, proof = open_actions("Actions from review recommendations", open_count=c["actions_open"],
-                                   overdue=c["actions_overdue"])
-        facts.append(fact)
-        evidence.append(proof)
+    add_open_actions(facts, evidence, "Actions from review recommendations", open_count=c["actions_open"],
+                     overdue=c["actions_overdue"])
     return {"facts": facts, "evidence": evidence, "headlines": headlines}

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from partnership import contract
-from partnership.contract import Evidence, Fact, open_actions, plural, section_context, share_status
+from partnership.contract import Evidence, Fact, add_open_actions, plural, section_context, share_status
 from partnership.dates import ReportPeriod
 from partnership.models import Sector
 from partnership.pdf import render_pdf
@@ -195,11 +195,8 @@ def cycle_board_context(cycle: Cycle, period: ReportPeriod) -> dict:
         facts.append(Fact(contract.BETTER_OFF,
                           f"{cycle.name}: {plural(counts['better'], *nouns)} rated "
                           f"higher than in {comparison['previous'].name}, {counts['worse']} lower."))
-    if actions["open"]:
-        fact, proof = open_actions(cycle.name, open_count=actions["open"], overdue=actions["overdue"],
-                                   noun="improvement action")
-        facts.append(fact)
-        evidence.append(proof)
+    add_open_actions(facts, evidence, cycle.name, open_count=actions["open"], overdue=actions["overdue"],
+                     noun="improvement action")
     if done["total"] and done["rate"] < 100:
         late = f"; {done['late']} {'was' if done['late'] == 1 else 'were'} late." if done["late"] else "."
         headlines.append(f"{cycle.name}: {done['submitted']} of {plural(done['total'], *nouns)} had made their "

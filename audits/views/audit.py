@@ -13,7 +13,7 @@ from partnership.models import Agency
 from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
 from partnership.templatetags.words import possessive
-from partnership.views.confirm import button_step
+from partnership.views.confirm import button_step, form_step
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 from partnership.views.remind_all import remind_all_page
@@ -33,18 +33,10 @@ def audit_create(request, programme_pk):
     require(access.can_manage(request.user))
     programme = get_object_or_404(Programme, pk=programme_pk)
     form = AuditForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            values = form.values()
-            try:
-                audit = workflow.audit_create(by=request.user, programme=programme, **values)
-            except ServiceError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, f"“{audit.theme}” has been added to the {programme.year} programme.")
-                return redirect(audit)
-        return render(request, "audits/audit_form.html", {"form": form, "programme": programme}, status=400)
-    return render(request, "audits/audit_form.html", {"form": form, "programme": programme})
+    return form_step(request, form,
+                     save=lambda f: workflow.audit_create(by=request.user, programme=programme, **f.values()),
+                     success=lambda audit: f"“{audit.theme}” has been added to the {programme.year} programme.",
+                     template="audits/audit_form.html", context={"programme": programme})
 
 
 @login_required
@@ -172,19 +164,11 @@ def case_add(request, pk):
     audit = audit_or_404(request, pk)
     require(access.can_manage(request.user))
     form = CaseForm(request.POST or None, audit=audit, initial={"agencies": list(audit.agencies.all())})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                case = workflow.case_add(audit=audit, by=request.user, **form.cleaned_data)
-            except ServiceError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, f"Case {case} has been added.")
-                if "add_another" in request.POST:
-                    return redirect("audits:case-add", audit.pk)
-                return redirect(audit.get_absolute_url() + "#cases")
-        return render(request, "audits/case_form.html", {"form": form, "audit": audit}, status=400)
-    return render(request, "audits/case_form.html", {"form": form, "audit": audit})
+    return form_step(request, form, save=lambda f: workflow.case_add(audit=audit, by=request.user, **f.cleaned_data),
+                     success=lambda case: f"Case {case} has been added.",
+                     template="audits/case_form.html", context={"audit": audit},
+                     to=lambda case: (("audits:case-add", audit.pk) if "add_another" in request.POST
+                                      else (audit.get_absolute_url() + "#cases",)))
 
 
 @login_required

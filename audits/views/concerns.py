@@ -1,14 +1,12 @@
 """Immediate concerns: raise on a case, read, acknowledge (a lead of the responsible agency)."""
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
 from partnership.kept_forms import posts
-from partnership.services.errors import ServiceError
 from partnership.templatetags.words import possessive
+from partnership.views.confirm import form_step
 
 from .. import access
 from ..forms import AcknowledgeForm, ConcernForm
@@ -23,18 +21,10 @@ def concern_raise(request, pk):
     case = case_or_404(request, pk)
     require(access.can_raise_concern(request.user, case))
     form = ConcernForm(request.POST or None, case=case)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                concern = services.concern_raise(case=case, by=request.user, **form.cleaned_data)
-            except ServiceError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, f"The concern has been sent to {possessive(concern.agency)} lead now. "
-                                          "They must acknowledge it within one working day.")
-                return redirect(concern)
-        return render(request, "audits/concern_form.html", {"form": form, "case": case}, status=400)
-    return render(request, "audits/concern_form.html", {"form": form, "case": case})
+    return form_step(request, form, save=lambda f: services.concern_raise(case=case, by=request.user, **f.cleaned_data),
+                     success=lambda concern: f"The concern has been sent to {possessive(concern.agency)} lead now. "
+                                             "They must acknowledge it within one working day.",
+                     template="audits/concern_form.html", context={"case": case})
 
 
 @login_required
@@ -44,22 +34,13 @@ def concern_detail(request, pk):
     concern = get_visible_or_404(access.visible_concerns(request.user), pk=pk)
     can_ack = access.can_acknowledge(request.user, concern)
     form = AcknowledgeForm(request.POST or None) if can_ack else None
-    status = 200
     if request.method == "POST":
         require(can_ack)
-        if form.is_valid():
-            try:
-                services.concern_acknowledge(concern=concern, by=request.user, **form.cleaned_data)
-            except ServiceError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, "The concern has been acknowledged. Thank you.")
-                return redirect(concern)
-        status = 400
-    return render(request, "audits/concern_detail.html", {
-        "concern": concern, "form": form, "acknowledge_by": services.acknowledge_by(concern),
-        "in_time": services.acknowledged_in_time(concern),
-    }, status=status)
+    return form_step(request, form,
+                     save=lambda f: services.concern_acknowledge(concern=concern, by=request.user, **f.cleaned_data),
+                     success="The concern has been acknowledged. Thank you.", template="audits/concern_detail.html",
+                     context={"concern": concern, "acknowledge_by": services.acknowledge_by(concern),
+                              "in_time": services.acknowledged_in_time(concern)})
 
 
 urlpatterns = [

@@ -8,7 +8,7 @@ from partnership.access import get_visible_or_404, require
 from partnership.kept_forms import posts, posts_no_form
 from partnership.pdf import pdf_response, render_pdf
 from partnership.rate_limits import limited_pdf
-from partnership.views.confirm import button_step
+from partnership.views.confirm import button_step, form_step
 from partnership.views.conflicts import edits_versioned
 from partnership.views.mixins import post_only
 
@@ -17,7 +17,7 @@ from ..coverage import coverage
 from ..forms.manage import BriefingForm, BriefingUseForm
 from ..models import Briefing
 from ..services import offer as services
-from .offer import _period, form_page
+from .offer import _period
 
 
 @login_required
@@ -76,7 +76,7 @@ def briefing_edit(request, pk=None):
     require(access.is_manager(request.user))
     briefing = get_object_or_404(Briefing, pk=pk) if pk else None
     form = BriefingForm(request.POST if request.method == "POST" else None, instance=briefing)
-    return form_page(request, form, save=lambda f: services.briefing_save(
+    return form_step(request, form, save=lambda f: services.briefing_save(
         briefing=briefing, by=request.user, expected_version=f.expected_version, **f.values()),
                      success="Briefing saved.", template="learning/briefing_form.html", context={"briefing": briefing})
 
@@ -99,7 +99,7 @@ def briefing_use(request, pk):
     require(access.can_log_briefing_use(request.user))
     form = BriefingUseForm(request.POST if request.method == "POST" else None, user=request.user,
                            manager=access.is_manager(request.user))
-    return form_page(request, form,
+    return form_step(request, form,
                      save=lambda f: services.briefing_use_log(briefing=briefing, by=request.user, **f.values()),
                      success="Thank you: the use of this briefing is logged.", template="learning/briefing_use.html",
                      context={"briefing": briefing}, to=lambda use: (briefing,))

@@ -19,10 +19,9 @@ from partnership.csv import csv_response
 from partnership.forms import GDSForm, date_field
 from partnership.kept_forms import posts, posts_no_form
 from partnership.rate_limits import SHEET, asks_for_csv, limited
-from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
-from partnership.views.confirm import button_step
-from partnership.views.conflicts import edits_versioned, refusal_status
+from partnership.views.confirm import button_step, form_step
+from partnership.views.conflicts import edits_versioned
 from partnership.views.mixins import paginate, post_only
 
 from .. import access, figures, selectors
@@ -31,23 +30,6 @@ from ..models import Booking, Course, Session
 from ..services import bookings as booking_services
 from ..services import evaluation
 from ..services import offer as services
-
-
-def form_page(request, form, *, save, success: str, template: str, context: dict, to=None):
-    """A create/edit page: on a valid POST, `save(form)` through the service and go to `to(saved)` (or the
-    saved record); otherwise (or on a refusal) show the form again with what was typed."""
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form)
-        except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: as_saved(form.instance))
-        else:
-            messages.success(request, success)
-            return redirect(*(to(saved) if to else (saved,)))
-    if status == 200 and form.errors:
-        status = 400
-    return render(request, template, {"form": form, **context}, status=status)
 
 
 @login_required
@@ -80,7 +62,7 @@ def course_edit(request, pk=None):
     require(access.is_manager(request.user))
     course = get_object_or_404(Course, pk=pk) if pk else None
     form = CourseForm(request.POST if request.method == "POST" else None, instance=course)
-    return form_page(request, form, save=lambda f: services.course_save(
+    return form_step(request, form, save=lambda f: services.course_save(
         course=course, by=request.user, expected_version=f.expected_version, outcomes=f.outcome_lines(), **f.values()),
                      success="Course saved.", template="learning/course_form.html", context={"course": course})
 
@@ -124,7 +106,7 @@ def session_edit(request, pk=None):
             return render(request, "learning/session_change_confirm.html", {
                 "session": session, "course": session.course, "changes": changes, "counts": counts,
                 "posted": posted})
-    return form_page(request, form, save=lambda f: services.session_save(
+    return form_step(request, form, save=lambda f: services.session_save(
         session=session, by=request.user, expected_version=f.expected_version, **f.values()),
                      success="Session saved.", template="learning/session_form.html", context={"session": session},
                      to=lambda saved: ("learning:session-manage", saved.pk))

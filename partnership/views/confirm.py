@@ -1,13 +1,16 @@
 """One step taken through an app's service, for any app: a page that asks someone to confirm it (submit a return,
 say: GET shows the page; POST takes the step and goes back with a message, or shows the page again with the refusal,
-400), or a button that takes it at once and goes back with the refusal or the message."""
+400), a page with a form whose valid POST takes it (`form_step`), or a button that takes it at once and goes back
+with the refusal or the message."""
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
+from partnership.views.conflicts import refusal_status
 
 
 def confirm_page(request, *, act: Callable, done: str, back, template: str, context: Callable) -> HttpResponse:
@@ -23,6 +26,26 @@ def confirm_page(request, *, act: Callable, done: str, back, template: str, cont
             messages.success(request, done)
             return redirect(back)
     return render(request, template, {**context(), "error": error}, status=400 if error else 200)
+
+
+def form_step(request, form, *, save: Callable, success: str | Callable, template: str, context: dict,
+              to: Callable | None = None) -> HttpResponse:
+    """A create/edit page: GET shows `template` with `form` and `context`; a valid POST calls `save(form)` (the app's
+    service) and goes to `to(saved)` (`redirect`'s arguments; default: the saved record) with the message `success`
+    (or `success(saved)`, for words read from it). Otherwise the page again with what was typed, 400: the refusal next
+    to its field, or 409 for a stale edit of a model form's record (`partnership.views.conflicts`)."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                saved = save(form)
+            except ServiceError as error:
+                status = refusal_status(form, error, current=lambda: as_saved(form.instance))
+            else:
+                messages.success(request, success(saved) if callable(success) else success)
+                return redirect(*(to(saved) if to else (saved,)))
+    return render(request, template, {"form": form, **context}, status=status)
 
 
 def button_step(request, act: Callable, done: str | Callable[[], str], *back) -> HttpResponse:

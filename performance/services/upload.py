@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from partnership.services.errors import ConflictError, ServiceError
-from partnership.sheets import Change, RowsByState, also_on, rolled_back, rows_by_code, save_all, start_row
+from partnership.sheets import Change, PreviewRow, RowsByState, also_on, rolled_back, rows_by_code, save_all, start_row
 from partnership.uploads import delete_stale_files
 
 from .. import access, spreadsheets
@@ -52,23 +52,10 @@ def is_csv(upload) -> bool:
 
 
 @dataclass
-class UploadRow:
-    number: int
-    code: str
+class UploadRow(PreviewRow):
     indicator: Indicator | None = None
     current: Value | None = None
-    problems: list[str] = field(default_factory=list)
     figures: dict | None = None  # what value_save is given
-    changes: list[Change] = field(default_factory=list)
-    blank: bool = False  # nothing typed: left out, the figure online stays
-
-    @property
-    def state(self) -> str:
-        if self.problems:
-            return "problem"
-        if self.blank:
-            return "blank"
-        return "change" if self.changes else "same"
 
     @property
     def new_value_display(self) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from partnership.services.errors import ConflictError, ServiceError
-from partnership.sheets import Change, RowsByState, also_on, rolled_back, rows_by_code, save_all, start_row
+from partnership.sheets import Change, PreviewRow, RowsByState, also_on, rolled_back, rows_by_code, save_all, start_row
 from partnership.uploads import delete_stale_files
 
 from .. import access, spreadsheets
@@ -33,19 +33,11 @@ FIELD_LABELS = {"rating": "Rating", "not_applicable": "Not applicable",
 
 
 @dataclass
-class ImportRow:
-    number: int
-    code: str
+class ImportRow(PreviewRow):
     criterion: Criterion | None = None
     answer_id: int | None = None
     needs_check: bool = False  # a copied answer not yet confirmed: importing does not confirm it
-    problems: list[str] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
     values: dict | None = None
-
-    @property
-    def state(self) -> str:
-        return "problem" if self.problems else "change" if self.changes else "same"
 
 
 @dataclass

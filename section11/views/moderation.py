@@ -12,6 +12,7 @@ from partnership.access import get_visible_or_404, require
 from partnership.kept_forms import posts, posts_no_form
 from partnership.services.errors import ServiceError
 from partnership.services.exports import export_request
+from partnership.views.confirm import form_step
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only
 
@@ -175,17 +176,12 @@ def challenge_record(request, pk):
     last = selectors.last_challenge_session(ret.cycle_id)
     initial = {"panel_members": last.panel_members, "letter_signatory": last.letter_signatory} if last else {}
     form = ChallengeSessionForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = challenge_services.challenge_record(ret=ret, by=request.user, **form.cleaned_data)
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, f"The challenge session on {session.held_on:%-d %B %Y} has been recorded. "
-                                      "Make the feedback letter below.")
-            return redirect(reverse("section11:return-detail", args=[ret.pk]) + "#challenge-sessions")
-    return render(request, "section11/challenge_form.html", {"ret": ret, "form": form},
-                  status=400 if form.errors else 200)
+    return form_step(request, form,
+                     save=lambda f: challenge_services.challenge_record(ret=ret, by=request.user, **f.cleaned_data),
+                     success=lambda session: f"The challenge session on {session.held_on:%-d %B %Y} has been "
+                                             "recorded. Make the feedback letter below.",
+                     template="section11/challenge_form.html", context={"ret": ret},
+                     to=lambda _: (reverse("section11:return-detail", args=[ret.pk]) + "#challenge-sessions",))
 
 
 @login_required

@@ -24,7 +24,9 @@ from partnership.models import ReportExport
 from .objects import BUILDERS, OBJECTS
 from .urlconf import converter_types, url_for, walk
 
-pytestmark = pytest.mark.django_db
+# The walk (every URL as every persona, about a minute) is made once per process and shared by the tests that read
+# it: in one xdist group they run in one process, so `make test`'s two processes do not each walk.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("costly_walk")]
 
 PERSONAS = ("business_unit", "ld_coordinator", "qa_member", "chair", "reader", "agency_lead", "contributor",
             "reviews_member", "outsider")

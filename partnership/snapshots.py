@@ -30,20 +30,27 @@ def state_at(model: type[models.Model], at: datetime.datetime | None) -> models.
     latest moment (a save and a history-aware write in the same instant, or dated events): the later row wins."""
     if at is None or unchanged_since(model, at):
         return model._default_manager.all()
-    rows = model.history.as_of(at)
+    history = history_of(model)
+    rows = history.as_of(at)
     # simple-history keeps each row that no later row beats, so two history rows written at the same instant (a
     # service saving twice inside one dated() block) both came back: the record counted twice. Of rows at the same
     # instant, the one written last (highest history_id) is the state.
     pk = rows._pk_attr
-    written_later = model.history.filter(**{pk: OuterRef(pk)}, history_date=OuterRef("history_date"),
-                                         history_id__gt=OuterRef("history_id"))
+    written_later = history.filter(**{pk: OuterRef(pk)}, history_date=OuterRef("history_date"),
+                                 history_id__gt=OuterRef("history_id"))
     return rows.filter(~Exists(written_later))
 
 
 def only(queryset: models.QuerySet, *fields: str) -> models.QuerySet:
     """`queryset.only(*fields)` for live rows. A past state's rows are model instances built from every column of their
     history rows, so they are read whole: deferring there reads each deferred column back once a row."""
-    return queryset if getattr(queryset, "_as_instances", False) else queryset.only(*fields)
+    return queryset if from_history(queryset) else queryset.only(*fields)
+
+
+def from_history(queryset: models.QuerySet) -> bool:
+    """Whether `state_at` read these rows from history (a past state) rather than the live rows (whose foreign keys
+    the database holds: a live row's protected relation exists)."""
+    return getattr(queryset, "_as_instances", False)
 
 
 def unchanged_since(model: type[models.Model], at: datetime.datetime) -> bool:
@@ -55,10 +62,17 @@ def unchanged_since(model: type[models.Model], at: datetime.datetime) -> bool:
 
 
 @functools.cache
+def history_of(model: type[models.Model]):
+    """The model's history manager (`Model.history`), made once per process: reading `Model.history` builds a new
+    manager class each time (about a quarter of a millisecond), and `state_at` read it twice for every model it read
+    from history, at every request. The manager holds no state of its own (each query starts a new queryset)."""
+    return model.history
+
+
+@functools.cache
 def history_table(model: type[models.Model]) -> str:
-    """The model's history table, found once per process (reading `Model.history` builds a new manager class each
-    time, about half a millisecond: a page reading history paid it for every tracked model at every request)."""
-    return model.history.model._meta.db_table
+    """The model's history table, found once per process."""
+    return history_of(model).model._meta.db_table
 
 
 @functools.cache

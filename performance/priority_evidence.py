@@ -6,7 +6,7 @@ as they stood then: RAG against target, direction against the period before, and
 """
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from partnership import contract
 from partnership.contract import EvidenceItem, Fact, PriorityEvidence, plural, share_status
@@ -27,17 +27,20 @@ def _rows(priorities, period, *, detail: bool = True):
     (six: the indicators, every frequency's periods in one, and the rows of every frequency at once; three without
     `detail`: the actions linked to the indicators and their plans only count towards the facts)."""
     of_pk = {p.pk: p for p in priorities}
-    indicators = Indicator.objects.filter(active=True, priority_id__in=list(of_pk)).order_by("order", "code")
+    chosen = Indicator.objects.filter(active=True, priority_id__in=list(of_pk)).order_by("order", "code")
     # Without detail, only what judges an indicator (its RAG and direction), not its definitions and the rest.
-    indicators = list(indicators if detail else indicators.only(*JUDGED_BY))
+    indicators = list(chosen if detail else chosen.only(*JUDGED_BY))
     if not indicators:
         return []
     for indicator in indicators:  # the priorities in hand, not one more copy of each per indicator
         indicator.priority = of_pk[indicator.priority_id]
     validated = validated_values(period.as_at)
     kinds = sorted({ind.frequency for ind in indicators})  # at most the four frequencies
+    # Whether a period has a validated figure: one set of periods the database hashes once (an EXISTS a period
+    # scanned the figures again for each of them, the whole table for a period with none yet).
     periods = (Period.objects.filter(kind__in=kinds, end__lte=period.end).order_by("kind", "-start")
-               .annotate(has_validated=Exists(validated.filter(period_id=OuterRef("pk")))))
+               .annotate(has_validated=ExpressionWrapper(Q(pk__in=validated.values("period_id")),
+                                                         output_field=BooleanField())))
     # Each frequency's latest validated period and the one before it (the direction compares the two; no trend
     # or comparator is shown), newest first.
     trailing = defaultdict(list)
@@ -49,7 +52,7 @@ def _rows(priorities, period, *, detail: bool = True):
     periods_of = {kind: mine[::-1] for kind, mine in trailing.items()}
     shown = sorted((i for i in indicators if i.frequency in periods_of), key=lambda i: kinds.index(i.frequency))
     return build_rows(shown, periods_of, values=validated, actions=state_at(Action, period.as_at), comparators=False,
-                      plans=detail)
+                      plans=detail, read_by=None if detail else chosen)
 
 
 def for_priorities(priorities, period, *, detail: bool = True) -> dict:

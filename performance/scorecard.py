@@ -391,14 +391,15 @@ def _link_actions(model, key: str, ids: list[int], actions: QuerySet[Action]) ->
 
 def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[Period] | dict[str, list[Period]],
                *, values: QuerySet[Value], actions: QuerySet[Action], whole_values: bool = False,
-               comparators: bool = True, plans: bool = True) -> list[Row]:
+               comparators: bool = True, plans: bool = True, read_by: QuerySet[Indicator] | None = None) -> list[Row]:
     """A row per indicator over `periods` (oldest first, the last is the one reported; or {frequency: periods},
     each indicator over its own frequency's): five queries, whatever the number of indicators, periods and
     frequencies (six when `indicators` is a queryset: the others then choose by it as a subquery, not by a list
     of 200 ids that the database driver reads one by one). Its history holds `Figure`s, or with `whole_values`
     the `Value`s themselves (with who entered them). Without `comparators`, the rows have none (one query less,
     for a reader that shows no comparison); without `plans`, no turn-the-curve plans or linked actions (three
-    queries less, for a reader that judges only the figures)."""
+    queries less, for a reader that judges only the figures). `read_by`, the queryset a list of `indicators` was
+    read by (they may be some of its rows), chooses the others' rows by it as a subquery too, as for a queryset."""
     periods_of = periods if isinstance(periods, dict) else None
     if periods_of is not None:
         periods = [p for group in periods_of.values() for p in group]
@@ -406,7 +407,7 @@ def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[
         ids = indicators.values("pk")
         indicators = list(indicators)
     else:
-        ids = [ind.pk for ind in indicators]
+        ids = [ind.pk for ind in indicators] if read_by is None else read_by.values("pk")
     if not indicators:
         return []
     figures = {}

@@ -10,7 +10,7 @@ from collections import defaultdict
 from django.db.models import Count
 from django.urls import reverse
 
-from partnership import contract
+from partnership import contract, snapshots
 from partnership.contract import EvidenceItem, Fact, PriorityEvidence, plural, share_status
 from partnership.snapshots import state_at
 from partnership.tags import tagged_for_priorities
@@ -38,7 +38,8 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
         answers = state_at(Answer, period.as_at).filter(
             ret__cycle_id__in=list(cycles) if detail else open_in(period).values("pk"),
             criterion_id__in=list(criteria) if detail else all_criteria, not_applicable=False)
-        if not detail:  # the criteria that still exist, as the detail reads them
+        if not detail and snapshots.from_history(answers):  # the criteria that still exist, as the detail reads
+            # them (a live answer's criterion exists: it is protected)
             answers = answers.filter(criterion__in=Criterion.objects.filter(pk__in=all_criteria).values("pk"))
         # Counted by the database (one row per criterion, cycle and rating, not one per answer), with each rating's
         # colour (read where it is: no query for the scale's levels).

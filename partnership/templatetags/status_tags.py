@@ -18,6 +18,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 
 from partnership.contract import ASSURANCE_COLOURS, NO_EVIDENCE
+from partnership.dates import working_days_words
 
 register = template.Library()
 
@@ -59,6 +60,18 @@ def action_status(action):
     an include costs a template render each time."""
     overdue = OVERDUE if action.overdue else ""
     return format_html('<span class="app-tags">{}{}</span>', status_tag(action), overdue)
+
+
+@register.simple_tag
+def working_days_left(days: int):
+    """A statutory clock's working days left as a tag: breached (red, how many days late), due today (orange), one or
+    two days left (yellow), more (grey). A tag, not an `{% include %}`, because the review clocks list every open
+    clock (hundreds at ten partnerships' size) and an include costs a template render each time."""
+    if days < 0:
+        return _tag(f"Breached: {working_days_words(days)} late", "red")
+    if days == 0:
+        return _tag("Due today", "orange")
+    return _tag(f"{working_days_words(days)} left", "yellow" if days <= 2 else "grey")
 
 
 @register.simple_tag

@@ -2,7 +2,7 @@
 import datetime
 
 import pytest
-from django.template.loader import render_to_string
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,10 +26,13 @@ def test_past_a_friday_deadline_the_weekend_is_late_not_due_today():
     assert reminders.stage_for(dates.working_days_left(FRIDAY, SUNDAY)) == "overdue"
 
 
-@pytest.mark.parametrize("days, words", [(-1, "1 working day late"), (-3, "3 working days late"),
-                                         (0, "Due today"), (1, "1 working day left"), (4, "4 working days left")])
-def test_the_tag_words_agree_with_the_number(days, words):
-    assert words in render_to_string("reviews/includes/days_left.html", {"days": days})
+@pytest.mark.parametrize("days, words, colour", [
+    (-1, "Breached: 1 working day late", "red"), (-3, "Breached: 3 working days late", "red"),
+    (0, "Due today", "orange"), (1, "1 working day left", "yellow"), (2, "2 working days left", "yellow"),
+    (4, "4 working days left", "grey")])
+def test_the_tag_words_agree_with_the_number(days, words, colour):
+    html = Template("{% load status_tags %}{% working_days_left days %}").render(Context({"days": days}))
+    assert html == f'<strong class="govuk-tag govuk-tag--{colour}">{words}</strong>'
     assert days == 0 or dates.working_days_words(days) in words
 
 

@@ -190,6 +190,9 @@ class AgencyAudit(HasPage, TimeStampedModel, VersionedModel):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
 
+    # {% status_tag aa %}: the audit pages ask "outstanding or in?", so a draft is shown as outstanding.
+    STATUS_TAGS = {Status.DRAFT: ("Outstanding", "yellow"), Status.SUBMITTED: ("Submitted", "green")}
+
     case = models.ForeignKey(AuditCase, on_delete=models.CASCADE, related_name="agency_audits")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)

@@ -210,7 +210,7 @@ class StandardProgress:
 class ReturnQuerySet(models.QuerySet):
     def with_progress(self):
         """Annotate answered (`answered_q`), copied-to-check and total criteria counts: one query. Pages show them
-        through `section11/includes/return_progress.html`."""
+        through `{% return_progress ret %}` (section11/templatetags/section11_returns.py)."""
         return self.annotate(
             answered_count=Count("answers", filter=answered_q("answers__"), distinct=True),
             to_check_count=Count("answers", filter=to_check_q("answers__"), distinct=True),

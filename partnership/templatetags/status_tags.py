@@ -51,6 +51,7 @@ def _tag(label: str, colour: str):
 
 
 OVERDUE = format_html(' <strong class="govuk-tag govuk-tag--red">{}</strong>', "Overdue")
+LATE = format_html(' <strong class="govuk-tag govuk-tag--red">{}</strong>', "Late")
 
 
 @register.simple_tag
@@ -60,6 +61,13 @@ def action_status(action):
     an include costs a template render each time."""
     overdue = OVERDUE if action.overdue else ""
     return format_html('<span class="app-tags">{}{}</span>', status_tag(action), overdue)
+
+
+@register.simple_tag
+def late_status(record):
+    """A return's status with "Late" beside it when it is (`record.is_late`: a Section 11 return, a data return): a
+    tag, not an `{% include %}`, because the returns lists show it on a hundred rows a page."""
+    return format_html('<span class="app-tags">{}{}</span>', status_tag(record), LATE if record.is_late else "")
 
 
 @register.simple_tag

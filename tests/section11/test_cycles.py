@@ -249,7 +249,7 @@ def test_launch_copying_the_previous_cycle_marks_answers_for_checking(client_for
 def test_after_launching_with_copied_answers_the_tracker_counts_none_answered_and_says_how_many_to_check(
         client_for, business_unit, agency_lead, draft, framework, police):
     """Issue 16: the tracker said "Not started · 6 of 6" (copied answers are not answered until confirmed: the
-    submission refuses them). The one wording (return_progress.html) is on the tracker, the return list and the
+    submission refuses them). The one wording ({% return_progress %}) is on the tracker, the return list and the
     lead's home page, and the return page agrees."""
     previous = make_cycle(framework, [police], name="Section 11 2025", status=Cycle.Status.CLOSED,
                           opens_on=TODAY - datetime.timedelta(days=800), deadline=TODAY - datetime.timedelta(days=700))

@@ -3,8 +3,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from partnership import access
-from partnership.models import Action, Agency, Escalation, ReportExport, Role
-from partnership.selectors import first_of_each
+from partnership.models import Action, Escalation, ReportExport, Role
+from partnership.selectors import first_of_each, open_actions_by_agency
 from partnership.services import board_packs
 
 from . import meetings, selectors
@@ -48,13 +48,7 @@ def for_user(user) -> dict:
             awaiting_sign_off=Count("pk", filter=Q(status=Action.Status.COMPLETED)),
             impact_assured=Count("pk", filter=Q(status=Action.Status.IMPACT_ASSURED)),
         )
-        context["overdue_by_agency"] = list(
-            Agency.objects.annotate(
-                open_count=Count("actions", filter=Q(actions__status__in=Action.OPEN_STATUSES)),
-                overdue_count=Count("actions", filter=Q(actions__status__in=Action.OPEN_STATUSES,
-                                                        actions__due_date__lt=today)),
-            ).filter(overdue_count__gt=0).order_by("-overdue_count", "name")[:15]
-        )
+        context["overdue_by_agency"] = [row for row in open_actions_by_agency(today) if row["overdue_count"]][:15]
     context.update(escalations_panel(user, today))
     context.update(meetings_panel(user, today))
     for app in APPS:

@@ -55,6 +55,32 @@ def rapid_reviews_open():
     return RapidReview.objects.filter(status__in=RapidReview.OPEN).select_related("notification")
 
 
+# What the statutory clocks read of each record (`reviews.clocks`): its dates, and its case reference and page. The
+# records carry long texts (a rapid review's context, incident, learning...) that the clocks never show.
+CLOCK_FIELDS = {
+    "notification": ("case_reference", "due_on"),
+    "rapid_review": ("anchor_on", "due_on", "summaries_requested_on", "panel_met_on",
+                     *(f"{key}_signed_at" for key, _ in RapidReview.PARTNERS), "notification__case_reference"),
+    "lcspr": ("stage", "decided_on", "planned_publication_on", "prepublication_notice_on",
+              "rapid_review__notification__case_reference"),
+}
+
+
+def notifications_to_send_for_clocks():
+    """The notifications not yet sent, with what their clock reads."""
+    return Notification.objects.filter(status=Notification.Status.DRAFT).only(*CLOCK_FIELDS["notification"])
+
+
+def rapid_reviews_open_for_clocks():
+    """The open rapid reviews with their case reference, and what their clocks read."""
+    return rapid_reviews_open().only(*CLOCK_FIELDS["rapid_review"])
+
+
+def lcsprs_open_for_clocks():
+    """The open LCSPRs with their case reference, and what their clocks read."""
+    return lcsprs().filter(stage__in=LCSPR.OPEN_STAGES).only(*CLOCK_FIELDS["lcspr"])
+
+
 def summaries():
     """Agency summaries with their agency and their rapid review's notification."""
     return AgencySummary.objects.select_related("agency", "rapid_review__notification")

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from partnership import access
 from partnership.models import Action, Escalation, ReportExport, Role
-from partnership.selectors import first_of_each, open_actions_by_agency
+from partnership.selectors import actions_by_agency, first_of_each
 from partnership.services import board_packs
 
 from . import meetings, selectors
@@ -47,12 +47,11 @@ def for_user(user) -> dict:
             awaiting_sign_off=Count("pk", filter=Q(status=Action.Status.COMPLETED)),
         )
     if context["is_oversight"]:
-        context["totals"] = Action.objects.aggregate(
-            open=Count("pk", filter=open_q), overdue=Count("pk", filter=overdue_q),
-            awaiting_sign_off=Count("pk", filter=Q(status=Action.Status.COMPLETED)),
-            impact_assured=Count("pk", filter=Q(status=Action.Status.IMPACT_ASSURED)),
-        )
-        context["overdue_by_agency"] = [row for row in open_actions_by_agency(today) if row["overdue_count"]][:15]
+        by_agency = actions_by_agency(today)
+        context["totals"] = {name: sum(row[count] for row in by_agency) for name, count in (
+            ("open", "open_count"), ("overdue", "overdue_count"), ("awaiting_sign_off", "awaiting_sign_off"),
+            ("impact_assured", "impact_assured"))}
+        context["overdue_by_agency"] = [row for row in by_agency if row["overdue_count"]][:15]
     context.update(escalations_panel(user, today))
     context.update(meetings_panel(user, today))
     for app in APPS:

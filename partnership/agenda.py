@@ -3,14 +3,14 @@ by agency, and the board packs published."""
 from django.urls import reverse
 
 from partnership.contract import AgendaKey, AgendaSuggestion, SystemPaper, day_words, plural
-from partnership.selectors import open_actions_by_agency
+from partnership.selectors import actions_by_agency
 from partnership.services import board_packs
 
 
 def _overdue_by_agency(today) -> list[dict]:
-    """The agencies with overdue actions, most overdue first (`open_actions_by_agency`, read once per page: the home
-    page's table of agencies reads it too)."""
-    return [row for row in open_actions_by_agency(today) if row["overdue_count"]]
+    """The agencies with overdue actions, most overdue first (`actions_by_agency`, read once per page: the home page's
+    figures read it too)."""
+    return [row for row in actions_by_agency(today) if row["overdue_count"]]
 
 
 def _overdue_key(agency_id) -> AgendaKey:

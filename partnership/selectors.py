@@ -57,16 +57,22 @@ def legal_holds():
     return LegalHold.objects.select_related("content_type", "set_by", "released_by")
 
 
-def open_actions_by_agency(today) -> list[dict]:
-    """Each agency with open actions (`owner_agency_id`, `owner_agency__name`): how many (`open_count`), how many
-    of them overdue (`overdue_count`: due before `today`, as `Action.objects.overdue`) and the oldest overdue due
-    date (`oldest_overdue`), most overdue first, then by name. One query, read once per page: the home page's
-    agencies with overdue actions and the next meeting's agenda (`partnership.agenda`) both ask."""
-    overdue = Q(due_date__lt=today)
-    return once_per_request(("partnership.open_actions_by_agency", today), lambda: list(
-        Action.objects.open().values("owner_agency_id", "owner_agency__name").annotate(
-            open_count=Count("pk"), overdue_count=Count("pk", filter=overdue),
-            oldest_overdue=Min("due_date", filter=overdue)).order_by("-overdue_count", "owner_agency__name")))
+def actions_by_agency(today) -> list[dict]:
+    """Each agency with actions (`owner_agency_id`, `owner_agency__name`): how many are open (`open_count`), of
+    those overdue (`overdue_count`: due before `today`, as `Action.objects.overdue`) and the oldest overdue due date
+    (`oldest_overdue`), and how many await sign-off (`awaiting_sign_off`: completed) or have their impact assured
+    (`impact_assured`); most overdue first, then by name. Every action has an owning agency, so the sums are the
+    partnership's. One query, read once per page: the home page's figures and agencies with overdue actions, and the
+    next meeting's agenda (`partnership.agenda`), all ask."""
+    open_ = Q(status__in=Action.OPEN_STATUSES)
+    overdue = open_ & Q(due_date__lt=today)
+    return once_per_request(("partnership.actions_by_agency", today), lambda: list(
+        Action.objects.values("owner_agency_id", "owner_agency__name").annotate(
+            open_count=Count("pk", filter=open_), overdue_count=Count("pk", filter=overdue),
+            oldest_overdue=Min("due_date", filter=overdue),
+            awaiting_sign_off=Count("pk", filter=Q(status=Action.Status.COMPLETED)),
+            impact_assured=Count("pk", filter=Q(status=Action.Status.IMPACT_ASSURED)),
+        ).order_by("-overdue_count", "owner_agency__name")))
 
 
 def first_of_each(queryset: models.QuerySet, lists: dict[str, models.Q], limit: int) -> dict[str, list]:

@@ -61,6 +61,7 @@ CLOCK_FIELDS = {
     "notification": ("case_reference", "due_on"),
     "rapid_review": ("anchor_on", "due_on", "summaries_requested_on", "panel_met_on",
                      *(f"{key}_signed_at" for key, _ in RapidReview.PARTNERS), "notification__case_reference"),
+    "summary": ("rapid_review", "due_on", "agency__name", "agency__short_name"),
     "lcspr": ("stage", "decided_on", "planned_publication_on", "prepublication_notice_on",
               "rapid_review__notification__case_reference"),
 }
@@ -88,10 +89,11 @@ def summaries():
 
 def summaries_outstanding(reviews: list):
     """The agency summaries not yet submitted for `reviews` (rapid reviews in hand, with their notification): each
-    with its agency, and its rapid review taken from `reviews` rather than joined again (the clocks)."""
+    with its agency's names, and its rapid review taken from `reviews` rather than joined again (the clocks: what
+    their clock reads)."""
     by_pk = {review.pk: review for review in reviews}
-    found = list(AgencySummary.objects.filter(rapid_review__in=reviews, submitted_on__isnull=True)
-                 .select_related("agency"))
+    found = list(AgencySummary.objects.filter(rapid_review_id__in=list(by_pk), submitted_on__isnull=True)
+                 .select_related("agency").only(*CLOCK_FIELDS["summary"]))
     for summary in found:
         summary.rapid_review = by_pk[summary.rapid_review_id]
     return found

@@ -88,5 +88,5 @@ def meetings_panel(user, today) -> dict:
         if meeting is not None:
             result["next_meeting"] = meeting
             result["next_meeting_due"] = meetings.due_count(meeting, user, today=today)
-    result["my_meetings"] = list(selectors.meetings_of(user, today)[:5])
+    result["my_meetings"] = list(selectors.meetings_of(user, today).only("starts_at", "subgroup__name")[:5])
     return result

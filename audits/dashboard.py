@@ -3,6 +3,11 @@ from partnership.models import Role
 
 from . import access, selectors
 
+# What the panel shows of each agency audit to complete: its case's reference and its audit's theme and due date.
+MINE_FIELDS = ("case__case_reference", "case__audit__theme", "case__audit__agency_audits_due")
+# And of each immediate concern for the lead's agency to acknowledge: its case's reference and when it was raised.
+TO_ACKNOWLEDGE_FIELDS = ("raised_at", "case__case_reference")
+
 
 def panel(user) -> dict:
     result: dict = {}
@@ -10,7 +15,8 @@ def panel(user) -> dict:
         result["audits_concerns"] = list(selectors.concerns_unacknowledged())
         result["audits_in_progress"] = list(selectors.audits_in_progress())
     elif access.is_auditor(user):
-        result["audits_mine"] = list(selectors.agency_audits_to_do(user.agency_id))
+        result["audits_mine"] = list(selectors.agency_audits_to_do(user.agency_id).only(*MINE_FIELDS))
         if user.has_role(Role.AGENCY_LEAD):
-            result["audits_to_acknowledge"] = list(selectors.concerns_unacknowledged(user.agency_id))
+            result["audits_to_acknowledge"] = list(selectors.concerns_unacknowledged(user.agency_id)
+                                                   .only(*TO_ACKNOWLEDGE_FIELDS))
     return result

@@ -147,7 +147,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "partnership.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "partnership.backends.PersonWithAgencyBackend",  # the person read with their agency
+    "django.contrib.auth.backends.ModelBackend",  # only to read sessions signed in before it (partnership.backends)
 ]
 LOGIN_URL = "partnership:sign-in"
 LOGIN_REDIRECT_URL = "home"

@@ -6,10 +6,12 @@ import operator
 from typing import TypeVar
 
 from django.db import models
+from django.db.models import Count, Min, Q
 from django.db.models.functions import RowNumber
 
 from . import access
 from .models import Action, ActionFile, EmailMessage, Feedback, LegalHold, Priority, User
+from .request_memo import once_per_request
 
 M = TypeVar("M", bound=models.Model)
 
@@ -53,6 +55,24 @@ def actions_by_title():
 def legal_holds():
     """Every legal hold with what it is on and who set and released it."""
     return LegalHold.objects.select_related("content_type", "set_by", "released_by")
+
+
+def actions_by_agency(today) -> list[dict]:
+    """Each agency with actions (`owner_agency_id`, `owner_agency__name`): how many are open (`open_count`), of
+    those overdue (`overdue_count`: due before `today`, as `Action.objects.overdue`) and the oldest overdue due date
+    (`oldest_overdue`), and how many await sign-off (`awaiting_sign_off`: completed) or have their impact assured
+    (`impact_assured`); most overdue first, then by name. Every action has an owning agency, so the sums are the
+    partnership's. One query, read once per page: the home page's figures and agencies with overdue actions, and the
+    next meeting's agenda (`partnership.agenda`), all ask."""
+    open_ = Q(status__in=Action.OPEN_STATUSES)
+    overdue = open_ & Q(due_date__lt=today)
+    return once_per_request(("partnership.actions_by_agency", today), lambda: list(
+        Action.objects.values("owner_agency_id", "owner_agency__name").annotate(
+            open_count=Count("pk", filter=open_), overdue_count=Count("pk", filter=overdue),
+            oldest_overdue=Min("due_date", filter=overdue),
+            awaiting_sign_off=Count("pk", filter=Q(status=Action.Status.COMPLETED)),
+            impact_assured=Count("pk", filter=Q(status=Action.Status.IMPACT_ASSURED)),
+        ).order_by("-overdue_count", "owner_agency__name")))
 
 
 def first_of_each(queryset: models.QuerySet, lists: dict[str, models.Q], limit: int) -> dict[str, list]:

@@ -12,7 +12,9 @@ from .scorecard import default_period, exception_rows, indicator_url, period_cho
 
 
 def _latest_period(user):
-    return default_period(period_choices(Frequency.QUARTERLY, access.scorecard_values(user)))
+    """The latest quarter with validated figures (`scorecard_values` are the validated figures, whoever asks)."""
+    return default_period(period_choices(Frequency.QUARTERLY, access.scorecard_values(user),
+                                         values_are_validated=True))
 
 
 def _exceptions(user, fields=("code", "title", "priority_id")) -> tuple:

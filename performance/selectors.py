@@ -7,6 +7,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from partnership.models import Agency, JourneyStage, Priority, ReminderLog
+from partnership.request_memo import once_per_request
 
 from .models import DataReturn, Indicator, Period, TurnTheCurve, Value
 from .services.periods import collection_status
@@ -153,16 +154,28 @@ def agency_returns_to_do(agency_id):
             .select_related("period").order_by("due_date"))
 
 
-def periods_to_chase(limit=4):
+def returns_by_period(today) -> list[dict]:
+    """Each period's data returns (`period_id`, `period__label`, `period__start`), earliest first: in all (`total`),
+    to validate (`waiting`), still to come in (`outstanding`) and of those past due (`late`). One query, read once per
+    page: the business unit's home page shows the periods to chase and counts the late returns for the next
+    meeting's agenda (`performance.agenda`)."""
+    editable = Q(status__in=DataReturn.EDITABLE)
+    return once_per_request(("performance.returns_by_period", today), lambda: list(
+        DataReturn.objects.values("period_id", "period__label", "period__start").annotate(
+            total=Count("pk"),
+            waiting=Count("pk", filter=Q(status=DataReturn.Status.SUBMITTED)),
+            outstanding=Count("pk", filter=editable),
+            late=Count("pk", filter=editable & Q(due_date__lt=today)),
+        ).order_by("period__start", "period_id")))
+
+
+def periods_to_chase(limit=4) -> list[dict]:
     """The latest periods with returns to validate (`waiting`) or still to come in (`outstanding`), of `total`."""
-    return (DataReturn.objects.values("period__label", "period_id", "period__start").annotate(
-        total=Count("pk"),
-        waiting=Count("pk", filter=Q(status=DataReturn.Status.SUBMITTED)),
-        outstanding=Count("pk", filter=Q(status__in=DataReturn.EDITABLE)),
-    ).filter(Q(waiting__gt=0) | Q(outstanding__gt=0)).order_by("-period__start")[:limit])
+    return [row for row in reversed(returns_by_period(timezone.localdate()))
+            if row["waiting"] or row["outstanding"]][:limit]
 
 
-def late_returns_by_period(today):
+def late_returns_by_period(today) -> list[dict]:
     """How many data returns are past due and not in, per period (`period_id`, `period__label`, `count`)."""
-    return (DataReturn.objects.filter(status__in=DataReturn.EDITABLE, due_date__lt=today)
-            .values("period_id", "period__label").annotate(count=Count("pk")).order_by("period__start"))
+    return [{"period_id": row["period_id"], "period__label": row["period__label"], "count": row["late"]}
+            for row in returns_by_period(today) if row["late"]]

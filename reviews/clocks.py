@@ -6,7 +6,7 @@ from partnership import dates
 from partnership.request_memo import once_per_request
 
 from . import selectors
-from .models import LCSPR, Notification, RapidReview
+from .models import LCSPR, RapidReview
 
 
 @dataclass
@@ -63,11 +63,11 @@ def _open_clocks(today: datetime.date) -> list[Clock]:
     last has passed; those dates are not statutory and are never shown as breached.
     """
     clocks: list[Clock] = []
-    for n in Notification.objects.filter(status=Notification.Status.DRAFT):
+    for n in selectors.notifications_to_send_for_clocks():
         clocks.append(Clock("notification", "Notify the Panel (5 working days from awareness)", n.case_reference,
                             n.due_on, n.get_absolute_url(), f"reviews.notification:{n.pk}:notify"))
-    reviews = list(selectors.rapid_reviews_open())
-    lcsprs = list(selectors.lcsprs().filter(stage__in=LCSPR.OPEN_STAGES))
+    reviews = list(selectors.rapid_reviews_open_for_clocks())
+    lcsprs = list(selectors.lcsprs_open_for_clocks())
     dates = [today] + [r.anchor_on for r in reviews] + [c.due for c in clocks]
     cal = _Calendar(min(dates) - datetime.timedelta(days=1), max(dates + [today]) + datetime.timedelta(days=400))
     for r in reviews:

@@ -8,6 +8,10 @@ from django.utils import timezone
 
 from . import access, clocks
 
+# What the panel shows of each summary asked of the lead's agency: its due date and its case reference (not the rapid
+# review's long texts).
+SUMMARY_FIELDS = ("due_on", "rapid_review__notification__case_reference")
+
 
 def panel(user) -> dict:
     if access.is_reviews_user(user):
@@ -19,5 +23,6 @@ def panel(user) -> dict:
     summaries = access.summaries_for_lead(user)
     if not summaries.query.is_empty():
         result["reviews_summaries"] = list(summaries.filter(submitted_on__isnull=True)
-                                           .select_related("rapid_review__notification").order_by("due_on"))
+                                           .select_related("rapid_review__notification").only(*SUMMARY_FIELDS)
+                                           .order_by("due_on"))
     return result

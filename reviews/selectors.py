@@ -55,6 +55,33 @@ def rapid_reviews_open():
     return RapidReview.objects.filter(status__in=RapidReview.OPEN).select_related("notification")
 
 
+# What the statutory clocks read of each record (`reviews.clocks`): its dates, and its case reference and page. The
+# records carry long texts (a rapid review's context, incident, learning...) that the clocks never show.
+CLOCK_FIELDS = {
+    "notification": ("case_reference", "due_on"),
+    "rapid_review": ("anchor_on", "due_on", "summaries_requested_on", "panel_met_on",
+                     *(f"{key}_signed_at" for key, _ in RapidReview.PARTNERS), "notification__case_reference"),
+    "summary": ("rapid_review", "due_on", "agency__name", "agency__short_name"),
+    "lcspr": ("stage", "decided_on", "planned_publication_on", "prepublication_notice_on",
+              "rapid_review__notification__case_reference"),
+}
+
+
+def notifications_to_send_for_clocks():
+    """The notifications not yet sent, with what their clock reads."""
+    return Notification.objects.filter(status=Notification.Status.DRAFT).only(*CLOCK_FIELDS["notification"])
+
+
+def rapid_reviews_open_for_clocks():
+    """The open rapid reviews with their case reference, and what their clocks read."""
+    return rapid_reviews_open().only(*CLOCK_FIELDS["rapid_review"])
+
+
+def lcsprs_open_for_clocks():
+    """The open LCSPRs with their case reference, and what their clocks read."""
+    return lcsprs().filter(stage__in=LCSPR.OPEN_STAGES).only(*CLOCK_FIELDS["lcspr"])
+
+
 def summaries():
     """Agency summaries with their agency and their rapid review's notification."""
     return AgencySummary.objects.select_related("agency", "rapid_review__notification")
@@ -62,10 +89,11 @@ def summaries():
 
 def summaries_outstanding(reviews: list):
     """The agency summaries not yet submitted for `reviews` (rapid reviews in hand, with their notification): each
-    with its agency, and its rapid review taken from `reviews` rather than joined again (the clocks)."""
+    with its agency's names, and its rapid review taken from `reviews` rather than joined again (the clocks: what
+    their clock reads)."""
     by_pk = {review.pk: review for review in reviews}
-    found = list(AgencySummary.objects.filter(rapid_review__in=reviews, submitted_on__isnull=True)
-                 .select_related("agency"))
+    found = list(AgencySummary.objects.filter(rapid_review_id__in=list(by_pk), submitted_on__isnull=True)
+                 .select_related("agency").only(*CLOCK_FIELDS["summary"]))
     for summary in found:
         summary.rapid_review = by_pk[summary.rapid_review_id]
     return found

@@ -1,20 +1,17 @@
 """What this app puts forward for a meeting's agenda, and the papers a meeting can take from it: the returns of an
 open cycle past its deadline, and each cycle's analysis."""
-from django.db.models import Count, Q
 from django.urls import reverse
 
 from partnership.contract import AgendaKey, AgendaSuggestion, SystemPaper, day_words, plural
 
-from .models import Cycle, Return
+from . import selectors
+from .models import Cycle
 
-NOT_IN = Return.NOT_IN
 
-
-def _late_cycles(today):
-    """The open cycles past their deadline with returns not in, each with how many (`late`)."""
-    return (Cycle.objects.filter(status=Cycle.Status.OPEN, deadline__lt=today)
-            .annotate(late=Count("returns", filter=Q(returns__status__in=NOT_IN))).filter(late__gt=0)
-            .order_by("deadline"))
+def _late_cycles(today) -> list[Cycle]:
+    """The open cycles past their deadline with returns not in (`not_in`), soonest deadline first (read once per
+    page: the home page's panel shows the open cycles)."""
+    return [cycle for cycle in selectors.cycles_open_with_counts() if cycle.deadline < today and cycle.not_in]
 
 
 def _key(cycle_id) -> AgendaKey:
@@ -26,14 +23,14 @@ def items(today, user) -> list:
     late = _late_cycles(today)
     return [AgendaSuggestion(key=_key(cycle.pk).key, kind="Late returns",
                              title=f"Section 11 returns overdue: {cycle.name}",
-                             detail=f"{plural(cycle.late, 'return')} not submitted; the deadline was "
+                             detail=f"{plural(cycle.not_in, 'return')} not submitted; the deadline was "
                                     f"{day_words(cycle.deadline)}",
                              url=cycle.get_absolute_url()) for cycle in late]
 
 
 def keys(today, user) -> list:
     """[AgendaKey, ...] of `items`, by the same rule. One query."""
-    return [_key(pk) for pk in _late_cycles(today).values_list("pk", flat=True)]
+    return [_key(cycle.pk) for cycle in _late_cycles(today)]
 
 
 def papers(user) -> list:

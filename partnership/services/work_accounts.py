@@ -37,7 +37,7 @@ from django.db import transaction
 from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from partnership import security_log
+from partnership import backends, security_log
 from partnership.links import site_link
 from partnership.middleware import MFA_BY_PROVIDER
 from partnership.models import IdentityProvider, User
@@ -281,7 +281,7 @@ def complete(request) -> SignedIn:
     if not user.is_active:
         _refuse(request, "closed", provider=provider, email=email)
     with transaction.atomic():
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=backends.PATH)
     request.session[SIGNED_IN_WITH] = provider.pk
     if provider.mfa_satisfies_two_factor and _multi_factor(provider, claims):
         request.session[MFA_BY_PROVIDER] = True

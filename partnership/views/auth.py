@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from partnership import enrolment, kept_forms, middleware, security_log
+from partnership import backends, enrolment, kept_forms, middleware, security_log
 from partnership.forms import (
     EmailCodeForm,
     PasswordResetRequestForm,
@@ -196,7 +196,7 @@ class InvitationAcceptView(_ActiveAccountLinkMixin, auth_views.PasswordResetConf
     form_class = SetPasswordForm
     template_name = "registration/invitation_accept.html"
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = backends.PATH
     success_url = reverse_lazy("home")
     reset_url_token = "set-password"
     token_generator = accounts.invitation_token_generator

@@ -116,6 +116,9 @@ PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
 ROOT_URLCONF = "merton_qa.urls"
 WSGI_APPLICATION = "merton_qa.wsgi.application"
 
+# Django's form renderer with its select written without an include per option (partnership/form_renderer.py).
+FORM_RENDERER = "partnership.form_renderer.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -1,6 +1,9 @@
-"""A select whose options are written in Python: Django's Select renders a template for every option, which for
-the 600 agencies of many partnerships on one service is most of a list page's time (about 250 ms). The markup is
-Django's own, byte for byte (tests/partnership/test_widgets.py); option groups fall back to Django's templates."""
+"""A select whose options are written in Python, for the list filters of every agency (the action list's and the
+scorecard's): Django's Select renders a template for every option, which for the 600 agencies of many partnerships
+on one service was most of a list page's time (about 250 ms). Every other form's selects go through the project's
+form renderer (partnership/form_renderer.py: the options inline in one template, about twice QuickSelect's time).
+The markup is Django's own, byte for byte (tests/partnership/test_widgets.py); option groups fall back to
+Django's templates."""
 from django import forms
 from django.utils.html import format_html, format_html_join
 

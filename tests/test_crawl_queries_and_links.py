@@ -1,11 +1,13 @@
 """Every page, found by following links as each persona would: no page's number of database queries grows with
 the partnership's rows, and no link a page shows leads its reader to a refusal or an error.
 
-Issue 9 ("Queries per page must not grow with rows on any page"). The pages are not listed by hand: a crawl
-from each persona's home page, over the demo data, finds them (every HTML page type a person can reach by
-links). Each page is counted once on the demo and again after `seed_large` (scaled down) has added agencies,
-indicators, returns, audits, cases, bookings and actions; the counts must be equal. Per-app query tests
-(tests/*/test_*queries*) hold the same rule for pages at sizes made to measure.
+Issue 9 ("Queries per page must not grow with rows on any page"), and the same for templates rendered (an
+`{% include %}` inside a loop costs a template render a row: hundreds on a long list; so does a select's option in
+Django's own widget template). The pages are not listed by hand: a crawl from each persona's home page, over the
+demo data, finds them (every HTML page type a person can reach by links). Each page is counted once on the demo and
+again after `seed_large` (scaled down) has added agencies, indicators, returns, audits, cases, bookings and actions;
+the counts must be equal. Per-app query tests (tests/*/test_*queries*) hold the same rule for pages at sizes made to
+measure.
 """
 import io
 import re
@@ -41,9 +43,11 @@ def pattern_of(url: str) -> str | None:
 
 
 def counted_get(client, url):
+    """The response and its cost in what grows with rows: database queries, and templates rendered (an
+    `{% include %}` in a loop renders a template per row; the test client records each one rendered)."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    return response, len(queries.captured_queries)
+    return response, (len(queries.captured_queries), len(response.templates or []))
 
 
 def crawl(client, *, start: str = "/", words: list | None = None) -> tuple[dict[str, tuple[str, int]], list[str]]:
@@ -101,6 +105,7 @@ def test_no_page_queries_grow_with_rows_and_no_link_is_broken(settings, monkeypa
     for pattern, (email, url, before) in sorted(found.items()):
         response, after = counted_get(clients[email], url)
         assert response.status_code == 200, f"{url} as {email}: {response.status_code} after more rows"
-        if after > before:
-            grew.append(f"{pattern} ({url} as {email}): {before} -> {after} queries")
-    assert not grew, "Pages whose queries grow with the rows:\n" + "\n".join(grew)
+        for (was, now), what in zip(zip(before, after, strict=True), ("queries", "templates rendered"), strict=True):
+            if now > was:
+                grew.append(f"{pattern} ({url} as {email}): {was} -> {now} {what}")
+    assert not grew, "Pages whose queries or template renders grow with the rows:\n" + "\n".join(grew)

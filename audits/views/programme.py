@@ -26,11 +26,11 @@ def programme_list(request):
 @login_required
 def programme_detail(request, pk):
     programme = get_object_or_404(Programme, pk=pk)
-    audits = list(selectors.programme_audits(programme, request.user))
-    if not audits and not (access.can_manage(request.user) or access.is_reader(request.user)):
+    programme.shown = list(selectors.programme_audits(programme, request.user))  # as programmes_for names them
+    if not programme.shown and not (access.can_manage(request.user) or access.is_reader(request.user)):
         require(False)
     return render(request, "audits/programme_detail.html", {
-        "programme": programme, "audits": audits, "can_manage": access.can_manage(request.user),
+        "programme": programme, "programmes": [programme], "can_manage": access.can_manage(request.user),
     })
 
 

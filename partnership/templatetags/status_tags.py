@@ -50,24 +50,27 @@ def _tag(label: str, colour: str):
     return format_html('<strong class="{}">{}</strong>', css, label)
 
 
-OVERDUE = format_html(' <strong class="govuk-tag govuk-tag--red">{}</strong>', "Overdue")
-LATE = format_html(' <strong class="govuk-tag govuk-tag--red">{}</strong>', "Late")
+
+
+@register.simple_tag
+def flagged_status(record, flagged: bool, words: str):
+    """A record's status tag with a red flag beside it when `flagged` ("Late", "Overdue", "Inspection (JTAI)"), the
+    pair wrapping together. A tag, not an `{% include %}`, because lists of a hundred rows and more show it on every
+    row and an include costs a template render each time."""
+    flag = format_html(' <strong class="govuk-tag govuk-tag--red">{}</strong>', words) if flagged else ""
+    return format_html('<span class="app-tags">{}{}</span>', status_tag(record), flag)
 
 
 @register.simple_tag
 def action_status(action):
-    """An action's status with "Overdue" beside it when it is (`includes/action_status.html`, the one place it is
-    written): a tag, not an `{% include %}`, because tables of a hundred actions and more show it on every row and
-    an include costs a template render each time."""
-    overdue = OVERDUE if action.overdue else ""
-    return format_html('<span class="app-tags">{}{}</span>', status_tag(action), overdue)
+    """An action's status with "Overdue" beside it when it is."""
+    return flagged_status(action, action.overdue, "Overdue")
 
 
 @register.simple_tag
 def late_status(record):
-    """A return's status with "Late" beside it when it is (`record.is_late`: a Section 11 return, a data return): a
-    tag, not an `{% include %}`, because the returns lists show it on a hundred rows a page."""
-    return format_html('<span class="app-tags">{}{}</span>', status_tag(record), LATE if record.is_late else "")
+    """A return's status with "Late" beside it when it is (`record.is_late`: a Section 11 return, a data return)."""
+    return flagged_status(record, record.is_late, "Late")
 
 
 @register.simple_tag

@@ -187,6 +187,12 @@ REFLOW = """wrapper => {
         .filter(cell => cell.offsetParent && cell.scrollWidth > cell.clientWidth + 1 && !hidden(cell))
         .map(cell => `text overflows its cell: ${describe(cell.closest('table'))} "${cell.textContent.trim()
             .replace(/\\s+/g, ' ').slice(0, 40)}" (${cell.scrollWidth} px in ${cell.clientWidth} px)`);
+    // A tag too narrow for its words (a status kept on one line in a squeezed column): the words run out of its
+    // coloured box.
+    spilt.push(...[...document.querySelectorAll('main .govuk-tag')]
+        .filter(tag => tag.offsetParent && tag.scrollWidth > tag.clientWidth + 1 && !hidden(tag))
+        .map(tag => `text overflows its tag: "${tag.textContent.trim().replace(/\\s+/g, ' ').slice(0, 40)}" `
+            + `(${tag.scrollWidth} px in ${tag.clientWidth} px)`));
     const root = document.scrollingElement;
     if (root.scrollWidth <= root.clientWidth + 1) return spilt.slice(0, 6);
     const width = root.clientWidth;

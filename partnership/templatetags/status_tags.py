@@ -73,8 +73,8 @@ def late_status(record):
     return flagged_status(record, record.is_late, "Late")
 
 
-@register.simple_tag
-def working_days_left(days: int):
+@register.simple_tag(name="working_days_left")
+def clock_tag(days: int):
     """A statutory clock's working days left as a tag: breached (red, how many days late), due today (orange), one or
     two days left (yellow), more (grey). A tag, not an `{% include %}`, because the review clocks list every open
     clock (hundreds at ten partnerships' size) and an include costs a template render each time."""

@@ -25,8 +25,8 @@ from .objects import BUILDERS, OBJECTS
 from .urlconf import converter_types, url_for, walk
 
 # The walk (every URL as every persona, about a minute) is made once per process and shared by the tests that read
-# it: in one xdist group they run in one process, so `make test`'s two processes do not each walk
-# (tests/xdist_groups.py).
+# it: in one xdist group they would run in one process, so `make test`'s two processes would not each walk. Under
+# pytest 9.2 with pytest-xdist 3.8 the group has no effect yet (tests/conftest.py, pytest_collection_modifyitems).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("costly_walk")]
 
 PERSONAS = ("business_unit", "ld_coordinator", "qa_member", "chair", "reader", "agency_lead", "contributor",

@@ -14,6 +14,7 @@ from partnership import history
 from partnership.demo_dates import by_now, live_through
 from partnership.models import Agency, InspectionCriterion, JourneyStage, Priority
 
+from .levels import ensure_levels
 from .models import (
     Booking,
     BookingReminder,
@@ -117,6 +118,7 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
         return
     rng = random.Random(7)
     today = timezone.localdate()
+    ensure_levels()  # a database emptied after its migrations has none (learning/levels.py)
     levels = {level.number: level for level in Level.objects.all()}
     stages = {s.code: s for s in JourneyStage.objects.all()}
     criteria = {f"{c.framework.code}:{c.code}": c for c in InspectionCriterion.objects.select_related("framework")}

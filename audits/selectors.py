@@ -20,9 +20,12 @@ def programmes_for(user):
     return Programme.objects.prefetch_related(Prefetch("audits", queryset=audits, to_attr="shown"))
 
 
-def programme_audits(programme, user):
-    """The audits of `programme` that `user` may see, with `outstanding`, in planned order."""
-    return with_outstanding(access.visible_audits(user).filter(programme=programme)).order_by("planned_month", "pk")
+def with_shown_audits(programme, user):
+    """`programme` with the audits `user` may see as `shown` (with `outstanding`, in planned order): named as
+    `programmes_for` names them, so one template lists one programme or all of them."""
+    programme.shown = list(
+        with_outstanding(access.visible_audits(user).filter(programme=programme)).order_by("planned_month", "pk"))
+    return programme
 
 
 def audit_cases(audit, user):

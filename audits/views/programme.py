@@ -25,8 +25,7 @@ def programme_list(request):
 
 @login_required
 def programme_detail(request, pk):
-    programme = get_object_or_404(Programme, pk=pk)
-    programme.shown = list(selectors.programme_audits(programme, request.user))  # as programmes_for names them
+    programme = selectors.with_shown_audits(get_object_or_404(Programme, pk=pk), request.user)
     if not programme.shown and not (access.can_manage(request.user) or access.is_reader(request.user)):
         require(False)
     return render(request, "audits/programme_detail.html", {

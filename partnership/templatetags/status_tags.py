@@ -50,8 +50,6 @@ def _tag(label: str, colour: str):
     return format_html('<strong class="{}">{}</strong>', css, label)
 
 
-
-
 @register.simple_tag
 def flagged_status(record, flagged: bool, words: str):
     """A record's status tag with a red flag beside it when `flagged` ("Late", "Overdue", "Inspection (JTAI)"), the

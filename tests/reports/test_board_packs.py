@@ -102,7 +102,7 @@ def test_asking_for_approval_emails_every_chair_a_link_never_the_text(client_for
 
 
 def test_publishing_makes_the_pdf_once_keeps_it_with_its_hash_and_never_makes_it_again(
-        client_for, business_unit, chair, monkeypatch, django_capture_on_commit_callbacks):
+        client_for, business_unit, chair, agency_lead, monkeypatch, django_capture_on_commit_callbacks):
     manager, chairing = client_for(business_unit), client_for(chair)
     pack = start(manager)
     write(manager, pack)
@@ -143,6 +143,14 @@ def test_publishing_makes_the_pdf_once_keeps_it_with_its_hash_and_never_makes_it
     for assurance in pack.summary["assurances"]:
         assert assurance["because"] or assurance["status"] == NO_EVIDENCE
         assert all(escape(line) in home for line in assurance["because"][:2])
+    # Only those who may download the pack see its summary and its reasons on their home page.
+    lead_home = client_for(agency_lead).get(reverse("home")).content.decode()
+    assert "five assurances" not in lead_home and "The latest board pack" not in lead_home
+    # A pack published before the reasons were kept says where to find them.
+    pack.summary = {**pack.summary, "assurances": [{k: v for k, v in a.items() if k != "because"}
+                                                   for a in pack.summary["assurances"]]}
+    pack.save(update_fields=["summary"])
+    assert "See the pack." in chairing.get(reverse("home")).content.decode()
 
 
 def test_an_assurance_is_explained_by_the_evidence_that_set_its_status():

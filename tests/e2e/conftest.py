@@ -24,9 +24,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest  # noqa: E402
 
 try:
+    from playwright.sync_api import Error as PlaywrightError  # noqa: E402
     from playwright.sync_api import expect  # noqa: E402, F401  (re-exported for the test modules)
 except ImportError:  # the tests are then skipped, or fail under CI=true: see pytest_collection_modifyitems
     expect = None
+    PlaywrightError = Exception
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -214,7 +216,26 @@ def accepted_finding(violation: dict, node: dict) -> bool:
             and 'aria-expanded="' in summary)
 
 
+# What Playwright raises when the document axe runs in is replaced under it: a click that navigates returns before
+# the next page has loaded, so a check straight after it can start on the old document and finish on none.
+NAVIGATED_AWAY = ("reading 'documentElement'", "Execution context was destroyed", "axe is not defined",
+                  "Cannot find context with specified id")
+
+
 def axe_violations(page, *, exclude: tuple[str, ...] = ()) -> list[dict]:
+    """axe's held violations on the page once it has loaded; run again (at most twice) when a navigation replaced
+    the document while axe read it, so the page checked is the one the browser ended on."""
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            return _axe_violations(page, exclude)
+        except PlaywrightError as error:
+            if attempt == 2 or not any(words in str(error) for words in NAVIGATED_AWAY):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _axe_violations(page, exclude: tuple[str, ...]) -> list[dict]:
     if not page.evaluate("() => typeof window.axe === 'object'"):
         # Through the DevTools protocol, not a <script> in the document: see the module docstring.
         page.evaluate(_axe_source() + "\n;void 0;")

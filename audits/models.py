@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from partnership.child_details import AgeBand
-from partnership.history import SET_NULL_KEEPING_HISTORY
+from partnership.history import SET_NULL_KEEPING_HISTORY, person_field
 from partnership.models import ActionSource, Agency, Tagged
 from partnership.models.base import HasPage, TimeStampedModel, VersionedModel, status_is
 
@@ -196,8 +196,7 @@ class AgencyAudit(HasPage, TimeStampedModel, VersionedModel):
     case = models.ForeignKey(AuditCase, on_delete=models.CASCADE, related_name="agency_audits")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    auditor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True,
-                                related_name="+")
+    auditor = person_field()
     submitted_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
@@ -236,12 +235,9 @@ class ImmediateConcern(HasPage, TimeStampedModel):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+",
                                verbose_name="responsible agency")
     description = models.TextField()
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
-                                  null=True, related_name="+")
+    raised_by = person_field(blank=False)
     raised_at = models.DateTimeField()
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
-                                        null=True, blank=True,
-                                        related_name="+")
+    acknowledged_by = person_field()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     action_taken = models.TextField(blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)

@@ -23,6 +23,7 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -156,6 +157,15 @@ def SET_NULL_KEEPING_HISTORY(collector, field, sub_objs, using):  # noqa: N802 (
     queryset = sub_objs if isinstance(sub_objs, models.QuerySet) else field.model._default_manager.filter(
         pk__in=[obj.pk for obj in sub_objs])
     update(queryset.using(using), **{field.name: None})
+
+
+def person_field(*, blank: bool = True, related_name: str = "+", **options) -> models.ForeignKey:
+    """The person who did something to a history-tracked record (`submitted_by`, `signed_off_by`, `raised_by`):
+    optional, and cleared when the person is deleted, with a history row for each record it clears
+    (`SET_NULL_KEEPING_HISTORY`, above). `blank=False` where a form never leaves it empty; `options` are the field's own
+    (a label, `help_text`)."""
+    return models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=blank,
+                             related_name=related_name, **options)
 
 
 def save_dated(instance, when: datetime.datetime | None, **save_kwargs) -> None:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from partnership.history import SET_NULL_KEEPING_HISTORY
+from partnership.history import person_field
 from partnership.models import ActionSource, Agency, Priority, Tagged
 from partnership.models.base import HasPage, TimeStampedModel, VersionedModel, choice_is, status_is
 
@@ -161,13 +161,9 @@ class DataReturn(HasPage, TimeStampedModel, VersionedModel):
     due_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
-                                     null=True, blank=True,
-                                     related_name="+")
+    submitted_by = person_field()
     validated_at = models.DateTimeField(null=True, blank=True)
-    validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
-                                     null=True, blank=True,
-                                     related_name="+")
+    validated_by = person_field()
     query_message = models.TextField(blank=True)
     history = HistoricalRecords()
 
@@ -241,8 +237,7 @@ class Value(VersionedModel):
     value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     provisional = models.BooleanField(default=False)
     commentary = models.TextField(blank=True, help_text="The story behind the number.")
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True,
-                                   related_name="+")
+    entered_by = person_field()
     entered_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 
@@ -269,8 +264,7 @@ class TurnTheCurve(ActionSource, TimeStampedModel):
     story = models.TextField("Story behind the curve", help_text="Contributing and limiting factors.")
     partners = models.TextField("Partners with a role")
     what_works = models.TextField("What works", help_text="Including no-cost and low-cost ideas.")
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
-                                   null=True, related_name="+")
+    updated_by = person_field(blank=False)
     history = HistoricalRecords()
 
     class Meta:

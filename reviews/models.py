@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from partnership.child_details import ETHNICITY_CHOICES, ETHNICITY_NOT_KNOWN, AgeBand, Disability, Sex
 from partnership.dates import add_months  # noqa: F401 - the reviews' deadlines count in months
 from partnership.models import ActionSource, Role, Tagged
-from partnership.models.base import HasPage, TimeStampedModel, VersionedModel, choice_is, status_is
+from partnership.models.base import HasPage, TimeStampedModel, VersionedModel, choice_is, status_is, text_needed_when
 
 from .roles import is_reviews_user
 
@@ -450,8 +450,7 @@ class LCSPR(HasPage, TimeStampedModel, VersionedModel, ReviewActionSource):
     class Meta:
         ordering = ["decided_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(stage="deferred") | ~Q(deferred_reason=""),
-                                   name="reviews_lcspr_deferred_needs_reason"),
+            text_needed_when("deferred_reason", stage="deferred", name="reviews_lcspr_deferred_needs_reason"),
         ]
 
     def __str__(self):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from partnership.history import SET_NULL_KEEPING_HISTORY
+from partnership.history import SET_NULL_KEEPING_HISTORY, person_field
 from partnership.models import ActionSource, Agency, Tagged
 from partnership.models.base import HasPage, StoredFile, TimeStampedModel, VersionedModel, choice_is, status_is
 
@@ -240,15 +240,10 @@ class Return(HasPage, TimeStampedModel, VersionedModel):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="returns")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="section11_returns")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
-                                     null=True, blank=True,
-                                     related_name="+")
+    completed_by = person_field()
     deputy_name = models.CharField("Deputy contact", max_length=150, blank=True)
     deputy_email = models.EmailField("Deputy contact's email", blank=True)
-    senior_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True, related_name="+",
-        help_text="The senior officer who signs the return off, when they have an account.",
-    )
+    senior_officer = person_field(help_text="The senior officer who signs the return off, when they have an account.")
     senior_officer_name = models.CharField("Senior officer's name", max_length=150, blank=True,
                                            help_text="A senior officer without an account, who signs off by a link.")
     senior_officer_email = models.EmailField("Senior officer's email", blank=True)
@@ -262,13 +257,9 @@ class Return(HasPage, TimeStampedModel, VersionedModel):
 
     started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
-                                     null=True, blank=True,
-                                     related_name="+")
+    submitted_by = person_field()
     signed_off_at = models.DateTimeField(null=True, blank=True)
-    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
-                                      null=True, blank=True,
-                                      related_name="+")
+    signed_off_by = person_field()
     signed_off_name = models.CharField(max_length=150, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
     return_message = models.TextField(blank=True)
@@ -358,12 +349,9 @@ class Answer(ActionSource, VersionedModel):
     moderated_rating = models.ForeignKey(RatingLevel, on_delete=models.PROTECT, null=True, blank=True,
                                          related_name="+")
     moderator_comment = models.TextField(blank=True)
-    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
-                                     null=True, blank=True,
-                                     related_name="+")
+    moderated_by = person_field()
     moderated_at = models.DateTimeField(null=True, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True,
-                                   related_name="+")
+    updated_by = person_field()
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
@@ -444,8 +432,7 @@ class ChallengeSession(TimeStampedModel):
     questions = models.TextField("Questions asked", help_text="One per line.")
     outcome = models.TextField()
     letter_signatory = models.CharField(max_length=150, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
-                                   null=True, related_name="+")
+    created_by = person_field(blank=False)
     history = HistoricalRecords()
 
     class Meta:

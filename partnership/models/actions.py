@@ -7,9 +7,9 @@ from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from ..history import SET_NULL_KEEPING_HISTORY
+from ..history import SET_NULL_KEEPING_HISTORY, person_field
 from ..links import pk_url
-from .base import HasPage, StoredFile, TimeStampedModel, VersionedModel, choice_is, status_is
+from .base import HasPage, StoredFile, TimeStampedModel, VersionedModel, choice_is, status_is, text_needed_when
 from .visibility import KindVisibility
 
 
@@ -62,10 +62,7 @@ class Action(HasPage, TimeStampedModel, VersionedModel):
         max_length=40, default="other", help_text="What produced this action (set by the service)."
     )
     owner_agency = models.ForeignKey("partnership.Agency", on_delete=models.PROTECT, related_name="actions")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
-        null=True, blank=True, related_name="owned_actions"
-    )
+    owner = person_field(related_name="owned_actions")
     priority = models.ForeignKey(
         "partnership.Priority", on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True, related_name="+"
     )
@@ -75,13 +72,9 @@ class Action(HasPage, TimeStampedModel, VersionedModel):
     completion_evidence = models.TextField(blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     impact_evidence = models.TextField(blank=True)
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True, related_name="+"
-    )
+    signed_off_by = person_field()
     signed_off_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True, related_name="+"
-    )
+    created_by = person_field()
     history = HistoricalRecords()
 
     objects = ActionQuerySet.as_manager()
@@ -90,18 +83,11 @@ class Action(HasPage, TimeStampedModel, VersionedModel):
         ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["source_kind"])]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="not_accepted") | ~Q(not_accepted_reason=""),
-                name="action_not_accepted_needs_reason",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status__in=["completed", "impact_assured", "closed"]) | ~Q(completion_evidence=""),
-                name="action_completed_needs_evidence",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status__in=["impact_assured", "closed"]) | ~Q(impact_evidence=""),
-                name="action_impact_assured_needs_evidence",
-            ),
+            text_needed_when("not_accepted_reason", status="not_accepted", name="action_not_accepted_needs_reason"),
+            text_needed_when("completion_evidence", status__in=["completed", "impact_assured", "closed"],
+                             name="action_completed_needs_evidence"),
+            text_needed_when("impact_evidence", status__in=["impact_assured", "closed"],
+                             name="action_impact_assured_needs_evidence"),
         ]
 
     def __str__(self):
@@ -177,12 +163,10 @@ class DueDateRequest(models.Model):
     from_date = models.DateField("Due date when asked")
     to_date = models.DateField("New due date asked for")
     reason = models.TextField()
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
-                                     related_name="+")
+    requested_by = person_field(blank=False)
     requested_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
-                                   blank=True, related_name="+")
+    decided_by = person_field()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
     history = HistoricalRecords()

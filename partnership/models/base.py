@@ -1,6 +1,7 @@
 """Base models every app may use."""
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from ..links import pk_url
@@ -68,3 +69,9 @@ def status_is(*values, doc: str | None = None) -> property:
     """`choice_is` on the status field: `is_draft = status_is(Status.DRAFT)`, or a named set,
     `is_editable = status_is(*EDITABLE)`."""
     return choice_is("status", *values, doc=doc)
+
+
+def text_needed_when(text_field: str, *, name: str, **when) -> models.CheckConstraint:
+    """The database's rule that a record in a state (`when`, a lookup: `status="responded"`,
+    `status__in=[...]`) has its text (`text_field`, not empty): a reason, a response, the evidence."""
+    return models.CheckConstraint(condition=~Q(**when) | ~Q(**{text_field: ""}), name=name)

@@ -5,13 +5,12 @@ to the lead safeguarding partners. Each stage is one record: the reason, the fac
 profile it cites (kept as text as they stood that day, so the letter never changes), the letter's date, when a
 response is due, and the response when it comes.
 """
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from ..history import SET_NULL_KEEPING_HISTORY
-from .base import HasPage, TimeStampedModel, VersionedModel, status_is
+from ..history import person_field
+from .base import HasPage, TimeStampedModel, VersionedModel, status_is, text_needed_when
 
 
 class Escalation(HasPage, TimeStampedModel, VersionedModel):
@@ -45,8 +44,7 @@ class Escalation(HasPage, TimeStampedModel, VersionedModel):
     response = models.TextField("The agency's response", blank=True)
     closed_on = models.DateField(null=True, blank=True)
     closing_note = models.TextField(blank=True)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
-                                  related_name="+")
+    raised_by = person_field(blank=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -55,8 +53,7 @@ class Escalation(HasPage, TimeStampedModel, VersionedModel):
         constraints = [
             models.CheckConstraint(condition=models.Q(response_due__gte=models.F("letter_date")),
                                    name="escalation_response_due_after_letter"),
-            models.CheckConstraint(condition=~models.Q(status="responded") | ~models.Q(response=""),
-                                   name="escalation_responded_needs_response"),
+            text_needed_when("response", status="responded", name="escalation_responded_needs_response"),
         ]
 
     def __str__(self):

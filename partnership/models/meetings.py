@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from ..history import SET_NULL_KEEPING_HISTORY
+from ..history import SET_NULL_KEEPING_HISTORY, person_field
 from .actions import ActionSource
 from .base import HasPage, TimeStampedModel, VersionedModel, status_is
 
@@ -83,8 +83,7 @@ class Membership(TimeStampedModel):
     agency = models.ForeignKey("partnership.Agency", on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField("Role in the group", max_length=20, choices=GroupRole.choices,
                             default=GroupRole.MEMBER)
-    deputy = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True,
-                               related_name="deputising")
+    deputy = person_field(related_name="deputising")
     start_date = models.DateField("From", default=timezone.localdate)
     end_date = models.DateField("To", null=True, blank=True)
     history = HistoricalRecords()
@@ -116,8 +115,7 @@ class Meeting(HasPage, ActionSource, TimeStampedModel, VersionedModel):
     joining_link = models.URLField("Joining link", max_length=500, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
     cancelled_reason = models.CharField(max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
-                                   null=True, related_name="+")
+    created_by = person_field(blank=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -232,8 +230,7 @@ class Decision(models.Model):
     needs_action = models.BooleanField(default=False)
     action = models.OneToOneField("partnership.Action", on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True,
                                   related_name="decision")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY,
-                                    null=True, related_name="+")
+    recorded_by = person_field(blank=False)
     recorded_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from ..history import SET_NULL_KEEPING_HISTORY
+from ..history import SET_NULL_KEEPING_HISTORY, person_field
 from .base import HasPage, TimeStampedModel, VersionedModel, status_is
 
 
@@ -53,10 +53,8 @@ class YearlyReport(HasPage, TimeStampedModel, VersionedModel):
     priorities_ahead = models.TextField(
         "Priorities for the year ahead", blank=True,
         help_text="One priority on each line, with what the partnership will do about it.")
-    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
-                                    related_name="+")
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
-                                     blank=True, related_name="+")
+    drafted_by = person_field(blank=False)
+    published_by = person_field()
     as_at = models.DateTimeField(null=True, blank=True, help_text="The moment the published figures were read at.")
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -153,8 +151,7 @@ class Feedback(HasPage, TimeStampedModel, VersionedModel):
                                  related_name="feedback")
     action = models.ForeignKey("partnership.Action", on_delete=SET_NULL_KEEPING_HISTORY, null=True, blank=True,
                                related_name="feedback")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=SET_NULL_KEEPING_HISTORY, null=True,
-                                    related_name="+")
+    recorded_by = person_field(blank=False)
     history = HistoricalRecords()
 
     class Meta:

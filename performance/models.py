@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from partnership.contract import OBA_QUESTIONS
 from partnership.history import person_field
 from partnership.models import ActionSource, Agency, Priority, Tagged
 from partnership.models.base import HasPage, TimeStampedModel, VersionedModel, choice_is, status_is
@@ -29,9 +30,10 @@ class Polarity(models.TextChoices):
 
 
 class Quadrant(models.TextChoices):
-    HOW_MUCH = "how_much", "How much did we do?"
-    HOW_WELL = "how_well", "How well did we do it?"
-    BETTER_OFF = "better_off", "Is anyone better off?"
+    """The OBA question an indicator answers: the first three of the partnership's four, in their values and words
+    (`partnership.contract.OBA_QUESTIONS`); the fourth, what next, is answered by a plan, not a figure."""
+
+    HOW_MUCH, HOW_WELL, BETTER_OFF = OBA_QUESTIONS[:3]
 
 
 class Frequency(models.TextChoices):

@@ -98,7 +98,7 @@ def test_scorecard_groups_indicators_by_the_four_oba_questions(client_for, reade
     html = page(client_for(reader))
 
     headings = ["How much did we do?", "How well did we do it?", "Is anyone better off?",
-                "What will we do to keep improving?"]
+                "What will we do next?"]
     positions = [html.index(f">{h}</h2>") for h in headings]
     assert positions == sorted(positions)
     assert "Indicator contacts" in section(html, "how_much")

@@ -17,6 +17,7 @@ from partnership.kept_forms import posts, posts_no_form
 from partnership.models import SafeguardingPartner, YearlyReport
 from partnership.services import exports, yearly_reports
 from partnership.services.errors import ServiceError
+from partnership.views.confirm import versioned_edit_step
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import post_only, posted_version
 
@@ -141,22 +142,17 @@ def yearly_report_detail(request, pk):
     text_editable = can_edit and report.is_editable and not approvals
     form = TextForm(request.POST or None, instance=report) if text_editable else None
     version = posted_version(request, default=report.version)
-    status = 200
     if request.method == "POST":
         access.require(text_editable)
-        if form.is_valid():
-            try:
-                yearly_reports.report_edit(report=_saved(pk), expected_version=version, by=request.user,
-                                           **{name: form.cleaned_data[name] for name in yearly_reports.TEXT_FIELDS})
-            except ServiceError as error:
-                status = refusal_status(form, error, current=lambda: _saved(pk))
-            else:
-                messages.success(request, "The report's written sections have been saved.")
-                return redirect(report)
-    return render(request, "reports/yearly_report.html", {
-        **_detail_context(request, report, approvals),
-        "form": form, "version": form.conflict.version if getattr(form, "conflict", None) else version,
-    }, status=status if status != 400 else 200)
+    return versioned_edit_step(
+        request, form, save=lambda: yearly_reports.report_edit(
+            report=_saved(pk), expected_version=version, by=request.user,
+            **{name: form.cleaned_data[name] for name in yearly_reports.TEXT_FIELDS}),
+        done="The report's written sections have been saved.", back=report, current=lambda: _saved(pk),
+        page=lambda status: render(request, "reports/yearly_report.html", {
+            **_detail_context(request, report, approvals),
+            "form": form, "version": form.conflict.version if getattr(form, "conflict", None) else version,
+        }, status=status))
 
 
 def _saved(pk) -> YearlyReport:

@@ -23,7 +23,8 @@ from partnership.rate_limits import limited_pdf
 from partnership.selectors import as_saved
 from partnership.services import meetings as services
 from partnership.services.errors import ServiceError
-from partnership.views.conflicts import edits_versioned, refusal_status
+from partnership.views.confirm import versioned_edit_step
+from partnership.views.conflicts import edits_versioned
 from partnership.views.mixins import post_only, posted_version
 
 from .. import selectors
@@ -138,22 +139,16 @@ def meeting_edit(request, pk):
     _manage(request)
     form = MeetingForm(request.POST or None, meeting=meeting)
     version = posted_version(request, default=meeting.version)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(meeting=as_saved(meeting), by=request.user,
-                                    expected_version=version, starts_at=form.starts_at,
-                                    place=form.cleaned_data["place"], joining_link=form.cleaned_data["joining_link"])
-        except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: as_saved(meeting),
-                                    saved_form=lambda saved: MeetingForm(meeting=saved))
-        else:
-            messages.success(request, "The meeting has been changed. Members have been told.")
-            return redirect(meeting)
-    return render(request, "meetings/meeting_form.html", {
-        "form": form, "subgroup": meeting.subgroup, "meeting": meeting,
-        "version": form.conflict.version if getattr(form, "conflict", None) else version,
-    }, status=status if status != 400 else 200)
+    return versioned_edit_step(
+        request, form, save=lambda: services.meeting_update(
+            meeting=as_saved(meeting), by=request.user, expected_version=version, starts_at=form.starts_at,
+            place=form.cleaned_data["place"], joining_link=form.cleaned_data["joining_link"]),
+        done="The meeting has been changed. Members have been told.", back=meeting,
+        current=lambda: as_saved(meeting), saved_form=lambda saved: MeetingForm(meeting=saved),
+        page=lambda status: render(request, "meetings/meeting_form.html", {
+            "form": form, "subgroup": meeting.subgroup, "meeting": meeting,
+            "version": form.conflict.version if getattr(form, "conflict", None) else version,
+        }, status=status))
 
 
 @login_required
@@ -165,21 +160,17 @@ def meeting_cancel(request, pk):
     _manage(request)
     form = CancelForm(request.POST or None)
     version = posted_version(request, default=meeting.version)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_cancel(meeting=as_saved(meeting), by=request.user,
-                                    expected_version=version, reason=form.cleaned_data["reason"])
-        except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: as_saved(meeting),
-                                    saved_form=lambda saved: CancelForm(initial={"reason": saved.cancelled_reason}))
-        else:
-            messages.success(request, "The meeting has been cancelled. Members have been told.")
-            return redirect(meeting)
-    return render(request, "meetings/meeting_cancel.html", {
-        "form": form, "meeting": meeting,
-        "version": form.conflict.version if getattr(form, "conflict", None) else version,
-    }, status=status if status != 400 else 200)
+    return versioned_edit_step(
+        request, form, save=lambda: services.meeting_cancel(
+            meeting=as_saved(meeting), by=request.user, expected_version=version,
+            reason=form.cleaned_data["reason"]),
+        done="The meeting has been cancelled. Members have been told.", back=meeting,
+        current=lambda: as_saved(meeting),
+        saved_form=lambda saved: CancelForm(initial={"reason": saved.cancelled_reason}),
+        page=lambda status: render(request, "meetings/meeting_cancel.html", {
+            "form": form, "meeting": meeting,
+            "version": form.conflict.version if getattr(form, "conflict", None) else version,
+        }, status=status))
 
 
 @login_required

@@ -28,7 +28,8 @@ from partnership.selectors import as_saved
 from partnership.services import actions as action_services
 from partnership.services.errors import ServiceError
 
-from .conflicts import edits_versioned, refusal_status
+from .confirm import versioned_edit_step
+from .conflicts import edits_versioned
 from .mixins import page_query, paginate, post_only, posted_version
 
 
@@ -157,24 +158,17 @@ def action_edit(request, pk):
     access.require(access.can_update_action(request.user, action))
     form = ActionForm(request.POST or None, instance=action, user=request.user)
     version = posted_version(request, default=action.version)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        changes = {f: form.cleaned_data[f] for f in ("title", "description", "owner", "priority", "due_date")
-                   if f in form.fields}
-        try:
-            action_services.action_update_details(
-                action=as_saved(action), by=request.user, expected_version=version, **changes
-            )
-        except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: as_saved(action),
-                                    saved_form=lambda saved: ActionForm(instance=saved, user=request.user))
-        else:
-            messages.success(request, "The action has been updated.")
-            return redirect(action)
-    return render(request, "partnership/action_form.html", {
-        "form": form, "action": action, "version": version,
-        "can_ask_due_date": action_services.can_ask_to_move_due_date(request.user, action),
-    }, status=status if status != 400 else 200)
+    return versioned_edit_step(
+        request, form, save=lambda: action_services.action_update_details(
+            action=as_saved(action), by=request.user, expected_version=version,
+            **{f: form.cleaned_data[f] for f in ("title", "description", "owner", "priority", "due_date")
+               if f in form.fields}),
+        done="The action has been updated.", back=action, current=lambda: as_saved(action),
+        saved_form=lambda saved: ActionForm(instance=saved, user=request.user),
+        page=lambda status: render(request, "partnership/action_form.html", {
+            "form": form, "action": action, "version": version,
+            "can_ask_due_date": action_services.can_ask_to_move_due_date(request.user, action),
+        }, status=status))
 
 
 @login_required
@@ -188,22 +182,14 @@ def action_transition(request, pk):
     choices = [(s, action_services.TRANSITION_LABELS[s]) for s in allowed]
     form = ActionTransitionForm(request.POST or None, request.FILES or None, choices=choices,
                                 initial={"version": action.version})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            action_services.action_transition(
-                action=as_saved(action), to=form.cleaned_data["to"], by=request.user,
-                expected_version=form.cleaned_data["version"], evidence=form.cleaned_data["evidence"],
-                reason=form.cleaned_data["reason"], upload=form.cleaned_data.get("evidence_file"),
-            )
-        except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: as_saved(action))
-        else:
-            messages.success(request, "The action's status has been changed.")
-            return redirect(action)
-    return render(request, "partnership/action_status_form.html", {
-        "form": form, "action": action, "has_choices": bool(choices),
-    }, status=status if status != 400 else 200)
+    return versioned_edit_step(
+        request, form, save=lambda: action_services.action_transition(
+            action=as_saved(action), to=form.cleaned_data["to"], by=request.user,
+            expected_version=form.cleaned_data["version"], evidence=form.cleaned_data["evidence"],
+            reason=form.cleaned_data["reason"], upload=form.cleaned_data.get("evidence_file")),
+        done="The action's status has been changed.", back=action, current=lambda: as_saved(action),
+        page=lambda status: render(request, "partnership/action_status_form.html", {
+            "form": form, "action": action, "has_choices": bool(choices)}, status=status))
 
 
 @login_required
@@ -265,22 +251,16 @@ def action_impact(request, pk):
     access.require(action_services.can_record_impact(request.user, action))
     form = ActionImpactForm(request.POST or None, request.FILES or None,
                             initial={"version": action.version, "evidence": action.impact_evidence})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            action_services.action_record_impact(
-                action=as_saved(action), by=request.user, expected_version=form.cleaned_data["version"],
-                evidence=form.cleaned_data["evidence"], upload=form.cleaned_data.get("evidence_file"))
-        except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: as_saved(action),
-                                    saved_form=lambda saved: ActionImpactForm(initial={
-                                        "version": saved.version, "evidence": saved.impact_evidence}))
-        else:
-            messages.success(request, "Your evidence of impact has been saved. The business unit or the QA subgroup "
-                                      "signs it off.")
-            return redirect(action)
-    return render(request, "partnership/action_impact.html", {"form": form, "action": action},
-                  status=status if status != 400 else 200)
+    return versioned_edit_step(
+        request, form, save=lambda: action_services.action_record_impact(
+            action=as_saved(action), by=request.user, expected_version=form.cleaned_data["version"],
+            evidence=form.cleaned_data["evidence"], upload=form.cleaned_data.get("evidence_file")),
+        done="Your evidence of impact has been saved. The business unit or the QA subgroup signs it off.",
+        back=action, current=lambda: as_saved(action),
+        saved_form=lambda saved: ActionImpactForm(initial={"version": saved.version,
+                                                           "evidence": saved.impact_evidence}),
+        page=lambda status: render(request, "partnership/action_impact.html", {"form": form, "action": action},
+                                   status=status))
 
 
 @login_required

@@ -11,7 +11,7 @@ from partnership.downloads import stored_download
 from partnership.kept_forms import posts, posts_no_form
 from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
-from partnership.views.confirm import confirm_page
+from partnership.views.confirm import confirm_page, versioned_edit_step
 from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import paginated, post_only
 
@@ -67,21 +67,15 @@ def return_header(request, pk):
     require(access.can_edit_return(request.user, ret))
     form = ReturnHeaderForm(request.POST or None, instance=selectors.return_with_framework(ret.pk),
                             can_name_officer=access.can_name_senior_officer(request.user, ret))
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.return_update_header(ret=as_saved(ret), by=request.user,
-                                          expected_version=form.cleaned_data["version"], **form.header_values())
-        except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: selectors.return_with_framework(ret.pk),
-                                    saved_form=lambda record: ReturnHeaderForm(
-                                        instance=record,
-                                        can_name_officer=access.can_name_senior_officer(request.user, ret)))
-        else:
-            messages.success(request, "The return's contact details have been saved.")
-            return redirect(ret)
-    return render(request, "section11/return_header.html", {"ret": ret, "form": form},
-                  status=status if status != 400 else 200)
+    return versioned_edit_step(
+        request, form, save=lambda: services.return_update_header(
+            ret=as_saved(ret), by=request.user, expected_version=form.cleaned_data["version"], **form.header_values()),
+        done="The return's contact details have been saved.", back=ret,
+        current=lambda: selectors.return_with_framework(ret.pk),
+        saved_form=lambda record: ReturnHeaderForm(
+            instance=record, can_name_officer=access.can_name_senior_officer(request.user, ret)),
+        page=lambda status: render(request, "section11/return_header.html", {"ret": ret, "form": form},
+                                   status=status))
 
 
 # An answer kept through signing in again goes back into its own criterion's form, in place on the standard's

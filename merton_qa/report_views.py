@@ -7,19 +7,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from partnership import access
 from partnership.dates import Quarter, recent_quarters
 from partnership.forms import GDSForm
-from partnership.kept_forms import posts, posts_no_form
+from partnership.kept_forms import posts
 from partnership.models import BoardPack
 from partnership.selectors import as_saved
 from partnership.services import board_packs, exports, outbox
 from partnership.services.errors import ServiceError
 from partnership.views.confirm import versioned_edit_step
 from partnership.views.conflicts import edits_versioned
-from partnership.views.mixins import paginate, post_only, posted_version, tracks_delivery
+from partnership.views.mixins import button_view, form_view, paginate, posted_version, tracks_delivery
 
 from . import board_report, digest, selectors
 
@@ -88,10 +87,8 @@ def _pack(request, pk) -> BoardPack:
     return get_object_or_404(selectors.board_pack_for_page(), pk=pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(PackTextForm)
 @edits_versioned(BoardPack)
-@posts(PackTextForm)
 def board_pack(request, pk):
     """A pack: its narrative and asks (editable while a draft), its status and what can be done next."""
     pack = _pack(request, pk)
@@ -135,9 +132,7 @@ PACK_STEPS = {
 }
 
 
-@login_required
-@post_only
-@posts_no_form("a button that moves the pack a step on: nothing typed")
+@button_view("a button that moves the pack a step on: nothing typed")
 def board_pack_step(request, pk, step):
     pack = _pack(request, pk)
     if step not in PACK_STEPS:
@@ -187,9 +182,7 @@ def sent_reminder_detail(request, pk):
     return render(request, "reports/sent_reminder_detail.html", {"email": email})
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def send_reminders_now(request):
     access.require(access.is_business_unit(request.user))
     messages.success(request, outbox.queued_words(

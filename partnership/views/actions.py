@@ -6,7 +6,6 @@ from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from partnership import access, selectors
 from partnership.csv import csv_response
@@ -20,7 +19,6 @@ from partnership.forms import (
     DueDateDecisionForm,
     DueDateRequestForm,
 )
-from partnership.kept_forms import posts
 from partnership.models import Action, DueDateRequest
 from partnership.models.actions import source_kind_label, source_kind_labels, sources_of
 from partnership.rate_limits import limited_export
@@ -30,7 +28,7 @@ from partnership.services.errors import ServiceError
 
 from .confirm import versioned_edit_step
 from .conflicts import edits_versioned
-from .mixins import page_query, paginate, post_only, posted_version
+from .mixins import form_view, inline_form_view, page_query, paginate, posted_version
 
 
 def _filtered(request, *, mine: bool):
@@ -105,9 +103,7 @@ def action_detail(request, pk):
     return render(request, "partnership/action_detail.html", _detail_context(request, action))
 
 
-@login_required
-@post_only
-@posts(ActionUpdateForm)
+@inline_form_view(ActionUpdateForm)
 def action_add_update(request, pk):
     action = _get_action(request, pk)
     access.require(access.can_update_action(request.user, action))
@@ -124,9 +120,7 @@ def action_add_update(request, pk):
                   _detail_context(request, action, update_form=form), status=400)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(ActionForm)
+@form_view(ActionForm)
 def action_create(request):
     access.require(access.can_create_action(request.user))
     form = ActionForm(request.POST or None, user=request.user)
@@ -149,10 +143,8 @@ def action_create(request):
     return render(request, "partnership/action_form.html", {"form": form, "can_show_people": form.any_agency})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(ActionForm)
 @edits_versioned(Action)
-@posts(ActionForm)
 def action_edit(request, pk):
     action = _get_action(request, pk)
     access.require(access.can_update_action(request.user, action))
@@ -171,10 +163,8 @@ def action_edit(request, pk):
         }, status=status))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(ActionTransitionForm)
 @edits_versioned(Action)
-@posts(ActionTransitionForm)
 def action_transition(request, pk):
     action = _get_action(request, pk)
     access.require(access.can_update_action(request.user, action) or access.can_sign_off_actions(request.user))
@@ -192,9 +182,7 @@ def action_transition(request, pk):
             "form": form, "action": action, "has_choices": bool(choices)}, status=status))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(DueDateRequestForm)
+@form_view(DueDateRequestForm)
 def action_due_date_request(request, pk):
     """The owning agency asks the business unit to move the due date; the action keeps its date until agreed."""
     action = _get_action(request, pk)
@@ -215,9 +203,7 @@ def action_due_date_request(request, pk):
         "form": form, "action": action, "pending": pending}, status=400 if form.errors else 200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(DueDateDecisionForm)
+@form_view(DueDateDecisionForm)
 def action_due_date_decide(request, pk):
     """The business unit agrees or declines the waiting request to move the due date."""
     action = _get_action(request, pk)
@@ -241,10 +227,8 @@ def action_due_date_decide(request, pk):
         "form": form, "action": action, "pending": pending}, status=400 if form.errors else 200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(ActionImpactForm)
 @edits_versioned(Action)
-@posts(ActionImpactForm)
 def action_impact(request, pk):
     """The owning agency writes its evidence of impact (with a file if it has one) once the action is completed."""
     action = _get_action(request, pk)

@@ -10,12 +10,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from partnership import access
 from partnership.escalation_letters import letter_filename, letter_pdf
 from partnership.forms import GDSForm, date_field
-from partnership.kept_forms import posts
 from partnership.models import Agency, Escalation
 from partnership.pdf import pdf_response
 from partnership.rate_limits import limited_pdf
@@ -23,7 +21,7 @@ from partnership.selectors import as_saved
 from partnership.services import escalations as services
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import list_page, post_only, posted_version
+from partnership.views.mixins import form_view, inline_form_view, list_page, posted_version
 
 from . import agency_profiles, selectors
 
@@ -110,9 +108,7 @@ def agency_profile(request, pk):
     })
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(EscalationForm)
+@form_view(EscalationForm)
 def escalation_create(request, pk):
     """Stage 1: the business unit's letter, quoting the profile as it stands today."""
     agency = _agency(request, pk)
@@ -138,10 +134,8 @@ def escalation_create(request, pk):
     })
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(EscalationForm)
 @edits_versioned(Escalation)
-@posts(EscalationForm)
 def escalation_escalate(request, pk):
     """The next stage of an open escalation: the chair's letter, then the lead safeguarding partners."""
     escalation = _escalation(request, pk)
@@ -215,10 +209,8 @@ def escalation_letter(request, pk):
     return pdf_response(letter_pdf(escalation), letter_filename(escalation))
 
 
-@login_required
-@post_only
+@inline_form_view(ResponseForm)
 @edits_versioned(Escalation)
-@posts(ResponseForm)
 def escalation_response(request, pk):
     escalation = _escalation(request, pk)
     access.require(access.can_record_response(request.user, escalation.agency_id))
@@ -240,10 +232,8 @@ def escalation_response(request, pk):
     return _detail(request, escalation, response_form=form, status=400)
 
 
-@login_required
-@post_only
+@inline_form_view(CloseForm)
 @edits_versioned(Escalation)
-@posts(CloseForm)
 def escalation_close(request, pk):
     escalation = _escalation(request, pk)
     access.require(access.can_manage_escalation(request.user))

@@ -7,18 +7,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from partnership import access
 from partnership.dates import Quarter, recent_quarters
 from partnership.forms import GDSForm
-from partnership.kept_forms import posts, posts_no_form
+from partnership.kept_forms import posts
 from partnership.models import BoardPack
 from partnership.selectors import as_saved
 from partnership.services import board_packs, exports, outbox
 from partnership.services.errors import ServiceError
-from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import paginate, post_only, posted_version, tracks_delivery
+from partnership.views.confirm import versioned_edit_step
+from partnership.views.conflicts import edits_versioned
+from partnership.views.mixins import button_view, form_view, paginate, posted_version, tracks_delivery
 
 from . import board_report, digest, selectors
 
@@ -87,37 +87,34 @@ def _pack(request, pk) -> BoardPack:
     return get_object_or_404(selectors.board_pack_for_page(), pk=pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(PackTextForm)
 @edits_versioned(BoardPack)
-@posts(PackTextForm)
 def board_pack(request, pk):
     """A pack: its narrative and asks (editable while a draft), its status and what can be done next."""
     pack = _pack(request, pk)
     can_edit = pack.is_editable and board_packs.can_draft(request.user)
     form = PackTextForm(request.POST or None, instance=pack) if can_edit else None
     version = posted_version(request, default=pack.version)
-    status = 200
     if request.method == "POST":
         access.require(can_edit)
-        if form.is_valid():
-            try:
-                board_packs.pack_edit(pack=as_saved(pack), narrative=form.cleaned_data["narrative"],
-                                      asks=form.cleaned_data["asks"], expected_version=version, by=request.user)
-            except ServiceError as error:
-                status = refusal_status(form, error, current=lambda: selectors.board_packs().get(pk=pack.pk))
-            else:
-                messages.success(request, "The narrative and the board's asks have been saved.")
-                return redirect(pack)
-    drafts = access.visible_exports(request.user).filter(kind=board_report.EXPORT_KIND,
-                                                         parameters__pack_id=pack.pk)[:5]
-    conflict = getattr(form, "conflict", None)
-    return render(request, "reports/board_pack.html", {
-        "pack": pack, "form": form, "version": conflict.version if conflict else version,
-        "quarter": _quarter_or_none(pack.period_code), "drafts": drafts,
-        "can_draft": board_packs.can_draft(request.user), "can_approve": board_packs.can_approve(request.user),
-        "versions": board_packs.published_packs().filter(period_code=pack.period_code),
-    }, status=status if status != 400 else 200)
+
+    def page(status):
+        drafts = access.visible_exports(request.user).filter(kind=board_report.EXPORT_KIND,
+                                                             parameters__pack_id=pack.pk)[:5]
+        conflict = getattr(form, "conflict", None)
+        return render(request, "reports/board_pack.html", {
+            "pack": pack, "form": form, "version": conflict.version if conflict else version,
+            "quarter": _quarter_or_none(pack.period_code), "drafts": drafts,
+            "can_draft": board_packs.can_draft(request.user), "can_approve": board_packs.can_approve(request.user),
+            "versions": board_packs.published_packs().filter(period_code=pack.period_code),
+        }, status=status)
+
+    return versioned_edit_step(
+        request, form, save=lambda: board_packs.pack_edit(
+            pack=as_saved(pack), narrative=form.cleaned_data["narrative"], asks=form.cleaned_data["asks"],
+            expected_version=version, by=request.user),
+        done="The narrative and the board's asks have been saved.", back=pack,
+        current=lambda: selectors.board_packs().get(pk=pack.pk), page=page)
 
 
 # What each button on a pack's page does, and what the person is told when it is done.
@@ -135,9 +132,7 @@ PACK_STEPS = {
 }
 
 
-@login_required
-@post_only
-@posts_no_form("a button that moves the pack a step on: nothing typed")
+@button_view("a button that moves the pack a step on: nothing typed")
 def board_pack_step(request, pk, step):
     pack = _pack(request, pk)
     if step not in PACK_STEPS:
@@ -187,9 +182,7 @@ def sent_reminder_detail(request, pk):
     return render(request, "reports/sent_reminder_detail.html", {"email": email})
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def send_reminders_now(request):
     access.require(access.is_business_unit(request.user))
     messages.success(request, outbox.queued_words(

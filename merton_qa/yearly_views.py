@@ -8,17 +8,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from partnership import access
 from partnership.dates import Quarter, financial_year_label
 from partnership.forms import GDSForm, date_field
-from partnership.kept_forms import posts, posts_no_form
 from partnership.models import SafeguardingPartner, YearlyReport
 from partnership.services import exports, yearly_reports
 from partnership.services.errors import ServiceError
+from partnership.views.confirm import versioned_edit_step
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import post_only, posted_version
+from partnership.views.mixins import button_view, form_view, inline_form_view, posted_version
 
 from . import selectors
 
@@ -94,9 +93,7 @@ def _require_reader(user) -> None:
     access.require(yearly_reports.can_read(user))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(YearForm)
+@form_view(YearForm)
 def yearly_report_list(request):
     """The yearly reports: published ones, those being drafted, and a new one (or the figures alone, in Word)."""
     _require_reader(request.user)
@@ -128,10 +125,8 @@ def _report(request, pk) -> YearlyReport:
     return get_object_or_404(selectors.yearly_reports().select_related("published_by"), pk=pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(TextForm)
 @edits_versioned(YearlyReport)
-@posts(TextForm)
 def yearly_report_detail(request, pk):
     """A report: its written sections (editable by the business unit while no partner has approved), the
     partners' approvals, the Word document and, once published, the PDF and the publication record."""
@@ -141,22 +136,17 @@ def yearly_report_detail(request, pk):
     text_editable = can_edit and report.is_editable and not approvals
     form = TextForm(request.POST or None, instance=report) if text_editable else None
     version = posted_version(request, default=report.version)
-    status = 200
     if request.method == "POST":
         access.require(text_editable)
-        if form.is_valid():
-            try:
-                yearly_reports.report_edit(report=_saved(pk), expected_version=version, by=request.user,
-                                           **{name: form.cleaned_data[name] for name in yearly_reports.TEXT_FIELDS})
-            except ServiceError as error:
-                status = refusal_status(form, error, current=lambda: _saved(pk))
-            else:
-                messages.success(request, "The report's written sections have been saved.")
-                return redirect(report)
-    return render(request, "reports/yearly_report.html", {
-        **_detail_context(request, report, approvals),
-        "form": form, "version": form.conflict.version if getattr(form, "conflict", None) else version,
-    }, status=status if status != 400 else 200)
+    return versioned_edit_step(
+        request, form, save=lambda: yearly_reports.report_edit(
+            report=_saved(pk), expected_version=version, by=request.user,
+            **{name: form.cleaned_data[name] for name in yearly_reports.TEXT_FIELDS}),
+        done="The report's written sections have been saved.", back=report, current=lambda: _saved(pk),
+        page=lambda status: render(request, "reports/yearly_report.html", {
+            **_detail_context(request, report, approvals),
+            "form": form, "version": form.conflict.version if getattr(form, "conflict", None) else version,
+        }, status=status))
 
 
 def _saved(pk) -> YearlyReport:
@@ -182,9 +172,7 @@ def _detail_context(request, report: YearlyReport, approvals: list) -> dict:
     }
 
 
-@login_required
-@post_only
-@posts(ApprovalForm)
+@inline_form_view(ApprovalForm)
 def yearly_report_approve(request, pk):
     report = _report(request, pk)
     approvals = list(report.approvals.select_related("recorded_by"))
@@ -203,10 +191,8 @@ def yearly_report_approve(request, pk):
                   status=400)
 
 
-@login_required
-@post_only
+@inline_form_view(PublicationForm)
 @edits_versioned(YearlyReport)
-@posts(PublicationForm)
 def yearly_report_publication(request, pk):
     report = _report(request, pk)
     access.require(yearly_reports.can_edit(request.user) and report.is_published)
@@ -243,9 +229,7 @@ STEPS = {
 }
 
 
-@login_required
-@post_only
-@posts_no_form("a button that moves the report a step on: nothing typed")
+@button_view("a button that moves the report a step on: nothing typed")
 def yearly_report_step(request, pk, step):
     report = _report(request, pk)
     if step not in STEPS:

@@ -4,18 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods
 
 from partnership.access import require
 from partnership.input_rules import as_id
-from partnership.kept_forms import posts, posts_no_form
 from partnership.models import Agency
 from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
 from partnership.templatetags.words import possessive
 from partnership.views.confirm import button_step, form_step
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import post_only
+from partnership.views.mixins import button_view, confirm_view, form_view
 from partnership.views.remind_all import remind_all_page
 
 from .. import access, selectors
@@ -26,9 +24,7 @@ from ..services import workflow
 from .common import audit_or_404, case_or_404
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(AuditForm)
+@form_view(AuditForm)
 def audit_create(request, programme_pk):
     require(access.can_manage(request.user))
     programme = get_object_or_404(Programme, pk=programme_pk)
@@ -39,10 +35,8 @@ def audit_create(request, programme_pk):
                      template="audits/audit_form.html", context={"programme": programme})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(AuditForm)
 @edits_versioned(Audit)
-@posts(AuditForm)
 def audit_edit(request, pk):
     audit = audit_or_404(request, pk)
     require(access.can_manage(request.user) and audit.status != Audit.Status.CLOSED)
@@ -109,9 +103,7 @@ def audit_detail(request, pk):
     return render(request, "audits/audit_detail.html", context)
 
 
-@login_required
-@post_only
-@posts_no_form("a button naming the next status: nothing typed")
+@button_view("a button naming the next status: nothing typed")
 def audit_transition(request, pk):
     audit = audit_or_404(request, pk)
     require(access.can_manage(request.user))
@@ -123,9 +115,7 @@ def audit_transition(request, pk):
                        lambda: f"The audit is now at the stage: {audit.get_status_display().lower()}.", audit)
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def audit_remind(request, pk, agency_pk):
     audit = audit_or_404(request, pk)
     require(access.can_manage(request.user))
@@ -142,9 +132,7 @@ def audit_remind(request, pk, agency_pk):
     return redirect(audit.get_absolute_url() + "#progress")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts_no_form("a confirmation button: nothing typed")
+@confirm_view("a confirmation button: nothing typed")
 def audit_remind_all(request, pk):
     """Remind every agency with outstanding agency audits, in one action, after a page that says how many."""
     audit = audit_or_404(request, pk)
@@ -157,9 +145,7 @@ def audit_remind_all(request, pk):
                            back_url=audit.get_absolute_url() + "#progress")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(CaseForm)
+@form_view(CaseForm)
 def case_add(request, pk):
     audit = audit_or_404(request, pk)
     require(access.can_manage(request.user))
@@ -186,9 +172,7 @@ def case_detail(request, pk):
     })
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def case_remove(request, pk):
     case = case_or_404(request, pk)
     require(access.can_manage(request.user))

@@ -1,12 +1,10 @@
 """Immediate concerns: raise on a case, read, acknowledge (a lead of the responsible agency)."""
-from django.contrib.auth.decorators import login_required
 from django.urls import path
-from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
-from partnership.kept_forms import posts
 from partnership.templatetags.words import possessive
 from partnership.views.confirm import form_step
+from partnership.views.mixins import form_view
 
 from .. import access
 from ..forms import AcknowledgeForm, ConcernForm
@@ -14,9 +12,7 @@ from ..services import concerns as services
 from .common import case_or_404
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(ConcernForm)
+@form_view(ConcernForm)
 def concern_raise(request, pk):
     case = case_or_404(request, pk)
     require(access.can_raise_concern(request.user, case))
@@ -27,9 +23,7 @@ def concern_raise(request, pk):
                      template="audits/concern_form.html", context={"case": case})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(AcknowledgeForm)
+@form_view(AcknowledgeForm)
 def concern_detail(request, pk):
     concern = get_visible_or_404(access.visible_concerns(request.user), pk=pk)
     can_ack = access.can_acknowledge(request.user, concern)

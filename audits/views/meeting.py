@@ -1,20 +1,17 @@
 """The audit meeting and its outputs: attendees, consensus grades per case, findings, recommendations,
 the chair's summary, actions in the shared tracker, and feedback to practitioners. Business unit and QA."""
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods
 
 from partnership.access import require
 from partnership.forms import ActionForm
 from partnership.history import save_versioned
-from partnership.kept_forms import posts, posts_no_form
 from partnership.selectors import as_saved
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.confirm import button_step
 from partnership.views.conflicts import Conflict, compared, edits_versioned, refusal_status
-from partnership.views.mixins import post_only
+from partnership.views.mixins import button_view, form_view
 
 from .. import access, selectors
 from ..forms import ConsensusForm, FeedbackForm, FindingForm, MeetingForm, RecommendationForm, SummaryForm
@@ -51,9 +48,7 @@ def _manager_audit(request, pk):
     return audit
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(MeetingForm)
+@form_view(MeetingForm)
 def meeting_edit(request, pk):
     audit = _manager_audit(request, pk)
     meeting = getattr(audit, "meeting", None)
@@ -67,10 +62,8 @@ def meeting_edit(request, pk):
                    success="The meeting has been recorded.", back=audit.get_absolute_url() + "#meeting")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(ConsensusForm)
 @edits_versioned(ConsensusGrade)
-@posts(ConsensusForm)
 def consensus_edit(request, pk):
     case = case_or_404(request, pk)
     require(access.can_manage(request.user))
@@ -141,9 +134,7 @@ def _consensus_rows(case, form, domains, current, field_errors, *, carry_version
     return rows
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(FindingForm)
+@form_view(FindingForm)
 def finding_add(request, pk):
     audit = _manager_audit(request, pk)
     return _simple(request, audit=audit, form=FindingForm(request.POST or None), title="Add a finding",
@@ -151,9 +142,7 @@ def finding_add(request, pk):
                    success="The finding has been added.", back=audit.get_absolute_url() + "#findings")
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def finding_delete(request, pk):
     finding = get_object_or_404(Finding, pk=pk, audit__in=access.visible_audits(request.user))
     require(access.can_manage(request.user))
@@ -161,9 +150,7 @@ def finding_delete(request, pk):
                        "The finding has been removed.", finding.audit.get_absolute_url() + "#findings")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(RecommendationForm)
+@form_view(RecommendationForm)
 def recommendation_add(request, pk):
     audit = _manager_audit(request, pk)
     return _simple(request, audit=audit, form=RecommendationForm(request.POST or None), title="Add a recommendation",
@@ -171,10 +158,8 @@ def recommendation_add(request, pk):
                    success="The recommendation has been added.", back=audit.get_absolute_url() + "#findings")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(SummaryForm)
 @edits_versioned(Audit)
-@posts(SummaryForm)
 def summary_edit(request, pk):
     audit = _manager_audit(request, pk)
     require(audit.status != audit.Status.CLOSED)
@@ -190,9 +175,7 @@ def summary_edit(request, pk):
                    success="The summary has been saved.", back=audit.get_absolute_url() + "#findings")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(ActionForm)
+@form_view(ActionForm)
 def action_add(request, pk):
     audit = _manager_audit(request, pk)
     form = ActionForm(request.POST or None, user=request.user, initial={"priority": audit.priority_id})
@@ -202,9 +185,7 @@ def action_add(request, pk):
                    success="The action has been added to the tracker.", back=audit.get_absolute_url() + "#findings")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(FeedbackForm)
+@form_view(FeedbackForm)
 def feedback_add(request, pk):
     case = case_or_404(request, pk)
     require(access.can_manage(request.user))

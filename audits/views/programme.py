@@ -3,10 +3,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods
 
 from partnership.access import require
-from partnership.kept_forms import posts
+from partnership.views.mixins import form_view
 
 from .. import access, selectors
 from ..forms import ProgrammeForm
@@ -33,9 +32,7 @@ def programme_detail(request, pk):
     })
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(ProgrammeForm)
+@form_view(ProgrammeForm)
 def programme_create(request):
     require(access.can_manage(request.user))
     form = ProgrammeForm(request.POST or None)

@@ -4,9 +4,8 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from partnership.access import require
-from partnership.kept_forms import posts_no_form
 from partnership.services.exports import export_request
-from partnership.views.mixins import post_only
+from partnership.views.mixins import button_view
 
 from .. import access
 from ..reports import EXPORT_KIND, report_context
@@ -20,9 +19,7 @@ def report(request, pk):
     return render(request, "audits/report.html", report_context(audit))
 
 
-@login_required
-@post_only
-@posts_no_form("asks for a PDF: nothing typed")
+@button_view("asks for a PDF: nothing typed")
 def report_pdf(request, pk):
     """Ask for the report as a PDF. It is made in the background (reports.report_pdf), like a Section 11 return's
     PDF: rendering its charts may take longer than a request may hold a web worker."""

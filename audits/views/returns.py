@@ -1,14 +1,12 @@
 """An agency's audit of a case: every domain on one page, save as draft or submit."""
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
-from partnership.kept_forms import posts
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.conflicts import Conflict, compared, edits_versioned
+from partnership.views.mixins import form_view
 
 from .. import access, selectors
 from ..forms import ANSWER_FIELDS, AgencyAuditForm
@@ -24,10 +22,8 @@ def first_control(answers, grades) -> str:
     return f"grade-{answers[0].domain_id}-{grades[0].pk}" if answers and grades else "main-content"
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(AgencyAuditForm)
 @edits_versioned(AgencyAudit)
-@posts(AgencyAuditForm)
 def agency_audit(request, pk):
     agency_audit = get_visible_or_404(access.visible_agency_audits(request.user), pk=pk)
     can_edit = access.can_edit_agency_audit(request.user, agency_audit)

@@ -2,15 +2,14 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from partnership.access import get_visible_or_404, require
-from partnership.kept_forms import posts, posts_no_form
 from partnership.pdf import pdf_response, render_pdf
 from partnership.rate_limits import limited_pdf
 from partnership.views.confirm import button_step, form_step
 from partnership.views.conflicts import edits_versioned
-from partnership.views.mixins import post_only
+from partnership.views.mixins import button_view, form_view
 
 from .. import access, figures, selectors
 from ..coverage import coverage
@@ -68,10 +67,8 @@ def briefing_pdf(request, pk):
     return pdf_response(pdf, f"briefing-{briefing.pk}.pdf")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(BriefingForm)
 @edits_versioned(Briefing)
-@posts(BriefingForm)
 def briefing_edit(request, pk=None):
     require(access.is_manager(request.user))
     briefing = get_object_or_404(Briefing, pk=pk) if pk else None
@@ -81,9 +78,7 @@ def briefing_edit(request, pk=None):
                      success="Briefing saved.", template="learning/briefing_form.html", context={"briefing": briefing})
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def briefing_publish(request, pk):
     require(access.is_manager(request.user))
     briefing = get_object_or_404(Briefing, pk=pk)
@@ -91,9 +86,7 @@ def briefing_publish(request, pk):
                        "Briefing published.", briefing)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(BriefingUseForm)
+@form_view(BriefingUseForm)
 def briefing_use(request, pk):
     briefing = get_visible_or_404(access.visible_briefings(request.user), pk=pk)
     require(access.can_log_briefing_use(request.user))

@@ -12,17 +12,16 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
 from partnership.forms import GDSForm, date_field
-from partnership.kept_forms import posts, posts_no_form
 from partnership.rate_limits import SHEET, asks_for_csv, limited
 from partnership.services.errors import ServiceError
 from partnership.views.confirm import button_step, form_step
 from partnership.views.conflicts import edits_versioned
-from partnership.views.mixins import paginate, post_only
+from partnership.views.mixins import button_view, confirm_view, form_view, inline_form_view, paginate
 
 from .. import access, figures, selectors
 from ..forms.manage import AttendanceForm, CourseForm, SessionForm, TrainerForm
@@ -54,10 +53,8 @@ def course_detail(request, pk):
         "sees_figures": access.sees_figures(request.user)})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(CourseForm)
 @edits_versioned(Course)
-@posts(CourseForm)
 def course_edit(request, pk=None):
     require(access.is_manager(request.user))
     course = get_object_or_404(Course, pk=pk) if pk else None
@@ -87,10 +84,8 @@ def _session_page(request, pk, trainer_form=None, status=200):
         "trainer_form": (trainer_form or TrainerForm()) if access.is_manager(request.user) else None}, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(SessionForm)
 @edits_versioned(Session)
-@posts(SessionForm)
 def session_edit(request, pk=None):
     require(access.is_manager(request.user))
     session = get_object_or_404(Session, pk=pk) if pk else None
@@ -112,9 +107,7 @@ def session_edit(request, pk=None):
                      to=lambda saved: ("learning:session-manage", saved.pk))
 
 
-@login_required
-@post_only
-@posts(TrainerForm)
+@inline_form_view(TrainerForm)
 def trainer_add(request, pk):
     require(access.is_manager(request.user))
     session = get_object_or_404(Session, pk=pk)
@@ -126,9 +119,7 @@ def trainer_add(request, pk):
     return redirect("learning:session-manage", session.pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts_no_form("a confirmation button: nothing typed")
+@confirm_view("a confirmation button: nothing typed")
 def session_cancel(request, pk):
     """GET: a page that says how many people will be emailed; POST: cancel, and email each of them."""
     require(access.is_manager(request.user))
@@ -142,9 +133,7 @@ def session_cancel(request, pk):
                        "learning:session-manage", session.pk)
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def booking_cancel(request, pk):
     require(access.is_manager(request.user))
     booking = get_object_or_404(Booking, pk=pk)
@@ -152,9 +141,7 @@ def booking_cancel(request, pk):
                        f"Booking of {booking.name} cancelled.", "learning:session-manage", booking.session_id)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(AttendanceForm)
+@form_view(AttendanceForm)
 def attendance(request, pk):
     """Mark everyone at once. Queries do not grow with the number of delegates."""
     session = get_visible_or_404(selectors.sessions_with_course("trainers"), pk=pk)

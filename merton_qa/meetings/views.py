@@ -11,20 +11,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from partnership import access
 from partnership.downloads import stored_download
 from partnership.input_rules import as_id
-from partnership.kept_forms import posts, posts_no_form
 from partnership.models import AgendaItem, Meeting, Paper
 from partnership.pdf import pdf_response, render_pdf
 from partnership.rate_limits import limited_pdf
 from partnership.selectors import as_saved
 from partnership.services import meetings as services
 from partnership.services.errors import ServiceError
-from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import post_only, posted_version
+from partnership.views.confirm import versioned_edit_step
+from partnership.views.conflicts import edits_versioned
+from partnership.views.mixins import button_view, form_view, posted_version
 
 from .. import selectors
 from . import find, papers_for, suggestions_for
@@ -89,9 +88,7 @@ def subgroup_terms(request, pk):
                            f"terms-of-reference-{subgroup.pk}.{subgroup.terms_file.name.rsplit('.', 1)[-1]}")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(MeetingForm)
+@form_view(MeetingForm)
 def meeting_create(request, pk):
     subgroup = _subgroup(request, pk)
     _manage(request)
@@ -129,62 +126,46 @@ def meeting_detail(request, pk):
     return render(request, "meetings/meeting_detail.html", _meeting_context(request, meeting))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(MeetingForm)
 @edits_versioned(Meeting)
-@posts(MeetingForm)
 def meeting_edit(request, pk):
     meeting = _meeting(request, pk)
     _manage(request)
     form = MeetingForm(request.POST or None, meeting=meeting)
     version = posted_version(request, default=meeting.version)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(meeting=as_saved(meeting), by=request.user,
-                                    expected_version=version, starts_at=form.starts_at,
-                                    place=form.cleaned_data["place"], joining_link=form.cleaned_data["joining_link"])
-        except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: as_saved(meeting),
-                                    saved_form=lambda saved: MeetingForm(meeting=saved))
-        else:
-            messages.success(request, "The meeting has been changed. Members have been told.")
-            return redirect(meeting)
-    return render(request, "meetings/meeting_form.html", {
-        "form": form, "subgroup": meeting.subgroup, "meeting": meeting,
-        "version": form.conflict.version if getattr(form, "conflict", None) else version,
-    }, status=status if status != 400 else 200)
+    return versioned_edit_step(
+        request, form, save=lambda: services.meeting_update(
+            meeting=as_saved(meeting), by=request.user, expected_version=version, starts_at=form.starts_at,
+            place=form.cleaned_data["place"], joining_link=form.cleaned_data["joining_link"]),
+        done="The meeting has been changed. Members have been told.", back=meeting,
+        current=lambda: as_saved(meeting), saved_form=lambda saved: MeetingForm(meeting=saved),
+        page=lambda status: render(request, "meetings/meeting_form.html", {
+            "form": form, "subgroup": meeting.subgroup, "meeting": meeting,
+            "version": form.conflict.version if getattr(form, "conflict", None) else version,
+        }, status=status))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(CancelForm)
 @edits_versioned(Meeting)
-@posts(CancelForm)
 def meeting_cancel(request, pk):
     meeting = _meeting(request, pk)
     _manage(request)
     form = CancelForm(request.POST or None)
     version = posted_version(request, default=meeting.version)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_cancel(meeting=as_saved(meeting), by=request.user,
-                                    expected_version=version, reason=form.cleaned_data["reason"])
-        except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: as_saved(meeting),
-                                    saved_form=lambda saved: CancelForm(initial={"reason": saved.cancelled_reason}))
-        else:
-            messages.success(request, "The meeting has been cancelled. Members have been told.")
-            return redirect(meeting)
-    return render(request, "meetings/meeting_cancel.html", {
-        "form": form, "meeting": meeting,
-        "version": form.conflict.version if getattr(form, "conflict", None) else version,
-    }, status=status if status != 400 else 200)
+    return versioned_edit_step(
+        request, form, save=lambda: services.meeting_cancel(
+            meeting=as_saved(meeting), by=request.user, expected_version=version,
+            reason=form.cleaned_data["reason"]),
+        done="The meeting has been cancelled. Members have been told.", back=meeting,
+        current=lambda: as_saved(meeting),
+        saved_form=lambda saved: CancelForm(initial={"reason": saved.cancelled_reason}),
+        page=lambda status: render(request, "meetings/meeting_cancel.html", {
+            "form": form, "meeting": meeting,
+            "version": form.conflict.version if getattr(form, "conflict", None) else version,
+        }, status=status))
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def meeting_held(request, pk):
     meeting = _meeting(request, pk)
     _manage(request)
@@ -201,9 +182,7 @@ def meeting_held(request, pk):
 # --- The agenda
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(AgendaItemForm)
+@form_view(AgendaItemForm)
 def agenda(request, pk):
     """Build the agenda: take what is due (from every app), add an item of your own, reorder, remove."""
     meeting = _meeting(request, pk)
@@ -246,9 +225,7 @@ def _item(request, pk, item_pk):
     return meeting, get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
 
 
-@login_required
-@post_only
-@posts_no_form("a button (up or down): nothing typed")
+@button_view("a button (up or down): nothing typed")
 def agenda_move(request, pk, item_pk):
     meeting, item = _item(request, pk, item_pk)
     _manage(request)
@@ -257,9 +234,7 @@ def agenda_move(request, pk, item_pk):
     return redirect(reverse("meeting-agenda", args=[meeting.pk]) + f"#item-{item.pk}")
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def agenda_remove(request, pk, item_pk):
     meeting, item = _item(request, pk, item_pk)
     _manage(request)
@@ -272,9 +247,7 @@ def agenda_remove(request, pk, item_pk):
     return redirect("meeting-agenda", pk=meeting.pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(MinutesForm)
+@form_view(MinutesForm)
 def item_minutes(request, pk, item_pk):
     meeting, item = _item(request, pk, item_pk)
     _manage(request)
@@ -291,9 +264,7 @@ def item_minutes(request, pk, item_pk):
 # --- Papers
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(PaperUploadForm)
+@form_view(PaperUploadForm)
 def meeting_papers(request, pk):
     meeting = _meeting(request, pk)
     _manage(request)
@@ -336,9 +307,7 @@ def paper_download(request, pk, paper_pk):
     return stored_download(paper.file, paper.original_name, paper.content_type)
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def paper_remove(request, pk, paper_pk):
     meeting = _meeting(request, pk)
     _manage(request)
@@ -351,9 +320,7 @@ def paper_remove(request, pk, paper_pk):
 # --- Attendance, minutes and decisions
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(AttendanceForm)
+@form_view(AttendanceForm)
 def attendance(request, pk):
     meeting = _meeting(request, pk)
     _manage(request)
@@ -372,9 +339,7 @@ def attendance(request, pk):
                   status=400 if form.is_bound and form.errors else 200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(DecisionForm)
+@form_view(DecisionForm)
 def decision_create(request, pk):
     meeting = _meeting(request, pk)
     _manage(request)

@@ -1,14 +1,13 @@
 """Your account: who the service thinks you are, two-factor sign-in, and your reminder emails."""
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods
 
 from partnership.forms import GDSForm
-from partnership.kept_forms import posts
 from partnership.services import accounts
+
+from .mixins import form_view
 
 
 class RemindersForm(GDSForm, forms.Form):
@@ -27,9 +26,7 @@ class RemindersForm(GDSForm, forms.Form):
         self.setup_helper()
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(RemindersForm)
+@form_view(RemindersForm)
 def account(request):
     user = request.user
     form = RemindersForm(request.POST or None,

@@ -6,7 +6,6 @@ from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from partnership import access, selectors
 from partnership.csv import csv_response
@@ -20,7 +19,6 @@ from partnership.forms import (
     DueDateDecisionForm,
     DueDateRequestForm,
 )
-from partnership.kept_forms import posts
 from partnership.models import Action, DueDateRequest
 from partnership.models.actions import source_kind_label, source_kind_labels, sources_of
 from partnership.rate_limits import limited_export
@@ -28,8 +26,9 @@ from partnership.selectors import as_saved
 from partnership.services import actions as action_services
 from partnership.services.errors import ServiceError
 
-from .conflicts import edits_versioned, refusal_status
-from .mixins import page_query, paginate, post_only, posted_version
+from .confirm import versioned_edit_step
+from .conflicts import edits_versioned
+from .mixins import form_view, inline_form_view, page_query, paginate, posted_version
 
 
 def _filtered(request, *, mine: bool):
@@ -104,9 +103,7 @@ def action_detail(request, pk):
     return render(request, "partnership/action_detail.html", _detail_context(request, action))
 
 
-@login_required
-@post_only
-@posts(ActionUpdateForm)
+@inline_form_view(ActionUpdateForm)
 def action_add_update(request, pk):
     action = _get_action(request, pk)
     access.require(access.can_update_action(request.user, action))
@@ -123,9 +120,7 @@ def action_add_update(request, pk):
                   _detail_context(request, action, update_form=form), status=400)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(ActionForm)
+@form_view(ActionForm)
 def action_create(request):
     access.require(access.can_create_action(request.user))
     form = ActionForm(request.POST or None, user=request.user)
@@ -148,39 +143,28 @@ def action_create(request):
     return render(request, "partnership/action_form.html", {"form": form, "can_show_people": form.any_agency})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(ActionForm)
 @edits_versioned(Action)
-@posts(ActionForm)
 def action_edit(request, pk):
     action = _get_action(request, pk)
     access.require(access.can_update_action(request.user, action))
     form = ActionForm(request.POST or None, instance=action, user=request.user)
     version = posted_version(request, default=action.version)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        changes = {f: form.cleaned_data[f] for f in ("title", "description", "owner", "priority", "due_date")
-                   if f in form.fields}
-        try:
-            action_services.action_update_details(
-                action=as_saved(action), by=request.user, expected_version=version, **changes
-            )
-        except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: as_saved(action),
-                                    saved_form=lambda saved: ActionForm(instance=saved, user=request.user))
-        else:
-            messages.success(request, "The action has been updated.")
-            return redirect(action)
-    return render(request, "partnership/action_form.html", {
-        "form": form, "action": action, "version": version,
-        "can_ask_due_date": action_services.can_ask_to_move_due_date(request.user, action),
-    }, status=status if status != 400 else 200)
+    return versioned_edit_step(
+        request, form, save=lambda: action_services.action_update_details(
+            action=as_saved(action), by=request.user, expected_version=version,
+            **{f: form.cleaned_data[f] for f in ("title", "description", "owner", "priority", "due_date")
+               if f in form.fields}),
+        done="The action has been updated.", back=action, current=lambda: as_saved(action),
+        saved_form=lambda saved: ActionForm(instance=saved, user=request.user),
+        page=lambda status: render(request, "partnership/action_form.html", {
+            "form": form, "action": action, "version": version,
+            "can_ask_due_date": action_services.can_ask_to_move_due_date(request.user, action),
+        }, status=status))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(ActionTransitionForm)
 @edits_versioned(Action)
-@posts(ActionTransitionForm)
 def action_transition(request, pk):
     action = _get_action(request, pk)
     access.require(access.can_update_action(request.user, action) or access.can_sign_off_actions(request.user))
@@ -188,27 +172,17 @@ def action_transition(request, pk):
     choices = [(s, action_services.TRANSITION_LABELS[s]) for s in allowed]
     form = ActionTransitionForm(request.POST or None, request.FILES or None, choices=choices,
                                 initial={"version": action.version})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            action_services.action_transition(
-                action=as_saved(action), to=form.cleaned_data["to"], by=request.user,
-                expected_version=form.cleaned_data["version"], evidence=form.cleaned_data["evidence"],
-                reason=form.cleaned_data["reason"], upload=form.cleaned_data.get("evidence_file"),
-            )
-        except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: as_saved(action))
-        else:
-            messages.success(request, "The action's status has been changed.")
-            return redirect(action)
-    return render(request, "partnership/action_status_form.html", {
-        "form": form, "action": action, "has_choices": bool(choices),
-    }, status=status if status != 400 else 200)
+    return versioned_edit_step(
+        request, form, save=lambda: action_services.action_transition(
+            action=as_saved(action), to=form.cleaned_data["to"], by=request.user,
+            expected_version=form.cleaned_data["version"], evidence=form.cleaned_data["evidence"],
+            reason=form.cleaned_data["reason"], upload=form.cleaned_data.get("evidence_file")),
+        done="The action's status has been changed.", back=action, current=lambda: as_saved(action),
+        page=lambda status: render(request, "partnership/action_status_form.html", {
+            "form": form, "action": action, "has_choices": bool(choices)}, status=status))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(DueDateRequestForm)
+@form_view(DueDateRequestForm)
 def action_due_date_request(request, pk):
     """The owning agency asks the business unit to move the due date; the action keeps its date until agreed."""
     action = _get_action(request, pk)
@@ -229,9 +203,7 @@ def action_due_date_request(request, pk):
         "form": form, "action": action, "pending": pending}, status=400 if form.errors else 200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(DueDateDecisionForm)
+@form_view(DueDateDecisionForm)
 def action_due_date_decide(request, pk):
     """The business unit agrees or declines the waiting request to move the due date."""
     action = _get_action(request, pk)
@@ -255,32 +227,24 @@ def action_due_date_decide(request, pk):
         "form": form, "action": action, "pending": pending}, status=400 if form.errors else 200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(ActionImpactForm)
 @edits_versioned(Action)
-@posts(ActionImpactForm)
 def action_impact(request, pk):
     """The owning agency writes its evidence of impact (with a file if it has one) once the action is completed."""
     action = _get_action(request, pk)
     access.require(action_services.can_record_impact(request.user, action))
     form = ActionImpactForm(request.POST or None, request.FILES or None,
                             initial={"version": action.version, "evidence": action.impact_evidence})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            action_services.action_record_impact(
-                action=as_saved(action), by=request.user, expected_version=form.cleaned_data["version"],
-                evidence=form.cleaned_data["evidence"], upload=form.cleaned_data.get("evidence_file"))
-        except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: as_saved(action),
-                                    saved_form=lambda saved: ActionImpactForm(initial={
-                                        "version": saved.version, "evidence": saved.impact_evidence}))
-        else:
-            messages.success(request, "Your evidence of impact has been saved. The business unit or the QA subgroup "
-                                      "signs it off.")
-            return redirect(action)
-    return render(request, "partnership/action_impact.html", {"form": form, "action": action},
-                  status=status if status != 400 else 200)
+    return versioned_edit_step(
+        request, form, save=lambda: action_services.action_record_impact(
+            action=as_saved(action), by=request.user, expected_version=form.cleaned_data["version"],
+            evidence=form.cleaned_data["evidence"], upload=form.cleaned_data.get("evidence_file")),
+        done="Your evidence of impact has been saved. The business unit or the QA subgroup signs it off.",
+        back=action, current=lambda: as_saved(action),
+        saved_form=lambda saved: ActionImpactForm(initial={"version": saved.version,
+                                                           "evidence": saved.impact_evidence}),
+        page=lambda status: render(request, "partnership/action_impact.html", {"form": form, "action": action},
+                                   status=status))
 
 
 @login_required

@@ -29,10 +29,10 @@ from partnership.forms import (
     SignInForm,
     TOTPCodeForm,
 )
-from partnership.kept_forms import posts, posts_no_form
+from partnership.kept_forms import posts_no_form
 from partnership.services import accounts, work_accounts
 
-from .mixins import post_only
+from .mixins import form_view, post_only
 
 
 class SignInView(auth_views.LoginView):
@@ -218,9 +218,7 @@ def _qr_svg(uri: str) -> str:
     return svg[svg.index("<svg"):]
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(TOTPCodeForm)
+@form_view(TOTPCodeForm)
 def two_factor_setup(request):
     """Set up an authenticator app: scan the code (or type the key), then enter a code to confirm."""
     if user_has_device(request.user) and not request.user.is_verified():
@@ -278,9 +276,7 @@ def _prove_address(request):
         status=200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(TOTPCodeForm)
+@form_view(TOTPCodeForm)
 def two_factor_verify(request):
     if not user_has_device(request.user):
         return redirect("partnership:two-factor-setup")

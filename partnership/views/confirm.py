@@ -1,7 +1,8 @@
 """One step taken through an app's service, for any app: a page that asks someone to confirm it (submit a return,
 say: GET shows the page; POST takes the step and goes back with a message, or shows the page again with the refusal,
 400), a page with a form whose valid POST takes it (`form_step`), or a button that takes it at once and goes back
-with the refusal or the message."""
+with the refusal or the message; or the edit page of a versioned record that shows a refusal on itself
+(`versioned_edit_step`)."""
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -46,6 +47,26 @@ def form_step(request, form, *, save: Callable, success: str | Callable, templat
                 messages.success(request, success(saved) if callable(success) else success)
                 return redirect(*(to(saved) if to else (saved,)))
     return render(request, template, {"form": form, **context}, status=status)
+
+
+def versioned_edit_step(request, form, *, save: Callable[[], object], done: str, back, current: Callable,
+                        page: Callable[[int], HttpResponse], saved_form: Callable | None = None) -> HttpResponse:
+    """The edit page of a versioned record, which answers a refusal as it answers the GET: a valid POST calls
+    `save()` (the app's service, given the version the page was read at) and goes to `back` (a record or a URL)
+    with the message `done`; otherwise `page(status)` shows the page again with what was typed: 200 with the errors
+    or the refusal next to its field, or 409 for a stale edit (`refusal_status`: `current()` reads the record as
+    saved now, `saved_form(record)` makes its unbound form). `page` is called after the step, so it can read the
+    conflict the form now carries (`form.conflict.version`)."""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            save()
+        except ServiceError as error:
+            status = refusal_status(form, error, current=current, saved_form=saved_form)
+        else:
+            messages.success(request, done)
+            return redirect(back)
+    return page(200 if status == 400 else status)
 
 
 def button_step(request, act: Callable, done: str | Callable[[], str], *back) -> HttpResponse:

@@ -6,11 +6,10 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from partnership import access
-from partnership.kept_forms import posts_no_form
 from partnership.services import exports
 from partnership.services.errors import ServiceError
 
-from .mixins import paginate, post_only
+from .mixins import button_view, paginate
 
 
 @login_required
@@ -21,9 +20,7 @@ def export_list(request):
                                                             "is_business_unit": access.is_business_unit(request.user)})
 
 
-@login_required
-@post_only
-@posts_no_form("a button naming the report: nothing typed")
+@button_view("a button naming the report: nothing typed")
 def export_create(request):
     access.require(access.can_request_reports(request.user))
     kind = request.POST.get("kind", "")

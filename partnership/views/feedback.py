@@ -5,17 +5,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods
 
 from partnership import access, selectors
 from partnership.forms import GDSForm, date_field
-from partnership.kept_forms import posts
 from partnership.models import Feedback
 from partnership.services import yearly_reports
 from partnership.services.errors import ServiceError
 
 from .conflicts import edits_versioned, refusal_status
-from .mixins import paginate, posted_version
+from .mixins import form_view, paginate, posted_version
 
 
 class FeedbackForm(GDSForm, forms.ModelForm):
@@ -49,9 +47,7 @@ def feedback_list(request):
     return render(request, "partnership/feedback_list.html", {"page": page})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(FeedbackForm)
+@form_view(FeedbackForm)
 def feedback_create(request):
     _require_business_unit(request.user)
     form = FeedbackForm(request.POST or None)
@@ -67,10 +63,8 @@ def feedback_create(request):
                   status=400 if form.errors else 200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(FeedbackForm)
 @edits_versioned(Feedback)
-@posts(FeedbackForm)
 def feedback_edit(request, pk):
     _require_business_unit(request.user)
     feedback = get_object_or_404(Feedback, pk=pk)

@@ -1,12 +1,15 @@
 """Small view helpers shared by every app."""
 import functools
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
+from django.views.decorators.http import require_http_methods
 
 from partnership import notify
 from partnership.input_rules import as_id
+from partnership.kept_forms import posts, posts_no_form
 
 
 class SignedInMixin(LoginRequiredMixin):
@@ -22,6 +25,53 @@ def post_only(view):
         return view(request, *args, **kwargs)
 
     return functools.wraps(view)(wrapped)  # its name and marks (@posts, @edits_versioned) go with it
+
+
+# The four kinds of view most views are, each declared in one line (what the kind is made of, the generated tests
+# check: the sign-in sweep, the 405 for a wrong method, the kept forms). A view of another kind spells its out.
+
+def form_view(*form_classes):
+    """A signed-in page with a form: GET shows it, POST sends it; `form_classes` are the forms its POST reads
+    (`@posts`, for the kept forms)."""
+    mark = posts(*form_classes)
+
+    def kind(view):
+        return login_required(require_http_methods(["GET", "POST"])(mark(view)))
+
+    return kind
+
+
+def confirm_view(reason: str):
+    """A signed-in page that asks someone to confirm a step: GET shows it, POST takes the step; nothing typed
+    (`@posts_no_form(reason)`)."""
+    mark = posts_no_form(reason)
+
+    def kind(view):
+        return login_required(require_http_methods(["GET", "POST"])(mark(view)))
+
+    return kind
+
+
+def inline_form_view(*form_classes):
+    """A signed-in view that takes a form shown on another page (a box on a record's page): POST only (a GET answers
+    405); `form_classes` are the forms its POST reads (`@posts`, for the kept forms)."""
+    mark = posts(*form_classes)
+
+    def kind(view):
+        return login_required(post_only(mark(view)))
+
+    return kind
+
+
+def button_view(reason: str):
+    """A signed-in button that takes a step at once: POST only (a GET answers 405), nothing typed
+    (`@posts_no_form(reason)`)."""
+    mark = posts_no_form(reason)
+
+    def kind(view):
+        return login_required(post_only(mark(view)))
+
+    return kind
 
 
 LIST_PAGE_SIZE = 100  # rows a list page shows at most, as many as the Django admin's changelist

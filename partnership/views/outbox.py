@@ -5,12 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
 from partnership import access
-from partnership.kept_forms import posts_no_form
 from partnership.models import OutboxMessage
 from partnership.services import outbox
 from partnership.services.errors import ServiceError
 
-from .mixins import paginate, post_only
+from .mixins import button_view, paginate
 
 TASK_WORDS = {"partnership.deliver_email": "Email", "partnership.run_export": "Report",
               "merton_qa.send_digests": "Daily reminders"}
@@ -25,9 +24,7 @@ def outbox_list(request):
     return render(request, "partnership/outbox.html", {"page": page})
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def outbox_requeue(request, pk):
     access.require(access.is_business_unit(request.user))
     get_object_or_404(OutboxMessage, pk=pk)

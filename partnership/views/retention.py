@@ -1,25 +1,20 @@
 """Retention: the business unit sees the schedule, what is due for review, and places or releases legal holds."""
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods
 
 from partnership import access, selectors
 from partnership.forms import LegalHoldForm
-from partnership.kept_forms import posts, posts_no_form
 from partnership.models import LegalHold
 from partnership.retention import retention_classes
 from partnership.services import retention
 from partnership.services.errors import ServiceError
 
 from .confirm import button_step
-from .mixins import post_only
+from .mixins import button_view, form_view
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(LegalHoldForm)
+@form_view(LegalHoldForm)
 def retention_overview(request):
     access.require(access.is_business_unit(request.user))
     form = LegalHoldForm(request.POST or None)
@@ -40,9 +35,7 @@ def retention_overview(request):
     })
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def legal_hold_release(request, pk):
     access.require(access.is_business_unit(request.user))
     hold = get_object_or_404(LegalHold, pk=pk)

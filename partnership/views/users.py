@@ -3,17 +3,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods
 
 from partnership import access, selectors
 from partnership.forms import InviteUserForm
-from partnership.kept_forms import posts, posts_no_form
 from partnership.models import EmailMessage, User
 from partnership.services import accounts, outbox
 from partnership.services.errors import ServiceError
 
 from .confirm import button_step
-from .mixins import paginate, post_only, tracks_delivery
+from .mixins import button_view, form_view, paginate, tracks_delivery
 
 
 def _require_business_unit(request):
@@ -42,9 +40,7 @@ def user_detail(request, pk):
     })
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(InviteUserForm)
+@form_view(InviteUserForm)
 def user_invite(request):
     _require_business_unit(request)
     form = InviteUserForm(request.POST or None)
@@ -67,9 +63,7 @@ def _sent_words(user, what: str) -> str:
                                         "minutes.", f"{what} to {user.email}")
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def user_reinvite(request, pk):
     _require_business_unit(request)
     user = get_object_or_404(User, pk=pk)
@@ -77,9 +71,7 @@ def user_reinvite(request, pk):
                        lambda: _sent_words(user, "A new invitation"), "partnership:user-list")
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def user_deactivate(request, pk):
     _require_business_unit(request)
     user = get_object_or_404(User, pk=pk)

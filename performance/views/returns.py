@@ -8,19 +8,24 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_http_methods
 
 from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
 from partnership.csv import csv_response
 from partnership.downloads import download, nosniff
 from partnership.input_rules import as_id
-from partnership.kept_forms import posts, posts_no_form
 from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.views.confirm import button_step, confirm_page
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import list_page, page_query, post_only
+from partnership.views.mixins import (
+    button_view,
+    confirm_view,
+    form_view,
+    inline_form_view,
+    list_page,
+    page_query,
+)
 from partnership.views.remind_all import remind_all_page, remind_one
 from partnership.views.uploads import UploadPages
 
@@ -102,9 +107,7 @@ def data_returns(request):
     return render(request, "performance/data_returns.html", _period_context(request, period))
 
 
-@login_required
-@post_only
-@posts(OpenForm)
+@inline_form_view(OpenForm)
 def data_returns_open(request, period_pk):
     require(access.can_manage(request.user))
     period = get_visible_or_404(_choosable_periods(), pk=period_pk)
@@ -126,9 +129,7 @@ def data_returns_open(request, period_pk):
                   status=400)
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def data_return_validate(request, pk):
     data_return = _get_return(request, pk)
     require(access.can_manage(request.user))
@@ -137,9 +138,7 @@ def data_return_validate(request, pk):
                        "now show on the scorecard.", _back(request, data_return))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(QueryForm)
+@form_view(QueryForm)
 def data_return_query(request, pk):
     data_return = _get_return(request, pk)
     require(access.can_manage(request.user))
@@ -160,9 +159,7 @@ def data_return_query(request, pk):
                   status=400 if form.errors else 200)
 
 
-@login_required
-@post_only
-@posts(ReplyForm)
+@inline_form_view(ReplyForm)
 def data_return_reply(request, pk):
     """A reply in the return's query thread, from its agency's people or the business unit; the other side is
     emailed a link. A refusal comes back on the return's page with what was typed kept."""
@@ -184,9 +181,7 @@ def data_return_reply(request, pk):
                   _detail_context(request, data_return, reply_form=form), status=400)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts_no_form("a confirmation button: nothing typed")
+@confirm_view("a confirmation button: nothing typed")
 def data_returns_remind_all(request, period_pk):
     """Remind every agency whose data return for the period is outstanding, in one action, after a page that says
     how many."""
@@ -197,9 +192,7 @@ def data_returns_remind_all(request, period_pk):
                            back_url=f"{reverse('performance:data-returns')}?period={period.pk}")
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def data_return_remind(request, pk):
     """Email the agency's leads a reminder now: at most once per lead per day."""
     data_return = _get_return(request, pk)
@@ -280,10 +273,8 @@ def data_return_detail(request, pk):
     return render(request, "performance/data_return_detail.html", _detail_context(request, data_return))
 
 
-@login_required
-@post_only
+@inline_form_view(ValueForm)
 @edits_versioned(Value)
-@posts(ValueForm)
 def data_return_value_save(request, pk, indicator_pk):
     """Save one indicator's figure. Errors show next to the field; a stale edit answers 409, keeping what was typed."""
     data_return = _get_return(request, pk)
@@ -313,9 +304,7 @@ def data_return_value_save(request, pk, indicator_pk):
     return render(request, "performance/data_return_detail.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts_no_form("a confirmation button: nothing typed")
+@confirm_view("a confirmation button: nothing typed")
 def data_return_submit(request, pk):
     data_return = _get_return(request, pk)
     require(access.can_submit_data_return(request.user, data_return))

@@ -13,18 +13,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.views.decorators.http import require_http_methods
 
 from partnership import access as kernel_access
 from partnership.access import require, visible_actions
 from partnership.csv import csv_response
 from partnership.forms import ActionForm
 from partnership.input_rules import as_id
-from partnership.kept_forms import posts, posts_no_form
+from partnership.kept_forms import posts
 from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.exports import export_request
-from partnership.views.mixins import list_page, post_only
+from partnership.views.mixins import button_view, form_view, list_page
 
 from .. import access, selectors
 from ..forms.scorecard import ScorecardFilterForm, TurnTheCurveForm
@@ -137,9 +136,7 @@ def scorecard_csv(request):
     return csv_response(filename, CSV_HEADER, csv_rows(rows))
 
 
-@login_required
-@post_only
-@posts_no_form("asks for a PDF of the chosen period: nothing typed")
+@button_view("asks for a PDF of the chosen period: nothing typed")
 def scorecard_pdf(request):
     """Ask for the scorecard and exception report as a PDF (validated figures); it is made in the background."""
     require(can_make_pdf(request.user))
@@ -185,9 +182,7 @@ def indicator_page(request, code):
     return render(request, "performance/indicator_detail.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(ActionForm)
+@form_view(ActionForm)
 def raise_action(request, code):
     """Raise an action in the one tracker from an indicator, or from its exception in a period (`?period=`): the
     form starts filled in from the indicator and its figures; the action names the indicator as its source."""

@@ -12,10 +12,9 @@ from django.urls import path, reverse
 from partnership import access as kernel_access
 from partnership.access import require
 from partnership.csv import csv_response
-from partnership.kept_forms import posts_no_form
 from partnership.rate_limits import limited_export
 from partnership.services.exports import export_request
-from partnership.views.mixins import list_page, post_only
+from partnership.views.mixins import button_view, list_page
 
 from .. import access
 from ..analysis import MODERATED, SELF, sectors
@@ -92,9 +91,7 @@ def cycle_analysis_csv(request, cycle_pk):
     return csv_response(export_filename(cycle, sector=sector, basis=basis, extension="csv"), header, rows)
 
 
-@login_required
-@post_only
-@posts_no_form("asks for a PDF of the choices on the page: nothing typed")
+@button_view("asks for a PDF of the choices on the page: nothing typed")
 def cycle_analysis_pdf(request, cycle_pk):
     """Ask for a PDF of the analysis as filtered; it is made in the background."""
     cycle = _get_cycle(request, cycle_pk)

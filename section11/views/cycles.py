@@ -7,15 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
 from partnership.input_rules import as_id
-from partnership.kept_forms import posts, posts_no_form
 from partnership.models import Sector
 from partnership.services.errors import ServiceError
 from partnership.views.confirm import button_step
-from partnership.views.mixins import list_page, post_only
+from partnership.views.mixins import button_view, confirm_view, form_view, list_page
 from partnership.views.remind_all import remind_all_page, remind_one
 
 from .. import access, selectors
@@ -54,9 +52,7 @@ def _filter_from(data) -> dict:
             "section11_only": ticked("section11")}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(CycleForm)
+@form_view(CycleForm)
 def cycle_create(request):
     """Set up a cycle. "Update the list" and "Tick all" re-show the form as typed, without checking it."""
     require(access.can_manage_cycles(request.user))
@@ -148,9 +144,7 @@ def cycle_detail(request, pk):
     })
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(LaunchForm)
+@form_view(LaunchForm)
 def cycle_launch(request, pk):
     """Confirm, then open the cycle: a return per agency, and an email to each agency lead."""
     require(access.can_manage_cycles(request.user))
@@ -179,9 +173,7 @@ def cycle_launch(request, pk):
     })
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def return_remind(request, pk, ret_pk):
     """Email an agency's leads a reminder now: at most once per person per day."""
     require(access.can_manage_cycles(request.user))
@@ -193,9 +185,7 @@ def return_remind(request, pk, ret_pk):
     return redirect(reverse("section11:cycle-detail", args=[cycle.pk]) + f"{on_page}#agency-{ret.agency_id}")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts_no_form("a confirmation button: nothing typed")
+@confirm_view("a confirmation button: nothing typed")
 def cycle_remind_all(request, pk):
     """Remind every agency whose return is outstanding, in one action, after a page that says how many."""
     require(access.can_manage_cycles(request.user))
@@ -207,9 +197,7 @@ def cycle_remind_all(request, pk):
                            noun="their agency's return", back_url=reverse("section11:cycle-detail", args=[cycle.pk]))
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def cycle_close(request, pk):
     require(access.can_manage_cycles(request.user))
     cycle = _get_cycle(pk)

@@ -6,15 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.views.decorators.http import require_http_methods
 
 from partnership.access import get_visible_or_404, require
-from partnership.kept_forms import posts, posts_no_form
 from partnership.services.errors import ServiceError
 from partnership.services.exports import export_request
 from partnership.views.confirm import form_step
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import post_only
+from partnership.views.mixins import button_view, form_view, inline_form_view
 
 from .. import access, reports, selectors
 from ..forms.moderation import ChallengeSessionForm, ModerationForm
@@ -77,10 +75,8 @@ def moderate_standard(request, pk, number):
     return render(request, "section11/moderate_standard.html", _standard_context(request, ret, number))
 
 
-@login_required
-@post_only
+@inline_form_view(ModerationForm)
 @edits_versioned(Answer)
-@posts(ModerationForm)
 def moderate_answer(request, pk, answer_pk):
     ret = _get_return(request, pk)
     require(access.can_moderate(request.user, ret))
@@ -109,10 +105,8 @@ def _moderated(ret: Return, pk: int) -> Answer:
     return ret.answers.select_related("criterion__standard", "ret__cycle__framework", "rating").get(pk=pk)
 
 
-@login_required
-@post_only
+@inline_form_view(ModerationForm)
 @edits_versioned(Answer)
-@posts(ModerationForm)
 def moderate_standard_save(request, pk, number):
     """Save the moderation of every criterion changed on the standard in one post (whichever button was used), so
     nothing typed on another criterion is lost. "agree" moderates each criterion not given a rating on the page at
@@ -166,9 +160,7 @@ def moderate_standard_save(request, pk, number):
     return redirect(reverse("section11:moderate-standard", args=[ret.pk, number]) + anchor)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(ChallengeSessionForm)
+@form_view(ChallengeSessionForm)
 def challenge_record(request, pk):
     ret = _get_return(request, pk)
     require(access.can_record_challenge(request.user, ret))
@@ -184,9 +176,7 @@ def challenge_record(request, pk):
                      to=lambda _: (reverse("section11:return-detail", args=[ret.pk]) + "#challenge-sessions",))
 
 
-@login_required
-@post_only
-@posts_no_form("a button (and its confirmation): nothing typed")
+@button_view("a button (and its confirmation): nothing typed")
 def feedback_letter(request, pk):
     """Ask for the feedback letter as a PDF. It is made in the background (reports.feedback_letter_export), like
     the whole return's PDF: rendering may take longer than a request may hold a web worker. While some criteria

@@ -8,12 +8,12 @@ from django.views.decorators.http import require_http_methods
 from partnership import kept_forms
 from partnership.access import get_visible_or_404, require
 from partnership.downloads import stored_download
-from partnership.kept_forms import posts, posts_no_form
+from partnership.kept_forms import posts
 from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
-from partnership.views.confirm import confirm_page
+from partnership.views.confirm import confirm_page, versioned_edit_step
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import paginated, post_only
+from partnership.views.mixins import button_view, confirm_view, form_view, inline_form_view, paginated, post_only
 
 from .. import access, selectors
 from ..forms.returns import AnswerForm, ImprovementActionForm, ReturnHeaderForm, SendBackForm, SeniorOfficerForm
@@ -58,30 +58,22 @@ def return_detail(request, pk):
     })
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@form_view(ReturnHeaderForm)
 @edits_versioned(Return)
-@posts(ReturnHeaderForm)
 def return_header(request, pk):
     ret = _get_return(request, pk)
     require(access.can_edit_return(request.user, ret))
     form = ReturnHeaderForm(request.POST or None, instance=selectors.return_with_framework(ret.pk),
                             can_name_officer=access.can_name_senior_officer(request.user, ret))
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.return_update_header(ret=as_saved(ret), by=request.user,
-                                          expected_version=form.cleaned_data["version"], **form.header_values())
-        except ServiceError as error:
-            status = refusal_status(form, error, current=lambda: selectors.return_with_framework(ret.pk),
-                                    saved_form=lambda record: ReturnHeaderForm(
-                                        instance=record,
-                                        can_name_officer=access.can_name_senior_officer(request.user, ret)))
-        else:
-            messages.success(request, "The return's contact details have been saved.")
-            return redirect(ret)
-    return render(request, "section11/return_header.html", {"ret": ret, "form": form},
-                  status=status if status != 400 else 200)
+    return versioned_edit_step(
+        request, form, save=lambda: services.return_update_header(
+            ret=as_saved(ret), by=request.user, expected_version=form.cleaned_data["version"], **form.header_values()),
+        done="The return's contact details have been saved.", back=ret,
+        current=lambda: selectors.return_with_framework(ret.pk),
+        saved_form=lambda record: ReturnHeaderForm(
+            instance=record, can_name_officer=access.can_name_senior_officer(request.user, ret)),
+        page=lambda status: render(request, "section11/return_header.html", {"ret": ret, "form": form},
+                                   status=status))
 
 
 # An answer kept through signing in again goes back into its own criterion's form, in place on the standard's
@@ -151,10 +143,8 @@ def _after_saving(ret: Return, standard: Standard, then: str) -> str:
     return reverse("section11:standard", args=[ret.pk, standard.number])
 
 
-@login_required
-@post_only
+@inline_form_view(AnswerForm)
 @edits_versioned(Answer)
-@posts(AnswerForm)
 def standard_save(request, pk, number):
     """"Save and continue": save every criterion on the standard whose answer changed (one post, with or without
     JavaScript; "Next standard" posts here too, so leaving never loses what was typed). Unchanged criteria are
@@ -293,9 +283,7 @@ def answer_save(request, pk, answer_pk):
     return render(request, "section11/standard.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(ImprovementActionForm)
+@form_view(ImprovementActionForm)
 def action_add(request, pk, answer_pk):
     ret = _get_return(request, pk)
     answer = get_visible_or_404(ret.answers.select_related("criterion__standard"), pk=answer_pk)
@@ -320,9 +308,7 @@ def evidence_download(request, pk):
     return stored_download(evidence.file, evidence.original_name, evidence.content_type)
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def evidence_delete(request, pk):
     evidence = get_visible_or_404(access.visible_evidence(request.user).select_related("answer__criterion__standard"),
                                   pk=pk)
@@ -334,9 +320,7 @@ def evidence_delete(request, pk):
                     + f"#c-{evidence.answer_id}")
 
 
-@login_required
-@post_only
-@posts_no_form("a button: nothing typed")
+@button_view("a button: nothing typed")
 def start_from_last(request, pk):
     ret = _get_return(request, pk)
     require(access.can_edit_return(request.user, ret))
@@ -350,9 +334,7 @@ def start_from_last(request, pk):
     return redirect(ret)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts_no_form("a confirmation button: nothing typed")
+@confirm_view("a confirmation button: nothing typed")
 def return_submit(request, pk):
     ret = _get_return(request, pk)
     require(access.can_submit_return(request.user, ret))
@@ -372,9 +354,7 @@ def return_submit(request, pk):
                         back=ret, template="section11/return_submit.html", context=context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts_no_form("a confirmation button: nothing typed")
+@confirm_view("a confirmation button: nothing typed")
 def return_sign_off(request, pk):
     ret = _get_return(request, pk)
     require(access.can_sign_off_return(request.user, ret))
@@ -389,9 +369,7 @@ def return_sign_off(request, pk):
     return render(request, "section11/return_sign_off.html", {"ret": ret})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(SeniorOfficerForm)
+@form_view(SeniorOfficerForm)
 def return_officer(request, pk):
     """The agency lead or the business unit names (or changes) the senior officer until the return is signed off."""
     ret = _get_return(request, pk)
@@ -428,9 +406,7 @@ def sign_off_link(request, token):
                   status=404 if link is None else 400 if problem and request.method == "POST" else 200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@posts(SendBackForm)
+@form_view(SendBackForm)
 def return_send_back(request, pk):
     ret = _get_return(request, pk)
     require(access.can_send_back(request.user, ret))

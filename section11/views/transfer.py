@@ -6,10 +6,9 @@ from django.urls import path
 from partnership import staged_uploads
 from partnership.access import get_visible_or_404, require
 from partnership.downloads import download
-from partnership.kept_forms import posts_no_form
 from partnership.rate_limits import limited_export
 from partnership.services.exports import export_request
-from partnership.views.mixins import post_only
+from partnership.views.mixins import button_view
 from partnership.views.uploads import UploadPages
 
 from .. import access, reports, spreadsheets
@@ -33,9 +32,7 @@ def return_export_xlsx(request, pk):
     return download(spreadsheets.return_workbook(ret), reports.return_filename(ret, "xlsx"), spreadsheets.CONTENT_TYPE)
 
 
-@login_required
-@post_only
-@posts_no_form("asks for a PDF: nothing typed")
+@button_view("asks for a PDF: nothing typed")
 def return_export_pdf(request, pk):
     """Ask for the whole return as a PDF. It is made in the background (reports.return_pdf): a return with long
     answers takes many seconds to render, longer than a request may hold a web worker."""

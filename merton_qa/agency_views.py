@@ -21,7 +21,7 @@ from partnership.selectors import as_saved
 from partnership.services import escalations as services
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import form_view, inline_form_view, list_page, posted_version
+from partnership.views.mixins import form_status, form_view, inline_form_view, list_page, posted_version
 
 from . import agency_profiles, selectors
 
@@ -131,7 +131,7 @@ def escalation_create(request, pk):
     return render(request, "agencies/escalation_form.html", {
         "agency": agency, "form": form, "stage": Escalation.Stage.BUSINESS_UNIT, "cited": found.cited(),
         "escalation": None,
-    })
+    }, status=form_status(form))
 
 
 @form_view(EscalationForm)

@@ -18,7 +18,7 @@ from partnership.services import board_packs, exports, outbox
 from partnership.services.errors import ServiceError
 from partnership.views.confirm import versioned_edit_step
 from partnership.views.conflicts import edits_versioned
-from partnership.views.mixins import button_view, form_view, paginate, posted_version, tracks_delivery
+from partnership.views.mixins import button_view, form_status, form_view, paginate, posted_version, tracks_delivery
 
 from . import board_report, digest, selectors
 
@@ -79,7 +79,7 @@ def board_reports(request):
         "form": form, "page": page, "can_draft": can_draft,
         "published": list(board_packs.published_packs()[:20]),
         "drafts": list(selectors.board_pack_drafts()),
-    })
+    }, status=form_status(form))
 
 
 def _pack(request, pk) -> BoardPack:

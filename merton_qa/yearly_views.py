@@ -17,7 +17,7 @@ from partnership.services import exports, yearly_reports
 from partnership.services.errors import ServiceError
 from partnership.views.confirm import versioned_edit_step
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import button_view, form_view, inline_form_view, posted_version
+from partnership.views.mixins import button_view, form_status, form_view, inline_form_view, posted_version
 
 from . import selectors
 
@@ -117,7 +117,7 @@ def yearly_report_list(request):
         "form": form, "can_edit": can_edit, "can_see_reports": access.can_request_reports(request.user),
         "published": [r for r in reports if r.is_published],
         "drafts": [r for r in reports if not r.is_published],
-    })
+    }, status=form_status(form))
 
 
 def _report(request, pk) -> YearlyReport:

@@ -13,7 +13,7 @@ from partnership.services.errors import ServiceError
 from partnership.templatetags.words import possessive
 from partnership.views.confirm import button_step, form_step
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import button_view, confirm_view, form_view
+from partnership.views.mixins import button_view, confirm_view, form_status, form_view
 from partnership.views.remind_all import remind_all_page
 
 from .. import access, selectors
@@ -55,7 +55,7 @@ def audit_edit(request, pk):
         else:
             status = 400
         return render(request, "audits/audit_form.html", {"form": form, "audit": audit}, status=status)
-    return render(request, "audits/audit_form.html", {"form": form, "audit": audit})
+    return render(request, "audits/audit_form.html", {"form": form, "audit": audit}, status=form_status(form))
 
 
 def progress_grid(audit: Audit, user) -> dict:

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
 from partnership.access import require
-from partnership.views.mixins import form_view
+from partnership.views.mixins import form_status, form_view
 
 from .. import access, selectors
 from ..forms import ProgrammeForm
@@ -42,7 +42,7 @@ def programme_create(request):
             messages.success(request, f"The {programme.year} programme has been set up. Add its audits.")
             return redirect(programme)
         return render(request, "audits/programme_form.html", {"form": form}, status=400)
-    return render(request, "audits/programme_form.html", {"form": form})
+    return render(request, "audits/programme_form.html", {"form": form}, status=form_status(form))
 
 
 @login_required

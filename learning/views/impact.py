@@ -9,7 +9,7 @@ from partnership.pdf import pdf_response, render_pdf
 from partnership.rate_limits import limited_pdf
 from partnership.views.confirm import button_step, form_step
 from partnership.views.conflicts import edits_versioned
-from partnership.views.mixins import button_view, form_view
+from partnership.views.mixins import button_view, form_status, form_view
 
 from .. import access, figures, selectors
 from ..coverage import coverage
@@ -25,7 +25,7 @@ def figures_page(request):
     require(access.sees_figures(request.user))
     start, end, form = _period(request)
     return render(request, "learning/figures.html", {"f": figures.period_figures(start=start, end=end),
-                                                     "form": form})
+                                                     "form": form}, status=form_status(form))
 
 
 @login_required

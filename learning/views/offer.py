@@ -21,7 +21,7 @@ from partnership.rate_limits import SHEET, asks_for_csv, limited
 from partnership.services.errors import ServiceError
 from partnership.views.confirm import button_step, form_step
 from partnership.views.conflicts import edits_versioned
-from partnership.views.mixins import button_view, confirm_view, form_view, inline_form_view, paginate
+from partnership.views.mixins import button_view, confirm_view, form_status, form_view, inline_form_view, paginate
 
 from .. import access, figures, selectors
 from ..forms.manage import AttendanceForm, CourseForm, SessionForm, TrainerForm
@@ -165,7 +165,8 @@ def attendance(request, pk):
                                       "invited to evaluate.")
             return redirect("learning:attendance", session.pk)
     return render(request, "learning/attendance.html", {"session": session, "course": session.course,
-                                                        "form": form, "error": error})
+                                                        "form": form, "error": error},
+                  status=400 if error else form_status(form))
 
 
 class PeriodForm(GDSForm, forms.Form):
@@ -203,7 +204,7 @@ def charges(request):
 
     return render(request, "learning/charges.html", {
         "rows": rows, "start": start, "end": end, "form": form, "total": sum(r["total"] for r in rows),
-        "prices": settings.LEARNING_NO_SHOW_CHARGES, "query": request.GET.urlencode()})
+        "prices": settings.LEARNING_NO_SHOW_CHARGES, "query": request.GET.urlencode()}, status=form_status(form))
 
 
 @login_required

@@ -18,7 +18,7 @@ from partnership.net import client_ip
 from partnership.pdf import pdf_response, render_pdf
 from partnership.rate_limits import limited_pdf
 from partnership.services.errors import ServiceError
-from partnership.views.mixins import list_page, post_only
+from partnership.views.mixins import form_status, list_page, post_only
 
 from .. import selectors
 from ..forms.public import BookingForm, ConfidenceForm, FollowUpForm, form_purpose
@@ -78,7 +78,7 @@ def book(request, pk):
     purpose = form_purpose(session.pk)
     if request.method == "GET":
         form = BookingForm(needs_manager=needs_manager, ticket=form_time.issue(request, purpose))
-        return render(request, "learning/public/book.html", {**context, "form": form})
+        return render(request, "learning/public/book.html", {**context, "form": form}, status=form_status(form))
     form = BookingForm(request.POST, needs_manager=needs_manager)
     verdict = form.verdict(request, session.pk)
     if not verdict.ok:
@@ -223,7 +223,7 @@ def _stage(request, raw, purpose, *, template, can_answer, form_class, submit, *
         else:
             return redirect(request.path)
     context["form"] = form
-    return render(request, template, context, status=400 if form.errors else 200)
+    return render(request, template, context, status=form_status(form))
 
 
 def _outcomes(course):

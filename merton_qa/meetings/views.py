@@ -23,7 +23,7 @@ from partnership.services import meetings as services
 from partnership.services.errors import ServiceError
 from partnership.views.confirm import versioned_edit_step
 from partnership.views.conflicts import edits_versioned
-from partnership.views.mixins import button_view, form_view, posted_version
+from partnership.views.mixins import button_view, form_status, form_view, posted_version
 
 from .. import selectors
 from . import find, papers_for, suggestions_for
@@ -103,7 +103,8 @@ def meeting_create(request, pk):
         else:
             messages.success(request, "The meeting has been added to the forward plan.")
             return redirect(meeting)
-    return render(request, "meetings/meeting_form.html", {"form": form, "subgroup": subgroup})
+    return render(request, "meetings/meeting_form.html", {"form": form, "subgroup": subgroup},
+                  status=form_status(form))
 
 
 def _meeting_context(request, meeting):
@@ -258,7 +259,8 @@ def item_minutes(request, pk, item_pk):
                               presenter=form.cleaned_data["presenter"])
         messages.success(request, f"The minutes of ‘{item.title}’ have been saved.")
         return redirect(reverse("meeting-detail", args=[meeting.pk]) + f"#item-{item.pk}")
-    return render(request, "meetings/item_minutes.html", {"form": form, "meeting": meeting, "item": item})
+    return render(request, "meetings/item_minutes.html", {"form": form, "meeting": meeting, "item": item},
+                  status=form_status(form))
 
 
 # --- Papers
@@ -336,7 +338,7 @@ def attendance(request, pk):
             messages.success(request, "Attendance has been recorded.")
             return redirect(reverse("meeting-detail", args=[meeting.pk]) + "#attendance")
     return render(request, "meetings/attendance.html", {"form": form, "meeting": meeting, "members": members},
-                  status=400 if form.is_bound and form.errors else 200)
+                  status=form_status(form))
 
 
 @form_view(DecisionForm)
@@ -366,7 +368,7 @@ def decision_create(request, pk):
                 messages.success(request, "The decision has been recorded.")
             return redirect(reverse("meeting-detail", args=[meeting.pk]) + (f"#item-{item.pk}" if item else ""))
     return render(request, "meetings/decision_form.html", {"form": form, "meeting": meeting},
-                  status=400 if form.is_bound and form.errors else 200)
+                  status=form_status(form))
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.urls import path
 from partnership.forms import GDSForm
 from partnership.services import accounts
 
-from .mixins import form_view
+from .mixins import form_status, form_view
 
 
 class RemindersForm(GDSForm, forms.Form):
@@ -35,7 +35,7 @@ def account(request):
         accounts.reminders_preference_set(user=user, optional_reminders=form.cleaned_data["optional_reminders"])
         messages.success(request, "Your reminder settings have been saved.")
         return redirect("partnership:account")
-    return render(request, "partnership/account.html", {"form": form})
+    return render(request, "partnership/account.html", {"form": form}, status=form_status(form))
 
 
 urlpatterns = [

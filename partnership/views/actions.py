@@ -28,7 +28,7 @@ from partnership.services.errors import ServiceError
 
 from .confirm import versioned_edit_step
 from .conflicts import edits_versioned
-from .mixins import form_view, inline_form_view, page_query, paginate, posted_version
+from .mixins import form_status, form_view, inline_form_view, page_query, paginate, posted_version
 
 
 def _filtered(request, *, mine: bool):
@@ -140,7 +140,8 @@ def action_create(request):
         else:
             messages.success(request, f"Action {action.reference} has been created.")
             return redirect(action)
-    return render(request, "partnership/action_form.html", {"form": form, "can_show_people": form.any_agency})
+    return render(request, "partnership/action_form.html", {"form": form, "can_show_people": form.any_agency},
+                  status=form_status(form))
 
 
 @form_view(ActionForm)
@@ -200,7 +201,7 @@ def action_due_date_request(request, pk):
                                       f"date of {action.due_date:%-d %B %Y} until they agree.")
             return redirect(action)
     return render(request, "partnership/action_due_date_request.html", {
-        "form": form, "action": action, "pending": pending}, status=400 if form.errors else 200)
+        "form": form, "action": action, "pending": pending}, status=form_status(form))
 
 
 @form_view(DueDateDecisionForm)
@@ -224,7 +225,7 @@ def action_due_date_decide(request, pk):
                              + " We have emailed the person who asked.")
             return redirect(action)
     return render(request, "partnership/action_due_date_decide.html", {
-        "form": form, "action": action, "pending": pending}, status=400 if form.errors else 200)
+        "form": form, "action": action, "pending": pending}, status=form_status(form))
 
 
 @form_view(ActionImpactForm)

@@ -32,7 +32,7 @@ from partnership.forms import (
 from partnership.kept_forms import posts_no_form
 from partnership.services import accounts, work_accounts
 
-from .mixins import form_view, post_only
+from .mixins import form_status, form_view, post_only
 
 
 class SignInView(auth_views.LoginView):
@@ -167,7 +167,7 @@ def password_reset_request(request):
         accounts.password_reset_request(email=form.cleaned_data["email"],
                                         address=security_log.client_address(request))
         return render(request, "registration/password_reset_sent.html", {"email": form.cleaned_data["email"]})
-    return render(request, "registration/password_reset_form.html", {"form": form})
+    return render(request, "registration/password_reset_form.html", {"form": form}, status=form_status(form))
 
 
 class _ActiveAccountLinkMixin:
@@ -250,7 +250,7 @@ def two_factor_setup(request):
         "qr_svg": _qr_svg(device.config_url),
         "secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)],
         "next": request.GET.get("next", ""),
-    })
+    }, status=form_status(form))
 
 
 @transaction.atomic
@@ -296,7 +296,8 @@ def two_factor_verify(request):
             else:
                 form.add_error("code", "The code is not right. Enter the newest code from your authenticator app")
         security_log.event("two-factor", request, outcome="failure")
-    return render(request, "registration/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")},
+                  status=form_status(form))
 
 
 urlpatterns = [

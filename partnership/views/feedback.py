@@ -13,7 +13,7 @@ from partnership.services import yearly_reports
 from partnership.services.errors import ServiceError
 
 from .conflicts import edits_versioned, refusal_status
-from .mixins import form_view, paginate, posted_version
+from .mixins import form_status, form_view, paginate, posted_version
 
 
 class FeedbackForm(GDSForm, forms.ModelForm):
@@ -60,7 +60,7 @@ def feedback_create(request):
             messages.success(request, "The feedback has been recorded.")
             return redirect("partnership:feedback-list")
     return render(request, "partnership/feedback_form.html", {"form": form, "feedback": None},
-                  status=400 if form.errors else 200)
+                  status=form_status(form))
 
 
 @form_view(FeedbackForm)
@@ -70,7 +70,7 @@ def feedback_edit(request, pk):
     feedback = get_object_or_404(Feedback, pk=pk)
     form = FeedbackForm(request.POST or None, instance=feedback)
     version = posted_version(request, default=feedback.version)
-    status = 400 if form.errors else 200
+    status = form_status(form)
     if request.method == "POST" and form.is_valid():
         try:
             yearly_reports.feedback_edit(feedback=selectors.as_saved(feedback), expected_version=version,

@@ -11,7 +11,7 @@ from partnership.services import retention
 from partnership.services.errors import ServiceError
 
 from .confirm import button_step
-from .mixins import button_view, form_view
+from .mixins import button_view, form_status, form_view
 
 
 @form_view(LegalHoldForm)
@@ -32,7 +32,7 @@ def retention_overview(request):
     return render(request, "partnership/retention.html", {
         "classes": retention_classes(), "review_due": review_due, "form": form,
         "active_holds": holds.active(), "released_holds": holds.filter(released_at__isnull=False)[:50],
-    })
+    }, status=form_status(form))
 
 
 @button_view("a button: nothing typed")

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from partnership import staged_uploads
 from partnership.kept_forms import posts, posts_no_form
 from partnership.services.errors import ConflictError, ServiceError
-from partnership.views.mixins import post_only
+from partnership.views.mixins import form_status, post_only
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class UploadPages:
                                          parse=lambda content: self.read(content, form.kind), **self.kept)
             return redirect(self.preview_url, owner.pk, token)
         return render(request, self.upload_template, {self.name: owner, "form": form},
-                      status=400 if form.errors else 200)
+                      status=form_status(form))
 
     def preview(self, request, owner, token: str) -> HttpResponse:
         """GET: what the file would change (`check`). POST: save all (`save`), or show the refusal with the preview

@@ -11,7 +11,7 @@ from partnership.services import accounts, outbox
 from partnership.services.errors import ServiceError
 
 from .confirm import button_step
-from .mixins import button_view, form_view, paginate, tracks_delivery
+from .mixins import button_view, form_status, form_view, paginate, tracks_delivery
 
 
 def _require_business_unit(request):
@@ -52,7 +52,7 @@ def user_invite(request):
         else:
             messages.success(request, _sent_words(user, "An invitation"))
             return redirect("partnership:user-list")
-    return render(request, "partnership/user_invite.html", {"form": form})
+    return render(request, "partnership/user_invite.html", {"form": form}, status=form_status(form))
 
 
 def _sent_words(user, what: str) -> str:

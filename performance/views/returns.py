@@ -21,6 +21,7 @@ from partnership.views.conflicts import edits_versioned, refusal_status
 from partnership.views.mixins import (
     button_view,
     confirm_view,
+    form_status,
     form_view,
     inline_form_view,
     list_page,
@@ -156,7 +157,7 @@ def data_return_query(request, pk):
             # The form posts to its own address, so the list's page it was opened from (?page=) comes back with it.
             return redirect(_list_url(data_return, as_id(request.GET.get("page"))))
     return render(request, "performance/data_return_query.html", {"data_return": data_return, "form": form},
-                  status=400 if form.errors else 200)
+                  status=form_status(form))
 
 
 @inline_form_view(ReplyForm)

@@ -23,7 +23,7 @@ from partnership.kept_forms import posts
 from partnership.rate_limits import limited_export
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.exports import export_request
-from partnership.views.mixins import button_view, form_view, list_page
+from partnership.views.mixins import button_view, form_status, form_view, list_page
 
 from .. import access, selectors
 from ..forms.scorecard import ScorecardFilterForm, TurnTheCurveForm
@@ -215,7 +215,7 @@ def raise_action(request, code):
             else indicator.get_absolute_url())
     return render(request, "performance/indicator_action_form.html",
                   {"indicator": indicator, "form": form, "period": period, "row": row, "back": back},
-                  status=400 if form.errors else 200)
+                  status=form_status(form))
 
 
 @login_required
@@ -247,7 +247,7 @@ def curve_edit(request, code, pk=None):
             return redirect(record)
     return render(request, "performance/turn_the_curve_form.html",
                   {"indicator": indicator, "record": record, "form": form, "saved_version": saved_version},
-                  status=400 if form.errors else 200)
+                  status=form_status(form))
 
 
 urlpatterns = [

@@ -5,13 +5,17 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.urls import reverse
 
+from partnership.views.mixins import form_status
+
 
 def form_page(request, form, *, title: str, caption: str = "", back_url: str, back_label: str = "Back",
               button: str = "Save", intro: str = "", status: int = 200):
-    """The one template for the app's forms: error summary, caption (case reference at most), form, button."""
+    """The one template for the app's forms: error summary, caption (case reference at most), form, button. A form
+    sent back with errors answers 400, as every other app's (a stale edit's 409 is kept)."""
     return render(request, "reviews/form.html", {"form": form, "title": title, "caption": caption,
                                                   "back_url": back_url, "back_label": back_label,
-                                                  "button": button, "intro": intro}, status=status)
+                                                  "button": button, "intro": intro},
+                  status=status if status != 200 else form_status(form))
 
 
 def log_action(request) -> str:

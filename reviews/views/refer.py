@@ -6,6 +6,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from partnership.services.errors import ServiceError
+from partnership.views.mixins import form_status
 
 from .. import access, services
 from ..forms import PartnerReferralForm
@@ -28,7 +29,7 @@ def refer(request):
             access.log_access(request, referral, ReviewAccessLog.Action.CREATE)
             request.session[SESSION_KEY] = referral.case_reference
             return redirect("reviews:refer-sent")
-    return render(request, "reviews/refer.html", {"form": form})
+    return render(request, "reviews/refer.html", {"form": form}, status=form_status(form))
 
 
 @login_required

@@ -13,7 +13,7 @@ from partnership.input_rules import as_id
 from partnership.models import Sector
 from partnership.services.errors import ServiceError
 from partnership.views.confirm import button_step
-from partnership.views.mixins import button_view, confirm_view, form_view, list_page
+from partnership.views.mixins import button_view, confirm_view, form_status, form_view, list_page
 from partnership.views.remind_all import remind_all_page, remind_one
 
 from .. import access, selectors
@@ -63,7 +63,8 @@ def cycle_create(request):
         initial = {"sector": chosen["sector"], "statutory": chosen["statutory_only"],
                    "section11": chosen["section11_only"]}
         form = CycleForm(initial=initial, shown_agencies=shown)
-        return render(request, "section11/cycle_form.html", {"form": form, "filtered": any(chosen.values())})
+        return render(request, "section11/cycle_form.html", {"form": form, "filtered": any(chosen.values())},
+                      status=form_status(form))
 
     data = request.POST.copy()
     if "tick_all" in data:
@@ -72,7 +73,8 @@ def cycle_create(request):
     form = CycleForm(data, shown_agencies=shown)
     if "update_list" in data or "tick_all" in data:
         form.hide_errors()
-        return render(request, "section11/cycle_form.html", {"form": form, "filtered": any(chosen.values())})
+        return render(request, "section11/cycle_form.html", {"form": form, "filtered": any(chosen.values())},
+                      status=form_status(form))
     if form.is_valid():
         values = form.cycle_values()
         try:
@@ -170,7 +172,7 @@ def cycle_launch(request, pk):
     return render(request, "section11/cycle_launch.html", {
         "cycle": cycle, "form": form,
         "agencies": [{"agency": a, "leads": leads.get(a.pk, 0)} for a in agencies],
-    })
+    }, status=form_status(form))
 
 
 @button_view("a button: nothing typed")

@@ -13,7 +13,15 @@ from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
 from partnership.views.confirm import confirm_page, versioned_edit_step
 from partnership.views.conflicts import edits_versioned, refusal_status
-from partnership.views.mixins import button_view, confirm_view, form_view, inline_form_view, paginated, post_only
+from partnership.views.mixins import (
+    button_view,
+    confirm_view,
+    form_status,
+    form_view,
+    inline_form_view,
+    paginated,
+    post_only,
+)
 
 from .. import access, selectors
 from ..forms.returns import AnswerForm, ImprovementActionForm, ReturnHeaderForm, SendBackForm, SeniorOfficerForm
@@ -299,7 +307,7 @@ def action_add(request, pk, answer_pk):
             return redirect(reverse("section11:standard", args=[ret.pk, answer.criterion.standard.number])
                             + f"#c-{answer.pk}")
     return render(request, "section11/action_add.html", {"ret": ret, "answer": answer, "form": form},
-                  status=400 if form.errors else 200)
+                  status=form_status(form))
 
 
 @login_required
@@ -386,7 +394,7 @@ def return_officer(request, pk):
                                 ret.status == Return.Status.SUBMITTED else ""))
             return redirect(ret)
     return render(request, "section11/return_officer.html", {"ret": ret, "form": form},
-                  status=400 if form.errors else 200)
+                  status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -419,7 +427,7 @@ def return_send_back(request, pk):
         else:
             messages.success(request, f"The return has been sent back to {ret.agency} for clarification.")
             return redirect(ret)
-    return render(request, "section11/return_send_back.html", {"ret": ret, "form": form})
+    return render(request, "section11/return_send_back.html", {"ret": ret, "form": form}, status=form_status(form))
 
 
 urlpatterns = [

@@ -137,7 +137,7 @@ def test_the_business_unit_raises_stage_1_from_the_profile(client, police, busin
 def test_a_missing_reason_is_shown_next_to_the_field(client, police, business_unit):
     client.force_login(business_unit)
     response = client.post(reverse("escalation-create", args=[police.pk]), {"reason": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter why the partnership is escalating" in response.content.decode()
     assert not Escalation.objects.exists()
 

@@ -204,7 +204,7 @@ def test_business_unit_places_and_releases_a_hold_by_reference(client_for, busin
 def test_a_hold_on_a_missing_record_is_refused(client_for, business_unit, db):
     response = client_for(business_unit).post(reverse("partnership:retention"),
                                               {"kind": "learning.booking", "object_id": 999999, "reason": "x"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is no booking with reference 999999" in response.content.decode()
     assert not LegalHold.objects.exists()
 

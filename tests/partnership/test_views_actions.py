@@ -278,7 +278,7 @@ def test_agency_lead_cannot_create_an_action_for_another_agency(client_for, agen
         "title": "Someone else's job", "description": "x", "owner_agency": outsider_agency.pk,
         **due_fields(TODAY),
     })
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_error(response, "owner_agency")
     assert not Action.objects.filter(title="Someone else's job").exists()
 
@@ -299,7 +299,7 @@ def test_create_with_missing_fields_shows_errors_and_keeps_typed_text(client_for
         "title": "", "description": "Typed description stays", "due_date_0": "31", "due_date_1": "2",
         "due_date_2": "2027",
     })
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in error_summary(response)
     assert field_error(response, "title") == "Enter a short title for the action"
     assert field_error(response, "due_date")
@@ -328,7 +328,7 @@ def test_business_unit_lists_only_the_owning_agencys_people_once_it_is_chosen(cl
     refused = client.post(reverse("partnership:action-create"), {
         "title": "Wrong owner", "description": "x", "owner_agency": police.pk, "owner": outsider.pk,
         **due_fields(TODAY)})
-    assert refused.status_code == 200 and not Action.objects.exists()
+    assert refused.status_code == 400 and not Action.objects.exists()
     assert field_error(refused, "owner") == "Choose a named owner who works for the owning agency, or choose None"
 
 

@@ -247,7 +247,7 @@ def test_a_valid_code_confirms_the_device_and_lets_the_person_in(password_only, 
 def test_a_wrong_code_at_set_up_is_refused_next_to_the_field(password_only, agency_lead):
     password_only.get(reverse("partnership:two-factor-setup"))
     response = password_only.post(reverse("partnership:two-factor-setup"), {"code": "12345x"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_error(response, "code").startswith("Enter the 6-digit security code")
     assert not TOTPDevice.objects.get(user=agency_lead).confirmed
     assert password_only.get(reverse("home")).status_code == 302
@@ -271,7 +271,7 @@ def test_a_wrong_code_at_verify_is_refused_next_to_the_field(agency_lead, requir
     sign_in(client, agency_lead)
     right = int(code_for(confirmed_device))
     response = client.post(reverse("partnership:two-factor-verify"), {"code": f"{(right + 1) % 1000000:06d}"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_error(response, "code") == "The code is not right. Enter the newest code from your authenticator app"
     assert client.get(reverse("home")).status_code == 302
 
@@ -284,7 +284,7 @@ def test_the_same_code_cannot_be_replayed_for_a_second_session(agency_lead, requ
     assert first.post(reverse("partnership:two-factor-verify"), {"code": code}).status_code == 302
     assert first.get(reverse("home")).status_code == 200
     response = second.post(reverse("partnership:two-factor-verify"), {"code": code})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The code is not right" in field_error(response, "code")
     assert second.get(reverse("home")).status_code == 302
 
@@ -380,5 +380,5 @@ def test_the_code_that_confirmed_set_up_cannot_be_used_again_to_verify(agency_le
     second = Client()
     sign_in(second, agency_lead)
     response = second.post(reverse("partnership:two-factor-verify"), {"code": code})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert second.get(reverse("home")).status_code == 302

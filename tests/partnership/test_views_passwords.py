@@ -37,7 +37,7 @@ def test_password_reset_does_not_reveal_whether_the_account_exists(client, agenc
 
 def test_password_reset_with_a_bad_email_shows_the_error(client, db):
     response = client.post(reverse("partnership:password-reset"), {"email": "not-an-email"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_error(response, "email")
     assert 'value="not-an-email"' in response.content.decode()
 

@@ -115,7 +115,7 @@ def test_bad_invitation_shows_the_error_by_the_field_and_keeps_what_was_typed(
     data = invite_data(police, **change)
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(business_unit).post(reverse("partnership:user-invite"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_error(response, field).startswith(message)
     assert "There is a problem" in response.content.decode()
     page = response.content.decode()

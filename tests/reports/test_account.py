@@ -68,7 +68,7 @@ def test_saving_changes_only_the_person_who_saved(client_for, agency_lead, contr
                                   {"optional_reminders": "maybe"}])
 def test_a_missing_or_unknown_choice_shows_the_error_by_the_field(client_for, chair, data):
     response = client_for(chair).post(URL, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "govuk-error-summary" in html
     message = ("Choose whether you want daily reminders" if data.get("optional_reminders") != "maybe"

@@ -127,7 +127,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, django_capture_on_commit_c
 def test_a_missing_or_invalid_period_shows_the_error_by_the_field(client_for, business_unit, period, message,
                                                                   django_capture_on_commit_callbacks):
     response = ask(client_for(business_unit), django_capture_on_commit_callbacks, period)
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "govuk-error-summary" in html
     assert re.search(r'<legend[^>]*>\s*Which quarter\?\s*</legend>.*?<span id="id_period_1_error" '

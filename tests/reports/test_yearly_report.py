@@ -352,7 +352,7 @@ def test_a_year_that_has_not_begun_or_a_nonsense_year_is_refused(client_for, bus
     assert yearly_reports.parse_year("2025-26") == yearly_reports.parse_year("2025/2026") == 2025
     response = client_for(business_unit).post(reverse("yearly-reports"), {"year": f"{future}-{(future + 1) % 100}",
                                                                          "make": "report"})
-    assert response.status_code == 200 and not YearlyReport.objects.exists()
+    assert response.status_code == 400 and not YearlyReport.objects.exists()
 
 
 def test_approval_needs_the_written_sections(business_unit):

@@ -35,7 +35,7 @@ def test_a_partner_refers_a_case_and_gets_a_reference_and_nothing_else(agency_le
 
 def test_an_empty_referral_is_refused_next_to_the_field(contributor, client_for):
     response = client_for(contributor).post(reverse("reviews:refer"), {"summary": "  "})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Describe what happened" in response.content.decode()
     assert not Referral.objects.exists()
 

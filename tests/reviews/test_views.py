@@ -36,7 +36,7 @@ def test_referral_to_rapid_review_through_the_forms(reviews_member, police, heal
         "version": n.version, "notified_on_0": "11", "notified_on_1": "3", "notified_on_2": "2026",
         "panel_reference": "PANEL-77"})
     html = r.content.decode()
-    assert r.status_code == 200 and "govuk-error-summary" in html and "explain why it is late" in html
+    assert r.status_code == 400 and "govuk-error-summary" in html and "explain why it is late" in html
     assert 'value="PANEL-77"' in html
     client.post(reverse("reviews:notification-submit", args=[n.pk]), {
         "version": n.version, "notified_on_0": "11", "notified_on_1": "3", "notified_on_2": "2026",
@@ -223,7 +223,7 @@ def test_each_stage_form_of_a_rapid_review_opens_only_at_its_stage(rapid_review,
     assert "Commission the LCSPR" in html and "Record sign-off" not in html
 
     r = client.post(url["edit"], {"version": review.version, "learning": "Typed after the sign-off"})
-    assert r.status_code == 200
+    assert r.status_code == 400
     page = r.content.decode()
     assert services.CONTENT_CLOSED in page and "Typed after the sign-off" in page
     review.refresh_from_db()

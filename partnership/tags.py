@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models.signals import m2m_changed, pre_delete
 from django.utils import timezone
 
@@ -91,27 +92,43 @@ def _replay(changes) -> dict[tuple[int, str], dict[int, set[int]]]:
     return result
 
 
-def _stages_at(moment: datetime.datetime, stage_ids: tuple[int, ...]) -> dict[tuple[int, str], dict[int, set[int]]]:
-    """`tags_at(moment)` for these journey stages only: their changes, few, in one plain query (no cursor: the
-    whole history of every tag, read in chunks, cost the priority pages three round trips)."""
-    return once_per_request(("stages_at", moment, stage_ids), lambda: _replay(
-        TagChange.objects.filter(kind=TagChange.Kind.STAGE, tag_id__in=stage_ids, at__lte=moment)
-        .order_by("at", "pk").values_list("content_type_id", "kind", "tag_id", "object_id", "added")))
+def _stage_changes(moment: datetime.datetime, priority_ids: tuple[int, ...]):
+    """Every journey-stage change up to `moment` on a stage of these priorities, with the priority: one plain query
+    (no cursor: the whole history of every tag, read in chunks, cost the priority pages three round trips), the
+    priorities' stages joined in it (a query of their own was one more round trip). A stage two of the priorities
+    share comes back once for each: replaying a change twice in a row leaves the tags as once."""
+    from .models import Priority
+
+    through, changes, q = Priority.journey_stages.through._meta, TagChange._meta, connection.ops.quote_name
+    column = {name: f"c.{q(changes.get_field(name).column)}"
+              for name in ("content_type", "kind", "tag_id", "object_id", "added", "at", "id")}
+    # The names come from the models' own metadata (never from input) and are quoted; the values are parameters.
+    sql = (f"SELECT p.{q(through.get_field('priority').column)}, {column['content_type']}, {column['kind']}, "
+           f"{column['tag_id']}, {column['object_id']}, {column['added']} "
+           f"FROM {q(changes.db_table)} c INNER JOIN {q(through.db_table)} p "
+           f"ON p.{q(through.get_field('journeystage').column)} = {column['tag_id']} "
+           f"WHERE p.{q(through.get_field('priority').column)} IN ({', '.join(['%s'] * len(priority_ids))}) "
+           f"AND {column['kind']} = %s AND {column['at']} <= %s ORDER BY {column['at']}, {column['id']}")  # nosec B608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*priority_ids, TagChange.Kind.STAGE, connection.ops.adapt_datetimefield_value(moment)])
+        return cursor.fetchall()
+
+
+def _priority_stages_at(moment: datetime.datetime, priority_ids: tuple[int, ...]):
+    """({priority id: its stages with a change}, `tags_at(moment)` for those stages). Once per page."""
+    def compute():
+        rows = _stage_changes(moment, priority_ids) if priority_ids else []
+        stages: dict[int, set[int]] = defaultdict(set)
+        for priority_id, _, _, stage_id, _, _ in rows:
+            stages[priority_id].add(stage_id)
+        return stages, _replay(row[1:] for row in rows)
+    return once_per_request(("priority_stages_at", moment, priority_ids), compute)
 
 
 def tagged_for_priorities(model, priorities, moment: datetime.datetime) -> dict[int, set[int]]:
     """{priority id: ids of `model`'s records tagged, at `moment`, with one of the priority's journey stages}
-    (`Priority.journey_stages`). Two queries, whatever the number of priorities and records."""
-    from .models import Priority
-
-    ids = tuple(p.pk for p in priorities)
-    stages: dict[int, set[int]] = defaultdict(set)
-    for priority_id, stage_id in once_per_request(("priority_stages", ids), lambda: list(
-            Priority.journey_stages.through.objects.filter(priority_id__in=ids)
-            .values_list("priority_id", "journeystage_id"))):
-        stages[priority_id].add(stage_id)
-    if not stages:
-        return {p.pk: set() for p in priorities}
-    by_stage = _stages_at(moment, tuple(sorted(set().union(*stages.values())))).get(
-        (ContentType.objects.get_for_model(model).pk, TagChange.Kind.STAGE), {})
-    return {p.pk: set().union(*(by_stage.get(stage, set()) for stage in stages[p.pk])) for p in priorities}
+    (`Priority.journey_stages`). One query, whatever the number of priorities and records (a stage never tagged
+    tags nothing, so the stages read with their changes are all that count)."""
+    stages, tagged = _priority_stages_at(moment, tuple(p.pk for p in priorities))
+    by_stage = tagged.get((ContentType.objects.get_for_model(model).pk, TagChange.Kind.STAGE), {})
+    return {p.pk: set().union(*(by_stage.get(stage, set()) for stage in stages.get(p.pk, ()))) for p in priorities}

@@ -5,7 +5,7 @@ A review recommendation counts for a priority when it is tagged with one of the 
 group as counts and status words only: each line names the recommendation by its number ("R-12"), never the
 case, and links to the review's page, which lets in only the reviews group.
 """
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from django.urls import reverse
 
@@ -21,6 +21,9 @@ SOURCE = "Review learning"
 DONE = Action.WORK_DONE
 REC_FIELDS = ("id", "made_on", "lcspr_id", "rapid_review_id")
 ACTION_FIELDS = ("id", "status", "due_date")
+# Live rows of those columns, read as plain rows (the names the evidence reads of a model).
+Rec = namedtuple("Rec", "pk made_on lcspr_id rapid_review_id")
+Act = namedtuple("Act", "pk status due_date")
 
 
 def _moving(acts, today) -> tuple[int, int, int]:
@@ -32,23 +35,42 @@ def _moving(acts, today) -> tuple[int, int, int]:
     return late, finished, bool(acts) and bool(finished or not late)
 
 
-def for_priorities(priorities, period, *, detail: bool = True) -> dict:
-    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (five). Without
-    `detail`, only its progress (the same rule)."""
-    at, today = period.as_at, period.as_at_date
-    tagged = tagged_for_priorities(Recommendation, priorities, at)
-    wanted = set().union(*tagged.values()) if tagged else set()
-    # The columns the evidence reads (a past state's rows are read whole: `snapshots.only`).
-    recs = {r.pk: r for r in snapshots.only(state_at(Recommendation, at).filter(id__in=wanted, made_on__lte=period.end),
-                                            *REC_FIELDS)} if wanted else {}
+def _recommendations(wanted, period) -> tuple[dict, dict]:
+    """The recommendations of `wanted` made by the period's end as they stood at its moment, {pk: recommendation},
+    and {pk: [its actions as they stood then]}, with the columns the evidence reads. Live rows (nothing changed since
+    the moment) in one query, each recommendation joined to its actions; a past state in three (its rows read whole:
+    `snapshots.only`), the links between them chosen in between."""
+    at = period.as_at
+    chosen = state_at(Recommendation, at).filter(id__in=wanted, made_on__lte=period.end)
+    actions_then = state_at(Action, at)
+    actions_of = defaultdict(list)
+    if not snapshots.from_history(chosen) and not snapshots.from_history(actions_then):
+        recs = {}
+        for *fields, action_id, status, due_date in chosen.order_by().values_list(
+                *REC_FIELDS, *(f"actions__{name}" for name in ACTION_FIELDS)):
+            recs[fields[0]] = recs.get(fields[0]) or Rec(*fields)
+            if action_id is not None:
+                actions_of[fields[0]].append(Act(action_id, status, due_date))
+        return recs, actions_of
+    recs = {r.pk: r for r in snapshots.only(chosen, *REC_FIELDS)}
     links = list(Recommendation.actions.through.objects.filter(recommendation_id__in=list(recs))
                  .values_list("recommendation_id", "action_id")) if recs else []
-    actions = {a.pk: a for a in snapshots.only(state_at(Action, at).filter(id__in=[a for _, a in links]),
+    actions = {a.pk: a for a in snapshots.only(actions_then.filter(id__in=[a for _, a in links]),
                                                *ACTION_FIELDS)} if links else {}
-    actions_of = defaultdict(list)
     for rec_id, action_id in links:
         if action_id in actions:
             actions_of[rec_id].append(actions[action_id])
+    return recs, actions_of
+
+
+def for_priorities(priorities, period, *, detail: bool = True) -> dict:
+    """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (two: the tags', shared
+    with Section 11, and the recommendations with their actions; four for a past state). Without `detail`, only its
+    progress (the same rule)."""
+    at, today = period.as_at, period.as_at_date
+    tagged = tagged_for_priorities(Recommendation, priorities, at)
+    wanted = set().union(*tagged.values()) if tagged else set()
+    recs, actions_of = _recommendations(wanted, period) if wanted else ({}, {})
     result = {}
     for priority in priorities:
         mine = [recs[pk] for pk in sorted(tagged.get(priority.pk, ())) if pk in recs]

@@ -126,13 +126,9 @@ def validated_values(at=None) -> QuerySet[Value]:
 
 # --- Periods -------------------------------------------------------------------------------------
 def periods_judged(kind: str, values: QuerySet[Value], *, values_are_validated: bool = False) -> list[Period]:
-    """Every period of a kind, newest first, each annotated `has_values` (a figure in `values`) and `has_validated`.
-    One query. `period_choices` keeps those with figures; `trailing_periods(..., among=)` takes the periods before a
-    chosen one from the same list, so a reader that needs both asks once.
-
-    When the caller says `values` are the validated figures (`validated_values()`), the two are one question, asked
-    once.
-    """
+    """Every period of a kind, newest first, annotated `has_values` (a figure in `values`) and `has_validated`
+    (when the caller says `values` are the validated figures, `validated_values()`, one question asked once). One
+    query: `period_choices` keeps those with figures, `trailing_periods(..., among=)` takes periods before one."""
     in_values = values.filter(period=OuterRef("pk"))
     validated = Value.objects.filter(period=OuterRef("pk"), data_return__status=DataReturn.Status.VALIDATED)
     asked = {"has_validated": Exists(in_values)} if values_are_validated else {
@@ -147,10 +143,7 @@ def periods_judged(kind: str, values: QuerySet[Value], *, values_are_validated: 
 
 
 def period_choices(kind: str, values: QuerySet[Value], *, values_are_validated: bool = False) -> list[Period]:
-    """The periods of a kind with at least one figure in `values`, newest first. One query.
-
-    Each is annotated `has_validated`, so the default (the latest with validated figures) needs no more.
-    """
+    """The periods of a kind with a figure in `values`, newest first, each knowing `has_validated`. One query."""
     return [p for p in periods_judged(kind, values, values_are_validated=values_are_validated) if p.has_values]
 
 

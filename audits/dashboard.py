@@ -7,13 +7,17 @@ from . import access, selectors
 MINE_FIELDS = ("case__case_reference", "case__audit__theme", "case__audit__agency_audits_due")
 # And of each immediate concern for the lead's agency to acknowledge: its case's reference and when it was raised.
 TO_ACKNOWLEDGE_FIELDS = ("raised_at", "case__case_reference")
+# The oversight panel: each concern not yet acknowledged (its case, agency's name, when raised and escalated), and each
+# audit in progress (its theme and due date, with its counts): not the audits' terms, questions and criteria.
+CONCERN_FIELDS = ("raised_at", "escalated_at", "case__case_reference", "agency__name", "agency__short_name")
+IN_PROGRESS_FIELDS = ("theme", "agency_audits_due")
 
 
 def panel(user) -> dict:
     result: dict = {}
     if access.is_oversight(user):
-        result["audits_concerns"] = list(selectors.concerns_unacknowledged())
-        result["audits_in_progress"] = list(selectors.audits_in_progress())
+        result["audits_concerns"] = list(selectors.concerns_unacknowledged().only(*CONCERN_FIELDS))
+        result["audits_in_progress"] = list(selectors.audits_in_progress().only(*IN_PROGRESS_FIELDS))
     elif access.is_auditor(user):
         result["audits_mine"] = list(selectors.agency_audits_to_do(user.agency_id).only(*MINE_FIELDS))
         if user.has_role(Role.AGENCY_LEAD):

@@ -11,6 +11,8 @@ from . import meetings, selectors
 from .composition import APPS
 
 SHOWN = 10  # the rows of each action table
+MY_MEETINGS = 5  # a member's next meetings shown
+MEETING_FIELDS = ("starts_at", "subgroup__name")  # what the panel shows of a meeting (and its pk, for its link)
 # What `partnership/includes/action_table.html` shows of each action, its priority, agency and owner (and `for_list`'s
 # `is_overdue`): the home page's one query for its tables reads no other column.
 TABLE_FIELDS = ("title", "due_date", "status", "priority__title", "owner_agency__name", "owner_agency__short_name",
@@ -82,11 +84,12 @@ def escalations_panel(user, today) -> dict:
 def meetings_panel(user, today) -> dict:
     """The business unit: the next meeting and how much is due for its agenda and not on it yet. Members of a
     subgroup: their next meetings (the open actions their meetings gave them or their agency: `action_tables`)."""
-    result = {}
-    if access.can_manage_meetings(user):
-        meeting = selectors.meetings_upcoming().select_related("subgroup").order_by("starts_at").first()
-        if meeting is not None:
-            result["next_meeting"] = meeting
-            result["next_meeting_due"] = meetings.due_count(meeting, user, today=today)
-    result["my_meetings"] = list(selectors.meetings_of(user, today).only("starts_at", "subgroup__name")[:5])
+    if not access.can_manage_meetings(user):
+        return {"my_meetings": list(selectors.meetings_of(user, today).only(*MEETING_FIELDS)[:MY_MEETINGS])}
+    meeting, mine = selectors.next_meeting_and_mine(user, today, MY_MEETINGS,
+                                                    fields=(*MEETING_FIELDS, "subgroup__kind"))
+    result = {"my_meetings": mine}
+    if meeting is not None:
+        result["next_meeting"] = meeting
+        result["next_meeting_due"] = meetings.due_count(meeting, user, today=today)
     return result

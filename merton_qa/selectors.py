@@ -2,7 +2,7 @@
 packs, yearly reports, subgroups and meetings) and its home dashboard show, each named once with the
 select_related/prefetch its readers need (docs/architecture.md, "Where reads live"). What the apps offer is read
 through the contract, never here."""
-from django.db.models import Prefetch, Q
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.utils import timezone
 
 from partnership.models import Agency, BoardPack, Decision, Escalation, Meeting, Membership, YearlyReport
@@ -58,12 +58,30 @@ def meetings_upcoming():
     return Meeting.objects.filter(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now())
 
 
+def _of(user, today) -> Q:
+    """The meetings of the subgroups `user` is a member or deputy of on `today`."""
+    subgroups = (Membership.objects.filter(Q(person=user) | Q(deputy=user))
+                 .filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).values("subgroup_id"))
+    return Q(subgroup_id__in=subgroups)
+
+
 def meetings_of(user, today):
     """The meetings to come of the subgroups `user` is a member or deputy of on `today`, with their subgroup,
     soonest first."""
-    subgroups = (Membership.objects.filter(Q(person=user) | Q(deputy=user))
-                 .filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).values("subgroup_id"))
-    return meetings_upcoming().filter(subgroup_id__in=subgroups).select_related("subgroup").order_by("starts_at")
+    return meetings_upcoming().filter(_of(user, today)).select_related("subgroup").order_by("starts_at")
+
+
+def next_meeting_and_mine(user, today, mine: int, fields=()) -> tuple:
+    """(the next meeting of any subgroup, the first `mine` of `meetings_of(user, today)`), each with its subgroup,
+    in one query (the business unit's home page): each is found by a subquery of its own, and the meetings read
+    once, soonest first, each flagged when it is the user's. `fields`: only those are read (with the pk)."""
+    upcoming = meetings_upcoming().order_by("starts_at", "pk")
+    of_user = _of(user, today)
+    rows = list(Meeting.objects.filter(Q(pk__in=upcoming.values("pk")[:1])
+                                       | Q(pk__in=upcoming.filter(of_user).values("pk")[:mine]))
+                .annotate(is_mine=ExpressionWrapper(of_user, output_field=BooleanField()))
+                .select_related("subgroup").only(*fields).order_by("starts_at", "pk"))
+    return (rows[0] if rows else None), [meeting for meeting in rows if meeting.is_mine][:mine]
 
 
 def meeting_items(meeting):

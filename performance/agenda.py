@@ -8,21 +8,24 @@ from partnership.contract import AgendaKey, AgendaSuggestion, SystemPaper, plura
 
 from . import access, selectors
 from .models import Frequency
-from .scorecard import default_period, exception_rows, indicator_url, period_choices
+from .scorecard import default_period, exception_rows, indicator_url, periods_judged, trailing_periods
 
 
-def _latest_period(user):
-    """The latest quarter with validated figures (`scorecard_values` are the validated figures, whoever asks)."""
-    return default_period(period_choices(Frequency.QUARTERLY, access.scorecard_values(user),
-                                         values_are_validated=True))
+def _periods(user) -> tuple:
+    """(every quarter, newest first, each knowing whether it has validated figures; the latest that has), in one
+    query (`scorecard_values` are the validated figures, whoever asks)."""
+    every = periods_judged(Frequency.QUARTERLY, access.scorecard_values(user), values_are_validated=True)
+    return every, default_period([p for p in every if p.has_values])
 
 
 def _exceptions(user, fields=("code", "title", "priority_id")) -> tuple:
-    """(the latest period with validated figures, its scorecard exceptions: red or worsening), or (None, [])."""
-    period = _latest_period(user)
+    """(the latest period with validated figures, its scorecard exceptions: red or worsening), or (None, []). The
+    period before it is taken from the same list of quarters, not read again."""
+    every, period = _periods(user)
     if period is None:
         return None, []
-    return period, exception_rows(period, values=access.scorecard_values(user), fields=fields)
+    return period, exception_rows(period, values=access.scorecard_values(user), fields=fields,
+                                  periods=trailing_periods(period, 2, among=every))
 
 
 def _exception_key(indicator, period) -> AgendaKey:
@@ -64,7 +67,7 @@ def keys(today, user) -> list:
 
 def papers(user) -> list:
     """[SystemPaper, ...]: the scorecard and its exception report for the latest period with validated figures."""
-    period = _latest_period(user)
+    period = _periods(user)[1]
     if period is None:
         return []
     query = "?" + urlencode({"frequency": period.kind, "period": period.pk})

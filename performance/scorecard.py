@@ -126,12 +126,10 @@ def validated_values(at=None) -> QuerySet[Value]:
 
 
 # --- Periods -------------------------------------------------------------------------------------
-def period_choices(kind: str, values: QuerySet[Value], *, values_are_validated: bool = False) -> list[Period]:
-    """The periods of a kind with at least one figure in `values`, newest first. One query.
-
-    Each is annotated `has_validated`, so the default (the latest with validated figures) needs no more. When the
-    caller says `values` are the validated figures (`validated_values()`), the two are one question, asked once.
-    """
+def periods_judged(kind: str, values: QuerySet[Value], *, values_are_validated: bool = False) -> list[Period]:
+    """Every period of a kind, newest first, annotated `has_values` (a figure in `values`) and `has_validated`
+    (when the caller says `values` are the validated figures, `validated_values()`, one question asked once). One
+    query: `period_choices` keeps those with figures, `trailing_periods(..., among=)` takes periods before one."""
     in_values = values.filter(period=OuterRef("pk"))
     validated = Value.objects.filter(period=OuterRef("pk"), data_return__status=DataReturn.Status.VALIDATED)
     asked = {"has_validated": Exists(in_values)} if values_are_validated else {
@@ -142,7 +140,12 @@ def period_choices(kind: str, values: QuerySet[Value], *, values_are_validated: 
     if values_are_validated:
         for period in periods:
             period.has_values = period.has_validated
-    return [p for p in periods if p.has_values]
+    return periods
+
+
+def period_choices(kind: str, values: QuerySet[Value], *, values_are_validated: bool = False) -> list[Period]:
+    """The periods of a kind with a figure in `values`, newest first, each knowing `has_validated`. One query."""
+    return [p for p in periods_judged(kind, values, values_are_validated=values_are_validated) if p.has_values]
 
 
 def default_period(periods: list[Period]) -> Period | None:
@@ -155,9 +158,14 @@ def latest_validated_period(kind: str = Frequency.QUARTERLY) -> Period | None:
     return default_period(period_choices(kind, validated_values(), values_are_validated=True))
 
 
-def trailing_periods(period: Period, count: int = SPARK_PERIODS) -> list[Period]:
-    """`period` and up to `count - 1` periods of the same kind before it, oldest first. One query."""
-    return list(Period.objects.filter(kind=period.kind, start__lte=period.start).order_by("-start")[:count])[::-1]
+def trailing_periods(period: Period, count: int = SPARK_PERIODS, *, among: list[Period] | None = None) -> list[Period]:
+    """`period` and up to `count - 1` periods of the same kind before it, oldest first. One query; none when `among`
+    is every period of the kind, newest first, read already (`periods_judged`)."""
+    if among is None:
+        newest_first = Period.objects.filter(kind=period.kind, start__lte=period.start).order_by("-start")[:count]
+    else:
+        newest_first = [p for p in among if p.kind == period.kind and p.start <= period.start][:count]
+    return list(newest_first)[::-1]
 
 
 # --- Rows ----------------------------------------------------------------------------------------
@@ -572,12 +580,14 @@ def exceptions(period: Period, *, values: QuerySet[Value], actions: QuerySet[Act
     return {"period": period, "items": rows, **legend()}
 
 
-def exception_rows(period: Period, *, values: QuerySet[Value], fields=("code", "title", "priority_id")) -> list[Row]:
+def exception_rows(period: Period, *, values: QuerySet[Value], fields=("code", "title", "priority_id"),
+                   periods: list[Period] | None = None) -> list[Row]:
     """The rows `exceptions` lists for a period, in its order, with only what makes them exceptions (the figure
     and the one before it; no comparators, stories or actions): for a meeting's agenda. Each row's indicator is a
-    named row of what the rules read and `fields`, not a model. Three queries."""
+    named row of what the rules read and `fields`, not a model. Three queries; two given the `periods`
+    (`trailing_periods(period, 2)`)."""
     indicators = scorecard_indicators(period.kind).select_related(None).values_list(*JUDGED, *fields, named=True)
-    rows = light_rows(indicators, period, values)
+    rows = light_rows(indicators, period, values, periods=periods)
     return exceptions(period, values=values, actions=Action.objects.none(), rows=rows)["items"]
 
 

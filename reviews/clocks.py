@@ -66,8 +66,7 @@ def _open_clocks(today: datetime.date) -> list[Clock]:
     for n in selectors.notifications_to_send_for_clocks():
         clocks.append(Clock("notification", "Notify the Panel (5 working days from awareness)", n.case_reference,
                             n.due_on, n.get_absolute_url(), f"reviews.notification:{n.pk}:notify"))
-    reviews = list(selectors.rapid_reviews_open_for_clocks())
-    lcsprs = list(selectors.lcsprs_open_for_clocks())
+    reviews, lcsprs = selectors.rapid_reviews_and_lcsprs_open_for_clocks()
     dates = [today] + [r.anchor_on for r in reviews] + [c.due for c in clocks]
     cal = _Calendar(min(dates) - datetime.timedelta(days=1), max(dates + [today]) + datetime.timedelta(days=400))
     for r in reviews:

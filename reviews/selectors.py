@@ -1,7 +1,7 @@
 """The reviews app's reads: what its case pages, lists and clocks show, each named once with the
 select_related/prefetch its readers need (docs/architecture.md, "Where reads live"). Every case page reads its
 record through `access.get_logged_or_404(request, <one of these>, pk=...)`, so the read is logged."""
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from .models import LCSPR, AgencySummary, Notification, RapidReview, Recommendation, Referral, ReviewAccessLog
 
@@ -62,8 +62,7 @@ CLOCK_FIELDS = {
     "rapid_review": ("anchor_on", "due_on", "summaries_requested_on", "panel_met_on",
                      *(f"{key}_signed_at" for key, _ in RapidReview.PARTNERS), "notification__case_reference"),
     "summary": ("rapid_review", "due_on", "agency__name", "agency__short_name"),
-    "lcspr": ("stage", "decided_on", "planned_publication_on", "prepublication_notice_on",
-              "rapid_review__notification__case_reference"),
+    "lcspr": ("stage", "decided_on", "planned_publication_on", "prepublication_notice_on"),
 }
 
 
@@ -72,14 +71,16 @@ def notifications_to_send_for_clocks():
     return Notification.objects.filter(status=Notification.Status.DRAFT).only(*CLOCK_FIELDS["notification"])
 
 
-def rapid_reviews_open_for_clocks():
-    """The open rapid reviews with their case reference, and what their clocks read."""
-    return rapid_reviews_open().only(*CLOCK_FIELDS["rapid_review"])
-
-
-def lcsprs_open_for_clocks():
-    """The open LCSPRs with their case reference, and what their clocks read."""
-    return lcsprs().filter(stage__in=LCSPR.OPEN_STAGES).only(*CLOCK_FIELDS["lcspr"])
+def rapid_reviews_and_lcsprs_open_for_clocks() -> tuple[list, list]:
+    """(the open rapid reviews, the open LCSPRs, each in its model's order), with their case reference and what their
+    clocks read, in one query: the rapid reviews open or whose LCSPR is, each with its notification and LCSPR (an
+    LCSPR's rapid review is the one read with it)."""
+    found = list(RapidReview.objects.filter(Q(status__in=RapidReview.OPEN) | Q(lcspr__stage__in=LCSPR.OPEN_STAGES))
+                 .select_related("notification", "lcspr")
+                 .only("status", *CLOCK_FIELDS["rapid_review"], *(f"lcspr__{name}" for name in CLOCK_FIELDS["lcspr"])))
+    lcsprs = [review.lcspr for review in found if hasattr(review, "lcspr") and review.lcspr.is_open]
+    return ([review for review in found if review.is_open],
+            sorted(lcsprs, key=lambda lcspr: (lcspr.decided_on, lcspr.pk)))  # LCSPR's ordering
 
 
 def summaries():

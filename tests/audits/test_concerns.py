@@ -122,6 +122,28 @@ def test_unacknowledged_concerns_stay_on_the_business_unit_home_page(concern, bu
     assert "Immediate concerns not yet acknowledged" not in home
 
 
+def test_the_oversight_panel_reads_its_concerns_and_audits_in_fixed_queries(concern, audit, business_unit, police,
+                                                                             contributor, client_for):
+    """The business unit's panel reads only what it shows of each concern and audit in progress: a second concern
+    (escalated) adds its line, not a query for a column left unread."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(business_unit)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as one:
+        home = client.get(reverse("home")).content.decode()
+    assert concern.case.case_reference in home and audit.theme in home
+    another = services.concern_raise(case=audit.cases.last(), agency=police, by=contributor,
+                                     description="A second concern about the same audit.")
+    raised(another, at(2026, 5, 22, 15, 0))
+    services.escalate_concerns(now=at(2026, 5, 27, 9, 0))
+    with CaptureQueriesContext(connection) as two:
+        home = client.get(reverse("home")).content.decode()
+    assert home.count(f"{police.display_name}</a>, raised") == 2 and "Escalated" in home
+    assert len(two.captured_queries) == len(one.captured_queries)
+
+
 def test_acknowledged_in_time(concern, agency_lead):
     raised(concern, at(2026, 5, 22, 15, 0))
     history.update(ImmediateConcern.objects.filter(pk=concern.pk), acknowledged_at=at(2026, 5, 26, 10, 0),

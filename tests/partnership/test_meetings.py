@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from merton_qa import composition
+from merton_qa import composition, selectors
 from merton_qa import meetings as builder
 from partnership import access
 from partnership.contract import AgendaSuggestion
@@ -351,6 +351,38 @@ def test_home_shows_the_next_meeting_and_members_their_meetings_and_actions(clie
     assert "Your meetings" in lead_home and reverse("meeting-detail", args=[next_meeting.pk]) in lead_home
     assert "Open actions from your meetings" in lead_home and "Custody records audit" in lead_home
     assert "Your meetings" not in client_for(contributor).get(reverse("home")).content.decode()
+
+
+def test_the_next_meeting_and_mine_in_one_query_are_each_read_alone(subgroup, business_unit, partnership_unit):
+    """The business unit's home reads the next meeting of any subgroup and their own next five together: each is what
+    its own query answers, whether the first meeting is theirs or not, with more than five of theirs to come."""
+    other = Subgroup.objects.create(name="Learning and improvement subgroup", kind=Subgroup.Kind.QA,
+                                    terms_of_reference="Learn from reviews.")
+    for days in (3, 10, 10, 20, 30, 40, 50, 60):
+        services.meeting_create(subgroup=subgroup, starts_at=at(days), by=business_unit, place="Civic Centre")
+    services.meeting_create(subgroup=subgroup, starts_at=at(-2), by=business_unit, place="Civic Centre")
+
+    def alone():
+        return (selectors.meetings_upcoming().order_by("starts_at", "pk").first(),
+                list(selectors.meetings_of(business_unit, TODAY)[:5]))
+
+    def together():
+        with CaptureQueriesContext(connection) as queries:
+            found = selectors.next_meeting_and_mine(business_unit, TODAY, 5, fields=("starts_at", "subgroup__name"))
+        assert len(queries.captured_queries) == 1
+        return found
+
+    assert together() == (alone()[0], []) and alone()[0].subgroup == subgroup  # not a member yet
+    Membership.objects.create(subgroup=other, person=business_unit, agency=partnership_unit,
+                              start_date=TODAY - datetime.timedelta(days=10))
+    assert together() == (alone()[0], [])
+    services.meeting_create(subgroup=other, starts_at=at(1), by=business_unit, place="Civic Centre")
+    assert together() == alone() and len(alone()[1]) == 1  # the next is theirs
+    Membership.objects.create(subgroup=subgroup, person=business_unit, agency=partnership_unit,
+                              start_date=TODAY - datetime.timedelta(days=10))
+    first, mine = together()
+    assert (first, mine) == alone() and len(mine) == 5
+    assert [m.subgroup.name for m in mine] == [m.subgroup.name for m in alone()[1]]
 
 
 def test_a_terms_of_reference_file_follows_the_upload_rules(subgroup):

@@ -28,6 +28,7 @@ from performance.scorecard import (
     default_period,
     exceptions,
     period_choices,
+    periods_judged,
     scorecard,
     trailing_periods,
     validated_values,
@@ -67,6 +68,18 @@ def test_default_period_is_the_latest_with_validated_figures(indicator, all_quar
 def test_trailing_periods_are_the_period_and_the_seven_before_oldest_first(all_quarters):
     assert trailing_periods(all_quarters[7]) == all_quarters[:8]
     assert trailing_periods(all_quarters[1]) == all_quarters[:2]
+
+
+def test_trailing_periods_taken_from_the_periods_read_are_those_read_again(indicator, all_quarters,
+                                                                           django_assert_num_queries):
+    add_value(indicator, all_quarters[4], 70)
+    every = periods_judged(Frequency.QUARTERLY, Value.objects.all())
+    assert [p.pk for p in every] == [p.pk for p in reversed(all_quarters)]
+    for period in (all_quarters[0], all_quarters[1], all_quarters[4], all_quarters[-1]):
+        for count in (1, 2, 8):
+            with django_assert_num_queries(0):
+                taken = trailing_periods(period, count, among=every)
+            assert taken == trailing_periods(period, count)
 
 
 # --- RAG, direction, grouping ---------------------------------------------------------------------------

@@ -91,6 +91,32 @@ def test_rapid_review_clocks_list_milestones_and_summaries(rapid_review):
     assert "Rapid review panel meets" not in labels and "Partners sign off" in labels
 
 
+def test_an_open_lcspr_has_its_clocks_once_its_rapid_review_is_sent(full_case, reviews_member, police, health):
+    """The open rapid reviews and LCSPRs are read together, in one query: an LCSPR whose rapid review has gone to the
+    Panel keeps its clocks (and the sent review none), another case's open rapid review keeps its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews.clocks import open_clocks
+    from reviews.selectors import rapid_reviews_and_lcsprs_open_for_clocks
+
+    from .conftest import open_rapid_review
+
+    lcspr = full_case["lcspr"]
+    clocks = open_clocks(D(2026, 6, 10))
+    assert {c.kind for c in clocks if c.case_reference == lcspr.case_reference} == {"lcspr", "recommendation"}
+    [published] = [c for c in clocks if c.kind == "lcspr"]
+    assert (published.due, published.url) == (lcspr.target_publication_on, lcspr.get_absolute_url())
+    other = open_rapid_review(by=reviews_member, referring_agency=police, agency=health, case_reference="MSCP-TEST-02")
+    clocks = open_clocks(D(2026, 6, 10))
+    assert {c.kind for c in clocks if c.case_reference == other.case_reference} >= {"rapid-review", "milestone"}
+    assert [(c.due, c.url) for c in clocks if c.kind == "lcspr"] == [(published.due, published.url)]
+    with CaptureQueriesContext(connection) as queries:
+        reviews, lcsprs = rapid_reviews_and_lcsprs_open_for_clocks()
+        assert [lc.case_reference for lc in lcsprs] == [lcspr.case_reference]
+    assert [r.pk for r in reviews] == [other.pk] and len(queries.captured_queries) == 1
+
+
 def test_a_recommendation_progresses_once_however_many_of_its_actions_are_done():
     """Review learning's share of recommendations progressing counts each recommendation once: two actions done
     used to count a recommendation twice, so one with an overdue action beside it read as 100%."""

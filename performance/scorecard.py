@@ -17,8 +17,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from partnership import charts
-from partnership.contract import OBA_QUESTIONS
+from partnership import charts, contract
 from partnership.models import Action, Agency, User
 from partnership.snapshots import attach, state_at
 
@@ -30,7 +29,7 @@ CHART_PERIODS = 24  # the most periods drawn on an indicator's trend chart
 COMMENTARY_CHARS = 160  # the scorecard shows this much of the commentary; the indicator page all of it
 URL_CODE = "__code__"  # stands for an indicator's code in its page's URL
 SPARK_UNITS = {"monthly": "months", "quarterly": "quarters", "termly": "terms", "annual": "years"}
-WHAT_WILL_WE_DO = "what_will_we_do", OBA_QUESTIONS[3][1]  # the fourth question, in the partnership's words
+WHAT_WILL_WE_DO = "what_will_we_do", contract.OBA_QUESTIONS[3][1]  # the fourth question, in the partnership's words
 QUADRANTS = [*Quadrant.choices, WHAT_WILL_WE_DO]
 CHART_UNITS = {"percentage": "%", "rate_per_10k": "per 10,000", "days": "days"}
 COMPARATOR_ORDER = [Comparator.Kind.ENGLAND, Comparator.Kind.LONDON, Comparator.Kind.NEIGHBOURS]

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import refusal_status
+from partnership.views.mixins import form_status
 
 
 def confirm_page(request, *, act: Callable, done: str, back, template: str, context: Callable) -> HttpResponse:
@@ -51,12 +52,12 @@ def form_step(request, form, *, save: Callable, success: str | Callable, templat
 
 def versioned_edit_step(request, form, *, save: Callable[[], object], done: str, back, current: Callable,
                         page: Callable[[int], HttpResponse], saved_form: Callable | None = None) -> HttpResponse:
-    """The edit page of a versioned record, which answers a refusal as it answers the GET: a valid POST calls
-    `save()` (the app's service, given the version the page was read at) and goes to `back` (a record or a URL)
-    with the message `done`; otherwise `page(status)` shows the page again with what was typed: 200 with the errors
-    or the refusal next to its field, or 409 for a stale edit (`refusal_status`: `current()` reads the record as
-    saved now, `saved_form(record)` makes its unbound form). `page` is called after the step, so it can read the
-    conflict the form now carries (`form.conflict.version`)."""
+    """The edit page of a versioned record: a valid POST calls `save()` (the app's service, given the version the
+    page was read at) and goes to `back` (a record or a URL) with the message `done`; otherwise `page(status)` shows
+    the page again with what was typed: 400 with the errors or the refusal next to its field (`form_status`), or
+    409 for a stale edit (`refusal_status`: `current()` reads the record as saved now, `saved_form(record)` makes
+    its unbound form). `page` is called after the step, so it can read the conflict the form now carries
+    (`form.conflict.version`)."""
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,7 +67,7 @@ def versioned_edit_step(request, form, *, save: Callable[[], object], done: str,
         else:
             messages.success(request, done)
             return redirect(back)
-    return page(200 if status == 400 else status)
+    return page(status if status == 409 else form_status(form))
 
 
 def button_step(request, act: Callable, done: str | Callable[[], str], *back) -> HttpResponse:

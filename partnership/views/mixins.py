@@ -75,10 +75,10 @@ def button_view(reason: str):
 
 
 def form_status(form) -> int:
-    """The status of a page that shows `form`: 400 when it was sent back with errors (what was typed is kept in it,
-    the errors next to their fields), else 200. One rule for every app's form pages (a stale edit's 409 comes from
-    `partnership.views.conflicts.refusal_status`)."""
-    return 400 if form.is_bound and form.errors else 200
+    """The status of a page that shows `form` (None: shown without it): 400 when it was sent back with errors (what
+    was typed is kept in it, the errors next to their fields), else 200. One rule for every app's form pages (a stale
+    edit's 409 comes from `partnership.views.conflicts.refusal_status`)."""
+    return 400 if form is not None and form.is_bound and form.errors else 200
 
 
 LIST_PAGE_SIZE = 100  # rows a list page shows at most, as many as the Django admin's changelist

@@ -65,7 +65,7 @@ def test_a_refused_file_refuses_the_completion_with_the_reason_next_to_the_field
                                                                                upload, message):
     response = complete(client_for(agency_lead), action, evidence_file=upload())
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in field_error(response, "evidence_file")
     assert "The new form is live on the intranet." in response.content.decode()  # what was typed is kept
     action.refresh_from_db()

@@ -64,3 +64,4 @@ class NoteForm(Form):
 @pytest.mark.parametrize("data, expected", [(None, 200), ({"note": "Seen alone"}, 200), ({"note": ""}, 400)])
 def test_form_status(data, expected):
     assert form_status(NoteForm(data)) == expected
+    assert form_status(None) == 200  # a page shown without its form (a reader)

@@ -431,7 +431,7 @@ def test_edit_refuses_an_owner_from_another_agency(client_for, agency_lead, outs
     before = snapshot(police_action)
     response = client_for(agency_lead).post(reverse("partnership:action-edit", args=[police_action.pk]),
                                             edit_data(police_action, owner=outsider.pk))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_error(response, "owner")
     assert snapshot(police_action) == before
 
@@ -458,7 +458,7 @@ def test_completing_without_evidence_shows_the_error_and_keeps_the_typed_reason(
     response = client_for(agency_lead).post(reverse("partnership:action-transition", args=[police_action.pk]), {
         "to": S.COMPLETED, "evidence": "   ", "reason": "Typed reason is kept", "version": police_action.version,
     })
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Describe the evidence" in field_error(response, "evidence")
     assert "Describe the evidence" in error_summary(response)
     html = response.content.decode()
@@ -473,7 +473,7 @@ def test_agency_lead_cannot_sign_off_their_own_completed_action(client_for, agen
     before = snapshot(police_action)
     response = client_for(agency_lead).post(reverse("partnership:action-transition", args=[police_action.pk]), {
         "to": S.IMPACT_ASSURED, "evidence": "Great", "version": police_action.version})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is nothing you can change" in response.content.decode()
     assert snapshot(police_action) == before
 

@@ -204,9 +204,11 @@ def cycle_returns(cycle: Cycle, *, sector: str = "", at: datetime.datetime | Non
     return qs
 
 
-def cycle_answers(cycle: Cycle, *, sector: str = "", at: datetime.datetime | None = None) -> QuerySet[Answer]:
-    """A cycle's answers, filtered by join (not by a list of return ids) so each GROUP BY is one query."""
-    qs = state_at(Answer, at).filter(ret__cycle_id=cycle.pk)
+def cycle_answers(cycle: Cycle, *, sector: str = "", at: datetime.datetime | None = None,
+                  previous: Cycle | None = None) -> QuerySet[Answer]:
+    """A cycle's answers (and its `previous` cycle's, if given), filtered by join (not by a list of return ids) so each
+    GROUP BY is one query."""
+    qs = state_at(Answer, at).filter(ret__cycle_id__in=[cycle.pk, previous.pk] if previous else [cycle.pk])
     if sector:
         qs = qs.filter(ret__agency__sector=sector)
     return qs.order_by()
@@ -239,12 +241,24 @@ def _tallies(answers: QuerySet[Answer], keys: tuple[str, ...], basis: str, *,
                                              r.get("to_check", 0)) for r in rows}
 
 
-def answer_tallies(cycle: Cycle, *, sector: str = "", basis: str = SELF,
-                   at: datetime.datetime | None = None) -> dict[tuple, Tally]:
+THEN_KEYS = ("ret__agency_id", "criterion__standard__number")  # the previous cycle's tallies: by agency and number
+
+
+def answer_tallies(cycle: Cycle, *, sector: str = "", basis: str = SELF, at: datetime.datetime | None = None,
+                   previous: Cycle | None = None) -> tuple[dict[tuple, Tally], dict[tuple, Tally]]:
     """{(return id, standard id): Tally} of a cycle's answers, with progress: what the heat map and each return's
-    progress read, in one GROUP BY (the returns are then read without joining their answers)."""
-    return _tallies(cycle_answers(cycle, sector=sector, at=at), ("ret_id", "criterion__standard_id"), basis,
-                    progress=True)
+    progress read, in one GROUP BY (the returns are then read without joining their answers); and, in the same
+    GROUP BY, {(agency id, standard number): Tally} of the `previous` cycle's answers, what `comparison` reads ({}
+    without one)."""
+    keys = ("ret__cycle_id", "ret_id", "criterion__standard_id", *THEN_KEYS)
+    now, then = {}, defaultdict(Tally)
+    for (cycle_id, ret_id, standard_id, agency_id, number), tally in _tallies(
+            cycle_answers(cycle, sector=sector, at=at, previous=previous), keys, basis, progress=True).items():
+        if cycle_id == cycle.pk:
+            now[(ret_id, standard_id)] = tally  # a return and a standard: its agency and number are the same
+        else:
+            then[(agency_id, number)] += tally
+    return now, dict(then)
 
 
 def completion(cycle: Cycle, *, sector: str = "", returns: list[Return] | None = None,
@@ -408,22 +422,30 @@ def _direction(now: float | None, then: float | None) -> str:
     return "Same"
 
 
+def compared_cycle(cycle: Cycle) -> Cycle | None:
+    """The cycle `comparison` reads the answers of: the previous one, if it rates on the same scale."""
+    if cycle.previous_id and cycle.previous.framework.scale_id == cycle.framework.scale_id:
+        return cycle.previous
+    return None
+
+
 def comparison(cycle: Cycle, *, sector: str = "", basis: str = SELF, hm: HeatMap | None = None,
-               at: datetime.datetime | None = None) -> dict | None:
+               at: datetime.datetime | None = None, then_rows: dict[tuple, Tally] | None = None) -> dict | None:
     """This cycle against the previous one: per standard (matched by number), per agency and overall.
 
-    One query (plus the heat map's when it is not passed in). None when there is no previous cycle.
+    One query (plus the heat map's when it is not passed in; none given the previous cycle's tallies by agency and
+    standard number, `then_rows`, from `answer_tallies`). None when there is no previous cycle.
     """
     if not cycle.previous_id:
         return None
     previous = cycle.previous
     hm = hm or heat_map(cycle, sector=sector, basis=basis, at=at)
-    result = {"previous": previous, "comparable": previous.framework.scale_id == cycle.framework.scale_id,
+    result = {"previous": previous, "comparable": compared_cycle(cycle) is not None,
               "standards": [], "agencies": [], "overall": None}
     if not result["comparable"]:
         return result
-    then_rows = _tallies(cycle_answers(previous, sector=sector, at=at),
-                         ("ret__agency_id", "criterion__standard__number"), basis)
+    if then_rows is None:
+        then_rows = _tallies(cycle_answers(previous, sector=sector, at=at), THEN_KEYS, basis)
     then_s, then_a, then_all = defaultdict(Tally), defaultdict(Tally), Tally()
     for (agency_id, number), tally in then_rows.items():
         then_s[number] += tally
@@ -493,7 +515,7 @@ def analysis(cycle: Cycle, *, sector: str = "", basis: str = SELF, at: datetime.
     basis = MODERATED if basis == MODERATED else SELF
     scale = Scale.for_cycle(cycle)
     standards = list(cycle.framework.standards.order_by("number"))
-    tallies = answer_tallies(cycle, sector=sector, basis=basis, at=at)
+    tallies, then_rows = answer_tallies(cycle, sector=sector, basis=basis, at=at, previous=compared_cycle(cycle))
     returns = returns_with_progress(cycle, sector=sector, at=at, tallies=tallies)
     hm = heat_map(cycle, sector=sector, basis=basis, scale=scale, returns=returns, standards=standards, at=at,
                   tallies=tallies)
@@ -509,6 +531,6 @@ def analysis(cycle: Cycle, *, sector: str = "", basis: str = SELF, at: datetime.
         "heat_map": hm,
         "distribution": dist,
         "gaps": common_gaps(dist),
-        "comparison": comparison(cycle, sector=sector, basis=basis, hm=hm, at=at),
+        "comparison": comparison(cycle, sector=sector, basis=basis, hm=hm, at=at, then_rows=then_rows),
         "actions": improvement_actions(cycle, sector=sector, at=at),
     }

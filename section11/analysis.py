@@ -172,9 +172,14 @@ class HeatMapRow:
     overall: Cell
 
     @property
-    def cells_shown(self) -> list[dict]:
-        """The standards' cells, then the overall one, as a table row shows them in order (`Cell.shown`)."""
-        return [cell.shown for cell in (*self.cells, self.overall)]
+    def shown(self) -> dict:
+        """What a page's heat-map row shows, as a dict (see `Cell.shown`): the return (None for the partnership's
+        average), its agency's name, its status in words, whether it is late, and the standards' cells then the
+        overall one, in order (`Cell.shown`)."""
+        ret = self.ret
+        return {"ret": ret, "agency": ret.agency.display_name if ret else "",
+                "status": ret.get_status_display() if ret else "", "late": getattr(ret, "late", False),
+                "cells": [cell.shown for cell in (*self.cells, self.overall)]}
 
 
 @dataclass
@@ -468,8 +473,10 @@ def comparison(cycle: Cycle, *, sector: str = "", basis: str = SELF, hm: HeatMap
         for s, cell in zip(hm.standards, hm.partnership, strict=True)
     ]
     result["agencies"] = [
+        # number=None: no standard's number, which the tables ask first (a missing key costs the template engine
+        # three failed lookups a row)
         entry(row.overall.average, then_a.get(row.ret.agency_id), name=row.ret.agency.display_name,
-              agency_id=row.ret.agency_id)
+              agency_id=row.ret.agency_id, number=None)
         for row in hm.rows
     ]
     result["overall"] = entry(hm.partnership_overall.average if hm.partnership_overall else None, then_all)

@@ -363,12 +363,23 @@ def heat_map(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Scale 
 
 
 def distribution(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Scale | None = None,
-                 criteria: list[Criterion] | None = None, at: datetime.datetime | None = None) -> list[dict]:
-    """For each criterion, how many agencies gave each rating, not applicable, or none yet. Three queries."""
+                 criteria: list[Criterion] | None = None, standards: list[Standard] | None = None,
+                 at: datetime.datetime | None = None) -> list[dict]:
+    """For each criterion, how many agencies gave each rating, not applicable, or none yet. Three queries.
+
+    Given the framework's `standards`, each criterion's standard is taken from them, not read again with it (a join
+    and a Standard a criterion fewer)."""
     scale = scale or Scale.for_cycle(cycle)
     if criteria is None:
-        criteria = list(Criterion.objects.filter(standard__framework_id=cycle.framework_id)
-                        .select_related("standard").order_by("standard__number", "order"))
+        criteria = Criterion.objects.filter(standard__framework_id=cycle.framework_id).order_by("standard__number",
+                                                                                                 "order")
+        if standards is None:
+            criteria = list(criteria.select_related("standard"))
+        else:
+            by_pk = {standard.pk: standard for standard in standards}
+            criteria = list(criteria)
+            for criterion in criteria:
+                criterion.standard = by_pk[criterion.standard_id]
     rating_id = f"{_rating_field(basis)}_id"
     counts: dict[int, Counter] = defaultdict(Counter)
     rows = cycle_answers(cycle, sector=sector, at=at).values("criterion_id", rating_id, "not_applicable").annotate(
@@ -526,7 +537,7 @@ def analysis(cycle: Cycle, *, sector: str = "", basis: str = SELF, at: datetime.
     returns = returns_with_progress(cycle, sector=sector, at=at, tallies=tallies)
     hm = heat_map(cycle, sector=sector, basis=basis, scale=scale, returns=returns, standards=standards, at=at,
                   tallies=tallies)
-    dist = distribution(cycle, sector=sector, basis=basis, scale=scale, at=at)
+    dist = distribution(cycle, sector=sector, basis=basis, scale=scale, standards=standards, at=at)
     return {
         "cycle": cycle,
         "sector": sector,

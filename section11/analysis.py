@@ -143,6 +143,13 @@ class Cell:
             return self.band.label
         return f"{self.band.label} {self.score}"
 
+    @property
+    def shown(self) -> dict:
+        """What a page's heat-map cell shows: its band's colour and label, and the average as written ("" for none).
+        A dict: the template engine finds a dict's key at once, an attribute only after a failed key lookup (about
+        half the heat map's template time on the large partnership's 54 rows of 9 cells)."""
+        return {"colour": self.band.colour, "label": self.band.label, "score": self.score}
+
 
 def _cell(tally: Tally | None, scale: Scale, basis: str) -> Cell:
     tally = tally or Tally()
@@ -165,9 +172,14 @@ class HeatMapRow:
     overall: Cell
 
     @property
-    def all_cells(self) -> list[Cell]:
-        """The standards' cells, then the overall one: a table row's cells in order."""
-        return [*self.cells, self.overall]
+    def shown(self) -> dict:
+        """What a page's heat-map row shows, as a dict (see `Cell.shown`): the return (None for the partnership's
+        average), its agency's name, its status in words, whether it is late, and the standards' cells then the
+        overall one, in order (`Cell.shown`)."""
+        ret = self.ret
+        return {"ret": ret, "agency": ret.agency.display_name if ret else "",
+                "status": ret.get_status_display() if ret else "", "late": getattr(ret, "late", False),
+                "cells": [cell.shown for cell in (*self.cells, self.overall)]}
 
 
 @dataclass
@@ -197,9 +209,11 @@ def cycle_returns(cycle: Cycle, *, sector: str = "", at: datetime.datetime | Non
     return qs
 
 
-def cycle_answers(cycle: Cycle, *, sector: str = "", at: datetime.datetime | None = None) -> QuerySet[Answer]:
-    """A cycle's answers, filtered by join (not by a list of return ids) so each GROUP BY is one query."""
-    qs = state_at(Answer, at).filter(ret__cycle_id=cycle.pk)
+def cycle_answers(cycle: Cycle, *, sector: str = "", at: datetime.datetime | None = None,
+                  previous: Cycle | None = None) -> QuerySet[Answer]:
+    """A cycle's answers (and its `previous` cycle's, if given), filtered by join (not by a list of return ids) so each
+    GROUP BY is one query."""
+    qs = state_at(Answer, at).filter(ret__cycle_id__in=[cycle.pk, previous.pk] if previous else [cycle.pk])
     if sector:
         qs = qs.filter(ret__agency__sector=sector)
     return qs.order_by()
@@ -232,12 +246,24 @@ def _tallies(answers: QuerySet[Answer], keys: tuple[str, ...], basis: str, *,
                                              r.get("to_check", 0)) for r in rows}
 
 
-def answer_tallies(cycle: Cycle, *, sector: str = "", basis: str = SELF,
-                   at: datetime.datetime | None = None) -> dict[tuple, Tally]:
+THEN_KEYS = ("ret__agency_id", "criterion__standard__number")  # the previous cycle's tallies: by agency and number
+
+
+def answer_tallies(cycle: Cycle, *, sector: str = "", basis: str = SELF, at: datetime.datetime | None = None,
+                   previous: Cycle | None = None) -> tuple[dict[tuple, Tally], dict[tuple, Tally]]:
     """{(return id, standard id): Tally} of a cycle's answers, with progress: what the heat map and each return's
-    progress read, in one GROUP BY (the returns are then read without joining their answers)."""
-    return _tallies(cycle_answers(cycle, sector=sector, at=at), ("ret_id", "criterion__standard_id"), basis,
-                    progress=True)
+    progress read, in one GROUP BY (the returns are then read without joining their answers); and, in the same
+    GROUP BY, {(agency id, standard number): Tally} of the `previous` cycle's answers, what `comparison` reads ({}
+    without one)."""
+    keys = ("ret__cycle_id", "ret_id", "criterion__standard_id", *THEN_KEYS)
+    now, then = {}, defaultdict(Tally)
+    for (cycle_id, ret_id, standard_id, agency_id, number), tally in _tallies(
+            cycle_answers(cycle, sector=sector, at=at, previous=previous), keys, basis, progress=True).items():
+        if cycle_id == cycle.pk:
+            now[(ret_id, standard_id)] = tally  # a return and a standard: its agency and number are the same
+        else:
+            then[(agency_id, number)] += tally
+    return now, dict(then)
 
 
 def completion(cycle: Cycle, *, sector: str = "", returns: list[Return] | None = None,
@@ -337,12 +363,23 @@ def heat_map(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Scale 
 
 
 def distribution(cycle: Cycle, *, sector: str = "", basis: str = SELF, scale: Scale | None = None,
-                 criteria: list[Criterion] | None = None, at: datetime.datetime | None = None) -> list[dict]:
-    """For each criterion, how many agencies gave each rating, not applicable, or none yet. Three queries."""
+                 criteria: list[Criterion] | None = None, standards: list[Standard] | None = None,
+                 at: datetime.datetime | None = None) -> list[dict]:
+    """For each criterion, how many agencies gave each rating, not applicable, or none yet. Three queries.
+
+    Given the framework's `standards`, each criterion's standard is taken from them, not read again with it (a join
+    and a Standard a criterion fewer)."""
     scale = scale or Scale.for_cycle(cycle)
     if criteria is None:
-        criteria = list(Criterion.objects.filter(standard__framework_id=cycle.framework_id)
-                        .select_related("standard").order_by("standard__number", "order"))
+        criteria = Criterion.objects.filter(standard__framework_id=cycle.framework_id).order_by("standard__number",
+                                                                                                 "order")
+        if standards is None:
+            criteria = list(criteria.select_related("standard"))
+        else:
+            by_pk = {standard.pk: standard for standard in standards}
+            criteria = list(criteria)
+            for criterion in criteria:
+                criterion.standard = by_pk[criterion.standard_id]
     rating_id = f"{_rating_field(basis)}_id"
     counts: dict[int, Counter] = defaultdict(Counter)
     rows = cycle_answers(cycle, sector=sector, at=at).values("criterion_id", rating_id, "not_applicable").annotate(
@@ -401,22 +438,30 @@ def _direction(now: float | None, then: float | None) -> str:
     return "Same"
 
 
+def compared_cycle(cycle: Cycle) -> Cycle | None:
+    """The cycle `comparison` reads the answers of: the previous one, if it rates on the same scale."""
+    if cycle.previous_id and cycle.previous.framework.scale_id == cycle.framework.scale_id:
+        return cycle.previous
+    return None
+
+
 def comparison(cycle: Cycle, *, sector: str = "", basis: str = SELF, hm: HeatMap | None = None,
-               at: datetime.datetime | None = None) -> dict | None:
+               at: datetime.datetime | None = None, then_rows: dict[tuple, Tally] | None = None) -> dict | None:
     """This cycle against the previous one: per standard (matched by number), per agency and overall.
 
-    One query (plus the heat map's when it is not passed in). None when there is no previous cycle.
+    One query (plus the heat map's when it is not passed in; none given the previous cycle's tallies by agency and
+    standard number, `then_rows`, from `answer_tallies`). None when there is no previous cycle.
     """
     if not cycle.previous_id:
         return None
     previous = cycle.previous
     hm = hm or heat_map(cycle, sector=sector, basis=basis, at=at)
-    result = {"previous": previous, "comparable": previous.framework.scale_id == cycle.framework.scale_id,
+    result = {"previous": previous, "comparable": compared_cycle(cycle) is not None,
               "standards": [], "agencies": [], "overall": None}
     if not result["comparable"]:
         return result
-    then_rows = _tallies(cycle_answers(previous, sector=sector, at=at),
-                         ("ret__agency_id", "criterion__standard__number"), basis)
+    if then_rows is None:
+        then_rows = _tallies(cycle_answers(previous, sector=sector, at=at), THEN_KEYS, basis)
     then_s, then_a, then_all = defaultdict(Tally), defaultdict(Tally), Tally()
     for (agency_id, number), tally in then_rows.items():
         then_s[number] += tally
@@ -439,8 +484,10 @@ def comparison(cycle: Cycle, *, sector: str = "", basis: str = SELF, hm: HeatMap
         for s, cell in zip(hm.standards, hm.partnership, strict=True)
     ]
     result["agencies"] = [
+        # number=None: no standard's number, which the tables ask first (a missing key costs the template engine
+        # three failed lookups a row)
         entry(row.overall.average, then_a.get(row.ret.agency_id), name=row.ret.agency.display_name,
-              agency_id=row.ret.agency_id)
+              agency_id=row.ret.agency_id, number=None)
         for row in hm.rows
     ]
     result["overall"] = entry(hm.partnership_overall.average if hm.partnership_overall else None, then_all)
@@ -486,11 +533,11 @@ def analysis(cycle: Cycle, *, sector: str = "", basis: str = SELF, at: datetime.
     basis = MODERATED if basis == MODERATED else SELF
     scale = Scale.for_cycle(cycle)
     standards = list(cycle.framework.standards.order_by("number"))
-    tallies = answer_tallies(cycle, sector=sector, basis=basis, at=at)
+    tallies, then_rows = answer_tallies(cycle, sector=sector, basis=basis, at=at, previous=compared_cycle(cycle))
     returns = returns_with_progress(cycle, sector=sector, at=at, tallies=tallies)
     hm = heat_map(cycle, sector=sector, basis=basis, scale=scale, returns=returns, standards=standards, at=at,
                   tallies=tallies)
-    dist = distribution(cycle, sector=sector, basis=basis, scale=scale, at=at)
+    dist = distribution(cycle, sector=sector, basis=basis, scale=scale, standards=standards, at=at)
     return {
         "cycle": cycle,
         "sector": sector,
@@ -502,6 +549,6 @@ def analysis(cycle: Cycle, *, sector: str = "", basis: str = SELF, at: datetime.
         "heat_map": hm,
         "distribution": dist,
         "gaps": common_gaps(dist),
-        "comparison": comparison(cycle, sector=sector, basis=basis, hm=hm, at=at),
+        "comparison": comparison(cycle, sector=sector, basis=basis, hm=hm, at=at, then_rows=then_rows),
         "actions": improvement_actions(cycle, sector=sector, at=at),
     }

@@ -67,7 +67,7 @@ def cycle_analysis(request, cycle_pk):
     agency_page = list_page(request, cmp["agencies"] if cmp and cmp["comparable"] else [], param=AGENCY_PAGE)
     context.update(  # the agencies' rows a page at a time, each list on its own; the figures above are every agency's
         page=page,
-        heat_rows=[heat.average_row, *page.object_list],
+        heat_rows=[row.shown for row in (heat.average_row, *page.object_list)],
         agency_page=agency_page,
         agency_page_param=AGENCY_PAGE,
         heat_query=_query(sector, basis, **{AGENCY_PAGE: agency_page.number})[1:],

@@ -1,7 +1,8 @@
 """A form sent back with errors answers 400 on every page, whichever app it is in (`form_status`).
 
-Generated from the code: every `render(...)` in a views module whose context shows a form (a `"form"` key) says
-its status, so a new view cannot answer 200 to a POST it refused. On a GET the status is 200 all the same."""
+Generated from the code: every `render(...)` in a views module whose context shows a form (a `"form"` key, or one
+ending in "form", such as `"reply_form"`) says its status, so a new view cannot answer 200 to a POST it refused. On
+a GET the status is 200 all the same."""
 import ast
 from pathlib import Path
 
@@ -25,7 +26,7 @@ def view_modules():
 
 
 def shows_a_form(call: ast.Call) -> bool:
-    return any(isinstance(arg, ast.Dict) and any(isinstance(key, ast.Constant) and key.value == "form"
+    return any(isinstance(arg, ast.Dict) and any(isinstance(key, ast.Constant) and str(key.value).endswith("form")
                                                  for key in arg.keys) for arg in call.args)
 
 

@@ -1,14 +1,28 @@
 """What this app puts forward for a meeting's agenda, and the papers a meeting can take from it: the scorecard's
 exceptions for the latest period with validated figures, and the data returns that are late."""
+from collections import namedtuple
+from functools import lru_cache
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from partnership.contract import AgendaKey, AgendaSuggestion, SystemPaper, plural
+from partnership.models import Action
 
 from . import access, selectors
-from .models import Frequency
-from .scorecard import default_period, exception_rows, indicator_url, periods_judged, trailing_periods
+from .models import Frequency, Indicator, Period, Value
+from .scorecard import (
+    JUDGED,
+    Figure,
+    Row,
+    default_period,
+    exceptions,
+    indicator_url,
+    periods_judged,
+    scorecard_indicators,
+    trailing_periods,
+)
 
 
 def _periods(user) -> tuple:
@@ -26,6 +40,38 @@ def _exceptions(user, fields=("code", "title", "priority_id")) -> tuple:
         return None, []
     return period, exception_rows(period, values=access.scorecard_values(user), fields=fields,
                                   periods=trailing_periods(period, 2, among=every))
+
+
+def exception_rows(period: Period, *, values: QuerySet[Value], fields=("code", "title", "priority_id"),
+                   periods: list[Period] | None = None) -> list[Row]:
+    """The rows `exceptions` lists for a period, in its order, with only what makes them exceptions (the figure
+    and the one before it; no comparators, stories or actions): for a meeting's agenda. Each row's indicator is a
+    named row of what the rules read and `fields`, not a model, read with its figures in one query (an indicator
+    with no figure in either period is no exception). Two queries; one given the `periods`
+    (`trailing_periods(period, 2)`)."""
+    periods = trailing_periods(period, 2) if periods is None else periods
+    named, width = _judged_row(tuple(fields)), len(JUDGED) + len(fields)
+    judged, figures = {}, {}
+    for found in (values.filter(indicator_id__in=scorecard_indicators(period.kind).values("pk"), period__in=periods)
+                  .order_by(*(_of_indicator(name) for name in (*Indicator._meta.ordering, "pk")))
+                  .values_list(*(f"indicator__{name}" for name in named._fields), *Figure.FIELDS[1:])):
+        if found[0] not in judged:
+            judged[found[0]] = named(*found[:width])
+        figures[found[0], found[width]] = Figure(*found[width + 1:])
+    rows = [Row(indicator=ind, periods=periods, history=[figures.get((pk, p.pk)) for p in periods])
+            for pk, ind in judged.items()]
+    return exceptions(period, values=values, actions=Action.objects.none(), rows=rows)["items"]
+
+
+def _of_indicator(ordering: str) -> str:
+    """An indicator's ordering field, read through its figures ("-order" → "-indicator__order")."""
+    return f"-indicator__{ordering[1:]}" if ordering.startswith("-") else f"indicator__{ordering}"
+
+
+@lru_cache(maxsize=8)
+def _judged_row(fields: tuple) -> type:
+    """The named row `exception_rows` reads of an indicator: what the rules read (`JUDGED`) and `fields`."""
+    return namedtuple("Judged", (*JUDGED, *fields))
 
 
 def _exception_key(indicator, period) -> AgendaKey:

@@ -73,7 +73,11 @@ NO_CURRENT = Direction("none", "", "No figure this period", "")
 
 
 def _d(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+    """`value` as a Decimal (through its text, so a float is read as written); a Decimal as it is, the same number
+    with the same digits (a scorecard judges hundreds of figures read as Decimals)."""
+    if value is None or type(value) is Decimal:
+        return value
+    return Decimal(str(value))
 
 
 def shortfall(value, target, polarity: str) -> Decimal | None:

@@ -579,17 +579,6 @@ def exceptions(period: Period, *, values: QuerySet[Value], actions: QuerySet[Act
     return {"period": period, "items": rows, **legend()}
 
 
-def exception_rows(period: Period, *, values: QuerySet[Value], fields=("code", "title", "priority_id"),
-                   periods: list[Period] | None = None) -> list[Row]:
-    """The rows `exceptions` lists for a period, in its order, with only what makes them exceptions (the figure
-    and the one before it; no comparators, stories or actions): for a meeting's agenda. Each row's indicator is a
-    named row of what the rules read and `fields`, not a model. Three queries; two given the `periods`
-    (`trailing_periods(period, 2)`)."""
-    indicators = scorecard_indicators(period.kind).select_related(None).values_list(*JUDGED, *fields, named=True)
-    rows = light_rows(indicators, period, values, periods=periods)
-    return exceptions(period, values=values, actions=Action.objects.none(), rows=rows)["items"]
-
-
 def exception_reasons(row: Row) -> str:
     reasons = []
     if row.rag == rules.RED:

@@ -29,58 +29,21 @@ def _uplift(pairs: int, before: int, after: int) -> Decimal | None:
 
 def for_priorities(priorities, period, *, detail: bool = True) -> dict:
     """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (four: the courses, the
-    period's sessions with their attended delegates counted, the answers before and after, and the follow-ups; the
+    follow-ups, the period's sessions with their attended delegates counted, and the answers before and after; the
     last two choose the sessions and courses inside their own query). Without `detail`, only its progress (the same
-    rule, from the same figures)."""
-    at = period.as_at
+    rule, from the same figures): two queries when every priority with a course has follow-ups, which judge it."""
     courses_of, courses = defaultdict(list), {}
     links = Course.priorities.through.objects.filter(priority_id__in=[p.pk for p in priorities])
     # Without detail, the courses' ids only (their titles and addresses are for the records).
     for link in links.select_related("course") if detail else links.only("priority_id", "course_id"):
         courses_of[link.priority_id].append(link.course_id)
         courses[link.course_id] = link.course if detail else link.course_id
-    lo, hi = _bounds(period.start, period.end)
-    held, attended = defaultdict(set), defaultdict(int)
-    pairs = defaultdict(lambda: [0, 0, 0])  # course -> [answers before and after, their sums before, after]
-    follow = defaultdict(lambda: [0, 0])  # course -> [followed up, changed practice]
-    if courses:
-        sessions = state_at(Session, at).filter(course_id__in=list(courses), starts_at__gte=lo, starts_at__lt=hi,
-                                                status=Session.Status.SCHEDULED)
-        # With no booking changed since the moment (a period still under way), the live rows are its state: the
-        # same rows without a history subquery per booking (the rule of `state_at`).
-        booked = bookings_at(Booking.objects.filter(session_id=OuterRef("id")),
-                             None if unchanged_since(Booking, at) else at)
-        came = (booked.filter(attendance_at=Booking.Attendance.ATTENDED).values("session_id").order_by()
-                .annotate(n=Count("pk")).values("n"))
-        # Each session's course as it stood, with its delegates who attended counted in the same query.
-        course_of = {}
-        for session_id, course_id, n in sessions.annotate(n=Subquery(came)).order_by().values_list(
-                "id", "course_id", "n"):
-            course_of[session_id] = course_id
-            if n:
-                held[course_id].add(session_id)
-                attended[course_id] += n
-        # Each answer after the course (its evaluation submitted by the moment) with the same delegate's answer
-        # before it for the same outcome: counted and summed by the database, a row per session (the sessions
-        # chosen in the query).
-        ratings, stage = ConfidenceRating.objects, ConfidenceRating.Stage
-        before = ratings.filter(booking_id=OuterRef("booking_id"), outcome_id=OuterRef("outcome_id"),
-                                stage=stage.PRE).values("score")[:1]
-        after = ratings.filter(booking__session_id__in=sessions.values("id"), stage=stage.POST,
-                               booking__evaluation__submitted_at__lte=at)
-        for session_id, n, before_sum, after_sum in (
-                after.annotate(before=Subquery(before)).filter(before__isnull=False).values_list("booking__session_id")
-                .annotate(n=Count("pk"), before_sum=Sum("before"), after_sum=Sum("score")).order_by()):
-            totals = pairs[course_of[session_id]]
-            totals[0] += n
-            totals[1] += before_sum
-            totals[2] += after_sum
-        for course_id, total, changed in (
-                FollowUp.objects.filter(booking__session__course_id__in=list(courses),
-                                        submitted_at__gte=period.start_moment, submitted_at__lte=at)
-                .values_list("booking__session__course_id")
-                .annotate(total=Count("pk"), changed=Count("pk", filter=Q(practice_changed=True))).order_by()):
-            follow[course_id] = [total, changed]
+    follow = _follow_ups(list(courses), period)
+    # Without detail, a priority whose courses were followed up is judged by the follow-ups alone (the rule below):
+    # the sessions and the answers before and after are read only for the courses of the others.
+    delivered = courses if detail else {c for ids in courses_of.values() if not sum(follow[c][0] for c in ids)
+                                        for c in ids}
+    held, attended, pairs = _delivery(list(delivered), period)
     result = {}
     for priority in priorities:
         ids = [c for c in sorted(courses_of.get(priority.pk, ())) if c in courses]
@@ -130,3 +93,62 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
             items.append(EvidenceItem(f"{c.title}: {', '.join(bits)}", url, status))
         result[priority.pk] = PriorityEvidence(SOURCE, tuple(facts), progress, tuple(items))
     return result
+
+
+def _follow_ups(course_ids, period) -> dict:
+    """course -> [delegates followed up in the period, those who had changed their practice]: one query."""
+    follow = defaultdict(lambda: [0, 0])
+    if not course_ids:
+        return follow
+    for course_id, total, changed in (
+            FollowUp.objects.filter(booking__session__course_id__in=course_ids,
+                                    submitted_at__gte=period.start_moment, submitted_at__lte=period.as_at)
+            .values_list("booking__session__course_id")
+            .annotate(total=Count("pk"), changed=Count("pk", filter=Q(practice_changed=True))).order_by()):
+        follow[course_id] = [total, changed]
+    return follow
+
+
+def _delivery(course_ids, period) -> tuple[dict, dict, dict]:
+    """The courses' sessions held in the period: ({course: {session ids}}, {course: delegates who attended},
+    {course: [answers before and after, their sums before, after]}), as they stood at the period's moment. Two
+    queries (none without courses): the sessions with their attended delegates counted, and the answers before and
+    after (the sessions chosen inside their query)."""
+    at = period.as_at
+    held, attended = defaultdict(set), defaultdict(int)
+    pairs = defaultdict(lambda: [0, 0, 0])
+    if not course_ids:
+        return held, attended, pairs
+    lo, hi = _bounds(period.start, period.end)
+    sessions = state_at(Session, at).filter(course_id__in=course_ids, starts_at__gte=lo, starts_at__lt=hi,
+                                            status=Session.Status.SCHEDULED)
+    # With no booking changed since the moment (a period still under way), the live rows are its state: the
+    # same rows without a history subquery per booking (the rule of `state_at`).
+    booked = bookings_at(Booking.objects.filter(session_id=OuterRef("id")),
+                         None if unchanged_since(Booking, at) else at)
+    came = (booked.filter(attendance_at=Booking.Attendance.ATTENDED).values("session_id").order_by()
+            .annotate(n=Count("pk")).values("n"))
+    # Each session's course as it stood, with its delegates who attended counted in the same query.
+    course_of = {}
+    for session_id, course_id, n in sessions.annotate(n=Subquery(came)).order_by().values_list(
+            "id", "course_id", "n"):
+        course_of[session_id] = course_id
+        if n:
+            held[course_id].add(session_id)
+            attended[course_id] += n
+    # Each answer after the course (its evaluation submitted by the moment) with the same delegate's answer
+    # before it for the same outcome: counted and summed by the database, a row per session (the sessions
+    # chosen in the query).
+    ratings, stage = ConfidenceRating.objects, ConfidenceRating.Stage
+    before = ratings.filter(booking_id=OuterRef("booking_id"), outcome_id=OuterRef("outcome_id"),
+                            stage=stage.PRE).values("score")[:1]
+    after = ratings.filter(booking__session_id__in=sessions.values("id"), stage=stage.POST,
+                           booking__evaluation__submitted_at__lte=at)
+    for session_id, n, before_sum, after_sum in (
+            after.annotate(before=Subquery(before)).filter(before__isnull=False).values_list("booking__session_id")
+            .annotate(n=Count("pk"), before_sum=Sum("before"), after_sum=Sum("score")).order_by()):
+        totals = pairs[course_of[session_id]]
+        totals[0] += n
+        totals[1] += before_sum
+        totals[2] += after_sum
+    return held, attended, pairs

@@ -34,7 +34,7 @@ def priority_detail(request, pk):
         Q(priority=priority) | Q(pk__in=priority.actions.values("pk"))).for_table()
     return render(request, "governance/priority_detail.html", {
         "priority": priority, "row": row, "period": period, "actions": actions,
-        "sources": row.sources(follow=lambda url: links.may_follow(request.user, url)),
+        "sources": row.sources(follow=links.follower(request.user)),
         "sees_records": access.sees_all_actions(request.user)})
 
 

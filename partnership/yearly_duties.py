@@ -10,10 +10,9 @@ takes the defaults) and answers with two queries at most (one for both in a page
 """
 import datetime
 
-from django.urls import reverse
-
 from partnership.contract import BREACHED, DUE, MET, DutyReading, EvidenceItem, day_words
 from partnership.dates import add_months
+from partnership.links import pk_url
 from partnership.models import YearlyReport
 from partnership.request_memo import once_per_request
 
@@ -27,7 +26,7 @@ def _latest_published():
 
 
 def _item(report: YearlyReport, text: str) -> EvidenceItem:
-    return EvidenceItem(label=text, url=reverse("yearly-report", args=[report.pk]))
+    return EvidenceItem(label=text, url=pk_url("yearly-report", report.pk))
 
 
 def yearly_report_published(duty, today: datetime.date) -> DutyReading:

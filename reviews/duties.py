@@ -102,9 +102,9 @@ def rapid_review_in_time(duty, today: datetime.date) -> DutyReading:
     `working_days` working days of its anchor date (the notification). Two queries."""
     days, months = duty.parameter("working_days", RapidReview.DEADLINE_WORKING_DAYS), duty.parameter("months", 12)
     since = add_months(today, -months)
-    rows = list(snapshots.only(state_at(RapidReview, end_of_day(today))
-                               .filter(Q(anchor_on__gte=since) | Q(sent_on__isnull=True), anchor_on__lte=today)
-                               .order_by("anchor_on", "id"), "id", "anchor_on", "sent_on"))
+    rows = list(state_at(RapidReview, end_of_day(today))
+                .filter(Q(anchor_on__gte=since) | Q(sent_on__isnull=True), anchor_on__lte=today)
+                .order_by("anchor_on", "id").values_list("id", "anchor_on", "sent_on", named=True))
     cal = _calendar([r.anchor_on for r in rows], today)
     outcomes, items, waiting = [], [], []
     for r in rows:
@@ -115,7 +115,7 @@ def rapid_review_in_time(duty, today: datetime.date) -> DutyReading:
             waiting.append(deadline)
         done = f"sent {day_words(r.sent_on)}" if r.sent_on else "not yet sent"
         items.append(_item(f"Rapid review due by {day_words(deadline)}: {done}", outcome,
-                           pk_url("reviews:rapid-review-detail", r.pk)))
+                           pk_url("reviews:rapid-review-detail", r.id)))
     return _judge(outcomes, none_text=f"No rapid review was started in the last {months} months.",
                   counts_text=f"{plural(len(rows), 'rapid review')} in the last {months} months: "
                               f"{_counts(outcomes, 'sent')} (within {days} working days).",

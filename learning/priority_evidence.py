@@ -34,8 +34,10 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
     rule, from the same figures): two queries when every priority with a course has follow-ups, which judge it."""
     courses_of, courses = defaultdict(list), {}
     links = Course.priorities.through.objects.filter(priority_id__in=[p.pk for p in priorities])
-    # Without detail, the courses' ids only (their titles and addresses are for the records).
-    for link in links.select_related("course") if detail else links.only("priority_id", "course_id"):
+    # Without detail, the courses' ids only (their titles and addresses are for the records); with it, what the
+    # records say of each course (not its description and the rest).
+    for link in (links.select_related("course").only("priority_id", "course__title", "course__active") if detail
+                 else links.only("priority_id", "course_id")):
         courses_of[link.priority_id].append(link.course_id)
         courses[link.course_id] = link.course if detail else link.course_id
     follow = _follow_ups(list(courses), period)

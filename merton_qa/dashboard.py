@@ -13,10 +13,6 @@ from .composition import APPS
 SHOWN = 10  # the rows of each action table
 MY_MEETINGS = 5  # a member's next meetings shown
 MEETING_FIELDS = ("starts_at", "subgroup__name")  # what the panel shows of a meeting (and its pk, for its link)
-# What `partnership/includes/action_table.html` shows of each action, its priority, agency and owner (and `for_list`'s
-# `is_overdue`): the home page's one query for its tables reads no other column.
-TABLE_FIELDS = ("title", "due_date", "status", "priority__title", "owner_agency__name", "owner_agency__short_name",
-                "owner__full_name")
 
 
 def action_tables(user, today, *, is_agency_user: bool) -> dict:
@@ -29,7 +25,7 @@ def action_tables(user, today, *, is_agency_user: bool) -> dict:
               "meeting_actions": Q(source_kind="meeting") & owned}
     if is_agency_user:
         tables["agency_open"] = Q(owner_agency_id=user.agency_id)
-    return first_of_each(access.visible_actions(user).open().for_list().only(*TABLE_FIELDS), tables, SHOWN)
+    return first_of_each(access.visible_actions(user).open().for_table(), tables, SHOWN)
 
 
 def for_user(user) -> dict:

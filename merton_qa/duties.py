@@ -120,10 +120,10 @@ def board_section(period: ReportPeriod) -> dict:
 
 def page_context(user, today: datetime.date) -> dict:
     """The register on `today`, each record's link kept only where the reader may follow it."""
-    from .links import may_follow
+    from .links import follower
 
-    rows = register(today)
-    entries = [{"row": row, "items": [{"item": i, "label": i.label, "url": i.url if may_follow(user, i.url) else "",
+    rows, may_follow = register(today), follower(user)
+    entries = [{"row": row, "items": [{"item": i, "label": i.label, "url": i.url if may_follow(i.url) else "",
                                        "words": LATE if i.is_not_assured else "", "tag_class": LATE_CLASS}
                                       for i in row.items]} for row in rows]
     return {"rows": rows, "entries": entries, "counts": counts(rows), "today": today, "words": WORDS,

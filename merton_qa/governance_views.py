@@ -31,10 +31,10 @@ def priority_detail(request, pk):
     [row] = priorities.progress([priority], period)
     # Actions that contribute to the priority, and actions the priority itself raised (as their source).
     actions = access.visible_actions(request.user).filter(
-        Q(priority=priority) | Q(pk__in=priority.actions.values("pk"))).for_list()
+        Q(priority=priority) | Q(pk__in=priority.actions.values("pk"))).for_table()
     return render(request, "governance/priority_detail.html", {
         "priority": priority, "row": row, "period": period, "actions": actions,
-        "sources": row.sources(follow=lambda url: links.may_follow(request.user, url)),
+        "sources": row.sources(follow=links.follower(request.user)),
         "sees_records": access.sees_all_actions(request.user)})
 
 

@@ -8,6 +8,7 @@ not listed here is shown without a link (the safe default). Links the business u
 """
 import functools
 import re
+from collections.abc import Callable
 
 from django.urls import Resolver404, resolve
 
@@ -36,18 +37,30 @@ _NUMBER = re.compile(r"(?<=/)\d+(?=/)")
 
 
 def may_follow(user, url: str) -> bool:
-    if not url:
-        return False
-    if url.startswith(("https://", "http://")):
-        return True
-    # Which page a record's address opens depends on its route, not on the record's number: the pages list
-    # hundreds of records of a few kinds, so each kind is resolved once per process (no route of the service has
-    # a number of its own in its path, and every converter taking a number takes 0).
-    names = _page_of(_NUMBER.sub("0", url.split("?")[0]))
-    if names is None:
-        return False
-    rule = RULES.get(names[0]) or RULES.get(names[1])
-    return bool(rule and rule(user))
+    return follower(user)(url)
+
+
+def follower(user) -> Callable[[str], bool]:
+    """`may_follow(user, url)` for one reader and many records: each kind of page's rule is asked once (a page lists
+    hundreds of records of a few kinds; the duties register, 95 of three)."""
+    allowed: dict[tuple[str, str], bool] = {}
+
+    def follow(url: str) -> bool:
+        if not url:
+            return False
+        if url.startswith(("https://", "http://")):
+            return True
+        # Which page a record's address opens depends on its route, not on the record's number: the pages list
+        # hundreds of records of a few kinds, so each kind is resolved once per process (no route of the service has
+        # a number of its own in its path, and every converter taking a number takes 0).
+        names = _page_of(_NUMBER.sub("0", url.split("?")[0]))
+        if names is None:
+            return False
+        if names not in allowed:
+            rule = RULES.get(names[0]) or RULES.get(names[1])
+            allowed[names] = bool(rule and rule(user))
+        return allowed[names]
+    return follow
 
 
 @functools.lru_cache(maxsize=256)

@@ -145,8 +145,14 @@ def section_context(context: dict, *, facts=(), evidence=(), headlines=()) -> di
     return context
 
 
+MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
 def day_words(day: datetime.date) -> str:
-    return f"{day:%-d %B %Y}"
+    """ "4 May 2026": what `f"{day:%-d %B %Y}"` writes in English, without `strftime` (about 3 microseconds a call,
+    and the month is the machine's locale's): the duties register writes about 200 of them."""
+    return f"{day.day} {MONTHS[day.month]} {day.year}"
 
 
 # ---------------------------------------------------------------------------------------------------------------

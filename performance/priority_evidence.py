@@ -19,24 +19,22 @@ from .scorecard import JUDGED, build_rows, indicator_url, validated_values
 
 SOURCE = "Indicators"
 RAG_STATUS = {"green": contract.ASSURED, "amber": contract.PARTLY, "red": contract.NOT_ASSURED}
-# Without detail, an indicator is a named row of what judges it (its RAG and direction) and where it belongs.
+# An indicator is a named row of what judges it (its RAG and direction) and where it belongs; with detail, also what
+# its record says (its title and address), not a model with its definitions and the rest.
 JUDGED_BY = (*JUDGED, "frequency", "priority_id")
+SHOWN_BY = (*JUDGED_BY, "title", "code")
 
 
 def _rows(priorities, period, *, detail: bool = True):
     """The priorities' indicators as rows of the latest validated period of each frequency. Constant queries
     (six: the indicators, every frequency's periods in one, and the rows of every frequency at once; three without
     `detail`: the actions linked to the indicators and their plans only count towards the facts)."""
-    of_pk = {p.pk: p for p in priorities}
-    chosen = Indicator.objects.filter(active=True, priority_id__in=list(of_pk)).order_by("order", "code")
-    # Without detail, only what judges an indicator (its RAG and direction) as named rows, not models with their
-    # definitions and the rest (building 200 model instances cost more than reading them).
-    indicators = list(chosen if detail else chosen.values_list(*JUDGED_BY, named=True))
+    chosen = Indicator.objects.filter(active=True, priority_id__in=[p.pk for p in priorities]).order_by("order", "code")
+    # Named rows of what the evidence reads, not models with their definitions and the rest (building 200 model
+    # instances cost more than reading them).
+    indicators = list(chosen.values_list(*(SHOWN_BY if detail else JUDGED_BY), named=True))
     if not indicators:
         return []
-    if detail:
-        for indicator in indicators:  # the priorities in hand, not one more copy of each per indicator
-            indicator.priority = of_pk[indicator.priority_id]
     validated = validated_values(period.as_at)
     kinds = sorted({ind.frequency for ind in indicators})  # at most the four frequencies
     # Whether a period has a validated figure: one set of periods the database hashes once (an EXISTS a period

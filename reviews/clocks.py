@@ -25,20 +25,31 @@ class Clock:
         return self.working_days_left < 0
 
 
+ONE_DAY = datetime.timedelta(days=1)
+
+
 class _Calendar:
-    """Working-day sums with the closure days of a window read once."""
+    """Working-day sums with the closure days of a window read once, and each day's answer kept while the calendar
+    lives (one list's clocks: the duties register's 36 rapid reviews walk the same weeks, 750 days asked about)."""
 
     def __init__(self, first: datetime.date, last: datetime.date):
         self.closures = dates.closure_days(first, last)
+        self._working: dict[datetime.date, bool] = {}
 
     def working(self, day: datetime.date) -> bool:
-        return dates.is_working_day(day, closures=self.closures)
+        known = self._working.get(day)
+        if known is None:
+            known = self._working[day] = dates.is_working_day(day, closures=self.closures)
+        return known
 
     def add(self, start: datetime.date, n: int) -> datetime.date:
-        day, remaining = start, n
+        day, remaining, known = start, n, self._working
         while remaining > 0:
-            day += datetime.timedelta(days=1)
-            if self.working(day):
+            day += ONE_DAY
+            working = known.get(day)
+            if working is None:
+                working = self.working(day)
+            if working:
                 remaining -= 1
         return day
 

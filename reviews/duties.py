@@ -6,7 +6,7 @@ group: its lines carry dates and counts only, never a case reference, and link t
 """
 import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from partnership import snapshots
 from partnership.contract import (
@@ -102,9 +102,9 @@ def rapid_review_in_time(duty, today: datetime.date) -> DutyReading:
     `working_days` working days of its anchor date (the notification). Two queries."""
     days, months = duty.parameter("working_days", RapidReview.DEADLINE_WORKING_DAYS), duty.parameter("months", 12)
     since = add_months(today, -months)
-    rows = list(snapshots.only(state_at(RapidReview, end_of_day(today))
-                               .filter(Q(anchor_on__gte=since) | Q(sent_on__isnull=True), anchor_on__lte=today)
-                               .order_by("anchor_on", "id"), "id", "anchor_on", "sent_on"))
+    rows = list(state_at(RapidReview, end_of_day(today))
+                .filter(Q(anchor_on__gte=since) | Q(sent_on__isnull=True), anchor_on__lte=today)
+                .order_by("anchor_on", "id").values_list("id", "anchor_on", "sent_on", named=True))
     cal = _calendar([r.anchor_on for r in rows], today)
     outcomes, items, waiting = [], [], []
     for r in rows:
@@ -115,7 +115,7 @@ def rapid_review_in_time(duty, today: datetime.date) -> DutyReading:
             waiting.append(deadline)
         done = f"sent {day_words(r.sent_on)}" if r.sent_on else "not yet sent"
         items.append(_item(f"Rapid review due by {day_words(deadline)}: {done}", outcome,
-                           pk_url("reviews:rapid-review-detail", r.pk)))
+                           pk_url("reviews:rapid-review-detail", r.id)))
     return _judge(outcomes, none_text=f"No rapid review was started in the last {months} months.",
                   counts_text=f"{plural(len(rows), 'rapid review')} in the last {months} months: "
                               f"{_counts(outcomes, 'sent')} (within {days} working days).",
@@ -128,15 +128,16 @@ PUBLISHED_STAGES = (LCSPR.Stage.PUBLISHED, LCSPR.Stage.IMPROVEMENTS_ONLY, LCSPR.
 def lcspr_completed(duty, today: datetime.date) -> DutyReading:
     """Every LCSPR decided in the last `window_months` (24) or still open completed and published within `months`
     (6) of the decision. A delay the partners explained (a recorded LCSPRDelay), or a publication they deferred with
-    their reason, is not a breach: the guidance expects the six months unless the partners say why not. Two
-    queries."""
+    their reason, is not a breach: the guidance expects the six months unless the partners say why not. One
+    query."""
     months, window = duty.parameter("months", 6), duty.parameter("window_months", 24)
-    rows = list(snapshots.only(state_at(LCSPR, end_of_day(today))
-                               .filter(Q(decided_on__gte=add_months(today, -window)) | Q(stage__in=LCSPR.OPEN_STAGES),
-                                       decided_on__lte=today).order_by("decided_on", "id"),
-                               "id", "decided_on", "published_on", "stage"))
-    delayed = set(LCSPRDelay.objects.filter(lcspr_id__in=[r.pk for r in rows], on__lte=today)
-                  .values_list("lcspr_id", flat=True))
+    # Each review as a named row of what the rule reads, with whether a delay was recorded by the day (one query).
+    delays = LCSPRDelay.objects.filter(lcspr_id=OuterRef("id"), on__lte=today)
+    rows = list(state_at(LCSPR, end_of_day(today))
+                .filter(Q(decided_on__gte=add_months(today, -window)) | Q(stage__in=LCSPR.OPEN_STAGES),
+                        decided_on__lte=today).order_by("decided_on", "id")
+                .annotate(delayed=Exists(delays)).values_list("id", "decided_on", "published_on", "stage", "delayed",
+                                                              named=True))
     outcomes, items, waiting = [], [], []
     for r in rows:
         target = add_months(r.decided_on, months)
@@ -144,7 +145,7 @@ def lcspr_completed(duty, today: datetime.date) -> DutyReading:
         outcome = _outcome(published_on, target, today)
         if outcome == OVERDUE and r.stage == LCSPR.Stage.DEFERRED:
             outcome = WAITING
-        if r.pk in delayed and outcome in (LATE, OVERDUE):
+        if r.delayed and outcome in (LATE, OVERDUE):
             outcome = EXPLAINED_DONE if outcome == LATE else EXPLAINED_WAITING
         outcomes.append(outcome)
         if outcome in (WAITING, EXPLAINED_WAITING):
@@ -154,7 +155,7 @@ def lcspr_completed(duty, today: datetime.date) -> DutyReading:
         reason = "; the partners recorded the reason for the delay" if outcome in (EXPLAINED_DONE,
                                                                                    EXPLAINED_WAITING) else ""
         items.append(_item(f"Review decided {day_words(r.decided_on)}, due by {day_words(target)}: {done}{reason}",
-                           outcome, pk_url("reviews:lcspr-detail", r.pk)))
+                           outcome, pk_url("reviews:lcspr-detail", r.id)))
     return _judge(outcomes, none_text=f"No local child safeguarding practice review was decided in the last "
                                       f"{window} months.",
                   counts_text=f"{plural(len(rows), 'local practice review')}: {_counts(outcomes, 'published')} "

@@ -149,7 +149,8 @@ def cycles_in(period: ReportPeriod) -> list[Cycle]:
 def open_in(period: ReportPeriod, cycles: QuerySet[Cycle] | None = None) -> QuerySet[Cycle]:
     """The cycles open at any time in the period: launched by its end, opened by then, and either due on or after
     its start or with a return still not made when it began (a late cycle is still the partnership's business).
-    The one rule, as a queryset: read by `cycles_in`, or chosen by in another query (the priorities list)."""
+    The one rule, as a queryset: read by `cycles_in` (the board pack), as names (a priority's page), or chosen by in
+    another query (the priorities list)."""
     outstanding_at_start = state_at(Return, period.start_moment).filter(cycle_id=OuterRef("pk"),
                                                                           status__in=Return.EDITABLE)
     cycles = Cycle.objects.all() if cycles is None else cycles

@@ -6,10 +6,9 @@ opened within its interval, and due when the next one is close and not yet plann
 """
 import datetime
 
-from django.urls import reverse
-
 from partnership.contract import BREACHED, DUE, MET, DutyReading, EvidenceItem, day_words
 from partnership.dates import add_months, end_of_day
+from partnership.links import pk_url
 from partnership.request_memo import once_per_request
 
 from .models import Cycle, Framework
@@ -17,7 +16,7 @@ from .models import Cycle, Framework
 
 def _url(cycle: Cycle) -> str:
     """The cycle's analysis, which the partnership's oversight roles read (a cycle being prepared has none yet)."""
-    return "" if cycle.status == Cycle.Status.DRAFT else reverse("section11:cycle-analysis", args=[cycle.pk])
+    return "" if cycle.status == Cycle.Status.DRAFT else pk_url("section11:cycle-analysis", cycle.pk)
 
 
 def _cycles_known(moment) -> list[Cycle]:

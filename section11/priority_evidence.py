@@ -8,14 +8,14 @@ rating where there is one).
 from collections import defaultdict
 
 from django.db.models import Count
-from django.urls import reverse
 
 from partnership import contract, snapshots
 from partnership.contract import EvidenceItem, Fact, PriorityEvidence, plural, share_status
+from partnership.links import pk_url
 from partnership.snapshots import state_at
 from partnership.tags import tagged_for_priorities
 
-from .analysis_reports import cycles_in, open_in
+from .analysis_reports import open_in
 from .models import Answer, Criterion, RatingLevel
 
 SOURCE = "Section 11 standards"
@@ -30,8 +30,11 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
     all_criteria = set().union(*criteria_of.values()) if criteria_of else set()
     criteria, cycles = {}, {}
     if all_criteria and detail:
-        cycles = {c.pk: c for c in cycles_in(period)}
-        criteria = {c.pk: c for c in Criterion.objects.filter(pk__in=all_criteria).select_related("standard")}
+        # The cycles' names and the criteria's standards, what the records say (not the cycles with their frameworks
+        # for the analysis, nor each criterion's text and guidance).
+        cycles = dict(open_in(period).values_list("pk", "name"))
+        criteria = {c.pk: c for c in Criterion.objects.filter(pk__in=all_criteria).select_related("standard")
+                    .only("standard_id", "standard__number", "standard__title")}
     # (criterion, cycle) -> [rated, green]
     tally = defaultdict(lambda: [0, 0])
     if all_criteria and (cycles or not detail):
@@ -81,8 +84,8 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
                               f"Section 11: {green} of {plural(rated, 'rating')} of these criteria green "
                               f"(fully met)."))
         items = tuple(
-            EvidenceItem(f"Standard {standards[sid].number}: {standards[sid].title} ({cycles[cid].name}): {g} of "
-                         f"{plural(r, 'rating')} green", reverse("section11:cycle-analysis", args=[cid]),
+            EvidenceItem(f"Standard {standards[sid].number}: {standards[sid].title} ({cycles[cid]}): {g} of "
+                         f"{plural(r, 'rating')} green", pk_url("section11:cycle-analysis", cid),
                          share_status(g, r, assured_from=0.8, partly_from=0.5))
             for (sid, cid), (r, g) in sorted(by_standard.items(), key=lambda e: (standards[e[0][0]].number, e[0][1]))
             if r)

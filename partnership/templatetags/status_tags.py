@@ -14,8 +14,13 @@ agency profile's line), is the object's `status_tag_parts()`: (words, colour). T
 string: they ask the model's named sets and predicates (`ret.is_done`, `Return.EDITABLE`).
 `tests/partnership/test_status_tags.py` holds every such model to a colour (and words) for every status.
 """
+import functools
+import html
+
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.encoding import force_str
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from partnership.contract import ASSURANCE_COLOURS, NO_EVIDENCE
 from partnership.dates import working_days_words
@@ -33,9 +38,17 @@ def status_tag(record, field: str = "status"):
     elif field == "status" and hasattr(record, "STATUS_TAGS"):
         label, colour = type(record).STATUS_TAGS[record.status]
     else:
-        colour = type(record).STATUS_COLOURS[getattr(record, field)]
-        label = getattr(record, f"get_{field}_display")()
+        value = getattr(record, field)
+        colour = type(record).STATUS_COLOURS[value]
+        label = force_str(_labels(type(record), field).get(value, value), strings_only=True)  # get_<field>_display()
     return _tag(label, colour)
+
+
+@functools.cache
+def _labels(model, field: str) -> dict:
+    """A choice field's label for each value, read from the model once per process: `get_<field>_display` builds
+    the same dict again at every call (a list of a hundred actions, each with its tag)."""
+    return dict(model._meta.get_field(field).flatchoices)
 
 
 @register.simple_tag
@@ -47,7 +60,20 @@ def assurance_tag(status: str, words: str):
 
 def _tag(label: str, colour: str):
     css = f"govuk-tag govuk-tag--{colour}" if colour else "govuk-tag"
-    return format_html('<strong class="{}">{}</strong>', css, label)
+    return _html('<strong class="{}">{}</strong>', css, label)
+
+
+def _html(template: str, *args):
+    """`format_html(template, *args)`: each value escaped unless it is safe already (`conditional_escape`), a plain
+    string at once (`_escape`). These tags write a value or two on every row of lists of hundreds, where Django's
+    `escape` checked each value for a lazy string first."""
+    return mark_safe(template.format(*map(_escape, args)))  # nosec B308, B703: every value is escaped
+
+
+def _escape(value) -> str:
+    """`conditional_escape(value)`: `html.escape` for a plain `str` (not a safe string, not a lazy one), which is
+    what `conditional_escape` does for it."""
+    return html.escape(value) if type(value) is str else conditional_escape(value)
 
 
 @register.simple_tag
@@ -55,8 +81,8 @@ def flagged_status(record, flagged: bool, words: str):
     """A record's status tag with a red flag beside it when `flagged` ("Late", "Overdue", "Inspection (JTAI)"), the
     pair wrapping together. A tag, not an `{% include %}`, because lists of a hundred rows and more show it on every
     row and an include costs a template render each time."""
-    flag = format_html(' <strong class="govuk-tag govuk-tag--red">{}</strong>', words) if flagged else ""
-    return format_html('<span class="app-tags">{}{}</span>', status_tag(record), flag)
+    flag = _html(' <strong class="govuk-tag govuk-tag--red">{}</strong>', words) if flagged else ""
+    return _html('<span class="app-tags">{}{}</span>', status_tag(record), flag)
 
 
 @register.simple_tag
@@ -89,7 +115,8 @@ def record_items(entries):
     where the reader may follow it (`url`, blank otherwise), with its tag when it has `words` (in `tag_class`). A tag,
     not a loop in the template, because the lists run to hundreds of records and the engine costs a lookup per
     attribute of each."""
-    return format_html_join("", "<li>{}{}</li>", (
-        (format_html('<a class="govuk-link" href="{}">{}</a>', e["url"], e["label"]) if e["url"] else e["label"],
-         format_html(' <strong class="govuk-tag {}">{}</strong>', e["tag_class"], e["words"]) if e["words"] else "")
+    return mark_safe("".join(  # nosec B308, B703: every value is escaped (`_html`), as format_html_join would
+        _html("<li>{}{}</li>",
+              _html('<a class="govuk-link" href="{}">{}</a>', e["url"], e["label"]) if e["url"] else e["label"],
+              _html(' <strong class="govuk-tag {}">{}</strong>', e["tag_class"], e["words"]) if e["words"] else "")
         for e in entries))

@@ -56,9 +56,15 @@ def from_history(queryset: models.QuerySet) -> bool:
 def unchanged_since(model: type[models.Model], at: datetime.datetime) -> bool:
     """True when no history row of `model` is dated after `at` (so its live rows are its state at `at`). Only asked
     for a recent or future moment, where it is the common case; False for an older one, without a query."""
-    if at < timezone.now() - RECENT:
+    if settled(at):
         return False
     return history_table(model) not in changed_since(at)
+
+
+def settled(at: datetime.datetime) -> bool:
+    """True for a moment older than `RECENT`: `state_at` reads it from history whatever the data, so a queryset of
+    the state then is a pure function of the moment (a caller may build it once per process)."""
+    return at < timezone.now() - RECENT
 
 
 @functools.cache

@@ -42,6 +42,8 @@ def _rows(priorities, period, *, detail: bool = True):
     periods = (Period.objects.filter(kind__in=kinds, end__lte=period.end).order_by("kind", "-start")
                .annotate(has_validated=ExpressionWrapper(Q(pk__in=validated.values("period_id")),
                                                          output_field=BooleanField())))
+    if not detail:  # only which periods: named rows, not models with their labels and dates
+        periods = periods.values_list("kind", "pk", "has_validated", named=True)
     # Each frequency's latest validated period and the one before it (the direction compares the two; no trend
     # or comparator is shown), newest first.
     trailing = defaultdict(list)

@@ -419,8 +419,9 @@ def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[
     if not indicators:
         return []
     figures = {}
+    period_ids = [p.pk for p in periods]  # each period's key read once, not once an indicator
     if periods:
-        found = values.filter(indicator_id__in=ids, period__in=periods).order_by()
+        found = values.filter(indicator_id__in=ids, period_id__in=period_ids).order_by()
         if whole_values:
             for value in found.annotate(return_status=F("data_return__status")).select_related("entered_by"):
                 figures[value.indicator_id, value.period_id] = value
@@ -447,18 +448,19 @@ def build_rows(indicators: list[Indicator] | QuerySet[Indicator], periods: list[
     for curve in curve_list:
         curve.linked_actions = curve_actions.get(curve.pk, [])
     rows = []
-    period_ids = [p.pk for p in periods]  # each period's key read once, not once an indicator
     period_ids_of = {kind: [p.pk for p in group] for kind, group in (periods_of or {}).items()}
     for ind in indicators:
         pk = ind.pk
-        linked = {a.pk: a for a in indicator_actions.get(pk, [])}
-        for curve in curves[pk]:
-            linked.update({a.pk: a for a in curve.linked_actions})
+        linked = {}  # without plans, none (no actions read)
+        if plans:
+            linked = {a.pk: a for a in indicator_actions.get(pk, [])}
+            for curve in curves[pk]:
+                linked.update({a.pk: a for a in curve.linked_actions})
         own, own_ids = (periods, period_ids) if periods_of is None else (periods_of[ind.frequency],
                                                                           period_ids_of[ind.frequency])
         rows.append(Row(indicator=ind, periods=own, history=[figures.get((pk, p)) for p in own_ids],
                         comparators=compared[pk], curves=curves[pk],
-                        actions=sorted(linked.values(), key=lambda a: (a.due_date, a.pk))))
+                        actions=sorted(linked.values(), key=lambda a: (a.due_date, a.pk)) if linked else []))
     return rows
 
 

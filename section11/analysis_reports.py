@@ -4,6 +4,8 @@
 figures; the board report's Section 11 pages can build on it too. The PDF is registered as the
 "section11-analysis" export with parameters {cycle_id, sector, ratings}.
 """
+import functools
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils.html import escape
@@ -16,7 +18,7 @@ from partnership.dates import ReportPeriod
 from partnership.models import Sector
 from partnership.pdf import render_pdf
 from partnership.services.exports import register_export
-from partnership.snapshots import state_at
+from partnership.snapshots import settled, state_at
 
 from . import analysis as a
 from .models import Cycle, Return
@@ -151,12 +153,28 @@ def open_in(period: ReportPeriod, cycles: QuerySet[Cycle] | None = None) -> Quer
     its start or with a return still not made when it began (a late cycle is still the partnership's business).
     The one rule, as a queryset: read by `cycles_in` (the board pack), as names (a priority's page), or chosen by in
     another query (the priorities list)."""
-    outstanding_at_start = state_at(Return, period.start_moment).filter(cycle_id=OuterRef("pk"),
-                                                                          status__in=Return.EDITABLE)
-    cycles = Cycle.objects.all() if cycles is None else cycles
-    return (cycles.exclude(status=Cycle.Status.DRAFT).filter(opens_on__lte=period.end)
-            .filter(Q(launched_at__isnull=True) | Q(launched_at__lte=period.as_at))
-            .filter(Q(deadline__gte=period.start) | Exists(outstanding_at_start)))
+    start = period.start_moment
+    if cycles is None and settled(start):
+        chosen = _open_between_settled(period.start, period.end, start)
+    else:
+        chosen = _open_between(Cycle.objects.all() if cycles is None else cycles, period.start, period.end, start)
+    return chosen.filter(Q(launched_at__isnull=True) | Q(launched_at__lte=period.as_at))
+
+
+def _open_between(cycles: QuerySet[Cycle], start, end, start_moment) -> QuerySet[Cycle]:
+    """`open_in`'s rule but the launch: what depends on the period's days (and the returns at its start) alone."""
+    outstanding_at_start = state_at(Return, start_moment).filter(cycle_id=OuterRef("pk"), status__in=Return.EDITABLE)
+    return (cycles.exclude(status=Cycle.Status.DRAFT).filter(opens_on__lte=end)
+            .filter(Q(deadline__gte=start) | Exists(outstanding_at_start)))
+
+
+@functools.lru_cache(maxsize=8)
+def _open_between_settled(start, end, start_moment) -> QuerySet[Cycle]:
+    """`_open_between` of every cycle for a start `state_at` reads from history whatever the data (`snapshots.settled`):
+    a pure function of the days (a queryset, never evaluated: `open_in` returns a filtered copy, and the database reads
+    the rows when that runs), built once per process (the priorities list built its history subquery again at every
+    request for the current financial year, about 1 ms)."""
+    return _open_between(Cycle.objects.all(), start, end, start_moment)
 
 
 def statute(cycle: Cycle, *, short: bool = False) -> str:

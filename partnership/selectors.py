@@ -10,7 +10,7 @@ from django.db.models import Count, Min, Q
 from django.db.models.functions import RowNumber
 
 from . import access
-from .models import Action, ActionFile, EmailMessage, Feedback, LegalHold, Priority, User
+from .models import Action, ActionFile, EmailMessage, Feedback, LegalHold, Priority, Role, User
 from .request_memo import once_per_request
 
 M = TypeVar("M", bound=models.Model)
@@ -19,6 +19,22 @@ M = TypeVar("M", bound=models.Model)
 def as_saved(record: M) -> M:
     """`record` as saved now, read again from the database: what a conflict page shows beside what was typed."""
     return type(record)._default_manager.get(pk=record.pk)
+
+
+def agency_leads(agency_ids) -> models.QuerySet[User]:
+    """The agencies' leads: the people the partnership writes to for an agency (a launch, a reminder, a summary
+    requested, an escalation letter, a challenge letter's addressee): its active accounts with the agency lead role
+    and an address, by name. The one rule; `agency_leads_by_agency` groups it."""
+    return (User.objects.filter(agency_id__in=list(agency_ids), is_active=True, roles__role=Role.AGENCY_LEAD)
+            .exclude(email="").distinct().order_by("full_name", "pk"))
+
+
+def agency_leads_by_agency(agency_ids) -> dict[int, list[User]]:
+    """{agency id: its leads, by name} (`agency_leads`), for the agencies that have any: one query."""
+    leads: dict[int, list[User]] = {}
+    for user in agency_leads(agency_ids):
+        leads.setdefault(user.agency_id, []).append(user)
+    return leads
 
 
 def people_listed():

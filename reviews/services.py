@@ -5,10 +5,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from partnership import counters
+from partnership import counters, selectors
 from partnership.dates import add_working_days, working_days_late, working_days_words
 from partnership.history import save_versioned
-from partnership.models import Agency, Role, User
+from partnership.models import Agency, User
 from partnership.services.actions import action_create
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
@@ -258,7 +258,7 @@ def rapid_review_create(*, by, notification: Notification, agencies=None) -> Rap
 def summary_request_send(summary: AgencySummary) -> int:
     """Ask the agency's leads for its summary at once: the case reference, the due date and the link (never any
     case detail). Returns how many were emailed. It is in their digest too (reviews.reminders)."""
-    leads = User.objects.filter(agency_id=summary.agency_id, is_active=True, roles__role=Role.AGENCY_LEAD).distinct()
+    leads = selectors.agency_leads([summary.agency_id])
     told = 0
     for lead in leads:
         told += enqueue_email(

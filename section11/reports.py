@@ -6,8 +6,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 
+from partnership import selectors
 from partnership.dates import add_months
-from partnership.models import Action, Role, User
+from partnership.models import Action
 from partnership.pdf import render_pdf
 from partnership.services.exports import register_export
 
@@ -108,8 +109,7 @@ def feedback_letter_context(session: ChallengeSession) -> dict:
 
     addressee = ret.senior_officer
     if addressee is None:
-        addressee = (User.objects.filter(agency_id=ret.agency_id, is_active=True, roles__role=Role.AGENCY_LEAD)
-                     .order_by("full_name").first())
+        addressee = selectors.agency_leads([ret.agency_id]).first()
     return {
         "session": session, "ret": ret, "cycle": cycle, "agency": ret.agency, "addressee": addressee,
         "letter_date": timezone.localdate(), "levels": levels, "summary": summary, "answers": answers,

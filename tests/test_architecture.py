@@ -256,3 +256,24 @@ def test_views_read_through_selectors(package):
     assert modules, f"no views module found in {package}"
     found = [f"{path.relative_to(ROOT)} line {line}: {text}" for path in modules for line, text in _view_reads(path)]
     assert not found, "views reading Model.objects (ask the app's selectors):\n" + "\n".join(found)
+
+
+# Who an agency's leads are (the people the partnership writes to for it) is one rule, `partnership.selectors.
+# agency_leads`: a module that filters accounts by agency and the lead role spells it again.
+AGENCY_LEADS_SPELT = re.compile(r"filter\((?=[^)]*\bagency_id\b)(?=[^)]*roles__role=Role\.AGENCY_LEAD)[^)]*\)")
+
+
+def test_agency_leads_are_read_by_the_one_rule():
+    spelt = []
+    for package in (KERNEL, COMPOSITION_ROOT, *DOMAIN_APPS):
+        for _, path in _modules(package):
+            if path == ROOT / KERNEL / "selectors.py":
+                continue
+            source = path.read_text()
+            spelt += [f"{path.relative_to(ROOT)}: {m.group(0)[:80]}" for m in AGENCY_LEADS_SPELT.finditer(source)]
+    assert not spelt, "read an agency's leads with partnership.selectors.agency_leads:\n" + "\n".join(spelt)
+
+
+def test_the_agency_leads_check_finds_a_spelling():
+    assert AGENCY_LEADS_SPELT.search('User.objects.filter(agency_id=a, is_active=True,\n roles__role=Role.AGENCY_LEAD)')
+    assert not AGENCY_LEADS_SPELT.search("User.objects.filter(roles__role=Role.AGENCY_LEAD).values_list('agency_id')")

@@ -4,9 +4,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from partnership import selectors
 from partnership.dates import add_working_days
 from partnership.history import save_versioned
-from partnership.models import Role, User
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
 
@@ -194,12 +194,7 @@ def audit_transition(*, audit: Audit, to: str, by, expected_version: int) -> Aud
     return audit
 
 
-def agency_leads(agency_ids) -> dict[int, list[User]]:
-    leads: dict[int, list[User]] = {}
-    for user in User.objects.filter(agency_id__in=list(agency_ids), is_active=True, roles__role=Role.AGENCY_LEAD
-                                    ).distinct().order_by("full_name"):
-        leads.setdefault(user.agency_id, []).append(user)
-    return leads
+agency_leads = selectors.agency_leads_by_agency  # the partnership's one rule: {agency id: its leads}
 
 
 def _email_launch(audit: Audit) -> None:

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from partnership import access
+from partnership import access, selectors
 from partnership.history import save_versioned
-from partnership.models import Agency, Escalation, Role, User
+from partnership.models import Agency, Escalation, Role
 
 from .errors import ConflictError, ServiceError
 from .outbox import enqueue_email
@@ -27,11 +27,6 @@ def signatory_role(user, stage: int) -> str:
     if stage >= 2 and user.has_role(Role.CHAIR):
         return "Independent chair and scrutineer"
     return "Business manager, for the partnership"
-
-
-def agency_leads(agency_id: int):
-    return User.objects.filter(agency_id=agency_id, is_active=True, roles__role=Role.AGENCY_LEAD).exclude(
-        email="").distinct().order_by("full_name", "pk")
 
 
 def _text(value: str, *, field: str, label: str, required: bool = True) -> str:
@@ -92,7 +87,7 @@ def _create(*, agency, stage, previous, reason, response_due, cited_facts, by, t
     today = today or timezone.localdate()
     reason = _text(reason, field="reason", label="why the partnership is escalating")
     _check_due(response_due, today)
-    leads = list(agency_leads(agency.pk))
+    leads = list(selectors.agency_leads([agency.pk]))
     escalation = Escalation.objects.create(
         agency=agency, stage=stage, previous=previous, reason=reason, cited_facts=cited_facts[:20_000],
         letter_date=today, response_due=response_due, signatory=by.full_name,

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from partnership import access, history
+from partnership import access, history, selectors
 from partnership.contract import AgendaSuggestion, SystemPaper
 from partnership.history import save_versioned
 from partnership.models import (
@@ -22,9 +22,7 @@ from partnership.models import (
     Meeting,
     Membership,
     Paper,
-    Role,
     Subgroup,
-    User,
 )
 from partnership.snapshots import state_at
 from partnership.uploads import UploadRefused, check_upload, random_name, sha256_of
@@ -318,8 +316,7 @@ def _tell_action_owner(action: Action, meeting: Meeting) -> None:
     if action.owner is not None:
         people = [action.owner]
     else:
-        people = list(User.objects.filter(is_active=True, agency_id=action.owner_agency_id,
-                                          roles__role=Role.AGENCY_LEAD).distinct())
+        people = list(selectors.agency_leads([action.owner_agency_id]))
     link = settings.SITE_URL + action.get_absolute_url()
     for person in people:
         if person.email:

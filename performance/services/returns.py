@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership import history
+from partnership import history, selectors
 from partnership.history import save_versioned
 from partnership.links import site_link
 from partnership.models import Role, User
@@ -38,11 +38,7 @@ def data_returns_open(*, period: Period, due_date: datetime.date, by) -> list[Da
         [DataReturn(agency_id=a, period=period, due_date=due_date) for a in sorted(agency_ids - existing)], user=by)
     created = list(DataReturn.objects.filter(period=period, agency_id__in=agency_ids - existing)
                    .select_related("agency", "period"))
-    leads = User.objects.filter(agency_id__in=[r.agency_id for r in created], is_active=True,
-                                roles__role=Role.AGENCY_LEAD)
-    by_agency: dict[int, list[User]] = {}
-    for lead in leads:
-        by_agency.setdefault(lead.agency_id, []).append(lead)
+    by_agency = selectors.agency_leads_by_agency(r.agency_id for r in created)
     for data_return in created:
         for lead in by_agency.get(data_return.agency_id, []):
             enqueue_email(
@@ -238,11 +234,6 @@ def _post(data_return: DataReturn, *, by, side: str, kind: str, text: str) -> Da
     return message
 
 
-def _agency_leads(agency_id: int) -> list[User]:
-    return list(User.objects.filter(agency_id=agency_id, is_active=True, roles__role=Role.AGENCY_LEAD)
-                .distinct().order_by("full_name"))
-
-
 def outstanding_data_returns(period, *, by) -> list:
     """The period's data returns not yet submitted (or queried back), each with its agency's leads and its
     one-agency reminder, for "remind all outstanding agencies" (two queries)."""
@@ -250,10 +241,7 @@ def outstanding_data_returns(period, *, by) -> list:
 
     returns = list(DataReturn.objects.filter(period=period, status__in=DataReturn.EDITABLE)
                    .select_related("agency", "period").order_by("agency__name"))
-    leads: dict[int, list] = {}
-    for user in User.objects.filter(agency_id__in=[r.agency_id for r in returns], is_active=True,
-                                    roles__role=Role.AGENCY_LEAD).distinct():
-        leads.setdefault(user.agency_id, []).append(user)
+    leads = selectors.agency_leads_by_agency(r.agency_id for r in returns)
     return [Outstanding(item=ret, agency=ret.agency.display_name, leads=leads.get(ret.agency_id, []),
                         send=lambda ret=ret: data_return_remind(data_return=ret, by=by))
             for ret in returns]
@@ -266,7 +254,7 @@ def data_return_remind(*, data_return: DataReturn, by) -> int:
         raise ServiceError("Only the business unit can send reminders.")
     if not data_return.is_editable:
         raise ServiceError("This data return has been submitted, so there is nothing to remind about.")
-    leads = _agency_leads(data_return.agency_id)
+    leads = list(selectors.agency_leads([data_return.agency_id]))
     if not leads:
         raise ServiceError(f"{data_return.agency} has no agency lead with an account. Invite one first.")
     today = timezone.localdate()

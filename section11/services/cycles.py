@@ -5,8 +5,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from partnership import history
-from partnership.models import Agency, Role, User
+from partnership import history, selectors
+from partnership.models import Agency
 from partnership.services.errors import ServiceError
 from partnership.services.reminders import last_reminder, reminder_record
 
@@ -144,8 +144,7 @@ def participating_choices(*, sector: str = "", statutory_only: bool = False, sec
 
 def lead_counts(agency_ids) -> dict[int, int]:
     """How many active agency leads (the people launch emails and reminders go to) each agency has: one query."""
-    rows = (User.objects.filter(agency_id__in=list(agency_ids), is_active=True, roles__role=Role.AGENCY_LEAD)
-            .values("agency_id").annotate(n=Count("pk", distinct=True)).order_by())
+    rows = selectors.agency_leads(agency_ids).order_by().values("agency_id").annotate(n=Count("pk", distinct=True))
     return {row["agency_id"]: row["n"] for row in rows}
 
 

@@ -5,18 +5,14 @@ Used by the cycle's launch and reminders (`cycles`) and by sending a return back
 from django.conf import settings
 from django.urls import reverse
 
+from partnership import selectors
 from partnership.links import site_link
-from partnership.models import Role, User
+from partnership.models import User
 from partnership.services.outbox import enqueue_email
 
 from ..models import Return
 
-
-def leads(agency_ids) -> dict[int, list[User]]:
-    result: dict[int, list[User]] = {}
-    for user in User.objects.filter(agency_id__in=agency_ids, is_active=True, roles__role=Role.AGENCY_LEAD):
-        result.setdefault(user.agency_id, []).append(user)
-    return result
+leads = selectors.agency_leads_by_agency  # the partnership's one rule: {agency id: its leads}
 
 
 def email_lead(ret: Return, lead: User, *, template: str, subject: str, key: str) -> None:

@@ -92,3 +92,23 @@ def test_day_words_writes_every_day_as_strftime_did():
         day += datetime.timedelta(days=1)
     when = datetime.datetime(2026, 1, 4, 23, 59)
     assert day_words(when) == "4 January 2026" == f"{when:%-d %B %Y}"
+
+
+HOSTILE = "<script>alert('x')</script> & \"q\""
+
+
+def test_a_priority_page_writes_users_titles_escaped_once_in_its_tags_table_and_records(client_for, business_unit,
+                                                                                        police):
+    """A priority's page as people see it: an action's and a course's titles typed by users, and an action with no
+    owner, in the action table (its status tag) and the training records (`record_items`)."""
+    from tests.factories import ActionFactory, PriorityFactory
+    from tests.learning.conftest import make_course
+
+    priority = PriorityFactory(title="Priority & <b>")
+    ActionFactory(title=HOSTILE, owner_agency=police, priority=priority, owner=None)
+    make_course(title=HOSTILE).priorities.add(priority)
+    html = client_for(business_unit).get(priority.get_absolute_url()).content.decode()
+    escaped = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;q&quot;"
+    assert "<script>alert" not in html and "&amp;lt;" not in html and "&amp;amp;" not in html
+    assert html.count(escaped) >= 2  # the action's row and the course's record
+    assert "Not named" in html and '<span class="app-tags"><strong class="govuk-tag' in html

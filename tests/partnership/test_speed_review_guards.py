@@ -94,6 +94,16 @@ def test_day_words_writes_every_day_as_strftime_did():
     assert day_words(when) == "4 January 2026" == f"{when:%-d %B %Y}"
 
 
+def test_rules_read_a_decimal_as_it_is_and_a_float_as_written():
+    from decimal import Decimal
+
+    from performance.rules import _d
+
+    for text in ("1.10", "0", "-0", "0E-2", "12345678901234.56", "1E+2", "NaN"):
+        assert _d(Decimal(text)).as_tuple() == Decimal(text).as_tuple()  # the same number and digits
+    assert _d(0.1) == Decimal("0.1") and _d(0) == 0 and _d("2.50") == Decimal("2.50") and _d(None) is None
+
+
 HOSTILE = "<script>alert('x')</script> & \"q\""
 
 

@@ -10,13 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from merton_qa import composition, digest, duties
+from partnership import snapshots
 from partnership.contract import ASSURED, BREACHED, DUE, DUTIES, MET, NOT_STARTED, PARTLY
-from partnership.dates import add_months
+from partnership.dates import add_months, end_of_day
 from partnership.models import Duty, Role
 from reviews import duties as review_duties
-from reviews.models import LCSPR, LCSPRDelay, Notification
+from reviews.models import LCSPR, LCSPRDelay, Notification, RapidReview
 from section11 import duties as s11_duties
 from tests.factories import UserFactory
+from tests.history import backdate_history, moment
 from tests.reports.conftest import _scale
 from tests.reviews.conftest import (  # noqa: F401 - fixtures
     health,
@@ -253,3 +255,28 @@ def test_the_register_links_a_record_only_for_those_its_page_lets_in(client_for,
     assert link in as_unit and analysis in as_unit  # the business unit reads the case pages and the analysis
     as_chair = client_for(chair).get(reverse("duties")).content.decode()
     assert link not in as_chair and "notified" in as_chair  # the line stays, without a link that would refuse
+
+
+def test_a_past_days_lcspr_reading_from_history_sees_the_delay_recorded_by_then(lcspr, reviews_member):  # noqa: F811
+    rule = duty("lcspr_completed", months=6)
+    backdate_history(moment(lcspr.decided_on - datetime.timedelta(days=1)))
+    day = add_months(lcspr.decided_on, 7)  # a past day (the fixture's review was decided in spring 2026)
+    lcspr.reviewer_name = "Renamed since"  # a change after the day: the day is read from history
+    lcspr.save()
+    LCSPRDelay.objects.create(lcspr=lcspr, on=day - datetime.timedelta(days=40), reason="Inquest adjourned.",
+                              recorded_by=reviews_member)
+    assert snapshots.from_history(snapshots.state_at(LCSPR, end_of_day(day)))
+    reading = review_duties.lcspr_completed(rule, day)
+    assert reading.status == DUE and "delayed, with the reason recorded" in reading.text
+    assert [item.url for item in reading.items] == [lcspr.get_absolute_url()]
+
+
+def test_a_past_days_rapid_review_reading_from_history_links_the_review_not_its_history_row(rapid_review):  # noqa: F811
+    rule = duty("rapid_review_in_time", working_days=15, months=12)
+    backdate_history(moment(rapid_review.anchor_on - datetime.timedelta(days=1)))
+    rapid_review.save()  # a change after the day
+    assert rapid_review.history.count() > 1  # its history rows' ids are not its own
+    day = rapid_review.anchor_on + datetime.timedelta(days=40)
+    assert snapshots.from_history(snapshots.state_at(RapidReview, end_of_day(day)))
+    reading = review_duties.rapid_review_in_time(rule, day)
+    assert [item.url for item in reading.items] == [rapid_review.get_absolute_url()]

@@ -33,7 +33,7 @@ class _Str(str):
 _lazy = lazy(lambda: "<lazy> & 'x'", str)
 
 # Values users can type (titles, labels, reasons), safe markup, lazy text, choices, numbers and nothing.
-NASTY = ["<script>alert('x')</script>", 'a "q" & <b>b</b>', "javascript:alert(1)//\"'><", mark_safe("<em>ok</em>"),
+NASTY = ["<script>alert('x')</script>", 'a "q" & <b>b</b>', "javascript:alert(1)//\"'><", mark_safe("<em>ok</em>"),  # nosec B308: a test value, markup already safe
          SafeString("<u>safe</u>"), _lazy(), _Str("<sub>&"), _Html(), Action.Status.PROPOSED, 0, 5, None, "",
          "{}{0}{x}", "é ü –"]
 
@@ -60,7 +60,7 @@ def test_a_flagged_status_escapes_its_words_once(value):
 def test_record_items_escape_urls_labels_and_words_as_format_html_join_did():
     entries = [{"url": url, "label": label, "words": words, "tag_class": tag}
                for url in ("", "/r/1/?a=1&b=<2>", 'x" onclick="alert(1)')
-               for label in NASTY for words in ("", "<Late>", mark_safe("<i>Late</i>"))
+               for label in NASTY for words in ("", "<Late>", mark_safe("<i>Late</i>"))  # nosec B308: a test value
                for tag in ("app-late", '"><script>')]
     expected = format_html_join("", "<li>{}{}</li>", (
         (format_html('<a class="govuk-link" href="{}">{}</a>', e["url"], e["label"]) if e["url"] else e["label"],

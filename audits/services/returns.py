@@ -9,7 +9,7 @@ from partnership.models import ReminderLog
 from partnership.personal_data import personal_data_problem
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
-from partnership.services.reminders import reminder_record
+from partnership.services.reminders import leads_to_remind, reminder_record
 
 from .. import access
 from ..models import AgencyAudit, Audit, Grade
@@ -103,9 +103,7 @@ def agency_audits_remind(*, audit: Audit, agency, by) -> int:
                        .select_related("case"))
     if not outstanding:
         raise ServiceError(f"{agency} has no outstanding agency audits on this audit.")
-    leads = agency_leads([agency.pk]).get(agency.pk, [])
-    if not leads:
-        raise ServiceError(f"{agency} has no active agency lead to remind. Invite one first.")
+    leads = leads_to_remind(agency)
     today = timezone.localdate()
     sent = 0
     for lead in leads:

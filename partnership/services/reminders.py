@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, models, transaction
 
+from partnership import selectors
 from partnership.models import ReminderLog
+from partnership.services.errors import ServiceError
 
 
 def item_key(obj: models.Model) -> str:
@@ -21,6 +23,15 @@ def reminder_record(*, person, item: models.Model | str, stage: str, on: datetim
     except IntegrityError:
         return False
     return True
+
+
+def leads_to_remind(agency) -> list:
+    """The agency's leads (`partnership.selectors.agency_leads`) for a reminder sent now, or the refusal when it has
+    none: a reminder with nobody to read it would look sent. The business unit's "remind this agency" in every app."""
+    leads = list(selectors.agency_leads([agency.pk]))
+    if not leads:
+        raise ServiceError(f"{agency} has no agency lead with an account. Invite one first.")
+    return leads
 
 
 def reminder_already_sent(*, person, item: models.Model | str, stage: str, on: datetime.date) -> bool:

@@ -13,7 +13,7 @@ from partnership.links import site_link
 from partnership.models import Role, User
 from partnership.services.errors import ConflictError, ServiceError
 from partnership.services.outbox import enqueue_email
-from partnership.services.reminders import reminder_record
+from partnership.services.reminders import leads_to_remind, reminder_record
 
 from .. import access
 from ..models import DataReturn, DataReturnMessage, Indicator, Period, Unit, Value
@@ -254,9 +254,7 @@ def data_return_remind(*, data_return: DataReturn, by) -> int:
         raise ServiceError("Only the business unit can send reminders.")
     if not data_return.is_editable:
         raise ServiceError("This data return has been submitted, so there is nothing to remind about.")
-    leads = list(selectors.agency_leads([data_return.agency_id]))
-    if not leads:
-        raise ServiceError(f"{data_return.agency} has no agency lead with an account. Invite one first.")
+    leads = leads_to_remind(data_return.agency)
     today = timezone.localdate()
     link = site_link(reverse("performance:data-return-detail", args=[data_return.pk]))
     sent = 0

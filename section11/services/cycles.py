@@ -8,7 +8,7 @@ from django.utils import timezone
 from partnership import history, selectors
 from partnership.models import Agency
 from partnership.services.errors import ServiceError
-from partnership.services.reminders import last_reminder, reminder_record
+from partnership.services.reminders import last_reminder, leads_to_remind, reminder_record
 
 from .. import access
 from ..models import Answer, Cycle, Framework, Return
@@ -76,10 +76,8 @@ def return_remind(*, ret: Return, by) -> int:
         raise ServiceError("Only the business unit can send reminders.")
     if not ret.is_editable:
         raise ServiceError("This return has been submitted; there is nothing to remind about.")
-    sent = return_remind_quietly(ret)
-    if sent == 0 and not lead_emails.leads([ret.agency_id]):
-        raise ServiceError(f"{ret.agency} has no agency lead with an account. Invite one first.")
-    return sent
+    leads_to_remind(ret.agency)  # refused when the agency has nobody to remind
+    return return_remind_quietly(ret)
 
 
 def outstanding_returns(cycle: Cycle) -> list:

@@ -159,7 +159,7 @@ def add_working_days(start: date, n: int) -> date:
             if remaining == 0:
                 return day
     raise ValueError(
-        f"No result within {span} calendar days of {start:%d %B %Y} for n={n}; check the closure days."
+        f"No result within {span} calendar days of {start:%-d %B %Y} for n={n}; check the closure days."
     )
 
 

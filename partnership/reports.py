@@ -38,7 +38,7 @@ def overdue_actions_context(today=None) -> dict:
         row.days_overdue = (today - row.due_date).days
     chart = charts.bar_chart(
         title="Overdue actions by agency",
-        description=f"Number of open actions past their due date on {today:%d %B %Y}, by owning agency.",
+        description=f"Number of open actions past their due date on {today:%-d %B %Y}, by owning agency.",
         labels=[a.display_name for a in by_agency], values=[a.overdue_count for a in by_agency],
     ) if by_agency else ""
     return {"today": today, "totals": totals, "on_time_pct": on_time_pct, "by_agency": by_agency,
@@ -89,7 +89,7 @@ def board_section(period: ReportPeriod) -> dict:
     with_overdue = [r for r in rows if r["overdue"]]
     chart = charts.bar_chart(
         title="Overdue actions by agency",
-        description=f"Open actions past their due date on {day:%d %B %Y}, by owning agency.",
+        description=f"Open actions past their due date on {day:%-d %B %Y}, by owning agency.",
         labels=[r["agency"].display_name for r in with_overdue], values=[r["overdue"] for r in with_overdue],
         for_print=True,
     ) if with_overdue else ""

@@ -439,4 +439,4 @@ class ChallengeSession(TimeStampedModel):
         ordering = ["-held_on"]
 
     def __str__(self):
-        return f"Challenge session with {self.ret.agency} on {self.held_on:%d %B %Y}"
+        return f"Challenge session with {self.ret.agency} on {self.held_on:%-d %B %Y}"

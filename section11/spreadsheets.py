@@ -138,7 +138,7 @@ def _write_header_block(ws, ret: Return) -> None:
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 24
-    exported = timezone.localtime().strftime("%d %B %Y %H:%M")
+    exported = timezone.localtime().strftime("%-d %B %Y %H:%M")
     facts = [
         (2, "A", FACT_AGENCY, ret.agency.name, "C", "D"),
         (3, "A", FACT_CYCLE, ret.cycle.name, "C", "D"),

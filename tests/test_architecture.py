@@ -277,3 +277,24 @@ def test_agency_leads_are_read_by_the_one_rule():
 def test_the_agency_leads_check_finds_a_spelling():
     assert AGENCY_LEADS_SPELT.search('User.objects.filter(agency_id=a, is_active=True,\n roles__role=Role.AGENCY_LEAD)')
     assert not AGENCY_LEADS_SPELT.search("User.objects.filter(roles__role=Role.AGENCY_LEAD).values_list('agency_id')")
+
+
+# A date in words is "4 May 2026" (GOV.UK style), never "04 May 2026": strftime's `%d` and the `date` filter's `d`
+# pad the day with a zero. Every module and template is read, so a new email subject or page is covered unlisted.
+ZERO_PADDED_DAY = re.compile(r"%d %[bB]|\|date:\"[^\"]*\bd [FMbN]")
+
+
+def test_no_date_in_words_has_a_zero_padded_day():
+    found = []
+    for package in (KERNEL, COMPOSITION_ROOT, *DOMAIN_APPS):
+        found += [f"{path.relative_to(ROOT)}: {m.group(0)}" for _, path in _modules(package)
+                  for m in ZERO_PADDED_DAY.finditer(path.read_text())]
+    for path in sorted((ROOT / "templates").rglob("*.*")):
+        found += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in ZERO_PADDED_DAY.finditer(path.read_text())]
+    assert not found, "write the day without a leading zero (%-d, or the date filter's j):\n" + "\n".join(found)
+
+
+def test_the_zero_padded_day_check_finds_one():
+    assert ZERO_PADDED_DAY.search('f"due by {day:%d %B %Y}"') and ZERO_PADDED_DAY.search('{{ d|date:"d F Y" }}')
+    assert not ZERO_PADDED_DAY.search('f"due by {day:%-d %B %Y}"')
+    assert not ZERO_PADDED_DAY.search('{{ d|date:"j F Y" }}')

@@ -11,4 +11,4 @@ class ClosureDay(models.Model):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.date:%d %B %Y}: {self.reason}"
+        return f"{self.date:%-d %B %Y}: {self.reason}"

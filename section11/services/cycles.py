@@ -100,7 +100,7 @@ def return_remind_quietly(ret: Return) -> int:
     for lead in lead_emails.leads([ret.agency_id]).get(ret.agency_id, []):
         if reminder_record(person=lead, item=ret, stage="manual", on=today):
             lead_emails.email_lead(ret, lead, template="section11_reminder",
-                        subject=f"Reminder: {ret.cycle.name} is due on {ret.cycle.deadline:%d %B %Y}",
+                        subject=f"Reminder: {ret.cycle.name} is due on {ret.cycle.deadline:%-d %B %Y}",
                         key=f"s11-remind:{ret.pk}:{lead.pk}:{today.isoformat()}")
             sent += 1
     return sent

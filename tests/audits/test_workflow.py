@@ -171,3 +171,10 @@ def test_transition_button_posts_and_explains_refusals(audit, business_unit, cli
     c.post(reverse("audits:audit-transition", args=[audit.pk]), {"to": "meeting", "version": audit.version})
     audit.refresh_from_db()
     assert audit.status == S.MEETING
+
+
+def test_an_agency_without_a_lead_is_not_reminded(tool, programme, police, outsider_agency, business_unit):
+    audit = make_audit(tool, programme, [police, outsider_agency], status=S.IN_PROGRESS)
+    with pytest.raises(ServiceError, match="has no agency lead with an account. Invite one first."):
+        return_services.agency_audits_remind(audit=audit, agency=outsider_agency, by=business_unit)
+    assert not EmailMessage.objects.exists() and not ReminderLog.objects.exists()

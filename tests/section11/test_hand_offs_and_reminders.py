@@ -1,5 +1,6 @@
 """Issue 16: "remind all outstanding agencies" of a cycle in one action (a page says how many, then one email per
 lead, links not text); a return sent back for clarification emails its agency at once and is in the digest."""
+import pytest
 from django.urls import reverse
 
 from partnership import history
@@ -47,3 +48,13 @@ def test_a_return_sent_back_emails_its_agency_at_once_and_is_in_the_digest(busin
     from django.utils import timezone
     items = [i for i in due_items(agency_lead, timezone.localdate()) if i.stage == "sent-back"]
     assert len(items) == 1 and "sent back for clarification" in items[0].title
+
+
+def test_a_return_of_an_agency_without_a_lead_is_not_reminded(outsider_return, business_unit):
+    from partnership.models import ReminderLog
+    from partnership.services.errors import ServiceError
+    from section11.services.cycles import return_remind
+
+    with pytest.raises(ServiceError, match="has no agency lead with an account. Invite one first."):
+        return_remind(ret=outsider_return, by=business_unit)
+    assert not EmailMessage.objects.exists() and not ReminderLog.objects.exists()

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from partnership.dates import add_working_days, is_working_day
+from partnership.dates import add_working_days, day_words, is_working_day
 from partnership.models import Agency, Priority, Tagged
 from partnership.models.base import HasPage, TimeStampedModel, VersionedModel, choice_is, status_is
 
@@ -120,7 +120,7 @@ class Session(HasPage, TimeStampedModel, VersionedModel):
                                               name="learning_session_ends_after_start")]
 
     def __str__(self):
-        return f"{self.course.title}, {timezone.localtime(self.starts_at):%-d %B %Y}"
+        return f"{self.course.title}, {day_words(timezone.localtime(self.starts_at))}"
 
     url_name = "learning:session"
 

@@ -7,6 +7,7 @@ import datetime
 
 from django.urls import reverse
 
+from partnership.dates import day_words
 from partnership.services.reminders import DueItem, item_key
 
 from . import selectors
@@ -20,7 +21,7 @@ def due_items(person, today: datetime.date) -> list[DueItem]:
         day = session.date
         stage = "due-today" if day == today else "overdue"
         items.append(DueItem(key=item_key(session), stage=stage, app="learning", due=day,
-                             title=f"Mark attendance: {session.course.title}, {day:%-d %B %Y} "
+                             title=f"Mark attendance: {session.course.title}, {day_words(day)} "
                                    f"({session.unmarked} unmarked)",
                              url=reverse("learning:attendance", args=[session.pk])))
     return items

@@ -25,7 +25,7 @@ from partnership.contract import (
     overall_status,
     share_status,
 )
-from partnership.dates import ReportPeriod
+from partnership.dates import ReportPeriod, day_words
 from partnership.models import Escalation
 from partnership.services.meetings import attendance_rates
 
@@ -92,7 +92,7 @@ def period_for(today: datetime.date | None = None) -> ReportPeriod:
     """The twelve months to today."""
     today = today or timezone.localdate()
     start = today - datetime.timedelta(days=364)
-    return ReportPeriod.between(start, today, label=f"the twelve months to {today:%-d %B %Y}")
+    return ReportPeriod.between(start, today, label=f"the twelve months to {day_words(today)}")
 
 
 def attendance_facts(agencies, period) -> dict:

@@ -5,6 +5,7 @@ import datetime
 
 from django.utils import timezone
 
+from partnership.dates import day_words
 from partnership.demo_dates import at
 from partnership.history import dated
 from partnership.models import Escalation
@@ -36,7 +37,7 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
     day = letter_day(today, missing.due_date)
     profile = agency_profiles.profiles([agency], agency_profiles.period_for(day), manager)[agency.pk]
     reason = (f"The integrated care board's data return for {missing.period.label} was due on "
-              f"{missing.due_date:%-d %B %Y} and has not been received, despite the reminders sent before and after "
+              f"{day_words(missing.due_date)} and has not been received, despite the reminders sent before and after "
               f"that date. Without it the partnership's scorecard has no health figures for the quarter, and the "
               f"board cannot be assured about initial health assessments for children coming into care.")
     with dated(at(day, 11)):
@@ -44,4 +45,4 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
             agency=agency, reason=reason, response_due=day + datetime.timedelta(weeks=RESPONSE_WEEKS),
             cited_facts=profile.cited(), by=manager, today=day)
     stdout.write(f"Escalations: {agency.display_name} on stage 1 ({escalation.reference}), letter dated "
-                 f"{day:%-d %B %Y}, response due {escalation.response_due:%-d %B %Y}.")
+                 f"{day_words(day)}, response due {day_words(escalation.response_due)}.")

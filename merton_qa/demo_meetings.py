@@ -9,7 +9,7 @@ import datetime
 from django.utils import timezone
 
 from partnership import history
-from partnership.dates import Quarter, add_months, month_end
+from partnership.dates import Quarter, add_months, day_words, month_end
 from partnership.demo_dates import at, by_now
 from partnership.models import Action, Attendance, Meeting, Membership, Priority, Role, Subgroup
 from partnership.services import actions as action_services
@@ -264,5 +264,5 @@ def seed(*, stdout, people: dict, agencies: dict) -> None:
                                           joining_link="https://meet.example.org/mscp-thematic")
         for suggestion in builder.suggestions_for(meeting, manager, today=today)[:3]:
             services.agenda_add_suggestion(meeting=meeting, by=manager, suggestion=suggestion)
-    stdout.write(f"Meetings: {len(held_days)} QA subgroup meetings held, the next on {next_day:%-d %B %Y} with a "
+    stdout.write(f"Meetings: {len(held_days)} QA subgroup meetings held, the next on {day_words(next_day)} with a "
                  f"draft agenda of {upcoming.items.count()} items; {executive_held} executive meetings held.")

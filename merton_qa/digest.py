@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from partnership.dates import day_words
 from partnership.models import EmailMessage, User
 from partnership.services import notify
 from partnership.services.outbox import enqueue_email, enqueue_task
@@ -63,7 +64,7 @@ def digest_send(*, person, today: datetime.date) -> EmailMessage | None:
     subject = f"{count} thing{'s' if count != 1 else ''} due for you" + (", including a statutory deadline"
                                                                           if statutory else "")
     return enqueue_email(
-        to=person.email, subject=f"{subject}: {today:%-d %B %Y}", template="digest",
+        to=person.email, subject=f"{subject}: {day_words(today)}", template="digest",
         context={"person": person, "groups": groups, "today": today, "count": count,
                  "account_link": settings.SITE_URL + "/account/"},
         key=f"{DIGEST_KEY_PREFIX}{person.pk}:{today.isoformat()}:{fingerprint}",

@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from partnership import chart_images
+from partnership.dates import moment_words
 
 BLACK = RGBColor(0x0B, 0x0C, 0x0C)
 TEXT_WIDTH_CM = 16.0
@@ -29,7 +30,7 @@ def render(context: dict) -> bytes:
     document.add_paragraph(settings.PARTNERSHIP_NAME, style="Subtitle")
     status = document.add_paragraph()
     status.add_run(context["status_words"]).bold = True
-    document.add_paragraph(f"Made on {timezone.localtime(context['generated_at']):%-d %B %Y at %H:%M}.")
+    document.add_paragraph(f"Made on {moment_words(timezone.localtime(context['generated_at']), ' at ')}.")
     charts = 0
     blocks = context["blocks"]
     for n, block in enumerate(blocks):

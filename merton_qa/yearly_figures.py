@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from audits.models import AgencyAudit
-from partnership.dates import Quarter, ReportPeriod, end_of_day
+from partnership.dates import Quarter, ReportPeriod, day_words, end_of_day
 from partnership.models import Agency, BoardPack, Feedback, JourneyStage, Meeting, Subgroup
 from partnership.services.meetings import attendance_rates
 from partnership.snapshots import state_at
@@ -133,10 +133,10 @@ def _pack_due_words(quarter: Quarter, packs: list[BoardPack], now: datetime.date
     `packs_words` for one quarter or several that stand alike."""
     meeting = (Meeting.objects.filter(subgroup__kind=Subgroup.Kind.EXECUTIVE, status=Meeting.Status.PLANNED,
                                       starts_at__gt=end_of_day(quarter.end)).order_by("starts_at").first())
-    due = (f"{{it}} due at the {meeting.subgroup.name}'s meeting on {timezone.localdate(meeting.starts_at):%-d %B %Y}"
+    due = (f"{{it}} due at the {meeting.subgroup.name}'s meeting on {day_words(timezone.localdate(meeting.starts_at))}"
            if meeting else "no board meeting is planned for {them} yet")
     if quarter.end >= timezone.localdate(now):
-        return f"the quarter ends on {quarter.end:%-d %B %Y}; its pack is made after that, and {due}."
+        return f"the quarter ends on {day_words(quarter.end)}; its pack is made after that, and {due}."
     if any(p.status == BoardPack.Status.APPROVED for p in packs):
         return f"the pack is approved by the chair and not yet published; {due}."
     if packs:
@@ -149,7 +149,7 @@ def packs_words(packs: list[QuarterPack]) -> str:
     alike said together."""
     done = [p for p in packs if p.published_at]
     said = (f"{len(done)} of the year's {len(packs)} quarterly assurance reports published to the board"
-            + (" (" + "; ".join(f"{p.quarter.label} on {timezone.localdate(p.published_at):%-d %B %Y}" for p in done)
+            + (" (" + "; ".join(f"{p.quarter.label} on {day_words(timezone.localdate(p.published_at))}" for p in done)
                + ")" if done else "") + ".")
     alike: dict[str, list[Quarter]] = {}
     for p in packs:

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from partnership import charts, contract, history
 from partnership.contract import PriorityEvidence, plural
-from partnership.dates import Quarter, ReportPeriod
+from partnership.dates import Quarter, ReportPeriod, day_words, moment_words
 from partnership.models import (
     Priority,
     SafeguardingPartner,
@@ -170,7 +170,7 @@ def _status_words(report: YearlyReport | None, approvals) -> str:
 
 
 def _day(value) -> str:
-    return f"{value:%-d %B %Y}" if value else ""
+    return day_words(value) if value else ""
 
 
 def _text_or(report: YearlyReport | None, name: str, missing: str) -> list:
@@ -181,7 +181,7 @@ def _text_or(report: YearlyReport | None, name: str, missing: str) -> list:
 def blocks(c: dict) -> list:
     period, sections, report = c["period"], c["sections"], c["report"]
     out: list = [Paragraph(f"This report covers {period.months}. Every figure is read from the partnership's "
-                           f"records as they stood at {timezone.localtime(c['as_at']):%-d %B %Y, %H:%M}"
+                           f"records as they stood at {moment_words(timezone.localtime(c['as_at']), ', ')}"
                            + (", while the year was still under way: the figures will change." if c["in_progress"]
                               else ", the end of the year: made again, it shows the same figures.")),
                  Paragraph("Its figures are the board packs' figures: a count of what happened in the year is the "

@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .dates import ReportPeriod
+from .dates import ReportPeriod, day_words  # noqa: F401 - the apps' evidence writes dates through the contract
 
 # The four Outcomes Based Accountability questions, in the order the framework asks them.
 HOW_MUCH, HOW_WELL, BETTER_OFF, WHAT_NEXT = "how_much", "how_well", "better_off", "what_next"
@@ -145,14 +145,6 @@ def section_context(context: dict, *, facts=(), evidence=(), headlines=()) -> di
     return context
 
 
-MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
-
-
-def day_words(day: datetime.date) -> str:
-    """ "4 May 2026": what `f"{day:%-d %B %Y}"` writes in English, without `strftime` (about 3 microseconds a call,
-    and the month is the machine's locale's): the duties register writes about 200 of them."""
-    return f"{day.day} {MONTHS[day.month]} {day.year}"
 
 
 # ---------------------------------------------------------------------------------------------------------------

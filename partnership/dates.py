@@ -159,7 +159,7 @@ def add_working_days(start: date, n: int) -> date:
             if remaining == 0:
                 return day
     raise ValueError(
-        f"No result within {span} calendar days of {start:%-d %B %Y} for n={n}; check the closure days."
+        f"No result within {span} calendar days of {day_words(start)} for n={n}; check the closure days."
     )
 
 
@@ -335,6 +335,29 @@ def recent_quarters(today: date, count: int = 8) -> list[Quarter]:
     return quarters
 
 
+# --- Days and moments in words: the one rule for every message, email, record name and report ----------------
+MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+SHORT_MONTHS = ("", *(month[:3] for month in MONTHS[1:]))  # "Jan" to "Dec", as strftime's %b writes them in English
+
+
+def day_words(day: date) -> str:
+    """ "4 May 2026": a day in words, as every page's date filter writes it ("j F Y"): no leading zero, the month
+    in English whatever the machine's locale (`strftime`'s %B is the locale's), and about 3 microseconds a call
+    (the duties register writes about 200). A datetime gives its own day: pass it through `timezone.localtime`."""
+    return f"{day.day} {MONTHS[day.month]} {day.year}"
+
+
+def short_day_words(day: date) -> str:
+    """ "4 Jun": a day and its month's short name, no year (a part of a quarter, named beside its months)."""
+    return f"{day.day} {SHORT_MONTHS[day.month]}"
+
+
+def moment_words(moment: datetime, joiner: str = " ") -> str:
+    """ "4 May 2026 14:05" (or with `joiner` " at " or ", "): a local moment in words, the day as `day_words`."""
+    return f"{day_words(moment)}{joiner}{moment:%H:%M}"
+
+
 # --- The period a report reads, and the one moment it reads it at ---------------------------------------------
 @dataclass(frozen=True)
 class ReportPeriod:
@@ -368,7 +391,7 @@ class ReportPeriod:
         """Any run of days (the yearly report may cover 12 months that are not a financial year)."""
         if end < start:
             raise ValueError("A period ends on or after the day it starts.")
-        return cls(start, end, _as_at(end, now), cls.YEAR, label or f"{start:%-d %B %Y} to {end:%-d %B %Y}")
+        return cls(start, end, _as_at(end, now), cls.YEAR, label or f"{day_words(start)} to {day_words(end)}")
 
     @property
     def as_at_date(self) -> date:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from partnership import charts, contract
 from partnership.contract import Evidence, Fact, plural, section_context, share_status
-from partnership.dates import ReportPeriod
+from partnership.dates import ReportPeriod, day_words
 from partnership.models import Action, Agency, Escalation, Priority
 from partnership.pdf import render_pdf
 from partnership.services.exports import register_export
@@ -38,7 +38,7 @@ def overdue_actions_context(today=None) -> dict:
         row.days_overdue = (today - row.due_date).days
     chart = charts.bar_chart(
         title="Overdue actions by agency",
-        description=f"Number of open actions past their due date on {today:%-d %B %Y}, by owning agency.",
+        description=f"Number of open actions past their due date on {day_words(today)}, by owning agency.",
         labels=[a.display_name for a in by_agency], values=[a.overdue_count for a in by_agency],
     ) if by_agency else ""
     return {"today": today, "totals": totals, "on_time_pct": on_time_pct, "by_agency": by_agency,
@@ -89,7 +89,7 @@ def board_section(period: ReportPeriod) -> dict:
     with_overdue = [r for r in rows if r["overdue"]]
     chart = charts.bar_chart(
         title="Overdue actions by agency",
-        description=f"Open actions past their due date on {day:%-d %B %Y}, by owning agency.",
+        description=f"Open actions past their due date on {day_words(day)}, by owning agency.",
         labels=[r["agency"].display_name for r in with_overdue], values=[r["overdue"] for r in with_overdue],
         for_print=True,
     ) if with_overdue else ""
@@ -129,7 +129,7 @@ def open_escalations_at(period: ReportPeriod) -> list:
 def _board_summary(c: dict) -> dict:
     """What the tracker adds to the pack's opening pages, in the numbers the section shows."""
     facts, evidence, headlines = [], [], []
-    day = f"{c['as_at']:%-d %B %Y}"
+    day = f"{day_words(c['as_at'])}"
     if c["signed_off_count"]:
         facts.append(Fact(contract.HOW_MUCH,
                           f"Actions: {plural(c['signed_off_count'], 'action')} signed off as done in the "

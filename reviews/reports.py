@@ -7,13 +7,11 @@ import datetime
 
 from partnership import contract
 from partnership.contract import Evidence, Fact, add_open_actions, plural, section_context, share_status
-from partnership.dates import Quarter, ReportPeriod
+from partnership.dates import SHORT_MONTHS, Quarter, ReportPeriod, short_day_words
 from partnership.models import Action
 from partnership.snapshots import state_at
 
 from .models import LCSPR, Notification, RapidReview, Recommendation, Referral, ScreeningDecision
-
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def quarters(start: datetime.date, end: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
@@ -23,9 +21,9 @@ def quarters(start: datetime.date, end: datetime.date) -> list[tuple[str, dateti
     quarter = Quarter.containing(start)
     while quarter.start <= end:
         first, last = quarter.start, quarter.end
-        label = f"{MONTHS[first.month - 1]}–{MONTHS[last.month - 1]} {first.year}"
+        label = f"{SHORT_MONTHS[first.month]}–{SHORT_MONTHS[last.month]} {first.year}"
         if first < start or last > end:
-            label += f" ({max(first, start):%-d %b} to {min(last, end):%-d %b}, part)"
+            label += f" ({short_day_words(max(first, start))} to {short_day_words(min(last, end))}, part)"
         result.append((label, max(first, start), min(last, end)))
         quarter = quarter.next()
     return result

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partnership import counters, selectors
-from partnership.dates import add_working_days, working_days_late, working_days_words
+from partnership.dates import add_working_days, day_words, working_days_late, working_days_words
 from partnership.history import save_versioned
 from partnership.models import Agency, User
 from partnership.services.actions import action_create
@@ -192,7 +192,7 @@ def notification_submit(*, by, notification: Notification, notified_on: datetime
         days = working_days_late(notification.due_on, notified_on)
         raise ServiceError(
             f"This is {working_days_words(days)} after the deadline of "
-            f"{notification.due_on:%-d %B %Y}: explain why it is late.", field="late_reason")
+            f"{day_words(notification.due_on)}: explain why it is late.", field="late_reason")
     notification.status = Notification.Status.NOTIFIED
     notification.notified_on = notified_on
     notification.partners_told_on = partners_told_on
@@ -263,7 +263,7 @@ def summary_request_send(summary: AgencySummary) -> int:
     for lead in leads:
         told += enqueue_email(
             to=lead.email, subject=f"Rapid review {summary.case_reference}: your agency's summary is due by "
-                                   f"{summary.due_on:%-d %B %Y}",
+                                   f"{day_words(summary.due_on)}",
             template="reviews_summary_requested", key=f"reviews-summary-request:{summary.pk}:{lead.pk}",
             context={"person": lead, "summary": summary, "agency": summary.agency,
                      "case_reference": summary.case_reference, "due": summary.due_on}) is not None
@@ -471,7 +471,7 @@ def lcspr_move(*, by, lcspr: LCSPR, stage: str, expected_version: int, on: datet
         if on > latest:
             raise ServiceError(
                 f"The notice must reach the Panel and the Secretary of State at least "
-                f"{prepublication_working_days()} working days before publication: by {latest:%-d %B %Y}.",
+                f"{prepublication_working_days()} working days before publication: by {day_words(latest)}.",
                 field="on")
         lcspr.prepublication_notice_on, lcspr.planned_publication_on = on, planned_publication_on
         fields += ["prepublication_notice_on", "planned_publication_on"]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from partnership.dates import day_words
 from partnership.history import SET_NULL_KEEPING_HISTORY, person_field
 from partnership.models import ActionSource, Agency, Tagged
 from partnership.models.base import HasPage, StoredFile, TimeStampedModel, VersionedModel, choice_is, status_is
@@ -439,4 +440,4 @@ class ChallengeSession(TimeStampedModel):
         ordering = ["-held_on"]
 
     def __str__(self):
-        return f"Challenge session with {self.ret.agency} on {self.held_on:%-d %B %Y}"
+        return f"Challenge session with {self.ret.agency} on {day_words(self.held_on)}"

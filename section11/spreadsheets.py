@@ -41,6 +41,7 @@ from openpyxl.worksheet.protection import SheetProtection
 
 from partnership import sheet_limits, sheets
 from partnership.csv import xlsx_text as text_cell  # normalised, then formula-safe
+from partnership.dates import moment_words
 from partnership.sheets import NO, YES, Column, SheetRow  # noqa: F401 (YES, NO: read by the upload service)
 
 from .models import Answer, Evidence, RatingLevel, Return
@@ -138,7 +139,7 @@ def _write_header_block(ws, ret: Return) -> None:
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 24
-    exported = timezone.localtime().strftime("%-d %B %Y %H:%M")
+    exported = moment_words(timezone.localtime())
     facts = [
         (2, "A", FACT_AGENCY, ret.agency.name, "C", "D"),
         (3, "A", FACT_CYCLE, ret.cycle.name, "C", "D"),

@@ -279,19 +279,38 @@ def test_the_agency_leads_check_finds_a_spelling():
     assert not AGENCY_LEADS_SPELT.search("User.objects.filter(roles__role=Role.AGENCY_LEAD).values_list('agency_id')")
 
 
-# A date in words is "4 May 2026" (GOV.UK style), never "04 May 2026": strftime's `%d` and the `date` filter's `d`
-# pad the day with a zero. Every module and template is read, so a new email subject or page is covered unlisted.
+def _found(pattern: re.Pattern, paths) -> list[str]:
+    return [f"{path.relative_to(ROOT)}: {m.group(0)}" for path in paths for m in pattern.finditer(path.read_text())]
+
+
+def _app_modules() -> list[Path]:
+    return [path for package in (KERNEL, COMPOSITION_ROOT, *DOMAIN_APPS) for _, path in _modules(package)]
+
+
+# A date in words is "4 May 2026" (GOV.UK style), never "04 May 2026": the `date` filter's `d` pads the day with a
+# zero. Every template is read, so a new page or email is covered unlisted (code is held by the one rule below).
 ZERO_PADDED_DAY = re.compile(r"%d %[bB]|\|date:\"[^\"]*\bd [FMbN]")
 
 
 def test_no_date_in_words_has_a_zero_padded_day():
-    found = []
-    for package in (KERNEL, COMPOSITION_ROOT, *DOMAIN_APPS):
-        found += [f"{path.relative_to(ROOT)}: {m.group(0)}" for _, path in _modules(package)
-                  for m in ZERO_PADDED_DAY.finditer(path.read_text())]
-    for path in sorted((ROOT / "templates").rglob("*.*")):
-        found += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in ZERO_PADDED_DAY.finditer(path.read_text())]
-    assert not found, "write the day without a leading zero (%-d, or the date filter's j):\n" + "\n".join(found)
+    found = _found(ZERO_PADDED_DAY, sorted((ROOT / "templates").rglob("*.*")))
+    assert not found, "write the day without a leading zero (the date filter's j):\n" + "\n".join(found)
+
+
+# A day in words in code is written by one rule, `partnership.dates.day_words` (or `moment_words` with the time,
+# `short_day_words` without the year): strftime's spelling padded the day with a zero in nine places, its month is
+# the machine's locale's, and 47 modules each spelt the format out. Templates use the date filter's "j F Y".
+DAY_BY_STRFTIME = re.compile(r"%-?d %[bB]")
+
+
+def test_days_in_words_are_written_by_the_one_rule():
+    found = _found(DAY_BY_STRFTIME, _app_modules())
+    assert not found, "write a day in words with partnership.dates.day_words (or moment_words):\n" + "\n".join(found)
+
+
+def test_the_strftime_day_check_finds_one():
+    assert DAY_BY_STRFTIME.search('f"due by {day:%-d %B %Y}"') and DAY_BY_STRFTIME.search('strftime("%d %b")')
+    assert not DAY_BY_STRFTIME.search('f"due by {day_words(day)}"')
 
 
 def test_the_zero_padded_day_check_finds_one():

@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.dates import day_words
 from partnership.models import Agency, Role, User
 from partnership.services.errors import ServiceError
 from partnership.services.outbox import enqueue_email
@@ -129,7 +130,7 @@ def _session_problem(session: Session, today: datetime.date) -> str | None:
     if not session.is_scheduled:
         return "This session has been cancelled: choose another date."
     if not session.is_open_for_booking(today):
-        return (f"Booking for this session closed on {session.booking_closes_on:%-d %B %Y}. "
+        return (f"Booking for this session closed on {day_words(session.booking_closes_on)}. "
                 "Choose another date, or contact the training team.")
     return None
 

@@ -1,5 +1,7 @@
 from django.db import models
 
+from partnership.dates import day_words
+
 
 class ClosureDay(models.Model):
     """A one-off non-working day beyond the England and Wales bank holidays."""
@@ -11,4 +13,4 @@ class ClosureDay(models.Model):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.date:%-d %B %Y}: {self.reason}"
+        return f"{day_words(self.date)}: {self.reason}"

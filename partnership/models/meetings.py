@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from partnership.dates import day_words
+
 from ..history import SET_NULL_KEEPING_HISTORY, person_field
 from .actions import ActionSource
 from .base import HasPage, TimeStampedModel, VersionedModel, status_is
@@ -123,7 +125,7 @@ class Meeting(HasPage, ActionSource, TimeStampedModel, VersionedModel):
         indexes = [models.Index(fields=["subgroup", "starts_at"])]
 
     def __str__(self):
-        return f"{self.subgroup} on {timezone.localtime(self.starts_at):%-d %B %Y}"
+        return f"{self.subgroup} on {day_words(timezone.localtime(self.starts_at))}"
 
     url_name = "meeting-detail"
 

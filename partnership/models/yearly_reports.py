@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from partnership.dates import day_words
+
 from ..history import SET_NULL_KEEPING_HISTORY, person_field
 from .base import HasPage, TimeStampedModel, VersionedModel, status_is
 
@@ -126,7 +128,7 @@ class YearlyReportApproval(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=["report", "partner"], name="yearly_report_one_approval")]
 
     def __str__(self):
-        return f"{self.get_partner_display()}: {self.approver_name}, {self.approved_on:%-d %B %Y}"
+        return f"{self.get_partner_display()}: {self.approver_name}, {day_words(self.approved_on)}"
 
 
 class Feedback(HasPage, TimeStampedModel, VersionedModel):
@@ -159,6 +161,6 @@ class Feedback(HasPage, TimeStampedModel, VersionedModel):
         verbose_name_plural = "feedback"
 
     def __str__(self):
-        return f"{self.get_source_display()}, {self.heard_on:%-d %B %Y}"
+        return f"{self.get_source_display()}, {day_words(self.heard_on)}"
 
     url_name = "partnership:feedback-edit"

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership import access, selectors
+from partnership.dates import day_words
 from partnership.history import save_versioned
 from partnership.models import Agency, Escalation, Role
 
@@ -76,7 +77,7 @@ def escalation_escalate(*, escalation: Escalation, reason: str, response_due, ci
         raise ServiceError("This escalation is closed, so it cannot be escalated.")
     today = today or timezone.localdate()
     escalation.status, escalation.closed_on = Escalation.Status.CLOSED, today
-    escalation.closing_note = f"Escalated to stage {stage} on {today:%-d %B %Y}."
+    escalation.closing_note = f"Escalated to stage {stage} on {day_words(today)}."
     save_versioned(escalation, expected_version=expected_version, fields=["status", "closed_on", "closing_note"],
                    by=by)
     return _create(agency=escalation.agency, stage=stage, previous=escalation, reason=reason,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from partnership import access, history, selectors
 from partnership.contract import AgendaSuggestion, SystemPaper
+from partnership.dates import day_words
 from partnership.history import save_versioned
 from partnership.models import (
     Action,
@@ -78,7 +79,7 @@ def carry_over(meeting: Meeting) -> list[AgendaItem]:
         key = f"carried:{item.pk}"
         if not meeting.items.filter(source_key=key).exists():
             made.append(_add_item(meeting, title=item.title, kind="Carried over", source_key=key, url=item.url,
-                                  detail=f"Not finished on {timezone.localtime(previous.starts_at):%-d %B %Y}",
+                                  detail=f"Not finished on {day_words(timezone.localtime(previous.starts_at))}",
                                   presenter=item.presenter, carried_over_from=item))
     return made
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from partnership import access, selectors
 from partnership.csv import csv_response
+from partnership.dates import day_words
 from partnership.downloads import stored_download
 from partnership.filters import ActionFilter
 from partnership.forms import (
@@ -198,7 +199,7 @@ def action_due_date_request(request, pk):
             form.add_service_error(error)
         else:
             messages.success(request, "Your request has been sent to the business unit. The action keeps its due "
-                                      f"date of {action.due_date:%-d %B %Y} until they agree.")
+                                      f"date of {day_words(action.due_date)} until they agree.")
             return redirect(action)
     return render(request, "partnership/action_due_date_request.html", {
         "form": form, "action": action, "pending": pending}, status=form_status(form))
@@ -220,8 +221,8 @@ def action_due_date_decide(request, pk):
         except ServiceError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, (f"The due date has moved to {pending.to_date:%-d %B %Y}." if agree else
-                                       f"The due date stays {pending.from_date:%-d %B %Y}.")
+            messages.success(request, (f"The due date has moved to {day_words(pending.to_date)}." if agree else
+                                       f"The due date stays {day_words(pending.from_date)}.")
                              + " We have emailed the person who asked.")
             return redirect(action)
     return render(request, "partnership/action_due_date_decide.html", {

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership import history, selectors
+from partnership.dates import day_words
 from partnership.history import save_versioned
 from partnership.links import site_link
 from partnership.models import Role, User
@@ -43,7 +44,7 @@ def data_returns_open(*, period: Period, due_date: datetime.date, by) -> list[Da
         for lead in by_agency.get(data_return.agency_id, []):
             enqueue_email(
                 to=lead.email, key=f"data-return-open:{data_return.pk}:{lead.pk}", template="performance_due",
-                subject=f"Performance data for {period} is due by {due_date:%-d %B %Y}",
+                subject=f"Performance data for {period} is due by {day_words(due_date)}",
                 context={"data_return": data_return, "lead": lead, "due_date": due_date,
                          "link": site_link(reverse("performance:data-return-detail", args=[data_return.pk]))})
     return created
@@ -267,7 +268,7 @@ def data_return_remind(*, data_return: DataReturn, by) -> int:
             template="performance_reminder",
             subject=(f"Overdue: performance data for {data_return.period}" if late else
                      f"Reminder: performance data for {data_return.period} is due by "
-                     f"{data_return.due_date:%-d %B %Y}"),
+                     f"{day_words(data_return.due_date)}"),
             context={"data_return": data_return, "lead": lead, "due_date": data_return.due_date, "late": late,
                      "link": link})
         sent += 1

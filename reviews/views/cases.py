@@ -8,7 +8,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from partnership.dates import working_days_left
+from partnership.dates import day_words, working_days_left
 from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
@@ -106,7 +106,7 @@ def notification_create(request, pk):
         except ServiceError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, f"Notification started. Notify by {notification.due_on:%-d %B %Y}.")
+            messages.success(request, f"Notification started. Notify by {day_words(notification.due_on)}.")
             return redirect(notification)
     return form_page(request, form, title="Start the notification", caption=referral.case_reference,
                      back_url=referral.get_absolute_url(), button="Save the notification")
@@ -135,7 +135,7 @@ def notification_edit(request, pk):
                               saved_form=lambda saved: NotificationForm(initial=_notification_initial(saved))) == 409:
                 status = 409
         else:
-            messages.success(request, f"Notification updated. Notify by {notification.due_on:%-d %B %Y}.")
+            messages.success(request, f"Notification updated. Notify by {day_words(notification.due_on)}.")
             return redirect(notification)
     return form_page(request, form, title="Change the notification", caption=notification.case_reference,
                      back_url=notification.get_absolute_url(), button="Save the changes", status=status)
@@ -209,7 +209,7 @@ def notification_submit(request, pk):
             return redirect(notification)
     return form_page(request, form, title="Record the notification as sent", caption=notification.case_reference,
                      back_url=notification.get_absolute_url(), button="Record as sent",
-                     intro=f"Due by {notification.due_on:%-d %B %Y} (5 working days after the local authority "
+                     intro=f"Due by {day_words(notification.due_on)} (5 working days after the local authority "
                            "became aware).", status=status)
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from partnership.dates import day_words
 from partnership.services.errors import ServiceError
 from partnership.views.conflicts import edits_versioned, refusal_status
 
@@ -154,8 +155,8 @@ def recommendation_action(request, pk):
             return redirect(parent)
     return form_page(request, form, title="Add an action for this recommendation", caption=parent.case_reference,
                      back_url=parent.get_absolute_url(), button="Add the action",
-                     intro=f"Response due {rec.response_due_on:%-d %B %Y}; action plan due "
-                           f"{rec.action_plan_due_on:%-d %B %Y}; impact review {rec.impact_review_due_on:%-d %B %Y}.")
+                     intro=f"Response due {day_words(rec.response_due_on)}; action plan due "
+                           f"{day_words(rec.action_plan_due_on)}; impact review {day_words(rec.impact_review_due_on)}.")
 
 
 urlpatterns = [

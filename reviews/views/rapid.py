@@ -8,7 +8,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from partnership.dates import working_days_left
+from partnership.dates import day_words, working_days_left
 from partnership.input_rules import as_id
 from partnership.selectors import as_saved
 from partnership.services.errors import ServiceError
@@ -33,9 +33,9 @@ def rapid_review_create(request, pk):
         messages.error(request, error.message)
         return redirect(notification)
     summaries = list(review.summaries.select_related("agency"))
-    asked = (f" Each agency's lead has been emailed today for its summary, due by {summaries[0].due_on:%-d %B %Y}."
+    asked = (f" Each agency's lead has been emailed today for its summary, due by {day_words(summaries[0].due_on)}."
              if summaries else "")
-    messages.success(request, f"Rapid review started: due by {review.due_on:%-d %B %Y}.{asked}")
+    messages.success(request, f"Rapid review started: due by {day_words(review.due_on)}.{asked}")
     return redirect(review)
 
 

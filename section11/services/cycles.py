@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from partnership import history, selectors
+from partnership.dates import day_words
 from partnership.models import Agency
 from partnership.services.errors import ServiceError
 from partnership.services.reminders import last_reminder, leads_to_remind, reminder_record
@@ -100,7 +101,7 @@ def return_remind_quietly(ret: Return) -> int:
     for lead in lead_emails.leads([ret.agency_id]).get(ret.agency_id, []):
         if reminder_record(person=lead, item=ret, stage="manual", on=today):
             lead_emails.email_lead(ret, lead, template="section11_reminder",
-                        subject=f"Reminder: {ret.cycle.name} is due on {ret.cycle.deadline:%-d %B %Y}",
+                        subject=f"Reminder: {ret.cycle.name} is due on {day_words(ret.cycle.deadline)}",
                         key=f"s11-remind:{ret.pk}:{lead.pk}:{today.isoformat()}")
             sent += 1
     return sent

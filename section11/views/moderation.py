@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from partnership.access import get_visible_or_404, require
+from partnership.dates import day_words
 from partnership.services.errors import ServiceError
 from partnership.services.exports import export_request
 from partnership.views.confirm import form_step
@@ -170,7 +171,7 @@ def challenge_record(request, pk):
     form = ChallengeSessionForm(request.POST if request.method == "POST" else None, initial=initial)
     return form_step(request, form,
                      save=lambda f: challenge_services.challenge_record(ret=ret, by=request.user, **f.cleaned_data),
-                     success=lambda session: f"The challenge session on {session.held_on:%-d %B %Y} has been "
+                     success=lambda session: f"The challenge session on {day_words(session.held_on)} has been "
                                              "recorded. Make the feedback letter below.",
                      template="section11/challenge_form.html", context={"ret": ret},
                      to=lambda _: (reverse("section11:return-detail", args=[ret.pk]) + "#challenge-sessions",))

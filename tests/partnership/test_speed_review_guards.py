@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from partnership.contract import day_words
+from partnership.dates import moment_words, short_day_words
 from partnership.models import Action
 from partnership.templatetags import status_tags
 
@@ -89,9 +90,14 @@ def test_day_words_writes_every_day_as_strftime_did():
     day, last = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
     while day <= last:
         assert day_words(day) == f"{day:%-d %B %Y}", day
+        assert short_day_words(day) == f"{day:%-d %b}", day
         day += datetime.timedelta(days=1)
     when = datetime.datetime(2026, 1, 4, 23, 59)
     assert day_words(when) == "4 January 2026" == f"{when:%-d %B %Y}"
+    # The moments in words (a spreadsheet's stamp, the yearly report's "as they stood at") as strftime wrote them.
+    assert moment_words(when) == "4 January 2026 23:59" == f"{when:%-d %B %Y %H:%M}"
+    assert moment_words(when, " at ") == "4 January 2026 at 23:59" == f"{when:%-d %B %Y at %H:%M}"
+    assert moment_words(datetime.datetime(2026, 6, 30, 7, 5), ", ") == "30 June 2026, 07:05"
 
 
 def test_rules_read_a_decimal_as_it_is_and_a_float_as_written():

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from merton_qa import selectors, yearly_report
-from partnership.dates import ReportPeriod
+from partnership.dates import ReportPeriod, day_words
 from partnership.models import YearlyReport
 from partnership.services import yearly_reports
 from partnership.services.errors import ServiceError
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             if stored and stored[0]:
                 # A published report is never made again: the PDF the partners published is the report.
                 path.write_bytes(bytes(stored[0]))
-                as_at = f", its figures as at {timezone.localtime(report.as_at):%-d %B %Y}" if report.as_at else ""
+                as_at = f", its figures as at {day_words(timezone.localtime(report.as_at))}" if report.as_at else ""
                 self.stdout.write(f"Wrote the published yearly report for {period.label} to {output}: the PDF stored "
                                   f"when it was published{as_at}, not made again from the records (SHA-256 "
                                   f"{stored[1]}).")

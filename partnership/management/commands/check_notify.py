@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership import notify
+from partnership.dates import moment_words
 from partnership.services.notify import STATUSES
 
 FINAL = {"delivered", "permanent-failure", "temporary-failure", "technical-failure"}
@@ -50,7 +51,7 @@ class Command(BaseCommand):
             notify_id = notify.send(
                 api, to=to, subject=f"Test message from {settings.SERVICE_NAME}",
                 body=(f"GOV.UK Notify is set up for {settings.SERVICE_NAME} ({settings.SITE_URL}). Sent by "
-                      f"`manage.py check_notify` at {timezone.localtime():%-d %B %Y %H:%M}."),
+                      f"`manage.py check_notify` at {moment_words(timezone.localtime())}."),
                 reference="check-notify",
             )
         except Exception as error:  # noqa: BLE001

@@ -14,7 +14,6 @@ from . import access, selectors
 from .models import Frequency, Indicator, Period, Value
 from .scorecard import (
     JUDGED,
-    Figure,
     Row,
     default_period,
     exceptions,
@@ -44,23 +43,28 @@ def _exceptions(user, fields=("code", "title", "priority_id")) -> tuple:
 
 def exception_rows(period: Period, *, values: QuerySet[Value], fields=("code", "title", "priority_id"),
                    periods: list[Period] | None = None) -> list[Row]:
-    """The rows `exceptions` lists for a period, in its order, with only what makes them exceptions (the figure
-    and the one before it; no comparators, stories or actions): for a meeting's agenda. Each row's indicator is a
-    named row of what the rules read and `fields`, not a model, read with its figures in one query (an indicator
-    with no figure in either period is no exception). Two queries; one given the `periods`
-    (`trailing_periods(period, 2)`)."""
+    """The rows `exceptions` lists for a period, in its order, with only what makes them exceptions (the figure's
+    value and the one before it; no commentary, flags, comparators, stories or actions): for a meeting's agenda.
+    Each row's indicator is a named row of what the rules read and `fields`, not a model, read with its figures'
+    values in one query (an indicator with no figure in either period is no exception). Two queries; one given the
+    `periods` (`trailing_periods(period, 2)`)."""
     periods = trailing_periods(period, 2) if periods is None else periods
     named, width = _judged_row(tuple(fields)), len(JUDGED) + len(fields)
     judged, figures = {}, {}
     for found in (values.filter(indicator_id__in=scorecard_indicators(period.kind).values("pk"), period__in=periods)
                   .order_by(*(_of_indicator(name) for name in (*Indicator._meta.ordering, "pk")))
-                  .values_list(*(f"indicator__{name}" for name in named._fields), *Figure.FIELDS[1:])):
+                  .values_list(*(f"indicator__{name}" for name in named._fields), "period_id", "value")):
         if found[0] not in judged:
             judged[found[0]] = named(*found[:width])
-        figures[found[0], found[width]] = Figure(*found[width + 1:])
+        figures[found[0], found[width]] = JudgedFigure(found[width + 1])
     rows = [Row(indicator=ind, periods=periods, history=[figures.get((pk, p.pk)) for p in periods])
             for pk, ind in judged.items()]
     return exceptions(period, values=values, actions=Action.objects.none(), rows=rows)["items"]
+
+
+# What RAG and direction read of a figure (`Row.value`, `Row.previous_value`): its value. Its commentary, provisional
+# flag and return's status (`Figure`) are shown on the scorecard, not on an agenda, so they are not read for it.
+JudgedFigure = namedtuple("JudgedFigure", ["value"])
 
 
 def _of_indicator(ordering: str) -> str:

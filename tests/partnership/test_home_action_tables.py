@@ -4,12 +4,14 @@ once, for an agency lead and for the business unit (who reads every agency's act
 import datetime
 
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from merton_qa import dashboard
 from partnership import access
 from partnership.models import Action
+from partnership.selectors import first_of_each
 from tests.factories import ActionFactory
 
 TODAY = timezone.localdate()
@@ -47,3 +49,22 @@ def test_the_tables_in_one_query_are_each_tables_first_ten(agency_lead, business
             name: [a.pk for a in rows] for name, rows in alone.items()}
         assert all(len(rows) == 10 for rows in tables.values())
         assert [a.is_overdue for a in tables["my_overdue"]] == [True] * 10
+
+
+
+def test_each_list_has_only_its_own_rows_and_its_first_in_order(agency_lead, police):
+    """`first_of_each` reads the lists' first rows together: a row read for one list is not listed in another it
+    does not meet, a row meeting two lists is in both, and ties of due date keep the model's order (by pk)."""
+    unowned = [ActionFactory(owner=None, owner_agency=police, due_date=TODAY, source_kind="other") for _ in range(3)]
+    own = ActionFactory(owner=agency_lead, owner_agency=police, due_date=TODAY - datetime.timedelta(days=1))
+    visible = access.visible_actions(agency_lead).open().for_table()
+    lists = {"mine": Q(owner=agency_lead), "unowned": Q(owner__isnull=True), "agency": Q(owner_agency_id=police.pk)}
+    with CaptureQueriesContext(connection) as queries:
+        found = first_of_each(visible, lists, 2)
+    assert len(queries.captured_queries) == 1
+    assert {name: [a.pk for a in rows] for name, rows in found.items()} == {
+        "mine": [own.pk], "unowned": [a.pk for a in unowned[:2]], "agency": [own.pk, unowned[0].pk]}
+    found = first_of_each(visible, lists, 4)
+    assert [a.pk for a in found["unowned"]] == [a.pk for a in unowned]  # not `own`, read for the other lists
+    assert [a.pk for a in found["agency"]] == [own.pk, *(a.pk for a in unowned)]
+    assert first_of_each(visible, {"none": Q(pk__in=[])}, 2) == {"none": []}

@@ -2,6 +2,10 @@
 with their figures in one query, lists what `scorecard.exceptions` lists from whole rows, in the same order, for
 live figures and a past moment's (read from history)."""
 import datetime
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from partnership.models import Action
 from performance import agenda, rules
@@ -62,3 +66,21 @@ def test_a_past_moments_exceptions_read_from_history_are_the_exception_reports(p
     listed = agenda.exception_rows(q[4], values=values)
     assert _listed(listed) == _listed(expected) and [r.value for r in listed] == [65]
     assert agenda.exception_rows(q[4], values=validated_values()) == []
+
+
+def test_the_agendas_exceptions_read_only_what_judges_a_figure(police, quarters):
+    """The agenda (and the home page's count of what is due for the next meeting) reads each figure's value, the one
+    thing RAG and direction read, not its commentary, flags or return's status; each listed row's value and the one
+    before it are the figures'."""
+    q = list(Period.objects.filter(kind=Frequency.QUARTERLY).order_by("start"))
+    worse = make_indicator(police, code="worse")
+    add_value(worse, q[3], 80)
+    add_value(worse, q[4], 65, commentary="A long story the agenda does not show.", provisional=True)
+    periods = trailing_periods(q[4], 2)
+    with CaptureQueriesContext(connection) as queries:
+        listed = agenda.exception_rows(q[4], values=validated_values(), periods=periods)
+    assert [(r.indicator.pk, r.value, r.previous_value, r.rag.code) for r in listed] == [
+        (worse.pk, Decimal("65"), Decimal("80"), "red")]
+    assert len(queries.captured_queries) == 1
+    read = queries.captured_queries[0]["sql"].split(" FROM ")[0]
+    assert '"value"' in read and not any(name in read for name in ("commentary", "provisional", '"status"'))

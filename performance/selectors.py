@@ -3,7 +3,7 @@ home panel, the digest and the agenda show, each named once with the select_rela
 (docs/architecture.md, "Where reads live")."""
 import datetime
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 
 from partnership.models import Agency, JourneyStage, Priority, ReminderLog
@@ -81,9 +81,18 @@ def with_entered(returns):
 
 
 def period_returns(period):
-    """A period's data returns with their agency, by agency (the list counts what was entered for its page only:
-    `entered_counts`)."""
+    """A period's data returns with their agency, by agency (the list reads one page of them: `period_summary`
+    counts them all, `entered_counts` is for the page's only)."""
     return DataReturn.objects.filter(period=period).select_related("agency").order_by("agency__name", "pk")
+
+
+def period_summary(period) -> dict:
+    """How a period's data returns stand, counted by the database rather than read row by row: how many were
+    opened, are waiting for their agency (editable) and are validated, and the earliest due date (None when none
+    was opened), what `services.periods.collection_status` judges. One query."""
+    return DataReturn.objects.filter(period=period).aggregate(
+        opened=Count("pk"), waiting=Count("pk", filter=Q(status__in=DataReturn.EDITABLE)),
+        validated=Count("pk", filter=Q(status=DataReturn.Status.VALIDATED)), due=Min("due_date"))
 
 
 def entered_counts(return_ids) -> dict:
@@ -92,10 +101,14 @@ def entered_counts(return_ids) -> dict:
                 .values("data_return").annotate(n=Count("pk")).values_list("data_return", "n"))
 
 
-def expected_by_agency(kind) -> dict:
-    """{agency id: how many active indicators it reports at frequency `kind`}."""
-    return dict(indicators_active().filter(frequency=kind).values("owner_agency_id")
-                .annotate(n=Count("pk")).values_list("owner_agency_id", "n"))
+def agencies_reporting(period) -> dict:
+    """{agency id: (how many active indicators it reports at the period's frequency, whether it has a data return for
+    the period)}, for every agency reporting one: what a period's list shows as each return's figures expected, and
+    whose returns are still to open. One query."""
+    asked = DataReturn.objects.filter(period=period, agency_id=OuterRef("owner_agency_id"))
+    return {agency_id: (n, has_return) for agency_id, n, has_return in indicators_active().filter(
+        frequency=period.kind).values("owner_agency_id").annotate(n=Count("pk"), has_return=Exists(asked))
+        .values_list("owner_agency_id", "n", "has_return")}
 
 
 def expected_by_agency_and_kind(agency_ids) -> dict:

@@ -84,12 +84,15 @@ def form_status(form) -> int:
 LIST_PAGE_SIZE = 100  # rows a list page shows at most, as many as the Django admin's changelist
 
 
-def paginate(request, queryset, per_page: int = 50, *, param: str = "page"):
+def paginate(request, queryset, per_page: int = 50, *, param: str = "page", count: int | None = None):
     """The page `?page=` asks for (the first for nonsense, the last for a number past the end) of a queryset or
     list. Shown by `{% include "includes/pagination.html" %}` with `query` (`page_query`) so its links keep the
     filters and sort. A page with two lists pages the second by another `param` (and passes it to the include),
-    so each list moves on its own."""
+    so each list moves on its own. `count`: how many rows the queryset has, when the caller counted them already
+    (with other figures, in one query), so the paginator does not count them again."""
     paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not worked out again
     return paginator.get_page(request.GET.get(param))
 
 
@@ -100,9 +103,10 @@ def page_query(request) -> str:
     return query.urlencode()
 
 
-def list_page(request, rows, *, param: str = "page"):
-    """The page asked for of a list page's rows, LIST_PAGE_SIZE a page (read when called, so a test may shrink it)."""
-    return paginate(request, rows, LIST_PAGE_SIZE, param=param)
+def list_page(request, rows, *, param: str = "page", count: int | None = None):
+    """The page asked for of a list page's rows, LIST_PAGE_SIZE a page (read when called, so a test may shrink it);
+    `count` as `paginate`'s."""
+    return paginate(request, rows, LIST_PAGE_SIZE, param=param, count=count)
 
 
 def paginated(request, rows) -> dict:

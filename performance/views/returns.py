@@ -69,28 +69,31 @@ def _choosable_periods():
     return choosable_periods(selectors.reporting_periods(), timezone.localdate())
 
 
-def _period_context(request, period: Period, *, open_form=None) -> dict:
-    returns = list(selectors.period_returns(period))
-    page = list_page(request, returns)
-    entered = selectors.entered_counts([r.pk for r in page.object_list])
-    expected = selectors.expected_by_agency(period.kind)
-    keys = {f"performance.datareturn:{r.pk}": r for r in page.object_list}
-    for data_return in page.object_list:
+def _period_context(request, period: Period, *, periods=None, open_form=None) -> dict:
+    """A period's returns for the business unit: the figures that judge the collection counted by the database, and
+    one page of the returns read with what their rows show (the rest stay in the database, as in the admin's
+    changelist). `periods`: the periods the chooser offers, when the caller has read them already."""
+    summary = selectors.period_summary(period)
+    page = list_page(request, selectors.period_returns(period), count=summary["opened"])
+    page.object_list = rows = list(page.object_list)
+    entered = selectors.entered_counts([r.pk for r in rows])
+    reporting = selectors.agencies_reporting(period)
+    keys = {f"performance.datareturn:{r.pk}": r for r in rows}
+    for data_return in rows:
         data_return.entered = entered.get(data_return.pk, 0)
-        data_return.expected = expected.get(data_return.agency_id, 0)
+        data_return.expected = reporting.get(data_return.agency_id, (0, True))[0]
         data_return.last_reminder = None
     for log in selectors.reminders_sent(keys):
         keys[log.item].last_reminder = log
-    waiting = selectors.agencies_by_name(set(expected) - {r.agency_id for r in returns})
     today = timezone.localdate()
-    status = collection_status(
-        period, today, opened=len(returns), waiting=sum(1 for r in returns if r.is_editable),
-        validated=sum(1 for r in returns if r.is_validated),
-        due=min((r.due_date for r in returns), default=None))
+    status = collection_status(period, today, opened=summary["opened"], waiting=summary["waiting"],
+                               validated=summary["validated"], due=summary["due"])
     return {
-        "period": period, "returns": returns, "page": page, "query": page_query(request), "waiting": list(waiting),
+        "period": period, "opened": summary["opened"], "page": page, "query": page_query(request),
+        "waiting": list(selectors.agencies_by_name([pk for pk, (_, asked) in reporting.items() if not asked])),
         "status": status,
-        "chooser": PeriodChoiceForm(initial={"period": period.pk}, periods=_choosable_periods()),
+        "chooser": PeriodChoiceForm(initial={"period": period.pk},
+                                    periods=_choosable_periods() if periods is None else periods),
         "open_form": open_form or OpenForm(), "today": today,
     }
 
@@ -105,7 +108,7 @@ def data_returns(request):
               else selectors.period_to_chase(periods))
     if period is None:
         return render(request, "performance/data_returns.html", {"period": None})
-    return render(request, "performance/data_returns.html", _period_context(request, period))
+    return render(request, "performance/data_returns.html", _period_context(request, period, periods=periods))
 
 
 @inline_form_view(OpenForm)

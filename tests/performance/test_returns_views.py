@@ -130,6 +130,37 @@ def test_the_periods_list_shows_a_page_of_returns_and_validating_returns_to_that
     assert response["Location"] == f"{url('data-returns')}?period={period.pk}&page=2#return-{later.pk}"
 
 
+def test_a_periods_page_judges_every_return_and_reads_the_rows_of_its_page_only(
+        client_for, business_unit, police, police_data_return, monkeypatch):
+    """The period's status, the agencies not asked yet and each row's figures expected count every return of the
+    period, not the page's: the returns on other pages are counted by the database, never read row by row."""
+    monkeypatch.setattr(mixins, "LIST_PAGE_SIZE", 1)
+    period = police_data_return.period
+    police_data_return.status = DataReturn.Status.VALIDATED
+    police_data_return.save()
+    zebra, yak = AgencyFactory(name="Zebra Trust"), AgencyFactory(name="Yak Council")
+    make_indicator(zebra, code="z-1")
+    make_indicator(zebra, code="z-2")
+    make_indicator(yak, code="y-1")  # reports quarterly, asked for nothing yet
+    later = DataReturn.objects.create(agency=zebra, period=period, due_date=timezone.localdate()
+                                      - datetime.timedelta(days=1))  # waiting, and late, on page 2
+    client = client_for(business_unit)
+
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url("data-returns"), {"period": period.pk}).content.decode()
+    returns_read = [q["sql"] for q in queries.captured_queries  # read now: the next request clears the log
+                    if q["sql"].startswith('SELECT "performance_datareturn"."id"')]
+    second = client.get(url("data-returns"), {"period": period.pk, "page": 2}).content.decode()
+
+    assert f'id="return-{later.pk}"' not in first
+    assert '<strong class="govuk-tag govuk-tag--red">Late</strong>' in first  # judged by the return on page 2
+    assert "page 1 of 2" in first and "Remind all outstanding agencies" in first
+    assert "Not asked yet" in first and "1 agency reports indicators quarterly: Yak Council." in first
+    assert "Open 1 data return<" in first
+    assert f'id="return-{later.pk}"' in second and "0 of 2" in second  # Zebra reports two indicators
+    assert len(returns_read) == 1 and "LIMIT 1" in returns_read[0]  # the page's row, not the period's
+
+
 def test_business_unit_queries_a_return_with_a_message(client_for, business_unit, police_data_return):
     police_data_return.status = DataReturn.Status.SUBMITTED
     police_data_return.save()

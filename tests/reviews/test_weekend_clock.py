@@ -69,3 +69,34 @@ def test_recording_a_notification_sent_on_sunday_says_it_is_one_working_day_late
                                      partners_told_on=None, expected_version=friday_notification.version)
     assert "This is 1 working day after the deadline of 13 March 2026" in refused.value.message
     assert refused.value.field == "late_reason"
+
+
+# The clocks' rows as the template's loop wrote them before `{% clock_rows %}` wrote them at once: the markup must not
+# change by a byte (escaping included), whatever the clocks share.
+LOOP = """{% load status_tags %}{% for c in clocks %}
+  <tr class="govuk-table__row">
+    <td class="govuk-table__cell"><a class="govuk-link" href="{{ c.url }}">{{ c.case_reference }}</a></td>
+    <td class="govuk-table__cell">{{ c.label }}</td>
+    <td class="govuk-table__cell app-nowrap">{{ c.due|date:"D j M Y" }}</td>
+    <td class="govuk-table__cell">{% working_days_left c.working_days_left %}</td>
+  </tr>
+  {% endfor %}"""
+
+
+def test_the_clocks_rows_are_written_as_the_template_loop_wrote_them():
+    rows = [clocks.Clock("summary", "Agency summary from Smith & Jones <Health> 'Trust'", "MSCP-1", FRIDAY,
+                         "/reviews/rapid-reviews/1/?a=1&b=2", "k1", working_days_left=-1),
+            clocks.Clock("notification", "Notify the Panel (5 working days from awareness)", "MSCP-2", FRIDAY,
+                         "/reviews/notifications/2/", "k2", working_days_left=-1),  # the same date and days
+            clocks.Clock("milestone", "Panel meeting", "MSCP-<3>", MONDAY, "/reviews/rapid-reviews/3/", "k3",
+                         working_days_left=0),
+            clocks.Clock("lcspr", "LCSPR published", "MSCP-4", D(2026, 12, 25), "/reviews/lcsprs/4/", "k4",
+                         working_days_left=12)]
+    context = Context({"clocks": rows})
+
+    written = Template("{% load status_tags %}{% clock_rows clocks %}").render(context)
+
+    assert written == Template(LOOP).render(context)
+    assert "Smith &amp; Jones &lt;Health&gt; &#x27;Trust&#x27;" in written and "Fri 13 Mar 2026" in written
+    assert written.count("Breached: 1 working day late") == 2 and "12 working days left" in written
+    assert Template("{% load status_tags %}{% clock_rows clocks %}").render(Context({"clocks": []})) == ""

@@ -156,7 +156,7 @@ def _can_prepare() -> bool:
     Inside a transaction the probe is sent whole: a prepared statement the session lost (a pool that reset it)
     could only be found missing by an error, which would abort the transaction; outside one, it is prepared
     again."""
-    return connection.vendor == "postgresql" and not connection.in_atomic_block
+    return connection.vendor == "postgresql" and not connection.in_atomic_block and connection.get_autocommit()
 
 
 def _ask_prepared(at: datetime.datetime) -> tuple:

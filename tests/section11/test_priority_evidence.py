@@ -11,7 +11,8 @@ from partnership.contract import NOT_ASSURED, PARTLY
 from partnership.dates import Quarter, ReportPeriod
 from partnership.models import JourneyStage
 from section11 import priority_evidence
-from section11.models import Answer, Criterion, RatingLevel, Return
+from section11.analysis_reports import open_in
+from section11.models import Answer, Criterion, Cycle, RatingLevel, Return
 from tests.factories import PriorityFactory
 from tests.section11.conftest import make_cycle, make_framework
 
@@ -77,3 +78,29 @@ def test_a_past_moment_counts_the_ratings_as_they_stood_then(rated):
     assert "Section 11: 0 of 7 ratings of these criteria green (fully met)." in [
         f.text for f in _evidence(priority, now, True).facts]
     assert _evidence(priority, now, False).progress == NOT_ASSURED
+
+
+def test_the_cycles_open_in_a_period_with_a_settled_start_are_those_of_the_rule(rag_scale, police):
+    """For a start read from history whatever the data, `open_in` reads its cycles' keys from SQL compiled once per
+    process: the same cycles as the rule built afresh (a late cycle whose return was still owed at the start, not
+    one made before it, nor a draft, nor one launched after the moment)."""
+    year = Quarter.containing(timezone.localdate()).financial_year
+    period = ReportPeriod.for_financial_year(year)
+    before = period.start - datetime.timedelta(days=100)
+    framework = make_framework(rag_scale, standards=1, criteria=1)
+    with history.dated(period.start_moment - datetime.timedelta(days=90)):
+        for name in ("Late", "Made"):
+            make_cycle(framework, [police], name=name, opens_on=before,
+                       deadline=period.start - datetime.timedelta(days=10))
+    history.update(Return.objects.filter(cycle__name="Made"), status=Return.Status.SUBMITTED,
+                   date=period.start_moment - datetime.timedelta(days=1))
+    make_cycle(framework, [police], name="Current", opens_on=period.start + datetime.timedelta(days=1))
+    make_cycle(framework, [police], name="Draft", opens_on=period.start, status=Cycle.Status.DRAFT)
+    later = make_cycle(framework, [police], name="Launched later", opens_on=period.start)
+    later.launched_at = timezone.now() + datetime.timedelta(hours=1)
+    later.save()
+
+    compiled = set(open_in(period).values_list("name", flat=True))
+    assert compiled == set(open_in(period, Cycle.objects.all()).values_list("name", flat=True))
+    assert compiled == {"Late", "Current"}
+    assert set(Cycle.objects.filter(pk__in=open_in(period).values("pk")).values_list("name", flat=True)) == compiled

@@ -6,7 +6,9 @@ figures; the board report's Section 11 pages can build on it too. The PDF is reg
 """
 import functools
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -155,7 +157,8 @@ def open_in(period: ReportPeriod, cycles: QuerySet[Cycle] | None = None) -> Quer
     another query (the priorities list)."""
     start = period.start_moment
     if cycles is None and settled(start):
-        chosen = _open_between_settled(period.start, period.end, start)
+        chosen = Cycle.objects.filter(pk__in=RawSQL(*_open_between_settled(period.start, period.end, start,
+                                                                             connection.vendor)))
     else:
         chosen = _open_between(Cycle.objects.all() if cycles is None else cycles, period.start, period.end, start)
     return chosen.filter(Q(launched_at__isnull=True) | Q(launched_at__lte=period.as_at))
@@ -169,12 +172,13 @@ def _open_between(cycles: QuerySet[Cycle], start, end, start_moment) -> QuerySet
 
 
 @functools.lru_cache(maxsize=8)
-def _open_between_settled(start, end, start_moment) -> QuerySet[Cycle]:
-    """`_open_between` of every cycle for a start `state_at` reads from history whatever the data (`snapshots.settled`):
-    a pure function of the days (a queryset, never evaluated: `open_in` returns a filtered copy, and the database reads
-    the rows when that runs), built once per process (the priorities list built its history subquery again at every
-    request for the current financial year, about 1 ms)."""
-    return _open_between(Cycle.objects.all(), start, end, start_moment)
+def _open_between_settled(start, end, start_moment, vendor: str) -> tuple[str, tuple]:
+    """`_open_between` of every cycle for a start `state_at` reads from history whatever the data (`snapshots.settled`),
+    as the SQL of its cycles' keys and its parameters: a pure function of the days (and of the database's dialect,
+    `vendor`), built and compiled once per process (the priorities list built its history subquery again at every
+    request for the current financial year, about 1 ms, then compiled it again, about 1 ms more); `open_in` chooses
+    the cycles whose key it gives, and the database reads the rows when that runs."""
+    return _open_between(Cycle.objects.all(), start, end, start_moment).order_by().values("pk").query.sql_with_params()
 
 
 def statute(cycle: Cycle, *, short: bool = False) -> str:

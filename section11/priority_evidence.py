@@ -7,7 +7,8 @@ rating where there is one).
 """
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 
 from partnership import contract, snapshots
 from partnership.contract import EvidenceItem, Fact, PriorityEvidence, plural, share_status
@@ -44,17 +45,16 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
         if not detail and snapshots.from_history(answers):  # the criteria that still exist, as the detail reads
             # them (a live answer's criterion exists: it is protected)
             answers = answers.filter(criterion__in=Criterion.objects.filter(pk__in=all_criteria).values("pk"))
-        # Counted by the database (one row per criterion, cycle and rating, not one per answer), with each rating's
-        # colour (read where it is: no query for the scale's levels).
-        for criterion_id, cycle_id, rating_id, moderated_id, colour, moderated_colour, n in (
-                answers.values_list("criterion_id", "ret__cycle_id", "rating_id", "moderated_rating_id",
-                                    "rating__colour", "moderated_rating__colour")
-                .annotate(n=Count("pk")).order_by()):
-            level = moderated_id or rating_id
-            if level:
-                tally[criterion_id, cycle_id][0] += n
-                tally[criterion_id, cycle_id][1] += n * ((moderated_colour if moderated_id else colour)
-                                                         == RatingLevel.Colour.GREEN)
+        # Counted by the database, one row per criterion and cycle: the ratings given (the moderated rating where
+        # there is one) and of those the green ones, chosen among the green levels (no join to the scale's levels,
+        # no query for them).
+        green = RatingLevel.objects.filter(colour=RatingLevel.Colour.GREEN).values("pk")
+        for criterion_id, cycle_id, rated, green_here in (
+                answers.alias(level=Coalesce("moderated_rating_id", "rating_id"))
+                .values_list("criterion_id", "ret__cycle_id")
+                .annotate(rated=Count("level"), green=Count("level", filter=Q(level__in=green))).order_by()):
+            tally[criterion_id, cycle_id][0] += rated
+            tally[criterion_id, cycle_id][1] += green_here
     result = {}
     for priority in priorities:
         tagged = criteria_of.get(priority.pk, set())

@@ -1,0 +1,63 @@
+"""The indicators' evidence for a priority (performance.priority_evidence): each frequency's indicators are read for
+the latest period with a validated figure by the period's moment (a newer period with figures not yet validated,
+or none, does not count), against the period before it."""
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from partnership import history
+from partnership.contract import ASSURED, NOT_ASSURED
+from partnership.dates import Quarter, ReportPeriod
+from performance import priority_evidence
+from performance.models import DataReturn, Value
+from tests.factories import PriorityFactory
+from tests.reports.conftest import add_validated, make_indicator, quarter_periods
+
+
+def _figures(police):
+    """An indicator of a priority (target 80, higher is better): 70 (red) three quarters ago, 90 (green) two
+    quarters ago, 50 (red) last quarter, sent but not validated; nothing this quarter."""
+    periods = quarter_periods()
+    last = Quarter.containing(timezone.localdate()).previous()
+    older, old = last.previous().previous(), last.previous()
+    priority = PriorityFactory(code="p-ind", title="Early help")
+    indicator = make_indicator(police, code="ind-p", title="Seen within 10 days")
+    indicator.priority = priority
+    indicator.save()
+    add_validated(indicator, periods[older], 70)
+    add_validated(indicator, periods[old], 90)
+    sent = DataReturn.objects.create(agency=police, period=periods[last], status=DataReturn.Status.SUBMITTED,
+                                     due_date=periods[last].end + datetime.timedelta(days=20))
+    Value.objects.create(indicator=indicator, period=periods[last], data_return=sent, value=Decimal("50"))
+    return priority, periods, last, old, sent
+
+
+def _evidence(priority, period, detail):
+    return priority_evidence.for_priorities([priority], period, detail=detail)[priority.pk]
+
+
+def test_the_latest_period_with_a_validated_figure_is_read_not_a_newer_one(police):
+    priority, periods, _, old, _ = _figures(police)
+    period = ReportPeriod.for_financial_year(Quarter.containing(timezone.localdate()).financial_year)
+    full, listed = _evidence(priority, period, True), _evidence(priority, period, False)
+
+    assert full.progress == listed.progress == ASSURED  # 90 against 80: green, and better than 70
+    assert full.facts[0].text == f"Indicators: 1 indicator, 1 with a validated figure for {periods[old].label}."
+    assert [i.label for i in full.items] == [f"Seen within 10 days: Green, rising, better ({periods[old].label})"]
+
+
+def test_a_figure_validated_after_the_moment_is_not_read_for_it(police):
+    priority, periods, last, old, sent = _figures(police)
+    year = Quarter.containing(timezone.localdate()).financial_year
+    moment = timezone.now()
+    with history.dated(moment + datetime.timedelta(seconds=2)):
+        sent.status = DataReturn.Status.VALIDATED
+        sent.save()
+    then = ReportPeriod.for_financial_year(year, now=moment)
+    now = ReportPeriod.for_financial_year(year, now=timezone.now() + datetime.timedelta(seconds=3))
+
+    assert _evidence(priority, then, False).progress == ASSURED
+    assert f"for {periods[old].label}." in _evidence(priority, then, True).facts[0].text
+    assert _evidence(priority, now, False).progress == NOT_ASSURED  # 50: red, and worse than 90
+    assert f"for {periods[last].label}." in _evidence(priority, now, True).facts[0].text

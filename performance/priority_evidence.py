@@ -18,6 +18,7 @@ from .models import Indicator, Period
 from .scorecard import JUDGED, build_rows, indicator_url, validated_values
 
 SOURCE = "Indicators"
+NO_FIGURE = "none with a validated figure yet"
 RAG_STATUS = {"green": contract.ASSURED, "amber": contract.PARTLY, "red": contract.NOT_ASSURED}
 # An indicator is a named row of what judges it (its RAG and direction) and where it belongs; with detail, also what
 # its record says (its title and address), not a model with its definitions and the rest.
@@ -87,10 +88,11 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
         worse = sum(1 for r in rows if r.direction.is_worse)
         exceptions = [r for r in rows if r.is_exception]
         planned = sum(1 for r in exceptions if r.curves or r.open_actions)
-        labels = ", ".join(sorted({r.period.label for r in rows}))
-        facts = [Fact(contract.HOW_MUCH,
-                      f"Indicators: {plural(len(rows), 'indicator')}, {with_figure} with a validated "
-                      f"figure for {labels}."),
+        # An indicator of a frequency with no validated period by the moment (an older period, a new frequency) has
+        # no figure and no period: counted as an indicator without a figure, as its progress counts it.
+        labels = ", ".join(sorted({r.period.label for r in rows if r.period}))
+        figured = f"{with_figure} with a validated figure for {labels}" if labels else NO_FIGURE
+        facts = [Fact(contract.HOW_MUCH, f"Indicators: {plural(len(rows), 'indicator')}, {figured}."),
                  Fact(contract.HOW_WELL,
                       f"Indicators: {colours['green']} green, {colours['amber']} amber and "
                       f"{colours['red']} red against target."),
@@ -100,7 +102,7 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
                               f"Indicators: {plural(len(exceptions), 'exception')} (red or worsening), "
                               f"{planned} with a turn-the-curve plan or open action."))
         items = tuple(EvidenceItem(f"{r.indicator.title}: {r.rag.label}, {r.direction.text.lower()} "
-                                   f"({r.period.label})", indicator_url(r.indicator.code),
+                                   f"({r.period.label if r.period else NO_FIGURE})", indicator_url(r.indicator.code),
                                    RAG_STATUS.get(r.rag.code, "")) for r in rows)
         result[priority.pk] = PriorityEvidence(SOURCE, tuple(facts), progress, items)
     return result

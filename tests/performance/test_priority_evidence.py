@@ -61,3 +61,17 @@ def test_a_figure_validated_after_the_moment_is_not_read_for_it(police):
     assert f"for {periods[old].label}." in _evidence(priority, then, True).facts[0].text
     assert _evidence(priority, now, False).progress == NOT_ASSURED  # 50: red, and worse than 90
     assert f"for {periods[last].label}." in _evidence(priority, now, True).facts[0].text
+
+
+def test_a_frequency_with_no_validated_period_by_the_moment_counts_its_indicators_without_a_figure(police):
+    """A past period before any figure of a frequency was validated (the board pack for an old quarter, the yearly
+    report for an old year): the indicator has no period to be read for. Its evidence says so, where the facts and
+    items named each row's period and failed on none (`'NoneType' object has no attribute 'label'`)."""
+    priority, periods, _, old, _ = _figures(police)
+    before = Quarter.containing(timezone.localdate()).previous().previous().previous().previous()
+    period = ReportPeriod.for_quarter(before)  # over, before the first validated figure's period
+    full, listed = _evidence(priority, period, True), _evidence(priority, period, False)
+
+    assert full.progress == listed.progress  # the same judgement with and without the detail
+    assert full.facts[0].text == "Indicators: 1 indicator, none with a validated figure yet."
+    assert len(full.items) == 1 and full.items[0].label.endswith("(none with a validated figure yet)")

@@ -59,9 +59,12 @@ def test_the_demo_tells_a_dated_story_of_plausible_records_and_seeds_twice(demo)
 def every_past_period_reads_its_evidence():
     """Every quarter and financial year from the demo's first record to now reads each priority's evidence from
     every app, with and without the detail (a priority's page, the list, the board pack's and the yearly report's
-    Priorities sections), as they stood then. A past period before one kind of record existed is where a reader
-    failed: the indicators of a frequency with no validated period yet crashed the pack for an old quarter."""
-    from merton_qa import priorities
+    Priorities sections), as they stood then, and makes its board pack's or yearly report's pages (their HTML: the
+    PDF engine's part is the same for any period). A past period before one kind of record existed is where a
+    reader failed: the indicators of a frequency with no validated period yet crashed the pack for an old quarter."""
+    from django.template.loader import render_to_string
+
+    from merton_qa import board_report, priorities, yearly_report
     from partnership.dates import ReportPeriod
 
     first = min(model.history.order_by("history_date").values_list("history_date", flat=True).first()
@@ -79,6 +82,10 @@ def every_past_period_reads_its_evidence():
         full = priorities.progress(chosen, period)
         listed = priorities.progress(chosen, period, detail=False)
         assert [row.status for row in full] == [row.status for row in listed], period.label
+        if period.kind == ReportPeriod.QUARTER:
+            assert "<h1" in render_to_string("reports/board_report.html", board_report.report_context(period))
+        else:
+            assert yearly_report.report_context(period)["sections"], period.label
 
 
 def the_history_is_dated(demo):

@@ -156,3 +156,10 @@ def test_a_session_holding_another_releases_probe_is_not_trusted():
     found, expected = _probe_in_a_session_holding(
         "mqa_changed_since", "SELECT " + ", ".join("$1 IS NULL" for _ in tracked_tables()))
     assert found == expected
+
+
+def test_parameters_are_bound_on_the_client_as_the_prepared_probe_needs():
+    """The prepared probe sends `EXECUTE name(%s)`: psycopg's client-side binding writes the moment into the text.
+    With Django's `server_side_binding` option (which a DATABASE_URL's query string can set) PostgreSQL refuses it,
+    'there is no parameter $1' (checked with psycopg 3.3 and PostgreSQL 15), and every page would fail."""
+    assert not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")

@@ -93,6 +93,8 @@ def actions_by_agency(today) -> list[dict]:
 def first_of_each(queryset: models.QuerySet, lists: dict[str, models.Q], limit: int) -> dict[str, list]:
     """{name: the first `limit` rows of `queryset` (in its model's ordering, which ends with the pk) that meet
     `lists[name]`}, for several short lists of one table in one query, not one each (the home page's action tables).
+    Each condition is on the row's own columns or its to-one relations (across a to-many relation a row's key
+    would come back once per related row: tests/partnership/test_first_of_each_guards.py).
 
     Each list's first `limit` are found by a subquery of its own (its keys, ordered and limited), and the rows read
     once in the model's ordering, each flagged with the lists it meets. A list's rows are then its flagged rows in

@@ -15,6 +15,7 @@ import contextlib
 import contextvars
 import datetime
 import functools
+import hashlib
 import time
 import weakref
 
@@ -145,7 +146,7 @@ def _ask(at: datetime.datetime) -> tuple:
         return cursor.fetchone()
 
 
-PROBE = "mqa_changed_since"  # the name of the prepared probe in each PostgreSQL session
+PROBE = "mqa_changed_since"  # the prepared probe's name begins so in each PostgreSQL session (`_probe_name`)
 # The database sessions (psycopg connections, held weakly) this process prepared the probe in.
 _prepared_in: weakref.WeakSet = weakref.WeakSet()
 
@@ -159,27 +160,49 @@ def _can_prepare() -> bool:
     return connection.vendor == "postgresql" and not connection.in_atomic_block and connection.get_autocommit()
 
 
+@functools.cache
+def _probe_name() -> str:
+    """The prepared probe's name: `PROBE` and its SQL's digest, so that a statement of this name in any database
+    session is this very probe. A pooler may hand a new connection a session that already holds it (PgBouncer
+    without a reset query), from this process or another, or from another release whose probe names other tables
+    (a rolling deploy): under one fixed name that one would have been trusted, and answered for the wrong tables."""
+    digest = hashlib.sha1(_probe_sql("$1").encode(), usedforsecurity=False).hexdigest()[:12]
+    return f"{PROBE}_{digest}"
+
+
 def _ask_prepared(at: datetime.datetime) -> tuple:
     """The probe as a prepared statement of this database session: prepared at its first use in the session (a new
-    connection is a new session), and again if the session lost it."""
-    moment = connection.ops.adapt_datetimefield_value(at)
+    connection is a new session; one that already holds it keeps it), and again if the session lost it. Where it
+    is lost again at once (a pooler in transaction mode may send PREPARE and EXECUTE to different sessions), the
+    probe is sent whole."""
+    moment, name = connection.ops.adapt_datetimefield_value(at), _probe_name()
     with connection.cursor() as cursor:
-        for attempt in (1, 2):
+        for _ in range(2):
             session = connection.connection
             if session not in _prepared_in:
-                cursor.execute(f"PREPARE {PROBE}(timestamptz) AS {_probe_sql('$1')}")
+                try:
+                    cursor.execute(f"PREPARE {name}(timestamptz) AS {_probe_sql('$1')}")
+                except ProgrammingError as error:  # the session holds it already: by its name, this very probe
+                    if _sqlstate(error) != DUPLICATE_PREPARED_STATEMENT:
+                        raise
                 _prepared_in.add(session)
             try:
-                cursor.execute(f"EXECUTE {PROBE}(%s)", [moment])
+                cursor.execute(f"EXECUTE {name}(%s)", [moment])
             except ProgrammingError as error:  # the session lost it (DISCARD ALL, DEALLOCATE): prepare it again
-                if attempt == 2 or getattr(error.__cause__, "sqlstate", None) != INVALID_STATEMENT_NAME:
+                if _sqlstate(error) != INVALID_STATEMENT_NAME:
                     raise
                 _prepared_in.discard(session)
             else:
                 return cursor.fetchone()
+    return _ask(at)
+
+
+def _sqlstate(error: Exception) -> str | None:
+    return getattr(error.__cause__, "sqlstate", None)
 
 
 INVALID_STATEMENT_NAME = "26000"  # PostgreSQL: prepared statement "..." does not exist
+DUPLICATE_PREPARED_STATEMENT = "42P05"  # PostgreSQL: prepared statement "..." already exists
 
 
 def forget_changes(*args, **kwargs) -> None:

@@ -163,3 +163,32 @@ def test_parameters_are_bound_on_the_client_as_the_prepared_probe_needs():
     With Django's `server_side_binding` option (which a DATABASE_URL's query string can set) PostgreSQL refuses it,
     'there is no parameter $1' (checked with psycopg 3.3 and PostgreSQL 15), and every page would fail."""
     assert not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_lost_at_every_execute_falls_back_to_the_whole_probe():
+    """A pooler in transaction mode may send PREPARE and EXECUTE to different sessions: the statement is missing
+    at each EXECUTE. After preparing again once, the probe is sent whole, and answers as each table alone."""
+    lasts = _write_dated_history()
+    moment = min(lasts.values()) - datetime.timedelta(seconds=1)
+    expected = _each_alone(moment)
+    sent = []
+
+    def lose_it_first(execute, sql, params, many, context):
+        if sql.startswith(f"EXECUTE {snapshots.PROBE}"):
+            context["cursor"].execute("DEALLOCATE ALL")  # another session's statements, as it were
+        if sql != "DEALLOCATE ALL":
+            sent.append(sql.split("(")[0].split(" AS ")[0])
+        return execute(sql, params, many, context)
+
+    connection.close()
+    try:
+        forget_changes()
+        with connection.execute_wrapper(lose_it_first):
+            found = changed_since(moment)
+    finally:
+        connection.close()
+    name = snapshots._probe_name()
+    assert found == expected
+    assert sent == [f"PREPARE {name}", f"EXECUTE {name}", f"PREPARE {name}", f"EXECUTE {name}", "SELECT "]

@@ -38,9 +38,11 @@ from partnership.models import Priority
 
 from . import app_parts
 
-# The words for how far one source shows progress.
+# The words for how far one source shows progress. No evidence is nothing tagged to the priority, or records tagged
+# with nothing yet to judge them by (indicators with no validated figure, criteria not yet rated, courses with no
+# session): "nothing tagged" beside the facts naming the tagged records contradicted them.
 PROGRESS_WORDS = {ASSURED: "Progress", PARTLY: "Some progress", NOT_ASSURED: "No progress shown",
-                  NO_EVIDENCE: "Nothing tagged"}
+                  NO_EVIDENCE: "No evidence"}
 LITTLE_OR_NONE = "Little or no evidence of progress"
 TAG_CLASSES = {status: f"govuk-tag--{colour}" for status, colour in ASSURANCE_COLOURS.items()}
 SHOWING = (ASSURED, PARTLY)
@@ -96,7 +98,7 @@ def judge(priority: Priority, evidences: list[PriorityEvidence]) -> Progress:
         if none_shown:
             parts.append(f"no progress from {_list(none_shown)}")
         if nothing:
-            parts.append(f"nothing from {_list(nothing)} is tagged to it")
+            parts.append(f"no evidence from {_list(nothing)}")
         sentence = f"Little or no evidence of progress on {priority.title}: {'; '.join(parts)}."
     else:
         status = share_status(len(showing), len(evidenced), assured_from=0.8, partly_from=0.5)

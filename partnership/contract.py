@@ -171,8 +171,8 @@ class EvidenceItem:
 class PriorityEvidence:
     """What one app holds, tagged to one priority, for a period: its facts under the four OBA questions, how far
     it shows progress (ASSURED = progress, PARTLY = some, NOT_ASSURED = none or going the wrong way,
-    NO_EVIDENCE = nothing tagged), and the records behind it (with `detail=False`, facts and items may be empty:
-    see `Governance.priority_evidence`)."""
+    NO_EVIDENCE = nothing tagged, or nothing yet to judge what is tagged by), and the records behind it (with
+    `detail=False`, facts and items may be empty: see `Governance.priority_evidence`)."""
 
     source: str  # "Indicators", "Audits", "Section 11 standards", "Training", "Review learning", "Actions"
     facts: tuple[Fact, ...] = ()

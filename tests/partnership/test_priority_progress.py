@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -59,10 +60,26 @@ def test_a_priority_with_at_most_one_source_showing_progress_has_little_or_no_ev
                                       PriorityEvidence("Training")])
     assert row.little_or_none and row.status == NOT_ASSURED
     assert row.sentence == ("Little or no evidence of progress on Early help: progress only from Indicators; "
-                            "no progress from Audits; nothing from Training is tagged to it.")
+                            "no progress from Audits; no evidence from Training.")
     empty = priorities.judge(priority, [PriorityEvidence("Indicators"), PriorityEvidence("Actions")])
     assert empty.little_or_none and empty.status == NO_EVIDENCE
     assert "no source shows progress" in empty.sentence
+
+
+def test_a_source_with_records_tagged_but_nothing_to_judge_them_by_never_reads_nothing_tagged(db):
+    """Indicators tagged to a priority with no validated figure yet (an old quarter's pack): no evidence, and the
+    words say so, where "Nothing tagged" stood beside the facts naming the four indicators tagged."""
+    priority = PriorityFactory(title="Early help")
+    tagged = PriorityEvidence("Indicators", (Fact(HOW_MUCH, "Indicators: 4 indicators, none with a validated "
+                                                            "figure yet."),), NO_EVIDENCE)
+    row = priorities.judge(priority, [_ev("Actions", PARTLY), tagged])
+    [indicators] = [s for s in row.sources() if s["evidence"].source == "Indicators"]
+    assert indicators["words"] == "No evidence"
+    assert row.sentence == ("Little or no evidence of progress on Early help: progress only from Actions; "
+                            "no evidence from Indicators.")
+    section = {"has_data": True, "rows": [row], "period": year_so_far(), "headlines": [row.sentence]}
+    html = render_to_string("reports/priorities_section.html", section)
+    assert "Nothing tagged" not in html and "4 indicators, none with a validated figure yet." in html
 
 
 def test_otherwise_a_priority_is_judged_by_the_share_of_its_sources_that_show_progress(db):

@@ -59,10 +59,7 @@ def data_calendar(today: datetime.date) -> list[dict]:
     window = Q(end__gte=today - CALENDAR_BACK, start__lte=today + CALENDAR_AHEAD)
     periods = (Period.objects.filter(kind__in=indicators_active().values("frequency"))
                .filter(window | Q(pk__in=outstanding))
-               .annotate(opened=Count("data_returns"), due=Min("data_returns__due_date"),
-                         waiting=Count("data_returns", filter=Q(data_returns__status__in=DataReturn.EDITABLE)),
-                         validated=Count("data_returns",
-                                         filter=Q(data_returns__status=DataReturn.Status.VALIDATED)))
+               .annotate(**collection_counts("data_returns__"))
                .order_by("end", "kind"))
     agencies = dict(indicators_active().values("frequency")
                     .annotate(n=Count("owner_agency", distinct=True)).values_list("frequency", "n"))
@@ -90,9 +87,18 @@ def period_summary(period) -> dict:
     """How a period's data returns stand, counted by the database rather than read row by row: how many were
     opened, are waiting for their agency (editable) and are validated, and the earliest due date (None when none
     was opened), what `services.periods.collection_status` judges. One query."""
-    return DataReturn.objects.filter(period=period).aggregate(
-        opened=Count("pk"), waiting=Count("pk", filter=Q(status__in=DataReturn.EDITABLE)),
-        validated=Count("pk", filter=Q(status=DataReturn.Status.VALIDATED)), due=Min("due_date"))
+    return DataReturn.objects.filter(period=period).aggregate(**collection_counts())
+
+
+def collection_counts(path: str = "") -> dict:
+    """The figures `services.periods.collection_status` judges a period's collection by, as the database counts
+    them: the returns opened, waiting for their agency (editable) and validated, and the earliest due date. `path`
+    reaches the data returns from the rows counted ("data_returns__" from a period). The one spelling, for a period's
+    list and the data calendar."""
+    return {"opened": Count(f"{path}pk"),
+            "waiting": Count(f"{path}pk", filter=Q(**{f"{path}status__in": DataReturn.EDITABLE})),
+            "validated": Count(f"{path}pk", filter=Q(**{f"{path}status": DataReturn.Status.VALIDATED})),
+            "due": Min(f"{path}due_date")}
 
 
 def entered_counts(return_ids) -> dict:

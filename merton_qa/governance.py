@@ -5,15 +5,14 @@ Its board sections, its digest items and its menu item are listed with the apps'
 modules they call read the apps from `merton_qa.app_parts`, never from `composition`, so nothing here imports
 what imports it.
 """
-from django.urls import reverse
-
 from partnership.contract import AppContribution, BoardSection, NavItem
+from partnership.links import route_url
 
 from . import duties, priorities
 
 
 def _navigation(user) -> NavItem | None:
-    return NavItem("Duties", reverse("duties"), "/duties/") if duties.can_see_duties(user) else None
+    return NavItem("Duties", route_url("duties"), "/duties/") if duties.can_see_duties(user) else None
 
 
 CONTRIBUTION = AppContribution(

@@ -1,8 +1,8 @@
 """The service navigation, by role. The composition root is the one place that knows every app."""
 from django.conf import settings
-from django.urls import reverse
 
 from partnership import access
+from partnership.links import route_url
 
 from .composition import APPS
 
@@ -15,7 +15,7 @@ def _before_second_factor(user, path: str) -> bool:
     """
     if getattr(user, "is_verified", lambda: True)():
         return False
-    two_factor_pages = (reverse("partnership:two-factor-setup"), reverse("partnership:two-factor-verify"))
+    two_factor_pages = (route_url("partnership:two-factor-setup"), route_url("partnership:two-factor-verify"))
     return settings.REQUIRE_2FA or path in two_factor_pages
 
 
@@ -23,34 +23,34 @@ def items_for(user, path: str = "") -> list[tuple[str, str, str]]:
     """(label, url, section): the item is marked active on every page whose path starts with `section`."""
     if not user.is_authenticated or _before_second_factor(user, path):
         return []  # the menu would offer only pages that bounce back to two-factor sign-in
-    actions = reverse("partnership:action-list")
-    items = [("Home", reverse("home"), "")]
+    actions = route_url("partnership:action-list")
+    items = [("Home", route_url("home"), "")]
     if access.sees_all_actions(user):
         items.append(("Actions", actions, actions))
     elif user.agency_id:
         # Action pages live under /actions/ (not /actions/mine/): keep "My agency's actions" marked on them.
-        items.append(("My agency's actions", reverse("partnership:my-actions"), actions))
+        items.append(("My agency's actions", route_url("partnership:my-actions"), actions))
     for app in APPS:
         app_item = app.navigation(user) if app.navigation else None
         if app_item:
             items.append((app_item.label, app_item.url, app_item.section))
     if access.reads_every_meeting(user):  # members of a subgroup reach their meetings from the home page
-        meetings = reverse("subgroup-list")
+        meetings = route_url("subgroup-list")
         items.append(("Meetings", meetings, meetings))
     if access.sees_all_profiles(user):
-        agencies = reverse("agency-list")
+        agencies = route_url("agency-list")
         items.append(("Agencies", agencies, agencies))
-    priorities = reverse("priority-list")
+    priorities = route_url("priority-list")
     items.append(("Priorities", priorities, priorities))
     if access.can_request_reports(user):
-        reports = reverse("partnership:export-list")
+        reports = route_url("partnership:export-list")
         items.append(("Reports", reports, reports))
     if access.is_business_unit(user):
-        people = reverse("partnership:user-list")
+        people = route_url("partnership:user-list")
         items.append(("People", people, people))
-        admin = reverse("admin:index")
+        admin = route_url("admin:index")
         items.append(("Admin", admin, admin))
-    account = reverse("partnership:account")
+    account = route_url("partnership:account")
     items.append(("Your account", account, account))
     return items
 

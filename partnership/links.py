@@ -19,6 +19,17 @@ def _pattern(name: str, prefix: str, urlconf) -> str:
     return reverse(name, args=[_PK])
 
 
+@lru_cache(maxsize=256)
+def _route(name: str, prefix: str, urlconf) -> str:
+    return reverse(name)
+
+
+def route_url(name: str) -> str:
+    """`reverse(name)` for a route without arguments, reversed once per process (and script prefix and URL conf):
+    the navigation and the layout name a dozen such routes on every page (about 1 ms of reverses a page)."""
+    return _route(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 def pk_url(name: str, pk: int) -> str:
     """`reverse(name, args=[pk])` for a route taking one integer, reversed once per process (and URL conf) and
     filled in: a list of 500 records' links costs 500 string replacements, not 500 reverses."""

@@ -11,7 +11,7 @@ from django.db.models import Count
 
 from partnership import contract
 from partnership.contract import EvidenceItem, Fact, PriorityEvidence, plural, share_status
-from partnership.snapshots import state_at
+from partnership.snapshots import compiled_rows, state_at
 
 from .models import Audit, AuditCase, ConsensusGrade, Finding, reported_on
 
@@ -46,9 +46,10 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
                                   .values_list("audit_id", "kind").annotate(n=Count("pk")).order_by()):
             findings[audit_id, kind] = n
         grades = state_at(ConsensusGrade, at).filter(case_id__in=list(case_audit), domain__is_overall=True)
-    else:  # the same grades, chosen by their cases' audits in the query
-        grades = state_at(ConsensusGrade, at).filter(case__audit_id__in=done_ids, domain__is_overall=True)
-    for audit_id, good_or_better in grades.values_list("case__audit_id", "grade__good_or_better"):
+        grades = grades.values_list(*GRADED)
+    else:  # the same grades, chosen by their cases' audits in the query (compiled once where the moment allows)
+        grades = compiled_rows(_overall_grades, (tuple(done_ids),), at, ConsensusGrade)
+    for audit_id, good_or_better in grades:
         graded[audit_id] += 1
         good[audit_id] += bool(good_or_better)
     result = {}
@@ -87,3 +88,12 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
                                     a.get_absolute_url()) for a in next_ones)
         result[priority.pk] = PriorityEvidence(SOURCE, tuple(facts), progress, items)
     return result
+
+
+GRADED = ("case__audit_id", "grade__good_or_better")  # a case's audit, and whether its grade is good or better
+
+
+def _overall_grades(audit_ids: tuple[int, ...], moment):
+    """The overall consensus grades of the audits' cases as they stood at the moment (`snapshots.compiled_rows`)."""
+    return (state_at(ConsensusGrade, moment).filter(case__audit_id__in=audit_ids, domain__is_overall=True)
+            .values_list(*GRADED))

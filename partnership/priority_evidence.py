@@ -6,12 +6,13 @@ their impact assured.
 """
 from collections import defaultdict, namedtuple
 
+from django.db import models
 from django.db.models import Q
 
 from . import contract, snapshots
 from .contract import EvidenceItem, Fact, PriorityEvidence, day_words, plural, share_status
 from .models import Action, Priority
-from .snapshots import state_at
+from .snapshots import compiled_rows, state_at
 
 SOURCE = "Actions"
 DONE = Action.WORK_DONE
@@ -25,15 +26,15 @@ Light = namedtuple("Light", "pk priority_id status due_date completed_at")
 def for_priorities(priorities, period, *, detail: bool = True) -> dict:
     """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (two). Without
     `detail`, only its progress (the same rule, from the same counts)."""
-    ids = [p.pk for p in priorities]
+    ids = tuple(p.pk for p in priorities)
     today = period.as_at_date
-    raised = list(Priority.actions.through.objects.filter(priority_id__in=ids).values_list("priority_id", "action_id"))
+    raised = compiled_rows(_raised, (ids,), None)  # the links as they are now
     of_priority = defaultdict(set)
     for priority_id, action_id in raised:
         of_priority[priority_id].add(action_id)
-    chosen = state_at(Action, period.as_at).filter(Q(priority_id__in=ids) | Q(id__in=[a for _, a in raised]))
-    rows = (list(snapshots.only(chosen, *FIELDS)) if detail
-            else [Light(*row) for row in chosen.order_by().values_list("id", *Light._fields[1:])])
+    raised_ids = tuple(sorted({a for _, a in raised}))
+    rows = (list(snapshots.only(_chosen(ids, raised_ids, period.as_at), *FIELDS)) if detail
+            else [Light(*row) for row in compiled_rows(_light, (ids, raised_ids), period.as_at, Action)])
     for action in rows:
         if action.priority_id:
             of_priority[action.priority_id].add(action.pk)
@@ -72,3 +73,18 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
                                    contract.NOT_ASSURED if a.pk in late else "") for a in mine)
         result[priority.pk] = PriorityEvidence(SOURCE, tuple(facts), progress, items)
     return result
+
+
+# Each a pure function of its arguments and the moment the actions are read at (`snapshots.compiled_rows`).
+def _raised(priority_ids: tuple[int, ...], moment) -> models.QuerySet:
+    """(priority, action) for each action a priority raised (as its source)."""
+    return Priority.actions.through.objects.filter(priority_id__in=priority_ids).values_list("priority_id", "action_id")
+
+
+def _chosen(priority_ids: tuple[int, ...], raised_ids: tuple[int, ...], moment) -> models.QuerySet:
+    """The actions contributing to the priorities or raised by them, as they stood at the moment."""
+    return state_at(Action, moment).filter(Q(priority_id__in=priority_ids) | Q(id__in=raised_ids))
+
+
+def _light(priority_ids: tuple[int, ...], raised_ids: tuple[int, ...], moment) -> models.QuerySet:
+    return _chosen(priority_ids, raised_ids, moment).order_by().values_list("id", *Light._fields[1:])

@@ -4,20 +4,18 @@ An indicator belongs to a priority through its `priority`. Each frequency's indi
 period of that frequency with figures validated by the period's moment (as the board pack reads the scorecard),
 as they stood then: RAG against target, direction against the period before, and the plans for exceptions.
 """
-import functools
 from collections import defaultdict, namedtuple
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from partnership import contract
 from partnership.contract import EvidenceItem, Fact, PriorityEvidence, plural, share_status
 from partnership.models import Action
-from partnership.snapshots import settled, state_at
+from partnership.snapshots import compiled_rows, state_at
 
 from . import rules
-from .models import Indicator, Period
-from .scorecard import JUDGED, Row, build_rows, indicator_url, validated_values, validated_values_live
+from .models import DataReturn, Indicator, Period, Value
+from .scorecard import JUDGED, Row, build_rows, indicator_url, validated_values
 
 SOURCE = "Indicators"
 NO_FIGURE = "none with a validated figure yet"
@@ -31,25 +29,26 @@ SHOWN_BY = (*JUDGED_BY, "title", "code")
 def _rows(priorities, period, *, detail: bool = True):
     """The priorities' indicators as rows of the latest validated period of each frequency. Constant queries
     (six: the indicators, every frequency's periods in one, and the rows of every frequency at once; three without
-    `detail`, each figure's value only: the actions linked to the indicators and their plans only count towards the
+    `detail`, each figure's value only, each query compiled once per process where the moment allows,
+    `snapshots.compiled_rows`: the actions linked to the indicators and their plans only count towards the
     facts)."""
-    ids = tuple(p.pk for p in priorities)
-    at = _moment(period.as_at)
-    chosen = _indicators(ids)
+    ids, at = tuple(p.pk for p in priorities), period.as_at
     if detail:
         # Named rows of what the evidence reads, not models with their definitions and the rest (building 200 model
         # instances cost more than reading them).
-        indicators = list(chosen.values_list(*SHOWN_BY, named=True))
+        indicators = list(_indicators(ids).values_list(*SHOWN_BY, named=True))
     else:
-        indicators = [Judged(*row) for row in _fetch(*_compiled_indicators(ids, connection.vendor))]
+        indicators = [Judged(*row) for row in compiled_rows(_judged_rows, (ids,), None)]
     if not indicators:
         return []
-    validated = validated_values(period.as_at)
+    validated = validated_values(at)
     kinds = tuple(sorted({ind.frequency for ind in indicators}))  # at most the four frequencies
+    candidates = (_latest_validated(kinds, period.end, validated) if detail
+                  else [PeriodRow(*row) for row in compiled_rows(_period_rows, (kinds, period.end), at, *FIGURES)])
     # Each frequency's latest validated period and the one before it (the direction compares the two; no trend
     # or comparator is shown), newest first.
     trailing = defaultdict(list)
-    for candidate in _periods(kinds, period, validated, at, detail=detail):
+    for candidate in candidates:
         mine = trailing[candidate.kind]
         if mine or candidate.pk == candidate.latest_validated_id:
             if len(mine) < 2:
@@ -57,28 +56,16 @@ def _rows(priorities, period, *, detail: bool = True):
     periods_of = {kind: mine[::-1] for kind, mine in trailing.items()}
     shown = sorted((i for i in indicators if i.frequency in periods_of), key=lambda i: kinds.index(i.frequency))
     if detail:
-        return build_rows(shown, periods_of, values=validated, actions=state_at(Action, period.as_at),
-                          comparators=False)
+        return build_rows(shown, periods_of, values=validated, actions=state_at(Action, at), comparators=False)
     # Without detail: each figure's value, the one thing its RAG and direction read.
     period_ids = tuple(sorted(p.pk for group in periods_of.values() for p in group))
-    if not period_ids:  # no frequency with a validated period by the moment: no figure
-        figures = []
-    elif at is RECENT_CHANGE:
-        found = validated.filter(indicator_id__in=chosen.values("pk"), period_id__in=period_ids).order_by()
-        figures = found.values_list(*FigureValue.KEY)
-    else:
-        figures = _fetch(*_compiled_figures(ids, period_ids, at, connection.vendor))
-    value_of = {(indicator_id, period_id): FigureValue(value) for indicator_id, period_id, value in figures}
+    value_of = {(indicator_id, period_id): FigureValue(value) for indicator_id, period_id, value in
+                compiled_rows(_figure_rows, (ids, period_ids), at, *FIGURES)}
     return [Row(indicator=ind, periods=periods_of[ind.frequency],
                 history=[value_of.get((ind.pk, p.pk)) for p in periods_of[ind.frequency]]) for ind in shown]
 
 
-# --- The priorities list's queries, compiled once -------------------------------------------------------------
-# The priorities list reads only each source's progress, for the financial year so far. Where the figures read are
-# the live ones, or those of a settled moment (`_moment`), each of its three queries here is a pure function of the
-# priorities, the frequencies or periods and that moment: its SQL is built and compiled once per process, not at
-# every request (about 5 ms of the page's CPU), and the database reads the rows each time. Never the rows.
-RECENT_CHANGE = object()  # figures changed in the last few minutes: the queries are built for the request
+FIGURES = (Value, DataReturn)  # what `validated_values` reads at a moment
 Judged = namedtuple("Judged", JUDGED_BY)  # what an indicator's RAG and direction read, and where it belongs
 PeriodRow = namedtuple("PeriodRow", "kind pk latest_validated_id")
 
@@ -89,67 +76,34 @@ class FigureValue(namedtuple("FigureValue", "value")):
     KEY = ("indicator_id", "period_id", "value")
 
 
-def _moment(at):
-    """The key the figures at `at` are read by: None for the live rows (`validated_values_live`), the moment itself
-    once it is settled (`snapshots.settled`: read from history whatever the data), else `RECENT_CHANGE`."""
-    if validated_values_live(at):
-        return None
-    return at if settled(at) else RECENT_CHANGE
-
-
 def _indicators(priority_ids: tuple[int, ...]) -> QuerySet[Indicator]:
     return Indicator.objects.filter(active=True, priority_id__in=priority_ids).order_by("order", "code")
 
 
-def _fetch(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-@functools.lru_cache(maxsize=16)
-def _compiled_indicators(priority_ids: tuple[int, ...], vendor: str) -> tuple[str, tuple]:
-    """`_indicators`' SQL, as `Judged` rows (the database's dialect, `vendor`, is part of every key here)."""
-    return _indicators(priority_ids).values_list(*JUDGED_BY).query.sql_with_params()
-
-
-@functools.lru_cache(maxsize=16)
-def _compiled_figures(priority_ids: tuple[int, ...], period_ids: tuple[int, ...], at, vendor: str):
-    """The validated figures (at `at`, None for the live ones) of the priorities' indicators in these periods: the
-    SQL of `FigureValue.KEY` rows."""
-    return (validated_values(at).filter(indicator_id__in=_indicators(priority_ids).values("pk"),
-                                        period_id__in=period_ids)
-            .order_by().values_list(*FigureValue.KEY).query.sql_with_params())
-
-
 def _latest_validated(kinds: tuple[str, ...], end, validated) -> QuerySet[Period]:
     """Every period of these frequencies ending by `end`, newest first, each with its frequency's latest period
-    with a figure in `validated` ending by then (`latest_validated_id`; a key compares alike on every database, where
-    a day read by raw SQL is text on SQLite): found by the database newest first (a few probes of a
-    period's figures, where hashing every validated figure to tell each period apart cost 2 ms on the large
-    partnership and 18 to 50 on ten times it), beside every period (one query)."""
+    with a figure in `validated` ending by then (`latest_validated_id`): found by the database newest first (a few
+    probes of a period's figures, where hashing every validated figure to tell each period apart cost 2 ms on the
+    large partnership and 18 to 50 on ten times it), beside every period (one query)."""
     candidates = Period.objects.filter(kind__in=kinds, end__lte=end)
     latest = (candidates.filter(kind=OuterRef("kind")).filter(Exists(validated.filter(period_id=OuterRef("pk"))))
               .order_by("-start").values("pk")[:1])
     return candidates.annotate(latest_validated_id=Subquery(latest)).order_by("kind", "-start")
 
 
-def _periods(kinds: tuple[str, ...], period, validated, at, *, detail: bool):
-    """`_latest_validated`'s rows for the figures read by `at` (`_moment`): with `detail`, periods (with their
-    labels); without, only which periods, as `PeriodRow`s."""
-    if at is RECENT_CHANGE:
-        query = _latest_validated(kinds, period.end, validated)
-        return query if detail else [PeriodRow(*row) for row in query.values_list(*PeriodRow._fields)]
-    sql, params = _compiled_periods(kinds, period.end, at, detail, connection.vendor)
-    return list(Period.objects.raw(sql, params)) if detail else [PeriodRow(*row) for row in _fetch(sql, params)]
+# The priorities list's three queries (`snapshots.compiled_rows`: each a pure function of its arguments and the
+# moment the figures are read at, None for the live ones).
+def _judged_rows(priority_ids: tuple[int, ...], moment) -> QuerySet:
+    return _indicators(priority_ids).values_list(*JUDGED_BY)  # indicators are read as they are now
 
 
-@functools.lru_cache(maxsize=16)
-def _compiled_periods(kinds: tuple[str, ...], end, at, detail: bool, vendor: str) -> tuple[str, tuple]:
-    """`_latest_validated`'s SQL over `validated_values(at)` (`at` None: the live figures): of whole periods with
-    `detail`, else of `PeriodRow`s."""
-    query = _latest_validated(kinds, end, validated_values(at))
-    return (query if detail else query.values_list(*PeriodRow._fields)).query.sql_with_params()
+def _period_rows(kinds: tuple[str, ...], end, moment) -> QuerySet:
+    return _latest_validated(kinds, end, validated_values(moment)).values_list(*PeriodRow._fields)
+
+
+def _figure_rows(priority_ids: tuple[int, ...], period_ids: tuple[int, ...], moment) -> QuerySet:
+    return (validated_values(moment).filter(indicator_id__in=_indicators(priority_ids).values("pk"),
+                                            period_id__in=period_ids).order_by().values_list(*FigureValue.KEY))
 
 
 def for_priorities(priorities, period, *, detail: bool = True) -> dict:

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 
 from partnership import charts, contract
 from partnership.models import Action, Agency, User
-from partnership.snapshots import attach, state_at, unchanged_since
+from partnership.snapshots import attach, from_history, state_at
 
 from . import rules
 from .models import Comparator, DataReturn, Frequency, Indicator, Period, Quadrant, TurnTheCurve, Value
@@ -118,16 +118,10 @@ def as_float(value) -> float | None:
 
 def validated_values(at=None) -> QuerySet[Value]:
     """The figures a board pack uses: validated by the business unit (by the moment `at`, as they stood then)."""
-    if validated_values_live(at):  # live rows (`state_at`): a join, no subquery
+    returns, values = (None, None) if at is None else (state_at(DataReturn, at), state_at(Value, at))
+    if at is None or not (from_history(returns) or from_history(values)):  # live rows (`state_at`): a join, no subquery
         return Value.objects.filter(data_return__status=DataReturn.Status.VALIDATED)
-    returns, values = state_at(DataReturn, at), state_at(Value, at)
     return values.filter(data_return_id__in=returns.filter(status=DataReturn.Status.VALIDATED).values("id"))
-
-
-def validated_values_live(at=None) -> bool:
-    """Whether `validated_values(at)` reads the live rows: the figures and returns now are those at `at`
-    (`state_at` reads a model's live rows when none of its history is later). No query for a settled moment."""
-    return at is None or (unchanged_since(DataReturn, at) and unchanged_since(Value, at))
 
 
 # --- Periods -------------------------------------------------------------------------------------

@@ -9,8 +9,9 @@ from django.utils import timezone
 from partnership import history
 from partnership.contract import ASSURED, NOT_ASSURED
 from partnership.dates import Quarter, ReportPeriod
-from performance import priority_evidence, scorecard
-from performance.models import DataReturn, Period, Value
+from partnership.snapshots import compiled_rows, read_by
+from performance import priority_evidence
+from performance.models import DataReturn, Value
 from tests.factories import PriorityFactory
 from tests.reports.conftest import add_validated, make_indicator, quarter_periods
 
@@ -77,44 +78,29 @@ def test_a_frequency_with_no_validated_period_by_the_moment_counts_its_indicator
     assert len(full.items) == 1 and full.items[0].label.endswith("(none with a validated figure yet)")
 
 
-def _as_rows(periods):
-    return [(p.kind, p.pk, p.latest_validated_id) for p in periods]
-
-
-def test_the_periods_compiled_once_read_the_rows_the_query_does_and_new_figures(police, django_assert_num_queries):
-    """`_periods` runs the SQL of the live figures' (or a settled moment's) query compiled once per process: its rows
-    are those of the query built at the request, with and without detail, and a figure validated since is read (the
-    SQL is kept, never the rows). The three compiled queries run none to be built."""
+def test_the_lists_queries_read_what_the_querysets_read(police):
+    """Without detail, the indicators, periods and figures come from `snapshots.compiled_rows` (each query compiled
+    once per process for the live figures or a settled moment): the rows its querysets give, now, for a settled
+    moment, and after a figure is validated (the SQL is kept, never the rows)."""
     priority, periods, last, old, sent = _figures(police)
     year = Quarter.containing(timezone.localdate()).financial_year
-    kinds = ("quarterly",)
+    ids, kinds = (priority.pk,), ("quarterly",)
 
-    def both(period):
-        validated = scorecard.validated_values(period.as_at)
-        built = _as_rows(priority_evidence._latest_validated(kinds, period.end, validated))
-        at = priority_evidence._moment(period.as_at)
-        assert at is not priority_evidence.RECENT_CHANGE
-        assert _as_rows(priority_evidence._periods(kinds, period, validated, at, detail=True)) == built
-        assert _as_rows(priority_evidence._periods(kinds, period, validated, at, detail=False)) == built
-        return built
+    def same(period):
+        at = period.as_at
+        for build, args in ((priority_evidence._judged_rows, (ids,)),
+                            (priority_evidence._period_rows, (kinds, period.end)),
+                            (priority_evidence._figure_rows, (ids, tuple(p.pk for p in periods.values())))):
+            rows = compiled_rows(build, args, at, *priority_evidence.FIGURES)
+            assert sorted(rows) == sorted(build(*args, at)), build
+        return _evidence(priority, period, False).progress
 
-    live = ReportPeriod.for_financial_year(year)
-    before = both(live)
-    assert {row[2] for row in before} == {periods[old].pk}
-    assert all(isinstance(p, Period) for p in priority_evidence._periods(
-        kinds, live, scorecard.validated_values(live.as_at), None, detail=True))
-    settled = ReportPeriod.for_quarter(last)  # over, and its moment long past
-    settled_rows = both(settled)
+    live, settled = ReportPeriod.for_financial_year(year), ReportPeriod.for_quarter(last)
+    assert read_by(live.as_at, *priority_evidence.FIGURES) is None
+    assert read_by(settled.as_at, *priority_evidence.FIGURES) == settled.as_at
+    assert same(live) == ASSURED
+    assert same(settled) == _evidence(priority, settled, True).progress
     sent.status = DataReturn.Status.VALIDATED
     sent.save()
-    live = ReportPeriod.for_financial_year(year, now=timezone.now() + datetime.timedelta(seconds=1))
-    assert {row[2] for row in both(live)} == {periods[last].pk}  # the new figure is read: the SQL, not the rows
-    assert both(settled) == settled_rows  # a settled moment's state does not move
-    for compiled in (priority_evidence._compiled_periods, priority_evidence._compiled_figures,
-                     priority_evidence._compiled_indicators):
-        compiled.cache_clear()
-    with django_assert_num_queries(0):  # built from the keys alone
-        priority_evidence._compiled_periods(kinds, settled.end, settled.as_at, False, "postgresql")
-        priority_evidence._compiled_periods(kinds, live.end, None, True, "postgresql")
-        priority_evidence._compiled_figures((priority.pk,), (periods[old].pk,), settled.as_at, "postgresql")
-        priority_evidence._compiled_indicators((priority.pk,), "postgresql")
+    assert same(ReportPeriod.for_financial_year(year, now=timezone.now() + datetime.timedelta(seconds=1))) == (
+        NOT_ASSURED)  # the newly validated 50 is read

@@ -14,6 +14,7 @@ from . import access, selectors
 from .models import Frequency, Indicator, Period, Value
 from .scorecard import (
     JUDGED,
+    JudgedFigure,
     Row,
     default_period,
     exceptions,
@@ -60,11 +61,6 @@ def exception_rows(period: Period, *, values: QuerySet[Value], fields=("code", "
     rows = [Row(indicator=ind, periods=periods, history=[figures.get((pk, p.pk)) for p in periods])
             for pk, ind in judged.items()]
     return exceptions(period, values=values, actions=Action.objects.none(), rows=rows)["items"]
-
-
-# What RAG and direction read of a figure (`Row.value`, `Row.previous_value`): its value. Its commentary, provisional
-# flag and return's status (`Figure`) are shown on the scorecard, not on an agenda, so they are not read for it.
-JudgedFigure = namedtuple("JudgedFigure", ["value"])
 
 
 def _of_indicator(ordering: str) -> str:

@@ -15,7 +15,7 @@ from partnership.snapshots import compiled_rows, state_at
 
 from . import rules
 from .models import DataReturn, Indicator, Period, Value
-from .scorecard import JUDGED, Row, build_rows, indicator_url, validated_values
+from .scorecard import JUDGED, JudgedFigure, Row, build_rows, indicator_url, validated_values
 
 SOURCE = "Indicators"
 NO_FIGURE = "none with a validated figure yet"
@@ -59,7 +59,7 @@ def _rows(priorities, period, *, detail: bool = True):
         return build_rows(shown, periods_of, values=validated, actions=state_at(Action, at), comparators=False)
     # Without detail: each figure's value, the one thing its RAG and direction read.
     period_ids = tuple(sorted(p.pk for group in periods_of.values() for p in group))
-    value_of = {(indicator_id, period_id): FigureValue(value) for indicator_id, period_id, value in
+    value_of = {(indicator_id, period_id): JudgedFigure(value) for indicator_id, period_id, value in
                 compiled_rows(_figure_rows, (ids, period_ids), at, *FIGURES)}
     return [Row(indicator=ind, periods=periods_of[ind.frequency],
                 history=[value_of.get((ind.pk, p.pk)) for p in periods_of[ind.frequency]]) for ind in shown]
@@ -70,10 +70,7 @@ Judged = namedtuple("Judged", JUDGED_BY)  # what an indicator's RAG and directio
 PeriodRow = namedtuple("PeriodRow", "kind pk latest_validated_id")
 
 
-class FigureValue(namedtuple("FigureValue", "value")):
-    """A validated figure's value alone, where a row's history holds a `Figure` (`Row.value` reads it)."""
-
-    KEY = ("indicator_id", "period_id", "value")
+FIGURE_VALUE = ("indicator_id", "period_id", "value")  # each figure's value alone (`JudgedFigure`)
 
 
 def _indicators(priority_ids: tuple[int, ...]) -> QuerySet[Indicator]:
@@ -103,7 +100,7 @@ def _period_rows(kinds: tuple[str, ...], end, moment) -> QuerySet:
 
 def _figure_rows(priority_ids: tuple[int, ...], period_ids: tuple[int, ...], moment) -> QuerySet:
     return (validated_values(moment).filter(indicator_id__in=_indicators(priority_ids).values("pk"),
-                                            period_id__in=period_ids).order_by().values_list(*FigureValue.KEY))
+                                            period_id__in=period_ids).order_by().values_list(*FIGURE_VALUE))
 
 
 def for_priorities(priorities, period, *, detail: bool = True) -> dict:

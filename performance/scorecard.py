@@ -7,7 +7,7 @@ board pack. Every builder runs a fixed number of queries, whatever the number of
 the indicators, the trailing periods, the values, the comparators, the turn-the-curve records and the
 two kinds of linked actions, each read once and joined up in Python.
 """
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -187,6 +187,12 @@ class Figure:
     return_status: str
 
     FIELDS = ("indicator_id", "period_id", "value", "provisional", "commentary", "data_return__status")
+
+
+# What RAG and direction read of a figure (`Row.value`, `Row.previous_value`): its value. Its commentary, provisional
+# flag and return's status (`Figure`) are shown on the scorecard, not on an agenda or the priorities list, so they are
+# not read for them.
+JudgedFigure = namedtuple("JudgedFigure", ["value"])
 
 
 @dataclass

@@ -2,15 +2,22 @@
 allows (the live rows, or a settled moment), gives the rows the queryset gives (converted alike: days as days), sees
 rows written since (the SQL is kept, never the rows), and is built for the request where a model changed after a
 recent moment."""
+import ast
 import datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
+from django.utils import timezone as django_timezone
 
+from merton_qa import priorities
 from partnership import history, snapshots
+from partnership.dates import Quarter, ReportPeriod
 from partnership.models import Action
 from partnership.snapshots import RECENT_CHANGE, compiled_rows, read_by, state_at
 from tests.factories import ActionFactory, PriorityFactory
+from tests.reports.conftest import add_validated, make_indicator, quarter_periods
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +70,59 @@ def test_building_runs_no_query_and_an_empty_choice_reads_nothing(django_assert_
     with django_assert_num_queries(0):  # built from its arguments alone
         snapshots._compiled(_actions, ((priority.pk,),), None, "postgresql")
         assert compiled_rows(_actions, ((),), None) == []  # `__in` nothing: no query, as Django runs none
+
+
+def _callers() -> set[tuple[str, str]]:
+    """Every (module, function) the project passes to `compiled_rows` as its `build`, read from the source."""
+    found = set()
+    for path in Path(settings.BASE_DIR).glob("*/**/*.py"):
+        if ".venv" in path.parts or "tests" in path.parts:
+            continue
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "compiled_rows"
+                    and node.args and isinstance(node.args[0], ast.Name)):
+                module = ".".join(path.relative_to(settings.BASE_DIR).with_suffix("").parts)
+                found.add((module, node.args[0].id))
+    return found
+
+
+def test_every_query_compiled_once_is_the_same_sql_whatever_the_clock(police, monkeypatch):
+    """The class of defect `compiled_rows` could bring: a `build` whose SQL holds the clock (a `timezone.now()`, a
+    `localdate()`), or any moment but the one it is given, would be compiled once and then read every later request
+    as of that first one. Every `build` the project passes (found in the source, so a new caller is covered without
+    being listed) is run by the priorities list here and compiled again with the clock a day and a year on: the
+    same SQL and parameters."""
+    priority = PriorityFactory()
+    indicator = make_indicator(police, code="ind-c", title="Seen within 10 days")
+    indicator.priority = priority
+    indicator.save()
+    last = Quarter.containing(timezone.localdate()).previous()
+    add_validated(indicator, quarter_periods()[last], 90)
+    ActionFactory(priority=priority)
+    seen = []
+    real = snapshots._compiled.__wrapped__
+
+    def recorded(build, args, moment, vendor):
+        seen.append((build, args, moment))
+        return real(build, args, moment, vendor)
+
+    monkeypatch.setattr(snapshots, "_compiled", recorded)
+    year = ReportPeriod.for_financial_year(Quarter.containing(timezone.localdate()).financial_year)
+    for period in (year, ReportPeriod.for_quarter(last)):  # the live figures, and a settled moment
+        priorities.progress([priority], period, detail=False)
+        priorities.progress([priority], period)
+    assert {(build.__module__, build.__name__) for build, _, _ in seen} == _callers()
+    now = timezone.now()
+
+    def sql(build, args, moment):  # the SQL and its parameters (None: a query that can match nothing)
+        compiled = real(build, args, moment, "sqlite")
+        return compiled and compiled[:2]
+
+    assert any(sql(*call) for call in seen)
+    for build, args, moment in seen:
+        compiled = sql(build, args, moment)
+        for later in (now + datetime.timedelta(days=1), now + datetime.timedelta(days=366)):
+            monkeypatch.setattr(django_timezone, "now", lambda later=later: later)
+            assert sql(build, args, moment) == compiled, (build, later)
+        monkeypatch.undo()

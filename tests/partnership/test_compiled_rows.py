@@ -76,8 +76,9 @@ def _callers() -> set[tuple[str, str]]:
     """Every (module, function) the project passes to `compiled_rows` as its `build`, read from the source."""
     found = set()
     for path in Path(settings.BASE_DIR).glob("*/**/*.py"):
-        if ".venv" in path.parts or "tests" in path.parts:
-            continue
+        parts = path.relative_to(settings.BASE_DIR).parts
+        if any(part.startswith(".") or part in ("tests", "node_modules", "frontend", "staticfiles") for part in parts):
+            continue  # virtualenvs (.venv, .venv-bandit), the tests and what is not the project's Python
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "compiled_rows"

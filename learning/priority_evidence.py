@@ -12,7 +12,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from partnership import contract
 from partnership.contract import EvidenceItem, Fact, PriorityEvidence, plural, share_status
-from partnership.snapshots import state_at, unchanged_since
+from partnership.snapshots import INSTANT, compiled_rows, state_at, unchanged_since
 
 from .figures import _bounds, bookings_at
 from .models import Booking, ConfidenceRating, Course, FollowUp, Session
@@ -98,17 +98,25 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
 
 
 def _follow_ups(course_ids, period) -> dict:
-    """course -> [delegates followed up in the period, those who had changed their practice]: one query."""
+    """course -> [delegates followed up in the period, those who had changed their practice]: one query, compiled
+    once per process for the courses and the period's first moment (its last, "now" for a period under way, bound
+    at each call: `snapshots.compiled_rows`)."""
     follow = defaultdict(lambda: [0, 0])
     if not course_ids:
         return follow
-    for course_id, total, changed in (
-            FollowUp.objects.filter(booking__session__course_id__in=course_ids,
-                                    submitted_at__gte=period.start_moment, submitted_at__lte=period.as_at)
-            .values_list("booking__session__course_id")
-            .annotate(total=Count("pk"), changed=Count("pk", filter=Q(practice_changed=True))).order_by()):
+    for course_id, total, changed in compiled_rows(_followed_up, (tuple(sorted(course_ids)), period.start_moment,
+                                                                  INSTANT), None, instant=period.as_at):
         follow[course_id] = [total, changed]
     return follow
+
+
+def _followed_up(course_ids: tuple, start, end, moment):
+    """The follow-ups of the courses' delegates submitted from `start` to `end`, counted by course: the follow-ups as
+    they are (a follow-up is dated when it is submitted, never edited after), so `moment` does not change them."""
+    return (FollowUp.objects.filter(booking__session__course_id__in=course_ids, submitted_at__gte=start,
+                                    submitted_at__lte=end)
+            .values_list("booking__session__course_id")
+            .annotate(total=Count("pk"), changed=Count("pk", filter=Q(practice_changed=True))).order_by())
 
 
 def _delivery(course_ids, period) -> tuple[dict, dict, dict]:

@@ -92,21 +92,20 @@ def judge(priority: Priority, evidences: list[PriorityEvidence]) -> Progress:
     none_shown = [e.source for e in evidenced if e.progress not in SHOWING]
     nothing = [e.source for e in evidences if e.progress == NO_EVIDENCE]
     little = len(showing) <= 1
+    # The sources that show none, and those with nothing to judge, named in either sentence.
+    rest = ([f"no progress from {_list(none_shown)}"] if none_shown else []) + (
+        [f"no evidence from {_list(nothing)}"] if nothing else [])
     if little:
         status = NOT_ASSURED if evidenced else NO_EVIDENCE
-        parts = [f"progress only from {showing[0]}" if showing else "no source shows progress"]
-        if none_shown:
-            parts.append(f"no progress from {_list(none_shown)}")
-        if nothing:
-            parts.append(f"no evidence from {_list(nothing)}")
-        sentence = f"Little or no evidence of progress on {priority.title}: {'; '.join(parts)}."
+        first = f"progress only from {showing[0]}" if showing else "no source shows progress"
+        sentence = f"Little or no evidence of progress on {priority.title}: {'; '.join([first, *rest])}."
     else:
         status = share_status(len(showing), len(evidenced), assured_from=0.8, partly_from=0.5)
-        sentence = (f"{priority.title}: {plural(len(showing), 'source')} of {len(evidences)} "
-                    f"({_list(showing)}) show progress")
-        if none_shown:
-            sentence += f"; no progress from {_list(none_shown)}"
-        sentence += "."
+        # Judged by the sources holding evidence, so the sentence counts those (it read "2 sources of 4" where the
+        # rule weighed 2 of 3).
+        first = (f"{len(showing)} of the {plural(len(evidenced), 'source')} with evidence ({_list(showing)}) "
+                 f"show progress")
+        sentence = f"{priority.title}: {'; '.join([first, *rest])}."
     return Progress(priority, tuple(evidences), status, little, sentence)
 
 

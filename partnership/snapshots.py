@@ -236,7 +236,14 @@ def read_by(at: datetime.datetime | None, *models: type[models.Model]):
     return at if settled(at) else RECENT_CHANGE
 
 
-def compiled_rows(build, args: tuple, at: datetime.datetime | None, *models: type[models.Model]) -> list[tuple]:
+# Stands, in a query compiled once, for a moment that moves at every call (a period still under way is read "now"):
+# a build is given it in its arguments where it compares with that moment, and `compiled_rows(..., instant=)` binds
+# the call's own moment in its place. A date no record holds, so it is never mistaken for a record's value.
+INSTANT = datetime.datetime(1111, 11, 11, 11, 11, 11, 111111, tzinfo=datetime.UTC)
+
+
+def compiled_rows(build, args: tuple, at: datetime.datetime | None, *models: type[models.Model],
+                  instant: datetime.datetime | None = None) -> list[tuple]:
     """The rows of `build(*args, moment)`: a `values_list` queryset reading `models` as they stood at the moment
     (`state_at(model, moment)`, None for the live rows), whose SQL is a pure function of `args` and the moment
     (no other moment, no clock, no data in it). Where `read_by` gives a key, the SQL is built and compiled once
@@ -244,14 +251,20 @@ def compiled_rows(build, args: tuple, at: datetime.datetime | None, *models: typ
     database, not Django building and compiling the same query again (about 1 ms a query). The database reads
     the rows each time, converted as the queryset converts them (never kept). `build` is a module's function;
     `tests/partnership/test_compiled_rows.py` finds every one in the source and checks that its SQL does not move
-    with the clock."""
+    with the clock.
+
+    `instant`: where the query compares a date and time with a moment of the call's own (a period under way
+    reads up to now), `args` carry `INSTANT` in its place and this moment is bound there as a parameter."""
     moment = read_by(at, *models)
     if moment is RECENT_CHANGE:
-        return list(build(*args, at))
-    compiled = _compiled(build, args, moment, connection.vendor)
+        compiled = _compile(build, args, at)
+    else:
+        compiled = _compiled(build, args, moment, connection.vendor)
     if compiled is None:  # a query that can match nothing (`__in` an empty list): Django runs none either
         return []
     sql, params, converters = compiled
+    if instant is not None:
+        params = _bind_instant(params, instant)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -269,10 +282,24 @@ def compiled_rows(build, args: tuple, at: datetime.datetime | None, *models: typ
     return converted
 
 
+def _bind_instant(params: tuple, instant: datetime.datetime) -> tuple:
+    """The parameters with the call's moment where the query was compiled with `INSTANT` (as a date and time
+    field's value: the database's own form of it). A query without it would read the year 1111: refused."""
+    stand_in = connection.ops.adapt_datetimefield_value(INSTANT)
+    if stand_in not in params:
+        raise ValueError("compiled_rows(instant=...) for a query compiled without snapshots.INSTANT")
+    value = connection.ops.adapt_datetimefield_value(instant)
+    return tuple(value if param == stand_in else param for param in params)
+
+
 @functools.lru_cache(maxsize=128)
 def _compiled(build, args: tuple, moment, vendor: str) -> tuple[str, tuple, dict] | None:
-    """`build(*args, moment)`'s SQL, parameters and column converters (`vendor` keys the dialect); None for a query
-    that can match nothing."""
+    """`_compile` once per process for each key (`vendor` keys the dialect)."""
+    return _compile(build, args, moment)
+
+
+def _compile(build, args: tuple, moment) -> tuple[str, tuple, dict] | None:
+    """`build(*args, moment)`'s SQL, parameters and column converters; None for a query that can match nothing."""
     compiler = build(*args, moment).query.get_compiler(connection=connection)
     try:
         sql, params = compiler.as_sql()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from partnership import contract, snapshots
 from partnership.contract import EvidenceItem, Fact, PriorityEvidence, day_words, plural, share_status
 from partnership.models import Action
-from partnership.snapshots import state_at
+from partnership.snapshots import compiled_rows, state_at
 from partnership.tags import tagged_for_priorities
 
 from .models import Recommendation
@@ -41,17 +41,16 @@ def _recommendations(wanted, period) -> tuple[dict, dict]:
     the moment) in one query, each recommendation joined to its actions; a past state in three (its rows read whole:
     `snapshots.only`), the links between them chosen in between."""
     at = period.as_at
-    chosen = state_at(Recommendation, at).filter(id__in=wanted, made_on__lte=period.end)
-    actions_then = state_at(Action, at)
     actions_of = defaultdict(list)
-    if not snapshots.from_history(chosen) and not snapshots.from_history(actions_then):
+    if snapshots.read_by(at, Recommendation, Action) is None:  # the live rows, compiled once per process
         recs = {}
-        for *fields, action_id, status, due_date in chosen.order_by().values_list(
-                *REC_FIELDS, *(f"actions__{name}" for name in ACTION_FIELDS)):
+        for *fields, action_id, status, due_date in compiled_rows(_joined, (tuple(sorted(wanted)), period.end), None):
             recs[fields[0]] = recs.get(fields[0]) or Rec(*fields)
             if action_id is not None:
                 actions_of[fields[0]].append(Act(action_id, status, due_date))
         return recs, actions_of
+    chosen = state_at(Recommendation, at).filter(id__in=wanted, made_on__lte=period.end)
+    actions_then = state_at(Action, at)
     recs = {r.pk: r for r in snapshots.only(chosen, *REC_FIELDS)}
     links = list(Recommendation.actions.through.objects.filter(recommendation_id__in=list(recs))
                  .values_list("recommendation_id", "action_id")) if recs else []
@@ -61,6 +60,12 @@ def _recommendations(wanted, period) -> tuple[dict, dict]:
         if action_id in actions:
             actions_of[rec_id].append(actions[action_id])
     return recs, actions_of
+
+
+def _joined(wanted: tuple, end, moment):
+    """The live recommendations of `wanted` made by `end`, a row for each of their actions (or one without)."""
+    return (Recommendation.objects.filter(id__in=wanted, made_on__lte=end).order_by()
+            .values_list(*REC_FIELDS, *(f"actions__{name}" for name in ACTION_FIELDS)))
 
 
 def for_priorities(priorities, period, *, detail: bool = True) -> dict:

@@ -6,6 +6,7 @@ and schools' ratings of those criteria in every cycle open in the period, as the
 rating where there is one).
 """
 from collections import defaultdict
+from dataclasses import replace
 
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
@@ -13,7 +14,7 @@ from django.db.models.functions import Coalesce
 from partnership import contract, snapshots
 from partnership.contract import EvidenceItem, Fact, PriorityEvidence, plural, share_status
 from partnership.links import pk_url
-from partnership.snapshots import state_at
+from partnership.snapshots import INSTANT, compiled_rows, settled, state_at
 from partnership.tags import tagged_for_priorities
 
 from .analysis_reports import open_in
@@ -25,8 +26,9 @@ SOURCE = "Section 11 standards"
 def for_priorities(priorities, period, *, detail: bool = True) -> dict:
     """{priority_id: PriorityEvidence} for every priority given, in a fixed number of queries (five: the tags' two,
     shared with the review learning, the cycles open in the period, the criteria and the ratings counted). Without
-    `detail`, only its progress (the same rule, from the same tally): three, the cycles and criteria chosen in the
-    ratings' query."""
+    `detail`, only its progress (the same rule, from the same tally): two, the cycles open in the period chosen in
+    the ratings' query, which is compiled once per process (`snapshots.compiled_rows`: the period's moment, "now"
+    for a period under way, bound at each call)."""
     criteria_of = tagged_for_priorities(Criterion, priorities, period.as_at)
     all_criteria = set().union(*criteria_of.values()) if criteria_of else set()
     criteria, cycles = {}, {}
@@ -39,20 +41,14 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
     # (criterion, cycle) -> [rated, green]
     tally = defaultdict(lambda: [0, 0])
     if all_criteria and (cycles or not detail):
-        answers = state_at(Answer, period.as_at).filter(
-            ret__cycle_id__in=list(cycles) if detail else open_in(period).values("pk"),
-            criterion_id__in=list(criteria) if detail else all_criteria, not_applicable=False)
-        if not detail and snapshots.from_history(answers):  # the criteria that still exist, as the detail reads
-            # them (a live answer's criterion exists: it is protected)
-            answers = answers.filter(criterion__in=Criterion.objects.filter(pk__in=all_criteria).values("pk"))
-        # Counted by the database, one row per criterion and cycle: the ratings given (the moderated rating where
-        # there is one) and of those the green ones, chosen among the green levels (no join to the scale's levels,
-        # no query for them).
-        green = RatingLevel.objects.filter(colour=RatingLevel.Colour.GREEN).values("pk")
-        for criterion_id, cycle_id, rated, green_here in (
-                answers.alias(level=Coalesce("moderated_rating_id", "rating_id"))
-                .values_list("criterion_id", "ret__cycle_id")
-                .annotate(rated=Count("level"), green=Count("level", filter=Q(level__in=green))).order_by()):
+        if detail:
+            rows = _ratings(tuple(criteria), tuple(cycles), period, period.as_at)
+        elif settled(period.start_moment):  # the cycles open in the period chosen in the query, compiled once
+            rows = compiled_rows(_ratings, (tuple(sorted(all_criteria)), None, replace(period, as_at=INSTANT)),
+                                 period.as_at, Answer, instant=period.as_at)
+        else:  # a period begun in the last few minutes: which returns were outstanding then still depends on data
+            rows = _ratings(tuple(sorted(all_criteria)), None, period, period.as_at)
+        for criterion_id, cycle_id, rated, green_here in rows:
             tally[criterion_id, cycle_id][0] += rated
             tally[criterion_id, cycle_id][1] += green_here
     result = {}
@@ -91,3 +87,20 @@ def for_priorities(priorities, period, *, detail: bool = True) -> dict:
             if r)
         result[priority.pk] = PriorityEvidence(SOURCE, tuple(facts), progress, items)
     return result
+
+
+def _ratings(criteria: tuple, cycles: tuple | None, period, moment):
+    """The ratings of `criteria` as they stood at `moment`, counted by the database, one row per criterion and
+    cycle: the ratings given (the moderated rating where there is one) and of those the green ones, chosen among
+    the green levels (no join to the scale's levels, no query for them). `cycles`: the cycles' keys, or None for
+    the cycles open in `period`, chosen inside the query (then only the criteria that still exist count, as the
+    detail reads them: a live answer's criterion exists, it is protected)."""
+    answers = state_at(Answer, moment).filter(
+        ret__cycle_id__in=cycles if cycles is not None else open_in(period).values("pk"),
+        criterion_id__in=criteria, not_applicable=False)
+    if cycles is None and snapshots.from_history(answers):
+        answers = answers.filter(criterion__in=Criterion.objects.filter(pk__in=criteria).values("pk"))
+    green = RatingLevel.objects.filter(colour=RatingLevel.Colour.GREEN).values("pk")
+    return (answers.alias(level=Coalesce("moderated_rating_id", "rating_id"))
+            .values_list("criterion_id", "ret__cycle_id")
+            .annotate(rated=Count("level"), green=Count("level", filter=Q(level__in=green))).order_by())

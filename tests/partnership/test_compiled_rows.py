@@ -16,8 +16,10 @@ from partnership import history, snapshots
 from partnership.dates import Quarter, ReportPeriod
 from partnership.models import Action
 from partnership.snapshots import RECENT_CHANGE, compiled_rows, read_by, state_at
+from tests.audits.conftest import programme, tool  # noqa: F401 - fixtures
 from tests.factories import ActionFactory, PriorityFactory
-from tests.reports.conftest import add_validated, make_indicator, quarter_periods
+from tests.partnership.test_priority_progress import world  # noqa: F401 - fixture: evidence from every app
+from tests.reviews.conftest import health, lcspr, notification, notified, rapid_review, referral, screened, sent_review  # noqa: F401,E501 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +74,28 @@ def test_building_runs_no_query_and_an_empty_choice_reads_nothing(django_assert_
         assert compiled_rows(_actions, ((),), None) == []  # `__in` nothing: no query, as Django runs none
 
 
+def _completed_by(priority_ids: tuple[int, ...], end, moment):
+    return (state_at(Action, moment).filter(priority_id__in=priority_ids, completed_at__lte=end).order_by("id")
+            .values_list("id", "completed_at"))
+
+
+def test_a_moment_that_moves_every_call_is_bound_at_each_call_and_never_compiled_in():
+    """A period under way reads up to now: compiled once with `INSTANT` in its place, each call binds its own."""
+    priority = PriorityFactory()
+    now = timezone.now()
+    early = ActionFactory(priority=priority, completed_at=now - datetime.timedelta(days=2))
+    ActionFactory(priority=priority, completed_at=now - datetime.timedelta(hours=1))
+    snapshots._compiled.cache_clear()
+    for end in (now - datetime.timedelta(days=1), now, now - datetime.timedelta(days=3)):
+        rows = compiled_rows(_completed_by, ((priority.pk,), snapshots.INSTANT), None, Action, instant=end)
+        assert rows == list(_completed_by((priority.pk,), end, None)), end
+    assert [row[0] for row in compiled_rows(_completed_by, ((priority.pk,), snapshots.INSTANT), None, Action,
+                                            instant=now - datetime.timedelta(days=1))] == [early.pk]
+    assert snapshots._compiled.cache_info().misses == 1  # one query compiled for the three moments
+    with pytest.raises(ValueError, match="INSTANT"):  # a query compiled without it would read nothing it should
+        compiled_rows(_completed_by, ((priority.pk,), now), None, Action, instant=now)
+
+
 def _callers() -> set[tuple[str, str]]:
     """Every (module, function) the project passes to `compiled_rows` as its `build`, read from the source."""
     found = set()
@@ -88,19 +112,14 @@ def _callers() -> set[tuple[str, str]]:
     return found
 
 
-def test_every_query_compiled_once_is_the_same_sql_whatever_the_clock(police, monkeypatch):
+def test_every_query_compiled_once_is_the_same_sql_whatever_the_clock(world, monkeypatch):  # noqa: F811
     """The class of defect `compiled_rows` could bring: a `build` whose SQL holds the clock (a `timezone.now()`, a
     `localdate()`), or any moment but the one it is given, would be compiled once and then read every later request
     as of that first one. Every `build` the project passes (found in the source, so a new caller is covered without
-    being listed) is run by the priorities list here and compiled again with the clock a day and a year on: the
-    same SQL and parameters."""
-    priority = PriorityFactory()
-    indicator = make_indicator(police, code="ind-c", title="Seen within 10 days")
-    indicator.priority = priority
-    indicator.save()
+    being listed) is run by the priorities list here, for a priority with evidence from every app, and compiled
+    again with the clock a day and a year on: the same SQL and parameters."""
+    priority = world(1)
     last = Quarter.containing(timezone.localdate()).previous()
-    add_validated(indicator, quarter_periods()[last], 90)
-    ActionFactory(priority=priority)
     seen = []
     real = snapshots._compiled.__wrapped__
 

@@ -103,8 +103,9 @@ def judge(priority: Priority, evidences: list[PriorityEvidence]) -> Progress:
         status = share_status(len(showing), len(evidenced), assured_from=0.8, partly_from=0.5)
         # Judged by the sources holding evidence, so the sentence counts those (it read "2 sources of 4" where the
         # rule weighed 2 of 3).
-        first = (f"{len(showing)} of the {plural(len(evidenced), 'source')} with evidence ({_list(showing)}) "
-                 f"show progress")
+        share = (("both" if len(evidenced) == 2 else f"all {len(evidenced)}") if len(showing) == len(evidenced)
+                 else f"{len(showing)} of the {len(evidenced)}")
+        first = f"{share} sources with evidence ({_list(showing)}) show progress"
         sentence = f"{priority.title}: {'; '.join([first, *rest])}."
     return Progress(priority, tuple(evidences), status, little, sentence)
 

@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from partnership.contract import AgendaKey, AgendaSuggestion, SystemPaper, plural
 from partnership.models import Action
+from partnership.snapshots import compiled_rows
 
-from . import access, selectors
+from . import selectors
 from .models import Frequency, Indicator, Period, Value
 from .scorecard import (
     JUDGED,
@@ -22,13 +23,16 @@ from .scorecard import (
     periods_judged,
     scorecard_indicators,
     trailing_periods,
+    validated_values,
 )
 
 
 def _periods(user) -> tuple:
     """(every quarter, newest first, each knowing whether it has validated figures; the latest that has), in one
-    query (`scorecard_values` are the validated figures, whoever asks)."""
-    every = periods_judged(Frequency.QUARTERLY, access.scorecard_values(user), values_are_validated=True)
+    query compiled once per process: everyone signed in reads the validated figures (`access.scorecard_values`)."""
+    if not user.is_authenticated:
+        return [], None
+    every = periods_judged(Frequency.QUARTERLY, validated_values(), values_are_validated=True)
     return every, default_period([p for p in every if p.has_values])
 
 
@@ -38,29 +42,42 @@ def _exceptions(user, fields=("code", "title", "priority_id")) -> tuple:
     every, period = _periods(user)
     if period is None:
         return None, []
-    return period, exception_rows(period, values=access.scorecard_values(user), fields=fields,
-                                  periods=trailing_periods(period, 2, among=every))
+    return period, exception_rows(period, fields=fields, periods=trailing_periods(period, 2, among=every))
 
 
-def exception_rows(period: Period, *, values: QuerySet[Value], fields=("code", "title", "priority_id"),
+def exception_rows(period: Period, *, values: QuerySet[Value] | None = None, fields=("code", "title", "priority_id"),
                    periods: list[Period] | None = None) -> list[Row]:
     """The rows `exceptions` lists for a period, in its order, with only what makes them exceptions (the figure's
     value and the one before it; no commentary, flags, comparators, stories or actions): for a meeting's agenda.
     Each row's indicator is a named row of what the rules read and `fields`, not a model, read with its figures'
     values in one query (an indicator with no figure in either period is no exception). Two queries; one given the
-    `periods` (`trailing_periods(period, 2)`)."""
+    `periods` (`trailing_periods(period, 2)`). `values`: the figures read, None for the validated figures now
+    (`validated_values()`, what everyone signed in sees), whose query is compiled once per process."""
     periods = trailing_periods(period, 2) if periods is None else periods
     named, width = _judged_row(tuple(fields)), len(JUDGED) + len(fields)
+    key = (period.kind, tuple(p.pk for p in periods), tuple(fields))
+    found_rows = (compiled_rows(_validated_figures, key, None) if values is None
+                  else _figures(values, *key))
     judged, figures = {}, {}
-    for found in (values.filter(indicator_id__in=scorecard_indicators(period.kind).values("pk"), period__in=periods)
-                  .order_by(*(_of_indicator(name) for name in (*Indicator._meta.ordering, "pk")))
-                  .values_list(*(f"indicator__{name}" for name in named._fields), "period_id", "value")):
+    for found in found_rows:
         if found[0] not in judged:
             judged[found[0]] = named(*found[:width])
         figures[found[0], found[width]] = JudgedFigure(found[width + 1])
     rows = [Row(indicator=ind, periods=periods, history=[figures.get((pk, p.pk)) for p in periods])
             for pk, ind in judged.items()]
     return exceptions(period, values=values, actions=Action.objects.none(), rows=rows)["items"]
+
+
+def _figures(values: QuerySet[Value], kind: str, period_ids: tuple, fields: tuple) -> QuerySet:
+    """`values` of the kind's scorecard indicators in the periods, in the indicators' order, each with what the rules
+    read of its indicator and `fields`, its period and its value."""
+    return (values.filter(indicator_id__in=scorecard_indicators(kind).values("pk"), period_id__in=period_ids)
+            .order_by(*(_of_indicator(name) for name in (*Indicator._meta.ordering, "pk")))
+            .values_list(*(f"indicator__{name}" for name in _judged_row(fields)._fields), "period_id", "value"))
+
+
+def _validated_figures(kind: str, period_ids: tuple, fields: tuple, moment) -> QuerySet:
+    return _figures(validated_values(moment), kind, period_ids, fields)
 
 
 def _of_indicator(ordering: str) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html, format_html_join
@@ -19,7 +20,7 @@ from django.utils.safestring import SafeString
 
 from partnership import charts, contract
 from partnership.models import Action, Agency, User
-from partnership.snapshots import attach, from_history, state_at
+from partnership.snapshots import attach, compiled_rows, from_history, state_at
 
 from . import rules
 from .models import Comparator, DataReturn, Frequency, Indicator, Period, Quadrant, TurnTheCurve, Value
@@ -127,19 +128,38 @@ def validated_values(at=None) -> QuerySet[Value]:
 # --- Periods -------------------------------------------------------------------------------------
 def periods_judged(kind: str, values: QuerySet[Value], *, values_are_validated: bool = False) -> list[Period]:
     """Every period of a kind, newest first, annotated `has_values` (a figure in `values`) and `has_validated`
-    (when the caller says `values` are the validated figures, `validated_values()`, one question asked once). One
-    query: `period_choices` keeps those with figures, `trailing_periods(..., among=)` takes periods before one."""
+    (when the caller says `values` are the validated figures now, `validated_values()`, one question asked once, in
+    a query compiled once per process). One query: `period_choices` keeps those with figures,
+    `trailing_periods(..., among=)` takes periods before one."""
+    if values_are_validated:
+        return _validated_periods(kind)
     in_values = values.filter(period=OuterRef("pk"))
     validated = Value.objects.filter(period=OuterRef("pk"), data_return__status=DataReturn.Status.VALIDATED)
     asked = {"has_validated": Exists(in_values)} if values_are_validated else {
         "has_values": Exists(in_values), "has_validated": Exists(validated)}
     # Kept in Python, not by `.filter(has_values=True)`: PostgreSQL plans that filter as a semi-join over every figure
     # of every period (then works out the EXISTS per period anyway); a kind has a few dozen periods.
-    periods = list(Period.objects.filter(kind=kind).annotate(**asked).order_by("-start"))
-    if values_are_validated:
-        for period in periods:
-            period.has_values = period.has_validated
+    return list(Period.objects.filter(kind=kind).annotate(**asked).order_by("-start"))
+
+
+PERIOD_COLUMNS = tuple(f.attname for f in Period._meta.concrete_fields)
+
+
+def _validated_periods(kind: str) -> list[Period]:
+    """`periods_judged` of the validated figures now: its query compiled once per process (it depends on the kind
+    alone: `snapshots.compiled_rows`), each row made a whole period."""
+    periods = []
+    for *columns, has_validated in compiled_rows(_periods_with_validated, (kind,), None):
+        period = Period.from_db(connection.alias, PERIOD_COLUMNS, columns)
+        period.has_values = period.has_validated = has_validated
+        periods.append(period)
     return periods
+
+
+def _periods_with_validated(kind: str, moment) -> QuerySet:
+    validated = validated_values(moment).filter(period=OuterRef("pk"))
+    return (Period.objects.filter(kind=kind).annotate(has_validated=Exists(validated)).order_by("-start")
+            .values_list(*PERIOD_COLUMNS, "has_validated"))
 
 
 def period_choices(kind: str, values: QuerySet[Value], *, values_are_validated: bool = False) -> list[Period]:

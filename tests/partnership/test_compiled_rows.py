@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils import timezone as django_timezone
 
-from merton_qa import priorities
+from merton_qa import meetings, priorities
 from partnership import history, snapshots
 from partnership.dates import Quarter, ReportPeriod
 from partnership.models import Action
@@ -112,12 +112,12 @@ def _callers() -> set[tuple[str, str]]:
     return found
 
 
-def test_every_query_compiled_once_is_the_same_sql_whatever_the_clock(world, monkeypatch):  # noqa: F811
+def test_every_query_compiled_once_is_the_same_sql_whatever_the_clock(world, business_unit, monkeypatch):  # noqa: F811
     """The class of defect `compiled_rows` could bring: a `build` whose SQL holds the clock (a `timezone.now()`, a
     `localdate()`), or any moment but the one it is given, would be compiled once and then read every later request
     as of that first one. Every `build` the project passes (found in the source, so a new caller is covered without
-    being listed) is run by the priorities list here, for a priority with evidence from every app, and compiled
-    again with the clock a day and a year on: the same SQL and parameters."""
+    being listed) is run by the priorities list and the agenda here, for a priority with evidence from every app,
+    and compiled again with the clock a day and a year on: the same SQL and parameters."""
     priority = world(1)
     last = Quarter.containing(timezone.localdate()).previous()
     seen = []
@@ -132,6 +132,9 @@ def test_every_query_compiled_once_is_the_same_sql_whatever_the_clock(world, mon
     for period in (year, ReportPeriod.for_quarter(last)):  # the live figures, and a settled moment
         priorities.progress([priority], period, detail=False)
         priorities.progress([priority], period)
+    # The business unit's home page and a meeting's agenda: what every app puts forward (the scorecard's exceptions).
+    meetings.all_keys(timezone.localdate(), business_unit)
+    meetings.all_suggestions(timezone.localdate(), business_unit)
     assert {(build.__module__, build.__name__) for build, _, _ in seen} == _callers()
     now = timezone.now()
 

@@ -89,6 +89,12 @@ def test_otherwise_a_priority_is_judged_by_the_share_of_its_sources_that_show_pr
     assert not row.little_or_none and row.status == PARTLY and row.words == "Some progress"
     assert row.sentence == ("Think family: 2 of the 3 sources with evidence (Indicators and Actions) show progress; "
                             "no progress from Audits; no evidence from Training.")
+    both = priorities.judge(priority, [_ev("Indicators", ASSURED), _ev("Actions", PARTLY), PriorityEvidence("Audits")])
+    assert both.sentence == ("Think family: both sources with evidence (Indicators and Actions) show progress; "
+                             "no evidence from Audits.")
+    every = priorities.judge(priority, [_ev(s, ASSURED) for s in ("Indicators", "Actions", "Training")])
+    assert every.sentence == ("Think family: all 3 sources with evidence (Indicators, Actions and Training) show "
+                              "progress.")
     five = [_ev(s, ASSURED) for s in ("Indicators", "Actions", "Training", "Review learning")]
     assert priorities.judge(priority, five + [_ev("Audits", NOT_ASSURED)]).status == ASSURED
     assert priorities.judge(priority, [_ev("Indicators", PARTLY), _ev("Actions", PARTLY)] + [

@@ -151,9 +151,6 @@ def _board_summary(c: dict) -> dict:
                          f"{highest.agency.display_name}.")
     if c["overdue_count"]:
         headlines.append(f"{c['overdue_count']} of {plural(c['open'], 'open action')} were overdue on {day}.")
-    for p in c["by_priority"]:
-        if p["total"]:
-            evidence.append(Evidence(contract.PRIORITIES, share_status(p["total"] - p["overdue"], p["total"]),
-                                     f"{p['priority'].title}: {p['done']} of {plural(p['total'], 'action')} done, "
-                                     f"{p['overdue']} overdue."))
+    # Each priority's actions are one source of its progress, judged with the others by the priorities section,
+    # the one evidence for "Achieving its priorities" (a second rule here made the pack contradict itself).
     return {"facts": facts, "evidence": evidence, "headlines": headlines}

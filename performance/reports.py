@@ -106,15 +106,9 @@ def _board_summary(period: Period, card: dict, exceptions: list) -> dict:
         evidence.append(Evidence(contract.RIGHT_PRIORITIES, share_status(with_plans, len(exceptions)),
                                  f"Performance: {with_plans} of {plural(len(exceptions), 'exception')} with a plan "
                                  f"or an open action."))
-    by_priority: dict = {}
-    for row in rows:
-        if row.indicator.priority_id:
-            entry = by_priority.setdefault(row.indicator.priority_id, [row.indicator.priority, 0, 0])
-            entry[1] += row.rag.code == "green"
-            entry[2] += 1
-    for priority, green, total in sorted(by_priority.values(), key=lambda e: e[0].title):
-        evidence.append(Evidence(contract.PRIORITIES, share_status(green, total, assured_from=0.8, partly_from=0.5),
-                                 f"{priority.title}: {green} of {plural(total, 'indicator')} on target."))
+    # "Achieving its priorities" is judged by the priorities section alone (merton_qa.priorities: every source a
+    # priority has, these indicators among them). Its indicators on target, said here a second time by another rule,
+    # made the pack read "Not assured" beside a priorities section where every priority showed progress.
     headlines = [
         f"{len(red)} indicator{'s' if len(red) != 1 else ''} rated red in {period.label}: "
         + "; ".join(row.indicator.title for row in red[:4]) + ("; and others." if len(red) > 4 else ".")

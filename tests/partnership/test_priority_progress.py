@@ -12,6 +12,7 @@ from django.utils import timezone
 from audits.models import Audit, Finding
 from learning.models import Booking, FollowUp
 from merton_qa import composition, priorities
+from partnership import history
 from partnership.contract import (
     ASSURED,
     HOW_MUCH,
@@ -24,6 +25,7 @@ from partnership.contract import (
 )
 from partnership.dates import Quarter, ReportPeriod
 from partnership.models import Action, JourneyStage
+from performance.models import Value
 from reviews import services as review_services
 from section11.models import Criterion, Return
 from tests.audits.conftest import agree_all, make_audit, programme, tool  # noqa: F401 - fixtures
@@ -262,6 +264,23 @@ def test_the_board_pack_has_a_priorities_section_whose_evidence_feeds_the_priori
     assert context["has_data"]
     [evidence] = [e for e in context["evidence"] if priority.title in e.text]
     assert evidence.assurance == PRIORITIES
+
+
+def test_achieving_its_priorities_is_judged_by_the_priorities_section_alone(world):
+    """The class behind a pack that read "Achieving its priorities: Not assured" (its indicators on target, by the
+    performance section's rule) beside a priorities section where every priority showed progress: a second rule for
+    the same assurance. Every section of the pack (from the composition, so a new one is covered without being
+    listed) is built for the period, for a priority with evidence from every app and its indicator red: only the
+    priorities section gives that assurance evidence, and the assurance follows its judgement."""
+    priority = world(1)
+    history.update(Value.objects.filter(indicator__priority=priority), value=1)  # far below its target: red
+    period = year_so_far()
+    built = {section.key: section.build(period) for section in composition.board_sections()}
+    givers = {key for key, context in built.items() if any(e.assurance == PRIORITIES for e in context["evidence"])}
+    assert givers == {"priorities"}
+    [row] = priorities.progress([priority], period)
+    [evidence] = [e for e in built["priorities"]["evidence"] if e.assurance == PRIORITIES]
+    assert evidence.text == row.sentence and evidence.status == row.status
 
 
 def test_the_yearly_report_can_ask_for_progress_by_priority(world):

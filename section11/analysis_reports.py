@@ -15,7 +15,15 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from partnership import contract
-from partnership.contract import Evidence, Fact, add_open_actions, plural, section_context, share_status
+from partnership.contract import (
+    Evidence,
+    Fact,
+    add_open_actions,
+    day_words,
+    plural,
+    section_context,
+    share_status,
+)
 from partnership.dates import ReportPeriod
 from partnership.models import Sector
 from partnership.pdf import render_pdf
@@ -202,8 +210,11 @@ def cycle_board_context(cycle: Cycle, period: ReportPeriod) -> dict:
         facts.append(Fact(contract.HOW_MUCH,
                           f"{cycle.name}: {done['submitted']} of {plural(done['total'], *nouns)} had made "
                           f"their self-assessment ({done['rate']}%)."))
-        lateness = f"; {plural(done['late'], 'return')} late" if done["late"] else ""
-        # Judged on lateness: a return not yet due is no failure of the duty.
+        # Judged on lateness: a return not yet due is no failure of the duty, and the line says so ("0 of 5 returns
+        # made" beside "assured" read as a contradiction).
+        lateness = (f"; {plural(done['late'], 'return')} late" if done["late"]
+                    else f"; none late (due by {day_words(cycle.deadline)})" if done["submitted"] < done["total"]
+                    else "")
         evidence.append(Evidence(contract.DUTIES, share_status(done["total"] - done["late"], done["total"]),
                                  f"{cycle.name} ({statute(cycle, short=True)}): {done['submitted']} of {done['total']} "
                                  f"returns made{lateness}."))

@@ -202,3 +202,9 @@ def test_every_cycle_open_in_the_quarter_is_in_the_pack_each_under_its_own_statu
     assert pilot.pk in {c["cycle"].pk for c in section["cycles"]} and later.pk not in {
         c["cycle"].pk for c in section["cycles"]}
     assert Cycle.objects.count() == 5
+    # A cycle whose returns are not yet due is no failure of the duty, and its line says why ("0 of 1 returns made"
+    # beside "assured" read as a contradiction); one with a return overdue says how many.
+    lines = {e.text: e.status for e in section["evidence"] if e.assurance == contract.DUTIES}
+    assert lines[f"Pilot cycle (section 11): 0 of 1 returns made; none late (due by "
+                 f"{contract.day_words(pilot.deadline)})."] == contract.ASSURED
+    assert lines["Schools audit (section 175/157): 0 of 1 returns made; 1 return late."] == contract.NOT_ASSURED

@@ -55,13 +55,19 @@ def can_include_unvalidated(user) -> bool:
     return can_manage(user) or bool(user.is_authenticated and user.agency_id and user.has_role(*AGENCY_EDITORS))
 
 
+def reads_validated_figures(user) -> bool:
+    """Whether `user` reads the validated figures (`scorecard_values` without the unvalidated): everyone signed in.
+    The agenda's exceptions ask this rather than the queryset, to read those figures through a query compiled once."""
+    return user.is_authenticated
+
+
 def scorecard_values(user, *, include_unvalidated: bool = False) -> QuerySet[Value]:
     """The figures a scorecard, exception report or indicator page shows. Everyone sees the validated figures by
     default, so the scorecard reads the same whoever opens it; a person allowed to may ask to include the figures
     not yet validated that `visible_values` lets them see (each marked "Not yet validated")."""
     from .scorecard import validated_values  # the board pack's rule for "validated"
 
-    if not user.is_authenticated:
+    if not reads_validated_figures(user):
         return Value.objects.none()
     if include_unvalidated and can_include_unvalidated(user):
         return visible_values(user)

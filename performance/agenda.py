@@ -11,7 +11,7 @@ from partnership.contract import AgendaKey, AgendaSuggestion, SystemPaper, plura
 from partnership.models import Action
 from partnership.snapshots import compiled_rows
 
-from . import selectors
+from . import access, selectors
 from .models import Frequency, Indicator, Period, Value
 from .scorecard import (
     JUDGED,
@@ -29,8 +29,8 @@ from .scorecard import (
 
 def _periods(user) -> tuple:
     """(every quarter, newest first, each knowing whether it has validated figures; the latest that has), in one
-    query compiled once per process: everyone signed in reads the validated figures (`access.scorecard_values`)."""
-    if not user.is_authenticated:
+    query compiled once per process (for whoever reads the validated figures: `access.reads_validated_figures`)."""
+    if not access.reads_validated_figures(user):
         return [], None
     every = periods_judged(Frequency.QUARTERLY, validated_values(), values_are_validated=True)
     return every, default_period([p for p in every if p.has_values])

@@ -4,6 +4,7 @@ live figures and a past moment's (read from history)."""
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -41,9 +42,10 @@ def test_the_agendas_exceptions_are_the_exception_reports_for_every_kind_of_figu
             add_value(made[code], q[4], None if now == "null" else now)
     add_value(unvalidated, q[3], 90, status=V.SUBMITTED)
     add_value(unvalidated, q[4], 10, status=V.SUBMITTED)
-    for values in (Value.objects.all(), validated_values()):
+    for values in (Value.objects.all(), validated_values(), None):  # None: the validated figures, compiled once
         for period in (q[4], q[3], q[0]):
-            expected = exceptions(period, values=values, actions=Action.objects.none())["items"]
+            expected = exceptions(period, values=validated_values() if values is None else values,
+                                  actions=Action.objects.none())["items"]
             for periods in (None, trailing_periods(period, 2)):
                 listed = agenda.exception_rows(period, values=values, periods=periods)
                 assert _listed(listed) == _listed(expected), (period, periods)
@@ -84,3 +86,17 @@ def test_the_agendas_exceptions_read_only_what_judges_a_figure(police, quarters)
     assert len(queries.captured_queries) == 1
     read = queries.captured_queries[0]["sql"].split(" FROM ")[0]
     assert '"value"' in read and not any(name in read for name in ("commentary", "provisional", '"status"'))
+
+
+def test_the_agendas_exceptions_are_for_whoever_reads_the_validated_figures_and_no_one_signed_out(
+        police, quarters, reader):
+    q = list(Period.objects.filter(kind=Frequency.QUARTERLY).order_by("start"))
+    worse = make_indicator(police, code="worse")
+    add_value(worse, q[3], 80)
+    add_value(worse, q[4], 65)
+    period, rows = agenda._exceptions(reader)
+    assert period == q[4] and [r.indicator.pk for r in rows] == [worse.pk]
+    assert agenda._exceptions(AnonymousUser()) == (None, [])
+    assert not any(k.key.startswith("performance:exception") for k in agenda.keys(datetime.date.today(),
+                                                                                   AnonymousUser()))
+    assert any(k.key.startswith("performance:exception") for k in agenda.keys(datetime.date.today(), reader))

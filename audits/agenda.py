@@ -2,6 +2,7 @@
 reports agreed (each one an item and a paper)."""
 from django.urls import reverse
 
+from partnership.compiled import compiled_list
 from partnership.contract import AgendaKey, AgendaSuggestion, SystemPaper, day_words
 
 from . import selectors
@@ -10,7 +11,11 @@ RECENT = 20  # the reports agreed most recently
 
 
 def _agreed():
-    return list(selectors.reports_agreed(RECENT))
+    return compiled_list(_reports_agreed)
+
+
+def _reports_agreed():
+    return selectors.reports_agreed(RECENT)
 
 
 def _key(audit) -> AgendaKey:

@@ -3,8 +3,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from partnership import access
+from partnership.compiled import compiled_list
 from partnership.models import Action, Escalation, ReportExport, Role
-from partnership.selectors import actions_by_agency, first_of_each
+from partnership.selectors import actions_by_agency, firsts_query, firsts_split
 from partnership.services import board_packs
 
 from . import meetings, selectors
@@ -18,14 +19,29 @@ MEETING_FIELDS = ("starts_at", "subgroup__name")  # what the panel shows of a me
 def action_tables(user, today, *, is_agency_user: bool) -> dict:
     """The home page's open-action tables, each the first SHOWN by due date of the actions `user` may read: their
     own overdue and due in four weeks, their agency's (agency users) and those their meetings gave them or their
-    agency. One query for all of them."""
-    owned = Q(owner=user) | (Q(owner_agency_id=user.agency_id) if user.agency_id else Q(pk__in=[]))
-    tables = {"my_overdue": Q(owner=user, due_date__lt=today),
-              "my_due_soon": Q(owner=user, due_date__gte=today, due_date__lte=today + timezone.timedelta(days=28)),
+    agency. One query for all of them, compiled once per process for the shape of what `user` may read
+    (`partnership.compiled`)."""
+    scope, _ = access.action_scope(user)  # its agency is the user's, bound here whatever the shape
+    agency_id = (user.agency_id,) if user.agency_id else ()
+    rows = compiled_list(_action_tables, (scope, is_agency_user),
+                         (user.pk, today, today + timezone.timedelta(days=28), *agency_id))
+    return firsts_split(rows, _table_names(is_agency_user), SHOWN)
+
+
+def _table_names(is_agency_user: bool) -> tuple:
+    return ("my_overdue", "my_due_soon", "meeting_actions", *(("agency_open",) if is_agency_user else ()))
+
+
+def _action_tables(scope: tuple, is_agency_user: bool, user_id: int, today, soon, *agency_id: int):
+    owned = Q(owner_id=user_id) | (Q(owner_agency_id=agency_id[0]) if agency_id else Q(pk__in=[]))
+    tables = {"my_overdue": Q(owner_id=user_id, due_date__lt=today),
+              "my_due_soon": Q(owner_id=user_id, due_date__gte=today, due_date__lte=soon),
               "meeting_actions": Q(source_kind="meeting") & owned}
     if is_agency_user:
-        tables["agency_open"] = Q(owner_agency_id=user.agency_id)
-    return first_of_each(access.visible_actions(user).open().for_table(), tables, SHOWN)
+        tables["agency_open"] = Q(owner_agency_id=agency_id[0])
+    assert tuple(tables) == _table_names(is_agency_user)
+    visible = access.scoped_actions(scope, *(agency_id if scope[0] == "own" and scope[2] else ()))
+    return firsts_query(visible.open().for_table(today), tables, SHOWN)
 
 
 def for_user(user) -> dict:
@@ -58,9 +74,13 @@ def for_user(user) -> dict:
     context["can_request_reports"] = access.can_request_reports(user)
     if context["can_request_reports"]:
         context["latest_pack"] = board_packs.latest_published()
-        context["recent_exports"] = list(access.visible_exports(user).filter(
-            status__in=ReportExport.FINISHED)[:5])
+        context["recent_exports"] = compiled_list(_recent_exports, (), (user.pk,))
     return context
+
+
+def _recent_exports(person_id: int):
+    """The reports finished lately that a person who may request reports reads (`access.visible_exports`)."""
+    return access.exports_of_report_requester(person_id).filter(status__in=ReportExport.FINISHED)[:5]
 
 
 def escalations_panel(user, today) -> dict:
@@ -69,12 +89,16 @@ def escalations_panel(user, today) -> dict:
     context = {"profile_agency_id": user.agency_id if access.can_see_profile(user, user.agency_id or 0) else None,
                "sees_escalations": access.can_manage_escalation(user)}
     if context["sees_escalations"]:
-        rows = list(Escalation.objects.filter(status__in=Escalation.OPEN_STATUSES).select_related("agency")
-                    .order_by("response_due", "pk")[:20])
+        rows = compiled_list(_open_escalations)
         for row in rows:
             row.response_overdue = row.response_overdue_on(today)
         context["open_escalations"] = sorted(rows, key=lambda e: (not e.response_overdue, -e.stage, e.response_due))
     return context
+
+
+def _open_escalations():
+    return (Escalation.objects.filter(status__in=Escalation.OPEN_STATUSES).select_related("agency")
+            .order_by("response_due", "pk")[:20])
 
 
 def meetings_panel(user, today) -> dict:

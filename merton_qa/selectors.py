@@ -5,6 +5,7 @@ through the contract, never here."""
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.utils import timezone
 
+from partnership.compiled import compiled_list
 from partnership.models import Agency, BoardPack, Decision, Escalation, Meeting, Membership, YearlyReport
 
 
@@ -53,14 +54,14 @@ def yearly_reports_listed(limit=40):
     return yearly_reports().prefetch_related("approvals").order_by("-start", "-pk")[:limit]
 
 
-def meetings_upcoming():
-    """The meetings planned from now on."""
-    return Meeting.objects.filter(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now())
+def meetings_upcoming(now=None):
+    """The meetings planned from `now` on (this moment if not given)."""
+    return Meeting.objects.filter(status=Meeting.Status.PLANNED, starts_at__gte=now or timezone.now())
 
 
-def _of(user, today) -> Q:
-    """The meetings of the subgroups `user` is a member or deputy of on `today`."""
-    subgroups = (Membership.objects.filter(Q(person=user) | Q(deputy=user))
+def _of(person_id, today) -> Q:
+    """The meetings of the subgroups the person is a member or deputy of on `today`."""
+    subgroups = (Membership.objects.filter(Q(person_id=person_id) | Q(deputy_id=person_id))
                  .filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).values("subgroup_id"))
     return Q(subgroup_id__in=subgroups)
 
@@ -68,20 +69,25 @@ def _of(user, today) -> Q:
 def meetings_of(user, today):
     """The meetings to come of the subgroups `user` is a member or deputy of on `today`, with their subgroup,
     soonest first."""
-    return meetings_upcoming().filter(_of(user, today)).select_related("subgroup").order_by("starts_at")
+    return meetings_upcoming().filter(_of(user.pk, today)).select_related("subgroup").order_by("starts_at")
 
 
 def next_meeting_and_mine(user, today, mine: int, fields=()) -> tuple:
     """(the next meeting of any subgroup, the first `mine` of `meetings_of(user, today)`), each with its subgroup,
-    in one query (the business unit's home page): each is found by a subquery of its own, and the meetings read
-    once, soonest first, each flagged when it is the user's. `fields`: only those are read (with the pk)."""
-    upcoming = meetings_upcoming().order_by("starts_at", "pk")
-    of_user = _of(user, today)
-    rows = list(Meeting.objects.filter(Q(pk__in=upcoming.values("pk")[:1])
-                                       | Q(pk__in=upcoming.filter(of_user).values("pk")[:mine]))
-                .annotate(is_mine=ExpressionWrapper(of_user, output_field=BooleanField()))
-                .select_related("subgroup").only(*fields).order_by("starts_at", "pk"))
+    in one query (the business unit's home page), compiled once per process (`partnership.compiled`): each is
+    found by a subquery of its own, and the meetings read once, soonest first, each flagged when it is the user's.
+    `fields`: only those are read (with the pk)."""
+    rows = compiled_list(_next_and_mine, (mine, tuple(fields)), (user.pk, today, timezone.now()))
     return (rows[0] if rows else None), [meeting for meeting in rows if meeting.is_mine][:mine]
+
+
+def _next_and_mine(mine: int, fields: tuple, person_id: int, today, now):
+    upcoming = meetings_upcoming(now).order_by("starts_at", "pk")
+    of_user = _of(person_id, today)
+    return (Meeting.objects.filter(Q(pk__in=upcoming.values("pk")[:1])
+                                   | Q(pk__in=upcoming.filter(of_user).values("pk")[:mine]))
+            .annotate(is_mine=ExpressionWrapper(of_user, output_field=BooleanField()))
+            .select_related("subgroup").only(*fields).order_by("starts_at", "pk"))
 
 
 def meeting_items(meeting):

@@ -27,15 +27,34 @@ def sees_all_actions(user) -> bool:
 def visible_actions(user) -> QuerySet[Action]:
     """The actions a person may read: all for the partnership's oversight roles; else their agency's, and
     every action of the kinds whose source their role oversees (`ActionSource.action_readers`)."""
-    qs = Action.objects.all()
+    scope, agency_id = action_scope(user)
+    return scoped_actions(scope, *agency_id)
+
+
+def action_scope(user) -> tuple[tuple, tuple]:
+    """(the shape of `visible_actions(user)`: ("all",), ("none",) or ("own", the source kinds read, whether of an
+    agency), (the agency's id, where the shape has one)): a query compiled once per shape
+    (`partnership.compiled`) binds the id at each call."""
     if sees_all_actions(user):
-        return qs
+        return ("all",), ()
     if not user.is_authenticated:
+        return ("none",), ()
+    kinds = tuple(sorted({m.action_source_kind for m in source_models()
+                          if user.role_set.intersection(m.action_readers)}))
+    return ("own", kinds, bool(user.agency_id)), ((user.agency_id,) if user.agency_id else ())
+
+
+def scoped_actions(scope: tuple, *agency_id: int) -> QuerySet[Action]:
+    """The actions of an `action_scope`: its shape, and its agency's id where it has one."""
+    qs = Action.objects.all()
+    if scope[0] == "all":
+        return qs
+    if scope[0] == "none":
         return qs.none()
-    kinds = {m.action_source_kind for m in source_models() if user.role_set.intersection(m.action_readers)}
-    allowed = Q(source_kind__in=sorted(kinds)) if kinds else Q(pk__in=[])
-    if user.agency_id:
-        allowed |= Q(owner_agency_id=user.agency_id)
+    _, kinds, _ = scope
+    allowed = Q(source_kind__in=kinds) if kinds else Q(pk__in=[])
+    if agency_id:
+        allowed |= Q(owner_agency_id=agency_id[0])
     return qs.filter(allowed)
 
 
@@ -81,15 +100,24 @@ def can_request_reports(user) -> bool:
 
 
 def visible_exports(user):
-    from partnership.export_registry import private_kinds
     from partnership.models import ReportExport
 
     qs = ReportExport.objects.select_related("requested_by")
     if not user.is_authenticated:
         return qs.none()
-    if can_request_reports(user):  # every report but another person's private one (an agency's own record)
-        return qs.filter(~Q(kind__in=private_kinds()) | Q(requested_by_id=user.pk))
+    if can_request_reports(user):
+        return exports_of_report_requester(user.pk)
     return qs.filter(requested_by_id=user.pk)
+
+
+def exports_of_report_requester(person_id: int):
+    """The exports a person who may request reports reads: every report but another person's private one (an
+    agency's own record)."""
+    from partnership.export_registry import private_kinds
+    from partnership.models import ReportExport
+
+    return ReportExport.objects.select_related("requested_by").filter(
+        ~Q(kind__in=private_kinds()) | Q(requested_by_id=person_id))
 
 
 # --- Agencies' accountability profiles and the escalation ladder

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, Min, Q
 
 from . import access
+from .compiled import compiled_list
 from .models import Action, ActionFile, EmailMessage, Feedback, LegalHold, Priority, Role, User
 from .request_memo import once_per_request
 
@@ -79,15 +80,19 @@ def actions_by_agency(today) -> list[dict]:
     (`impact_assured`); most overdue first, then by name. Every action has an owning agency, so the sums are the
     partnership's. One query, read once per page: the home page's figures and agencies with overdue actions, and the
     next meeting's agenda (`partnership.agenda`), all ask."""
+    return once_per_request(("partnership.actions_by_agency", today),
+                            lambda: compiled_list(_actions_by_agency, (), (today,)))
+
+
+def _actions_by_agency(today):
     open_ = Q(status__in=Action.OPEN_STATUSES)
     overdue = open_ & Q(due_date__lt=today)
-    return once_per_request(("partnership.actions_by_agency", today), lambda: list(
-        Action.objects.values("owner_agency_id", "owner_agency__name").annotate(
-            open_count=Count("pk", filter=open_), overdue_count=Count("pk", filter=overdue),
-            oldest_overdue=Min("due_date", filter=overdue),
-            awaiting_sign_off=Count("pk", filter=Q(status=Action.Status.COMPLETED)),
-            impact_assured=Count("pk", filter=Q(status=Action.Status.IMPACT_ASSURED)),
-        ).order_by("-overdue_count", "owner_agency__name")))
+    return Action.objects.values("owner_agency_id", "owner_agency__name").annotate(
+        open_count=Count("pk", filter=open_), overdue_count=Count("pk", filter=overdue),
+        oldest_overdue=Min("due_date", filter=overdue),
+        awaiting_sign_off=Count("pk", filter=Q(status=Action.Status.COMPLETED)),
+        impact_assured=Count("pk", filter=Q(status=Action.Status.IMPACT_ASSURED)),
+    ).order_by("-overdue_count", "owner_agency__name")
 
 
 def first_of_each(queryset: models.QuerySet, lists: dict[str, models.Q], limit: int) -> dict[str, list]:
@@ -101,6 +106,12 @@ def first_of_each(queryset: models.QuerySet, lists: dict[str, models.Q], limit: 
     that order, up to `limit`: every one of its first `limit` was read, and a row of the list beyond them was read
     only for another list and comes after them. (Ranking each list with a window function and filtering on the
     rank asks the same of the database, but Django takes several times longer to write that query.)"""
+    return firsts_split(list(firsts_query(queryset, lists, limit)), lists, limit)
+
+
+def firsts_query(queryset: models.QuerySet, lists: dict[str, models.Q], limit: int) -> models.QuerySet:
+    """`first_of_each`'s one query: the rows of `queryset` among the first `limit` of any list, in the model's
+    ordering, each flagged (`in_<name>`) with the lists it meets."""
     ordering = queryset.model._meta.ordering
     keys = queryset.values("pk").order_by(*ordering)
     firsts = functools.reduce(operator.or_, (models.Q(pk__in=keys.filter(condition)[:limit])
@@ -109,6 +120,10 @@ def first_of_each(queryset: models.QuerySet, lists: dict[str, models.Q], limit: 
              for name, condition in lists.items()}
     # Every row read meets a list's condition too: said again, so the database looks up only those rows by their
     # indexes and checks each against the lists' first rows, rather than checking every row of the queryset.
-    rows = list(queryset.filter(functools.reduce(operator.or_, lists.values()), firsts).annotate(**flags)
-                .order_by(*ordering))
-    return {name: [row for row in rows if getattr(row, f"in_{name}")][:limit] for name in lists}
+    return (queryset.filter(functools.reduce(operator.or_, lists.values()), firsts).annotate(**flags)
+            .order_by(*ordering))
+
+
+def firsts_split(rows: list, names, limit: int) -> dict[str, list]:
+    """`firsts_query`'s rows, each list's flagged rows in their order, up to `limit`."""
+    return {name: [row for row in rows if getattr(row, f"in_{name}")][:limit] for name in names}

@@ -6,6 +6,7 @@ import datetime
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 
+from partnership.compiled import compiled_list
 from partnership.models import Agency, JourneyStage, Priority, ReminderLog
 from partnership.request_memo import once_per_request
 
@@ -178,14 +179,18 @@ def returns_by_period(today) -> list[dict]:
     to validate (`waiting`), still to come in (`outstanding`) and of those past due (`late`). One query, read once per
     page: the business unit's home page shows the periods to chase and counts the late returns for the next
     meeting's agenda (`performance.agenda`)."""
+    return once_per_request(("performance.returns_by_period", today),
+                            lambda: compiled_list(_returns_by_period, (), (today,)))
+
+
+def _returns_by_period(today):
     editable = Q(status__in=DataReturn.EDITABLE)
-    return once_per_request(("performance.returns_by_period", today), lambda: list(
-        DataReturn.objects.values("period_id", "period__label", "period__start").annotate(
-            total=Count("pk"),
-            waiting=Count("pk", filter=Q(status=DataReturn.Status.SUBMITTED)),
-            outstanding=Count("pk", filter=editable),
-            late=Count("pk", filter=editable & Q(due_date__lt=today)),
-        ).order_by("period__start", "period_id")))
+    return DataReturn.objects.values("period_id", "period__label", "period__start").annotate(
+        total=Count("pk"),
+        waiting=Count("pk", filter=Q(status=DataReturn.Status.SUBMITTED)),
+        outstanding=Count("pk", filter=editable),
+        late=Count("pk", filter=editable & Q(due_date__lt=today)),
+    ).order_by("period__start", "period_id")
 
 
 def periods_to_chase(limit=4) -> list[dict]:

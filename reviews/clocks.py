@@ -91,10 +91,10 @@ def _open_clocks(today: datetime.date) -> list[Clock]:
                 continue
             clocks.append(Clock("milestone", label, ref, cal.add(r.anchor_on, day), r.get_absolute_url(),
                                 f"reviews.rapidreview:{r.pk}:{key}"))
-    for s in selectors.summaries_outstanding(reviews):
-        clocks.append(Clock("summary", f"Agency summary from {s.agency.short_name or s.agency.name}",
-                            s.rapid_review.case_reference, s.due_on, s.rapid_review.get_absolute_url(),
-                            f"reviews.agencysummary:{s.pk}:submit"))
+    review_urls = {r.pk: r.get_absolute_url() for r in reviews}
+    for s in selectors.summaries_outstanding():
+        clocks.append(Clock("summary", f"Agency summary from {s.agency_name}", s.case_reference, s.due_on,
+                            review_urls[s.rapid_review_id], f"reviews.agencysummary:{s.pk}:submit"))
     for lc in lcsprs:
         ref = lc.case_reference
         if lc.stage not in (LCSPR.Stage.PRE_PUBLICATION,):
@@ -111,8 +111,7 @@ def _open_clocks(today: datetime.date) -> list[Clock]:
             (rec.impact_review_due_on, "Impact review of the recommendation (12 months)")) if due >= today]
         if upcoming:
             due, label = upcoming[0]
-            parent = rec.lcspr or rec.rapid_review
-            clocks.append(Clock("recommendation", label, rec.case_reference, due, parent.get_absolute_url(),
+            clocks.append(Clock("recommendation", label, rec.case_reference, due, rec.url,
                                 f"reviews.recommendation:{rec.pk}:{due.isoformat()}"))
     for c in clocks:
         c.working_days_left = cal.left(c.due, today)

@@ -1,4 +1,6 @@
 """Section 11's panel on the home dashboard: what needs this person now. Constant queries."""
+from partnership.compiled import compiled_list
+
 from . import access, selectors
 from .models import Cycle
 
@@ -15,8 +17,12 @@ def panel(user) -> dict:
             access.visible_returns(user).filter(cycle__status=Cycle.Status.OPEN).select_related(None)
             .select_related("cycle").only(*MY_RETURN_FIELDS).with_progress().order_by("cycle__deadline")
         )
-    result["s11_to_sign_off"] = (list(selectors.returns_to_sign_off(user).only(*SIGN_OFF_FIELDS))
-                                 if user.is_authenticated else [])
+    result["s11_to_sign_off"] = (compiled_list(_to_sign_off, (), (user.pk,)) if user.is_authenticated else [])
     if access.is_oversight(user):
         result["s11_open_cycles"] = list(selectors.cycles_open_with_counts())
     return result
+
+
+def _to_sign_off(person_id: int):
+    """What the panel reads of the returns for this person to sign off (compiled once: `partnership.compiled`)."""
+    return selectors.returns_to_sign_off(person_id).only(*SIGN_OFF_FIELDS)

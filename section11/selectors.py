@@ -2,6 +2,7 @@
 named once with the select_related/prefetch its readers need (docs/architecture.md, "Where reads live")."""
 from django.db.models import Count, Prefetch, Q
 
+from partnership.compiled import compiled_list
 from partnership.models import Action
 from partnership.request_memo import once_per_request
 
@@ -95,13 +96,16 @@ def cycles_open_with_counts() -> list[Cycle]:
     moderation and not in (`late` once the deadline has passed: `Return.NOT_IN`). One query, read once per page: the
     business unit's home page shows the cycles and counts the late ones for the next meeting's agenda
     (`section11.agenda`)."""
-    return once_per_request("section11.cycles_open_with_counts", lambda: list(
-        Cycle.objects.filter(status=Cycle.Status.OPEN).annotate(
-            total=Count("returns"),
-            done=Count("returns", filter=Q(returns__status__in=Return.FINISHED)),
-            awaiting_moderation=Count("returns", filter=Q(returns__status=Return.Status.SUBMITTED)),
-            not_in=Count("returns", filter=Q(returns__status__in=Return.NOT_IN)),
-        ).order_by("deadline")))
+    return once_per_request("section11.cycles_open_with_counts", lambda: compiled_list(_cycles_open_with_counts))
+
+
+def _cycles_open_with_counts():
+    return Cycle.objects.filter(status=Cycle.Status.OPEN).annotate(
+        total=Count("returns"),
+        done=Count("returns", filter=Q(returns__status__in=Return.FINISHED)),
+        awaiting_moderation=Count("returns", filter=Q(returns__status=Return.Status.SUBMITTED)),
+        not_in=Count("returns", filter=Q(returns__status__in=Return.NOT_IN)),
+    ).order_by("deadline")
 
 
 def returns_to_sign_off(person):

@@ -11,8 +11,9 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.compiled import compiled_list
 from partnership.contract import AgendaKey, AgendaSuggestion, SystemPaper
-from partnership.models import Meeting
+from partnership.models import AgendaItem, Meeting
 
 from ..app_parts import governance_parts
 
@@ -35,12 +36,17 @@ def _not_yet_on(meeting: Meeting, found: list, *, everything: bool, taken: set[s
     """The suggestions (or their keys) not yet on `meeting`'s agenda; for a thematic subgroup, only those tagged to
     its priorities, unless `everything`."""
     if taken is None:
-        taken = set(meeting.items.exclude(source_key="").values_list("source_key", flat=True))
+        taken = set(compiled_list(_taken, (), (meeting.pk,)))
     found = [s for s in found if s.key not in taken]
     if meeting.subgroup.kind == meeting.subgroup.Kind.THEMATIC and not everything:
         own = {p.pk for p in meeting.subgroup.priorities.all()}
         found = [s for s in found if own.intersection(s.priority_ids)]
     return found
+
+
+def _taken(meeting_id: int):
+    """The suggestions' keys already on a meeting's agenda (compiled once: `partnership.compiled`)."""
+    return AgendaItem.objects.filter(meeting_id=meeting_id).exclude(source_key="").values_list("source_key", flat=True)
 
 
 def suggestions_for(meeting: Meeting, user, *, today=None, everything: bool = False,

@@ -37,13 +37,14 @@ class ActionQuerySet(models.QuerySet):
             )
         )
 
-    def for_list(self):
-        return self.select_related("owner_agency", "owner", "priority").with_overdue()
+    def for_list(self, today=None):
+        return self.select_related("owner_agency", "owner", "priority").with_overdue(today)
 
-    def for_table(self):
+    def for_table(self, today=None):
         """`for_list` reading only the table's columns (`TABLE_FIELDS`): a priority's page lists 137 actions, and the
-        home page's one query for its tables reads no other column."""
-        return self.for_list().only(*TABLE_FIELDS)
+        home page's one query for its tables reads no other column. `today`: overdue before it (today if not
+        given)."""
+        return self.for_list(today).only(*TABLE_FIELDS)
 
 
 class Action(HasPage, TimeStampedModel, VersionedModel):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership import history
+from partnership.compiled import compiled_list
 from partnership.dates import Quarter, QuarterError
 from partnership.history import save_versioned
 from partnership.models import BoardPack, Role, User
@@ -171,4 +172,9 @@ def published_packs():
 
 def latest_published():
     """The latest published pack (one query, once per page: the home page shows it and offers it to the agenda)."""
-    return once_per_request("board_packs.latest_published", lambda: published_packs().first())
+    return once_per_request("board_packs.latest_published",
+                            lambda: next(iter(compiled_list(_latest_published)), None))
+
+
+def _latest_published():
+    return published_packs()[:1]

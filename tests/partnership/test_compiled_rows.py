@@ -2,14 +2,10 @@
 allows (the live rows, or a settled moment), gives the rows the queryset gives (converted alike: days as days), sees
 rows written since (the SQL is kept, never the rows), and is built for the request where a model changed after a
 recent moment."""
-import ast
 import datetime
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
-from django.utils import timezone as django_timezone
 
 from merton_qa import meetings, priorities
 from partnership import history, snapshots
@@ -18,6 +14,7 @@ from partnership.models import Action
 from partnership.snapshots import RECENT_CHANGE, compiled_rows, read_by, state_at
 from tests.audits.conftest import programme, tool  # noqa: F401 - fixtures
 from tests.factories import ActionFactory, PriorityFactory
+from tests.partnership.builds_in_source import assert_same_sql_whatever_the_clock, builds_passed_to, recording
 from tests.partnership.test_priority_progress import world  # noqa: F401 - fixture: evidence from every app
 from tests.reviews.conftest import health, lcspr, notification, notified, rapid_review, referral, screened, sent_review  # noqa: F401,E501 - fixtures
 
@@ -96,22 +93,6 @@ def test_a_moment_that_moves_every_call_is_bound_at_each_call_and_never_compiled
         compiled_rows(_completed_by, ((priority.pk,), now), None, Action, instant=now)
 
 
-def _callers() -> set[tuple[str, str]]:
-    """Every (module, function) the project passes to `compiled_rows` as its `build`, read from the source."""
-    found = set()
-    for path in Path(settings.BASE_DIR).glob("*/**/*.py"):
-        parts = path.relative_to(settings.BASE_DIR).parts
-        if any(part.startswith(".") or part in ("tests", "node_modules", "frontend", "staticfiles") for part in parts):
-            continue  # virtualenvs (.venv, .venv-bandit), the tests and what is not the project's Python
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "compiled_rows"
-                    and node.args and isinstance(node.args[0], ast.Name)):
-                module = ".".join(path.relative_to(settings.BASE_DIR).with_suffix("").parts)
-                found.add((module, node.args[0].id))
-    return found
-
-
 def test_every_query_compiled_once_is_the_same_sql_whatever_the_clock(world, business_unit, monkeypatch):  # noqa: F811
     """The class of defect `compiled_rows` could bring: a `build` whose SQL holds the clock (a `timezone.now()`, a
     `localdate()`), or any moment but the one it is given, would be compiled once and then read every later request
@@ -120,14 +101,7 @@ def test_every_query_compiled_once_is_the_same_sql_whatever_the_clock(world, bus
     and compiled again with the clock a day and a year on: the same SQL and parameters."""
     priority = world(1)
     last = Quarter.containing(timezone.localdate()).previous()
-    seen = []
-    real = snapshots._compiled.__wrapped__
-
-    def recorded(build, args, moment, vendor):
-        seen.append((build, args, moment))
-        return real(build, args, moment, vendor)
-
-    monkeypatch.setattr(snapshots, "_compiled", recorded)
+    seen, real = recording(monkeypatch, snapshots, "_compiled")
     year = ReportPeriod.for_financial_year(Quarter.containing(timezone.localdate()).financial_year)
     for period in (year, ReportPeriod.for_quarter(last)):  # the live figures, and a settled moment
         priorities.progress([priority], period, detail=False)
@@ -135,17 +109,10 @@ def test_every_query_compiled_once_is_the_same_sql_whatever_the_clock(world, bus
     # The business unit's home page and a meeting's agenda: what every app puts forward (the scorecard's exceptions).
     meetings.all_keys(timezone.localdate(), business_unit)
     meetings.all_suggestions(timezone.localdate(), business_unit)
-    assert {(build.__module__, build.__name__) for build, _, _ in seen} == _callers()
-    now = timezone.now()
+    assert {(build.__module__, build.__name__) for build, _, _ in seen} == builds_passed_to("compiled_rows")
 
     def sql(build, args, moment):  # the SQL and its parameters (None: a query that can match nothing)
         compiled = real(build, args, moment, "sqlite")
         return compiled and compiled[:2]
 
-    assert any(sql(*call) for call in seen)
-    for build, args, moment in seen:
-        compiled = sql(build, args, moment)
-        for later in (now + datetime.timedelta(days=1), now + datetime.timedelta(days=366)):
-            monkeypatch.setattr(django_timezone, "now", lambda later=later: later)
-            assert sql(build, args, moment) == compiled, (build, later)
-        monkeypatch.undo()
+    assert_same_sql_whatever_the_clock(seen, sql, monkeypatch)

@@ -63,8 +63,7 @@ def periods_judged(kind: str, values: QuerySet[Value], *, values_are_validated: 
     if values_are_validated:
         return _validated_periods(kind)
     in_values = values.filter(period=OuterRef("pk"))
-    validated = Value.objects.filter(period=OuterRef("pk"), data_return__status=DataReturn.Status.VALIDATED)
-    asked = {"has_values": Exists(in_values), "has_validated": Exists(validated)}
+    asked = {"has_values": Exists(in_values), "has_validated": _has_validated()}
     # Kept in Python, not by `.filter(has_values=True)`: PostgreSQL plans that filter as a semi-join over every figure
     # of every period (then works out the EXISTS per period anyway); a kind has a few dozen periods.
     return list(Period.objects.filter(kind=kind).annotate(**asked).order_by("-start"))
@@ -85,9 +84,21 @@ def _validated_periods(kind: str) -> list[Period]:
 
 
 def _periods_with_validated(kind: str, moment) -> QuerySet:
-    validated = validated_values(moment).filter(period=OuterRef("pk"))
-    return (Period.objects.filter(kind=kind).annotate(has_validated=Exists(validated)).order_by("-start")
+    """The periods of a kind, newest first, each with `has_validated` now (`compiled_rows` reads the live rows
+    here: `moment` is None)."""
+    return (Period.objects.filter(kind=kind).annotate(has_validated=_has_validated()).order_by("-start")
             .values_list(*PERIOD_COLUMNS, "has_validated"))
+
+
+def _has_validated() -> Exists:
+    """Whether a period has validated figures now: one of its validated returns holds a figure for it (every figure
+    is of its return's period: `services.returns`). Asked through the period's returns, which PostgreSQL finds by
+    their period's index, each figure's period compared with the period itself (not the return's, which it would
+    hash over every figure): asked of the figures first, it scanned every period's figures for each period, 13 ms
+    at ten times the large partnership against 1 ms."""
+    figures = Value.objects.filter(data_return=OuterRef("pk"), period=OuterRef(OuterRef("pk")))
+    return Exists(DataReturn.objects.filter(period=OuterRef("pk"), status=DataReturn.Status.VALIDATED)
+                  .filter(Exists(figures)))
 
 
 def period_choices(kind: str, values: QuerySet[Value], *, values_are_validated: bool = False) -> list[Period]:

@@ -34,12 +34,11 @@ def _table_names(is_agency_user: bool) -> tuple:
 
 def _action_tables(scope: tuple, is_agency_user: bool, user_id: int, today, soon, *agency_id: int):
     owned = Q(owner_id=user_id) | (Q(owner_agency_id=agency_id[0]) if agency_id else Q(pk__in=[]))
-    tables = {"my_overdue": Q(owner_id=user_id, due_date__lt=today),
-              "my_due_soon": Q(owner_id=user_id, due_date__gte=today, due_date__lte=soon),
-              "meeting_actions": Q(source_kind="meeting") & owned}
-    if is_agency_user:
-        tables["agency_open"] = Q(owner_agency_id=agency_id[0])
-    assert tuple(tables) == _table_names(is_agency_user)
+    conditions = [Q(owner_id=user_id, due_date__lt=today),  # in `_table_names`' order
+                  Q(owner_id=user_id, due_date__gte=today, due_date__lte=soon),
+                  Q(source_kind="meeting") & owned,
+                  *([Q(owner_agency_id=agency_id[0])] if is_agency_user else [])]
+    tables = dict(zip(_table_names(is_agency_user), conditions, strict=True))
     visible = access.scoped_actions(scope, *(agency_id if scope[0] == "own" and scope[2] else ()))
     return firsts_query(visible.open().for_table(today), tables, SHOWN)
 

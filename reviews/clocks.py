@@ -93,6 +93,8 @@ def _open_clocks(today: datetime.date) -> list[Clock]:
                                 f"reviews.rapidreview:{r.pk}:{key}"))
     review_urls = {r.pk: r.get_absolute_url() for r in reviews}
     for s in selectors.summaries_outstanding():
+        if s.rapid_review_id not in review_urls:  # its review was sent between the two reads: no clock now
+            continue
         clocks.append(Clock("summary", f"Agency summary from {s.agency_name}", s.case_reference, s.due_on,
                             review_urls[s.rapid_review_id], f"reviews.agencysummary:{s.pk}:submit"))
     for lc in lcsprs:
@@ -111,7 +113,7 @@ def _open_clocks(today: datetime.date) -> list[Clock]:
             (rec.impact_review_due_on, "Impact review of the recommendation (12 months)")) if due >= today]
         if upcoming:
             due, label = upcoming[0]
-            clocks.append(Clock("recommendation", label, rec.case_reference, due, rec.url,
+            clocks.append(Clock("recommendation", label, rec.case_reference, due, rec.get_absolute_url(),
                                 f"reviews.recommendation:{rec.pk}:{due.isoformat()}"))
     for c in clocks:
         c.working_days_left = cal.left(c.due, today)

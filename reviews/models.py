@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from partnership.child_details import ETHNICITY_CHOICES, ETHNICITY_NOT_KNOWN, AgeBand, Disability, Sex
 from partnership.dates import add_months  # noqa: F401 - the reviews' deadlines count in months
+from partnership.links import pk_url
 from partnership.models import ActionSource, Role, Tagged
 from partnership.models.base import HasPage, TimeStampedModel, VersionedModel, choice_is, status_is, text_needed_when
 
@@ -533,7 +534,9 @@ class Recommendation(TimeStampedModel, Tagged, ReviewActionSource):
         return f"Practice review recommendation R-{self.pk}"
 
     def get_absolute_url(self):
-        return self.lcspr.get_absolute_url() if self.lcspr_id else self.rapid_review.get_absolute_url()
+        """The page of the LCSPR or rapid review it came from, from their ids (no record read for it)."""
+        return pk_url(LCSPR.url_name, self.lcspr_id) if self.lcspr_id else pk_url(RapidReview.url_name,
+                                                                                   self.rapid_review_id)
 
     @property
     def case_reference(self) -> str:

@@ -5,7 +5,6 @@ from collections import namedtuple
 
 from django.db.models import Count, Q
 
-from partnership.links import pk_url
 from partnership.models.base import HasPage
 from partnership.snapshots import compiled_rows
 
@@ -89,9 +88,10 @@ ClockLCSPR = _clock_row(
 ClockSummary = _clock_row(AgencySummary, "ClockSummary",
                           ("pk", "rapid_review_id", "due_on", "agency_name", "case_reference"))
 ClockRecommendation = type(
-    "ClockRecommendation", (namedtuple("ClockRecommendation", ("pk", "made_on", "url", "case_reference")),),
-    {"__slots__": (), **{name: getattr(Recommendation, name)
-                         for name in ("response_due_on", "action_plan_due_on", "impact_review_due_on")}})
+    "ClockRecommendation",
+    (namedtuple("ClockRecommendation", ("pk", "made_on", "rapid_review_id", "lcspr_id", "case_reference")),),
+    {"__slots__": (), **{name: getattr(Recommendation, name) for name in (
+        "get_absolute_url", "response_due_on", "action_plan_due_on", "impact_review_due_on")}})
 
 
 def notifications_to_send_for_clocks() -> list:
@@ -126,9 +126,7 @@ def summaries_outstanding() -> list:
 def recommendations_since(day) -> list:
     """[ClockRecommendation]: the recommendations made from `day`, with their date, and the case reference and page
     of the rapid review or LCSPR they came from."""
-    return [ClockRecommendation(pk, made_on, pk_url(LCSPR.url_name, lcspr_id) if lcspr_id
-                                else pk_url(RapidReview.url_name, review_id),
-                                lcspr_reference if lcspr_id else review_reference)
+    return [ClockRecommendation(pk, made_on, review_id, lcspr_id, lcspr_reference if lcspr_id else review_reference)
             for pk, made_on, review_id, lcspr_id, review_reference, lcspr_reference
             in compiled_rows(_recommendations_since, (day,), None)]
 

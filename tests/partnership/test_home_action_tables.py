@@ -68,3 +68,16 @@ def test_each_list_has_only_its_own_rows_and_its_first_in_order(agency_lead, pol
     assert [a.pk for a in found["unowned"]] == [a.pk for a in unowned]  # not `own`, read for the other lists
     assert [a.pk for a in found["agency"]] == [own.pk, *(a.pk for a in unowned)]
     assert first_of_each(visible, {"none": Q(pk__in=[])}, 2) == {"none": []}
+
+
+def test_an_agency_leads_tables_never_hold_another_agencys_actions(agency_lead, outsider, police, outsider_agency):
+    """The tables' query is compiled once and each person's ids bound at each call (`partnership.compiled`): read
+    for one agency's lead and then another's, each sees their own agency's actions only, whichever read first."""
+    theirs = {agency: {ActionFactory(owner=None, owner_agency=agency, due_date=TODAY + datetime.timedelta(days=3),
+                                     source_kind="meeting").pk for _ in range(3)}
+              for agency in (police, outsider_agency)}
+    for user, agency, other in ((agency_lead, police, outsider_agency), (outsider, outsider_agency, police),
+                                (agency_lead, police, outsider_agency)):
+        tables = dashboard.action_tables(user, TODAY, is_agency_user=True)
+        seen = {action.pk for rows in tables.values() for action in rows}
+        assert seen == theirs[agency] and not seen & theirs[other], user

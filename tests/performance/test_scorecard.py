@@ -65,6 +65,20 @@ def test_default_period_is_the_latest_with_validated_figures(indicator, all_quar
     assert default_period(periods) == all_quarters[4]
 
 
+def test_the_validated_figures_periods_know_which_have_validated_figures(indicator, all_quarters):
+    """`periods_judged` of the validated figures now (its query compiled once, asked through each period's
+    validated returns): a period with a validated figure has them; one whose figures are only submitted, or whose
+    validated return holds no figure, has none."""
+    add_value(indicator, all_quarters[4], 70)
+    add_value(indicator, all_quarters[5], 75, status=V.SUBMITTED)
+    DataReturn.objects.create(agency=indicator.owner_agency, period=all_quarters[6], status=V.VALIDATED,
+                              due_date=all_quarters[6].end + datetime.timedelta(days=20))
+    judged = {p.pk: p.has_validated for p in periods_judged(Frequency.QUARTERLY, validated_values(),
+                                                             values_are_validated=True)}
+    assert judged[all_quarters[4].pk] and not judged[all_quarters[5].pk] and not judged[all_quarters[6].pk]
+    assert sum(judged.values()) == 1
+
+
 def test_trailing_periods_are_the_period_and_the_seven_before_oldest_first(all_quarters):
     assert trailing_periods(all_quarters[7]) == all_quarters[:8]
     assert trailing_periods(all_quarters[1]) == all_quarters[:2]

@@ -91,6 +91,29 @@ def test_rapid_review_clocks_list_milestones_and_summaries(rapid_review):
     assert "Rapid review panel meets" not in labels and "Partners sign off" in labels
 
 
+def test_a_summary_whose_review_was_sent_between_the_two_reads_has_no_clock(rapid_review, monkeypatch):
+    """The clocks read the open rapid reviews, then the summaries outstanding for open reviews: a review sent in
+    between leaves a summary whose review was not read. It has no clock (its review's clock is gone too), rather
+    than the reviews home and the business unit's home failing."""
+    from reviews import clocks, selectors
+
+    assert any(c.kind == "summary" for c in clocks.open_clocks(D(2026, 3, 10)))
+    monkeypatch.setattr(selectors, "rapid_reviews_and_lcsprs_open_for_clocks", lambda: ([], []))
+    assert [c.kind for c in clocks.open_clocks(D(2026, 3, 10)) if c.kind == "summary"] == []
+
+
+def test_a_recommendations_clock_links_to_the_review_it_came_from(full_case):
+    """The clocks read a recommendation as a plain row; its page is the model's own rule (`get_absolute_url`)."""
+    from reviews.clocks import open_clocks
+    from reviews.models import Recommendation
+
+    [clock] = [c for c in open_clocks(D(2026, 6, 10)) if c.kind == "recommendation"][:1]
+    recommendation = Recommendation.objects.get(pk=int(clock.key.split(":")[1]))
+    assert clock.url == recommendation.get_absolute_url() == (recommendation.lcspr or recommendation.rapid_review
+                                                               ).get_absolute_url()
+    assert clock.case_reference == recommendation.case_reference
+
+
 def test_an_open_lcspr_has_its_clocks_once_its_rapid_review_is_sent(full_case, reviews_member, police, health):
     """The open rapid reviews and LCSPRs are read together, in one query: an LCSPR whose rapid review has gone to the
     Panel keeps its clocks (and the sent review none), another case's open rapid review keeps its own."""

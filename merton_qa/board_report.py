@@ -64,8 +64,17 @@ class Section:
         return self._part("evidence")
 
 
+# Every section's template is given the report's period as `period`; a section's own context may not give the name
+# another value (the pack once printed the report's quarter where the performance section meant the quarter it
+# shows, the latest with validated figures).
+RESERVED_CONTEXT = ("period",)
+
+
 def build_section(source: BoardSection, period: ReportPeriod) -> Section:
     section = Section(source, context=source.build(period))
+    if clash := [name for name in RESERVED_CONTEXT if section.context.get(name, period) != period]:
+        raise ValueError(f"The {source.key} section's context gives {', '.join(clash)} a value of its own, but "
+                         f"every section's template is given the report's: name the section's value otherwise.")
     # A rendered template is already a SafeString (its variables were autoescaped): no mark_safe needed.
     section.html = render_to_string(source.template, {**section.context, "has_data": section.has_data,
                                                       "period": period})

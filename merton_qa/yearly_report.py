@@ -329,7 +329,7 @@ def _indicators(performance: Section | None) -> list:
     `over_period`), or against the quarter before when only one quarter of the year is reported."""
     if not (performance and performance.has_data):
         return []
-    last, over = performance.context["period"], performance.context.get("over_period")
+    last, over = performance.context["quarter_shown"], performance.context.get("over_period")
     rows = [r for r in performance.context["scorecard"]["rows"] if r.value is not None]
     out: list = [Heading("Indicators that improved or worsened", 2)]
     if over:

@@ -10,7 +10,11 @@ class PartnershipConfig(AppConfig):
         from django.db.models.signals import post_save
         from simple_history.signals import pre_create_historical_record
 
-        from partnership import kept_forms, reports, security_log, tasks  # noqa: F401
+        from partnership import kept_forms, pdf_engine, reports, security_log, tasks  # noqa: F401
+
+        # WeasyPrint's SVG labels in one run and pydyf's page references once (partnership.pdf_engine), for the
+        # pinned versions only: every process that makes a PDF has made Django ready first.
+        pdf_engine.install()
 
         # Registered here so every process (web, worker, tests) knows them: Celery's autodiscovery
         # runs only when a worker starts, and the outbox relay publishes from the web process.

@@ -57,7 +57,7 @@ def board_section(report: ReportPeriod) -> dict:
     if period is None:
         return section_context({"has_data": False})
     card = scorecard_section(period, at=report.as_at)
-    context = {"has_data": True, "period": period, "is_quarter_asked": period.end == report.end,
+    context = {"has_data": True, "quarter_shown": period, "is_quarter_asked": period.end == report.end,
                "scorecard": card, "exceptions": exceptions_section(period, rows=card["rows"], at=report.as_at)}
     first = (Period.objects.filter(kind=Frequency.QUARTERLY, start__gte=report.start, end__lte=period.end)
              .filter(Exists(validated.filter(period_id=OuterRef("pk")))).order_by("start").first())

@@ -1,5 +1,6 @@
 """The board pack the board can trust: a past quarter made again is the same pack, every figure read at one moment,
 every count that appears twice agrees, and every self-assessment cycle open in the quarter is in it."""
+import dataclasses
 import datetime
 import re
 
@@ -10,7 +11,7 @@ from django.utils.html import strip_tags
 from audits.management.commands.load_audit_tools import TOOLS_DIR, load_tool
 from audits.models import Audit, ConsensusGrade, Grade, Programme
 from learning.models import Booking
-from merton_qa import board_report
+from merton_qa import board_report, composition
 from partnership import contract
 from partnership.dates import ReportPeriod
 from partnership.models import Action, JourneyStage, Priority
@@ -18,6 +19,7 @@ from performance.models import Indicator
 from section11 import analysis_reports
 from section11.models import Answer, Cycle, RatingLevel, Return
 from tests.audits.conftest import agree_all, make_audit
+from tests.factories import AgencyFactory
 from tests.learning.conftest import make_course, make_session
 from tests.reports.conftest import (
     backdate_history,
@@ -208,3 +210,35 @@ def test_every_cycle_open_in_the_quarter_is_in_the_pack_each_under_its_own_statu
     assert lines[f"Pilot cycle (section 11): 0 of 1 returns made; none late (due by "
                  f"{contract.day_words(pilot.deadline)})."] == contract.ASSURED
     assert lines["Schools audit (section 175/157): 0 of 1 returns made; 1 return late."] == contract.NOT_ASSURED
+
+
+# --- One name, one meaning: the report's period and a section's own ---------------------------------------------
+
+def test_a_pack_whose_latest_figures_are_a_quarter_old_names_that_quarter_wherever_it_says_which():
+    """Figures arrive after a quarter ends: the pack for the quarter just ended shows the quarter before, and says
+    so. The note once named the report's own quarter (the pack's `period` took the place of the section's)."""
+    from tests.reports.conftest import add_validated, make_indicator, past_quarter, quarter_periods
+
+    agency = AgencyFactory(name="Merton Children's Social Care")
+    periods = quarter_periods()
+    shown = past_quarter().previous()
+    add_validated(make_indicator(agency, code="V1", title="Visits on time"), periods[shown], 70)
+    backdate_history(moment(shown.end + datetime.timedelta(days=10)))
+
+    [section] = [s for s in board_report.report_context(past_quarter())["sections"] if s.key == "performance"]
+    text = " ".join(strip_tags(section.html).split())
+    assert f"this report shows the latest quarter with validated figures: {shown.label} " \
+           f"({shown.start:%-d %B %Y} to {shown.end:%-d %B %Y})" in text
+    assert f"Performance scorecard: {shown.label}" in text
+    assert past_quarter().label not in text
+
+
+def test_a_section_may_not_give_the_report_period_s_name_a_value_of_its_own():
+    [source] = [s for s in composition.board_sections() if s.key == "performance"]
+    period = ReportPeriod.for_quarter(current_quarter())
+    clashing = dataclasses.replace(source, build=lambda p: {"has_data": True, "period": p.start})
+    with pytest.raises(ValueError, match="performance section's context gives period a value of its own"):
+        board_report.build_section(clashing, period)
+    # The report's own period under the name is no clash (several sections pass it on).
+    same = dataclasses.replace(source, build=lambda p: {"has_data": False, "period": p})
+    assert board_report.build_section(same, period).context["period"] == period

@@ -6,10 +6,12 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from partnership import access
 from partnership import selectors as kernel_selectors
 from partnership.models import Priority
+from partnership.views.mixins import list_page
 
 from . import duties, links, priorities
 
@@ -32,10 +34,25 @@ def priority_detail(request, pk):
     # Actions that contribute to the priority, and actions the priority itself raised (as their source).
     actions = access.visible_actions(request.user).filter(
         Q(priority=priority) | Q(pk__in=priority.actions.values("pk"))).for_table()
+    sees_records = access.sees_all_actions(request.user)
+    # The records and the actions a page at a time, each list on its own; the table of sources is every record's.
+    page = list_page(request, row.records if sees_records else [])
+    actions_page = list_page(request, actions, param=ACTIONS_PAGE)
     return render(request, "governance/priority_detail.html", {
-        "priority": priority, "row": row, "period": period, "actions": actions,
-        "sources": row.sources(follow=links.follower(request.user)),
-        "sees_records": access.sees_all_actions(request.user)})
+        "priority": priority, "row": row, "period": period, "page": page, "sources": row.sources(),
+        "record_entries": priorities.record_entries(page.object_list, follow=links.follower(request.user)),
+        "actions_page": actions_page, "actions_page_param": ACTIONS_PAGE,
+        "query": _keeping(request, ACTIONS_PAGE), "actions_query": _keeping(request, "page"),
+        "sees_records": sees_records})
+
+
+ACTIONS_PAGE = "actions"
+
+
+def _keeping(request, name: str) -> str:
+    """The query string the other list's pagination links carry: this list's page number kept."""
+    value = request.GET.get(name)
+    return urlencode({name: value}) if value else ""
 
 
 @login_required

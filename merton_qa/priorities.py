@@ -76,13 +76,24 @@ class Progress:
                  "facts": [(e.source, f.text) for e in self.evidences for f in e.facts if f.question == key]}
                 for key, question in OBA_QUESTIONS]
 
-    def sources(self, follow=None) -> list[dict]:
-        """Each source with its records; `follow(url)` says whether the reader may follow a record's link."""
+    def sources(self) -> list[dict]:
+        """Each source with its progress and how many records it holds (the records are listed by `records`)."""
         return [{"evidence": e, "words": PROGRESS_WORDS[e.progress], "tag_class": TAG_CLASSES[e.progress],
-                 "items": [{"item": i, "label": i.label, "url": i.url if follow is None or follow(i.url) else "",
-                            "words": STATUS_WORDS.get(i.status, ""), "tag_class": TAG_CLASSES.get(i.status, "")}
-                           for i in e.items]}
-                for e in self.evidences]
+                 "count": len(e.items)} for e in self.evidences]
+
+    @property
+    def records(self) -> list[tuple[str, object]]:
+        """Every record behind the judgement as (its source, the record), source by source: the list a page shows a
+        page of (`record_entries`)."""
+        return [(e.source, item) for e in self.evidences for item in e.items]
+
+
+def record_entries(records, follow=None) -> list[dict]:
+    """Records (`Progress.records`, or a page of them) as the `record_items` tag shows them, with their source;
+    `follow(url)` says whether the reader may follow a record's link."""
+    return [{"source": source, "label": i.label, "url": i.url if follow is None or follow(i.url) else "",
+             "words": STATUS_WORDS.get(i.status, ""), "tag_class": TAG_CLASSES.get(i.status, "")}
+            for source, i in records]
 
 
 def judge(priority: Priority, evidences: list[PriorityEvidence]) -> Progress:

@@ -32,13 +32,14 @@ NOT_PAGINATED = {
     "Reviews: clocks (home)": "the open statutory clocks, breaches first: every one is work due",
     "Agency profile: police": "one agency's facts",
     "Priorities: progress": "the partnership's few priorities",
-    "Priority progress: first priority": "one priority's evidence",
     "Statutory duties": "the register of the partnership's duties: a fixed list",
     "Meetings: subgroups": "the partnership's few subgroups",
     "Meetings: QA subgroup": "one subgroup's meetings",
 }
 # Paginated pages whose other tables are figures of every row (not counted as rows shown), and why.
 WHOLE_FIGURES = {
+    "Priority progress: first priority": "its records and actions are paged, each list on its own; its table of "
+                                         "sources is the whole priority's, one row a source (a handful)",
     "Section 11 cycle analysis": "its agencies' rows (heat map, comparison by agency) are paged; its tables by "
                                  "status, standard and criterion are the whole cycle's figures",
 }

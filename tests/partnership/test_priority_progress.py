@@ -230,6 +230,37 @@ def test_the_priority_page_answers_the_four_questions_and_lists_the_records_for_
     assert "Action 1" in page  # their own agency's action
 
 
+def test_a_priority_s_records_and_actions_are_paged_each_list_on_its_own(world, client_for, business_unit,
+                                                                         monkeypatch):
+    """A priority at ten partnerships' scale holds thousands of records and actions: each list shows a page (its
+    own `?page=` and `?actions=`, the other's kept), the table of sources counts every record, and the queries do
+    not grow with the pages."""
+    from partnership.views import mixins
+
+    priority = world(1)
+    ActionFactory.create_batch(3, priority=priority, owner_agency=business_unit.agency)
+    monkeypatch.setattr(mixins, "LIST_PAGE_SIZE", 2)
+    client, url = client_for(business_unit), priority.get_absolute_url()
+    first = client.get(url)
+    records, actions = first.context["page"], first.context["actions_page"]
+    assert records.paginator.num_pages > 1 and actions.paginator.num_pages > 1
+    [row] = priorities.progress([priority], priorities.page_period())
+    assert records.paginator.count == len(row.records) == sum(s["count"] for s in first.context["sources"])
+    html = first.content.decode()
+    assert 'href="?page=2#records"' in html and 'href="?actions=2#actions"' in html
+    with CaptureQueriesContext(connection) as on_page_one:
+        client.get(url)
+    both = client.get(f"{url}?page=2&actions=2")
+    assert both.context["page"].number == 2 and both.context["actions_page"].number == 2
+    moved = both.content.decode()
+    assert 'href="?actions=2&amp;page=1#records"' in moved and 'href="?page=2&amp;actions=1#actions"' in moved
+    shown = [e["label"] for e in both.context["record_entries"]]
+    assert shown == [i.label for _, i in row.records[2:4]]
+    with CaptureQueriesContext(connection) as on_page_two:
+        client.get(f"{url}?page=2&actions=2")
+    assert len(on_page_two) == len(on_page_one)
+
+
 def test_priority_pages_cost_the_same_queries_whatever_the_number_of_priorities(world, client_for, business_unit):
     world(1)
     client = client_for(business_unit)

@@ -6,12 +6,11 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.http import urlencode
 
 from partnership import access
 from partnership import selectors as kernel_selectors
 from partnership.models import Priority
-from partnership.views.mixins import list_page
+from partnership.views.mixins import list_page, page_query
 
 from . import duties, links, priorities
 
@@ -42,17 +41,11 @@ def priority_detail(request, pk):
         "priority": priority, "row": row, "period": period, "page": page, "sources": row.sources(),
         "record_entries": priorities.record_entries(page.object_list, follow=links.follower(request.user)),
         "actions_page": actions_page, "actions_page_param": ACTIONS_PAGE,
-        "query": _keeping(request, ACTIONS_PAGE), "actions_query": _keeping(request, "page"),
+        "query": page_query(request), "actions_query": page_query(request, ACTIONS_PAGE),
         "sees_records": sees_records})
 
 
 ACTIONS_PAGE = "actions"
-
-
-def _keeping(request, name: str) -> str:
-    """The query string the other list's pagination links carry: this list's page number kept."""
-    value = request.GET.get(name)
-    return urlencode({name: value}) if value else ""
 
 
 @login_required

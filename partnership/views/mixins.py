@@ -96,10 +96,11 @@ def paginate(request, queryset, per_page: int = 50, *, param: str = "page", coun
     return paginator.get_page(request.GET.get(param))
 
 
-def page_query(request) -> str:
-    """The query string without `page`: what the pagination links carry over (filters, sort)."""
+def page_query(request, param: str = "page") -> str:
+    """The query string without `page` (or another list's `param`): what the pagination links carry over (filters,
+    sort, the page number of a page's other list)."""
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop(param, None)
     return query.urlencode()
 
 

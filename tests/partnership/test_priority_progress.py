@@ -261,6 +261,33 @@ def test_a_priority_s_records_and_actions_are_paged_each_list_on_its_own(world, 
     assert len(on_page_two) == len(on_page_one)
 
 
+def test_an_agency_paging_a_priority_sees_only_its_own_actions_and_no_record(
+        world, client_for, agency_lead, health, monkeypatch):  # noqa: F811 - health is a fixture
+    """The pages are the same refusal as the whole list was: another agency's actions are on no page of the actions,
+    and asking for a page of records (`?page=`) gives an agency none, whatever the number."""
+    from partnership.views import mixins
+
+    priority = world(1)
+    ActionFactory.create_batch(3, priority=priority, owner_agency=agency_lead.agency)
+    ActionFactory.create_batch(3, priority=priority, owner_agency=health, title="Health's own action")
+    monkeypatch.setattr(mixins, "LIST_PAGE_SIZE", 2)
+    client, url = client_for(agency_lead), priority.get_absolute_url()
+    first = client.get(url)
+    actions = first.context["actions_page"]
+    assert actions.paginator.num_pages > 1
+    seen = []
+    for number in actions.paginator.page_range:
+        for records in ("", "&page=2", "&page=999"):
+            response = client.get(f"{url}?actions={number}{records}")
+            html = response.content.decode()
+            assert response.context["page"].paginator.count == 0 and not response.context["record_entries"]
+            assert "Audit 1" not in html and "Health's own action" not in html and 'id="records"' not in html
+        seen += list(response.context["actions_page"].object_list)
+    assert {a.owner_agency_id for a in seen} == {agency_lead.agency_id}
+    own = Action.objects.filter(priority=priority, owner_agency=agency_lead.agency)
+    assert sorted(a.pk for a in seen) == sorted(own.values_list("pk", flat=True)) and own.count() == 4
+
+
 def test_priority_pages_cost_the_same_queries_whatever_the_number_of_priorities(world, client_for, business_unit):
     world(1)
     client = client_for(business_unit)
